@@ -1,0 +1,89 @@
+"""The records every stage speaks: the raw unit, the article, the rejection.
+
+A raw unit is one scraped page as read from the input (a file, or one line of a
+JSON Lines file). Each unit ends as exactly one `Article` or one `Rejected`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+SourceFormat = Literal["html", "text", "markdown", "jsonl"]
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """A block the cleaner removed from the text: its rule kind and the text itself."""
+
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Repair:
+    """One edit the repair stage made: its kind and the text before and after."""
+
+    kind: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True, slots=True)
+class RawUnit:
+    """One scraped page, before extraction.
+
+    `payload` is the raw content (HTML bytes, or text). `fields` carries metadata the
+    input already provided (JSON Lines keys, YAML front matter), unvalidated.
+    `source_uri` names the unit: the input file's path, with `#<n>` for the n-th
+    record of a multi-record file. `relative_uri` is the same relative to the input
+    root, and feeds the stable article id so that a moved archive keeps its ids.
+    """
+
+    source_uri: str
+    relative_uri: str
+    source_format: SourceFormat
+    payload: bytes | str
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A cleaned article. Optional metadata is None when the input did not say."""
+
+    id: str
+    source_uri: str
+    source_format: SourceFormat
+    text: str
+    title: str | None = None
+    url: str | None = None
+    source_domain: str | None = None
+    authors: tuple[str, ...] = ()
+    published_at: str | None = None  # ISO 8601, UTC, e.g. 2026-02-13T15:40:15Z
+    language: str | None = None
+    site_name: str | None = None
+    description: str | None = None
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    removed: tuple[Removal, ...] = ()
+    repairs: tuple[Repair, ...] = ()
+
+    def evolve(self, **changes: Any) -> Article:
+        """A copy with some fields changed (articles are immutable)."""
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """A unit that could not become an article: which stage, why, and details.
+
+    `reason` is a short stable code (e.g. `extract.empty`, `read.gzip_too_large`),
+    good for grouping; `detail` is a human sentence.
+    """
+
+    source_uri: str
+    source_format: str
+    stage: str
+    reason: str
+    detail: str = ""
+    payload: bytes | str = b""
