@@ -1,0 +1,422 @@
+"""The repair stage: fix broken encoding and obvious typos, and never damage correct text.
+
+Two layers, each recording every edit as a `Repair(kind, before, after)`:
+
+- `fix_encoding` (all languages): HTML entities, mojibake and other ftfy fixes,
+  invisible characters that split words (zero-width spaces, soft hyphens), and stray
+  control characters.
+- `repair_text` (languages with a dictionary, today English): `fix_encoding`, then
+  words run together where markup was stripped (`thisweek` -> `this week`) and
+  known misspellings (`recieve` -> `receive`).
+
+Typo fixing acts only on plain lowercase words. Anything with a capital, a digit or
+an apostrophe, and any token that looks like a URL, an email, a handle, a hashtag or
+code, is left alone. Lines keep their structure; whitespace that is not part of an
+edit is kept as it is. Both functions are idempotent.
+"""
+
+from __future__ import annotations
+
+import html
+import html.entities
+import re
+import unicodedata
+from collections.abc import Callable
+from difflib import SequenceMatcher
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import NamedTuple
+
+import ftfy
+
+from newsclean.record import Repair
+
+#: ftfy, configured explicitly. Every fix that would change correct text is off.
+FTFY_CONFIG = ftfy.TextFixerConfig(
+    unescape_html=False,  # entities are unescaped (and recorded) by `_unescape_entities`
+    remove_terminal_escapes=True,  # ANSI colour codes are never content
+    fix_encoding=True,  # the point: mojibake such as `Toyotaâ€™s` -> `Toyota’s`
+    restore_byte_a0=True,  # `Ã ` is a mangled `à` when it completes mojibake
+    replace_lossy_sequences=True,  # unrecoverable `â€\ufffd` becomes `\ufffd`
+    decode_inconsistent_utf8=True,  # mojibake mixed with correct text in one line
+    fix_c1_controls=True,  # C1 controls in text are Windows-1252 bytes misread
+    fix_latin_ligatures=False,  # `ﬁ` is a typographic choice, not damage
+    fix_character_width=False,  # full-width forms are correct in CJK text
+    uncurl_quotes=False,  # curly quotes are correct punctuation
+    fix_line_breaks=False,  # line structure is the caller's; controls are ours
+    fix_surrogates=True,  # lone surrogate pairs from JSON are broken astral characters
+    remove_control_chars=False,  # done by `_remove_controls`, recorded as `control`
+    normalization="NFC",  # never NFKC: it turns `m²` into `m2`
+    max_decode_length=1_000_000,
+    explain=False,
+)
+
+#: Languages whose typos we fix (word frequencies and the misspelling list are English).
+TYPO_LANGUAGES = frozenset({"en"})
+
+_DATA = resources.files("newsclean") / "data" / "repair"
+
+# --- fix_encoding ---------------------------------------------------------------
+
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_MAX_ENTITY_ROUNDS = 4  # `&amp;amp;rsquo;` is doubly escaped; stop at a fixed point
+
+# Always removed: they only ever split a word. Word joiner and BOM included.
+_ALWAYS_INVISIBLE = "\u00ad\u200b\u2060\ufeff"
+# ZWNJ and ZWJ shape Persian, Indic and emoji text: removed only between Latin/ASCII.
+_JOINERS = "\u200c\u200d"
+_INVISIBLE = re.compile(f"[{_ALWAYS_INVISIBLE}{_JOINERS}]")
+# Scripts that use ZWSP as their word separator keep it.
+_ZWSP_SCRIPTS = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u0f00-\u0fff\ua980-\ua9df]")
+
+_CONTROL = re.compile(r"\r\n?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def fix_encoding(text: str) -> tuple[str, list[Repair]]:
+    """Repair entities, mojibake, invisible characters and controls, in any language."""
+    repairs: list[Repair] = []
+    text = _apply("entity", _unescape_entities, text, repairs)
+    text = _apply("encoding", _fix_with_ftfy, text, repairs)
+    text = _apply("invisible", _remove_invisibles, text, repairs)
+    text = _apply("control", _remove_controls, text, repairs)
+    return text, repairs
+
+
+def _apply(
+    kind: str, fix: Callable[[str], str], text: str, repairs: list[Repair]
+) -> str:
+    """Run one character-level fix and record what it changed, word by word."""
+    fixed = fix(text)
+    if fixed != text:
+        repairs.extend(Repair(kind, before, after) for before, after in _changes(text, fixed))
+    return fixed
+
+
+def _unescape_entities(text: str) -> str:
+    if "&" not in text:
+        return text
+    for _ in range(_MAX_ENTITY_ROUNDS):
+        unescaped = _ENTITY.sub(_unescape_one, text)
+        if unescaped == text:
+            break
+        text = unescaped
+    return text
+
+
+def _unescape_one(match: re.Match[str]) -> str:
+    entity = match.group()
+    if entity[1] != "#" and entity[1:] not in html.entities.html5:
+        return entity  # `&notit;` is not `&not;` + `it;`
+    return html.unescape(entity)
+
+
+def _fix_with_ftfy(text: str) -> str:
+    if text.isascii() and "\x1b" not in text:
+        return text  # pure ASCII can hold no mojibake; skip ftfy's scan
+    return ftfy.fix_text(text, FTFY_CONFIG)
+
+
+def _remove_invisibles(text: str) -> str:
+    if not _INVISIBLE.search(text):
+        return text
+    return _INVISIBLE.sub(lambda match: _keep_invisible(match, text), text)
+
+
+def _keep_invisible(match: re.Match[str], text: str) -> str:
+    char, start = match.group(), match.start()
+    before = text[start - 1] if start else " "
+    after = text[start + 1] if start + 1 < len(text) else " "
+    if char == "\u200b":
+        both_sides_need_it = _ZWSP_SCRIPTS.match(before) and _ZWSP_SCRIPTS.match(after)
+        return char if both_sides_need_it else ""
+    if char in _JOINERS:
+        return "" if _is_latin_or_space(before) and _is_latin_or_space(after) else char
+    return ""
+
+
+def _is_latin_or_space(char: str) -> bool:
+    return char.isascii() or char.isspace() or unicodedata.name(char, "").startswith("LATIN")
+
+
+def _remove_controls(text: str) -> str:
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda match: "\n" if match.group()[0] == "\r" else "", text)
+
+
+# --- recording compact changes ---------------------------------------------------
+
+_SEPARATORS = frozenset(" \t\n")
+_MAX_CONTEXT = 24  # characters of word kept around a change in an unspaced script
+
+
+def _changes(before: str, after: str) -> list[tuple[str, str]]:
+    """The changed spans between two texts, each widened to whole words."""
+    before_lines, after_lines = before.split("\n"), after.split("\n")
+    if len(before_lines) != len(after_lines):
+        return _line_changes(before, after)
+    changes: list[tuple[str, str]] = []
+    for old, new in zip(before_lines, after_lines, strict=True):
+        if old != new:
+            changes.extend(_line_changes(old, new))
+    return changes
+
+
+def _line_changes(before: str, after: str) -> list[tuple[str, str]]:
+    matcher = SequenceMatcher(None, before, after, autojunk=False)
+    spans: list[list[int]] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        floor = spans[-1][1] if spans else 0
+        left = 0
+        while i1 - left > floor and left < _MAX_CONTEXT and before[i1 - left - 1] not in _SEPARATORS:
+            left += 1
+        i1, j1 = i1 - left, j1 - left
+        if spans and i1 <= spans[-1][1]:
+            spans[-1][1:4:2] = [i2, j2]
+        else:
+            spans.append([i1, i2, j1, j2])
+    changes = []
+    for index, (i1, i2, j1, j2) in enumerate(spans):
+        ceiling = spans[index + 1][0] if index + 1 < len(spans) else len(before)
+        right = 0
+        while i2 + right < ceiling and right < _MAX_CONTEXT and before[i2 + right] not in _SEPARATORS:
+            right += 1
+        changes.append((before[i1 : i2 + right], after[j1 : j2 + right]))
+    return changes
+
+
+# --- repair_text -------------------------------------------------------------------
+
+
+def repair_text(
+    text: str, *, language: str | None = None, fix_typos: bool = True
+) -> tuple[str, list[Repair]]:
+    """`fix_encoding`, then run-together words and misspellings for supported languages.
+
+    `language` is an ISO 639-1 code (`en`, `en-US`); when None it is detected from the
+    text. `fix_typos=False` limits the stage to encoding repair.
+    """
+    text, repairs = fix_encoding(text)
+    if not fix_typos or not _has_lowercase_word(text):
+        return text, repairs
+    if _base_language(language or _detect_language(text)) not in TYPO_LANGUAGES:
+        return text, repairs
+    lexicon = _english_lexicon()
+    fixed_lines = []
+    for line in text.split("\n"):
+        fixed_lines.append(line if _looks_like_code(line) else _fix_line(line, lexicon, repairs))
+    return "\n".join(fixed_lines), repairs
+
+
+_LOWERCASE_WORD = re.compile(r"[a-z]{3,}")
+
+
+def _has_lowercase_word(text: str) -> bool:
+    return _LOWERCASE_WORD.search(text) is not None
+
+
+def _base_language(language: str) -> str:
+    return re.split(r"[-_]", language.strip().lower(), maxsplit=1)[0]
+
+
+def _detect_language(text: str) -> str:
+    import py3langid  # loads its model on first use
+
+    language, _score = py3langid.classify(text)
+    return language
+
+
+# A line that reads as source code is left alone entirely.
+_CODE_LINE = re.compile(
+    r"^\s*(?:def|class|import|from \S+ import|return|var|let|const|function|#include)\b"
+    r"|[{};]\s*$|\w\(.*\)|[=!<>]=|=>|->|`"
+)
+# A chunk (between whitespace) that is a URL, email, handle, hashtag, path or code.
+_PROTECTED_CHUNK = re.compile(r"://|^www\.|@|^#|[/\\_=<>{}|~^$%*+]|\w\.\w|\w\(")
+_CHUNK = re.compile(r"[^ \t\n]+")
+_EDGE_PUNCTUATION = "\"'“”‘’«»()[]{},.;:!?…—–-"
+_PLAIN_WORDS = re.compile(r"[a-z]+(?:-[a-z]+)*")
+
+
+def _looks_like_code(line: str) -> bool:
+    return _CODE_LINE.search(line) is not None
+
+
+def _fix_line(line: str, lexicon: Lexicon, repairs: list[Repair]) -> str:
+    return _CHUNK.sub(lambda match: _fix_chunk(match.group(), lexicon, repairs), line)
+
+
+def _fix_chunk(chunk: str, lexicon: Lexicon, repairs: list[Repair]) -> str:
+    if _PROTECTED_CHUNK.search(chunk):
+        return chunk
+    core = chunk.strip(_EDGE_PUNCTUATION)
+    if not core or not _PLAIN_WORDS.fullmatch(core):
+        return chunk
+    fixed_parts = []
+    for word in core.split("-"):
+        fixed, kind = _fix_word(word, lexicon)
+        if kind:
+            repairs.append(Repair(kind, word, fixed))
+        fixed_parts.append(fixed)
+    fixed_core = "-".join(fixed_parts)
+    if fixed_core == core:
+        return chunk
+    start = chunk.index(core)
+    return chunk[:start] + fixed_core + chunk[start + len(core) :]
+
+
+def _fix_word(word: str, lexicon: Lexicon) -> tuple[str, str | None]:
+    """A lowercase word, repaired if the evidence is strong, and the kind of repair."""
+    correction = lexicon.misspellings.get(word)
+    if correction:
+        return correction, "misspelling"
+    split = _split_run_together(word, lexicon.zipf)
+    if split:
+        return split, "run_together"
+    return word, None
+
+
+# --- run-together words ------------------------------------------------------------------
+
+#: A token this rare (Zipf scale) is a candidate for splitting; `ofthe` is in the list
+#: at 3.3 from other people's scraping accidents, so the bar rises with the halves' frequency.
+JOINED_MAX_ZIPF = 2.0
+JOINED_MARGIN = 3.5  # a joined token this far below its rarer half is an accident
+HALF_MIN_ZIPF = 3.0  # both halves must be common words
+SHORT_HALF_MIN_ZIPF = {1: 6.0, 2: 5.5, 3: 4.0}  # short halves must be very common
+FUZZY_JOINED_MAX_ZIPF = 1.0  # with one edit inside a half the token must be unknown
+FUZZY_EXACT_MIN_ZIPF = 4.0  # ... the untouched half common
+FUZZY_FIXED_MIN_ZIPF = 4.0  # ... the edited half become a common word
+FUZZY_HALF_MIN_LENGTH = 4
+FUZZY_WHOLE_NEAR_ZIPF = 3.0  # a token one edit from a word is that word misspelt
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _split_run_together(word: str, zipf: dict[str, float]) -> str | None:
+    if len(word) < 4:
+        return None
+    joined = zipf.get(word, 0.0)
+    if joined >= JOINED_MAX_ZIPF + JOINED_MARGIN:
+        return None
+    best: tuple[float, str] | None = None
+    for cut in range(1, len(word)):
+        left, right = word[:cut], word[cut:]
+        left_zipf, right_zipf = _common(left, zipf), _common(right, zipf)
+        if left_zipf and right_zipf:
+            if joined >= max(JOINED_MAX_ZIPF, min(left_zipf, right_zipf) - JOINED_MARGIN):
+                continue
+            score = left_zipf + right_zipf
+            if best is None or score > best[0]:
+                best = (score, f"{left} {right}")
+    if best:
+        return best[1]
+    if joined < FUZZY_JOINED_MAX_ZIPF:
+        return _split_with_one_edit(word, zipf)
+    return None
+
+
+def _common(word: str, zipf: dict[str, float]) -> float:
+    """The word's Zipf frequency if it is common enough to be a half, else 0."""
+    frequency = zipf.get(word, 0.0)
+    if word == "i":
+        return 0.0  # the pronoun is capitalised; lowercase `i` is noise
+    floor = SHORT_HALF_MIN_ZIPF.get(len(word), HALF_MIN_ZIPF)
+    return frequency if frequency >= floor else 0.0
+
+
+def _split_with_one_edit(word: str, zipf: dict[str, float]) -> str | None:
+    """Split `especiallygreath` as `especially great`: one half exact, one a near miss."""
+    if any(zipf.get(near, 0.0) >= FUZZY_WHOLE_NEAR_ZIPF for near in _one_edit(word)):
+        return None
+    candidates: dict[str, float] = {}
+    for cut in range(FUZZY_HALF_MIN_LENGTH, len(word) - FUZZY_HALF_MIN_LENGTH + 1):
+        left, right = word[:cut], word[cut:]
+        for exact, near, exact_first in ((left, right, True), (right, left, False)):
+            exact_zipf = zipf.get(exact, 0.0)
+            if exact_zipf < FUZZY_EXACT_MIN_ZIPF or zipf.get(near, 0.0) >= JOINED_MAX_ZIPF:
+                continue
+            for fixed in _one_edit(near):
+                fixed_zipf = zipf.get(fixed, 0.0)
+                if fixed_zipf >= FUZZY_FIXED_MIN_ZIPF and len(fixed) >= FUZZY_HALF_MIN_LENGTH:
+                    pair = f"{exact} {fixed}" if exact_first else f"{fixed} {exact}"
+                    candidates[pair] = max(candidates.get(pair, 0.0), exact_zipf + fixed_zipf)
+    if not candidates:
+        return None
+    ranked = sorted(candidates.items(), key=lambda item: item[1], reverse=True)
+    if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < 1.0:
+        return None  # two readings nearly as likely: not strong evidence
+    return ranked[0][0]
+
+
+def _one_edit(word: str) -> set[str]:
+    """Every string one deletion, transposition, substitution or insertion from `word`."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = [left + right[1:] for left, right in splits if right]
+    transposes = [left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1]
+    replaces = [left + c + right[1:] for left, right in splits if right for c in _LETTERS]
+    inserts = [left + c + right for left, right in splits for c in _LETTERS]
+    return set(deletes + transposes + replaces + inserts) - {word}
+
+
+# --- the English lexicon ---------------------------------------------------------------
+
+#: A misspelling is trusted only if it is this rare on the Zipf scale ...
+MISSPELLING_MAX_ZIPF = 3.0
+#: ... and this much rarer than its correction (names such as `chanel` are not).
+MISSPELLING_MARGIN = 1.5
+CORRECTION_MIN_ZIPF = 3.0
+
+
+class Lexicon(NamedTuple):
+    """Word frequencies and trusted misspelling -> correction pairs for one language."""
+
+    zipf: dict[str, float]
+    misspellings: dict[str, str]
+
+
+@lru_cache(maxsize=1)
+def _english_lexicon() -> Lexicon:
+    import math
+
+    import wordfreq
+
+    frequencies = wordfreq.get_frequency_dict("en", wordlist="large")
+    zipf = {word: round(math.log10(freq) + 9, 2) for word, freq in frequencies.items()}
+    return Lexicon(zipf, _trusted_misspellings(zipf))
+
+
+def _trusted_misspellings(zipf: dict[str, float]) -> dict[str, str]:
+    """codespell's pairs, filtered hard: one correction, rare misspelling, no names."""
+    import codespell_lib
+
+    path = Path(codespell_lib.__file__).parent / "data" / "dictionary.txt"
+    never = _word_set("never_correct.txt")
+    trusted = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        misspelling, _, corrections = line.partition("->")
+        fixes = [fix.strip() for fix in corrections.split(",") if fix.strip()]
+        if len(fixes) != 1 or not re.fullmatch(r"[a-z]{3,}", misspelling):
+            continue
+        correction = fixes[0]
+        if misspelling in never or not re.fullmatch(r"[a-z]+(?: [a-z]+)?", correction):
+            continue
+        wrong_zipf = zipf.get(misspelling, 0.0)
+        right_zipf = min(zipf.get(part, 0.0) for part in correction.split())
+        if (
+            wrong_zipf <= MISSPELLING_MAX_ZIPF
+            and right_zipf >= CORRECTION_MIN_ZIPF
+            and right_zipf - wrong_zipf >= MISSPELLING_MARGIN
+        ):
+            trusted[misspelling] = correction
+    return trusted
+
+
+def _word_set(name: str) -> frozenset[str]:
+    """A data file of words, one per line, `#` comments allowed."""
+    text = (_DATA / name).read_text(encoding="utf-8")
+    return frozenset(
+        line.split("#", 1)[0].strip() for line in text.splitlines() if line.split("#", 1)[0].strip()
+    )
