@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 SourceFormat = Literal["html", "text", "markdown", "jsonl"]
+ContentFormat = Literal["html", "text", "markdown"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,11 +39,14 @@ class RawUnit:
     `source_uri` names the unit: the input file's path, with `#<n>` for the n-th
     record of a multi-record file. `relative_uri` is the same relative to the input
     root, and feeds the stable article id so that a moved archive keeps its ids.
+    `source_format` is how the unit arrived; `content_format` is what its payload is
+    (a JSON Lines record carries HTML, text or markdown).
     """
 
     source_uri: str
     relative_uri: str
     source_format: SourceFormat
+    content_format: ContentFormat
     payload: bytes | str
     fields: dict[str, Any] = field(default_factory=dict)
 

@@ -1,0 +1,151 @@
+"""Settings: one immutable, documented object, checked when it is built."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+MiB = 1024 * 1024
+
+
+class SettingsError(ValueError):
+    """A setting has a value newsclean cannot run with."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """How a run reads, cleans and writes. Every value has a sane default.
+
+    Limits protect a run from hostile input: a unit over a limit ends in quarantine
+    with the limit named in the reason, and the run goes on.
+    """
+
+    max_file_bytes: int = 64 * MiB
+    """Largest raw file read (compressed size for .gz). Larger files are quarantined."""
+
+    max_decompressed_bytes: int = 64 * MiB
+    """Largest decompressed size of a .gz input; reading stops there (gzip bombs)."""
+
+    max_unit_bytes: int = 64 * MiB
+    """Largest single unit (a page, a JSON Lines record) handed to extraction."""
+
+    max_front_matter_bytes: int = 64 * 1024
+    """Largest YAML front matter parsed; larger front matter is treated as broken."""
+
+    unit_timeout: float = 60.0
+    """Seconds one unit may take in extraction and cleaning before it is killed."""
+
+    worker_memory_bytes: int = 4096 * MiB
+    """Address-space limit of each worker process (0 = no limit)."""
+
+    workers: int = 0
+    """Worker processes; 0 means one per CPU core."""
+
+    batch_rows: int = 1000
+    """Rows per Parquet row group; bounds the memory of the writer."""
+
+    quarantine_payload_bytes: int = 256 * 1024
+    """How much of a rejected unit's raw payload is kept in the quarantine row."""
+
+    fix_typos: bool = True
+    """Split run-together words and fix known misspellings (encoding repair always runs)."""
+
+    remove_boilerplate: bool = True
+    """Strip share bars, widgets, promos, bios and site templates from the text."""
+
+    template_window_days: int = 30
+    """Days of earlier per-domain template statistics a run may use."""
+
+    min_words: int = 1
+    """Articles with fewer words than this are quarantined as empty."""
+
+    max_quarantine_share: float = 0.5
+    """Share of a day's units in quarantine above which a scheduled run fails."""
+
+    def __post_init__(self) -> None:
+        for name in (
+            "max_file_bytes",
+            "max_decompressed_bytes",
+            "max_unit_bytes",
+            "max_front_matter_bytes",
+            "batch_rows",
+        ):
+            if getattr(self, name) <= 0:
+                raise SettingsError(f"{name} must be positive, got {getattr(self, name)}")
+        for name in ("workers", "worker_memory_bytes", "quarantine_payload_bytes", "min_words"):
+            if getattr(self, name) < 0:
+                raise SettingsError(f"{name} must be zero or more, got {getattr(self, name)}")
+        if self.template_window_days < 0:
+            raise SettingsError("template_window_days must be zero or more")
+        if not self.unit_timeout > 0:
+            raise SettingsError(f"unit_timeout must be positive, got {self.unit_timeout}")
+        if not 0.0 <= self.max_quarantine_share <= 1.0:
+            raise SettingsError(
+                f"max_quarantine_share must be between 0 and 1, got {self.max_quarantine_share}"
+            )
+
+    @property
+    def worker_count(self) -> int:
+        """The number of worker processes this run uses."""
+        return self.workers or os.cpu_count() or 1
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with some settings changed, checked again."""
+        return Settings(**{**asdict(self), **changes})
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_mapping(cls, values: dict[str, Any]) -> Settings:
+        """Build settings from strings or values (environment, DAG params), checked."""
+        known = {f.name: f for f in fields(cls)}
+        unknown = sorted(set(values) - set(known))
+        if unknown:
+            raise SettingsError(f"unknown setting(s): {', '.join(unknown)}")
+        converted = {}
+        for name, raw in values.items():
+            default = known[name].default
+            try:
+                converted[name] = _coerce(raw, type(default))
+            except ValueError as error:
+                raise SettingsError(f"{name}: {error}") from None
+        return cls(**converted)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        """Settings from NEWSCLEAN_<NAME> environment variables, e.g. NEWSCLEAN_WORKERS=4."""
+        environ = os.environ if environ is None else environ
+        prefix = "NEWSCLEAN_"
+        names = {f.name for f in fields(cls)}
+        values = {
+            key[len(prefix) :].lower(): value
+            for key, value in environ.items()
+            if key.startswith(prefix) and key[len(prefix) :].lower() in names
+        }
+        return cls.from_mapping(values)
+
+
+def _coerce(raw: Any, kind: type) -> Any:
+    if not isinstance(raw, str):
+        return kind(raw)
+    text = raw.strip()
+    if kind is bool:
+        lowered = text.lower()
+        if lowered in {"1", "true", "yes", "on"}:
+            return True
+        if lowered in {"0", "false", "no", "off"}:
+            return False
+        raise ValueError(f"expected true or false, got {raw!r}")
+    if kind is int:
+        try:
+            return int(text)
+        except ValueError:
+            raise ValueError(f"expected a whole number, got {raw!r}") from None
+    if kind is float:
+        try:
+            return float(text)
+        except ValueError:
+            raise ValueError(f"expected a number, got {raw!r}") from None
+    return text

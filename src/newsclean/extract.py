@@ -1,0 +1,256 @@
+"""Extraction: a raw unit becomes an article with its text and metadata.
+
+HTML goes through trafilatura; plain-text and markdown scrapes through their
+readers. Metadata from the input (front matter, JSON Lines keys) wins over what is
+found in the page. Text comes out one paragraph per line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from newsclean.config import Settings
+from newsclean.readers.decode import BinaryContent, decode_bytes
+from newsclean.readers.markdown import looks_like_markdown, parse_markdown
+from newsclean.readers.text import parse_text
+from newsclean.record import Article, RawUnit, Rejected, Removal
+
+# trafilatura options newsclean uses, kept in one place. Comments are not the story.
+TRAFILATURA_OPTIONS: dict[str, Any] = {
+    "with_metadata": True,
+    "include_comments": False,
+    "include_tables": True,
+    "include_images": False,
+    "include_links": False,
+    "deduplicate": False,
+}
+_AUTHOR_SPLIT = re.compile(r"\s*(?:;|\||\band\b|&|/)\s*")
+_URL_LIKE = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
+_PERSON_LIKE = re.compile(r"^[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,3}$")
+_LANGUAGE_TAG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_].*)?$")
+_MIN_DETECT_CHARS = 40
+
+
+def extract_unit(unit: RawUnit, settings: Settings) -> Article | Rejected:
+    """Turn one raw unit into an article with raw (not yet cleaned) text."""
+    payload = unit.payload
+    if isinstance(payload, bytes):
+        try:
+            payload, _encoding = decode_bytes(payload, html=unit.content_format == "html")
+        except BinaryContent as error:
+            return _reject(unit, "read", "read.binary", f"not text: {error}")
+    removed: list[Removal] = []
+    if unit.content_format == "html":
+        extracted = _extract_html(payload, url=_as_text(unit.fields.get("url")))
+        if extracted is None:
+            return _reject(
+                unit, "extract", "extract.no_content", "trafilatura found no main text in the page"
+            )
+        title, body, found = extracted
+    elif unit.content_format == "markdown" or looks_like_markdown(payload):
+        title, body, found, broken = parse_markdown(
+            payload, max_front_matter_bytes=settings.max_front_matter_bytes
+        )
+        if broken:
+            removed.append(Removal("front_matter", broken))
+        if title is None:
+            title, body = _first_line_title(body)
+    else:
+        title, body, found = parse_text(payload)
+    fields = {**found, **unit.fields}
+    title = _as_text(unit.fields.get("title")) or title
+    return _article(unit, title, body, fields, removed)
+
+
+def _extract_html(page: str, *, url: str | None) -> tuple[str | None, str, dict[str, Any]] | None:
+    import trafilatura
+
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+    document = trafilatura.bare_extraction(page, url=url, **TRAFILATURA_OPTIONS)
+    if document is None or not (document.text or "").strip():
+        return None
+    lines = [" ".join(line.split()) for line in document.text.splitlines()]
+    fields = {
+        "url": document.url,
+        "authors": document.author,
+        "published": document.date,
+        "site_name": document.sitename,
+        "description": document.description,
+        "categories": document.categories,
+        "tags": document.tags,
+        "language": document.language,
+    }
+    return document.title, "\n".join(line for line in lines if line), fields
+
+
+def _first_line_title(body: str) -> tuple[str | None, str]:
+    first, _, rest = body.partition("\n")
+    if first and rest and len(first) <= 200:
+        return first, rest
+    return None, body
+
+
+def _article(
+    unit: RawUnit, title: str | None, body: str, fields: dict[str, Any], removed: list[Removal]
+) -> Article:
+    url, authors, site_name = _url_authors_site(fields)
+    language = _language(fields.get("language")) or detect_language(body)
+    return Article(
+        id=article_id(unit),
+        source_uri=unit.source_uri,
+        source_format=unit.source_format,
+        text=body,
+        title=_clean_line(title),
+        url=url,
+        source_domain=source_domain(url),
+        authors=authors,
+        published_at=parse_timestamp(fields.get("published")),
+        language=language,
+        site_name=_clean_line(site_name),
+        description=_clean_line(_as_text(fields.get("description"))),
+        categories=_as_list(fields.get("categories")),
+        tags=_as_list(fields.get("tags")),
+        removed=tuple(removed),
+    )
+
+
+def article_id(unit: RawUnit) -> str:
+    """Stable id: the unit's place relative to the input root and its content."""
+    payload = unit.payload if isinstance(unit.payload, bytes) else unit.payload.encode("utf-8")
+    digest = hashlib.sha256()
+    digest.update(unit.relative_uri.encode("utf-8", errors="surrogateescape"))
+    digest.update(b"\0")
+    digest.update(hashlib.sha256(payload).digest())
+    return digest.hexdigest()[:32]
+
+
+def _url_authors_site(fields: dict[str, Any]) -> tuple[str | None, tuple[str, ...], str | None]:
+    url = _as_text(fields.get("url"))
+    authors = _authors(fields.get("authors"))
+    site_name = _as_text(fields.get("site_name"))
+    # Scrapers disagree on `source`: a URL, a site, or (seen) the author's name.
+    source = _as_text(fields.get("source"))
+    if source:
+        if _URL_LIKE.match(source):
+            url = url or source
+        elif not authors and _PERSON_LIKE.match(source):
+            authors = (source,)
+        else:
+            site_name = site_name or source
+    if url and not _URL_LIKE.match(url):
+        url = None
+    return url, authors, site_name
+
+
+def _authors(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        names = _AUTHOR_SPLIT.split(value)
+    elif isinstance(value, list | tuple):
+        names = [_as_text(item.get("name") if isinstance(item, dict) else item) or "" for item in value]
+    elif isinstance(value, dict):
+        names = [_as_text(value.get("name")) or ""]
+    else:
+        return ()
+    seen: dict[str, None] = {}
+    for name in names:
+        cleaned = _clean_line(name)
+        if cleaned and len(cleaned) <= 200:
+            seen.setdefault(cleaned, None)
+    return tuple(seen)
+
+
+def source_domain(url: str | None) -> str | None:
+    """The host of a URL, lowercased, without a leading 'www.'."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url if "://" in url else f"http://{url}").hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host.removeprefix("www.")
+
+
+def parse_timestamp(value: Any) -> str | None:
+    """An ISO 8601 UTC timestamp ('2026-02-13T15:40:15Z') from what scrapers write."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        text = str(value).strip()
+        try:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            try:
+                from dateutil import parser as date_parser
+
+                moment = date_parser.parse(text)
+            except (ValueError, OverflowError, TypeError):
+                return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        moment = moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
+    if not 1900 <= moment.year <= 2200:
+        return None
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _language(value: Any) -> str | None:
+    text = _as_text(value)
+    match = _LANGUAGE_TAG.match(text or "")
+    return match.group(1).lower() if match else None
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of the text's language, or None when there is too little text."""
+    sample = text[:3000]
+    if len(sample) < _MIN_DETECT_CHARS:
+        return None
+    import py3langid
+
+    language, _score = py3langid.classify(sample)
+    return language
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, list | tuple):
+        value = value[0] if value else None
+        if value is None:
+            return None
+    text = str(value).strip()
+    return text or None
+
+
+def _as_list(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    items = value if isinstance(value, list | tuple) else str(value).split(",")
+    seen: dict[str, None] = {}
+    for item in items:
+        cleaned = _clean_line(_as_text(item))
+        if cleaned and len(cleaned) <= 200:
+            seen.setdefault(cleaned, None)
+    return tuple(seen)
+
+
+def _clean_line(text: str | None) -> str | None:
+    if text is None:
+        return None
+    cleaned = " ".join(text.split())
+    return cleaned or None
+
+
+def _reject(unit: RawUnit, stage: str, reason: str, detail: str) -> Rejected:
+    return Rejected(unit.source_uri, unit.source_format, stage, reason, detail, unit.payload)

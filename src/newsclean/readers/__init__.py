@@ -1,0 +1,224 @@
+"""Readers: find the raw files under an input root and turn each into raw units.
+
+A file is read once, with its size capped; a gzip file is inflated only up to a cap.
+Its format is told by its content first, its name second. JSON Lines files yield
+one unit per line; every other file is one unit. Anything unreadable becomes a
+`Rejected` unit, never an exception.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import posixpath
+import re
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from newsclean.config import Settings
+from newsclean.readers.jsonl import BadRecord, parse_record
+from newsclean.readers.markdown import looks_like_markdown
+from newsclean.record import RawUnit, Rejected
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_HTML_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b", re.I | re.S)
+_HTML_TAG = re.compile(rb"<(?:p|div|span|a|article|section|br|h[1-6]|script|li|table|img)\b[^>]{0,500}>", re.I)
+_HTML_NAMES = (".html", ".htm", ".xhtml", ".shtml")
+_JSONL_NAMES = (".jsonl", ".ndjson", ".jl")
+_MARKDOWN_NAMES = (".md", ".markdown", ".mdown")
+
+
+class InputRootError(OSError):
+    """The input root does not exist or cannot be listed."""
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """One raw file found under the input root."""
+
+    uri: str
+    relative: str
+    size: int
+
+
+def open_root(root: str) -> tuple[Any, str]:
+    """The fsspec filesystem and path for an input root (a local path or a URI)."""
+    from fsspec.core import url_to_fs
+
+    try:
+        fs, path = url_to_fs(root)
+    except (ImportError, ValueError) as error:
+        raise InputRootError(f"cannot open input root {root!r}: {error}") from None
+    return fs, path
+
+
+def discover(root: str) -> list[InputFile]:
+    """All raw files below `root`, recursively, in a stable order.
+
+    Hidden files and folders (names starting with '.' or '_') are skipped.
+    """
+    fs, base = open_root(root)
+    try:
+        if not fs.exists(base):
+            raise InputRootError(f"input root does not exist: {root}")
+        if fs.isfile(base):
+            info = fs.info(base)
+            return [InputFile(_uri(fs, base), posixpath.basename(base), int(info.get("size") or 0))]
+        found = fs.find(base, detail=True, withdirs=False)
+    except PermissionError as error:
+        raise InputRootError(f"cannot read input root {root}: {error.strerror or error}") from None
+    files = []
+    base_stripped = base.rstrip("/")
+    for path, info in found.items():
+        relative = posixpath.relpath(path, base_stripped) if base_stripped else path
+        if any(part.startswith((".", "_")) for part in relative.split("/")):
+            continue
+        if info.get("type") not in (None, "file"):
+            continue
+        files.append(InputFile(_uri(fs, path), relative, int(info.get("size") or 0)))
+    files.sort(key=lambda f: f.relative)
+    return files
+
+
+def _uri(fs: Any, path: str) -> str:
+    protocol = fs.protocol if isinstance(fs.protocol, str) else fs.protocol[0]
+    return path if protocol in ("file", "local") else f"{protocol}://{path}"
+
+
+def load_file(file: InputFile, settings: Settings) -> tuple[bytes, str] | Rejected:
+    """The file's bytes, inflated if gzip, with sizes capped; and the name to sniff by."""
+    raw = _read_capped(file, settings)
+    if isinstance(raw, Rejected):
+        return raw
+    return _inflate(file, raw, settings)
+
+
+def _read_capped(file: InputFile, settings: Settings) -> bytes | Rejected:
+    fs, path = open_root(file.uri)
+    try:
+        with fs.open(path, "rb") as handle:
+            return handle.read(settings.max_file_bytes + 1)
+    except OSError as error:
+        return _rejected(file, "read.unreadable", f"cannot read file: {error}")
+
+
+def _inflate(file: InputFile, raw: bytes, settings: Settings) -> tuple[bytes, str] | Rejected:
+    if len(raw) > settings.max_file_bytes:
+        return _rejected(
+            file, "read.too_large", f"file larger than max_file_bytes={settings.max_file_bytes}", raw
+        )
+    name = file.relative.lower()
+    if raw.startswith(_GZIP_MAGIC):
+        cap = settings.max_decompressed_bytes
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(raw)) as stream:
+                inflated = stream.read(cap + 1)
+        except (OSError, EOFError, zlib.error) as error:
+            return _rejected(file, "read.bad_gzip", f"gzip data is damaged: {error}", raw)
+        if len(inflated) > cap:
+            return _rejected(
+                file,
+                "read.gzip_too_large",
+                f"gzip expands past max_decompressed_bytes={cap}; reading stopped there",
+                raw,
+            )
+        raw = inflated
+        name = name.removesuffix(".gz")
+    elif name.endswith(".gz"):
+        name = name.removesuffix(".gz")
+    return raw, name
+
+
+def sniff_format(name: str, head: bytes) -> str:
+    """Tell 'html', 'jsonl', 'markdown' or 'text' by content first, name second."""
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if name.endswith(_JSONL_NAMES):
+        return "jsonl"
+    if stripped.startswith(b"{"):
+        first_line = stripped.split(b"\n", 1)[0]
+        try:
+            if isinstance(json.loads(first_line), dict):
+                return "jsonl"
+        except (ValueError, RecursionError):
+            pass
+    if stripped.startswith(b"---"):
+        return "markdown"
+    if _HTML_START.match(head) or len(_HTML_TAG.findall(head[:8192])) >= 3:
+        return "html"
+    if name.endswith(_HTML_NAMES):
+        return "html"
+    if name.endswith(_MARKDOWN_NAMES):
+        return "markdown"
+    if looks_like_markdown(stripped[:20000].decode("utf-8", errors="ignore")):
+        return "markdown"
+    return "text"
+
+
+def read_file(file: InputFile, settings: Settings) -> tuple[str, Iterator[RawUnit | Rejected]]:
+    """The sha256 of the file as stored ("" if unreadable) and its units."""
+    raw = _read_capped(file, settings)
+    if isinstance(raw, Rejected):
+        return "", iter([raw])
+    return hashlib.sha256(raw).hexdigest(), _units(file, _inflate(file, raw, settings), settings)
+
+
+def read_units(file: InputFile, settings: Settings) -> Iterator[RawUnit | Rejected]:
+    """Every unit of one raw file, or one rejection saying why it could not be read."""
+    return read_file(file, settings)[1]
+
+
+def _units(
+    file: InputFile, loaded: tuple[bytes, str] | Rejected, settings: Settings
+) -> Iterator[RawUnit | Rejected]:
+    if isinstance(loaded, Rejected):
+        yield loaded
+        return
+    raw, name = loaded
+    if not raw.strip():
+        yield _rejected(file, "read.empty", "file is empty", raw)
+        return
+    kind = sniff_format(name, raw[:65536])
+    if kind == "jsonl":
+        yield from _jsonl_units(file, raw, settings)
+        return
+    if len(raw) > settings.max_unit_bytes:
+        yield _rejected(
+            file, "read.too_large", f"unit larger than max_unit_bytes={settings.max_unit_bytes}", raw
+        )
+        return
+    yield RawUnit(
+        source_uri=file.uri,
+        relative_uri=file.relative,
+        source_format=kind,  # type: ignore[arg-type]
+        content_format=kind,  # type: ignore[arg-type]
+        payload=raw,
+    )
+
+
+def _jsonl_units(file: InputFile, raw: bytes, settings: Settings) -> Iterator[RawUnit | Rejected]:
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        if not line.strip():
+            continue
+        uri, relative = f"{file.uri}#{number}", f"{file.relative}#{number}"
+        if len(line) > settings.max_unit_bytes:
+            yield Rejected(uri, "jsonl", "read", "read.too_large",
+                           f"record larger than max_unit_bytes={settings.max_unit_bytes}", line)
+            continue
+        try:
+            kind, content, fields = parse_record(line.decode("utf-8", errors="replace"))
+        except BadRecord as error:
+            reason, detail = error.args
+            yield Rejected(uri, "jsonl", "read", reason, detail, line)
+            continue
+        if kind == "text" and looks_like_markdown(content):
+            kind = "markdown"
+        yield RawUnit(uri, relative, "jsonl", kind, content, fields)  # type: ignore[arg-type]
+
+
+def _rejected(file: InputFile, reason: str, detail: str, payload: bytes = b"") -> Rejected:
+    return Rejected(file.uri, "unknown", "read", reason, detail, payload)
+

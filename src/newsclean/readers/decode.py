@@ -1,0 +1,93 @@
+"""Bytes to text: byte-order marks, honest and lying charsets, binary junk."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]{1,40})""", re.I)
+_DETECTION_SAMPLE = 64 * 1024
+# Characters that do not occur in text: C0 controls but tab/newline/CR, and U+FFFD.
+_JUNK = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
+
+
+class BinaryContent(ValueError):
+    """The bytes are not text in any encoding."""
+
+
+def decode_bytes(raw: bytes, *, html: bool = False) -> tuple[str, str]:
+    """Decode scraped bytes; returns (text, encoding used).
+
+    Order of trust: a byte-order mark; valid UTF-8 (rarely valid by accident); for
+    HTML, the charset the page declares, if the bytes decode with it; then
+    charset-normalizer's guess; cp1252 last. Raises BinaryContent for junk.
+    """
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            text = raw[len(bom) :].decode(encoding, errors="replace")
+            return _checked(text), encoding
+    try:
+        return _checked(raw.decode("utf-8")), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if _looks_utf16(raw):
+        encoding = "utf-16-le" if raw[1:2] == b"\x00" else "utf-16-be"
+        return _checked(raw.decode(encoding, errors="replace")), encoding
+    if html:
+        declared = _declared_charset(raw)
+        if declared:
+            try:
+                return _checked(raw.decode(declared)), declared
+            except (UnicodeDecodeError, LookupError):
+                pass
+    guessed = _guess_encoding(raw)
+    if guessed:
+        try:
+            return _checked(raw.decode(guessed, errors="replace")), guessed
+        except LookupError:
+            pass
+    return _checked(raw.decode("cp1252", errors="replace")), "cp1252"
+
+
+def _checked(text: str) -> str:
+    sample = text[:_DETECTION_SAMPLE]
+    if sample and len(_JUNK.findall(sample)) > 0.05 * len(sample):
+        raise BinaryContent("more than 5% of the characters are control or undecodable bytes")
+    return text.replace("\x00", "")
+
+
+def _looks_utf16(raw: bytes) -> bool:
+    sample = raw[:4096]
+    if len(sample) < 16:
+        return False
+    even_zeros = sample[0::2].count(0)
+    odd_zeros = sample[1::2].count(0)
+    half = len(sample) / 2
+    return max(even_zeros, odd_zeros) > 0.4 * half and min(even_zeros, odd_zeros) < 0.05 * half
+
+
+def _declared_charset(raw: bytes) -> str | None:
+    match = _META_CHARSET.search(raw[:8192])
+    if not match:
+        return None
+    name = match.group(1).decode("ascii", errors="ignore").lower()
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        return None
+    # Pages that declare latin-1 are nearly always cp1252 (the WHATWG rule).
+    return "cp1252" if codec in {"latin-1", "iso8859-1", "ascii"} else codec
+
+
+def _guess_encoding(raw: bytes) -> str | None:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw[:_DETECTION_SAMPLE]).best()
+    return best.encoding if best is not None else None

@@ -1,0 +1,140 @@
+"""Markdown scrapes, usually with YAML front matter, to plain text and fields.
+
+Links keep their anchor text; image, emphasis and heading marks go; paragraphs stay
+paragraphs (one per line).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+from typing import Any
+
+import yaml
+
+_FRONT_MATTER = re.compile(r"\A\ufeff?[ \t]*---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+_TAG = re.compile(r"<[^>]{0,2000}>")
+_MARKDOWN_HINTS = re.compile(
+    r"^(?:#{1,6} |> |[-*+] |\d{1,3}\. |```)|\[[^\]\n]{1,300}\]\([^)\s]{1,2000}\)|^\s*[-=]{3,}\s*$",
+    re.M,
+)
+
+
+class FrontMatterError(ValueError):
+    """Front matter that is not a small, plain YAML mapping."""
+
+
+def split_front_matter(text: str) -> tuple[str | None, str]:
+    """Return (front matter source or None, the rest)."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return None, text
+    return match.group(1), text[match.end() :]
+
+
+def looks_like_markdown(text: str) -> bool:
+    """True for text with front matter or at least two markdown constructs."""
+    if _FRONT_MATTER.match(text):
+        return True
+    return len(_MARKDOWN_HINTS.findall(text[:20000])) >= 2
+
+
+class _PlainSafeLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses anchors and aliases (billion-laughs bombs)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases are not allowed in front matter", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def parse_front_matter(source: str, *, max_bytes: int) -> dict[str, Any]:
+    """Parse YAML front matter into a mapping; raises FrontMatterError."""
+    if len(source.encode("utf-8", errors="replace")) > max_bytes:
+        raise FrontMatterError(f"front matter larger than {max_bytes} bytes")
+    try:
+        data = yaml.load(source, Loader=_PlainSafeLoader)  # noqa: S506 - safe loader subclass
+    except (yaml.YAMLError, RecursionError, ValueError) as error:
+        first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise FrontMatterError(f"front matter is not valid YAML: {first_line}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise FrontMatterError(f"front matter is a {type(data).__name__}, not a mapping")
+    return {str(key): value for key, value in data.items()}
+
+
+def parse_markdown(
+    text: str, *, max_front_matter_bytes: int
+) -> tuple[str | None, str, dict[str, Any], str | None]:
+    """Split a markdown scrape into (title, body, fields, broken front matter).
+
+    Broken front matter does not lose the story: its source is returned as the last
+    item so the caller can record its removal, and the fields are empty.
+    """
+    front, body = split_front_matter(text)
+    fields: dict[str, Any] = {}
+    broken = None
+    if front is not None:
+        try:
+            fields = parse_front_matter(front, max_bytes=max_front_matter_bytes)
+        except FrontMatterError as error:
+            broken = f"{error}: {front[:2000]}"
+    lines = markdown_to_lines(body)
+    title = fields.get("title") if isinstance(fields.get("title"), str) else None
+    return title, "\n".join(lines), fields, broken
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Any:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+
+
+def markdown_to_lines(source: str) -> list[str]:
+    """Render markdown as plain text, one paragraph, heading, item or table row per line."""
+    lines: list[str] = []
+    row: list[str] | None = None
+    for token in _parser().parse(source):
+        if token.type == "inline":
+            text = _inline_text(token.children or [])
+            if row is not None:
+                row.append(" ".join(text.split()))
+            else:
+                lines.extend(text.split("\n"))
+        elif token.type in ("fence", "code_block"):
+            lines.extend(token.content.splitlines())
+        elif token.type == "html_block":
+            lines.extend(_strip_tags(token.content).splitlines())
+        elif token.type == "tr_open":
+            row = []
+        elif token.type == "tr_close" and row is not None:
+            lines.append(" | ".join(cell for cell in row if cell))
+            row = None
+    return [" ".join(line.split()) for line in lines if line.strip()]
+
+
+def _inline_text(children: list[Any]) -> str:
+    parts: list[str] = []
+    for child in children:
+        kind = child.type
+        if kind in ("text", "code_inline"):
+            parts.append(child.content)
+        elif kind == "softbreak":
+            parts.append(" ")
+        elif kind == "hardbreak":
+            parts.append("\n")
+        elif kind == "html_inline":
+            continue
+        elif kind == "image":
+            continue
+    return "".join(parts)
+
+
+def _strip_tags(fragment: str) -> str:
+    return html.unescape(_TAG.sub(" ", fragment))
