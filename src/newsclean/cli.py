@@ -1,0 +1,154 @@
+"""Command line: `newsclean run` cleans a day into the lake, `newsclean check` verifies it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from newsclean import __version__
+from newsclean.config import Settings, SettingsError
+
+
+class UsageError(Exception):
+    """A bad argument: reported in one line, exit code 2."""
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {value!r}") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsclean",
+        description="Turn a day of raw news scrapes into clean, validated article records "
+        "in a Parquet lake.",
+    )
+    parser.add_argument("--version", action="version", version=f"newsclean {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser(
+        "run",
+        help="clean a directory of raw scrapes into the lake partition of one day",
+        description="Read every raw scrape under --input (HTML, .gz, plain text, markdown, "
+        "JSON Lines), clean it, and publish LAKE/articles/ingest_date=DATE and "
+        "LAKE/quarantine/ingest_date=DATE atomically. Re-running a date replaces it.",
+    )
+    run.add_argument("--input", required=True, metavar="PATH", help="directory (or file) of raw scrapes")
+    run.add_argument("--lake", required=True, metavar="PATH", help="root directory of the Parquet lake")
+    run.add_argument("--date", required=True, type=_date, metavar="YYYY-MM-DD",
+                     help="the ingest date: the partition this run owns")
+    run.add_argument("--workers", type=int, metavar="N",
+                     help="worker processes (default: one per CPU core)")
+    run.add_argument("--unit-timeout", type=float, metavar="SECONDS",
+                     help="time limit per unit before it is quarantined (default: 60)")
+    run.add_argument("--no-typos", action="store_true",
+                     help="do not split run-together words or fix misspellings")
+    run.add_argument("--keep-boilerplate", action="store_true",
+                     help="do not strip boilerplate (share bars, promos, bios, templates)")
+    run.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+
+    check = commands.add_parser(
+        "check",
+        help="verify a published partition against its manifest and the schemas",
+        description="Verify that read == written + quarantined, every row is valid against "
+        "the schema, files match the manifest and every input is accounted for. "
+        "Exits non-zero on any gap.",
+    )
+    check.add_argument("--lake", required=True, metavar="PATH")
+    check.add_argument("--date", required=True, type=_date, metavar="YYYY-MM-DD")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = _parser().parse_args(argv)
+    try:
+        if arguments.command == "run":
+            return _run(arguments)
+        return _check(arguments)
+    except (UsageError, SettingsError) as error:
+        print(f"newsclean: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("newsclean: interrupted; the published lake is unchanged", file=sys.stderr)
+        return 130
+
+
+def _settings(arguments: argparse.Namespace) -> Settings:
+    settings = Settings.from_env()
+    changes = {}
+    if arguments.workers is not None:
+        changes["workers"] = arguments.workers
+    if arguments.unit_timeout is not None:
+        changes["unit_timeout"] = arguments.unit_timeout
+    if arguments.no_typos:
+        changes["fix_typos"] = False
+    if arguments.keep_boilerplate:
+        changes["remove_boilerplate"] = False
+    return settings.replace(**changes) if changes else settings
+
+
+def _run(arguments: argparse.Namespace) -> int:
+    from newsclean.lake import LakeError
+    from newsclean.pipeline import run_day
+    from newsclean.readers import InputRootError
+
+    settings = _settings(arguments)
+    started = time.monotonic()
+    bar = None
+    if not arguments.quiet and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(desc="cleaning", unit=" units", file=sys.stderr, dynamic_ncols=True)
+    try:
+        manifest = run_day(
+            arguments.input, arguments.lake, arguments.date, settings,
+            progress=bar.update if bar is not None else None,
+        )
+    except InputRootError as error:
+        raise UsageError(str(error)) from None
+    except (LakeError, OSError) as error:
+        detail = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        where = f": {error.filename}" if getattr(error, "filename", None) else ""
+        print(f"newsclean: error: cannot write the lake{where}: {detail}", file=sys.stderr)
+        return 1
+    finally:
+        if bar is not None:
+            bar.close()
+    if not arguments.quiet:
+        _print_summary(manifest, arguments.lake, time.monotonic() - started)
+    return 0
+
+
+def _print_summary(manifest: dict, lake: str, seconds: float) -> None:
+    units = manifest["units"]
+    day = manifest["ingest_date"]
+    lines = [
+        f"newsclean {manifest['pipeline_version']}: {day} in {seconds:.1f}s",
+        f"  files read     {len(manifest['inputs']):>8}",
+        f"  units read     {units['read']:>8}",
+        f"  articles       {units['written']:>8}  -> {Path(lake) / 'articles' / f'ingest_date={day}'}",
+        f"  quarantined    {units['quarantined']:>8}  -> {Path(lake) / 'quarantine' / f'ingest_date={day}'}",
+    ]
+    for reason, count in sorted(manifest["quarantined_by_reason"].items(), key=lambda kv: -kv[1]):
+        lines.append(f"    {reason:<28}{count:>6}")
+    print("\n".join(lines))
+
+
+def _check(arguments: argparse.Namespace) -> int:
+    from newsclean.check import check_partition
+
+    problems, summary = check_partition(arguments.lake, arguments.date)
+    print(summary)
+    for problem in problems:
+        print(f"  problem: {problem}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,274 @@
+"""The Parquet lake: staged shard parts, and atomic publication of a day's partitions.
+
+Layout under LAKE:
+
+    articles/ingest_date=YYYY-MM-DD/part-<shard>.parquet, _manifest.json
+    quarantine/ingest_date=YYYY-MM-DD/part-<shard>.parquet, _manifest.json
+    _staging/ingest_date=YYYY-MM-DD/...   private to newsclean
+    _profiles/...                         per-domain template statistics
+
+A run never writes into a visible partition. Shards are written to staging; the
+publish step assembles the new partition directories beside the old ones and swaps
+each in with one atomic rename (Linux renameat2 RENAME_EXCHANGE). A journal makes
+the two swaps (articles, quarantine) roll forward after a crash, so the next run or
+check completes a publish that a kill interrupted.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from newsclean.validate import ARTICLE, QUARANTINE, arrow_schema
+
+KINDS = (ARTICLE, QUARANTINE)
+TABLE_DIRS = {ARTICLE: "articles", QUARANTINE: "quarantine"}
+MANIFEST = "_manifest.json"
+JOURNAL = "publish.json"
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+class LakeError(OSError):
+    """The lake cannot be written or read as expected."""
+
+
+def lake_root(lake: str) -> Path:
+    """The lake as a local path; object-store URIs are not writable yet."""
+    if "://" in lake and not lake.startswith("file://"):
+        raise LakeError(f"only local lakes can be written for now, got {lake!r}")
+    return Path(lake.removeprefix("file://"))
+
+
+def partition_dir(lake: Path, kind: str, ingest_date: date) -> Path:
+    return lake / TABLE_DIRS[kind] / f"ingest_date={ingest_date.isoformat()}"
+
+
+def staging_dir(lake: Path, ingest_date: date) -> Path:
+    return lake / "_staging" / f"ingest_date={ingest_date.isoformat()}"
+
+
+def shard_dir(lake: Path, ingest_date: date, shard_id: str) -> Path:
+    return staging_dir(lake, ingest_date) / f"shard-{shard_id}"
+
+
+class PartWriter:
+    """Streams records of one kind into a zstd Parquet file, one row group per batch."""
+
+    def __init__(self, path: Path, kind: str, *, batch_rows: int) -> None:
+        self.path = path
+        self.kind = kind
+        self.rows = 0
+        self._batch_rows = batch_rows
+        self._pending: list[dict[str, Any]] = []
+        self._writer: pq.ParquetWriter | None = None
+
+    def write(self, record: dict[str, Any]) -> None:
+        self._pending.append(record)
+        if len(self._pending) >= self._batch_rows:
+            self._flush()
+
+    def _flush(self) -> None:
+        from newsclean.validate import to_arrow
+
+        if not self._pending:
+            return
+        table = to_arrow(self._pending, self.kind)
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(
+                self.path, arrow_schema(self.kind), compression="zstd", write_statistics=True
+            )
+        self._writer.write_table(table, row_group_size=self._batch_rows)
+        self.rows += len(self._pending)
+        self._pending = []
+
+    def close(self) -> None:
+        """Flush and close; a writer that saw no rows leaves no file."""
+        self._flush()
+        if self._writer is not None:
+            self._writer.close()
+            _fsync_path(self.path)
+
+    def abort(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+        self.path.unlink(missing_ok=True)
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write JSON so that readers see the old file or the new one, never a torn one."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(temporary, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=2, sort_keys=True, ensure_ascii=False)
+        handle.write("\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+    _fsync_path(path.parent)
+
+
+def read_json(path: Path) -> Any:
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def replace_dir(source: Path, target: Path) -> None:
+    """Put directory `source` at `target` atomically; the old target ends at `source`.
+
+    Uses renameat2(RENAME_EXCHANGE) where the kernel and filesystem allow it; else a
+    rename aside and a rename in (a moment with no target, never a mix).
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        os.rename(source, target)
+        _fsync_path(target.parent)
+        return
+    if _exchange(source, target):
+        _fsync_path(target.parent)
+        return
+    aside = source.with_name(source.name + ".old")
+    shutil.rmtree(aside, ignore_errors=True)
+    os.rename(target, aside)
+    os.rename(source, target)
+    os.rename(aside, source)
+    _fsync_path(target.parent)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False
+    raise OSError(code, f"cannot swap {first} and {second}: {os.strerror(code)}")
+
+
+def _fsync_path(path: Path) -> None:
+    try:
+        descriptor = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def publish_partitions(
+    lake: Path, ingest_date: date, parts: dict[str, list[Path]], manifest: dict[str, Any]
+) -> None:
+    """Publish the day's articles and quarantine partitions from staged part files.
+
+    `parts` maps a record kind to the staged files to publish (named part-*.parquet
+    in the partition). The manifest is written into both partitions.
+    """
+    staging = staging_dir(lake, ingest_date)
+    recover(lake, ingest_date)
+    run_id = manifest["run_id"]
+    pairs = []
+    for kind in KINDS:
+        assembled = staging / f"publish-{TABLE_DIRS[kind]}"
+        shutil.rmtree(assembled, ignore_errors=True)
+        assembled.mkdir(parents=True)
+        for source in parts.get(kind, []):
+            _link_or_copy(source, assembled / source.name)
+        write_json_atomic(assembled / MANIFEST, manifest)
+        pairs.append((assembled, partition_dir(lake, kind, ingest_date)))
+    write_json_atomic(
+        staging / JOURNAL, {"run_id": run_id, "pairs": [[str(a), str(b)] for a, b in pairs]}
+    )
+    _roll_forward(staging / JOURNAL)
+
+
+def recover(lake: Path, ingest_date: date) -> bool:
+    """Complete a publish that was interrupted; True if there was one to complete."""
+    journal = staging_dir(lake, ingest_date) / JOURNAL
+    if not journal.exists():
+        return False
+    _roll_forward(journal)
+    return True
+
+
+def _roll_forward(journal: Path) -> None:
+    plan = read_json(journal)
+    run_id = plan["run_id"]
+    for assembled_name, target_name in plan["pairs"]:
+        assembled, target = Path(assembled_name), Path(target_name)
+        if _manifest_run_id(target) == run_id:
+            continue
+        if _manifest_run_id(assembled) != run_id:
+            raise LakeError(f"publish journal {journal} names {assembled}, which is incomplete")
+        replace_dir(assembled, target)
+    journal.unlink()
+    _fsync_path(journal.parent)
+    for assembled_name, _target in plan["pairs"]:
+        shutil.rmtree(assembled_name, ignore_errors=True)
+
+
+def _manifest_run_id(directory: Path) -> str | None:
+    try:
+        return read_json(directory / MANIFEST).get("run_id")
+    except (OSError, ValueError):
+        return None
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def read_manifest(lake: Path, ingest_date: date, kind: str = ARTICLE) -> dict[str, Any] | None:
+    path = partition_dir(lake, kind, ingest_date) / MANIFEST
+    try:
+        return read_json(path)
+    except FileNotFoundError:
+        return None
+
+
+def partition_files(lake: Path, ingest_date: date, kind: str) -> list[Path]:
+    directory = partition_dir(lake, kind, ingest_date)
+    return sorted(directory.glob("*.parquet")) if directory.is_dir() else []
+
+
+def read_partition(lake: Path, ingest_date: date, kind: str) -> pa.Table:
+    """All rows of one published partition, as one Arrow table."""
+    files = partition_files(lake, ingest_date, kind)
+    if not files:
+        return arrow_schema(kind).empty_table()
+    return pa.concat_tables(pq.read_table(path, schema=arrow_schema(kind)) for path in files)
+
+
+def describe_parts(paths: Iterable[Path]) -> list[dict[str, Any]]:
+    return [
+        {"name": path.name, "rows": pq.ParquetFile(path).metadata.num_rows, "sha256": file_sha256(path)}
+        for path in paths
+    ]

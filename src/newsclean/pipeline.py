@@ -1,0 +1,388 @@
+"""The pipeline: apply the stages in order, send rejections aside, write the lake.
+
+    raw unit -> read -> extract -> repair -> strip boilerplate -> validate -> write
+                                                      \\-> quarantine (with a reason)
+
+`clean_unit` is the per-unit path (run in worker processes). A day is cleaned as
+one or more shards (`clean_shard`, each writing its own staged parts; Airflow maps
+them over workers) and then published atomically (`publish_day`). `run_day` does
+both for the command line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from newsclean import __version__
+from newsclean.boilerplate import TemplateProfile, strip_boilerplate
+from newsclean.config import Settings
+from newsclean.extract import extract_unit
+from newsclean.lake import (
+    ARTICLE,
+    QUARANTINE,
+    TABLE_DIRS,
+    PartWriter,
+    describe_parts,
+    lake_root,
+    publish_partitions,
+    read_json,
+    read_manifest,
+    recover,
+    shard_dir,
+    staging_dir,
+    write_json_atomic,
+)
+from newsclean.readers import InputFile, discover, read_file
+from newsclean.record import Article, RawUnit, Rejected
+from newsclean.repair import fix_encoding, repair_text
+from newsclean.validate import article_record, quarantine_record, schema_version, validation_error
+
+PIPELINE_VERSION = __version__
+SHARD_RESULT = "shard.json"
+Progress = Callable[[int], None]
+
+
+def clean_unit(unit: RawUnit, settings: Settings) -> Article | Rejected:
+    """Extract, repair and strip one unit. Never raises: a failure is a rejection."""
+    try:
+        extracted = extract_unit(unit, settings)
+        if isinstance(extracted, Rejected):
+            return extracted
+        return clean_article(extracted, settings)
+    except MemoryError:
+        return _rejected(unit, "pipeline", "pipeline.out_of_memory",
+                         "cleaning this unit exceeded worker_memory_bytes")
+    except RecursionError:
+        return _rejected(unit, "pipeline", "pipeline.too_deep", "input nested too deeply to parse")
+    except Exception as error:  # the one place an unexpected failure becomes data
+        return _rejected(unit, "pipeline", f"pipeline.error.{type(error).__name__}", str(error)[:1000])
+
+
+def clean_article(article: Article, settings: Settings) -> Article | Rejected:
+    """Repair, then strip boilerplate, recording every change on the article."""
+    repairs = []
+    metadata = {}
+    for name in ("title", "description", "site_name"):
+        value = getattr(article, name)
+        if value:
+            metadata[name], fixed = fix_encoding(value)
+            repairs.extend(fixed)
+    authors = tuple(fix_encoding(author)[0] for author in article.authors)
+    text, text_repairs = repair_text(
+        article.text, language=article.language, fix_typos=settings.fix_typos
+    )
+    repairs.extend(text_repairs)
+    removed = list(article.removed)
+    if settings.remove_boilerplate:
+        text, stripped = strip_boilerplate(
+            text, title=metadata.get("title", article.title), language=article.language
+        )
+        removed.extend(stripped)
+    return article.evolve(
+        **metadata, authors=authors, text=text, repairs=tuple(repairs), removed=tuple(removed)
+    )
+
+
+def plan_shards(input_root: str, *, shard_size: int) -> list[list[str]]:
+    """The raw files under input_root in a stable order, grouped `shard_size` files a shard."""
+    if shard_size <= 0:
+        raise ValueError(f"shard_size must be positive, got {shard_size}")
+    files = [file.uri for file in discover(input_root)]
+    return [files[start : start + shard_size] for start in range(0, len(files), shard_size)]
+
+
+def clean_shard(
+    files: list[str],
+    *,
+    input_root: str,
+    lake: str,
+    ingest_date: date,
+    shard_id: str,
+    settings: Settings,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Clean some raw files into staged article and quarantine parts. Idempotent.
+
+    A second call with the same arguments replaces the staged parts. Returns a
+    JSON-serialisable summary.
+    """
+    root = lake_root(lake)
+    selected = set(files)
+    inputs = [file for file in discover(input_root) if file.uri in selected]
+    missing = selected - {file.uri for file in inputs}
+    if missing:
+        raise FileNotFoundError(f"input file(s) not found: {', '.join(sorted(missing)[:5])}")
+    final = shard_dir(root, ingest_date, shard_id)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".tmp-{final.name}-", dir=final.parent))
+    try:
+        result = _clean_into(inputs, work, root, ingest_date, shard_id, settings, progress)
+        write_json_atomic(work / SHARD_RESULT, result)
+        shutil.rmtree(final, ignore_errors=True)
+        work.rename(final)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return result
+
+
+def _clean_into(
+    inputs: list[InputFile],
+    work: Path,
+    lake: Path,
+    ingest_date: date,
+    shard_id: str,
+    settings: Settings,
+    progress: Progress | None,
+) -> dict[str, Any]:
+    from newsclean.workers import UnitPool
+
+    part = f"part-{shard_id}.parquet"
+    for kind in (ARTICLE, QUARANTINE):
+        (work / TABLE_DIRS[kind]).mkdir()
+    quarantine = _Quarantine(work / TABLE_DIRS[QUARANTINE] / part, ingest_date, settings)
+    observed = TemplateProfile()
+    input_records: list[dict[str, Any]] = []
+    units_read = 0
+    spool_path = work / "articles.spool"
+    with open(spool_path, "wb") as spool, UnitPool(clean_unit, settings) as pool:
+        for unit, result in pool.imap(_units(inputs, settings, input_records)):
+            units_read += 1
+            if isinstance(result, Rejected):
+                quarantine.add(result)
+                continue
+            payload = _capped(unit.payload, settings.quarantine_payload_bytes)
+            if _too_short(result.text, settings):
+                quarantine.add(_empty(result, payload))
+            else:
+                observed.observe(result.source_domain, result.text)
+                pickle.dump((result, payload), spool, protocol=pickle.HIGHEST_PROTOCOL)
+            if progress:
+                progress(1)
+    templates = _template_history(lake, ingest_date, settings)
+    templates.merge(observed)
+    articles = PartWriter(work / TABLE_DIRS[ARTICLE] / part, ARTICLE, batch_rows=settings.batch_rows)
+    for article, payload in _read_spool(spool_path):
+        if settings.remove_boilerplate:
+            text, stripped = templates.strip(article.source_domain, article.text)
+            if stripped:
+                article = article.evolve(text=text, removed=article.removed + tuple(stripped))
+        if _too_short(article.text, settings):
+            quarantine.add(_empty(article, payload))
+            continue
+        record = article_record(article, ingest_date=ingest_date, pipeline_version=PIPELINE_VERSION)
+        error = validation_error(record, ARTICLE)
+        if error:
+            quarantine.add(_invalid(article, error, payload))
+            continue
+        articles.write(record)
+    articles.close()
+    quarantine.close()
+    spool_path.unlink()
+    write_json_atomic(work / "templates.json", observed.to_json())
+    return {
+        "shard_id": shard_id,
+        "ingest_date": ingest_date.isoformat(),
+        "inputs": input_records,
+        "read": units_read,
+        "written": articles.rows,
+        "quarantined": dict(sorted(quarantine.reasons.items())),
+    }
+
+
+def _units(
+    inputs: list[InputFile], settings: Settings, records: list[dict[str, Any]]
+) -> Iterator[RawUnit | Rejected]:
+    for file in inputs:
+        digest, units = read_file(file, settings)
+        entry = {"uri": file.uri, "relative": file.relative, "size": file.size, "sha256": digest,
+                 "units": 0}
+        records.append(entry)
+        for unit in units:
+            entry["units"] += 1
+            yield unit
+
+
+def _too_short(text: str, settings: Settings) -> bool:
+    return len(text.split()) < max(settings.min_words, 1)
+
+
+def _capped(payload: bytes | str, cap: int) -> bytes | str:
+    return payload if len(payload) <= cap else payload[: cap + 1]
+
+
+def _read_spool(path: Path) -> Iterator[tuple[Article, bytes | str]]:
+    with open(path, "rb") as spool:
+        while True:
+            try:
+                yield pickle.load(spool)
+            except EOFError:
+                return
+
+
+class _Quarantine:
+    """Validates rejections into quarantine rows and counts them by reason."""
+
+    def __init__(self, path: Path, ingest_date: date, settings: Settings) -> None:
+        self.writer = PartWriter(path, QUARANTINE, batch_rows=settings.batch_rows)
+        self.reasons: Counter[str] = Counter()
+        self._ingest_date = ingest_date
+        self._cap = settings.quarantine_payload_bytes
+
+    def add(self, rejected: Rejected) -> None:
+        record = quarantine_record(
+            rejected, ingest_date=self._ingest_date, pipeline_version=PIPELINE_VERSION,
+            payload_cap=self._cap,
+        )
+        error = validation_error(record, QUARANTINE)
+        if error:  # a rejection must never be lost: keep it, with the schema error as reason
+            record.update(stage="validate", reason="validate.quarantine_invalid", detail=error,
+                          source_format=str(record["source_format"]) or "unknown",
+                          source_uri=record["source_uri"] or "(unknown)")
+        self.reasons[record["reason"]] += 1
+        self.writer.write(record)
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+def publish_day(
+    lake: str, ingest_date: date, shard_ids: list[str], *, settings: Settings
+) -> dict[str, Any]:
+    """Publish the staged shards of a day as its partitions, atomically, with a manifest.
+
+    Publishing the same shards twice gives the same partitions. The staged shards are
+    removed once published; publishing again after that returns the live manifest
+    if it was made from the same shards.
+    """
+    root = lake_root(lake)
+    recover(root, ingest_date)
+    shard_ids = sorted(shard_ids)
+    results = []
+    for shard_id in shard_ids:
+        path = shard_dir(root, ingest_date, shard_id) / SHARD_RESULT
+        if not path.exists():
+            live = read_manifest(root, ingest_date)
+            if live and live.get("shards") == shard_ids:
+                return live
+            raise FileNotFoundError(f"shard {shard_id} of {ingest_date} is not staged: {path}")
+        results.append(read_json(path))
+    parts = {
+        kind: sorted(
+            part
+            for shard_id in shard_ids
+            for part in (shard_dir(root, ingest_date, shard_id) / TABLE_DIRS[kind]).glob("*.parquet")
+        )
+        for kind in (ARTICLE, QUARANTINE)
+    }
+    manifest = _manifest(ingest_date, shard_ids, results, parts, settings)
+    publish_partitions(root, ingest_date, parts, manifest)
+    _save_template_day(root, ingest_date, shard_ids)
+    for shard_id in shard_ids:
+        shutil.rmtree(shard_dir(root, ingest_date, shard_id), ignore_errors=True)
+    return manifest
+
+
+def _manifest(
+    ingest_date: date,
+    shard_ids: list[str],
+    results: list[dict[str, Any]],
+    parts: dict[str, list[Path]],
+    settings: Settings,
+) -> dict[str, Any]:
+    reasons: Counter[str] = Counter()
+    for result in results:
+        reasons.update(result["quarantined"])
+    manifest: dict[str, Any] = {
+        "ingest_date": ingest_date.isoformat(),
+        "pipeline_version": PIPELINE_VERSION,
+        "schema_versions": {kind: schema_version(kind) for kind in (ARTICLE, QUARANTINE)},
+        "shards": shard_ids,
+        "inputs": [entry for result in results for entry in result["inputs"]],
+        "units": {
+            "read": sum(result["read"] for result in results),
+            "written": sum(result["written"] for result in results),
+            "quarantined": sum(reasons.values()),
+        },
+        "quarantined_by_reason": dict(sorted(reasons.items())),
+        "files": {TABLE_DIRS[kind]: describe_parts(parts[kind]) for kind in parts},
+        "settings": settings.to_dict(),
+    }
+    fingerprint = hashlib.sha256(repr(sorted(manifest.items())).encode("utf-8")).hexdigest()
+    manifest["run_id"] = fingerprint[:16]
+    return manifest
+
+
+def _template_history(lake: Path, ingest_date: date, settings: Settings) -> TemplateProfile:
+    """Template statistics of the days before ingest_date, within the window.
+
+    Only earlier days count, so re-running a day sees the same history and gives the
+    same rows.
+    """
+    profile = TemplateProfile()
+    directory = lake / "_profiles" / "templates"
+    for offset in range(settings.template_window_days, 0, -1):
+        path = directory / f"{(ingest_date - timedelta(days=offset)).isoformat()}.json"
+        if path.exists():
+            try:
+                profile.merge(TemplateProfile.from_json(read_json(path)))
+            except (ValueError, KeyError, TypeError):
+                continue
+    return profile
+
+
+def _save_template_day(lake: Path, ingest_date: date, shard_ids: list[str]) -> None:
+    day = TemplateProfile()
+    for shard_id in shard_ids:
+        path = shard_dir(lake, ingest_date, shard_id) / "templates.json"
+        if path.exists():
+            day.merge(TemplateProfile.from_json(read_json(path)))
+    directory = lake / "_profiles" / "templates"
+    directory.mkdir(parents=True, exist_ok=True)
+    write_json_atomic(directory / f"{ingest_date.isoformat()}.json", day.to_json())
+
+
+def run_day(
+    input_root: str,
+    lake: str,
+    ingest_date: date,
+    settings: Settings,
+    *,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Clean every raw file under input_root as the partition of ingest_date."""
+    files = [file.uri for file in discover(input_root)]
+    clean_shard(
+        files, input_root=input_root, lake=lake, ingest_date=ingest_date, shard_id="00000",
+        settings=settings, progress=progress,
+    )
+    return publish_day(lake, ingest_date, ["00000"], settings=settings)
+
+
+def stage_root(lake: str, ingest_date: date) -> Path:
+    return staging_dir(lake_root(lake), ingest_date)
+
+
+def _empty(article: Article, payload: bytes | str) -> Rejected:
+    return Rejected(
+        article.source_uri, article.source_format, "boilerplate", "clean.empty",
+        "no story text left after extraction and cleaning", payload,
+    )
+
+
+def _invalid(article: Article, error: str, payload: bytes | str) -> Rejected:
+    return Rejected(
+        article.source_uri, article.source_format, "validate", "validate.invalid", error, payload
+    )
+
+
+def _rejected(unit: RawUnit, stage: str, reason: str, detail: str) -> Rejected:
+    return Rejected(unit.source_uri, unit.source_format, stage, reason, detail, unit.payload)

@@ -1,0 +1,175 @@
+"""The output contract: JSON Schemas in schemas/, and the Arrow schema derived from them.
+
+`schemas/article.schema.json` and `schemas/quarantine.schema.json` are the only
+place output fields are defined. The Parquet schema is derived here, so the two can
+never disagree.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from newsclean.record import Article, Rejected
+
+ARTICLE = "article"
+QUARANTINE = "quarantine"
+
+
+def schema_dir() -> Path:
+    """schemas/ in the source tree, or the copy packaged inside newsclean."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "schemas", here.parents[1] / "schemas"):
+        if (candidate / "article.schema.json").is_file():
+            return candidate
+    raise FileNotFoundError("newsclean schemas not found beside the package or the source tree")
+
+
+@lru_cache(maxsize=None)
+def load_schema(name: str) -> dict[str, Any]:
+    with open(schema_dir() / f"{name}.schema.json", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def schema_version(name: str) -> str:
+    return load_schema(name)["x-schema-version"]
+
+
+@lru_cache(maxsize=None)
+def _validator(name: str) -> Any:
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    schema = load_schema(name)
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=FormatChecker())
+
+
+def validation_error(record: dict[str, Any], name: str) -> str | None:
+    """None if the record is valid; else the first error, with the field's path."""
+    if name == QUARANTINE:
+        record = {**record, "payload": base64.b64encode(record["payload"]).decode("ascii")}
+    error = next(iter(_validator(name).iter_errors(record)), None)
+    if error is None:
+        return None
+    where = "/".join(str(part) for part in error.absolute_path) or "(record)"
+    message = error.message if len(error.message) <= 300 else error.message[:300] + "…"
+    return f"{where}: {message}"
+
+
+@lru_cache(maxsize=None)
+def arrow_schema(name: str) -> pa.Schema:
+    """The Arrow schema of a record kind, derived from its JSON Schema."""
+    schema = load_schema(name)
+    required = set(schema.get("required", ()))
+    fields = [
+        pa.field(key, _arrow_type(spec), nullable=key not in required or _allows_null(spec))
+        for key, spec in schema["properties"].items()
+    ]
+    metadata = {
+        "newsclean.schema": schema["$id"],
+        "newsclean.schema_version": schema["x-schema-version"],
+    }
+    return pa.schema(fields, metadata=metadata)
+
+
+def _allows_null(spec: dict[str, Any]) -> bool:
+    kinds = spec.get("type")
+    return isinstance(kinds, list) and "null" in kinds
+
+
+def _arrow_type(spec: dict[str, Any]) -> pa.DataType:
+    kinds = spec.get("type")
+    kind = next(k for k in kinds if k != "null") if isinstance(kinds, list) else kinds
+    if spec.get("x-arrow-type") == "binary":
+        return pa.binary()
+    if kind == "string":
+        if spec.get("format") == "date-time":
+            return pa.timestamp("us", tz="UTC")
+        if spec.get("format") == "date":
+            return pa.date32()
+        return pa.string()
+    if kind == "integer":
+        return pa.int64()
+    if kind == "number":
+        return pa.float64()
+    if kind == "boolean":
+        return pa.bool_()
+    if kind == "array":
+        return pa.list_(_arrow_type(spec["items"]))
+    if kind == "object":
+        required = set(spec.get("required", ()))
+        return pa.struct(
+            [
+                pa.field(key, _arrow_type(sub), nullable=key not in required or _allows_null(sub))
+                for key, sub in spec["properties"].items()
+            ]
+        )
+    raise ValueError(f"no Arrow type for JSON Schema type {kind!r}")
+
+
+def article_record(article: Article, *, ingest_date: date, pipeline_version: str) -> dict[str, Any]:
+    """The article as a JSON-Schema-shaped dict (dates as ISO strings)."""
+    import hashlib
+
+    return {
+        "id": article.id,
+        "source_uri": article.source_uri,
+        "source_format": article.source_format,
+        "url": article.url,
+        "source_domain": article.source_domain,
+        "title": article.title,
+        "authors": list(article.authors),
+        "published_at": article.published_at,
+        "language": article.language,
+        "site_name": article.site_name,
+        "description": article.description,
+        "categories": list(article.categories),
+        "tags": list(article.tags),
+        "text": article.text,
+        "word_count": len(article.text.split()),
+        "content_sha256": hashlib.sha256(article.text.encode("utf-8")).hexdigest(),
+        "removed": [{"kind": r.kind, "text": r.text} for r in article.removed],
+        "repairs": [{"kind": r.kind, "before": r.before, "after": r.after} for r in article.repairs],
+        "ingest_date": ingest_date.isoformat(),
+        "pipeline_version": pipeline_version,
+    }
+
+
+def quarantine_record(
+    rejected: Rejected, *, ingest_date: date, pipeline_version: str, payload_cap: int
+) -> dict[str, Any]:
+    """The rejection as a JSON-Schema-shaped dict; the payload kept up to payload_cap bytes."""
+    payload = rejected.payload
+    raw = payload.encode("utf-8", errors="surrogateescape") if isinstance(payload, str) else payload
+    return {
+        "source_uri": rejected.source_uri,
+        "source_format": rejected.source_format,
+        "stage": rejected.stage,
+        "reason": rejected.reason,
+        "detail": rejected.detail,
+        "payload": bytes(raw[:payload_cap]),
+        "payload_size": len(raw),
+        "payload_truncated": len(raw) > payload_cap,
+        "ingest_date": ingest_date.isoformat(),
+        "pipeline_version": pipeline_version,
+    }
+
+
+def to_arrow(records: list[dict[str, Any]], name: str) -> pa.Table:
+    """Records (as validated) to an Arrow table of the derived schema."""
+    schema = arrow_schema(name)
+    columns = {}
+    for field in schema:
+        values = [record[field.name] for record in records]
+        if pa.types.is_timestamp(field.type):
+            values = [None if v is None else datetime.fromisoformat(v.replace("Z", "+00:00")) for v in values]
+        elif pa.types.is_date32(field.type):
+            values = [None if v is None else date.fromisoformat(v) for v in values]
+        columns[field.name] = pa.array(values, type=field.type)
+    return pa.Table.from_pydict(columns, schema=schema)

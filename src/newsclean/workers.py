@@ -1,0 +1,177 @@
+"""A pool of worker processes that clean units in parallel, with a hard time limit.
+
+Extraction runs inside C code (lxml, libxml2) that no Python timeout can stop, so
+each unit runs in a worker process that the parent kills when the unit's time is
+up. A killed or crashed worker becomes a quarantine row for its unit and is
+replaced. Results come back in input order, so the output of N workers equals the
+output of one.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import time
+from collections.abc import Callable, Iterable, Iterator
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from newsclean.config import Settings
+from newsclean.record import Article, RawUnit, Rejected
+
+Work = Callable[[RawUnit, Settings], Article | Rejected]
+
+_PRELOAD = ["newsclean.pipeline", "trafilatura", "ftfy", "wordfreq", "py3langid"]
+
+
+def _context() -> Any:
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(_PRELOAD)
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _worker_main(connection: Connection, work: Work, settings: Settings) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if settings.worker_memory_bytes:
+        import resource
+
+        limit = settings.worker_memory_bytes
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    while True:
+        try:
+            message = connection.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        sequence, unit = message
+        connection.send((sequence, work(unit, settings)))
+
+
+class _Worker:
+    def __init__(self, context: Any, work: Work, settings: Settings) -> None:
+        parent_end, child_end = context.Pipe()
+        self.connection: Connection = parent_end
+        self.process = context.Process(
+            target=_worker_main, args=(child_end, work, settings), name="newsclean-worker"
+        )
+        self.process.start()
+        child_end.close()
+        self.job: tuple[int, RawUnit, float] | None = None
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=10)
+        self.connection.close()
+
+    def stop(self) -> None:
+        try:
+            self.connection.send(None)
+        except OSError:
+            pass
+        self.process.join(timeout=5)
+        self.kill()
+
+
+class UnitPool:
+    """Cleans units in worker processes; use as a context manager."""
+
+    def __init__(self, work: Work, settings: Settings, *, processes: int | None = None) -> None:
+        self._work = work
+        self._settings = settings
+        self._count = processes or settings.worker_count
+        self._context = _context()
+        self._workers: list[_Worker] = []
+
+    def __enter__(self) -> UnitPool:
+        self._workers = [self._spawn() for _ in range(self._count)]
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        for worker in self._workers:
+            worker.stop()
+        self._workers = []
+
+    def _spawn(self) -> _Worker:
+        return _Worker(self._context, self._work, self._settings)
+
+    def imap(
+        self, items: Iterable[RawUnit | Rejected]
+    ) -> Iterator[tuple[RawUnit | Rejected, Article | Rejected]]:
+        """(item, result) for `items`, in their order; rejections pass straight through."""
+        source = iter(items)
+        finished: dict[int, tuple[RawUnit | Rejected, Article | Rejected]] = {}
+        dispatched = emitted = 0
+        exhausted = False
+        window = 8 * self._count + 16
+        timeout = self._settings.unit_timeout
+        while True:
+            idle = [worker for worker in self._workers if worker.job is None]
+            while idle and not exhausted and dispatched - emitted < window:
+                item = next(source, None)
+                if item is None:
+                    exhausted = True
+                    break
+                if isinstance(item, Rejected):
+                    finished[dispatched] = (item, item)
+                else:
+                    worker = idle.pop()
+                    worker.job = (dispatched, item, time.monotonic() + timeout)
+                    worker.connection.send((dispatched, item))
+                dispatched += 1
+            while emitted in finished:
+                yield finished.pop(emitted)
+                emitted += 1
+            busy = [worker for worker in self._workers if worker.job is not None]
+            if not busy:
+                if exhausted and emitted == dispatched:
+                    return
+                continue
+            deadline = min(worker.job[2] for worker in busy)  # type: ignore[index]
+            ready = wait([worker.connection for worker in busy], max(0.0, deadline - time.monotonic()))
+            for worker in busy:
+                if worker.connection in ready:
+                    self._collect(worker, finished)
+                elif worker.job is not None and worker.job[2] <= time.monotonic():
+                    sequence, unit, _deadline = worker.job
+                    finished[sequence] = unit, _rejected(
+                        unit, "extract", "extract.timeout",
+                        f"unit took longer than unit_timeout={timeout:g}s and was stopped",
+                    )
+                    self._replace(worker)
+
+    def _collect(
+        self, worker: _Worker, finished: dict[int, tuple[RawUnit | Rejected, Article | Rejected]]
+    ) -> None:
+        sequence, unit, _deadline = worker.job  # type: ignore[misc]
+        try:
+            got_sequence, result = worker.connection.recv()
+        except (EOFError, OSError):
+            worker.process.join(timeout=5)
+            code = worker.process.exitcode
+            finished[sequence] = unit, _rejected(
+                unit, "pipeline", "pipeline.worker_died",
+                f"worker process died while cleaning this unit (exit code {code})",
+            )
+            self._replace(worker)
+            return
+        finished[got_sequence] = unit, result
+        worker.job = None
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.kill()
+        index = self._workers.index(worker)
+        self._workers[index] = self._spawn()
+
+
+def _rejected(unit: RawUnit, stage: str, reason: str, detail: str) -> Rejected:
+    return Rejected(unit.source_uri, unit.source_format, stage, reason, detail, unit.payload)
+
+
+def cpu_count() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
