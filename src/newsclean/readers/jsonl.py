@@ -12,13 +12,26 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "published": ("published", "published_at", "date_published", "datePublished", "date", "pubdate"),
     "authors": ("authors", "author", "byline", "creator"),
     "language": ("language", "lang"),
-    "site_name": ("site_name", "sitename", "publisher", "source"),
+    "site_name": ("site_name", "sitename", "publisher"),
+    # Scrapers disagree on `source` (a URL, a site, an author); extraction decides.
+    "source": ("source",),
     "description": ("description", "summary", "excerpt"),
     "categories": ("categories", "category", "section"),
     "tags": ("tags", "keywords"),
 }
 HTML_KEYS = ("html", "raw_html", "content_html", "page")
 TEXT_KEYS = ("text", "content", "body", "markdown", "article")
+
+
+def known_fields(record: dict[str, Any]) -> dict[str, Any]:
+    """Map a scraper's keys (JSON Lines, front matter) to newsclean's field names."""
+    fields: dict[str, Any] = {}
+    for name, aliases in FIELD_ALIASES.items():
+        for key in aliases:
+            if record.get(key) not in (None, "", []):
+                fields[name] = record[key]
+                break
+    return fields
 
 
 class BadRecord(ValueError):
@@ -37,12 +50,7 @@ def parse_record(line: str) -> tuple[str, str, dict[str, Any]]:
         raise BadRecord("read.bad_json", f"not valid JSON: {error}") from None
     if not isinstance(record, dict):
         raise BadRecord("read.bad_json", f"expected a JSON object, got {type(record).__name__}")
-    fields: dict[str, Any] = {}
-    for name, aliases in FIELD_ALIASES.items():
-        for key in aliases:
-            if record.get(key) not in (None, "", []):
-                fields[name] = record[key]
-                break
+    fields = known_fields(record)
     for key in HTML_KEYS:
         if isinstance(record.get(key), str) and record[key].strip():
             return "html", record[key], fields

@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from newsclean.readers.jsonl import known_fields
+
 _FRONT_MATTER = re.compile(r"\A\ufeff?[ \t]*---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 _TAG = re.compile(r"<[^>]{0,2000}>")
 _MARKDOWN_HINTS = re.compile(
@@ -81,7 +83,7 @@ def parse_markdown(
     broken = None
     if front is not None:
         try:
-            fields = parse_front_matter(front, max_bytes=max_front_matter_bytes)
+            fields = known_fields(parse_front_matter(front, max_bytes=max_front_matter_bytes))
         except FrontMatterError as error:
             broken = f"{error}: {front[:2000]}"
     lines = markdown_to_lines(body)
