@@ -93,7 +93,10 @@ def test_zero_width_space_stays_between_thai_words() -> None:
 
 
 def test_nfc_not_nfkc() -> None:
-    assert fix_encoding("Cafe\u0301 80 m²") == ("Café 80 m²", [Repair("encoding", "Cafe\u0301", "Café")])
+    assert fix_encoding("Cafe\u0301 80 m²") == (
+        "Café 80 m²",
+        [Repair("encoding", "Cafe\u0301", "Café")],
+    )
 
 
 def test_words_with_capitals_digits_or_apostrophes_are_never_split() -> None:

@@ -83,9 +83,7 @@ def fix_encoding(text: str) -> tuple[str, list[Repair]]:
     return text, repairs
 
 
-def _apply(
-    kind: str, fix: Callable[[str], str], text: str, repairs: list[Repair]
-) -> str:
+def _apply(kind: str, fix: Callable[[str], str], text: str, repairs: list[Repair]) -> str:
     """Run one character-level fix and record what it changed, word by word."""
     fixed = fix(text)
     if fixed != text:
@@ -171,7 +169,9 @@ def _line_changes(before: str, after: str) -> list[tuple[str, str]]:
             continue
         floor = spans[-1][1] if spans else 0
         left = 0
-        while i1 - left > floor and left < _MAX_CONTEXT and before[i1 - left - 1] not in _SEPARATORS:
+        while (
+            i1 - left > floor and left < _MAX_CONTEXT and before[i1 - left - 1] not in _SEPARATORS
+        ):
             left += 1
         i1, j1 = i1 - left, j1 - left
         if spans and i1 <= spans[-1][1]:
@@ -182,7 +182,9 @@ def _line_changes(before: str, after: str) -> list[tuple[str, str]]:
     for index, (i1, i2, j1, j2) in enumerate(spans):
         ceiling = spans[index + 1][0] if index + 1 < len(spans) else len(before)
         right = 0
-        while i2 + right < ceiling and right < _MAX_CONTEXT and before[i2 + right] not in _SEPARATORS:
+        while (
+            i2 + right < ceiling and right < _MAX_CONTEXT and before[i2 + right] not in _SEPARATORS
+        ):
             right += 1
         changes.append((before[i1 : i2 + right], after[j1 : j2 + right]))
     return changes
@@ -273,89 +275,143 @@ def _fix_word(word: str, lexicon: Lexicon) -> tuple[str, str | None]:
     correction = lexicon.misspellings.get(word)
     if correction:
         return correction, "misspelling"
-    split = _split_run_together(word, lexicon.zipf)
+    split = _split_run_together(word, lexicon)
     if split:
         return split, "run_together"
     return word, None
 
 
 # --- run-together words ------------------------------------------------------------------
+# Thresholds are on wordfreq's Zipf scale (log10 of frequency per billion words), tuned
+# on benchmarks/repair_bench.py for precision first.
 
-#: A token this rare (Zipf scale) is a candidate for splitting; `ofthe` is in the list
-#: at 3.3 from other people's scraping accidents, so the bar rises with the halves' frequency.
-JOINED_MAX_ZIPF = 2.0
-JOINED_MARGIN = 3.5  # a joined token this far below its rarer half is an accident
-HALF_MIN_ZIPF = 3.0  # both halves must be common words
-SHORT_HALF_MIN_ZIPF = {1: 6.0, 2: 5.5, 3: 4.0}  # short halves must be very common
-FUZZY_JOINED_MAX_ZIPF = 1.0  # with one edit inside a half the token must be unknown
-FUZZY_EXACT_MIN_ZIPF = 4.0  # ... the untouched half common
-FUZZY_FIXED_MIN_ZIPF = 4.0  # ... the edited half become a common word
-FUZZY_HALF_MIN_LENGTH = 4
+#: A token at least this common is a word, whatever its halves.
+JOINED_WORD_ZIPF = 3.5
+#: An unknown token splits when its halves' Zipf sum reaches this, lowered per letter
+#: beyond `LONG_TOKEN` (long unknown tokens are rarely real compounds).
+UNKNOWN_HALVES_MIN_SUM = 9.0
+UNKNOWN_LONG_TOKEN = 9
+UNKNOWN_SUM_PER_LETTER = 0.25
+#: A token wordfreq knows (`ofthe` is there at 3.3, from others' scraping accidents)
+#: splits only if rarer than its halves' independent co-occurrence by this margin.
+KNOWN_JOIN_MARGIN = -0.5
+HALF_MIN_ZIPF = 3.0  # both halves must be common words ...
+SHORT_HALF_MIN_ZIPF = {1: 6.0, 2: 5.5, 3: 4.0}  # ... and short halves very common
+#: Four-letter tokens split only into two very common two-letter words (`isin`).
+TINY_HALF_MIN_ZIPF = 6.0
+TINY_JOINED_MAX_ZIPF = 3.0
+#: A prefix or suffix as a half must pair with a function word (`over the`), because
+#: `superminds` or `callable` are derived words, not accidents.
+FUNCTION_WORD_ZIPF = 6.0
+#: `in` is a prefix too, but `in addition` is common damage: it needs a rarer partner.
+IN_PARTNER_MIN_ZIPF = 4.2
+
+#: With one edit inside a half (`especiallygreath`), demand much more.
+FUZZY_EXACT_MIN_ZIPF = 4.5  # the untouched half is a common word ...
+FUZZY_EXACT_MIN_LENGTH = 5  # ... and not a short one
+FUZZY_FIXED_MIN_ZIPF = 4.5  # the edited half becomes a common word
+FUZZY_NEAR_MIN_LENGTH = 5
 FUZZY_WHOLE_NEAR_ZIPF = 3.0  # a token one edit from a word is that word misspelt
+FUZZY_MIN_LEAD = 1.0  # the best reading must beat the next by this much
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
-def _split_run_together(word: str, zipf: dict[str, float]) -> str | None:
-    if len(word) < 4:
-        return None
+def _split_run_together(word: str, lexicon: Lexicon) -> str | None:
+    """`this week` for `thisweek`, or None without strong evidence."""
+    zipf = lexicon.zipf
     joined = zipf.get(word, 0.0)
-    if joined >= JOINED_MAX_ZIPF + JOINED_MARGIN:
+    if len(word) < 4 or joined >= JOINED_WORD_ZIPF or word in lexicon.never_split:
         return None
-    best: tuple[float, str] | None = None
+    best: tuple[float, str, str] | None = None
     for cut in range(1, len(word)):
         left, right = word[:cut], word[cut:]
         left_zipf, right_zipf = _common(left, zipf), _common(right, zipf)
-        if left_zipf and right_zipf:
-            if joined >= max(JOINED_MAX_ZIPF, min(left_zipf, right_zipf) - JOINED_MARGIN):
-                continue
-            score = left_zipf + right_zipf
-            if best is None or score > best[0]:
-                best = (score, f"{left} {right}")
-    if best:
-        return best[1]
-    if joined < FUZZY_JOINED_MAX_ZIPF:
-        return _split_with_one_edit(word, zipf)
+        if left_zipf and right_zipf and (best is None or left_zipf + right_zipf > best[0]):
+            best = (left_zipf + right_zipf, left, right)
+    if best is None:
+        return _split_with_one_edit(word, lexicon) if not joined else None
+    halves_sum, left, right = best
+    if len(word) == 4:
+        both_tiny = min(zipf[left], zipf[right]) >= TINY_HALF_MIN_ZIPF and len(left) == 2
+        return f"{left} {right}" if both_tiny and joined < TINY_JOINED_MAX_ZIPF else None
+    if _is_affix(left, zipf[right], lexicon.prefixes) or _is_affix(
+        right, zipf[left], lexicon.suffixes
+    ):
+        return None
+    if joined == 0.0:
+        extra_letters = max(0, len(word) - UNKNOWN_LONG_TOKEN)
+        needed = UNKNOWN_HALVES_MIN_SUM - UNKNOWN_SUM_PER_LETTER * extra_letters
+        return f"{left} {right}" if halves_sum >= needed else None
+    if "a" in (left, right):
+        return None  # `agave`, `aversion`: real words that read as `a` + word
+    # Zipf arithmetic: log(f_joined / (f_left * f_right)) = joined - left - right + 9
+    if joined - halves_sum + 9 < KNOWN_JOIN_MARGIN:
+        return f"{left} {right}"
     return None
+
+
+def _is_affix(half: str, partner_zipf: float, affixes: frozenset[str]) -> bool:
+    if half == "in":
+        return partner_zipf < IN_PARTNER_MIN_ZIPF
+    return half in affixes and partner_zipf < FUNCTION_WORD_ZIPF
 
 
 def _common(word: str, zipf: dict[str, float]) -> float:
     """The word's Zipf frequency if it is common enough to be a half, else 0."""
-    frequency = zipf.get(word, 0.0)
     if word == "i":
         return 0.0  # the pronoun is capitalised; lowercase `i` is noise
-    floor = SHORT_HALF_MIN_ZIPF.get(len(word), HALF_MIN_ZIPF)
-    return frequency if frequency >= floor else 0.0
+    frequency = zipf.get(word, 0.0)
+    return frequency if frequency >= SHORT_HALF_MIN_ZIPF.get(len(word), HALF_MIN_ZIPF) else 0.0
 
 
-def _split_with_one_edit(word: str, zipf: dict[str, float]) -> str | None:
-    """Split `especiallygreath` as `especially great`: one half exact, one a near miss."""
+def _split_with_one_edit(word: str, lexicon: Lexicon) -> str | None:
+    """Split `especiallygreath` as `especially great`: one half exact, one a near miss.
+
+    Only deletions and transpositions are tried (a stray or swapped key); the token
+    must be unknown and not itself one edit from a word.
+    """
+    zipf = lexicon.zipf
     if any(zipf.get(near, 0.0) >= FUZZY_WHOLE_NEAR_ZIPF for near in _one_edit(word)):
         return None
-    candidates: dict[str, float] = {}
-    for cut in range(FUZZY_HALF_MIN_LENGTH, len(word) - FUZZY_HALF_MIN_LENGTH + 1):
+    readings: dict[str, float] = {}
+    for cut in range(1, len(word)):
         left, right = word[:cut], word[cut:]
         for exact, near, exact_first in ((left, right, True), (right, left, False)):
             exact_zipf = zipf.get(exact, 0.0)
-            if exact_zipf < FUZZY_EXACT_MIN_ZIPF or zipf.get(near, 0.0) >= JOINED_MAX_ZIPF:
+            if (
+                len(exact) < FUZZY_EXACT_MIN_LENGTH
+                or len(near) < FUZZY_NEAR_MIN_LENGTH
+                or exact_zipf < FUZZY_EXACT_MIN_ZIPF
+                or near in zipf
+            ):
                 continue
-            for fixed in _one_edit(near):
+            for fixed in _one_slip(near):
                 fixed_zipf = zipf.get(fixed, 0.0)
-                if fixed_zipf >= FUZZY_FIXED_MIN_ZIPF and len(fixed) >= FUZZY_HALF_MIN_LENGTH:
-                    pair = f"{exact} {fixed}" if exact_first else f"{fixed} {exact}"
-                    candidates[pair] = max(candidates.get(pair, 0.0), exact_zipf + fixed_zipf)
-    if not candidates:
+                if fixed_zipf >= FUZZY_FIXED_MIN_ZIPF:
+                    reading = f"{exact} {fixed}" if exact_first else f"{fixed} {exact}"
+                    readings[reading] = max(readings.get(reading, 0.0), exact_zipf + fixed_zipf)
+    if not readings:
         return None
-    ranked = sorted(candidates.items(), key=lambda item: item[1], reverse=True)
-    if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < 1.0:
-        return None  # two readings nearly as likely: not strong evidence
+    ranked = sorted(readings.items(), key=lambda item: item[1], reverse=True)
+    if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < FUZZY_MIN_LEAD:
+        return None
     return ranked[0][0]
+
+
+def _one_slip(word: str) -> set[str]:
+    """Every string one deletion or adjacent transposition from `word`."""
+    deletes = {word[:i] + word[i + 1 :] for i in range(len(word))}
+    swaps = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+    return (deletes | swaps) - {word}
 
 
 def _one_edit(word: str) -> set[str]:
     """Every string one deletion, transposition, substitution or insertion from `word`."""
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     deletes = [left + right[1:] for left, right in splits if right]
-    transposes = [left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1]
+    transposes = [
+        left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1
+    ]
     replaces = [left + c + right[1:] for left, right in splits if right for c in _LETTERS]
     inserts = [left + c + right for left, right in splits for c in _LETTERS]
     return set(deletes + transposes + replaces + inserts) - {word}
@@ -375,6 +431,9 @@ class Lexicon(NamedTuple):
 
     zipf: dict[str, float]
     misspellings: dict[str, str]
+    never_split: frozenset[str]  # real closed compounds wordfreq lacks (`toolchain`)
+    prefixes: frozenset[str]  # never a half beside a content word (`super`, `non`)
+    suffixes: frozenset[str]  # likewise (`able`, `ness`)
 
 
 @lru_cache(maxsize=1)
@@ -385,7 +444,13 @@ def _english_lexicon() -> Lexicon:
 
     frequencies = wordfreq.get_frequency_dict("en", wordlist="large")
     zipf = {word: round(math.log10(freq) + 9, 2) for word, freq in frequencies.items()}
-    return Lexicon(zipf, _trusted_misspellings(zipf))
+    return Lexicon(
+        zipf,
+        _trusted_misspellings(zipf),
+        never_split=_word_set("never_split.txt"),
+        prefixes=_word_set("prefixes.txt"),
+        suffixes=_word_set("suffixes.txt"),
+    )
 
 
 def _trusted_misspellings(zipf: dict[str, float]) -> dict[str, str]:
