@@ -31,9 +31,7 @@ from corpus import CACHE_DIR, DEFAULT_CORPUS, CorpusMissing, EvalPage, Score, fo
 # The extraction options newsclean recommends for extract.py (see the report in
 # the module docstring of newsclean.boilerplate and the issue thread).
 NEWSCLEAN_OPTIONS: dict[str, object] = {
-    "favor_precision": True,
     "include_comments": False,
-    "include_tables": True,
 }
 FP_TARGET = 0.5  # newsclean may leave at most this share of plain trafilatura's FPs
 TP_LOSS_TARGET = 0.005  # and lose at most this share of the with-snippets it keeps
@@ -102,7 +100,9 @@ def newsclean_outputs(pages: list[EvalPage], workers: int) -> dict[str, str | No
     outputs: dict[str, str | None] = {}
     for page in pages:
         text = stripped[page.path.name]
-        outputs[page.path.name] = None if text is None else profile.strip(_domain(page.url), text)[0]
+        outputs[page.path.name] = (
+            None if text is None else profile.strip(_domain(page.url), text)[0]
+        )
     return outputs
 
 
@@ -190,7 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.show_lost:
         for page, snippet in lost:
-            print(f"LOST {page.url}\n     {snippet!r}\n     {_context(plain[page.path.name] or '', snippet)!r}")
+            print(
+                f"LOST {page.url}\n     {snippet!r}\n     {_context(plain[page.path.name] or '', snippet)!r}"
+            )
     if args.show_fp:
         for page, snippet, text in _left_without(pages, ours):
             print(f"LEFT {page.url}\n     {snippet!r}\n     {_context(text, snippet)!r}")

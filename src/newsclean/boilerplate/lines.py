@@ -1,0 +1,69 @@
+"""Line features shared by the rules and the template profile."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKDOWN_MARKUP = re.compile(
+    r"^(?:#{1,6}\s+|>\s*|[-*+•·]\s+)|\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)"
+)
+_TABLE_EDGES = re.compile(r"^[|\s]+|[|\s]+$")
+_SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$")
+
+# Cyrillic letters that look like Latin ones; spam and ad lines mix them in to dodge
+# filters ("Соntасt uѕ"). Mapped only on lines that also hold Latin letters.
+_CONFUSABLES = str.maketrans(
+    "аеорсухіјѕԁһӏԛԝАВЕКМНОРСТХІЈЅ",
+    "aeopcyxijsdhlqwABEKMHOPCTXIJS",
+)
+_LATIN = re.compile(r"[a-zA-Z]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+
+def plain(line: str) -> str:
+    """The line as read: NFKC, no markdown links or emphasis, no table pipes at its edges,
+    look-alike Cyrillic letters folded in Latin lines, spaces folded."""
+    line = unicodedata.normalize("NFKC", line).replace("\u2019", "'").replace("\u00ad", "")
+    if _CYRILLIC.search(line) and _LATIN.search(line):
+        line = line.translate(_CONFUSABLES)
+    line = _MARKDOWN_LINK.sub(r"\1", line)
+    line = _TABLE_EDGES.sub("", line)
+    line = _MARKDOWN_MARKUP.sub("", line)
+    return " ".join(line.split())
+
+
+def fold(line: str) -> str:
+    """Casefolded plain form, used for rule matching and comparisons."""
+    return plain(line).casefold()
+
+
+def word_count(line: str) -> int:
+    return len(line.split())
+
+
+def is_prose(line: str) -> bool:
+    """A line that reads like a story paragraph: long, or a full sentence of 8+ words."""
+    words = word_count(line)
+    if words >= 25:
+        return True
+    return words >= 8 and bool(_SENTENCE_END.search(line))
+
+
+def edge_flags(lines: list[str], claimed: list[bool]) -> list[bool]:
+    """True for lines in the head or tail run of the text.
+
+    The head run is the lines before the first story paragraph, a prose line that no
+    rule claims; the tail run is the lines after the last one. A bio at the foot of a
+    story reads like prose, but its rule claims it, so it belongs to the tail run.
+    """
+    story = [
+        index
+        for index, (line, is_claimed) in enumerate(zip(lines, claimed, strict=True))
+        if not is_claimed and is_prose(line)
+    ]
+    if not story:
+        return [True] * len(lines)
+    first, last = story[0], story[-1]
+    return [index < first or index > last for index in range(len(lines))]

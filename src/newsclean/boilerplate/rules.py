@@ -1,0 +1,471 @@
+"""The rule catalogue: one named kind of boilerplate per rule.
+
+Every pattern is matched against a whole line (casefolded unless the rule says
+otherwise), and every rule bounds the length of line it may touch, so a rule never
+cuts into a story paragraph: a sentence that merely mentions a newsletter or the word
+"Share" does not match. English, German and French are covered, with the commonest
+Spanish, Portuguese, Italian, Polish and Dutch phrases.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal, NamedTuple
+
+from newsclean.boilerplate.lines import plain, word_count
+
+Where = Literal["anywhere", "edge"]
+
+
+class Rule(NamedTuple):
+    """One named kind of boilerplate.
+
+    `where` says where a match may be removed: "anywhere" (the pattern alone is proof)
+    or "edge" (only in the head or tail run of the text, or beside other boilerplate).
+    `max_words` bounds the lines the rule may touch. `opens_block` marks headings whose
+    following short lines (a list of links, widget counters) belong to the same block.
+    """
+
+    kind: str
+    pattern: re.Pattern[str]
+    where: Where = "anywhere"
+    max_words: int = 12
+    opens_block: bool = False
+    case_sensitive: bool = False
+
+
+def _rule(kind: str, *patterns: str, **options: object) -> Rule:
+    flags = 0 if options.get("case_sensitive") else re.IGNORECASE
+    return Rule(kind, re.compile("|".join(patterns), flags), **options)  # type: ignore[arg-type]
+
+
+def _alt(*phrases: str) -> str:
+    return "(?:" + "|".join(phrases) + ")"
+
+
+MONTHS = _alt(
+    r"jan(?:uary|\.)?", r"feb(?:ruary|\.)?", r"mar(?:ch|\.)?", r"apr(?:il|\.)?", "may",
+    r"june?", r"july?", r"aug(?:ust|\.)?", r"sep(?:t|tember|\.)?", r"oct(?:ober|\.)?",
+    r"nov(?:ember|\.)?", r"dec(?:ember|\.)?",
+    "januar", "jänner", "februar", "märz", "mai", "juni", "juli", "oktober", "dezember",
+    "janvier", "février", "mars", "avril", "juin", "juillet", "août", "septembre",
+    "octobre", "novembre", "décembre",
+    "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+    "septiembre", "octubre", "noviembre", "diciembre",
+)  # fmt: skip
+WEEKDAYS = _alt(
+    r"mon(?:day)?", r"tue(?:s|sday)?", r"wed(?:nesday)?", r"thu(?:rs|rsday)?",
+    r"fri(?:day)?", r"sat(?:urday)?", r"sun(?:day)?",
+    "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag",
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+    "lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo",
+)  # fmt: skip
+DATE = _alt(
+    rf"(?:{WEEKDAYS},? )?{MONTHS} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}",
+    rf"(?:{WEEKDAYS},? )?\d{{1,2}}(?:st|nd|rd|th|\.|er)? (?:de )?{MONTHS},? (?:de )?\d{{4}}",
+    rf"{MONTHS} \d{{4}}",
+    r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}",
+    r"\d{4}[./-]\d{1,2}[./-]\d{1,2}(?:t[\d:.+z-]+)?",
+)
+TIME = r"\d{1,2}[:.h]\d{2}(?::\d{2})?(?: ?[ap]\.?m\.?)?(?: [a-z]{2,4})?(?: uhr)?"
+
+_SHARE_TOKENS = _alt(
+    "share", "shares", "share this", r"share this (?:article|story|post|page)", "share on",
+    "share via", "tweet", "facebook", "twitter", "x", "linkedin", "whatsapp", "telegram",
+    "pinterest", "pin it", "reddit", "tumblr", "email", "e-mail", "mail", "print",
+    "copy link", "copy", "link", "messenger", "flipboard", "pocket", "xing", "sms",
+    "teilen", "teile", "teilen mit", "sharen mit", "drucken", "versenden", "partager",
+    "imprimer", "envoyer", "compartir", "compartir en", "condividi", "udostępnij",
+    "comment", "comments", "save", "bookmark", "gefällt mir", "like this",
+)  # fmt: skip
+
+_RELATED_HEADINGS = _alt(
+    "related", r"related (?:articles?|stories|posts?|content|coverage|reading|news|topics"
+    r"|links|videos?)", r"more on this (?:story|topic)", "more stories",
+    r"more from [\w .'-]{1,30}", "more news", r"more in [\w .'-]{1,30}", "read more",
+    "read next", "read also", "see also", "you may also like", "you might also like",
+    r"you may (?:also )?be interested in", r"recommended(?: for you| stories| articles| reading)?",
+    "most popular", "most read", "popular posts", r"trending(?: now| stories)?",
+    "top stories", "latest news", "latest stories", "latest posts", "recent posts",
+    "further reading", "also read", "editor's picks", "don't miss", "in case you missed it",
+    "what to read next", "up next",
+    r"mehr zum thema(?: (?:auf|bei) [\w.-]+)?", "lesen sie auch", "lies auch",
+    r"das könnte (?:sie|dich) (?:auch )?interessieren", "auch interessant",
+    r"weitere (?:aktuelle )?(?:artikel|beiträge|themen|nachrichten|meldungen|informationen)"
+    r"(?: [\w .-]{1,40})?", "ähnliche (?:artikel|beiträge)", "meistgelesen", "schon gelesen",
+    "zum weiterlesen", "weiterlesen", "vorschau auf den nächsten artikel",
+    r"(?:nächster|vorheriger) (?:artikel|beitrag)", r"beiträge aus dem forum",
+    r"auch (?:auf|bei) [\w-]+\.[a-z]{2,4}", r"mehr (?:aus|von|zu) [\w .-]{1,30}",
+    "à lire aussi", "a lire aussi", "lire aussi", "à lire également", "sur le même sujet",
+    "à voir aussi", "articles similaires", "les plus lus", "dans la même rubrique",
+    "contenido relacionado", "notas relacionadas", "noticias relacionadas",
+    "artículos relacionados", "te puede interesar", "le puede interesar",
+    "también te puede interesar", "lo más leído", "temas", "etiquetas",
+    "leia também", "veja também", "notícias relacionadas", "leggi anche",
+    "articoli correlati", "czytaj także", "czytaj też", "zobacz także", "zobacz też",
+    "lees ook", "gerelateerde artikelen",
+)  # fmt: skip
+
+_RELATED_PREFIXES = _alt(
+    "read more", "read also", "also read", "related", "see also", "recommended", "watch",
+    "listen", "read", "more", "lesen sie auch", "lies auch", "mehr zum thema", "siehe auch",
+    "lesetipp", "auch interessant", "lire aussi", "à lire aussi", "a lire aussi",
+    "lire également", "voir aussi", "à voir", "a voir", "lea también", "lee también",
+    "lea más", "lea", "lee", "mire", "mira", "vea también", "ver también", "vea",
+    "puedes ver", "puede ver", "te puede interesar", "le puede interesar", "leia também",
+    "veja também", "leia mais", "leggi anche", "czytaj także", "czytaj też",
+    "zobacz także", "zobacz też", "lees ook", "lees meer",
+)  # fmt: skip
+
+_REACTIONS = _alt(
+    "like", "likes", "dislike", "love", "funny", "angry", "sad", "wow", "haha", "lol",
+    "happy", "surprised", "upvote", "downvote", "helpful", "not helpful", "yes", "no",
+    "ja", "nein", "oui", "non", "sí",
+)  # fmt: skip
+
+_WRITER_ROLES = _alt(
+    "writer", "reporter", "editor", "correspondent", "journalist", "columnist",
+    "contributor", "author", "producer", "freelancer", "intern", "analyst", "critic",
+    "photographer", "blogger", "staff writer", "newsletter writer", "host",
+)  # fmt: skip
+
+_NAME = r"[A-ZÀ-Ý][\w'.-]+(?: (?:[A-ZÀ-Ý][\w'.-]*|van|von|de|da|del|der|le|la)){1,3}"
+
+RULES: tuple[Rule, ...] = (
+    # Reaction widgets: "What's Your Reaction?" then Like / 0 / Dislike / 0 ...
+    _rule(
+        "reaction",
+        r"what'?s your reaction\??", r"how (?:do|did) you feel about this (?:article|story)\??",
+        r"(?:was|is) this (?:article|page|story|post|answer) (?:helpful|useful)\??",
+        r"did you find this (?:article|page|story|post)? ?(?:helpful|useful)\??",
+        r"rate this(?: article| story| post)?:?", r"bewerten:?", r"artikel bewerten:?",
+        r"wie (?:gefällt|hilfreich) (?:ihnen|dir|war) (?:dieser artikel|das|der artikel)\??",
+        r"votre avis\s*\??", r"cet article vous a-t-il été utile\s*\??",
+        opens_block=True,
+    ),
+    _rule("reaction", rf"{_REACTIONS}(?: ?\(?\d+\)?)?", where="edge", max_words=3),
+    # Share bars
+    _rule("share", rf"(?:{_SHARE_TOKENS})(?:[ :|/,·•-]+(?:{_SHARE_TOKENS}))*:?", max_words=10),
+    _rule(
+        "share",
+        r"(?:share|teilen|partager|compartir|condividi)(?: this| diesen| cet)?"
+        r" ?(?:article|story|post|artikel|beitrag|l'article)? (?:on|via|auf|sur|per|en|su) .{1,60}",
+        max_words=10,
+    ),
+    _rule(
+        "share",
+        r"[\d.,]+k? (?:shares?|comments?|kommentare?|commentaires?|comentarios?|views?"
+        r"|aufrufe|likes?)",
+        max_words=3,
+    ),
+    # Newsletter sign-ups: imperative and short. A sentence that mentions one stays.
+    _rule(
+        "newsletter",
+        r"(?:sign up|subscribe|register|join|get|want|never miss|don't miss|receive)\b"
+        r".{0,120}\bnewsletters?\b.*",
+        r"sign up (?:now |today |here )?(?:to|for) (?:get|receive|our|the|free)\b.*",
+        r"(?:[\w&'.-]+ ){0,4}newsletter(?: sign[- ]?up)?:?",
+        r"newsletter (?:anmeldung|abonnieren|kostenlos abonnieren|bestellen)",
+        r"(?:jetzt )?(?:den |unseren |zum )?newsletter (?:abonnieren|anmelden|bestellen)\b.*",
+        r"(?:mit unserem|unser) newsletter\b.*",
+        r"melden sie sich (?:jetzt )?(?:für|zu|zum) (?:unseren |unserem )?newsletter\b.*",
+        r"(?:abonnez-vous|inscrivez-vous|recevez|s'inscrire|s'abonner) (?:à|a)?"
+        r" ?(?:notre|la|nos) (?:newsletter|lettre d'information)\b.*",
+        r"suscr[íi]bete (?:a|al|gratis a) (?:nuestro|nuestra|nuestros) (?:newsletter|bolet[íi]n)\b.*",
+        r".{0,60}\b(?:delivered|straight|direct(?:ly)?|right) (?:to|into) your inbox\b.*",
+        r"enter your e-?mail(?: address)?.{0,60}", r"your e-?mail(?: address)?:?",
+        r"by (?:signing up|subscribing|clicking),? you (?:agree|accept)\b.*",
+        r".{0,80}\b(?:sign up|subscribe|register) here[.!]?",
+        max_words=30,
+    ),
+    _rule(
+        "newsletter",
+        r"subscribe(?: now| today| here)?[.!]?", r"abonnieren", r"s'abonner",
+        r"jetzt (?:kostenlos )?(?:anmelden|registrieren|abonnieren)[.!]?", r"suscr[íi]bete",
+        max_words=3,
+    ),
+    # Paywalls and subscription prompts
+    _rule(
+        "paywall",
+        r".{0,100}\b(?:to (?:view|read|continue reading|access|unlock) (?:the|this) (?:full )?"
+        r"(?:story|article|content)|for the full story|already (?:a )?(?:subscriber|member)"
+        r"|(?:subscribers?|members?)[- ]only|this (?:article|story|content) is (?:for|only"
+        r" available to|reserved for) (?:subscribers|members)|subscribe (?:now )?to (?:continue|read"
+        r"|keep reading)|continue reading with|start your (?:free )?trial"
+        r"|pour lire la suite|pour accéder en illimité|réservé aux abonnés|déjà abonné"
+        r"|nur für abonnenten|bereits abonnent|exklusiv für abonnenten|jetzt weiterlesen mit"
+        r"|hazte (?:miembro|socio)|suscr[íi]bete para (?:seguir|continuar)|cancela cuando"
+        r" quieras|cancel (?:at )?any ?time)\b.*",
+        max_words=40,
+    ),
+    # Event, app, social and donation promos placed around or inside a story
+    _rule("promo", r"[\w.&'-]+ events?", where="edge", max_words=3),
+    _rule(
+        "promo",
+        rf"[\w .'-]{{2,40}}, [\w .'-]{{2,30}} ?\| ?{DATE}(?: ?[-–] ?.{{1,20}})?",
+        max_words=10,
+    ),
+    _rule(
+        "promo",
+        r"(?:register|get your tickets?|buy tickets|save your seat|book now|learn more"
+        r"|sign up now|register now|start (?:your )?free trial|try it free|download (?:the|our)"
+        r" app|get the app)\b.{0,80}",
+        max_words=15,
+    ),
+    _rule(
+        "promo",
+        r".{0,80}\bdownload (?:the|our) .{0,40}\bapps? (?:for|on|from) .{0,20}"
+        r"(?:ios|android|iphone|app store|google play)\b.*",
+        r".{0,80}\b(?:lade|laden sie) (?:dir |sich )?(?:die|unsere) .{0,30}app\b.*",
+        max_words=30,
+    ),
+    _rule(
+        "social",
+        r".{0,60}\b(?:follow|like|join|find|subscribe to|folge|folgt|folgen sie|suivez|"
+        r"rejoignez|s[íi]guenos|sigue|[úu]nete(?: a)?|abonniere|abonnieren sie)"
+        r" (?:us|uns|nous|our|unseren?|unserem|notre|nos|nuestro|nuestra)\b.{0,60}"
+        r"\b(?:facebook|twitter|instagram|youtube|telegram|whatsapp|tiktok|linkedin|x|google"
+        r" news|mastodon|threads|channel|kanal|canal)\b.*",
+        r".{0,80}\b(?:our|unseren?|notre|nuestro) (?:canal|channel|kanal) (?:de|on|auf|sur)"
+        r" (?:youtube|telegram|whatsapp)\b.*",
+        r".{0,80}\b(?:tenemos|we have a|we're on) (?:canal de )?(?:telegram|whatsapp|youtube)\b.*",
+        max_words=30,
+    ),
+    _rule(
+        "donation",
+        r".{0,100}\b(?:support (?:our|us|independent|quality)|consider supporting|donate"
+        r"(?: now| today)?|become a (?:member|patron|supporter)|we need your help"
+        r"|unterstütze(?:n sie)? (?:uns|unsere|unseren)|unterstütze [\w-]+ (?:bereits )?mit"
+        r"|jetzt spenden|soutenez(?:-nous)?|faire un don|wesprzyj|apoya (?:nuestro|el)"
+        r" periodismo)\b.*",
+        where="edge",
+        max_words=40,
+    ),
+    # Author bios and contact lines (bios read as prose, so they stay at the edges)
+    _rule(
+        "bio",
+        rf"(?:{_NAME}|She|He|They) (?:is|was|has been|covers|writes)(?: (?:a|an|the|our"
+        rf"|[A-Z]\w+'s))?(?: [\w&-]+){{0,5}} {_WRITER_ROLES}s?\b.*",
+        rf"{_NAME} (?:ist|war|schreibt als) (?:\w+ )?(?:Redakteur|Reporter|Korrespondent"
+        rf"|Journalist|Autor|Kolumnist|Volontär)(?:in)?\b.*",
+        rf"{_NAME} est (?:\w+ )?(?:journaliste|rédact(?:eur|rice)|correspondante?|reporter"
+        rf"|chroniqueu(?:r|se))\b.*",
+        where="edge",
+        max_words=150,
+        case_sensitive=True,
+    ),
+    _rule(
+        "bio",
+        r"(?:about the author|about the writer|author bio|über (?:den autor|die autorin)"
+        r"|à propos de l'auteur|sobre el autor|view bio|full bio|more from this author"
+        r"|author profile|see all (?:posts|articles|stories) by .{1,40}|all posts by .{1,40}"
+        r"|(?:posts|more articles|articles|stories) by [\w .'-]{1,40}|alle (?:artikel|beiträge)"
+        r" von .{1,40})",
+        max_words=8,
+        opens_block=True,
+    ),
+    _rule(
+        "contact",
+        r"(?:you can )?(?:contact|reach|email|e-mail|follow|write to) (?:or verify outreach from )?"
+        r"[\w .'-]{1,40} (?:by emailing|at|on|via|by email)\b.*",
+        r"(?:puede escribirnos|escr[íi]benos|schreiben sie uns|schreib uns|écrivez-nous)\b.*",
+        r"(?:got a (?:news )?tip|have a (?:news )?tip|send (?:us )?(?:a )?(?:news )?tips?"
+        r"|contact us|kontakt|contact)\b.{0,120}",
+        where="edge",
+        max_words=45,
+    ),
+    _rule("contact", r".{0,200}\b[\w.+-]+@[\w-]+\.[\w.]+\b.{0,200}", where="edge", max_words=40),
+    _rule("contact", r".{0,60}\bcontact (?:us|me) (?:at|via|by)\b.*", max_words=30),
+    # Advertising and disclosures
+    _rule(
+        "ads",
+        r"(?:advertisement|advertising|sponsored(?: content| post| links?)?|ad|ads|anzeige"
+        r"|werbung|publicité|publicite|annonce|anuncio|publicidad|reklama|story continues"
+        r" below(?: advertisement)?|article continues below(?: advertisement)?"
+        r"|continue reading below|scroll to continue(?: with content)?|skip (?:this )?ad"
+        r"|paid content|promoted(?: content| stories)?|partner content|\*?affiliate[- ]?links?)"
+        r"[.:!*]?",
+        max_words=6,
+    ),
+    _rule(
+        "ads",
+        r"\*?(?:advertisement|anzeige|werbung|sponsored|publicité|anuncio)\s*[-:–|.*]\s*.{0,200}",
+        r".{0,80}\b(?:this (?:post|article|page|story) (?:contains|may contain|includes)"
+        r" (?:affiliate links|references to products|sponsored|paid)|we may (?:receive|earn)"
+        r" (?:a )?(?:small )?(?:compensation|commission)|dieser (?:beitrag|artikel) (?:enthält"
+        r"|beinhaltet) (?:werbung|affiliate[- ]links|provisions-links)|enthält (?:werbung"
+        r"|affiliate[- ]links)|cet article contient des liens (?:affiliés|sponsorisés)"
+        r"|advertise with (?:us|the|our))\b.*",
+        max_words=50,
+    ),
+    # Copyright and legal notices
+    _rule(
+        "legal",
+        r"(?:©|\(c\)|copyright\s*(?:©|\(c\)|\d{4})|copyright (?:by|of|holder)|&copy;).{0,400}",
+        r".{0,60}(?:©|\(c\)) ?\d{4}.{0,200}",
+        r".{0,200}\b(?:all rights reserved|alle rechte vorbehalten|tous droits réservés"
+        r"|todos los derechos reservados|tutti i diritti riservati|wszelkie prawa zastrzeżone)"
+        r"\b.{0,200}",
+        r".{0,100}\b(?:is the copyrighted property of|written permission must be obtained"
+        r"|may not be (?:published|reproduced|redistributed|rewritten)|without (?:prior )?written"
+        r" permission|darf (?:nicht|nur mit) .{0,60}(?:veröffentlicht|verbreitet|vervielfältigt)"
+        r"|reproduction (?:interdite|totale ou partielle))\b.*",
+        max_words=80,
+    ),
+    _rule(
+        "legal",
+        r"(?:sofern nicht anders (?:angegeben|ausgewiesen|vermerkt)|unless otherwise (?:noted"
+        r"|stated|indicated)|licensed under (?:a |the )?creative commons|this work is licensed"
+        r"|dieses werk ist lizenziert|lizenz: ?cc|license: ?cc|cc[- ]by(?:-[a-z]{2})*"
+        r"(?: \d\.\d)?)\b.*",
+        where="edge",
+        max_words=40,
+    ),
+    _rule(
+        "legal",
+        r"(?:impressum|datenschutz(?:erklärung)?|privacy policy|privacy|terms of use"
+        r"|terms of service|terms and conditions|terms & conditions|cookie policy|disclaimer"
+        r"|mentions légales|politique de confidentialité|cgu|cgv|agb|imprint|legal notice"
+        r"|accessibility|sitemap|site map|aviso legal|política de privacidad)"
+        r"(?:[ |·•/,-]+(?:impressum|datenschutz(?:erklärung)?|privacy policy|privacy|terms of use"
+        r"|terms of service|terms and conditions|cookie policy|disclaimer|mentions légales"
+        r"|politique de confidentialité|agb|imprint|legal notice|accessibility|sitemap|kontakt"
+        r"|contact(?: us)?|about(?: us)?|careers|advertise|faq|help|aviso legal))*",
+        max_words=20,
+    ),
+    # Cookie banners
+    _rule(
+        "cookie",
+        r".{0,200}\b(?:(?:we|this (?:web)?site|our (?:web)?site|wir|diese (?:website|webseite"
+        r"|seite)|nous|ce site|utilizamos|este sitio(?: web)?) (?:uses?|use|verwenden|nutzen"
+        r"|setzen|verwendet|nutzt|setzt|utilisons|utilise|utiliza)(?: \w+){0,2} cookies"
+        r"|use of cookies|accept (?:all )?cookies|cookie (?:settings|preferences|consent"
+        r"|einstellungen)|accepter (?:les|tous les) cookies|cookies (?:akzeptieren|zulassen))\b.*",
+        max_words=70,
+    ),
+    _rule(
+        "cookie",
+        r"(?:accept|accept all|reject all|decline|i agree|got it|ok|okay|alle akzeptieren"
+        r"|akzeptieren|ablehnen|tout accepter|tout refuser|accepter|refuser|aceptar)[.!]?",
+        where="edge",
+        max_words=3,
+    ),
+    # Tags and categories
+    _rule(
+        "tags",
+        r"(?:tags?|tagged(?: with)?|schlagwörter|schlagworte|stichwörter|mots-clés|mots clés"
+        r"|étiquettes|topics|themen|keywords|etiquetas|tagi)\s*:.{0,200}",
+        r"(?:filed under|posted in|categories|category|kategorie|kategorien|rubrique"
+        r"|catégories?|categorías?)\s*:.{0,200}",
+        max_words=30,
+    ),
+    # Navigation: breadcrumbs, skip links, pagers, menus
+    _rule(
+        "navigation",
+        r"(?:home|start|startseite|accueil|inicio)(?: ?[>»›/|] ?[^>»›|]{1,40}){1,6}",
+        r"[^>»›|]{1,30}(?: ?[>»›] ?[^>»›|]{1,40}){2,6}",
+        max_words=20,
+    ),
+    _rule(
+        "navigation",
+        r"(?:skip to (?:main )?content|skip to navigation|jump to|zum inhalt springen"
+        r"|aller au contenu|back to top|nach oben|retour en haut|menu|main menu|search"
+        r"|suche|rechercher|home|startseite|accueil|previous(?: (?:article|post|story))?"
+        r"|next(?: (?:article|post|story))?|older posts|newer posts|« previous|next »"
+        r"|zurück|weiter|précédent|suivant|load more|show more|mehr anzeigen|voir plus"
+        r"|loading\W*|wird geladen\W*|chargement\W*|cargando\W*|log ?in|sign ?in|sign ?up"
+        r"|register|anmelden|se connecter|login|my account|mein konto|mon compte|close"
+        r"|schließen|fermer|toggle navigation|bild anzeigen|bild vergrößern|enlarge image"
+        r"|view image|play video|video abspielen|vollbild|fullscreen)[.:!]?",
+        max_words=5,
+    ),
+    _rule("navigation", r"(?:page|seite|página) \d+ (?:of|von|sur|de) \d+", max_words=6),
+    # Comment sections
+    _rule(
+        "comments",
+        r"(?:\d+ )?(?:comments?|kommentare?|commentaires?|comentarios?|leave a (?:comment|reply)"
+        r"|post a comment|add a comment|join the (?:conversation|discussion)|view comments"
+        r"|schreibe einen kommentar|kommentar schreiben|kommentieren|laisser un commentaire"
+        r"|(?:no|keine) (?:comments?|kommentare)(?: yet)?|be the first to comment"
+        r"|comments are closed|show comments|kommentare insgesamt)[.:!]?(?: \(?\d+\)?)?",
+        max_words=8,
+        opens_block=True,
+    ),
+    _rule(
+        "comments",
+        r".{0,60}\b(?:must be logged in to (?:post|leave) a comment|eingeloggt sein,? um"
+        r" (?:einen )?kommentare? zu (?:schreiben|verfassen)|connecté pour (?:publier|poster)"
+        r" un commentaire)\b.*",
+        max_words=30,
+    ),
+    # Related-content headings and inline "READ MORE: ..." teasers
+    _rule("related", rf"{_RELATED_HEADINGS}\s*[:.!?]?", max_words=8, opens_block=True),
+    _rule("related", rf"{_RELATED_PREFIXES}\s*[:>»|–—]\s*.{{3,250}}", max_words=35),
+    # Image credits, captions and agency signatures
+    _rule(
+        "credit",
+        r"(?:photo|photos|image|images|picture|foto|fotos|fot\.|bild|bilder|beitragsbild"
+        r"|titelbild|headerbild|symbolbild|credit|credits|crédit|crédits|quelle|source"
+        r"|illustration|grafik|video|fuente)(?: credit)?\s*[:©].{0,150}",
+        r"(?:fot|foto|phot)\.\s.{1,100}",
+        r"(?:getty images|reuters|ap photo|afp|dpa|shutterstock|istock|imago)(?: ?/ ?.{1,60})?",
+        max_words=15,
+    ),
+    _rule(
+        "credit",
+        r"\(?(?:[a-zäöü]{2,5}/)*(?:dpa|afp|ap|pap|apa|kna|epd|reuters|sda|ats|ansa|efe|dts)"
+        r"(?:[-/][a-z]{2,5})*\)?",
+        max_words=2,
+    ),
+    # Dates, times and bylines standing alone at the head or tail
+    _rule(
+        "dateline",
+        rf"(?:(?:published|posted|updated|last updated|last modified|created|date|datum"
+        rf"|veröffentlicht|aktualisiert|erstellt|stand|publié|mis à jour|modifié|publicado"
+        rf"|actualizado|news date)(?: on| am| le| el| at)?\s*:?\s*)?"
+        rf"(?:{DATE}|{TIME})(?:,? (?:at |um |à |a las )?(?:{DATE}|{TIME}))*"
+        r"[.,]?(?:\s*[|,•·~-]\s*.{0,80})?",
+        where="edge",
+        max_words=16,
+    ),
+    _rule(
+        "dateline",
+        r"(?:release date|published|posted|updated|last updated|last modified|created|date"
+        r"|datum|veröffentlicht|aktualisiert(?: am)?|publié le|mis à jour le)\s*:?",
+        where="edge",
+        max_words=3,
+    ),
+    _rule(
+        "byline",
+        r"(?:by|von|par|por|written by|geschrieben von|posted by|reported by|autor(?:in)?:"
+        r"|author:|auteur ?:)\s+[\w'.-]+(?:[ ,]+(?:and |und |et |y |& )?[\w'.-]+){0,6}"
+        r"(?:\s*[|,•·-]\s*.{0,60})?",
+        where="edge",
+        max_words=14,
+    ),
+    _rule(
+        "reading_time",
+        r"(?:\d+|one|two|three|five) ?(?:-| )?min(?:ute)?s?\.?(?: read|(?: )?lesezeit"
+        r"| de lecture| de lectura)?",
+        r"(?:lesezeit|reading time|temps de lecture|tiempo de lectura)\s*:?.{0,20}",
+        max_words=6,
+    ),
+    # Debris: lines with no letters (table pipes, separators, lone counters)
+    _rule("debris", r"[\W_]+", max_words=40),
+    _rule("debris", r"[\W\d_]+", where="edge", max_words=40),
+)  # fmt: skip
+
+
+DEBRIS = RULES[-2]
+
+
+def classify(line: str) -> Rule | None:
+    """The first rule whose pattern matches the whole line, or None."""
+    text = plain(line)
+    if not text:
+        return DEBRIS if line.strip() else None
+    words = word_count(text)
+    for rule in RULES:
+        if words <= rule.max_words and rule.pattern.fullmatch(text):
+            return rule
+    return None

@@ -1,0 +1,125 @@
+"""The rule stage: remove boilerplate lines from one story, with regard to position."""
+
+from __future__ import annotations
+
+import re
+
+from newsclean.boilerplate.lines import edge_flags, fold, is_prose, word_count
+from newsclean.boilerplate.rules import Rule, classify
+from newsclean.record import Removal
+
+_BLOCK_MEMBER_WORDS = 16
+
+
+def _same_title(line: str, title: str) -> bool:
+    def key(value: str) -> str:
+        return re.sub(r"[\W_]+", "", fold(value))
+
+    return bool(key(title)) and key(line) == key(title)
+
+
+def _is_block_member(line: str) -> bool:
+    """A short, non-sentence line: a link title in a list, a counter in a widget."""
+    return word_count(line) <= _BLOCK_MEMBER_WORDS and not is_prose(line)
+
+
+def strip_boilerplate(
+    text: str, *, title: str | None = None, language: str | None = None
+) -> tuple[str, list[Removal]]:
+    """Remove template lines from story text; return the kept text and what went, in order.
+
+    `text` holds one paragraph per line. A rule marked "anywhere" removes its line
+    wherever it stands; an "edge" rule only in the head or tail run (the lines before
+    the first and after the last story paragraph) or beside other removed lines.
+    Headings that open a block (related lists, reaction widgets) take the short lines
+    that follow them, and once the tail run turns to boilerplate, the short lines after
+    it go too. A first line equal to `title` goes as kind "title". `language` is
+    accepted for per-language rules; the catalogue matches all its languages at once.
+    """
+    lines = text.split("\n")
+    kinds: list[str | None] = [None] * len(lines)
+    matches: list[Rule | None] = [classify(line) for line in lines]
+
+    first = next((index for index, line in enumerate(lines) if line.strip()), None)
+    if title and first is not None and _same_title(lines[first], title):
+        kinds[first] = "title"
+
+    claimed = [
+        rule is not None or kind is not None for rule, kind in zip(matches, kinds, strict=True)
+    ]
+    edge = edge_flags(lines, claimed)
+
+    for index, rule in enumerate(matches):
+        if kinds[index] is None and rule is not None and (rule.where == "anywhere" or edge[index]):
+            kinds[index] = rule.kind
+
+    _extend_to_neighbours(lines, matches, kinds)
+    _extend_blocks(lines, matches, kinds, edge)
+    _sweep_tail(lines, kinds, edge)
+
+    kept: list[str] = []
+    removed: list[Removal] = []
+    for line, kind in zip(lines, kinds, strict=True):
+        if kind is None:
+            kept.append(line)
+        elif line.strip():
+            removed.append(Removal(kind, line))
+    return "\n".join(kept).strip("\n"), removed
+
+
+def _is_removed(kind: str | None) -> bool:
+    return kind is not None and kind != "title"
+
+
+def _extend_to_neighbours(
+    lines: list[str], matches: list[Rule | None], kinds: list[str | None]
+) -> None:
+    """Edge-only matches that sit beside removed lines belong to the same block."""
+    changed = True
+    while changed:
+        changed = False
+        for index, rule in enumerate(matches):
+            if kinds[index] is not None or rule is None or is_prose(lines[index]):
+                continue
+            neighbours = [i for i in (index - 1, index + 1) if 0 <= i < len(lines)]
+            if any(_is_removed(kinds[i]) for i in neighbours):
+                kinds[index] = rule.kind
+                changed = True
+
+
+def _extend_blocks(
+    lines: list[str], matches: list[Rule | None], kinds: list[str | None], edge: list[bool]
+) -> None:
+    """Block headings in the head or tail run take the short lines that follow them."""
+    for index, rule in enumerate(matches):
+        if rule is None or not rule.opens_block or kinds[index] != rule.kind:
+            continue
+        follower = index + 1
+        while follower < len(lines):
+            line = lines[follower]
+            if not line.strip():
+                follower += 1
+                continue
+            weak = matches[follower] is None or matches[follower].where == "edge"
+            if edge[follower] and _is_block_member(line) and (kinds[follower] is None or weak):
+                kinds[follower] = rule.kind
+            elif kinds[follower] is None:
+                break
+            follower += 1
+
+
+def _sweep_tail(lines: list[str], kinds: list[str | None], edge: list[bool]) -> None:
+    """In the tail run, short lines after the first removed line go with it.
+
+    The tail run holds no story paragraph; once it turns to boilerplate (a related list,
+    a newsletter box), the short lines after it are that block's links and labels.
+    """
+    tail_start = len(lines)
+    while tail_start > 0 and edge[tail_start - 1]:
+        tail_start -= 1
+    current: str | None = None
+    for index in range(tail_start, len(lines)):
+        if _is_removed(kinds[index]):
+            current = kinds[index]
+        elif current is not None and lines[index].strip() and _is_block_member(lines[index]):
+            kinds[index] = current

@@ -1,0 +1,235 @@
+"""Tests for the boilerplate stage: golden cases as data, the template profile, the corpus.
+
+Golden cases live in `tests/cases/boilerplate/<kind>.json` (input beside expected output
+and the kinds removed, in order) and `negative.json` (text that must not change).
+A case with an `xfail` key is a known failure, run under `xfail(strict=True)`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsclean.boilerplate import TemplateProfile, TemplateSettings, strip_boilerplate
+from newsclean.record import Removal
+
+CASES_DIR = Path(__file__).parent / "cases" / "boilerplate"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED = REPO_ROOT.parent / "shared"
+CORPUS = SHARED / "corpus" / "trafilatura-eval"
+SEEDS = SHARED / "seeds"
+
+
+def _load(name: str) -> list[dict]:
+    return json.loads((CASES_DIR / name).read_text(encoding="utf-8"))
+
+
+def _params(cases: list[dict], prefix: str) -> list:
+    params = []
+    for case in cases:
+        marks = [pytest.mark.xfail(strict=True, reason=case["xfail"])] if "xfail" in case else []
+        params.append(pytest.param(case, id=f"{prefix}: {case['name']}", marks=marks))
+    return params
+
+
+POSITIVE = [
+    param
+    for path in sorted(CASES_DIR.glob("*.json"))
+    if path.name != "negative.json"
+    for param in _params(_load(path.name), path.stem)
+]
+NEGATIVE = _params(_load("negative.json"), "negative")
+
+
+@pytest.mark.parametrize("case", POSITIVE)
+def test_golden_case_removes_boilerplate(case: dict) -> None:
+    kept, removed = strip_boilerplate(case["input"], title=case.get("title"))
+    assert kept == case["expected"]
+    assert [removal.kind for removal in removed] == case["removed"]
+    assert "\n".join(sorted(kept.split("\n") + [r.text for r in removed])) == "\n".join(
+        sorted(line for line in case["input"].split("\n") if line.strip())
+    )
+
+
+@pytest.mark.parametrize("case", NEGATIVE)
+def test_negative_case_is_unchanged(case: dict) -> None:
+    kept, removed = strip_boilerplate(case["input"], title=case.get("title"))
+    assert removed == []
+    assert kept == case["input"]
+
+
+def test_removals_are_recorded_in_order() -> None:
+    text = "Advertisement\nThe council approved the budget on Tuesday after a long debate.\n© 2026 Example"
+    kept, removed = strip_boilerplate(text)
+    assert kept == "The council approved the budget on Tuesday after a long debate."
+    assert removed == [Removal("ads", "Advertisement"), Removal("legal", "© 2026 Example")]
+
+
+def test_title_is_dropped_only_from_the_first_line() -> None:
+    text = "A story paragraph that is long enough to read as prose, with a full stop.\nThe Title"
+    kept, removed = strip_boilerplate(text, title="The Title")
+    assert removed == []
+    assert kept == text
+
+
+def test_empty_text() -> None:
+    assert strip_boilerplate("") == ("", [])
+
+
+# -- seeds -------------------------------------------------------------------------
+
+
+def _seed_lines(path: Path) -> tuple[str | None, list[str]]:
+    text = path.read_text(encoding="utf-8")
+    title = None
+    if text.startswith("---"):
+        front, text = text[3:].split("\n---", 1)
+        for line in front.splitlines():
+            if line.startswith("title:"):
+                title = line.split(":", 1)[1].strip().strip('"')
+    return title, [line for line in text.split("\n") if line.strip()]
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds absent")
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in SEEDS.glob("*.txt")) if SEEDS.is_dir() else []
+)
+def test_seed_scrapes_lose_widgets_but_no_story(name: str) -> None:
+    title, lines = _seed_lines(SEEDS / name)
+    kept, removed = strip_boilerplate("\n".join(lines), title=title or lines[0])
+    removed_text = "\n".join(removal.text for removal in removed)
+    for marker in ("What's Your Reaction?", "Techcrunch event", "View Bio", "is a senior writer"):
+        assert marker not in kept
+    for removal in removed:
+        if removal.kind != "title":
+            assert len(removal.text.split()) < 12 or removal.kind in {"bio", "contact"}
+    story = [line for line in lines if len(line.split()) > 25 and line not in removed_text]
+    assert story and all(line in kept for line in story)
+
+
+# -- template profile ----------------------------------------------------------------
+
+STORIES = [
+    f"Story number {n} tells of a council vote on the budget, which passed after a long and "
+    f"heated debate about road repairs in district {n}."
+    for n in range(10)
+]
+
+
+def _site_doc(n: int) -> str:
+    return "\n".join(
+        ["Example Gazette", STORIES[n], "Follow the Gazette on Mastodon", "Also today"]
+    )
+
+
+def test_template_lines_go_when_they_repeat_across_the_domain() -> None:
+    profile = TemplateProfile()
+    for n in range(8):
+        profile.observe("example.com", _site_doc(n))
+    kept, removed = profile.strip("example.com", _site_doc(3))
+    assert kept == STORIES[3]
+    assert {r.kind for r in removed} == {"template"}
+    assert [r.text for r in removed] == [
+        "Example Gazette",
+        "Follow the Gazette on Mastodon",
+        "Also today",
+    ]
+
+
+def test_template_needs_enough_documents_and_other_domains_are_untouched() -> None:
+    profile = TemplateProfile()
+    for n in range(3):
+        profile.observe("example.com", _site_doc(n))
+    assert profile.strip("example.com", _site_doc(0)) == (_site_doc(0), [])
+    for n in range(3, 8):
+        profile.observe("example.com", _site_doc(n))
+    assert profile.strip("other.org", _site_doc(0)) == (_site_doc(0), [])
+    assert profile.strip(None, _site_doc(0)) == (_site_doc(0), [])
+
+
+def test_repeated_story_sentence_is_kept() -> None:
+    repeated = (
+        "The company said the partnership would require significantly more time and resources."
+    )
+    profile = TemplateProfile()
+    docs = ["\n".join([STORIES[n], repeated, STORIES[(n + 1) % 10]]) for n in range(8)]
+    for doc in docs:
+        profile.observe("example.com", doc)
+    assert profile.strip("example.com", docs[0]) == (docs[0], [])
+
+
+def test_rare_lines_are_not_template() -> None:
+    profile = TemplateProfile()
+    for n in range(10):
+        profile.observe("example.com", "\n".join([STORIES[n], f"Photo {n} by staff"]))
+    text = "\n".join([STORIES[0], "Photo 0 by staff", "Something else"])
+    # Digits are masked, so "Photo <n> by staff" repeats; "Something else" does not.
+    kept, removed = profile.strip("example.com", text)
+    assert [r.text for r in removed] == ["Photo 0 by staff"]
+    assert kept == "\n".join([STORIES[0], "Something else"])
+
+
+def test_profile_round_trips_through_json_and_grows_over_runs() -> None:
+    first_day = TemplateProfile()
+    for n in range(3):
+        first_day.observe("example.com", _site_doc(n))
+    stored = json.loads(json.dumps(first_day.to_json()))
+
+    second_day = TemplateProfile.from_json(stored)
+    second_day.decay(0.9)
+    for n in range(3, 6):
+        second_day.observe("example.com", _site_doc(n))
+    kept, removed = second_day.strip("example.com", _site_doc(4))
+    assert kept == STORIES[4]
+    assert TemplateProfile.from_json(second_day.to_json()).to_json() == second_day.to_json()
+
+
+def test_merge_adds_counts_from_another_shard() -> None:
+    left, right = TemplateProfile(), TemplateProfile()
+    for n in range(3):
+        left.observe("example.com", _site_doc(n))
+        right.observe("example.com", _site_doc(n + 3))
+    left.merge(right)
+    assert left.strip("example.com", _site_doc(1))[0] == STORIES[1]
+
+
+def test_memory_is_bounded_per_domain() -> None:
+    settings = TemplateSettings(max_lines_per_domain=100)
+    profile = TemplateProfile(settings)
+    for n in range(500):
+        profile.observe("example.com", f"Unique line {n} alpha\nAnother unique {n} beta {n * 7}x")
+    assert len(profile.to_json()["domains"]["example.com"]["lines"]) <= 100
+
+
+def test_bad_settings_fail_early() -> None:
+    with pytest.raises(ValueError):
+        TemplateSettings(min_share=0)
+    with pytest.raises(ValueError):
+        TemplateProfile.from_json({"version": 99})
+
+
+# -- development corpus --------------------------------------------------------------
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus absent")
+def test_corpus_sample_keeps_story_snippets() -> None:
+    """On real pages, the rule stage drops no `with` snippet that extraction kept."""
+    trafilatura = pytest.importorskip("trafilatura")
+    sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
+    from corpus import fold, load_pages
+
+    pages = load_pages(CORPUS)[::20]
+    lost = []
+    for page in pages:
+        document = trafilatura.bare_extraction(page.html(), include_comments=False)
+        if document is None or not document.text:
+            continue
+        kept, _ = strip_boilerplate(document.text, title=document.title)
+        for snippet in page.with_snippets:
+            if fold(snippet) in fold(document.text) and fold(snippet) not in fold(kept):
+                lost.append((page.url, snippet))
+    assert len(lost) <= 1, lost
