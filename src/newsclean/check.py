@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import pyarrow.parquet as pq
-
 from newsclean.lake import (
     KINDS,
     TABLE_DIRS,
@@ -15,9 +13,10 @@ from newsclean.lake import (
     partition_dir,
     partition_files,
     read_json,
+    read_part,
     recover,
 )
-from newsclean.validate import ARTICLE, QUARANTINE, arrow_schema, validation_error
+from newsclean.validate import ARTICLE, QUARANTINE, validation_error
 
 
 def check_partition(lake: str, ingest_date: date) -> tuple[list[str], str]:
@@ -77,7 +76,7 @@ def _check_rows(
         if entry and file_sha256(path) != entry["sha256"]:
             problems.append(f"{TABLE_DIRS[kind]}/{name} does not match its manifest checksum")
         try:
-            table = pq.read_table(path, schema=arrow_schema(kind))
+            table = read_part(path, kind, ingest_date)
         except Exception as error:  # any unreadable file is a problem to report, not a crash
             problems.append(f"{TABLE_DIRS[kind]}/{name} cannot be read: {error}")
             continue

@@ -60,6 +60,9 @@ def extract_unit(unit: RawUnit, settings: Settings) -> Article | Rejected:
             removed.append(Removal("front_matter", broken))
         if title is None:
             title, body = _first_line_title(body)
+    elif unit.source_format == "jsonl":
+        # A record's text is all story; its title comes from the record's fields.
+        title, body, found = None, "\n".join(_plain_lines(payload)), {}
     else:
         title, body, found = parse_text(payload)
     fields = {**found, **unit.fields}
@@ -74,7 +77,6 @@ def _extract_html(page: str, *, url: str | None) -> tuple[str | None, str, dict[
     document = trafilatura.bare_extraction(page, url=url, **TRAFILATURA_OPTIONS)
     if document is None or not (document.text or "").strip():
         return None
-    lines = [" ".join(line.split()) for line in document.text.splitlines()]
     fields = {
         "url": document.url,
         "authors": document.author,
@@ -85,7 +87,11 @@ def _extract_html(page: str, *, url: str | None) -> tuple[str | None, str, dict[
         "tags": document.tags,
         "language": document.language,
     }
-    return document.title, "\n".join(line for line in lines if line), fields
+    return document.title, "\n".join(_plain_lines(document.text)), fields
+
+
+def _plain_lines(text: str) -> list[str]:
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
 
 
 def _first_line_title(body: str) -> tuple[str | None, str]:

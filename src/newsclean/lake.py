@@ -30,7 +30,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from newsclean.validate import ARTICLE, QUARANTINE, arrow_schema
+from newsclean.validate import ARTICLE, PARTITION_COLUMN, QUARANTINE, arrow_schema, file_schema
 
 KINDS = (ARTICLE, QUARANTINE)
 TABLE_DIRS = {ARTICLE: "articles", QUARANTINE: "quarantine"}
@@ -87,7 +87,7 @@ class PartWriter:
         table = to_arrow(self._pending, self.kind)
         if self._writer is None:
             self._writer = pq.ParquetWriter(
-                self.path, arrow_schema(self.kind), compression="zstd", write_statistics=True
+                self.path, file_schema(self.kind), compression="zstd", write_statistics=True
             )
         self._writer.write_table(table, row_group_size=self._batch_rows)
         self.rows += len(self._pending)
@@ -259,12 +259,21 @@ def partition_files(lake: Path, ingest_date: date, kind: str) -> list[Path]:
     return sorted(directory.glob("*.parquet")) if directory.is_dir() else []
 
 
+def read_part(path: Path, kind: str, ingest_date: date) -> pa.Table:
+    """One part file, with the partition column added back from its directory."""
+    table = pq.read_table(path, schema=file_schema(kind))
+    column = pa.array([ingest_date] * table.num_rows, type=pa.date32())
+    schema = arrow_schema(kind)
+    index = schema.get_field_index(PARTITION_COLUMN)
+    return table.add_column(index, schema.field(index), column)
+
+
 def read_partition(lake: Path, ingest_date: date, kind: str) -> pa.Table:
-    """All rows of one published partition, as one Arrow table."""
+    """All rows of one published partition, as one Arrow table of the record schema."""
     files = partition_files(lake, ingest_date, kind)
     if not files:
         return arrow_schema(kind).empty_table()
-    return pa.concat_tables(pq.read_table(path, schema=arrow_schema(kind)) for path in files)
+    return pa.concat_tables(read_part(path, kind, ingest_date) for path in files)
 
 
 def describe_parts(paths: Iterable[Path]) -> list[dict[str, Any]]:

@@ -20,6 +20,9 @@ from newsclean.record import Article, Rejected
 
 ARTICLE = "article"
 QUARANTINE = "quarantine"
+# Hive-style partition column: it lives in the directory name, not inside the files,
+# so pyarrow, pandas, Polars and Spark can all read the partitioned lake.
+PARTITION_COLUMN = "ingest_date"
 
 
 def schema_dir() -> Path:
@@ -76,6 +79,13 @@ def arrow_schema(name: str) -> pa.Schema:
         "newsclean.schema_version": schema["x-schema-version"],
     }
     return pa.schema(fields, metadata=metadata)
+
+
+@lru_cache(maxsize=None)
+def file_schema(name: str) -> pa.Schema:
+    """The schema of the Parquet files: the record's schema less the partition column."""
+    schema = arrow_schema(name)
+    return schema.remove(schema.get_field_index(PARTITION_COLUMN))
 
 
 def _allows_null(spec: dict[str, Any]) -> bool:
@@ -162,8 +172,8 @@ def quarantine_record(
 
 
 def to_arrow(records: list[dict[str, Any]], name: str) -> pa.Table:
-    """Records (as validated) to an Arrow table of the derived schema."""
-    schema = arrow_schema(name)
+    """Records (as validated) to an Arrow table of the file schema (no partition column)."""
+    schema = file_schema(name)
     columns = {}
     for field in schema:
         values = [record[field.name] for record in records]

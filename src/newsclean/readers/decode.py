@@ -89,5 +89,12 @@ def _declared_charset(raw: bytes) -> str | None:
 def _guess_encoding(raw: bytes) -> str | None:
     from charset_normalizer import from_bytes
 
-    best = from_bytes(raw[:_DETECTION_SAMPLE]).best()
-    return best.encoding if best is not None else None
+    matches = from_bytes(raw[:_DETECTION_SAMPLE])
+    best = matches.best()
+    if best is None:
+        return None
+    # On short samples several Latin code pages tie; cp1252 is the web's default.
+    for match in matches:
+        if match.encoding == "cp1252" and match.chaos <= best.chaos + 0.05:
+            return "cp1252"
+    return best.encoding

@@ -1,0 +1,200 @@
+"""Readers: format sniffing, decoding, gzip caps, JSON Lines, markdown and plain text."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from newsclean.config import Settings
+from newsclean.readers import InputRootError, discover, read_units, sniff_format
+from newsclean.readers.decode import BinaryContent, decode_bytes
+from newsclean.readers.jsonl import BadRecord, parse_record
+from newsclean.readers.markdown import markdown_to_lines, parse_front_matter, parse_markdown
+from newsclean.readers.text import parse_text
+from newsclean.record import RawUnit, Rejected
+
+SETTINGS = Settings()
+
+
+@pytest.mark.parametrize(
+    ("name", "head", "expected"),
+    [
+        ("page.html", b"<!DOCTYPE html><html><body><p>x</p></body></html>", "html"),
+        ("page.txt", b"<html><head><title>t</title></head></html>", "html"),
+        ("no-extension", b"\n  <!-- saved -->\n<html lang=en>", "html"),
+        ("a.txt", b"---\ntitle: x\n---\nbody", "markdown"),
+        ("feed.dat", b'{"url": "http://x", "text": "y"}\n{"url": "http://z"}', "jsonl"),
+        ("feed.jsonl", b"not json at all", "jsonl"),
+        ("notes.md", b"plain words", "markdown"),
+        ("story.txt", b"Title line\nA first paragraph of the story.", "text"),
+        ("story.txt", b"# Heading\n\nSee [the report](http://x.org/r) for more.", "markdown"),
+    ],
+)
+def test_sniff_format_by_content_then_name(name: str, head: bytes, expected: str) -> None:
+    assert sniff_format(name, head) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Café “quoted” – ok".encode(), "Café “quoted” – ok"),
+        ("\ufeffCafé".encode("utf-8"), "Café"),
+        ("\ufeffCafé in UTF-16".encode("utf-16-le"), "Café in UTF-16"),
+        ("Café in UTF-16 BE".encode("utf-16"), "Café in UTF-16 BE"),
+        ("Les cafés de Lyon “ouvrent” à 7 h".encode("cp1252"), "Les cafés de Lyon “ouvrent” à 7 h"),
+    ],
+)
+def test_decode_bytes(raw: bytes, expected: str) -> None:
+    assert decode_bytes(raw)[0] == expected
+
+
+def test_decode_trusts_valid_utf8_over_a_lying_charset() -> None:
+    page = '<meta charset="iso-8859-1"><p>Zürich – “news”</p>'.encode()
+    assert "Zürich – “news”" in decode_bytes(page, html=True)[0]
+
+
+def test_decode_uses_declared_charset_when_bytes_are_not_utf8() -> None:
+    page = '<meta charset="windows-1252"><p>Gérard’s café</p>'.encode("cp1252")
+    assert "Gérard’s café" in decode_bytes(page, html=True)[0]
+
+
+def test_binary_junk_is_refused() -> None:
+    junk = bytes(range(256)) * 64
+    with pytest.raises(BinaryContent):
+        decode_bytes(b"\x00\x01\x02\x03" * 4000)
+    with pytest.raises(BinaryContent):
+        decode_bytes(junk)
+
+
+def test_parse_text_takes_first_line_as_title() -> None:
+    title, body, fields = parse_text("\n  Headline here  \n\nFirst paragraph.\n\n  Second one. \n")
+    assert title == "Headline here"
+    assert body == "First paragraph.\nSecond one."
+    assert fields == {}
+
+
+def test_parse_text_keeps_a_long_first_line_in_the_body() -> None:
+    long_line = "word " * 200
+    title, body, _ = parse_text(long_line + "\nnext")
+    assert title is None
+    assert body.startswith("word word")
+
+
+def test_markdown_becomes_plain_paragraphs() -> None:
+    source = (
+        "# A heading\n\nSome *emphasis*, **strong** and a [link text](http://x.org/a).\n"
+        "Wrapped line continues.\n\n![alt](img.png)\n\n- item one\n- item `two`\n\n"
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\n> quoted words\n"
+    )
+    assert markdown_to_lines(source) == [
+        "A heading",
+        "Some emphasis, strong and a link text. Wrapped line continues.",
+        "item one",
+        "item two",
+        "a | b",
+        "1 | 2",
+        "quoted words",
+    ]
+
+
+def test_markdown_front_matter_maps_known_keys() -> None:
+    source = '---\ntitle: "T"\nauthor: "Jo Doe"\npublished: 2026-01-02\nsummary: "S"\n---\nBody text.\n'
+    title, body, fields, broken = parse_markdown(source, max_front_matter_bytes=1000)
+    assert (title, body, broken) == ("T", "Body text.", None)
+    assert fields["authors"] == "Jo Doe" and fields["description"] == "S"
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        "title: [unclosed\n",
+        "a: &x [1, 2]\nb: *x\n",  # aliases are refused (billion laughs)
+        "- just\n- a list\n",
+    ],
+)
+def test_broken_front_matter_keeps_the_story(front: str) -> None:
+    title, body, fields, broken = parse_markdown(f"---\n{front}---\nThe story stays.\n", max_front_matter_bytes=1000)
+    assert body == "The story stays."
+    assert fields == {}
+    assert broken and "front matter" in broken
+
+
+def test_front_matter_size_is_capped() -> None:
+    with pytest.raises(ValueError, match="larger than"):
+        parse_front_matter("a: " + "x" * 5000, max_bytes=100)
+
+
+def test_jsonl_record_mapping() -> None:
+    kind, content, fields = parse_record(
+        json.dumps({"link": "https://e.org/a", "headline": "H", "html": "<p>x</p>", "byline": "A B"})
+    )
+    assert kind == "html" and content == "<p>x</p>"
+    assert fields == {"url": "https://e.org/a", "title": "H", "authors": "A B"}
+
+
+@pytest.mark.parametrize("line", ["{not json", "[1, 2]", '{"url": "https://e.org"}', '"text"'])
+def test_bad_jsonl_records(line: str) -> None:
+    with pytest.raises(BadRecord):
+        parse_record(line)
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def test_discover_is_recursive_sorted_and_skips_hidden(tmp_path: Path) -> None:
+    _write(tmp_path / "b" / "two.html", b"<p>2</p>")
+    _write(tmp_path / "a.txt", b"1")
+    _write(tmp_path / ".hidden" / "x.txt", b"x")
+    _write(tmp_path / "_staging.txt", b"x")
+    assert [f.relative for f in discover(str(tmp_path))] == ["a.txt", "b/two.html"]
+
+
+def test_discover_missing_root_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(InputRootError, match="does not exist"):
+        discover(str(tmp_path / "nope"))
+
+
+def test_jsonl_file_yields_one_unit_per_line_and_rejects_bad_lines(tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"url": "https://e.org/1", "text": "first story"}),
+        "garbage",
+        "",
+        json.dumps({"url": "https://e.org/2", "html": "<p>second</p>"}),
+    ]
+    path = _write(tmp_path / "feed.jsonl.gz", gzip.compress("\n".join(lines).encode()))
+    [file] = discover(str(tmp_path))
+    units = list(read_units(file, SETTINGS))
+    assert [u.source_uri.rsplit("#", 1)[1] for u in units] == ["1", "2", "4"]
+    assert isinstance(units[0], RawUnit) and units[0].content_format == "text"
+    assert isinstance(units[1], Rejected) and units[1].reason == "read.bad_json"
+    assert isinstance(units[2], RawUnit) and units[2].content_format == "html"
+    assert units[0].source_uri == f"{path}#1"
+
+
+def test_gzip_bomb_stops_at_the_cap(tmp_path: Path) -> None:
+    bomb = gzip.compress(b"<p>" + b"a" * (20 * 1024 * 1024))
+    _write(tmp_path / "bomb.html.gz", bomb)
+    [file] = discover(str(tmp_path))
+    [unit] = read_units(file, Settings(max_decompressed_bytes=1024 * 1024))
+    assert isinstance(unit, Rejected) and unit.reason == "read.gzip_too_large"
+
+
+def test_damaged_gzip_is_quarantined(tmp_path: Path) -> None:
+    _write(tmp_path / "bad.html.gz", gzip.compress(b"<p>hello</p>" * 100)[:40])
+    [file] = discover(str(tmp_path))
+    [unit] = read_units(file, SETTINGS)
+    assert isinstance(unit, Rejected) and unit.reason == "read.bad_gzip"
+
+
+def test_oversized_file_is_quarantined_with_a_capped_read(tmp_path: Path) -> None:
+    _write(tmp_path / "big.txt", b"x" * 5000)
+    [file] = discover(str(tmp_path))
+    [unit] = read_units(file, Settings(max_file_bytes=1000))
+    assert isinstance(unit, Rejected) and unit.reason == "read.too_large"
+    assert len(unit.payload) == 1001
