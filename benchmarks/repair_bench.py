@@ -74,7 +74,7 @@ def main() -> int:
     codecs.register_error("keep_byte", lambda error: (chr(error.object[error.start]), error.end))
     rng = random.Random(args.seed)
     misspell = misspellings_by_correction()
-    repair_text("warm up the lexicon", language="en")
+    repair_text("load the lexicon and the language model: we recieve it thisweek")
 
     clean_edits, clean_words, clean_bytes, clean_seconds = [], 0, 0, 0.0
     found, total = Counter(), Counter()

@@ -59,6 +59,10 @@ _DATA = resources.files("newsclean") / "data" / "repair"
 
 # --- fix_encoding ---------------------------------------------------------------
 
+# Mojibake of UTF-8 read as Latin-1, Windows-1252 or MacRoman always holds a character
+# in U+0080..U+00FF; as Windows-1251/1253 or code page 437, Cyrillic, Greek or box
+# drawing. Lines with none of these (and no escape or lone surrogate) skip ftfy's scan.
+_MAYBE_BROKEN = re.compile(r"[\x1b\x80-\xff\u0370-\u03ff\u0400-\u052f\u2500-\u257f\ud800-\udfff]")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _MAX_ENTITY_ROUNDS = 4  # `&amp;amp;rsquo;` is doubly escaped; stop at a fixed point
 
@@ -110,9 +114,13 @@ def _unescape_one(match: re.Match[str]) -> str:
 
 
 def _fix_with_ftfy(text: str) -> str:
-    if text.isascii() and "\x1b" not in text:
-        return text  # pure ASCII can hold no mojibake; skip ftfy's scan
-    return ftfy.fix_text(text, FTFY_CONFIG)
+    if not _MAYBE_BROKEN.search(text) and unicodedata.is_normalized("NFC", text):
+        return text
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if _MAYBE_BROKEN.search(line) or not unicodedata.is_normalized("NFC", line):
+            lines[index] = ftfy.fix_text(line, FTFY_CONFIG)
+    return "\n".join(lines)
 
 
 def _remove_invisibles(text: str) -> str:
@@ -145,49 +153,48 @@ def _remove_controls(text: str) -> str:
 
 # --- recording compact changes ---------------------------------------------------
 
-_SEPARATORS = frozenset(" \t\n")
-_MAX_CONTEXT = 24  # characters of word kept around a change in an unspaced script
+_LONG_WORD = 40  # a "word" longer than this (an unspaced script) is cut around the change
+_CONTEXT = 12  # characters kept either side of a change inside a long word
 
 
 def _changes(before: str, after: str) -> list[tuple[str, str]]:
-    """The changed spans between two texts, each widened to whole words."""
-    before_lines, after_lines = before.split("\n"), after.split("\n")
-    if len(before_lines) != len(after_lines):
-        return _line_changes(before, after)
-    changes: list[tuple[str, str]] = []
-    for old, new in zip(before_lines, after_lines, strict=True):
-        if old != new:
-            changes.extend(_line_changes(old, new))
-    return changes
-
-
-def _line_changes(before: str, after: str) -> list[tuple[str, str]]:
-    matcher = SequenceMatcher(None, before, after, autojunk=False)
-    spans: list[list[int]] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        floor = spans[-1][1] if spans else 0
-        left = 0
-        while (
-            i1 - left > floor and left < _MAX_CONTEXT and before[i1 - left - 1] not in _SEPARATORS
-        ):
-            left += 1
-        i1, j1 = i1 - left, j1 - left
-        if spans and i1 <= spans[-1][1]:
-            spans[-1][1:4:2] = [i2, j2]
-        else:
-            spans.append([i1, i2, j1, j2])
+    """The changed words between two texts, line by line, as (before, after) pairs."""
+    old_lines, new_lines = before.split("\n"), after.split("\n")
+    if len(old_lines) != len(new_lines):
+        old_lines, new_lines = [before], [after]
     changes = []
-    for index, (i1, i2, j1, j2) in enumerate(spans):
-        ceiling = spans[index + 1][0] if index + 1 < len(spans) else len(before)
-        right = 0
-        while (
-            i2 + right < ceiling and right < _MAX_CONTEXT and before[i2 + right] not in _SEPARATORS
-        ):
-            right += 1
-        changes.append((before[i1 : i2 + right], after[j1 : j2 + right]))
+    for old, new in zip(old_lines, new_lines, strict=True):
+        if old == new:
+            continue
+        old_words, new_words = old.split(" "), new.split(" ")
+        if len(old_words) == len(new_words):
+            pairs = [(o, n) for o, n in zip(old_words, new_words, strict=True) if o != n]
+        else:
+            matcher = SequenceMatcher(None, old_words, new_words, autojunk=False)
+            pairs = [
+                (" ".join(old_words[i1:i2]), " ".join(new_words[j1:j2]))
+                for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+                if tag != "equal"
+            ]
+        changes.extend(_around_change(o, n) for o, n in pairs)
     return changes
+
+
+def _around_change(before: str, after: str) -> tuple[str, str]:
+    """A long word cut down to the changed part and a little context."""
+    if max(len(before), len(after)) <= _LONG_WORD:
+        return before, after
+    head = 0
+    while head < min(len(before), len(after)) and before[head] == after[head]:
+        head += 1
+    tail = 0
+    while (
+        tail < min(len(before), len(after)) - head
+        and before[len(before) - 1 - tail] == after[len(after) - 1 - tail]
+    ):
+        tail += 1
+    start, cut = max(0, head - _CONTEXT), max(0, tail - _CONTEXT)
+    return before[start : len(before) - cut], after[start : len(after) - cut]
 
 
 # --- repair_text -------------------------------------------------------------------
@@ -202,32 +209,40 @@ def repair_text(
     text. `fix_typos=False` limits the stage to encoding repair.
     """
     text, repairs = fix_encoding(text)
-    if not fix_typos or not _has_lowercase_word(text):
-        return text, repairs
-    if _base_language(language or _detect_language(text)) not in TYPO_LANGUAGES:
+    if not fix_typos:
         return text, repairs
     lexicon = _english_lexicon()
-    fixed_lines = []
-    for line in text.split("\n"):
-        fixed_lines.append(line if _looks_like_code(line) else _fix_line(line, lexicon, repairs))
-    return "\n".join(fixed_lines), repairs
+    # Most texts have no word to fix: find those first, and detect the language only then.
+    fixes = {}
+    for word in set(_TYPO_CANDIDATE.findall(text)) - lexicon.sound:
+        fixed, kind = _fix_word(word)
+        if kind:
+            fixes[word] = Repair(kind, word, fixed)
+    if not fixes or _base_language(language or _detect_language(text)) not in TYPO_LANGUAGES:
+        return text, repairs
+    targets = re.compile(r"(?<![\w'’])(?:" + "|".join(map(re.escape, fixes)) + r")(?![\w'’])")
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if targets.search(line) and not _looks_like_code(line):
+            lines[index] = targets.sub(lambda match: _fix_in_place(match, fixes, repairs), line)
+    return "\n".join(lines), repairs
 
 
-_LOWERCASE_WORD = re.compile(r"[a-z]{3,}")
-
-
-def _has_lowercase_word(text: str) -> bool:
-    return _LOWERCASE_WORD.search(text) is not None
+# A plain lowercase word: no capital, digit, underscore or apostrophe touching it.
+_TYPO_CANDIDATE = re.compile(r"(?<![\w'’])[a-z]{4,}(?![\w'’])")
 
 
 def _base_language(language: str) -> str:
     return re.split(r"[-_]", language.strip().lower(), maxsplit=1)[0]
 
 
+_LANGUAGE_SAMPLE = 5_000  # characters; plenty for a confident guess, and fast
+
+
 def _detect_language(text: str) -> str:
     import py3langid  # loads its model on first use
 
-    language, _score = py3langid.classify(text)
+    language, _score = py3langid.classify(text[:_LANGUAGE_SAMPLE])
     return language
 
 
@@ -238,7 +253,7 @@ _CODE_LINE = re.compile(
 )
 # A chunk (between whitespace) that is a URL, email, handle, hashtag, path or code.
 _PROTECTED_CHUNK = re.compile(r"://|^www\.|@|^#|[/\\_=<>{}|~^$%*+]|\w\.\w|\w\(")
-_CHUNK = re.compile(r"[^ \t\n]+")
+_CHUNK_END = re.compile(r"[ \t]|$")
 _EDGE_PUNCTUATION = "\"'“”‘’«»()[]{},.;:!?…—–-"
 _PLAIN_WORDS = re.compile(r"[a-z]+(?:-[a-z]+)*")
 
@@ -247,31 +262,22 @@ def _looks_like_code(line: str) -> bool:
     return _CODE_LINE.search(line) is not None
 
 
-def _fix_line(line: str, lexicon: Lexicon, repairs: list[Repair]) -> str:
-    return _CHUNK.sub(lambda match: _fix_chunk(match.group(), lexicon, repairs), line)
+def _fix_in_place(match: re.Match[str], fixes: dict[str, Repair], repairs: list[Repair]) -> str:
+    """The fix for a matched word, unless its chunk is a URL, code, or not plain words."""
+    line, word = match.string, match.group()
+    chunk_start = max(line.rfind(" ", 0, match.start()), line.rfind("\t", 0, match.start())) + 1
+    chunk_end = _CHUNK_END.search(line, match.end()).start()
+    chunk = line[chunk_start:chunk_end]
+    if _PROTECTED_CHUNK.search(chunk) or not _PLAIN_WORDS.fullmatch(chunk.strip(_EDGE_PUNCTUATION)):
+        return word
+    repairs.append(fixes[word])
+    return fixes[word].after
 
 
-def _fix_chunk(chunk: str, lexicon: Lexicon, repairs: list[Repair]) -> str:
-    if _PROTECTED_CHUNK.search(chunk):
-        return chunk
-    core = chunk.strip(_EDGE_PUNCTUATION)
-    if not core or not _PLAIN_WORDS.fullmatch(core):
-        return chunk
-    fixed_parts = []
-    for word in core.split("-"):
-        fixed, kind = _fix_word(word, lexicon)
-        if kind:
-            repairs.append(Repair(kind, word, fixed))
-        fixed_parts.append(fixed)
-    fixed_core = "-".join(fixed_parts)
-    if fixed_core == core:
-        return chunk
-    start = chunk.index(core)
-    return chunk[:start] + fixed_core + chunk[start + len(core) :]
-
-
-def _fix_word(word: str, lexicon: Lexicon) -> tuple[str, str | None]:
+@lru_cache(maxsize=1 << 16)
+def _fix_word(word: str) -> tuple[str, str | None]:
     """A lowercase word, repaired if the evidence is strong, and the kind of repair."""
+    lexicon = _english_lexicon()
     correction = lexicon.misspellings.get(word)
     if correction:
         return correction, "misspelling"
@@ -371,8 +377,6 @@ def _split_with_one_edit(word: str, lexicon: Lexicon) -> str | None:
     must be unknown and not itself one edit from a word.
     """
     zipf = lexicon.zipf
-    if any(zipf.get(near, 0.0) >= FUZZY_WHOLE_NEAR_ZIPF for near in _one_edit(word)):
-        return None
     readings: dict[str, float] = {}
     for cut in range(1, len(word)):
         left, right = word[:cut], word[cut:]
@@ -390,7 +394,9 @@ def _split_with_one_edit(word: str, lexicon: Lexicon) -> str | None:
                 if fixed_zipf >= FUZZY_FIXED_MIN_ZIPF:
                     reading = f"{exact} {fixed}" if exact_first else f"{fixed} {exact}"
                     readings[reading] = max(readings.get(reading, 0.0), exact_zipf + fixed_zipf)
-    if not readings:
+    if not readings or any(
+        zipf.get(near, 0.0) >= FUZZY_WHOLE_NEAR_ZIPF for near in _one_edit(word)
+    ):
         return None
     ranked = sorted(readings.items(), key=lambda item: item[1], reverse=True)
     if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < FUZZY_MIN_LEAD:
@@ -431,6 +437,7 @@ class Lexicon(NamedTuple):
 
     zipf: dict[str, float]
     misspellings: dict[str, str]
+    sound: frozenset[str]  # common words that are not misspellings: never examined
     never_split: frozenset[str]  # real closed compounds wordfreq lacks (`toolchain`)
     prefixes: frozenset[str]  # never a half beside a content word (`super`, `non`)
     suffixes: frozenset[str]  # likewise (`able`, `ness`)
@@ -444,9 +451,15 @@ def _english_lexicon() -> Lexicon:
 
     frequencies = wordfreq.get_frequency_dict("en", wordlist="large")
     zipf = {word: round(math.log10(freq) + 9, 2) for word, freq in frequencies.items()}
+    misspellings = _trusted_misspellings(zipf)
+    sound = (
+        frozenset(word for word, frequency in zipf.items() if frequency >= JOINED_WORD_ZIPF)
+        - misspellings.keys()
+    )
     return Lexicon(
         zipf,
-        _trusted_misspellings(zipf),
+        misspellings,
+        sound,
         never_split=_word_set("never_split.txt"),
         prefixes=_word_set("prefixes.txt"),
         suffixes=_word_set("suffixes.txt"),
@@ -463,7 +476,7 @@ def _trusted_misspellings(zipf: dict[str, float]) -> dict[str, str]:
     for line in path.read_text(encoding="utf-8").splitlines():
         misspelling, _, corrections = line.partition("->")
         fixes = [fix.strip() for fix in corrections.split(",") if fix.strip()]
-        if len(fixes) != 1 or not re.fullmatch(r"[a-z]{3,}", misspelling):
+        if len(fixes) != 1 or not re.fullmatch(r"[a-z]{4,}", misspelling):
             continue
         correction = fixes[0]
         if misspelling in never or not re.fullmatch(r"[a-z]+(?: [a-z]+)?", correction):
