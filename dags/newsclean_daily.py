@@ -25,6 +25,9 @@ See `docs/airflow.md` for configuration and operations.
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -60,6 +63,25 @@ def _ingest_date(data_interval_start: datetime) -> date:
     return data_interval_start.astimezone(UTC).date()
 
 
+@contextmanager
+def _workers_skip_airflow_main() -> Iterator[None]:
+    """Keep newsclean's worker processes from re-running the task's `__main__`.
+
+    newsclean cleans units in forkserver/spawn workers, and such a worker first runs the
+    parent's main script again. In a task that script is the `airflow` CLI, whose import in
+    a worker fails (task processes get no database URL) and costs seconds per worker.
+    """
+    main = sys.modules["__main__"]
+    path = getattr(main, "__file__", None)
+    if path is not None:
+        del main.__file__
+    try:
+        yield
+    finally:
+        if path is not None:
+            main.__file__ = path
+
+
 def _join(root: str, *parts: str) -> str:
     """Join path parts with '/', for local paths and fsspec URLs alike."""
     return "/".join([root.rstrip("/"), *parts])
@@ -70,7 +92,9 @@ def _join(root: str, *parts: str) -> str:
     schedule=CronDataIntervalTimetable("0 0 * * *", timezone="UTC"),
     start_date=datetime(2026, 1, 1, tzinfo=UTC),
     catchup=False,
-    max_active_runs=3,
+    # Day D cleans with the template profiles published for the days before it, so days
+    # run in date order; the parallelism is across the shards of a day.
+    max_active_runs=1,
     default_args={
         "owner": "newsclean",
         "retries": 2,
@@ -161,9 +185,9 @@ def newsclean_daily() -> None:
         day_root = _join(config["raw_root"], ingest_date.isoformat())
         try:
             shards = plan_shards(day_root, shard_size=config["shard_size"])
-        except FileNotFoundError as error:
+        except OSError as error:  # missing or unreadable day: retrying will not help
             raise AirflowFailException(
-                f"newsclean: no raw input for {ingest_date}: {day_root} does not exist"
+                f"newsclean: no raw input for {ingest_date}: {day_root}: {error}"
             ) from error
         if not shards:
             raise AirflowFailException(
@@ -178,20 +202,20 @@ def newsclean_daily() -> None:
         data_interval_start: datetime | None = None,
     ) -> dict[str, Any]:
         """Clean one shard into its own staged part (overwritten on retry)."""
-        from newsclean.pipeline import clean_shard as clean
-
         from newsclean.config import Settings
+        from newsclean.pipeline import clean_shard as clean
 
         get_current_context()["shard_id"] = shard["shard_id"]  # type: ignore[typeddict-unknown-key]
         ingest_date = _ingest_date(data_interval_start)
-        return clean(
-            shard["files"],
-            input_root=_join(config["raw_root"], ingest_date.isoformat()),
-            lake=config["lake"],
-            ingest_date=ingest_date,
-            shard_id=shard["shard_id"],
-            settings=Settings.from_mapping(config["settings"]),
-        )
+        with _workers_skip_airflow_main():
+            return clean(
+                shard["files"],
+                input_root=_join(config["raw_root"], ingest_date.isoformat()),
+                lake=config["lake"],
+                ingest_date=ingest_date,
+                shard_id=shard["shard_id"],
+                settings=Settings.from_mapping(config["settings"]),
+            )
 
     @task
     def publish_day(
@@ -201,9 +225,8 @@ def newsclean_daily() -> None:
         data_interval_start: datetime | None = None,
     ) -> dict[str, Any]:
         """Publish the day's staged parts atomically, with its manifest."""
-        from newsclean.pipeline import publish_day as publish
-
         from newsclean.config import Settings
+        from newsclean.pipeline import publish_day as publish
 
         shard_ids = [shard["shard_id"] for shard in shards]
         cleaned = sorted(report["shard_id"] for report in reports)

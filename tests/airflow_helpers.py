@@ -48,7 +48,7 @@ def airflow_env(
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
             "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
             "AIRFLOW__CORE__PARALLELISM": "4",
-            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}?timeout=60",
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True",
             "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_urlsafe(32),
             # Parse our one DAG file quickly and pick up new runs without the default delays.
@@ -58,6 +58,8 @@ def airflow_env(
             "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
             "NEWSCLEAN_RAW_ROOT": str(raw_root),
             "NEWSCLEAN_LAKE": str(lake),
+            # One cleaning process per shard task: the executor already runs tasks side by side.
+            "NEWSCLEAN_WORKERS": "1",
             "PYTHONPATH": os.pathsep.join(
                 p for p in (str(REPO / "src"), os.environ.get("PYTHONPATH", "")) if p
             ),
@@ -243,3 +245,19 @@ def read_partition(lake: Path, ingest_date: str) -> list[dict[str, Any]]:
 def read_manifest(lake: Path, table: str, ingest_date: str) -> dict[str, Any]:
     path = lake / table / f"ingest_date={ingest_date}" / "_manifest.json"
     return json.loads(path.read_text())
+
+
+def task_errors(home: Path, limit: int = 12) -> str:
+    """The error events of every task attempt logged under `home`, to explain a failed run."""
+    lines = []
+    for path in sorted((home / "logs").glob("dag_id=*/run_id=*/task_id=*/**/*.log")):
+        for raw in path.read_text(errors="replace").splitlines():
+            try:
+                event = json.loads(raw)
+            except ValueError:
+                continue
+            if event.get("level") in ("error", "critical"):
+                detail = event.get("error_detail") or ""
+                where = path.relative_to(home / "logs")
+                lines.append(f"{where}: {event.get('event')} {str(detail)[-600:]}")
+    return "\n".join(lines[-limit:]) or "(no task errors logged)"
