@@ -221,11 +221,7 @@ def repair_text(
     if not fixes or _base_language(language or _detect_language(text)) not in TYPO_LANGUAGES:
         return text, repairs
     targets = re.compile(r"(?<![\w'’])(?:" + "|".join(map(re.escape, fixes)) + r")(?![\w'’])")
-    lines = text.split("\n")
-    for index, line in enumerate(lines):
-        if targets.search(line) and not _looks_like_code(line):
-            lines[index] = targets.sub(lambda match: _fix_in_place(match, fixes, repairs), line)
-    return "\n".join(lines), repairs
+    return targets.sub(lambda match: _fix_in_place(match, fixes, repairs), text), repairs
 
 
 # A plain lowercase word: no capital, digit, underscore or apostrophe touching it.
@@ -236,7 +232,7 @@ def _base_language(language: str) -> str:
     return re.split(r"[-_]", language.strip().lower(), maxsplit=1)[0]
 
 
-_LANGUAGE_SAMPLE = 5_000  # characters; plenty for a confident guess, and fast
+_LANGUAGE_SAMPLE = 2_000  # characters; plenty for a confident guess, and fast
 
 
 def _detect_language(text: str) -> str:
@@ -251,9 +247,11 @@ _CODE_LINE = re.compile(
     r"^\s*(?:def|class|import|from \S+ import|return|var|let|const|function|#include)\b"
     r"|[{};]\s*$|\w\(.*\)|[=!<>]=|=>|->|`"
 )
-# A chunk (between whitespace) that is a URL, email, handle, hashtag, path or code.
-_PROTECTED_CHUNK = re.compile(r"://|^www\.|@|^#|[/\\_=<>{}|~^$%*+]|\w\.\w|\w\(")
-_CHUNK_END = re.compile(r"[ \t]|$")
+# A chunk (between whitespace) that is a URL, email, handle, hashtag, path, command-line
+# option or code.
+_PROTECTED_CHUNK = re.compile(r"://|^www\.|@|^#|^-{1,2}[a-z]|[/\\_=<>{}|~^$%*+]|\w\.\w|\w\(")
+_CHUNK_END = re.compile(r"[ \t\n]|$")
+_LINE_END = re.compile(r"\n|$")
 _EDGE_PUNCTUATION = "\"'“”‘’«»()[]{},.;:!?…—–-"
 _PLAIN_WORDS = re.compile(r"[a-z]+(?:-[a-z]+)*")
 
@@ -263,11 +261,14 @@ def _looks_like_code(line: str) -> bool:
 
 
 def _fix_in_place(match: re.Match[str], fixes: dict[str, Repair], repairs: list[Repair]) -> str:
-    """The fix for a matched word, unless its chunk is a URL, code, or not plain words."""
-    line, word = match.string, match.group()
-    chunk_start = max(line.rfind(" ", 0, match.start()), line.rfind("\t", 0, match.start())) + 1
-    chunk_end = _CHUNK_END.search(line, match.end()).start()
-    chunk = line[chunk_start:chunk_end]
+    """The fix for a matched word, unless it sits in code, a URL or a chunk of non-words."""
+    text, word, start, end = match.string, match.group(), match.start(), match.end()
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = _LINE_END.search(text, end).start()
+    if _looks_like_code(text[line_start:line_end]):
+        return word
+    chunk_start = max(text.rfind(" ", 0, start), text.rfind("\t", 0, start), line_start - 1) + 1
+    chunk = text[chunk_start : _CHUNK_END.search(text, end).start()]
     if _PROTECTED_CHUNK.search(chunk) or not _PLAIN_WORDS.fullmatch(chunk.strip(_EDGE_PUNCTUATION)):
         return word
     repairs.append(fixes[word])
@@ -297,10 +298,10 @@ JOINED_WORD_ZIPF = 3.5
 #: beyond `LONG_TOKEN` (long unknown tokens are rarely real compounds).
 UNKNOWN_HALVES_MIN_SUM = 9.0
 UNKNOWN_LONG_TOKEN = 9
-UNKNOWN_SUM_PER_LETTER = 0.25
+UNKNOWN_SUM_PER_LETTER = 0.35
 #: A token wordfreq knows (`ofthe` is there at 3.3, from others' scraping accidents)
 #: splits only if rarer than its halves' independent co-occurrence by this margin.
-KNOWN_JOIN_MARGIN = -0.5
+KNOWN_JOIN_MARGIN = -1.0
 HALF_MIN_ZIPF = 3.0  # both halves must be common words ...
 SHORT_HALF_MIN_ZIPF = {1: 6.0, 2: 5.5, 3: 4.0}  # ... and short halves very common
 #: Four-letter tokens split only into two very common two-letter words (`isin`).
@@ -311,6 +312,12 @@ TINY_JOINED_MAX_ZIPF = 3.0
 FUNCTION_WORD_ZIPF = 6.0
 #: `in` is a prefix too, but `in addition` is common damage: it needs a rarer partner.
 IN_PARTNER_MIN_ZIPF = 4.2
+
+#: An unknown token also splits into one of the commonest words (`the`, `of`, `in`)
+#: and a rarer word that is not short (`theransomware`, `vaccinein`).
+FUNCTION_HALF_MIN_ZIPF = 6.8
+RARE_HALF_MIN_ZIPF = 2.5
+RARE_HALF_MIN_LENGTH = 4
 
 #: With one edit inside a half (`especiallygreath`), demand much more.
 FUZZY_EXACT_MIN_ZIPF = 4.5  # the untouched half is a common word ...
@@ -335,7 +342,9 @@ def _split_run_together(word: str, lexicon: Lexicon) -> str | None:
         if left_zipf and right_zipf and (best is None or left_zipf + right_zipf > best[0]):
             best = (left_zipf + right_zipf, left, right)
     if best is None:
-        return _split_with_one_edit(word, lexicon) if not joined else None
+        if joined:
+            return None
+        return _split_after_function_word(word, zipf) or _split_with_one_edit(word, lexicon)
     halves_sum, left, right = best
     if len(word) == 4:
         both_tiny = min(zipf[left], zipf[right]) >= TINY_HALF_MIN_ZIPF and len(left) == 2
@@ -354,6 +363,27 @@ def _split_run_together(word: str, lexicon: Lexicon) -> str | None:
     if joined - halves_sum + 9 < KNOWN_JOIN_MARGIN:
         return f"{left} {right}"
     return None
+
+
+def _split_after_function_word(word: str, zipf: dict[str, float]) -> str | None:
+    """`the ransomware`, `vaccine in`: a very common word beside a rarer, longer one."""
+    best: tuple[float, str] | None = None
+    for cut in range(1, len(word)):
+        left, right = word[:cut], word[cut:]
+        left_zipf, right_zipf = zipf.get(left, 0.0), zipf.get(right, 0.0)
+        for function_zipf, other, other_zipf in (
+            (left_zipf, right, right_zipf),
+            (right_zipf, left, left_zipf),
+        ):
+            if (
+                function_zipf >= FUNCTION_HALF_MIN_ZIPF
+                and other_zipf >= RARE_HALF_MIN_ZIPF
+                and len(other) >= RARE_HALF_MIN_LENGTH
+                and "i" not in (left, right)
+                and (best is None or left_zipf + right_zipf > best[0])
+            ):
+                best = (left_zipf + right_zipf, f"{left} {right}")
+    return best[1] if best else None
 
 
 def _is_affix(half: str, partner_zipf: float, affixes: frozenset[str]) -> bool:
