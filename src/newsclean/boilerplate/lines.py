@@ -10,7 +10,7 @@ _MARKDOWN_MARKUP = re.compile(
     r"^(?:#{1,6}\s+|>\s*|[-*+•·]\s+)|\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)"
 )
 _TABLE_EDGES = re.compile(r"^[|\s]+|[|\s]+$")
-_SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$")
+_SENTENCE_END = re.compile(r"[.!?…:;。！？][\"'”’»)\]」]*\s*$")
 
 # Cyrillic letters that look like Latin ones; spam and ad lines mix them in to dodge
 # filters ("Соntасt uѕ"). Mapped only on lines that also hold Latin letters.
@@ -39,8 +39,12 @@ def fold(line: str) -> str:
     return plain(line).casefold()
 
 
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+
+
 def word_count(line: str) -> int:
-    return len(line.split())
+    """Words in the line; in scripts written without spaces, two characters count as one."""
+    return len(line.split()) + len(_UNSPACED.findall(line)) // 2
 
 
 def is_prose(line: str) -> bool:
@@ -49,6 +53,13 @@ def is_prose(line: str) -> bool:
     if words >= 25:
         return True
     return words >= 8 and bool(_SENTENCE_END.search(line))
+
+
+def has_story(lines: list[str], claimed: list[bool]) -> bool:
+    """Whether any line is a story paragraph that no rule claims."""
+    return any(
+        not is_claimed and is_prose(line) for line, is_claimed in zip(lines, claimed, strict=True)
+    )
 
 
 def edge_flags(lines: list[str], claimed: list[bool]) -> list[bool]:

@@ -89,7 +89,12 @@ _RELATED_HEADINGS = _alt(
     "top stories", "latest news", "latest stories", "latest posts", "recent posts",
     "further reading", "also read", "editor's picks", "don't miss", "in case you missed it",
     "what to read next", "up next",
-    r"mehr zum thema(?: (?:auf|bei) [\w.-]+)?", "lesen sie auch", "lies auch",
+    r"mehr zum thema(?: (?:auf|bei) [\w.-]+)?", r"lesen sie (?:auch|hier|mehr)(?: die folgenden \w+)?",
+    "lies auch", "auch lesen", "empfohlene (?:beiträge|artikel)", "mehr themen",
+    r"top[- ]themen(?: (?:bei|auf|von) .{1,30})?", r"weitere \w*(?:tipps|themen|artikel|beiträge"
+    r"|nachrichten|news|meldungen)(?: (?:in|zu|aus|von|bei|auf) .{1,30})?",
+    r"(?:das|dieses|diese) (?:thema|themen|artikel) könnte(?:n)? (?:dich|sie|euch) (?:auch )?"
+    r"interessieren", r"más (?:sobre|de) [\w .-]{1,30}", "dowiedz się więcej", "czytaj więcej",
     r"das könnte (?:sie|dich) (?:auch )?interessieren", "auch interessant",
     r"weitere (?:aktuelle )?(?:artikel|beiträge|themen|nachrichten|meldungen|informationen)"
     r"(?: [\w .-]{1,40})?", "ähnliche (?:artikel|beiträge)", "meistgelesen", "schon gelesen",
@@ -109,7 +114,8 @@ _RELATED_HEADINGS = _alt(
 _RELATED_PREFIXES = _alt(
     "read more", "read also", "also read", "related", "see also", "recommended", "watch",
     "listen", "read", "more", "lesen sie auch", "lies auch", "mehr zum thema", "siehe auch",
-    "lesetipp", "auch interessant", "lire aussi", "à lire aussi", "a lire aussi",
+    "lesetipp", "auch interessant", "auch lesen", "lesen sie hier", "lesen sie mehr",
+    "dowiedz się więcej", "czytaj więcej", "zobacz", "lire aussi", "à lire aussi", "a lire aussi",
     "lire également", "voir aussi", "à voir", "a voir", "lea también", "lee también",
     "lea más", "lea", "lee", "mire", "mira", "vea también", "ver también", "vea",
     "puedes ver", "puede ver", "te puede interesar", "le puede interesar", "leia também",
@@ -168,6 +174,12 @@ RULES: tuple[Rule, ...] = (
         r"newsletter (?:anmeldung|abonnieren|kostenlos abonnieren|bestellen)",
         r"(?:jetzt )?(?:den |unseren |zum )?newsletter (?:abonnieren|anmelden|bestellen)\b.*",
         r"(?:mit unserem|unser) newsletter\b.*",
+        r".{0,150}\b(?:our|unseren?|unserem|notre|nos|nuestro|nuestra|naszego) \w*newsletter\w*\b.*",
+        r".{0,150}\b(?:melde dich|meld dich|abonniere|sign up|subscribe)\b.{0,80}\bnewsletter\b.*",
+        r".{0,100}\b(?:by|via|per) e-?mail and never miss\b.*", r".{0,60}never miss (?:our|a|the)"
+        r" (?:top |latest |best )?(?:stories|story|update|issue)\b.*",
+        r".{0,100}\b(?:rss[- ]feed abonnieren|subscribe (?:to|via) (?:our )?rss)\b.*",
+        r"zapraszamy (?:też |także )?do (?:subskrypcji|prenumeraty)\b.*",
         r"melden sie sich (?:jetzt )?(?:für|zu|zum) (?:unseren |unserem )?newsletter\b.*",
         r"(?:abonnez-vous|inscrivez-vous|recevez|s'inscrire|s'abonner) (?:à|a)?"
         r" ?(?:notre|la|nos) (?:newsletter|lettre d'information)\b.*",
@@ -194,6 +206,7 @@ RULES: tuple[Rule, ...] = (
         r"|keep reading)|continue reading with|start your (?:free )?trial"
         r"|pour lire la suite|pour accéder en illimité|réservé aux abonnés|déjà abonné"
         r"|nur für abonnenten|bereits abonnent|exklusiv für abonnenten|jetzt weiterlesen mit"
+        r"|(?:first-time )?subscribers (?:also )?(?:receive|get) (?:a|an|our)"
         r"|hazte (?:miembro|socio)|suscr[íi]bete para (?:seguir|continuar)|cancela cuando"
         r" quieras|cancel (?:at )?any ?time)\b.*",
         max_words=40,
@@ -220,6 +233,13 @@ RULES: tuple[Rule, ...] = (
         max_words=30,
     ),
     _rule(
+        "promo",
+        r".{0,80}\b(?:im abo|als e-?paper|print edition|digital edition|jetzt am kiosk"
+        r"|exklusive angebote|exclusive offers|offres exclusives|(?:einfach )?hier klicken und)\b.*",
+        where="edge",
+        max_words=30,
+    ),
+    _rule(
         "social",
         r".{0,60}\b(?:follow|like|join|find|subscribe to|folge|folgt|folgen sie|suivez|"
         r"rejoignez|s[íi]guenos|sigue|[úu]nete(?: a)?|abonniere|abonnieren sie)"
@@ -233,13 +253,15 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "donation",
-        r".{0,100}\b(?:support (?:our|us|independent|quality)|consider supporting|donate"
+        r".{0,100}\b(?:support (?:our (?:work|journalism|reporting)|us (?:on|with|by|today|now)"
+        r"|independent journalism|quality journalism)|consider supporting|donate"
         r"(?: now| today)?|become a (?:member|patron|supporter)|we need your help"
-        r"|unterstütze(?:n sie)? (?:uns|unsere|unseren)|unterstütze [\w-]+ (?:bereits )?mit"
+        r"|unterstütze(?:n sie)? (?:uns|unsere arbeit) (?:mit|jetzt|finanziell|bereits)"
+        r"|unterstütze [\w-]+ (?:bereits )?mit"
         r"|jetzt spenden|soutenez(?:-nous)?|faire un don|wesprzyj|apoya (?:nuestro|el)"
-        r" periodismo)\b.*",
+        r" periodismo|bezahlschranke|no paywall|keine paywall)\b.*",
         where="edge",
-        max_words=40,
+        max_words=80,
     ),
     # Author bios and contact lines (bios read as prose, so they stay at the edges)
     _rule(
@@ -274,8 +296,21 @@ RULES: tuple[Rule, ...] = (
         where="edge",
         max_words=45,
     ),
-    _rule("contact", r".{0,200}\b[\w.+-]+@[\w-]+\.[\w.]+\b.{0,200}", where="edge", max_words=40),
+    _rule("contact", r".{0,80}\b[\w.+-]+@[\w-]+\.[\w.]+\b.{0,80}", where="edge", max_words=15),
     _rule("contact", r".{0,60}\bcontact (?:us|me) (?:at|via|by)\b.*", max_words=30),
+    _rule(
+        "contact",
+        r".{0,100}\b(?:letters? to the editor|leserbrief(?:e|en)?|courrier des lecteurs)\b.*",
+        where="edge",
+        max_words=40,
+    ),
+    _rule(
+        "bio",
+        r"(?:redakteur(?:in)?|reporter(?:in)?|korrespondent(?:in)?|editor|correspondent"
+        r"|staff writer|autor(?:in)?|journalist(?:in)?)(?: (?:in der|im|für|for|at|bei|der) .{1,40})?\.?",
+        where="edge",
+        max_words=6,
+    ),
     # Advertising and disclosures
     _rule(
         "ads",
@@ -295,13 +330,21 @@ RULES: tuple[Rule, ...] = (
         r" (?:a )?(?:small )?(?:compensation|commission)|dieser (?:beitrag|artikel) (?:enthält"
         r"|beinhaltet) (?:werbung|affiliate[- ]links|provisions-links)|enthält (?:werbung"
         r"|affiliate[- ]links)|cet article contient des liens (?:affiliés|sponsorisés)"
-        r"|advertise with (?:us|the|our))\b.*",
+        r"|advertise with (?:us|the|our)|amazon product advertising api)\b.*",
+        max_words=80,
+    ),
+    _rule("ads", r".{0,120}\baffiliate[- ]?links?\b.*", where="edge", max_words=40),
+    _rule(
+        "legal",
+        r".{0,100}\b(?:akzeptieren sie|you (?:agree|accept)(?: to)?|vous acceptez) (?:unsere|our"
+        r"|nos|the) .{0,40}(?:datenschutz|nutzungsbedingungen|privacy|terms|conditions)\b.*",
+        r"\(?(?:alle )?angaben ohne gewähr\.?\)?", r"(?:all )?information without guarantee\.?",
         max_words=50,
     ),
     # Copyright and legal notices
     _rule(
         "legal",
-        r"(?:©|\(c\)|copyright\s*(?:©|\(c\)|\d{4})|copyright (?:by|of|holder)|&copy;).{0,400}",
+        r"(?:©|\(c\)|copyright\s*(?:©|\(c\)|\d{4}|:)|copyright (?:by|of|holder)|&copy;).{0,400}",
         r".{0,60}(?:©|\(c\)) ?\d{4}.{0,200}",
         r".{0,200}\b(?:all rights reserved|alle rechte vorbehalten|tous droits réservés"
         r"|todos los derechos reservados|tutti i diritti riservati|wszelkie prawa zastrzeżone)"
@@ -309,7 +352,8 @@ RULES: tuple[Rule, ...] = (
         r".{0,100}\b(?:is the copyrighted property of|written permission must be obtained"
         r"|may not be (?:published|reproduced|redistributed|rewritten)|without (?:prior )?written"
         r" permission|darf (?:nicht|nur mit) .{0,60}(?:veröffentlicht|verbreitet|vervielfältigt)"
-        r"|reproduction (?:interdite|totale ou partielle))\b.*",
+        r"|reproduction (?:interdite|totale ou partielle)|chroniony prawem autorskim"
+        r"|urheberrechtlich geschützt|protégé par le droit d'auteur)\b.*",
         max_words=80,
     ),
     _rule(
@@ -345,6 +389,13 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "cookie",
+        r".{0,100}\b(?:(?:den )?inhalt von .{1,60} zu laden|externe inhalte (?:laden|anzeigen)"
+        r"|to load (?:the )?(?:content|video|map) from|load external content"
+        r"|charger le contenu de)\b.*",
+        max_words=40,
+    ),
+    _rule(
+        "cookie",
         r"(?:accept|accept all|reject all|decline|i agree|got it|ok|okay|alle akzeptieren"
         r"|akzeptieren|ablehnen|tout accepter|tout refuser|accepter|refuser|aceptar)[.!]?",
         where="edge",
@@ -376,10 +427,12 @@ RULES: tuple[Rule, ...] = (
         r"|loading\W*|wird geladen\W*|chargement\W*|cargando\W*|log ?in|sign ?in|sign ?up"
         r"|register|anmelden|se connecter|login|my account|mein konto|mon compte|close"
         r"|schließen|fermer|toggle navigation|bild anzeigen|bild vergrößern|enlarge image"
-        r"|view image|play video|video abspielen|vollbild|fullscreen)[.:!]?",
+        r"|view image|play video|video abspielen|vollbild|fullscreen|inhaltsverzeichnis"
+        r"|table of contents|contents|sommaire|índice|spis treści)[.:!]?",
         max_words=5,
     ),
     _rule("navigation", r"(?:page|seite|página) \d+ (?:of|von|sur|de) \d+", max_words=6),
+    _rule("navigation", rf".{{1,150}}(?: \| [^|]{{1,40}}){{2,}} \| {DATE}", where="edge", max_words=30),
     # Comment sections
     _rule(
         "comments",
@@ -395,21 +448,46 @@ RULES: tuple[Rule, ...] = (
         "comments",
         r".{0,60}\b(?:must be logged in to (?:post|leave) a comment|eingeloggt sein,? um"
         r" (?:einen )?kommentare? zu (?:schreiben|verfassen)|connecté pour (?:publier|poster)"
-        r" un commentaire)\b.*",
+        r" un commentaire|(?:sie sind|du bist) (?:aktuell |derzeit |noch )?nicht (?:eingeloggt"
+        r"|angemeldet)|you are not logged in)\b.*",
         max_words=30,
+    ),
+    _rule(
+        "comments",
+        r".{0,80}\b(?:in den kommentaren|in the comments|dans les commentaires"
+        r"|en los comentarios)\b.*",
+        r".{0,80}\b(?:hinterlasse|hinterlassen sie|leave|schreib|schreiben sie) (?:uns )?"
+        r"(?:einfach |gerne )?(?:einen|a|un) (?:kommentar|comment)\b.*",
+        where="edge",
+        max_words=40,
     ),
     # Related-content headings and inline "READ MORE: ..." teasers
     _rule("related", rf"{_RELATED_HEADINGS}\s*[:.!?]?", max_words=8, opens_block=True),
-    _rule("related", rf"{_RELATED_PREFIXES}\s*[:>»|–—]\s*.{{3,250}}", max_words=35),
+    _rule(
+        "related",
+        rf"{_RELATED_PREFIXES}\s*[:>»|–—]\s*.{{3,250}}",
+        r"(?:>>(?!>)|→) ?.{3,200}(?: ?<<)?",
+        max_words=35,
+    ),
     # Image credits, captions and agency signatures
     _rule(
         "credit",
         r"(?:photo|photos|image|images|picture|foto|fotos|fot\.|bild|bilder|beitragsbild"
         r"|titelbild|headerbild|symbolbild|credit|credits|crédit|crédits|quelle|source"
-        r"|illustration|grafik|video|fuente)(?: credit)?\s*[:©].{0,150}",
+        r"|illustration|grafik|video|fuente|bildquelle|bildnachweis|fotonachweis"
+        r"|image illustrative)(?: ?(?:credits?|nachweis|quelle))?\s*[:©].{0,150}",
+        r"\((?:photo|foto|image|bild|credit|crédit|source|quelle|fuente)s?\s*:.{1,120}\)\.?",
+        r"(?:crédits?|credits?) (?:photos?|images?|fotos?)\s*:.{0,150}",
         r"(?:fot|foto|phot)\.\s.{1,100}",
         r"(?:getty images|reuters|ap photo|afp|dpa|shutterstock|istock|imago)(?: ?/ ?.{1,60})?",
         max_words=15,
+    ),
+    _rule(
+        "credit",
+        r".{0,250}\((?:photo|foto|fotos|photos|bild|image|crédit|credit|source|quelle|fuente)"
+        r"\s*:[^)]{1,80}\)\.?",
+        r".{0,200}(?:©|\(c\)) ?[\w .&/'-]{2,50}",
+        max_words=40,
     ),
     _rule(
         "credit",
@@ -422,9 +500,11 @@ RULES: tuple[Rule, ...] = (
         "dateline",
         rf"(?:(?:published|posted|updated|last updated|last modified|created|date|datum"
         rf"|veröffentlicht|aktualisiert|erstellt|stand|publié|mis à jour|modifié|publicado"
-        rf"|actualizado|news date)(?: on| am| le| el| at)?\s*:?\s*)?"
+        rf"|actualizado|news date|letzte änderung|letzte aktualisierung|zuletzt (?:aktualisiert"
+        rf"|geändert)|video verfügbar bis|verfügbar bis)(?: on| am| le| el| at)?\s*:?\s*)?"
         rf"(?:{DATE}|{TIME})(?:,? (?:at |um |à |a las )?(?:{DATE}|{TIME}))*"
-        r"[.,]?(?:\s*[|,•·~-]\s*.{0,80})?",
+        r"[.,]?(?:\s*[|,•·~-]\s*.{0,80}|\s+[\w ]{2,20}\s?:\s?.{0,60})?",
+        rf".{{0,60}}\b(?:last modified|zuletzt geändert|letzte änderung)\s*:?\s*(?:{DATE}|{TIME}).*",
         where="edge",
         max_words=16,
     ),
@@ -447,12 +527,13 @@ RULES: tuple[Rule, ...] = (
         "reading_time",
         r"(?:\d+|one|two|three|five) ?(?:-| )?min(?:ute)?s?\.?(?: read|(?: )?lesezeit"
         r"| de lecture| de lectura)?",
-        r"(?:lesezeit|reading time|temps de lecture|tiempo de lectura)\s*:?.{0,20}",
+        r"(?:lesezeit|reading time|temps de lecture|tiempo de lectura|czas czytania)\s*:?.{0,20}",
+        r"ten tekst przeczytasz w .{1,30}",
         max_words=6,
     ),
     # Debris: lines with no letters (table pipes, separators, lone counters)
     _rule("debris", r"[\W_]+", max_words=40),
-    _rule("debris", r"[\W\d_]+", where="edge", max_words=40),
+    _rule("debris", r"[\W\d_]{1,8}", where="edge", max_words=3),
 )  # fmt: skip
 
 

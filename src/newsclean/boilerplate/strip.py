@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import re
 
-from newsclean.boilerplate.lines import edge_flags, fold, is_prose, word_count
+from newsclean.boilerplate.lines import edge_flags, fold, has_story, is_prose, word_count
 from newsclean.boilerplate.rules import Rule, classify
 from newsclean.record import Removal
 
 _BLOCK_MEMBER_WORDS = 16
+# Kinds that open a block of template text; once the tail run holds one, the short
+# lines after it belong to it. Lone markers (a date, a credit, debris) do not.
+_BLOCK_KINDS = frozenset(
+    {"related", "newsletter", "share", "comments", "social", "promo", "reaction", "bio",
+     "contact", "legal", "paywall", "donation", "cookie"}
+)  # fmt: skip
 
 
 def _same_title(line: str, title: str) -> bool:
@@ -55,7 +61,8 @@ def strip_boilerplate(
 
     _extend_to_neighbours(lines, matches, kinds)
     _extend_blocks(lines, matches, kinds, edge)
-    _sweep_tail(lines, kinds, edge)
+    if has_story(lines, claimed):
+        _sweep_tail(lines, kinds, edge)
 
     kept: list[str] = []
     removed: list[Removal] = []
@@ -119,7 +126,7 @@ def _sweep_tail(lines: list[str], kinds: list[str | None], edge: list[bool]) -> 
         tail_start -= 1
     current: str | None = None
     for index in range(tail_start, len(lines)):
-        if _is_removed(kinds[index]):
+        if kinds[index] in _BLOCK_KINDS:
             current = kinds[index]
         elif current is not None and lines[index].strip() and _is_block_member(lines[index]):
             kinds[index] = current
