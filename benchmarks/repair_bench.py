@@ -35,6 +35,29 @@ ENTITY_RATE = 0.2  # share of `&` and `’` escaped as entities
 INVISIBLE_RATE = 0.005  # share of long words split by a soft hyphen or zero-width space
 MISSPELLING_RATE = 0.02  # share of words that have a codespell misspelling
 TARGETS = {"run_together": 0.90, "mojibake": 0.99}
+# Edits on the undamaged corpus texts checked by hand and found to be genuine fixes of
+# typos the pages already had (trafilatura output is not typo-free). Only these are
+# not counted as false edits; review `--show-false` when the corpus or rules change.
+GENUINE_FIXES = frozenset(
+    {
+        ("adviced", "advised"),
+        ("allencompassing", "all encompassing"),
+        ("becomingrevolutionary", "becoming revolutionary"),
+        ("cleint", "client"),
+        ("colletive", "collective"),
+        ("detailled", "detailed"),
+        ("enviroment", "environment"),
+        ("follwoing", "following"),
+        ("occouring", "occurring"),
+        ("recipie", "recipe"),
+        ("refences", "references"),
+        ("seperate", "separate"),
+        ("shoulld", "should"),
+        ("slighty", "slightly"),
+        ("thsi", "this"),
+        ("transfering", "transferring"),
+    }
+)
 JOINED_WORD_ZIPF = 3.5  # pairs that join into a word this common are not damaged
 FALSE_EDITS_TARGET = 2.0  # per 10,000 words of correct text
 THROUGHPUT_TARGET = 1.0  # MB/s
@@ -105,11 +128,17 @@ def main() -> int:
         target = f"  (target {TARGETS[kind]:.0%})" if kind in TARGETS else ""
         print(f"  {kind:<13} {found[kind]:>5}/{total[kind]:<5} {recall:7.1%}{target}")
     per_10k = 10_000 / clean_words
+    false_edits = [edit for edit in clean_edits if (edit.before, edit.after) not in GENUINE_FIXES]
+    genuine = len(clean_edits) - len(false_edits)
     print(
-        f"false edits on undamaged text: {len(clean_edits)} = "
-        f"{len(clean_edits) * per_10k:.2f} per 10k words (target <= {FALSE_EDITS_TARGET})"
+        f"edits on undamaged text: {len(clean_edits)} = {len(clean_edits) * per_10k:.2f} "
+        f"per 10k words, of which {genuine} hand-checked genuine fixes of source typos"
     )
-    by_kind = Counter(edit.kind for edit in clean_edits)
+    print(
+        f"false edits on undamaged text: {len(false_edits)} = "
+        f"{len(false_edits) * per_10k:.2f} per 10k words (target <= {FALSE_EDITS_TARGET})"
+    )
+    by_kind = Counter(edit.kind for edit in false_edits)
     print("  by kind: " + (", ".join(f"{k} {n}" for k, n in by_kind.most_common()) or "none"))
     print(
         f"edits on damaged text away from damaged spots: {len(stray_edits)} = "
@@ -123,7 +152,8 @@ def main() -> int:
     if args.show_false:
         print("\nedits on undamaged text:")
         for edit in clean_edits:
-            print(f"  {edit.kind:<13} {edit.before!r} -> {edit.after!r}")
+            verdict = "genuine" if (edit.before, edit.after) in GENUINE_FIXES else "FALSE"
+            print(f"  {verdict:<8} {edit.kind:<13} {edit.before!r} -> {edit.after!r}")
         print("\nedits on damaged text away from damaged spots (clean -> repaired):")
         for before, after in stray_edits:
             print(f"  {before!r} -> {after!r}")
