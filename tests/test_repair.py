@@ -4,6 +4,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsclean.record import Repair
 from newsclean.repair import fix_encoding, repair_text
@@ -106,3 +108,22 @@ def test_words_with_capitals_digits_or_apostrophes_are_never_split() -> None:
 
 def test_hyphenated_parts_are_fixed_separately() -> None:
     assert repair_text("a goverment-run plan", language="en")[0] == "a government-run plan"
+
+
+_PIECES = [
+    *"ab \n\t.,'’“”—–-&;#",
+    "ofthe", "especially", "greath", "this", "week", "recieve", "&amp;", "&rsquo;",
+    "â€™", "Ã©", "Â", "\u00ad", "\u200b", "\u200c", "\u200d", "\x07", "\r", "\x9d",
+    "é", "e\u0301", "m²", "👨", "ی", "ภ", "\ufeff", "http://", "@",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=30).map("".join))
+def test_repair_is_idempotent_on_any_mix_of_damage(text: str) -> None:
+    once, _ = repair_text(text, language="en")
+    assert repair_text(once, language="en") == (once, [])
+
+
+def test_function_word_beside_a_rarer_word_is_split_but_not_twice() -> None:
+    assert repair_text("andofthe", language="en") == ("andofthe", [])

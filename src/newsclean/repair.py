@@ -80,11 +80,20 @@ _CONTROL = re.compile(r"\r\n?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 def fix_encoding(text: str) -> tuple[str, list[Repair]]:
     """Repair entities, mojibake, invisible characters and controls, in any language."""
     repairs: list[Repair] = []
-    text = _apply("entity", _unescape_entities, text, repairs)
-    text = _apply("encoding", _fix_with_ftfy, text, repairs)
-    text = _apply("invisible", _remove_invisibles, text, repairs)
-    text = _apply("control", _remove_controls, text, repairs)
+    for _ in range(_MAX_ROUNDS):
+        # One fix can uncover another (a stray control hid mojibake from ftfy): repeat
+        # until nothing changes, so that the result is a fixed point.
+        before = text
+        text = _apply("entity", _unescape_entities, text, repairs)
+        text = _apply("encoding", _fix_with_ftfy, text, repairs)
+        text = _apply("control", _remove_controls, text, repairs)
+        text = _apply("invisible", _remove_invisibles, text, repairs)
+        if text == before:
+            break
     return text, repairs
+
+
+_MAX_ROUNDS = 4
 
 
 def _apply(kind: str, fix: Callable[[str], str], text: str, repairs: list[Repair]) -> str:
@@ -124,13 +133,18 @@ def _fix_with_ftfy(text: str) -> str:
 
 
 def _remove_invisibles(text: str) -> str:
-    if not _INVISIBLE.search(text):
-        return text
-    return _INVISIBLE.sub(lambda match: _keep_invisible(match, text), text)
+    # A joiner kept beside another invisible may lose its reason once that one goes.
+    while _INVISIBLE.search(text):
+        kept = _INVISIBLE.sub(_keep_invisible, text)
+        if kept == text:
+            break
+        text = kept
+    return text
 
 
-def _keep_invisible(match: re.Match[str], text: str) -> str:
-    char, start = match.group(), match.start()
+def _keep_invisible(match: re.Match[str]) -> str:
+    """The invisible character if its neighbours need it, else nothing."""
+    text, char, start = match.string, match.group(), match.start()
     before = text[start - 1] if start else " "
     after = text[start + 1] if start + 1 < len(text) else " "
     if char == "\u200b":
@@ -281,11 +295,19 @@ def _fix_word(word: str) -> tuple[str, str | None]:
     lexicon = _english_lexicon()
     correction = lexicon.misspellings.get(word)
     if correction:
-        return correction, "misspelling"
+        return (correction, "misspelling") if _is_stable(correction) else (word, None)
     split = _split_run_together(word, lexicon)
-    if split:
+    if split and _is_stable(split):
         return split, "run_together"
     return word, None
+
+
+def _is_stable(fixed: str) -> bool:
+    """True if no word of a fix would itself be fixed again (`and ofthe`)."""
+    sound = _english_lexicon().sound
+    return not any(
+        len(part) >= 4 and part not in sound and _fix_word(part)[1] for part in fixed.split()
+    )
 
 
 # --- run-together words ------------------------------------------------------------------
