@@ -26,13 +26,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import CACHE_DIR, DEFAULT_CORPUS, CorpusMissing, EvalPage, Score, fold, load_pages
+from corpus import (  # noqa: E402
+    CACHE_DIR,
+    DEFAULT_CORPUS,
+    CorpusMissing,
+    EvalPage,
+    Score,
+    fold,
+    load_pages,
+)
 
-# The extraction options newsclean recommends for extract.py (see the report in
-# the module docstring of newsclean.boilerplate and the issue thread).
-NEWSCLEAN_OPTIONS: dict[str, object] = {
-    "include_comments": False,
-}
+# Extraction options of the rules-only path. The pipeline's own options live in
+# newsclean.extract (TRAFILATURA_OPTIONS); this mirrors them when that module exists.
+FALLBACK_OPTIONS: dict[str, object] = {"include_comments": False}
 FP_TARGET = 0.5  # newsclean may leave at most this share of plain trafilatura's FPs
 TP_LOSS_TARGET = 0.005  # and lose at most this share of the with-snippets it keeps
 
@@ -68,7 +74,8 @@ def extract_all(
     if missing:
         jobs = [(str(page.path), options) for page in missing]
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for page, result in zip(missing, pool.map(_extract_one, jobs, chunksize=4)):
+            results = pool.map(_extract_one, jobs, chunksize=4)
+            for page, result in zip(missing, results, strict=True):
                 cached[page.path.name] = list(result)
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
         cache_path.write_text(json.dumps(cached), encoding="utf-8")
@@ -82,28 +89,82 @@ def _domain(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def newsclean_outputs(pages: list[EvalPage], workers: int) -> dict[str, str | None]:
-    """The newsclean path: extraction with our options, rule stage, then site templates."""
-    from newsclean.boilerplate import TemplateProfile, strip_boilerplate
+def extraction_options() -> dict[str, object]:
+    """The pipeline's trafilatura options if newsclean.extract defines them."""
+    try:
+        from newsclean.extract import TRAFILATURA_OPTIONS
+    except ImportError:
+        return dict(FALLBACK_OPTIONS)
+    return {key: value for key, value in TRAFILATURA_OPTIONS.items() if key != "with_metadata"}
 
-    extracted = extract_all(pages, {"bare": True, **NEWSCLEAN_OPTIONS}, workers)
-    stripped: dict[str, str | None] = {}
+
+def _with_templates(
+    pages: list[EvalPage], texts: dict[str, str | None], domains: dict[str, str | None]
+) -> dict[str, str | None]:
+    """Observe every text of the run, then strip site templates, as the pipeline does."""
+    from newsclean.boilerplate import TemplateProfile
+
     profile = TemplateProfile()
     for page in pages:
-        text, title = extracted[page.path.name]
-        if text is None:
-            stripped[page.path.name] = None
-            continue
-        cleaned, _ = strip_boilerplate(text, title=title)
-        stripped[page.path.name] = cleaned
-        profile.observe(_domain(page.url), cleaned)
+        text = texts[page.path.name]
+        if text:
+            profile.observe(domains[page.path.name], text)
     outputs: dict[str, str | None] = {}
     for page in pages:
-        text = stripped[page.path.name]
-        outputs[page.path.name] = (
-            None if text is None else profile.strip(_domain(page.url), text)[0]
-        )
+        text = texts[page.path.name]
+        outputs[page.path.name] = profile.strip(domains[page.path.name], text)[0] if text else None
     return outputs
+
+
+def rules_only_outputs(pages: list[EvalPage], workers: int) -> dict[str, str | None]:
+    """Cached extraction with the pipeline's options, then the rule stage and templates."""
+    from newsclean.boilerplate import strip_boilerplate
+
+    extracted = extract_all(pages, {"bare": True, **extraction_options()}, workers)
+    texts: dict[str, str | None] = {}
+    for page in pages:
+        text, title = extracted[page.path.name]
+        texts[page.path.name] = strip_boilerplate(text, title=title)[0] if text else None
+    return _with_templates(pages, texts, {page.path.name: _domain(page.url) for page in pages})
+
+
+def _clean_one(job: tuple[str, str, str]) -> tuple[str | None, str | None]:
+    from newsclean.config import Settings
+    from newsclean.pipeline import clean_unit
+    from newsclean.record import Article, RawUnit
+
+    path, name, url = job
+    page = EvalPage(url=url, path=Path(path), with_snippets=(), without_snippets=())
+    unit = RawUnit(
+        source_uri=path,
+        relative_uri=name,
+        source_format="html",
+        content_format="html",
+        payload=page.html(),
+        fields={"url": url},
+    )
+    result = clean_unit(unit, Settings())
+    if isinstance(result, Article):
+        return result.text, result.source_domain
+    return None, None
+
+
+def pipeline_outputs(pages: list[EvalPage], workers: int) -> dict[str, str | None]:
+    """The real pipeline: `clean_unit` per page, then the run's site templates."""
+    jobs = [(str(page.path), page.path.name, page.url) for page in pages]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(_clean_one, jobs, chunksize=4))
+    texts = {page.path.name: text for page, (text, _) in zip(pages, results, strict=True)}
+    domains = {page.path.name: domain for page, (_, domain) in zip(pages, results, strict=True)}
+    return _with_templates(pages, texts, domains)
+
+
+def _pipeline_available() -> bool:
+    try:
+        from newsclean.pipeline import clean_unit  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _score(pages: list[EvalPage], outputs: dict[str, str | None]) -> Score:
@@ -158,6 +219,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--show-fp", action="store_true", help="list without-snippets left")
     parser.add_argument("--show-lost", action="store_true", help="list with-snippets lost")
+    parser.add_argument(
+        "--rules-only",
+        action="store_true",
+        help="skip repair: cached extraction, then the boilerplate stage (fast, for iterating)",
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -169,12 +235,16 @@ def main(argv: list[str] | None = None) -> int:
         pages = pages[: args.limit]
 
     plain = {name: text for name, (text, _) in extract_all(pages, {}, args.workers).items()}
-    runner: Callable[[list[EvalPage], int], dict[str, str | None]] = newsclean_outputs
+    runner: Callable[[list[EvalPage], int], dict[str, str | None]]
+    if args.rules_only or not _pipeline_available():
+        runner, path = rules_only_outputs, f"extraction {extraction_options()} + boilerplate"
+    else:
+        runner, path = pipeline_outputs, "newsclean.pipeline.clean_unit + site templates"
     ours = runner(pages, args.workers)
 
     plain_score, our_score = _score(pages, plain), _score(pages, ours)
     lost = _lost_with(pages, plain, ours)
-    print(f"pages: {len(pages)}  newsclean extraction options: {NEWSCLEAN_OPTIONS}")
+    print(f"pages: {len(pages)}  newsclean path: {path}")
     print(_line("trafilatura (defaults)", plain_score))
     print(_line("newsclean", our_score))
     fp_ratio = our_score.false_positives / max(plain_score.false_positives, 1)
@@ -190,9 +260,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.show_lost:
         for page, snippet in lost:
-            print(
-                f"LOST {page.url}\n     {snippet!r}\n     {_context(plain[page.path.name] or '', snippet)!r}"
-            )
+            context = _context(plain[page.path.name] or "", snippet)
+            print(f"LOST {page.url}\n     {snippet!r}\n     {context!r}")
     if args.show_fp:
         for page, snippet, text in _left_without(pages, ours):
             print(f"LEFT {page.url}\n     {snippet!r}\n     {_context(text, snippet)!r}")
