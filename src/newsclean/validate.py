@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import base64
 import json
+import re
+from collections.abc import Callable
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +36,7 @@ def schema_dir() -> Path:
     raise FileNotFoundError("newsclean schemas not found beside the package or the source tree")
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_schema(name: str) -> dict[str, Any]:
     with open(schema_dir() / f"{name}.schema.json", encoding="utf-8") as handle:
         return json.load(handle)
@@ -44,7 +46,7 @@ def schema_version(name: str) -> str:
     return load_schema(name)["x-schema-version"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(name: str) -> Any:
     from jsonschema import Draft202012Validator, FormatChecker
 
@@ -54,9 +56,16 @@ def _validator(name: str) -> Any:
 
 
 def validation_error(record: dict[str, Any], name: str) -> str | None:
-    """None if the record is valid; else the first error, with the field's path."""
+    """None if the record is valid; else the first error, with the field's path.
+
+    Every record is checked against every rule of the schema by a check compiled from
+    it (`compile_check`); only a record that fails goes through jsonschema, for the
+    error message. jsonschema on every record cost about 2 ms a record.
+    """
     if name == QUARANTINE:
         record = {**record, "payload": base64.b64encode(record["payload"]).decode("ascii")}
+    if _compiled_check(name)(record):
+        return None
     error = next(iter(_validator(name).iter_errors(record)), None)
     if error is None:
         return None
@@ -65,7 +74,103 @@ def validation_error(record: dict[str, Any], name: str) -> str | None:
     return f"{where}: {message}"
 
 
-@lru_cache(maxsize=None)
+# JSON Schema keywords that only annotate: they never make a record invalid.
+_ANNOTATIONS = frozenset(
+    {"$schema", "$id", "$comment", "title", "description", "examples", "default",
+     "contentEncoding", "contentMediaType", "deprecated", "readOnly", "writeOnly"}
+)
+_TYPES: dict[str, Callable[[Any], bool]] = {
+    "string": lambda value: isinstance(value, str),
+    "null": lambda value: value is None,
+    "boolean": lambda value: isinstance(value, bool),
+    "object": lambda value: isinstance(value, dict),
+    "array": lambda value: isinstance(value, list),
+    "number": lambda value: isinstance(value, int | float) and not isinstance(value, bool),
+    "integer": lambda value: (
+        isinstance(value, int) and not isinstance(value, bool)
+        or isinstance(value, float) and value.is_integer()
+    ),
+}
+_PLAIN_TYPES: dict[str, type] = {"string": str, "null": type(None), "object": dict, "array": list}
+Check = Callable[[Any], bool]
+
+
+@cache
+def _compiled_check(name: str) -> Check:
+    from jsonschema import FormatChecker
+
+    return compile_check(load_schema(name), FormatChecker())
+
+
+def compile_check(spec: dict[str, Any], format_checker: Any) -> Check:
+    """A function telling whether a value satisfies `spec`, as jsonschema decides.
+
+    Covers the keywords newsclean's schemas use (type, enum, pattern, minLength,
+    minimum, format, properties, required, additionalProperties, items) with
+    jsonschema's semantics; any other keyword is an error here, so a schema can never
+    gain a rule that is silently skipped.
+    """
+    checks: list[Check] = []
+    for keyword, value in spec.items():
+        if keyword in _ANNOTATIONS or keyword.startswith("x-"):
+            continue
+        checks.append(_keyword_check(keyword, value, spec, format_checker))
+    checks = [check for check in checks if check is not _always]
+    if not checks:
+        return _always
+    if len(checks) == 1:
+        return checks[0]
+    return lambda value: all(check(value) for check in checks)
+
+
+def _always(value: Any) -> bool:
+    return True
+
+
+def _keyword_check(keyword: str, value: Any, spec: dict[str, Any], formats: Any) -> Check:
+    if keyword == "type":
+        kinds = [value] if isinstance(value, str) else list(value)
+        if set(kinds) <= set(_PLAIN_TYPES):  # one isinstance call: the common case
+            plain = tuple(_PLAIN_TYPES[kind] for kind in kinds)
+            return lambda item: isinstance(item, plain)
+        tests = [_TYPES[kind] for kind in kinds]
+        return lambda item: any(test(item) for test in tests)
+    if keyword == "enum" and all(isinstance(option, str) for option in value):
+        options = frozenset(value)
+        return lambda item: isinstance(item, str) and item in options
+    if keyword == "pattern":
+        search = re.compile(value).search
+        return lambda item: not isinstance(item, str) or search(item) is not None
+    if keyword == "minLength":
+        return lambda item: not isinstance(item, str) or len(item) >= value
+    if keyword == "minimum":
+        number = _TYPES["number"]
+        return lambda item: not number(item) or item >= value
+    if keyword == "format":
+        return lambda item: formats.conforms(item, value)
+    if keyword == "required":
+        names = tuple(value)
+        return lambda item: not isinstance(item, dict) or all(key in item for key in names)
+    if keyword == "properties":
+        sub = {key: compile_check(subspec, formats) for key, subspec in value.items()}
+        sub = {key: check for key, check in sub.items() if check is not _always}
+        return lambda item: not isinstance(item, dict) or all(
+            check(item[key]) for key, check in sub.items() if key in item
+        )
+    if keyword == "additionalProperties":
+        if value is True:
+            return _always
+        if value is not False or "patternProperties" in spec:
+            raise ValueError("additionalProperties other than true/false is not compiled")
+        known = frozenset(spec.get("properties", ()))
+        return lambda item: not isinstance(item, dict) or known.issuperset(item)
+    if keyword == "items" and isinstance(value, dict):
+        check = compile_check(value, formats)
+        return lambda item: not isinstance(item, list) or all(check(element) for element in item)
+    raise ValueError(f"JSON Schema keyword {keyword!r} is not compiled; add it to compile_check")
+
+
+@cache
 def arrow_schema(name: str) -> pa.Schema:
     """The Arrow schema of a record kind, derived from its JSON Schema."""
     schema = load_schema(name)
@@ -81,7 +186,7 @@ def arrow_schema(name: str) -> pa.Schema:
     return pa.schema(fields, metadata=metadata)
 
 
-@lru_cache(maxsize=None)
+@cache
 def file_schema(name: str) -> pa.Schema:
     """The schema of the Parquet files: the record's schema less the partition column."""
     schema = arrow_schema(name)
