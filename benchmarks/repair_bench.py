@@ -78,6 +78,7 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=200, help="English texts to use")
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument("--show-false", action="store_true", help="list suspect edits")
+    parser.add_argument("--show-missed", action="store_true", help="list unrepaired damage")
     parser.add_argument("--cache", type=Path, help="JSON file keeping extracted texts")
     args = parser.parse_args()
 
@@ -102,6 +103,7 @@ def main() -> int:
     clean_edits, clean_words, clean_bytes, clean_seconds = [], 0, 0, 0.0
     found, total = Counter(), Counter()
     stray_edits, damaged_bytes, damaged_seconds = [], 0, 0.0
+    missed_spots: list[tuple[str, str]] = []
     for text in texts:
         started = time.perf_counter()
         _fixed, repairs = repair_text(text)
@@ -119,6 +121,10 @@ def main() -> int:
         for spot in damages:
             total[spot.kind] += 1
             found[spot.kind] += spot not in missed
+        missed_spots += [
+            (spot.kind, text[spot.start : spot.end])
+            for spot in sorted(missed, key=lambda spot: spot.start)
+        ]
         stray_edits.extend(stray)
 
     print(f"texts: {len(texts)} English, {clean_words:,} words, {clean_bytes / 1e6:.2f} MB")
@@ -149,6 +155,10 @@ def main() -> int:
         f"{damaged_bytes / 1e6 / damaged_seconds:.2f} MB/s on damaged text "
         f"(target >= {THROUGHPUT_TARGET})"
     )
+    if args.show_missed:
+        print("\nunrepaired damage (kind, clean text at the spot):")
+        for kind, clean_span in missed_spots:
+            print(f"  {kind:<13} {clean_span!r}")
     if args.show_false:
         print("\nedits on undamaged text:")
         for edit in clean_edits:

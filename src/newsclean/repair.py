@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import ftfy
+import ftfy.bad_codecs  # registers `sloppy-windows-1252`  # noqa: F401
 
 from newsclean.record import Repair
 
@@ -128,8 +129,34 @@ def _fix_with_ftfy(text: str) -> str:
     lines = text.split("\n")
     for index, line in enumerate(lines):
         if _MAYBE_BROKEN.search(line) or not unicodedata.is_normalized("NFC", line):
-            lines[index] = ftfy.fix_text(line, FTFY_CONFIG)
+            lines[index] = _fix_leftover_mojibake(ftfy.fix_text(line, FTFY_CONFIG))
     return "\n".join(lines)
+
+
+def _fix_leftover_mojibake(line: str) -> str:
+    """Decode whole 3- and 4-byte UTF-8 sequences read as Windows-1252 that ftfy keeps.
+
+    ftfy leaves `Crockerâ„¢` and mojibake of CJK (`é¡”`) alone when the rest of the
+    line looks fine. A lead byte followed by exactly its continuation bytes, decoding
+    to an assigned character, is not plausible as intended text. Two-byte sequences
+    are not touched: `ß“` is German typography, not mojibake.
+    """
+    return _MULTIBYTE_MOJIBAKE.sub(_decode_mojibake, line)
+
+
+def _decode_mojibake(match: re.Match[str]) -> str:
+    try:
+        decoded = match.group().encode("sloppy-windows-1252").decode("utf-8")
+    except UnicodeError:
+        return match.group()
+    return match.group() if unicodedata.category(decoded) in _NOT_TEXT else decoded
+
+
+_NOT_TEXT = frozenset({"Cc", "Cf", "Cn", "Co", "Cs"})
+_CONTINUATION = re.escape(bytes(range(0x80, 0xC0)).decode("sloppy-windows-1252"))
+_MULTIBYTE_MOJIBAKE = re.compile(
+    f"[\u00e0-\u00ef][{_CONTINUATION}]{{2}}|[\u00f0-\u00f4][{_CONTINUATION}]{{3}}"
+)
 
 
 def _remove_invisibles(text: str) -> str:
