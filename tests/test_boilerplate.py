@@ -204,6 +204,24 @@ def test_memory_is_bounded_per_domain() -> None:
     assert len(profile.to_json()["domains"]["example.com"]["lines"]) <= 100
 
 
+def test_number_of_domains_is_bounded() -> None:
+    profile = TemplateProfile(TemplateSettings(max_domains=10))
+    for n in range(100):
+        profile.observe(f"site{n}.example", _site_doc(n % 10))
+    assert len(profile.domains()) <= 10
+
+
+def test_template_sentence_between_story_paragraphs_stays() -> None:
+    boxed = "Read the full report on our website for all the details."
+    docs = ["\n".join([STORIES[n], boxed, STORIES[(n + 1) % 10]]) for n in range(8)]
+    profile = TemplateProfile()
+    for doc in docs:
+        profile.observe("example.com", doc)
+    assert profile.strip("example.com", docs[2]) == (docs[2], [])
+    tail = "\n".join([STORIES[2], STORIES[3], boxed])
+    assert profile.strip("example.com", tail)[0] == "\n".join([STORIES[2], STORIES[3]])
+
+
 def test_bad_settings_fail_early() -> None:
     with pytest.raises(ValueError):
         TemplateSettings(min_share=0)

@@ -7,7 +7,7 @@ import unicodedata
 
 _MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MARKDOWN_MARKUP = re.compile(
-    r"^(?:#{1,6}\s+|>\s*|[-*+•·]\s+)|\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)"
+    r"^(?:#{1,6}\s+|>(?!>)\s*|[-*+•·]\s+)|\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)"
 )
 _TABLE_EDGES = re.compile(r"^[|\s]+|[|\s]+$")
 _SENTENCE_END = re.compile(r"[.!?…:;。！？][\"'”’»)\]」]*\s*$")

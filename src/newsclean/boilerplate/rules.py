@@ -160,7 +160,7 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "share",
-        r"[\d.,]+k? (?:shares?|comments?|kommentare?|commentaires?|comentarios?|views?"
+        r"[\d.,]+k? (?:shares?|views?"
         r"|aufrufe|likes?)",
         max_words=3,
     ),

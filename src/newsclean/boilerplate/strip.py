@@ -59,6 +59,7 @@ def strip_boilerplate(
         if kinds[index] is None and rule is not None and (rule.where == "anywhere" or edge[index]):
             kinds[index] = rule.kind
 
+    _keep_fact_lists(lines, kinds)
     _extend_to_neighbours(lines, matches, kinds)
     _extend_blocks(lines, matches, kinds, edge)
     if has_story(lines, claimed):
@@ -76,6 +77,19 @@ def strip_boilerplate(
 
 def _is_removed(kind: str | None) -> bool:
     return kind is not None and kind != "title"
+
+
+_LABELLED = re.compile(r"^(?:[-*•]\s*)?[\w][\w ./()-]{1,30}:\s*\S")
+
+
+def _keep_fact_lists(lines: list[str], kinds: list[str | None]) -> None:
+    """A "Category: ..." line inside a list of "label: value" facts is one of the facts."""
+    for index, kind in enumerate(kinds):
+        if kind != "tags":
+            continue
+        neighbours = [i for i in (index - 1, index + 1) if 0 <= i < len(lines)]
+        if any(kinds[i] is None and _LABELLED.match(lines[i]) for i in neighbours):
+            kinds[index] = None
 
 
 def _extend_to_neighbours(

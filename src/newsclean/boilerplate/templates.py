@@ -1,54 +1,65 @@
 """Site templates: lines that repeat across many documents of one source domain.
 
-Such lines are template text even when no rule names them. Counts are document
-frequencies of hashed short lines, capped per domain, so memory stays bounded with the
-number of documents; the profile is persisted as JSON and grows over runs.
+Such lines are template text even when no rule names them ("Example Gazette",
+"Follow the Gazette on Mastodon"). The profile counts, per domain, in how many
+documents each short line occurs. Only a hash of the line is kept, each domain keeps
+at most `max_lines_per_domain` hashes and the profile at most `max_domains` domains,
+so memory stays bounded however many documents pass. The profile is persisted as
+JSON and grows over runs (`merge` a stored profile, optionally `decay` it first), so
+it works on small days too.
+
+Stored form (`to_json`):
+
+    {"version": 1,
+     "domains": {"example.com": {"documents": 412.0, "lines": {"<16 hex>": 398.0, ...}}}}
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from newsclean.boilerplate.lines import edge_flags, fold, is_prose, word_count
 from newsclean.record import Removal
 
-# ---------------------------------------------------------------------------
-# Site templates learned across documents
+PROFILE_VERSION = 1
+_DIGITS = re.compile(r"\d")
 
 
-def _line_key(line: str) -> str:
-    """A short stable hash of a line's folded form, digits masked."""
-    folded = re.sub(r"\d", "0", fold(line))
+def line_key(line: str) -> str:
+    """A short stable hash of a line's folded form, digits masked ("© 2025" = "© 2026")."""
+    folded = _DIGITS.sub("0", fold(line))
     return hashlib.blake2b(folded.encode("utf-8"), digest_size=8).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
 class TemplateSettings:
-    """Thresholds for calling a line site template.
+    """Thresholds for calling a line site template; checked when built.
 
-    A line is template when it is short (`max_words`), its domain has at least
-    `min_documents` documents observed, the line occurs in at least `min_count`
-    of them and in at least `min_share` of them, and it stands in the head or tail
-    run of non-prose lines (or is not prose at all). `max_lines_per_domain` bounds
-    memory: when exceeded, the rarest hashes are pruned.
+    max_words: only lines this short are counted or removed; story paragraphs never are.
+    min_documents: a domain needs this many observed documents before any line goes.
+    min_count: a line must occur in at least this many of the domain's documents ...
+    min_share: ... and in at least this share of them.
+    max_lines_per_domain: hashes kept per domain; beyond it the rarest half is pruned.
+    max_domains: domains kept; beyond it the domains with fewest documents are pruned.
     """
 
     max_words: int = 16
     min_documents: int = 5
     min_count: float = 3.0
     min_share: float = 0.4
-    max_lines_per_domain: int = 20_000
+    max_lines_per_domain: int = 5_000
+    max_domains: int = 20_000
 
     def __post_init__(self) -> None:
         if self.max_words < 1 or self.min_documents < 1 or self.min_count < 1:
-            raise ValueError("template thresholds must be positive")
+            raise ValueError("template thresholds max_words, min_documents, min_count must be >= 1")
         if not 0 < self.min_share <= 1:
-            raise ValueError("min_share must be in (0, 1]")
-        if self.max_lines_per_domain < 100:
-            raise ValueError("max_lines_per_domain must be at least 100")
+            raise ValueError(f"min_share must be in (0, 1], got {self.min_share}")
+        if self.max_lines_per_domain < 100 or self.max_domains < 1:
+            raise ValueError("max_lines_per_domain must be >= 100 and max_domains >= 1")
 
 
 @dataclass
@@ -58,13 +69,7 @@ class _DomainCounts:
 
 
 class TemplateProfile:
-    """Per-domain line statistics; observe all documents of a run, then strip.
-
-    Counts are document frequencies of hashed short lines. A stored profile can be
-    loaded with `from_json`, aged with `decay`, and extended by this run's `observe`
-    calls (or combined with `merge`), so the profile grows over runs and works on
-    small days too.
-    """
+    """Per-domain line statistics; observe all documents of a run, then strip."""
 
     def __init__(self, settings: TemplateSettings | None = None) -> None:
         self.settings = settings or TemplateSettings()
@@ -76,76 +81,95 @@ class TemplateProfile:
         """Count each distinct short line of one document for its domain."""
         if not domain:
             return
-        counts = self._domains.setdefault(domain, _DomainCounts())
+        counts = self._domain(domain)
         counts.documents += 1
-        for key in {_line_key(line) for line in self._candidates(text)}:
+        for key in {line_key(line) for line in self._short_lines(text)}:
             counts.lines[key] = counts.lines.get(key, 0.0) + 1
-        if len(counts.lines) > self.settings.max_lines_per_domain:
-            self._prune(counts)
+        self._bound(counts)
 
-    def _candidates(self, text: str) -> Iterable[str]:
-        for line in text.split("\n"):
-            if line.strip() and word_count(line) <= self.settings.max_words:
-                yield line
-
-    def _prune(self, counts: _DomainCounts) -> None:
-        keep = self.settings.max_lines_per_domain // 2
-        ranked = sorted(counts.lines.items(), key=lambda item: item[1], reverse=True)
-        counts.lines = dict(ranked[:keep])
+    def merge(self, other: TemplateProfile) -> None:
+        """Add another profile's counts (a stored day, a parallel shard) to this one."""
+        for domain, theirs in other._domains.items():
+            ours = self._domain(domain)
+            ours.documents += theirs.documents
+            for key, value in theirs.lines.items():
+                ours.lines[key] = ours.lines.get(key, 0.0) + value
+            self._bound(ours)
 
     def decay(self, factor: float) -> None:
-        """Age all counts by `factor` (0..1], so old templates fade out over runs."""
+        """Age all counts by `factor` in (0, 1], so templates a site dropped fade out."""
         if not 0 < factor <= 1:
-            raise ValueError("decay factor must be in (0, 1]")
+            raise ValueError(f"decay factor must be in (0, 1], got {factor}")
         for counts in self._domains.values():
             counts.documents *= factor
             counts.lines = {
                 key: value * factor for key, value in counts.lines.items() if value * factor >= 0.5
             }
 
-    def merge(self, other: TemplateProfile) -> None:
-        """Add another profile's counts (e.g. from a parallel shard) to this one."""
-        for domain, theirs in other._domains.items():
-            ours = self._domains.setdefault(domain, _DomainCounts())
-            ours.documents += theirs.documents
-            for key, value in theirs.lines.items():
-                ours.lines[key] = ours.lines.get(key, 0.0) + value
-            if len(ours.lines) > self.settings.max_lines_per_domain:
-                self._prune(ours)
+    def _domain(self, domain: str) -> _DomainCounts:
+        counts = self._domains.get(domain)
+        if counts is None:
+            if len(self._domains) >= self.settings.max_domains:
+                self._prune_domains()
+            counts = self._domains[domain] = _DomainCounts()
+        return counts
+
+    def _short_lines(self, text: str) -> Iterator[str]:
+        for line in text.split("\n"):
+            if line.strip() and word_count(line) <= self.settings.max_words:
+                yield line
+
+    def _bound(self, counts: _DomainCounts) -> None:
+        limit = self.settings.max_lines_per_domain
+        if len(counts.lines) > limit:
+            ranked = sorted(counts.lines.items(), key=lambda item: item[1], reverse=True)
+            counts.lines = dict(ranked[: limit // 2])
+
+    def _prune_domains(self) -> None:
+        ranked = sorted(self._domains.items(), key=lambda item: item[1].documents, reverse=True)
+        self._domains = dict(ranked[: self.settings.max_domains // 2])
 
     # -- applying ----------------------------------------------------------------
 
     def is_template(self, domain: str | None, line: str) -> bool:
-        """Whether a line is frequent enough in its domain to be template text."""
+        """Whether a line is short and frequent enough in its domain to be template."""
         counts = self._domains.get(domain or "")
-        if counts is None or counts.documents < self.settings.min_documents:
+        settings = self.settings
+        if counts is None or counts.documents < settings.min_documents:
             return False
-        if not line.strip() or word_count(line) > self.settings.max_words:
+        if not line.strip() or word_count(line) > settings.max_words:
             return False
-        seen = counts.lines.get(_line_key(line), 0.0)
-        return (
-            seen >= self.settings.min_count and seen >= self.settings.min_share * counts.documents
-        )
+        seen = counts.lines.get(line_key(line), 0.0)
+        return seen >= settings.min_count and seen >= settings.min_share * counts.documents
 
     def strip(self, domain: str | None, text: str) -> tuple[str, list[Removal]]:
-        """Remove lines that are template text for `domain`; kind "template"."""
+        """Remove template lines of `domain` from one text; each goes as kind "template".
+
+        A template line that reads as a sentence is removed only in the head or tail
+        run of the text, never between story paragraphs.
+        """
+        if domain not in self._domains:
+            return text, []
         lines = text.split("\n")
-        edge = edge_flags(lines, [False] * len(lines))
+        template = [self.is_template(domain, line) for line in lines]
+        edge = edge_flags(lines, template)
         kept: list[str] = []
         removed: list[Removal] = []
         for index, line in enumerate(lines):
-            if self.is_template(domain, line) and (edge[index] or not is_prose(line)):
+            if template[index] and (edge[index] or not is_prose(line)):
                 removed.append(Removal("template", line))
             else:
                 kept.append(line)
+        if not removed:
+            return text, []
         return "\n".join(kept).strip("\n"), removed
 
     # -- persistence -------------------------------------------------------------
 
     def to_json(self) -> dict:
-        """A JSON-ready dict; counts are rounded to keep the stored file small."""
+        """A JSON-ready dict (see the module docstring); counts rounded to 3 places."""
         return {
-            "version": 1,
+            "version": PROFILE_VERSION,
             "domains": {
                 domain: {
                     "documents": round(counts.documents, 3),
@@ -157,15 +181,15 @@ class TemplateProfile:
 
     @classmethod
     def from_json(cls, data: dict, settings: TemplateSettings | None = None) -> TemplateProfile:
-        """Load a profile written by `to_json`."""
-        if data.get("version") != 1:
+        """Load a profile written by `to_json`; a foreign version is a ValueError."""
+        if data.get("version") != PROFILE_VERSION:
             raise ValueError(f"unsupported template profile version: {data.get('version')!r}")
         profile = cls(settings)
         for domain, stored in data.get("domains", {}).items():
-            profile._domains[domain] = _DomainCounts(
-                documents=float(stored["documents"]),
-                lines={key: float(value) for key, value in stored["lines"].items()},
-            )
+            counts = profile._domain(domain)
+            counts.documents = float(stored["documents"])
+            counts.lines = {key: float(value) for key, value in stored["lines"].items()}
+            profile._bound(counts)
         return profile
 
     def domains(self) -> list[str]:
