@@ -325,7 +325,7 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "ads",
         r"\*?(?:advertisement|anzeige|werbung|sponsored|publicité|anuncio)\s*[-:–|.*]\s*.{0,200}",
-        r".{0,80}\b(?:this (?:post|article|page|story) (?:contains|may contain|includes)"
+        r".{0,300}\b(?:this (?:post|article|page|story) (?:contains|may contain|includes)"
         r" (?:affiliate links|references to products|sponsored|paid)|we may (?:receive|earn)"
         r" (?:a )?(?:small )?(?:compensation|commission)|dieser (?:beitrag|artikel) (?:enthält"
         r"|beinhaltet) (?:werbung|affiliate[- ]links|provisions-links)|enthält (?:werbung"
@@ -333,6 +333,7 @@ RULES: tuple[Rule, ...] = (
         r"|advertise with (?:us|the|our)|amazon product advertising api)\b.*",
         max_words=80,
     ),
+    _rule("ads", r".{0,120}\baffiliate[- ]?links?\b.*", max_words=25),
     _rule("ads", r".{0,120}\baffiliate[- ]?links?\b.*", where="edge", max_words=40),
     _rule(
         "legal",
@@ -529,7 +530,7 @@ RULES: tuple[Rule, ...] = (
         r"| de lecture| de lectura)?",
         r"(?:lesezeit|reading time|temps de lecture|tiempo de lectura|czas czytania)\s*:?.{0,20}",
         r"ten tekst przeczytasz w .{1,30}",
-        max_words=6,
+        max_words=8,
     ),
     # Debris: lines with no letters (table pipes, separators, lone counters)
     _rule("debris", r"[\W_]+", max_words=40),
@@ -540,8 +541,13 @@ RULES: tuple[Rule, ...] = (
 DEBRIS = RULES[-2]
 
 
+MEDIA = Rule("media", re.compile(r"(?:!\[[^\]]*\]\([^)]*\)\s*)+"))
+
+
 def classify(line: str) -> Rule | None:
     """The first rule whose pattern matches the whole line, or None."""
+    if MEDIA.pattern.fullmatch(line.strip()):
+        return MEDIA
     text = plain(line)
     if not text:
         return DEBRIS if line.strip() else None
