@@ -129,8 +129,30 @@ def _fix_with_ftfy(text: str) -> str:
     lines = text.split("\n")
     for index, line in enumerate(lines):
         if _MAYBE_BROKEN.search(line) or not unicodedata.is_normalized("NFC", line):
-            lines[index] = _fix_leftover_mojibake(ftfy.fix_text(line, FTFY_CONFIG))
+            lines[index] = _fix_suspect_words(line)
     return "\n".join(lines)
+
+
+def _fix_suspect_words(line: str) -> str:
+    """ftfy on each run of suspect words, with one word of context either side.
+
+    Mojibake is local: fixing runs rather than whole paragraphs is faster, and a
+    paragraph with one broken word cannot drag a correct word elsewhere into a wrong
+    re-decoding (`NESTLÉ®` read as `NESTLɮ`).
+    """
+    words = line.split(" ")
+    runs: list[list[int]] = []  # [start, stop) word indices, context included
+    for index, word in enumerate(words):
+        if _MAYBE_BROKEN.search(word) or not unicodedata.is_normalized("NFC", word):
+            start, stop = max(0, index - 1), min(len(words), index + 2)
+            if runs and start <= runs[-1][1]:
+                runs[-1][1] = stop
+            else:
+                runs.append([start, stop])
+    for start, stop in reversed(runs):
+        run = " ".join(words[start:stop])
+        words[start:stop] = [_fix_leftover_mojibake(ftfy.fix_text(run, FTFY_CONFIG))]
+    return " ".join(words)
 
 
 def _fix_leftover_mojibake(line: str) -> str:
