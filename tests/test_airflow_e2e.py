@@ -113,9 +113,9 @@ def _backfills_done(airflow: Airflow, count: int) -> list[dict[str, Any]] | None
     troubled = airflow.get(
         f"dags/{DAG_ID}/dagRuns/~/taskInstances?state=failed&state=up_for_retry&limit=100"
     )["task_instances"]
-    troubled = [ti for ti in troubled if ti["run_id"].startswith("backfill__")]
+    troubled = [ti for ti in troubled if ti["dag_run_id"].startswith("backfill__")]
     if troubled:
-        names = [f"{ti['run_id']}/{ti['task_id']}[{ti['map_index']}]" for ti in troubled]
+        names = [f"{ti['dag_run_id']}/{ti['task_id']}[{ti['map_index']}]" for ti in troubled]
         raise AssertionError(f"backfill tasks failed: {names}\n{airflow.logs()}")
     backfills = airflow.get(f"backfills?dag_id={DAG_ID}")["backfills"]
     if len(backfills) == count and all(b["completed_at"] for b in backfills):
@@ -195,7 +195,7 @@ def test_backfill_three_days_then_again_changes_nothing(airflow: Airflow) -> Non
         EXAMPLE_DAYS, "success"
     )
     for day in EXAMPLE_DAYS:
-        assert rerun[day]["run_id"] == runs[day]["run_id"]
+        assert rerun[day]["dag_run_id"] == runs[day]["dag_run_id"]
         assert rerun[day]["end_date"] != runs[day]["end_date"], f"{day} was not re-run"
     assert _lake_state(lake) == first, "re-running the backfill changed the lake"
 
