@@ -127,3 +127,14 @@ def test_repair_is_idempotent_on_any_mix_of_damage(text: str) -> None:
 
 def test_function_word_beside_a_rarer_word_is_split_but_not_twice() -> None:
     assert repair_text("andofthe", language="en") == ("andofthe", [])
+
+
+def test_a_foreign_paragraph_in_an_english_text_is_left_alone() -> None:
+    english = "The minister said the goverment would publish the plan thisweek."
+    german = "Die Werte sind unter dem Durchschnitt, das Ergebnis ist negativ und nicht positiv."
+    fixed, repairs = repair_text(f"{english}\n{german}", language="en")
+    assert fixed.split("\n") == [
+        "The minister said the government would publish the plan this week.",
+        german,
+    ]
+    assert [repair.kind for repair in repairs] == ["misspelling", "run_together"]

@@ -323,12 +323,27 @@ def _looks_like_code(line: str) -> bool:
     return _CODE_LINE.search(line) is not None
 
 
+#: A paragraph of a mixed-language text is fixed only if most of its plain words are
+#: common English words (a German quote inside an English article is left alone).
+ENGLISH_LINE_MIN_SHARE = 0.6
+ENGLISH_LINE_MIN_WORDS = 5
+
+
+def _reads_as_english(line: str, fixes: dict[str, Repair]) -> bool:
+    words = [word for word in _TYPO_CANDIDATE.findall(line) if word not in fixes]
+    if len(words) < ENGLISH_LINE_MIN_WORDS:
+        return True
+    sound = _english_lexicon().sound
+    return sum(word in sound for word in words) >= ENGLISH_LINE_MIN_SHARE * len(words)
+
+
 def _fix_in_place(match: re.Match[str], fixes: dict[str, Repair], repairs: list[Repair]) -> str:
     """The fix for a matched word, unless it sits in code, a URL or a chunk of non-words."""
     text, word, start, end = match.string, match.group(), match.start(), match.end()
     line_start = text.rfind("\n", 0, start) + 1
     line_end = _LINE_END.search(text, end).start()
-    if _looks_like_code(text[line_start:line_end]):
+    line = text[line_start:line_end]
+    if _looks_like_code(line) or not _reads_as_english(line, fixes):
         return word
     chunk_start = max(text.rfind(" ", 0, start), text.rfind("\t", 0, start), line_start - 1) + 1
     chunk = text[chunk_start : _CHUNK_END.search(text, end).start()]
