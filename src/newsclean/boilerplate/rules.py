@@ -67,7 +67,9 @@ DATE = _alt(
     r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}",
     r"\d{4}[./-]\d{1,2}[./-]\d{1,2}(?:t[\d:.+z-]+)?",
 )
-TIME = r"\d{1,2}[:.h]\d{2}(?::\d{2})?(?: ?[ap]\.?m\.?)?(?: [a-z]{2,4})?(?: uhr)?"
+# A clock time; "18h30" only after a date, since alone it is as often a duration.
+TIME = r"\d{1,2}[:.]\d{2}(?::\d{2})?(?: ?[ap]\.?m\.?)?(?: [a-z]{2,4})?(?: uhr)?"
+TIME_AFTER_DATE = r"\d{1,2}(?:[:.h]\d{2}|h)(?::\d{2})?(?: ?[ap]\.?m\.?)?(?: [a-z]{2,4})?(?: uhr)?"
 
 _SHARE_TOKENS = _alt(
     "share", "shares", "share this", r"share this (?:article|story|post|page)", "share on",
@@ -135,6 +137,7 @@ _WRITER_ROLES = _alt(
     "photographer", "blogger", "staff writer", "newsletter writer", "host",
 )  # fmt: skip
 
+_PERSON = r"[A-ZÀ-Ý][\w'.-]*(?: [A-ZÀ-Ý][\w'.-]*){0,3}"
 _NAME = r"[A-ZÀ-Ý][\w'.-]+(?: (?:[A-ZÀ-Ý][\w'.-]*|van|von|de|da|del|der|le|la)){1,3}"
 
 RULES: tuple[Rule, ...] = (
@@ -407,8 +410,13 @@ RULES: tuple[Rule, ...] = (
         "tags",
         r"(?:tags?|tagged(?: with)?|schlagwörter|schlagworte|stichwörter|mots-clés|mots clés"
         r"|étiquettes|topics|themen|keywords|etiquetas|tagi)\s*:.{0,200}",
+        max_words=30,
+    ),
+    _rule(
+        "tags",
         r"(?:filed under|posted in|categories|category|kategorie|kategorien|rubrique"
         r"|catégories?|categorías?)\s*:.{0,200}",
+        where="edge",
         max_words=30,
     ),
     # Navigation: breadcrumbs, skip links, pagers, menus
@@ -503,7 +511,7 @@ RULES: tuple[Rule, ...] = (
         rf"|veröffentlicht|aktualisiert|erstellt|stand|publié|mis à jour|modifié|publicado"
         rf"|actualizado|news date|letzte änderung|letzte aktualisierung|zuletzt (?:aktualisiert"
         rf"|geändert)|video verfügbar bis|verfügbar bis)(?: on| am| le| el| at)?\s*:?\s*)?"
-        rf"(?:{DATE}|{TIME})(?:,? (?:at |um |à |a las )?(?:{DATE}|{TIME}))*"
+        rf"(?:{DATE}|{TIME})(?:,? (?:at |um |à |a las )?(?:{DATE}|{TIME_AFTER_DATE}))*"
         r"[.,]?(?:\s*[|,•·~-]\s*.{0,80}|\s+[\w ]{2,20}\s?:\s?.{0,60})?",
         rf".{{0,60}}\b(?:last modified|zuletzt geändert|letzte änderung)\s*:?\s*(?:{DATE}|{TIME}).*",
         where="edge",
@@ -518,9 +526,16 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "byline",
-        r"(?:by|von|par|por|written by|geschrieben von|posted by|reported by|autor(?:in)?:"
-        r"|author:|auteur ?:)\s+[\w'.-]+(?:[ ,]+(?:and |und |et |y |& )?[\w'.-]+){0,6}"
-        r"(?:\s*[|,•·-]\s*.{0,60})?",
+        rf"(?:[Bb]y|BY|[Vv]on|VON|[Pp]ar|PAR|[Pp]or|POR|[Ww]ritten by|[Pp]osted by|[Rr]eported by"
+        rf"|[Gg]eschrieben von)\s+{_PERSON}(?:\s*(?:,|and|und|et|y|&)\s*{_PERSON}){{0,3}}"
+        rf"(?:\s*[|•·–-]\s*.{{0,60}}|,\s*(?:{DATE}|{TIME}).{{0,30}})?",
+        where="edge",
+        max_words=14,
+        case_sensitive=True,
+    ),
+    _rule(
+        "byline",
+        r"(?:autor(?:in)?|author|auteur|autores?)\s*:\s*.{1,100}",
         where="edge",
         max_words=14,
     ),
@@ -534,7 +549,7 @@ RULES: tuple[Rule, ...] = (
     ),
     # Debris: lines with no letters (table pipes, separators, lone counters)
     _rule("debris", r"[\W_]+", max_words=40),
-    _rule("debris", r"[\W\d_]{1,8}", where="edge", max_words=3),
+    _rule("debris", r"(?![^€$£¥%]*[€$£¥%])[\W\d_]{1,8}", where="edge", max_words=3),
 )  # fmt: skip
 
 
