@@ -326,11 +326,12 @@ def _looks_like_code(line: str) -> bool:
 #: A paragraph of a mixed-language text is fixed only if most of its plain words are
 #: common English words (a German quote inside an English article is left alone).
 ENGLISH_LINE_MIN_SHARE = 0.6
-ENGLISH_LINE_MIN_WORDS = 5
+ENGLISH_LINE_MIN_WORDS = 4
+_LINE_WORD = re.compile(r"(?<![\w'’])[a-z]{3,}(?![\w'’])")
 
 
 def _reads_as_english(line: str, fixes: dict[str, Repair]) -> bool:
-    words = [word for word in _TYPO_CANDIDATE.findall(line) if word not in fixes]
+    words = [word for word in _LINE_WORD.findall(line) if word not in fixes]
     if len(words) < ENGLISH_LINE_MIN_WORDS:
         return True
     sound = _english_lexicon().sound
