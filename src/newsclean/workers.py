@@ -23,6 +23,11 @@ from newsclean.record import Article, RawUnit, Rejected
 Work = Callable[[RawUnit, Settings], Article | Rejected]
 
 _PRELOAD = ["newsclean.pipeline", "trafilatura", "ftfy", "wordfreq", "py3langid"]
+# Cleaned once by each new worker before it takes real units, so that lazy loading
+# (word lists, language models) does not count against the first unit's time limit.
+_WARM_UP = RawUnit("newsclean:warm-up", "warm-up", "text", "text",
+                   "Warm-up\nA short paragraph that loads the word lists and models.")
+_READY = "ready"
 
 
 def _context() -> Any:
@@ -41,6 +46,11 @@ def _worker_main(connection: Connection, work: Work, settings: Settings) -> None
 
         limit = settings.worker_memory_bytes
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        work(_WARM_UP, settings)
+    except Exception:  # a failed warm-up only means the first real unit loads lazily
+        pass
+    connection.send(_READY)
     while True:
         try:
             message = connection.recv()
@@ -62,6 +72,7 @@ class _Worker:
         self.process.start()
         child_end.close()
         self.job: tuple[int, RawUnit, float] | None = None
+        self.ready = False
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -111,7 +122,7 @@ class UnitPool:
         window = 8 * self._count + 16
         timeout = self._settings.unit_timeout
         while True:
-            idle = [worker for worker in self._workers if worker.job is None]
+            idle = [worker for worker in self._workers if worker.job is None and worker.ready]
             while idle and not exhausted and dispatched - emitted < window:
                 item = next(source, None)
                 if item is None:
@@ -128,12 +139,21 @@ class UnitPool:
                 yield finished.pop(emitted)
                 emitted += 1
             busy = [worker for worker in self._workers if worker.job is not None]
+            starting = [worker for worker in self._workers if not worker.ready]
             if not busy:
                 if exhausted and emitted == dispatched:
                     return
-                continue
-            deadline = min(worker.job[2] for worker in busy)  # type: ignore[index]
-            ready = wait([worker.connection for worker in busy], max(0.0, deadline - time.monotonic()))
+                if not starting:
+                    continue
+            # A unit's clock runs only once its worker has started and warmed up.
+            waiting = None
+            if busy:
+                deadline = min(worker.job[2] for worker in busy)  # type: ignore[index]
+                waiting = max(0.0, deadline - time.monotonic())
+            ready = wait([worker.connection for worker in busy + starting], waiting)
+            for worker in starting:
+                if worker.connection in ready:
+                    self._started(worker)
             for worker in busy:
                 if worker.connection in ready:
                     self._collect(worker, finished)
@@ -144,6 +164,16 @@ class UnitPool:
                         f"unit took longer than unit_timeout={timeout:g}s and was stopped",
                     )
                     self._replace(worker)
+
+    def _started(self, worker: _Worker) -> None:
+        try:
+            worker.connection.recv()
+        except (EOFError, OSError):
+            worker.process.join(timeout=5)
+            raise RuntimeError(
+                f"a worker process died while starting (exit code {worker.process.exitcode})"
+            ) from None
+        worker.ready = True
 
     def _collect(
         self, worker: _Worker, finished: dict[int, tuple[RawUnit | Rejected, Article | Rejected]]
