@@ -66,8 +66,13 @@ def clean_unit(unit: RawUnit, settings: Settings) -> Article | Rejected:
         return _rejected(unit, "pipeline", f"pipeline.error.{type(error).__name__}", str(error)[:1000])
 
 
-def clean_article(article: Article, settings: Settings) -> Article | Rejected:
+def clean_article(article: Article, settings: Settings) -> Article:
     """Repair, then strip boilerplate, recording every change on the article."""
+    return strip_article(repair_article(article, settings), settings)
+
+
+def repair_article(article: Article, settings: Settings) -> Article:
+    """Repair the text and the metadata lines, recording each repair."""
     repairs = []
     metadata = {}
     for name in ("title", "description", "site_name"):
@@ -80,15 +85,17 @@ def clean_article(article: Article, settings: Settings) -> Article | Rejected:
         article.text, language=article.language, fix_typos=settings.fix_typos
     )
     repairs.extend(text_repairs)
-    removed = list(article.removed)
-    if settings.remove_boilerplate:
-        text, stripped = strip_boilerplate(
-            text, title=metadata.get("title", article.title), language=article.language
-        )
-        removed.extend(stripped)
     return article.evolve(
-        **metadata, authors=authors, text=text, repairs=tuple(repairs), removed=tuple(removed)
+        **metadata, authors=authors, text=text, repairs=tuple(repairs)
     )
+
+
+def strip_article(article: Article, settings: Settings) -> Article:
+    """Strip boilerplate blocks from the text (if the settings say so), recording each."""
+    if not settings.remove_boilerplate:
+        return article
+    text, stripped = strip_boilerplate(article.text, title=article.title, language=article.language)
+    return article.evolve(text=text, removed=article.removed + tuple(stripped))
 
 
 def plan_shards(input_root: str, *, shard_size: int) -> list[list[str]]:

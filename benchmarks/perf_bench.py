@@ -1,0 +1,345 @@
+"""Throughput and memory of newsclean against the cost floor, plain trafilatura.
+
+    uv run python benchmarks/perf_bench.py [--pages 300] [--workers N] [--archive DIR ...]
+
+One run, on the same corpus pages, in the same process:
+  1. plain `trafilatura.extract(page)` (defaults): the cost floor, pages/s;
+  2. newsclean's stages one by one in this process (read, extract, repair,
+     boilerplate, templates, validate, write), seconds per stage;
+  3. the whole pipeline (`newsclean run`, as a subprocess) with one worker and with
+     `--workers` workers: pages/s, ratio to plain trafilatura, speed-up, peak memory
+     (max RSS of the parent and of the largest worker, sampled).
+With `--archive DIR` (built by benchmarks/make_archive.py), the whole pipeline also
+runs on each archive, and the stages are timed on its text and markdown units.
+Exits cleanly with a message when the corpus is absent. Timings are noisy on a
+shared machine: compare ratios from one run, and note the load printed at the top.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "trafilatura-eval"
+DAY = date(2026, 2, 13)
+STAGES = ("read", "extract", "repair", "boilerplate", "templates", "validate", "write")
+MiB = 1024 * 1024
+
+
+# ---------------------------------------------------------------------------
+# Whole runs, as a subprocess, with their peak memory
+
+
+@dataclass
+class RunResult:
+    """One `newsclean run`: wall seconds, units, peak RSS of the parent and of any worker."""
+
+    seconds: float
+    units: int
+    written: int
+    parent_peak: int
+    worker_peak: int
+    tree_peak: int
+
+    def describe(self) -> str:
+        return (
+            f"{self.units} units in {self.seconds:.1f}s = {self.units / self.seconds:.1f} units/s; "
+            f"peak RSS parent {self.parent_peak / MiB:.0f} MiB, largest worker "
+            f"{self.worker_peak / MiB:.0f} MiB, all processes {self.tree_peak / MiB:.0f} MiB"
+        )
+
+
+def run_pipeline(input_root: Path, workers: int, *, scratch: Path) -> RunResult:
+    """`newsclean run` on input_root in a fresh lake, sampling the RSS of its processes."""
+    import psutil
+
+    lake = Path(tempfile.mkdtemp(prefix="lake-", dir=scratch))
+    command = [
+        sys.executable, "-c", "import sys; from newsclean.cli import main; sys.exit(main())",
+        "run", "--input", str(input_root), "--lake", str(lake), "--date", DAY.isoformat(),
+        "--workers", str(workers), "--quiet",
+    ]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    peaks = {"worker": 0, "tree": 0}
+    done = threading.Event()
+
+    def sample() -> None:
+        root = psutil.Process(process.pid)
+        while not done.is_set():
+            try:
+                children = root.children(recursive=True)
+                sizes = [child.memory_info().rss for child in children]
+                parent = root.memory_info().rss
+            except psutil.Error:
+                sizes, parent = [], 0
+            peaks["worker"] = max([peaks["worker"], *sizes])
+            peaks["tree"] = max(peaks["tree"], parent + sum(sizes))
+            done.wait(0.25)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _pid, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
+    if process.returncode != 0:
+        raise RuntimeError(f"newsclean run failed ({process.returncode}): {stderr[-2000:]}")
+    manifest = json.loads(
+        (lake / "articles" / f"ingest_date={DAY.isoformat()}" / "_manifest.json").read_text()
+    )
+    shutil.rmtree(lake, ignore_errors=True)
+    return RunResult(
+        seconds=seconds,
+        units=manifest["units"]["read"],
+        written=manifest["units"]["written"],
+        parent_peak=usage.ru_maxrss * 1024,
+        worker_peak=peaks["worker"],
+        tree_peak=peaks["tree"],
+    )
+
+
+# ---------------------------------------------------------------------------
+# The stages one by one, in this process
+
+
+@dataclass
+class StageTimes:
+    """Seconds spent per stage over some units, and plain trafilatura on the same pages."""
+
+    units: int = 0
+    articles: int = 0
+    plain: float = 0.0
+    warm_up: float = 0.0
+    seconds: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def total(self) -> float:
+        return sum(self.seconds.values())
+
+    def describe(self) -> str:
+        lines = []
+        if self.plain:
+            lines.append(
+                f"  plain trafilatura.extract: {self.units / self.plain:7.1f} pages/s"
+                f"  ({self.plain:.2f}s)"
+            )
+        lines.append(
+            f"  newsclean stages in-process: {self.units / self.total:7.1f} units/s"
+            f"  ({self.total:.2f}s, {self.articles} articles)"
+            + (f"  ratio to plain {self.total / self.plain:.2f}x" if self.plain else "")
+        )
+        for stage in STAGES:
+            seconds = self.seconds[stage]
+            share = seconds / self.total if self.total else 0.0
+            lines.append(
+                f"    {stage:<12}{seconds:8.2f}s {1000 * seconds / max(self.units, 1):8.2f} ms/unit"
+                f" {share:6.1%}"
+            )
+        lines.append(f"  (not counted: first unit, with imports and models, {self.warm_up:.2f}s)")
+        return "\n".join(lines)
+
+
+def time_stages(
+    input_root: Path, *, limit: int | None, scratch: Path, plain: bool, keep: Any = None
+) -> StageTimes:
+    """Each stage of the pipeline, timed unit by unit, in this process (one core).
+
+    With `plain`, each HTML page is also given to `trafilatura.extract` right before
+    newsclean sees it, so both share the same moment's machine load.
+    """
+    import trafilatura
+
+    from newsclean.boilerplate import TemplateProfile
+    from newsclean.config import Settings
+    from newsclean.extract import extract_unit
+    from newsclean.lake import PartWriter
+    from newsclean.pipeline import PIPELINE_VERSION, _too_short, repair_article, strip_article
+    from newsclean.readers import discover, read_file
+    from newsclean.record import Rejected
+    from newsclean.validate import ARTICLE, article_record, validation_error
+
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+    settings = Settings(workers=1)
+    times = StageTimes()
+    clock = time.perf_counter
+    articles = []
+    started = clock()
+    _warm_up(discover(str(input_root)), settings, keep)
+    times.warm_up = clock() - started
+    for file in discover(str(input_root)):
+        started = clock()
+        _digest, units = read_file(file, settings)
+        units = list(units)
+        times.seconds["read"] += clock() - started
+        for unit in units:
+            if isinstance(unit, Rejected) or (keep and not keep(unit)):
+                continue
+            times.units += 1
+            if plain:
+                page = unit.payload
+                started = clock()
+                trafilatura.extract(page)
+                times.plain += clock() - started
+            started = clock()
+            article = extract_unit(unit, settings)
+            extracted = clock()
+            times.seconds["extract"] += extracted - started
+            if isinstance(article, Rejected):
+                continue
+            article = repair_article(article, settings)
+            repaired = clock()
+            times.seconds["repair"] += repaired - extracted
+            article = strip_article(article, settings)
+            times.seconds["boilerplate"] += clock() - repaired
+            if not _too_short(article.text, settings):
+                articles.append(article)
+            if limit and times.units >= limit:
+                break
+        if limit and times.units >= limit:
+            break
+    started = clock()
+    templates = TemplateProfile()
+    for article in articles:
+        templates.observe(article.source_domain, article.text)
+    stripped = []
+    for article in articles:
+        text, removed = templates.strip(article.source_domain, article.text)
+        if removed:
+            article = article.evolve(text=text, removed=article.removed + tuple(removed))
+        stripped.append(article)
+    times.seconds["templates"] += clock() - started
+    started = clock()
+    records = []
+    for article in stripped:
+        record = article_record(article, ingest_date=DAY, pipeline_version=PIPELINE_VERSION)
+        if validation_error(record, ARTICLE) is None:
+            records.append(record)
+    times.seconds["validate"] += clock() - started
+    started = clock()
+    with tempfile.TemporaryDirectory(dir=scratch) as folder:
+        writer = PartWriter(Path(folder) / "part.parquet", ARTICLE, batch_rows=settings.batch_rows)
+        for record in records:
+            writer.write(record)
+        writer.close()
+    times.seconds["write"] += clock() - started
+    times.articles = len(records)
+    return times
+
+
+def _warm_up(files: list[Any], settings: Any, keep: Any) -> None:
+    """Run one unit through every stage untimed: imports, dictionaries and models load."""
+    import trafilatura
+
+    from newsclean.lake import PartWriter
+    from newsclean.pipeline import PIPELINE_VERSION, clean_unit
+    from newsclean.readers import read_file
+    from newsclean.record import Rejected
+    from newsclean.validate import ARTICLE, article_record, validation_error
+
+    for file in files:
+        for unit in read_file(file, settings)[1]:
+            if isinstance(unit, Rejected) or (keep and not keep(unit)):
+                continue
+            if unit.content_format == "html":
+                trafilatura.extract(unit.payload)
+            article = clean_unit(unit, settings)
+            if isinstance(article, Rejected):
+                continue
+            record = article_record(article, ingest_date=DAY, pipeline_version=PIPELINE_VERSION)
+            validation_error(record, ARTICLE)
+            with tempfile.TemporaryDirectory() as folder:
+                writer = PartWriter(Path(folder) / "part.parquet", ARTICLE, batch_rows=10)
+                writer.write(record)
+                writer.close()
+            return
+
+
+def _page_folder(corpus: Path, pages: int, scratch: Path) -> Path:
+    """A folder of links to the first `pages` corpus pages, as one day's raw input."""
+    folder = Path(tempfile.mkdtemp(prefix="pages-", dir=scratch))
+    for path in sorted((corpus / "html").glob("*.html.gz"))[:pages]:
+        (folder / path.name).symlink_to(path)
+    return folder
+
+
+def _load() -> str:
+    try:
+        one, five, _fifteen = os.getloadavg()
+    except OSError:
+        return "unknown"
+    return f"{one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} cores"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pages", type=int, default=300, help="corpus pages to use (max 990)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="workers of the parallel run (default: one per core)")
+    parser.add_argument("--archive", type=Path, action="append", default=[],
+                        help="also run on this archive (make_archive.py); may repeat")
+    parser.add_argument("--sample", type=int, default=2000,
+                        help="text and markdown units of the archive timed stage by stage")
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--scratch", type=Path, default=Path(tempfile.gettempdir()))
+    parser.add_argument("--skip", choices=("stages", "runs"), action="append", default=[])
+    args = parser.parse_args(argv)
+    if not (args.corpus / "html").is_dir():
+        print(f"corpus not found at {args.corpus} (need html/*.html.gz); nothing to measure")
+        return 0
+    args.scratch.mkdir(parents=True, exist_ok=True)
+    print(f"load average at start: {_load()}", flush=True)
+    pages = _page_folder(args.corpus, args.pages, args.scratch)
+    try:
+        if "stages" not in args.skip:
+            print(f"\n== {args.pages} corpus pages, stage by stage, one core", flush=True)
+            times = time_stages(pages, limit=None, scratch=args.scratch, plain=True)
+            print(times.describe(), flush=True)
+        if "runs" not in args.skip:
+            print(f"\n== {args.pages} corpus pages, whole pipeline (newsclean run)", flush=True)
+            single = run_pipeline(pages, 1, scratch=args.scratch)
+            print(f"  1 worker:  {single.describe()}", flush=True)
+            if "stages" not in args.skip:
+                ratio = single.seconds / times.plain
+                print(f"  1 worker vs plain trafilatura: {ratio:.2f}x the time", flush=True)
+            if args.workers > 1:
+                parallel = run_pipeline(pages, args.workers, scratch=args.scratch)
+                print(f"  {args.workers} workers: {parallel.describe()}", flush=True)
+                print(f"  speed-up {single.seconds / parallel.seconds:.2f}x", flush=True)
+    finally:
+        shutil.rmtree(pages, ignore_errors=True)
+    for archive in args.archive:
+        if "stages" not in args.skip:
+            print(f"\n== {archive}: {args.sample} text and markdown units, stage by stage,"
+                  " one core", flush=True)
+            times = time_stages(
+                archive, limit=args.sample, scratch=args.scratch, plain=False,
+                keep=lambda unit: unit.content_format != "html",
+            )
+            print(times.describe(), flush=True)
+        if "runs" not in args.skip:
+            print(f"\n== {archive}: whole pipeline, {args.workers} workers", flush=True)
+            run = run_pipeline(archive, args.workers, scratch=args.scratch)
+            print(f"  {run.describe()}", flush=True)
+    print(f"\nload average at end: {_load()}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
