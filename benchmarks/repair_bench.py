@@ -30,6 +30,7 @@ from newsclean.repair import repair_text
 
 RUN_TOGETHER_RATE = 0.02  # share of eligible adjacent word pairs joined
 MOJIBAKE_RATE = 0.3  # share of non-ASCII words garbled
+LOSSY_MOJIBAKE_RATE = 0.2  # share of mojibake whose undefined bytes are lost
 SEGMENT_RATE = 0.1  # share of lines with a longer garbled segment
 ENTITY_RATE = 0.2  # share of `&` and `’` escaped as entities
 INVISIBLE_RATE = 0.005  # share of long words split by a soft hyphen or zero-width space
@@ -228,10 +229,10 @@ def damage(
         if words and rng.random() < SEGMENT_RATE:
             start = line.start() + rng.choice(words).start()
             end = min(line.end(), start + rng.randint(20, 80))
-            claim(start, end, _mojibake(text[start:end]), "mojibake")
+            claim(start, end, _mojibake(text[start:end], rng), "mojibake")
     for match in _NON_ASCII_WORD.finditer(text):
         if rng.random() < MOJIBAKE_RATE:
-            claim(match.start(), match.end(), _mojibake(match[0]), "mojibake")
+            claim(match.start(), match.end(), _mojibake(match[0], rng), "mojibake")
     for match in re.finditer(r"[&’]", text):
         if rng.random() < ENTITY_RATE:
             entity = "&amp;" if match[0] == "&" else rng.choice(["&rsquo;", "&#8217;", "&#x2019;"])
@@ -262,9 +263,11 @@ def is_not_a_word(joined: str) -> bool:
     return zipf_frequency(joined, "en", wordlist="large") < JOINED_WORD_ZIPF
 
 
-def _mojibake(span: str) -> str:
-    """UTF-8 read as Windows-1252, undefined bytes kept as C1 controls (as browsers do)."""
-    return span.encode("utf-8").decode("cp1252", errors="keep_byte")
+def _mojibake(span: str, rng: random.Random) -> str:
+    """UTF-8 read as Windows-1252. Bytes it leaves undefined are kept as C1 controls
+    (as browsers do) or, in a share of cases, dropped (as `errors="ignore"` does)."""
+    errors = "ignore" if rng.random() < LOSSY_MOJIBAKE_RATE else "keep_byte"
+    return span.encode("utf-8").decode("cp1252", errors=errors)
 
 
 def compare(

@@ -150,9 +150,11 @@ def _fix_suspect_words(line: str) -> str:
             else:
                 runs.append([start, stop])
     for start, stop in reversed(runs):
-        run = " ".join(words[start:stop])
+        run = _LOST_CLOSING_QUOTE.sub("”", " ".join(words[start:stop]))
         words[start:stop] = [_fix_leftover_mojibake(ftfy.fix_text(run, FTFY_CONFIG))]
     return " ".join(words)
+
+
 
 
 def _fix_leftover_mojibake(line: str) -> str:
@@ -174,8 +176,12 @@ def _decode_mojibake(match: re.Match[str]) -> str:
     return match.group() if unicodedata.category(decoded) in _NOT_TEXT else decoded
 
 
-_NOT_TEXT = frozenset({"Cc", "Cf", "Cn", "Co", "Cs"})
 _CONTINUATION = re.escape(bytes(range(0x80, 0xC0)).decode("sloppy-windows-1252"))
+# `”` is E2 80 9D; 9D is undefined in Windows-1252 and many decoders drop it, leaving
+# `â€` before a space or punctuation. ftfy would read a following space as a lost A0
+# byte and make a dagger of it.
+_LOST_CLOSING_QUOTE = re.compile(f"â€(?![{_CONTINUATION}])")
+_NOT_TEXT = frozenset({"Cc", "Cf", "Cn", "Co", "Cs"})
 _MULTIBYTE_MOJIBAKE = re.compile(
     f"[\u00e0-\u00ef][{_CONTINUATION}]{{2}}|[\u00f0-\u00f4][{_CONTINUATION}]{{3}}"
 )
