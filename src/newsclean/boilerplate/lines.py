@@ -6,10 +6,9 @@ import re
 import unicodedata
 
 _MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MARKDOWN_MARKUP = re.compile(
-    r"^(?:#{1,6}\s+|>(?!>)\s*|[-*+•·]\s+)|\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)"
-)
-_TABLE_EDGES = re.compile(r"^[|\s]+|[|\s]+$")
+_MARKDOWN_PREFIX = re.compile(r"^(?:#{1,6}\s+|>(?!>)\s*|[-*+•·]\s+)")
+_MARKDOWN_EMPHASIS = re.compile(r"\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)")
+_TABLE_EDGE_CHARS = "| \t\r\n\xa0"
 _SENTENCE_END = re.compile(r"[.!?…:;。！？][\"'”’»)\]」]*\s*$")
 
 # Cyrillic letters that look like Latin ones; spam and ad lines mix them in to dodge
@@ -28,9 +27,11 @@ def plain(line: str) -> str:
     line = unicodedata.normalize("NFKC", line).replace("\u2019", "'").replace("\u00ad", "")
     if _CYRILLIC.search(line) and _LATIN.search(line):
         line = line.translate(_CONFUSABLES)
-    line = _MARKDOWN_LINK.sub(r"\1", line)
-    line = _TABLE_EDGES.sub("", line)
-    line = _MARKDOWN_MARKUP.sub("", line)
+    if "](" in line:
+        line = _MARKDOWN_LINK.sub(r"\1", line)
+    line = _MARKDOWN_PREFIX.sub("", line.strip(_TABLE_EDGE_CHARS))
+    if "*" in line or "_" in line:
+        line = _MARKDOWN_EMPHASIS.sub("", line)
     return " ".join(line.split())
 
 
