@@ -27,8 +27,11 @@ class Settings:
     max_decompressed_bytes: int = 64 * MiB
     """Largest decompressed size of a .gz input; reading stops there (gzip bombs)."""
 
-    max_unit_bytes: int = 64 * MiB
-    """Largest single unit (a page, a JSON Lines record) handed to extraction."""
+    max_unit_bytes: int = 16 * MiB
+    """Largest single unit (a page, a JSON Lines record) handed to extraction.
+
+    Real news pages are well under 2 MiB; a 50 MiB page takes trafilatura minutes and
+    over a gigabyte, so larger units are quarantined unread (`read.too_large`)."""
 
     max_front_matter_bytes: int = 64 * 1024
     """Largest YAML front matter parsed; larger front matter is treated as broken."""

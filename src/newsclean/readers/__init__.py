@@ -12,8 +12,10 @@ import gzip
 import hashlib
 import io
 import json
+import os
 import posixpath
 import re
+import stat
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -38,11 +40,35 @@ class InputRootError(OSError):
 
 @dataclass(frozen=True, slots=True)
 class InputFile:
-    """One raw file found under the input root."""
+    """One raw file found under the input root.
+
+    `uri` and `relative` name the file in records and manifests: always valid text,
+    with bytes of a file name that are not UTF-8 written as `\\xNN` escapes.
+    `location` is the path to open, exactly as the filesystem spells it.
+    """
 
     uri: str
     relative: str
     size: int
+    location: str = ""
+
+    @property
+    def path(self) -> str:
+        """Where to open the file."""
+        return self.location or self.uri
+
+
+def printable_name(name: str) -> str:
+    """A file name as valid text: undecodable bytes (surrogate escapes) become `\\xNN`."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="backslashreplace")
+    return name
+
+
+def _input_file(uri: str, relative: str, size: int) -> InputFile:
+    return InputFile(printable_name(uri), printable_name(relative), size, uri)
 
 
 def open_root(root: str) -> tuple[Any, str]:
@@ -67,7 +93,7 @@ def discover(root: str) -> list[InputFile]:
             raise InputRootError(f"input root does not exist: {root}")
         if fs.isfile(base):
             info = fs.info(base)
-            return [InputFile(_uri(fs, base), posixpath.basename(base), int(info.get("size") or 0))]
+            return [_input_file(_uri(fs, base), posixpath.basename(base), int(info.get("size") or 0))]
         found = fs.find(base, detail=True, withdirs=False)
     except PermissionError as error:
         raise InputRootError(f"cannot read input root {root}: {error.strerror or error}") from None
@@ -77,9 +103,11 @@ def discover(root: str) -> list[InputFile]:
         relative = posixpath.relpath(path, base_stripped) if base_stripped else path
         if any(part.startswith((".", "_")) for part in relative.split("/")):
             continue
-        if info.get("type") not in (None, "file"):
+        if info.get("type") == "directory":
             continue
-        files.append(InputFile(_uri(fs, path), relative, int(info.get("size") or 0)))
+        # FIFOs, devices, sockets and dangling links are listed too: reading refuses
+        # them with a reason, so they show up in the accounting instead of vanishing.
+        files.append(_input_file(_uri(fs, path), relative, int(info.get("size") or 0)))
     files.sort(key=lambda f: f.relative)
     return files
 
@@ -98,12 +126,28 @@ def load_file(file: InputFile, settings: Settings) -> tuple[bytes, str] | Reject
 
 
 def _read_capped(file: InputFile, settings: Settings) -> bytes | Rejected:
-    fs, path = open_root(file.uri)
     try:
-        with fs.open(path, "rb") as handle:
-            return handle.read(settings.max_file_bytes + 1)
-    except OSError as error:
-        return _rejected(file, "read.unreadable", f"cannot read file: {error}")
+        if "://" in file.path:
+            fs, path = open_root(file.path)
+            with fs.open(path, "rb") as handle:
+                return handle.read(settings.max_file_bytes + 1)
+        return _read_local(file, settings)
+    except (OSError, InputRootError) as error:
+        return _rejected(file, "read.unreadable", f"cannot read file: {error.strerror or error}")
+
+
+def _read_local(file: InputFile, settings: Settings) -> bytes | Rejected:
+    """Read a local file directly (fsspec would take '::' in a name for chaining).
+
+    Opened without blocking and checked to be a regular file, so a FIFO or a device
+    named like a page cannot hang or flood the run.
+    """
+    descriptor = os.open(file.path, os.O_RDONLY | os.O_NONBLOCK)
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        return _rejected(file, "read.not_a_file", "not a regular file (a FIFO, device or folder)")
+    with os.fdopen(descriptor, "rb") as handle:
+        return handle.read(settings.max_file_bytes + 1)
 
 
 def _inflate(file: InputFile, raw: bytes, settings: Settings) -> tuple[bytes, str] | Rejected:
