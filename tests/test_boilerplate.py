@@ -62,7 +62,8 @@ def test_negative_case_is_unchanged(case: dict) -> None:
 
 
 def test_removals_are_recorded_in_order() -> None:
-    text = "Advertisement\nThe council approved the budget on Tuesday after a long debate.\n© 2026 Example"
+    story = "The council approved the budget on Tuesday after a long debate."
+    text = f"Advertisement\n{story}\n© 2026 Example"
     kept, removed = strip_boilerplate(text)
     assert kept == "The council approved the budget on Tuesday after a long debate."
     assert removed == [Removal("ads", "Advertisement"), Removal("legal", "© 2026 Example")]

@@ -92,7 +92,8 @@ _RELATED_HEADINGS = _alt(
     "top stories", "latest news", "latest stories", "latest posts", "recent posts",
     "further reading", "also read", "editor's picks", "don't miss", "in case you missed it",
     "what to read next", "up next",
-    r"mehr zum thema(?: (?:auf|bei) [\w.-]+)?", r"lesen sie (?:auch|hier|mehr)(?: die folgenden \w+)?",
+    r"mehr zum thema(?: (?:auf|bei) [\w.-]+)?",
+    r"lesen sie (?:auch|hier|mehr)(?: die folgenden \w+)?",
     "lies auch", "auch lesen", "empfohlene (?:beiträge|artikel)", "mehr themen",
     r"top[- ]themen(?: (?:bei|auf|von) .{1,30})?", r"weitere \w*(?:tipps|themen|artikel|beiträge"
     r"|nachrichten|news|meldungen)(?: (?:in|zu|aus|von|bei|auf) .{1,30})?",
@@ -178,7 +179,8 @@ RULES: tuple[Rule, ...] = (
         r"newsletter (?:anmeldung|abonnieren|kostenlos abonnieren|bestellen)",
         r"(?:jetzt )?(?:den |unseren |zum )?newsletter (?:abonnieren|anmelden|bestellen)\b.*",
         r"(?:mit unserem|unser) newsletter\b.*",
-        r".{0,150}\b(?:our|unseren?|unserem|notre|nos|nuestro|nuestra|naszego) \w*newsletter\w*\b.*",
+        r".{0,150}\b(?:our|unseren?|unserem|notre|nos|nuestro|nuestra|naszego)"
+        r" \w*newsletter\w*\b.*",
         r".{0,150}\b(?:melde dich|meld dich|abonniere|sign up|subscribe)\b.{0,80}\bnewsletter\b.*",
         r".{0,100}\b(?:by|via|per) e-?mail and never miss\b.*", r".{0,60}never miss (?:our|a|the)"
         r" (?:top |latest |best )?(?:stories|story|update|issue)\b.*",
@@ -187,7 +189,8 @@ RULES: tuple[Rule, ...] = (
         r"melden sie sich (?:jetzt )?(?:für|zu|zum) (?:unseren |unserem )?newsletter\b.*",
         r"(?:abonnez-vous|inscrivez-vous|recevez|s'inscrire|s'abonner) (?:à|a)?"
         r" ?(?:notre|la|nos) (?:newsletter|lettre d'information)\b.*",
-        r"suscr[íi]bete (?:a|al|gratis a) (?:nuestro|nuestra|nuestros) (?:newsletter|bolet[íi]n)\b.*",
+        r"suscr[íi]bete (?:a|al|gratis a) (?:nuestro|nuestra|nuestros)"
+        r" (?:newsletter|bolet[íi]n)\b.*",
         r".{0,60}\b(?:delivered|straight|direct(?:ly)?|right) (?:to|into) your inbox\b.*",
         r"enter your e-?mail(?: address)?.{0,60}", r"your e-?mail(?: address)?:?",
         r"by (?:signing up|subscribing|clicking),? you (?:agree|accept)\b.*",
@@ -206,7 +209,8 @@ RULES: tuple[Rule, ...] = (
         r".{0,100}\b(?:to (?:view|read|continue reading|access|unlock) (?:the|this) (?:full )?"
         r"(?:story|article|content)|for the full story|already (?:a )?(?:subscriber|member)"
         r"|(?:subscribers?|members?)[- ]only|this (?:article|story|content) is (?:for|only"
-        r" available to|reserved for) (?:subscribers|members)|subscribe (?:now )?to (?:continue|read"
+        r" available to|reserved for) (?:subscribers|members)"
+        r"|subscribe (?:now )?to (?:continue|read"
         r"|keep reading)|continue reading with|start your (?:free )?trial"
         r"|pour lire la suite|pour accéder en illimité|réservé aux abonnés|déjà abonné"
         r"|nur für abonnenten|bereits abonnent|exklusiv für abonnenten|jetzt weiterlesen mit"
@@ -239,7 +243,8 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "promo",
         r".{0,80}\b(?:im abo|als e-?paper|print edition|digital edition|jetzt am kiosk"
-        r"|exklusive angebote|exclusive offers|offres exclusives|(?:einfach )?hier klicken und)\b.*",
+        r"|exklusive angebote|exclusive offers|offres exclusives"
+        r"|(?:einfach )?hier klicken und)\b.*",
         where="edge",
         max_words=30,
     ),
@@ -311,7 +316,8 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "bio",
         r"(?:redakteur(?:in)?|reporter(?:in)?|korrespondent(?:in)?|editor|correspondent"
-        r"|staff writer|autor(?:in)?|journalist(?:in)?)(?: (?:in der|im|für|for|at|bei|der) .{1,40})?\.?",
+        r"|staff writer|autor(?:in)?|journalist(?:in)?)"
+        r"(?: (?:in der|im|für|for|at|bei|der) .{1,40})?\.?",
         where="edge",
         max_words=6,
     ),
@@ -442,7 +448,12 @@ RULES: tuple[Rule, ...] = (
         max_words=5,
     ),
     _rule("navigation", r"(?:page|seite|página) \d+ (?:of|von|sur|de) \d+", max_words=6),
-    _rule("navigation", rf".{{1,150}}(?: \| [^|]{{1,40}}){{2,}} \| {DATE}", where="edge", max_words=30),
+    _rule(
+        "navigation",
+        rf".{{1,150}}(?: \| [^|]{{1,40}}){{2,}} \| {DATE}",
+        where="edge",
+        max_words=30,
+    ),
     # Comment sections
     _rule(
         "comments",
@@ -514,7 +525,8 @@ RULES: tuple[Rule, ...] = (
         rf"|geändert)|video verfügbar bis|verfügbar bis)(?: on| am| le| el| at)?\s*:?\s*)?"
         rf"(?:{DATE}|{TIME})(?:,? (?:at |um |à |a las )?(?:{DATE}|{TIME_AFTER_DATE}))*"
         r"[.,]?(?:\s*[|,•·~-]\s*.{0,80}|\s+[\w ]{2,20}\s?:\s?.{0,60})?",
-        rf".{{0,60}}\b(?:last modified|zuletzt geändert|letzte änderung)\s*:?\s*(?:{DATE}|{TIME}).*",
+        rf".{{0,60}}\b(?:last modified|zuletzt geändert|letzte änderung)\s*:?\s*"
+        rf"(?:{DATE}|{TIME}).*",
         where="edge",
         max_words=16,
     ),
