@@ -142,6 +142,17 @@ _WRITER_ROLES = _alt(
 _PERSON = r"[A-ZÀ-Ý][\w'.-]*(?: [A-ZÀ-Ý][\w'.-]*){0,3}"
 _NAME = r"[A-ZÀ-Ý][\w'.-]+(?: (?:[A-ZÀ-Ý][\w'.-]*|van|von|de|da|del|der|le|la)){1,3}"
 
+_RIGHTS = (
+    r".{0,200}\b(?:all rights reserved|alle rechte vorbehalten|tous droits réservés"
+    r"|todos los derechos reservados|tutti i diritti riservati|wszelkie prawa zastrzeżone)"
+    r"\b.{0,200}",
+    r".{0,100}\b(?:is the copyrighted property of|written permission must be obtained"
+    r"|may not be (?:published|reproduced|redistributed|rewritten)|without (?:prior )?written"
+    r" permission|darf (?:nicht|nur mit) .{0,60}(?:veröffentlicht|verbreitet|vervielfältigt)"
+    r"|reproduction (?:interdite|totale ou partielle)|chroniony prawem autorskim"
+    r"|urheberrechtlich geschützt|protégé par le droit d'auteur)\b.*",
+)
+
 RULES: tuple[Rule, ...] = (
     # Reaction widgets: "What's Your Reaction?" then Like / 0 / Dislike / 0 ...
     _rule(
@@ -305,7 +316,12 @@ RULES: tuple[Rule, ...] = (
         where="edge",
         max_words=45,
     ),
-    _rule("contact", r".{0,80}\b[\w.+-]+@[\w-]+\.[\w.]+\b.{0,80}", where="edge", max_words=15),
+    _rule(
+        "contact",
+        r"[^|]{0,80}\b[\w.+-]+@[\w-]+\.[\w.]+\b[^|]{0,80}",
+        where="edge",
+        max_words=10,
+    ),
     _rule("contact", r".{0,60}\bcontact (?:us|me) (?:at|via|by)\b.*", max_words=30),
     _rule(
         "contact",
@@ -357,16 +373,12 @@ RULES: tuple[Rule, ...] = (
         "legal",
         r"(?:©|\(c\)|copyright\s*(?:©|\(c\)|\d{4}|:)|copyright (?:by|of|holder)|&copy;).{0,400}",
         r".{0,60}(?:©|\(c\)) ?\d{4}.{0,200}",
-        r".{0,200}\b(?:all rights reserved|alle rechte vorbehalten|tous droits réservés"
-        r"|todos los derechos reservados|tutti i diritti riservati|wszelkie prawa zastrzeżone)"
-        r"\b.{0,200}",
-        r".{0,100}\b(?:is the copyrighted property of|written permission must be obtained"
-        r"|may not be (?:published|reproduced|redistributed|rewritten)|without (?:prior )?written"
-        r" permission|darf (?:nicht|nur mit) .{0,60}(?:veröffentlicht|verbreitet|vervielfältigt)"
-        r"|reproduction (?:interdite|totale ou partielle)|chroniony prawem autorskim"
-        r"|urheberrechtlich geschützt|protégé par le droit d'auteur)\b.*",
         max_words=80,
     ),
+    # A rights notice is short, or stands at the head or tail; a story paragraph that
+    # discusses "all rights reserved" is long and sits between story paragraphs.
+    _rule("legal", *_RIGHTS, max_words=16),
+    _rule("legal", *_RIGHTS, where="edge", max_words=80),
     _rule(
         "legal",
         r"(?:sofern nicht anders (?:angegeben|ausgewiesen|vermerkt)|unless otherwise (?:noted"
@@ -505,10 +517,11 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "credit",
-        r".{0,250}\((?:photo|foto|fotos|photos|bild|image|crédit|credit|source|quelle|fuente)"
-        r"\s*:[^)]{1,80}\)\.?",
+        # A caption: one short sentence ending in a photo credit. A story paragraph that
+        # ends by citing its source "(Quelle: SWR)" is longer and is kept.
+        r".{0,200}\((?:photo|foto|fotos|photos|bild|image|crédit|credit)s?\s*:[^)]{1,80}\)\.?",
         r".{0,200}(?:©|\(c\)) ?[\w .&/'-]{2,50}",
-        max_words=40,
+        max_words=25,
     ),
     _rule(
         "credit",
