@@ -141,3 +141,21 @@ def test_dag_test_fails_loudly_on_a_day_without_input(
     assert run["task_states"]["list_shards"] == "failed"
     assert "no raw input for 2026-01-02" in run["output"]
     assert not (lake / "articles" / "ingest_date=2026-01-02").exists()
+
+
+@pytest.mark.skipif(not EXAMPLE_RAW.is_dir(), reason="examples/raw is not bundled yet")
+def test_too_much_quarantine_fails_after_publishing(
+    home_env: dict[str, str], tmp_path: Path
+) -> None:
+    """With a threshold of 0, a day with any quarantined unit is published, then fails."""
+    lake = tmp_path / "lake"
+    run = run_dag_test(
+        home_env, "2026-02-14", run_conf={"lake": str(lake), "max_quarantine_share": 0.0}
+    )
+    manifest = read_manifest(lake, "quarantine", "2026-02-14")
+    assert manifest["units"]["quarantined"] > 0, "the example day must quarantine something"
+    assert run["state"] == "failed", run
+    assert run["task_states"]["publish_day"] == "success"
+    assert run["task_states"]["check_quarantine_share"] == "failed"
+    assert "units quarantined" in run["output"]
+    assert list((lake / "quarantine" / "ingest_date=2026-02-14").glob("*.parquet"))
