@@ -5,6 +5,12 @@ each unit runs in a worker process that the parent kills when the unit's time is
 up. A killed or crashed worker becomes a quarantine row for its unit and is
 replaced. Results come back in input order, so the output of N workers equals the
 output of one.
+
+Each worker has a few small units queued (`_QUEUE_UNITS`, while they hold less than
+`_QUEUE_BYTES`, which stays under the pipe's buffer so that no send ever blocks), so
+it starts the next unit as soon as it finishes one instead of waiting for the parent
+to read its answer and send more. The time limit of a unit runs from the moment its
+turn comes: when the unit before it was answered.
 """
 
 from __future__ import annotations
@@ -13,8 +19,10 @@ import multiprocessing
 import os
 import signal
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection, wait
+from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
 from newsclean.config import Settings
@@ -23,6 +31,10 @@ from newsclean.record import Article, RawUnit, Rejected
 Work = Callable[[RawUnit, Settings], Article | Rejected]
 
 _PRELOAD = ["newsclean.pipeline", "trafilatura", "ftfy", "wordfreq", "py3langid"]
+_QUEUE_UNITS = 4  # units sent to a worker and not yet answered, at most
+_QUEUE_BYTES = 64 * 1024  # pickled bytes a worker may have queued behind its current unit
+Job = tuple[int, RawUnit]
+Message = tuple[Job, bytes]  # a job and its pickled form
 # Cleaned once by each new worker before it takes real units, so that lazy loading
 # (word lists, language models) does not count against the first unit's time limit.
 _WARM_UP = RawUnit("newsclean:warm-up", "warm-up", "text", "text",
@@ -71,8 +83,34 @@ class _Worker:
         )
         self.process.start()
         child_end.close()
-        self.job: tuple[int, RawUnit, float] | None = None
-        self.ready = False
+        self.jobs: deque[Job] = deque()  # sent, not yet answered, in the order sent
+        self.sizes: deque[int] = deque()  # their pickled sizes
+        self.queued_bytes = 0
+        self.turn_started = 0.0  # when the first job of `jobs` began
+        self.ready = False  # warmed up and waiting for units
+
+    def accepts(self, size: int) -> bool:
+        """Whether a message of `size` bytes may be sent now without blocking."""
+        if not self.ready:
+            return False
+        if not self.jobs:
+            return True
+        return len(self.jobs) < _QUEUE_UNITS and self.queued_bytes + size <= _QUEUE_BYTES
+
+    def send(self, message: Message) -> None:
+        job, data = message
+        if not self.jobs:
+            self.turn_started = time.monotonic()
+        self.jobs.append(job)
+        self.queued_bytes += len(data)
+        self.sizes.append(len(data))
+        self.connection.send_bytes(data)
+
+    def answered(self) -> Job:
+        """The first unanswered job, now answered (or given up)."""
+        self.queued_bytes -= self.sizes.popleft()
+        self.turn_started = time.monotonic()
+        return self.jobs.popleft()
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -89,6 +127,9 @@ class _Worker:
         self.kill()
 
 
+Finished = dict[int, tuple[RawUnit | Rejected, Article | Rejected]]
+
+
 class UnitPool:
     """Cleans units in worker processes; use as a context manager."""
 
@@ -98,6 +139,7 @@ class UnitPool:
         self._count = processes or settings.worker_count
         self._context = _context()
         self._workers: list[_Worker] = []
+        self._retry: deque[Message] = deque()  # jobs of a replaced worker, not yet done
 
     def __enter__(self) -> UnitPool:
         self._workers = [self._spawn() for _ in range(self._count)]
@@ -116,49 +158,62 @@ class UnitPool:
     ) -> Iterator[tuple[RawUnit | Rejected, Article | Rejected]]:
         """(item, result) for `items`, in their order; rejections pass straight through."""
         source = iter(items)
-        finished: dict[int, tuple[RawUnit | Rejected, Article | Rejected]] = {}
+        finished: Finished = {}
+        held: Message | None = None  # the next job, when no worker could take it yet
         dispatched = emitted = 0
         exhausted = False
-        window = 8 * self._count + 16
+        window = (_QUEUE_UNITS + 8) * self._count + 16
         timeout = self._settings.unit_timeout
         while True:
-            idle = [worker for worker in self._workers if worker.job is None and worker.ready]
-            while idle and not exhausted and dispatched - emitted < window:
-                item = next(source, None)
-                if item is None:
-                    exhausted = True
-                    break
-                if isinstance(item, Rejected):
-                    finished[dispatched] = (item, item)
-                else:
-                    worker = idle.pop()
-                    worker.job = (dispatched, item, time.monotonic() + timeout)
-                    worker.connection.send((dispatched, item))
-                dispatched += 1
+            for worker in sorted(self._workers, key=lambda worker: len(worker.jobs)):
+                while True:
+                    if self._retry:
+                        if not worker.accepts(len(self._retry[0][1])):
+                            break
+                        worker.send(self._retry.popleft())
+                        continue
+                    if held is None:
+                        if exhausted or dispatched - emitted >= window:
+                            break
+                        item = next(source, None)
+                        if item is None:
+                            exhausted = True
+                            break
+                        if isinstance(item, Rejected):
+                            finished[dispatched] = (item, item)
+                            dispatched += 1
+                            continue
+                        job = (dispatched, item)
+                        held = job, bytes(ForkingPickler.dumps(job))
+                        dispatched += 1
+                    if not worker.accepts(len(held[1])):
+                        break
+                    worker.send(held)
+                    held = None
             while emitted in finished:
                 yield finished.pop(emitted)
                 emitted += 1
-            busy = [worker for worker in self._workers if worker.job is not None]
+            busy = [worker for worker in self._workers if worker.jobs]
             starting = [worker for worker in self._workers if not worker.ready]
             if not busy:
-                if exhausted and emitted == dispatched:
+                if exhausted and held is None and not self._retry and emitted == dispatched:
                     return
                 if not starting:
                     continue
             # A unit's clock runs only once its worker has started and warmed up.
-            waiting = None
+            pause = None
             if busy:
-                deadline = min(worker.job[2] for worker in busy)  # type: ignore[index]
-                waiting = max(0.0, deadline - time.monotonic())
-            ready = wait([worker.connection for worker in busy + starting], waiting)
+                deadline = min(worker.turn_started for worker in busy) + timeout
+                pause = max(0.0, deadline - time.monotonic())
+            ready = wait([worker.connection for worker in busy + starting], pause)
             for worker in starting:
                 if worker.connection in ready:
                     self._started(worker)
             for worker in busy:
                 if worker.connection in ready:
                     self._collect(worker, finished)
-                elif worker.job is not None and worker.job[2] <= time.monotonic():
-                    sequence, unit, _deadline = worker.job
+                elif worker.turn_started + timeout <= time.monotonic():
+                    sequence, unit = worker.answered()
                     finished[sequence] = unit, _rejected(
                         unit, "extract", "extract.timeout",
                         f"unit took longer than unit_timeout={timeout:g}s and was stopped",
@@ -175,25 +230,30 @@ class UnitPool:
             ) from None
         worker.ready = True
 
-    def _collect(
-        self, worker: _Worker, finished: dict[int, tuple[RawUnit | Rejected, Article | Rejected]]
-    ) -> None:
-        sequence, unit, _deadline = worker.job  # type: ignore[misc]
-        try:
-            got_sequence, result = worker.connection.recv()
-        except (EOFError, OSError):
-            worker.process.join(timeout=5)
-            code = worker.process.exitcode
-            finished[sequence] = unit, _rejected(
-                unit, "pipeline", "pipeline.worker_died",
-                f"worker process died while cleaning this unit (exit code {code})",
-            )
-            self._replace(worker)
-            return
-        finished[got_sequence] = unit, result
-        worker.job = None
+    def _collect(self, worker: _Worker, finished: Finished) -> None:
+        """Read every answer the worker has ready; a dead worker fails its current unit."""
+        while worker.jobs and worker.connection.poll():
+            try:
+                got_sequence, result = worker.connection.recv()
+            except (EOFError, OSError):
+                worker.process.join(timeout=5)
+                code = worker.process.exitcode
+                sequence, unit = worker.answered()
+                finished[sequence] = unit, _rejected(
+                    unit, "pipeline", "pipeline.worker_died",
+                    f"worker process died while cleaning this unit (exit code {code})",
+                )
+                self._replace(worker)
+                return
+            sequence, unit = worker.answered()
+            if got_sequence != sequence:
+                raise RuntimeError(f"worker answered unit {got_sequence}, expected {sequence}")
+            finished[sequence] = unit, result
 
     def _replace(self, worker: _Worker) -> None:
+        """Kill the worker and start another; its unanswered jobs go first to the next."""
+        messages = [(job, bytes(ForkingPickler.dumps(job))) for job in worker.jobs]
+        self._retry.extendleft(reversed(messages))
         worker.kill()
         index = self._workers.index(worker)
         self._workers[index] = self._spawn()

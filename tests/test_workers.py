@@ -1,0 +1,38 @@
+"""UnitPool with queued units: order kept, and queued units survive a worker's death."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+from newsclean.config import Settings
+from newsclean.record import Article, RawUnit, Rejected
+from newsclean.workers import UnitPool
+
+
+def _echo_or_die(unit: RawUnit, settings: Settings) -> Article | Rejected:
+    marker = unit.payload if isinstance(unit.payload, str) else unit.payload.decode()
+    if marker == "die":
+        os.kill(os.getpid(), signal.SIGKILL)
+    return Article(id=unit.source_uri, source_uri=unit.source_uri, source_format="text", text=marker)
+
+
+def test_many_small_units_come_back_in_order_with_queued_units_retried() -> None:
+    markers = [f"ok-{n}" for n in range(300)]
+    markers[40] = markers[41] = markers[250] = "die"
+    units: list[RawUnit | Rejected] = [
+        RawUnit(f"u{n}", f"u{n}", "text", "text", marker) for n, marker in enumerate(markers)
+    ]
+    units.insert(10, Rejected("bad", "unknown", "read", "read.empty", "file is empty"))
+    big = "x" * 200_000  # larger than a worker's queue: sent alone
+    units.insert(100, RawUnit("big", "big", "text", "text", big))
+    with UnitPool(_echo_or_die, Settings(unit_timeout=30.0), processes=2) as pool:
+        results = list(pool.imap(units))
+    assert [unit.source_uri for unit, _result in results] == [unit.source_uri for unit in units]
+    for unit, result in results:
+        if isinstance(unit, Rejected):
+            assert result is unit
+        elif unit.payload == "die":
+            assert isinstance(result, Rejected) and result.reason == "pipeline.worker_died"
+        else:
+            assert isinstance(result, Article) and result.text == unit.payload
