@@ -17,8 +17,10 @@ edit is kept as it is. Both functions are idempotent.
 
 from __future__ import annotations
 
+import bisect
 import html
 import html.entities
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -141,20 +143,28 @@ def _fix_suspect_words(line: str) -> str:
     re-decoding (`NESTLÉ®` read as `NESTLɮ`).
     """
     words = line.split(" ")
+    word_starts = list(itertools.accumulate((len(word) + 1 for word in words[:-1]), initial=0))
+    if unicodedata.is_normalized("NFC", line):
+        suspects = sorted(
+            {bisect.bisect_right(word_starts, m.start()) - 1 for m in _MAYBE_BROKEN.finditer(line)}
+        )
+    else:
+        suspects = [i for i, word in enumerate(words) if not _is_plain(word)]
     runs: list[list[int]] = []  # [start, stop) word indices, context included
-    for index, word in enumerate(words):
-        if _MAYBE_BROKEN.search(word) or not unicodedata.is_normalized("NFC", word):
-            start, stop = max(0, index - 1), min(len(words), index + 2)
-            if runs and start <= runs[-1][1]:
-                runs[-1][1] = stop
-            else:
-                runs.append([start, stop])
+    for index in suspects:
+        start, stop = max(0, index - 1), min(len(words), index + 2)
+        if runs and start <= runs[-1][1]:
+            runs[-1][1] = stop
+        else:
+            runs.append([start, stop])
     for start, stop in reversed(runs):
         run = _LOST_CLOSING_QUOTE.sub("”", " ".join(words[start:stop]))
         words[start:stop] = [_fix_leftover_mojibake(ftfy.fix_text(run, FTFY_CONFIG))]
     return " ".join(words)
 
 
+def _is_plain(word: str) -> bool:
+    return not _MAYBE_BROKEN.search(word) and unicodedata.is_normalized("NFC", word)
 
 
 def _fix_leftover_mojibake(line: str) -> str:
@@ -289,8 +299,37 @@ def repair_text(
             fixes[word] = Repair(kind, word, fixed)
     if not fixes or _base_language(language or _detect_language(text)) not in TYPO_LANGUAGES:
         return text, repairs
-    targets = re.compile(r"(?<![\w'’])(?:" + "|".join(map(re.escape, fixes)) + r")(?![\w'’])")
-    return targets.sub(lambda match: _fix_in_place(match, fixes, repairs), text), repairs
+    return _apply_word_fixes(text, fixes, repairs), repairs
+
+
+def _apply_word_fixes(text: str, fixes: dict[str, Repair], repairs: list[Repair]) -> str:
+    """Every whole-word occurrence of a fixable word replaced, where its context allows."""
+    found = []
+    for word, repair in fixes.items():
+        start = text.find(word)
+        while start != -1:
+            end = start + len(word)
+            if _is_whole_word(text, start, end):
+                found.append((start, end, repair))
+            start = text.find(word, end)
+    found.sort(key=lambda occurrence: occurrence[0])
+    pieces, cursor, line_verdicts = [], 0, {}
+    for start, end, repair in found:
+        if _fixable_here(text, start, end, fixes, line_verdicts):
+            pieces += [text[cursor:start], repair.after]
+            repairs.append(repair)
+            cursor = end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+def _is_whole_word(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    return not _WORD_CHAR.match(before) and not _WORD_CHAR.match(after)
+
+
+_WORD_CHAR = re.compile(r"[\w'’]")
 
 
 # A plain lowercase word: no capital, digit, underscore or apostrophe touching it.
@@ -301,7 +340,9 @@ def _base_language(language: str) -> str:
     return re.split(r"[-_]", language.strip().lower(), maxsplit=1)[0]
 
 
-_LANGUAGE_SAMPLE = 1_000  # characters; enough for a confident guess on prose, and fast
+#: Characters given to language detection: a confident guess on prose, and fast.
+#: Paragraphs are checked for English again before a word in them is fixed.
+_LANGUAGE_SAMPLE = 1000
 
 
 def _detect_language(text: str) -> str:
@@ -344,20 +385,21 @@ def _reads_as_english(line: str, fixes: dict[str, Repair]) -> bool:
     return sum(word in sound for word in words) >= ENGLISH_LINE_MIN_SHARE * len(words)
 
 
-def _fix_in_place(match: re.Match[str], fixes: dict[str, Repair], repairs: list[Repair]) -> str:
-    """The fix for a matched word, unless it sits in code, a URL or a chunk of non-words."""
-    text, word, start, end = match.string, match.group(), match.start(), match.end()
+def _fixable_here(
+    text: str, start: int, end: int, fixes: dict[str, Repair], line_verdicts: dict[int, bool]
+) -> bool:
+    """False if the word sits in code, a URL, a chunk of non-words or a foreign paragraph."""
     line_start = text.rfind("\n", 0, start) + 1
-    line_end = _LINE_END.search(text, end).start()
-    line = text[line_start:line_end]
-    if _looks_like_code(line) or not _reads_as_english(line, fixes):
-        return word
+    if line_start not in line_verdicts:
+        line = text[line_start : _LINE_END.search(text, end).start()]
+        line_verdicts[line_start] = not _looks_like_code(line) and _reads_as_english(line, fixes)
+    if not line_verdicts[line_start]:
+        return False
     chunk_start = max(text.rfind(" ", 0, start), text.rfind("\t", 0, start), line_start - 1) + 1
     chunk = text[chunk_start : _CHUNK_END.search(text, end).start()]
-    if _PROTECTED_CHUNK.search(chunk) or not _PLAIN_WORDS.fullmatch(chunk.strip(_EDGE_PUNCTUATION)):
-        return word
-    repairs.append(fixes[word])
-    return fixes[word].after
+    return not _PROTECTED_CHUNK.search(chunk) and bool(
+        _PLAIN_WORDS.fullmatch(chunk.strip(_EDGE_PUNCTUATION))
+    )
 
 
 @lru_cache(maxsize=1 << 16)
