@@ -536,8 +536,12 @@ RULES: tuple[Rule, ...] = (
         rf"|veröffentlicht|aktualisiert|erstellt|stand|publié|mis à jour|modifié|publicado"
         rf"|actualizado|news date|letzte änderung|letzte aktualisierung|zuletzt (?:aktualisiert"
         rf"|geändert)|video verfügbar bis|verfügbar bis)(?: on| am| le| el| at)?\s*:?\s*)?"
-        rf"(?:{DATE}|{TIME})(?:,? (?:at |um |à |a las )?(?:{DATE}|{TIME_AFTER_DATE}))*"
+        rf"{DATE}(?:,? (?:at |um |à |a las )?(?:{DATE}|{TIME_AFTER_DATE}))*"
         r"[.,]?(?:\s*[|,•·~-]\s*.{0,80}|\s+[\w ]{2,20}\s?:\s?.{0,60})?",
+        # A time alone (no date) is a dateline only without a tail: "14:30 Uhr, Rathaus"
+        # is event information.
+        rf"(?:(?:published|posted|updated|aktualisiert|stand|publié|mis à jour)\s*:?\s*)?"
+        rf"{TIME}(?:,? {DATE})?",
         rf".{{0,60}}\b(?:last modified|zuletzt geändert|letzte änderung)\s*:?\s*"
         rf"(?:{DATE}|{TIME}).*",
         where="edge",
@@ -554,7 +558,7 @@ RULES: tuple[Rule, ...] = (
         "byline",
         rf"(?:[Bb]y|BY|[Vv]on|VON|[Pp]ar|PAR|[Pp]or|POR|[Ww]ritten by|[Pp]osted by|[Rr]eported by"
         rf"|[Gg]eschrieben von)\s+{_PERSON}(?:\s*(?:,|and|und|et|y|&)\s*{_PERSON}){{0,3}}"
-        rf"(?:\s*[|•·–-]\s*.{{0,60}}|,\s*(?:{DATE}|{TIME}).{{0,30}})?",
+        rf"(?:(?:\s*[|•·]|\s[–-])\s.{{0,60}}|,\s*(?:{DATE}|{TIME}).{{0,30}})?",
         where="edge",
         max_words=14,
         case_sensitive=True,
