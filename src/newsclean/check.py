@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from typing import Any
 
 from newsclean.lake import (
     KINDS,
+    MANIFEST,
     TABLE_DIRS,
     file_sha256,
     lake_root,
@@ -26,7 +28,7 @@ def check_partition(lake: str, ingest_date: date) -> tuple[list[str], str]:
     problems: list[str] = []
     manifests = {}
     for kind in KINDS:
-        path = partition_dir(root, kind, ingest_date) / "_manifest.json"
+        path = partition_dir(root, kind, ingest_date) / MANIFEST
         try:
             manifests[kind] = read_json(path)
         except FileNotFoundError:
@@ -36,24 +38,26 @@ def check_partition(lake: str, ingest_date: date) -> tuple[list[str], str]:
     if len(manifests) < len(KINDS):
         return problems, f"{ingest_date}: not published"
     manifest = manifests[ARTICLE]
-    if manifests[QUARANTINE].get("run_id") != manifest.get("run_id"):
-        problems.append("articles and quarantine partitions come from different runs")
-    units = manifest["units"]
-    if units["read"] != units["written"] + units["quarantined"]:
-        problems.append(
-            f"read {units['read']} != written {units['written']} + quarantined {units['quarantined']}"
-        )
-    input_units = sum(entry.get("units", 0) for entry in manifest["inputs"])
-    if input_units != units["read"]:
-        problems.append(f"inputs account for {input_units} units, manifest says {units['read']} read")
-    for entry in manifest["inputs"]:
-        if entry.get("units", 0) < 1:
-            problems.append(f"input {entry['uri']} produced no unit")
-    counts = {kind: _check_rows(root, ingest_date, kind, manifest, problems) for kind in KINDS}
+    if manifests[QUARANTINE] != manifest:
+        problems.append("the articles and quarantine manifests differ")
+    try:
+        units = _check_manifest(manifest, problems)
+    except (KeyError, TypeError, AttributeError, ValueError) as error:
+        problems.append(f"manifest is incomplete or malformed: {type(error).__name__}: {error}")
+        return problems, f"{ingest_date}: manifest unreadable: {len(problems)} problem(s)"
+    reasons: Counter[str] = Counter()
+    counts = {
+        kind: _check_rows(root, ingest_date, kind, manifest, problems, reasons) for kind in KINDS
+    }
     if counts[ARTICLE] != units["written"]:
         problems.append(f"{counts[ARTICLE]} article rows, manifest says {units['written']}")
     if counts[QUARANTINE] != units["quarantined"]:
         problems.append(f"{counts[QUARANTINE]} quarantine rows, manifest says {units['quarantined']}")
+    if dict(reasons) != manifest["quarantined_by_reason"]:
+        problems.append(
+            f"quarantine rows by reason {dict(sorted(reasons.items()))} differ from the manifest's "
+            f"{manifest['quarantined_by_reason']}"
+        )
     summary = (
         f"{ingest_date}: read {units['read']}, written {counts[ARTICLE]}, "
         f"quarantined {counts[QUARANTINE]}: " + ("OK" if not problems else f"{len(problems)} problem(s)")
@@ -61,14 +65,48 @@ def check_partition(lake: str, ingest_date: date) -> tuple[list[str], str]:
     return problems, summary
 
 
+def _check_manifest(manifest: dict[str, Any], problems: list[str]) -> dict[str, int]:
+    """Check the manifest's own arithmetic; returns its unit counts."""
+    units = manifest["units"]
+    if units["read"] != units["written"] + units["quarantined"]:
+        problems.append(
+            f"read {units['read']} != written {units['written']} + quarantined {units['quarantined']}"
+        )
+    if sum(manifest["quarantined_by_reason"].values()) != units["quarantined"]:
+        problems.append("quarantined_by_reason does not add up to the quarantined count")
+    input_units = sum(entry["units"] for entry in manifest["inputs"])
+    if input_units != units["read"]:
+        problems.append(f"inputs account for {input_units} units, manifest says {units['read']} read")
+    for entry in manifest["inputs"]:
+        if entry["units"] < 1:
+            problems.append(f"input {entry['uri']!r} produced no unit")
+    uris = [entry["uri"] for entry in manifest["inputs"]]
+    if len(set(uris)) != len(uris):
+        problems.append("an input is listed twice in the manifest")
+    for kind in KINDS:
+        for entry in manifest["files"].get(TABLE_DIRS[kind], []):
+            int(entry["rows"]), str(entry["sha256"]), str(entry["name"])
+    return units
+
+
 def _check_rows(
-    root: Any, ingest_date: date, kind: str, manifest: dict[str, Any], problems: list[str]
+    root: Any,
+    ingest_date: date,
+    kind: str,
+    manifest: dict[str, Any],
+    problems: list[str],
+    reasons: Counter[str],
 ) -> int:
     listed = {entry["name"]: entry for entry in manifest["files"].get(TABLE_DIRS[kind], [])}
+    directory = partition_dir(root, kind, ingest_date)
     found = {path.name: path for path in partition_files(root, ingest_date, kind)}
     for name in sorted(set(listed) ^ set(found)):
         where = "in the manifest but missing" if name in listed else "present but not in the manifest"
         problems.append(f"{TABLE_DIRS[kind]}/{name} is {where}")
+    # Anything else in a partition breaks readers that list the directory (pandas, Spark).
+    for path in sorted(directory.iterdir()):
+        if path.name != MANIFEST and path.name not in found:
+            problems.append(f"{TABLE_DIRS[kind]}/{path.name} does not belong in the partition")
     rows = 0
     seen_ids: set[str] = set()
     for name, path in sorted(found.items()):
@@ -80,8 +118,14 @@ def _check_rows(
         except Exception as error:  # any unreadable file is a problem to report, not a crash
             problems.append(f"{TABLE_DIRS[kind]}/{name} cannot be read: {error}")
             continue
+        if entry and entry["rows"] != table.num_rows:
+            problems.append(
+                f"{TABLE_DIRS[kind]}/{name} has {table.num_rows} rows, manifest says {entry['rows']}"
+            )
         for record in table.to_pylist():
             rows += 1
+            if kind == QUARANTINE:
+                reasons[record["reason"]] += 1
             error = validation_error(_as_json(record), kind)
             if error:
                 problems.append(f"{TABLE_DIRS[kind]}/{name} row {rows}: {error}")

@@ -7,6 +7,7 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
 from newsclean import __version__
 from newsclean.config import Settings, SettingsError
@@ -23,14 +24,23 @@ def _date(value: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {value!r}") from None
 
 
+class _Parser(argparse.ArgumentParser):
+    """Reports a bad argument in one line (and exit code 2), not a usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="newsclean",
         description="Turn a day of raw news scrapes into clean, validated article records "
         "in a Parquet lake.",
     )
     parser.add_argument("--version", action="version", version=f"newsclean {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
+    )
 
     run = commands.add_parser(
         "run",
@@ -143,7 +153,13 @@ def _print_summary(manifest: dict, lake: str, seconds: float) -> None:
 def _check(arguments: argparse.Namespace) -> int:
     from newsclean.check import check_partition
 
-    problems, summary = check_partition(arguments.lake, arguments.date)
+    try:
+        problems, summary = check_partition(arguments.lake, arguments.date)
+    except OSError as error:
+        detail = error.strerror if error.strerror else str(error)
+        where = f": {error.filename}" if error.filename else ""
+        print(f"newsclean: error: cannot read the lake{where}: {detail}", file=sys.stderr)
+        return 1
     print(summary)
     for problem in problems:
         print(f"  problem: {problem}")

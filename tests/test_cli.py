@@ -1,0 +1,203 @@
+"""The command line as a user meets it: help, one-line errors, exit codes, `check` on tampered days."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsclean.cli import main
+
+DAY = "2026-03-02"
+STORY = "The city council met on Tuesday evening to debate the budget for the coming year."
+
+
+def newsclean(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "newsclean.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def one_line_error(result: subprocess.CompletedProcess[str], code: int) -> str:
+    assert result.returncode == code, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("newsclean"), lines[0]
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("raw")
+    (root / "story.txt").write_text(f"A title\n{STORY}\n")
+    (root / "empty.html").write_bytes(b"")
+    return root
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory, raw: Path) -> Path:
+    lake = tmp_path_factory.mktemp("published") / "lake"
+    result = newsclean(
+        "run", "--input", str(raw), "--lake", str(lake), "--date", DAY, "--workers", "1"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "units read" in result.stdout
+    return lake
+
+
+@pytest.mark.parametrize("command", [(), ("run",), ("check",)])
+def test_help(command: tuple[str, ...]) -> None:
+    result = newsclean(*command, "--help")
+    assert result.returncode == 0
+    assert result.stdout.startswith("usage: newsclean")
+    assert "--lake" in result.stdout or "COMMAND" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "says"),
+    [
+        (("run", "--input", "IN", "--lake", "LAKE", "--date", "2026-13-01"), {}, "not a date"),
+        (("check", "--lake", "LAKE", "--date", "yesterday"), {}, "not a date"),
+        (("run", "--lake", "LAKE", "--date", DAY), {}, "--input"),
+        (
+            ("run", "--input", "/no/such/input", "--lake", "LAKE", "--date", DAY),
+            {},
+            "does not exist",
+        ),
+        (
+            ("run", "--input", "IN", "--lake", "LAKE", "--date", DAY, "--workers", "-1"),
+            {},
+            "workers",
+        ),
+        (
+            ("run", "--input", "IN", "--lake", "LAKE", "--date", DAY, "--workers", "two"),
+            {},
+            "invalid int",
+        ),
+        (
+            ("run", "--input", "IN", "--lake", "LAKE", "--date", DAY, "--unit-timeout", "0"),
+            {},
+            "unit_timeout",
+        ),
+        (
+            ("run", "--input", "IN", "--lake", "LAKE", "--date", DAY),
+            {"NEWSCLEAN_WORKERS": "many"},
+            "workers",
+        ),
+        (
+            ("run", "--input", "IN", "--lake", "LAKE", "--date", DAY),
+            {"NEWSCLEAN_MAX_FILE_BYTES": "0"},
+            "max_file_bytes",
+        ),
+        (("frobnicate",), {}, "invalid choice"),
+    ],
+)
+def test_bad_arguments_give_one_line_and_exit_2(
+    tmp_path: Path, raw: Path, args: tuple[str, ...], env: dict[str, str], says: str
+) -> None:
+    args = tuple(
+        str(raw) if a == "IN" else str(tmp_path / "lake") if a == "LAKE" else a for a in args
+    )
+    line = one_line_error(newsclean(*args, env=env), 2)
+    assert says in line
+    assert not (tmp_path / "lake").exists()
+
+
+def test_lake_under_a_regular_file_exits_1_with_one_line(tmp_path: Path, raw: Path) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")
+    result = newsclean("run", "--input", str(raw), "--lake", str(blocker / "lake"), "--date", DAY)
+    line = one_line_error(result, 1)
+    assert "cannot write the lake" in line
+
+
+def test_read_only_lake_exits_1_with_one_line(tmp_path: Path, raw: Path, published: Path) -> None:
+    lake = tmp_path / "lake"
+    shutil.copytree(published, lake)
+    if subprocess.run(
+        ["mount", "--bind", "-o", "ro", str(lake), str(lake)], capture_output=True
+    ).returncode:
+        pytest.skip("cannot make a read-only bind mount here (needs root)")
+    try:
+        before = sorted(str(p.relative_to(lake)) for p in lake.rglob("*"))
+        result = newsclean("run", "--input", str(raw), "--lake", str(lake), "--date", "2026-03-03")
+        line = one_line_error(result, 1)
+        assert "cannot write the lake" in line and "Read-only" in line
+        assert sorted(str(p.relative_to(lake)) for p in lake.rglob("*")) == before
+    finally:
+        subprocess.run(["umount", str(lake)], check=True)
+
+
+def test_check_passes_on_a_whole_day(published: Path) -> None:
+    result = newsclean("check", "--lake", str(published), "--date", DAY)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.strip().endswith("OK")
+
+
+def test_check_of_a_day_never_published_exits_1(tmp_path: Path) -> None:
+    result = newsclean("check", "--lake", str(tmp_path), "--date", DAY)
+    assert result.returncode == 1
+    assert "not published" in result.stdout
+
+
+def _edit_manifest(change):  # noqa: ANN001, ANN202
+    def tamper(partition: Path) -> None:
+        path = partition / "_manifest.json"
+        manifest = json.loads(path.read_text())
+        change(manifest)
+        path.write_text(json.dumps(manifest))
+
+    return tamper
+
+
+def _set(*keys: str, value: object):  # noqa: ANN202
+    def change(manifest: dict) -> None:
+        target = manifest
+        for key in keys[:-1]:
+            target = target[key]
+        target[keys[-1]] = value
+
+    return change
+
+
+TAMPERING = {
+    "deleted part": lambda p: (p / "part-00000.parquet").unlink(),
+    "extra parquet": lambda p: shutil.copy(p / "part-00000.parquet", p / "part-99999.parquet"),
+    "extra other file": lambda p: (p / "notes.txt").write_text("hello"),
+    "truncated part": lambda p: (p / "part-00000.parquet").write_bytes(
+        (p / "part-00000.parquet").read_bytes()[:100]
+    ),
+    "manifest not JSON": lambda p: (p / "_manifest.json").write_text("{not json"),
+    "manifest deleted": lambda p: (p / "_manifest.json").unlink(),
+    "manifest read count": _edit_manifest(_set("units", "read", value=99)),
+    "manifest written count": _edit_manifest(_set("units", "written", value=0)),
+    "manifest without units": _edit_manifest(lambda m: m.pop("units")),
+    "manifest input dropped": _edit_manifest(lambda m: m["inputs"].pop()),
+    "manifest checksum": _edit_manifest(
+        lambda m: m["files"]["articles"][0].update(sha256="0" * 64)
+    ),
+    "manifest is a list": lambda p: (p / "_manifest.json").write_text("[]"),
+}
+
+
+@pytest.mark.parametrize("tampering", sorted(TAMPERING))
+def test_check_finds_tampering(
+    tmp_path: Path, published: Path, tampering: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lake = tmp_path / "lake"
+    shutil.copytree(published, lake)
+    TAMPERING[tampering](lake / "articles" / f"ingest_date={DAY}")
+    # In-process (the same `main` the command runs) to keep the suite quick.
+    assert main(["check", "--lake", str(lake), "--date", DAY]) == 1
+    out = capsys.readouterr().out
+    assert "problem" in out or "not published" in out
