@@ -592,9 +592,15 @@ def _one_edit(word: str) -> set[str]:
 
 #: A misspelling is trusted only if it is this rare on the Zipf scale ...
 MISSPELLING_MAX_ZIPF = 3.0
-#: ... and this much rarer than its correction (names such as `chanel` are not).
+#: ... and this much rarer than its correction (names such as `chanel` are not) ...
 MISSPELLING_MARGIN = 1.5
 CORRECTION_MIN_ZIPF = 3.0
+#: ... and not a word of a language English news quotes (`affaires`, `unter`, `foto`):
+#: one at least this common there, and clearly more common there than in English
+#: (German wordfreq has `thier` just above English, from English text it absorbed).
+OTHER_LANGUAGES = ("de", "fr", "es", "it", "nl", "pt")
+OTHER_LANGUAGE_WORD_ZIPF = 2.0
+OTHER_LANGUAGE_MARGIN = 0.5
 
 
 class Lexicon(NamedTuple):
@@ -637,6 +643,7 @@ def _trusted_misspellings(zipf: dict[str, float]) -> dict[str, str]:
 
     path = Path(codespell_lib.__file__).parent / "data" / "dictionary.txt"
     never = _word_set("never_correct.txt")
+    foreign = _other_language_zipf()
     trusted = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         misspelling, _, corrections = line.partition("->")
@@ -646,7 +653,12 @@ def _trusted_misspellings(zipf: dict[str, float]) -> dict[str, str]:
         correction = fixes[0]
         if misspelling in never or not re.fullmatch(r"[a-z]+(?: [a-z]+)?", correction):
             continue
+        if correction == misspelling + "g":
+            continue  # `sittin`, `dancin`: dialect in quotes and lyrics, not a typo
         wrong_zipf = zipf.get(misspelling, 0.0)
+        foreign_zipf = foreign.get(misspelling, 0.0)
+        if foreign_zipf >= max(OTHER_LANGUAGE_WORD_ZIPF, wrong_zipf + OTHER_LANGUAGE_MARGIN):
+            continue
         right_zipf = min(zipf.get(part, 0.0) for part in correction.split())
         if (
             wrong_zipf <= MISSPELLING_MAX_ZIPF
@@ -655,6 +667,21 @@ def _trusted_misspellings(zipf: dict[str, float]) -> dict[str, str]:
         ):
             trusted[misspelling] = correction
     return trusted
+
+
+def _other_language_zipf() -> dict[str, float]:
+    """Each word's highest Zipf frequency in the other languages (wordfreq's small lists)."""
+    import math
+
+    import wordfreq
+
+    highest: dict[str, float] = {}
+    for language in OTHER_LANGUAGES:
+        for word, frequency in wordfreq.get_frequency_dict(language, wordlist="small").items():
+            zipf = math.log10(frequency) + 9
+            if zipf > highest.get(word, 0.0):
+                highest[word] = zipf
+    return highest
 
 
 def _word_set(name: str) -> frozenset[str]:
