@@ -79,7 +79,10 @@ _SHARE_TOKENS = _alt(
     "copy link", "copy", "link", "messenger", "flipboard", "pocket", "xing", "sms",
     "teilen", "teile", "teilen mit", "sharen mit", "drucken", "versenden", "partager",
     "imprimer", "envoyer", "compartir", "compartir en", "condividi", "udostępnij",
-    "comment", "comments", "save", "bookmark", "gefällt mir", "like this",
+    "comment", "comments", "save", "bookmark", "gefällt mir", "like this", "link copied!?",
+    "share full article", "share this article", "artikel teilen", "merken",
+    r"zur merkliste(?: hinzufügen)?", "feedback", "artikel anhören", "vorlesen",
+    "lire plus tard", "réagir", "commenter", "offrir cet article", "artikel verschenken",
 )  # fmt: skip
 
 _RELATED_HEADINGS = _alt(
@@ -112,7 +115,8 @@ _RELATED_HEADINGS = _alt(
     "también te puede interesar", "lo más leído", "temas", "etiquetas",
     "leia também", "veja também", "notícias relacionadas", "leggi anche",
     "articoli correlati", "czytaj także", "czytaj też", "zobacz także", "zobacz też",
-    "lees ook", "gerelateerde artikelen",
+    "lees ook", "gerelateerde artikelen", "topics", "related topics",
+    "explore more on these topics", "most viewed", r"elsewhere on [\w .'-]{1,30}",
 )  # fmt: skip
 
 _RELATED_PREFIXES = _alt(
@@ -263,7 +267,7 @@ RULES: tuple[Rule, ...] = (
         "social",
         r".{0,60}\b(?:follow|like|join|find|subscribe to|folge|folgt|folgen sie|suivez|"
         r"rejoignez|s[íi]guenos|sigue|[úu]nete(?: a)?|abonniere|abonnieren sie)"
-        r" (?:us|uns|nous|our|unseren?|unserem|notre|nos|nuestro|nuestra)\b.{0,60}"
+        r"[ -](?:us|uns|nous|our|unseren?|unserem|notre|nos|nuestro|nuestra)\b.{0,60}"
         r"\b(?:facebook|twitter|instagram|youtube|telegram|whatsapp|tiktok|linkedin|x|google"
         r" news|mastodon|threads|channel|kanal|canal)\b.*",
         r".{0,80}\b(?:our|unseren?|notre|nuestro) (?:canal|channel|kanal) (?:de|on|auf|sur)"
@@ -344,7 +348,9 @@ RULES: tuple[Rule, ...] = (
         r"|werbung|publicité|publicite|annonce|anuncio|publicidad|reklama|story continues"
         r" below(?: advertisement)?|article continues below(?: advertisement)?"
         r"|continue reading below|scroll to continue(?: with content)?|skip (?:this )?ad"
-        r"|paid content|promoted(?: content| stories)?|partner content|\*?affiliate[- ]?links?)"
+        r"|paid content|promoted(?: content| stories)?|partner content|\*?affiliate[- ]?links?"
+        r"|skip advertisement|supported by|ad feedback|sponsor message|advertisement - scroll to"
+        r" continue)"
         r"[.:!*]?",
         max_words=6,
     ),
@@ -448,6 +454,9 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "navigation",
         r"(?:skip to (?:main )?content|skip to navigation|jump to|zum inhalt springen"
+        r"|continue reading(?: the main story| below)?|read (?:the )?full (?:article|story)"
+        r"|zur startseite|listen to (?:this )?(?:article|story)(?: \d+ min(?:utes)?)?"
+        r"|enlarge this image|toggle caption|hide caption|show caption|expand image"
         r"|aller au contenu|back to top|nach oben|retour en haut|menu|main menu|search"
         r"|suche|rechercher|home|startseite|accueil|previous(?: (?:article|post|story))?"
         r"|next(?: (?:article|post|story))?|older posts|newer posts|« previous|next »"
@@ -502,12 +511,42 @@ RULES: tuple[Rule, ...] = (
         r"(?:>>(?!>)|→) ?.{3,200}(?: ?<<)?",
         max_words=35,
     ),
+    # Syndication notes, wire credits and "Reporting by" lines at the foot of a story
+    _rule(
+        "syndication",
+        r".{0,80}\b(?:this (?:article|story|post|piece) (?:was|is|has been) (?:originally|first)"
+        r" (?:published|posted)|(?:originally|first) (?:published|appeared) (?:on|in|at|by)"
+        r"|read the original article|republished (?:from|with permission|under a creative)"
+        r"|erschien (?:zuerst|ursprünglich) (?:auf|in|bei)|initialement publié)\b.*",
+        where="edge",
+        max_words=40,
+    ),
+    _rule(
+        "byline",
+        r"mit material (?:von|der|des) .{1,60}", r"[\w .'-]{1,30} avec (?:afp|reuters|ap)",
+        r"follow (?:\w+'s )?coverage (?:of .{1,50} )?at .{1,80}",
+        where="edge",
+        max_words=40,
+    ),
+    _rule(
+        "promo",
+        r"click here (?:to|for) .{1,100}", r"klicken sie hier,? um .{1,100}",
+        r"cliquez ici pour .{1,100}",
+        max_words=15,
+    ),
+    _rule(
+        "legal",
+        r"(?:our standards|privacy notice|reuse this content)\s*:?.{0,120}",
+        where="edge",
+        max_words=30,
+    ),
+    _rule("related", r"more [\w'.-]+(?: [\w'.-]+)?", where="edge", max_words=3, opens_block=True),
     # Image credits, captions and agency signatures
     _rule(
         "credit",
         r"(?:photo|photos|image|images|picture|foto|fotos|fot\.|bild|bilder|beitragsbild"
         r"|titelbild|headerbild|symbolbild|credit|credits|crédit|crédits|quelle|source"
-        r"|illustration|grafik|video|fuente|bildquelle|bildnachweis|fotonachweis"
+        r"|illustration|grafik|video|fuente|bildquelle|bildnachweis|fotonachweis|photograph"
         r"|image illustrative)(?: ?(?:credits?|nachweis|quelle))?\s*[:©].{0,150}",
         r"\((?:photo|foto|image|bild|credit|crédit|source|quelle|fuente)s?\s*:.{1,120}\)\.?",
         r"(?:crédits?|credits?) (?:photos?|images?|fotos?)\s*:.{0,150}",
@@ -574,6 +613,7 @@ RULES: tuple[Rule, ...] = (
         r"(?:\d+|one|two|three|five) ?(?:-| )?min(?:ute)?s?\.?(?: read|(?: )?lesezeit"
         r"| de lecture| de lectura)?",
         r"(?:lesezeit|reading time|temps de lecture|tiempo de lectura|czas czytania)\s*:?.{0,20}",
+        r"lecture:? \d+ min\.?",
         r"ten tekst przeczytasz w .{1,30}",
         max_words=8,
     ),
