@@ -30,7 +30,11 @@ from newsclean.record import Article, RawUnit, Rejected
 
 Work = Callable[[RawUnit, Settings], Article | Rejected]
 
-_PRELOAD = ["newsclean.pipeline", "trafilatura", "ftfy", "wordfreq", "py3langid"]
+# Imported by the forkserver before it forks workers; newsclean.preload also warms
+# the lazy caches (word lists, language model, date patterns) for every worker.
+_PRELOAD = [
+    "newsclean.pipeline", "trafilatura", "ftfy", "wordfreq", "py3langid", "newsclean.preload"
+]
 _QUEUE_UNITS = 4  # units sent to a worker and not yet answered, at most
 _QUEUE_BYTES = 64 * 1024  # pickled bytes a worker may have queued behind its current unit
 Job = tuple[int, RawUnit]
