@@ -205,6 +205,16 @@ def test_memory_is_bounded_per_domain() -> None:
     assert len(profile.to_json()["domains"]["example.com"]["lines"]) <= 100
 
 
+def test_duplicate_stories_do_not_make_their_own_lines_template() -> None:
+    story = "\n".join(["What happened", STORIES[0], "Why it matters", STORIES[1]])
+    profile = TemplateProfile()
+    for _ in range(8):
+        profile.observe("example.com", story)
+    for n in range(2, 4):
+        profile.observe("example.com", STORIES[n])
+    assert profile.strip("example.com", story) == (story, [])
+
+
 def test_number_of_domains_is_bounded() -> None:
     profile = TemplateProfile(TemplateSettings(max_domains=10))
     for n in range(100):

@@ -28,6 +28,14 @@ PROFILE_VERSION = 1
 _DIGITS = re.compile(r"\d")
 
 
+def _story_key(text: str) -> str | None:
+    """A fingerprint of a document's story: its longest line, if that line is prose."""
+    longest = max(text.split("\n"), key=len, default="")
+    if not is_prose(longest):
+        return None
+    return hashlib.blake2b(fold(longest).encode("utf-8"), digest_size=8).hexdigest()
+
+
 def line_key(line: str) -> str:
     """A short stable hash of a line's folded form, digits masked ("© 2025" = "© 2026")."""
     folded = _DIGITS.sub("0", fold(line))
@@ -44,6 +52,7 @@ class TemplateSettings:
     min_share: ... and in at least this share of them.
     max_lines_per_domain: hashes kept per domain; beyond it the rarest half is pruned.
     max_domains: domains kept; beyond it the domains with fewest documents are pruned.
+    max_stories_per_domain: story fingerprints remembered per domain to skip duplicates.
     """
 
     max_words: int = 16
@@ -52,6 +61,7 @@ class TemplateSettings:
     min_share: float = 0.4
     max_lines_per_domain: int = 5_000
     max_domains: int = 20_000
+    max_stories_per_domain: int = 2_000
 
     def __post_init__(self) -> None:
         if self.max_words < 1 or self.min_documents < 1 or self.min_count < 1:
@@ -60,12 +70,17 @@ class TemplateSettings:
             raise ValueError(f"min_share must be in (0, 1], got {self.min_share}")
         if self.max_lines_per_domain < 100 or self.max_domains < 1:
             raise ValueError("max_lines_per_domain must be >= 100 and max_domains >= 1")
+        if self.max_stories_per_domain < 0:
+            raise ValueError("max_stories_per_domain must be >= 0")
 
 
 @dataclass
 class _DomainCounts:
     documents: float = 0.0
     lines: dict[str, float] = field(default_factory=dict)
+    # Fingerprints of the stories seen in this run (not persisted): a story scraped
+    # twice must not make its own subheadings look like template.
+    stories: dict[str, None] = field(default_factory=dict)
 
 
 class TemplateProfile:
@@ -78,10 +93,21 @@ class TemplateProfile:
     # -- learning ----------------------------------------------------------------
 
     def observe(self, domain: str | None, text: str) -> None:
-        """Count each distinct short line of one document for its domain."""
+        """Count each distinct short line of one document for its domain.
+
+        A document whose story was already observed in this run (the same longest
+        paragraph: a re-scrape, an updated version) is not counted again.
+        """
         if not domain:
             return
         counts = self._domain(domain)
+        story = _story_key(text)
+        if story is not None:
+            if story in counts.stories:
+                return
+            counts.stories[story] = None
+            if len(counts.stories) > self.settings.max_stories_per_domain:
+                del counts.stories[next(iter(counts.stories))]
         counts.documents += 1
         for key in {line_key(line) for line in self._short_lines(text)}:
             counts.lines[key] = counts.lines.get(key, 0.0) + 1
