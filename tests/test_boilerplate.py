@@ -76,6 +76,18 @@ def test_title_is_dropped_only_from_the_first_line() -> None:
     assert kept == text
 
 
+def test_blank_lines_left_by_removals_are_folded() -> None:
+    first = "The council approved the budget on Tuesday after a long debate."
+    second = "The mayor said the vote was a relief for the city's schools."
+    text = f"{first}\n\nAdvertisement\n\n{second}"
+    assert strip_boilerplate(text)[0] == f"{first}\n\n{second}"
+
+
+def test_text_without_boilerplate_is_returned_as_is() -> None:
+    text = "\nThe council approved the budget on Tuesday after a long debate.\n\n\n"
+    assert strip_boilerplate(text) == (text, [])
+
+
 def test_empty_text() -> None:
     assert strip_boilerplate("") == ("", [])
 

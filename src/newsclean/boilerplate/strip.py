@@ -72,7 +72,28 @@ def strip_boilerplate(
             kept.append(line)
         elif line.strip():
             removed.append(Removal(kind, line))
-    return "\n".join(kept).strip("\n"), removed
+    if not removed:
+        return text, []
+    return _join(kept, longest_gap=_longest_blank_run(lines)), removed
+
+
+def _longest_blank_run(lines: list[str]) -> int:
+    longest = run = 0
+    for line in lines:
+        run = run + 1 if not line.strip() else 0
+        longest = max(longest, run)
+    return longest
+
+
+def _join(kept: list[str], *, longest_gap: int) -> str:
+    """Kept lines joined; blank runs that removals created are no longer than the input's."""
+    out: list[str] = []
+    run = 0
+    for line in kept:
+        run = run + 1 if not line.strip() else 0
+        if run <= longest_gap:
+            out.append(line)
+    return "\n".join(out).strip("\n")
 
 
 def _is_removed(kind: str | None) -> bool:
