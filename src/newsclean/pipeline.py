@@ -174,8 +174,15 @@ def _clean_into(
                 pickle.dump((result, payload), spool, protocol=pickle.HIGHEST_PROTOCOL)
             if progress:
                 progress(1)
+    # The profile is the one part of a run's memory that grows with its units (up to a
+    # cap per domain): save it now, and merge it into the history without a copy.
+    write_json_atomic(work / "templates.json", observed.to_json())
     templates = _template_history(lake, ingest_date, settings)
-    templates.merge(observed)
+    if templates.domains():
+        templates.merge(observed)
+    else:  # merging into an empty profile would only copy it
+        templates = observed
+    del observed
     articles = PartWriter(work / TABLE_DIRS[ARTICLE] / part, ARTICLE, batch_rows=settings.batch_rows)
     for article, payload in _read_spool(spool_path):
         if settings.remove_boilerplate:
@@ -194,7 +201,6 @@ def _clean_into(
     articles.close()
     quarantine.close()
     spool_path.unlink()
-    write_json_atomic(work / "templates.json", observed.to_json())
     return {
         "shard_id": shard_id,
         "ingest_date": ingest_date.isoformat(),
