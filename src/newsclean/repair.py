@@ -352,15 +352,18 @@ def _detect_language(text: str) -> str:
     return language
 
 
-# A line that reads as source code is left alone entirely.
+# A line that reads as source code is left alone entirely: a statement keyword, a
+# trailing brace or semicolon, an empty call `f()`, a call of `a.b(` or `snake_case(`,
+# an operator or a backtick. (Not `item(s)` or a citation's `2010;11(4)`.)
 _CODE_LINE = re.compile(
     r"^\s*(?:def|class|import|from \S+ import|return|var|let|const|function|#include)\b"
-    r"|[{};]\s*$|\w\([^)\n]*\)|[=!<>]=|=>|->|`"
+    r"|[{};]\s*$|\w\(\)|\w[._]\w+\(|[=!<>]=|=>|->|`"
 )
 # A chunk (between whitespace) that is a URL, email, handle, hashtag, path, command-line
 # option or code.
 _PROTECTED_CHUNK = re.compile(r"://|^www\.|@|^#|^-{1,2}[a-z]|[/\\_=<>{}|~^$%*+]|\w\.\w|\w\(")
-_CHUNK_END = re.compile(r"[ \t\n]|$")
+_CHUNK_SEPARATORS = " \t\n—–"  # dashes join words without spaces: `tasks—thanthe`
+_CHUNK_END = re.compile(f"[{_CHUNK_SEPARATORS}]|$")
 _LINE_END = re.compile(r"\n|$")
 _EDGE_PUNCTUATION = "\"'“”‘’«»()[]{},.;:!?…—–-"
 _PLAIN_WORDS = re.compile(r"[a-z]+(?:-[a-z]+)*")
@@ -395,7 +398,9 @@ def _fixable_here(
         line_verdicts[line_start] = not _looks_like_code(line) and _reads_as_english(line, fixes)
     if not line_verdicts[line_start]:
         return False
-    chunk_start = max(text.rfind(" ", 0, start), text.rfind("\t", 0, start), line_start - 1) + 1
+    chunk_start = start
+    while chunk_start > line_start and text[chunk_start - 1] not in _CHUNK_SEPARATORS:
+        chunk_start -= 1
     chunk = text[chunk_start : _CHUNK_END.search(text, end).start()]
     return not _PROTECTED_CHUNK.search(chunk) and bool(
         _PLAIN_WORDS.fullmatch(chunk.strip(_EDGE_PUNCTUATION))
