@@ -473,7 +473,9 @@ def _split_run_together(word: str, lexicon: Lexicon) -> str | None:
     """`this week` for `thisweek`, or None without strong evidence."""
     zipf = lexicon.zipf
     joined = zipf.get(word, 0.0)
-    if len(word) < 4 or joined >= JOINED_WORD_ZIPF or word in lexicon.never_split:
+    if len(word) < 4 or joined >= JOINED_WORD_ZIPF:
+        return None
+    if word in lexicon.never_split or word in lexicon.foreign:
         return None
     best: tuple[float, str, str] | None = None
     for cut in range(1, len(word)):
@@ -614,6 +616,7 @@ class Lexicon(NamedTuple):
     zipf: dict[str, float]
     misspellings: dict[str, str]
     sound: frozenset[str]  # common words that are not misspellings: never examined
+    foreign: frozenset[str]  # words of other languages English text quotes (`sono`)
     never_split: frozenset[str]  # real closed compounds wordfreq lacks (`toolchain`)
     prefixes: frozenset[str]  # never a half beside a content word (`super`, `non`)
     suffixes: frozenset[str]  # likewise (`able`, `ness`)
@@ -627,7 +630,13 @@ def _english_lexicon() -> Lexicon:
 
     frequencies = wordfreq.get_frequency_dict("en", wordlist="large")
     zipf = {word: round(math.log10(freq) + 9, 2) for word, freq in frequencies.items()}
-    misspellings = _trusted_misspellings(zipf)
+    foreign_zipf = _other_language_zipf()
+    foreign = frozenset(
+        word
+        for word, frequency in foreign_zipf.items()
+        if frequency >= max(OTHER_LANGUAGE_WORD_ZIPF, zipf.get(word, 0.0) + OTHER_LANGUAGE_MARGIN)
+    )
+    misspellings = _trusted_misspellings(zipf, foreign)
     sound = (
         frozenset(word for word, frequency in zipf.items() if frequency >= JOINED_WORD_ZIPF)
         - misspellings.keys()
@@ -636,19 +645,19 @@ def _english_lexicon() -> Lexicon:
         zipf,
         misspellings,
         sound,
+        foreign,
         never_split=_word_set("never_split.txt"),
         prefixes=_word_set("prefixes.txt"),
         suffixes=_word_set("suffixes.txt"),
     )
 
 
-def _trusted_misspellings(zipf: dict[str, float]) -> dict[str, str]:
+def _trusted_misspellings(zipf: dict[str, float], foreign: frozenset[str]) -> dict[str, str]:
     """codespell's pairs, filtered hard: one correction, rare misspelling, no names."""
     import codespell_lib
 
     path = Path(codespell_lib.__file__).parent / "data" / "dictionary.txt"
-    never = _word_set("never_correct.txt")
-    foreign = _other_language_zipf()
+    never = _word_set("never_correct.txt") | foreign
     trusted = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         misspelling, _, corrections = line.partition("->")
@@ -661,9 +670,6 @@ def _trusted_misspellings(zipf: dict[str, float]) -> dict[str, str]:
         if correction == misspelling + "g":
             continue  # `sittin`, `dancin`: dialect in quotes and lyrics, not a typo
         wrong_zipf = zipf.get(misspelling, 0.0)
-        foreign_zipf = foreign.get(misspelling, 0.0)
-        if foreign_zipf >= max(OTHER_LANGUAGE_WORD_ZIPF, wrong_zipf + OTHER_LANGUAGE_MARGIN):
-            continue
         right_zipf = min(zipf.get(part, 0.0) for part in correction.split())
         if (
             wrong_zipf <= MISSPELLING_MAX_ZIPF
