@@ -475,8 +475,9 @@ def _split_run_together(word: str, lexicon: Lexicon) -> str | None:
     joined = zipf.get(word, 0.0)
     if len(word) < 4 or joined >= JOINED_WORD_ZIPF:
         return None
-    if word in lexicon.never_split or word in lexicon.foreign:
-        return None
+    if word in lexicon.never_split:
+        return None  # (words of other languages are not excluded: `isto`, `dueto`, `soit`
+        # are English words run together far more often than Portuguese in English text)
     best: tuple[float, str, str] | None = None
     for cut in range(1, len(word)):
         left, right = word[:cut], word[cut:]
@@ -616,7 +617,6 @@ class Lexicon(NamedTuple):
     zipf: dict[str, float]
     misspellings: dict[str, str]
     sound: frozenset[str]  # common words that are not misspellings: never examined
-    foreign: frozenset[str]  # words of other languages English text quotes (`sono`)
     never_split: frozenset[str]  # real closed compounds wordfreq lacks (`toolchain`)
     prefixes: frozenset[str]  # never a half beside a content word (`super`, `non`)
     suffixes: frozenset[str]  # likewise (`able`, `ness`)
@@ -645,7 +645,6 @@ def _english_lexicon() -> Lexicon:
         zipf,
         misspellings,
         sound,
-        foreign,
         never_split=_word_set("never_split.txt"),
         prefixes=_word_set("prefixes.txt"),
         suffixes=_word_set("suffixes.txt"),
