@@ -138,3 +138,22 @@ def test_a_foreign_paragraph_in_an_english_text_is_left_alone() -> None:
         german,
     ]
     assert [repair.kind for repair in repairs] == ["misspelling", "run_together"]
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\n", "\t", "a", "1234", "—"])
+def test_trivial_text_is_returned_as_is(text: str) -> None:
+    assert repair_text(text) == (text, [])
+
+
+def test_a_change_in_an_unspaced_script_is_recorded_with_a_little_context() -> None:
+    text = (
+        "这是一个很长的中文句子，没有空格，" * 3
+        + "零\u200b宽"
+        + "空格出现在中间，后面还有很多文字。" * 3
+    )
+    fixed, repairs = fix_encoding(text)
+    assert fixed == text.replace("\u200b", "")
+    [repair] = repairs
+    assert repair.kind == "invisible"
+    assert "零\u200b宽" in repair.before and len(repair.before) < 40
+    assert repair.before.replace("\u200b", "") == repair.after
