@@ -31,7 +31,7 @@ from newsclean.record import Article, RawUnit, Rejected
 Work = Callable[[RawUnit, Settings], Article | Rejected]
 
 # Imported by the forkserver before it forks workers; newsclean.preload also warms
-# the lazy caches (word lists, language model, date patterns) for every worker.
+# the lazy caches (word lists, language model) for every worker.
 _PRELOAD = [
     "newsclean.pipeline", "trafilatura", "ftfy", "wordfreq", "py3langid", "newsclean.preload"
 ]
