@@ -205,6 +205,19 @@ def publish_partitions(
         staging / JOURNAL, {"run_id": run_id, "pairs": [[str(a), str(b)] for a, b in pairs]}
     )
     _roll_forward(staging / JOURNAL)
+    remove_abandoned(staging)
+
+
+def remove_abandoned(staging: Path) -> None:
+    """Remove what killed runs left in a day's staging: shard work folders, temp files.
+
+    Called once the day is published, when no shard of it can still be running.
+    """
+    for path in staging.glob(".*"):
+        if path.is_dir() and path.name.startswith(".tmp-"):
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.name.endswith(".tmp"):
+            path.unlink(missing_ok=True)
 
 
 def recover(lake: Path, ingest_date: date) -> bool:
