@@ -541,6 +541,22 @@ RULES: tuple[Rule, ...] = (
         max_words=30,
     ),
     _rule("related", r"more [\w'.-]+(?: [\w'.-]+)?", where="edge", max_words=3, opens_block=True),
+    _rule(
+        "related",
+        r"(?:(?:weitere|mehr) )?(?:infos?|informationen) (?:unter|auf|bei) \S+\.[a-z]{2,6}\S*\.?",
+        r"(?:more (?:info|information|details)|plus d'infos?|plus d'informations) (?:at|on|sur)"
+        r" \S+\.[a-z]{2,6}\S*\.?",
+        r".{1,80} (?:findest du|finden sie|gibt es|gibt's) hier[.!]?",
+        r"(?:read|learn|find out) more (?:here|about .{1,60} here)[.!]?",
+        where="edge",
+        max_words=12,
+    ),
+    _rule(
+        "link",
+        r"(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}/?",
+        where="edge",
+        max_words=1,
+    ),
     # Image credits, captions and agency signatures
     _rule(
         "credit",
