@@ -100,17 +100,16 @@ def test_help(command: tuple[str, ...]) -> None:
             "max_file_bytes",
         ),
         (("frobnicate",), {}, "invalid choice"),
+        (("run", "--input", "IN", "--lake", "IN/lake", "--date", DAY), {}, "inside the input"),
     ],
 )
 def test_bad_arguments_give_one_line_and_exit_2(
     tmp_path: Path, raw: Path, args: tuple[str, ...], env: dict[str, str], says: str
 ) -> None:
-    args = tuple(
-        str(raw) if a == "IN" else str(tmp_path / "lake") if a == "LAKE" else a for a in args
-    )
-    line = one_line_error(newsclean(*args, env=env), 2)
+    named = {"IN": str(raw), "LAKE": str(tmp_path / "lake"), "IN/lake": str(raw / "lake")}
+    line = one_line_error(newsclean(*(named.get(a, a) for a in args), env=env), 2)
     assert says in line
-    assert not (tmp_path / "lake").exists()
+    assert not (tmp_path / "lake").exists() and not (raw / "lake").exists()
 
 
 def test_lake_under_a_regular_file_exits_1_with_one_line(tmp_path: Path, raw: Path) -> None:

@@ -49,18 +49,38 @@ def _parser() -> argparse.ArgumentParser:
         "JSON Lines), clean it, and publish LAKE/articles/ingest_date=DATE and "
         "LAKE/quarantine/ingest_date=DATE atomically. Re-running a date replaces it.",
     )
-    run.add_argument("--input", required=True, metavar="PATH", help="directory (or file) of raw scrapes")
-    run.add_argument("--lake", required=True, metavar="PATH", help="root directory of the Parquet lake")
-    run.add_argument("--date", required=True, type=_date, metavar="YYYY-MM-DD",
-                     help="the ingest date: the partition this run owns")
-    run.add_argument("--workers", type=int, metavar="N",
-                     help="worker processes (default: one per CPU core)")
-    run.add_argument("--unit-timeout", type=float, metavar="SECONDS",
-                     help="time limit per unit before it is quarantined (default: 60)")
-    run.add_argument("--no-typos", action="store_true",
-                     help="do not split run-together words or fix misspellings")
-    run.add_argument("--keep-boilerplate", action="store_true",
-                     help="do not strip boilerplate (share bars, promos, bios, templates)")
+    run.add_argument(
+        "--input", required=True, metavar="PATH", help="directory (or file) of raw scrapes"
+    )
+    run.add_argument(
+        "--lake", required=True, metavar="PATH", help="root directory of the Parquet lake"
+    )
+    run.add_argument(
+        "--date",
+        required=True,
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="the ingest date: the partition this run owns",
+    )
+    run.add_argument(
+        "--workers", type=int, metavar="N", help="worker processes (default: one per CPU core)"
+    )
+    run.add_argument(
+        "--unit-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="time limit per unit before it is quarantined (default: 60)",
+    )
+    run.add_argument(
+        "--no-typos",
+        action="store_true",
+        help="do not split run-together words or fix misspellings",
+    )
+    run.add_argument(
+        "--keep-boilerplate",
+        action="store_true",
+        help="do not strip boilerplate (share bars, promos, bios, templates)",
+    )
     run.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
 
     check = commands.add_parser(
@@ -109,6 +129,13 @@ def _run(arguments: argparse.Namespace) -> int:
     from newsclean.readers import InputRootError
 
     settings = _settings(arguments)
+    if "://" not in arguments.input and "://" not in arguments.lake:
+        source, lake = Path(arguments.input).resolve(), Path(arguments.lake).resolve()
+        if lake == source or source in lake.parents:
+            raise UsageError(
+                f"the lake {arguments.lake} is inside the input {arguments.input}: "
+                "a run would read its own output"
+            )
     started = time.monotonic()
     bar = None
     if not arguments.quiet and sys.stderr.isatty():
@@ -117,7 +144,10 @@ def _run(arguments: argparse.Namespace) -> int:
         bar = tqdm(desc="cleaning", unit=" units", file=sys.stderr, dynamic_ncols=True)
     try:
         manifest = run_day(
-            arguments.input, arguments.lake, arguments.date, settings,
+            arguments.input,
+            arguments.lake,
+            arguments.date,
+            settings,
             progress=bar.update if bar is not None else None,
         )
     except InputRootError as error:
