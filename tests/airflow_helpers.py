@@ -210,7 +210,7 @@ def api_is_up(port: int) -> bool:
 
 def api_token(port: int) -> str:
     """A JWT from the SimpleAuthManager (all-admins mode hands one out without a password)."""
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/auth/token", timeout=10) as response:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/auth/token", timeout=30) as response:
         return json.load(response)["access_token"]
 
 
@@ -219,7 +219,7 @@ def api_get(port: int, path: str, token: str) -> dict[str, Any]:
         f"http://127.0.0.1:{port}/api/v2/{path.lstrip('/')}",
         headers={"Authorization": f"Bearer {token}"},
     )
-    with urllib.request.urlopen(request, timeout=10) as response:
+    with urllib.request.urlopen(request, timeout=30) as response:
         return json.load(response)
 
 

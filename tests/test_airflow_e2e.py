@@ -50,8 +50,18 @@ class Airflow:
         self._token: str | None = None
 
     def get(self, path: str) -> dict[str, Any]:
-        self._token = self._token or api_token(self.port)
-        return api_get(self.port, path, self._token)
+        """GET from the REST API; a slow answer (a busy machine, SQLite) is asked again."""
+        for attempt in range(4):
+            try:
+                self._token = self._token or api_token(self.port)
+                return api_get(self.port, path, self._token)
+            except urllib.error.HTTPError:
+                raise
+            except (TimeoutError, urllib.error.URLError, ConnectionError):
+                if attempt == 3:
+                    raise
+                time.sleep(3)
+        raise AssertionError("unreachable")
 
     def check_alive(self) -> None:
         for service in self.services:
