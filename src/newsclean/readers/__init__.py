@@ -119,24 +119,35 @@ def _uri(fs: Any, path: str) -> str:
 
 def load_file(file: InputFile, settings: Settings) -> tuple[bytes, str] | Rejected:
     """The file's bytes, inflated if gzip, with sizes capped; and the name to sniff by."""
-    raw = _read_capped(file, settings)
-    if isinstance(raw, Rejected):
-        return raw
-    return _inflate(file, raw, settings)
+    read = _read_capped(file, settings)
+    if isinstance(read, Rejected):
+        return read
+    return _inflate(file, read[0], settings)
 
 
-def _read_capped(file: InputFile, settings: Settings) -> bytes | Rejected:
+def _read_capped(file: InputFile, settings: Settings) -> tuple[bytes, str] | Rejected:
+    """At most max_file_bytes + 1 bytes of the file, and the sha256 of all of it."""
     try:
         if "://" in file.path:
             fs, path = open_root(file.path)
             with fs.open(path, "rb") as handle:
-                return handle.read(settings.max_file_bytes + 1)
+                return _read_and_hash(handle, settings.max_file_bytes)
         return _read_local(file, settings)
     except (OSError, InputRootError) as error:
         return _rejected(file, "read.unreadable", f"cannot read file: {error.strerror or error}")
 
 
-def _read_local(file: InputFile, settings: Settings) -> bytes | Rejected:
+def _read_and_hash(handle: Any, cap: int) -> tuple[bytes, str]:
+    """Keep cap + 1 bytes; hash the rest in blocks, so an oversized file costs no memory."""
+    kept = handle.read(cap + 1)
+    digest = hashlib.sha256(kept)
+    if len(kept) > cap:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return kept, digest.hexdigest()
+
+
+def _read_local(file: InputFile, settings: Settings) -> tuple[bytes, str] | Rejected:
     """Read a local file directly (fsspec would take '::' in a name for chaining).
 
     Opened without blocking and checked to be a regular file, so a FIFO or a device
@@ -147,7 +158,7 @@ def _read_local(file: InputFile, settings: Settings) -> bytes | Rejected:
         os.close(descriptor)
         return _rejected(file, "read.not_a_file", "not a regular file (a FIFO, device or folder)")
     with os.fdopen(descriptor, "rb") as handle:
-        return handle.read(settings.max_file_bytes + 1)
+        return _read_and_hash(handle, settings.max_file_bytes)
 
 
 def _inflate(file: InputFile, raw: bytes, settings: Settings) -> tuple[bytes, str] | Rejected:
@@ -204,10 +215,11 @@ def sniff_format(name: str, head: bytes) -> str:
 
 def read_file(file: InputFile, settings: Settings) -> tuple[str, Iterator[RawUnit | Rejected]]:
     """The sha256 of the file as stored ("" if unreadable) and its units."""
-    raw = _read_capped(file, settings)
-    if isinstance(raw, Rejected):
-        return "", iter([raw])
-    return hashlib.sha256(raw).hexdigest(), _units(file, _inflate(file, raw, settings), settings)
+    read = _read_capped(file, settings)
+    if isinstance(read, Rejected):
+        return "", iter([read])
+    raw, digest = read
+    return digest, _units(file, _inflate(file, raw, settings), settings)
 
 
 def read_units(file: InputFile, settings: Settings) -> Iterator[RawUnit | Rejected]:
