@@ -63,7 +63,7 @@ class RunResult:
             f"{self.cpu_seconds:.1f} CPU s = {self.units / self.cpu_seconds:.1f} units per CPU s; "
             f"peak RSS: parent {self.parent_peak / MiB:.0f} MiB, forkserver "
             f"{self.server_peak / MiB:.0f} MiB, largest worker {self.worker_peak / MiB:.0f} MiB, "
-            f"all processes together {self.tree_peak / MiB:.0f} MiB"
+            f"all processes together (PSS) {self.tree_peak / MiB:.0f} MiB"
         )
 
 
@@ -71,7 +71,8 @@ def run_pipeline(input_root: Path, workers: int, *, scratch: Path) -> RunResult:
     """`newsclean run` on input_root in a fresh lake, sampling the RSS of its processes.
 
     Workers are children of the forkserver, itself a child of the parent; the RSS of
-    each is sampled every 0.1 s (shared pages count in each process).
+    each is sampled every 0.1 s (pages shared with the forkserver count in each), and
+    the sum of their PSS (shared pages split between the processes sharing them).
     """
     import psutil
 
@@ -93,16 +94,16 @@ def run_pipeline(input_root: Path, workers: int, *, scratch: Path) -> RunResult:
         while not done.is_set():
             try:
                 parent = root.memory_info().rss
-                tree = parent
+                tree = 0
                 for each in [root, *root.children(recursive=True)]:
                     times = each.cpu_times()
                     cpu[each.pid] = times.user + times.system
+                    tree += each.memory_full_info().pss  # shared pages counted once
                 for child in root.children():
                     server = child.memory_info().rss
                     workers = [grand.memory_info().rss for grand in child.children(recursive=True)]
                     peaks["server"] = max(peaks["server"], server)
                     peaks["worker"] = max([peaks["worker"], *workers])
-                    tree += server + sum(workers)
                 peaks["parent"] = max(peaks["parent"], parent)
                 peaks["tree"] = max(peaks["tree"], tree)
             except psutil.Error:
