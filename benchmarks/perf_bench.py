@@ -78,9 +78,19 @@ def run_pipeline(input_root: Path, workers: int, *, scratch: Path) -> RunResult:
 
     lake = Path(tempfile.mkdtemp(prefix="lake-", dir=scratch))
     command = [
-        sys.executable, "-c", "import sys; from newsclean.cli import main; sys.exit(main())",
-        "run", "--input", str(input_root), "--lake", str(lake), "--date", DAY.isoformat(),
-        "--workers", str(workers), "--quiet",
+        sys.executable,
+        "-c",
+        "import sys; from newsclean.cli import main; sys.exit(main())",
+        "run",
+        "--input",
+        str(input_root),
+        "--lake",
+        str(lake),
+        "--date",
+        DAY.isoformat(),
+        "--workers",
+        str(workers),
+        "--quiet",
     ]
     started = time.perf_counter()
     errors = tempfile.TemporaryFile(dir=scratch)  # a file, not a pipe: wait4 cannot block on it
@@ -324,12 +334,25 @@ def _load() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=300, help="corpus pages to use (max 990)")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
-                        help="workers of the parallel run (default: one per core)")
-    parser.add_argument("--archive", type=Path, action="append", default=[],
-                        help="also run on this archive (make_archive.py); may repeat")
-    parser.add_argument("--sample", type=int, default=2000,
-                        help="text and markdown units of the archive timed stage by stage")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="workers of the parallel run (default: one per core)",
+    )
+    parser.add_argument(
+        "--archive",
+        type=Path,
+        action="append",
+        default=[],
+        help="also run on this archive (make_archive.py); may repeat",
+    )
+    parser.add_argument(
+        "--sample",
+        type=int,
+        default=2000,
+        help="text and markdown units of the archive timed stage by stage",
+    )
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--scratch", type=Path, default=Path(tempfile.gettempdir()))
     parser.add_argument("--skip", choices=("stages", "runs"), action="append", default=[])
@@ -351,8 +374,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  1 worker:  {single.describe()}", flush=True)
             if "stages" not in args.skip:
                 ratio = single.cpu_seconds / times.plain
-                print(f"  1 worker vs plain trafilatura: {ratio:.2f}x the CPU time (all processes,"
-                      " start-up included)", flush=True)
+                print(
+                    f"  1 worker vs plain trafilatura: {ratio:.2f}x the CPU time (all processes,"
+                    " start-up included)",
+                    flush=True,
+                )
             if args.workers > 1:
                 parallel = run_pipeline(pages, args.workers, scratch=args.scratch)
                 print(f"  {args.workers} workers: {parallel.describe()}", flush=True)
@@ -362,10 +388,15 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(pages, ignore_errors=True)
     for archive in args.archive:
         if "stages" not in args.skip:
-            print(f"\n== {archive}: {args.sample} text and markdown units, stage by stage,"
-                  " one core", flush=True)
+            print(
+                f"\n== {archive}: {args.sample} text and markdown units, stage by stage, one core",
+                flush=True,
+            )
             times = time_stages(
-                archive, limit=args.sample, scratch=args.scratch, plain=False,
+                archive,
+                limit=args.sample,
+                scratch=args.scratch,
+                plain=False,
                 keep=lambda unit: unit.content_format != "html",
             )
             print(times.describe(), flush=True)

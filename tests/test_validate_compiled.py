@@ -22,20 +22,57 @@ from newsclean.validate import (
 
 DAY = date(2026, 2, 13)
 ODD_VALUES: list[Any] = [
-    None, True, False, 0, 1, -1, 3.0, 2.5, "", "x", "en", "EN", "2026-02-13", "2026-02-30",
-    "2026-02-13T15:40:15Z", "2026-02-13T15:40:15", "0123456789abcdef0123456789abcdef",
-    "a" * 64, "0" * 64, [], ["a"], [""], [1], ("a",), {}, {"kind": "x", "text": "y"},
-    [{"kind": "x", "text": "y"}], [{"kind": "x"}], [{"kind": "x", "text": "y", "z": 1}],
-    [{"kind": "x", "before": "a", "after": "b"}], "html", "pdf", "extract", b"bytes",
+    None,
+    True,
+    False,
+    0,
+    1,
+    -1,
+    3.0,
+    2.5,
+    "",
+    "x",
+    "en",
+    "EN",
+    "2026-02-13",
+    "2026-02-30",
+    "2026-02-13T15:40:15Z",
+    "2026-02-13T15:40:15",
+    "0123456789abcdef0123456789abcdef",
+    "a" * 64,
+    "0" * 64,
+    [],
+    ["a"],
+    [""],
+    [1],
+    ("a",),
+    {},
+    {"kind": "x", "text": "y"},
+    [{"kind": "x", "text": "y"}],
+    [{"kind": "x"}],
+    [{"kind": "x", "text": "y", "z": 1}],
+    [{"kind": "x", "before": "a", "after": "b"}],
+    "html",
+    "pdf",
+    "extract",
+    b"bytes",
 ]
 
 
 def _article_record() -> dict[str, Any]:
     article = Article(
-        id="0123456789abcdef0123456789abcdef", source_uri="raw/a.html", source_format="html",
-        text="A story.\nSecond paragraph.", title="Title", url="https://example.org/a",
-        source_domain="example.org", authors=("Jo Doe",), published_at="2026-02-13T15:40:15Z",
-        language="en", removed=(Removal("share", "Share"),), repairs=(Repair("mojibake", "Ã©", "é"),),
+        id="0123456789abcdef0123456789abcdef",
+        source_uri="raw/a.html",
+        source_format="html",
+        text="A story.\nSecond paragraph.",
+        title="Title",
+        url="https://example.org/a",
+        source_domain="example.org",
+        authors=("Jo Doe",),
+        published_at="2026-02-13T15:40:15Z",
+        language="en",
+        removed=(Removal("share", "Share"),),
+        repairs=(Repair("mojibake", "Ã©", "é"),),
     )
     return article_record(article, ingest_date=DAY, pipeline_version="1.0")
 
@@ -56,7 +93,9 @@ def _variants(record: dict[str, Any]) -> list[dict[str, Any]]:
     return variants
 
 
-@pytest.mark.parametrize("kind, make", [(ARTICLE, _article_record), (QUARANTINE, _quarantine_record)])
+@pytest.mark.parametrize(
+    "kind, make", [(ARTICLE, _article_record), (QUARANTINE, _quarantine_record)]
+)
 def test_compiled_check_agrees_with_jsonschema(kind: str, make: Any) -> None:
     schema = load_schema(kind)
     checker = FormatChecker()

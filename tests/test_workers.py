@@ -14,7 +14,9 @@ def _echo_or_die(unit: RawUnit, settings: Settings) -> Article | Rejected:
     marker = unit.payload if isinstance(unit.payload, str) else unit.payload.decode()
     if marker == "die":
         os.kill(os.getpid(), signal.SIGKILL)
-    return Article(id=unit.source_uri, source_uri=unit.source_uri, source_format="text", text=marker)
+    return Article(
+        id=unit.source_uri, source_uri=unit.source_uri, source_format="text", text=marker
+    )
 
 
 def test_many_small_units_come_back_in_order_with_queued_units_retried() -> None:
