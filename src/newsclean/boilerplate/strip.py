@@ -29,10 +29,30 @@ def _is_block_member(line: str) -> bool:
     return word_count(line) <= _BLOCK_MEMBER_WORDS and not is_prose(line)
 
 
+_MAX_PASSES = 4
+
+
 def strip_boilerplate(
     text: str, *, title: str | None = None, language: str | None = None
 ) -> tuple[str, list[Removal]]:
     """Remove template lines from story text; return the kept text and what went, in order.
+
+    Passes repeat until nothing more goes (a removal can bring a title line or a widget
+    to the edge), so cleaning clean output changes nothing.
+    """
+    removed: list[Removal] = []
+    for _ in range(_MAX_PASSES):
+        text, more = _strip_once(text, title=title, language=language)
+        if not more:
+            break
+        removed.extend(more)
+    return text, removed
+
+
+def _strip_once(
+    text: str, *, title: str | None = None, language: str | None = None
+) -> tuple[str, list[Removal]]:
+    """One pass of the rules over the text.
 
     `text` holds one paragraph per line. A rule marked "anywhere" removes its line
     wherever it stands; an "edge" rule only in the head or tail run (the lines before
