@@ -25,9 +25,6 @@ See `docs/airflow.md` for configuration and operations.
 from __future__ import annotations
 
 import os
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -61,25 +58,6 @@ CONFIG_SOURCES: dict[str, tuple[str, str, Any]] = {
 def _ingest_date(data_interval_start: datetime) -> date:
     """The partition a run writes: the UTC day its data interval starts on."""
     return data_interval_start.astimezone(UTC).date()
-
-
-@contextmanager
-def _workers_skip_airflow_main() -> Iterator[None]:
-    """Keep newsclean's worker processes from re-running the task's `__main__`.
-
-    newsclean cleans units in forkserver/spawn workers, and such a worker first runs the
-    parent's main script again. In a task that script is the `airflow` CLI, whose import in
-    a worker fails (task processes get no database URL) and costs seconds per worker.
-    """
-    main = sys.modules["__main__"]
-    path = getattr(main, "__file__", None)
-    if path is not None:
-        del main.__file__
-    try:
-        yield
-    finally:
-        if path is not None:
-            main.__file__ = path
 
 
 def _join(root: str, *parts: str) -> str:
@@ -207,15 +185,14 @@ def newsclean_daily() -> None:
 
         get_current_context()["shard_id"] = shard["shard_id"]  # type: ignore[typeddict-unknown-key]
         ingest_date = _ingest_date(data_interval_start)
-        with _workers_skip_airflow_main():
-            return clean(
-                shard["files"],
-                input_root=_join(config["raw_root"], ingest_date.isoformat()),
-                lake=config["lake"],
-                ingest_date=ingest_date,
-                shard_id=shard["shard_id"],
-                settings=Settings.from_mapping(config["settings"]),
-            )
+        return clean(
+            shard["files"],
+            input_root=_join(config["raw_root"], ingest_date.isoformat()),
+            lake=config["lake"],
+            ingest_date=ingest_date,
+            shard_id=shard["shard_id"],
+            settings=Settings.from_mapping(config["settings"]),
+        )
 
     @task
     def publish_day(

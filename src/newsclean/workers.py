@@ -18,9 +18,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from multiprocessing.connection import Connection, wait
 from multiprocessing.reduction import ForkingPickler
 from typing import Any
@@ -78,6 +80,29 @@ def _worker_main(connection: Connection, work: Work, settings: Settings) -> None
         connection.send((sequence, work(unit, settings)))
 
 
+@contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """Start a worker without making it import the parent's `__main__` again.
+
+    forkserver and spawn workers re-import the parent's main script or module. Workers
+    need nothing from it (their code lives in newsclean), and the main script may be
+    anything: under Airflow it is the `airflow` command, whose import in a worker fails.
+    """
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    path = main.__dict__.pop("__file__", None)
+    spec = main.__dict__.get("__spec__")
+    main.__spec__ = None
+    try:
+        yield
+    finally:
+        main.__spec__ = spec
+        if path is not None:
+            main.__file__ = path
+
+
 class _Worker:
     def __init__(self, context: Any, work: Work, settings: Settings) -> None:
         parent_end, child_end = context.Pipe()
@@ -85,7 +110,8 @@ class _Worker:
         self.process = context.Process(
             target=_worker_main, args=(child_end, work, settings), name="newsclean-worker"
         )
-        self.process.start()
+        with _main_module_hidden():
+            self.process.start()
         child_end.close()
         self.jobs: deque[Job] = deque()  # sent, not yet answered, in the order sent
         self.sizes: deque[int] = deque()  # their pickled sizes
