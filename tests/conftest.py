@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from newsclean.record import Article, Removal, Repair
+
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples" / "raw"
 SEEDS_DAY = EXAMPLES / "2026-02-13"
@@ -21,3 +23,22 @@ def corpus_or_skip() -> Path:
     if not (CORPUS / "evaldata.json").is_file():
         pytest.skip("development corpus ../shared/corpus is absent")
     return CORPUS
+
+
+def sample_article(**changes: object) -> Article:
+    """A small valid article for schema and record tests."""
+    article = Article(
+        id="0123456789abcdef0123456789abcdef",
+        source_uri="raw/a.html",
+        source_format="html",
+        text="A story.\nSecond paragraph.",
+        title="Title",
+        url="https://example.org/a",
+        source_domain="example.org",
+        authors=("Jo Doe",),
+        published_at="2026-02-13T15:40:15Z",
+        language="en",
+        removed=(Removal("share", "Share this"),),
+        repairs=(Repair("encoding", "Itâ€™s", "It’s"),),
+    )
+    return article.evolve(**changes)

@@ -7,9 +7,10 @@ from datetime import date
 
 import pyarrow as pa
 import pytest
+from conftest import sample_article
 
 from newsclean.config import Settings, SettingsError
-from newsclean.record import Article, Rejected, Removal, Repair
+from newsclean.record import Rejected
 from newsclean.validate import (
     ARTICLE,
     QUARANTINE,
@@ -24,24 +25,6 @@ from newsclean.validate import (
 )
 
 DAY = date(2026, 2, 13)
-
-
-def _article(**changes: object) -> Article:
-    base = Article(
-        id="0123456789abcdef0123456789abcdef",
-        source_uri="raw/a.html",
-        source_format="html",
-        text="A story.\nSecond paragraph.",
-        title="Title",
-        url="https://example.org/a",
-        source_domain="example.org",
-        authors=("Jo Doe",),
-        published_at="2026-02-13T15:40:15Z",
-        language="en",
-        removed=(Removal("share", "Share this"),),
-        repairs=(Repair("encoding", "Itâ€™s", "It’s"),),
-    )
-    return base.evolve(**changes)
 
 
 def test_schemas_are_valid_draft_2020_12() -> None:
@@ -76,7 +59,7 @@ def test_arrow_types() -> None:
 
 
 def test_valid_article_record_round_trips_to_arrow() -> None:
-    record = article_record(_article(), ingest_date=DAY, pipeline_version="1.0")
+    record = article_record(sample_article(), ingest_date=DAY, pipeline_version="1.0")
     assert validation_error(record, ARTICLE) is None
     assert record["word_count"] == 4
     table = to_arrow([record], ARTICLE)
@@ -97,13 +80,13 @@ def test_valid_article_record_round_trips_to_arrow() -> None:
     ],
 )
 def test_invalid_article_records_name_the_field(changes: dict, where: str) -> None:
-    record = article_record(_article(**changes), ingest_date=DAY, pipeline_version="1.0")
+    record = article_record(sample_article(**changes), ingest_date=DAY, pipeline_version="1.0")
     error = validation_error(record, ARTICLE)
     assert error is not None and error.startswith(where)
 
 
 def test_unknown_fields_are_invalid() -> None:
-    record = article_record(_article(), ingest_date=DAY, pipeline_version="1.0")
+    record = article_record(sample_article(), ingest_date=DAY, pipeline_version="1.0")
     record["extra"] = 1
     assert "extra" in validation_error(record, ARTICLE)
 

@@ -8,9 +8,10 @@ from datetime import date
 from typing import Any
 
 import pytest
+from conftest import sample_article
 from jsonschema import Draft202012Validator, FormatChecker
 
-from newsclean.record import Article, Rejected, Removal, Repair
+from newsclean.record import Rejected
 from newsclean.validate import (
     ARTICLE,
     QUARANTINE,
@@ -60,21 +61,7 @@ ODD_VALUES: list[Any] = [
 
 
 def _article_record() -> dict[str, Any]:
-    article = Article(
-        id="0123456789abcdef0123456789abcdef",
-        source_uri="raw/a.html",
-        source_format="html",
-        text="A story.\nSecond paragraph.",
-        title="Title",
-        url="https://example.org/a",
-        source_domain="example.org",
-        authors=("Jo Doe",),
-        published_at="2026-02-13T15:40:15Z",
-        language="en",
-        removed=(Removal("share", "Share"),),
-        repairs=(Repair("mojibake", "Ã©", "é"),),
-    )
-    return article_record(article, ingest_date=DAY, pipeline_version="1.0")
+    return article_record(sample_article(), ingest_date=DAY, pipeline_version="1.0")
 
 
 def _quarantine_record() -> dict[str, Any]:
