@@ -457,13 +457,11 @@ def test_gzip_bomb_stops_at_the_cap_with_bounded_memory(tmp_path: Path) -> None:
     settings = Settings(max_decompressed_bytes=4 * MiB)
     process = psutil.Process()
     before = process.memory_info().rss
-    started = time.monotonic()
     [file] = discover(str(tmp_path))
     [unit] = list(read_units(file, settings))
     assert isinstance(unit, Rejected) and unit.reason == "read.gzip_too_large"
-    # Inflating the whole gigabyte would take seconds and a gigabyte; the cap takes neither.
+    # Inflating the whole gigabyte would take a gigabyte; the cap does not.
     assert process.memory_info().rss - before < 256 * MiB
-    assert time.monotonic() - started < 60  # generous: a bound on work, not a speed test
 
 
 # A test-only work function for UnitPool: hangs or dies on marked units.
@@ -512,12 +510,10 @@ def test_time_limit_holds_inside_lxml() -> None:
         RawUnit("hang.html", "hang.html", "html", "html", page),
         RawUnit("ok.txt", "ok.txt", "text", "text", f"Fine\n{STORY}"),
     ]
-    started = time.monotonic()
     with UnitPool(clean_unit, Settings(unit_timeout=3.0), processes=1) as pool:
         results = [result for _unit, result in pool.imap(units)]
     assert isinstance(results[0], Rejected) and results[0].reason == "extract.timeout"
     assert isinstance(results[1], Article)
-    assert time.monotonic() - started < 120  # generous: proves the stop, not a speed
 
 
 def test_manifest_hash_covers_all_of_an_oversized_file(tmp_path: Path) -> None:
