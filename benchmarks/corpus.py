@@ -14,7 +14,6 @@ import gzip
 import hashlib
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,12 +137,6 @@ def load_pages(corpus: Path = DEFAULT_CORPUS) -> list[EvalPage]:
             )
         )
     return pages
-
-
-def iter_pages(corpus: Path = DEFAULT_CORPUS, limit: int | None = None) -> Iterator[EvalPage]:
-    """Pages in a stable order, optionally only the first `limit`."""
-    pages = load_pages(corpus)
-    yield from pages[:limit] if limit else pages
 
 
 @dataclass

@@ -37,7 +37,6 @@ from newsclean.lake import (
     read_manifest,
     recover,
     shard_dir,
-    staging_dir,
     write_json_atomic,
 )
 from newsclean.readers import InputFile, discover, read_file
@@ -121,12 +120,23 @@ def clean_shard(
     A second call with the same arguments replaces the staged parts. Returns a
     JSON-serialisable summary.
     """
-    root = lake_root(lake)
     selected = set(files)
     inputs = [file for file in discover(input_root) if file.uri in selected]
     missing = selected - {file.uri for file in inputs}
     if missing:
         raise FileNotFoundError(f"input file(s) not found: {', '.join(sorted(missing)[:5])}")
+    return _stage_shard(inputs, lake_root(lake), ingest_date, shard_id, settings, progress)
+
+
+def _stage_shard(
+    inputs: list[InputFile],
+    root: Path,
+    ingest_date: date,
+    shard_id: str,
+    settings: Settings,
+    progress: Progress | None,
+) -> dict[str, Any]:
+    """Clean the inputs into a fresh staging folder, then put it in the shard's place."""
     final = shard_dir(root, ingest_date, shard_id)
     final.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".tmp-{final.name}-", dir=final.parent))
@@ -383,16 +393,8 @@ def run_day(
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Clean every raw file under input_root as the partition of ingest_date."""
-    files = [file.uri for file in discover(input_root)]
-    clean_shard(
-        files, input_root=input_root, lake=lake, ingest_date=ingest_date, shard_id="00000",
-        settings=settings, progress=progress,
-    )
+    _stage_shard(discover(input_root), lake_root(lake), ingest_date, "00000", settings, progress)
     return publish_day(lake, ingest_date, ["00000"], settings=settings)
-
-
-def stage_root(lake: str, ingest_date: date) -> Path:
-    return staging_dir(lake_root(lake), ingest_date)
 
 
 def _empty(article: Article, payload: bytes | str) -> Rejected:

@@ -16,7 +16,6 @@ turn comes: when the unit before it was answered.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import signal
 import sys
 import time
@@ -292,6 +291,3 @@ class UnitPool:
 def _rejected(unit: RawUnit, stage: str, reason: str, detail: str) -> Rejected:
     return Rejected(unit.source_uri, unit.source_format, stage, reason, detail, unit.payload)
 
-
-def cpu_count() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -117,14 +117,6 @@ def _uri(fs: Any, path: str) -> str:
     return path if protocol in ("file", "local") else f"{protocol}://{path}"
 
 
-def load_file(file: InputFile, settings: Settings) -> tuple[bytes, str] | Rejected:
-    """The file's bytes, inflated if gzip, with sizes capped; and the name to sniff by."""
-    read = _read_capped(file, settings)
-    if isinstance(read, Rejected):
-        return read
-    return _inflate(file, read[0], settings)
-
-
 def _read_capped(file: InputFile, settings: Settings) -> tuple[bytes, str] | Rejected:
     """At most max_file_bytes + 1 bytes of the file, and the sha256 of all of it."""
     try:
