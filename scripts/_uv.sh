@@ -10,4 +10,8 @@ else
   fi
   UV=(python3 -m uv)
 fi
-"${UV[@]}" sync --frozen --quiet
+# Byte-compile at install: with PYTHONDONTWRITEBYTECODE set (common in containers and
+# CI) every process would otherwise compile pyarrow, trafilatura and Airflow from source
+# at each start (seconds per process: parent, forkserver, scheduler, every task).
+"${UV[@]}" sync --frozen --quiet --compile-bytecode
+"${UV[@]}" run --frozen --quiet python -m compileall -q -j 0 src dags >/dev/null
