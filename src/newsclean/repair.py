@@ -32,6 +32,7 @@ from typing import NamedTuple
 
 import ftfy
 import ftfy.bad_codecs  # registers `sloppy-windows-1252`  # noqa: F401
+from ftfy.badness import is_bad
 
 from newsclean.record import Repair
 
@@ -128,11 +129,44 @@ def _unescape_one(match: re.Match[str]) -> str:
 def _fix_with_ftfy(text: str) -> str:
     if not _MAYBE_BROKEN.search(text) and unicodedata.is_normalized("NFC", text):
         return text
+    if _ftfy_keeps(text):
+        return text
     lines = text.split("\n")
     for index, line in enumerate(lines):
         if _MAYBE_BROKEN.search(line) or not unicodedata.is_normalized("NFC", line):
-            lines[index] = _fix_suspect_words(line)
+            if not _ftfy_keeps(line):
+                lines[index] = _fix_suspect_words(line)
     return "\n".join(lines)
+
+
+# What ftfy (as configured) acts on besides mojibake: terminal escapes, C1 controls,
+# surrogates.
+_FTFY_TOUCHES = re.compile(r"[\x1b\x80-\x9f\ud800-\udfff]")
+# Every match of ftfy's mojibake heuristic (`ftfy.badness.is_bad`) holds two adjacent
+# non-ASCII characters or one of these; most correct text has neither, and this scan
+# is far cheaper than the heuristic. (tests/test_repair.py checks the claim on
+# ftfy's pattern.)
+_MAYBE_BAD = re.compile(r"[\x80-\x9fŒœÃÂ]|[^\x00-\x7f]{2}")
+
+
+def _ftfy_keeps(text: str) -> bool:
+    """True if `_fix_suspect_words` leaves every run of words in `text` as it is.
+
+    A run is a substring of `text` cut at spaces and line breaks, so it is enough that
+    `text` has no character ftfy acts on, is NFC, does not look like mojibake to ftfy
+    and has no multibyte mojibake of ours. ftfy's heuristic anchors one pattern at the
+    start (`^Ã `): a run never starts with `Ã` or `Â` unless its line does (the word
+    before a suspect word is not suspect), but each line of a text, and each piece of
+    `max_decode_length` that ftfy cuts, starts anew. So a text of several lines or a
+    very long one must pass the cheap scan alone.
+    """
+    if _FTFY_TOUCHES.search(text) or not unicodedata.is_normalized("NFC", text):
+        return False
+    if _MAYBE_BAD.search(text) and (
+        "\n" in text or len(text) > FTFY_CONFIG.max_decode_length or is_bad(text)
+    ):
+        return False
+    return not _MULTIBYTE_MOJIBAKE.search(text)
 
 
 def _fix_suspect_words(line: str) -> str:
@@ -159,7 +193,9 @@ def _fix_suspect_words(line: str) -> str:
             runs.append([start, stop])
     for start, stop in reversed(runs):
         run = _LOST_CLOSING_QUOTE.sub("”", " ".join(words[start:stop]))
-        words[start:stop] = [_fix_leftover_mojibake(ftfy.fix_text(run, FTFY_CONFIG))]
+        if not _ftfy_keeps(run):
+            run = _fix_leftover_mojibake(ftfy.fix_text(run, FTFY_CONFIG))
+        words[start:stop] = [run]
     return " ".join(words)
 
 
