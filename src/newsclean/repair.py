@@ -32,7 +32,7 @@ from typing import NamedTuple
 
 import ftfy
 import ftfy.bad_codecs  # registers `sloppy-windows-1252`  # noqa: F401
-from ftfy.badness import is_bad
+from ftfy.badness import BADNESS_RE
 
 from newsclean.record import Repair
 
@@ -142,11 +142,12 @@ def _fix_with_ftfy(text: str) -> str:
 # What ftfy (as configured) acts on besides mojibake: terminal escapes, C1 controls,
 # surrogates.
 _FTFY_TOUCHES = re.compile(r"[\x1b\x80-\x9f\ud800-\udfff]")
-# Every match of ftfy's mojibake heuristic (`ftfy.badness.is_bad`) holds two adjacent
-# non-ASCII characters or one of these; most correct text has neither, and this scan
-# is far cheaper than the heuristic. (tests/test_repair.py checks the claim on
-# ftfy's pattern.)
+# Every match of ftfy's mojibake heuristic (`ftfy.badness.BADNESS_RE`) is at most
+# `_BADNESS_WIDTH` characters long and holds two adjacent non-ASCII characters or one
+# of these (tests/test_repair.py checks both on ftfy's pattern). Most correct text has
+# neither, and scanning for them is far cheaper than the heuristic.
 _MAYBE_BAD = re.compile(r"[\x80-\x9fŒœÃÂ]|[^\x00-\x7f]{2}")
+_BADNESS_WIDTH = 7
 
 
 def _ftfy_keeps(text: str) -> bool:
@@ -162,11 +163,20 @@ def _ftfy_keeps(text: str) -> bool:
     """
     if _FTFY_TOUCHES.search(text) or not unicodedata.is_normalized("NFC", text):
         return False
-    if _MAYBE_BAD.search(text) and (
-        "\n" in text or len(text) > FTFY_CONFIG.max_decode_length or is_bad(text)
-    ):
-        return False
-    return not _MULTIBYTE_MOJIBAKE.search(text)
+    if "\n" in text or len(text) > FTFY_CONFIG.max_decode_length:
+        looks_bad = _MAYBE_BAD.search(text) is not None
+    else:
+        looks_bad = _is_bad(text)
+    return not looks_bad and not _MULTIBYTE_MOJIBAKE.search(text)
+
+
+def _is_bad(text: str) -> bool:
+    """`ftfy.badness.is_bad(text)`, searching only around the characters a match needs."""
+    for hint in _MAYBE_BAD.finditer(text):
+        start = max(0, hint.start() - _BADNESS_WIDTH - 1)
+        if BADNESS_RE.search(text, start, hint.end() + _BADNESS_WIDTH + 1):
+            return True
+    return False
 
 
 def _fix_suspect_words(line: str) -> str:
@@ -324,7 +334,7 @@ def repair_text(
     text. `fix_typos=False` limits the stage to encoding repair.
     """
     text, repairs = fix_encoding(text)
-    if not fix_typos:
+    if not fix_typos or (language and _base_language(language) not in TYPO_LANGUAGES):
         return text, repairs
     lexicon = _english_lexicon()
     # Most texts have no word to fix: find those first, and detect the language only then.
