@@ -23,7 +23,7 @@ import html.entities
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from difflib import SequenceMatcher
 from functools import lru_cache
 from importlib import resources
@@ -79,6 +79,7 @@ _INVISIBLE = re.compile(f"[{_ALWAYS_INVISIBLE}{_JOINERS}]")
 _ZWSP_SCRIPTS = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u0f00-\u0fff\ua980-\ua9df]")
 
 _CONTROL = re.compile(r"\r\n?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL_CHAR = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # finds what _CONTROL does, faster
 
 
 def fix_encoding(text: str) -> tuple[str, list[Repair]]:
@@ -127,12 +128,18 @@ def _unescape_one(match: re.Match[str]) -> str:
 
 
 def _fix_with_ftfy(text: str) -> str:
-    if not _MAYBE_BROKEN.search(text) and unicodedata.is_normalized("NFC", text):
-        return text
-    if _ftfy_keeps(text):
+    normalized = unicodedata.is_normalized("NFC", text)
+    if normalized and not (_MAYBE_BROKEN.search(text) and _NEEDS_A_LOOK.search(text)):
         return text
     lines = text.split("\n")
-    for index, line in enumerate(lines):
+    if normalized:  # only a line with something ftfy or we may act on can change
+        starts = list(itertools.accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+        hits = {bisect.bisect_right(starts, m.start()) - 1 for m in _NEEDS_A_LOOK.finditer(text)}
+        suspect_lines: Iterable[int] = sorted(hits)
+    else:
+        suspect_lines = range(len(lines))
+    for index in suspect_lines:
+        line = lines[index]
         if _MAYBE_BROKEN.search(line) or not unicodedata.is_normalized("NFC", line):
             if not _ftfy_keeps(line):
                 lines[index] = _fix_suspect_words(line)
@@ -144,30 +151,36 @@ def _fix_with_ftfy(text: str) -> str:
 _FTFY_TOUCHES = re.compile(r"[\x1b\x80-\x9f\ud800-\udfff]")
 # Every match of ftfy's mojibake heuristic (`ftfy.badness.BADNESS_RE`) is at most
 # `_BADNESS_WIDTH` characters long and holds two adjacent non-ASCII characters or one
-# of these (tests/test_repair.py checks both on ftfy's pattern). Most correct text has
-# neither, and scanning for them is far cheaper than the heuristic.
-_MAYBE_BAD = re.compile(r"[\x80-\x9fŒœÃÂ]|[^\x00-\x7f]{2}")
+# of C1, `Œ`, `œ`, `Ã`, `Â` (tests/test_repair.py checks both on ftfy's pattern). Most
+# correct text has neither, and scanning for them is far cheaper than the heuristic.
+# (Written as one character, then a second or a look back, so that `re` can skip
+# ASCII quickly.)
+_MAYBE_BAD = re.compile(r"[^\x00-\x7f](?:(?<=[\x80-\x9fŒœÃÂ])|[^\x00-\x7f])")
 _BADNESS_WIDTH = 7
+# Where ftfy or `_fix_leftover_mojibake` may change an NFC text: a character of
+# `_FTFY_TOUCHES` or a hit of `_MAYBE_BAD` (multibyte mojibake is adjacent non-ASCII).
+_NEEDS_A_LOOK = re.compile(
+    r"[^\x00-\x1a\x1c-\x7f](?:(?<=[\x1b\x80-\x9f\ud800-\udfffŒœÃÂ])|[^\x00-\x7f])"
+)
 
 
-def _ftfy_keeps(text: str) -> bool:
-    """True if `_fix_suspect_words` leaves every run of words in `text` as it is.
+def _ftfy_keeps(line: str) -> bool:
+    """True if `_fix_suspect_words` leaves every run of words in `line` as it is.
 
-    A run is a substring of `text` cut at spaces and line breaks, so it is enough that
-    `text` has no character ftfy acts on, is NFC, does not look like mojibake to ftfy
-    and has no multibyte mojibake of ours. ftfy's heuristic anchors one pattern at the
-    start (`^Ã `): a run never starts with `Ã` or `Â` unless its line does (the word
-    before a suspect word is not suspect), but each line of a text, and each piece of
-    `max_decode_length` that ftfy cuts, starts anew. So a text of several lines or a
-    very long one must pass the cheap scan alone.
+    A run is a substring of `line` cut at spaces, so it is enough that `line` has no
+    character ftfy acts on, is NFC, does not look like mojibake to ftfy and has no
+    multibyte mojibake of ours. ftfy's heuristic anchors one pattern at the start
+    (`^Ã `): a run never starts with `Ã` or `Â` unless the line does (the word before
+    a suspect word is not suspect), but each piece of `max_decode_length` that ftfy
+    cuts starts anew, so a very long line must pass the cheap scan alone.
     """
-    if _FTFY_TOUCHES.search(text) or not unicodedata.is_normalized("NFC", text):
+    if _FTFY_TOUCHES.search(line) or not unicodedata.is_normalized("NFC", line):
         return False
-    if "\n" in text or len(text) > FTFY_CONFIG.max_decode_length:
-        looks_bad = _MAYBE_BAD.search(text) is not None
+    if len(line) > FTFY_CONFIG.max_decode_length:
+        looks_bad = _MAYBE_BAD.search(line) is not None
     else:
-        looks_bad = _is_bad(text)
-    return not looks_bad and not _MULTIBYTE_MOJIBAKE.search(text)
+        looks_bad = _is_bad(line)
+    return not looks_bad and not _MULTIBYTE_MOJIBAKE.search(line)
 
 
 def _is_bad(text: str) -> bool:
@@ -271,7 +284,7 @@ def _is_latin_or_space(char: str) -> bool:
 
 
 def _remove_controls(text: str) -> str:
-    if not _CONTROL.search(text):
+    if not _CONTROL_CHAR.search(text):
         return text
     return _CONTROL.sub(lambda match: "\n" if match.group()[0] == "\r" else "", text)
 
