@@ -264,3 +264,11 @@ def test_typos_are_fixed_when_the_language_is_empty_and_detected() -> None:
     text = "The minister said we recieve the plan thisweek, as the government promised."
     assert repair_text(text, language="")[0] == repair_text(text)[0]
     assert "receive" in repair_text(text, language="")[0]
+
+
+def test_long_and_short_runs_of_mojibake_are_repaired_alike() -> None:
+    short = "Die GrÃ¶ÃŸe der StraÃŸe"
+    long = " ".join([short] * 20)  # one run longer than the cached length
+    assert len(long) > repair._CACHED_RUN_LENGTH
+    assert fix_encoding(short)[0] == "Die Größe der Straße"
+    assert fix_encoding(long)[0] == " ".join(["Die Größe der Straße"] * 20)

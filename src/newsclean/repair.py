@@ -23,7 +23,7 @@ import html.entities
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from difflib import SequenceMatcher
 from functools import lru_cache
 from importlib import resources
@@ -128,22 +128,41 @@ def _unescape_one(match: re.Match[str]) -> str:
 
 
 def _fix_with_ftfy(text: str) -> str:
-    normalized = unicodedata.is_normalized("NFC", text)
-    if normalized and not (_MAYBE_BROKEN.search(text) and _NEEDS_A_LOOK.search(text)):
-        return text
-    lines = text.split("\n")
-    if normalized:  # only a line with something ftfy or we may act on can change
-        starts = list(itertools.accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
-        hits = {bisect.bisect_right(starts, m.start()) - 1 for m in _NEEDS_A_LOOK.finditer(text)}
-        suspect_lines: Iterable[int] = sorted(hits)
+    if unicodedata.is_normalized("NFC", text):
+        # Only a line with something ftfy or we may act on can change (see `_ftfy_keeps`).
+        lines = _lines_holding(_NEEDS_A_LOOK, text) if _MAYBE_BROKEN.search(text) else iter(())
     else:
-        suspect_lines = range(len(lines))
-    for index in suspect_lines:
-        line = lines[index]
+        lines = _lines_of(text)
+    pieces, cursor = [], 0
+    for start, end in lines:
+        line = text[start:end]
         if _MAYBE_BROKEN.search(line) or not unicodedata.is_normalized("NFC", line):
             if not _ftfy_keeps(line):
-                lines[index] = _fix_suspect_words(line)
-    return "\n".join(lines)
+                pieces += [text[cursor:start], _fix_suspect_words(line)]
+                cursor = end
+    if not pieces:
+        return text
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+def _lines_of(text: str) -> Iterator[tuple[int, int]]:
+    """The (start, end) of each line of `text`."""
+    start = 0
+    for line in text.split("\n"):
+        yield start, start + len(line)
+        start += len(line) + 1
+
+
+def _lines_holding(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
+    """The (start, end) of each line of `text` with a match of `pattern` (within a line)."""
+    position = 0
+    while hit := pattern.search(text, position):
+        start = text.rfind("\n", 0, hit.start()) + 1
+        end = text.find("\n", hit.end())
+        end = len(text) if end == -1 else end
+        yield start, end
+        position = end + 1
 
 
 # What ftfy (as configured) acts on besides mojibake: terminal escapes, C1 controls,
@@ -185,11 +204,17 @@ def _ftfy_keeps(line: str) -> bool:
 
 def _is_bad(text: str) -> bool:
     """`ftfy.badness.is_bad(text)`, searching only around the characters a match needs."""
+    start = end = 0  # the window to search next: around hints whose windows overlap
     for hint in _MAYBE_BAD.finditer(text):
-        start = max(0, hint.start() - _BADNESS_WIDTH - 1)
-        if BADNESS_RE.search(text, start, hint.end() + _BADNESS_WIDTH + 1):
-            return True
-    return False
+        hint_start = max(0, hint.start() - _BADNESS_WIDTH - 1)
+        if end and hint_start > end:
+            if BADNESS_RE.search(text, start, end):
+                return True
+            start = hint_start
+        elif not end:
+            start = hint_start
+        end = hint.end() + _BADNESS_WIDTH + 1
+    return bool(end) and BADNESS_RE.search(text, start, end) is not None
 
 
 def _fix_suspect_words(line: str) -> str:
@@ -217,9 +242,19 @@ def _fix_suspect_words(line: str) -> str:
     for start, stop in reversed(runs):
         run = _LOST_CLOSING_QUOTE.sub("”", " ".join(words[start:stop]))
         if not _ftfy_keeps(run):
-            run = _fix_leftover_mojibake(ftfy.fix_text(run, FTFY_CONFIG))
+            run = _fix_run(run) if len(run) <= _CACHED_RUN_LENGTH else _fix_run.__wrapped__(run)
         words[start:stop] = [run]
     return " ".join(words)
+
+
+_CACHED_RUN_LENGTH = 120  # longer runs are rarely seen twice; the cache stays small
+
+
+@lru_cache(maxsize=1 << 12)
+def _fix_run(run: str) -> str:
+    """ftfy, then our multibyte fix, on one run of words (a site's broken menus and
+    footers come back from page to page)."""
+    return _fix_leftover_mojibake(ftfy.fix_text(run, FTFY_CONFIG))
 
 
 def _is_plain(word: str) -> bool:
@@ -251,8 +286,11 @@ _CONTINUATION = re.escape(bytes(range(0x80, 0xC0)).decode("sloppy-windows-1252")
 # byte and make a dagger of it.
 _LOST_CLOSING_QUOTE = re.compile(f"â€(?![{_CONTINUATION}])")
 _NOT_TEXT = frozenset({"Cc", "Cf", "Cn", "Co", "Cs"})
+# A lead byte of 3 bytes followed by 2 continuation bytes, or a lead byte of 4 followed
+# by 3 (written with the lead first, so that `re` can skip to it quickly).
 _MULTIBYTE_MOJIBAKE = re.compile(
-    f"[\u00e0-\u00ef][{_CONTINUATION}]{{2}}|[\u00f0-\u00f4][{_CONTINUATION}]{{3}}"
+    f"[\u00e0-\u00f4](?:(?<=[\u00e0-\u00ef])[{_CONTINUATION}]{{2}}"
+    f"|(?<=[\u00f0-\u00f4])[{_CONTINUATION}]{{3}})"
 )
 
 
