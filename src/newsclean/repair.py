@@ -577,10 +577,12 @@ def _split_run_together(word: str, lexicon: Lexicon) -> str | None:
         # are English words run together far more often than Portuguese in English text)
     best: tuple[float, str, str] | None = None
     for cut in range(1, len(word)):
-        left, right = word[:cut], word[cut:]
-        left_zipf, right_zipf = _common(left, zipf), _common(right, zipf)
-        if left_zipf and right_zipf and (best is None or left_zipf + right_zipf > best[0]):
-            best = (left_zipf + right_zipf, left, right)
+        left_zipf = _common(word[:cut], zipf)
+        if not left_zipf:
+            continue  # (the right half is not looked up in vain)
+        right_zipf = _common(word[cut:], zipf)
+        if right_zipf and (best is None or left_zipf + right_zipf > best[0]):
+            best = (left_zipf + right_zipf, word[:cut], word[cut:])
     if best is None:
         if joined:
             return None
