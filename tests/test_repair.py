@@ -185,6 +185,8 @@ _FAST_PATH_TEXTS = [
 
 
 def _without_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every line and every run of suspect words goes to ftfy."""
+    monkeypatch.setattr(repair, "_lines_holding", lambda pattern, text: repair._lines_of(text))
     monkeypatch.setattr(repair, "_ftfy_keeps", lambda text: False)
 
 

@@ -129,8 +129,10 @@ def _unescape_one(match: re.Match[str]) -> str:
 
 def _fix_with_ftfy(text: str) -> str:
     if unicodedata.is_normalized("NFC", text):
+        if not _MAYBE_BROKEN.search(text):
+            return text
         # Only a line with something ftfy or we may act on can change (see `_ftfy_keeps`).
-        lines = _lines_holding(_NEEDS_A_LOOK, text) if _MAYBE_BROKEN.search(text) else iter(())
+        lines = _lines_holding(_NEEDS_A_LOOK, text)
     else:
         lines = _lines_of(text)
     pieces, cursor = [], 0
@@ -204,17 +206,15 @@ def _ftfy_keeps(line: str) -> bool:
 
 def _is_bad(text: str) -> bool:
     """`ftfy.badness.is_bad(text)`, searching only around the characters a match needs."""
-    start = end = 0  # the window to search next: around hints whose windows overlap
+    start = end = -1  # the window to search: around hints whose windows overlap
     for hint in _MAYBE_BAD.finditer(text):
         hint_start = max(0, hint.start() - _BADNESS_WIDTH - 1)
-        if end and hint_start > end:
-            if BADNESS_RE.search(text, start, end):
+        if hint_start > end:  # apart from the window so far: search that one first
+            if end >= 0 and BADNESS_RE.search(text, start, end):
                 return True
             start = hint_start
-        elif not end:
-            start = hint_start
         end = hint.end() + _BADNESS_WIDTH + 1
-    return bool(end) and BADNESS_RE.search(text, start, end) is not None
+    return end >= 0 and BADNESS_RE.search(text, start, end) is not None
 
 
 def _fix_suspect_words(line: str) -> str:
