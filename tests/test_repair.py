@@ -1,12 +1,16 @@
 """Tests for the repair stage: golden cases as data, plus inline properties."""
 
+import itertools
 import json
+import re
 from pathlib import Path
 
 import pytest
+from ftfy.badness import BADNESS_RE, is_bad
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newsclean import repair
 from newsclean.record import Repair
 from newsclean.repair import fix_encoding, repair_text
 
@@ -157,3 +161,116 @@ def test_a_change_in_an_unspaced_script_is_recorded_with_a_little_context() -> N
     assert repair.kind == "invisible"
     assert "零\u200b宽" in repair.before and len(repair.before) < 40
     assert repair.before.replace("\u200b", "") == repair.after
+
+
+# --- fast paths: ftfy is skipped only where it would change nothing ----------------------
+
+_FAST_PATH_TEXTS = [
+    "Tom &amp; Jerry &eacute;t&eacute;",  # ASCII with entities
+    "line one\r\nline two\rline three",  # carriage returns
+    "Größe und Maße — für „alle“, naïve Café déjà vu",  # correct non-ASCII text
+    "привет мир, καλημέρα κόσμε",  # correct Cyrillic and Greek: adjacent non-ASCII
+    "Toyotaâ€™s car",
+    "first line\nÃ la carte",  # ftfy's `^Ã ` pattern, on a line that is not the first
+    "Ã la carte\nsecond line",
+    "a cœur and Œuvre",
+    "Ã©t&eacute; and Ã\xa0 la",
+    "Crockerâ„¢ and é¡” and ß“",
+    "\x1b[31mred\x1b[0m text",
+    "price 5 \x80 and \x9d",
+    "Cafe\u0301 and a lone \ud83d surrogate",
+    "Ð¿Ñ€Ð¸Ð²ÐµÑ‚",
+    "the 5 Â° corner and Â© 2024",
+]
+
+
+def _without_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every line and every run of suspect words goes to ftfy."""
+    monkeypatch.setattr(repair, "_lines_holding", lambda pattern, text: repair._lines_of(text))
+    monkeypatch.setattr(repair, "_ftfy_keeps", lambda text: False)
+
+
+@pytest.mark.parametrize("text", _FAST_PATH_TEXTS)
+def test_fast_path_repairs_as_the_full_path_does(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast = fix_encoding(text)
+    _without_fast_path(monkeypatch)
+    assert fix_encoding(text) == fast
+
+
+_FAST_PATH_PIECES = [
+    *_PIECES, "Ã ", "Â ", "ü", "ß", "ö", "œ", "Œ", "€", "™", "°", "©", "„", "“", "Ð¿", "пр",
+    "\x1b[1m", "\x80", "\ud83d", "é¡”", "â€", "×²", "ГўВЂВ.",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_FAST_PATH_PIECES), max_size=30).map("".join))
+def test_fast_path_repairs_any_mix_as_the_full_path_does(text: str) -> None:
+    fast = fix_encoding(text)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _without_fast_path(monkeypatch)
+        assert fix_encoding(text) == fast
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Ã ", "xÃ ", "a Ã b", "Ã¼ber", "für", "Größe", "naïve", "cœur", "Â© 2024", "“quoted”",
+     "привет", "ГўВЂВ.a", "x" * 50 + "Ã¼" + "y" * 50, "Ã" + " " * 20],
+)  # fmt: skip
+def test_is_bad_agrees_with_ftfy(text: str) -> None:
+    assert repair._is_bad(text) == is_bad(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_FAST_PATH_PIECES), max_size=30).map("".join))
+def test_is_bad_agrees_with_ftfy_on_any_mix(text: str) -> None:
+    assert repair._is_bad(text) == is_bad(text)
+
+
+def test_every_match_of_ftfys_heuristic_holds_what_the_cheap_scan_finds() -> None:
+    """The claim `_MAYBE_BAD` and `_BADNESS_WIDTH` rest on, checked on ftfy's pattern:
+    each alternative has two adjacent non-ASCII characters or one of `_MAYBE_BAD`'s."""
+    parsed = re._parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags)  # no public parser
+    assert parsed.getwidth()[1] <= repair._BADNESS_WIDTH
+    [(branch_op, (_, alternatives))] = parsed.data
+    assert branch_op is re._constants.BRANCH
+    for alternative in alternatives:
+        chars = [_chars_of(op, value) for op, value in alternative.data]
+        non_ascii = [bool(c) and all(ord(char) > 0x7F for char in c) for c in chars]
+        adjacent = any(a and b for a, b in itertools.pairwise(non_ascii))
+        single = any(c and all(repair._MAYBE_BAD.fullmatch(char) for char in c) for c in chars)
+        assert adjacent or single, alternative
+
+
+def _chars_of(op: object, value: object) -> set[str]:
+    """The characters one item of a parsed pattern matches, or an empty set if unsure."""
+    constants = re._constants
+    if op is constants.LITERAL:
+        return {chr(value)}
+    if op is not constants.IN:
+        return set()
+    chars: set[str] = set()
+    for item_op, item_value in value:
+        if item_op is constants.LITERAL:
+            chars.add(chr(item_value))
+        elif item_op is constants.RANGE:
+            chars.update(map(chr, range(item_value[0], item_value[1] + 1)))
+        else:
+            return set()  # a negated set or a category may match ASCII
+    return chars
+
+
+def test_typos_are_fixed_when_the_language_is_empty_and_detected() -> None:
+    text = "The minister said we recieve the plan thisweek, as the government promised."
+    assert repair_text(text, language="")[0] == repair_text(text)[0]
+    assert "receive" in repair_text(text, language="")[0]
+
+
+def test_long_and_short_runs_of_mojibake_are_repaired_alike() -> None:
+    short = "Die GrÃ¶ÃŸe der StraÃŸe"
+    long = " ".join([short] * 20)  # one run longer than the cached length
+    assert len(long) > repair._CACHED_RUN_LENGTH
+    assert fix_encoding(short)[0] == "Die Größe der Straße"
+    assert fix_encoding(long)[0] == " ".join(["Die Größe der Straße"] * 20)

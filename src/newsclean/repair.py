@@ -23,7 +23,7 @@ import html.entities
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from difflib import SequenceMatcher
 from functools import lru_cache
 from importlib import resources
@@ -32,6 +32,7 @@ from typing import NamedTuple
 
 import ftfy
 import ftfy.bad_codecs  # registers `sloppy-windows-1252`  # noqa: F401
+from ftfy.badness import BADNESS_RE
 
 from newsclean.record import Repair
 
@@ -78,6 +79,7 @@ _INVISIBLE = re.compile(f"[{_ALWAYS_INVISIBLE}{_JOINERS}]")
 _ZWSP_SCRIPTS = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u0f00-\u0fff\ua980-\ua9df]")
 
 _CONTROL = re.compile(r"\r\n?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL_CHAR = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # finds what _CONTROL does, faster
 
 
 def fix_encoding(text: str) -> tuple[str, list[Repair]]:
@@ -126,13 +128,93 @@ def _unescape_one(match: re.Match[str]) -> str:
 
 
 def _fix_with_ftfy(text: str) -> str:
-    if not _MAYBE_BROKEN.search(text) and unicodedata.is_normalized("NFC", text):
-        return text
-    lines = text.split("\n")
-    for index, line in enumerate(lines):
+    if unicodedata.is_normalized("NFC", text):
+        if not _MAYBE_BROKEN.search(text):
+            return text
+        # Only a line with something ftfy or we may act on can change (see `_ftfy_keeps`).
+        lines = _lines_holding(_NEEDS_A_LOOK, text)
+    else:
+        lines = _lines_of(text)
+    pieces, cursor = [], 0
+    for start, end in lines:
+        line = text[start:end]
         if _MAYBE_BROKEN.search(line) or not unicodedata.is_normalized("NFC", line):
-            lines[index] = _fix_suspect_words(line)
-    return "\n".join(lines)
+            if not _ftfy_keeps(line):
+                pieces += [text[cursor:start], _fix_suspect_words(line)]
+                cursor = end
+    if not pieces:
+        return text
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+def _lines_of(text: str) -> Iterator[tuple[int, int]]:
+    """The (start, end) of each line of `text`."""
+    start = 0
+    for line in text.split("\n"):
+        yield start, start + len(line)
+        start += len(line) + 1
+
+
+def _lines_holding(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
+    """The (start, end) of each line of `text` with a match of `pattern` (within a line)."""
+    position = 0
+    while hit := pattern.search(text, position):
+        start = text.rfind("\n", 0, hit.start()) + 1
+        end = text.find("\n", hit.end())
+        end = len(text) if end == -1 else end
+        yield start, end
+        position = end + 1
+
+
+# What ftfy (as configured) acts on besides mojibake: terminal escapes, C1 controls,
+# surrogates.
+_FTFY_TOUCHES = re.compile(r"[\x1b\x80-\x9f\ud800-\udfff]")
+# Every match of ftfy's mojibake heuristic (`ftfy.badness.BADNESS_RE`) is at most
+# `_BADNESS_WIDTH` characters long and holds two adjacent non-ASCII characters or one
+# of C1, `Œ`, `œ`, `Ã`, `Â` (tests/test_repair.py checks both on ftfy's pattern). Most
+# correct text has neither, and scanning for them is far cheaper than the heuristic.
+# (Written as one character, then a second or a look back, so that `re` can skip
+# ASCII quickly.)
+_MAYBE_BAD = re.compile(r"[^\x00-\x7f](?:(?<=[\x80-\x9fŒœÃÂ])|[^\x00-\x7f])")
+_BADNESS_WIDTH = 7
+# Where ftfy or `_fix_leftover_mojibake` may change an NFC text: a character of
+# `_FTFY_TOUCHES` or a hit of `_MAYBE_BAD` (multibyte mojibake is adjacent non-ASCII).
+_NEEDS_A_LOOK = re.compile(
+    r"[^\x00-\x1a\x1c-\x7f](?:(?<=[\x1b\x80-\x9f\ud800-\udfffŒœÃÂ])|[^\x00-\x7f])"
+)
+
+
+def _ftfy_keeps(line: str) -> bool:
+    """True if `_fix_suspect_words` leaves every run of words in `line` as it is.
+
+    A run is a substring of `line` cut at spaces, so it is enough that `line` has no
+    character ftfy acts on, is NFC, does not look like mojibake to ftfy and has no
+    multibyte mojibake of ours. ftfy's heuristic anchors one pattern at the start
+    (`^Ã `): a run never starts with `Ã` or `Â` unless the line does (the word before
+    a suspect word is not suspect), but each piece of `max_decode_length` that ftfy
+    cuts starts anew, so a very long line must pass the cheap scan alone.
+    """
+    if _FTFY_TOUCHES.search(line) or not unicodedata.is_normalized("NFC", line):
+        return False
+    if len(line) > FTFY_CONFIG.max_decode_length:
+        looks_bad = _MAYBE_BAD.search(line) is not None
+    else:
+        looks_bad = _is_bad(line)
+    return not looks_bad and not _MULTIBYTE_MOJIBAKE.search(line)
+
+
+def _is_bad(text: str) -> bool:
+    """`ftfy.badness.is_bad(text)`, searching only around the characters a match needs."""
+    start = end = -1  # the window to search: around hints whose windows overlap
+    for hint in _MAYBE_BAD.finditer(text):
+        hint_start = max(0, hint.start() - _BADNESS_WIDTH - 1)
+        if hint_start > end:  # apart from the window so far: search that one first
+            if end >= 0 and BADNESS_RE.search(text, start, end):
+                return True
+            start = hint_start
+        end = hint.end() + _BADNESS_WIDTH + 1
+    return end >= 0 and BADNESS_RE.search(text, start, end) is not None
 
 
 def _fix_suspect_words(line: str) -> str:
@@ -159,8 +241,20 @@ def _fix_suspect_words(line: str) -> str:
             runs.append([start, stop])
     for start, stop in reversed(runs):
         run = _LOST_CLOSING_QUOTE.sub("”", " ".join(words[start:stop]))
-        words[start:stop] = [_fix_leftover_mojibake(ftfy.fix_text(run, FTFY_CONFIG))]
+        if not _ftfy_keeps(run):
+            run = _fix_run(run) if len(run) <= _CACHED_RUN_LENGTH else _fix_run.__wrapped__(run)
+        words[start:stop] = [run]
     return " ".join(words)
+
+
+_CACHED_RUN_LENGTH = 120  # longer runs are rarely seen twice; the cache stays small
+
+
+@lru_cache(maxsize=1 << 12)
+def _fix_run(run: str) -> str:
+    """ftfy, then our multibyte fix, on one run of words (a site's broken menus and
+    footers come back from page to page)."""
+    return _fix_leftover_mojibake(ftfy.fix_text(run, FTFY_CONFIG))
 
 
 def _is_plain(word: str) -> bool:
@@ -192,8 +286,11 @@ _CONTINUATION = re.escape(bytes(range(0x80, 0xC0)).decode("sloppy-windows-1252")
 # byte and make a dagger of it.
 _LOST_CLOSING_QUOTE = re.compile(f"â€(?![{_CONTINUATION}])")
 _NOT_TEXT = frozenset({"Cc", "Cf", "Cn", "Co", "Cs"})
+# A lead byte of 3 bytes followed by 2 continuation bytes, or a lead byte of 4 followed
+# by 3 (written with the lead first, so that `re` can skip to it quickly).
 _MULTIBYTE_MOJIBAKE = re.compile(
-    f"[\u00e0-\u00ef][{_CONTINUATION}]{{2}}|[\u00f0-\u00f4][{_CONTINUATION}]{{3}}"
+    f"[\u00e0-\u00f4](?:(?<=[\u00e0-\u00ef])[{_CONTINUATION}]{{2}}"
+    f"|(?<=[\u00f0-\u00f4])[{_CONTINUATION}]{{3}})"
 )
 
 
@@ -225,7 +322,7 @@ def _is_latin_or_space(char: str) -> bool:
 
 
 def _remove_controls(text: str) -> str:
-    if not _CONTROL.search(text):
+    if not _CONTROL_CHAR.search(text):
         return text
     return _CONTROL.sub(lambda match: "\n" if match.group()[0] == "\r" else "", text)
 
@@ -288,7 +385,7 @@ def repair_text(
     text. `fix_typos=False` limits the stage to encoding repair.
     """
     text, repairs = fix_encoding(text)
-    if not fix_typos:
+    if not fix_typos or (language and _base_language(language) not in TYPO_LANGUAGES):
         return text, repairs
     lexicon = _english_lexicon()
     # Most texts have no word to fix: find those first, and detect the language only then.
@@ -480,10 +577,12 @@ def _split_run_together(word: str, lexicon: Lexicon) -> str | None:
         # are English words run together far more often than Portuguese in English text)
     best: tuple[float, str, str] | None = None
     for cut in range(1, len(word)):
-        left, right = word[:cut], word[cut:]
-        left_zipf, right_zipf = _common(left, zipf), _common(right, zipf)
-        if left_zipf and right_zipf and (best is None or left_zipf + right_zipf > best[0]):
-            best = (left_zipf + right_zipf, left, right)
+        left_zipf = _common(word[:cut], zipf)
+        if not left_zipf:
+            continue  # (the right half is not looked up in vain)
+        right_zipf = _common(word[cut:], zipf)
+        if right_zipf and (best is None or left_zipf + right_zipf > best[0]):
+            best = (left_zipf + right_zipf, word[:cut], word[cut:])
     if best is None:
         if joined:
             return None
