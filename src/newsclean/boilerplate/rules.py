@@ -13,6 +13,7 @@ import re
 from typing import Literal, NamedTuple
 
 from newsclean.boilerplate.lines import plain, word_count
+from newsclean.boilerplate.prefilter import Prefilter, prefilter
 
 Where = Literal["anywhere", "edge"]
 
@@ -645,6 +646,10 @@ DEBRIS = RULES[-2]
 MEDIA = Rule("media", re.compile(r"(?:!\[[^\]]*\]\([^)]*\)\s*)+"))
 
 
+# What a line must hold to match each rule; most lines fail this for most rules.
+_PREFILTERS: tuple[Prefilter, ...] = tuple(prefilter(rule.pattern) for rule in RULES)
+
+
 def classify(line: str) -> Rule | None:
     """The first rule whose pattern matches the whole line, or None."""
     if MEDIA.pattern.fullmatch(line.strip()):
@@ -654,9 +659,9 @@ def classify(line: str) -> Rule | None:
         return DEBRIS if line.strip() else None
     lowered = text.lower()
     words = word_count(text)
-    for rule in RULES:
-        if words <= rule.max_words and rule.pattern.fullmatch(
-            text if rule.case_sensitive else lowered
-        ):
-            return rule
+    for rule, check in zip(RULES, _PREFILTERS, strict=True):
+        if words <= rule.max_words:
+            subject = text if rule.case_sensitive else lowered
+            if check.may_match(subject) and rule.pattern.fullmatch(subject):
+                return rule
     return None
