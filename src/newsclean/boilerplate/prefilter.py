@@ -13,7 +13,8 @@ pattern lists are then covered by a few of their common pieces ("never miss" sta
 the dozen phrases "never miss our story", "never miss the latest issue", ...): a line
 that holds a phrase holds its piece. Testing needles costs time too, so a pattern gets
 them only when it may start anywhere (its regex scans the line) and a few pieces cover
-all its phrases; any other pattern is always tried after the length test.
+all its phrases. A pattern whose matches start with one of a few characters has those
+instead ("s", "t", "r" for "share|tweet|reddit"), and the rules are sorted by them.
 """
 
 from __future__ import annotations
@@ -39,10 +40,13 @@ class Prefilter(NamedTuple):
     min_length: int
     max_length: int
     needles: tuple[str, ...] | None  # None: no needle is known to be required
+    first_chars: frozenset[str] | None  # None: a match may start with any character
 
     def may_match(self, subject: str) -> bool:
         """False only when `subject` certainly cannot match the whole pattern."""
         if not self.min_length <= len(subject) <= self.max_length:
+            return False
+        if self.first_chars is not None and subject[:1] not in self.first_chars:
             return False
         return self.needles is None or any(map(subject.__contains__, self.needles))
 
@@ -60,12 +64,15 @@ def prefilter(pattern: re.Pattern[str]) -> Prefilter:
     """The length range and needles of `pattern`, matched against whole strings."""
     tree = sre_parse.parse(pattern.pattern, pattern.flags)
     low, high = tree.getwidth()
+    if pattern.flags & re.IGNORECASE:
+        return Prefilter(low, high, None, None)
+    first_chars = _first_chars(list(tree))
     needles = None
-    if not pattern.flags & re.IGNORECASE and not _starts_fixed(list(tree)):
+    if first_chars is None:
         found = _required(_sequence(list(tree)))
         if found is not None:
             needles = _cover(_shortest(found))
-    return Prefilter(low, high, needles)
+    return Prefilter(low, high, needles, first_chars)
 
 
 def _cover(phrases: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -89,24 +96,27 @@ def _cover(phrases: tuple[str, ...]) -> tuple[str, ...] | None:
     return tuple(pieces)
 
 
-def _starts_fixed(items: list[tuple[Any, Any]]) -> bool:
-    """Whether every match starts with one of a few known characters, so that a
-    non-matching line fails at its first character and needles would not pay."""
+def _first_chars(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
+    """The characters a non-empty match can start with, when they are few; a pattern
+    with them fails fast on other lines, so needles would not pay."""
     for op, av in items:
         if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
-            continue
+            continue  # zero-width: the next item starts the match
         if op is sre.LITERAL:
-            return True
+            return frozenset(chr(av))
         if op is sre.IN:
-            return _character_class(av).exact is not None
+            return _character_class(av).exact
         if op is sre.BRANCH:
-            return all(_starts_fixed(list(alternative)) for alternative in av[1])
+            firsts = [_first_chars(list(alternative)) for alternative in av[1]]
+            if any(first is None for first in firsts):
+                return None
+            return frozenset().union(*firsts)  # type: ignore[arg-type]
         if op is sre.SUBPATTERN:
-            return _starts_fixed(list(av[3]))
+            return None if av[1] & re.IGNORECASE else _first_chars(list(av[3]))
         if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
-            return av[0] >= 1 and _starts_fixed(list(av[2]))
-        return False
-    return False
+            return _first_chars(list(av[2])) if av[0] >= 1 else None
+        return None
+    return None
 
 
 def _shortest(needles: frozenset[str]) -> tuple[str, ...]:
