@@ -8,12 +8,16 @@ A case with an `xfail` key is a known failure, run under `xfail(strict=True)`.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
 import pytest
 
-from newsclean.boilerplate import TemplateProfile, TemplateSettings, strip_boilerplate
+from newsclean.boilerplate import RULES, TemplateProfile, TemplateSettings, strip_boilerplate
+from newsclean.boilerplate.lines import plain, word_count
+from newsclean.boilerplate.prefilter import prefilter
+from newsclean.boilerplate.rules import _PREFILTERS, MEDIA, classify
 from newsclean.record import Removal
 
 CASES_DIR = Path(__file__).parent / "cases" / "boilerplate"
@@ -250,6 +254,81 @@ def test_bad_settings_fail_early() -> None:
         TemplateSettings(min_share=0)
     with pytest.raises(ValueError):
         TemplateProfile.from_json({"version": 99})
+
+
+# -- rule prefilter ---------------------------------------------------------------
+
+
+def _case_lines() -> list[str]:
+    lines = []
+    for path in sorted(CASES_DIR.glob("*.json")):
+        for case in _load(path.name):
+            lines.extend(case["input"].split("\n"))
+    return lines
+
+
+def test_prefilter_admits_every_line_a_rule_matches() -> None:
+    """A prefilter may only skip rules that cannot match: every golden-case line that a
+    rule's regex matches passes that rule's prefilter, and classify finds the same rule
+    as trying every regex in turn."""
+    matched = 0
+    for line in _case_lines():
+        text = plain(line)
+        lowered = text.lower()
+        expected = None
+        for rule, check in zip(RULES, _PREFILTERS, strict=True):
+            subject = text if rule.case_sensitive else lowered
+            if rule.pattern.fullmatch(subject):
+                matched += 1
+                assert check.may_match(subject), (rule.kind, rule.pattern.pattern[:60], line)
+                if expected is None and word_count(text) <= rule.max_words:
+                    expected = rule
+        if text and not MEDIA.pattern.fullmatch(line.strip()):
+            assert classify(line) is expected, line
+    assert matched > 150
+
+
+def test_prefilter_needles_are_words_every_match_holds() -> None:
+    newsletter = prefilter(re.compile(r".{0,60}\b(?:our|the) (?:weekly )?newsletter\b.*"))
+    assert newsletter.needles == ("newsletter",)
+    assert newsletter.min_length == len("our newsletter")
+    assert newsletter.may_match("sign up for our weekly newsletter today")
+    assert not newsletter.may_match("a long story paragraph about something else entirely")
+    # One needle per alternative, and words shared by alternatives cover them together.
+    tips = prefilter(re.compile(r".{0,80}\b(?:send us a tip|send a tip|got a tip|tip line)\b.*"))
+    assert tips.needles is not None
+    for phrase in ("send us a tip", "send a tip", "got a tip", "tip line"):
+        assert tips.may_match(f"please {phrase} now")
+    # The length range holds for whole-line matches.
+    short = prefilter(re.compile(r"(?:advertisement|anzeige)[.:]?"))
+    assert (short.min_length, short.max_length) == (7, 14)
+    assert not short.may_match("advertisement: this line is too long")
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"(?:sign up|subscribe)\b.*",  # starts with a known letter: the regex fails fast
+        r".{0,60}\b(?:\w+ )?news.*|.*",  # one alternative may match anything
+        r".{0,60}(?:news)?letter.*|.{0,9}\d+",  # an alternative without any literal
+        r"(?i).{0,60}\bnewsletter\b.*",  # case-insensitive: literals do not bind
+        r".{0,60}(\w+)\1",  # a backreference
+    ],
+)
+def test_prefilter_claims_no_needles_it_cannot_prove(pattern: str) -> None:
+    assert prefilter(re.compile(pattern)).needles is None
+
+
+def test_lines_repeated_across_passes_and_within_a_text_are_classified_alike() -> None:
+    story = (
+        "The council voted on Tuesday to extend the tram line to the northern districts,"
+        " a plan that has been debated for more than a decade."
+    )
+    text = "\n".join(["Advertisement", story, "Advertisement", story, "Share", "Advertisement"])
+    kept, removed = strip_boilerplate(text)
+    assert kept == f"{story}\n{story}"
+    # The last line follows the share line in the tail run, so it goes with that block.
+    assert [removal.kind for removal in removed] == ["ads", "ads", "share", "share"]
 
 
 # -- development corpus --------------------------------------------------------------

@@ -7,12 +7,20 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsclean.config import Settings
-from newsclean.readers import InputRootError, discover, read_units, sniff_format
+from newsclean.readers import InputRootError, discover, markdown, read_units, sniff_format
 from newsclean.readers.decode import BinaryContent, decode_bytes
 from newsclean.readers.jsonl import BadRecord, parse_record
-from newsclean.readers.markdown import markdown_to_lines, parse_front_matter, parse_markdown
+from newsclean.readers.markdown import (
+    FrontMatterError,
+    markdown_to_lines,
+    parse_front_matter,
+    parse_markdown,
+)
 from newsclean.readers.text import parse_text
 from newsclean.record import RawUnit, Rejected
 
@@ -125,6 +133,85 @@ def test_broken_front_matter_keeps_the_story(front: str) -> None:
 def test_front_matter_size_is_capped() -> None:
     with pytest.raises(ValueError, match="larger than"):
         parse_front_matter("a: " + "x" * 5000, max_bytes=100)
+
+
+def _full_parse_lines(source: str) -> list[str]:
+    """markdown_to_lines as it reads with one full markdown-it parse (inline included)."""
+    lines: list[str] = []
+    row: list[str] | None = None
+    for token in markdown._parser().parse(source):
+        if token.type == "inline":
+            text = markdown._inline_text(token.children or [])
+            if row is not None:
+                row.append(" ".join(text.split()))
+            else:
+                lines.extend(text.split("\n"))
+        elif token.type in ("fence", "code_block"):
+            lines.extend(token.content.splitlines())
+        elif token.type == "html_block":
+            lines.extend(markdown._strip_tags(token.content).splitlines())
+        elif token.type == "tr_open":
+            row = []
+        elif token.type == "tr_close" and row is not None:
+            lines.append(" | ".join(cell for cell in row if cell))
+            row = None
+    return [" ".join(line.split()) for line in lines if line.strip()]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "Plain words: a list - of #tags, 50% + $3 = {x} ^ @name > y | z.",
+        "Some *emphasis* and _more_, a [link](http://x.org) and ![img](i.png) & &amp; `code`.",
+        "See [the report][r] and [r].\n\n[r]: http://example.org/report 'Title'",
+        "Line one  \nline two\\\nline three\nline four",
+        "An escaped \\*star\\* and a ~~strike~~ and <b>html</b> and <http://auto.link>.",
+        "| a | *b* |\n|---|---|\n| 1 & 2 | [x](y) |",
+        "# Heading with `code`\n\n> quote with **strong**",
+    ],
+)
+def test_markdown_inline_fast_path_reads_as_the_full_parse(source: str) -> None:
+    assert markdown_to_lines(source) == _full_parse_lines(source)
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters="\n\\`~*_[!<&", max_codepoint=0x2FF)))
+@settings(max_examples=200, deadline=None)
+def test_inline_text_without_markup_is_its_source(content: str) -> None:
+    """Inline source free of the characters that start an inline rule parses to itself."""
+    full = markdown._inline_text(markdown._parser().parseInline(content, {})[0].children or [])
+    assert markdown._inline_source_text(content, {}) == full
+    if not markdown._INLINE_MARKUP.search(content):
+        assert full == content
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        'title: "T"\nauthor: Jo Doe\npublished: 2026-01-02\ntags: [a, b]\n',
+        "a: &anchor 1\nb: {c: [1, 2, {d: e}]}\nwhen: 12:30:00\nyes: no\n",
+        "m: |\n  block\n  text\nn: ~\nhex: 0x1F\nfloat: 1e3\n",
+        "deep: " + "[" * 20 + "]" * 20 + "\n",
+    ],
+)
+def test_front_matter_reads_the_same_with_libyaml(front: str) -> None:
+    expected = yaml.load(front, Loader=markdown._PlainSafeLoader)  # noqa: S506 - safe loader
+    assert markdown._load_with_libyaml(front) == expected
+
+
+@pytest.mark.parametrize(
+    ("front", "problem"),
+    [
+        ("a: &x [1, 2]\nb: *x\n", "aliases are not allowed in front matter"),
+        ("a: [1, 2\n", "while parsing a flow sequence"),
+        ("a: b: c\n", "mapping values are not allowed here"),
+        ("a: \x07\n", "unacceptable character #x0007: special characters are not allowed"),
+        ("k:\tv\n", "while scanning for the next token"),  # libyaml would accept the tab
+    ],
+)
+def test_front_matter_errors_are_worded_by_the_python_loader(front: str, problem: str) -> None:
+    with pytest.raises(FrontMatterError) as error:
+        parse_front_matter(front, max_bytes=1000)
+    assert str(error.value) == f"front matter is not valid YAML: {problem}"
 
 
 def test_jsonl_record_mapping() -> None:

@@ -10,9 +10,12 @@ Spanish, Portuguese, Italian, Polish and Dutch phrases.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import lru_cache
 from typing import Literal, NamedTuple
 
 from newsclean.boilerplate.lines import plain, word_count
+from newsclean.boilerplate.prefilter import Prefilter, prefilter
 
 Where = Literal["anywhere", "edge"]
 
@@ -645,18 +648,61 @@ DEBRIS = RULES[-2]
 MEDIA = Rule("media", re.compile(r"(?:!\[[^\]]*\]\([^)]*\)\s*)+"))
 
 
+# What a line must hold to match each rule; most lines fail this for most rules.
+_PREFILTERS: tuple[Prefilter, ...] = tuple(prefilter(rule.pattern) for rule in RULES)
+
+
+class _Candidate(NamedTuple):
+    rule: Rule
+    case_sensitive: bool
+    min_length: int
+    max_length: int
+    needles: tuple[str, ...] | None
+    fullmatch: Callable[[str], re.Match[str] | None]
+
+
+# The largest max_words of any rule; longer lines are never touched.
+_MAX_WORDS = max(rule.max_words for rule in RULES)
+
+
+@lru_cache(maxsize=8192)
+def _candidates(words: int, first: str, first_lowered: str) -> tuple[_Candidate, ...]:
+    """The rules, in order, that may touch a line of `words` words whose first character
+    is `first` (`first_lowered` once lowered), with the rest of their prefilters."""
+    candidates = []
+    for rule, check in zip(RULES, _PREFILTERS, strict=True):
+        start = first if rule.case_sensitive else first_lowered
+        if words > rule.max_words or (check.first_chars and start not in check.first_chars):
+            continue
+        candidates.append(
+            _Candidate(
+                rule, rule.case_sensitive, check.min_length, check.max_length, check.needles,
+                rule.pattern.fullmatch,
+            )
+        )  # fmt: skip
+    return tuple(candidates)
+
+
 def classify(line: str) -> Rule | None:
-    """The first rule whose pattern matches the whole line, or None."""
+    """The first rule whose pattern matches the whole line, or None.
+
+    Equivalent to trying each rule's regex in turn (within its max_words); a rule is
+    skipped when its prefilter proves the line cannot match.
+    """
     if MEDIA.pattern.fullmatch(line.strip()):
         return MEDIA
     text = plain(line)
     if not text:
         return DEBRIS if line.strip() else None
     lowered = text.lower()
-    words = word_count(text)
-    for rule in RULES:
-        if words <= rule.max_words and rule.pattern.fullmatch(
-            text if rule.case_sensitive else lowered
-        ):
-            return rule
+    words = min(word_count(text), _MAX_WORDS + 1)
+    for candidate in _candidates(words, text[0], lowered[:1]):
+        subject = text if candidate.case_sensitive else lowered
+        if not candidate.min_length <= len(subject) <= candidate.max_length:
+            continue
+        needles = candidate.needles
+        if needles is not None and not any(map(subject.__contains__, needles)):
+            continue
+        if candidate.fullmatch(subject):
+            return candidate.rule
     return None

@@ -41,8 +41,9 @@ def strip_boilerplate(
     to the edge), so cleaning clean output changes nothing.
     """
     removed: list[Removal] = []
+    known: dict[str, Rule | None] = {}  # each line is classified once, not once per pass
     for _ in range(_MAX_PASSES):
-        text, more = _strip_once(text, title=title, language=language)
+        text, more = _strip_once(text, title=title, language=language, known=known)
         if not more:
             break
         removed.extend(more)
@@ -50,7 +51,11 @@ def strip_boilerplate(
 
 
 def _strip_once(
-    text: str, *, title: str | None = None, language: str | None = None
+    text: str,
+    *,
+    title: str | None = None,
+    language: str | None = None,
+    known: dict[str, Rule | None] | None = None,
 ) -> tuple[str, list[Removal]]:
     """One pass of the rules over the text.
 
@@ -61,10 +66,17 @@ def _strip_once(
     that follow them, and once the tail run turns to boilerplate, the short lines after
     it go too. A first line equal to `title` goes as kind "title". `language` is
     accepted for per-language rules; the catalogue matches all its languages at once.
+    `known` holds the rule (or None) of lines already classified, and grows.
     """
     lines = text.split("\n")
     kinds: list[str | None] = [None] * len(lines)
-    matches: list[Rule | None] = [classify(line) for line in lines]
+    if known is None:
+        known = {}
+    matches: list[Rule | None] = []
+    for line in lines:
+        if line not in known:
+            known[line] = classify(line)
+        matches.append(known[line])
 
     first = next((index for index, line in enumerate(lines) if line.strip()), None)
     if title and first is not None and _same_title(lines[first], title):

@@ -54,12 +54,48 @@ class _PlainSafeLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+# libyaml's safe loader, when PyYAML was built with it: the same constructor and
+# resolver as yaml.SafeLoader, with scanner, parser and composer in C.
+_LIBYAML_LOADER: Any = getattr(yaml, "CSafeLoader", None)
+# Deeper front matter goes to the Python loader, which turns runaway nesting into a
+# RecursionError; libyaml's composer recurses in C.
+_MAX_LIBYAML_DEPTH = 32
+_NOT_READ = object()
+
+
+def _load_with_libyaml(source: str) -> Any:
+    """The front matter read by libyaml, or _NOT_READ for the Python loader to read.
+
+    libyaml reads it only when its events hold no alias and no deep nesting and it has
+    no tab or character the Python reader refuses (libyaml accepts some of those); any
+    error is left to the Python loader, so errors are worded as before.
+    """
+    if _LIBYAML_LOADER is None or "\t" in source or yaml.reader.Reader.NON_PRINTABLE.search(source):
+        return _NOT_READ
+    depth = 0
+    try:
+        for event in yaml.parse(source, Loader=_LIBYAML_LOADER):
+            if isinstance(event, yaml.AliasEvent):
+                return _NOT_READ
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > _MAX_LIBYAML_DEPTH:
+                    return _NOT_READ
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+        return yaml.load(source, Loader=_LIBYAML_LOADER)  # noqa: S506 - libyaml safe loader
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return _NOT_READ
+
+
 def parse_front_matter(source: str, *, max_bytes: int) -> dict[str, Any]:
     """Parse YAML front matter into a mapping; raises FrontMatterError."""
     if len(source.encode("utf-8", errors="replace")) > max_bytes:
         raise FrontMatterError(f"front matter larger than {max_bytes} bytes")
     try:
-        data = yaml.load(source, Loader=_PlainSafeLoader)  # noqa: S506 - safe loader subclass
+        data = _load_with_libyaml(source)
+        if data is _NOT_READ:
+            data = yaml.load(source, Loader=_PlainSafeLoader)  # noqa: S506 - safe loader subclass
     except (yaml.YAMLError, RecursionError, ValueError) as error:
         first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise FrontMatterError(f"front matter is not valid YAML: {first_line}") from None
@@ -98,13 +134,30 @@ def _parser() -> Any:
     return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 
 
+@lru_cache(maxsize=1)
+def _block_parser() -> Any:
+    """The same parser without its inline pass: `inline` tokens keep their source."""
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    return parser.disable("inline")
+
+
+# The characters at which one of the parser's inline rules can start (newline, escape,
+# backticks, strikethrough, emphasis, link, image, autolink, html_inline, entity), and
+# those its normalisation rewrites (never left in block output). Inline source without
+# them parses to one text token equal to the source.
+_INLINE_MARKUP = re.compile(r"[\n\r\x00\\`~*_\[!<&]")
+
+
 def markdown_to_lines(source: str) -> list[str]:
     """Render markdown as plain text, one paragraph, heading, item or table row per line."""
     lines: list[str] = []
     row: list[str] | None = None
-    for token in _parser().parse(source):
+    env: dict[str, Any] = {}  # link reference definitions, shared by the inline parses
+    for token in _block_parser().parse(source, env):
         if token.type == "inline":
-            text = _inline_text(token.children or [])
+            text = _inline_source_text(token.content, env)
             if row is not None:
                 row.append(" ".join(text.split()))
             else:
@@ -119,6 +172,13 @@ def markdown_to_lines(source: str) -> list[str]:
             lines.append(" | ".join(cell for cell in row if cell))
             row = None
     return [" ".join(line.split()) for line in lines if line.strip()]
+
+
+def _inline_source_text(content: str, env: dict[str, Any]) -> str:
+    """The text of one inline source (a paragraph, heading or table cell)."""
+    if not _INLINE_MARKUP.search(content):
+        return content
+    return _inline_text(_parser().parseInline(content, env)[0].children or [])
 
 
 def _inline_text(children: list[Any]) -> str:
