@@ -3,7 +3,9 @@
     uv run python benchmarks/perf_bench.py [--pages 300] [--workers N] [--archive DIR ...]
 
 One run, on the same corpus pages, in the same process:
-  1. plain `trafilatura.extract(page)` (defaults): the cost floor, pages/s;
+  1. plain `trafilatura.extract(page)` (defaults): the cost floor, pages/s; and
+     `trafilatura.bare_extraction` with newsclean's options (metadata on, comments
+     off), to tell trafilatura's metadata cost from what newsclean adds;
   2. newsclean's stages one by one in this process (read, extract, repair,
      boilerplate, templates, validate, write), seconds per stage;
   3. the whole pipeline (`newsclean run`, as a subprocess) with one worker and with
@@ -163,6 +165,7 @@ class StageTimes:
     units: int = 0
     articles: int = 0
     plain: float = 0.0
+    same_options: float = 0.0  # trafilatura.bare_extraction with newsclean's options
     warm_up: float = 0.0
     seconds: Counter[str] = field(default_factory=Counter)
 
@@ -177,10 +180,21 @@ class StageTimes:
                 f"  plain trafilatura.extract: {self.units / self.plain:7.1f} pages per CPU s"
                 f"  ({self.plain:.2f} CPU s)"
             )
+        if self.same_options:
+            lines.append(
+                f"  trafilatura with newsclean's options (metadata, no comments):"
+                f" {self.units / self.same_options:7.1f} pages per CPU s"
+                f"  ({self.same_options:.2f} CPU s, {self.same_options / self.plain:.2f}x plain)"
+            )
         lines.append(
             f"  newsclean stages in-process: {self.units / self.total:7.1f} units per CPU s"
             f"  ({self.total:.2f} CPU s, {self.articles} articles)"
             + (f"  ratio to plain {self.total / self.plain:.2f}x" if self.plain else "")
+            + (
+                f", to trafilatura with the same options {self.total / self.same_options:.2f}x"
+                if self.same_options
+                else ""
+            )
         )
         for stage in STAGES:
             seconds = self.seconds[stage]
@@ -205,7 +219,7 @@ def time_stages(
 
     from newsclean.boilerplate import TemplateProfile
     from newsclean.config import Settings
-    from newsclean.extract import extract_unit
+    from newsclean.extract import TRAFILATURA_OPTIONS, extract_unit
     from newsclean.lake import PartWriter
     from newsclean.pipeline import PIPELINE_VERSION, _too_short, repair_article, strip_article
     from newsclean.readers import discover, read_file
@@ -234,6 +248,10 @@ def time_stages(
                 started = clock()
                 trafilatura.extract(page)
                 times.plain += clock() - started
+                # What newsclean asks of trafilatura: the same extraction with metadata.
+                started = clock()
+                trafilatura.bare_extraction(page, **TRAFILATURA_OPTIONS)
+                times.same_options += clock() - started
             started = clock()
             article = extract_unit(unit, settings)
             extracted = clock()
