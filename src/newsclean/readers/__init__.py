@@ -153,7 +153,7 @@ def _walk_local(folder: str, prefix: str, listing: Any = None) -> Iterator[Input
         keyed.append((name + "/" if is_folder else name, is_folder, entry))
     keyed.sort(key=lambda item: item[0])
     del entries
-    for key, is_folder, entry in keyed:
+    for _key, is_folder, entry in keyed:
         relative = prefix + printable_name(entry.name)
         if is_folder:
             yield from _walk_local(entry.path, relative + "/")
