@@ -19,10 +19,18 @@ from newsclean.lake import (
     _manifest_run_id,
     partition_dir,
     read_partition,
+    shard_dir,
     write_json_atomic,
     write_manifest_atomic,
 )
-from newsclean.pipeline import _fingerprint, clean_unit, plan_shards, run_day
+from newsclean.pipeline import (
+    _fingerprint,
+    clean_shard,
+    clean_unit,
+    plan_shards,
+    publish_day,
+    run_day,
+)
 from newsclean.readers import discover, iter_inputs, read_units
 from newsclean.record import Article, Rejected
 from newsclean.validate import ARTICLE, QUARANTINE, validation_error
@@ -299,3 +307,21 @@ def test_local_walk_lists_in_the_order_of_sorted_relative_paths(tmp_path: Path) 
     assert found == sorted(found)
     assert found == ["a b/4", "a-b", "a-c/2", "a.b/3", "a/1", "a0", "b/c/d", "b/to-a", "dangling"]
     assert discover(str(tmp_path)) == list(iter_inputs(str(tmp_path)))
+
+
+def test_shard_staged_with_inputs_in_its_result_publishes_the_same_manifest(
+    seeds_raw: Path, seeds_lake: Path, tmp_path: Path
+) -> None:
+    lake = tmp_path / "lake"
+    files = [file.uri for file in discover(str(seeds_raw))]
+    result = clean_shard(files, input_root=str(seeds_raw), lake=str(lake), ingest_date=DAY,
+                         shard_id="00000", settings=SETTINGS)
+    assert "inputs" not in result and result["input_files"] == 2
+    shard = shard_dir(lake, DAY, "00000")  # rewrite it as versions that kept the records did
+    lines = (shard / "inputs.jsonl").read_text(encoding="utf-8").splitlines()
+    legacy = {key: value for key, value in result.items() if key != "input_files"}
+    write_json_atomic(shard / "shard.json", {**legacy, "inputs": [json.loads(x) for x in lines]})
+    (shard / "inputs.jsonl").unlink()
+    publish_day(str(lake), DAY, ["00000"], settings=SETTINGS)
+    published = partition_dir(lake, ARTICLE, DAY) / "_manifest.json"
+    assert published.read_bytes() == (partition_dir(seeds_lake, ARTICLE, DAY) / "_manifest.json").read_bytes()
