@@ -7,7 +7,7 @@ time a page needs justext without a known language) and dateparser's per-locale
 patterns (~35 MB and about 3 CPU seconds, built the first time a date string
 matches no locale). Workers forked from the server start with all of it, shared
 copy-on-write, instead of each building its own copy when a page first needs it;
-workers are recycled every thousand units (newsclean.workers), so this is paid
+workers are recycled every 500 units (newsclean.workers), so this is paid
 once per run rather than once per worker. It changes no result: these are caches.
 
 Last, the garbage collector is told to leave all of it alone (`gc.freeze`): a full

@@ -46,7 +46,7 @@ _QUEUE_BYTES = 64 * 1024  # pickled bytes a worker may have queued behind its cu
 # Units a worker cleans before it is replaced by a fresh one from the forkserver: the
 # libraries' caches (wordfreq, htmldate, trafilatura) grow with the units a process
 # has seen, so recycling keeps a worker's memory the same for a day of any size.
-RECYCLE_UNITS = 1000
+RECYCLE_UNITS = 500
 Job = tuple[int, RawUnit]
 Message = tuple[Job, bytes]  # a job and its pickled form
 # Cleaned once by each new worker before it takes real units, so that lazy loading
