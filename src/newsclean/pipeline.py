@@ -255,8 +255,15 @@ def _units(
         for unit in units:
             count += 1
             yield unit
-        records.add({"uri": file.uri, "relative": file.relative, "size": file.size,
-                     "sha256": digest, "units": count})
+        records.add(
+            {
+                "uri": file.uri,
+                "relative": file.relative,
+                "size": file.size,
+                "sha256": digest,
+                "units": count,
+            }
+        )
 
 
 def _read_inputs(shard: Path, result: dict[str, Any]) -> Iterator[dict[str, Any]]:
