@@ -349,6 +349,30 @@ def _load() -> str:
     return f"{one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} cores"
 
 
+def _measure_pages(pages: Path, args: argparse.Namespace) -> None:
+    """Stage timings and whole runs (1 and N workers) on the corpus pages."""
+    if "stages" not in args.skip:
+        print(f"\n== {args.pages} corpus pages, stage by stage, one core", flush=True)
+        times = time_stages(pages, limit=None, scratch=args.scratch, plain=True)
+        print(times.describe(), flush=True)
+    if "runs" not in args.skip:
+        print(f"\n== {args.pages} corpus pages, whole pipeline (newsclean run)", flush=True)
+        single = run_pipeline(pages, 1, scratch=args.scratch)
+        print(f"  1 worker:  {single.describe()}", flush=True)
+        if "stages" not in args.skip:
+            ratio = single.cpu_seconds / times.plain
+            print(
+                f"  1 worker vs plain trafilatura: {ratio:.2f}x the CPU time (all processes,"
+                " start-up included)",
+                flush=True,
+            )
+        if args.workers > 1:
+            parallel = run_pipeline(pages, args.workers, scratch=args.scratch)
+            print(f"  {args.workers} workers: {parallel.describe()}", flush=True)
+            speed_up = single.seconds / parallel.seconds
+            print(f"  speed-up {speed_up:.2f}x (wall time)", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=300, help="corpus pages to use (max 990)")
@@ -373,37 +397,25 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--scratch", type=Path, default=Path(tempfile.gettempdir()))
-    parser.add_argument("--skip", choices=("stages", "runs"), action="append", default=[])
+    parser.add_argument(
+        "--skip",
+        choices=("stages", "runs", "pages"),
+        action="append",
+        default=[],
+        help="skip the stage-by-stage timings, the whole runs, or the corpus pages (archives only)",
+    )
     args = parser.parse_args(argv)
-    if not (args.corpus / "html").is_dir():
+    if "pages" not in args.skip and not (args.corpus / "html").is_dir():
         print(f"corpus not found at {args.corpus} (need html/*.html.gz); nothing to measure")
         return 0
     args.scratch.mkdir(parents=True, exist_ok=True)
     print(f"load average at start: {_load()}", flush=True)
-    pages = _page_folder(args.corpus, args.pages, args.scratch)
-    try:
-        if "stages" not in args.skip:
-            print(f"\n== {args.pages} corpus pages, stage by stage, one core", flush=True)
-            times = time_stages(pages, limit=None, scratch=args.scratch, plain=True)
-            print(times.describe(), flush=True)
-        if "runs" not in args.skip:
-            print(f"\n== {args.pages} corpus pages, whole pipeline (newsclean run)", flush=True)
-            single = run_pipeline(pages, 1, scratch=args.scratch)
-            print(f"  1 worker:  {single.describe()}", flush=True)
-            if "stages" not in args.skip:
-                ratio = single.cpu_seconds / times.plain
-                print(
-                    f"  1 worker vs plain trafilatura: {ratio:.2f}x the CPU time (all processes,"
-                    " start-up included)",
-                    flush=True,
-                )
-            if args.workers > 1:
-                parallel = run_pipeline(pages, args.workers, scratch=args.scratch)
-                print(f"  {args.workers} workers: {parallel.describe()}", flush=True)
-                speed_up = single.seconds / parallel.seconds
-                print(f"  speed-up {speed_up:.2f}x (wall time)", flush=True)
-    finally:
-        shutil.rmtree(pages, ignore_errors=True)
+    if "pages" not in args.skip:
+        pages = _page_folder(args.corpus, args.pages, args.scratch)
+        try:
+            _measure_pages(pages, args)
+        finally:
+            shutil.rmtree(pages, ignore_errors=True)
     for archive in args.archive:
         if "stages" not in args.skip:
             print(

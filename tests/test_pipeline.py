@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from datetime import date
@@ -14,9 +15,23 @@ from conftest import EXAMPLES, SEEDS_DAY
 
 from newsclean.check import check_partition
 from newsclean.config import Settings
-from newsclean.lake import partition_dir, read_partition
-from newsclean.pipeline import clean_unit, plan_shards, run_day
-from newsclean.readers import discover, read_units
+from newsclean.lake import (
+    _manifest_run_id,
+    partition_dir,
+    read_partition,
+    shard_dir,
+    write_json_atomic,
+    write_manifest_atomic,
+)
+from newsclean.pipeline import (
+    _fingerprint,
+    clean_shard,
+    clean_unit,
+    plan_shards,
+    publish_day,
+    run_day,
+)
+from newsclean.readers import discover, iter_inputs, read_units
 from newsclean.record import Article, Rejected
 from newsclean.validate import ARTICLE, QUARANTINE, validation_error
 
@@ -234,3 +249,79 @@ def test_plan_shards_is_stable() -> None:
 def test_units_of_examples_all_read() -> None:
     units = [u for f in discover(str(SEEDS_DAY)) for u in read_units(f, Settings())]
     assert len(units) == 6
+
+
+# A day of many files: its input records stream from disk to the manifest, never all in memory.
+
+_ENTRIES = [
+    {"uri": f"/raw/{n:05d}.txt", "relative": f"{n:05d}.txt", "size": n, "sha256": "ab" * 32,
+     "units": n % 3}
+    for n in range(1500)
+] + [{"uri": "/raw/Zürich \\x9c\t\"q\".md", "relative": "Zürich", "size": 0, "sha256": "",
+      "units": 1}]
+
+
+@pytest.mark.parametrize("entries", [_ENTRIES, _ENTRIES[:1], []])
+def test_streamed_manifest_has_the_bytes_of_the_whole_one(
+    tmp_path: Path, entries: list[dict]
+) -> None:
+    manifest = {"ingest_date": "2026-02-13", "run_id": "0123456789abcdef", "shards": ["00000"],
+                "settings": {"inputs": [1], "run_id": "nested"}, "units": {"read": 3}}
+    write_json_atomic(tmp_path / "whole.json", {**manifest, "inputs": entries})
+    write_manifest_atomic(tmp_path / "streamed.json", manifest, lambda: iter(entries))
+    assert (tmp_path / "streamed.json").read_bytes() == (tmp_path / "whole.json").read_bytes()
+    (tmp_path / "dir").mkdir()
+    (tmp_path / "streamed.json").rename(tmp_path / "dir" / "_manifest.json")
+    assert _manifest_run_id(tmp_path / "dir") == "0123456789abcdef"
+
+
+def test_run_id_of_streamed_inputs_is_the_hash_of_the_whole_manifest(seeds_lake: Path) -> None:
+    manifest = json.loads((partition_dir(seeds_lake, ARTICLE, DAY) / "_manifest.json").read_text())
+    assert [entry["relative"] for entry in manifest["inputs"]] == list(SEED_FILES)
+    whole = {key: value for key, value in manifest.items() if key != "run_id"}
+    whole["inputs"] = _ENTRIES
+    digest = hashlib.sha256()  # as run_ids were made when the manifest was built in memory
+    rest = {key: value for key, value in whole.items() if key != "inputs"}
+    digest.update(repr(sorted(rest.items())).encode("utf-8"))
+    for entry in whole["inputs"]:
+        digest.update(b"\0")
+        digest.update(repr(sorted(entry.items())).encode("utf-8"))
+    assert _fingerprint(rest, iter(_ENTRIES)) == digest.hexdigest()
+
+
+def test_run_day_without_inputs_counts_them(seeds_raw: Path, seeds_lake: Path, tmp_path: Path) -> None:
+    summary = run_day(str(seeds_raw), str(tmp_path / "lake"), DAY, SETTINGS, with_inputs=False)
+    manifest = json.loads((partition_dir(seeds_lake, ARTICLE, DAY) / "_manifest.json").read_text())
+    assert summary == {**{k: v for k, v in manifest.items() if k != "inputs"}, "input_files": 2}
+    full = run_day(str(seeds_raw), str(tmp_path / "lake"), DAY, SETTINGS)
+    assert full == manifest
+
+
+def test_local_walk_lists_in_the_order_of_sorted_relative_paths(tmp_path: Path) -> None:
+    for name in ("a/1", "a-c/2", "a.b/3", "a0", "a-b", "b/c/d", "b/.h", "_x/z", ".y/z", "a b/4"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    (tmp_path / "b" / "to-a").symlink_to(tmp_path / "a")
+    found = [file.relative for file in iter_inputs(str(tmp_path))]
+    assert found == sorted(found)
+    assert found == ["a b/4", "a-b", "a-c/2", "a.b/3", "a/1", "a0", "b/c/d", "b/to-a", "dangling"]
+    assert discover(str(tmp_path)) == list(iter_inputs(str(tmp_path)))
+
+
+def test_shard_staged_with_inputs_in_its_result_publishes_the_same_manifest(
+    seeds_raw: Path, seeds_lake: Path, tmp_path: Path
+) -> None:
+    lake = tmp_path / "lake"
+    files = [file.uri for file in discover(str(seeds_raw))]
+    result = clean_shard(files, input_root=str(seeds_raw), lake=str(lake), ingest_date=DAY,
+                         shard_id="00000", settings=SETTINGS)
+    assert "inputs" not in result and result["input_files"] == 2
+    shard = shard_dir(lake, DAY, "00000")  # rewrite it as versions that kept the records did
+    lines = (shard / "inputs.jsonl").read_text(encoding="utf-8").splitlines()
+    legacy = {key: value for key, value in result.items() if key != "input_files"}
+    write_json_atomic(shard / "shard.json", {**legacy, "inputs": [json.loads(x) for x in lines]})
+    (shard / "inputs.jsonl").unlink()
+    publish_day(str(lake), DAY, ["00000"], settings=SETTINGS)
+    published = partition_dir(lake, ARTICLE, DAY) / "_manifest.json"
+    assert published.read_bytes() == (partition_dir(seeds_lake, ARTICLE, DAY) / "_manifest.json").read_bytes()

@@ -1,9 +1,11 @@
-"""UnitPool with queued units: order kept, and queued units survive a worker's death."""
+"""UnitPool with queued units: order kept, queued units survive a worker's death, and
+recycled workers change no result."""
 
 from __future__ import annotations
 
 import os
 import signal
+from collections import Counter
 
 from newsclean.config import Settings
 from newsclean.record import Article, RawUnit, Rejected
@@ -38,3 +40,28 @@ def test_many_small_units_come_back_in_order_with_queued_units_retried() -> None
             assert isinstance(result, Rejected) and result.reason == "pipeline.worker_died"
         else:
             assert isinstance(result, Article) and result.text == unit.payload
+
+
+def _echo_with_pid(unit: RawUnit, settings: Settings) -> Article | Rejected:
+    marker = unit.payload if isinstance(unit.payload, str) else unit.payload.decode()
+    return Article(
+        id=unit.source_uri, source_uri=unit.source_uri, source_format="text", text=marker,
+        site_name=str(os.getpid()),
+    )
+
+
+def test_recycled_workers_give_the_same_results_in_order() -> None:
+    units: list[RawUnit | Rejected] = [
+        RawUnit(f"u{n}", f"u{n}", "text", "text", f"ok-{n}") for n in range(60)
+    ]
+    settings = Settings(unit_timeout=30.0)
+    with UnitPool(_echo_with_pid, settings, processes=2, recycle_after=7) as pool:
+        recycled = list(pool.imap(units))
+    with UnitPool(_echo_with_pid, settings, processes=2, recycle_after=None) as pool:
+        kept = list(pool.imap(units))
+    assert [(u.source_uri, r.text) for u, r in recycled] == [(u.source_uri, r.text) for u, r in kept]
+    assert [result.text for _unit, result in recycled] == [f"ok-{n}" for n in range(60)]
+    pids = Counter(result.site_name for _unit, result in recycled)
+    assert len(pids) >= 60 // 7  # fresh workers took over
+    assert max(pids.values()) <= 7  # no worker cleaned more than its share
+    assert len({result.site_name for _unit, result in kept}) <= 2

@@ -149,6 +149,7 @@ def _run(arguments: argparse.Namespace) -> int:
             arguments.date,
             settings,
             progress=bar.update if bar is not None else None,
+            with_inputs=False,  # the summary counts the files; the published manifest lists them
         )
     except InputRootError as error:
         raise UsageError(str(error)) from None
@@ -170,7 +171,7 @@ def _print_summary(manifest: dict, lake: str, seconds: float) -> None:
     day = manifest["ingest_date"]
     lines = [
         f"newsclean {manifest['pipeline_version']}: {day} in {seconds:.1f}s",
-        f"  files read     {len(manifest['inputs']):>8}",
+        f"  files read     {manifest['input_files']:>8}",
         f"  units read     {units['read']:>8}",
         f"  articles       {units['written']:>8}  -> {Path(lake) / 'articles' / f'ingest_date={day}'}",
         f"  quarantined    {units['quarantined']:>8}  -> {Path(lake) / 'quarantine' / f'ingest_date={day}'}",

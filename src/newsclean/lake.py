@@ -21,8 +21,9 @@ import errno
 import hashlib
 import json
 import os
+import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ KINDS = (ARTICLE, QUARANTINE)
 TABLE_DIRS = {ARTICLE: "articles", QUARANTINE: "quarantine"}
 MANIFEST = "_manifest.json"
 JOURNAL = "publish.json"
+_MANIFEST_TAIL = 64 * 1024  # bytes read from a manifest's end to find its run_id
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
@@ -118,6 +120,43 @@ def write_json_atomic(path: Path, data: Any) -> None:
     _fsync_path(path.parent)
 
 
+InputRecords = Callable[[], Iterable[dict[str, Any]]]
+_INPUTS_KEY = '\n  "inputs": []'
+_RUN_ID = re.compile(r'\n  "run_id": "([0-9a-f]*)",?\n')
+
+
+def write_manifest_atomic(path: Path, manifest: dict[str, Any], inputs: InputRecords) -> None:
+    """Write a manifest as `write_json_atomic` would, its "inputs" list streamed from `inputs`.
+
+    A day of many files has as many input records: they go from `inputs()` to the file
+    one at a time, never all in memory. The bytes equal those of
+    `write_json_atomic(path, {**manifest, "inputs": list(inputs())})`.
+    """
+    head = json.dumps({**manifest, "inputs": []}, indent=2, sort_keys=True, ensure_ascii=False)
+    before, marker, after = head.partition(_INPUTS_KEY)
+    if not marker:
+        raise ValueError("manifest text has no top-level inputs list")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(temporary, "w", encoding="utf-8") as handle:
+        handle.write(before)
+        handle.write('\n  "inputs": [')
+        separator = "\n    "
+        wrote = False
+        for entry in inputs():
+            text = json.dumps(entry, indent=2, sort_keys=True, ensure_ascii=False)
+            handle.write(separator)
+            handle.write(text.replace("\n", "\n    "))  # JSON strings hold no raw newline
+            separator = ",\n    "
+            wrote = True
+        handle.write("\n  ]" if wrote else "]")
+        handle.write(after)
+        handle.write("\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+    _fsync_path(path.parent)
+
+
 def read_json(path: Path) -> Any:
     with open(path, encoding="utf-8") as handle:
         return json.load(handle)
@@ -182,12 +221,17 @@ def file_sha256(path: Path) -> str:
 
 
 def publish_partitions(
-    lake: Path, ingest_date: date, parts: dict[str, list[Path]], manifest: dict[str, Any]
+    lake: Path,
+    ingest_date: date,
+    parts: dict[str, list[Path]],
+    manifest: dict[str, Any],
+    inputs: InputRecords | None = None,
 ) -> None:
     """Publish the day's articles and quarantine partitions from staged part files.
 
     `parts` maps a record kind to the staged files to publish (named part-*.parquet
-    in the partition). The manifest is written into both partitions.
+    in the partition). The manifest is written into both partitions; with `inputs`,
+    its "inputs" list is streamed from there (see `write_manifest_atomic`).
     """
     staging = staging_dir(lake, ingest_date)
     recover(lake, ingest_date)
@@ -199,7 +243,10 @@ def publish_partitions(
         assembled.mkdir(parents=True)
         for source in parts.get(kind, []):
             _link_or_copy(source, assembled / source.name)
-        write_json_atomic(assembled / MANIFEST, manifest)
+        if inputs is None:
+            write_json_atomic(assembled / MANIFEST, manifest)
+        else:
+            write_manifest_atomic(assembled / MANIFEST, manifest, inputs)
         pairs.append((assembled, partition_dir(lake, kind, ingest_date)))
     write_json_atomic(
         staging / JOURNAL, {"run_id": run_id, "pairs": [[str(a), str(b)] for a, b in pairs]}
@@ -246,9 +293,25 @@ def _roll_forward(journal: Path) -> None:
 
 
 def _manifest_run_id(directory: Path) -> str | None:
+    """The run_id of the manifest in directory, None if it has none or cannot be read.
+
+    Keys are written sorted, so run_id is among the last lines: a complete manifest
+    is recognised by its tail, without parsing a day's thousands of input records.
+    """
+    path = directory / MANIFEST
     try:
-        return read_json(directory / MANIFEST).get("run_id")
-    except (OSError, ValueError):
+        with open(path, "rb") as handle:
+            size = handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, size - _MANIFEST_TAIL))
+            tail = handle.read().decode("utf-8", errors="replace")
+    except OSError:
+        return None
+    found = list(_RUN_ID.finditer(tail))
+    if tail.endswith("}\n") and len(found) == 1 and size > _MANIFEST_TAIL:
+        return found[0].group(1)
+    try:  # small, or not in the form this module writes: read it whole
+        return read_json(path).get("run_id")
+    except (OSError, ValueError, AttributeError):
         return None
 
 

@@ -12,11 +12,12 @@ both for the command line.
 from __future__ import annotations
 
 import hashlib
+import json
 import pickle
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -39,13 +40,14 @@ from newsclean.lake import (
     shard_dir,
     write_json_atomic,
 )
-from newsclean.readers import InputFile, discover, read_file
+from newsclean.readers import InputFile, iter_inputs, read_file
 from newsclean.record import Article, RawUnit, Rejected
 from newsclean.repair import fix_encoding, repair_text
 from newsclean.validate import article_record, quarantine_record, schema_version, validation_error
 
 PIPELINE_VERSION = __version__
 SHARD_RESULT = "shard.json"
+SHARD_INPUTS = "inputs.jsonl"  # a shard's input records, one JSON object a line
 Progress = Callable[[int], None]
 
 
@@ -101,7 +103,7 @@ def plan_shards(input_root: str, *, shard_size: int) -> list[list[str]]:
     """The raw files under input_root in a stable order, grouped `shard_size` files a shard."""
     if shard_size <= 0:
         raise ValueError(f"shard_size must be positive, got {shard_size}")
-    files = [file.uri for file in discover(input_root)]
+    files = [file.uri for file in iter_inputs(input_root)]
     return [files[start : start + shard_size] for start in range(0, len(files), shard_size)]
 
 
@@ -121,7 +123,7 @@ def clean_shard(
     JSON-serialisable summary.
     """
     selected = set(files)
-    inputs = [file for file in discover(input_root) if file.uri in selected]
+    inputs = [file for file in iter_inputs(input_root) if file.uri in selected]
     missing = selected - {file.uri for file in inputs}
     if missing:
         raise FileNotFoundError(f"input file(s) not found: {', '.join(sorted(missing)[:5])}")
@@ -129,7 +131,7 @@ def clean_shard(
 
 
 def _stage_shard(
-    inputs: list[InputFile],
+    inputs: Iterable[InputFile],
     root: Path,
     ingest_date: date,
     shard_id: str,
@@ -152,7 +154,7 @@ def _stage_shard(
 
 
 def _clean_into(
-    inputs: list[InputFile],
+    inputs: Iterable[InputFile],
     work: Path,
     lake: Path,
     ingest_date: date,
@@ -167,10 +169,13 @@ def _clean_into(
         (work / TABLE_DIRS[kind]).mkdir()
     quarantine = _Quarantine(work / TABLE_DIRS[QUARANTINE] / part, ingest_date, settings)
     observed = TemplateProfile()
-    input_records: list[dict[str, Any]] = []
     units_read = 0
     spool_path = work / "articles.spool"
-    with open(spool_path, "wb") as spool, UnitPool(clean_unit, settings) as pool:
+    with (
+        open(spool_path, "wb") as spool,
+        _InputRecords(work / SHARD_INPUTS) as input_records,
+        UnitPool(clean_unit, settings) as pool,
+    ):
         for unit, result in pool.imap(_units(inputs, settings, input_records)):
             units_read += 1
             if isinstance(result, Rejected):
@@ -214,24 +219,61 @@ def _clean_into(
     return {
         "shard_id": shard_id,
         "ingest_date": ingest_date.isoformat(),
-        "inputs": input_records,
+        "input_files": input_records.files,
         "read": units_read,
         "written": articles.rows,
         "quarantined": dict(sorted(quarantine.reasons.items())),
     }
 
 
+class _InputRecords:
+    """A shard's input records (one per file: uri, relative, size, sha256, units),
+    written to a JSON Lines file as each file is read instead of kept in memory."""
+
+    def __init__(self, path: Path) -> None:
+        self._handle = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed by __exit__
+        self.files = 0
+
+    def __enter__(self) -> _InputRecords:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._handle.close()
+
+    def add(self, entry: dict[str, Any]) -> None:
+        self._handle.write(json.dumps(entry, ensure_ascii=False, sort_keys=True))
+        self._handle.write("\n")
+        self.files += 1
+
+
 def _units(
-    inputs: list[InputFile], settings: Settings, records: list[dict[str, Any]]
+    inputs: Iterable[InputFile], settings: Settings, records: _InputRecords
 ) -> Iterator[RawUnit | Rejected]:
     for file in inputs:
         digest, units = read_file(file, settings)
-        entry = {"uri": file.uri, "relative": file.relative, "size": file.size, "sha256": digest,
-                 "units": 0}
-        records.append(entry)
+        count = 0
         for unit in units:
-            entry["units"] += 1
+            count += 1
             yield unit
+        records.add(
+            {
+                "uri": file.uri,
+                "relative": file.relative,
+                "size": file.size,
+                "sha256": digest,
+                "units": count,
+            }
+        )
+
+
+def _read_inputs(shard: Path, result: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The input records of a staged shard, in the order its files were read."""
+    if "inputs" in result:  # staged by a version that kept them in the shard result
+        yield from result["inputs"]
+        return
+    with open(shard / SHARD_INPUTS, encoding="utf-8") as lines:
+        for line in lines:
+            yield json.loads(line)
 
 
 def _too_short(text: str, settings: Settings) -> bool:
@@ -278,13 +320,21 @@ class _Quarantine:
 
 
 def publish_day(
-    lake: str, ingest_date: date, shard_ids: list[str], *, settings: Settings
+    lake: str,
+    ingest_date: date,
+    shard_ids: list[str],
+    *,
+    settings: Settings,
+    with_inputs: bool = True,
 ) -> dict[str, Any]:
     """Publish the staged shards of a day as its partitions, atomically, with a manifest.
 
     Publishing the same shards twice gives the same partitions. The staged shards are
     removed once published; publishing again after that returns the live manifest
-    if it was made from the same shards.
+    if it was made from the same shards. Returns the manifest; without `with_inputs`,
+    its per-file "inputs" list (as long as the day has files) is left out of the
+    returned copy and only counted, in "input_files". The published manifest always
+    has it.
     """
     root = lake_root(lake)
     recover(root, ingest_date)
@@ -295,7 +345,7 @@ def publish_day(
         if not path.exists():
             live = read_manifest(root, ingest_date)
             if live and live.get("shards") == shard_ids:
-                return live
+                return live if with_inputs else _without_inputs(live, len(live["inputs"]))
             raise FileNotFoundError(f"shard {shard_id} of {ingest_date} is not staged: {path}")
         results.append(read_json(path))
     parts = {
@@ -306,12 +356,31 @@ def publish_day(
         )
         for kind in (ARTICLE, QUARANTINE)
     }
-    manifest = _manifest(ingest_date, shard_ids, results, parts, settings)
-    publish_partitions(root, ingest_date, parts, manifest)
+
+    def inputs() -> Iterator[dict[str, Any]]:
+        for shard_id, result in zip(shard_ids, results, strict=True):
+            yield from _read_inputs(shard_dir(root, ingest_date, shard_id), result)
+
+    manifest = _manifest(ingest_date, shard_ids, results, parts, settings, inputs)
+    publish_partitions(root, ingest_date, parts, manifest, inputs)
+    if with_inputs:
+        manifest["inputs"] = list(inputs())
+    else:
+        manifest = _without_inputs(manifest, sum(_input_files(result) for result in results))
     _save_template_day(root, ingest_date, shard_ids)
     for shard_id in shard_ids:
         shutil.rmtree(shard_dir(root, ingest_date, shard_id), ignore_errors=True)
     return manifest
+
+
+def _input_files(result: dict[str, Any]) -> int:
+    return len(result["inputs"]) if "inputs" in result else int(result["input_files"])
+
+
+def _without_inputs(manifest: dict[str, Any], files: int) -> dict[str, Any]:
+    summary = {key: value for key, value in manifest.items() if key != "inputs"}
+    summary["input_files"] = files
+    return summary
 
 
 def _manifest(
@@ -320,7 +389,9 @@ def _manifest(
     results: list[dict[str, Any]],
     parts: dict[str, list[Path]],
     settings: Settings,
+    inputs: Callable[[], Iterable[dict[str, Any]]],
 ) -> dict[str, Any]:
+    """The day's manifest without its "inputs" list, which `inputs()` streams."""
     reasons: Counter[str] = Counter()
     for result in results:
         reasons.update(result["quarantined"])
@@ -329,7 +400,6 @@ def _manifest(
         "pipeline_version": PIPELINE_VERSION,
         "schema_versions": {kind: schema_version(kind) for kind in (ARTICLE, QUARANTINE)},
         "shards": shard_ids,
-        "inputs": [entry for result in results for entry in result["inputs"]],
         "units": {
             "read": sum(result["read"] for result in results),
             "written": sum(result["written"] for result in results),
@@ -339,17 +409,17 @@ def _manifest(
         "files": {TABLE_DIRS[kind]: describe_parts(parts[kind]) for kind in parts},
         "settings": settings.to_dict(),
     }
-    manifest["run_id"] = _fingerprint(manifest)[:16]
+    manifest["run_id"] = _fingerprint(manifest, inputs())[:16]
     return manifest
 
 
-def _fingerprint(manifest: dict[str, Any]) -> str:
-    """sha256 of the manifest, hashed entry by entry: a day of 100,000 inputs would
-    otherwise build its whole text (tens of MB) in memory at once."""
+def _fingerprint(manifest: dict[str, Any], inputs: Iterable[dict[str, Any]]) -> str:
+    """sha256 of the manifest (without run_id), its input records hashed one by one: a
+    day of 100,000 inputs would otherwise build its whole text (tens of MB) in memory."""
     digest = hashlib.sha256()
-    rest = {key: value for key, value in manifest.items() if key != "inputs"}
+    rest = {key: value for key, value in manifest.items() if key not in ("inputs", "run_id")}
     digest.update(repr(sorted(rest.items())).encode("utf-8"))
-    for entry in manifest["inputs"]:
+    for entry in inputs:
         digest.update(b"\0")
         digest.update(repr(sorted(entry.items())).encode("utf-8"))
     return digest.hexdigest()
@@ -391,10 +461,15 @@ def run_day(
     settings: Settings,
     *,
     progress: Progress | None = None,
+    with_inputs: bool = True,
 ) -> dict[str, Any]:
-    """Clean every raw file under input_root as the partition of ingest_date."""
-    _stage_shard(discover(input_root), lake_root(lake), ingest_date, "00000", settings, progress)
-    return publish_day(lake, ingest_date, ["00000"], settings=settings)
+    """Clean every raw file under input_root as the partition of ingest_date.
+
+    Returns the manifest (see `publish_day` for `with_inputs`).
+    """
+    inputs = iter_inputs(input_root)  # fails now on a missing or unreadable root
+    _stage_shard(inputs, lake_root(lake), ingest_date, "00000", settings, progress)
+    return publish_day(lake, ingest_date, ["00000"], settings=settings, with_inputs=with_inputs)
 
 
 def _empty(article: Article, payload: bytes | str) -> Rejected:

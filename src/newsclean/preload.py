@@ -2,16 +2,22 @@
 
 Importing this module loads what cleaning otherwise loads lazily in every worker:
 the modules, the word lists and the language model (by cleaning a small text unit
-and a small page). Workers forked from the server start with all of it, shared
-copy-on-write. It changes no result: these are caches.
+and a small page), trafilatura's merged justext stoplist (~25 MB, built the first
+time a page needs justext without a known language) and dateparser's per-locale
+patterns (~35 MB and about 3 CPU seconds, built the first time a date string
+matches no locale). Workers forked from the server start with all of it, shared
+copy-on-write, instead of each building its own copy when a page first needs it;
+workers are recycled every 500 units (newsclean.workers), so this is paid
+once per run rather than once per worker. It changes no result: these are caches.
 
-Not warmed here: dateparser's per-locale patterns, which htmldate builds the first
-time a date string matches no locale (about 3 CPU seconds, once per worker that
-meets such a page). Warming them would cost every run those seconds, also the many
-small runs that never need them; `warm_dates` is there for callers that want it.
+Last, the garbage collector is told to leave all of it alone (`gc.freeze`): a full
+collection in a worker would otherwise write to every inherited object and so copy
+the pages it shares with the server.
 """
 
 from __future__ import annotations
+
+import gc
 
 from newsclean.config import Settings
 from newsclean.pipeline import clean_unit
@@ -36,6 +42,14 @@ def warm_up() -> None:
     clean_unit(RawUnit("preload:html", "preload.html", "html", "html", _PAGE.encode()), settings)
 
 
+def warm_stoplist() -> None:
+    """Build the stoplist of all languages that trafilatura's justext fallback uses."""
+    from trafilatura import external
+
+    if getattr(external, "JT_STOPLIST", ()) is None:
+        external.jt_stoplist_init()
+
+
 def warm_dates() -> None:
     """Build dateparser's patterns for every locale, as a date matching none of them does."""
     from htmldate.extractors import get_external_parser
@@ -43,7 +57,10 @@ def warm_dates() -> None:
     get_external_parser().get_date_data("zzz 12 1999 zzz")
 
 
-try:
-    warm_up()
-except Exception:  # noqa: BLE001 - a failed warm-up only means workers load lazily
-    pass
+for _warm in (warm_up, warm_stoplist, warm_dates):
+    try:
+        _warm()
+    except Exception:  # noqa: BLE001 - a failed warm-up only means workers load lazily
+        pass
+gc.collect()
+gc.freeze()

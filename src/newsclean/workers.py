@@ -11,6 +11,11 @@ Each worker has a few small units queued (`_QUEUE_UNITS`, while they hold less t
 it starts the next unit as soon as it finishes one instead of waiting for the parent
 to read its answer and send more. The time limit of a unit runs from the moment its
 turn comes: when the unit before it was answered.
+
+A worker that has been sent `recycle_after` units (default `RECYCLE_UNITS`) gets no
+more; once it has answered them it is stopped and a fresh worker, forked from the
+warm forkserver, takes its place. Results do not depend on which worker cleans a
+unit, so recycling changes no output, only how far library caches can grow.
 """
 
 from __future__ import annotations
@@ -38,6 +43,10 @@ _PRELOAD = [
 ]
 _QUEUE_UNITS = 4  # units sent to a worker and not yet answered, at most
 _QUEUE_BYTES = 64 * 1024  # pickled bytes a worker may have queued behind its current unit
+# Units a worker cleans before it is replaced by a fresh one from the forkserver: the
+# libraries' caches (wordfreq, htmldate, trafilatura) grow with the units a process
+# has seen, so recycling keeps a worker's memory the same for a day of any size.
+RECYCLE_UNITS = 500
 Job = tuple[int, RawUnit]
 Message = tuple[Job, bytes]  # a job and its pickled form
 # Cleaned once by each new worker before it takes real units, so that lazy loading
@@ -103,7 +112,9 @@ def _main_module_hidden() -> Iterator[None]:
 
 
 class _Worker:
-    def __init__(self, context: Any, work: Work, settings: Settings) -> None:
+    def __init__(
+        self, context: Any, work: Work, settings: Settings, recycle_after: int | None
+    ) -> None:
         parent_end, child_end = context.Pipe()
         self.connection: Connection = parent_end
         self.process = context.Process(
@@ -117,10 +128,19 @@ class _Worker:
         self.queued_bytes = 0
         self.turn_started = 0.0  # when the first job of `jobs` began
         self.ready = False  # warmed up and waiting for units
+        self.sent = 0  # units sent to this worker in all
+        self.recycle_after = recycle_after
+
+    @property
+    def spent(self) -> bool:
+        """Sent its share of units (if it has one) and answered them all: due for recycling."""
+        return self.recycle_after is not None and self.sent >= self.recycle_after and not self.jobs
 
     def accepts(self, size: int) -> bool:
         """Whether a message of `size` bytes may be sent now without blocking."""
         if not self.ready:
+            return False
+        if self.recycle_after is not None and self.sent >= self.recycle_after:
             return False
         if not self.jobs:
             return True
@@ -131,6 +151,7 @@ class _Worker:
         if not self.jobs:
             self.turn_started = time.monotonic()
         self.jobs.append(job)
+        self.sent += 1
         self.queued_bytes += len(data)
         self.sizes.append(len(data))
         self.connection.send_bytes(data)
@@ -162,10 +183,20 @@ Finished = dict[int, tuple[RawUnit | Rejected, Article | Rejected]]
 class UnitPool:
     """Cleans units in worker processes; use as a context manager."""
 
-    def __init__(self, work: Work, settings: Settings, *, processes: int | None = None) -> None:
+    def __init__(
+        self,
+        work: Work,
+        settings: Settings,
+        *,
+        processes: int | None = None,
+        recycle_after: int | None = RECYCLE_UNITS,
+    ) -> None:
+        if recycle_after is not None and recycle_after <= 0:
+            raise ValueError(f"recycle_after must be positive or None, got {recycle_after}")
         self._work = work
         self._settings = settings
         self._count = processes or settings.worker_count
+        self._recycle_after = recycle_after
         self._context = _context()
         self._workers: list[_Worker] = []
         self._retry: deque[Message] = deque()  # jobs of a replaced worker, not yet done
@@ -180,7 +211,18 @@ class UnitPool:
         self._workers = []
 
     def _spawn(self) -> _Worker:
-        return _Worker(self._context, self._work, self._settings)
+        return _Worker(self._context, self._work, self._settings, self._recycle_after)
+
+    def _recycle(self) -> None:
+        """Replace each worker that has answered its share of units by a fresh one.
+
+        The old worker exits before the new one starts, so the two never hold their
+        memory at the same time.
+        """
+        for index, worker in enumerate(self._workers):
+            if worker.spent:
+                worker.stop()
+                self._workers[index] = self._spawn()
 
     def imap(
         self, items: Iterable[RawUnit | Rejected]
@@ -194,6 +236,7 @@ class UnitPool:
         window = (_QUEUE_UNITS + 8) * self._count + 16
         timeout = self._settings.unit_timeout
         while True:
+            self._recycle()
             for worker in sorted(self._workers, key=lambda worker: len(worker.jobs)):
                 while True:
                     if self._retry:

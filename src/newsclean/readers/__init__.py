@@ -83,9 +83,17 @@ def open_root(root: str) -> tuple[Any, str]:
 
 
 def discover(root: str) -> list[InputFile]:
-    """All raw files below `root`, recursively, in a stable order.
+    """All raw files below `root`, recursively, in a stable order (see `iter_inputs`)."""
+    return list(iter_inputs(root))
 
-    Hidden files and folders (names starting with '.' or '_') are skipped.
+
+def iter_inputs(root: str) -> Iterator[InputFile]:
+    """The raw files below `root`, recursively, sorted by relative path, one at a time.
+
+    Hidden files and folders (names starting with '.' or '_') are skipped. A local
+    root is walked folder by folder, so a day of many files is never listed whole in
+    memory; other filesystems are listed through fsspec. A missing or unreadable root
+    fails here, before the first file is asked for.
     """
     fs, base = open_root(root)
     try:
@@ -93,7 +101,11 @@ def discover(root: str) -> list[InputFile]:
             raise InputRootError(f"input root does not exist: {root}")
         if fs.isfile(base):
             info = fs.info(base)
-            return [_input_file(_uri(fs, base), posixpath.basename(base), int(info.get("size") or 0))]
+            return iter(
+                [_input_file(_uri(fs, base), posixpath.basename(base), int(info.get("size") or 0))]
+            )
+        if _is_local(fs):
+            return _walk_local(base, "", os.scandir(base))
         found = fs.find(base, detail=True, withdirs=False)
     except PermissionError as error:
         raise InputRootError(f"cannot read input root {root}: {error.strerror or error}") from None
@@ -109,7 +121,52 @@ def discover(root: str) -> list[InputFile]:
         # them with a reason, so they show up in the accounting instead of vanishing.
         files.append(_input_file(_uri(fs, path), relative, int(info.get("size") or 0)))
     files.sort(key=lambda f: f.relative)
-    return files
+    return iter(files)
+
+
+def _is_local(fs: Any) -> bool:
+    protocol = fs.protocol if isinstance(fs.protocol, str) else fs.protocol[0]
+    return protocol in ("file", "local")
+
+
+def _walk_local(folder: str, prefix: str, listing: Any = None) -> Iterator[InputFile]:
+    """The files below a local folder in the order of their relative paths.
+
+    Lists what fsspec's local `find` lists: everything that is not a folder (links,
+    also to folders, are not followed; FIFOs and devices are listed, for reading to
+    refuse with a reason); an unreadable subfolder is skipped. A folder's entries
+    are sorted with a '/' after each folder name, so that walking folder by folder
+    gives exactly the order of sorting all relative paths.
+    """
+    try:
+        with listing or os.scandir(folder) as entries_found:
+            entries = [entry for entry in entries_found if not entry.name.startswith((".", "_"))]
+    except OSError:
+        return
+    keyed = []
+    for entry in entries:
+        try:
+            is_folder = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            continue
+        name = printable_name(entry.name)
+        keyed.append((name + "/" if is_folder else name, is_folder, entry))
+    keyed.sort(key=lambda item: item[0])
+    del entries
+    for _key, is_folder, entry in keyed:
+        relative = prefix + printable_name(entry.name)
+        if is_folder:
+            yield from _walk_local(entry.path, relative + "/")
+            continue
+        try:
+            size = entry.stat(follow_symlinks=True).st_size
+        except FileNotFoundError:
+            if not entry.is_symlink():
+                continue  # removed since the folder was listed
+            size = 0  # a dangling link
+        except OSError:
+            size = 0
+        yield InputFile(printable_name(entry.path), relative, size, entry.path)
 
 
 def _uri(fs: Any, path: str) -> str:
