@@ -353,3 +353,14 @@ def test_corpus_sample_keeps_story_snippets() -> None:
             if fold(snippet) in fold(document.text) and fold(snippet) not in fold(kept):
                 lost.append((page.url, snippet))
     assert len(lost) <= 1, lost
+
+
+@pytest.mark.parametrize("limit", [0, 1, 8, 16, 25])
+@pytest.mark.parametrize(
+    "line",
+    ["", "   ", "one", "one two three", "word " * 40, "漢字漢字 and words", "字" * 60, "a\xa0b\u3000c"],
+)
+def test_bounded_word_count_is_word_count_capped_at_limit_plus_one(line, limit):
+    from newsclean.boilerplate.lines import bounded_word_count, word_count
+
+    assert bounded_word_count(line, limit) == min(word_count(line), limit + 1)

@@ -277,7 +277,8 @@ def _read_inputs(shard: Path, result: dict[str, Any]) -> Iterator[dict[str, Any]
 
 
 def _too_short(text: str, settings: Settings) -> bool:
-    return len(text.split()) < max(settings.min_words, 1)
+    least = max(settings.min_words, 1)
+    return len(text.split(None, least)) < least  # stops after `least` words
 
 
 def _capped(payload: bytes | str, cap: int) -> bytes | str:

@@ -48,9 +48,20 @@ def word_count(line: str) -> int:
     return len(line.split()) + len(_UNSPACED.findall(line)) // 2
 
 
+def bounded_word_count(line: str, limit: int) -> int:
+    """`word_count(line)` when it is at most `limit`, else `limit + 1`.
+
+    Stops splitting after `limit` words, so a long paragraph costs no more than a short
+    line: most callers only ask whether a line is short.
+    """
+    if len(line.split(None, limit)) > limit:
+        return limit + 1
+    return min(word_count(line), limit + 1)
+
+
 def is_prose(line: str) -> bool:
     """A line that reads like a story paragraph: long, or a full sentence of 8+ words."""
-    words = word_count(line)
+    words = bounded_word_count(line, 25)
     if words >= 25:
         return True
     return words >= 8 and bool(_SENTENCE_END.search(line))

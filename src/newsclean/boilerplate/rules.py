@@ -14,7 +14,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
-from newsclean.boilerplate.lines import plain, word_count
+from newsclean.boilerplate.lines import bounded_word_count, plain
 from newsclean.boilerplate.prefilter import Prefilter, prefilter
 
 Where = Literal["anywhere", "edge"]
@@ -695,7 +695,7 @@ def classify(line: str) -> Rule | None:
     if not text:
         return DEBRIS if line.strip() else None
     lowered = text.lower()
-    words = min(word_count(text), _MAX_WORDS + 1)
+    words = bounded_word_count(text, _MAX_WORDS)
     for candidate in _candidates(words, text[0], lowered[:1]):
         subject = text if candidate.case_sensitive else lowered
         if not candidate.min_length <= len(subject) <= candidate.max_length:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from newsclean.boilerplate.lines import edge_flags, fold, has_story, is_prose, word_count
+from newsclean.boilerplate.lines import bounded_word_count, edge_flags, fold, has_story, is_prose
 from newsclean.boilerplate.rules import Rule, classify
 from newsclean.record import Removal
 
@@ -26,7 +26,7 @@ def _same_title(line: str, title: str) -> bool:
 
 def _is_block_member(line: str) -> bool:
     """A short, non-sentence line: a link title in a list, a counter in a widget."""
-    return word_count(line) <= _BLOCK_MEMBER_WORDS and not is_prose(line)
+    return bounded_word_count(line, _BLOCK_MEMBER_WORDS) <= _BLOCK_MEMBER_WORDS and not is_prose(line)
 
 
 _MAX_PASSES = 4

@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from newsclean.boilerplate.lines import edge_flags, fold, is_prose, word_count
+from newsclean.boilerplate.lines import bounded_word_count, edge_flags, fold, is_prose
 from newsclean.record import Removal
 
 PROFILE_VERSION = 1
@@ -142,7 +142,7 @@ class TemplateProfile:
 
     def _short_lines(self, text: str) -> Iterator[str]:
         for line in text.split("\n"):
-            if line.strip() and word_count(line) <= self.settings.max_words:
+            if line.strip() and bounded_word_count(line, self.settings.max_words) <= self.settings.max_words:
                 yield line
 
     def _bound(self, counts: _DomainCounts) -> None:
@@ -163,7 +163,7 @@ class TemplateProfile:
         settings = self.settings
         if counts is None or counts.documents < settings.min_documents:
             return False
-        if not line.strip() or word_count(line) > settings.max_words:
+        if not line.strip() or bounded_word_count(line, settings.max_words) > settings.max_words:
             return False
         seen = counts.lines.get(line_key(line), 0.0)
         return seen >= settings.min_count and seen >= settings.min_share * counts.documents
