@@ -216,6 +216,8 @@ def newsclean_daily() -> None:
             _ingest_date(data_interval_start),
             shard_ids,
             settings=Settings.from_mapping(config["settings"]),
+            # The per-file input list stays in the lake's manifest, out of the XCom.
+            with_inputs=False,
         )
 
     @task(outlets=[ARTICLES])
