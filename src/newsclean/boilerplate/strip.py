@@ -26,7 +26,8 @@ def _same_title(line: str, title: str) -> bool:
 
 def _is_block_member(line: str) -> bool:
     """A short, non-sentence line: a link title in a list, a counter in a widget."""
-    return bounded_word_count(line, _BLOCK_MEMBER_WORDS) <= _BLOCK_MEMBER_WORDS and not is_prose(line)
+    short = bounded_word_count(line, _BLOCK_MEMBER_WORDS) <= _BLOCK_MEMBER_WORDS
+    return short and not is_prose(line)
 
 
 _MAX_PASSES = 4

@@ -141,8 +141,9 @@ class TemplateProfile:
         return counts
 
     def _short_lines(self, text: str) -> Iterator[str]:
+        limit = self.settings.max_words
         for line in text.split("\n"):
-            if line.strip() and bounded_word_count(line, self.settings.max_words) <= self.settings.max_words:
+            if line.strip() and bounded_word_count(line, limit) <= limit:
                 yield line
 
     def _bound(self, counts: _DomainCounts) -> None:
