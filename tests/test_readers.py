@@ -137,25 +137,8 @@ def test_front_matter_size_is_capped() -> None:
 
 def _full_parse_lines(source: str) -> list[str]:
     """markdown_to_lines as it reads with one full markdown-it parse (inline included)."""
-    lines: list[str] = []
-    row: list[str] | None = None
-    for token in markdown._parser().parse(source):
-        if token.type == "inline":
-            text = markdown._inline_text(token.children or [])
-            if row is not None:
-                row.append(" ".join(text.split()))
-            else:
-                lines.extend(text.split("\n"))
-        elif token.type in ("fence", "code_block"):
-            lines.extend(token.content.splitlines())
-        elif token.type == "html_block":
-            lines.extend(markdown._strip_tags(token.content).splitlines())
-        elif token.type == "tr_open":
-            row = []
-        elif token.type == "tr_close" and row is not None:
-            lines.append(" | ".join(cell for cell in row if cell))
-            row = None
-    return [" ".join(line.split()) for line in lines if line.strip()]
+    tokens = markdown._parser().parse(source)
+    return markdown.token_lines(tokens, lambda token: markdown._inline_text(token.children or []))
 
 
 @pytest.mark.parametrize(

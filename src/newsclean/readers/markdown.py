@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -127,20 +128,21 @@ def parse_markdown(
     return title, "\n".join(lines), fields, broken
 
 
-@lru_cache(maxsize=1)
-def _parser() -> Any:
+def _new_parser() -> Any:
     from markdown_it import MarkdownIt
 
     return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 
 
 @lru_cache(maxsize=1)
+def _parser() -> Any:
+    return _new_parser()
+
+
+@lru_cache(maxsize=1)
 def _block_parser() -> Any:
     """The same parser without its inline pass: `inline` tokens keep their source."""
-    from markdown_it import MarkdownIt
-
-    parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-    return parser.disable("inline")
+    return _new_parser().disable("inline")
 
 
 # The characters at which one of the parser's inline rules can start (newline, escape,
@@ -152,12 +154,18 @@ _INLINE_MARKUP = re.compile(r"[\n\r\x00\\`~*_\[!<&]")
 
 def markdown_to_lines(source: str) -> list[str]:
     """Render markdown as plain text, one paragraph, heading, item or table row per line."""
+    env: dict[str, Any] = {}  # link reference definitions, shared by the inline parses
+    tokens = _block_parser().parse(source, env)
+    return token_lines(tokens, lambda token: _inline_source_text(token.content, env))
+
+
+def token_lines(tokens: list[Any], inline_text: Callable[[Any], str]) -> list[str]:
+    """The lines of parsed markdown tokens; `inline_text` gives an inline token's text."""
     lines: list[str] = []
     row: list[str] | None = None
-    env: dict[str, Any] = {}  # link reference definitions, shared by the inline parses
-    for token in _block_parser().parse(source, env):
+    for token in tokens:
         if token.type == "inline":
-            text = _inline_source_text(token.content, env)
+            text = inline_text(token)
             if row is not None:
                 row.append(" ".join(text.split()))
             else:
