@@ -301,14 +301,12 @@ def time_stages(
 def _warm_up(files: list[Any], settings: Any, keep: Any) -> None:
     """Run one unit through every stage untimed: imports, dictionaries and models load.
 
-    The whole pipeline does the same once per run, in the forkserver (newsclean.preload),
-    and builds dateparser's patterns once per worker, when a page first needs them.
+    The whole pipeline does the same once per run, in the forkserver (newsclean.preload,
+    which also builds justext's stoplist and dateparser's patterns).
     """
     import trafilatura
 
-    import newsclean.preload  # warms lazy caches on import
-
-    newsclean.preload.warm_dates()  # once per process; a worker pays it on its first such page
+    import newsclean.preload  # noqa: F401 - warms lazy caches on import
     from newsclean.lake import PartWriter
     from newsclean.pipeline import PIPELINE_VERSION, clean_unit
     from newsclean.readers import read_file
