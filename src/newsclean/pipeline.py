@@ -50,6 +50,7 @@ from newsclean.validate import (
     quarantine_record,
     schema_version,
     validation_error,
+    warm_up,
     with_text,
 )
 
@@ -200,8 +201,10 @@ def _clean_into(
     settings: Settings,
     progress: Progress | None,
 ) -> dict[str, Any]:
-    from newsclean.workers import UnitPool
+    from newsclean.workers import UnitPool, start_server
 
+    start_server()
+    warm_up()  # while the workers' server loads
     part = f"part-{shard_id}.parquet"
     for kind in (ARTICLE, QUARANTINE):
         (work / TABLE_DIRS[kind]).mkdir()

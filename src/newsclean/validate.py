@@ -56,6 +56,15 @@ def _validator(name: str) -> Any:
     return Draft202012Validator(schema, format_checker=FormatChecker())
 
 
+def warm_up() -> None:
+    """Do the one-time work of the first validation and the first Parquet batch now:
+    compile the schema checks, and make pyarrow's first conversion, which imports
+    pandas (about a second) when it is installed. Shards call it while workers start."""
+    for name in (ARTICLE, QUARANTINE):
+        _compiled_check(name)
+    pa.array([], type=pa.string())
+
+
 def validation_error(record: dict[str, Any], name: str) -> str | None:
     """None if the record is valid; else the first error, with the field's path.
 
