@@ -222,6 +222,8 @@ def _clean_into(
     ):
         for unit, result in pool.imap(_units(inputs, settings, input_records)):
             units_read += 1
+            if progress:
+                progress(1)
             if isinstance(result, Rejected):
                 quarantine.add(result)
                 continue
@@ -233,8 +235,6 @@ def _clean_into(
                 if result.keys is not None:
                     observed.observe(record["source_domain"], record["text"], result.keys)
                 pickle.dump((result, payload), spool, protocol=pickle.HIGHEST_PROTOCOL)
-            if progress:
-                progress(1)
     # The profile is the one part of a run's memory that grows with its units (up to a
     # cap per domain): save it now, and merge it into the history without a copy.
     write_json_atomic(work / "templates.json", observed.to_json())
