@@ -1,6 +1,7 @@
 """Throughput and memory of newsclean against the cost floor, plain trafilatura.
 
     uv run python benchmarks/perf_bench.py [--pages 300] [--workers N] [--archive DIR ...]
+                                           [--single-too] [--skip stages|runs|pages]
 
 One run, on the same corpus pages, in the same process:
   1. plain `trafilatura.extract(page)` (defaults): the cost floor, pages/s; and
@@ -10,9 +11,13 @@ One run, on the same corpus pages, in the same process:
      boilerplate, templates, validate, write), seconds per stage;
   3. the whole pipeline (`newsclean run`, as a subprocess) with one worker and with
      `--workers` workers: pages/s, ratio to plain trafilatura, speed-up, peak memory
-     (max RSS of the parent and of the largest worker, sampled).
+     (max RSS of the parent and of the largest worker, sampled). Each run also
+     reports, from its summary, its start-up (until the first unit is cleaned:
+     imports, models, the workers' server) and its rate after that; the speed-up
+     is given for both the wall time and that rate.
 With `--archive DIR` (built by benchmarks/make_archive.py), the whole pipeline also
-runs on each archive, and the stages are timed on its text and markdown units.
+runs on each archive (and with one worker too, given `--single-too`), and the stages
+are timed on its text and markdown units.
 Exits cleanly with a message when the corpus is absent. Timings are noisy on a
 shared machine: compare ratios from one run, and note the load printed at the top.
 """
@@ -23,6 +28,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -58,10 +64,18 @@ class RunResult:
     server_peak: int
     worker_peak: int
     tree_peak: int
+    start_up: float | None  # seconds until the first unit was cleaned (from the summary)
+    rate: float | None  # units per second after the first
 
     def describe(self) -> str:
+        pace = (
+            f" (start-up {self.start_up:.1f}s, then {self.rate:.1f} units/s)"
+            if self.rate is not None
+            else ""
+        )
         return (
-            f"{self.units} units in {self.seconds:.1f}s = {self.units / self.seconds:.1f} units/s, "
+            f"{self.units} units in {self.seconds:.1f}s{pace} = "
+            f"{self.units / self.seconds:.1f} units/s, "
             f"{self.cpu_seconds:.1f} CPU s = {self.units / self.cpu_seconds:.1f} units per CPU s; "
             f"peak RSS: parent {self.parent_peak / MiB:.0f} MiB, forkserver "
             f"{self.server_peak / MiB:.0f} MiB, largest worker {self.worker_peak / MiB:.0f} MiB, "
@@ -74,7 +88,8 @@ def run_pipeline(input_root: Path, workers: int, *, scratch: Path) -> RunResult:
 
     Workers are children of the forkserver, itself a child of the parent; the RSS of
     each is sampled every 0.1 s (pages shared with the forkserver count in each), and
-    the sum of their PSS (shared pages split between the processes sharing them).
+    every second the sum of their PSS (shared pages split between the processes
+    sharing them).
     """
     import psutil
 
@@ -92,25 +107,30 @@ def run_pipeline(input_root: Path, workers: int, *, scratch: Path) -> RunResult:
         DAY.isoformat(),
         "--workers",
         str(workers),
-        "--quiet",
     ]
     started = time.perf_counter()
-    errors = tempfile.TemporaryFile(dir=scratch)  # a file, not a pipe: wait4 cannot block on it
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
+    # Files, not pipes: wait4 cannot block on them. stdout gets the run's summary.
+    summary, errors = tempfile.TemporaryFile(dir=scratch), tempfile.TemporaryFile(dir=scratch)
+    process = subprocess.Popen(command, stdout=summary, stderr=errors)
     cpu: dict[int, float] = {}  # CPU seconds of each process of the run, last seen
     peaks = {"parent": 0, "server": 0, "worker": 0, "tree": 0}
     done = threading.Event()
 
     def sample() -> None:
         root = psutil.Process(process.pid)
+        samples = 0
         while not done.is_set():
+            samples += 1
             try:
                 parent = root.memory_info().rss
                 tree = 0
                 for each in [root, *root.children(recursive=True)]:
                     times = each.cpu_times()
                     cpu[each.pid] = times.user + times.system
-                    tree += each.memory_full_info().pss  # shared pages counted once
+                    # PSS (shared pages counted once) reads /proc/PID/smaps: ~3 CPU ms a
+                    # process, enough to slow a run on a small machine; once a second.
+                    if samples % _PSS_EVERY == 1:
+                        tree += each.memory_full_info().pss
                 for child in root.children():
                     server = child.memory_info().rss
                     workers = [grand.memory_info().rss for grand in child.children(recursive=True)]
@@ -132,6 +152,9 @@ def run_pipeline(input_root: Path, workers: int, *, scratch: Path) -> RunResult:
     errors.seek(0)
     stderr = errors.read()
     errors.close()
+    summary.seek(0)
+    pace = _PACE.search(summary.read().decode(errors="replace"))
+    summary.close()
     # The kernel's count covers the parent and the children it reaped (the forkserver,
     # and through it the workers); the samples cover processes it may not have reaped.
     cpu_seconds = max(usage.ru_utime + usage.ru_stime, sum(cpu.values()))
@@ -151,7 +174,23 @@ def run_pipeline(input_root: Path, workers: int, *, scratch: Path) -> RunResult:
         server_peak=peaks["server"],
         worker_peak=peaks["worker"],
         tree_peak=peaks["tree"],
+        start_up=float(pace[1]) if pace else None,
+        rate=float(pace[2]) if pace else None,
     )
+
+
+_PSS_EVERY = 10  # RSS samples (0.1 s apart) per PSS sample
+
+
+# The pace in `newsclean run`'s summary: "... in 36.1s (start-up 9.6s, then 38.7 units/s)"
+_PACE = re.compile(r"\(start-up ([\d.]+)s, then ([\d.]+) units/s\)")
+
+
+def _speed_up(single: RunResult, parallel: RunResult, workers: int) -> str:
+    line = f"  speed-up with {workers} workers: {single.seconds / parallel.seconds:.2f}x wall time"
+    if single.rate and parallel.rate:
+        line += f", {parallel.rate / single.rate:.2f}x units/s after the start-up"
+    return line
 
 
 # ---------------------------------------------------------------------------
@@ -367,8 +406,7 @@ def _measure_pages(pages: Path, args: argparse.Namespace) -> None:
         if args.workers > 1:
             parallel = run_pipeline(pages, args.workers, scratch=args.scratch)
             print(f"  {args.workers} workers: {parallel.describe()}", flush=True)
-            speed_up = single.seconds / parallel.seconds
-            print(f"  speed-up {speed_up:.2f}x (wall time)", flush=True)
+            print(_speed_up(single, parallel, args.workers), flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -392,6 +430,11 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=2000,
         help="text and markdown units of the archive timed stage by stage",
+    )
+    parser.add_argument(
+        "--single-too",
+        action="store_true",
+        help="also run each archive with one worker, for the speed-up of --workers",
     )
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--scratch", type=Path, default=Path(tempfile.gettempdir()))
@@ -429,9 +472,13 @@ def main(argv: list[str] | None = None) -> int:
             )
             print(times.describe(), flush=True)
         if "runs" not in args.skip:
-            print(f"\n== {archive}: whole pipeline, {args.workers} workers", flush=True)
+            print(f"\n== {archive}: whole pipeline", flush=True)
             run = run_pipeline(archive, args.workers, scratch=args.scratch)
-            print(f"  {run.describe()}", flush=True)
+            print(f"  {args.workers} workers: {run.describe()}", flush=True)
+            if args.single_too and args.workers > 1:
+                single = run_pipeline(archive, 1, scratch=args.scratch)
+                print(f"  1 worker:  {single.describe()}", flush=True)
+                print(_speed_up(single, run, args.workers), flush=True)
     print(f"\nload average at end: {_load()}")
     return 0
 

@@ -156,6 +156,23 @@ def test_template_lines_go_when_they_repeat_across_the_domain() -> None:
     ]
 
 
+def test_template_keys_computed_beforehand_give_the_same_profile_and_result() -> None:
+    # Workers compute a text's keys; the shard's profile counts and strips with them.
+    with_keys, with_text = TemplateProfile(), TemplateProfile()
+    docs = [_site_doc(n) for n in range(8)] + ["Example Gazette\n\nShort one"]
+    for doc in docs:
+        with_keys.observe("example.com", doc, with_keys.keys(doc))
+        with_text.observe("example.com", doc)
+    assert with_keys.to_json() == with_text.to_json()
+    for doc in docs:
+        assert with_keys.strip("example.com", doc, with_keys.keys(doc)) == with_text.strip(
+            "example.com", doc
+        )
+    keys = with_keys.keys("Example Gazette\n\n" + STORIES[0])
+    assert keys.lines[1] is None and keys.lines[2] is None  # blank, and too long to count
+    assert keys.lines[0] is not None and keys.story is not None
+
+
 def test_template_needs_enough_documents_and_other_domains_are_untouched() -> None:
     profile = TemplateProfile()
     for n in range(3):

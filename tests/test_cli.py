@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import json
 import os
 import shutil
@@ -52,6 +53,8 @@ def published(tmp_path_factory: pytest.TempPathFactory, raw: Path) -> Path:
     )
     assert result.returncode == 0, result.stderr
     assert "units read" in result.stdout
+    # Two units: the summary gives the start-up time and the rate after the first unit.
+    assert re.search(r" in [\d.]+s \(start-up [\d.]+s, then [\d.]+ units/s\)", result.stdout)
     return lake
 
 

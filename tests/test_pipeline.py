@@ -28,12 +28,13 @@ from newsclean.pipeline import (
     clean_shard,
     clean_unit,
     plan_shards,
+    prepare_unit,
     publish_day,
     run_day,
 )
 from newsclean.readers import discover, iter_inputs, read_units
 from newsclean.record import Article, Rejected
-from newsclean.validate import ARTICLE, QUARANTINE, validation_error
+from newsclean.validate import ARTICLE, QUARANTINE, article_record, validation_error
 
 DAY = date(2026, 2, 13)
 SETTINGS = Settings(workers=2)
@@ -325,3 +326,29 @@ def test_shard_staged_with_inputs_in_its_result_publishes_the_same_manifest(
     publish_day(str(lake), DAY, ["00000"], settings=SETTINGS)
     published = partition_dir(lake, ARTICLE, DAY) / "_manifest.json"
     assert published.read_bytes() == (partition_dir(seeds_lake, ARTICLE, DAY) / "_manifest.json").read_bytes()
+
+
+def test_prepare_unit_gives_the_record_of_the_cleaned_article_and_its_keys() -> None:
+    from newsclean.boilerplate import TemplateProfile
+    from newsclean.pipeline import PIPELINE_VERSION
+
+    settings = Settings(workers=1)
+    profile = TemplateProfile()
+    day = date(2026, 2, 13)
+    articles = 0
+    for file in discover(str(SEEDS_DAY)):
+        for unit in read_units(file, settings):
+            article = clean_unit(unit, settings)
+            prepared = prepare_unit(
+                unit, settings, ingest_date=day, template_words=profile.settings.max_words
+            )
+            if isinstance(article, Rejected):
+                assert prepared == article
+                continue
+            record = article_record(article, ingest_date=day, pipeline_version=PIPELINE_VERSION)
+            assert prepared.record == record
+            assert prepared.error == validation_error(record, ARTICLE)
+            expected = profile.keys(article.text) if article.source_domain else None
+            assert prepared.keys == expected
+            articles += 1
+    assert articles >= 2  # both seeds, and the other scrapes of that day

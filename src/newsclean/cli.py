@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import NoReturn
@@ -136,19 +137,19 @@ def _run(arguments: argparse.Namespace) -> int:
                 f"the lake {arguments.lake} is inside the input {arguments.input}: "
                 "a run would read its own output"
             )
-    started = time.monotonic()
     bar = None
     if not arguments.quiet and sys.stderr.isatty():
         from tqdm import tqdm
 
         bar = tqdm(desc="cleaning", unit=" units", file=sys.stderr, dynamic_ncols=True)
+    clock = _Clock(bar.update if bar is not None else None)
     try:
         manifest = run_day(
             arguments.input,
             arguments.lake,
             arguments.date,
             settings,
-            progress=bar.update if bar is not None else None,
+            progress=clock.units_done,
             with_inputs=False,  # the summary counts the files; the published manifest lists them
         )
     except InputRootError as error:
@@ -162,15 +163,42 @@ def _run(arguments: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
     if not arguments.quiet:
-        _print_summary(manifest, arguments.lake, time.monotonic() - started)
+        _print_summary(manifest, arguments.lake, clock)
     return 0
 
 
-def _print_summary(manifest: dict, lake: str, seconds: float) -> None:
+class _Clock:
+    """Times a run: when it started, when its first and its last unit were cleaned."""
+
+    def __init__(self, progress: Callable[[int], object] | None) -> None:
+        self.started = time.monotonic()
+        self.first: float | None = None
+        self.last = self.started
+        self._progress = progress
+
+    def units_done(self, count: int) -> None:
+        self.last = time.monotonic()
+        if self.first is None:
+            self.first = self.last
+        if self._progress is not None:
+            self._progress(count)
+
+    def pace(self, units: int) -> str | None:
+        """'start-up S s, then R units/s': the time to the first unit (loading the
+        libraries and models, starting the workers), then the rate of the rest."""
+        if self.first is None or units < 2 or self.last <= self.first:
+            return None
+        rate = (units - 1) / (self.last - self.first)
+        return f"start-up {self.first - self.started:.1f}s, then {rate:.1f} units/s"
+
+
+def _print_summary(manifest: dict, lake: str, clock: _Clock) -> None:
     units = manifest["units"]
     day = manifest["ingest_date"]
+    pace = clock.pace(units["read"])
     lines = [
-        f"newsclean {manifest['pipeline_version']}: {day} in {seconds:.1f}s",
+        f"newsclean {manifest['pipeline_version']}: {day} in "
+        f"{time.monotonic() - clock.started:.1f}s" + (f" ({pace})" if pace else ""),
         f"  files read     {manifest['input_files']:>8}",
         f"  units read     {units['read']:>8}",
         f"  articles       {units['written']:>8}  -> {Path(lake) / 'articles' / f'ingest_date={day}'}",

@@ -19,11 +19,13 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from newsclean import __version__
 from newsclean.boilerplate import TemplateProfile, strip_boilerplate
+from newsclean.boilerplate.templates import DocumentKeys, document_keys
 from newsclean.config import Settings
 from newsclean.extract import extract_unit
 from newsclean.lake import (
@@ -43,7 +45,14 @@ from newsclean.lake import (
 from newsclean.readers import InputFile, iter_inputs, read_file
 from newsclean.record import Article, RawUnit, Rejected
 from newsclean.repair import fix_encoding, repair_text
-from newsclean.validate import article_record, quarantine_record, schema_version, validation_error
+from newsclean.validate import (
+    article_record,
+    quarantine_record,
+    schema_version,
+    validation_error,
+    warm_up,
+    with_text,
+)
 
 PIPELINE_VERSION = __version__
 SHARD_RESULT = "shard.json"
@@ -64,7 +73,37 @@ def clean_unit(unit: RawUnit, settings: Settings) -> Article | Rejected:
     except RecursionError:
         return _rejected(unit, "pipeline", "pipeline.too_deep", "input nested too deeply to parse")
     except Exception as error:  # the one place an unexpected failure becomes data
-        return _rejected(unit, "pipeline", f"pipeline.error.{type(error).__name__}", str(error)[:1000])
+        reason = f"pipeline.error.{type(error).__name__}"
+        return _rejected(unit, "pipeline", reason, str(error)[:1000])
+
+
+class Prepared(NamedTuple):
+    """A cleaned article as a worker hands it to its shard: its record, the record's
+    validation error (None when valid), and the keys the site-template profile reads
+    (None without a source domain). The shard process then has only counting, the
+    template pass and writing left to do per article."""
+
+    record: dict[str, Any]
+    error: str | None
+    keys: DocumentKeys | None
+
+
+def prepare_unit(
+    unit: RawUnit, settings: Settings, *, ingest_date: date, template_words: int
+) -> Prepared | Rejected:
+    """`clean_unit`, then the per-article work of a shard that needs no other article.
+
+    Run in the workers. `template_words` is the shard profile's max_words."""
+    article = clean_unit(unit, settings)
+    if isinstance(article, Rejected):
+        return article
+    try:
+        record = article_record(article, ingest_date=ingest_date, pipeline_version=PIPELINE_VERSION)
+        keys = document_keys(article.text, template_words) if article.source_domain else None
+        return Prepared(record, validation_error(record, ARTICLE), keys)
+    except Exception as error:  # as in clean_unit: a failure becomes data
+        reason = f"pipeline.error.{type(error).__name__}"
+        return _rejected(unit, "pipeline", reason, str(error)[:1000])
 
 
 def clean_article(article: Article, settings: Settings) -> Article:
@@ -162,33 +201,40 @@ def _clean_into(
     settings: Settings,
     progress: Progress | None,
 ) -> dict[str, Any]:
-    from newsclean.workers import UnitPool
+    from newsclean.workers import UnitPool, start_server
 
+    start_server()
+    warm_up()  # while the workers' server loads
     part = f"part-{shard_id}.parquet"
     for kind in (ARTICLE, QUARANTINE):
         (work / TABLE_DIRS[kind]).mkdir()
     quarantine = _Quarantine(work / TABLE_DIRS[QUARANTINE] / part, ingest_date, settings)
     observed = TemplateProfile()
+    prepare = partial(
+        prepare_unit, ingest_date=ingest_date, template_words=observed.settings.max_words
+    )
     units_read = 0
     spool_path = work / "articles.spool"
     with (
         open(spool_path, "wb") as spool,
         _InputRecords(work / SHARD_INPUTS) as input_records,
-        UnitPool(clean_unit, settings) as pool,
+        UnitPool(prepare, settings) as pool,
     ):
         for unit, result in pool.imap(_units(inputs, settings, input_records)):
             units_read += 1
+            if progress:
+                progress(1)
             if isinstance(result, Rejected):
                 quarantine.add(result)
                 continue
             payload = _capped(unit.payload, settings.quarantine_payload_bytes)
-            if _too_short(result.text, settings):
-                quarantine.add(_empty(result, payload))
+            record = result.record
+            if _too_short(record["text"], settings):
+                quarantine.add(_empty(record, payload))
             else:
-                observed.observe(result.source_domain, result.text)
+                if result.keys is not None:
+                    observed.observe(record["source_domain"], record["text"], result.keys)
                 pickle.dump((result, payload), spool, protocol=pickle.HIGHEST_PROTOCOL)
-            if progress:
-                progress(1)
     # The profile is the one part of a run's memory that grows with its units (up to a
     # cap per domain): save it now, and merge it into the history without a copy.
     write_json_atomic(work / "templates.json", observed.to_json())
@@ -199,18 +245,17 @@ def _clean_into(
         templates = observed
     del observed
     articles = PartWriter(work / TABLE_DIRS[ARTICLE] / part, ARTICLE, batch_rows=settings.batch_rows)
-    for article, payload in _read_spool(spool_path):
-        if settings.remove_boilerplate:
-            text, stripped = templates.strip(article.source_domain, article.text)
+    for (record, error, keys), payload in _read_spool(spool_path):
+        if settings.remove_boilerplate and keys is not None:
+            text, stripped = templates.strip(record["source_domain"], record["text"], keys)
             if stripped:
-                article = article.evolve(text=text, removed=article.removed + tuple(stripped))
-        if _too_short(article.text, settings):
-            quarantine.add(_empty(article, payload))
+                record = with_text(record, text, stripped)
+                error = validation_error(record, ARTICLE)
+        if _too_short(record["text"], settings):
+            quarantine.add(_empty(record, payload))
             continue
-        record = article_record(article, ingest_date=ingest_date, pipeline_version=PIPELINE_VERSION)
-        error = validation_error(record, ARTICLE)
         if error:
-            quarantine.add(_invalid(article, error, payload))
+            quarantine.add(_invalid(record, error, payload))
             continue
         articles.write(record)
     articles.close()
@@ -285,7 +330,7 @@ def _capped(payload: bytes | str, cap: int) -> bytes | str:
     return payload if len(payload) <= cap else payload[: cap + 1]
 
 
-def _read_spool(path: Path) -> Iterator[tuple[Article, bytes | str]]:
+def _read_spool(path: Path) -> Iterator[tuple[Prepared, bytes | str]]:
     with open(path, "rb") as spool:
         while True:
             try:
@@ -473,16 +518,17 @@ def run_day(
     return publish_day(lake, ingest_date, ["00000"], settings=settings, with_inputs=with_inputs)
 
 
-def _empty(article: Article, payload: bytes | str) -> Rejected:
+def _empty(record: dict[str, Any], payload: bytes | str) -> Rejected:
     return Rejected(
-        article.source_uri, article.source_format, "boilerplate", "clean.empty",
+        record["source_uri"], record["source_format"], "boilerplate", "clean.empty",
         "no story text left after extraction and cleaning", payload,
     )
 
 
-def _invalid(article: Article, error: str, payload: bytes | str) -> Rejected:
+def _invalid(record: dict[str, Any], error: str, payload: bytes | str) -> Rejected:
     return Rejected(
-        article.source_uri, article.source_format, "validate", "validate.invalid", error, payload
+        record["source_uri"], record["source_format"], "validate", "validate.invalid", error,
+        payload,
     )
 
 

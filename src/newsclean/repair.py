@@ -723,6 +723,19 @@ class Lexicon(NamedTuple):
 
 @lru_cache(maxsize=1)
 def _english_lexicon() -> Lexicon:
+    """The lexicon, built once per version of what it is built from (newsclean.derived)."""
+    from newsclean.derived import load_or_build
+
+    fields = load_or_build(
+        "english-lexicon",
+        lambda: tuple(_build_english_lexicon()),
+        packages=("wordfreq", "codespell"),
+        files=(Path(__file__), *sorted(_DATA.iterdir(), key=lambda file: file.name)),
+    )
+    return Lexicon(*fields)
+
+
+def _build_english_lexicon() -> Lexicon:
     import math
 
     import wordfreq

@@ -8,9 +8,10 @@ never disagree.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from newsclean.record import Article, Rejected
+from newsclean.record import Article, Rejected, Removal
 
 ARTICLE = "article"
 QUARANTINE = "quarantine"
@@ -53,6 +54,15 @@ def _validator(name: str) -> Any:
     schema = load_schema(name)
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema, format_checker=FormatChecker())
+
+
+def warm_up() -> None:
+    """Do the one-time work of the first validation and the first Parquet batch now:
+    compile the schema checks, and make pyarrow's first conversion, which imports
+    pandas (about a second) when it is installed. Shards call it while workers start."""
+    for name in (ARTICLE, QUARANTINE):
+        _compiled_check(name)
+    pa.array([], type=pa.string())
 
 
 def validation_error(record: dict[str, Any], name: str) -> str | None:
@@ -230,8 +240,6 @@ def _arrow_type(spec: dict[str, Any]) -> pa.DataType:
 
 def article_record(article: Article, *, ingest_date: date, pipeline_version: str) -> dict[str, Any]:
     """The article as a JSON-Schema-shaped dict (dates as ISO strings)."""
-    import hashlib
-
     return {
         "id": article.id,
         "source_uri": article.source_uri,
@@ -246,14 +254,30 @@ def article_record(article: Article, *, ingest_date: date, pipeline_version: str
         "description": article.description,
         "categories": list(article.categories),
         "tags": list(article.tags),
-        "text": article.text,
-        "word_count": len(article.text.split()),
-        "content_sha256": hashlib.sha256(article.text.encode("utf-8")).hexdigest(),
-        "removed": [{"kind": r.kind, "text": r.text} for r in article.removed],
+        **_text_fields(article.text),
+        "removed": _removals(article.removed),
         "repairs": [{"kind": r.kind, "before": r.before, "after": r.after} for r in article.repairs],
         "ingest_date": ingest_date.isoformat(),
         "pipeline_version": pipeline_version,
     }
+
+
+def with_text(record: dict[str, Any], text: str, removed: Iterable[Removal]) -> dict[str, Any]:
+    """An article record after a later step removed more of its text: a new record
+    with `text`, the fields derived from it, and `removed` added to its removals."""
+    return {**record, **_text_fields(text), "removed": record["removed"] + _removals(removed)}
+
+
+def _text_fields(text: str) -> dict[str, Any]:
+    return {
+        "text": text,
+        "word_count": len(text.split()),
+        "content_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    }
+
+
+def _removals(removed: Iterable[Removal]) -> list[dict[str, str]]:
+    return [{"kind": r.kind, "text": r.text} for r in removed]
 
 
 def quarantine_record(

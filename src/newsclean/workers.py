@@ -65,6 +65,19 @@ def _context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
+def start_server() -> None:
+    """Start the workers' forkserver now (where workers fork from one).
+
+    The server spends seconds in newsclean.preload before it can fork a first worker;
+    started early, that overlaps with what the caller does next. Pools started later
+    use the same server.
+    """
+    if _context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
 def _worker_main(connection: Connection, work: Work, settings: Settings) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if settings.worker_memory_bytes:

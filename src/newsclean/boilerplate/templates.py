@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from newsclean.boilerplate.lines import bounded_word_count, edge_flags, fold, is_prose
 from newsclean.record import Removal
@@ -40,6 +40,29 @@ def line_key(line: str) -> str:
     """A short stable hash of a line's folded form, digits masked ("© 2025" = "© 2026")."""
     folded = _DIGITS.sub("0", fold(line))
     return hashlib.blake2b(folded.encode("utf-8"), digest_size=8).hexdigest()
+
+
+class DocumentKeys(NamedTuple):
+    """What the profile reads of one text, computed once (in a worker, away from the
+    process that keeps the profile): its story fingerprint and, for each of its lines,
+    the line's key if the line is short enough to be template, else None."""
+
+    story: str | None
+    lines: tuple[str | None, ...]
+
+
+def document_keys(text: str, max_words: int) -> DocumentKeys:
+    """The keys of `text` for a profile whose settings have this `max_words`."""
+    return DocumentKeys(
+        _story_key(text), tuple(_short_line_key(line, max_words) for line in text.split("\n"))
+    )
+
+
+def _short_line_key(line: str, max_words: int) -> str | None:
+    """The line's key if it is a short line (not blank, at most max_words), else None."""
+    if line.strip() and bounded_word_count(line, max_words) <= max_words:
+        return line_key(line)
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,16 +115,17 @@ class TemplateProfile:
 
     # -- learning ----------------------------------------------------------------
 
-    def observe(self, domain: str | None, text: str) -> None:
+    def observe(self, domain: str | None, text: str, keys: DocumentKeys | None = None) -> None:
         """Count each distinct short line of one document for its domain.
 
         A document whose story was already observed in this run (the same longest
-        paragraph: a re-scrape, an updated version) is not counted again.
+        paragraph: a re-scrape, an updated version) is not counted again. `keys`, if
+        given, are `self.keys(text)` computed beforehand.
         """
         if not domain:
             return
         counts = self._domain(domain)
-        story = _story_key(text)
+        story, lines = keys or self.keys(text)
         if story is not None:
             if story in counts.stories:
                 return
@@ -109,9 +133,13 @@ class TemplateProfile:
             if len(counts.stories) > self.settings.max_stories_per_domain:
                 del counts.stories[next(iter(counts.stories))]
         counts.documents += 1
-        for key in {line_key(line) for line in self._short_lines(text)}:
+        for key in set(lines) - {None}:
             counts.lines[key] = counts.lines.get(key, 0.0) + 1
         self._bound(counts)
+
+    def keys(self, text: str) -> DocumentKeys:
+        """The keys `observe` and `strip` read of a text, under this profile's settings."""
+        return document_keys(text, self.settings.max_words)
 
     def merge(self, other: TemplateProfile) -> None:
         """Add another profile's counts (a stored day, a parallel shard) to this one."""
@@ -140,12 +168,6 @@ class TemplateProfile:
             counts = self._domains[domain] = _DomainCounts()
         return counts
 
-    def _short_lines(self, text: str) -> Iterator[str]:
-        limit = self.settings.max_words
-        for line in text.split("\n"):
-            if line.strip() and bounded_word_count(line, limit) <= limit:
-                yield line
-
     def _bound(self, counts: _DomainCounts) -> None:
         limit = self.settings.max_lines_per_domain
         if len(counts.lines) > limit:
@@ -160,25 +182,32 @@ class TemplateProfile:
 
     def is_template(self, domain: str | None, line: str) -> bool:
         """Whether a line is short and frequent enough in its domain to be template."""
+        return self._is_template_key(domain, _short_line_key(line, self.settings.max_words))
+
+    def _is_template_key(self, domain: str | None, key: str | None) -> bool:
         counts = self._domains.get(domain or "")
         settings = self.settings
-        if counts is None or counts.documents < settings.min_documents:
+        if key is None or counts is None or counts.documents < settings.min_documents:
             return False
-        if not line.strip() or bounded_word_count(line, settings.max_words) > settings.max_words:
-            return False
-        seen = counts.lines.get(line_key(line), 0.0)
+        seen = counts.lines.get(key, 0.0)
         return seen >= settings.min_count and seen >= settings.min_share * counts.documents
 
-    def strip(self, domain: str | None, text: str) -> tuple[str, list[Removal]]:
+    def strip(
+        self, domain: str | None, text: str, keys: DocumentKeys | None = None
+    ) -> tuple[str, list[Removal]]:
         """Remove template lines of `domain` from one text; each goes as kind "template".
 
         A template line that reads as a sentence is removed only in the head or tail
-        run of the text, never between story paragraphs.
+        run of the text, never between story paragraphs. `keys`, if given, are
+        `self.keys(text)` computed beforehand.
         """
-        if domain not in self._domains:
-            return text, []
+        counts = self._domains.get(domain or "")
+        if counts is None or counts.documents < self.settings.min_documents:
+            return text, []  # (the test every line would fail)
         lines = text.split("\n")
-        template = [self.is_template(domain, line) for line in lines]
+        template = [self._is_template_key(domain, key) for key in (keys or self.keys(text)).lines]
+        if not any(template):
+            return text, []
         edge = edge_flags(lines, template)
         kept: list[str] = []
         removed: list[Removal] = []

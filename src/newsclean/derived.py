@@ -1,0 +1,88 @@
+"""Data newsclean derives from its dependencies, kept on disk between runs.
+
+Some tables take seconds to build and depend only on what is installed: the English
+lexicon (newsclean.repair) is computed from wordfreq's and codespell's lists in about
+1.5 CPU seconds, which every run paid in the workers' forkserver before its first
+unit. `load_or_build` keeps such a table in the user's cache directory, under a key
+that changes with anything it was built from (the versions of the packages, the
+source files and data files given), and loads it in about a tenth of the time.
+
+The cache directory is $NEWSCLEAN_CACHE_DIR, else $XDG_CACHE_HOME/newsclean, else
+~/.cache/newsclean. Values are stored with `marshal` (plain containers of str, int,
+float: nothing in a cache file can run code). A cache that cannot be read or written
+is skipped: it costs time, never a result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+_FORMAT = b"newsclean-derived-1"
+
+
+def cache_dir() -> Path:
+    """Where derived tables are kept (see the module docstring)."""
+    configured = os.environ.get("NEWSCLEAN_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "newsclean"
+
+
+def load_or_build(
+    name: str, build: Callable[[], Any], *, packages: Iterable[str], files: Iterable[Any]
+) -> Any:
+    """`build()`, or the value a previous call with the same inputs stored.
+
+    `packages` are distribution names whose installed versions the value depends on;
+    `files` are paths (or importlib.resources traversables) whose bytes it depends on.
+    The value must be marshal-able.
+    """
+    key = _key(name, packages, files)
+    path = cache_dir() / f"{name}-{key[:24]}.marshal"
+    try:
+        data = path.read_bytes()
+        if data.startswith(_FORMAT):
+            return marshal.loads(data[len(_FORMAT) :])
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    value = build()
+    _store(path, value)
+    return value
+
+
+def _key(name: str, packages: Iterable[str], files: Iterable[Any]) -> str:
+    digest = hashlib.sha256(_FORMAT + name.encode())
+    for package in packages:
+        try:
+            version = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"\0{package}={version}".encode())
+    for file in files:
+        digest.update(b"\0")
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def _store(path: Path, value: Any) -> None:
+    """Write atomically (a concurrent reader sees the old file or the whole new one)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(_FORMAT + marshal.dumps(value))
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except (OSError, ValueError):
+        pass

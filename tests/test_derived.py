@@ -1,0 +1,90 @@
+"""Derived tables kept on disk: built once per version of their inputs, never trusted blindly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsclean import derived
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("NEWSCLEAN_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def _counting_build(calls: list[int], value: object):
+    def build() -> object:
+        calls.append(1)
+        return value
+
+    return build
+
+
+def test_built_once_then_loaded(cache: Path, tmp_path: Path) -> None:
+    source = tmp_path / "words.txt"
+    source.write_text("alpha\n")
+    calls: list[int] = []
+    value = ({"alpha": 1.5}, frozenset({"beta"}), {"gamma"})
+    build = _counting_build(calls, value)
+    first = derived.load_or_build("table", build, packages=["pytest"], files=[source])
+    second = derived.load_or_build("table", build, packages=["pytest"], files=[source])
+    assert first == second == value
+    assert type(second[1]) is frozenset and type(second[2]) is set
+    assert calls == [1]
+    assert len(list(cache.glob("table-*.marshal"))) == 1
+
+
+def test_a_changed_input_file_or_package_list_builds_again(cache: Path, tmp_path: Path) -> None:
+    source = tmp_path / "words.txt"
+    source.write_text("alpha\n")
+    calls: list[int] = []
+    derived.load_or_build("table", _counting_build(calls, [1]), packages=[], files=[source])
+    source.write_text("alpha\nbeta\n")
+    again = derived.load_or_build("table", _counting_build(calls, [2]), packages=[], files=[source])
+    assert again == [2]
+    assert derived.load_or_build(
+        "table", _counting_build(calls, [3]), packages=["pytest"], files=[source]
+    ) == [3]
+    assert calls == [1, 1, 1]
+
+
+def test_a_damaged_cache_file_is_rebuilt(cache: Path, tmp_path: Path) -> None:
+    calls: list[int] = []
+    derived.load_or_build("table", _counting_build(calls, {"a": 1}), packages=[], files=[])
+    (path,) = cache.glob("table-*.marshal")
+    path.write_bytes(path.read_bytes()[:10])  # truncated
+    build = _counting_build(calls, {"a": 1})
+    assert derived.load_or_build("table", build, packages=[], files=[]) == {"a": 1}
+    path.write_bytes(b"not a cache file")
+    assert derived.load_or_build("table", build, packages=[], files=[]) == {"a": 1}
+    assert calls == [1, 1, 1]
+
+
+def test_an_unwritable_cache_only_costs_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where the cache directory should be")
+    monkeypatch.setenv("NEWSCLEAN_CACHE_DIR", str(blocker / "cache"))
+    calls: list[int] = []
+    for _ in range(2):
+        assert derived.load_or_build("table", _counting_build(calls, 7), packages=[], files=[]) == 7
+    assert calls == [1, 1]
+
+
+def test_the_english_lexicon_from_the_cache_equals_a_fresh_build(cache: Path) -> None:
+    from newsclean import repair
+
+    built = repair._build_english_lexicon()
+    repair._english_lexicon.cache_clear()
+    try:
+        stored = repair._english_lexicon()  # builds and stores
+        repair._english_lexicon.cache_clear()
+        loaded = repair._english_lexicon()  # loads
+    finally:
+        repair._english_lexicon.cache_clear()
+    assert list(cache.glob("english-lexicon-*.marshal"))
+    assert tuple(built) == tuple(stored) == tuple(loaded)
