@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
 
+from newsclean.language import detect_language
 from newsclean.repair import repair_text
 
 RUN_TOGETHER_RATE = 0.02  # share of eligible adjacent word pairs joined
@@ -173,14 +174,13 @@ def main() -> int:
 
 def english_texts(pages: list[Path], limit: int) -> list[str]:
     """Main text of the English pages, extracted with trafilatura."""
-    import py3langid
     import trafilatura
 
     texts = []
     for page in pages:
         html = gzip.decompress(page.read_bytes())
         text = trafilatura.extract(html)
-        if text and len(text) > 500 and py3langid.classify(text)[0] == "en":
+        if text and len(text) > 500 and detect_language(text) == "en":
             texts.append(text)
             if len(texts) >= limit:
                 break

