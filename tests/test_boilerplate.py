@@ -15,7 +15,15 @@ from pathlib import Path
 import pytest
 
 from newsclean.boilerplate import RULES, TemplateProfile, TemplateSettings, strip_boilerplate
-from newsclean.boilerplate.lines import plain, word_count
+from newsclean.boilerplate.lines import (
+    _MARKDOWN_EMPHASIS,
+    PROSE_WORDS,
+    bounded_plain_word_count,
+    bounded_word_count,
+    is_prose,
+    plain,
+    word_count,
+)
 from newsclean.boilerplate.prefilter import prefilter
 from newsclean.boilerplate.rules import _PREFILTERS, MEDIA, classify
 from newsclean.record import Removal
@@ -319,6 +327,38 @@ def test_prefilter_claims_no_needles_it_cannot_prove(pattern: str) -> None:
     assert prefilter(re.compile(pattern)).needles is None
 
 
+@pytest.mark.parametrize(
+    "line",
+    ["", "word", "one two  three", " Share \t this ", "字" * 9 + " and 漢字", "x " * 200,
+     "[Read more](https://example.com/a b c d)", "**Bold** _and_ __under__", "a \u00ad b ¨ c"],
+)  # fmt: skip
+def test_plain_word_count_is_the_word_count_of_the_plain_line(line: str) -> None:
+    text = plain(line)
+    for limit in (1, 3, 16, 150):
+        assert bounded_plain_word_count(text, limit) == bounded_word_count(text, limit)
+
+
+# The markdown emphasis pattern before it was written for speed: the same matches.
+_EMPHASIS_ORACLE = re.compile(r"\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)")
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["**bold** and *it*", "__init__ and snake_case_name", "*", "a * b", "2*3=6", "_x_",
+     "*_*", "x**", "**x", "é*wörd*", "***a***", "a__b", "_", "__", "* list", "mid*word*"],
+)  # fmt: skip
+def test_markdown_emphasis_removal_is_unchanged(line: str) -> None:
+    assert _MARKDOWN_EMPHASIS.sub("", line) == _EMPHASIS_ORACLE.sub("", line)
+    assert [m.span() for m in _MARKDOWN_EMPHASIS.finditer(line)] == [
+        m.span() for m in _EMPHASIS_ORACLE.finditer(line)
+    ]
+
+
+def test_prose_test_takes_a_word_count_the_caller_has() -> None:
+    for line in ["Short line", "A sentence of exactly eight words, ending here.", "word " * 30]:
+        assert is_prose(line, bounded_word_count(line, PROSE_WORDS)) == is_prose(line)
+
+
 def test_lines_repeated_across_passes_and_within_a_text_are_classified_alike() -> None:
     story = (
         "The council voted on Tuesday to extend the tram line to the northern districts,"
@@ -358,7 +398,10 @@ def test_corpus_sample_keeps_story_snippets() -> None:
 @pytest.mark.parametrize("limit", [0, 1, 8, 16, 25])
 @pytest.mark.parametrize(
     "line",
-    ["", "   ", "one", "one two three", "word " * 40, "漢字漢字 and words", "字" * 60, "a\xa0b\u3000c"],
+    [
+        "", "   ", "one", "one two three", "word " * 40, "漢字漢字 and words", "字" * 60,
+        "a\xa0b\u3000c",
+    ],  # fmt: skip
 )
 def test_bounded_word_count_is_word_count_capped_at_limit_plus_one(line, limit):
     from newsclean.boilerplate.lines import bounded_word_count, word_count

@@ -21,16 +21,16 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from newsclean.boilerplate.lines import bounded_word_count, edge_flags, fold, is_prose
+from newsclean.boilerplate.lines import PROSE_WORDS, bounded_word_count, edge_flags, fold, is_prose
 from newsclean.record import Removal
 
 PROFILE_VERSION = 1
 _DIGITS = re.compile(r"\d")
 
 
-def _story_key(text: str) -> str | None:
+def _story_key(lines: list[str]) -> str | None:
     """A fingerprint of a document's story: its longest line, if that line is prose."""
-    longest = max(text.split("\n"), key=len, default="")
+    longest = max(lines, key=len, default="")
     if not is_prose(longest):
         return None
     return hashlib.blake2b(fold(longest).encode("utf-8"), digest_size=8).hexdigest()
@@ -101,7 +101,8 @@ class TemplateProfile:
         if not domain:
             return
         counts = self._domain(domain)
-        story = _story_key(text)
+        lines = text.split("\n")
+        story = _story_key(lines)
         if story is not None:
             if story in counts.stories:
                 return
@@ -109,7 +110,7 @@ class TemplateProfile:
             if len(counts.stories) > self.settings.max_stories_per_domain:
                 del counts.stories[next(iter(counts.stories))]
         counts.documents += 1
-        for key in {line_key(line) for line in self._short_lines(text)}:
+        for key in {line_key(line) for line in self._short_lines(lines)}:
             counts.lines[key] = counts.lines.get(key, 0.0) + 1
         self._bound(counts)
 
@@ -140,9 +141,9 @@ class TemplateProfile:
             counts = self._domains[domain] = _DomainCounts()
         return counts
 
-    def _short_lines(self, text: str) -> Iterator[str]:
+    def _short_lines(self, lines: list[str]) -> Iterator[str]:
         limit = self.settings.max_words
-        for line in text.split("\n"):
+        for line in lines:
             if line.strip() and bounded_word_count(line, limit) <= limit:
                 yield line
 
@@ -161,10 +162,15 @@ class TemplateProfile:
     def is_template(self, domain: str | None, line: str) -> bool:
         """Whether a line is short and frequent enough in its domain to be template."""
         counts = self._domains.get(domain or "")
-        settings = self.settings
-        if counts is None or counts.documents < settings.min_documents:
+        if counts is None or counts.documents < self.settings.min_documents:
             return False
-        if not line.strip() or bounded_word_count(line, settings.max_words) > settings.max_words:
+        return self._frequent(counts, line, bounded_word_count(line, self.settings.max_words))
+
+    def _frequent(self, counts: _DomainCounts, line: str, words: int) -> bool:
+        """`is_template` once the domain has enough documents; `words` is
+        `bounded_word_count(line, limit)` for a limit of at least settings.max_words."""
+        settings = self.settings
+        if not line.strip() or words > settings.max_words:
             return False
         seen = counts.lines.get(line_key(line), 0.0)
         return seen >= settings.min_count and seen >= settings.min_share * counts.documents
@@ -175,15 +181,27 @@ class TemplateProfile:
         A template line that reads as a sentence is removed only in the head or tail
         run of the text, never between story paragraphs.
         """
-        if domain not in self._domains:
-            return text, []
+        counts = self._domains.get(domain) if domain is not None else None
+        if counts is None or counts.documents < self.settings.min_documents:
+            return text, []  # no line of the domain is template (yet)
         lines = text.split("\n")
-        template = [self.is_template(domain, line) for line in lines]
-        edge = edge_flags(lines, template)
+        # One word count a line serves both questions: is it short, is it prose.
+        limit = max(self.settings.max_words, PROSE_WORDS)
+        words = [bounded_word_count(line, limit) for line in lines]
+        template = [
+            self._frequent(counts, line, count) for line, count in zip(lines, words, strict=True)
+        ]
+        if not any(template):
+            return text, []
+        prose = [
+            is_prose(line, min(count, PROSE_WORDS + 1))
+            for line, count in zip(lines, words, strict=True)
+        ]
+        edge = edge_flags(prose, template)
         kept: list[str] = []
         removed: list[Removal] = []
         for index, line in enumerate(lines):
-            if template[index] and (edge[index] or not is_prose(line)):
+            if template[index] and (edge[index] or not prose[index]):
                 removed.append(Removal("template", line))
             else:
                 kept.append(line)
