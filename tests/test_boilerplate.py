@@ -388,6 +388,23 @@ def test_prefilter_knows_when_every_match_holds_a_digit(pattern: str, digit: boo
         assert not check.may_match("page x of y, jan, published:, min read")
 
 
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("[Like](https://example.com/a b c d e)", "reaction"),  # 6 words raw, 1 plain
+        ("**Share** on *X*", "share"),
+        ("## Related   stories", "related"),
+        ("| Advertisement |", "ads"),
+        ("Like \u00a8 \u00a8 \u00a8", None),  # NFKC: each "¨" is a space and a mark
+    ],
+)
+def test_rules_are_chosen_by_the_plain_line(line: str, kind: str | None) -> None:
+    """Word counts and starts are read on the plain form, which can have fewer words
+    (a markdown link) or more (NFKC) than the raw line."""
+    rule = classify(line)
+    assert (rule.kind if rule else None) == kind
+
+
 def test_lowering_a_line_keeps_its_digits() -> None:
     """classify looks for the digit rules need in the lowered line, also for rules
     matched against the line as is: no character lowers into or out of a digit."""
