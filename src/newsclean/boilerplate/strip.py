@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from newsclean.boilerplate.lines import (
@@ -24,11 +25,17 @@ _BLOCK_KINDS = frozenset(
 )  # fmt: skip
 
 
-def _same_title(line: str, title: str) -> bool:
-    def key(value: str) -> str:
-        return re.sub(r"[\W_]+", "", fold(value))
+_NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
 
-    return bool(key(title)) and key(line) == key(title)
+
+@lru_cache(maxsize=64)  # the title and first line of a text, asked again in every pass
+def _title_key(value: str) -> str:
+    return _NOT_ALPHANUMERIC.sub("", fold(value))
+
+
+def _same_title(line: str, title: str) -> bool:
+    title_key = _title_key(title)
+    return bool(title_key) and _title_key(line) == title_key
 
 
 class _Line(NamedTuple):
