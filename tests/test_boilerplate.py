@@ -11,12 +11,21 @@ import json
 import re
 import sys
 from pathlib import Path
+from random import Random
 
 import pytest
 
 from newsclean.boilerplate import RULES, TemplateProfile, TemplateSettings, strip_boilerplate
-from newsclean.boilerplate.lines import plain, word_count
-from newsclean.boilerplate.prefilter import prefilter
+from newsclean.boilerplate.lines import (
+    _MARKDOWN_EMPHASIS,
+    PROSE_WORDS,
+    bounded_plain_word_count,
+    bounded_word_count,
+    is_prose,
+    plain,
+    word_count,
+)
+from newsclean.boilerplate.prefilter import NeedleScan, prefilter
 from newsclean.boilerplate.rules import _PREFILTERS, MEDIA, classify
 from newsclean.record import Removal
 
@@ -336,6 +345,146 @@ def test_prefilter_claims_no_needles_it_cannot_prove(pattern: str) -> None:
     assert prefilter(re.compile(pattern)).needles is None
 
 
+@pytest.mark.parametrize(
+    ("pattern", "starts"),
+    [
+        (r"(?:share|tweet|reddit)\b.*", {"sh", "tw", "re"}),
+        (r"x(?:[ :]+y)*:?", {"x", "x ", "x:"}),  # "x" alone is a whole match
+        (r"(?:you can )?contact\b.*", {"yo", "co"}),  # an optional head or not
+        (r"a*b", {"aa", "ab", "b"}),
+        (r"\(?(?:dpa|afp)\)?", {"(d", "(a", "dp", "af"}),
+        (r"(?:\b|^)(?=x)xy", {"xy"}),  # zero-width items add nothing
+        (r"(?:a?){3}b", {"aa", "ab", "b"}),  # repeats of what may match nothing
+        (r".{0,60}\bnews", None),  # may start with anything
+        (r"(?:news|\w+)", None),
+        (r"(?i:news)letter", None),  # case-insensitive: literals do not bind
+    ],
+)
+def test_prefilter_starts_are_the_first_characters_of_every_match(
+    pattern: str, starts: set[str] | None
+) -> None:
+    found = prefilter(re.compile(pattern)).starts
+    assert found == (None if starts is None else frozenset(starts))
+
+
+def test_prefilter_starts_admit_every_match() -> None:
+    """Random strings over a small alphabet: whatever a pattern matches, its starts admit."""
+    random = Random(7)
+    patterns = [
+        r"(?:ab|a|b)+c?", r"a{2,3}(?:b|cd)", r"(?:x?y?){2}z", r"(?:ab)+|ba", r"c(?:a|b)*",
+        r"(?:a|bc?)(?:d?a)", r"\b(?:ab|c)\b\s?a",
+    ]  # fmt: skip
+    matched = 0
+    for pattern in map(re.compile, patterns):
+        check = prefilter(pattern)
+        assert check.starts is not None, pattern.pattern
+        for _ in range(3000):
+            subject = "".join(random.choice("abcdxyz ") for _ in range(random.randint(1, 6)))
+            if pattern.fullmatch(subject):
+                matched += 1
+                assert check.may_match(subject), (pattern.pattern, subject)
+    assert matched > 200
+
+
+@pytest.mark.parametrize(
+    ("pattern", "digit"),
+    [
+        (r"page \d+ of \d+", True),
+        (r"(?:jan|feb) \d{1,2}|\d{4}-\d\d", True),  # every alternative holds one
+        (r"(?:published: )?\d{1,2}:\d{2}", True),
+        (r"[\d.,]+k? shares", False),  # "..." matches too
+        (r"(?:\d+|one|two) min read", False),
+        (r"(?:\d)?x", False),
+        (r"©.{0,40}\b2026", True),
+    ],
+)
+def test_prefilter_knows_when_every_match_holds_a_digit(pattern: str, digit: bool) -> None:
+    check = prefilter(re.compile(pattern))
+    assert check.digit is digit
+    if digit:
+        assert not check.may_match("page x of y, jan, published:, min read")
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("[Like](https://example.com/a b c d e)", "reaction"),  # 6 words raw, 1 plain
+        ("**Share** on *X*", "share"),
+        ("## Related   stories", "related"),
+        ("| Advertisement |", "ads"),
+        ("Like \u00a8 \u00a8 \u00a8", None),  # NFKC: each "¨" is a space and a mark
+    ],
+)
+def test_rules_are_chosen_by_the_plain_line(line: str, kind: str | None) -> None:
+    """Word counts and starts are read on the plain form, which can have fewer words
+    (a markdown link) or more (NFKC) than the raw line."""
+    rule = classify(line)
+    assert (rule.kind if rule else None) == kind
+
+
+def test_lowering_a_line_keeps_its_digits() -> None:
+    """classify looks for the digit rules need in the lowered line, also for rules
+    matched against the line as is: no character lowers into or out of a digit."""
+    digit = re.compile(r"\d")
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        assert bool(digit.search(char.lower())) == bool(digit.search(char)), hex(code)
+
+
+def test_needle_scan_finds_every_set_a_string_holds() -> None:
+    """Overlapping needles, needles inside needles, needles sharing a start: the scan
+    agrees with testing each needle of each set with `in`."""
+    needle_sets = [
+        {"news"}, {"newsletter"}, {"letter", "xyz"}, {"sletter"}, {"a"}, {"ab", "abc"},
+        {"bca"}, set(), {"(c)", "©"}, {"e", "ee"},
+    ]  # fmt: skip
+    scan = NeedleScan(needle_sets)
+    random = Random(11)
+    pieces = ["news", "letter", "s", "a", "b", "c", "(c)", "©", "e", " ", "x", "yz"]
+    for _ in range(3000):
+        subject = "".join(random.choice(pieces) for _ in range(random.randint(0, 8)))
+        expected = sum(
+            1 << index
+            for index, needles in enumerate(needle_sets)
+            if any(needle in subject for needle in needles)
+        )
+        assert scan.held(subject) == expected, subject
+    with pytest.raises(ValueError):
+        NeedleScan([set(), {""}])
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["", "word", "one two  three", " Share \t this ", "字" * 9 + " and 漢字", "x " * 200,
+     "[Read more](https://example.com/a b c d)", "**Bold** _and_ __under__", "a \u00ad b ¨ c"],
+)  # fmt: skip
+def test_plain_word_count_is_the_word_count_of_the_plain_line(line: str) -> None:
+    text = plain(line)
+    for limit in (1, 3, 16, 150):
+        assert bounded_plain_word_count(text, limit) == bounded_word_count(text, limit)
+
+
+# The markdown emphasis pattern before it was written for speed: the same matches.
+_EMPHASIS_ORACLE = re.compile(r"\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)")
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["**bold** and *it*", "__init__ and snake_case_name", "*", "a * b", "2*3=6", "_x_",
+     "*_*", "x**", "**x", "é*wörd*", "***a***", "a__b", "_", "__", "* list", "mid*word*"],
+)  # fmt: skip
+def test_markdown_emphasis_removal_is_unchanged(line: str) -> None:
+    assert _MARKDOWN_EMPHASIS.sub("", line) == _EMPHASIS_ORACLE.sub("", line)
+    assert [m.span() for m in _MARKDOWN_EMPHASIS.finditer(line)] == [
+        m.span() for m in _EMPHASIS_ORACLE.finditer(line)
+    ]
+
+
+def test_prose_test_takes_a_word_count_the_caller_has() -> None:
+    for line in ["Short line", "A sentence of exactly eight words, ending here.", "word " * 30]:
+        assert is_prose(line, bounded_word_count(line, PROSE_WORDS)) == is_prose(line)
+
+
 def test_lines_repeated_across_passes_and_within_a_text_are_classified_alike() -> None:
     story = (
         "The council voted on Tuesday to extend the tram line to the northern districts,"
@@ -375,7 +524,10 @@ def test_corpus_sample_keeps_story_snippets() -> None:
 @pytest.mark.parametrize("limit", [0, 1, 8, 16, 25])
 @pytest.mark.parametrize(
     "line",
-    ["", "   ", "one", "one two three", "word " * 40, "漢字漢字 and words", "字" * 60, "a\xa0b\u3000c"],
+    [
+        "", "   ", "one", "one two three", "word " * 40, "漢字漢字 and words", "字" * 60,
+        "a\xa0b\u3000c",
+    ],  # fmt: skip
 )
 def test_bounded_word_count_is_word_count_capped_at_limit_plus_one(line, limit):
     from newsclean.boilerplate.lines import bounded_word_count, word_count

@@ -7,7 +7,11 @@ import unicodedata
 
 _MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MARKDOWN_PREFIX = re.compile(r"^(?:#{1,6}\s+|>(?!>)\s*|[-*+•·]\s+)")
-_MARKDOWN_EMPHASIS = re.compile(r"\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)")
+# "**", "__", or one "*" or "_" at the start or end of a word. Each branch opens with its
+# literal, so the regex engine skips to the next "*" or "_" instead of trying each position.
+_MARKDOWN_EMPHASIS = re.compile(
+    r"\*(?:\*|(?<!\w\*)(?=\w)|(?<=\w\*)(?!\w))|_(?:_|(?<!\w_)(?=\w)|(?<=\w_)(?!\w))"
+)
 _TABLE_EDGE_CHARS = "| \t\r\n\xa0"
 _SENTENCE_END = re.compile(r"[.!?…:;。！？][\"'”’»)\]」]*\s*$")
 
@@ -24,12 +28,16 @@ _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 def plain(line: str) -> str:
     """The line as read: NFKC, no markdown links or emphasis, no table pipes at its edges,
     look-alike Cyrillic letters folded in Latin lines, spaces folded."""
-    line = unicodedata.normalize("NFKC", line).replace("\u2019", "'").replace("\u00ad", "")
-    if _CYRILLIC.search(line) and _LATIN.search(line):
-        line = line.translate(_CONFUSABLES)
+    if not line.isascii():  # NFKC keeps ASCII as it is
+        line = unicodedata.normalize("NFKC", line).replace("\u2019", "'").replace("\u00ad", "")
+        if _CYRILLIC.search(line) and _LATIN.search(line):
+            line = line.translate(_CONFUSABLES)
     if "](" in line:
         line = _MARKDOWN_LINK.sub(r"\1", line)
-    line = _MARKDOWN_PREFIX.sub("", line.strip(_TABLE_EDGE_CHARS))
+    line = line.strip(_TABLE_EDGE_CHARS)
+    prefix = _MARKDOWN_PREFIX.match(line)
+    if prefix:
+        line = line[prefix.end() :]
     if "*" in line or "_" in line:
         line = _MARKDOWN_EMPHASIS.sub("", line)
     return " ".join(line.split())
@@ -54,39 +62,57 @@ def bounded_word_count(line: str, limit: int) -> int:
     Stops splitting after `limit` words, so a long paragraph costs no more than a short
     line: most callers only ask whether a line is short.
     """
-    if len(line.split(None, limit)) > limit:
+    words = len(line.split(None, limit))
+    if words > limit:
         return limit + 1
-    return min(word_count(line), limit + 1)
+    # Fewer than `limit` splits: the split was complete. Unspaced scripts are not ASCII.
+    if line.isascii():
+        return words
+    return min(words + len(_UNSPACED.findall(line)) // 2, limit + 1)
 
 
-def is_prose(line: str) -> bool:
-    """A line that reads like a story paragraph: long, or a full sentence of 8+ words."""
-    words = bounded_word_count(line, 25)
-    if words >= 25:
+def bounded_plain_word_count(text: str, limit: int) -> int:
+    """`bounded_word_count(text, limit)` of a line in its `plain` form, whose words are
+    parted by single spaces: counted without splitting it."""
+    words = text.count(" ") + 1 if text else 0
+    if words > limit:
+        return limit + 1
+    if text.isascii():
+        return words
+    return min(words + len(_UNSPACED.findall(text)) // 2, limit + 1)
+
+
+# A line of this many words reads as prose, however it ends.
+PROSE_WORDS = 25
+
+
+def is_prose(line: str, words: int | None = None) -> bool:
+    """A line that reads like a story paragraph: long, or a full sentence of 8+ words.
+
+    `words`, if the caller has it, is `bounded_word_count(line, PROSE_WORDS)`.
+    """
+    if words is None:
+        words = bounded_word_count(line, PROSE_WORDS)
+    if words >= PROSE_WORDS:
         return True
     return words >= 8 and bool(_SENTENCE_END.search(line))
 
 
-def has_story(lines: list[str], claimed: list[bool]) -> bool:
-    """Whether any line is a story paragraph that no rule claims."""
-    return any(
-        not is_claimed and is_prose(line) for line, is_claimed in zip(lines, claimed, strict=True)
-    )
-
-
-def edge_flags(lines: list[str], claimed: list[bool]) -> list[bool]:
-    """True for lines in the head or tail run of the text.
+def edge_flags(prose: list[bool], claimed: list[bool]) -> list[bool]:
+    """True for lines in the head or tail run of the text; `prose[i]` is
+    `is_prose(lines[i])`.
 
     The head run is the lines before the first story paragraph, a prose line that no
     rule claims; the tail run is the lines after the last one. A bio at the foot of a
-    story reads like prose, but its rule claims it, so it belongs to the tail run.
+    story reads like prose, but its rule claims it, so it belongs to the tail run. With
+    no story paragraph, every line is in the runs.
     """
     story = [
         index
-        for index, (line, is_claimed) in enumerate(zip(lines, claimed, strict=True))
-        if not is_claimed and is_prose(line)
+        for index, (is_story, is_claimed) in enumerate(zip(prose, claimed, strict=True))
+        if is_story and not is_claimed
     ]
     if not story:
-        return [True] * len(lines)
+        return [True] * len(prose)
     first, last = story[0], story[-1]
-    return [index < first or index > last for index in range(len(lines))]
+    return [index < first or index > last for index in range(len(prose))]

@@ -13,13 +13,19 @@ pattern lists are then covered by a few of their common pieces ("never miss" sta
 the dozen phrases "never miss our story", "never miss the latest issue", ...): a line
 that holds a phrase holds its piece. Testing needles costs time too, so a pattern gets
 them only when it may start anywhere (its regex scans the line) and a few pieces cover
-all its phrases. A pattern whose matches start with one of a few characters has those
-instead ("s", "t", "r" for "share|tweet|reddit"), and the rules are sorted by them.
+all its phrases. A pattern whose matches start with one of a few pairs of characters
+has those instead ("sh", "tw", "re" for "share|tweet|reddit"; a story line seldom
+starts so), and the rules are indexed by them. A pattern whose every match holds a
+digit (a date, a time) is not tried on a line without one.
+
+Testing the needles of many rules one `in` at a time costs a scan of the line per
+needle; a `NeedleScan` finds which rules' needles a line holds in one regex scan.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Sequence
 from re import _constants as sre  # the opcodes of re's parse tree
 from re import _parser as sre_parse
 from typing import Any, NamedTuple
@@ -32,6 +38,10 @@ _MAX_CLASS = 16
 _MAX_NEEDLES = 24
 # The shortest word of a phrase that may stand for it.
 _MIN_PIECE = 4
+# How many first characters of a match its starts hold, and how many starts a pattern
+# may have (above, it gets none).
+_START_WIDTH = 2
+_MAX_STARTS = 256
 
 
 class Prefilter(NamedTuple):
@@ -40,13 +50,20 @@ class Prefilter(NamedTuple):
     min_length: int
     max_length: int
     needles: tuple[str, ...] | None  # None: no needle is known to be required
-    first_chars: frozenset[str] | None  # None: a match may start with any character
+    # Every match starts with one of these (its first two characters, or its first one
+    # when what follows is not known); None: a match may start with anything.
+    starts: frozenset[str] | None
+    digit: bool = False  # every match holds a digit (a date, a time, a page number)
 
     def may_match(self, subject: str) -> bool:
         """False only when `subject` certainly cannot match the whole pattern."""
         if not self.min_length <= len(subject) <= self.max_length:
             return False
-        if self.first_chars is not None and subject[:1] not in self.first_chars:
+        if self.starts is not None and not (
+            subject[:2] in self.starts or subject[:1] in self.starts
+        ):
+            return False
+        if self.digit and not DIGIT.search(subject):
             return False
         return self.needles is None or any(map(subject.__contains__, self.needles))
 
@@ -66,13 +83,13 @@ def prefilter(pattern: re.Pattern[str]) -> Prefilter:
     low, high = tree.getwidth()
     if pattern.flags & re.IGNORECASE:
         return Prefilter(low, high, None, None)
-    first_chars = _first_chars(list(tree))
+    starts = _starts(list(tree))
     needles = None
-    if first_chars is None:
+    if starts is None:
         found = _required(_sequence(list(tree)))
         if found is not None:
             needles = _cover(_shortest(found))
-    return Prefilter(low, high, needles, first_chars)
+    return Prefilter(low, high, needles, starts, _holds_digit(list(tree)))
 
 
 def _cover(phrases: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -96,27 +113,119 @@ def _cover(phrases: tuple[str, ...]) -> tuple[str, ...] | None:
     return tuple(pieces)
 
 
-def _first_chars(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
-    """The characters a non-empty match can start with, when they are few; a pattern
-    with them fails fast on other lines, so needles would not pay."""
-    for op, av in items:
-        if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
-            continue  # zero-width: the next item starts the match
-        if op is sre.LITERAL:
-            return frozenset(chr(av))
-        if op is sre.IN:
-            return _character_class(av).exact
-        if op is sre.BRANCH:
-            firsts = [_first_chars(list(alternative)) for alternative in av[1]]
-            if any(first is None for first in firsts):
-                return None
-            return frozenset().union(*firsts)  # type: ignore[arg-type]
-        if op is sre.SUBPATTERN:
-            return None if av[1] & re.IGNORECASE else _first_chars(list(av[3]))
-        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
-            return _first_chars(list(av[2])) if av[0] >= 1 else None
+DIGIT = re.compile(r"\d")
+
+
+def _holds_digit(items: list[tuple[Any, Any]]) -> bool:
+    """Whether every match of a concatenation holds a character that `\\d` matches."""
+    return any(_node_holds_digit(op, av) for op, av in items)
+
+
+def _node_holds_digit(op: Any, av: Any) -> bool:
+    if op is sre.LITERAL:
+        return bool(DIGIT.match(chr(av)))
+    if op is sre.IN:
+        return bool(av) and all(
+            (item_op is sre.CATEGORY and item_av is sre.CATEGORY_DIGIT)
+            or (item_op is sre.LITERAL and bool(DIGIT.match(chr(item_av))))
+            for item_op, item_av in av
+        )
+    if op is sre.BRANCH:
+        return all(_holds_digit(list(alternative)) for alternative in av[1])
+    if op is sre.SUBPATTERN:
+        return _holds_digit(list(av[3]))
+    if op is sre.ATOMIC_GROUP:
+        return _holds_digit(list(av))
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+        return av[0] >= 1 and _holds_digit(list(av[2]))
+    return False
+
+
+# What the start analysis knows after reading part of a pattern: a match starts with
+# `text`, and `going` says whether the part read matched exactly `text` (so the next
+# part goes on from there) rather than `text` and then something not known.
+_Start = tuple[str, bool]
+_FRESH: frozenset[_Start] = frozenset({("", True)})
+
+
+def _starts(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
+    """The starts of a pattern's matches (see `Prefilter.starts`), when they are few; a
+    pattern with them fails fast on other lines, so needles would not pay."""
+    found = _sequence_starts(items, _FRESH, _START_WIDTH)
+    if found is None:
         return None
+    starts = frozenset(text for text, _going in found)
+    return None if "" in starts else starts
+
+
+def _sequence_starts(
+    items: list[tuple[Any, Any]], states: Collection[_Start], width: int
+) -> set[_Start] | None:
+    """`states` read on through a concatenation, up to `width` characters in all;
+    None when they grow too many."""
+    found = set(states)
+    for op, av in items:
+        following: set[_Start] = set()
+        for text, going in found:
+            room = width - len(text)
+            node = _node_starts(op, av, room) if going and room > 0 else None
+            if node is None:  # nothing more is known, or needed, of what follows `text`
+                following.add((text, False))
+            else:
+                following.update(
+                    (text + more, more_going and len(more) < room) for more, more_going in node
+                )
+        if len(following) > _MAX_STARTS:
+            return None
+        found = following
+    return found
+
+
+def _node_starts(op: Any, av: Any, width: int) -> set[_Start] | None:
+    """How a match of one node starts, up to `width` characters; None: not known."""
+    if op is sre.LITERAL:
+        return {(chr(av), True)}
+    if op is sre.IN:
+        chars = _character_class(av).exact
+        return None if chars is None else {(char, True) for char in chars}
+    if op is sre.BRANCH:
+        found: set[_Start] = set()
+        for alternative in av[1]:
+            starts = _sequence_starts(list(alternative), _FRESH, width)
+            if starts is None:
+                return None
+            found |= starts
+        return found
+    if op is sre.SUBPATTERN:
+        return None if av[1] & re.IGNORECASE else _sequence_starts(list(av[3]), _FRESH, width)
+    if op is sre.ATOMIC_GROUP:
+        return _sequence_starts(list(av), _FRESH, width)
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+        return _repeat_starts(av[0], av[1], list(av[2]), width)
+    if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+        return {("", True)}  # zero-width: the next node starts the match
     return None
+
+
+def _repeat_starts(
+    low: int, high: int, items: list[tuple[Any, Any]], width: int
+) -> set[_Start] | None:
+    """How `low` to `high` copies of a node start: from `low` copies on, after each
+    copy the repeat may end."""
+    found: set[_Start] = set()
+    states: set[_Start] = set(_FRESH)
+    for count in range(width + 2):
+        going = {state for state in states if state[1]}
+        found |= states if count >= low else states - going
+        if count == high or not going:
+            return found
+        if count > width:  # copies that match nothing could go on: stop reading
+            break
+        read = _sequence_starts(items, going, width)
+        if read is None:
+            return None
+        states = read
+    return found | {(text, False) for text, _going in states}
 
 
 def _shortest(needles: frozenset[str]) -> tuple[str, ...]:
@@ -211,3 +320,60 @@ def _branch(alternatives: list[_Info]) -> _Info:
             return _Info(exact, None)
         needles |= found
     return _Info(exact, frozenset(needles))
+
+
+class NeedleScan:
+    """Which of several needle sets a string holds, found in one regex scan.
+
+    The regex, a trie of all the needles, finds at each position where some needle
+    starts the longest one there; every needle that starts at the same position is a
+    prefix of it. So the needles a string holds are the prefixes of those found, and
+    `held` is exact: bit i is set when the string contains a needle of set i.
+    """
+
+    def __init__(self, needle_sets: Sequence[Collection[str]]) -> None:
+        needles = frozenset().union(*needle_sets)
+        if not needles or "" in needles:
+            raise ValueError("a needle scan needs needles, none of them empty")
+        self._search = re.compile(_trie(needles)).search
+        # For each needle the scan can find, the sets that hold it or one of its prefixes.
+        self._sets_of = {
+            found: sum(
+                1 << index
+                for index, needle_set in enumerate(needle_sets)
+                if any(map(found.startswith, needle_set))
+            )
+            for found in needles
+        }
+
+    def held(self, subject: str) -> int:
+        """A bit mask: bit i is set when `subject` contains a needle of set i."""
+        search, sets_of = self._search, self._sets_of
+        held = 0
+        found = search(subject)
+        while found is not None:
+            held |= sets_of[found.group()]
+            found = search(subject, found.start() + 1)
+        return held
+
+
+def _trie(needles: Collection[str]) -> str:
+    """A regex matching exactly the needles, and at any position the longest one there:
+    branches by next character, and a needle that goes on is an optional (greedy) tail."""
+    root: dict[str, dict] = {}
+    for needle in needles:
+        node = root
+        for char in needle:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a needle ends here
+
+    def pattern(node: dict[str, dict]) -> str:
+        branches = [
+            re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char
+        ]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(root)

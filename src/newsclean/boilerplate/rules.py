@@ -10,12 +10,12 @@ Spanish, Portuguese, Italian, Polish and Dutch phrases.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
-from newsclean.boilerplate.lines import bounded_word_count, plain
-from newsclean.boilerplate.prefilter import Prefilter, prefilter
+from newsclean.boilerplate.lines import bounded_plain_word_count, plain
+from newsclean.boilerplate.prefilter import DIGIT, NeedleScan, Prefilter, prefilter
 
 Where = Literal["anywhere", "edge"]
 
@@ -652,35 +652,72 @@ MEDIA = Rule("media", re.compile(r"(?:!\[[^\]]*\]\([^)]*\)\s*)+"))
 _PREFILTERS: tuple[Prefilter, ...] = tuple(prefilter(rule.pattern) for rule in RULES)
 
 
-class _Candidate(NamedTuple):
+class _Check(NamedTuple):
+    """What classify asks of a rule once the prefilter lets a line through."""
+
     rule: Rule
     case_sensitive: bool
     min_length: int
     max_length: int
-    needles: tuple[str, ...] | None
     fullmatch: Callable[[str], re.Match[str] | None]
+
+
+_CHECKS: tuple[_Check, ...] = tuple(
+    _Check(rule, rule.case_sensitive, check.min_length, check.max_length, rule.pattern.fullmatch)
+    for rule, check in zip(RULES, _PREFILTERS, strict=True)
+)
+
+# Sets of rules are bit masks: bit i stands for RULES[i].
+
+
+def _mask(indices: Iterable[int]) -> int:
+    return sum(1 << index for index in indices)
 
 
 # The largest max_words of any rule; longer lines are never touched.
 _MAX_WORDS = max(rule.max_words for rule in RULES)
+# For each word count up to _MAX_WORDS + 1, the rules that may touch a line that long.
+_WITHIN = tuple(
+    _mask(index for index, rule in enumerate(RULES) if words <= rule.max_words)
+    for words in range(_MAX_WORDS + 2)
+)
+# The rules whose matches may start with anything, and for each start (one or two
+# characters), the others whose matches may start so; the starts of case-sensitive
+# rules are read on the plain line, of the others on the lowered one.
+_ANY_START = _mask(index for index, check in enumerate(_PREFILTERS) if check.starts is None)
 
 
-@lru_cache(maxsize=8192)
-def _candidates(words: int, first: str, first_lowered: str) -> tuple[_Candidate, ...]:
-    """The rules, in order, that may touch a line of `words` words whose first character
-    is `first` (`first_lowered` once lowered), with the rest of their prefilters."""
-    candidates = []
-    for rule, check in zip(RULES, _PREFILTERS, strict=True):
-        start = first if rule.case_sensitive else first_lowered
-        if words > rule.max_words or (check.first_chars and start not in check.first_chars):
-            continue
-        candidates.append(
-            _Candidate(
-                rule, rule.case_sensitive, check.min_length, check.max_length, check.needles,
-                rule.pattern.fullmatch,
-            )
-        )  # fmt: skip
-    return tuple(candidates)
+def _by_start(case_sensitive: bool) -> dict[str, int]:
+    rules: dict[str, int] = {}
+    for index, (rule, check) in enumerate(zip(RULES, _PREFILTERS, strict=True)):
+        if rule.case_sensitive == case_sensitive:
+            for start in check.starts or ():
+                rules[start] = rules.get(start, 0) | 1 << index
+    return rules
+
+
+_STARTS_LOWERED = _by_start(case_sensitive=False)
+_STARTS_AS_IS = _by_start(case_sensitive=True)
+# The rules with needles: a line holding none of a rule's needles cannot match it.
+_NEEDLED = _mask(index for index, check in enumerate(_PREFILTERS) if check.needles is not None)
+# The rules that only match lines with a digit.
+_DIGITAL = _mask(index for index, check in enumerate(_PREFILTERS) if check.digit)
+
+
+@lru_cache(maxsize=64)
+def _needle_scans(rules: int) -> tuple[tuple[bool, NeedleScan], ...]:
+    """Scans for the needles of `rules`, one per subject: (case_sensitive, scan). The
+    bits of a scan are those of the rules."""
+    scans = []
+    for case_sensitive in (False, True):
+        needle_sets = [
+            check.needles or () if rules >> index & 1 and rule.case_sensitive == case_sensitive
+            else ()
+            for index, (rule, check) in enumerate(zip(RULES, _PREFILTERS, strict=True))
+        ]  # fmt: skip
+        if any(needle_sets):
+            scans.append((case_sensitive, NeedleScan(needle_sets)))
+    return tuple(scans)
 
 
 def classify(line: str) -> Rule | None:
@@ -695,14 +732,27 @@ def classify(line: str) -> Rule | None:
     if not text:
         return DEBRIS if line.strip() else None
     lowered = text.lower()
-    words = bounded_word_count(text, _MAX_WORDS)
-    for candidate in _candidates(words, text[0], lowered[:1]):
-        subject = text if candidate.case_sensitive else lowered
-        if not candidate.min_length <= len(subject) <= candidate.max_length:
-            continue
-        needles = candidate.needles
-        if needles is not None and not any(map(subject.__contains__, needles)):
-            continue
-        if candidate.fullmatch(subject):
-            return candidate.rule
+    rules = _WITHIN[bounded_plain_word_count(text, _MAX_WORDS)] & (
+        _ANY_START
+        | _STARTS_LOWERED.get(lowered[:2], 0)
+        | _STARTS_LOWERED.get(lowered[:1], 0)
+        | _STARTS_AS_IS.get(text[:2], 0)
+        | _STARTS_AS_IS.get(text[:1], 0)
+    )
+    needled = rules & _NEEDLED
+    if needled:
+        held = 0
+        for case_sensitive, scan in _needle_scans(needled):
+            held |= scan.held(text if case_sensitive else lowered)
+        rules ^= needled & ~held
+    digital = rules & _DIGITAL
+    if digital and not DIGIT.search(lowered):  # lowering neither makes nor unmakes digits
+        rules ^= digital
+    while rules:  # lowest bit first: the rules in catalogue order
+        lowest = rules & -rules
+        rules ^= lowest
+        rule, case_sensitive, min_length, max_length, fullmatch = _CHECKS[lowest.bit_length() - 1]
+        subject = text if case_sensitive else lowered
+        if min_length <= len(subject) <= max_length and fullmatch(subject):
+            return rule
     return None

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import NamedTuple
 
-from newsclean.boilerplate.lines import bounded_word_count, edge_flags, fold, has_story, is_prose
+from newsclean.boilerplate.lines import (
+    PROSE_WORDS,
+    bounded_word_count,
+    edge_flags,
+    fold,
+    is_prose,
+)
 from newsclean.boilerplate.rules import Rule, classify
 from newsclean.record import Removal
 
@@ -17,17 +25,32 @@ _BLOCK_KINDS = frozenset(
 )  # fmt: skip
 
 
+_NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
+
+
+@lru_cache(maxsize=64)  # the title and first line of a text, asked again in every pass
+def _title_key(value: str) -> str:
+    return _NOT_ALPHANUMERIC.sub("", fold(value))
+
+
 def _same_title(line: str, title: str) -> bool:
-    def key(value: str) -> str:
-        return re.sub(r"[\W_]+", "", fold(value))
-
-    return bool(key(title)) and key(line) == key(title)
+    title_key = _title_key(title)
+    return bool(title_key) and _title_key(line) == title_key
 
 
-def _is_block_member(line: str) -> bool:
-    """A short, non-sentence line: a link title in a list, a counter in a widget."""
-    short = bounded_word_count(line, _BLOCK_MEMBER_WORDS) <= _BLOCK_MEMBER_WORDS
-    return short and not is_prose(line)
+class _Line(NamedTuple):
+    """What the passes ask of one line; worked out once per text, not once per pass."""
+
+    rule: Rule | None  # classify(line)
+    prose: bool  # is_prose(line)
+    # A short, non-sentence line: a link title in a list, a counter in a widget.
+    block_member: bool
+
+
+def _line(line: str) -> _Line:
+    words = bounded_word_count(line, PROSE_WORDS)  # exact up to 16 words, a block member's
+    prose = is_prose(line, words)
+    return _Line(classify(line), prose, words <= _BLOCK_MEMBER_WORDS and not prose)
 
 
 _MAX_PASSES = 4
@@ -42,7 +65,7 @@ def strip_boilerplate(
     to the edge), so cleaning clean output changes nothing.
     """
     removed: list[Removal] = []
-    known: dict[str, Rule | None] = {}  # each line is classified once, not once per pass
+    known: dict[str, _Line] = {}  # each line is read once, not once per pass
     for _ in range(_MAX_PASSES):
         text, more = _strip_once(text, title=title, language=language, known=known)
         if not more:
@@ -56,7 +79,7 @@ def _strip_once(
     *,
     title: str | None = None,
     language: str | None = None,
-    known: dict[str, Rule | None] | None = None,
+    known: dict[str, _Line] | None = None,
 ) -> tuple[str, list[Removal]]:
     """One pass of the rules over the text.
 
@@ -67,17 +90,19 @@ def _strip_once(
     that follow them, and once the tail run turns to boilerplate, the short lines after
     it go too. A first line equal to `title` goes as kind "title". `language` is
     accepted for per-language rules; the catalogue matches all its languages at once.
-    `known` holds the rule (or None) of lines already classified, and grows.
+    `known` holds what is known of lines already read, and grows.
     """
     lines = text.split("\n")
     kinds: list[str | None] = [None] * len(lines)
     if known is None:
         known = {}
-    matches: list[Rule | None] = []
+    features: list[_Line] = []
     for line in lines:
-        if line not in known:
-            known[line] = classify(line)
-        matches.append(known[line])
+        feature = known.get(line)
+        if feature is None:
+            feature = known[line] = _line(line)
+        features.append(feature)
+    matches = [feature.rule for feature in features]
 
     first = next((index for index, line in enumerate(lines) if line.strip()), None)
     if title and first is not None and _same_title(lines[first], title):
@@ -86,17 +111,17 @@ def _strip_once(
     claimed = [
         rule is not None or kind is not None for rule, kind in zip(matches, kinds, strict=True)
     ]
-    edge = edge_flags(lines, claimed)
+    edge = edge_flags([feature.prose for feature in features], claimed)
 
     for index, rule in enumerate(matches):
         if kinds[index] is None and rule is not None and (rule.where == "anywhere" or edge[index]):
             kinds[index] = rule.kind
 
     _keep_fact_lists(lines, kinds)
-    _extend_to_neighbours(lines, matches, kinds)
-    _extend_blocks(lines, matches, kinds, edge)
-    if has_story(lines, claimed):
-        _sweep_tail(lines, kinds, edge)
+    _extend_to_neighbours(features, kinds)
+    _extend_blocks(lines, features, kinds, edge)
+    if not all(edge):  # a story paragraph stands between the head and the tail run
+        _sweep_tail(lines, features, kinds, edge)
 
     kept: list[str] = []
     removed: list[Removal] = []
@@ -146,44 +171,44 @@ def _keep_fact_lists(lines: list[str], kinds: list[str | None]) -> None:
             kinds[index] = None
 
 
-def _extend_to_neighbours(
-    lines: list[str], matches: list[Rule | None], kinds: list[str | None]
-) -> None:
+def _extend_to_neighbours(features: list[_Line], kinds: list[str | None]) -> None:
     """Edge-only matches that sit beside removed lines belong to the same block."""
     changed = True
     while changed:
         changed = False
-        for index, rule in enumerate(matches):
-            if kinds[index] is not None or rule is None or is_prose(lines[index]):
+        for index, (rule, prose, _member) in enumerate(features):
+            if kinds[index] is not None or rule is None or prose:
                 continue
-            neighbours = [i for i in (index - 1, index + 1) if 0 <= i < len(lines)]
+            neighbours = [i for i in (index - 1, index + 1) if 0 <= i < len(features)]
             if any(_is_removed(kinds[i]) for i in neighbours):
                 kinds[index] = rule.kind
                 changed = True
 
 
 def _extend_blocks(
-    lines: list[str], matches: list[Rule | None], kinds: list[str | None], edge: list[bool]
+    lines: list[str], features: list[_Line], kinds: list[str | None], edge: list[bool]
 ) -> None:
     """Block headings in the head or tail run take the short lines that follow them."""
-    for index, rule in enumerate(matches):
+    for index, (rule, _prose, _member) in enumerate(features):
         if rule is None or not rule.opens_block or kinds[index] != rule.kind:
             continue
         follower = index + 1
         while follower < len(lines):
-            line = lines[follower]
-            if not line.strip():
+            if not lines[follower].strip():
                 follower += 1
                 continue
-            weak = matches[follower] is None or matches[follower].where == "edge"
-            if edge[follower] and _is_block_member(line) and (kinds[follower] is None or weak):
+            match, _prose, member = features[follower]
+            weak = match is None or match.where == "edge"
+            if edge[follower] and member and (kinds[follower] is None or weak):
                 kinds[follower] = rule.kind
             elif kinds[follower] is None:
                 break
             follower += 1
 
 
-def _sweep_tail(lines: list[str], kinds: list[str | None], edge: list[bool]) -> None:
+def _sweep_tail(
+    lines: list[str], features: list[_Line], kinds: list[str | None], edge: list[bool]
+) -> None:
     """In the tail run, short lines after the first removed line go with it.
 
     The tail run holds no story paragraph; once it turns to boilerplate (a related list,
@@ -196,5 +221,5 @@ def _sweep_tail(lines: list[str], kinds: list[str | None], edge: list[bool]) -> 
     for index in range(tail_start, len(lines)):
         if kinds[index] in _BLOCK_KINDS:
             current = kinds[index]
-        elif current is not None and lines[index].strip() and _is_block_member(lines[index]):
+        elif current is not None and lines[index].strip() and features[index].block_member:
             kinds[index] = current

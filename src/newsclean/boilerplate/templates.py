@@ -28,9 +28,9 @@ PROFILE_VERSION = 1
 _DIGITS = re.compile(r"\d")
 
 
-def _story_key(text: str) -> str | None:
+def _story_key(lines: list[str]) -> str | None:
     """A fingerprint of a document's story: its longest line, if that line is prose."""
-    longest = max(text.split("\n"), key=len, default="")
+    longest = max(lines, key=len, default="")
     if not is_prose(longest):
         return None
     return hashlib.blake2b(fold(longest).encode("utf-8"), digest_size=8).hexdigest()
@@ -53,9 +53,9 @@ class DocumentKeys(NamedTuple):
 
 def document_keys(text: str, max_words: int) -> DocumentKeys:
     """The keys of `text` for a profile whose settings have this `max_words`."""
-    return DocumentKeys(
-        _story_key(text), tuple(_short_line_key(line, max_words) for line in text.split("\n"))
-    )
+    lines = text.split("\n")
+    keys = tuple(_short_line_key(line, max_words) for line in lines)
+    return DocumentKeys(_story_key(lines), keys)
 
 
 def _short_line_key(line: str, max_words: int) -> str | None:
@@ -182,13 +182,17 @@ class TemplateProfile:
 
     def is_template(self, domain: str | None, line: str) -> bool:
         """Whether a line is short and frequent enough in its domain to be template."""
-        return self._is_template_key(domain, _short_line_key(line, self.settings.max_words))
-
-    def _is_template_key(self, domain: str | None, key: str | None) -> bool:
         counts = self._domains.get(domain or "")
-        settings = self.settings
-        if key is None or counts is None or counts.documents < settings.min_documents:
+        if counts is None or counts.documents < self.settings.min_documents:
             return False
+        return self._frequent(counts, _short_line_key(line, self.settings.max_words))
+
+    def _frequent(self, counts: _DomainCounts, key: str | None) -> bool:
+        """`is_template` once the domain has enough documents, from the line's key
+        (None: not a short line)."""
+        if key is None:
+            return False
+        settings = self.settings
         seen = counts.lines.get(key, 0.0)
         return seen >= settings.min_count and seen >= settings.min_share * counts.documents
 
@@ -201,18 +205,19 @@ class TemplateProfile:
         run of the text, never between story paragraphs. `keys`, if given, are
         `self.keys(text)` computed beforehand.
         """
-        counts = self._domains.get(domain or "")
+        counts = self._domains.get(domain) if domain is not None else None
         if counts is None or counts.documents < self.settings.min_documents:
-            return text, []  # (the test every line would fail)
-        lines = text.split("\n")
-        template = [self._is_template_key(domain, key) for key in (keys or self.keys(text)).lines]
+            return text, []  # no line of the domain is template (yet)
+        template = [self._frequent(counts, key) for key in (keys or self.keys(text)).lines]
         if not any(template):
             return text, []
-        edge = edge_flags(lines, template)
+        lines = text.split("\n")
+        prose = [is_prose(line) for line in lines]
+        edge = edge_flags(prose, template)
         kept: list[str] = []
         removed: list[Removal] = []
         for index, line in enumerate(lines):
-            if template[index] and (edge[index] or not is_prose(line)):
+            if template[index] and (edge[index] or not prose[index]):
                 removed.append(Removal("template", line))
             else:
                 kept.append(line)
