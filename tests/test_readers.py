@@ -245,9 +245,14 @@ def test_other_blocks_leave_the_fast_path(source: str) -> None:
         "[a [b](http://e.org)",
         "[a](http://e.org)[b](http://e.org)!",
         "Wow! & more ! [",
+        "5 * 3 = 15, a snake_case name, ~ 20 km, ***",
+        "**strong** and *emphasis*, __strong__, ~~struck~~",
+        "x*y*z and a_b_c",
+        "[a*b](http://e.org) *c",
+        "[a_b](http://e.org) ~~",
     ],
 )
-def test_links_fast_path_reads_as_the_full_parse(content: str) -> None:
+def test_links_and_marks_fast_path_reads_as_the_full_parse(content: str) -> None:
     full = markdown._inline_text(markdown._parser().parseInline(content, {})[0].children or [])
     assert markdown._inline_source_text(content, {}) == full
 
@@ -255,7 +260,8 @@ def test_links_fast_path_reads_as_the_full_parse(content: str) -> None:
 _INLINE_PIECES = [
     "a", "b c", " ", "!", "&", "&amp;", "&#35;", "&x", "&#", "[", "]", "(", ")", "*", "_", "`",
     "~", "<", ">", "\\", "\n", "#", ":", "ſ", "K", "é", "\u00a0", "  \n", "![", "[a](http://x.org/p)",
-    "![i](http://x/i.png)", "](http://y)", "http://z", "[l](https://e.com/a_b*c&d=1)",
+    "![i](http://x/i.png)", "](http://y)", "http://z", "[l](https://e.com/a_b*c&d=1)", "**", "~~",
+    "a_b", "***",
 ]  # fmt: skip
 
 

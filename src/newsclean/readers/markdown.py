@@ -184,6 +184,8 @@ def _block_parser() -> Any:
 # (never left in block output). Inline source without them parses to one text token
 # equal to the source.
 _INLINE_MARKUP = re.compile(r"[\n\r\x00\\`~*_\[<]|!\[|&[#\w]")
+_EMPHASIS_MARKS = re.compile(r"[*_~]")
+_EMPHASIS_RUN = re.compile(r"\*+|_+|~+")
 # An inline link (not an image) with a destination markdown-it takes as it is: http(s),
 # no space, control, backslash, parenthesis (it nests), angle bracket or backtick. Its
 # text is the label, which must hold no markup to be read as it stands.
@@ -298,13 +300,23 @@ def _inline_source_text(content: str, env: dict[str, Any]) -> str:
     """The text of one inline source (a paragraph, heading or table cell)."""
     if not _INLINE_MARKUP.search(content):
         return content
-    if "[" in content:
-        # Links `[words](http://...)` whose words and surroundings hold no markup read as
-        # their words.
-        unlinked = _SIMPLE_LINK.sub(r"\1", content)
-        if not _INLINE_MARKUP.search(unlinked):
-            return unlinked
+    # Links `[words](http://...)` read as their words, and marks that cannot pair as
+    # themselves, if nothing else is markup.
+    unlinked = _SIMPLE_LINK.sub(r"\1", content) if "[" in content else content
+    unmarked = _EMPHASIS_MARKS.sub("", unlinked)
+    if not _INLINE_MARKUP.search(unmarked) and _marks_cannot_pair(unlinked):
+        return unlinked
     return _inline_text(_parser().parseInline(content, env)[0].children or [])
+
+
+def _marks_cannot_pair(text: str) -> bool:
+    """True if `text` has at most one run of each of `*`, `_` and `~`.
+
+    Emphasis and strikethrough pair a run with an earlier run of the same mark (never
+    with itself); unpaired marks stay text as they are.
+    """
+    marks = [run[0] for run in _EMPHASIS_RUN.findall(text)]
+    return len(marks) == len(set(marks))
 
 
 def _inline_text(children: list[Any]) -> str:
