@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
+import io
 import json
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newsclean import readers
 from newsclean.config import Settings
 from newsclean.readers import InputRootError, discover, markdown, read_units, sniff_format
 from newsclean.readers.decode import BinaryContent, decode_bytes
@@ -167,6 +170,144 @@ def test_inline_text_without_markup_is_its_source(content: str) -> None:
         assert full == content
 
 
+# --- fast paths: markdown-it is skipped only where it would read the source as it stands --
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "# Title\n\nA paragraph.\n\nAnother one, with [a link](https://x.org/a_b?c=1&d=2).\n",
+        "## Closing marks ##\n\n###   \n\n#\tTabbed #not closing\n\n# x ### \n",
+        "\n\n  \nText after blank lines\n\t\nand more\n",
+        "12.5 million, 1.2% and 3)x\n\n[not a reference] here\n\n[Word](http://e.org/r) then text",
+        "Wow! And &co, & more\n\nSo \u00a0 spaced\u2003out\n\n\u00a0\n\nafter a no-break space",
+        "[x](http://e.org/1) and [y](https://e.org/2) ok!\n\n[a](http://e.org)(b) [c] d] e)",
+    ],
+)
+def test_one_line_paragraphs_and_headings_take_the_fast_path(source: str) -> None:
+    assert markdown._flat_tokens(source) is not None
+    assert markdown_to_lines(source) == _full_parse_lines(source)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "A paragraph\nof two lines",
+        "Title\n===",
+        "Title\n---",
+        "- an item",
+        "* an item",
+        "+ an item",
+        "1. an item",
+        "123456789) an item",
+        "> a quote",
+        "    code",
+        " indented",
+        "\ttabbed",
+        "```\ncode\n```",
+        "~~~\ncode",
+        "<div>html</div>",
+        "| a | b |\n|---|---|\n| 1 | 2 |",
+        "***",
+        "___",
+        "[ref]: http://e.org\n\nSee [ref].",
+        "[a\\]: b",
+        "[[nested]](http://e.org) text",
+        "####### seven marks",
+        "#hashtag",
+        "one\r\ntwo",
+        "nul\x00byte",
+        "=== not underline",
+    ],
+)
+def test_other_blocks_leave_the_fast_path(source: str) -> None:
+    assert markdown._flat_tokens(source) is None
+    assert markdown_to_lines(source) == _full_parse_lines(source)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "See [the report](https://e.org/r) today.",
+        "[a](http://e.org/x_y*z~w&v=1) and [b](http://e.org/(1))",
+        "![image](https://e.org/i.png) and text",
+        "x![image](https://e.org/i.png)",
+        "[a](javascript:alert(1)) stays text",
+        "[a](ftp://e.org) stays text",
+        '[a](http://e.org "title")',
+        "[a](<http://e.org>)",
+        "[a](http://e.org/\\x)",
+        "[a](http://e.org/`x`)",
+        "[*strong*](http://e.org)",
+        "[a](http://e.org) *then* emphasis",
+        "[a](http://e.org) &copy; &#169; & &c",
+        "\\[a](http://e.org)",
+        "[a [b](http://e.org)",
+        "[a](http://e.org)[b](http://e.org)!",
+        "Wow! & more ! [",
+        "5 * 3 = 15, a snake_case name, ~ 20 km, ***",
+        "**strong** and *emphasis*, __strong__, ~~struck~~",
+        "x*y*z and a_b_c",
+        "[a*b](http://e.org) *c",
+        "[a_b](http://e.org) ~~",
+    ],
+)
+def test_links_and_marks_fast_path_reads_as_the_full_parse(content: str) -> None:
+    full = markdown._inline_text(markdown._parser().parseInline(content, {})[0].children or [])
+    assert markdown._inline_source_text(content, {}) == full
+
+
+_INLINE_PIECES = [
+    "a", "b c", " ", "!", "&", "&amp;", "&#35;", "&x", "&#", "[", "]", "(", ")", "*", "_", "`",
+    "~", "<", ">", "\\", "\n", "#", ":", "ſ", "K", "é", "\u00a0", "  \n", "![", "[a](http://x.org/p)",
+    "![i](http://x/i.png)", "](http://y)", "http://z", "[l](https://e.com/a_b*c&d=1)", "**", "~~",
+    "a_b", "***",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_INLINE_PIECES), max_size=12).map("".join))
+@settings(max_examples=500, deadline=None)
+def test_inline_fast_paths_read_any_mix_as_the_full_parse(content: str) -> None:
+    full = markdown._inline_text(markdown._parser().parseInline(content, {})[0].children or [])
+    assert markdown._inline_source_text(content, {}) == full
+
+
+_BLOCK_STARTS = [
+    "", "# ", "#", "## x ##", "1. ", "2020.", "- ", "-x", "* ", "> ", "    ", " ", "\t", "<p>",
+    "```", "[a]: http://x", "[a] ", "[a](http://x) ", "| a |", "|---|", "===", "\u00a0", ":",
+]  # fmt: skip
+_BLOCK_BODIES = ["word", "two words", "*em*", "x & y", "a  ", "#", "[a]", "q!", ""]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(_BLOCK_STARTS),
+            st.sampled_from(_BLOCK_BODIES),
+            st.sampled_from(["\n\n", "\n", "\n \t\n", "\n\n\n"]),
+        ),
+        max_size=8,
+    ).map(lambda blocks: "".join(start + body + end for start, body, end in blocks))
+)
+@settings(max_examples=500, deadline=None)
+def test_markdown_fast_path_reads_any_document_as_the_full_parse(source: str) -> None:
+    assert markdown_to_lines(source) == _full_parse_lines(source)
+
+
+_HINT_PIECES = [
+    "#", " ", "\n", "\n\n", "-", "---", "==", "*", "+", "1", ".", "`", "[", "]", "(u)", "x", ">",
+    "\t", "\u2028", "\x0b",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_HINT_PIECES), max_size=30).map("".join))
+@settings(max_examples=500, deadline=None)
+def test_markdown_hints_are_counted_as_findall_counts_them(text: str) -> None:
+    for count in (1, 2, 3):
+        expected = len(markdown._MARKDOWN_HINTS.findall(text)) >= count
+        assert markdown._hints_at_least(text, count) == expected
+
+
 @pytest.mark.parametrize(
     "front",
     [
@@ -268,3 +409,16 @@ def test_oversized_file_is_quarantined_with_a_capped_read(tmp_path: Path) -> Non
     [unit] = read_units(file, Settings(max_file_bytes=1000))
     assert isinstance(unit, Rejected) and unit.reason == "read.too_large"
     assert len(unit.payload) == 1001
+
+
+@pytest.mark.parametrize("size", [0, 3, 6, 7, None])
+def test_read_with_a_size_hint_keeps_the_same_bytes(size: int | None) -> None:
+    """A file that grew since its size was taken is read on, up to the cap."""
+    data = b"abcdefghij"
+    kept, digest = readers._read_and_hash(io.BytesIO(data), 8, size)
+    assert kept == data[:9]
+    assert digest == hashlib.sha256(data).hexdigest()
+    assert readers._read_and_hash(io.BytesIO(data[:4]), 8, size) == (
+        data[:4],
+        hashlib.sha256(data[:4]).hexdigest(),
+    )

@@ -1,5 +1,6 @@
 """Tests for the repair stage: golden cases as data, plus inline properties."""
 
+import functools
 import itertools
 import json
 import re
@@ -185,9 +186,10 @@ _FAST_PATH_TEXTS = [
 
 
 def _without_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every line and every run of suspect words goes to ftfy."""
+    """Every line and every run of suspect words goes to ftfy (no line cached by the fast path)."""
     monkeypatch.setattr(repair, "_lines_holding", lambda pattern, text: repair._lines_of(text))
     monkeypatch.setattr(repair, "_ftfy_keeps", lambda text: False)
+    monkeypatch.setattr(repair, "_fix_line", functools.lru_cache(repair._fix_line.__wrapped__))
 
 
 @pytest.mark.parametrize("text", _FAST_PATH_TEXTS)
@@ -274,3 +276,33 @@ def test_long_and_short_runs_of_mojibake_are_repaired_alike() -> None:
     assert len(long) > repair._CACHED_RUN_LENGTH
     assert fix_encoding(short)[0] == "Die Größe der Straße"
     assert fix_encoding(long)[0] == " ".join(["Die Größe der Straße"] * 20)
+
+
+def test_long_and_short_lines_are_repaired_alike() -> None:
+    line = "Die GrÃ¶ÃŸe der StraÃŸe und ein Café"
+    long = " ".join([line] * 40)  # a line longer than the cached length
+    assert len(long) > repair._CACHED_LINE_LENGTH
+    assert fix_encoding(line)[0] == fix_encoding(line)[0] == "Die Größe der Straße und ein Café"
+    assert fix_encoding(long)[0] == " ".join(["Die Größe der Straße und ein Café"] * 40)
+
+
+@pytest.mark.parametrize(
+    "line", ["Größe und Maße", "привет мир, καλημέρα κόσμε", "plain ASCII", "“quoted” – ok"]
+)
+def test_a_correct_line_comes_back_as_it_is(line: str) -> None:
+    assert repair._fix_line(line) is line
+    assert fix_encoding(f"{line}\n{line}") == (f"{line}\n{line}", [])
+
+
+@pytest.mark.parametrize(
+    ("text", "candidates"),
+    [
+        ("recieve it", ["recieve"]),  # at the start of the text
+        ("it recieve", ["recieve"]),  # at the end
+        ("a—thisweek, (ofthe) “word”", ["thisweek", "ofthe", "word"]),
+        ("Recieve don'trecieve recieve2 _recieve recieve’s ÿrecieve", []),
+        ("ab abc abcd", ["abcd"]),
+    ],
+)
+def test_typo_candidates_are_whole_plain_lowercase_words(text: str, candidates: list[str]) -> None:
+    assert repair._TYPO_CANDIDATE.findall(" " + text) == candidates

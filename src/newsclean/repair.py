@@ -75,7 +75,8 @@ _MAX_ENTITY_ROUNDS = 4  # `&amp;amp;rsquo;` is doubly escaped; stop at a fixed p
 _ALWAYS_INVISIBLE = "\u00ad\u200b\u2060\ufeff"
 # ZWNJ and ZWJ shape Persian, Indic and emoji text: removed only between Latin/ASCII.
 _JOINERS = "\u200c\u200d"
-_INVISIBLE = re.compile(f"[{_ALWAYS_INVISIBLE}{_JOINERS}]")
+_INVISIBLES = _ALWAYS_INVISIBLE + _JOINERS
+_INVISIBLE = re.compile(f"[{_INVISIBLES}]")
 # Scripts that use ZWSP as their word separator keep it.
 _ZWSP_SCRIPTS = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u0f00-\u0fff\ua980-\ua9df]")
 
@@ -139,14 +140,33 @@ def _fix_with_ftfy(text: str) -> str:
     pieces, cursor = [], 0
     for start, end in lines:
         line = text[start:end]
-        if _MAYBE_BROKEN.search(line) or not unicodedata.is_normalized("NFC", line):
-            if not _ftfy_keeps(line):
-                pieces += [text[cursor:start], _fix_suspect_words(line)]
-                cursor = end
+        fixed = (
+            _fix_line(line) if end - start <= _CACHED_LINE_LENGTH else _fix_line.__wrapped__(line)
+        )
+        if fixed is not line:
+            pieces += [text[cursor:start], fixed]
+            cursor = end
     if not pieces:
         return text
     pieces.append(text[cursor:])
     return "".join(pieces)
+
+
+_CACHED_LINE_LENGTH = 1000  # a paragraph; longer lines go uncached (the cache stays small)
+
+
+@lru_cache(maxsize=1 << 12)
+def _fix_line(line: str) -> str:
+    """One line through ftfy where it may act (the same object when nothing changes).
+
+    Cached: a site's lines with non-ASCII text (menus, bylines, footers, and in another
+    language every paragraph) come back from page to page, and the checks cost about as
+    much as a fix.
+    """
+    if _MAYBE_BROKEN.search(line) or not unicodedata.is_normalized("NFC", line):
+        if not _ftfy_keeps(line):
+            return _fix_suspect_words(line)
+    return line
 
 
 def _lines_of(text: str) -> Iterator[tuple[int, int]]:
@@ -297,7 +317,8 @@ _MULTIBYTE_MOJIBAKE = re.compile(
 
 def _remove_invisibles(text: str) -> str:
     # A joiner kept beside another invisible may lose its reason once that one goes.
-    while _INVISIBLE.search(text):
+    # (`in` finds each character far faster than a search for the class.)
+    while any(char in text for char in _INVISIBLES):
         kept = _INVISIBLE.sub(_keep_invisible, text)
         if kept == text:
             break
@@ -391,7 +412,7 @@ def repair_text(
     lexicon = _english_lexicon()
     # Most texts have no word to fix: find those first, and detect the language only then.
     fixes = {}
-    for word in set(_TYPO_CANDIDATE.findall(text)) - lexicon.sound:
+    for word in set(_TYPO_CANDIDATE.findall(" " + text)) - lexicon.sound:
         fixed, kind = _fix_word(word)
         if kind:
             fixes[word] = Repair(kind, word, fixed)
@@ -438,8 +459,10 @@ def _is_whole_word(text: str, start: int, end: int) -> bool:
 _WORD_CHAR = re.compile(r"[\w'’]")
 
 
-# A plain lowercase word: no capital, digit, underscore or apostrophe touching it.
-_TYPO_CANDIDATE = re.compile(r"(?<![\w'’])[a-z]{4,}(?![\w'’])")
+# A plain lowercase word: no capital, digit, underscore or apostrophe touching it. The
+# character before it is matched, not looked behind at (`re` skips to such a character
+# far faster), so the text is searched with a space in front.
+_TYPO_CANDIDATE = re.compile(r"[^\w'’]([a-z]{4,})(?![\w'’])")
 
 
 def _base_language(language: str) -> str:

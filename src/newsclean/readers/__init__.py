@@ -186,9 +186,18 @@ def _read_capped(file: InputFile, settings: Settings) -> tuple[bytes, str] | Rej
         return _rejected(file, "read.unreadable", f"cannot read file: {error.strerror or error}")
 
 
-def _read_and_hash(handle: Any, cap: int) -> tuple[bytes, str]:
-    """Keep cap + 1 bytes; hash the rest in blocks, so an oversized file costs no memory."""
-    kept = handle.read(cap + 1)
+def _read_and_hash(handle: Any, cap: int, size: int | None = None) -> tuple[bytes, str]:
+    """Keep cap + 1 bytes; hash the rest in blocks, so an oversized file costs no memory.
+
+    With the file's `size` known, a small file is read with a buffer of its size, not
+    of the cap (the same bytes: reading on past `size` finds more only if it grew).
+    """
+    if size is not None and size < cap:
+        kept = handle.read(size + 1)
+        if len(kept) > size:
+            kept += handle.read(cap - size)
+    else:
+        kept = handle.read(cap + 1)
     digest = hashlib.sha256(kept)
     if len(kept) > cap:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -203,11 +212,12 @@ def _read_local(file: InputFile, settings: Settings) -> tuple[bytes, str] | Reje
     named like a page cannot hang or flood the run.
     """
     descriptor = os.open(file.path, os.O_RDONLY | os.O_NONBLOCK)
-    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+    status = os.fstat(descriptor)
+    if not stat.S_ISREG(status.st_mode):
         os.close(descriptor)
         return _rejected(file, "read.not_a_file", "not a regular file (a FIFO, device or folder)")
     with os.fdopen(descriptor, "rb") as handle:
-        return _read_and_hash(handle, settings.max_file_bytes)
+        return _read_and_hash(handle, settings.max_file_bytes, status.st_size)
 
 
 def _inflate(file: InputFile, raw: bytes, settings: Settings) -> tuple[bytes, str] | Rejected:

@@ -7,10 +7,11 @@ paragraphs (one per line).
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -40,7 +41,39 @@ def looks_like_markdown(text: str) -> bool:
     """True for text with front matter or at least two markdown constructs."""
     if _FRONT_MATTER.match(text):
         return True
-    return len(_MARKDOWN_HINTS.findall(text[:20000])) >= 2
+    return _hints_at_least(text[:20000], 2)
+
+
+# Where a match of _MARKDOWN_HINTS can start: the text's start, a line start with one
+# of its first characters (after the newline matched here), or `[`. An empty line is
+# left out: only `^\s*[-=]{3,}\s*$` can match from it, and then it matches from the
+# start of the line of the dashes too, to the same end. (Written without `^` so that
+# `re` can skip to a newline or `[` quickly.)
+_HINT_STARTS = re.compile(r"\n(?=[#>\-*+`=]|[^\S\n]|\d)|\[")
+
+
+def _hints_at_least(text: str, count: int) -> bool:
+    """True if `_MARKDOWN_HINTS.findall(text)` finds `count` matches or more.
+
+    The pattern is tried only where a match can start, in the order findall tries
+    positions, so the matches are the same; the scan stops at `count`.
+    """
+    found, position = 0, 0
+    starts = (
+        hit.end() if hit.group() == "\n" else hit.start() for hit in _HINT_STARTS.finditer(text)
+    )
+    for start in itertools.chain([0], starts):
+        if start < position:
+            continue
+        hint = _MARKDOWN_HINTS.match(text, start)
+        if hint is None:
+            position = start + 1
+            continue
+        found += 1
+        if found >= count:
+            return True
+        position = hint.end()
+    return False
 
 
 class _PlainSafeLoader(yaml.SafeLoader):
@@ -145,18 +178,99 @@ def _block_parser() -> Any:
     return _new_parser().disable("inline")
 
 
-# The characters at which one of the parser's inline rules can start (newline, escape,
-# backticks, strikethrough, emphasis, link, image, autolink, html_inline, entity), and
-# those its normalisation rewrites (never left in block output). Inline source without
-# them parses to one text token equal to the source.
-_INLINE_MARKUP = re.compile(r"[\n\r\x00\\`~*_\[!<&]")
+# Where one of the parser's inline rules can start (newline, escape, backticks,
+# strikethrough, emphasis, link, autolink, html_inline; an image only at `![`, an entity
+# only at `&#` or `&` and a letter), and the characters its normalisation rewrites
+# (never left in block output). Inline source without them parses to one text token
+# equal to the source.
+_INLINE_MARKUP = re.compile(r"[\n\r\x00\\`~*_\[<]|!\[|&[#\w]")
+_EMPHASIS_MARKS = re.compile(r"[*_~]")
+_EMPHASIS_RUN = re.compile(r"\*+|_+|~+")
+# An inline link (not an image) with a destination markdown-it takes as it is: http(s),
+# no space, control, backslash, parenthesis (it nests), angle bracket or backtick. Its
+# text is the label, which must hold no markup to be read as it stands.
+_SIMPLE_LINK = re.compile(r"(?<!!)\[([^\[\]]+)\]\((?:https?://[^\x00-\x20\x7f()\\<>`]*)\)")
 
 
 def markdown_to_lines(source: str) -> list[str]:
     """Render markdown as plain text, one paragraph, heading, item or table row per line."""
     env: dict[str, Any] = {}  # link reference definitions, shared by the inline parses
-    tokens = _block_parser().parse(source, env)
+    tokens = _flat_tokens(source)
+    if tokens is None:
+        tokens = _block_parser().parse(source, env)
     return token_lines(tokens, lambda token: _inline_source_text(token.content, env))
+
+
+class _Inline(NamedTuple):
+    """An inline token as the block parser makes it, for `token_lines`."""
+
+    content: str
+    type: str = "inline"
+
+
+# Blank as markdown-it reads a line: spaces and tabs only.
+_BLANK = " \t"
+# First characters with which a line can start a block other than a paragraph (see
+# markdown-it's block rules) or that take the line out of the fast path: indentation,
+# fences, block quotes, rules, bullets, HTML, setext underlines and table rows.
+_BLOCK_STARTS = frozenset(" \t`~>-*_+<=|")
+# An ordered list marker (markdown-it takes at most 9 digits; more are read as one too).
+_ORDERED_MARKER = re.compile(r"[0-9]+[.)](?:[ \t]|$)")
+# A line that starts with `[` but cannot be a link reference definition: its first
+# `]` comes before any `[` or backslash and is not followed by `:`.
+_NOT_A_REFERENCE = re.compile(r"\[[^\[\]\\]*\](?!:)")
+_ATX_HEADING = re.compile(r"#{1,6}(?=[ \t]|$)")
+
+
+def _flat_tokens(source: str) -> list[_Inline] | None:
+    """The inline tokens of a document of one-line paragraphs and ATX headings only.
+
+    Each such block is a line between blank lines, so its source is known without
+    markdown-it's block pass. None for any other document (a paragraph of several
+    lines, a list, a quote, code, HTML, a table, a link reference definition, a
+    character the parser normalises), which the block parser reads.
+    """
+    from markdown_it.common.utils import mdTrim
+
+    if "\r" in source or "\0" in source:
+        return None
+    tokens = []
+    after_blank = True
+    for line in source.split("\n"):
+        if not line.strip(_BLANK):
+            after_blank = True
+            continue
+        first = line[0]
+        if not after_blank or first in _BLOCK_STARTS:
+            return None
+        after_blank = False
+        if first == "#":
+            marks = _ATX_HEADING.match(line)
+            if marks is None:
+                return None
+            tokens.append(_Inline(_heading_content(line, marks.end())))
+        elif (first == "[" and not _NOT_A_REFERENCE.match(line)) or (
+            "0" <= first <= "9" and _ORDERED_MARKER.match(line)
+        ):
+            return None
+        else:
+            tokens.append(_Inline(mdTrim(line)))
+    return tokens
+
+
+def _heading_content(line: str, start: int) -> str:
+    """The content of an ATX heading line whose marks end at `start` (as markdown-it cuts it)."""
+    end = len(line)
+    while end > start and line[end - 1] in _BLANK:
+        end -= 1
+    closing = end
+    while closing > start and line[closing - 1] == "#":
+        closing -= 1
+    if closing > start and line[closing - 1] in _BLANK:
+        end = closing
+    from markdown_it.common.utils import mdTrim
+
+    return mdTrim(line[start:end])
 
 
 def token_lines(tokens: list[Any], inline_text: Callable[[Any], str]) -> list[str]:
@@ -186,7 +300,23 @@ def _inline_source_text(content: str, env: dict[str, Any]) -> str:
     """The text of one inline source (a paragraph, heading or table cell)."""
     if not _INLINE_MARKUP.search(content):
         return content
+    # Links `[words](http://...)` read as their words, and marks that cannot pair as
+    # themselves, if nothing else is markup.
+    unlinked = _SIMPLE_LINK.sub(r"\1", content) if "[" in content else content
+    unmarked = _EMPHASIS_MARKS.sub("", unlinked)
+    if not _INLINE_MARKUP.search(unmarked) and _marks_cannot_pair(unlinked):
+        return unlinked
     return _inline_text(_parser().parseInline(content, env)[0].children or [])
+
+
+def _marks_cannot_pair(text: str) -> bool:
+    """True if `text` has at most one run of each of `*`, `_` and `~`.
+
+    Emphasis and strikethrough pair a run with an earlier run of the same mark (never
+    with itself); unpaired marks stay text as they are.
+    """
+    marks = [run[0] for run in _EMPHASIS_RUN.findall(text)]
+    return len(marks) == len(set(marks))
 
 
 def _inline_text(children: list[Any]) -> str:
