@@ -3,10 +3,12 @@
     raw unit -> read -> extract -> repair -> strip boilerplate -> validate -> write
                                                       \\-> quarantine (with a reason)
 
-`clean_unit` is the per-unit path (run in worker processes). A day is cleaned as
-one or more shards (`clean_shard`, each writing its own staged parts; Airflow maps
-them over workers) and then published atomically (`publish_day`). `run_day` does
-both for the command line.
+`clean_unit` is the per-unit path; a shard's workers run `prepare_unit`, which adds
+the article's record, its validation and its site-template keys, so that the shard
+process only counts, strips site templates and writes. A day is cleaned as one or
+more shards (`clean_shard`, each writing its own staged parts; Airflow maps them over
+workers) and then published atomically (`publish_day`). `run_day` does both for the
+command line.
 """
 
 from __future__ import annotations
@@ -73,8 +75,7 @@ def clean_unit(unit: RawUnit, settings: Settings) -> Article | Rejected:
     except RecursionError:
         return _rejected(unit, "pipeline", "pipeline.too_deep", "input nested too deeply to parse")
     except Exception as error:  # the one place an unexpected failure becomes data
-        reason = f"pipeline.error.{type(error).__name__}"
-        return _rejected(unit, "pipeline", reason, str(error)[:1000])
+        return _failed(unit, error)
 
 
 class Prepared(NamedTuple):
@@ -102,8 +103,7 @@ def prepare_unit(
         keys = document_keys(article.text, template_words) if article.source_domain else None
         return Prepared(record, validation_error(record, ARTICLE), keys)
     except Exception as error:  # as in clean_unit: a failure becomes data
-        reason = f"pipeline.error.{type(error).__name__}"
-        return _rejected(unit, "pipeline", reason, str(error)[:1000])
+        return _failed(unit, error)
 
 
 def clean_article(article: Article, settings: Settings) -> Article:
@@ -530,6 +530,10 @@ def _invalid(record: dict[str, Any], error: str, payload: bytes | str) -> Reject
         record["source_uri"], record["source_format"], "validate", "validate.invalid", error,
         payload,
     )
+
+
+def _failed(unit: RawUnit, error: Exception) -> Rejected:
+    return _rejected(unit, "pipeline", f"pipeline.error.{type(error).__name__}", str(error)[:1000])
 
 
 def _rejected(unit: RawUnit, stage: str, reason: str, detail: str) -> Rejected:
