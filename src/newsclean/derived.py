@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from importlib import metadata
@@ -59,7 +60,9 @@ def load_or_build(
 
 
 def _key(name: str, packages: Iterable[str], files: Iterable[Any]) -> str:
-    digest = hashlib.sha256(_FORMAT + name.encode())
+    # marshal's format belongs to the Python version: another one writes its own file.
+    python = f"{sys.implementation.cache_tag}-marshal{marshal.version}"
+    digest = hashlib.sha256(_FORMAT + name.encode() + python.encode())
     for package in packages:
         try:
             version = metadata.version(package)
