@@ -140,9 +140,7 @@ def _fix_with_ftfy(text: str) -> str:
     pieces, cursor = [], 0
     for start, end in lines:
         line = text[start:end]
-        fixed = (
-            _fix_line(line) if end - start <= _CACHED_LINE_LENGTH else _fix_line.__wrapped__(line)
-        )
+        fixed = _cached_if_short(_fix_line, line, _CACHED_LINE_LENGTH)
         if fixed is not line:
             pieces += [text[cursor:start], fixed]
             cursor = end
@@ -152,7 +150,7 @@ def _fix_with_ftfy(text: str) -> str:
     return "".join(pieces)
 
 
-_CACHED_LINE_LENGTH = 1000  # a paragraph; longer lines go uncached (the cache stays small)
+_CACHED_LINE_LENGTH = 1000  # a paragraph; longer lines go uncached
 
 
 @lru_cache(maxsize=1 << 12)
@@ -167,6 +165,12 @@ def _fix_line(line: str) -> str:
         if not _ftfy_keeps(line):
             return _fix_suspect_words(line)
     return line
+
+
+def _cached_if_short(cached: Callable[[str], str], text: str, limit: int) -> str:
+    """`cached(text)` through its cache for a text of up to `limit` characters; a longer
+    one, rarely seen twice, goes around it (`__wrapped__`), so the cache stays small."""
+    return cached(text) if len(text) <= limit else cached.__wrapped__(text)  # type: ignore[attr-defined]
 
 
 def _lines_of(text: str) -> Iterator[tuple[int, int]]:
@@ -263,7 +267,7 @@ def _fix_suspect_words(line: str) -> str:
     for start, stop in reversed(runs):
         run = _LOST_CLOSING_QUOTE.sub("”", " ".join(words[start:stop]))
         if not _ftfy_keeps(run):
-            run = _fix_run(run) if len(run) <= _CACHED_RUN_LENGTH else _fix_run.__wrapped__(run)
+            run = _cached_if_short(_fix_run, run, _CACHED_RUN_LENGTH)
         words[start:stop] = [run]
     return " ".join(words)
 

@@ -62,24 +62,24 @@ def bounded_word_count(line: str, limit: int) -> int:
     Stops splitting after `limit` words, so a long paragraph costs no more than a short
     line: most callers only ask whether a line is short.
     """
-    words = len(line.split(None, limit))
-    if words > limit:
-        return limit + 1
-    # Fewer than `limit` splits: the split was complete. Unspaced scripts are not ASCII.
-    if line.isascii():
-        return words
-    return min(words + len(_UNSPACED.findall(line)) // 2, limit + 1)
+    # Fewer than `limit` splits: the split was complete.
+    return _bounded(line, len(line.split(None, limit)), limit)
 
 
 def bounded_plain_word_count(text: str, limit: int) -> int:
     """`bounded_word_count(text, limit)` of a line in its `plain` form, whose words are
     parted by single spaces: counted without splitting it."""
-    words = text.count(" ") + 1 if text else 0
+    return _bounded(text, text.count(" ") + 1 if text else 0, limit)
+
+
+def _bounded(line: str, words: int, limit: int) -> int:
+    """The bounded word count of a line of `words` space-parted words (exact up to
+    `limit`), with its unspaced scripts counted in. Unspaced scripts are not ASCII."""
     if words > limit:
         return limit + 1
-    if text.isascii():
+    if line.isascii():
         return words
-    return min(words + len(_UNSPACED.findall(text)) // 2, limit + 1)
+    return min(words + len(_UNSPACED.findall(line)) // 2, limit + 1)
 
 
 # A line of this many words reads as prose, however it ends.
