@@ -30,6 +30,7 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {
     "include_links": False,
     "deduplicate": False,
 }
+_WITHOUT_METADATA = {**TRAFILATURA_OPTIONS, "with_metadata": False}  # newsclean.metadata's
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|\||\band\b|&|/)\s*")
 _URL_LIKE = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 _PERSON_LIKE = re.compile(r"^[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,3}$")
@@ -71,23 +72,36 @@ def extract_unit(unit: RawUnit, settings: Settings) -> Article | Rejected:
 
 
 def _extract_html(page: str, *, url: str | None) -> tuple[str | None, str, dict[str, Any]] | None:
+    """trafilatura.bare_extraction(page, url=url, **TRAFILATURA_OPTIONS), with the
+    metadata found by newsclean.metadata: the same fields, faster."""
     import trafilatura
+    from trafilatura.utils import load_html
+
+    from newsclean.metadata import page_metadata
 
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
-    document = trafilatura.bare_extraction(page, url=url, **TRAFILATURA_OPTIONS)
+    try:  # trafilatura gives up on a page with these, and so does newsclean
+        tree = load_html(page)
+        metadata = page_metadata(tree, url) if tree is not None else None
+    except (TypeError, ValueError):
+        return None
+    if metadata is None:
+        return None
+    # Given a tree, trafilatura extracts from a copy of it, as with a page it parses.
+    document = trafilatura.bare_extraction(tree, url=url, **_WITHOUT_METADATA)
     if document is None or not (document.text or "").strip():
         return None
     fields = {
-        "url": document.url,
-        "authors": document.author,
-        "published": document.date,
-        "site_name": document.sitename,
-        "description": document.description,
-        "categories": document.categories,
-        "tags": document.tags,
+        "url": metadata.url,
+        "authors": metadata.author,
+        "published": metadata.date,
+        "site_name": metadata.sitename,
+        "description": metadata.description,
+        "categories": metadata.categories,
+        "tags": metadata.tags,
         "language": document.language,
     }
-    return document.title, "\n".join(_plain_lines(document.text)), fields
+    return metadata.title, "\n".join(_plain_lines(document.text)), fields
 
 
 def _plain_lines(text: str) -> list[str]:
