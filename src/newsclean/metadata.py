@@ -255,7 +255,11 @@ def find_catstags(metatype: str, tree: HtmlElement, links: list[_Element]) -> li
     if matching:
         within = [_containers(link, tests) for link in matching]
         for number in range(len(tests)):
-            results = [block_text(link) for link, found in zip(matching, within, strict=True) if number in found]
+            results = [
+                block_text(link)
+                for link, found in zip(matching, within, strict=True)
+                if number in found
+            ]
             if results:
                 break
     if metatype == "category" and not results:
