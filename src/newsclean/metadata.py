@@ -3,8 +3,8 @@
 trafilatura looks for a page's author, categories and tags with XPath expressions
 whose `re:test()` calls back into Python for every element of the page, and for the
 author it first deep-copies the page and prunes comments, dates and figures from the
-copy. On news pages that was the largest part of the cost of metadata (~12 ms a page
-where the meta tags name no author, against ~40 ms for the whole extraction).
+copy. On the dev corpus's pages that took ~10 ms a page for the author and ~4 ms for
+categories and tags, against ~35 ms for the extraction of the text.
 
 Here the same expressions are evaluated as Python predicates in one walk over the
 elements that carry the attributes they test, on the page itself: an author candidate
@@ -13,7 +13,8 @@ left to trafilatura's own `extract_author`, the only case where pruning changes 
 The predicates transcribe trafilatura's expressions, and are used only while those
 expressions are the ones transcribed (`EMULATED`); after an upgrade that changes them,
 trafilatura's functions run instead, unchanged. Results are the same as trafilatura's,
-except that the license, which newsclean does not store, is not looked for.
+except that the license and the host name, which newsclean does not keep (it takes the
+host from the URL itself), are not looked for.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ Predicate = Callable[[str, str, str, _Element], bool]  # (tag, class, id, elemen
 
 
 def page_metadata(tree: HtmlElement, url: str | None) -> Document:
-    """What trafilatura.bare_extraction(with_metadata=True) finds, but the license."""
+    """What trafilatura.bare_extraction(with_metadata=True) finds, but license and host name."""
     metadata = examine_meta(tree)
     if metadata.author and " " not in metadata.author:
         metadata.author = None
