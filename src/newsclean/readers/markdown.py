@@ -306,7 +306,36 @@ def _inline_source_text(content: str, env: dict[str, Any]) -> str:
     unmarked = _EMPHASIS_MARKS.sub("", unlinked)
     if not _INLINE_MARKUP.search(unmarked) and _marks_cannot_pair(unlinked):
         return unlinked
+    if _only_unclosed_markup(content, unlinked, unmarked, env):
+        return unlinked
     return _inline_text(_parser().parseInline(content, env)[0].children or [])
+
+
+# Inline markup that is always read as markup: line breaks, escapes, code spans (and
+# what normalisation rewrites).
+_ALWAYS_MARKUP = re.compile(r"[\n\r\x00\\`]")
+# A run of `_` between ASCII letters or digits neither opens nor closes emphasis (it is
+# flanked on both sides and `_` does not split words), so it stays text.
+_INWORD_UNDERSCORES = re.compile(r"(?<=[A-Za-z0-9])_+(?=[A-Za-z0-9])")
+
+
+def _only_unclosed_markup(content: str, unlinked: str, unmarked: str, env: dict[str, Any]) -> bool:
+    """True if what `unlinked` still holds of markup can only be read as text.
+
+    Each such start needs a closer that is not there: `[` and `![` a `](` (there are
+    no link reference definitions), `<` (tag or autolink) a `>`, `&` (entity) a `;`;
+    marks `*`, `_`, `~` another run of the same mark, where a link's text counts
+    apart and `_` inside a word not at all (`snake_case`, `block_tdi_25`).
+    """
+    if _ALWAYS_MARKUP.search(unmarked):
+        return False
+    if ("<" in unmarked and ">" in content) or ("&" in unmarked and ";" in content):
+        return False
+    if "[" in unmarked and ("references" in env or "](" in unlinked):
+        return False
+    marks = _INWORD_UNDERSCORES.sub(lambda run: "-" * len(run.group()), content)
+    # (`-` keeps every simple link where it was: both patterns take it where they take `_`.)
+    return _marks_cannot_pair(_SIMPLE_LINK.sub("\x01\\1\x01", marks))
 
 
 def _marks_cannot_pair(text: str) -> bool:
