@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 from pathlib import Path
+from random import Random
 
 import pytest
 import yaml
@@ -78,6 +79,22 @@ def test_binary_junk_is_refused() -> None:
         decode_bytes(b"\x00\x01\x02\x03" * 4000)
     with pytest.raises(BinaryContent):
         decode_bytes(junk)
+
+
+def test_junk_counted_in_utf8_bytes_is_the_character_class_count() -> None:
+    """Controls, U+FFFD and their neighbours: the byte count equals `_JUNK.findall`."""
+    from newsclean.readers import decode
+
+    random = Random(5)
+    pieces = [chr(code) for code in range(0x30)] + ["\ufffd", "\x7f", "é", "€", "😀", "\ufeff"]
+    for _ in range(3000):
+        text = "".join(random.choice(pieces) for _ in range(random.randint(0, 20)))
+        data = text.encode("utf-8")
+        assert decode._junk_in_utf8(data) == len(decode._JUNK.findall(text)), repr(text)
+    # At the 5 % line, either way: 5 controls in 100 characters pass, 6 do not.
+    assert decode_bytes(b"\x01" * 5 + b"a" * 95)[0] == "\x01" * 5 + "a" * 95
+    with pytest.raises(BinaryContent):
+        decode_bytes(b"\x01" * 6 + b"a" * 94)
 
 
 def test_parse_text_takes_first_line_as_title() -> None:
