@@ -227,11 +227,12 @@ _ATX_HEADING = re.compile(r"#{1,6}(?=[ \t]|$)")
 
 
 def _flat_tokens(source: str) -> list[_Inline] | None:
-    """The inline tokens of a document of one-line paragraphs and ATX headings only.
+    """The inline tokens of a document of one-line paragraphs, one-line ordered list
+    items and ATX headings only.
 
     Each such block is a line between blank lines, so its source is known without
     markdown-it's block pass. None for any other document (a paragraph of several
-    lines, a list, a quote, code, HTML, a table, a link reference definition, a
+    lines, a bullet list, a quote, code, HTML, a table, a link reference definition, a
     character the parser normalises), which the block parser reads.
     """
     from markdown_it.common.utils import mdTrim
@@ -253,13 +254,33 @@ def _flat_tokens(source: str) -> list[_Inline] | None:
             if marks is None:
                 return None
             tokens.append(_Inline(_heading_content(line, marks.end())))
-        elif (first == "[" and not _NOT_A_REFERENCE.match(line)) or (
-            "0" <= first <= "9" and _ORDERED_MARKER.match(line)
-        ):
-            return None
-        else:
+        elif "0" <= first <= "9" and _ORDERED_MARKER.match(line):
+            # A one-line item of an ordered list ("100. Geburtstag ...") holds its text
+            # as a paragraph, if its text starts no other block.
+            item = _ORDERED_ITEM.match(line)
+            if item is None or not _opens_a_paragraph(line[item.end() :]):
+                return None
+            tokens.append(_Inline(mdTrim(line[item.end() :])))
+        elif _opens_a_paragraph(line):
             tokens.append(_Inline(mdTrim(line)))
+        else:
+            return None
     return tokens
+
+
+# An ordered list marker (at most 9 digits) and the 1-4 spaces before the item's text;
+# more spaces would make the text an indented code block, a tab is read by tab stops.
+_ORDERED_ITEM = re.compile(r"[0-9]{1,9}[.)] {1,4}(?=[^ \t])")
+
+
+def _opens_a_paragraph(line: str) -> bool:
+    """True if a line that starts a block (after a blank line) starts a paragraph."""
+    first = line[:1]
+    if not first or first in _BLOCK_STARTS or first == "#":
+        return False
+    if first == "[":
+        return bool(_NOT_A_REFERENCE.match(line))
+    return not ("0" <= first <= "9" and _ORDERED_MARKER.match(line))
 
 
 def _heading_content(line: str, start: int) -> str:
