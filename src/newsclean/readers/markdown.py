@@ -227,13 +227,13 @@ _ATX_HEADING = re.compile(r"#{1,6}(?=[ \t]|$)")
 
 
 def _flat_tokens(source: str) -> list[_Inline] | None:
-    """The inline tokens of a document of one-line paragraphs, one-line ordered list
-    items and ATX headings only.
+    """The inline tokens of a document of one-line paragraphs, one-line list items and
+    ATX headings only.
 
     Each such block is a line between blank lines, so its source is known without
     markdown-it's block pass. None for any other document (a paragraph of several
-    lines, a bullet list, a quote, code, HTML, a table, a link reference definition, a
-    character the parser normalises), which the block parser reads.
+    lines, a list item of several, a quote, code, HTML, a table, a link reference
+    definition, a character the parser normalises), which the block parser reads.
     """
     from markdown_it.common.utils import mdTrim
 
@@ -246,10 +246,17 @@ def _flat_tokens(source: str) -> list[_Inline] | None:
             after_blank = True
             continue
         first = line[0]
-        if not after_blank or first in _BLOCK_STARTS:
+        if not after_blank:
             return None
         after_blank = False
-        if first == "#":
+        if first in _BULLETS and (item := _BULLET_ITEM.match(line)):
+            # A one-line bullet item holds its text as a paragraph, as an ordered one.
+            if not _opens_a_paragraph(line[item.end() :]):
+                return None
+            tokens.append(_Inline(mdTrim(line[item.end() :])))
+        elif first in _BLOCK_STARTS:
+            return None
+        elif first == "#":
             marks = _ATX_HEADING.match(line)
             if marks is None:
                 return None
@@ -271,6 +278,10 @@ def _flat_tokens(source: str) -> list[_Inline] | None:
 # An ordered list marker (at most 9 digits) and the 1-4 spaces before the item's text;
 # more spaces would make the text an indented code block, a tab is read by tab stops.
 _ORDERED_ITEM = re.compile(r"[0-9]{1,9}[.)] {1,4}(?=[^ \t])")
+# The same for a bullet. (A line of bullet marks and spaces, a rule, fails the test that
+# the text opens a paragraph: its text starts with a mark.)
+_BULLETS = "-*+"
+_BULLET_ITEM = re.compile(r"[-*+] {1,4}(?=[^ \t])")
 
 
 def _opens_a_paragraph(line: str) -> bool:
