@@ -533,3 +533,15 @@ def test_bounded_word_count_is_word_count_capped_at_limit_plus_one(line, limit):
     from newsclean.boilerplate.lines import bounded_word_count, word_count
 
     assert bounded_word_count(line, limit) == min(word_count(line), limit + 1)
+
+
+def test_scripts_are_found_in_the_utf8_bytes_as_by_their_character_classes() -> None:
+    """Cyrillic and unspaced scripts, read in a line's UTF-8 bytes, as the regexes read
+    them: every character of the Basic Multilingual Plane, alone and beside others."""
+    from newsclean.boilerplate import lines
+
+    for code in range(0x10000):
+        char = chr(code)
+        for line in (char, f"é{char}", f"{char}ж字 x"):
+            assert lines._holds_cyrillic(line) == bool(lines._CYRILLIC.search(line)), hex(code)
+            assert lines._unspaced_count(line) == len(lines._UNSPACED.findall(line)), hex(code)

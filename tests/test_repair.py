@@ -306,3 +306,14 @@ def test_a_correct_line_comes_back_as_it_is(line: str) -> None:
 )
 def test_typo_candidates_are_whole_plain_lowercase_words(text: str, candidates: list[str]) -> None:
     assert repair._TYPO_CANDIDATE.findall(" " + text) == candidates
+
+
+def test_controls_are_found_in_the_utf8_bytes_as_by_the_character_class() -> None:
+    """`_holds_control` agrees with `_CONTROL` on every character up to U+0800, on lone
+    surrogates and on characters whose UTF-8 holds bytes \\x80-\\x9f (`ł`, `—`, emoji)."""
+    from newsclean import repair
+
+    samples = [chr(code) for code in range(0x800)] + ["\ud800", "\udfff", "ł", "—", "😀", "Ÿ"]
+    for char in samples:
+        for text in (char, f"a{char}", f"{char}b", f"ä{char}€", f"x\n{char}\n"):
+            assert repair._holds_control(text) == bool(repair._CONTROL.search(text)), repr(text)

@@ -81,7 +81,10 @@ _INVISIBLE = re.compile(f"[{_INVISIBLES}]")
 _ZWSP_SCRIPTS = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u0f00-\u0fff\ua980-\ua9df]")
 
 _CONTROL = re.compile(r"\r\n?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_CONTROL_CHAR = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # finds what _CONTROL does, faster
+# The characters _CONTROL finds, in UTF-8: C0 controls and DEL are bytes of their own
+# (never part of another character), C1 controls are \xc2 and a byte \x80-\x9f.
+_C0_AND_DEL_BYTES = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F])
+_C1_BYTES = re.compile(rb"\xc2[\x80-\x9f]")
 
 
 def fix_encoding(text: str) -> tuple[str, list[Repair]]:
@@ -348,9 +351,17 @@ def _is_latin_or_space(char: str) -> bool:
 
 
 def _remove_controls(text: str) -> str:
-    if not _CONTROL_CHAR.search(text):
+    if not _holds_control(text):
         return text
     return _CONTROL.sub(lambda match: "\n" if match.group()[0] == "\r" else "", text)
+
+
+def _holds_control(text: str) -> bool:
+    """True if `_CONTROL` finds something in `text`: looked for in its UTF-8 bytes, where a
+    byte deletion and a search that skips to one literal byte are far faster than a
+    character class over the text."""
+    data = text.encode("utf-8", errors="surrogatepass")
+    return len(data.translate(None, _C0_AND_DEL_BYTES)) != len(data) or bool(_C1_BYTES.search(data))
 
 
 # --- recording compact changes ---------------------------------------------------

@@ -6,6 +6,7 @@ paragraphs (one per line).
 
 from __future__ import annotations
 
+import heapq
 import html
 import itertools
 import re
@@ -47,9 +48,10 @@ def looks_like_markdown(text: str) -> bool:
 # Where a match of _MARKDOWN_HINTS can start: the text's start, a line start with one
 # of its first characters (after the newline matched here), or `[`. An empty line is
 # left out: only `^\s*[-=]{3,}\s*$` can match from it, and then it matches from the
-# start of the line of the dashes too, to the same end. (Written without `^` so that
-# `re` can skip to a newline or `[` quickly.)
-_HINT_STARTS = re.compile(r"\n(?=[#>\-*+`=]|[^\S\n]|\d)|\[")
+# start of the line of the dashes too, to the same end. (Two patterns that each start
+# with one literal character, which `re` skips to far faster than to either of two.)
+_HINT_LINE_STARTS = re.compile(r"\n(?=[#>\-*+`=]|[^\S\n]|\d)")
+_HINT_BRACKETS = re.compile(r"\[")
 
 
 def _hints_at_least(text: str, count: int) -> bool:
@@ -59,8 +61,10 @@ def _hints_at_least(text: str, count: int) -> bool:
     positions, so the matches are the same; the scan stops at `count`.
     """
     found, position = 0, 0
-    starts = (
-        hit.end() if hit.group() == "\n" else hit.start() for hit in _HINT_STARTS.finditer(text)
+    # In order; never the same place twice, as no line start matched here is a `[`.
+    starts = heapq.merge(
+        (hit.end() for hit in _HINT_LINE_STARTS.finditer(text)),
+        (hit.start() for hit in _HINT_BRACKETS.finditer(text)),
     )
     for start in itertools.chain([0], starts):
         if start < position:
@@ -223,12 +227,13 @@ _ATX_HEADING = re.compile(r"#{1,6}(?=[ \t]|$)")
 
 
 def _flat_tokens(source: str) -> list[_Inline] | None:
-    """The inline tokens of a document of one-line paragraphs and ATX headings only.
+    """The inline tokens of a document of one-line paragraphs, one-line list items and
+    ATX headings only.
 
     Each such block is a line between blank lines, so its source is known without
     markdown-it's block pass. None for any other document (a paragraph of several
-    lines, a list, a quote, code, HTML, a table, a link reference definition, a
-    character the parser normalises), which the block parser reads.
+    lines, a list item of several, a quote, code, HTML, a table, a link reference
+    definition, a character the parser normalises), which the block parser reads.
     """
     from markdown_it.common.utils import mdTrim
 
@@ -241,21 +246,52 @@ def _flat_tokens(source: str) -> list[_Inline] | None:
             after_blank = True
             continue
         first = line[0]
-        if not after_blank or first in _BLOCK_STARTS:
+        if not after_blank:
             return None
         after_blank = False
-        if first == "#":
+        if first in _BULLETS and (item := _BULLET_ITEM.match(line)):
+            # A one-line bullet item holds its text as a paragraph, as an ordered one.
+            if not _opens_a_paragraph(line[item.end() :]):
+                return None
+            tokens.append(_Inline(mdTrim(line[item.end() :])))
+        elif first in _BLOCK_STARTS:
+            return None
+        elif first == "#":
             marks = _ATX_HEADING.match(line)
             if marks is None:
                 return None
             tokens.append(_Inline(_heading_content(line, marks.end())))
-        elif (first == "[" and not _NOT_A_REFERENCE.match(line)) or (
-            "0" <= first <= "9" and _ORDERED_MARKER.match(line)
-        ):
-            return None
-        else:
+        elif "0" <= first <= "9" and _ORDERED_MARKER.match(line):
+            # A one-line item of an ordered list ("100. Geburtstag ...") holds its text
+            # as a paragraph, if its text starts no other block.
+            item = _ORDERED_ITEM.match(line)
+            if item is None or not _opens_a_paragraph(line[item.end() :]):
+                return None
+            tokens.append(_Inline(mdTrim(line[item.end() :])))
+        elif _opens_a_paragraph(line):
             tokens.append(_Inline(mdTrim(line)))
+        else:
+            return None
     return tokens
+
+
+# An ordered list marker (at most 9 digits) and the 1-4 spaces before the item's text;
+# more spaces would make the text an indented code block, a tab is read by tab stops.
+_ORDERED_ITEM = re.compile(r"[0-9]{1,9}[.)] {1,4}(?=[^ \t])")
+# The same for a bullet. (A line of bullet marks and spaces, a rule, fails the test that
+# the text opens a paragraph: its text starts with a mark.)
+_BULLETS = "-*+"
+_BULLET_ITEM = re.compile(r"[-*+] {1,4}(?=[^ \t])")
+
+
+def _opens_a_paragraph(line: str) -> bool:
+    """True if a line that starts a block (after a blank line) starts a paragraph."""
+    first = line[:1]
+    if not first or first in _BLOCK_STARTS or first == "#":
+        return False
+    if first == "[":
+        return bool(_NOT_A_REFERENCE.match(line))
+    return not ("0" <= first <= "9" and _ORDERED_MARKER.match(line))
 
 
 def _heading_content(line: str, start: int) -> str:
@@ -306,7 +342,36 @@ def _inline_source_text(content: str, env: dict[str, Any]) -> str:
     unmarked = _EMPHASIS_MARKS.sub("", unlinked)
     if not _INLINE_MARKUP.search(unmarked) and _marks_cannot_pair(unlinked):
         return unlinked
+    if _only_unclosed_markup(content, unlinked, unmarked, env):
+        return unlinked
     return _inline_text(_parser().parseInline(content, env)[0].children or [])
+
+
+# Inline markup that is always read as markup: line breaks, escapes, code spans (and
+# what normalisation rewrites).
+_ALWAYS_MARKUP = re.compile(r"[\n\r\x00\\`]")
+# A run of `_` between ASCII letters or digits neither opens nor closes emphasis (it is
+# flanked on both sides and `_` does not split words), so it stays text.
+_INWORD_UNDERSCORES = re.compile(r"(?<=[A-Za-z0-9])_+(?=[A-Za-z0-9])")
+
+
+def _only_unclosed_markup(content: str, unlinked: str, unmarked: str, env: dict[str, Any]) -> bool:
+    """True if what `unlinked` still holds of markup can only be read as text.
+
+    Each such start needs a closer that is not there: `[` and `![` a `](` (there are
+    no link reference definitions), `<` (tag or autolink) a `>`, `&` (entity) a `;`;
+    marks `*`, `_`, `~` another run of the same mark, where a link's text counts
+    apart and `_` inside a word not at all (`snake_case`, `block_tdi_25`).
+    """
+    if _ALWAYS_MARKUP.search(unmarked):
+        return False
+    if ("<" in unmarked and ">" in content) or ("&" in unmarked and ";" in content):
+        return False
+    if "[" in unmarked and ("references" in env or "](" in unlinked):
+        return False
+    marks = _INWORD_UNDERSCORES.sub(lambda run: "-" * len(run.group()), content)
+    # (`-` keeps every simple link where it was: both patterns take it where they take `_`.)
+    return _marks_cannot_pair(_SIMPLE_LINK.sub("\x01\\1\x01", marks))
 
 
 def _marks_cannot_pair(text: str) -> bool:
