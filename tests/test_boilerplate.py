@@ -26,7 +26,13 @@ from newsclean.boilerplate.lines import (
     word_count,
 )
 from newsclean.boilerplate.prefilter import NeedleScan, prefilter
-from newsclean.boilerplate.rules import _PREFILTERS, MEDIA, classify
+from newsclean.boilerplate.rules import (
+    _PREFILTERS,
+    MEDIA,
+    _needle_scans,
+    classify,
+    warm_needle_scans,
+)
 from newsclean.record import Removal
 
 CASES_DIR = Path(__file__).parent / "cases" / "boilerplate"
@@ -431,6 +437,22 @@ def test_lowering_a_line_keeps_its_digits() -> None:
         assert bool(digit.search(char.lower())) == bool(digit.search(char)), hex(code)
 
 
+def test_warm_needle_scans_builds_every_scan_the_cases_need() -> None:
+    """After the warm-up, classifying the lines of every golden case, in any mix of
+    case, builds no further scan: the workers' forkserver has them all."""
+    _needle_scans.cache_clear()
+    warm_needle_scans()
+    built = _needle_scans.cache_info().misses
+    assert built > 1
+    lines = {
+        line for param in (*POSITIVE, *NEGATIVE) for line in param.values[0]["input"].splitlines()
+    }
+    for line in lines:
+        for variant in (line, line.upper(), line.lower(), line.title(), line.swapcase()):
+            classify(variant)
+    assert _needle_scans.cache_info().misses == built
+
+
 def test_needle_scan_finds_every_set_a_string_holds() -> None:
     """Overlapping needles, needles inside needles, needles sharing a start: the scan
     agrees with testing each needle of each set with `in`."""
@@ -524,11 +546,9 @@ def test_corpus_sample_keeps_story_snippets() -> None:
 @pytest.mark.parametrize("limit", [0, 1, 8, 16, 25])
 @pytest.mark.parametrize(
     "line",
-    [
-        "", "   ", "one", "one two three", "word " * 40, "漢字漢字 and words", "字" * 60,
-        "a\xa0b\u3000c",
-    ],  # fmt: skip
-)
+    ["", "   ", "one", "one two three", "word " * 40, "漢字漢字 and words", "字" * 60,
+     "a\xa0b\u3000c"],
+)  # fmt: skip
 def test_bounded_word_count_is_word_count_capped_at_limit_plus_one(line, limit):
     from newsclean.boilerplate.lines import bounded_word_count, word_count
 

@@ -2,13 +2,14 @@
 
 Importing this module loads what cleaning otherwise loads lazily in every worker:
 the modules, the word lists and the language model (by cleaning a small text unit
-and a small page), trafilatura's merged justext stoplist (~25 MB, built the first
-time a page needs justext without a known language) and dateparser's per-locale
-patterns (~35 MB and about 3 CPU seconds, built the first time a date string
-matches no locale). Workers forked from the server start with all of it, shared
-copy-on-write, instead of each building its own copy when a page first needs it;
-workers are recycled every 500 units (newsclean.workers), so this is paid
-once per run rather than once per worker. It changes no result: these are caches.
+and a small page), the boilerplate rules' needle scans, trafilatura's merged
+justext stoplist (~25 MB, built the first time a page needs justext without a known
+language) and dateparser's per-locale patterns (~35 MB and about 3 CPU seconds,
+built the first time a date string matches no locale). Workers forked from the
+server start with all of it, shared copy-on-write, instead of each building its own
+copy when a page first needs it; workers are recycled every 500 units
+(newsclean.workers), so this is paid once per run rather than once per worker. It
+changes no result: these are caches.
 
 Last, the garbage collector is told to leave all of it alone (`gc.freeze`): a full
 collection in a worker would otherwise write to every inherited object and so copy
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import gc
 
+from newsclean.boilerplate.rules import warm_needle_scans
 from newsclean.config import Settings
 from newsclean.pipeline import clean_unit
 from newsclean.record import RawUnit
@@ -57,7 +59,7 @@ def warm_dates() -> None:
     get_external_parser().get_date_data("zzz 12 1999 zzz")
 
 
-for _warm in (warm_up, warm_stoplist, warm_dates):
+for _warm in (warm_up, warm_needle_scans, warm_stoplist, warm_dates):
     try:
         _warm()
     except Exception:  # noqa: BLE001 - a failed warm-up only means workers load lazily

@@ -720,6 +720,43 @@ def _needle_scans(rules: int) -> tuple[tuple[bool, NeedleScan], ...]:
     return tuple(scans)
 
 
+def _start_rules(start: str, lowered: str) -> int:
+    """The rules a line may match by its first two characters, as is and lowered."""
+    return (
+        _ANY_START
+        | _STARTS_LOWERED.get(lowered[:2], 0)
+        | _STARTS_LOWERED.get(lowered[:1], 0)
+        | _STARTS_AS_IS.get(start[:2], 0)
+        | _STARTS_AS_IS.get(start[:1], 0)
+    )
+
+
+def warm_needle_scans() -> None:
+    """Build the needle scans of every set of rules `classify` may ask for.
+
+    The sets depend only on a line's word count and its first two characters, so
+    trying each key of the start tables in every mix of case, and each first
+    character followed by anything else, finds them (15 with this catalogue, about
+    0.2 s to build; a set that some rarer start reaches is built when first needed).
+    Workers forked after this share the scans instead of each building its own.
+    """
+    starts = {"\0\0"}
+    for key in (*_STARTS_LOWERED, *_STARTS_AS_IS):
+        cased = [""]
+        for char in key:
+            variants = {char, char.lower(), char.upper()}
+            cased = [head + variant for head in cased for variant in variants]
+        for start in cased:
+            starts.update((start, start[:1] + "\0"))
+    needled = {
+        within & _start_rules(start, start.lower()[:2]) & _NEEDLED
+        for start in starts
+        for within in _WITHIN
+    }
+    for rules in needled - {0}:
+        _needle_scans(rules)
+
+
 def classify(line: str) -> Rule | None:
     """The first rule whose pattern matches the whole line, or None.
 
@@ -732,12 +769,8 @@ def classify(line: str) -> Rule | None:
     if not text:
         return DEBRIS if line.strip() else None
     lowered = text.lower()
-    rules = _WITHIN[bounded_plain_word_count(text, _MAX_WORDS)] & (
-        _ANY_START
-        | _STARTS_LOWERED.get(lowered[:2], 0)
-        | _STARTS_LOWERED.get(lowered[:1], 0)
-        | _STARTS_AS_IS.get(text[:2], 0)
-        | _STARTS_AS_IS.get(text[:1], 0)
+    rules = _WITHIN[bounded_plain_word_count(text, _MAX_WORDS)] & _start_rules(
+        text[:2], lowered[:2]
     )
     needled = rules & _NEEDLED
     if needled:
