@@ -48,8 +48,21 @@ def _tree_rss(process: psutil.Process) -> int:
 def run_case(raw: Path, lake: Path, unit_timeout: float) -> dict:
     """Run `newsclean run` on raw; wall time, peak tree RSS, peak single-process RSS, outcome."""
     before_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    command = [sys.executable, "-m", "newsclean.cli", "run", "--input", str(raw), "--lake", str(lake),
-               "--date", DAY, "--quiet", "--unit-timeout", str(unit_timeout)]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "newsclean.cli",
+        "run",
+        "--input",
+        str(raw),
+        "--lake",
+        str(lake),
+        "--date",
+        DAY,
+        "--quiet",
+        "--unit-timeout",
+        str(unit_timeout),
+    ]
     started = time.monotonic()
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
     watched = psutil.Process(process.pid)
@@ -71,8 +84,11 @@ def run_case(raw: Path, lake: Path, unit_timeout: float) -> dict:
     single = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     manifest_path = lake / "articles" / f"ingest_date={DAY}" / "_manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
-    check = subprocess.run([sys.executable, "-m", "newsclean.cli", "check", "--lake", str(lake), "--date", DAY],
-                           capture_output=True, text=True)  # fmt: skip
+    check = subprocess.run(
+        [sys.executable, "-m", "newsclean.cli", "check", "--lake", str(lake), "--date", DAY],
+        capture_output=True,
+        text=True,
+    )
     return {
         "exit": process.returncode,
         "error": error.strip()[-200:],
@@ -135,8 +151,10 @@ def clean_cases(
             seconds = time.monotonic() - started
             summary = ", ".join(f"{n}x {o}" if n > 1 else o for o, n in Counter(outcomes).items())
             rows.append((case.name, summary, seconds, sampler.peak / 2**20))
-            print(f"{case.name!r:<44.44}{summary:<40.40}{seconds:>8.2f}{sampler.peak / 2**20:>9.0f}",
-                  flush=True)  # fmt: skip
+            print(
+                f"{case.name!r:<44.44}{summary:<40.40}{seconds:>8.2f}{sampler.peak / 2**20:>9.0f}",
+                flush=True,
+            )
             shutil.rmtree(raw, ignore_errors=True)
     sampler.stop()
     return rows
@@ -158,16 +176,21 @@ def main() -> None:
         print(f"{'case':<44}{'outcome':<40}{'seconds':>8}{'peak MB':>9}")
         rows = clean_cases(cases, base, arguments.unit_timeout)
         name, _outcome, seconds, _peak = max(rows, key=lambda row: row[2])
-        print(f"\ncases: {len(rows)}; slowest: {name!r} {seconds:.1f}s; "
-              f"peak RSS (bench + worker): {max(row[3] for row in rows):.0f} MB")  # fmt: skip
+        print(
+            f"\ncases: {len(rows)}; slowest: {name!r} {seconds:.1f}s; "
+            f"peak RSS (bench + worker): {max(row[3] for row in rows):.0f} MB"
+        )
         if not arguments.no_together:
             raw = base / "raw-all"
             build_corpus(raw, cases)
             together = run_case(raw, base / "lake-all", arguments.unit_timeout)
-            print(f"all cases in one `newsclean run`: {together['seconds']:.1f}s, exit {together['exit']}, "
-                  f"peak RSS of the process tree {together['peak_tree_mb']:.0f} MB, largest process "
-                  f"{together['peak_process_mb'] or 0:.0f} MB, units {together['units']}, "
-                  f"check {'ok' if together['check'] else 'FAIL'}")  # fmt: skip
+            print(
+                f"all cases in one `newsclean run`: {together['seconds']:.1f}s, "
+                f"exit {together['exit']}, "
+                f"peak RSS of the process tree {together['peak_tree_mb']:.0f} MB, largest process "
+                f"{together['peak_process_mb'] or 0:.0f} MB, units {together['units']}, "
+                f"check {'ok' if together['check'] else 'FAIL'}"
+            )
             print(f"quarantined by reason: {together['reasons']}")
 
 

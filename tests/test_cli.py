@@ -1,10 +1,11 @@
-"""The command line as a user meets it: help, one-line errors, exit codes, `check` on tampered days."""
+"""The command line as a user meets it: help, one-line errors, exit codes, `check` on
+tampered days."""
 
 from __future__ import annotations
 
-import re
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys

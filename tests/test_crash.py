@@ -70,7 +70,8 @@ def _rows(lake: Path) -> dict[str, list[dict]]:
 
 
 def _killed_run(raw: Path, lake: Path, after: float) -> float | None:
-    """Start a run, SIGKILL its process group after `after` seconds; its time if it finished first."""
+    """Start a run and SIGKILL its process group after `after` seconds; the run's time if
+    it finished first."""
     started = time.monotonic()
     process = subprocess.Popen(
         _run_command(raw, lake), start_new_session=True,
@@ -148,8 +149,10 @@ def test_kill_at_random_moments_leaves_old_or_new_day(
         else:
             assert finished is None
             seen["old"] += 1
-    print(f"run kills: {RUN_KILLS}, old day visible after {seen['old']}, new day after {seen['new']}, "
-          f"run finished before the kill {seen['finished']}")  # fmt: skip
+    print(
+        f"run kills: {RUN_KILLS}, old day visible after {seen['old']},"
+        f" new day after {seen['new']}, run finished before the kill {seen['finished']}"
+    )
     _run(raws[1], lake)
     assert check_partition(str(lake), DAY)[0] == []
     assert _rows(lake) == results[1]

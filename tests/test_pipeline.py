@@ -81,7 +81,11 @@ def _seed_story_paragraphs(name: str) -> list[str]:
         return lines[1 : lines.index("Tags:")]
     body = lines[lines.index("---", 1) + 1 :]
     story_end = next(i for i, line in enumerate(body) if line.startswith("Amanda Silberling is"))
-    return [line for line in body[:story_end] if line not in ("Techcrunch event", "Boston, MA | June 23, 2026")]
+    return [
+        line
+        for line in body[:story_end]
+        if line not in ("Techcrunch event", "Boston, MA | June 23, 2026")
+    ]
 
 
 def test_seeds_become_two_clean_valid_articles(seeds_lake: Path) -> None:
@@ -97,7 +101,9 @@ def test_seeds_become_two_clean_valid_articles(seeds_lake: Path) -> None:
 
 def test_seed_rows_validate_against_the_article_schema(seeds_lake: Path) -> None:
     for row in _rows(seeds_lake):
-        row["published_at"] = row["published_at"] and row["published_at"].strftime("%Y-%m-%dT%H:%M:%SZ")
+        row["published_at"] = row["published_at"] and row["published_at"].strftime(
+            "%Y-%m-%dT%H:%M:%SZ"
+        )
         row["ingest_date"] = row["ingest_date"].isoformat()
         assert validation_error(row, ARTICLE) is None
 
@@ -111,7 +117,8 @@ def test_seed_story_paragraphs_are_all_kept(seeds_lake: Path) -> None:
     # markdown: compare without link markup, first and last sentence of each paragraph
     for paragraph in _seed_story_paragraphs(SEED_FILES[1]):
         words = " ".join(
-            part.split("](")[0] if "](" in part else part for part in paragraph.replace("[", "").split(")")
+            part.split("](")[0] if "](" in part else part
+            for part in paragraph.replace("[", "").split(")")
         )
         assert words.split(".")[0].split(" ")[-1] in markdown["text"]
     assert markdown["text"].count("\n") == 9  # ten story paragraphs, one per line
@@ -120,7 +127,11 @@ def test_seed_story_paragraphs_are_all_kept(seeds_lake: Path) -> None:
 def test_seed_run_together_word_is_split_and_recorded(seeds_lake: Path) -> None:
     plain = next(row for row in _rows(seeds_lake) if row["source_format"] == "text")
     assert "especially great" in plain["text"] and "especiallygreath" not in plain["text"]
-    assert {"kind": "run_together", "before": "especiallygreath", "after": "especially great"} in plain["repairs"]
+    assert {
+        "kind": "run_together",
+        "before": "especiallygreath",
+        "after": "especially great",
+    } in plain["repairs"]
     kinds = {removed["kind"] for removed in plain["removed"]}
     assert "reaction" in kinds
 
@@ -144,19 +155,26 @@ def test_rerun_of_a_day_gives_identical_rows(seeds_lake: Path, seeds_raw: Path) 
     after = sorted(_rows(seeds_lake), key=lambda row: row["id"])
     assert after == before
     assert sorted(p.name for p in partition_dir(seeds_lake, ARTICLE, DAY).iterdir()) == files_before
-    assert (partition_dir(seeds_lake, ARTICLE, DAY) / "_manifest.json").read_text() == manifest_before
+    assert (
+        partition_dir(seeds_lake, ARTICLE, DAY) / "_manifest.json"
+    ).read_text() == manifest_before
 
 
-def test_one_worker_gives_the_same_rows_as_two(seeds_lake: Path, seeds_raw: Path, tmp_path: Path) -> None:
+def test_one_worker_gives_the_same_rows_as_two(
+    seeds_lake: Path, seeds_raw: Path, tmp_path: Path
+) -> None:
     single = tmp_path / "single"
     run_day(str(seeds_raw), str(single), DAY, Settings(workers=1))
     assert _rows(single) == _rows(seeds_lake)
 
 
+def _articles(lake: Path) -> str:
+    """The lake's articles as a DuckDB table expression."""
+    return f"read_parquet('{lake}/articles/*/*.parquet', hive_partitioning=true)"
+
+
 def test_ids_are_stable_and_unique(examples_lake: Path) -> None:
-    ids = duckdb.sql(
-        f"select id from read_parquet('{examples_lake}/articles/*/*.parquet', hive_partitioning=true)"
-    ).fetchall()
+    ids = duckdb.sql(f"select id from {_articles(examples_lake)}").fetchall()
     assert len(ids) == len(set(ids)) == 12
 
 
@@ -164,14 +182,11 @@ def test_real_readers_read_the_lake(examples_lake: Path) -> None:
     import pandas as pd
     import polars as pl
 
-    count = duckdb.sql(
-        f"select count(*) from read_parquet('{examples_lake}/articles/*/*.parquet', hive_partitioning=true)"
-    ).fetchall()[0][0]
+    count = duckdb.sql(f"select count(*) from {_articles(examples_lake)}").fetchall()[0][0]
     assert count == 12
     per_day = dict(
         duckdb.sql(
-            f"select ingest_date::varchar, count(*) from read_parquet('{examples_lake}/articles/*/*.parquet', "
-            "hive_partitioning=true) group by 1"
+            f"select ingest_date::varchar, count(*) from {_articles(examples_lake)} group by 1"
         ).fetchall()
     )
     assert per_day == {"2026-02-13": 6, "2026-02-14": 3, "2026-02-15": 3}
@@ -193,7 +208,9 @@ def test_parquet_files_carry_schema_version_and_zstd(examples_lake: Path) -> Non
 def test_every_unit_is_accounted_for(examples_lake: Path) -> None:
     for day in sorted(EXAMPLES.iterdir()):
         ingest_date = date.fromisoformat(day.name)
-        manifest = json.loads((partition_dir(examples_lake, ARTICLE, ingest_date) / "_manifest.json").read_text())
+        manifest = json.loads(
+            (partition_dir(examples_lake, ARTICLE, ingest_date) / "_manifest.json").read_text()
+        )
         units = manifest["units"]
         assert units["read"] == units["written"] + units["quarantined"]
         assert units["written"] == len(_rows(examples_lake, ARTICLE, ingest_date))
@@ -216,9 +233,12 @@ def test_quarantine_rows_keep_reason_and_payload(examples_lake: Path) -> None:
 
 
 def test_example_cleaning(examples_lake: Path) -> None:
-    rows = {Path(row["source_uri"]).name: row for row in duckdb.sql(
-        f"select * from read_parquet('{examples_lake}/articles/*/*.parquet', hive_partitioning=true)"
-    ).to_arrow_table().to_pylist()}
+    rows = {
+        Path(row["source_uri"]).name: row
+        for row in duckdb.sql(f"select * from {_articles(examples_lake)}")
+        .to_arrow_table()
+        .to_pylist()
+    }
     toyota = rows["toyota-kentucky.txt"]
     assert toyota["title"] == "Toyota’s new plant in Kentucky to hire 800 workers"
     assert "company’s regional head" in toyota["text"] and "â€" not in toyota["text"]
@@ -226,7 +246,9 @@ def test_example_cleaning(examples_lake: Path) -> None:
     lyon = rows["lyon-terraces.htm"]
     assert "Café owners" in lyon["title"] and "€2.4 million" in lyon["text"]
     seals = rows["seal-count.md"]
-    assert "1,214 grey seals" in seals["text"] and "Subscribe to our newsletter" not in seals["text"]
+    assert (
+        "1,214 grey seals" in seals["text"] and "Subscribe to our newsletter" not in seals["text"]
+    )
     assert seals["authors"] == ["Pieter de Vries"] and seals["tags"] == ["wildlife", "north sea"]
     german = rows["feed.jsonl#4"]
     assert german["language"] == "de" and "Lawinenwarndienst Tirol" in german["text"]
@@ -255,19 +277,30 @@ def test_units_of_examples_all_read() -> None:
 # A day of many files: its input records stream from disk to the manifest, never all in memory.
 
 _ENTRIES = [
-    {"uri": f"/raw/{n:05d}.txt", "relative": f"{n:05d}.txt", "size": n, "sha256": "ab" * 32,
-     "units": n % 3}
+    {
+        "uri": f"/raw/{n:05d}.txt",
+        "relative": f"{n:05d}.txt",
+        "size": n,
+        "sha256": "ab" * 32,
+        "units": n % 3,
+    }
     for n in range(1500)
-] + [{"uri": "/raw/Zürich \\x9c\t\"q\".md", "relative": "Zürich", "size": 0, "sha256": "",
-      "units": 1}]
+] + [
+    {"uri": '/raw/Zürich \\x9c\t"q".md', "relative": "Zürich", "size": 0, "sha256": "", "units": 1}
+]
 
 
 @pytest.mark.parametrize("entries", [_ENTRIES, _ENTRIES[:1], []])
 def test_streamed_manifest_has_the_bytes_of_the_whole_one(
     tmp_path: Path, entries: list[dict]
 ) -> None:
-    manifest = {"ingest_date": "2026-02-13", "run_id": "0123456789abcdef", "shards": ["00000"],
-                "settings": {"inputs": [1], "run_id": "nested"}, "units": {"read": 3}}
+    manifest = {
+        "ingest_date": "2026-02-13",
+        "run_id": "0123456789abcdef",
+        "shards": ["00000"],
+        "settings": {"inputs": [1], "run_id": "nested"},
+        "units": {"read": 3},
+    }
     write_json_atomic(tmp_path / "whole.json", {**manifest, "inputs": entries})
     write_manifest_atomic(tmp_path / "streamed.json", manifest, lambda: iter(entries))
     assert (tmp_path / "streamed.json").read_bytes() == (tmp_path / "whole.json").read_bytes()
@@ -290,7 +323,9 @@ def test_run_id_of_streamed_inputs_is_the_hash_of_the_whole_manifest(seeds_lake:
     assert _fingerprint(rest, iter(_ENTRIES)) == digest.hexdigest()
 
 
-def test_run_day_without_inputs_counts_them(seeds_raw: Path, seeds_lake: Path, tmp_path: Path) -> None:
+def test_run_day_without_inputs_counts_them(
+    seeds_raw: Path, seeds_lake: Path, tmp_path: Path
+) -> None:
     summary = run_day(str(seeds_raw), str(tmp_path / "lake"), DAY, SETTINGS, with_inputs=False)
     manifest = json.loads((partition_dir(seeds_lake, ARTICLE, DAY) / "_manifest.json").read_text())
     assert summary == {**{k: v for k, v in manifest.items() if k != "inputs"}, "input_files": 2}
@@ -315,8 +350,14 @@ def test_shard_staged_with_inputs_in_its_result_publishes_the_same_manifest(
 ) -> None:
     lake = tmp_path / "lake"
     files = [file.uri for file in discover(str(seeds_raw))]
-    result = clean_shard(files, input_root=str(seeds_raw), lake=str(lake), ingest_date=DAY,
-                         shard_id="00000", settings=SETTINGS)
+    result = clean_shard(
+        files,
+        input_root=str(seeds_raw),
+        lake=str(lake),
+        ingest_date=DAY,
+        shard_id="00000",
+        settings=SETTINGS,
+    )
     assert "inputs" not in result and result["input_files"] == 2
     shard = shard_dir(lake, DAY, "00000")  # rewrite it as versions that kept the records did
     lines = (shard / "inputs.jsonl").read_text(encoding="utf-8").splitlines()
@@ -325,7 +366,10 @@ def test_shard_staged_with_inputs_in_its_result_publishes_the_same_manifest(
     (shard / "inputs.jsonl").unlink()
     publish_day(str(lake), DAY, ["00000"], settings=SETTINGS)
     published = partition_dir(lake, ARTICLE, DAY) / "_manifest.json"
-    assert published.read_bytes() == (partition_dir(seeds_lake, ARTICLE, DAY) / "_manifest.json").read_bytes()
+    assert (
+        published.read_bytes()
+        == (partition_dir(seeds_lake, ARTICLE, DAY) / "_manifest.json").read_bytes()
+    )
 
 
 def test_prepare_unit_gives_the_record_of_the_cleaned_article_and_its_keys() -> None:

@@ -129,7 +129,9 @@ def test_markdown_becomes_plain_paragraphs() -> None:
 
 
 def test_markdown_front_matter_maps_known_keys() -> None:
-    source = '---\ntitle: "T"\nauthor: "Jo Doe"\npublished: 2026-01-02\nsummary: "S"\n---\nBody text.\n'
+    source = (
+        '---\ntitle: "T"\nauthor: "Jo Doe"\npublished: 2026-01-02\nsummary: "S"\n---\nBody text.\n'
+    )
     title, body, fields, broken = parse_markdown(source, max_front_matter_bytes=1000)
     assert (title, body, broken) == ("T", "Body text.", None)
     assert fields["authors"] == "Jo Doe" and fields["description"] == "S"
@@ -144,7 +146,9 @@ def test_markdown_front_matter_maps_known_keys() -> None:
     ],
 )
 def test_broken_front_matter_keeps_the_story(front: str) -> None:
-    title, body, fields, broken = parse_markdown(f"---\n{front}---\nThe story stays.\n", max_front_matter_bytes=1000)
+    title, body, fields, broken = parse_markdown(
+        f"---\n{front}---\nThe story stays.\n", max_front_matter_bytes=1000
+    )
     assert body == "The story stays."
     assert fields == {}
     assert broken and "front matter" in broken
@@ -438,7 +442,9 @@ def test_front_matter_errors_are_worded_by_the_python_loader(front: str, problem
 
 def test_jsonl_record_mapping() -> None:
     kind, content, fields = parse_record(
-        json.dumps({"link": "https://e.org/a", "headline": "H", "html": "<p>x</p>", "byline": "A B"})
+        json.dumps(
+            {"link": "https://e.org/a", "headline": "H", "html": "<p>x</p>", "byline": "A B"}
+        )
     )
     assert kind == "html" and content == "<p>x</p>"
     assert fields == {"url": "https://e.org/a", "title": "H", "authors": "A B"}

@@ -7,7 +7,9 @@ import pytest
 from newsclean.record import Article, RawUnit, Rejected, Removal, Repair
 
 RECORDS = [
-    RawUnit("in/a.jsonl#2", "a.jsonl#2", "jsonl", "html", b"<p>x</p>", {"url": "https://a.example/"}),
+    RawUnit(
+        "in/a.jsonl#2", "a.jsonl#2", "jsonl", "html", b"<p>x</p>", {"url": "https://a.example/"}
+    ),
     RawUnit("in/b.txt", "b.txt", "text", "text", "plain text"),
     Article(
         "0" * 32,

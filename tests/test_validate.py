@@ -51,8 +51,13 @@ def test_arrow_types() -> None:
     assert schema.field("word_count").type == pa.int64()
     assert schema.field("authors").type == pa.list_(pa.string())
     assert schema.field("repairs").type == pa.list_(
-        pa.struct([pa.field("kind", pa.string(), False), pa.field("before", pa.string(), False),
-                   pa.field("after", pa.string(), False)])
+        pa.struct(
+            [
+                pa.field("kind", pa.string(), False),
+                pa.field("before", pa.string(), False),
+                pa.field("after", pa.string(), False),
+            ]
+        )
     )
     assert not schema.field("id").nullable and schema.field("title").nullable
     assert arrow_schema(QUARANTINE).field("payload").type == pa.binary()
@@ -93,9 +98,15 @@ def test_unknown_fields_are_invalid() -> None:
 
 
 def test_quarantine_record_caps_payload_and_validates() -> None:
-    rejected = Rejected("raw/x.html", "html", "extract", "extract.no_content", "nothing", b"x" * 100)
+    rejected = Rejected(
+        "raw/x.html", "html", "extract", "extract.no_content", "nothing", b"x" * 100
+    )
     record = quarantine_record(rejected, ingest_date=DAY, pipeline_version="1.0", payload_cap=10)
-    assert record["payload"] == b"x" * 10 and record["payload_size"] == 100 and record["payload_truncated"]
+    assert (
+        record["payload"] == b"x" * 10
+        and record["payload_size"] == 100
+        and record["payload_truncated"]
+    )
     assert validation_error(record, QUARANTINE) is None
     assert to_arrow([record], QUARANTINE).num_rows == 1
 
@@ -108,9 +119,9 @@ def test_settings_are_checked_when_built() -> None:
         Settings(max_quarantine_share=2)
     with pytest.raises(SettingsError, match="unknown setting"):
         Settings.from_mapping({"no_such": 1})
-    assert Settings.from_env({"NEWSCLEAN_WORKERS": "3", "NEWSCLEAN_FIX_TYPOS": "false"}) == Settings(
-        workers=3, fix_typos=False
-    )
+    assert Settings.from_env(
+        {"NEWSCLEAN_WORKERS": "3", "NEWSCLEAN_FIX_TYPOS": "false"}
+    ) == Settings(workers=3, fix_typos=False)
     with pytest.raises(SettingsError, match="whole number"):
         Settings.from_env({"NEWSCLEAN_WORKERS": "many"})
 

@@ -45,7 +45,10 @@ def test_many_small_units_come_back_in_order_with_queued_units_retried() -> None
 def _echo_with_pid(unit: RawUnit, settings: Settings) -> Article | Rejected:
     marker = unit.payload if isinstance(unit.payload, str) else unit.payload.decode()
     return Article(
-        id=unit.source_uri, source_uri=unit.source_uri, source_format="text", text=marker,
+        id=unit.source_uri,
+        source_uri=unit.source_uri,
+        source_format="text",
+        text=marker,
         site_name=str(os.getpid()),
     )
 
@@ -59,7 +62,9 @@ def test_recycled_workers_give_the_same_results_in_order() -> None:
         recycled = list(pool.imap(units))
     with UnitPool(_echo_with_pid, settings, processes=2, recycle_after=None) as pool:
         kept = list(pool.imap(units))
-    assert [(u.source_uri, r.text) for u, r in recycled] == [(u.source_uri, r.text) for u, r in kept]
+    assert [(u.source_uri, r.text) for u, r in recycled] == [
+        (u.source_uri, r.text) for u, r in kept
+    ]
     assert [result.text for _unit, result in recycled] == [f"ok-{n}" for n in range(60)]
     pids = Counter(result.site_name for _unit, result in recycled)
     assert len(pids) >= 60 // 7  # fresh workers took over

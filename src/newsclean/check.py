@@ -52,7 +52,9 @@ def check_partition(lake: str, ingest_date: date) -> tuple[list[str], str]:
     if counts[ARTICLE] != units["written"]:
         problems.append(f"{counts[ARTICLE]} article rows, manifest says {units['written']}")
     if counts[QUARANTINE] != units["quarantined"]:
-        problems.append(f"{counts[QUARANTINE]} quarantine rows, manifest says {units['quarantined']}")
+        problems.append(
+            f"{counts[QUARANTINE]} quarantine rows, manifest says {units['quarantined']}"
+        )
     if dict(reasons) != manifest["quarantined_by_reason"]:
         problems.append(
             f"quarantine rows by reason {dict(sorted(reasons.items()))} differ from the manifest's "
@@ -60,7 +62,8 @@ def check_partition(lake: str, ingest_date: date) -> tuple[list[str], str]:
         )
     summary = (
         f"{ingest_date}: read {units['read']}, written {counts[ARTICLE]}, "
-        f"quarantined {counts[QUARANTINE]}: " + ("OK" if not problems else f"{len(problems)} problem(s)")
+        f"quarantined {counts[QUARANTINE]}: "
+        + ("OK" if not problems else f"{len(problems)} problem(s)")
     )
     return problems, summary
 
@@ -70,13 +73,16 @@ def _check_manifest(manifest: dict[str, Any], problems: list[str]) -> dict[str, 
     units = manifest["units"]
     if units["read"] != units["written"] + units["quarantined"]:
         problems.append(
-            f"read {units['read']} != written {units['written']} + quarantined {units['quarantined']}"
+            f"read {units['read']} != written {units['written']}"
+            f" + quarantined {units['quarantined']}"
         )
     if sum(manifest["quarantined_by_reason"].values()) != units["quarantined"]:
         problems.append("quarantined_by_reason does not add up to the quarantined count")
     input_units = sum(entry["units"] for entry in manifest["inputs"])
     if input_units != units["read"]:
-        problems.append(f"inputs account for {input_units} units, manifest says {units['read']} read")
+        problems.append(
+            f"inputs account for {input_units} units, manifest says {units['read']} read"
+        )
     for entry in manifest["inputs"]:
         if entry["units"] < 1:
             problems.append(f"input {entry['uri']!r} produced no unit")
@@ -101,7 +107,9 @@ def _check_rows(
     directory = partition_dir(root, kind, ingest_date)
     found = {path.name: path for path in partition_files(root, ingest_date, kind)}
     for name in sorted(set(listed) ^ set(found)):
-        where = "in the manifest but missing" if name in listed else "present but not in the manifest"
+        where = (
+            "in the manifest but missing" if name in listed else "present but not in the manifest"
+        )
         problems.append(f"{TABLE_DIRS[kind]}/{name} is {where}")
     # Anything else in a partition breaks readers that list the directory (pandas, Spark).
     for path in sorted(directory.iterdir()):
@@ -120,7 +128,8 @@ def _check_rows(
             continue
         if entry and entry["rows"] != table.num_rows:
             problems.append(
-                f"{TABLE_DIRS[kind]}/{name} has {table.num_rows} rows, manifest says {entry['rows']}"
+                f"{TABLE_DIRS[kind]}/{name} has {table.num_rows} rows,"
+                f" manifest says {entry['rows']}"
             )
         for record in table.to_pylist():
             rows += 1

@@ -196,13 +196,17 @@ def _print_summary(manifest: dict, lake: str, clock: _Clock) -> None:
     units = manifest["units"]
     day = manifest["ingest_date"]
     pace = clock.pace(units["read"])
+
+    def partition(table: str) -> Path:
+        return Path(lake) / table / f"ingest_date={day}"
+
     lines = [
         f"newsclean {manifest['pipeline_version']}: {day} in "
         f"{time.monotonic() - clock.started:.1f}s" + (f" ({pace})" if pace else ""),
         f"  files read     {manifest['input_files']:>8}",
         f"  units read     {units['read']:>8}",
-        f"  articles       {units['written']:>8}  -> {Path(lake) / 'articles' / f'ingest_date={day}'}",
-        f"  quarantined    {units['quarantined']:>8}  -> {Path(lake) / 'quarantine' / f'ingest_date={day}'}",
+        f"  articles       {units['written']:>8}  -> {partition('articles')}",
+        f"  quarantined    {units['quarantined']:>8}  -> {partition('quarantine')}",
     ]
     for reason, count in sorted(manifest["quarantined_by_reason"].items(), key=lambda kv: -kv[1]):
         lines.append(f"    {reason:<28}{count:>6}")

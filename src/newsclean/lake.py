@@ -190,7 +190,9 @@ def _exchange(first: Path, second: Path) -> bool:
         renameat2 = libc.renameat2
     except (OSError, AttributeError):
         return False
-    result = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
+    result = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
     if result == 0:
         return True
     code = ctypes.get_errno()
@@ -354,6 +356,10 @@ def read_partition(lake: Path, ingest_date: date, kind: str) -> pa.Table:
 
 def describe_parts(paths: Iterable[Path]) -> list[dict[str, Any]]:
     return [
-        {"name": path.name, "rows": pq.ParquetFile(path).metadata.num_rows, "sha256": file_sha256(path)}
+        {
+            "name": path.name,
+            "rows": pq.ParquetFile(path).metadata.num_rows,
+            "sha256": file_sha256(path),
+        }
         for path in paths
     ]

@@ -70,8 +70,12 @@ def clean_unit(unit: RawUnit, settings: Settings) -> Article | Rejected:
             return extracted
         return clean_article(extracted, settings)
     except MemoryError:
-        return _rejected(unit, "pipeline", "pipeline.out_of_memory",
-                         "cleaning this unit exceeded worker_memory_bytes")
+        return _rejected(
+            unit,
+            "pipeline",
+            "pipeline.out_of_memory",
+            "cleaning this unit exceeded worker_memory_bytes",
+        )
     except RecursionError:
         return _rejected(unit, "pipeline", "pipeline.too_deep", "input nested too deeply to parse")
     except Exception as error:  # the one place an unexpected failure becomes data
@@ -125,9 +129,7 @@ def repair_article(article: Article, settings: Settings) -> Article:
         article.text, language=article.language, fix_typos=settings.fix_typos
     )
     repairs.extend(text_repairs)
-    return article.evolve(
-        **metadata, authors=authors, text=text, repairs=tuple(repairs)
-    )
+    return article.evolve(**metadata, authors=authors, text=text, repairs=tuple(repairs))
 
 
 def strip_article(article: Article, settings: Settings) -> Article:
@@ -244,7 +246,9 @@ def _clean_into(
     else:  # merging into an empty profile would only copy it
         templates = observed
     del observed
-    articles = PartWriter(work / TABLE_DIRS[ARTICLE] / part, ARTICLE, batch_rows=settings.batch_rows)
+    articles = PartWriter(
+        work / TABLE_DIRS[ARTICLE] / part, ARTICLE, batch_rows=settings.batch_rows
+    )
     for (record, error, keys), payload in _read_spool(spool_path):
         if settings.remove_boilerplate and keys is not None:
             text, stripped = templates.strip(record["source_domain"], record["text"], keys)
@@ -350,14 +354,20 @@ class _Quarantine:
 
     def add(self, rejected: Rejected) -> None:
         record = quarantine_record(
-            rejected, ingest_date=self._ingest_date, pipeline_version=PIPELINE_VERSION,
+            rejected,
+            ingest_date=self._ingest_date,
+            pipeline_version=PIPELINE_VERSION,
             payload_cap=self._cap,
         )
         error = validation_error(record, QUARANTINE)
         if error:  # a rejection must never be lost: keep it, with the schema error as reason
-            record.update(stage="validate", reason="validate.quarantine_invalid", detail=error,
-                          source_format=str(record["source_format"]) or "unknown",
-                          source_uri=record["source_uri"] or "(unknown)")
+            record.update(
+                stage="validate",
+                reason="validate.quarantine_invalid",
+                detail=error,
+                source_format=str(record["source_format"]) or "unknown",
+                source_uri=record["source_uri"] or "(unknown)",
+            )
         self.reasons[record["reason"]] += 1
         self.writer.write(record)
 
@@ -398,7 +408,9 @@ def publish_day(
         kind: sorted(
             part
             for shard_id in shard_ids
-            for part in (shard_dir(root, ingest_date, shard_id) / TABLE_DIRS[kind]).glob("*.parquet")
+            for part in (shard_dir(root, ingest_date, shard_id) / TABLE_DIRS[kind]).glob(
+                "*.parquet"
+            )
         )
         for kind in (ARTICLE, QUARANTINE)
     }
@@ -520,14 +532,22 @@ def run_day(
 
 def _empty(record: dict[str, Any], payload: bytes | str) -> Rejected:
     return Rejected(
-        record["source_uri"], record["source_format"], "boilerplate", "clean.empty",
-        "no story text left after extraction and cleaning", payload,
+        record["source_uri"],
+        record["source_format"],
+        "boilerplate",
+        "clean.empty",
+        "no story text left after extraction and cleaning",
+        payload,
     )
 
 
 def _invalid(record: dict[str, Any], error: str, payload: bytes | str) -> Rejected:
     return Rejected(
-        record["source_uri"], record["source_format"], "validate", "validate.invalid", error,
+        record["source_uri"],
+        record["source_format"],
+        "validate",
+        "validate.invalid",
+        error,
         payload,
     )
 

@@ -86,8 +86,20 @@ def validation_error(record: dict[str, Any], name: str) -> str | None:
 
 # JSON Schema keywords that only annotate: they never make a record invalid.
 _ANNOTATIONS = frozenset(
-    {"$schema", "$id", "$comment", "title", "description", "examples", "default",
-     "contentEncoding", "contentMediaType", "deprecated", "readOnly", "writeOnly"}
+    {
+        "$schema",
+        "$id",
+        "$comment",
+        "title",
+        "description",
+        "examples",
+        "default",
+        "contentEncoding",
+        "contentMediaType",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+    }
 )
 _TYPES: dict[str, Callable[[Any], bool]] = {
     "string": lambda value: isinstance(value, str),
@@ -97,8 +109,10 @@ _TYPES: dict[str, Callable[[Any], bool]] = {
     "array": lambda value: isinstance(value, list),
     "number": lambda value: isinstance(value, int | float) and not isinstance(value, bool),
     "integer": lambda value: (
-        isinstance(value, int) and not isinstance(value, bool)
-        or isinstance(value, float) and value.is_integer()
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        or isinstance(value, float)
+        and value.is_integer()
     ),
 }
 _PLAIN_TYPES: dict[str, type] = {"string": str, "null": type(None), "object": dict, "array": list}
@@ -164,8 +178,9 @@ def _keyword_check(keyword: str, value: Any, spec: dict[str, Any], formats: Any)
     if keyword == "properties":
         sub = {key: compile_check(subspec, formats) for key, subspec in value.items()}
         sub = {key: check for key, check in sub.items() if check is not _always}
-        return lambda item: not isinstance(item, dict) or all(
-            check(item[key]) for key, check in sub.items() if key in item
+        return lambda item: (
+            not isinstance(item, dict)
+            or all(check(item[key]) for key, check in sub.items() if key in item)
         )
     if keyword == "additionalProperties":
         if value is True:
@@ -256,7 +271,9 @@ def article_record(article: Article, *, ingest_date: date, pipeline_version: str
         "tags": list(article.tags),
         **_text_fields(article.text),
         "removed": _removals(article.removed),
-        "repairs": [{"kind": r.kind, "before": r.before, "after": r.after} for r in article.repairs],
+        "repairs": [
+            {"kind": r.kind, "before": r.before, "after": r.after} for r in article.repairs
+        ],
         "ingest_date": ingest_date.isoformat(),
         "pipeline_version": pipeline_version,
     }
@@ -307,7 +324,10 @@ def to_arrow(records: list[dict[str, Any]], name: str) -> pa.Table:
     for field in schema:
         values = [record[field.name] for record in records]
         if pa.types.is_timestamp(field.type):
-            values = [None if v is None else datetime.fromisoformat(v.replace("Z", "+00:00")) for v in values]
+            values = [
+                None if v is None else datetime.fromisoformat(v.replace("Z", "+00:00"))
+                for v in values
+            ]
         elif pa.types.is_date32(field.type):
             values = [None if v is None else date.fromisoformat(v) for v in values]
         columns[field.name] = pa.array(values, type=field.type)

