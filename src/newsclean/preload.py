@@ -7,7 +7,7 @@ justext stoplist (~25 MB, built the first time a page needs justext without a kn
 language) and dateparser's per-locale patterns (~35 MB and about 3 CPU seconds,
 built the first time a date string matches no locale). Workers forked from the
 server start with all of it, shared copy-on-write, instead of each building its own
-copy when a page first needs it; workers are recycled every 10,000 units
+copy when a page first needs it; workers are recycled every 1,000 units
 (newsclean.workers), so this is paid once per run rather than once per worker. It
 changes no result: these are caches.
 
