@@ -70,3 +70,18 @@ def test_recycled_workers_give_the_same_results_in_order() -> None:
     assert len(pids) >= 60 // 7  # fresh workers took over
     assert max(pids.values()) <= 7  # no worker cleaned more than its share
     assert len({result.site_name for _unit, result in kept}) <= 2
+
+
+def test_a_worker_that_died_between_units_is_replaced_and_no_unit_is_lost() -> None:
+    """Sending to a worker that has died (killed from outside, out of memory) finds its
+    pipe closed: the unit goes to its replacement instead of failing the run."""
+    units = [RawUnit(f"u{n}", f"u{n}", "text", "text", f"ok-{n}") for n in range(12)]
+    with UnitPool(_echo_or_die, Settings(unit_timeout=30.0), processes=1) as pool:
+        assert [result.text for _unit, result in pool.imap(units[:2])] == ["ok-0", "ok-1"]
+        for worker in pool._workers:  # killed while idle, between two calls
+            worker.process.kill()
+            worker.process.join()
+        results = list(pool.imap(units[2:]))
+    assert [unit.source_uri for unit, _result in results] == [unit.source_uri for unit in units[2:]]
+    for unit, result in results:
+        assert isinstance(result, Article) and result.text == unit.payload

@@ -156,17 +156,21 @@ class _Worker:
         self.queued_bytes = 0
         self.turn_started = 0.0  # when the first job of `jobs` began
         self.ready = False  # warmed up and waiting for units
+        self.closed = False  # its pipe was found closed: the process is gone
         self.sent = 0  # units sent to this worker in all
         self.recycle_after = recycle_after
 
     @property
     def spent(self) -> bool:
-        """Sent its share of units (if it has one) and answered them all: due for recycling."""
-        return self.recycle_after is not None and self.sent >= self.recycle_after and not self.jobs
+        """Answered all it was sent and is due for replacement: it sent its share of units
+        (if it has one), or its process is gone."""
+        if self.jobs:
+            return False
+        return self.closed or (self.recycle_after is not None and self.sent >= self.recycle_after)
 
     def accepts(self, size: int) -> bool:
         """Whether a message of `size` bytes may be sent now without blocking."""
-        if not self.ready:
+        if not self.ready or self.closed:
             return False
         if self.recycle_after is not None and self.sent >= self.recycle_after:
             return False
@@ -174,15 +178,26 @@ class _Worker:
             return True
         return len(self.jobs) < _QUEUE_UNITS and self.queued_bytes + size <= _QUEUE_BYTES
 
-    def send(self, message: Message) -> None:
+    def send(self, message: Message) -> bool:
+        """Send a job; False, with nothing recorded, if the process is gone.
+
+        A worker can die between two units (killed from outside, out of memory) or
+        while it holds queued ones; its pipe is then closed. The jobs it was sent are
+        settled when the parent reads its end of file; this one goes elsewhere.
+        """
         job, data = message
+        try:
+            self.connection.send_bytes(data)
+        except OSError:  # BrokenPipeError, or a reset connection
+            self.closed = True
+            return False
         if not self.jobs:
             self.turn_started = time.monotonic()
         self.jobs.append(job)
         self.sent += 1
         self.queued_bytes += len(data)
         self.sizes.append(len(data))
-        self.connection.send_bytes(data)
+        return True
 
     def answered(self) -> Job:
         """The first unanswered job, now answered (or given up)."""
@@ -242,7 +257,8 @@ class UnitPool:
         return _Worker(self._context, self._work, self._settings, self._recycle_after)
 
     def _recycle(self) -> None:
-        """Replace each worker that has answered its share of units by a fresh one.
+        """Replace each worker that has answered its share of units, or whose process
+        is gone, by a fresh one.
 
         The old worker exits before the new one starts, so the two never hold their
         memory at the same time.
@@ -270,7 +286,9 @@ class UnitPool:
                     if self._retry:
                         if not worker.accepts(len(self._retry[0][1])):
                             break
-                        worker.send(self._retry.popleft())
+                        if not worker.send(self._retry[0]):
+                            break
+                        self._retry.popleft()
                         continue
                     if held is None:
                         if exhausted or dispatched - emitted >= window:
@@ -288,7 +306,8 @@ class UnitPool:
                         dispatched += 1
                     if not worker.accepts(len(held[1])):
                         break
-                    worker.send(held)
+                    if not worker.send(held):
+                        break
                     held = None
             while emitted in finished:
                 yield finished.pop(emitted)
