@@ -38,7 +38,7 @@ def same_author(tree: HtmlElement) -> str | None:
 
 
 def same_catstags(tree: HtmlElement) -> tuple[list[str], list[str]]:
-    links = metadata._links(tree)
+    links = metadata._LINKS(tree)
     found = tuple(metadata.find_catstags(kind, tree, links) for kind in ("category", "tag"))
     assert found == (extract_catstags("category", tree), extract_catstags("tag", tree))
     return found

@@ -193,20 +193,23 @@ class _Clock:
 
 
 def _print_summary(manifest: dict, lake: str, clock: _Clock) -> None:
+    from newsclean.lake import partition_dir
+    from newsclean.validate import ARTICLE, QUARANTINE
+
     units = manifest["units"]
     day = manifest["ingest_date"]
     pace = clock.pace(units["read"])
 
-    def partition(table: str) -> Path:
-        return Path(lake) / table / f"ingest_date={day}"
+    def partition(kind: str) -> Path:
+        return partition_dir(Path(lake), kind, date.fromisoformat(day))
 
     lines = [
         f"newsclean {manifest['pipeline_version']}: {day} in "
         f"{time.monotonic() - clock.started:.1f}s" + (f" ({pace})" if pace else ""),
         f"  files read     {manifest['input_files']:>8}",
         f"  units read     {units['read']:>8}",
-        f"  articles       {units['written']:>8}  -> {partition('articles')}",
-        f"  quarantined    {units['quarantined']:>8}  -> {partition('quarantine')}",
+        f"  articles       {units['written']:>8}  -> {partition(ARTICLE)}",
+        f"  quarantined    {units['quarantined']:>8}  -> {partition(QUARANTINE)}",
     ]
     for reason, count in sorted(manifest["quarantined_by_reason"].items(), key=lambda kv: -kv[1]):
         lines.append(f"    {reason:<28}{count:>6}")

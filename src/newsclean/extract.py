@@ -82,10 +82,10 @@ def _extract_html(page: str, *, url: str | None) -> tuple[str | None, str, dict[
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     try:  # trafilatura gives up on a page with these, and so does newsclean
         tree = load_html(page)
-        metadata = page_metadata(tree, url) if tree is not None else None
+        if tree is None:
+            return None
+        metadata = page_metadata(tree, url)
     except (TypeError, ValueError):
-        return None
-    if metadata is None:
         return None
     # Given a tree, trafilatura extracts from a copy of it, as with a page it parses.
     document = trafilatura.bare_extraction(tree, url=url, **_WITHOUT_METADATA)

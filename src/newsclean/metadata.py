@@ -77,12 +77,12 @@ def page_metadata(tree: HtmlElement, url: str | None) -> Document:
         found = META_URL.match(metadata.url)
         if found:
             metadata.sitename = found[1]
-    links = None
-    if not metadata.categories:
-        links = _links(tree)
-        metadata.categories = find_catstags("category", tree, links)
-    if not metadata.tags:
-        metadata.tags = find_catstags("tag", tree, _links(tree) if links is None else links)
+    if not (metadata.categories and metadata.tags):
+        links = _LINKS(tree)  # one sweep for both searches
+        if not metadata.categories:
+            metadata.categories = find_catstags("category", tree, links)
+        if not metadata.tags:
+            metadata.tags = find_catstags("tag", tree, links)
     metadata.filedate = date_config.get("max_date")
     metadata.clean_and_trim()
     return metadata
@@ -266,10 +266,6 @@ def find_catstags(metatype: str, tree: HtmlElement, links: list[_Element]) -> li
     if metatype == "category" and not results:
         results = [element.attrib["content"] for element in _SECTION_META(tree)]
     return [r for r in dict.fromkeys(line_processing(x) for x in results if x) if r]
-
-
-def _links(tree: HtmlElement) -> list[_Element]:
-    return _LINKS(tree)
 
 
 def _containers(link: _Element, tests: tuple[Predicate, ...]) -> set[int]:

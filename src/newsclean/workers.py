@@ -161,18 +161,18 @@ class _Worker:
         self.recycle_after = recycle_after
 
     @property
-    def spent(self) -> bool:
-        """Answered all it was sent and is due for replacement: it sent its share of units
-        (if it has one), or its process is gone."""
-        if self.jobs:
-            return False
+    def done(self) -> bool:
+        """Takes no more units: it was sent its share (if it has one), or its process is gone."""
         return self.closed or (self.recycle_after is not None and self.sent >= self.recycle_after)
+
+    @property
+    def spent(self) -> bool:
+        """Done and has answered all it was sent: due for replacement."""
+        return self.done and not self.jobs
 
     def accepts(self, size: int) -> bool:
         """Whether a message of `size` bytes may be sent now without blocking."""
-        if not self.ready or self.closed:
-            return False
-        if self.recycle_after is not None and self.sent >= self.recycle_after:
+        if not self.ready or self.done:
             return False
         if not self.jobs:
             return True
