@@ -6,6 +6,7 @@ Each case is run through both: trafilatura's `extract_author` / `extract_catstag
 
 from __future__ import annotations
 
+import copy
 import gzip
 import logging
 import random
@@ -251,3 +252,31 @@ def test_corpus_pages_extract_as_with_trafilatura_metadata() -> None:
             }
             expected = (document.title, "\n".join(_plain_lines(document.text)), fields)
         assert _extract_html(html, url=None) == expected, path.name
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<html><body><form><input name=q><label>Q</label><select></select>"
+        "<textarea></textarea></form><p>Story.</p></body></html>",
+        "<!DOCTYPE html><html><head><title>T</title></head><body><p>Story.</p></body></html>",
+        '<?xml version="1.0" encoding="utf-8"?><html><body><p>Declared.</p></body></html>',
+        "<html/>\n<body><p>Self-closed root.</p></body>",
+        "<div><p>Fragment.</p></div>",
+        "<p>One block, no html tag</p>",
+        "no markup at all",
+        "<html><body><!-- gone --><?pi gone?><svg><rect/></svg><P>Upper</P></body></html>",
+    ],
+)
+def test_newsclean_parser_gives_trafilaturas_tree(html: str) -> None:
+    """parse_page: load_html's tree, node by node and class by class, or None as it."""
+    from newsclean.extract import parse_page
+
+    ours, theirs = parse_page(html), load_html(html)
+    assert (ours is None) == (theirs is None)
+    if theirs is not None:
+        assert etree.tostring(ours) == etree.tostring(theirs)
+        assert [type(node) for node in ours.iter()] == [type(node) for node in theirs.iter()]
+        assert [type(node) for node in copy.copy(ours).iter()] == [
+            type(node) for node in theirs.iter()
+        ]

@@ -526,3 +526,14 @@ def test_read_with_a_size_hint_keeps_the_same_bytes(size: int | None) -> None:
         data[:4],
         hashlib.sha256(data[:4]).hexdigest(),
     )
+
+
+def test_long_utf8_text_is_judged_by_its_first_64k_characters() -> None:
+    """A text longer than the sample: its sample is counted in bytes, NULs still go."""
+    story = "Zürich’s council met on Tuesday. " * 3000  # ~99k characters, not ASCII
+    assert decode_bytes(story.encode())[0] == story
+    assert decode_bytes((story + "\x00").encode())[0] == story
+    junk_at_end = story + "\x01" * 10_000  # past the sample: not counted
+    assert decode_bytes(junk_at_end.encode())[0] == junk_at_end
+    with pytest.raises(BinaryContent):
+        decode_bytes(("\x01" * 4000 + story).encode())

@@ -11,6 +11,7 @@ import hashlib
 import logging
 import re
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -75,13 +76,12 @@ def _extract_html(page: str, *, url: str | None) -> tuple[str | None, str, dict[
     """trafilatura.bare_extraction(page, url=url, **TRAFILATURA_OPTIONS), with the
     metadata found by newsclean.metadata: the same fields, faster."""
     import trafilatura
-    from trafilatura.utils import load_html
 
     from newsclean.metadata import page_metadata
 
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     try:  # trafilatura gives up on a page with these, and so does newsclean
-        tree = load_html(page)
+        tree = parse_page(page)
         if tree is None:
             return None
         metadata = page_metadata(tree, url)
@@ -102,6 +102,69 @@ def _extract_html(page: str, *, url: str | None) -> tuple[str | None, str, dict[
         "language": document.language,
     }
     return metadata.title, "\n".join(_plain_lines(document.text)), fields
+
+
+def parse_page(page: str) -> Any:
+    """trafilatura.utils.load_html(page) for a decoded page, on newsclean's parser.
+
+    The same steps (the not-HTML check, trafilatura's repairs, a second parse from
+    bytes) and the same tree, element classes included; only the parser differs:
+    lxml.html's looks up each element's class in Python, called every time Python
+    first touches an element, thousands of times a page through metadata and
+    extraction (copies of the tree keep their parser). See `html_parser`.
+    """
+    from lxml.html import fromstring
+    from trafilatura.utils import is_dubious_html, repair_faulty_html
+
+    parser = html_parser()
+    beginning = page[:50].lower()
+    dubious = is_dubious_html(beginning)
+    page = repair_faulty_html(page, beginning)
+    tree, from_bytes = None, False
+    try:
+        tree = fromstring(page, parser=parser)
+    except ValueError:  # "Unicode strings with encoding declaration are not supported."
+        tree, from_bytes = _parse_bytes(page, parser), True
+    except Exception:  # noqa: BLE001 - as trafilatura: a page lxml cannot parse
+        pass
+    if (tree is None or len(tree) < 1) and not from_bytes:
+        tree = _parse_bytes(page, parser)
+    if tree is not None and dubious and len(tree) < 2:
+        return None
+    return tree
+
+
+def _parse_bytes(page: str, parser: Any) -> Any:
+    from lxml.html import fromstring
+
+    try:
+        return fromstring(page.encode("utf8", "surrogatepass"), parser=parser)
+    except Exception:  # noqa: BLE001 - as trafilatura: the page is given up
+        return None
+
+
+@cache
+def html_parser() -> Any:
+    """trafilatura's HTML parser (utils.HTML_PARSER), with lxml.html's element classes
+    looked up by lxml's C code (a namespace lookup over the tag name) instead of
+    lxml.html's Python `HtmlElementClassLookup.lookup`: the same class for every node."""
+    from lxml import etree, html
+    from trafilatura.utils import HTML_PARSER
+
+    lookup = etree.ElementNamespaceClassLookup(
+        etree.ElementDefaultClassLookup(
+            element=html.HtmlElement,
+            comment=html.HtmlComment,
+            pi=html.HtmlProcessingInstruction,
+            entity=html.HtmlEntity,
+        )
+    )
+    by_tag = lookup.get_namespace(None)
+    for tag, element_class in html.HtmlElementClassLookup._default_element_classes.items():
+        by_tag[tag] = element_class
+    parser = HTML_PARSER.copy()  # trafilatura's settings
+    parser.set_element_class_lookup(lookup)
+    return parser
 
 
 def _plain_lines(text: str) -> list[str]:

@@ -63,17 +63,20 @@ def decode_bytes(raw: bytes, *, html: bool = False) -> tuple[str, str]:
 def _checked(text: str, *, utf8: bytes | None = None) -> str:
     """The text without NUL; raises BinaryContent if its sample is mostly junk.
 
-    `utf8`, the bytes the text was decoded from as UTF-8, lets a text that is its whole
-    sample be counted in them: far faster than a character class over the text.
+    `utf8`, the bytes the text was decoded from as UTF-8, lets the sample be counted in
+    its UTF-8 bytes (those bytes, or the sample encoded again when the text is longer):
+    far faster than a character class over the text; NUL is looked for in them too.
     """
     sample = text[:_DETECTION_SAMPLE]
     if sample:
-        if utf8 is not None and len(text) <= _DETECTION_SAMPLE:
-            junk = _junk_in_utf8(utf8)
+        if utf8 is not None:
+            junk = _junk_in_utf8(utf8 if len(text) <= _DETECTION_SAMPLE else sample.encode())
         else:
             junk = len(_JUNK.findall(sample))
         if junk > 0.05 * len(sample):
             raise BinaryContent("more than 5% of the characters are control or undecodable bytes")
+    if utf8 is not None and b"\x00" not in utf8:  # a byte search, not a search of wide text
+        return text
     return text.replace("\x00", "")
 
 
