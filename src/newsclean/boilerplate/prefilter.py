@@ -19,7 +19,7 @@ starts so), and the rules are indexed by them. A pattern whose every match holds
 digit (a date, a time) is not tried on a line without one.
 
 Testing the needles of many rules one `in` at a time costs a scan of the line per
-needle; a `NeedleScan` finds which rules' needles a line holds in one regex scan.
+needle; a `NeedleScan` finds which rules' needles a line holds in one pass.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ from collections.abc import Collection, Sequence
 from re import _constants as sre  # the opcodes of re's parse tree
 from re import _parser as sre_parse
 from typing import Any, NamedTuple
+
+import ahocorasick
 
 # Above this many alternatives an exact set is dropped (the analysis stays small).
 _MAX_CHOICES = 64
@@ -323,57 +325,35 @@ def _branch(alternatives: list[_Info]) -> _Info:
 
 
 class NeedleScan:
-    """Which of several needle sets a string holds, found in one regex scan.
+    """Which of several needle sets a string holds, found in one pass over it.
 
-    The regex, a trie of all the needles, finds at each position where some needle
-    starts the longest one there; every needle that starts at the same position is a
-    prefix of it. So the needles a string holds are the prefixes of those found, and
-    `held` is exact: bit i is set when the string contains a needle of set i.
+    An Aho-Corasick automaton of all the needles (pyahocorasick, in C) reports every
+    needle occurrence in one pass, overlapping ones included; each needle carries the
+    bits of the sets that hold it. So `held` is exact: bit i is set when the string
+    contains a needle of set i. (A regex of the needles' trie, tried at each position,
+    took ~2.4x as long on the lines classify scans.)
     """
 
     def __init__(self, needle_sets: Sequence[Collection[str]]) -> None:
         needles = frozenset().union(*needle_sets)
         if not needles or "" in needles:
             raise ValueError("a needle scan needs needles, none of them empty")
-        self._search = re.compile(_trie(needles)).search
-        # For each needle the scan can find, the sets that hold it or one of its prefixes.
-        self._sets_of = {
-            found: sum(
-                1 << index
-                for index, needle_set in enumerate(needle_sets)
-                if any(map(found.startswith, needle_set))
+        automaton = ahocorasick.Automaton()
+        for needle in needles:
+            automaton.add_word(
+                needle,
+                sum(
+                    1 << index
+                    for index, needle_set in enumerate(needle_sets)
+                    if needle in needle_set
+                ),
             )
-            for found in needles
-        }
+        automaton.make_automaton()
+        self._occurrences = automaton.iter
 
     def held(self, subject: str) -> int:
         """A bit mask: bit i is set when `subject` contains a needle of set i."""
-        search, sets_of = self._search, self._sets_of
         held = 0
-        found = search(subject)
-        while found is not None:
-            held |= sets_of[found.group()]
-            found = search(subject, found.start() + 1)
+        for _end, bits in self._occurrences(subject):
+            held |= bits
         return held
-
-
-def _trie(needles: Collection[str]) -> str:
-    """A regex matching exactly the needles, and at any position the longest one there:
-    branches by next character, and a needle that goes on is an optional (greedy) tail."""
-    root: dict[str, dict] = {}
-    for needle in needles:
-        node = root
-        for char in needle:
-            node = node.setdefault(char, {})
-        node[""] = {}  # a needle ends here
-
-    def pattern(node: dict[str, dict]) -> str:
-        branches = [
-            re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char
-        ]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return pattern(root)
