@@ -67,6 +67,7 @@ class RunResult:
     tree_peak: int
     start_up: float | None  # seconds until the first unit was cleaned (from the summary)
     rate: float | None  # units per second after the first
+    cpu_by_role: dict[str, float] = field(default_factory=dict)  # parent, forkserver, workers
 
     def describe(self) -> str:
         pace = (
@@ -81,6 +82,12 @@ class RunResult:
             f"peak RSS: parent {self.parent_peak / MiB:.0f} MiB, forkserver "
             f"{self.server_peak / MiB:.0f} MiB, largest worker {self.worker_peak / MiB:.0f} MiB, "
             f"all processes together (PSS) {self.tree_peak / MiB:.0f} MiB"
+            + (
+                "; CPU s by process: "
+                + ", ".join(f"{role} {seconds:.1f}" for role, seconds in self.cpu_by_role.items())
+                if self.cpu_by_role
+                else ""
+            )
         )
 
 
@@ -114,6 +121,7 @@ def run_pipeline(input_root: Path, workers: int, *, scratch: Path) -> RunResult:
     summary, errors = tempfile.TemporaryFile(dir=scratch), tempfile.TemporaryFile(dir=scratch)
     process = subprocess.Popen(command, stdout=summary, stderr=errors)
     cpu: dict[int, float] = {}  # CPU seconds of each process of the run, last seen
+    roles: dict[int, str] = {process.pid: "parent"}  # the forkserver's children: workers
     peaks = {"parent": 0, "server": 0, "worker": 0, "tree": 0}
     done = threading.Event()
 
@@ -134,7 +142,10 @@ def run_pipeline(input_root: Path, workers: int, *, scratch: Path) -> RunResult:
                         tree += each.memory_full_info().pss
                 for child in root.children():
                     server = child.memory_info().rss
-                    workers = [grand.memory_info().rss for grand in child.children(recursive=True)]
+                    roles.setdefault(child.pid, "forkserver")
+                    grandchildren = child.children(recursive=True)
+                    roles.update((grand.pid, "workers") for grand in grandchildren)
+                    workers = [grand.memory_info().rss for grand in grandchildren]
                     peaks["server"] = max(peaks["server"], server)
                     peaks["worker"] = max([peaks["worker"], *workers])
                 peaks["parent"] = max(peaks["parent"], parent)
@@ -159,6 +170,9 @@ def run_pipeline(input_root: Path, workers: int, *, scratch: Path) -> RunResult:
     # The kernel's count covers the parent and the children it reaped (the forkserver,
     # and through it the workers); the samples cover processes it may not have reaped.
     cpu_seconds = max(usage.ru_utime + usage.ru_stime, sum(cpu.values()))
+    by_role: Counter[str] = Counter()
+    for pid, used in cpu.items():
+        by_role[roles.get(pid, "other")] += used
     if process.returncode != 0:
         message = stderr.decode(errors="replace")[-2000:]
         raise RuntimeError(f"newsclean run failed ({process.returncode}): {message}")
@@ -177,6 +191,7 @@ def run_pipeline(input_root: Path, workers: int, *, scratch: Path) -> RunResult:
         tree_peak=peaks["tree"],
         start_up=float(pace[1]) if pace else None,
         rate=float(pace[2]) if pace else None,
+        cpu_by_role=dict(by_role),
     )
 
 
