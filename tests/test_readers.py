@@ -492,6 +492,33 @@ def test_jsonl_file_yields_one_unit_per_line_and_rejects_bad_lines(tmp_path: Pat
     assert units[0].source_uri == f"{path}#1"
 
 
+def test_a_file_read_as_stored_carries_its_digest_and_the_same_article_id(
+    tmp_path: Path,
+) -> None:
+    from newsclean.extract import article_id
+
+    page = b"<html><body><p>A story.</p></body></html>"
+    _write(tmp_path / "page.html", page)
+    _write(tmp_path / "packed.html.gz", gzip.compress(page))
+    _write(tmp_path / "notes.txt", b"Title\nA paragraph.")
+    units = [unit for file in discover(str(tmp_path)) for unit in read_units(file, SETTINGS)]
+    digests = {unit.relative_uri: unit.payload_sha256 for unit in units}
+    assert digests == {
+        "notes.txt": hashlib.sha256(b"Title\nA paragraph.").digest(),
+        "packed.html.gz": None,  # inflated: its payload is not the file as stored
+        "page.html": hashlib.sha256(page).digest(),
+    }
+    for unit in units:
+        unhashed = RawUnit(
+            unit.source_uri,
+            unit.relative_uri,
+            unit.source_format,
+            unit.content_format,
+            unit.payload,
+        )
+        assert article_id(unit) == article_id(unhashed)
+
+
 def test_gzip_bomb_stops_at_the_cap(tmp_path: Path) -> None:
     bomb = gzip.compress(b"<p>" + b"a" * (20 * 1024 * 1024))
     _write(tmp_path / "bomb.html.gz", bomb)

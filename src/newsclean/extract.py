@@ -79,7 +79,9 @@ def _extract_html(page: str, *, url: str | None) -> tuple[str | None, str, dict[
 
     from newsclean.metadata import page_metadata
 
-    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+    quiet = logging.getLogger("trafilatura")
+    if quiet.level != logging.CRITICAL:  # setLevel clears every logger's cache: not per page
+        quiet.setLevel(logging.CRITICAL)
     try:  # trafilatura gives up on a page with these, and so does newsclean
         tree = parse_page(page)
         if tree is None:
@@ -204,11 +206,16 @@ def _article(
 
 def article_id(unit: RawUnit) -> str:
     """Stable id: the unit's place relative to the input root and its content."""
-    payload = unit.payload if isinstance(unit.payload, bytes) else unit.payload.encode("utf-8")
+    payload_sha256 = unit.payload_sha256
+    if payload_sha256 is None:
+        payload = unit.payload
+        payload_sha256 = hashlib.sha256(
+            payload if isinstance(payload, bytes) else payload.encode("utf-8")
+        ).digest()
     digest = hashlib.sha256()
     digest.update(unit.relative_uri.encode("utf-8", errors="surrogateescape"))
     digest.update(b"\0")
-    digest.update(hashlib.sha256(payload).digest())
+    digest.update(payload_sha256)
     return digest.hexdigest()[:32]
 
 

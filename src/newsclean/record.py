@@ -63,6 +63,10 @@ class RawUnit:
     content_format: ContentFormat
     payload: bytes | str
     fields: dict[str, Any] = field(default_factory=dict)
+    # The sha256 digest of `payload`, when the reader has it already (a file read as
+    # stored, whose digest the manifest lists), so that the article id need not hash
+    # the payload again.
+    payload_sha256: bytes | None = None
 
     __reduce__ = _reduce
 

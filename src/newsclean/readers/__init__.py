@@ -288,7 +288,10 @@ def read_file(file: InputFile, settings: Settings) -> tuple[str, Iterator[RawUni
     if isinstance(read, Rejected):
         return "", iter([read])
     raw, digest = read
-    return digest, _units(file, _inflate(file, raw, settings), settings)
+    loaded = _inflate(file, raw, settings)
+    # A file kept as stored (not inflated, within the cap) is its unit's payload.
+    as_stored = not isinstance(loaded, Rejected) and loaded[0] is raw
+    return digest, _units(file, loaded, settings, bytes.fromhex(digest) if as_stored else None)
 
 
 def read_units(file: InputFile, settings: Settings) -> Iterator[RawUnit | Rejected]:
@@ -297,7 +300,10 @@ def read_units(file: InputFile, settings: Settings) -> Iterator[RawUnit | Reject
 
 
 def _units(
-    file: InputFile, loaded: tuple[bytes, str] | Rejected, settings: Settings
+    file: InputFile,
+    loaded: tuple[bytes, str] | Rejected,
+    settings: Settings,
+    raw_sha256: bytes | None,
 ) -> Iterator[RawUnit | Rejected]:
     if isinstance(loaded, Rejected):
         yield loaded
@@ -324,6 +330,7 @@ def _units(
         source_format=kind,  # type: ignore[arg-type]
         content_format=kind,  # type: ignore[arg-type]
         payload=raw,
+        payload_sha256=raw_sha256,
     )
 
 
