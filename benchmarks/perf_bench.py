@@ -133,14 +133,15 @@ def run_pipeline(input_root: Path, workers: int, *, scratch: Path) -> RunResult:
             try:
                 parent = root.memory_info().rss
                 tree = 0
+                # PSS (shared pages counted once) reads /proc/PID/smaps: ~3 CPU ms a
+                # process, enough to slow a run on a small machine: once a second after
+                # the first 15 s.
+                every = _PSS_EVERY if samples > _PSS_DENSE else _PSS_EVERY_DENSE
+                with_pss = samples % every == 1
                 for each in [root, *root.children(recursive=True)]:
                     times = each.cpu_times()
                     cpu[each.pid] = times.user + times.system
-                    # PSS (shared pages counted once) reads /proc/PID/smaps: ~3 CPU ms a
-                    # process, enough to slow a run on a small machine: once a second after
-                    # the first 15 s.
-                    every = _PSS_EVERY if samples > _PSS_DENSE else _PSS_EVERY_DENSE
-                    if samples % every == 1:
+                    if with_pss:
                         tree += each.memory_full_info().pss
                 for child in root.children():
                     server = child.memory_info().rss

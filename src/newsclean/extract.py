@@ -79,9 +79,9 @@ def _extract_html(page: str, *, url: str | None) -> tuple[str | None, str, dict[
 
     from newsclean.metadata import page_metadata
 
-    quiet = logging.getLogger("trafilatura")
-    if quiet.level != logging.CRITICAL:  # setLevel clears every logger's cache: not per page
-        quiet.setLevel(logging.CRITICAL)
+    trafilatura_log = logging.getLogger("trafilatura")
+    if trafilatura_log.level != logging.CRITICAL:  # setLevel clears every logger's cache
+        trafilatura_log.setLevel(logging.CRITICAL)
     try:  # trafilatura gives up on a page with these, and so does newsclean
         tree = parse_page(page)
         if tree is None:
