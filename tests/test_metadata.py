@@ -10,6 +10,7 @@ import copy
 import gzip
 import logging
 import random
+from pathlib import Path
 
 import pytest
 import trafilatura
@@ -252,6 +253,37 @@ def test_corpus_pages_extract_as_with_trafilatura_metadata() -> None:
             }
             expected = (document.title, "\n".join(_plain_lines(document.text)), fields)
         assert _extract_html(html, url=None) == expected, path.name
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "raw"
+_SHORT_STORY = "<p>Ferry service resumes on Monday after the storm, the harbour office said.</p>"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        *(
+            decode_bytes(
+                gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes(),
+                html=True,
+            )[0]
+            for path in sorted(EXAMPLES.rglob("*.html*"))
+        ),
+        f"<html><body>{_SHORT_STORY * 40}</body></html>",
+        f"<html><body><div class='comments'>{_SHORT_STORY * 40}</div><p>Tiny.</p></body></html>",
+        f"<html><body><nav>{_SHORT_STORY}</nav></body></html>",
+        "<html><body><p>Tiny.</p></body></html>",
+        "<html><body></body></html>",
+    ],
+)
+def test_text_from_the_tree_itself_as_bare_extraction(html: str) -> None:
+    """main_text skips bare_extraction's copy of the tree, nothing else."""
+    from newsclean.extract import _WITHOUT_METADATA, main_text, parse_page
+
+    document = trafilatura.bare_extraction(html, **_WITHOUT_METADATA)
+    expected = None if document is None else document.text
+    tree = parse_page(html)
+    assert (None if tree is None else main_text(tree, url=None)) == expected
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,129 @@
+"""newsclean.pruning's walks find what trafilatura's XPath expressions find.
+
+Each tree goes through both; the installed trafilatura's expressions are the
+reference, never a stored answer.
+"""
+
+from __future__ import annotations
+
+import gzip
+import random
+
+import pytest
+from conftest import EXAMPLES, corpus_or_skip
+from lxml import etree
+from trafilatura import xpaths
+from trafilatura.core import trafilatura_sequence as trafilaturas_sequence
+from trafilatura.utils import load_html
+
+from newsclean import pruning
+from newsclean.readers.decode import decode_bytes
+
+WALKS = [
+    (expression, walk)
+    for name, walks in pruning._TRANSCRIBED.items()
+    for expression, (_source, walk) in zip(getattr(xpaths, name), walks, strict=True)
+]
+VALUES = [
+    "comments",
+    "Comments",
+    "comment-list",
+    "commentary",
+    "Commentary",
+    "comol",
+    "x comments",
+    "article-comments",
+    "post-comments wide",
+    "disqus_thread",
+    "dsq-comments",
+    "mvp-post-add-box",
+    "mvp-post-add-wrap",
+    "infinite-scroll",
+    "infinitescroll",
+    "elementor-share-buttons",
+    "elementor-widget elementor-share-buttons--view",
+    "story",
+    "",
+]
+TAGS = ["div", "section", "aside", "details", "list", "ol", "ul", "p", "span", "h1"]
+
+
+def same(tree: etree._Element) -> int:
+    found = 0
+    for expression, walk in WALKS:
+        expected = expression(tree)
+        assert walk(tree) == expected, expression.path
+        found += len(expected)
+    return found
+
+
+def test_the_installed_trafilatura_is_the_one_transcribed() -> None:
+    # Else trafilatura's expressions run (slower, same result) and this says so.
+    assert pruning.EMULATED, "trafilatura's raw-tree prunes changed: update newsclean.pruning"
+    names = trafilaturas_sequence.__code__.co_names
+    assert set(pruning._TRANSCRIBED) <= set(names), "trafilatura_sequence no longer uses them"
+
+
+def test_the_sequence_is_trafilaturas_code_with_the_walks() -> None:
+    sequence = pruning.trafilatura_sequence()
+    assert sequence.__code__ is trafilaturas_sequence.__code__
+    for name, walks in pruning._TRANSCRIBED.items():
+        assert sequence.__globals__[name] == [walk for _source, walk in walks]
+        assert trafilaturas_sequence.__globals__[name] is getattr(xpaths, name)  # untouched
+
+
+@pytest.mark.parametrize("tag", TAGS)
+@pytest.mark.parametrize("attribute", ["class", "id"])
+def test_each_value_on_each_tag(tag: str, attribute: str) -> None:
+    for value in VALUES:
+        for with_h1 in (False, True):
+            tree = load_html("<html><body><main><p>Story.</p></main></body></html>")
+            element = etree.SubElement(tree.find(".//main"), tag, {attribute: value})
+            etree.SubElement(element, "h1" if with_h1 else "p").text = "Text"
+            same(tree)
+
+
+def test_an_ol_is_not_pruned_for_a_disqus_id_alone() -> None:
+    tree = load_html('<html><body><ol id="disqus_thread"><li>x</li></ol></body></html>')
+    assert same(tree) == 0
+    tree = load_html('<html><body><div id="disqus_thread"><p>x</p></div></body></html>')
+    assert same(tree) == 1
+
+
+def test_nested_and_random_trees() -> None:
+    rng = random.Random(11)
+    found = 0
+    for _ in range(300):
+        tree = load_html("<html><body><div><p>Story.</p></div></body></html>")
+        elements = [tree.find(".//body")]
+        for _ in range(rng.randrange(1, 25)):
+            attributes = {}
+            for attribute in ("class", "id"):
+                if rng.random() < 0.6:
+                    attributes[attribute] = rng.choice(VALUES)
+            element = etree.SubElement(rng.choice(elements), rng.choice(TAGS), attributes)
+            element.text = "Text"
+            elements.append(element)
+        found += same(tree)
+    assert found > 100  # the cases do reach the walks' tests
+
+
+def pages_same(paths: list) -> int:
+    found = 0
+    for path in paths:
+        data = path.read_bytes()
+        tree = load_html(decode_bytes(gzip.decompress(data) if path.suffix == ".gz" else data)[0])
+        if tree is not None:
+            found += same(tree)
+    return found
+
+
+def test_example_pages() -> None:
+    paths = sorted(EXAMPLES.rglob("*.html*"))
+    assert paths
+    pages_same(paths)
+
+
+def test_corpus_pages() -> None:
+    paths = sorted((corpus_or_skip() / "html").glob("*.html.gz"))
+    assert pages_same(paths) > 50  # pages where trafilatura prunes something
