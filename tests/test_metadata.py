@@ -10,11 +10,10 @@ import copy
 import gzip
 import logging
 import random
-from pathlib import Path
 
 import pytest
 import trafilatura
-from conftest import corpus_or_skip
+from conftest import EXAMPLES, corpus_or_skip
 from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.metadata import extract_author, extract_catstags
@@ -255,7 +254,6 @@ def test_corpus_pages_extract_as_with_trafilatura_metadata() -> None:
         assert _extract_html(html, url=None) == expected, path.name
 
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "raw"
 _SHORT_STORY = "<p>Ferry service resumes on Monday after the storm, the harbour office said.</p>"
 
 
