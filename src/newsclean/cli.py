@@ -125,9 +125,7 @@ def _settings(arguments: argparse.Namespace) -> Settings:
 
 
 def _run(arguments: argparse.Namespace) -> int:
-    from newsclean.lake import LakeError
-    from newsclean.pipeline import run_day
-    from newsclean.readers import InputRootError
+    from newsclean.workers import start_server
 
     settings = _settings(arguments)
     if "://" not in arguments.input and "://" not in arguments.lake:
@@ -137,6 +135,12 @@ def _run(arguments: argparse.Namespace) -> int:
                 f"the lake {arguments.lake} is inside the input {arguments.input}: "
                 "a run would read its own output"
             )
+    if "://" in arguments.input or Path(arguments.input).exists():  # else: an error, no run
+        start_server()  # its warm-up overlaps this process's imports (~0.3 s) from here on
+    from newsclean.lake import LakeError
+    from newsclean.pipeline import run_day
+    from newsclean.readers import InputRootError
+
     bar = None
     if not arguments.quiet and sys.stderr.isatty():
         from tqdm import tqdm
