@@ -67,6 +67,8 @@ def test_the_installed_trafilatura_is_the_one_transcribed() -> None:
 def test_the_sequence_is_trafilaturas_code_with_the_walks() -> None:
     sequence = pruning.trafilatura_sequence()
     assert sequence.__code__ is trafilaturas_sequence.__code__
+    assert sequence.__defaults__ == trafilaturas_sequence.__defaults__
+    assert sequence.__kwdefaults__ == trafilaturas_sequence.__kwdefaults__
     for name, walks in pruning._TRANSCRIBED.items():
         assert sequence.__globals__[name] == [walk for _source, walk in walks]
         assert trafilaturas_sequence.__globals__[name] is getattr(xpaths, name)  # untouched

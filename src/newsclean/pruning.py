@@ -135,6 +135,9 @@ def trafilatura_sequence() -> Callable[..., Any]:
         **original.__globals__,
         **{name: [walk for _expression, walk in walks] for name, walks in _TRANSCRIBED.items()},
     }
-    return types.FunctionType(
+    sequence = types.FunctionType(
         original.__code__, names, original.__name__, original.__defaults__, original.__closure__
     )
+    sequence.__kwdefaults__ = original.__kwdefaults__
+    sequence.__doc__ = original.__doc__
+    return sequence
