@@ -7,6 +7,7 @@ reference, never a stored answer.
 from __future__ import annotations
 
 import gzip
+import importlib
 import random
 
 import pytest
@@ -20,9 +21,12 @@ from newsclean import pruning
 from newsclean.readers.decode import decode_bytes
 
 WALKS = [
-    (expression, walk)
-    for name, walks in pruning._TRANSCRIBED.items()
-    for expression, (_source, walk) in zip(getattr(xpaths, name), walks, strict=True)
+    *(
+        (expression, walk)
+        for name, walks in pruning._TRANSCRIBED.items()
+        for expression, (_source, walk) in zip(getattr(xpaths, name), walks, strict=True)
+    ),
+    (importlib.import_module("trafilatura.baseline").BASIC_CLEAN_XPATH, pruning.cleaned_away),
 ]
 VALUES = [
     "comments",
@@ -43,9 +47,35 @@ VALUES = [
     "elementor-share-buttons",
     "elementor-widget elementor-share-buttons--view",
     "story",
+    "site-footer",
+    "Footer",
+    "cookie-banner",
+    "CookieNotice x",
+    "notice--cookie",
+    "consent_manager",
+    "cmplz-cookiebanner",
+    "onetrust-banner-sdk",
+    "moove-gdpr",
     "",
 ]
-TAGS = ["div", "section", "aside", "details", "list", "ol", "ul", "p", "span", "h1"]
+TAGS = [
+    "div",
+    "section",
+    "aside",
+    "details",
+    "list",
+    "ol",
+    "ul",
+    "p",
+    "span",
+    "h1",
+    "footer",
+    "script",
+    "style",
+    "svg",
+    "template",
+    "fencedframe",
+]
 
 
 def same(tree: etree._Element) -> int:
@@ -72,6 +102,32 @@ def test_the_sequence_is_trafilaturas_code_with_the_walks() -> None:
     for name, walks in pruning._TRANSCRIBED.items():
         assert sequence.__globals__[name] == [walk for _source, walk in walks]
         assert trafilaturas_sequence.__globals__[name] is getattr(xpaths, name)  # untouched
+    baseline = importlib.import_module("trafilatura.baseline")
+    for name in ("html2txt", "baseline"):
+        theirs, ours = trafilaturas_sequence.__globals__[name], sequence.__globals__[name]
+        assert theirs is getattr(baseline, name)
+        assert ours.__code__ is theirs.__code__
+        cleaning = ours.__globals__["basic_cleaning"]
+        assert cleaning.__code__ is baseline.basic_cleaning.__code__
+        assert cleaning.__globals__["BASIC_CLEAN_XPATH"] is pruning.cleaned_away
+    assert baseline.basic_cleaning.__globals__["BASIC_CLEAN_XPATH"] is baseline.BASIC_CLEAN_XPATH
+
+
+@pytest.mark.parametrize(
+    ("attributes", "pruned"),
+    [
+        ('class="site-footer" id="main"', True),
+        ('id="main" class="site-footer"', False),  # only the first of the two is read
+        ('id="footer-nav" class="wide"', True),
+        ('class="wide" id="footer-nav"', False),
+        ('class="wide"', False),
+        ('data-role="footer"', False),
+        ('id="CookieBanner"', True),  # the cookie test is case-insensitive, on both
+    ],
+)
+def test_a_div_is_cleaned_for_its_first_class_or_id(attributes: str, pruned: bool) -> None:
+    tree = load_html(f"<html><body><div {attributes}><p>Text</p></div><p>Story.</p></body></html>")
+    assert same(tree.find(".//body")) == pruned
 
 
 @pytest.mark.parametrize("tag", TAGS)
@@ -100,7 +156,7 @@ def test_nested_and_random_trees() -> None:
         elements = [tree.find(".//body")]
         for _ in range(rng.randrange(1, 25)):
             attributes = {}
-            for attribute in ("class", "id"):
+            for attribute in rng.sample(["class", "id"], 2):  # either may come first
                 if rng.random() < 0.6:
                     attributes[attribute] = rng.choice(VALUES)
             element = etree.SubElement(rng.choice(elements), rng.choice(TAGS), attributes)
