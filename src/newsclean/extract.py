@@ -111,7 +111,7 @@ def main_text(tree: Any, *, url: str | None, found_url: str | None = None) -> st
     whole; newsclean is done with a page's tree once its metadata is found, so the
     copy (~0.5 ms a corpus page) is skipped. These are bare_extraction's steps for
     newsclean's options (no comments, deduplication or target language), with the
-    page's first prunes found by newsclean.pruning; `found_url` is the metadata's URL,
+    page's prunes found by newsclean.pruning; `found_url` is the metadata's URL,
     which bare_extraction hands on when it is given none. Tests compare the two on
     example and corpus pages.
     """
@@ -132,7 +132,7 @@ def main_text(tree: Any, *, url: str | None, found_url: str | None = None) -> st
         url=url,
     )
     try:
-        sequence = trafilatura_sequence()  # trafilatura's, its first prunes done faster
+        sequence = trafilatura_sequence()  # trafilatura's, its whole-page prunes done faster
         body, text, _comments, comments_text = sequence(tree, options, url or found_url)
         if options.max_tree_size and len(body) > options.max_tree_size:
             strip_tags(body, "hi")
