@@ -192,19 +192,24 @@ def trafilatura_sequence() -> Callable[..., Any]:
     trafilatura's whose basic cleaning uses `cleaned_away`. trafilatura's modules and
     every other caller keep the expressions.
     """
-    from trafilatura import core
+    from trafilatura import core, xpaths
 
     original = core.trafilatura_sequence
     if not EMULATED:
         return original
+    # Only a name that still holds what was transcribed is bound to a walk.
+    uses = original.__globals__
+    replaced: dict[str, Any] = {
+        name: [walk for _expression, walk in walks]
+        for name, walks in _TRANSCRIBED.items()
+        if uses.get(name) is getattr(xpaths, name)
+    }
     baseline = _baseline_module()
     cleaning = _rebound(baseline.basic_cleaning, BASIC_CLEAN_XPATH=cleaned_away)
-    return _rebound(
-        original,
-        **{name: [walk for _expression, walk in walks] for name, walks in _TRANSCRIBED.items()},
-        html2txt=_rebound(baseline.html2txt, basic_cleaning=cleaning),
-        baseline=_rebound(baseline.baseline, basic_cleaning=cleaning),
-    )
+    for name in ("html2txt", "baseline"):
+        if uses.get(name) is getattr(baseline, name):
+            replaced[name] = _rebound(getattr(baseline, name), basic_cleaning=cleaning)
+    return _rebound(original, **replaced) if replaced else original
 
 
 def _rebound(function: Any, **names: Any) -> Any:
