@@ -394,20 +394,21 @@ _TRANSCRIBED = {
 }
 
 
-def _squeezed(expressions: Iterable[str]) -> list[str]:
+def squeezed(expressions: Iterable[str]) -> list[str]:
+    """XPath sources with runs of white space as one space, to compare as transcribed."""
     return [" ".join(expression.split()) for expression in expressions]
 
 
 def trafilatura_expressions() -> dict[str, list[str]]:
     """The installed trafilatura's expressions, runs of white space as one space."""
     return {
-        "author": _squeezed(x.path for x in AUTHOR_XPATHS),
-        "author_discard": _squeezed(x.path for x in AUTHOR_DISCARD_XPATHS),
-        "categories": _squeezed(x.path for x in CATEGORIES_XPATHS),
-        "tags": _squeezed(x.path for x in TAGS_XPATHS),
+        "author": squeezed(x.path for x in AUTHOR_XPATHS),
+        "author_discard": squeezed(x.path for x in AUTHOR_DISCARD_XPATHS),
+        "categories": squeezed(x.path for x in CATEGORIES_XPATHS),
+        "tags": squeezed(x.path for x in TAGS_XPATHS),
     }
 
 
 EMULATED = trafilatura_expressions() == {
-    name: _squeezed(expressions) for name, expressions in _TRANSCRIBED.items()
+    name: squeezed(expressions) for name, expressions in _TRANSCRIBED.items()
 }

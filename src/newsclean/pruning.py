@@ -28,6 +28,8 @@ from typing import Any
 
 from lxml.etree import Element, _Element
 
+from newsclean.metadata import squeezed
+
 _SCROLLED = re.compile("mvp-post-add-(?:box|wrap)|infinite-?scroll")
 _SCROLLED_ANYWAY = re.compile("mvp-post-add-(?:box|wrap)")
 _COMMENTS_ID = re.compile("^(?:[Cc]omment(?!ary)|comol|disqus_thread|dsq-comments)")
@@ -156,10 +158,6 @@ _BASIC_CLEAN = (
 )
 
 
-def _squeezed(expression: str) -> str:
-    return " ".join(expression.split())
-
-
 def _baseline_module() -> types.ModuleType:
     # `trafilatura.baseline` is also the name of a function trafilatura exports
     return importlib.import_module("trafilatura.baseline")
@@ -169,17 +167,17 @@ def trafilatura_expressions() -> dict[str, list[str]]:
     """The installed trafilatura's expressions, runs of white space as one space."""
     from trafilatura import xpaths
 
-    found = {name: [_squeezed(x.path) for x in getattr(xpaths, name)] for name in _TRANSCRIBED}
-    found["BASIC_CLEAN_XPATH"] = [_squeezed(_baseline_module().BASIC_CLEAN_XPATH.path)]
+    found = {name: squeezed(x.path for x in getattr(xpaths, name)) for name in _TRANSCRIBED}
+    found["BASIC_CLEAN_XPATH"] = squeezed([_baseline_module().BASIC_CLEAN_XPATH.path])
     return found
 
 
 EMULATED = trafilatura_expressions() == {
     **{
-        name: [_squeezed(expression) for expression, _walk in walks]
+        name: squeezed(expression for expression, _walk in walks)
         for name, walks in _TRANSCRIBED.items()
     },
-    "BASIC_CLEAN_XPATH": [_squeezed(_BASIC_CLEAN)],
+    "BASIC_CLEAN_XPATH": squeezed([_BASIC_CLEAN]),
 }
 
 
