@@ -226,7 +226,16 @@ def newsclean_daily() -> None:
         manifest: dict[str, Any],
         data_interval_start: datetime | None = None,
     ) -> float:
-        """Fail the day (already published) if too much of it went to quarantine."""
+        """Fail the day (already published) if too much of it went to quarantine, or if
+        any unit hit an internal error (a newsclean bug, not bad input)."""
+        from newsclean.pipeline import internal_errors
+
+        failed = internal_errors(manifest)
+        if failed:
+            raise AirflowFailException(
+                f"newsclean: {failed} unit(s) hit an internal error (quarantined as "
+                "pipeline.error.*); the day is published, with their detail in its quarantine"
+            )
         units = manifest["units"]
         share = units["quarantined"] / units["read"] if units["read"] else 0.0
         limit = config["max_quarantine_share"]

@@ -1,4 +1,5 @@
-"""Command line: `newsclean run` cleans a day into the lake, `newsclean check` verifies it."""
+"""Command line: `newsclean run` cleans a day into the lake, `newsclean check` verifies it,
+`newsclean restore` puts a replaced version of a day back."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from typing import NoReturn
 
 from newsclean import __version__
 from newsclean.config import Settings, SettingsError
+
+EXIT_INTERNAL_ERRORS = 3  # the day was published, but some units hit a newsclean bug
 
 
 class UsageError(Exception):
@@ -82,6 +85,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not strip boilerplate (share bars, promos, bios, templates)",
     )
+    run.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="publish an empty day when the input holds no raw file (without it such a run "
+        "is refused and the published day stays as it is); the manifest says so",
+    )
     run.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
 
     check = commands.add_parser(
@@ -93,6 +102,27 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--lake", required=True, metavar="PATH")
     check.add_argument("--date", required=True, type=_date, metavar="YYYY-MM-DD")
+
+    restore = commands.add_parser(
+        "restore",
+        help="put a replaced version of a published day back",
+        description="A run that replaces a published day keeps the version it replaced under "
+        "LAKE/_versions/ (the last NEWSCLEAN_KEEP_VERSIONS, default 3, of each day). restore "
+        "publishes one of them back atomically, and keeps the version it replaces in turn.",
+    )
+    restore.add_argument("--lake", required=True, metavar="PATH", help="root of the lake")
+    restore.add_argument(
+        "--date", required=True, type=_date, metavar="YYYY-MM-DD", help="the day to restore"
+    )
+    restore.add_argument(
+        "--run-id",
+        metavar="RUN_ID",
+        help="the kept version to restore, by the run_id of its manifest (default: the "
+        "version replaced most recently)",
+    )
+    restore.add_argument(
+        "--list", action="store_true", help="list the kept versions of the day and exit"
+    )
     return parser
 
 
@@ -101,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if arguments.command == "run":
             return _run(arguments)
+        if arguments.command == "restore":
+            return _restore(arguments)
         return _check(arguments)
     except (UsageError, SettingsError) as error:
         print(f"newsclean: error: {error}", file=sys.stderr)
@@ -138,7 +170,7 @@ def _run(arguments: argparse.Namespace) -> int:
     if "://" in arguments.input or Path(arguments.input).exists():  # else: an error, no run
         start_server()  # its warm-up overlaps this process's imports (~0.3 s) from here on
     from newsclean.lake import LakeError
-    from newsclean.pipeline import run_day
+    from newsclean.pipeline import EmptyInputError, internal_errors, run_day
     from newsclean.readers import InputRootError
 
     bar = None
@@ -155,7 +187,13 @@ def _run(arguments: argparse.Namespace) -> int:
             settings,
             progress=clock.units_done,
             with_inputs=False,  # the summary counts the files; the published manifest lists them
+            allow_empty=arguments.allow_empty,
         )
+    except EmptyInputError as error:
+        raise UsageError(
+            f"{error}: refusing to replace {arguments.date} with an empty day "
+            "(the published day is unchanged; --allow-empty publishes an empty day)"
+        ) from None
     except InputRootError as error:
         raise UsageError(str(error)) from None
     except (LakeError, OSError) as error:
@@ -168,6 +206,15 @@ def _run(arguments: argparse.Namespace) -> int:
             bar.close()
     if not arguments.quiet:
         _print_summary(manifest, arguments.lake, clock)
+    failed = internal_errors(manifest)
+    if failed:
+        print(
+            f"newsclean: error: {failed} unit(s) hit an internal error and were quarantined as "
+            f"pipeline.error.*: the day is published, but this is a newsclean bug; "
+            f"see their detail in the quarantine (exit code {EXIT_INTERNAL_ERRORS})",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL_ERRORS
     return 0
 
 
@@ -217,7 +264,40 @@ def _print_summary(manifest: dict, lake: str, clock: _Clock) -> None:
     ]
     for reason, count in sorted(manifest["quarantined_by_reason"].items(), key=lambda kv: -kv[1]):
         lines.append(f"    {reason:<28}{count:>6}")
+    if manifest.get("empty_on_purpose"):
+        lines.append("  no raw file was found: an empty day was published (--allow-empty)")
     print("\n".join(lines))
+
+
+def _restore(arguments: argparse.Namespace) -> int:
+    from newsclean.lake import LakeError, kept_versions, lake_root
+    from newsclean.pipeline import restore_day
+
+    if arguments.list:
+        versions = kept_versions(lake_root(arguments.lake), arguments.date)
+        if not versions:
+            print(f"{arguments.date}: no kept version")
+        for version in versions:
+            units = version["units"]
+            print(
+                f"{version['run_id']}  replaced {version['replaced_at']}  "
+                f"read {units.get('read')}, written {units.get('written')}, "
+                f"quarantined {units.get('quarantined')}"
+            )
+        return 0
+    try:
+        manifest = restore_day(
+            arguments.lake, arguments.date, arguments.run_id, settings=Settings.from_env()
+        )
+    except LakeError as error:
+        print(f"newsclean: error: {error}", file=sys.stderr)
+        return 1
+    units = manifest["units"]
+    print(
+        f"{arguments.date}: restored version {manifest['run_id']} (read {units['read']}, "
+        f"written {units['written']}, quarantined {units['quarantined']})"
+    )
+    return 0
 
 
 def _check(arguments: argparse.Namespace) -> int:

@@ -66,6 +66,9 @@ class Settings:
     max_quarantine_share: float = 0.5
     """Share of a day's units in quarantine above which a scheduled run fails."""
 
+    keep_versions: int = 3
+    """Replaced versions of each published day kept for `newsclean restore` (0 = none)."""
+
     def __post_init__(self) -> None:
         for name in (
             "max_file_bytes",
@@ -76,7 +79,13 @@ class Settings:
         ):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{name} must be positive, got {getattr(self, name)}")
-        for name in ("workers", "worker_memory_bytes", "quarantine_payload_bytes", "min_words"):
+        for name in (
+            "workers",
+            "worker_memory_bytes",
+            "quarantine_payload_bytes",
+            "min_words",
+            "keep_versions",
+        ):
             if getattr(self, name) < 0:
                 raise SettingsError(f"{name} must be zero or more, got {getattr(self, name)}")
         if self.template_window_days < 0:

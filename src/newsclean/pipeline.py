@@ -14,6 +14,7 @@ command line.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import pickle
 import shutil
@@ -41,10 +42,11 @@ from newsclean.lake import (
     read_json,
     read_manifest,
     recover,
+    restore_version,
     shard_dir,
     write_json_atomic,
 )
-from newsclean.readers import InputFile, iter_inputs, read_file
+from newsclean.readers import InputFile, InputRootError, iter_inputs, read_file
 from newsclean.record import Article, RawUnit, Rejected
 from newsclean.repair import fix_encoding, repair_text
 from newsclean.validate import (
@@ -60,6 +62,21 @@ PIPELINE_VERSION = __version__
 SHARD_RESULT = "shard.json"
 SHARD_INPUTS = "inputs.jsonl"  # a shard's input records, one JSON object a line
 Progress = Callable[[int], None]
+INTERNAL_ERROR = "pipeline.error."  # the reason prefix of a unit that hit a newsclean bug
+
+
+class EmptyInputError(InputRootError):
+    """A run found no raw file, and publishing would replace the day with an empty one."""
+
+
+def internal_errors(manifest: dict[str, Any]) -> int:
+    """How many units of a day hit an unexpected error inside newsclean (each one is
+    quarantined as `pipeline.error.<Type>`): a bug to report, not bad input."""
+    return sum(
+        count
+        for reason, count in manifest["quarantined_by_reason"].items()
+        if reason.startswith(INTERNAL_ERROR)
+    )
 
 
 def clean_unit(unit: RawUnit, settings: Settings) -> Article | Rejected:
@@ -382,6 +399,7 @@ def publish_day(
     *,
     settings: Settings,
     with_inputs: bool = True,
+    allow_empty: bool = False,
 ) -> dict[str, Any]:
     """Publish the staged shards of a day as its partitions, atomically, with a manifest.
 
@@ -390,7 +408,9 @@ def publish_day(
     if it was made from the same shards. Returns the manifest; without `with_inputs`,
     its per-file "inputs" list (as long as the day has files) is left out of the
     returned copy and only counted, in "input_files". The published manifest always
-    has it.
+    has it. Shards that read no file at all are refused (`EmptyInputError`, the
+    published day untouched) unless `allow_empty`; the manifest of such a day says so.
+    The day it replaces is kept for `restore_day` (`settings.keep_versions`).
     """
     root = lake_root(lake)
     recover(root, ingest_date)
@@ -404,6 +424,12 @@ def publish_day(
                 return live if with_inputs else _without_inputs(live, len(live["inputs"]))
             raise FileNotFoundError(f"shard {shard_id} of {ingest_date} is not staged: {path}")
         results.append(read_json(path))
+    files = sum(_input_files(result) for result in results)
+    if not files and not allow_empty:
+        raise EmptyInputError(
+            f"the staged shards of {ingest_date} read no raw file: "
+            "refusing to replace the published day with an empty one"
+        )
     parts = {
         kind: sorted(
             part
@@ -419,12 +445,16 @@ def publish_day(
         for shard_id, result in zip(shard_ids, results, strict=True):
             yield from _read_inputs(shard_dir(root, ingest_date, shard_id), result)
 
-    manifest = _manifest(ingest_date, shard_ids, results, parts, settings, inputs)
-    publish_partitions(root, ingest_date, parts, manifest, inputs)
+    manifest = _manifest(
+        ingest_date, shard_ids, results, parts, settings, inputs, empty_on_purpose=not files
+    )
+    publish_partitions(
+        root, ingest_date, parts, manifest, inputs, keep_versions=settings.keep_versions
+    )
     if with_inputs:
         manifest["inputs"] = list(inputs())
     else:
-        manifest = _without_inputs(manifest, sum(_input_files(result) for result in results))
+        manifest = _without_inputs(manifest, files)
     _save_template_day(root, ingest_date, shard_ids)
     for shard_id in shard_ids:
         shutil.rmtree(shard_dir(root, ingest_date, shard_id), ignore_errors=True)
@@ -448,6 +478,8 @@ def _manifest(
     parts: dict[str, list[Path]],
     settings: Settings,
     inputs: Callable[[], Iterable[dict[str, Any]]],
+    *,
+    empty_on_purpose: bool = False,
 ) -> dict[str, Any]:
     """The day's manifest without its "inputs" list, which `inputs()` streams."""
     reasons: Counter[str] = Counter()
@@ -467,6 +499,8 @@ def _manifest(
         "files": {TABLE_DIRS[kind]: describe_parts(parts[kind]) for kind in parts},
         "settings": settings.to_dict(),
     }
+    if empty_on_purpose:  # published with allow_empty: no raw file was found
+        manifest["empty_on_purpose"] = True
     manifest["run_id"] = _fingerprint(manifest, inputs())[:16]
     return manifest
 
@@ -520,14 +554,37 @@ def run_day(
     *,
     progress: Progress | None = None,
     with_inputs: bool = True,
+    allow_empty: bool = False,
 ) -> dict[str, Any]:
     """Clean every raw file under input_root as the partition of ingest_date.
 
-    Returns the manifest (see `publish_day` for `with_inputs`).
+    An input root with no raw file is refused before anything is staged
+    (`EmptyInputError`) unless `allow_empty`. Returns the manifest (see `publish_day`
+    for `with_inputs`).
     """
     inputs = iter_inputs(input_root)  # fails now on a missing or unreadable root
+    first = next(inputs, None)
+    if first is None and not allow_empty:
+        raise EmptyInputError(f"no raw file under {input_root}")
+    inputs = itertools.chain([first] if first is not None else [], inputs)
     _stage_shard(inputs, lake_root(lake), ingest_date, "00000", settings, progress)
-    return publish_day(lake, ingest_date, ["00000"], settings=settings, with_inputs=with_inputs)
+    return publish_day(
+        lake,
+        ingest_date,
+        ["00000"],
+        settings=settings,
+        with_inputs=with_inputs,
+        allow_empty=allow_empty,
+    )
+
+
+def restore_day(
+    lake: str, ingest_date: date, run_id: str | None = None, *, settings: Settings
+) -> dict[str, Any]:
+    """Publish a kept earlier version of a day back (the newest without run_id)."""
+    return restore_version(
+        lake_root(lake), ingest_date, run_id, keep_versions=settings.keep_versions
+    )
 
 
 def _empty(record: dict[str, Any], payload: bytes | str) -> Rejected:
