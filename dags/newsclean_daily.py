@@ -18,7 +18,8 @@ For the interval starting at midnight UTC of day **D** the DAG
    passes it emits the `newsclean_articles` asset that downstream DAGs schedule on.
 
 Every task is idempotent: retry any task, re-run or backfill any day again, and the
-partition ends the same. The DAG only wires tasks: cleaning lives in `newsclean.pipeline`.
+partition ends the same. The DAG only wires tasks: cleaning lives in `newsclean.pipeline`
+and `newsclean.day`.
 See `docs/airflow.md` for configuration and operations.
 """
 
@@ -157,7 +158,7 @@ def newsclean_daily() -> None:
         config: dict[str, Any], data_interval_start: datetime | None = None
     ) -> list[dict[str, Any]]:
         """List the day's raw files and group them into shards; no input is an error."""
-        from newsclean.pipeline import plan_shards
+        from newsclean.day import plan_shards
 
         ingest_date = _ingest_date(data_interval_start)
         day_root = _join(config["raw_root"], ingest_date.isoformat())
@@ -181,7 +182,7 @@ def newsclean_daily() -> None:
     ) -> dict[str, Any]:
         """Clean one shard into its own staged part (overwritten on retry)."""
         from newsclean.config import Settings
-        from newsclean.pipeline import clean_shard as clean
+        from newsclean.day import clean_shard as clean
 
         get_current_context()["shard_id"] = shard["shard_id"]  # type: ignore[typeddict-unknown-key]
         ingest_date = _ingest_date(data_interval_start)
@@ -203,7 +204,7 @@ def newsclean_daily() -> None:
     ) -> dict[str, Any]:
         """Publish the day's staged parts atomically, with its manifest."""
         from newsclean.config import Settings
-        from newsclean.pipeline import publish_day as publish
+        from newsclean.day import publish_day as publish
 
         shard_ids = [shard["shard_id"] for shard in shards]
         cleaned = sorted(report["shard_id"] for report in reports)
@@ -228,7 +229,7 @@ def newsclean_daily() -> None:
     ) -> float:
         """Fail the day (already published) if too much of it went to quarantine, or if
         any unit hit an internal error (a newsclean bug, not bad input)."""
-        from newsclean.pipeline import internal_errors
+        from newsclean.day import internal_errors
 
         failed = internal_errors(manifest)
         if failed:

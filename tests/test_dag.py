@@ -25,7 +25,7 @@ from airflow_helpers import (
     run_dag_test,
 )
 
-HEAVY_MODULES = ("trafilatura", "pyarrow", "newsclean.pipeline", "lxml", "duckdb")
+HEAVY_MODULES = ("trafilatura", "pyarrow", "newsclean.pipeline", "newsclean.day", "lxml", "duckdb")
 
 
 def _python(script: str, env: dict[str, str]) -> dict[str, Any]:

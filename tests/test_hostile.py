@@ -26,8 +26,8 @@ import pytest
 
 from newsclean.check import check_partition
 from newsclean.config import MiB, Settings
+from newsclean.day import run_day
 from newsclean.lake import read_partition
-from newsclean.pipeline import run_day
 from newsclean.readers import discover, read_units
 from newsclean.record import Article, RawUnit, Rejected
 from newsclean.validate import ARTICLE, QUARANTINE

@@ -15,6 +15,14 @@ from pathlib import Path
 import pytest
 
 from newsclean.config import Settings
+from newsclean.day import (
+    EmptyInputError,
+    clean_shard,
+    internal_errors,
+    publish_day,
+    restore_day,
+    run_day,
+)
 from newsclean.lake import (
     MANIFEST,
     kept_versions,
@@ -22,14 +30,6 @@ from newsclean.lake import (
     read_json,
     staging_dir,
     versions_dir,
-)
-from newsclean.pipeline import (
-    EmptyInputError,
-    clean_shard,
-    internal_errors,
-    publish_day,
-    restore_day,
-    run_day,
 )
 from newsclean.validate import ARTICLE, QUARANTINE
 

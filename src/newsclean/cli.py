@@ -169,8 +169,8 @@ def _run(arguments: argparse.Namespace) -> int:
             )
     if "://" in arguments.input or Path(arguments.input).exists():  # else: an error, no run
         start_server()  # its warm-up overlaps this process's imports (~0.3 s) from here on
+    from newsclean.day import EmptyInputError, internal_errors, run_day
     from newsclean.lake import LakeError
-    from newsclean.pipeline import EmptyInputError, internal_errors, run_day
     from newsclean.readers import InputRootError
 
     bar = None
@@ -270,8 +270,8 @@ def _print_summary(manifest: dict, lake: str, clock: _Clock) -> None:
 
 
 def _restore(arguments: argparse.Namespace) -> int:
+    from newsclean.day import restore_day
     from newsclean.lake import LakeError, kept_versions, lake_root
-    from newsclean.pipeline import restore_day
 
     if arguments.list:
         versions = kept_versions(lake_root(arguments.lake), arguments.date)

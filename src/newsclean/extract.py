@@ -45,12 +45,12 @@ def extract_unit(unit: RawUnit, settings: Settings) -> Article | Rejected:
         try:
             payload, _encoding = decode_bytes(payload, html=unit.content_format == "html")
         except BinaryContent as error:
-            return _reject(unit, "read", "read.binary", f"not text: {error}")
+            return Rejected.of(unit, "read", "read.binary", f"not text: {error}")
     removed: list[Removal] = []
     if unit.content_format == "html":
         extracted = _extract_html(payload, url=_as_text(unit.fields.get("url")))
         if extracted is None:
-            return _reject(
+            return Rejected.of(
                 unit, "extract", "extract.no_content", "trafilatura found no main text in the page"
             )
         title, body, found = extracted
@@ -373,7 +373,3 @@ def _clean_line(text: str | None) -> str | None:
         return None
     cleaned = " ".join(text.split())
     return cleaned or None
-
-
-def _reject(unit: RawUnit, stage: str, reason: str, detail: str) -> Rejected:
-    return Rejected(unit.source_uri, unit.source_format, stage, reason, detail, unit.payload)

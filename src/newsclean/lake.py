@@ -92,7 +92,7 @@ class PartWriter:
             self._flush()
 
     def _flush(self) -> None:
-        from newsclean.validate import to_arrow
+        from newsclean.rows import to_arrow
 
         if not self._pending:
             return

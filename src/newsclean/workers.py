@@ -335,7 +335,7 @@ class UnitPool:
                     sequence, unit = worker.answered()
                     finished[sequence] = (
                         unit,
-                        _rejected(
+                        Rejected.of(
                             unit,
                             "extract",
                             "extract.timeout",
@@ -365,7 +365,7 @@ class UnitPool:
                 sequence, unit = worker.answered()
                 finished[sequence] = (
                     unit,
-                    _rejected(
+                    Rejected.of(
                         unit,
                         "pipeline",
                         "pipeline.worker_died",
@@ -386,7 +386,3 @@ class UnitPool:
         worker.kill()
         index = self._workers.index(worker)
         self._workers[index] = self._spawn()
-
-
-def _rejected(unit: RawUnit, stage: str, reason: str, detail: str) -> Rejected:
-    return Rejected(unit.source_uri, unit.source_format, stage, reason, detail, unit.payload)
