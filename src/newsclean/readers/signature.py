@@ -59,6 +59,7 @@ def detect_binary_type(head: bytes) -> str | None:
 
 
 def _other_type(head: bytes) -> str | None:
+    """The types filetype does not know, by their fixed signatures."""
     if head.startswith(_OLE2):
         return "ole2 office document (application/x-ole-storage)"
     if head.startswith(_MACH_O):
