@@ -321,6 +321,9 @@ def test_signatures_name_the_type(head: bytes, expected: str) -> None:
         "\ufeffA story with a byte-order mark".encode(),
         "Ünïcode story in UTF-16 with its mark".encode("utf-16"),
         "\xffû cp1252 letters that look like an MP3 frame".encode("cp1252"),
+        "A story in UTF-16 without its mark".encode("utf-16-le"),
+        b"BMW recalls cars\n" + b"x" * 300 + b"\x00 a stray NUL further on",
+        b"MZ and the band\n" + b"y" * 300 + b"\x01\x07 stray controls",
     ],
 )
 def test_text_is_never_named_a_type(text: bytes) -> None:

@@ -7,11 +7,13 @@ type, rather than decoded into a junk article (a small PDF is all ASCII and woul
 otherwise become an article titled `%PDF-1.4`).
 
 Signatures come from the `filetype` library. Many signatures are printable letters
-(`MZ`, `ID3`, `GIF89a`, `OggS`, `wOFF`, `PAR1`), which a text could start with, so a
-signature counts only when the head also holds bytes that text never holds (C0
-controls other than tab, newline, form feed, carriage return and escape). Every
-binary format's header has them within its first bytes. A PDF is the one exception:
-its header line `%PDF-1.x` is enough, since a small PDF may be all ASCII.
+(`BM`, `MZ`, `ID3`, `GIF89a`, `OggS`, `wOFF`, `PAR1`), which a text could start with
+("BMW recalls ..."), so a signature counts only when the first 256 bytes also hold a
+byte that text never holds (a C0 control other than tab, newline, form feed, carriage
+return and escape). Binary headers have one within their first few bytes (sizes,
+versions and flags with zero bytes); a tar header's first comes at byte 107 at the
+latest, after the name field. A PDF is the one exception: its header line `%PDF-1.x`
+is enough, since a small PDF may be all ASCII.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ import filetype
 
 SIGNATURE_BYTES = 8192
 """How much of a file's head is looked at (filetype's own window)."""
+CONTROL_WINDOW = 256
+"""How far into the head a byte that text never holds must come for a signature to count."""
 
 _TEXT_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 # C0 controls that text does not hold (tab, LF, FF, CR and ESC excepted), as bytes.
@@ -42,17 +46,17 @@ def detect_binary_type(head: bytes) -> str | None:
     """'extension (mime type)' of a file that is not text, from its head; None for text.
 
     Text (HTML, plain text, markdown, JSON Lines) is never named: a head that starts
-    with a byte-order mark or holds no byte that text never holds is text here, except
-    for a PDF header line.
+    with a byte-order mark, or whose first CONTROL_WINDOW bytes hold no byte that text
+    never holds, is text here, unless it starts with a PDF header line.
     """
-    head = head[:SIGNATURE_BYTES]
     if head.startswith(_TEXT_BOMS):
         return None
     if _PDF_HEADER.match(head):
         return "pdf (application/pdf)"
-    if len(head.translate(None, _NOT_TEXT_BYTES)) == len(head):
+    start = head[:CONTROL_WINDOW]
+    if len(start.translate(None, _NOT_TEXT_BYTES)) == len(start):
         return None
-    kind = filetype.guess(head)
+    kind = filetype.guess(head[:SIGNATURE_BYTES])
     if kind is not None:
         return f"{kind.extension} ({kind.mime})"
     return _other_type(head)
