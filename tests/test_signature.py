@@ -173,13 +173,13 @@ BINARY_FILES: list[tuple[str, Callable[[Path], None], str, str]] = [
     ("bundle.tar", _bytes(_tar()), "read.unsupported_type", "tar (application/x-tar)"),
     (
         "bundle.tar.gz",
-        _bytes(gzip.compress(_tar())),
+        _bytes(gzip.compress(_tar(), mtime=0)),
         "read.unsupported_type",
         "tar (application/x-tar) inside gzip",
     ),
     (
         "report-packed.txt",
-        _bytes(gzip.compress(minimal_pdf())),
+        _bytes(gzip.compress(minimal_pdf(), mtime=0)),
         "read.unsupported_type",
         "pdf (application/pdf) inside gzip",
     ),
@@ -227,7 +227,9 @@ TEXT_FILES: dict[str, bytes] = {
     "pdf-talk.txt": f"%PDF-1.4 is older than you think\n{STORY}".encode(),
     "sqlite.txt": f"SQLite format 3 explained\n{STORY}".encode(),
     "page.html": f"<!DOCTYPE html><html><body><p>{STORY}</p></body></html>".encode(),
-    "packed-page.html": gzip.compress(f"<html><body><p>{STORY}</p></body></html>".encode()),
+    "packed-page.html": gzip.compress(
+        f"<html><body><p>{STORY}</p></body></html>".encode(), mtime=0
+    ),
     "utf16.txt": f"Zürich pier\n{STORY}".encode("utf-16"),
     "feed.jsonl": json.dumps({"url": "https://news.example/pier", "text": STORY}).encode(),
 }
@@ -288,7 +290,7 @@ def test_text_beside_binary_files_is_read_as_before(signature_run: tuple[Path, P
         (b"%PDF-1.7\r\n%\xe2\xe3\xcf\xd3\r\n1 0 obj", "pdf (application/pdf)"),
         (HEADERS["png"], "png (image/png)"),
         (b"GIF89a\x10\x00\x10\x00\x80\x00\x00", "gif (image/gif)"),
-        (gzip.compress(b"a page"), "gz (application/gzip)"),
+        (gzip.compress(b"a page", mtime=0), "gz (application/gzip)"),
         (b"\xca\xfe\xba\xbe\x00\x00\x00\x02" + bytes(24), "mach-o (application/x-mach-binary)"),
         (b"\xca\xfe\xba\xbe\x00\x00\x00\x34" + bytes(24), "class (application/java-vm)"),
         (
