@@ -33,9 +33,9 @@ _TEXT_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _NOT_TEXT_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x1B), *range(0x1C, 0x20)])
 _PDF_HEADER = re.compile(rb"%PDF-\d\.\d[\r\n]")
 
-# filetype knows none of these three, all of which the issue lists: the OLE2
-# compound file of legacy Office documents (.doc, .xls, .ppt), Mach-O executables
-# and Parquet. Each has a fixed signature at offset 0.
+# Signatures filetype does not know, kept here because scrapes do hold them: the OLE2
+# compound file of legacy Office documents (.doc, .xls, .ppt), Mach-O executables and
+# Parquet. Each is fixed, at offset 0.
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MACH_O = (b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe", b"\xcf\xfa\xed\xfe")
 _FAT_OR_CLASS = b"\xca\xfe\xba\xbe"  # a universal Mach-O, or a Java class file
