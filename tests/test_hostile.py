@@ -147,7 +147,7 @@ def hostile_cases(*, heavy: bool = HEAVY) -> list[Case]:
         Case(
             "png-named.txt",
             _write(b"\x89PNG\r\n\x1a\n" + junk[:4096]),
-            ("read.binary",),
+            ("read.unsupported_type",),
             "a PNG header and binary named .txt",
         ),
         Case(
