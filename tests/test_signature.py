@@ -28,8 +28,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newsclean.config import Settings
+from newsclean.day import run_day
 from newsclean.lake import read_partition
-from newsclean.pipeline import run_day
 from newsclean.readers import discover, read_units
 from newsclean.readers.signature import detect_binary_type
 from newsclean.record import RawUnit, Rejected
