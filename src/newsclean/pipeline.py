@@ -25,7 +25,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from newsclean import __version__
+from newsclean import __version__, fastpaths
 from newsclean.boilerplate import TemplateProfile, strip_boilerplate
 from newsclean.boilerplate.templates import DocumentKeys, document_keys
 from newsclean.config import Settings
@@ -207,6 +207,7 @@ def _clean_into(
 
     start_server()
     warm_up()  # while the workers' server loads
+    fast_paths = fastpaths.report()  # one warning line if a library is read publicly
     part = f"part-{shard_id}.parquet"
     for kind in (ARTICLE, QUARANTINE):
         (work / TABLE_DIRS[kind]).mkdir()
@@ -272,6 +273,7 @@ def _clean_into(
         "read": units_read,
         "written": articles.rows,
         "quarantined": dict(sorted(quarantine.reasons.items())),
+        "fast_paths": fast_paths,
     }
 
 
@@ -466,6 +468,7 @@ def _manifest(
         "quarantined_by_reason": dict(sorted(reasons.items())),
         "files": {TABLE_DIRS[kind]: describe_parts(parts[kind]) for kind in parts},
         "settings": settings.to_dict(),
+        "fast_paths": fastpaths.merged(result.get("fast_paths") for result in results),
     }
     manifest["run_id"] = _fingerprint(manifest, inputs())[:16]
     return manifest
