@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsclean import repair
+from newsclean.fastpaths import ftfy as fast_ftfy
 from newsclean.record import Repair
 from newsclean.repair import fix_encoding, repair_text
 

@@ -78,13 +78,11 @@ def report() -> dict[str, str]:
     public = {library: why for library, why in chosen.items() if why != FAST}
     if public and not _reported:
         _reported.append(True)
-        reasons = "; ".join(
-            f"{library}: {why.removeprefix('public: ')}" for library, why in public.items()
-        )
-        print(
-            f"newsclean: warning: using the public API (slower) of {', '.join(public)} ({reasons})",
-            file=sys.stderr,
-        )
+        by_reason: dict[str, list[str]] = {}
+        for library, why in public.items():
+            by_reason.setdefault(why.removeprefix("public: "), []).append(library)
+        reasons = "; ".join(f"{', '.join(names)}: {why}" for why, names in by_reason.items())
+        print(f"newsclean: warning: using the public API (slower) of {reasons}", file=sys.stderr)
     return chosen
 
 

@@ -40,8 +40,6 @@ _UNKNOWN = _Info(None, None)
 _EMPTY = _Info(frozenset({""}), None)
 
 
-
-
 def analyse(
     pattern: re.Pattern[str],
 ) -> tuple[int, int, tuple[str, ...] | None, frozenset[str] | None, bool]:
