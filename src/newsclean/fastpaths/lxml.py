@@ -54,7 +54,7 @@ def self_check() -> None:
     class and the serialisation lxml.html's own parser gives it."""
     from newsclean.fastpaths import Mismatch, selfcheck_pages
 
-    public = html.HTMLParser(remove_comments=False)
+    public = html.html_parser  # lxml.html's own, its class lookup made at import
     fast = _fast_copy(public)
     for name, page in selfcheck_pages():
         trees = [html.fromstring(page.encode("utf-8"), parser=parser) for parser in (public, fast)]
