@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import tomllib
 from datetime import date
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import EXAMPLES, REPO
+from conftest import EXAMPLES, REPO, corpus_or_skip
 
 from newsclean import fastpaths
 from newsclean.config import Settings
@@ -306,6 +308,33 @@ def test_without_the_re_fast_path_the_prefilter_claims_nothing(
     assert prefilter(pattern).may_match("The council met on Tuesday.")
 
 
+def test_without_the_re_fast_path_classify_tries_every_rule(
+    fresh: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Decided per call, so a worker whose rules were loaded with prefilters (in the
+    server) still follows its parent's decision."""
+    from newsclean.boilerplate import rules
+
+    lines = [
+        "Share this article",
+        "Sign up for our newsletter",
+        "Advertisement",
+        "© 2024 Example News",
+        "Updated 12:45",
+        "The council met on Tuesday to discuss the budget.",
+        "Read more",
+    ]
+    fast = [rules.classify(line) for line in lines]
+    assert sum(rule is not None for rule in fast) >= 4
+
+    def no_prefilter(_rules: int) -> None:
+        raise AssertionError("the prefilter's needle scans are not used")
+
+    monkeypatch.setattr(rules, "_needle_scans", no_prefilter)
+    fastpaths.adopt({"re": "public: test"})
+    assert [rules.classify(line) for line in lines] == fast
+
+
 def test_without_the_ftfy_fast_path_is_bad_is_ftfys(
     fresh: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -316,3 +345,25 @@ def test_without_the_ftfy_fast_path_is_bad_is_ftfys(
     fastpaths.adopt({"ftfy": "public: test"})
     assert fast_ftfy.is_bad("Toyotaâ€™s")
     assert calls == ["Toyotaâ€™s"]
+
+
+def _verify(*arguments: str) -> subprocess.CompletedProcess[str]:
+    script = REPO / "benchmarks" / "verify_fastpaths.py"
+    return subprocess.run(
+        [sys.executable, str(script), *arguments], capture_output=True, text=True, timeout=600
+    )
+
+
+@pytest.mark.corpus
+def test_the_upgrade_script_finds_no_difference_on_corpus_pages() -> None:
+    corpus_or_skip()
+    done = _verify("--limit", "6")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "6 pages, 6 with text; differences by library:" in done.stdout
+    assert "  trafilatura      0" in done.stdout
+
+
+def test_the_upgrade_script_rejects_a_bad_limit_in_one_line() -> None:
+    done = _verify("--limit", "0")
+    assert done.returncode == 2
+    assert done.stderr == "verify_fastpaths: --limit must be positive\n"

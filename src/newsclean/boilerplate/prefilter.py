@@ -6,7 +6,9 @@ at least one ("newsletter" for "sign up for our newsletter", one of "©", "(c)",
 "copyright" for a copyright line). A line of another length, or holding no needle,
 cannot match, and most story lines fail the test for most rules.
 
-The needles are derived from the pattern's parse tree and only ever under-claim: any
+The needles are derived from the pattern's parse tree (read through Python's private
+`re._parser` in newsclean.fastpaths.sre; where a run does not use that fast path, no
+prefilter claims anything and `rules.classify` tries every regex) and only ever under-claim: any
 construct the analysis does not read (a character class, `.`, a backreference) counts
 as "could be anything", which at worst leaves a rule without needles. The phrases a
 pattern lists are then covered by a few of their common pieces ("never miss" stands for
@@ -32,7 +34,6 @@ from typing import NamedTuple
 import ahocorasick
 
 from newsclean.fastpaths import uses_fast
-from newsclean.fastpaths.sre import analyse
 
 
 class Prefilter(NamedTuple):
@@ -67,6 +68,8 @@ def prefilter(pattern: re.Pattern[str]) -> Prefilter:
     """
     if not uses_fast("re"):
         return Prefilter(0, sys.maxsize, None, None)
+    from newsclean.fastpaths.sre import analyse
+
     return Prefilter(*analyse(pattern))
 
 
