@@ -61,13 +61,13 @@ def differences(page: str) -> Iterator[tuple[str, str]]:
     from newsclean.repair import FTFY_CONFIG
 
     try:
-        fast = fast_trafilatura._as_fields(fast_trafilatura.extract_html(page, None))
+        fast = fast_trafilatura.as_fields(fast_trafilatura.extract_html(page, None))
     except (TypeError, ValueError) as error:  # as trafilatura: newsclean then asks it
         fast = f"raised {type(error).__name__}"
     except Exception as error:  # noqa: BLE001 - any other failure is a difference
         fast = f"raised {type(error).__name__}"
         yield "trafilatura", f"extract_html raised {type(error).__name__}: {error}"[:200]
-    public = fast_trafilatura._as_fields(html_by_public_api(page, None))
+    public = fast_trafilatura.as_fields(html_by_public_api(page, None))
     if fast != public and not isinstance(fast, str):
         yield "trafilatura", _first_difference(fast, public)
     ours, theirs = fast_trafilatura.parse_page(page), load_html(page)

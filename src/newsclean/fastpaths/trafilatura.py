@@ -767,13 +767,15 @@ def self_check() -> None:
     if not (METADATA_EMULATED and PRUNES_EMULATED):
         raise Mismatch("trafilatura's XPath expressions are not the ones transcribed")
     for name, page in selfcheck_pages():
-        fast = _as_fields(extract_html(page, None))
-        public = _as_fields(html_by_public_api(page, None))
+        fast = as_fields(extract_html(page, None))
+        public = as_fields(html_by_public_api(page, None))
         if fast != public:
             raise Mismatch(f"{name}: {fast!r} != {public!r}"[:200])
 
 
-def _as_fields(found: tuple[Document, str] | None) -> tuple[Any, ...] | None:
+def as_fields(found: tuple[Document, str] | None) -> tuple[Any, ...] | None:
+    """What newsclean keeps of an extraction, to compare: title, text, author, date, URL,
+    site name, description, categories, tags."""
     if found is None:
         return None
     document, text = found
