@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsclean import repair
+from newsclean.fastpaths import ftfy as fast_ftfy
 from newsclean.record import Repair
 from newsclean.repair import fix_encoding, repair_text
 
@@ -222,27 +223,27 @@ def test_fast_path_repairs_any_mix_as_the_full_path_does(text: str) -> None:
      "привет", "ГўВЂВ.a", "x" * 50 + "Ã¼" + "y" * 50, "Ã" + " " * 20],
 )  # fmt: skip
 def test_is_bad_agrees_with_ftfy(text: str) -> None:
-    assert repair._is_bad(text) == is_bad(text)
+    assert fast_ftfy._is_bad_around_hints(text) == is_bad(text)
 
 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.sampled_from(_FAST_PATH_PIECES), max_size=30).map("".join))
 def test_is_bad_agrees_with_ftfy_on_any_mix(text: str) -> None:
-    assert repair._is_bad(text) == is_bad(text)
+    assert fast_ftfy._is_bad_around_hints(text) == is_bad(text)
 
 
 def test_every_match_of_ftfys_heuristic_holds_what_the_cheap_scan_finds() -> None:
-    """The claim `_MAYBE_BAD` and `_BADNESS_WIDTH` rest on, checked on ftfy's pattern:
-    each alternative has two adjacent non-ASCII characters or one of `_MAYBE_BAD`'s."""
+    """The claim `MAYBE_BAD` and `BADNESS_WIDTH` rest on, checked on ftfy's pattern:
+    each alternative has two adjacent non-ASCII characters or one of `MAYBE_BAD`'s."""
     parsed = re._parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags)  # no public parser
-    assert parsed.getwidth()[1] <= repair._BADNESS_WIDTH
+    assert parsed.getwidth()[1] <= fast_ftfy.BADNESS_WIDTH
     [(branch_op, (_, alternatives))] = parsed.data
     assert branch_op is re._constants.BRANCH
     for alternative in alternatives:
         chars = [_chars_of(op, value) for op, value in alternative.data]
         non_ascii = [bool(c) and all(ord(char) > 0x7F for char in c) for c in chars]
         adjacent = any(a and b for a, b in itertools.pairwise(non_ascii))
-        single = any(c and all(repair._MAYBE_BAD.fullmatch(char) for char in c) for c in chars)
+        single = any(c and all(fast_ftfy.MAYBE_BAD.fullmatch(char) for char in c) for c in chars)
         assert adjacent or single, alternative
 
 

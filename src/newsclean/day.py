@@ -24,6 +24,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from newsclean import fastpaths
 from newsclean.boilerplate import TemplateProfile
 from newsclean.config import Settings
 from newsclean.lake import (
@@ -140,6 +141,7 @@ def _clean_into(
 
     start_server()
     warm_up()  # while the workers' server loads
+    fast_paths = fastpaths.report()  # one warning line if a library is read publicly
     part = f"part-{shard_id}.parquet"
     for kind in (ARTICLE, QUARANTINE):
         (work / TABLE_DIRS[kind]).mkdir()
@@ -204,6 +206,7 @@ def _clean_into(
         "read": units_read,
         "written": articles.rows,
         "quarantined": dict(sorted(quarantine.reasons.items())),
+        "fast_paths": fast_paths,
     }
 
 
@@ -413,6 +416,7 @@ def _manifest(
         "quarantined_by_reason": dict(sorted(reasons.items())),
         "files": {TABLE_DIRS[kind]: describe_parts(parts[kind]) for kind in parts},
         "settings": settings.to_dict(),
+        "fast_paths": fastpaths.merged(result.get("fast_paths") for result in results),
     }
     if empty_on_purpose:  # published with allow_empty: no raw file was found
         manifest["empty_on_purpose"] = True

@@ -32,8 +32,8 @@ from typing import NamedTuple
 
 import ftfy
 import ftfy.bad_codecs  # registers `sloppy-windows-1252`  # noqa: F401
-from ftfy.badness import BADNESS_RE
 
+from newsclean.fastpaths import ftfy as fast_ftfy
 from newsclean.language import detect_language
 from newsclean.record import Repair
 
@@ -133,11 +133,12 @@ def _unescape_one(match: re.Match[str]) -> str:
 
 
 def _fix_with_ftfy(text: str) -> str:
-    if unicodedata.is_normalized("NFC", text):
-        if not _MAYBE_BROKEN.search(text):
-            return text
+    normalized = unicodedata.is_normalized("NFC", text)
+    if normalized and not _MAYBE_BROKEN.search(text):
+        return text
+    if normalized and fast_ftfy.uses_shortcuts():
         # Only a line with something ftfy or we may act on can change (see `_ftfy_keeps`).
-        lines = _lines_holding(_NEEDS_A_LOOK, text)
+        lines = _lines_holding(fast_ftfy.NEEDS_A_LOOK, text)
     else:
         lines = _lines_of(text)
     pieces, cursor = [], 0
@@ -198,19 +199,6 @@ def _lines_holding(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, i
 # What ftfy (as configured) acts on besides mojibake: terminal escapes, C1 controls,
 # surrogates.
 _FTFY_TOUCHES = re.compile(r"[\x1b\x80-\x9f\ud800-\udfff]")
-# Every match of ftfy's mojibake heuristic (`ftfy.badness.BADNESS_RE`) is at most
-# `_BADNESS_WIDTH` characters long and holds two adjacent non-ASCII characters or one
-# of C1, `Œ`, `œ`, `Ã`, `Â` (tests/test_repair.py checks both on ftfy's pattern). Most
-# correct text has neither, and scanning for them is far cheaper than the heuristic.
-# (Written as one character, then a second or a look back, so that `re` can skip
-# ASCII quickly.)
-_MAYBE_BAD = re.compile(r"[^\x00-\x7f](?:(?<=[\x80-\x9fŒœÃÂ])|[^\x00-\x7f])")
-_BADNESS_WIDTH = 7
-# Where ftfy or `_fix_leftover_mojibake` may change an NFC text: a character of
-# `_FTFY_TOUCHES` or a hit of `_MAYBE_BAD` (multibyte mojibake is adjacent non-ASCII).
-_NEEDS_A_LOOK = re.compile(
-    r"[^\x00-\x1a\x1c-\x7f](?:(?<=[\x1b\x80-\x9f\ud800-\udfffŒœÃÂ])|[^\x00-\x7f])"
-)
 
 
 def _ftfy_keeps(line: str) -> bool:
@@ -226,23 +214,10 @@ def _ftfy_keeps(line: str) -> bool:
     if _FTFY_TOUCHES.search(line) or not unicodedata.is_normalized("NFC", line):
         return False
     if len(line) > FTFY_CONFIG.max_decode_length:
-        looks_bad = _MAYBE_BAD.search(line) is not None
+        looks_bad = not fast_ftfy.uses_shortcuts() or fast_ftfy.MAYBE_BAD.search(line) is not None
     else:
-        looks_bad = _is_bad(line)
+        looks_bad = fast_ftfy.is_bad(line)
     return not looks_bad and not _MULTIBYTE_MOJIBAKE.search(line)
-
-
-def _is_bad(text: str) -> bool:
-    """`ftfy.badness.is_bad(text)`, searching only around the characters a match needs."""
-    start = end = -1  # the window to search: around hints whose windows overlap
-    for hint in _MAYBE_BAD.finditer(text):
-        hint_start = max(0, hint.start() - _BADNESS_WIDTH - 1)
-        if hint_start > end:  # apart from the window so far: search that one first
-            if end >= 0 and BADNESS_RE.search(text, start, end):
-                return True
-            start = hint_start
-        end = hint.end() + _BADNESS_WIDTH + 1
-    return end >= 0 and BADNESS_RE.search(text, start, end) is not None
 
 
 def _fix_suspect_words(line: str) -> str:

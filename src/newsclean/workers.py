@@ -32,6 +32,7 @@ from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
 from newsclean.config import Settings
+from newsclean.fastpaths import adopt, decisions
 from newsclean.record import Article, RawUnit, Rejected
 
 Work = Callable[[RawUnit, Settings], Article | Rejected]
@@ -93,8 +94,11 @@ def start_server() -> None:
         forkserver.ensure_running()
 
 
-def _worker_main(connection: Connection, work: Work, settings: Settings) -> None:
+def _worker_main(
+    connection: Connection, work: Work, settings: Settings, fast_paths: dict[str, str]
+) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    adopt(fast_paths)  # the parent's choice of fast paths, which its manifest records
     if settings.worker_memory_bytes:
         import resource
 
@@ -146,7 +150,9 @@ class _Worker:
         parent_end, child_end = context.Pipe()
         self.connection: Connection = parent_end
         self.process = context.Process(
-            target=_worker_main, args=(child_end, work, settings), name="newsclean-worker"
+            target=_worker_main,
+            args=(child_end, work, settings, decisions()),
+            name="newsclean-worker",
         )
         with _main_module_hidden():
             self.process.start()

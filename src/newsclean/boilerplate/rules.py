@@ -16,6 +16,7 @@ from typing import Literal, NamedTuple
 
 from newsclean.boilerplate.lines import bounded_plain_word_count, plain
 from newsclean.boilerplate.prefilter import DIGIT, NeedleScan, Prefilter, prefilter
+from newsclean.fastpaths import uses_fast
 
 Where = Literal["anywhere", "edge"]
 
@@ -769,6 +770,8 @@ def classify(line: str) -> Rule | None:
     if not text:
         return DEBRIS if line.strip() else None
     lowered = text.lower()
+    if not uses_fast("re"):  # no prefilter (newsclean.fastpaths): every regex in turn
+        return _first_match(text, lowered)
     rules = _WITHIN[bounded_plain_word_count(text, _MAX_WORDS)] & _start_rules(
         text[:2], lowered[:2]
     )
@@ -787,5 +790,15 @@ def classify(line: str) -> Rule | None:
         rule, case_sensitive, min_length, max_length, fullmatch = _CHECKS[lowest.bit_length() - 1]
         subject = text if case_sensitive else lowered
         if min_length <= len(subject) <= max_length and fullmatch(subject):
+            return rule
+    return None
+
+
+def _first_match(text: str, lowered: str) -> Rule | None:
+    """The first rule, within its max_words, whose regex matches the whole line."""
+    words = bounded_plain_word_count(text, _MAX_WORDS)
+    for rule in RULES:
+        subject = text if rule.case_sensitive else lowered
+        if words <= rule.max_words and rule.pattern.fullmatch(subject):
             return rule
     return None
