@@ -52,7 +52,8 @@ def differences(page: str) -> Iterator[tuple[str, str]]:
     from lxml import etree
     from trafilatura.utils import load_html
 
-    from newsclean.boilerplate.rules import _PREFILTERS, RULES
+    from newsclean.boilerplate.catalogue import RULES
+    from newsclean.boilerplate.rules import _PREFILTERS
     from newsclean.extract import html_by_public_api
     from newsclean.fastpaths import ftfy as fast_ftfy
     from newsclean.fastpaths import langdetect as fast_langdetect

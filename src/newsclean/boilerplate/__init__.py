@@ -2,9 +2,10 @@
 
 Text arrives as one paragraph per line. Two stages:
 
-- `strip_boilerplate`: a catalogue of named rules (`rules.RULES`), applied with regard
-  to position. Most boilerplate stands at the head or tail of a story or as short
-  isolated lines; a long story paragraph is never cut into.
+- `strip_boilerplate`: a catalogue of named rules (`catalogue.RULES`, matched by
+  `rules.classify`), applied with regard to position. Most boilerplate stands at the
+  head or tail of a story or as short isolated lines; a long story paragraph is never
+  cut into.
 - `TemplateProfile`: lines that repeat across many documents of one source domain are
   site template even when no rule names them. The profile is persisted and grows over
   runs, with bounded memory.
@@ -12,7 +13,7 @@ Text arrives as one paragraph per line. Two stages:
 Every removed line is reported as `Removal(kind, text)`.
 """
 
-from newsclean.boilerplate.rules import RULES, Rule
+from newsclean.boilerplate.catalogue import RULES, Rule
 from newsclean.boilerplate.strip import strip_boilerplate
 from newsclean.boilerplate.templates import TemplateProfile, TemplateSettings
 

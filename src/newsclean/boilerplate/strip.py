@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+from newsclean.boilerplate.catalogue import Rule
 from newsclean.boilerplate.lines import (
     PROSE_WORDS,
     bounded_word_count,
@@ -13,7 +14,7 @@ from newsclean.boilerplate.lines import (
     fold,
     is_prose,
 )
-from newsclean.boilerplate.rules import Rule, classify
+from newsclean.boilerplate.rules import classify
 from newsclean.record import Removal
 
 _BLOCK_MEMBER_WORDS = 16
