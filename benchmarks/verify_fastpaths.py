@@ -54,12 +54,12 @@ def differences(page: str) -> Iterator[tuple[str, str]]:
 
     from newsclean.boilerplate.catalogue import RULES
     from newsclean.boilerplate.rules import _PREFILTERS
+    from newsclean.encoding import FTFY_CONFIG
     from newsclean.extract import html_by_public_api
     from newsclean.fastpaths import ftfy as fast_ftfy
     from newsclean.fastpaths import langdetect as fast_langdetect
     from newsclean.fastpaths import trafilatura as fast_trafilatura
     from newsclean.language import MIN_CHARS, SAMPLE_CHARS, detector
-    from newsclean.repair import FTFY_CONFIG
 
     try:
         fast = fast_trafilatura.as_fields(fast_trafilatura.extract_html(page, None))

@@ -5,7 +5,7 @@ behind the public `ftfy.badness.is_bad`). Every match of it is at most `BADNESS_
 characters long and holds two adjacent non-ASCII characters or one of C1, `Œ`, `œ`,
 `Ã`, `Â` (tests/test_repair.py checks both on the pattern). Most correct text has
 neither, and scanning for them (`MAYBE_BAD`) is far cheaper than the heuristic; so
-`is_bad` searches only around what that scan finds, and newsclean.repair skips the
+`is_bad` searches only around what that scan finds, and newsclean.encoding skips the
 lines where neither ftfy nor newsclean may act (`NEEDS_A_LOOK`).
 
 Both rest on the pattern's shape, so they are used only with the verified ftfy, whose
@@ -30,7 +30,7 @@ _VERIFIED_PATTERN = "9dcc0f2ac90d9ae3c85eb7b9b2c0b8a8e8126153847c2b30c91a0bb263f
 # ASCII quickly.)
 MAYBE_BAD = re.compile(r"[^\x00-\x7f](?:(?<=[\x80-\x9fŒœÃÂ])|[^\x00-\x7f])")
 BADNESS_WIDTH = 7
-#: Where ftfy or newsclean.repair's multibyte fix may change an NFC text: a terminal
+#: Where ftfy or newsclean.encoding's multibyte fix may change an NFC text: a terminal
 #: escape, C1 control or surrogate, or a hit of `MAYBE_BAD`.
 NEEDS_A_LOOK = re.compile(
     r"[^\x00-\x1a\x1c-\x7f](?:(?<=[\x1b\x80-\x9f\ud800-\udfffŒœÃÂ])|[^\x00-\x7f])"
