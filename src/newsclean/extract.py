@@ -21,6 +21,7 @@ from newsclean.readers.decode import BinaryContent, decode_bytes
 from newsclean.readers.markdown import looks_like_markdown, parse_markdown
 from newsclean.readers.text import parse_text
 from newsclean.record import Article, RawUnit, Rejected, Removal
+from newsclean.text import paragraphs, squeeze
 
 # trafilatura options newsclean uses, kept in one place. Comments are not the story.
 TRAFILATURA_OPTIONS: dict[str, Any] = {
@@ -122,7 +123,7 @@ def html_by_public_api(page: str, url: str | None) -> tuple[Any, str] | None:
 
 
 def _plain_lines(text: str) -> list[str]:
-    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    return paragraphs(text.splitlines())
 
 
 def _first_line_title(body: str) -> tuple[str | None, str]:
@@ -281,5 +282,5 @@ def _as_list(value: Any) -> tuple[str, ...]:
 def _clean_line(text: str | None) -> str | None:
     if text is None:
         return None
-    cleaned = " ".join(text.split())
+    cleaned = squeeze(text)
     return cleaned or None

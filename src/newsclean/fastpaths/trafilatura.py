@@ -63,6 +63,7 @@ from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS, CATEGORIES_
 
 from newsclean.extract import TRAFILATURA_OPTIONS
 from newsclean.fastpaths import lxml as fast_lxml
+from newsclean.text import squeeze
 
 Predicate = Callable[[str, str, str, _Element], bool]  # (tag, class, id, element)
 
@@ -418,7 +419,7 @@ _METADATA_TRANSCRIBED = {
 
 def squeezed(expressions: Iterable[str]) -> list[str]:
     """XPath sources with runs of white space as one space, to compare as transcribed."""
-    return [" ".join(expression.split()) for expression in expressions]
+    return [squeeze(expression) for expression in expressions]
 
 
 def metadata_expressions() -> dict[str, list[str]]:
@@ -447,15 +448,15 @@ METADATA_EMULATED = metadata_expressions() == {
 # half of the pages it then measures the page's whole text with `html2txt`, whose basic
 # cleaning deletes scripts, footers, asides, cookie banners and the like. Each is an
 # XPath expression over every element of the page, and the `re:test()` in them calls
-# back into Python for every element it tests: ~2.3 ms a corpus page for the first
-# three, ~2.7 ms a call for the basic cleaning.
+# back into Python for every element it tests.
 #
 # Here each expression is a walk over the elements it can select, with its tests as
-# compiled patterns: the same elements in the same (document) order, in ~0.7 ms and
-# ~1.1 ms. trafilatura's own code runs unchanged: `trafilatura_sequence()` gives its
-# function with these names bound to the walks instead of the expressions. As the metadata's
-# predicates, the walks transcribe the installed trafilatura's expressions and
-# are used only while those are the ones transcribed (`PRUNES_EMULATED`).
+# compiled patterns: the same elements in the same (document) order, in a third to a
+# half of the time (docs/performance.md). trafilatura's own code runs unchanged:
+# `trafilatura_sequence()` gives its function with these names bound to the walks
+# instead of the expressions. As the metadata's predicates, the walks transcribe the
+# installed trafilatura's expressions and are used only while those are the ones
+# transcribed (`PRUNES_EMULATED`).
 
 _SCROLLED = re.compile("mvp-post-add-(?:box|wrap)|infinite-?scroll")
 _SCROLLED_ANYWAY = re.compile("mvp-post-add-(?:box|wrap)")
@@ -676,7 +677,7 @@ def main_text(tree: Any, *, url: str | None, found_url: str | None = None) -> st
 
     bare_extraction extracts from a copy of a tree it is given, to leave the caller's
     whole; newsclean is done with a page's tree once its metadata is found, so the
-    copy (~0.5 ms a corpus page) is skipped. These are bare_extraction's steps for
+    copy is skipped. These are bare_extraction's steps for
     newsclean's options (no comments, deduplication or target language), with the
     page's prunes found by the walks above; `found_url` is the metadata's URL, which
     bare_extraction hands on when it is given none. Where bare_extraction gives a page
