@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from newsclean import __version__
 from newsclean.config import Settings, SettingsError, setting_docs
@@ -41,7 +41,19 @@ def _date(value: str) -> date:
 
 
 class _Parser(argparse.ArgumentParser):
-    """Reports a bad argument in one line (and exit code 2), not a usage block."""
+    """Reports a bad argument in one line (and exit code 2), not a usage block.
+
+    `epilog_from` builds the epilog only when help is shown, so a run never pays for it.
+    """
+
+    def __init__(self, *args: Any, epilog_from: Callable[[], str] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.epilog_from = epilog_from
+
+    def format_help(self) -> str:
+        if self.epilog_from is not None and self.epilog is None:
+            self.epilog = self.epilog_from()
+        return super().format_help()
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
@@ -115,7 +127,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Read every raw scrape under --input (HTML, .gz, plain text, markdown, "
         "JSON Lines), clean it, and publish LAKE/articles/ingest_date=DATE and "
         "LAKE/quarantine/ingest_date=DATE atomically. Re-running a date replaces it.",
-        epilog=_run_epilog(),
+        epilog_from=_run_epilog,
         formatter_class=_Formatter,
     )
     run.add_argument(
