@@ -1,6 +1,6 @@
 """Throughput and memory of newsclean against the cost floor, plain trafilatura.
 
-    uv run python benchmarks/perf_bench.py [--pages 300] [--workers N] [--archive DIR ...]
+    .venv/bin/python benchmarks/perf_bench.py [--pages 300] [--workers N] [--archive DIR ...]
                                            [--single-too] [--skip stages|runs|pages]
 
 One run, on the same corpus pages, in the same process:

@@ -207,7 +207,9 @@ def newsclean_daily() -> None:
         from newsclean.day import publish_day as publish
 
         shard_ids = [shard["shard_id"] for shard in shards]
-        cleaned = sorted(report["shard_id"] for report in reports)
+        # A slice fetches all mapped results in one request; iterating the lazy sequence
+        # asks for one item past the end, which the Task SDK logs as an `XCom not found` error.
+        cleaned = sorted(report["shard_id"] for report in reports[:])
         if cleaned != sorted(shard_ids):
             raise AirflowFailException(
                 f"newsclean: cleaned shards {cleaned} differ from planned shards {shard_ids}"

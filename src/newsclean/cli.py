@@ -4,15 +4,17 @@
 from __future__ import annotations
 
 import argparse
+import calendar
+import re
 import sys
 import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from newsclean import __version__
-from newsclean.config import Settings, SettingsError
+from newsclean.config import Settings, SettingsError, setting_docs
 
 EXIT_INTERNAL_ERRORS = 3  # the day was published, but some units hit a newsclean bug
 
@@ -21,18 +23,94 @@ class UsageError(Exception):
     """A bad argument: reported in one line, exit code 2."""
 
 
+_DATE_FORM = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+
 def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {value!r}") from None
+    """A YYYY-MM-DD argument; a well-formed day that is not in the calendar says so."""
+    form = _DATE_FORM.fullmatch(value)
+    if form is None:
+        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {value!r}")
+    year, month, day = (int(part) for part in form.groups())
+    if year == 0:
+        why = "there is no year 0"
+    elif not 1 <= month <= 12:
+        why = f"there is no month {month}"
+    elif not 1 <= day <= (days := calendar.monthrange(year, month)[1]):
+        why = f"{calendar.month_name[month]} {year} has {days} days"
+    else:
+        return date(year, month, day)
+    raise argparse.ArgumentTypeError(f"{value} is not a date that exists: {why}")
 
 
 class _Parser(argparse.ArgumentParser):
-    """Reports a bad argument in one line (and exit code 2), not a usage block."""
+    """Reports a bad argument in one line (and exit code 2), not a usage block.
+
+    `epilog_from` builds the epilog only when help is shown, so a run never pays for it.
+    """
+
+    def __init__(self, *args: Any, epilog_from: Callable[[], str] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.epilog_from = epilog_from
+
+    def format_help(self) -> str:
+        if self.epilog_from is not None and self.epilog is None:
+            self.epilog = self.epilog_from()
+        return super().format_help()
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+class _Formatter(argparse.HelpFormatter):
+    """Wraps one-paragraph descriptions; keeps an epilog's lines (a text with line breaks)."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if "\n" not in text:
+            return super()._fill_text(text, width, indent)
+        return "".join(indent + line for line in text.splitlines(keepends=True))
+
+
+RUN_EXIT_CODES = """\
+exit codes:
+  0    the day was published
+  1    the lake cannot be written or read
+  2    a bad argument or setting, an input root that cannot be read, or an empty input
+       refused
+  3    some units hit an internal error: they are quarantined as pipeline.error.<Type>
+       and the day is still published
+  130  interrupted (Ctrl-C); the published lake is unchanged
+"""
+
+
+def _run_epilog() -> str:
+    """`run --help` after the options: workers, input URLs, environment, exit codes."""
+    lines = [
+        "workers:",
+        "  --workers N cleans with N worker processes; 0 (the default, also",
+        "  NEWSCLEAN_WORKERS=0) means one per CPU core. Units are always cleaned in worker",
+        "  processes, so a unit past --unit-timeout is killed and quarantined.",
+        "",
+        "input URLs:",
+        "  --input may be an fsspec URL: s3://bucket/raw/2026-02-13 needs newsclean[s3] (s3fs),",
+        "  gs://bucket/raw/2026-02-13 needs newsclean[gcs] (gcsfs); credentials are found the",
+        "  way those libraries find them. --lake is a local or mounted POSIX path.",
+        "",
+        "environment (NEWSCLEAN_<SETTING>; the options above win over them):",
+    ]
+    for variable, default, doc in setting_docs():
+        shown = str(default).lower() if isinstance(default, bool) else default
+        lines.append(f"  {variable}={shown}")
+        if doc:
+            lines.append(f"      {doc}")
+    lines += [
+        "  NEWSCLEAN_CACHE_DIR",
+        "      Where the English lexicon built on the first run is kept",
+        "      (default: $XDG_CACHE_HOME/newsclean or ~/.cache/newsclean).",
+        "",
+        RUN_EXIT_CODES,
+    ]
+    return "\n".join(lines)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -52,6 +130,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Read every raw scrape under --input (HTML, .gz, plain text, markdown, "
         "JSON Lines), clean it, and publish LAKE/articles/ingest_date=DATE and "
         "LAKE/quarantine/ingest_date=DATE atomically. Re-running a date replaces it.",
+        epilog_from=_run_epilog,
+        formatter_class=_Formatter,
     )
     run.add_argument(
         "--input", required=True, metavar="PATH", help="directory (or file) of raw scrapes"
@@ -67,7 +147,10 @@ def _parser() -> argparse.ArgumentParser:
         help="the ingest date: the partition this run owns",
     )
     run.add_argument(
-        "--workers", type=int, metavar="N", help="worker processes (default: one per CPU core)"
+        "--workers",
+        type=int,
+        metavar="N",
+        help="worker processes; 0 (the default) means one per CPU core",
     )
     run.add_argument(
         "--unit-timeout",
@@ -99,9 +182,20 @@ def _parser() -> argparse.ArgumentParser:
         description="Verify that read == written + quarantined, every row is valid against "
         "the schema, files match the manifest and every input is accounted for. "
         "Exits non-zero on any gap.",
+        epilog="exit codes:\n  0  the day is whole\n  1  a gap (each printed as a problem) "
+        "or a lake that cannot be read\n  2  a bad argument\n",
+        formatter_class=_Formatter,
     )
-    check.add_argument("--lake", required=True, metavar="PATH")
-    check.add_argument("--date", required=True, type=_date, metavar="YYYY-MM-DD")
+    check.add_argument(
+        "--lake", required=True, metavar="PATH", help="root directory of the Parquet lake"
+    )
+    check.add_argument(
+        "--date",
+        required=True,
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="the ingest date of the partition to verify",
+    )
 
     restore = commands.add_parser(
         "restore",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
 import os
 from dataclasses import asdict, dataclass, fields
 from typing import Any
@@ -129,7 +131,7 @@ class Settings:
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         """Settings from NEWSCLEAN_<NAME> environment variables, e.g. NEWSCLEAN_WORKERS=4."""
         environ = os.environ if environ is None else environ
-        prefix = "NEWSCLEAN_"
+        prefix = ENV_PREFIX
         names = {f.name for f in fields(cls)}
         values = {
             key[len(prefix) :].lower(): value
@@ -137,6 +139,36 @@ class Settings:
             if key.startswith(prefix) and key[len(prefix) :].lower() in names
         }
         return cls.from_mapping(values)
+
+
+ENV_PREFIX = "NEWSCLEAN_"
+
+
+def setting_docs() -> list[tuple[str, Any, str]]:
+    """Each setting's environment variable, default and the first line of its docstring.
+
+    The docstrings are read from this module's source, so help text never drifts from
+    the documented fields; without the source the descriptions are left empty.
+    """
+    try:
+        tree = ast.parse(inspect.getsource(Settings))
+    except (OSError, TypeError):
+        tree = None
+    docs: dict[str, str] = {}
+    body = tree.body[0].body if tree is not None else []
+    for statement, following in zip(body, body[1:], strict=False):
+        if (
+            isinstance(statement, ast.AnnAssign)
+            and isinstance(statement.target, ast.Name)
+            and isinstance(following, ast.Expr)
+            and isinstance(following.value, ast.Constant)
+            and isinstance(following.value.value, str)
+        ):
+            docs[statement.target.id] = following.value.value.strip().splitlines()[0]
+    return [
+        (ENV_PREFIX + field.name.upper(), field.default, docs.get(field.name, ""))
+        for field in fields(Settings)
+    ]
 
 
 def _coerce(raw: Any, kind: type) -> Any:

@@ -81,13 +81,34 @@ def _input_file(uri: str, relative: str, size: int) -> InputFile:
     return InputFile(printable_name(uri), printable_name(relative), size, uri)
 
 
+# URL schemes whose fsspec backend a newsclean extra installs: scheme -> (extra, package).
+_BACKEND_EXTRAS = {
+    "s3": ("s3", "s3fs"),
+    "s3a": ("s3", "s3fs"),
+    "gs": ("gcs", "gcsfs"),
+    "gcs": ("gcs", "gcsfs"),
+}
+
+
 def open_root(root: str) -> tuple[Any, str]:
-    """The fsspec filesystem and path for an input root (a local path or a URI)."""
-    from fsspec.core import url_to_fs
+    """The fsspec filesystem and path for an input root (a local path or a URI).
+
+    A URL whose backend is not installed names what to install: the newsclean extra
+    when there is one, else fsspec's own advice.
+    """
+    from fsspec.core import split_protocol, url_to_fs
 
     try:
         fs, path = url_to_fs(root)
-    except (ImportError, ValueError) as error:
+    except ImportError as error:
+        scheme = split_protocol(root)[0] or ""
+        if scheme in _BACKEND_EXTRAS:
+            extra, package = _BACKEND_EXTRAS[scheme]
+            raise InputRootError(
+                f"install newsclean[{extra}] ({package}) to read {scheme}:// inputs"
+            ) from None
+        raise InputRootError(f"cannot open input root {root!r}: {error}") from None
+    except ValueError as error:
         raise InputRootError(f"cannot open input root {root!r}: {error}") from None
     return fs, path
 
