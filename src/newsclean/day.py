@@ -14,9 +14,11 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import logging
 import pickle
 import shutil
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
@@ -56,6 +58,7 @@ from newsclean.validate import schema_version, validation_error, warm_up
 
 SHARD_RESULT = "shard.json"
 SHARD_INPUTS = "inputs.jsonl"  # a shard's input records, one JSON object a line
+logger = logging.getLogger(__name__)
 Progress = Callable[[int], None]
 
 
@@ -138,6 +141,7 @@ def _clean_into(
 ) -> dict[str, Any]:
     from newsclean.workers import UnitPool, start_server
 
+    started = time.perf_counter()
     start_server()
     warm_up()  # while the workers' server loads
     part = f"part-{shard_id}.parquet"
@@ -170,6 +174,7 @@ def _clean_into(
                 if result.keys is not None:
                     observed.observe(article.source_domain, article.text, result.keys)
                 pickle.dump((result, payload), spool, protocol=pickle.HIGHEST_PROTOCOL)
+    cleaned = time.perf_counter()
     # The profile is the one part of a run's memory that grows with its units (up to a
     # cap per domain): save it now, and merge it into the history without a copy.
     write_json_atomic(work / "templates.json", observed.to_json())
@@ -204,6 +209,8 @@ def _clean_into(
         "read": units_read,
         "written": articles.rows,
         "quarantined": dict(sorted(quarantine.reasons.items())),
+        # Wall seconds: reading to boilerplate in the workers, then templates to Parquet.
+        "seconds": {"clean": cleaned - started, "write": time.perf_counter() - cleaned},
     }
 
 
@@ -327,6 +334,7 @@ def publish_day(
     published day untouched) unless `allow_empty`; the manifest of such a day says so.
     The day it replaces is kept for `restore_day` (`settings.keep_versions`).
     """
+    started = time.perf_counter()
     root = lake_root(lake)
     recover(root, ingest_date)
     shard_ids = sorted(shard_ids)
@@ -373,7 +381,29 @@ def publish_day(
     _save_template_day(root, ingest_date, shard_ids)
     for shard_id in shard_ids:
         shutil.rmtree(shard_dir(root, ingest_date, shard_id), ignore_errors=True)
+    _write_report(root, ingest_date, results, time.perf_counter() - started)
     return manifest
+
+
+def _write_report(
+    root: Path, ingest_date: date, results: list[dict[str, Any]], publish_seconds: float
+) -> None:
+    """Write the published day's report; a failure is one warning, never a failed publish."""
+    from newsclean.report import write_report
+
+    timings: Counter[str] = Counter()
+    for result in results:
+        timings.update(result.get("seconds", {}))
+    timings["publish"] = publish_seconds
+    try:
+        write_report(root, ingest_date, timings=dict(timings))
+    except Exception as error:  # the day is published, whatever the report does
+        logger.warning(
+            "newsclean: the report of %s was not written (%s: %s); the day is published",
+            ingest_date,
+            type(error).__name__,
+            error,
+        )
 
 
 def _input_files(result: dict[str, Any]) -> int:

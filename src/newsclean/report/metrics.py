@@ -203,7 +203,7 @@ def _article_metrics(metrics: DayMetrics, parts: list[Path], ingest_date: date) 
     for low, high, count in zip(WORD_BINS, [*WORD_BINS[1:], None], histogram, strict=True):
         values["word_count_bin"][_word_bin(low, high)] = float(count)
     values["word_count"]["median"] = float(np.median(words))
-    values["lag_bin"] = _lags(table["published_at"], ingest_date)
+    values["lag_bin"] = lag_bins(table["published_at"], ingest_date)
     _removals(metrics, table)
     repairs = pc.list_flatten(table["repairs"])
     if len(repairs):
@@ -221,7 +221,7 @@ def _word_bin(low: int, high: int | None) -> str:
     return f"{low}-{high - 1}" if high is not None else f"{low}+"
 
 
-def _lags(published_at: pa.ChunkedArray, ingest_date: date) -> dict[str, float]:
+def lag_bins(published_at: pa.ChunkedArray, ingest_date: date) -> dict[str, float]:
     """Articles by whole days between publication and the ingest date."""
     midnight = np.datetime64(ingest_date.isoformat(), "us")
     stamps = published_at.cast(pa.timestamp("us")).to_numpy(zero_copy_only=False)
