@@ -223,12 +223,11 @@ def _word_bin(low: int, high: int | None) -> str:
 
 def lag_bins(published_at: pa.ChunkedArray, ingest_date: date) -> dict[str, float]:
     """Articles by whole days between publication and the ingest date."""
-    midnight = np.datetime64(ingest_date.isoformat(), "us")
     stamps = published_at.cast(pa.timestamp("us")).to_numpy(zero_copy_only=False)
     known = ~np.isnat(stamps)
-    day = np.timedelta64(1, "D")
-    # A lag of 0 means published on the ingest date itself (its UTC day).
-    lag = np.floor((midnight + day - stamps[known]) / day).astype(np.int64)
+    # Whole UTC days from the publication's day to the ingest date (0: the same day).
+    lag = np.datetime64(ingest_date.isoformat(), "D") - stamps[known].astype("datetime64[D]")
+    lag = lag.astype(np.int64)
     counts = {
         "future": int(np.sum(lag < 0)),
         "same day": int(np.sum(lag == 0)),
