@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -313,3 +314,65 @@ def test_the_run_summary_prints_the_report_path(tmp_path: Path, lake: Path) -> N
     )
     assert result.returncode == 0, result.stderr
     assert f"  report                   -> {report_path(str(lake), DAY)}" in result.stdout
+
+
+# In a real browser
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def chromium() -> object:
+    """Headless Chromium (Debian's package, which scripts/test installs when missing)."""
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(executable).is_file():
+        pytest.skip("no Chromium at /usr/bin/chromium: scripts/install-browser installs it (root)")
+    from playwright.sync_api import Error, sync_playwright
+
+    with sync_playwright() as playwright:
+        try:
+            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        except Error as error:
+            pytest.skip(f"Chromium at {executable} does not start headless: {error}")
+        yield browser
+        browser.close()
+
+
+def test_the_report_renders_in_chromium_and_runs_nothing_from_the_data(
+    tmp_path: Path, lake: Path, chromium: object
+) -> None:
+    for offset in (3, 2, 1):
+        publish(tmp_path, lake, DAY - timedelta(days=offset), 6)
+    publish(tmp_path, lake, DAY, 2, hostile=True)
+    page = chromium.new_page()
+    messages: list[str] = []
+    dialogs: list[str] = []
+    page.on("console", lambda message: messages.append(f"{message.type}: {message.text}"))
+    page.on("pageerror", lambda error: messages.append(f"pageerror: {error}"))
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(report_path(lake, DAY).as_uri())
+    page.wait_for_load_state("load")
+
+    assert page.title() == "newsclean 2026-03-09"
+    charts = page.locator("figure.chart")
+    assert charts.count() >= 8
+    assert page.locator("figure.chart svg").count() == charts.count()
+    assert page.locator("figure.chart svg .mark-rect path, figure.chart svg path").count() > 0
+    assert "Look here" in page.locator("#look-here").inner_text()
+    for summary in page.locator("summary").all():  # open the evidence
+        summary.click()
+    body = page.locator("body").inner_text()
+    for name in HOSTILE_NAMES:
+        assert f"{name}.html" in body  # shown as text
+    assert page.locator("script").count() == 0
+    assert page.locator("img").count() == 0
+    assert dialogs == []
+    assert messages == []
+    page.close()
