@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from newsclean.config import Settings
-from newsclean.day import run_day
+from newsclean.day import restore_day, run_day
 from newsclean.lake import read_manifest
 from newsclean.report import NotPublishedError, report_path, write_report
 from newsclean.report.drift import MIN_HISTORY, find_drift, usual_range
@@ -273,6 +273,18 @@ def test_the_report_draws_earlier_days_and_keeps_their_metrics(tmp_path: Path, l
     assert "The last 4 published days" in page
     assert "units articles: 1.0, below its usual 7.0–17 (median 12)" in page
     assert metrics_path(lake, DAY - timedelta(days=2)).is_file()  # computed again, saved
+
+
+def test_a_restored_day_gets_the_report_of_its_restored_run(tmp_path: Path, lake: Path) -> None:
+    first = publish(tmp_path, lake, DAY, 2)
+    second = run_day(str(raw_day(tmp_path / "raw-again", 5)), str(lake), DAY, SETTINGS)
+    assert f"run {second['run_id']}" in report_path(lake, DAY).read_text(encoding="utf-8")
+    restore_day(str(lake), DAY, first["run_id"], settings=SETTINGS)
+    page = report_path(lake, DAY).read_text(encoding="utf-8")
+    assert f"run {first['run_id']}" in page
+    assert "Not recorded for this run" in page  # the restored run's timings are not kept
+    stored = load_metrics(lake, DAY)
+    assert stored.run_id == first["run_id"] and stored.values["units"]["articles"] == 2.0
 
 
 def test_report_command_writes_the_page_where_asked(tmp_path: Path, lake: Path) -> None:

@@ -381,22 +381,20 @@ def publish_day(
     _save_template_day(root, ingest_date, shard_ids)
     for shard_id in shard_ids:
         shutil.rmtree(shard_dir(root, ingest_date, shard_id), ignore_errors=True)
-    _write_report(root, ingest_date, results, time.perf_counter() - started)
-    return manifest
-
-
-def _write_report(
-    root: Path, ingest_date: date, results: list[dict[str, Any]], publish_seconds: float
-) -> None:
-    """Write the published day's report; a failure is one warning, never a failed publish."""
-    from newsclean.report import write_report
-
     timings: Counter[str] = Counter()
     for result in results:
         timings.update(result.get("seconds", {}))
-    timings["publish"] = publish_seconds
+    timings["publish"] = time.perf_counter() - started
+    _write_report(root, ingest_date, dict(timings))
+    return manifest
+
+
+def _write_report(root: Path, ingest_date: date, timings: dict[str, float] | None) -> None:
+    """Write the published day's report; a failure is one warning, never a failed publish."""
+    from newsclean.report import write_report
+
     try:
-        write_report(root, ingest_date, timings=dict(timings))
+        write_report(root, ingest_date, timings=timings)
     except Exception as error:  # the day is published, whatever the report does
         logger.warning(
             "newsclean: the report of %s was not written (%s: %s); the day is published",
@@ -526,10 +524,12 @@ def run_day(
 def restore_day(
     lake: str, ingest_date: date, run_id: str | None = None, *, settings: Settings
 ) -> dict[str, Any]:
-    """Publish a kept earlier version of a day back (the newest without run_id)."""
-    return restore_version(
-        lake_root(lake), ingest_date, run_id, keep_versions=settings.keep_versions
-    )
+    """Publish a kept earlier version of a day back (the newest without run_id), and
+    write its report again (without timings: those of its run are not kept)."""
+    root = lake_root(lake)
+    manifest = restore_version(root, ingest_date, run_id, keep_versions=settings.keep_versions)
+    _write_report(root, ingest_date, None)
+    return manifest
 
 
 def _empty(article: Article, payload: bytes | str) -> Rejected:
