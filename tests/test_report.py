@@ -314,6 +314,29 @@ def test_report_command_bad_arguments_give_one_line(
     assert "Traceback" not in result.stderr
 
 
+def test_report_command_that_cannot_write_gives_one_line(tmp_path: Path, lake: Path) -> None:
+    publish(tmp_path, lake, DAY, 1)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    result = newsclean(
+        "report", "--lake", str(lake), "--date", "2026-03-09", "--out", str(blocker / "r.html")
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("newsclean: error: cannot write the report: ")
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_an_unreadable_metrics_table_is_computed_again(tmp_path: Path, lake: Path) -> None:
+    earlier = DAY - timedelta(days=1)
+    publish(tmp_path, lake, earlier, 2)
+    metrics_path(lake, earlier).write_bytes(b"not parquet")
+    publish(tmp_path, lake, DAY, 1)
+    assert "compared with 1 earlier published day(s)" in report_path(lake, DAY).read_text(
+        encoding="utf-8"
+    )
+    assert load_metrics(lake, earlier).values["units"]["articles"] == 2.0
+
+
 def test_write_report_of_a_day_not_published_says_so(tmp_path: Path) -> None:
     with pytest.raises(NotPublishedError, match="is not published"):
         write_report(tmp_path, DAY)
