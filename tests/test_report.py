@@ -271,7 +271,7 @@ def test_the_report_draws_earlier_days_and_keeps_their_metrics(tmp_path: Path, l
     page = report_path(lake, DAY).read_text(encoding="utf-8")
     assert "compared with 3 earlier published day(s) of the last 30" in page
     assert "The last 4 published days" in page
-    assert "units articles: 1.0, below its usual 7.0–17 (median 12)" in page
+    assert "articles written: 1.0, below its usual 7.0–17 (median 12)" in page
     assert metrics_path(lake, DAY - timedelta(days=2)).is_file()  # computed again, saved
 
 

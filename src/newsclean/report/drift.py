@@ -63,8 +63,12 @@ def _watched(metrics: DayMetrics) -> dict[tuple[str, str], tuple[float, str, boo
     read = values.get("units", {}).get("read", 0.0)
     articles = values.get("units", {}).get("articles", 0.0)
     watched: dict[tuple[str, str], tuple[float, str, bool]] = {}
-    for key in ("read", "articles", "quarantined"):
-        watched[("units", key)] = (values.get("units", {}).get(key, 0.0), f"units {key}", False)
+    for key, label in (
+        ("read", "units read"),
+        ("articles", "articles written"),
+        ("quarantined", "units quarantined"),
+    ):
+        watched[("units", key)] = (values.get("units", {}).get(key, 0.0), label, False)
     watched[("quarantine_share", "")] = (
         values.get("quarantine_share", {}).get("", 0.0),
         "quarantine share",
@@ -97,8 +101,12 @@ def _watched(metrics: DayMetrics) -> dict[tuple[str, str], tuple[float, str, boo
             "median word count",
             False,
         )
-    for stage, rate in values.get("stage_rate", {}).items():
-        watched[("stage_rate", stage)] = (rate, f"units/s in stage {stage}", False)
+    if "clean" in values.get("stage_rate", {}):  # the other stages are mostly fixed costs
+        watched[("stage_rate", "clean")] = (
+            values["stage_rate"]["clean"],
+            "units/s cleaned (stage clean)",
+            False,
+        )
     return watched
 
 
