@@ -12,10 +12,12 @@ For the interval starting at midnight UTC of day **D** the DAG
 3. `clean_shard` – one mapped task per shard, each writing its own staged part, so
    any number of workers can share a day;
 4. `publish_day` – swaps `LAKE/articles/ingest_date=D/` and
-   `LAKE/quarantine/ingest_date=D/` into place atomically, with `_manifest.json`;
+   `LAKE/quarantine/ingest_date=D/` into place atomically, with `_manifest.json`, and
+   writes the day's HTML report, `LAKE/_reports/ingest_date=D/report.html`;
 5. `check_quarantine_share` – fails the run if more than the allowed share of units was
    quarantined (after publishing, so the quarantine is there to inspect); when the day
-   passes it emits the `newsclean_articles` asset that downstream DAGs schedule on.
+   passes it emits the `newsclean_articles` asset that downstream DAGs schedule on, the
+   report's path in the event's extra.
 
 Every task is idempotent: retry any task, re-run or backfill any day again, and the
 partition ends the same. The DAG only wires tasks: cleaning lives in `newsclean.pipeline`
@@ -232,6 +234,7 @@ def newsclean_daily() -> None:
         """Fail the day (already published) if too much of it went to quarantine, or if
         any unit hit an internal error (a newsclean bug, not bad input)."""
         from newsclean.day import internal_errors
+        from newsclean.report import report_path
 
         failed = internal_errors(manifest)
         if failed:
@@ -248,10 +251,13 @@ def newsclean_daily() -> None:
                 f"({share:.1%} > {limit:.1%}) by reason {manifest.get('quarantined_by_reason')}; "
                 "the partition and its quarantine are published for inspection"
             )
+        ingest_date = _ingest_date(data_interval_start)
+        report = report_path(config["lake"], ingest_date)
         get_current_context()["outlet_events"][ARTICLES].extra = {
-            "ingest_date": _ingest_date(data_interval_start).isoformat(),
+            "ingest_date": ingest_date.isoformat(),
             "lake": config["lake"],
             "units": units,
+            "report": str(report) if report.exists() else None,
         }
         return share
 

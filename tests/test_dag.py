@@ -133,6 +133,9 @@ def test_dag_test_cleans_one_example_day(home_env: dict[str, str], tmp_path: Pat
     assert all(raw_day in row["source_uri"] or "2026-02-14" in row["source_uri"] for row in rows)
     assert not (lake / "articles" / "ingest_date=2026-02-13").exists()
     assert not (lake / "articles" / "ingest_date=2026-02-15").exists()
+    report = lake / "_reports" / "ingest_date=2026-02-14" / "report.html"
+    assert report.is_file(), "publish_day writes the day's report"
+    assert [extra["report"] for extra in run["asset_extras"]] == [str(report)]
 
 
 @pytest.mark.skipif(not EXAMPLE_RAW.is_dir(), reason="examples/raw is not bundled yet")

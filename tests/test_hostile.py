@@ -424,7 +424,9 @@ def test_input_names_do_not_steer_output(
     written = sorted(str(path.relative_to(lake)) for path in lake.rglob("*") if path.is_file())
     day = f"ingest_date={DAY.isoformat()}"
     assert written == [
+        f"_metrics/{day}/metrics.parquet",
         f"_profiles/templates/{DAY.isoformat()}.json",
+        f"_reports/{day}/report.html",
         f"articles/{day}/_manifest.json",
         f"articles/{day}/part-00000.parquet",
         f"quarantine/{day}/_manifest.json",

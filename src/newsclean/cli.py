@@ -217,7 +217,44 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument(
         "--list", action="store_true", help="list the kept versions of the day and exit"
     )
+
+    report = commands.add_parser(
+        "report",
+        help="write the HTML report of a published day",
+        description="Write a self-contained HTML page of a published day: its funnel, "
+        "sources, languages, word counts, removals, repairs, publish-date lag and run "
+        "time, beside the earlier days, with a 'look here' list of figures outside their "
+        "usual range and samples of its quarantine and removals. Every publish writes it "
+        "to LAKE/_reports/ingest_date=DATE/report.html; this command writes it again.",
+    )
+    report.add_argument("--lake", required=True, metavar="PATH", help="root of the lake")
+    report.add_argument(
+        "--date", required=True, type=_date, metavar="YYYY-MM-DD", help="the published day"
+    )
+    report.add_argument(
+        "--days",
+        type=_positive,
+        default=30,
+        metavar="N",
+        help="earlier days to compare with (default: 30)",
+    )
+    report.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="where to write the page (default: LAKE/_reports/ingest_date=DATE/report.html)",
+    )
     return parser
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"not a whole number of 1 or more: {value!r}")
+    return number
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -227,6 +264,8 @@ def main(argv: list[str] | None = None) -> int:
             return _run(arguments)
         if arguments.command == "restore":
             return _restore(arguments)
+        if arguments.command == "report":
+            return _report(arguments)
         return _check(arguments)
     except (UsageError, SettingsError) as error:
         print(f"newsclean: error: {error}", file=sys.stderr)
@@ -339,6 +378,7 @@ class _Clock:
 
 def _print_summary(manifest: dict, lake: str, clock: _Clock) -> None:
     from newsclean.lake import partition_dir
+    from newsclean.report import report_path
     from newsclean.validate import ARTICLE, QUARANTINE
 
     units = manifest["units"]
@@ -360,7 +400,28 @@ def _print_summary(manifest: dict, lake: str, clock: _Clock) -> None:
         lines.append(f"    {reason:<28}{count:>6}")
     if manifest.get("empty_on_purpose"):
         lines.append("  no raw file was found: an empty day was published (--allow-empty)")
+    report = report_path(lake, date.fromisoformat(day))
+    if report.exists():
+        lines.append(f"  report                   -> {report}")
     print("\n".join(lines))
+
+
+def _report(arguments: argparse.Namespace) -> int:
+    from newsclean.lake import LakeError
+    from newsclean.report import NotPublishedError, write_report
+
+    try:
+        path = write_report(arguments.lake, arguments.date, days=arguments.days, out=arguments.out)
+    except (NotPublishedError, LakeError) as error:
+        print(f"newsclean: error: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        detail = error.strerror if error.strerror else str(error)
+        where = f": {error.filename}" if error.filename else ""
+        print(f"newsclean: error: cannot write the report{where}: {detail}", file=sys.stderr)
+        return 1
+    print(path)
+    return 0
 
 
 def _restore(arguments: argparse.Namespace) -> int:

@@ -14,9 +14,11 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import logging
 import pickle
 import shutil
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
@@ -57,6 +59,7 @@ from newsclean.validate import schema_version, validation_error, warm_up
 
 SHARD_RESULT = "shard.json"
 SHARD_INPUTS = "inputs.jsonl"  # a shard's input records, one JSON object a line
+logger = logging.getLogger(__name__)
 Progress = Callable[[int], None]
 
 
@@ -139,6 +142,7 @@ def _clean_into(
 ) -> dict[str, Any]:
     from newsclean.workers import UnitPool, start_server
 
+    started = time.perf_counter()
     start_server()
     warm_up()  # while the workers' server loads
     fast_paths = fastpaths.report()  # one warning line if a library is read publicly
@@ -172,6 +176,7 @@ def _clean_into(
                 if result.keys is not None:
                     observed.observe(article.source_domain, article.text, result.keys)
                 pickle.dump((result, payload), spool, protocol=pickle.HIGHEST_PROTOCOL)
+    cleaned = time.perf_counter()
     # The profile is the one part of a run's memory that grows with its units (up to a
     # cap per domain): save it now, and merge it into the history without a copy.
     write_json_atomic(work / "templates.json", observed.to_json())
@@ -207,6 +212,8 @@ def _clean_into(
         "written": articles.rows,
         "quarantined": dict(sorted(quarantine.reasons.items())),
         "fast_paths": fast_paths,
+        # Wall seconds: reading to boilerplate in the workers, then templates to Parquet.
+        "seconds": {"clean": cleaned - started, "write": time.perf_counter() - cleaned},
     }
 
 
@@ -330,6 +337,7 @@ def publish_day(
     published day untouched) unless `allow_empty`; the manifest of such a day says so.
     The day it replaces is kept for `restore_day` (`settings.keep_versions`).
     """
+    started = time.perf_counter()
     root = lake_root(lake)
     recover(root, ingest_date)
     shard_ids = sorted(shard_ids)
@@ -376,7 +384,27 @@ def publish_day(
     _save_template_day(root, ingest_date, shard_ids)
     for shard_id in shard_ids:
         shutil.rmtree(shard_dir(root, ingest_date, shard_id), ignore_errors=True)
+    timings: Counter[str] = Counter()
+    for result in results:
+        timings.update(result.get("seconds", {}))
+    timings["publish"] = time.perf_counter() - started
+    _write_report(root, ingest_date, dict(timings))
     return manifest
+
+
+def _write_report(root: Path, ingest_date: date, timings: dict[str, float] | None) -> None:
+    """Write the published day's report; a failure is one warning, never a failed publish."""
+    from newsclean.report import write_report
+
+    try:
+        write_report(root, ingest_date, timings=timings)
+    except Exception as error:  # the day is published, whatever the report does
+        logger.warning(
+            "newsclean: the report of %s was not written (%s: %s); the day is published",
+            ingest_date,
+            type(error).__name__,
+            error,
+        )
 
 
 def _input_files(result: dict[str, Any]) -> int:
@@ -500,10 +528,12 @@ def run_day(
 def restore_day(
     lake: str, ingest_date: date, run_id: str | None = None, *, settings: Settings
 ) -> dict[str, Any]:
-    """Publish a kept earlier version of a day back (the newest without run_id)."""
-    return restore_version(
-        lake_root(lake), ingest_date, run_id, keep_versions=settings.keep_versions
-    )
+    """Publish a kept earlier version of a day back (the newest without run_id), and
+    write its report again (without timings: those of its run are not kept)."""
+    root = lake_root(lake)
+    manifest = restore_version(root, ingest_date, run_id, keep_versions=settings.keep_versions)
+    _write_report(root, ingest_date, None)
+    return manifest
 
 
 def _empty(article: Article, payload: bytes | str) -> Rejected:
