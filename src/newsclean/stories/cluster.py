@@ -13,9 +13,10 @@ labels never depend on the order raw files were read in.
   least MIN_SHARED_ANCHORS anchor words (see `features.StoryTerms.anchors`) with an
   earlier article published within `story_hours` of it, and either the cosine of
   their weighted distinctive words is at least COSINE_ALONE, or their headlines share
-  at least TITLE_OVERLAP of their distinctive words and the cosine is at least
-  COSINE_WITH_TITLE. The best such article (highest cosine plus headline overlap)
-  gives its story; with none, the article starts a story named by its own id.
+  at least TITLE_OVERLAP of the shorter one's distinctive words, TITLE_SHARED words at
+  least, and the cosine is at least COSINE_WITH_TITLE. The best such article (highest
+  cosine plus headline overlap) gives its story; with none, the article starts a story
+  named by its own id.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import numpy as np
 
 from newsclean.stories.features import (
     BANDS,
+    NUM_PERM,
     StoryTerms,
     TermTable,
     band_keys,
@@ -36,9 +38,10 @@ from newsclean.stories.features import (
 )
 
 MIN_SHARED_ANCHORS = 2
-COSINE_ALONE = 0.45
-COSINE_WITH_TITLE = 0.2
-TITLE_OVERLAP = 0.6
+COSINE_ALONE = 0.5
+COSINE_WITH_TITLE = 0.3
+TITLE_OVERLAP = 0.8
+TITLE_SHARED = 3
 DUPLICATE_BUCKET_LIMIT = 4
 """Canonical copies compared per LSH bucket: its earliest ones."""
 ANCHOR_BUCKET_LIMIT = 24
@@ -63,6 +66,18 @@ class Compared:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    @classmethod
+    def empty(cls) -> Compared:
+        """No earlier articles: the first day, or a window of zero days."""
+        return cls(
+            [],
+            np.zeros(0, dtype=np.int64),
+            [],
+            np.zeros(0, dtype=bool),
+            np.zeros((0, NUM_PERM), dtype=np.uint32),
+            TermTable.of([]),
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,8 @@ the days that follow (see `store.py`).
 from __future__ import annotations
 
 import hashlib
+import heapq
+import itertools
 import math
 import re
 from collections import Counter
@@ -30,7 +32,10 @@ TERMS = 24
 ANCHORS = 8
 """Of those, how many (plus the headline's) an article is found by."""
 TITLE_TERMS = 12
-TITLE_BOOST = 2.0
+LEAD_CHARACTERS = 3000
+"""Story words come from the headline and the lead: the first this many characters of
+the text (about 500 words), where a news story states its who, what and where."""
+TITLE_BOOST = 2
 """A headline word counts as this many occurrences in the text."""
 COMMON_ZIPF = 5.0
 """Words at least this frequent in the language (wordfreq's Zipf scale: 5 is once in
@@ -61,6 +66,13 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+def shingle_words(text: str) -> list[str]:
+    """The tokens shingles are made of: lower-cased, split on white space. Punctuation
+    stays on its word, which costs a copy nothing (it has the same) and is five times
+    faster than a regular expression over a 1,000-word text."""
+    return text.lower().split()
+
+
 def signatures(texts: Sequence[str]) -> np.ndarray:
     """MinHash signatures (rows of NUM_PERM uint32) of the word 5-gram sets of texts.
 
@@ -69,24 +81,36 @@ def signatures(texts: Sequence[str]) -> np.ndarray:
     """
     if not texts:
         return np.zeros((0, NUM_PERM), dtype=np.uint32)
-    tokens = [words(text) or [""] for text in texts]
-    hashed = RMinHash.hash_token_sets(tokens)
-    shingles = []
-    for row in hashed:
-        values = np.asarray(row, dtype=np.uint64)
-        shingles.append(shingle_hashes(values))
-    offsets = np.zeros(len(shingles) + 1, dtype=np.uint64)
-    offsets[1:] = np.cumsum([len(s) for s in shingles])
+    # A text shorter than a shingle is padded to one with empty tokens.
+    tokens = [_padded(shingle_words(text)) for text in texts]
+    lengths = np.fromiter((len(row) for row in tokens), dtype=np.int64, count=len(tokens))
+    hashed = np.fromiter(
+        itertools.chain.from_iterable(RMinHash.hash_token_sets(tokens)),
+        dtype=np.uint64,
+        count=int(lengths.sum()),
+    )
+    folded = shingle_hashes(hashed)
+    # Keep the windows that lie inside one text.
+    starts = np.repeat(np.cumsum(lengths) - lengths, lengths)[: len(folded)]
+    inside = (
+        np.arange(len(folded)) - starts
+        <= np.repeat(lengths - SHINGLE_WORDS, lengths)[: len(folded)]
+    )
+    offsets = np.zeros(len(texts) + 1, dtype=np.uint64)
+    offsets[1:] = np.cumsum(lengths - SHINGLE_WORDS + 1)
     matrix = RMinHash.digest_matrix_from_flat_token_hashes(
-        np.concatenate(shingles), offsets, NUM_PERM, MINHASH_SEED
+        np.ascontiguousarray(folded[inside]), offsets, NUM_PERM, MINHASH_SEED
     )
     return np.asarray(matrix.to_rows(), dtype=np.uint32).reshape(len(texts), NUM_PERM)
 
 
+def _padded(tokens: list[str]) -> list[str]:
+    return tokens + [""] * (SHINGLE_WORDS - len(tokens)) if len(tokens) < SHINGLE_WORDS else tokens
+
+
 def shingle_hashes(word_hashes: np.ndarray) -> np.ndarray:
-    """One uint64 per window of SHINGLE_WORDS consecutive word hashes (the whole text
-    as one shingle when it is shorter)."""
-    size = min(SHINGLE_WORDS, len(word_hashes))
+    """One uint64 per window of SHINGLE_WORDS consecutive word hashes."""
+    size = SHINGLE_WORDS
     count = len(word_hashes) - size + 1
     folded = np.zeros(count, dtype=np.uint64)
     with np.errstate(over="ignore"):
@@ -131,10 +155,8 @@ class StoryTerms:
 def story_terms(title: str | None, text: str, language: str | None) -> StoryTerms:
     """The distinctive content words of an article, weighted by count and rarity."""
     rarity = _rarity(language or "en")
-    counts: Counter[str] = Counter(
-        word for word in words(text) if len(word) > 2 or _DIGIT.search(word)
-    )
-    headline = [word for word in words(title or "") if len(word) > 2 or _DIGIT.search(word)]
+    counts: Counter[str] = Counter(words(text[:LEAD_CHARACTERS]))
+    headline = [word for word in words(title or "") if rarity(word) > 0]
     for word in headline:
         counts[word] += TITLE_BOOST
     weighted = []
@@ -142,10 +164,10 @@ def story_terms(title: str | None, text: str, language: str | None) -> StoryTerm
         idf = rarity(word)
         if idf > 0:
             weighted.append((idf * (1.0 + math.log(count)), word))
-    weighted.sort(key=lambda pair: (-pair[0], pair[1]))
-    top = weighted[:TERMS]
+    # The heaviest first, ties by word: the same terms in every run.
+    top = [(weight, word) for weight, word in heapq.nsmallest(TERMS, weighted, key=_heaviest)]
     norm = math.sqrt(sum(weight * weight for weight, _ in top)) or 1.0
-    title_words = sorted({w for w in headline if rarity(w) > 0}, key=lambda w: (-rarity(w), w))
+    title_words = sorted(set(headline), key=lambda word: (-rarity(word), word))
     return StoryTerms(
         terms=tuple(term_hash(word) for _, word in top),
         weights=tuple(round(weight / norm, 6) for weight, _ in top),
@@ -170,6 +192,11 @@ def title_overlap(first: StoryTerms, second: StoryTerms) -> float:
     return shared / min(len(first.title), len(second.title))
 
 
+def _heaviest(pair: tuple[float, str]) -> tuple[float, str]:
+    return -pair[0], pair[1]
+
+
+@lru_cache(maxsize=1 << 18)
 def term_hash(word: str) -> int:
     """A stable signed 64-bit hash of a word (the same in every process and run)."""
     digest = hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest()
@@ -190,6 +217,8 @@ def _rarity(language: str) -> Callable[[str], float]:
 
     @lru_cache(maxsize=1 << 18)
     def rarity(word: str) -> float:
+        if len(word) < 3 and not _DIGIT.search(word):
+            return 0.0
         if _DIGIT.search(word):
             return NUMBER_WEIGHT if not word.isdigit() or len(word) > 1 else 0.0
         frequency = frequencies.get(word)

@@ -136,14 +136,7 @@ def read_window(lake: Path, ingest_date: date, days: int) -> tuple[Compared, lis
 
 def _compared(tables: Sequence[pa.Table]) -> Compared:
     if not tables:
-        return Compared(
-            [],
-            np.zeros(0, dtype=np.int64),
-            [],
-            np.zeros(0, dtype=bool),
-            np.zeros((0, NUM_PERM), dtype=np.uint32),
-            TermTable.of([]),
-        )
+        return Compared.empty()
     table = pa.concat_tables(tables).combine_chunks()
     canonical = table.column("canonical").to_numpy(zero_copy_only=False).astype(bool)
     kept = table.column("signature").filter(pa.array(canonical))
