@@ -6,6 +6,8 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
+import pyarrow as pa
+
 from newsclean.lake import (
     KINDS,
     MANIFEST,
@@ -60,7 +62,10 @@ def check_partition(lake: str, ingest_date: date) -> tuple[list[str], str]:
             f"{counts[QUARANTINE]} quarantine rows, manifest says {units['quarantined']}"
         )
     if STORY_KEY in manifest:
-        _check_stories(root, ingest_date, manifest, counts[STORY], problems)
+        try:
+            _check_stories(root, ingest_date, manifest, counts[STORY], problems)
+        except (OSError, pa.ArrowException):
+            pass  # an unreadable part is already reported, file by file
     if dict(reasons) != manifest["quarantined_by_reason"]:
         problems.append(
             f"quarantine rows by reason {dict(sorted(reasons.items()))} differ from the manifest's "
