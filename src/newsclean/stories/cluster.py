@@ -32,8 +32,9 @@ from newsclean.stories.features import (
     NUM_PERM,
     StoryTerms,
     TermTable,
-    band_keys,
+    band_key,
     cosine,
+    similarity,
     title_overlap,
 )
 
@@ -140,34 +141,66 @@ def _duplicates(
     past: Compared, signatures: np.ndarray, threshold: float
 ) -> dict[int, list[tuple[int, float]]]:
     """For each of the day's articles (by index), the earlier articles (by position
-    past-then-day) similar enough to be its canonical copy, most similar first."""
-    past_positions = np.flatnonzero(past.canonical)
-    positions = np.concatenate([past_positions, len(past) + np.arange(len(signatures))])
-    matrix = np.concatenate([past.signatures, signatures]) if len(past_positions) else signatures
+    past-then-day) similar enough to be its canonical copy, most similar first.
+
+    Rows are the window's canonical copies, then the day's articles. One band at a
+    time, and the similarity of candidate pairs a chunk at a time, so no temporary
+    grows with the window times the signature length.
+    """
     if not len(signatures):
         return {}
-    keys = band_keys(matrix)
-    rows = np.repeat(np.arange(len(matrix)), BANDS)
-    buckets = np.tile(np.arange(BANDS, dtype=np.uint64), len(matrix))
-    queries, candidates = _bucket_pairs(
-        rows,
-        keys.reshape(-1) ^ (buckets * np.uint64(0x9E3779B97F4A7C15)),
-        first=len(past_positions),
-        limit=DUPLICATE_BUCKET_LIMIT,
-        earliest=True,
+    first = int(past.canonical.sum())
+    positions = np.concatenate(
+        [np.flatnonzero(past.canonical), len(past) + np.arange(len(signatures))]
     )
+    rows = np.arange(first + len(signatures), dtype=np.int64)
+    found_pairs = [
+        _bucket_pairs(
+            rows,
+            np.concatenate([band_key(past.signatures, band), band_key(signatures, band)]),
+            first=first,
+            limit=DUPLICATE_BUCKET_LIMIT,
+            earliest=True,
+        )
+        for band in range(BANDS)
+    ]
+    queries = np.concatenate([pair[0] for pair in found_pairs])
+    candidates = np.concatenate([pair[1] for pair in found_pairs])
     if not len(queries):
         return {}
-    scores = (matrix[queries] == matrix[candidates]).mean(axis=1)
+    codes = np.unique(queries * len(rows) + candidates)
+    queries, candidates = codes // len(rows), codes % len(rows)
+    scores = np.concatenate(
+        [
+            _similarities(past.signatures, signatures, first, queries[at:end], candidates[at:end])
+            for at, end in _chunks(len(queries), 1 << 16)
+        ]
+    )
     keep = scores >= threshold
     found: dict[int, list[tuple[int, float]]] = {}
     for query, candidate, score in zip(
         queries[keep].tolist(), candidates[keep].tolist(), scores[keep].tolist(), strict=True
     ):
-        found.setdefault(query - len(past_positions), []).append((int(positions[candidate]), score))
+        found.setdefault(query - first, []).append((int(positions[candidate]), score))
     for matches in found.values():
         matches.sort(key=lambda match: (-match[1], match[0]))
     return found
+
+
+def _similarities(
+    past: np.ndarray, day: np.ndarray, first: int, queries: np.ndarray, candidates: np.ndarray
+) -> np.ndarray:
+    """Estimated Jaccard similarity of row pairs; queries are the day's rows."""
+    mine = day[queries - first]
+    theirs = np.empty_like(mine)
+    earlier = candidates < first
+    theirs[earlier] = past[candidates[earlier]]
+    theirs[~earlier] = day[candidates[~earlier] - first]
+    return similarity(mine, theirs)
+
+
+def _chunks(length: int, size: int) -> list[tuple[int, int]]:
+    return [(at, min(at + size, length)) for at in range(0, length, size)]
 
 
 def _story_candidates(

@@ -120,12 +120,13 @@ def shingle_hashes(word_hashes: np.ndarray) -> np.ndarray:
     return folded
 
 
-def band_keys(signature_rows: np.ndarray) -> np.ndarray:
-    """One uint64 key per LSH band (BANDS columns): equal keys, equal bands (up to
-    hash collisions, which the similarity check catches)."""
-    rows = signature_rows.astype(np.uint64).reshape(len(signature_rows), BANDS, ROWS)
+def band_key(signature_rows: np.ndarray, band: int) -> np.ndarray:
+    """One uint64 key per row for LSH band `band` (of BANDS): equal bands give equal
+    keys (and a rare collision, which the similarity check catches)."""
+    rows = signature_rows[:, band * ROWS : (band + 1) * ROWS].astype(np.uint64)
     with np.errstate(over="ignore"):
-        return (rows * _FOLD[:ROWS]).sum(axis=2, dtype=np.uint64)
+        keys = (rows * _FOLD[:ROWS]).sum(axis=1, dtype=np.uint64)
+        return keys ^ np.uint64(band) * _FOLD[0]
 
 
 def similarity(first: np.ndarray, second: np.ndarray) -> np.ndarray:

@@ -10,7 +10,7 @@ have none: nothing is compared against them) and its weighted distinctive words.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -119,42 +119,50 @@ def read_window(lake: Path, ingest_date: date, days: int) -> tuple[Compared, lis
     """The signatures of the `days` days before ingest_date that are in the lake, oldest
     first, and the days read. Only earlier days count, so a re-run sees the same window;
     a day whose file cannot be read is left out, as if it had not run."""
-    tables = []
-    read = []
-    for offset in range(days, 0, -1):
-        day = ingest_date - timedelta(days=offset)
-        path = signatures_path(lake, day)
-        if not path.exists():
-            continue
-        try:
-            tables.append(pq.read_table(path, schema=SIGNATURES))
-        except (OSError, pa.ArrowException):
-            continue
-        read.append(day.isoformat())
-    return _compared(tables), read
+    read: list[str] = []
+
+    def tables() -> Iterator[pa.Table]:
+        for offset in range(days, 0, -1):
+            day = ingest_date - timedelta(days=offset)
+            path = signatures_path(lake, day)
+            if not path.exists():
+                continue
+            try:
+                table = pq.read_table(path, schema=SIGNATURES)
+            except (OSError, pa.ArrowException):
+                continue
+            read.append(day.isoformat())
+            yield table
+
+    return _compared(tables()), read
 
 
-def _compared(tables: Sequence[pa.Table]) -> Compared:
-    if not tables:
+def _compared(tables: Iterable[pa.Table]) -> Compared:
+    """The window as numpy arrays, converted one day at a time."""
+    ids: list[str] = []
+    story_ids: list[str] = []
+    times, canonical, matrices, terms = [], [], [], []
+    for table in tables:
+        ids.extend(table.column("id").to_pylist())
+        story_ids.extend(table.column("story_id").to_pylist())
+        times.append(table.column("time").to_numpy().astype(np.int64))
+        flags = table.column("canonical").to_numpy().astype(bool)
+        canonical.append(flags)
+        kept = table.column("signature").filter(pa.array(flags)).combine_chunks()
+        matrices.append(kept.flatten().to_numpy().astype(np.uint32).reshape(-1, NUM_PERM))
+        words, offsets = _flat(table.column("terms"), np.int64)
+        weights, _ = _flat(table.column("weights"), np.float32)
+        title, title_offsets = _flat(table.column("title_terms"), np.int64)
+        terms.append(TermTable(words, weights, offsets, title, title_offsets))
+    if not ids:
         return Compared.empty()
-    table = pa.concat_tables(tables).combine_chunks()
-    canonical = table.column("canonical").to_numpy(zero_copy_only=False).astype(bool)
-    kept = table.column("signature").filter(pa.array(canonical))
-    matrix = (
-        kept.combine_chunks().flatten().to_numpy(zero_copy_only=False).astype(np.uint32)
-        if len(kept)
-        else np.zeros(0, dtype=np.uint32)
-    ).reshape(-1, NUM_PERM)
-    terms, offsets = _flat(table.column("terms"), np.int64)
-    weights, _ = _flat(table.column("weights"), np.float32)
-    title, title_offsets = _flat(table.column("title_terms"), np.int64)
     return Compared(
-        ids=table.column("id").to_pylist(),
-        times=table.column("time").to_numpy(zero_copy_only=False).astype(np.int64),
-        story_ids=table.column("story_id").to_pylist(),
-        canonical=canonical,
-        signatures=matrix,
-        terms=TermTable(terms, weights, offsets, title, title_offsets),
+        ids=ids,
+        times=np.concatenate(times),
+        story_ids=story_ids,
+        canonical=np.concatenate(canonical),
+        signatures=np.concatenate(matrices),
+        terms=TermTable.concat(terms),
     )
 
 
@@ -283,10 +291,9 @@ def _iso(seconds: int) -> str:
 def _signature_table(day: DayArticles, labels: Sequence[Label]) -> pa.Table:
     canonical = [label.duplicate_of is None for label in labels]
     flat = pa.array(day.signatures.reshape(-1), type=pa.uint32())
-    rows = pa.FixedSizeListArray.from_arrays(flat, NUM_PERM)
-    signature = pa.array(
-        [row if keep else None for row, keep in zip(rows.to_pylist(), canonical, strict=True)],
-        type=pa.list_(pa.uint32(), NUM_PERM),
+    # Copies keep no signature: nothing is compared against them.
+    signature = pa.FixedSizeListArray.from_arrays(
+        flat, NUM_PERM, mask=pa.array(np.logical_not(canonical))
     )
     terms = day.terms
     return pa.table(
