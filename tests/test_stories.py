@@ -19,8 +19,15 @@ from conftest import REPO, sample_article
 
 from newsclean.check import check_partition
 from newsclean.config import Settings, SettingsError
-from newsclean.day import run_day
-from newsclean.lake import MANIFEST, PartWriter, partition_dir, read_json, write_json_atomic
+from newsclean.day import restore_day, run_day
+from newsclean.lake import (
+    MANIFEST,
+    PartWriter,
+    partition_dir,
+    read_json,
+    read_partition,
+    write_json_atomic,
+)
 from newsclean.rows import article_record
 from newsclean.stories import keep_signatures, label_staged
 from newsclean.stories.cluster import Compared, _bucket_pairs, canonical_order, label_day
@@ -335,3 +342,33 @@ def test_check_reports_a_stories_table_that_miscounts(seeds_lake: Path, tmp_path
         write_json_atomic(path, manifest)
     problems, _summary = check_partition(str(lake), DAY)
     assert "1 story rows, manifest says 2" in problems
+
+
+def test_term_table_take_reorders_whole_articles() -> None:
+    table = TermTable.of([story_terms(c["title"], c["text"], "en") for c in CASES[:4]])
+    articles = list(table)  # weights as stored: float32
+    order = np.asarray([2, 0, 3, 1])
+    assert [table.take(order)[i] for i in range(4)] == [articles[i] for i in order]
+    assert list(TermTable.concat([TermTable.of(articles[:1]), TermTable.of(articles[1:])])) == (
+        articles
+    )
+
+
+def test_restore_brings_the_day_signatures_back_with_it(tmp_path: Path) -> None:
+    lake = tmp_path / "lake"
+    settings = Settings(workers=1, keep_versions=2)
+    for index, case in enumerate((CASES[0], CASES[5])):
+        raw = tmp_path / f"raw-{index}"
+        raw.mkdir()
+        (raw / "story.md").write_text(
+            f'---\ntitle: "{case["title"]}"\npublished: "{case["published_at"]}"\n---\n'
+            + case["text"].replace("\n", "\n\n"),
+            encoding="utf-8",
+        )
+        run_day(str(raw), str(lake), DAY, settings)
+    later_ids = pq.read_table(signatures_path(lake, DAY)).column("id").to_pylist()
+    restore_day(str(lake), DAY, settings=settings)
+    live = read_partition(lake, DAY, ARTICLE).column("id").to_pylist()
+    window = pq.read_table(signatures_path(lake, DAY))
+    assert window.column("id").to_pylist() == live != later_ids
+    assert window.column("story_id").to_pylist() == live  # each its own story

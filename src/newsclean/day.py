@@ -55,7 +55,7 @@ from newsclean.pipeline import (
 from newsclean.readers import InputFile, InputRootError, iter_inputs, read_file
 from newsclean.record import Article, RawUnit, Rejected
 from newsclean.rows import quarantine_record
-from newsclean.stories import keep_signatures, label_staged
+from newsclean.stories import keep_signatures, label_staged, save_published_signatures
 from newsclean.validate import schema_version, validation_error, warm_up
 
 SHARD_RESULT = "shard.json"
@@ -519,10 +519,12 @@ def run_day(
 def restore_day(
     lake: str, ingest_date: date, run_id: str | None = None, *, settings: Settings
 ) -> dict[str, Any]:
-    """Publish a kept earlier version of a day back (the newest without run_id)."""
-    return restore_version(
-        lake_root(lake), ingest_date, run_id, keep_versions=settings.keep_versions
-    )
+    """Publish a kept earlier version of a day back (the newest without run_id), and
+    its story signatures with it."""
+    root = lake_root(lake)
+    manifest = restore_version(root, ingest_date, run_id, keep_versions=settings.keep_versions)
+    save_published_signatures(root, ingest_date, settings.batch_rows)
+    return manifest
 
 
 def _empty(article: Article, payload: bytes | str) -> Rejected:

@@ -5,6 +5,11 @@ the days before it, and `store` does it at publish over the staged parts and kee
 day's signatures in the lake. The method and its thresholds: docs/stories.md.
 """
 
-from newsclean.stories.store import Labeled, keep_signatures, label_staged
+from newsclean.stories.store import (
+    Labeled,
+    keep_signatures,
+    label_staged,
+    save_published_signatures,
+)
 
-__all__ = ["Labeled", "keep_signatures", "label_staged"]
+__all__ = ["Labeled", "keep_signatures", "label_staged", "save_published_signatures"]

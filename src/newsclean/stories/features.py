@@ -274,6 +274,13 @@ class TermTable(Sequence[StoryTerms]):
     def __len__(self) -> int:
         return len(self.term_offsets) - 1
 
+    def take(self, order: np.ndarray) -> TermTable:
+        """The articles at the indices `order`, in that order."""
+        terms, term_offsets = _take(self.terms, self.term_offsets, order)
+        weights, _ = _take(self.weights, self.term_offsets, order)
+        title, title_offsets = _take(self.title, self.title_offsets, order)
+        return TermTable(terms, weights, term_offsets, title, title_offsets)
+
     def __getitem__(self, index: int) -> StoryTerms:  # type: ignore[override]
         start, end = self.term_offsets[index], self.term_offsets[index + 1]
         first, last = self.title_offsets[index], self.title_offsets[index + 1]
@@ -313,6 +320,17 @@ class TermTable(Sequence[StoryTerms]):
                 self.title_offsets,
             )
         )
+
+
+def _take(
+    values: np.ndarray, offsets: np.ndarray, order: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The variable-length rows `order` of a flat array with offsets, and their offsets."""
+    lengths = np.diff(offsets)[order]
+    new_offsets = np.zeros(len(order) + 1, dtype=np.int64)
+    new_offsets[1:] = np.cumsum(lengths)
+    starts = np.repeat(offsets[:-1][order] - new_offsets[:-1], lengths)
+    return values[starts + np.arange(int(new_offsets[-1]))], new_offsets
 
 
 def _offsets(lengths: Sequence[int]) -> np.ndarray:

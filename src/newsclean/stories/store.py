@@ -21,11 +21,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from newsclean.config import Settings
-from newsclean.lake import PartWriter
+from newsclean.lake import PartWriter, partition_files
 from newsclean.stories.cluster import Compared, Label, canonical_order, label_day
 from newsclean.stories.features import (
     NUM_PERM,
-    StoryTerms,
     TermTable,
     signatures,
     story_terms,
@@ -47,6 +46,7 @@ SIGNATURES = pa.schema(
 )
 STORIES_PART = "part-stories.parquet"
 _COLUMNS = ["id", "title", "text", "published_at", "language", "source_domain"]
+_LABEL_COLUMNS = ["duplicate_of", "similarity", "story_id"]
 
 
 def signatures_dir(lake: Path) -> Path:
@@ -67,6 +67,7 @@ class DayArticles:
     terms: TermTable
     titles: list[str | None]
     domains: list[str | None]
+    labels: list[Label] | None = None
 
 
 def article_time(published_at: datetime | None, ingest_date: date) -> int:
@@ -80,39 +81,73 @@ def article_time(published_at: datetime | None, ingest_date: date) -> int:
     return int(published_at.timestamp())
 
 
-def read_day_articles(parts: Sequence[Path], ingest_date: date, batch_rows: int) -> DayArticles:
-    """The features of the articles in staged part files, batch by batch (the texts of a
-    whole day are never in memory at once), in canonical order."""
+def read_day_articles(
+    parts: Sequence[Path], ingest_date: date, batch_rows: int, *, labeled: bool = False
+) -> DayArticles:
+    """The features of the articles in part files, batch by batch (the texts of a whole
+    day are never in memory at once), in canonical order. With `labeled`, also the
+    labels the parts carry (published parts)."""
     ids: list[str] = []
     times: list[int] = []
     rows: list[np.ndarray] = []
-    terms: list[StoryTerms] = []
+    tables: list[TermTable] = []
     titles: list[str | None] = []
     domains: list[str | None] = []
+    labels: list[Label] = []
+    columns_read = _COLUMNS + (_LABEL_COLUMNS if labeled else [])
     for part in parts:
-        for batch in pq.ParquetFile(part).iter_batches(batch_size=batch_rows, columns=_COLUMNS):
+        for batch in pq.ParquetFile(part).iter_batches(batch_size=batch_rows, columns=columns_read):
             columns = batch.to_pydict()
             rows.append(signatures(columns["text"]))
-            for index, article_id in enumerate(columns["id"]):
-                ids.append(article_id)
-                times.append(article_time(columns["published_at"][index], ingest_date))
-                terms.append(
-                    story_terms(
-                        columns["title"][index], columns["text"][index], columns["language"][index]
-                    )
+            tables.append(
+                TermTable.of(
+                    [
+                        story_terms(title, text, language)
+                        for title, text, language in zip(
+                            columns["title"], columns["text"], columns["language"], strict=True
+                        )
+                    ]
                 )
-                titles.append(columns["title"][index])
-                domains.append(columns["source_domain"][index])
+            )
+            ids.extend(columns["id"])
+            times.extend(article_time(when, ingest_date) for when in columns["published_at"])
+            titles.extend(columns["title"])
+            domains.extend(columns["source_domain"])
+            if labeled:
+                labels.extend(
+                    Label(*values)
+                    for values in zip(*(columns[name] for name in _LABEL_COLUMNS), strict=True)
+                )
     order = canonical_order(ids, times)
     matrix = np.concatenate(rows) if rows else np.zeros((0, NUM_PERM), dtype=np.uint32)
     return DayArticles(
         ids=[ids[i] for i in order],
         times=np.asarray([times[i] for i in order], dtype=np.int64),
         signatures=matrix[order] if order else matrix,
-        terms=TermTable.of([terms[i] for i in order]),
+        terms=TermTable.concat(tables).take(np.asarray(order, dtype=np.int64)),
         titles=[titles[i] for i in order],
         domains=[domains[i] for i in order],
+        labels=[labels[i] for i in order] if labeled else None,
     )
+
+
+def save_published_signatures(lake: Path, ingest_date: date, batch_rows: int) -> bool:
+    """Write a published day's signature file again from its article partition, with
+    the labels its rows carry (after `restore`, so the window matches the live day).
+    False, and no file, when the partition has no labels (published before them)."""
+    path = signatures_path(lake, ingest_date)
+    try:
+        day = read_day_articles(
+            partition_files(lake, ingest_date, ARTICLE), ingest_date, batch_rows, labeled=True
+        )
+    except (KeyError, ValueError, pa.ArrowException):
+        path.unlink(missing_ok=True)
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    pq.write_table(_signature_table(day, day.labels or []), temporary, compression="zstd")
+    os.replace(temporary, path)
+    return True
 
 
 def read_window(lake: Path, ingest_date: date, days: int) -> tuple[Compared, list[str]]:
