@@ -372,3 +372,14 @@ def test_restore_brings_the_day_signatures_back_with_it(tmp_path: Path) -> None:
     window = pq.read_table(signatures_path(lake, DAY))
     assert window.column("id").to_pylist() == live != later_ids
     assert window.column("story_id").to_pylist() == live  # each its own story
+
+
+def test_anchor_arrays_are_each_articles_anchors_once() -> None:
+    articles = [story_terms(c["title"], c["text"], "en") for c in CASES]
+    rows, keys = TermTable.of(articles).anchor_arrays()
+    found: dict[int, list[int]] = {}
+    for row, key in zip(rows.tolist(), keys.tolist(), strict=True):
+        found.setdefault(row, []).append(key)
+    for index, article in enumerate(articles):
+        assert sorted(found[index]) == sorted(article.anchors)
+        assert len(article.anchors) <= 8 + 12

@@ -38,6 +38,8 @@ from newsclean.stories.features import (
     title_overlap,
 )
 
+# The story rule's thresholds (module docstring; set on the benchmark's tune part,
+# see docs/stories.md).
 MIN_SHARED_ANCHORS = 2
 COSINE_ALONE = 0.5
 COSINE_WITH_TITLE = 0.3

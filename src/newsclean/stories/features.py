@@ -160,13 +160,13 @@ def story_terms(title: str | None, text: str, language: str | None) -> StoryTerm
     headline = [word for word in words(title or "") if rarity(word) > 0]
     for word in headline:
         counts[word] += TITLE_BOOST
-    weighted = []
-    for word, count in counts.items():
-        idf = rarity(word)
-        if idf > 0:
-            weighted.append((idf * (1.0 + math.log(count)), word))
-    # The heaviest first, ties by word: the same terms in every run.
-    top = [(weight, word) for weight, word in heapq.nsmallest(TERMS, weighted, key=_heaviest)]
+    weighted = [
+        (idf * (1.0 + math.log(count)), word)
+        for word, count in counts.items()
+        if (idf := rarity(word)) > 0
+    ]
+    # The heaviest first, ties by word (the greater first): the same terms on every run.
+    top = heapq.nlargest(TERMS, weighted)
     norm = math.sqrt(sum(weight * weight for weight, _ in top)) or 1.0
     title_words = sorted(set(headline), key=lambda word: (-rarity(word), word))
     return StoryTerms(
@@ -191,10 +191,6 @@ def title_overlap(first: StoryTerms, second: StoryTerms) -> float:
         return 0.0
     shared = len(set(first.title) & set(second.title))
     return shared / min(len(first.title), len(second.title))
-
-
-def _heaviest(pair: tuple[float, str]) -> tuple[float, str]:
-    return -pair[0], pair[1]
 
 
 @lru_cache(maxsize=1 << 18)
