@@ -424,11 +424,14 @@ def test_input_names_do_not_steer_output(
     written = sorted(str(path.relative_to(lake)) for path in lake.rglob("*") if path.is_file())
     day = f"ingest_date={DAY.isoformat()}"
     assert written == [
+        f"_profiles/stories/{DAY.isoformat()}.parquet",
         f"_profiles/templates/{DAY.isoformat()}.json",
         f"articles/{day}/_manifest.json",
         f"articles/{day}/part-00000.parquet",
         f"quarantine/{day}/_manifest.json",
         f"quarantine/{day}/part-00000.parquet",
+        f"stories/{day}/_manifest.json",
+        f"stories/{day}/part-stories.parquet",
     ]
 
 
