@@ -342,6 +342,8 @@ def test_check_reports_a_stories_table_that_miscounts(seeds_lake: Path, tmp_path
         write_json_atomic(path, manifest)
     problems, _summary = check_partition(str(lake), DAY)
     assert "1 story rows, manifest says 2" in problems
+    assert "the articles and quarantine manifests differ" in problems
+    assert "the articles and stories manifests differ" not in problems
 
 
 def test_term_table_take_reorders_whole_articles() -> None:

@@ -46,6 +46,8 @@ def check_partition(lake: str, ingest_date: date) -> tuple[list[str], str]:
     manifest = manifests[ARTICLE]
     if manifests[QUARANTINE] != manifest:
         problems.append("the articles and quarantine manifests differ")
+    if manifests[STORY] != manifest:
+        problems.append("the articles and stories manifests differ")
     try:
         units = _check_manifest(manifest, problems)
     except (KeyError, TypeError, AttributeError, ValueError) as error:
