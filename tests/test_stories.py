@@ -164,27 +164,32 @@ def test_window_memory_per_article_is_bounded() -> None:
 # The lake: clustering at publish over staged parts, and the signature window.
 
 
-def _publish(lake: Path, day: date, cases: list[dict], settings: Settings = SETTINGS) -> dict:
-    """Stage the cases as one article part and cluster it as publish does; returns the
-    labeled rows by key."""
+def _publish(
+    lake: Path, day: date, cases: list[dict], settings: Settings = SETTINGS, *, shards: int = 1
+) -> dict:
+    """Stage the cases as article parts (one per shard) and cluster them as publish
+    does; returns the labeled rows by key."""
     work = lake / "_work" / day.isoformat()
     shutil.rmtree(work, ignore_errors=True)
     (work / "staged").mkdir(parents=True)
-    part = work / "staged" / "part-00000.parquet"
-    writer = PartWriter(part, ARTICLE, batch_rows=settings.batch_rows)
-    for case in cases:
-        article = sample_article(
-            id=_id(case["key"]),
-            title=case["title"],
-            text=case["text"],
-            published_at=case["published_at"],
-            source_domain=case.get("domain", "example.org"),
-        )
-        writer.write(article_record(article, ingest_date=day, pipeline_version="test"))
-    writer.close()
-    labeled = label_staged(lake, day, [part], work / "labeled", settings)
+    parts = []
+    for shard in range(shards):
+        part = work / "staged" / f"part-{shard:05d}.parquet"
+        writer = PartWriter(part, ARTICLE, batch_rows=settings.batch_rows)
+        for case in cases[shard::shards]:
+            article = sample_article(
+                id=_id(case["key"]),
+                title=case["title"],
+                text=case["text"],
+                published_at=case["published_at"],
+                source_domain=case.get("domain", "example.org"),
+            )
+            writer.write(article_record(article, ingest_date=day, pipeline_version="test"))
+        writer.close()
+        parts.append(part)
+    labeled = label_staged(lake, day, parts, work / "labeled", settings)
     keep_signatures(lake, day, labeled.signatures)
-    rows = pq.read_table(labeled.article_parts[0]).to_pylist()
+    rows = pq.read_table(work / "labeled" / "articles").to_pylist()
     keys = {_id(case["key"]): case["key"] for case in cases}
     return {keys[row["id"]]: (row["duplicate_of"], row["story_id"]) for row in rows}
 
@@ -198,6 +203,16 @@ def test_a_rerun_gives_the_same_ids(lake: Path) -> None:
     saved = signatures_path(lake, DAY).read_bytes()
     assert _publish(lake, DAY, CASES) == first
     assert signatures_path(lake, DAY).read_bytes() == saved
+
+
+def test_shards_and_batches_do_not_change_the_labels(tmp_path: Path) -> None:
+    whole = _publish(tmp_path / "one", DAY, CASES)
+    split = _publish(tmp_path / "three", DAY, CASES, Settings(workers=1, batch_rows=2), shards=3)
+    assert split == whole
+    assert (tmp_path / "one" / "_profiles").is_dir()
+    assert signatures_path(tmp_path / "one", DAY).read_bytes() == (
+        signatures_path(tmp_path / "three", DAY).read_bytes()
+    )
 
 
 def test_a_story_keeps_its_id_across_days(lake: Path) -> None:
