@@ -400,3 +400,15 @@ def test_anchor_arrays_are_each_articles_anchors_once() -> None:
     for index, article in enumerate(articles):
         assert sorted(found[index]) == sorted(article.anchors)
         assert len(article.anchors) <= 8 + 12
+
+
+def test_run_summary_counts_stories_and_near_duplicates(
+    seeds_lake: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newsclean.cli import _Clock, _print_summary
+
+    manifest = read_json(partition_dir(seeds_lake, ARTICLE, DAY) / MANIFEST)
+    _print_summary({**manifest, "input_files": 2}, str(seeds_lake), _Clock(None))
+    printed = capsys.readouterr().out
+    assert f"stories               1  -> {partition_dir(seeds_lake, STORY, DAY)}" in printed
+    assert "near-duplicates       0  (labeled, kept)" in printed
