@@ -221,6 +221,12 @@ def test_a_story_keeps_its_id_across_days(lake: Path) -> None:
     copy = {**_on(CASES[1], day2), "key": "copy-of-day1"}
     second = _publish(lake, day2, [_on(CASES[6], day2), _on(CASES[0], day1) | {"key": "early"}])
     assert second["ring-flock-rewrite"][1] == first["ring-flock"][1] == _id("ring-flock")
+    stories = pq.read_table(lake / "_work" / day2.isoformat() / "labeled" / "stories")
+    ring = [row for row in stories.to_pylist() if row["story_id"] == _id("ring-flock")]
+    # The story began the day before: first_seen is its first article's time.
+    assert [(str(r["first_seen"]), str(r["last_seen"]), r["articles"]) for r in ring] == [
+        ("2026-02-13 15:40:00+00:00", "2026-02-14 16:05:00+00:00", 1)
+    ]
     third = _publish(lake, date(2026, 2, 15), [copy])
     # A copy of an article of an earlier day points at it, across days.
     assert third["copy-of-day1"][0] == _id("early")
