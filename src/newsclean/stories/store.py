@@ -10,6 +10,7 @@ have none: nothing is compared against them) and its weighted distinctive words.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -237,8 +238,9 @@ def label_staged(
         story_hours=settings.story_hours,
     )
     by_id = dict(zip(day.ids, labels, strict=True))
-    (work / "articles").mkdir(parents=True, exist_ok=True)
-    (work / "stories").mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(work, ignore_errors=True)  # what an interrupted publish left
+    (work / "articles").mkdir(parents=True)
+    (work / "stories").mkdir(parents=True)
     labeled = [_relabel(part, work / "articles" / part.name, by_id, settings) for part in parts]
     stories = work / "stories" / STORIES_PART
     count = _write_stories(stories, ingest_date, day, labels, past, settings)
