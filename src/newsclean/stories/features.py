@@ -68,8 +68,8 @@ def words(text: str) -> list[str]:
 
 def shingle_words(text: str) -> list[str]:
     """The tokens shingles are made of: lower-cased, split on white space. Punctuation
-    stays on its word, which costs a copy nothing (it has the same) and is five times
-    faster than a regular expression over a 1,000-word text."""
+    stays on its word, which costs a copy nothing (it has the same punctuation), and a
+    split is cheaper than a word regular expression over a whole text."""
     return text.lower().split()
 
 
