@@ -11,8 +11,11 @@ For the interval starting at midnight UTC of day **D** the DAG
    directory or an empty one fails here, loudly (never a silent empty success);
 3. `clean_shard` – one mapped task per shard, each writing its own staged part, so
    any number of workers can share a day;
-4. `publish_day` – swaps `LAKE/articles/ingest_date=D/` and
-   `LAKE/quarantine/ingest_date=D/` into place atomically, with `_manifest.json`, and
+4. `publish_day` – labels the whole day's articles with near-duplicates and story ids
+   against the story signatures of the days before it (`newsclean.stories`, inside
+   publish: it needs every shard), then swaps `LAKE/articles/ingest_date=D/`,
+   `LAKE/quarantine/ingest_date=D/` and `LAKE/stories/ingest_date=D/` into place
+   atomically, with `_manifest.json`, and keeps the day's story signatures, and
    writes the day's HTML report, `LAKE/_reports/ingest_date=D/report.html`;
 5. `check_quarantine_share` – fails the run if more than the allowed share of units was
    quarantined (after publishing, so the quarantine is there to inspect); when the day
@@ -73,8 +76,9 @@ def _join(root: str, *parts: str) -> str:
     schedule=CronDataIntervalTimetable("0 0 * * *", timezone="UTC"),
     start_date=datetime(2026, 1, 1, tzinfo=UTC),
     catchup=False,
-    # Day D cleans with the template profiles published for the days before it, so days
-    # run in date order; the parallelism is across the shards of a day.
+    # Day D cleans with the template profiles and clusters stories against the story
+    # signatures published for the days before it, so days run in date order; the
+    # parallelism is across the shards of a day.
     max_active_runs=1,
     default_args={
         "owner": "newsclean",
@@ -204,7 +208,8 @@ def newsclean_daily() -> None:
         reports: list[dict[str, Any]],
         data_interval_start: datetime | None = None,
     ) -> dict[str, Any]:
-        """Publish the day's staged parts atomically, with its manifest."""
+        """Label near-duplicates and stories over all shards, then publish the day's
+        articles, quarantine and stories atomically, with its manifest."""
         from newsclean.config import Settings
         from newsclean.day import publish_day as publish
 
@@ -258,6 +263,7 @@ def newsclean_daily() -> None:
             "lake": config["lake"],
             "units": units,
             "report": str(report) if report.exists() else None,
+            "stories": manifest.get("stories"),
         }
         return share
 

@@ -425,12 +425,15 @@ def test_input_names_do_not_steer_output(
     day = f"ingest_date={DAY.isoformat()}"
     assert written == [
         f"_metrics/{day}/metrics.parquet",
+        f"_profiles/stories/{DAY.isoformat()}.parquet",
         f"_profiles/templates/{DAY.isoformat()}.json",
         f"_reports/{day}/report.html",
         f"articles/{day}/_manifest.json",
         f"articles/{day}/part-00000.parquet",
         f"quarantine/{day}/_manifest.json",
         f"quarantine/{day}/part-00000.parquet",
+        f"stories/{day}/_manifest.json",
+        f"stories/{day}/part-stories.parquet",
     ]
 
 

@@ -400,6 +400,12 @@ def _print_summary(manifest: dict, lake: str, clock: _Clock) -> None:
         lines.append(f"    {reason:<28}{count:>6}")
     if manifest.get("empty_on_purpose"):
         lines.append("  no raw file was found: an empty day was published (--allow-empty)")
+    if "stories" in manifest:
+        from newsclean.validate import STORY
+
+        stories = manifest["stories"]
+        lines.append(f"  stories        {stories['stories']:>8}  -> {partition(STORY)}")
+        lines.append(f"  near-duplicates{stories['near_duplicates']:>8}  (labeled, kept)")
     report = report_path(lake, date.fromisoformat(day))
     if report.exists():
         lines.append(f"  report                   -> {report}")

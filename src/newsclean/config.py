@@ -71,6 +71,15 @@ class Settings:
     keep_versions: int = 3
     """Replaced versions of each published day kept for `newsclean restore` (0 = none)."""
 
+    story_window_days: int = 7
+    """Days of earlier article signatures a day is clustered against (docs/stories.md)."""
+
+    duplicate_threshold: float = 0.8
+    """Least estimated Jaccard similarity of word 5-grams for a near-duplicate."""
+
+    story_hours: float = 72.0
+    """Most hours between two articles' publication times for them to join one story."""
+
     def __post_init__(self) -> None:
         for name in (
             "max_file_bytes",
@@ -92,6 +101,14 @@ class Settings:
                 raise SettingsError(f"{name} must be zero or more, got {getattr(self, name)}")
         if self.template_window_days < 0:
             raise SettingsError("template_window_days must be zero or more")
+        if self.story_window_days < 0:
+            raise SettingsError("story_window_days must be zero or more")
+        if not 0.0 < self.duplicate_threshold <= 1.0:
+            raise SettingsError(
+                f"duplicate_threshold must be above 0 and at most 1, got {self.duplicate_threshold}"
+            )
+        if not self.story_hours >= 0:
+            raise SettingsError(f"story_hours must be zero or more, got {self.story_hours}")
         if not self.unit_timeout > 0:
             raise SettingsError(f"unit_timeout must be positive, got {self.unit_timeout}")
         if not 0.0 <= self.max_quarantine_share <= 1.0:

@@ -1,8 +1,9 @@
 """A day: shards of raw files cleaned into staged parts, then published as a whole.
 
     raw files -> shards (`clean_shard`: the pipeline's stages in worker processes, a
-    spool, the site-template stage, staged Parquet parts) -> `publish_day` (manifest,
-    atomic swap of the day's partitions, template history)
+    spool, the site-template stage, staged Parquet parts) -> `publish_day` (story
+    clustering of the whole day, manifest, atomic swap of the day's partitions,
+    template history and story signatures)
 
 Airflow maps `clean_shard` over its workers and then calls `publish_day`; `run_day`
 does both for the command line. What a shard stages: articles and quarantine parts,
@@ -32,6 +33,7 @@ from newsclean.config import Settings
 from newsclean.lake import (
     ARTICLE,
     QUARANTINE,
+    STORY,
     TABLE_DIRS,
     PartWriter,
     describe_parts,
@@ -42,6 +44,7 @@ from newsclean.lake import (
     recover,
     restore_version,
     shard_dir,
+    staging_dir,
     write_json_atomic,
 )
 from newsclean.pipeline import (
@@ -55,6 +58,7 @@ from newsclean.pipeline import (
 from newsclean.readers import InputFile, InputRootError, iter_inputs, read_file
 from newsclean.record import Article, RawUnit, Rejected
 from newsclean.rows import quarantine_record
+from newsclean.stories import keep_signatures, label_staged, save_published_signatures
 from newsclean.validate import schema_version, validation_error, warm_up
 
 SHARD_RESULT = "shard.json"
@@ -366,13 +370,27 @@ def publish_day(
         )
         for kind in (ARTICLE, QUARANTINE)
     }
+    # Clustering needs the whole day and the days before it: it runs here, on the
+    # staged parts of all shards, and the labeled parts are what is published.
+    labeled = label_staged(
+        root, ingest_date, parts[ARTICLE], staging_dir(root, ingest_date) / "stories", settings
+    )
+    parts[ARTICLE] = labeled.article_parts
+    parts[STORY] = labeled.story_parts
 
     def inputs() -> Iterator[dict[str, Any]]:
         for shard_id, result in zip(shard_ids, results, strict=True):
             yield from _read_inputs(shard_dir(root, ingest_date, shard_id), result)
 
     manifest = _manifest(
-        ingest_date, shard_ids, results, parts, settings, inputs, empty_on_purpose=not files
+        ingest_date,
+        shard_ids,
+        results,
+        parts,
+        settings,
+        inputs,
+        empty_on_purpose=not files,
+        stories=labeled.summary,
     )
     publish_partitions(
         root, ingest_date, parts, manifest, inputs, keep_versions=settings.keep_versions
@@ -382,8 +400,10 @@ def publish_day(
     else:
         manifest = _without_inputs(manifest, files)
     _save_template_day(root, ingest_date, shard_ids)
+    keep_signatures(root, ingest_date, labeled.signatures)
     for shard_id in shard_ids:
         shutil.rmtree(shard_dir(root, ingest_date, shard_id), ignore_errors=True)
+    shutil.rmtree(staging_dir(root, ingest_date) / "stories", ignore_errors=True)
     timings: Counter[str] = Counter()
     for result in results:
         timings.update(result.get("seconds", {}))
@@ -426,6 +446,7 @@ def _manifest(
     inputs: Callable[[], Iterable[dict[str, Any]]],
     *,
     empty_on_purpose: bool = False,
+    stories: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The day's manifest without its "inputs" list, which `inputs()` streams."""
     reasons: Counter[str] = Counter()
@@ -434,7 +455,7 @@ def _manifest(
     manifest: dict[str, Any] = {
         "ingest_date": ingest_date.isoformat(),
         "pipeline_version": PIPELINE_VERSION,
-        "schema_versions": {kind: schema_version(kind) for kind in (ARTICLE, QUARANTINE)},
+        "schema_versions": {kind: schema_version(kind) for kind in (ARTICLE, QUARANTINE, STORY)},
         "shards": shard_ids,
         "units": {
             "read": sum(result["read"] for result in results),
@@ -448,6 +469,8 @@ def _manifest(
     }
     if empty_on_purpose:  # published with allow_empty: no raw file was found
         manifest["empty_on_purpose"] = True
+    if stories is not None:  # stories, near-duplicates and the signature days used
+        manifest["stories"] = stories
     manifest["run_id"] = _fingerprint(manifest, inputs())[:16]
     return manifest
 
@@ -528,10 +551,12 @@ def run_day(
 def restore_day(
     lake: str, ingest_date: date, run_id: str | None = None, *, settings: Settings
 ) -> dict[str, Any]:
-    """Publish a kept earlier version of a day back (the newest without run_id), and
-    write its report again (without timings: those of its run are not kept)."""
+    """Publish a kept earlier version of a day back (the newest without run_id) with
+    its story signatures, and write its report again (without timings: those of
+    its run are not kept)."""
     root = lake_root(lake)
     manifest = restore_version(root, ingest_date, run_id, keep_versions=settings.keep_versions)
+    save_published_signatures(root, ingest_date, settings.batch_rows)
     _write_report(root, ingest_date, None)
     return manifest
 

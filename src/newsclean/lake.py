@@ -4,10 +4,12 @@ Layout under LAKE:
 
     articles/ingest_date=YYYY-MM-DD/part-<shard>.parquet, _manifest.json
     quarantine/ingest_date=YYYY-MM-DD/part-<shard>.parquet, _manifest.json
+    stories/ingest_date=YYYY-MM-DD/part-stories.parquet, _manifest.json
     _staging/ingest_date=YYYY-MM-DD/...   private to newsclean
     _versions/ingest_date=YYYY-MM-DD/<run_id>/{articles,quarantine}/
                                           replaced versions of the day, for `restore`
-    _profiles/...                         per-domain template statistics
+    _profiles/...                         per-domain template statistics, and the
+                                          story signatures of each day (docs/stories.md)
 
 A run never writes into a visible partition. Shards are written to staging; the
 publish step assembles the new partition directories beside the old ones and swaps
@@ -35,10 +37,17 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from newsclean.validate import ARTICLE, PARTITION_COLUMN, QUARANTINE, arrow_schema, file_schema
+from newsclean.validate import (
+    ARTICLE,
+    PARTITION_COLUMN,
+    QUARANTINE,
+    STORY,
+    arrow_schema,
+    file_schema,
+)
 
-KINDS = (ARTICLE, QUARANTINE)
-TABLE_DIRS = {ARTICLE: "articles", QUARANTINE: "quarantine"}
+KINDS = (ARTICLE, QUARANTINE, STORY)
+TABLE_DIRS = {ARTICLE: "articles", QUARANTINE: "quarantine", STORY: "stories"}
 MANIFEST = "_manifest.json"
 JOURNAL = "publish.json"
 VERSION = "version.json"  # in a kept version's folder: its run_id and when it was replaced
@@ -324,6 +333,8 @@ def restore_version(
     pairs = []
     for kind in KINDS:
         assembled = _assembly_dir(staging, kind)
+        if not (kept / TABLE_DIRS[kind]).is_dir():  # kept before the table existed
+            continue
         for source in sorted((kept / TABLE_DIRS[kind]).iterdir()):
             _link_or_copy(source, assembled / source.name)
         pairs.append((assembled, partition_dir(lake, kind, ingest_date)))

@@ -35,6 +35,11 @@ def article_record(article: Article, *, ingest_date: date, pipeline_version: str
         "repairs": [
             {"kind": r.kind, "before": r.before, "after": r.after} for r in article.repairs
         ],
+        # Until the day is clustered at publish (newsclean.stories), every article is
+        # its own canonical copy and its own story.
+        "duplicate_of": None,
+        "similarity": None,
+        "story_id": article.id,
         "ingest_date": ingest_date.isoformat(),
         "pipeline_version": pipeline_version,
     }

@@ -19,6 +19,7 @@ import pyarrow as pa
 
 ARTICLE = "article"
 QUARANTINE = "quarantine"
+STORY = "story"
 # Hive-style partition column: it lives in the directory name, not inside the files,
 # so pyarrow, pandas, Polars and Spark can all read the partitioned lake.
 PARTITION_COLUMN = "ingest_date"
