@@ -1,11 +1,13 @@
-"""Typo repair for languages with a lexicon (today English): words run together where
-markup was stripped (`thisweek` -> `this week`) and known misspellings (`recieve` ->
-`receive`), each recorded as a `Repair(kind, before, after)`.
+"""Typo repair for languages with a lexicon: words run together where markup was
+stripped (`thisweek` -> `this week`, `erstrecktsich` -> `erstreckt sich`) in English and
+the languages of `SPLIT_LANGUAGES`, and known misspellings (`recieve` -> `receive`) in
+English; each edit is recorded as a `Repair(kind, before, after)`.
 
 It acts only on plain lowercase words. Anything with a capital, a digit or an
 apostrophe, and any token that looks like a URL, an email, a handle, a hashtag or code,
-is left alone; a paragraph that does not read as English is left alone. `fix_typos`
-is idempotent.
+is left alone; a paragraph that does not read as the text's language is left alone.
+In languages that write compounds as one word (`COMPOUND_LANGUAGES`), a token the
+lexicon knows is never split. `fix_typos` is idempotent.
 """
 
 from __future__ import annotations
@@ -22,8 +24,15 @@ import ftfy.bad_codecs  # registers `sloppy-windows-1252`  # noqa: F401
 from newsclean.language import detect_language
 from newsclean.record import Repair
 
-#: Languages whose typos we fix (word frequencies and the misspelling list are English).
-TYPO_LANGUAGES = frozenset({"en"})
+#: Languages whose run-together words are split, from wordfreq's frequencies for them
+#: (`large` lists where wordfreq has one). English also has misspellings fixed.
+SPLIT_LANGUAGES = frozenset({"de", "fr", "es", "pt", "it", "nl", "id", "pl", "sv", "da", "nb", "ca"})
+TYPO_LANGUAGES = frozenset({"en"}) | SPLIT_LANGUAGES
+#: Languages that write compounds as one word (`Bundesverfassungsgericht`): a token
+#: wordfreq knows is never split there, and an unknown one needs far stronger halves.
+COMPOUND_LANGUAGES = frozenset({"de", "nl", "sv", "da", "nb"})
+#: The language detector's codes that wordfreq spells another way.
+_WORDFREQ_CODES = {"no": "nb", "nn": "nb"}
 
 _DATA = resources.files("newsclean") / "data" / "repair"
 
@@ -36,29 +45,47 @@ def fix_typos(text: str, language: str | None = None) -> tuple[str, list[Repair]
     the text, but only once a word to fix has been found.
     """
     repairs: list[Repair] = []
-    if language and not _fixes_typos_in(language):
+    if not language:
+        # Only a text with a lowercase word could need a fix: detect the language then.
+        if not _ANY_CANDIDATE.search(" " + text):
+            return text, repairs
+        language = detect_language(text)
+    code = _typo_language(language)
+    if code is None:
         return text, repairs
-    lexicon = _english_lexicon()
-    # Most texts have no word to fix: find those first, and detect the language only then.
+    lexicon = _lexicon(code)
+    candidates = _candidates(text, code)
     fixes = {}
-    for word in set(_TYPO_CANDIDATE.findall(" " + text)) - lexicon.sound:
-        fixed, kind = _fix_word(word)
+    for word in candidates - lexicon.sound:
+        fixed, kind = _fix_word(word, code)
         if kind:
             fixes[word] = Repair(kind, word, fixed)
-    if not fixes or not _fixes_typos_in(language or detect_language(text)):
+    if not fixes:
         return text, repairs
-    return _apply_word_fixes(text, fixes, repairs), repairs
+    return _apply_word_fixes(text, fixes, repairs, code), repairs
 
 
-def _fixes_typos_in(language: str | None) -> bool:
-    """Whether typos are fixed in text of `language`; None (too short to tell) is not.
+def _typo_language(language: str | None) -> str | None:
+    """The wordfreq code of `language` if its typos are fixed; None (too short to tell,
+    or unsupported) if not. Paragraphs are checked for the language again before a word
+    in them is fixed."""
+    if language is None:
+        return None
+    code = _base_language(language)
+    code = _WORDFREQ_CODES.get(code, code)
+    return code if code in TYPO_LANGUAGES else None
 
-    Paragraphs are checked for English again before a word in them is fixed.
-    """
-    return language is not None and _base_language(language) in TYPO_LANGUAGES
+
+def _candidates(text: str, language: str) -> set[str]:
+    """The plain lowercase words of at least four letters in `text`."""
+    if language == "en":
+        return set(_TYPO_CANDIDATE.findall(" " + text))
+    return {word for word in _ANY_CANDIDATE.findall(" " + text) if word.islower()}
 
 
-def _apply_word_fixes(text: str, fixes: dict[str, Repair], repairs: list[Repair]) -> str:
+def _apply_word_fixes(
+    text: str, fixes: dict[str, Repair], repairs: list[Repair], language: str
+) -> str:
     """Every whole-word occurrence of a fixable word replaced, where its context allows."""
     found = []
     for word, repair in fixes.items():
@@ -71,7 +98,7 @@ def _apply_word_fixes(text: str, fixes: dict[str, Repair], repairs: list[Repair]
     found.sort(key=lambda occurrence: occurrence[0])
     pieces, cursor, line_verdicts = [], 0, {}
     for start, end, repair in found:
-        if _fixable_here(text, start, end, fixes, line_verdicts):
+        if _fixable_here(text, start, end, fixes, line_verdicts, language):
             pieces += [text[cursor:start], repair.after]
             repairs.append(repair)
             cursor = end
@@ -92,6 +119,8 @@ _WORD_CHAR = re.compile(r"[\w'’]")
 # character before it is matched, not looked behind at (`re` skips to such a character
 # far faster), so the text is searched with a space in front.
 _TYPO_CANDIDATE = re.compile(r"[^\w'’]([a-z]{4,})(?![\w'’])")
+# In other languages, any letters (`größer`, `não`); the caller keeps the lowercase ones.
+_ANY_CANDIDATE = re.compile(r"[^\w'’]([^\W\d_]{4,})(?![\w'’])")
 
 
 def _base_language(language: str) -> str:
@@ -113,6 +142,7 @@ _CHUNK_END = re.compile(f"[{_CHUNK_SEPARATORS}]|$")
 _LINE_END = re.compile(r"\n|$")
 _EDGE_PUNCTUATION = "\"'“”‘’«»()[]{},.;:!?…—–-"
 _PLAIN_WORDS = re.compile(r"[a-z]+(?:-[a-z]+)*")
+_ANY_PLAIN_WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
 def _looks_like_code(line: str) -> bool:
@@ -120,57 +150,80 @@ def _looks_like_code(line: str) -> bool:
 
 
 #: A paragraph of a mixed-language text is fixed only if most of its plain words are
-#: common English words (a German quote inside an English article is left alone).
-ENGLISH_LINE_MIN_SHARE = 0.6
-ENGLISH_LINE_MIN_WORDS = 4
+#: common words of the text's language (a German quote inside an English article, or
+#: an English one inside a German article, is left alone).
+LINE_MIN_SHARE = 0.6
+LINE_MIN_WORDS = 4
 _LINE_WORD = re.compile(r"(?<![\w'’])[a-z]{3,}(?![\w'’])")
+_ANY_LINE_WORD = re.compile(r"(?<![\w'’])[^\W\d_]{3,}(?![\w'’])")
 
 
-def _reads_as_english(line: str, fixes: dict[str, Repair]) -> bool:
-    words = [word for word in _LINE_WORD.findall(line) if word not in fixes]
-    if len(words) < ENGLISH_LINE_MIN_WORDS:
+def _reads_as(line: str, fixes: dict[str, Repair], language: str) -> bool:
+    """True if most plain lowercase words of `line` are common words of `language`."""
+    if language == "en":
+        words = _LINE_WORD.findall(line)
+    else:
+        words = [word for word in _ANY_LINE_WORD.findall(line) if word.islower()]
+    words = [word for word in words if word not in fixes]
+    if len(words) < LINE_MIN_WORDS:
         return True
-    sound = _english_lexicon().sound
-    return sum(word in sound for word in words) >= ENGLISH_LINE_MIN_SHARE * len(words)
+    sound = _lexicon(language).sound
+    return sum(word in sound for word in words) >= LINE_MIN_SHARE * len(words)
 
 
 def _fixable_here(
-    text: str, start: int, end: int, fixes: dict[str, Repair], line_verdicts: dict[int, bool]
+    text: str,
+    start: int,
+    end: int,
+    fixes: dict[str, Repair],
+    line_verdicts: dict[int, bool],
+    language: str,
 ) -> bool:
     """False if the word sits in code, a URL, a chunk of non-words or a foreign paragraph."""
     line_start = text.rfind("\n", 0, start) + 1
     if line_start not in line_verdicts:
         line = text[line_start : _LINE_END.search(text, end).start()]
-        line_verdicts[line_start] = not _looks_like_code(line) and _reads_as_english(line, fixes)
+        line_verdicts[line_start] = not _looks_like_code(line) and _reads_as(
+            line, fixes, language
+        )
     if not line_verdicts[line_start]:
         return False
     chunk_start = start
     while chunk_start > line_start and text[chunk_start - 1] not in _CHUNK_SEPARATORS:
         chunk_start -= 1
     chunk = text[chunk_start : _CHUNK_END.search(text, end).start()]
-    return not _PROTECTED_CHUNK.search(chunk) and bool(
-        _PLAIN_WORDS.fullmatch(chunk.strip(_EDGE_PUNCTUATION))
+    words = chunk.strip(_EDGE_PUNCTUATION)
+    if language == "en":
+        return not _PROTECTED_CHUNK.search(chunk) and bool(_PLAIN_WORDS.fullmatch(words))
+    return (
+        not _PROTECTED_CHUNK.search(chunk)
+        and bool(_ANY_PLAIN_WORDS.fullmatch(words))
+        and words.islower()
     )
 
 
 @lru_cache(maxsize=1 << 16)
-def _fix_word(word: str) -> tuple[str, str | None]:
+def _fix_word(word: str, language: str = "en") -> tuple[str, str | None]:
     """A lowercase word, repaired if the evidence is strong, and the kind of repair."""
-    lexicon = _english_lexicon()
+    lexicon = _lexicon(language)
     correction = lexicon.misspellings.get(word)
     if correction:
-        return (correction, "misspelling") if _is_stable(correction) else (word, None)
-    split = _split_run_together(word, lexicon)
-    if split and _is_stable(split):
+        return (correction, "misspelling") if _is_stable(correction, language) else (word, None)
+    if language == "en":
+        split = _split_run_together(word, lexicon)
+    else:
+        split = _split_in_language(word, lexicon, compounds=language in COMPOUND_LANGUAGES)
+    if split and _is_stable(split, language):
         return split, "run_together"
     return word, None
 
 
-def _is_stable(fixed: str) -> bool:
+def _is_stable(fixed: str, language: str = "en") -> bool:
     """True if no word of a fix would itself be fixed again (`and ofthe`)."""
-    sound = _english_lexicon().sound
+    sound = _lexicon(language).sound
     return not any(
-        len(part) >= 4 and part not in sound and _fix_word(part)[1] for part in fixed.split()
+        len(part) >= 4 and part not in sound and _fix_word(part, language)[1]
+        for part in fixed.split()
     )
 
 
@@ -342,6 +395,109 @@ def _one_edit(word: str) -> set[str]:
     replaces = [left + c + right[1:] for left, right in splits if right for c in _LETTERS]
     inserts = [left + c + right for left, right in splits for c in _LETTERS]
     return set(deletes + transposes + replaces + inserts) - {word}
+
+
+# --- run-together words in other languages ----------------------------------------------
+# The same evidence as in English (both halves common words, the joined form rare, a
+# clear margin), without English's special shapes (function words beside rare words,
+# a slip inside a half), which are tuned on English only.
+
+#: Halves are words of at least two letters (`e`, `a`, `o`, `y`, `i` are words and
+#: prefixes of many words); short halves must be very common, as in English.
+OTHER_HALF_MIN_LENGTH = 2
+#: In a compound language an unknown token splits only if its halves are far more
+#: likely together than the token is alone: their Zipf sum reaches this, lowered per
+#: letter beyond `UNKNOWN_LONG_TOKEN` as in English, and one half is a function word.
+COMPOUND_HALVES_MIN_SUM = 10.0
+COMPOUND_FUNCTION_WORD_ZIPF = 5.5
+
+
+def _split_in_language(word: str, lexicon: Lexicon, *, compounds: bool) -> str | None:
+    """`erstreckt sich` for `erstrecktsich`, or None without strong evidence.
+
+    Where compounds are written as one word (`compounds`), a token the lexicon knows is
+    never split, and an unknown one needs a far higher score and a function word.
+    """
+    zipf = lexicon.zipf
+    joined = zipf.get(word, 0.0)
+    if len(word) < 5 or joined >= JOINED_WORD_ZIPF or (compounds and joined):
+        return None
+    if word in lexicon.never_split:
+        return None
+    best: tuple[float, str, str] | None = None
+    for cut in range(OTHER_HALF_MIN_LENGTH, len(word) - OTHER_HALF_MIN_LENGTH + 1):
+        left, right = word[:cut], word[cut:]
+        if left in lexicon.prefixes or right in lexicon.suffixes:
+            continue
+        left_zipf = _common(left, zipf)
+        right_zipf = left_zipf and _common(right, zipf)
+        if right_zipf and (best is None or left_zipf + right_zipf > best[0]):
+            best = (left_zipf + right_zipf, left, right)
+    if best is None:
+        return None
+    halves_sum, left, right = best
+    extra_letters = max(0, len(word) - UNKNOWN_LONG_TOKEN)
+    if compounds:
+        needed = COMPOUND_HALVES_MIN_SUM - UNKNOWN_SUM_PER_LETTER * extra_letters
+        function_word = max(zipf[left], zipf[right]) >= COMPOUND_FUNCTION_WORD_ZIPF
+        return f"{left} {right}" if halves_sum >= needed and function_word else None
+    if joined == 0.0:
+        needed = UNKNOWN_HALVES_MIN_SUM - UNKNOWN_SUM_PER_LETTER * extra_letters
+        return f"{left} {right}" if halves_sum >= needed else None
+    if joined - halves_sum + 9 < KNOWN_JOIN_MARGIN:
+        return f"{left} {right}"
+    return None
+
+
+def _lexicon(language: str) -> Lexicon:
+    """The lexicon of a language of `TYPO_LANGUAGES`, loaded once per process."""
+    return _english_lexicon() if language == "en" else _other_lexicon(language)
+
+
+@lru_cache(maxsize=None)
+def _other_lexicon(language: str) -> Lexicon:
+    """A language's word frequencies (no misspellings), cached like the English lexicon."""
+    from newsclean.derived import load_or_build
+
+    files = [Path(__file__)]
+    files += [_DATA / name for name in _affix_files(language) if (_DATA / name).is_file()]
+    fields = load_or_build(
+        f"lexicon-{language}",
+        lambda: tuple(_build_other_lexicon(language)),
+        packages=("wordfreq",),
+        files=files,
+    )
+    return Lexicon(*fields)
+
+
+def _affix_files(language: str) -> tuple[str, str]:
+    return f"prefixes-{language}.txt", f"suffixes-{language}.txt"
+
+
+def _build_other_lexicon(language: str) -> Lexicon:
+    import math
+
+    import wordfreq
+
+    wordlist = "large" if language in wordfreq.available_languages("large") else "small"
+    frequencies = wordfreq.get_frequency_dict(language, wordlist=wordlist)
+    zipf = {
+        word: round(math.log10(freq) + 9, 2)
+        for word, freq in frequencies.items()
+        if word.isalpha()
+    }
+    prefixes, suffixes = (
+        _word_set(name) if (_DATA / name).is_file() else frozenset()
+        for name in _affix_files(language)
+    )
+    return Lexicon(
+        zipf,
+        misspellings={},
+        sound=frozenset(word for word, frequency in zipf.items() if frequency >= JOINED_WORD_ZIPF),
+        never_split=frozenset(),
+        prefixes=prefixes,
+        suffixes=suffixes,
+    )
 
 
 # --- the English lexicon ---------------------------------------------------------------
