@@ -399,54 +399,86 @@ def _one_edit(word: str) -> set[str]:
 
 # --- run-together words in other languages ----------------------------------------------
 # The same evidence as in English (both halves common words, the joined form rare, a
-# clear margin), without English's special shapes (function words beside rare words,
-# a slip inside a half), which are tuned on English only.
+# clear margin), and one shape of English's: a function word beside a rarer word. The
+# slip inside a half is English only.
 
 #: Halves are words of at least two letters (`e`, `a`, `o`, `y`, `i` are words and
 #: prefixes of many words); short halves must be very common, as in English.
 OTHER_HALF_MIN_LENGTH = 2
-#: In a compound language an unknown token splits only if its halves are far more
-#: likely together than the token is alone: their Zipf sum reaches this, lowered per
-#: letter beyond `UNKNOWN_LONG_TOKEN` as in English, and one half is a function word.
-COMPOUND_HALVES_MIN_SUM = 10.0
-COMPOUND_FUNCTION_WORD_ZIPF = 5.5
+#: A language's function words: its commonest short words (wordfreq's top list).
+FUNCTION_WORDS_TOP_N = 200
+FUNCTION_WORD_MAX_LENGTH = 7
+#: A function word splits off an unknown token beside a rarer word of this many letters
+#: at least and this Zipf frequency (`exzentrische und`, `della serie`).
+FUNCTION_PARTNER_MIN_LENGTH = 4
+FUNCTION_PARTNER_MIN_ZIPF = 2.5
+#: Outside compound languages, two function words run together may be a token wordfreq
+#: has seen, from others' scraping accidents or as a word (`silos`): they split only if
+#: it is rarer than their independent co-occurrence by this margin.
+FUNCTION_PAIR_MARGIN = -3.0
+#: The chosen reading's Zipf sum must beat any other reading's by this much.
+SPLIT_MIN_LEAD = 1.0
 
 
 def _split_in_language(word: str, lexicon: Lexicon, *, compounds: bool) -> str | None:
     """`erstreckt sich` for `erstrecktsich`, or None without strong evidence.
 
     Where compounds are written as one word (`compounds`), a token the lexicon knows is
-    never split, and an unknown one needs a far higher score and a function word.
+    never split, and an unknown one only beside a function word: two content words are
+    a compound there (`ziekenhuisopname`). The best reading must beat every other
+    reading into two common words by `SPLIT_MIN_LEAD` (`zureinigen`: `zu reinigen` or
+    `zur einigen`).
     """
     zipf = lexicon.zipf
     joined = zipf.get(word, 0.0)
-    if len(word) < 5 or joined >= JOINED_WORD_ZIPF or (compounds and joined):
+    if len(word) < 5 or joined >= JOINED_WORD_ZIPF or word in lexicon.never_split:
         return None
-    if word in lexicon.never_split:
+    if compounds and joined:
         return None
-    best: tuple[float, str, str] | None = None
+    function_words = lexicon.function_words
+    allowed: list[tuple[float, str, str]] = []
+    plausible: list[tuple[float, str, str]] = []
     for cut in range(OTHER_HALF_MIN_LENGTH, len(word) - OTHER_HALF_MIN_LENGTH + 1):
         left, right = word[:cut], word[cut:]
-        if left in lexicon.prefixes or right in lexicon.suffixes:
-            continue
-        left_zipf = _common(left, zipf)
-        right_zipf = left_zipf and _common(right, zipf)
-        if right_zipf and (best is None or left_zipf + right_zipf > best[0]):
-            best = (left_zipf + right_zipf, left, right)
-    if best is None:
+        reading = (zipf.get(left, 0.0) + zipf.get(right, 0.0), left, right)
+        if _reading_allowed(left, right, lexicon, joined, compounds):
+            allowed.append(reading)
+        elif _common(left, zipf) and _common(right, zipf):
+            plausible.append(reading)
+    if not allowed:
+        return None
+    best = max(allowed)
+    others = [reading[0] for reading in allowed + plausible if reading is not best]
+    if others and best[0] - max(others) < SPLIT_MIN_LEAD:
         return None
     halves_sum, left, right = best
-    extra_letters = max(0, len(word) - UNKNOWN_LONG_TOKEN)
-    if compounds:
-        needed = COMPOUND_HALVES_MIN_SUM - UNKNOWN_SUM_PER_LETTER * extra_letters
-        function_word = max(zipf[left], zipf[right]) >= COMPOUND_FUNCTION_WORD_ZIPF
-        return f"{left} {right}" if halves_sum >= needed and function_word else None
-    if joined == 0.0:
-        needed = UNKNOWN_HALVES_MIN_SUM - UNKNOWN_SUM_PER_LETTER * extra_letters
-        return f"{left} {right}" if halves_sum >= needed else None
-    if joined - halves_sum + 9 < KNOWN_JOIN_MARGIN:
+    if joined:
+        both_function = left in function_words and right in function_words
+        margin = FUNCTION_PAIR_MARGIN if both_function else KNOWN_JOIN_MARGIN
+        return f"{left} {right}" if joined - halves_sum + 9 < margin else None
+    if left in function_words or right in function_words:
         return f"{left} {right}"
-    return None
+    extra_letters = max(0, len(word) - UNKNOWN_LONG_TOKEN)
+    needed = UNKNOWN_HALVES_MIN_SUM - UNKNOWN_SUM_PER_LETTER * extra_letters
+    return f"{left} {right}" if halves_sum >= needed else None
+
+
+def _reading_allowed(left: str, right: str, lexicon: Lexicon, joined: float, compounds: bool) -> bool:
+    """Whether `left right` may be the reading of a token (see `_split_in_language`)."""
+    zipf, function_words = lexicon.zipf, lexicon.function_words
+    left_function, right_function = left in function_words, right in function_words
+    if left_function and right_function:
+        return True  # `zuden`, `undder`: no word is built so
+    if left in lexicon.prefixes or right in lexicon.suffixes:
+        return False  # `nachreichte`, `kippender`: a particle or an ending
+    if left_function or right_function:
+        other = right if left_function else left
+        return (
+            not joined
+            and len(other) >= FUNCTION_PARTNER_MIN_LENGTH
+            and zipf.get(other, 0.0) >= FUNCTION_PARTNER_MIN_ZIPF
+        )
+    return not compounds and bool(_common(left, zipf) and _common(right, zipf))
 
 
 def _lexicon(language: str) -> Lexicon:
@@ -497,6 +529,11 @@ def _build_other_lexicon(language: str) -> Lexicon:
         never_split=frozenset(),
         prefixes=prefixes,
         suffixes=suffixes,
+        function_words=frozenset(
+            word
+            for word in wordfreq.top_n_list(language, FUNCTION_WORDS_TOP_N)
+            if OTHER_HALF_MIN_LENGTH <= len(word) <= FUNCTION_WORD_MAX_LENGTH and word.isalpha()
+        ),
     )
 
 
@@ -524,6 +561,7 @@ class Lexicon(NamedTuple):
     never_split: frozenset[str]  # real closed compounds wordfreq lacks (`toolchain`)
     prefixes: frozenset[str]  # never a half beside a content word (`super`, `non`)
     suffixes: frozenset[str]  # likewise (`able`, `ness`)
+    function_words: frozenset[str] = frozenset()  # the commonest words (other languages)
 
 
 @lru_cache(maxsize=1)
