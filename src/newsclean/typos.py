@@ -56,7 +56,9 @@ def fix_typos(text: str, language: str | None = None) -> tuple[str, list[Repair]
     lexicon = _lexicon(code)
     candidates = _candidates(text, code)
     fixes = {}
-    for word in candidates - lexicon.sound:
+    for word in candidates:
+        if _folded(word, code) in lexicon.sound:
+            continue
         fixed, kind = _fix_word(word, code)
         if kind:
             fixes[word] = Repair(kind, word, fixed)
@@ -74,6 +76,11 @@ def _typo_language(language: str | None) -> str | None:
     code = _base_language(language)
     code = _WORDFREQ_CODES.get(code, code)
     return code if code in TYPO_LANGUAGES else None
+
+
+def _folded(word: str, language: str) -> str:
+    """The word as wordfreq keys it: casefolded outside English (`größe` -> `grösse`)."""
+    return word if language == "en" else word.casefold()
 
 
 def _candidates(text: str, language: str) -> set[str]:
@@ -168,7 +175,8 @@ def _reads_as(line: str, fixes: dict[str, Repair], language: str) -> bool:
     if len(words) < LINE_MIN_WORDS:
         return True
     sound = _lexicon(language).sound
-    return sum(word in sound for word in words) >= LINE_MIN_SHARE * len(words)
+    known = sum(_folded(word, language) in sound for word in words)
+    return known >= LINE_MIN_SHARE * len(words)
 
 
 def _fixable_here(
@@ -212,17 +220,33 @@ def _fix_word(word: str, language: str = "en") -> tuple[str, str | None]:
     if language == "en":
         split = _split_run_together(word, lexicon)
     else:
-        split = _split_in_language(word, lexicon, compounds=language in COMPOUND_LANGUAGES)
+        split = _unfolded(
+            word,
+            _split_in_language(
+                word.casefold(), lexicon, compounds=language in COMPOUND_LANGUAGES
+            ),
+        )
     if split and _is_stable(split, language):
         return split, "run_together"
     return word, None
+
+
+def _unfolded(word: str, split: str | None) -> str | None:
+    """A split of `word.casefold()` applied to `word` itself (`großen` keeps its `ß`)."""
+    if split is None or word == word.casefold():
+        return split
+    left = split.split(" ", 1)[0]
+    for cut in range(1, len(word)):
+        if word[:cut].casefold() == left:
+            return f"{word[:cut]} {word[cut:]}"
+    return None
 
 
 def _is_stable(fixed: str, language: str = "en") -> bool:
     """True if no word of a fix would itself be fixed again (`and ofthe`)."""
     sound = _lexicon(language).sound
     return not any(
-        len(part) >= 4 and part not in sound and _fix_word(part, language)[1]
+        len(part) >= 4 and _folded(part, language) not in sound and _fix_word(part, language)[1]
         for part in fixed.split()
     )
 
@@ -463,7 +487,11 @@ FUNCTION_WORD_MAX_LENGTH = 7
 #: at least and this Zipf frequency (`exzentrische und`, `della serie`).
 FUNCTION_PARTNER_MIN_LENGTH = 4
 FUNCTION_PARTNER_MIN_ZIPF = 2.5
-#: Outside compound languages, two function words run together may be a token wordfreq
+#: In a compound language a token this common is a word, whatever its halves; a rarer
+#: one that wordfreq has seen may be two function words run together (`undder` 1.2,
+#: `aufdie` 2.2) and nothing else, by `FUNCTION_PAIR_MARGIN` (`sieden` 2.5 is a word).
+COMPOUND_KNOWN_MIN_ZIPF = 3.0
+#: Two function words run together may be a token wordfreq
 #: has seen, from others' scraping accidents or as a word (`silos`): they split only if
 #: it is rarer than their independent co-occurrence by this margin.
 FUNCTION_PAIR_MARGIN = -3.0
@@ -475,8 +503,9 @@ def _split_in_language(word: str, lexicon: Lexicon, *, compounds: bool) -> str |
     """`erstreckt sich` for `erstrecktsich`, or None without strong evidence.
 
     Where compounds are written as one word (`compounds`), a token the lexicon knows is
-    never split, and an unknown one only beside a function word: two content words are
-    a compound there (`ziekenhuisopname`). The best reading must beat every other
+    never split (below `COMPOUND_KNOWN_MIN_ZIPF`, only into two function words), and an
+    unknown one only beside a function word: two content words are a compound there
+    (`ziekenhuisopname`). The best reading must beat every other
     reading into two common words by `SPLIT_MIN_LEAD` (`zureinigen`: `zu reinigen` or
     `zur einigen`).
     """
@@ -484,7 +513,7 @@ def _split_in_language(word: str, lexicon: Lexicon, *, compounds: bool) -> str |
     joined = zipf.get(word, 0.0)
     if len(word) < 5 or joined >= JOINED_WORD_ZIPF or word in lexicon.never_split:
         return None
-    if compounds and joined:
+    if compounds and joined >= COMPOUND_KNOWN_MIN_ZIPF:
         return None
     function_words = lexicon.function_words
     allowed: list[tuple[float, str, str]] = []
@@ -522,14 +551,16 @@ def _reading_allowed(left: str, right: str, lexicon: Lexicon, joined: float, com
         return True  # `zuden`, `undder`: no word is built so
     if left in lexicon.prefixes or right in lexicon.suffixes:
         return False  # `nachreichte`, `kippender`: a particle or an ending
+    both_common = bool(_common(left, zipf) and _common(right, zipf))
+    if joined:
+        return not compounds and both_common  # judged by the margin (`delgobierno`)
     if left_function or right_function:
         other = right if left_function else left
         return (
-            not joined
-            and len(other) >= FUNCTION_PARTNER_MIN_LENGTH
+            len(other) >= FUNCTION_PARTNER_MIN_LENGTH
             and zipf.get(other, 0.0) >= FUNCTION_PARTNER_MIN_ZIPF
         )
-    return not compounds and bool(_common(left, zipf) and _common(right, zipf))
+    return not compounds and both_common
 
 
 def _lexicon(language: str) -> Lexicon:
@@ -553,8 +584,9 @@ def _other_lexicon(language: str) -> Lexicon:
     return Lexicon(*fields)
 
 
-def _affix_files(language: str) -> tuple[str, str]:
-    return f"prefixes-{language}.txt", f"suffixes-{language}.txt"
+def _affix_files(language: str) -> tuple[str, str, str]:
+    """A language's data files: prefixes, suffixes and words never split (may be absent)."""
+    return f"prefixes-{language}.txt", f"suffixes-{language}.txt", f"never_split-{language}.txt"
 
 
 def _build_other_lexicon(language: str) -> Lexicon:
@@ -569,7 +601,7 @@ def _build_other_lexicon(language: str) -> Lexicon:
         for word, freq in frequencies.items()
         if word.isalpha()
     }
-    prefixes, suffixes = (
+    prefixes, suffixes, never_split = (
         _word_set(name) if (_DATA / name).is_file() else frozenset()
         for name in _affix_files(language)
     )
@@ -577,7 +609,7 @@ def _build_other_lexicon(language: str) -> Lexicon:
         zipf,
         misspellings={},
         sound=frozenset(word for word, frequency in zipf.items() if frequency >= JOINED_WORD_ZIPF),
-        never_split=frozenset(),
+        never_split=never_split,
         prefixes=prefixes,
         suffixes=suffixes,
         function_words=frozenset(
