@@ -495,6 +495,10 @@ COMPOUND_KNOWN_MIN_ZIPF = 3.0
 #: has seen, from others' scraping accidents or as a word (`silos`): they split only if
 #: it is rarer than their independent co-occurrence by this margin.
 FUNCTION_PAIR_MARGIN = -3.0
+#: The particle before an infinitive and the infinitive's ending, where the particle is
+#: also a verb prefix: an unknown token splits after it only before an infinitive
+#: (`zumerken`, while `zuschaltete` is a form of `zuschalten`).
+_INFINITIVE_MARKERS = {"de": ("zu", "en"), "nl": ("te", "en")}
 #: The chosen reading's Zipf sum must beat any other reading's by this much.
 SPLIT_MIN_LEAD = 1.0
 
@@ -549,6 +553,9 @@ def _reading_allowed(left: str, right: str, lexicon: Lexicon, joined: float, com
     left_function, right_function = left in function_words, right in function_words
     if left_function and right_function:
         return True  # `zuden`, `undder`: no word is built so
+    infinitive = _INFINITIVE_MARKERS.get(lexicon.language)
+    if infinitive and left == infinitive[0] and right.endswith(infinitive[1]) and not joined:
+        return zipf.get(right, 0.0) >= FUNCTION_PARTNER_MIN_ZIPF  # `zu merken`, `te maken`
     if left in lexicon.prefixes or right in lexicon.suffixes:
         return False  # `nachreichte`, `kippender`: a particle or an ending
     both_common = bool(_common(left, zipf) and _common(right, zipf))
@@ -612,6 +619,7 @@ def _build_other_lexicon(language: str) -> Lexicon:
         never_split=never_split,
         prefixes=prefixes,
         suffixes=suffixes,
+        language=language,
         function_words=frozenset(
             word
             for word in wordfreq.top_n_list(language, FUNCTION_WORDS_TOP_N)
@@ -645,6 +653,7 @@ class Lexicon(NamedTuple):
     prefixes: frozenset[str]  # never a half beside a content word (`super`, `non`)
     suffixes: frozenset[str]  # likewise (`able`, `ness`)
     function_words: frozenset[str] = frozenset()  # the commonest words (other languages)
+    language: str = "en"
 
 
 @lru_cache(maxsize=1)
