@@ -54,11 +54,8 @@ def fix_typos(text: str, language: str | None = None) -> tuple[str, list[Repair]
     if code is None:
         return text, repairs
     lexicon = _lexicon(code)
-    candidates = _candidates(text, code)
     fixes = {}
-    for word in candidates:
-        if _folded(word, code) in lexicon.sound:
-            continue
+    for word in _unknown_candidates(text, code, lexicon.sound):
         fixed, kind = _fix_word(word, code)
         if kind:
             fixes[word] = Repair(kind, word, fixed)
@@ -83,11 +80,12 @@ def _folded(word: str, language: str) -> str:
     return word if language == "en" else word.casefold()
 
 
-def _candidates(text: str, language: str) -> set[str]:
-    """The plain lowercase words of at least four letters in `text`."""
+def _unknown_candidates(text: str, language: str, sound: frozenset[str]) -> set[str]:
+    """The plain lowercase words of at least four letters in `text` that are not sound."""
     if language == "en":
-        return set(_TYPO_CANDIDATE.findall(" " + text))
-    return {word for word in _ANY_CANDIDATE.findall(" " + text) if word.islower()}
+        return set(_TYPO_CANDIDATE.findall(" " + text)) - sound
+    words = set(_ANY_CANDIDATE.findall(" " + text))
+    return {word for word in words if word.islower() and word.casefold() not in sound}
 
 
 def _apply_word_fixes(
