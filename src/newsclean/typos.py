@@ -38,11 +38,11 @@ _DATA = resources.files("newsclean") / "data" / "repair"
 
 
 def fix_typos(text: str, language: str | None = None) -> tuple[str, list[Repair]]:
-    """Split run-together words and fix known misspellings in text of a supported
-    language (today English); other text comes back as it is.
+    """Split run-together words (English and `SPLIT_LANGUAGES`) and fix known misspellings
+    (English) in text of a supported language; other text comes back as it is.
 
-    `language` is an ISO 639 code or tag (`en`, `en-US`); when None it is detected from
-    the text, but only once a word to fix has been found.
+    `language` is an ISO 639 code or tag (`en`, `de-AT`); when None or empty it is
+    detected from the text (if the text has a plain lowercase word at all).
     """
     repairs: list[Repair] = []
     if not language:
@@ -288,8 +288,8 @@ LONG_RARE_HALF_MIN_LENGTH = 10
 #: neither shorter than this, both common (a rarer half is as often a lowercase
 #: handle, `captainpanic`), their sum this high, and the reading ahead of any other.
 CONTENT_HALF_MIN_LENGTH = 4
-CONTENT_HALF_MIN_ZIPF = 3.0
-CONTENT_HALVES_MIN_SUM = 6.5
+CONTENT_HALF_MIN_ZIPF = 3.5
+CONTENT_HALVES_MIN_SUM = 7.4
 CONTENT_MIN_LEAD = 1.0
 
 #: With one edit inside a half (`especiallygreath`), demand much more.
