@@ -85,8 +85,10 @@ def main() -> int:
         repair_text("warm up the lexicon of this language", language=code)
     rss_after = _rss_mb()
 
-    print(f"part: {args.part}; languages without corpus text: "
-          + ", ".join(sorted(TYPO_LANGUAGES - by_language.keys())))
+    print(
+        f"part: {args.part}; languages without corpus text: "
+        + ", ".join(sorted(TYPO_LANGUAGES - by_language.keys()))
+    )
     header = "lang  texts   words  joins fixed  recall  false/10k  stray/10k  ms/unit   MB/s"
     print(header)
     totals = Counter()
@@ -96,10 +98,14 @@ def main() -> int:
         totals.update(row)
         print_row(code, row)
     print_row("all", totals)
-    print(f"lexicons loaded: {rss_after - rss_before:.0f} MB of RSS for {len(by_language)} "
-          f"languages (max RSS {rss_after:.0f} MB)")
-    print(f"targets: recall >= {RECALL_TARGET:.0%}, false edits <= {FALSE_EDITS_TARGET} per 10k "
-          f"words, <= {COST_TARGET_MS} ms per unit")
+    print(
+        f"lexicons loaded: {rss_after - rss_before:.0f} MB of RSS for {len(by_language)} "
+        f"languages (max RSS {rss_after:.0f} MB)"
+    )
+    print(
+        f"targets: recall >= {RECALL_TARGET:.0%}, false edits <= {FALSE_EDITS_TARGET} per 10k "
+        f"words, <= {COST_TARGET_MS} ms per unit"
+    )
     if args.show:
         print("\n".join(shown))
     return 0

@@ -13,7 +13,7 @@ lexicon knows is never split. `fix_typos` is idempotent.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
@@ -26,7 +26,9 @@ from newsclean.record import Repair
 
 #: Languages whose run-together words are split, from wordfreq's frequencies for them
 #: (`large` lists where wordfreq has one). English also has misspellings fixed.
-SPLIT_LANGUAGES = frozenset({"de", "fr", "es", "pt", "it", "nl", "id", "pl", "sv", "da", "nb", "ca"})
+SPLIT_LANGUAGES = frozenset(
+    {"de", "fr", "es", "pt", "it", "nl", "id", "pl", "sv", "da", "nb", "ca"}
+)
 TYPO_LANGUAGES = frozenset({"en"}) | SPLIT_LANGUAGES
 #: Languages that write compounds as one word (`Bundesverfassungsgericht`): a token
 #: wordfreq knows is never split there, and an unknown one needs far stronger halves.
@@ -189,9 +191,7 @@ def _fixable_here(
     line_start = text.rfind("\n", 0, start) + 1
     if line_start not in line_verdicts:
         line = text[line_start : _LINE_END.search(text, end).start()]
-        line_verdicts[line_start] = not _looks_like_code(line) and _reads_as(
-            line, fixes, language
-        )
+        line_verdicts[line_start] = not _looks_like_code(line) and _reads_as(line, fixes, language)
     if not line_verdicts[line_start]:
         return False
     chunk_start = start
@@ -220,9 +220,7 @@ def _fix_word(word: str, language: str = "en") -> tuple[str, str | None]:
     else:
         split = _unfolded(
             word,
-            _split_in_language(
-                word.casefold(), lexicon, compounds=language in COMPOUND_LANGUAGES
-            ),
+            _split_in_language(word.casefold(), lexicon, compounds=language in COMPOUND_LANGUAGES),
         )
     if split and _is_stable(split, language):
         return split, "run_together"
@@ -545,7 +543,9 @@ def _split_in_language(word: str, lexicon: Lexicon, *, compounds: bool) -> str |
     return f"{left} {right}" if halves_sum >= needed else None
 
 
-def _reading_allowed(left: str, right: str, lexicon: Lexicon, joined: float, compounds: bool) -> bool:
+def _reading_allowed(
+    left: str, right: str, lexicon: Lexicon, joined: float, compounds: bool
+) -> bool:
     """Whether `left right` may be the reading of a token (see `_split_in_language`)."""
     zipf, function_words = lexicon.zipf, lexicon.function_words
     left_function, right_function = left in function_words, right in function_words
@@ -573,7 +573,7 @@ def _lexicon(language: str) -> Lexicon:
     return _english_lexicon() if language == "en" else _other_lexicon(language)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _other_lexicon(language: str) -> Lexicon:
     """A language's word frequencies (no misspellings), cached like the English lexicon."""
     from newsclean.derived import load_or_build
@@ -602,9 +602,7 @@ def _build_other_lexicon(language: str) -> Lexicon:
     wordlist = "large" if language in wordfreq.available_languages("large") else "small"
     frequencies = wordfreq.get_frequency_dict(language, wordlist=wordlist)
     zipf = {
-        word: round(math.log10(freq) + 9, 2)
-        for word, freq in frequencies.items()
-        if word.isalpha()
+        word: round(math.log10(freq) + 9, 2) for word, freq in frequencies.items() if word.isalpha()
     }
     prefixes, suffixes, never_split = (
         _word_set(name) if (_DATA / name).is_file() else frozenset()
