@@ -278,17 +278,6 @@ FUNCTION_HALF_MIN_ZIPF = 6.8
 RARE_HALF_MIN_ZIPF = 2.5
 RARE_HALF_MIN_LENGTH = 4
 
-#: A common word splits off before a long rare one (`which astrobiologists`).
-LEADING_FUNCTION_MIN_ZIPF = 6.0
-LONG_RARE_HALF_MIN_ZIPF = 1.0
-LONG_RARE_HALF_MIN_LENGTH = 10
-#: An unknown token also splits into two content words (`lemon juice`, `wear masks`):
-#: neither shorter than this, both common (a rarer half is as often a lowercase
-#: handle, `captainpanic`), their sum this high, and the reading ahead of any other.
-CONTENT_HALF_MIN_LENGTH = 4
-CONTENT_HALF_MIN_ZIPF = 3.5
-CONTENT_HALVES_MIN_SUM = 7.4
-CONTENT_MIN_LEAD = 1.0
 
 #: With one edit inside a half (`especiallygreath`), demand much more.
 FUZZY_EXACT_MIN_ZIPF = 4.5  # the untouched half is a common word ...
@@ -320,11 +309,7 @@ def _split_run_together(word: str, lexicon: Lexicon) -> str | None:
     if best is None:
         if joined:
             return None
-        return (
-            _split_after_function_word(word, zipf)
-            or _split_content_words(word, lexicon)
-            or _split_with_one_edit(word, lexicon)
-        )
+        return _split_after_function_word(word, zipf) or _split_with_one_edit(word, lexicon)
     halves_sum, left, right = best
     if len(word) == 4:
         both_tiny = min(zipf[left], zipf[right]) >= TINY_HALF_MIN_ZIPF and len(left) == 2
@@ -336,9 +321,7 @@ def _split_run_together(word: str, lexicon: Lexicon) -> str | None:
     if joined == 0.0:
         extra_letters = max(0, len(word) - UNKNOWN_LONG_TOKEN)
         needed = UNKNOWN_HALVES_MIN_SUM - UNKNOWN_SUM_PER_LETTER * extra_letters
-        if halves_sum >= needed:
-            return f"{left} {right}"
-        return _split_content_words(word, lexicon)
+        return f"{left} {right}" if halves_sum >= needed else None
     if "a" in (left, right):
         return None  # `agave`, `aversion`: real words that read as `a` + word
     # Zipf arithmetic: log(f_joined / (f_left * f_right)) = joined - left - right + 9
@@ -348,8 +331,7 @@ def _split_run_together(word: str, lexicon: Lexicon) -> str | None:
 
 
 def _split_after_function_word(word: str, zipf: dict[str, float]) -> str | None:
-    """`the ransomware`, `vaccine in`: a very common word beside a rarer, longer one;
-    `which astrobiologists`: a common word before a long rare one."""
+    """`the ransomware`, `vaccine in`: a very common word beside a rarer, longer one."""
     best: tuple[float, str] | None = None
     for cut in range(1, len(word)):
         left, right = word[:cut], word[cut:]
@@ -358,47 +340,15 @@ def _split_after_function_word(word: str, zipf: dict[str, float]) -> str | None:
             (left_zipf, right, right_zipf),
             (right_zipf, left, left_zipf),
         ):
-            very_common = (
+            if (
                 function_zipf >= FUNCTION_HALF_MIN_ZIPF
                 and other_zipf >= RARE_HALF_MIN_ZIPF
                 and len(other) >= RARE_HALF_MIN_LENGTH
-            )
-            before_long_word = (
-                other is right
-                and function_zipf >= LEADING_FUNCTION_MIN_ZIPF
-                and other_zipf >= LONG_RARE_HALF_MIN_ZIPF
-                and len(other) >= LONG_RARE_HALF_MIN_LENGTH
-            )
-            if (
-                (very_common or before_long_word)
                 and "i" not in (left, right)
                 and (best is None or left_zipf + right_zipf > best[0])
             ):
                 best = (left_zipf + right_zipf, f"{left} {right}")
     return best[1] if best else None
-
-
-def _split_content_words(word: str, lexicon: Lexicon) -> str | None:
-    """`lemon juice`, `unsolved puzzles`, `wear masks`: an unknown token that reads as
-    two content words, neither short nor an affix, better than any other way."""
-    zipf = lexicon.zipf
-    readings = []
-    for cut in range(CONTENT_HALF_MIN_LENGTH, len(word) - CONTENT_HALF_MIN_LENGTH + 1):
-        left, right = word[:cut], word[cut:]
-        left_zipf, right_zipf = zipf.get(left, 0.0), zipf.get(right, 0.0)
-        if min(left_zipf, right_zipf) >= CONTENT_HALF_MIN_ZIPF:
-            readings.append((left_zipf + right_zipf, left, right))
-    if not readings:
-        return None
-    readings.sort(reverse=True)
-    halves_sum, left, right = readings[0]
-    if halves_sum < CONTENT_HALVES_MIN_SUM or (
-        len(readings) > 1 and halves_sum - readings[1][0] < CONTENT_MIN_LEAD
-    ):
-        return None
-    if left in lexicon.prefixes or right in lexicon.suffixes or "i" in (left, right):
-        return None
-    return f"{left} {right}"
 
 
 def _is_affix(half: str, partner_zipf: float, affixes: frozenset[str]) -> bool:
