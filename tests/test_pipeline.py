@@ -411,3 +411,22 @@ def test_template_stage_strips_a_sources_template_lines_and_records_them() -> No
     assert strip_templates(article, profile, keys, Settings(remove_boilerplate=False)) is article
     plain = sample_article(source_domain="example.org", text=stories[1] + " More.")
     assert strip_templates(plain, profile, profile.keys(plain.text), Settings()) is plain
+
+
+def test_a_german_run_together_word_is_split_and_recorded_on_the_row() -> None:
+    from newsclean.record import RawUnit, Repair
+
+    text = (
+        "Neues Schutzgebiet an der Küste\n"
+        "Das Schutzgebiet erstrecktsich über mehrere Kilometer entlang der Küste im Norden. "
+        "Die Besucher kommen jedes Jahr in großer Zahl, und die Gemeinde plant neue Wege.\n"
+        "Der Bürgermeister sagte, die Arbeiten sollen im Frühjahr beginnen und im Herbst "
+        "abgeschlossen sein. Das Land trägt einen großen Teil der Kosten."
+    )
+    unit = RawUnit("test:de", "kueste.txt", "text", "text", text)
+    article = clean_unit(unit, Settings())
+    assert isinstance(article, Article) and article.language == "de"
+    assert "erstreckt sich über" in article.text
+    assert Repair("run_together", "erstrecktsich", "erstreckt sich") in article.repairs
+    untouched = clean_unit(unit, Settings(fix_typos=False))
+    assert isinstance(untouched, Article) and "erstrecktsich" in untouched.text

@@ -318,3 +318,66 @@ def test_controls_are_found_in_the_utf8_bytes_as_by_the_character_class() -> Non
     for char in samples:
         for text in (char, f"a{char}", f"{char}b", f"ä{char}€", f"x\n{char}\n"):
             assert encoding._holds_control(text) == bool(encoding._CONTROL.search(text)), repr(text)
+
+
+_GERMAN = (
+    "Das Schutzgebiet erstrecktsich über mehrere Kilometer entlang der Küste, "
+    "und die Besucher kommen jedes Jahr in großer Zahl dorthin."
+)
+
+
+def test_run_together_words_are_split_in_the_detected_language() -> None:
+    fixed, repairs = repair_text(_GERMAN)
+    assert "erstreckt sich über" in fixed
+    assert repairs == [Repair("run_together", "erstrecktsich", "erstreckt sich")]
+
+
+def test_no_typos_leaves_other_languages_alone_too() -> None:
+    assert repair_text(_GERMAN, language="de", fix_typos=False) == (_GERMAN, [])
+
+
+def test_a_language_without_a_lexicon_is_left_alone() -> None:
+    assert repair_text(_GERMAN, language="ja") == (_GERMAN, [])
+
+
+def test_an_english_paragraph_in_a_german_text_is_left_alone() -> None:
+    english = "The minister said we could not wearmasks in the building during the day."
+    fixed, repairs = repair_text(f"{_GERMAN}\n{english}", language="de")
+    assert fixed.split("\n")[1] == english
+    assert [repair.before for repair in repairs] == ["erstrecktsich"]
+
+
+def test_sharp_s_is_looked_up_as_wordfreq_keys_it_and_kept() -> None:
+    text = "Die Stadt plant einemgroßen Park am Fluss, sagte die Bürgermeisterin gestern."
+    assert repair_text(text, language="de")[0] == text.replace("einemgroßen", "einem großen")
+
+
+@pytest.mark.parametrize(
+    ("language", "word"),
+    [
+        ("de", "sieden"),  # a word, though it reads as `sie den`
+        ("de", "nachreichte"),  # a particle verb
+        ("de", "kippender"),  # an inflected participle, not `kippen der`
+        ("de", "zuschaltete"),  # `zu` before a verb form that is no infinitive
+        ("nl", "dooreen"),  # a word, though it reads as `door een`
+        ("pl", "niewypełniona"),  # `nie` is written joined to participles
+        ("id", "dibuatkan"),  # an affixed form
+    ],
+)
+def test_words_that_read_as_two_are_kept(language: str, word: str) -> None:
+    assert typos._fix_word(word, language) == (word, None)
+
+
+@pytest.mark.parametrize(
+    ("language", "word", "split"),
+    [
+        ("de", "zumerken", "zu merken"),  # `zu` before an infinitive
+        ("de", "undder", "und der"),  # two function words wordfreq has seen joined
+        ("es", "delgobierno", "del gobierno"),
+        ("nl", "tebetalen", "te betalen"),
+    ],
+)
+def test_words_run_together_in_other_languages_are_split(
+    language: str, word: str, split: str
+) -> None:
+    assert typos._fix_word(word, language) == (split, "run_together")

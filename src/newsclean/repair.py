@@ -4,8 +4,8 @@ Two layers, each recording every edit as a `Repair(kind, before, after)`:
 
 - `fix_encoding` (`newsclean.encoding`, all languages): HTML entities, mojibake and
   other ftfy fixes, invisible characters, stray control characters.
-- `fix_typos` (`newsclean.typos`, languages with a lexicon, today English): words run
-  together and known misspellings.
+- `fix_typos` (`newsclean.typos`, languages with a lexicon): words run together in
+  English and the languages of `typos.SPLIT_LANGUAGES`, known misspellings in English.
 
 Lines keep their structure; whitespace that is not part of an edit is kept as it is.
 Both layers are idempotent.

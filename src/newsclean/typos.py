@@ -1,17 +1,19 @@
-"""Typo repair for languages with a lexicon (today English): words run together where
-markup was stripped (`thisweek` -> `this week`) and known misspellings (`recieve` ->
-`receive`), each recorded as a `Repair(kind, before, after)`.
+"""Typo repair for languages with a lexicon: words run together where markup was
+stripped (`thisweek` -> `this week`, `erstrecktsich` -> `erstreckt sich`) in English and
+the languages of `SPLIT_LANGUAGES`, and known misspellings (`recieve` -> `receive`) in
+English; each edit is recorded as a `Repair(kind, before, after)`.
 
 It acts only on plain lowercase words. Anything with a capital, a digit or an
 apostrophe, and any token that looks like a URL, an email, a handle, a hashtag or code,
-is left alone; a paragraph that does not read as English is left alone. `fix_typos`
-is idempotent.
+is left alone; a paragraph that does not read as the text's language is left alone.
+In languages that write compounds as one word (`COMPOUND_LANGUAGES`), a token the
+lexicon knows is never split. `fix_typos` is idempotent.
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
@@ -22,43 +24,75 @@ import ftfy.bad_codecs  # registers `sloppy-windows-1252`  # noqa: F401
 from newsclean.language import detect_language
 from newsclean.record import Repair
 
-#: Languages whose typos we fix (word frequencies and the misspelling list are English).
-TYPO_LANGUAGES = frozenset({"en"})
+#: Languages whose run-together words are split, from wordfreq's frequencies for them
+#: (`large` lists where wordfreq has one). English also has misspellings fixed.
+SPLIT_LANGUAGES = frozenset(
+    {"de", "fr", "es", "pt", "it", "nl", "id", "pl", "sv", "da", "nb", "ca"}
+)
+TYPO_LANGUAGES = frozenset({"en"}) | SPLIT_LANGUAGES
+#: Languages that write compounds as one word (`Bundesverfassungsgericht`): a token
+#: wordfreq knows is never split there, and an unknown one needs far stronger halves.
+COMPOUND_LANGUAGES = frozenset({"de", "nl", "sv", "da", "nb"})
+#: The language detector's codes that wordfreq spells another way.
+_WORDFREQ_CODES = {"no": "nb", "nn": "nb"}
 
 _DATA = resources.files("newsclean") / "data" / "repair"
 
 
 def fix_typos(text: str, language: str | None = None) -> tuple[str, list[Repair]]:
-    """Split run-together words and fix known misspellings in text of a supported
-    language (today English); other text comes back as it is.
+    """Split run-together words (English and `SPLIT_LANGUAGES`) and fix known misspellings
+    (English) in text of a supported language; other text comes back as it is.
 
-    `language` is an ISO 639 code or tag (`en`, `en-US`); when None it is detected from
-    the text, but only once a word to fix has been found.
+    `language` is an ISO 639 code or tag (`en`, `de-AT`); when None or empty it is
+    detected from the text (if the text has a plain lowercase word at all).
     """
     repairs: list[Repair] = []
-    if language and not _fixes_typos_in(language):
+    if not language:
+        # Only a text with a lowercase word could need a fix: detect the language then.
+        if not _ANY_CANDIDATE.search(" " + text):
+            return text, repairs
+        language = detect_language(text)
+    code = _typo_language(language)
+    if code is None:
         return text, repairs
-    lexicon = _english_lexicon()
-    # Most texts have no word to fix: find those first, and detect the language only then.
+    lexicon = _lexicon(code)
     fixes = {}
-    for word in set(_TYPO_CANDIDATE.findall(" " + text)) - lexicon.sound:
-        fixed, kind = _fix_word(word)
+    for word in _unknown_candidates(text, code, lexicon.sound):
+        fixed, kind = _fix_word(word, code)
         if kind:
             fixes[word] = Repair(kind, word, fixed)
-    if not fixes or not _fixes_typos_in(language or detect_language(text)):
+    if not fixes:
         return text, repairs
-    return _apply_word_fixes(text, fixes, repairs), repairs
+    return _apply_word_fixes(text, fixes, repairs, code), repairs
 
 
-def _fixes_typos_in(language: str | None) -> bool:
-    """Whether typos are fixed in text of `language`; None (too short to tell) is not.
+def _typo_language(language: str | None) -> str | None:
+    """The wordfreq code of `language` if its typos are fixed; None (too short to tell,
+    or unsupported) if not. Paragraphs are checked for the language again before a word
+    in them is fixed."""
+    if language is None:
+        return None
+    code = _base_language(language)
+    code = _WORDFREQ_CODES.get(code, code)
+    return code if code in TYPO_LANGUAGES else None
 
-    Paragraphs are checked for English again before a word in them is fixed.
-    """
-    return language is not None and _base_language(language) in TYPO_LANGUAGES
+
+def _folded(word: str, language: str) -> str:
+    """The word as wordfreq keys it: casefolded outside English (`größe` -> `grösse`)."""
+    return word if language == "en" else word.casefold()
 
 
-def _apply_word_fixes(text: str, fixes: dict[str, Repair], repairs: list[Repair]) -> str:
+def _unknown_candidates(text: str, language: str, sound: frozenset[str]) -> set[str]:
+    """The plain lowercase words of at least four letters in `text` that are not sound."""
+    if language == "en":
+        return set(_TYPO_CANDIDATE.findall(" " + text)) - sound
+    words = set(_ANY_CANDIDATE.findall(" " + text))
+    return {word for word in words if word.islower() and word.casefold() not in sound}
+
+
+def _apply_word_fixes(
+    text: str, fixes: dict[str, Repair], repairs: list[Repair], language: str
+) -> str:
     """Every whole-word occurrence of a fixable word replaced, where its context allows."""
     found = []
     for word, repair in fixes.items():
@@ -71,7 +105,7 @@ def _apply_word_fixes(text: str, fixes: dict[str, Repair], repairs: list[Repair]
     found.sort(key=lambda occurrence: occurrence[0])
     pieces, cursor, line_verdicts = [], 0, {}
     for start, end, repair in found:
-        if _fixable_here(text, start, end, fixes, line_verdicts):
+        if _fixable_here(text, start, end, fixes, line_verdicts, language):
             pieces += [text[cursor:start], repair.after]
             repairs.append(repair)
             cursor = end
@@ -92,6 +126,8 @@ _WORD_CHAR = re.compile(r"[\w'’]")
 # character before it is matched, not looked behind at (`re` skips to such a character
 # far faster), so the text is searched with a space in front.
 _TYPO_CANDIDATE = re.compile(r"[^\w'’]([a-z]{4,})(?![\w'’])")
+# In other languages, any letters (`größer`, `não`); the caller keeps the lowercase ones.
+_ANY_CANDIDATE = re.compile(r"[^\w'’]([^\W\d_]{4,})(?![\w'’])")
 
 
 def _base_language(language: str) -> str:
@@ -113,6 +149,7 @@ _CHUNK_END = re.compile(f"[{_CHUNK_SEPARATORS}]|$")
 _LINE_END = re.compile(r"\n|$")
 _EDGE_PUNCTUATION = "\"'“”‘’«»()[]{},.;:!?…—–-"
 _PLAIN_WORDS = re.compile(r"[a-z]+(?:-[a-z]+)*")
+_ANY_PLAIN_WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
 def _looks_like_code(line: str) -> bool:
@@ -120,57 +157,93 @@ def _looks_like_code(line: str) -> bool:
 
 
 #: A paragraph of a mixed-language text is fixed only if most of its plain words are
-#: common English words (a German quote inside an English article is left alone).
-ENGLISH_LINE_MIN_SHARE = 0.6
-ENGLISH_LINE_MIN_WORDS = 4
+#: common words of the text's language (a German quote inside an English article, or
+#: an English one inside a German article, is left alone).
+LINE_MIN_SHARE = 0.6
+LINE_MIN_WORDS = 4
 _LINE_WORD = re.compile(r"(?<![\w'’])[a-z]{3,}(?![\w'’])")
+_ANY_LINE_WORD = re.compile(r"(?<![\w'’])[^\W\d_]{3,}(?![\w'’])")
 
 
-def _reads_as_english(line: str, fixes: dict[str, Repair]) -> bool:
-    words = [word for word in _LINE_WORD.findall(line) if word not in fixes]
-    if len(words) < ENGLISH_LINE_MIN_WORDS:
+def _reads_as(line: str, fixes: dict[str, Repair], language: str) -> bool:
+    """True if most plain lowercase words of `line` are common words of `language`."""
+    if language == "en":
+        words = _LINE_WORD.findall(line)
+    else:
+        words = [word for word in _ANY_LINE_WORD.findall(line) if word.islower()]
+    words = [word for word in words if word not in fixes]
+    if len(words) < LINE_MIN_WORDS:
         return True
-    sound = _english_lexicon().sound
-    return sum(word in sound for word in words) >= ENGLISH_LINE_MIN_SHARE * len(words)
+    sound = _lexicon(language).sound
+    known = sum(_folded(word, language) in sound for word in words)
+    return known >= LINE_MIN_SHARE * len(words)
 
 
 def _fixable_here(
-    text: str, start: int, end: int, fixes: dict[str, Repair], line_verdicts: dict[int, bool]
+    text: str,
+    start: int,
+    end: int,
+    fixes: dict[str, Repair],
+    line_verdicts: dict[int, bool],
+    language: str,
 ) -> bool:
     """False if the word sits in code, a URL, a chunk of non-words or a foreign paragraph."""
     line_start = text.rfind("\n", 0, start) + 1
     if line_start not in line_verdicts:
         line = text[line_start : _LINE_END.search(text, end).start()]
-        line_verdicts[line_start] = not _looks_like_code(line) and _reads_as_english(line, fixes)
+        line_verdicts[line_start] = not _looks_like_code(line) and _reads_as(line, fixes, language)
     if not line_verdicts[line_start]:
         return False
     chunk_start = start
     while chunk_start > line_start and text[chunk_start - 1] not in _CHUNK_SEPARATORS:
         chunk_start -= 1
     chunk = text[chunk_start : _CHUNK_END.search(text, end).start()]
-    return not _PROTECTED_CHUNK.search(chunk) and bool(
-        _PLAIN_WORDS.fullmatch(chunk.strip(_EDGE_PUNCTUATION))
+    words = chunk.strip(_EDGE_PUNCTUATION)
+    if language == "en":
+        return not _PROTECTED_CHUNK.search(chunk) and bool(_PLAIN_WORDS.fullmatch(words))
+    return (
+        not _PROTECTED_CHUNK.search(chunk)
+        and bool(_ANY_PLAIN_WORDS.fullmatch(words))
+        and words.islower()
     )
 
 
 @lru_cache(maxsize=1 << 16)
-def _fix_word(word: str) -> tuple[str, str | None]:
+def _fix_word(word: str, language: str = "en") -> tuple[str, str | None]:
     """A lowercase word, repaired if the evidence is strong, and the kind of repair."""
-    lexicon = _english_lexicon()
+    lexicon = _lexicon(language)
     correction = lexicon.misspellings.get(word)
     if correction:
-        return (correction, "misspelling") if _is_stable(correction) else (word, None)
-    split = _split_run_together(word, lexicon)
-    if split and _is_stable(split):
+        return (correction, "misspelling") if _is_stable(correction, language) else (word, None)
+    if language == "en":
+        split = _split_run_together(word, lexicon)
+    else:
+        split = _unfolded(
+            word,
+            _split_in_language(word.casefold(), lexicon, compounds=language in COMPOUND_LANGUAGES),
+        )
+    if split and _is_stable(split, language):
         return split, "run_together"
     return word, None
 
 
-def _is_stable(fixed: str) -> bool:
+def _unfolded(word: str, split: str | None) -> str | None:
+    """A split of `word.casefold()` applied to `word` itself (`großen` keeps its `ß`)."""
+    if split is None or word == word.casefold():
+        return split
+    left = split.split(" ", 1)[0]
+    for cut in range(1, len(word)):
+        if word[:cut].casefold() == left:
+            return f"{word[:cut]} {word[cut:]}"
+    return None
+
+
+def _is_stable(fixed: str, language: str = "en") -> bool:
     """True if no word of a fix would itself be fixed again (`and ofthe`)."""
-    sound = _english_lexicon().sound
+    sound = _lexicon(language).sound
     return not any(
-        len(part) >= 4 and part not in sound and _fix_word(part)[1] for part in fixed.split()
+        len(part) >= 4 and _folded(part, language) not in sound and _fix_word(part, language)[1]
+        for part in fixed.split()
     )
 
 
@@ -204,6 +277,7 @@ IN_PARTNER_MIN_ZIPF = 4.2
 FUNCTION_HALF_MIN_ZIPF = 6.8
 RARE_HALF_MIN_ZIPF = 2.5
 RARE_HALF_MIN_LENGTH = 4
+
 
 #: With one edit inside a half (`especiallygreath`), demand much more.
 FUZZY_EXACT_MIN_ZIPF = 4.5  # the untouched half is a common word ...
@@ -344,6 +418,162 @@ def _one_edit(word: str) -> set[str]:
     return set(deletes + transposes + replaces + inserts) - {word}
 
 
+# --- run-together words in other languages ----------------------------------------------
+# The same evidence as in English (both halves common words, the joined form rare, a
+# clear margin), and one shape of English's: a function word beside a rarer word. The
+# slip inside a half is English only.
+
+#: Halves are words of at least two letters (`e`, `a`, `o`, `y`, `i` are words and
+#: prefixes of many words); short halves must be very common, as in English.
+OTHER_HALF_MIN_LENGTH = 2
+#: A language's function words: its commonest short words (wordfreq's top list).
+FUNCTION_WORDS_TOP_N = 200
+FUNCTION_WORD_MAX_LENGTH = 7
+#: A function word splits off an unknown token beside a rarer word of this many letters
+#: at least and this Zipf frequency (`exzentrische und`, `della serie`).
+FUNCTION_PARTNER_MIN_LENGTH = 4
+FUNCTION_PARTNER_MIN_ZIPF = 2.5
+#: In a compound language a token this common is a word, whatever its halves; a rarer
+#: one that wordfreq has seen may be two function words run together (`undder` 1.2,
+#: `aufdie` 2.2) and nothing else, by `FUNCTION_PAIR_MARGIN` (`sieden` 2.5 is a word).
+COMPOUND_KNOWN_MIN_ZIPF = 3.0
+#: Two function words run together may be a token wordfreq
+#: has seen, from others' scraping accidents or as a word (`silos`): they split only if
+#: it is rarer than their independent co-occurrence by this margin.
+FUNCTION_PAIR_MARGIN = -3.0
+#: The particle before an infinitive and the infinitive's ending, where the particle is
+#: also a verb prefix: an unknown token splits after it only before an infinitive
+#: (`zumerken`, while `zuschaltete` is a form of `zuschalten`).
+_INFINITIVE_MARKERS = {"de": ("zu", "en"), "nl": ("te", "en")}
+#: The chosen reading's Zipf sum must beat any other reading's by this much.
+SPLIT_MIN_LEAD = 1.0
+
+
+def _split_in_language(word: str, lexicon: Lexicon, *, compounds: bool) -> str | None:
+    """`erstreckt sich` for `erstrecktsich`, or None without strong evidence.
+
+    Where compounds are written as one word (`compounds`), a token the lexicon knows is
+    never split (below `COMPOUND_KNOWN_MIN_ZIPF`, only into two function words), and an
+    unknown one only beside a function word: two content words are a compound there
+    (`ziekenhuisopname`). The best reading must beat every other
+    reading into two common words by `SPLIT_MIN_LEAD` (`zureinigen`: `zu reinigen` or
+    `zur einigen`).
+    """
+    zipf = lexicon.zipf
+    joined = zipf.get(word, 0.0)
+    if len(word) < 5 or joined >= JOINED_WORD_ZIPF or word in lexicon.never_split:
+        return None
+    if compounds and joined >= COMPOUND_KNOWN_MIN_ZIPF:
+        return None
+    function_words = lexicon.function_words
+    allowed: list[tuple[float, str, str]] = []
+    plausible: list[tuple[float, str, str]] = []
+    for cut in range(OTHER_HALF_MIN_LENGTH, len(word) - OTHER_HALF_MIN_LENGTH + 1):
+        left, right = word[:cut], word[cut:]
+        reading = (zipf.get(left, 0.0) + zipf.get(right, 0.0), left, right)
+        if _reading_allowed(left, right, lexicon, joined, compounds):
+            allowed.append(reading)
+        elif _common(left, zipf) and _common(right, zipf):
+            plausible.append(reading)
+    if not allowed:
+        return None
+    best = max(allowed)
+    others = [reading[0] for reading in allowed + plausible if reading is not best]
+    if others and best[0] - max(others) < SPLIT_MIN_LEAD:
+        return None
+    halves_sum, left, right = best
+    if joined:
+        both_function = left in function_words and right in function_words
+        margin = FUNCTION_PAIR_MARGIN if both_function else KNOWN_JOIN_MARGIN
+        return f"{left} {right}" if joined - halves_sum + 9 < margin else None
+    if left in function_words or right in function_words:
+        return f"{left} {right}"
+    extra_letters = max(0, len(word) - UNKNOWN_LONG_TOKEN)
+    needed = UNKNOWN_HALVES_MIN_SUM - UNKNOWN_SUM_PER_LETTER * extra_letters
+    return f"{left} {right}" if halves_sum >= needed else None
+
+
+def _reading_allowed(
+    left: str, right: str, lexicon: Lexicon, joined: float, compounds: bool
+) -> bool:
+    """Whether `left right` may be the reading of a token (see `_split_in_language`)."""
+    zipf, function_words = lexicon.zipf, lexicon.function_words
+    left_function, right_function = left in function_words, right in function_words
+    if left_function and right_function:
+        return True  # `zuden`, `undder`: no word is built so
+    infinitive = _INFINITIVE_MARKERS.get(lexicon.language)
+    if infinitive and left == infinitive[0] and right.endswith(infinitive[1]) and not joined:
+        return zipf.get(right, 0.0) >= FUNCTION_PARTNER_MIN_ZIPF  # `zu merken`, `te maken`
+    if left in lexicon.prefixes or right in lexicon.suffixes:
+        return False  # `nachreichte`, `kippender`: a particle or an ending
+    both_common = bool(_common(left, zipf) and _common(right, zipf))
+    if joined:
+        return not compounds and both_common  # judged by the margin (`delgobierno`)
+    if left_function or right_function:
+        other = right if left_function else left
+        return (
+            len(other) >= FUNCTION_PARTNER_MIN_LENGTH
+            and zipf.get(other, 0.0) >= FUNCTION_PARTNER_MIN_ZIPF
+        )
+    return not compounds and both_common
+
+
+def _lexicon(language: str) -> Lexicon:
+    """The lexicon of a language of `TYPO_LANGUAGES`, loaded once per process."""
+    return _english_lexicon() if language == "en" else _other_lexicon(language)
+
+
+@cache
+def _other_lexicon(language: str) -> Lexicon:
+    """A language's word frequencies (no misspellings), cached like the English lexicon."""
+    from newsclean.derived import load_or_build
+
+    files = [Path(__file__)]
+    files += [_DATA / name for name in _affix_files(language) if (_DATA / name).is_file()]
+    fields = load_or_build(
+        f"lexicon-{language}",
+        lambda: tuple(_build_other_lexicon(language)),
+        packages=("wordfreq",),
+        files=files,
+    )
+    return Lexicon(*fields)
+
+
+def _affix_files(language: str) -> tuple[str, str, str]:
+    """A language's data files: prefixes, suffixes and words never split (may be absent)."""
+    return f"prefixes-{language}.txt", f"suffixes-{language}.txt", f"never_split-{language}.txt"
+
+
+def _build_other_lexicon(language: str) -> Lexicon:
+    import math
+
+    import wordfreq
+
+    wordlist = "large" if language in wordfreq.available_languages("large") else "small"
+    frequencies = wordfreq.get_frequency_dict(language, wordlist=wordlist)
+    zipf = {
+        word: round(math.log10(freq) + 9, 2) for word, freq in frequencies.items() if word.isalpha()
+    }
+    prefixes, suffixes, never_split = (
+        _word_set(name) if (_DATA / name).is_file() else frozenset()
+        for name in _affix_files(language)
+    )
+    return Lexicon(
+        zipf,
+        misspellings={},
+        sound=frozenset(word for word, frequency in zipf.items() if frequency >= JOINED_WORD_ZIPF),
+        never_split=never_split,
+        prefixes=prefixes,
+        suffixes=suffixes,
+        language=language,
+        function_words=frozenset(
+            word
+            for word in wordfreq.top_n_list(language, FUNCTION_WORDS_TOP_N)
+            if OTHER_HALF_MIN_LENGTH <= len(word) <= FUNCTION_WORD_MAX_LENGTH and word.isalpha()
+        ),
+    )
+
+
 # --- the English lexicon ---------------------------------------------------------------
 
 #: A misspelling is trusted only if it is this rare on the Zipf scale ...
@@ -368,6 +598,8 @@ class Lexicon(NamedTuple):
     never_split: frozenset[str]  # real closed compounds wordfreq lacks (`toolchain`)
     prefixes: frozenset[str]  # never a half beside a content word (`super`, `non`)
     suffixes: frozenset[str]  # likewise (`able`, `ness`)
+    function_words: frozenset[str] = frozenset()  # the commonest words (other languages)
+    language: str = "en"
 
 
 @lru_cache(maxsize=1)
