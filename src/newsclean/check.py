@@ -84,7 +84,9 @@ def _check_manifest(manifest: dict[str, Any], problems: list[str]) -> dict[str, 
             f"inputs account for {input_units} units, manifest says {units['read']} read"
         )
     for entry in manifest["inputs"]:
-        if entry["units"] < 1:
+        # An archive of only non-unit records (request, metadata, images) is accounted
+        # for by its `warc_records` counts instead.
+        if entry["units"] < 1 and not entry.get("warc_records"):
             problems.append(f"input {entry['uri']!r} produced no unit")
     uris = [entry["uri"] for entry in manifest["inputs"]]
     if len(set(uris)) != len(uris):
@@ -148,7 +150,7 @@ def _check_rows(
 def _as_json(record: dict[str, Any]) -> dict[str, Any]:
     converted = dict(record)
     for key, value in record.items():
-        if hasattr(value, "isoformat") and key == "published_at":
+        if hasattr(value, "isoformat") and key in ("published_at", "fetched_at"):
             converted[key] = value.strftime("%Y-%m-%dT%H:%M:%SZ")
         elif hasattr(value, "isoformat"):
             converted[key] = value.isoformat()

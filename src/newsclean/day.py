@@ -50,7 +50,7 @@ from newsclean.pipeline import (
     record_of,
     strip_templates,
 )
-from newsclean.readers import InputFile, InputRootError, iter_inputs, read_file
+from newsclean.readers import InputFile, InputRootError, iter_inputs, read_input
 from newsclean.record import Article, RawUnit, Rejected
 from newsclean.rows import quarantine_record
 from newsclean.validate import schema_version, validation_error, warm_up
@@ -207,16 +207,23 @@ def _clean_into(
         "written": articles.rows,
         "quarantined": dict(sorted(quarantine.reasons.items())),
         "fast_paths": fast_paths,
+        **(
+            {"warc_records": dict(sorted(input_records.skipped.items()))}
+            if input_records.skipped
+            else {}
+        ),
     }
 
 
 class _InputRecords:
-    """A shard's input records (one per file: uri, relative, size, sha256, units),
-    written to a JSON Lines file as each file is read instead of kept in memory."""
+    """A shard's input records (one per file: uri, relative, size, sha256, units, and
+    for an archive `warc_records`: its records that are not units, by kind), written
+    to a JSON Lines file as each file is read instead of kept in memory."""
 
     def __init__(self, path: Path) -> None:
         self._handle = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed by __exit__
         self.files = 0
+        self.skipped: Counter[str] = Counter()
 
     def __enter__(self) -> _InputRecords:
         return self
@@ -234,20 +241,22 @@ def _units(
     inputs: Iterable[InputFile], settings: Settings, records: _InputRecords
 ) -> Iterator[RawUnit | Rejected]:
     for file in inputs:
-        digest, units = read_file(file, settings)
+        read = read_input(file, settings)
         count = 0
-        for unit in units:
+        for unit in read:
             count += 1
             yield unit
-        records.add(
-            {
-                "uri": file.uri,
-                "relative": file.relative,
-                "size": file.size,
-                "sha256": digest,
-                "units": count,
-            }
-        )
+        entry = {
+            "uri": file.uri,
+            "relative": file.relative,
+            "size": file.size,
+            "sha256": read.sha256,
+            "units": count,
+        }
+        if read.skipped:
+            entry["warc_records"] = dict(sorted(read.skipped.items()))
+            records.skipped.update(read.skipped)
+        records.add(entry)
 
 
 def _read_inputs(shard: Path, result: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -318,6 +327,7 @@ def publish_day(
     settings: Settings,
     with_inputs: bool = True,
     allow_empty: bool = False,
+    input_fingerprint: str | None = None,
 ) -> dict[str, Any]:
     """Publish the staged shards of a day as its partitions, atomically, with a manifest.
 
@@ -329,6 +339,7 @@ def publish_day(
     has it. Shards that read no file at all are refused (`EmptyInputError`, the
     published day untouched) unless `allow_empty`; the manifest of such a day says so.
     The day it replaces is kept for `restore_day` (`settings.keep_versions`).
+    `input_fingerprint` (see `newsclean.backfill`) is kept in the manifest.
     """
     root = lake_root(lake)
     recover(root, ingest_date)
@@ -364,7 +375,14 @@ def publish_day(
             yield from _read_inputs(shard_dir(root, ingest_date, shard_id), result)
 
     manifest = _manifest(
-        ingest_date, shard_ids, results, parts, settings, inputs, empty_on_purpose=not files
+        ingest_date,
+        shard_ids,
+        results,
+        parts,
+        settings,
+        inputs,
+        empty_on_purpose=not files,
+        input_fingerprint=input_fingerprint,
     )
     publish_partitions(
         root, ingest_date, parts, manifest, inputs, keep_versions=settings.keep_versions
@@ -398,6 +416,7 @@ def _manifest(
     inputs: Callable[[], Iterable[dict[str, Any]]],
     *,
     empty_on_purpose: bool = False,
+    input_fingerprint: str | None = None,
 ) -> dict[str, Any]:
     """The day's manifest without its "inputs" list, which `inputs()` streams."""
     reasons: Counter[str] = Counter()
@@ -418,6 +437,13 @@ def _manifest(
         "settings": settings.to_dict(),
         "fast_paths": fastpaths.merged(result.get("fast_paths") for result in results),
     }
+    skipped: Counter[str] = Counter()
+    for result in results:
+        skipped.update(result.get("warc_records", {}))
+    if skipped:  # archive records that are not units (request, metadata, images), by kind
+        manifest["warc_records"] = dict(sorted(skipped.items()))
+    if input_fingerprint:
+        manifest["input_fingerprint"] = input_fingerprint
     if empty_on_purpose:  # published with allow_empty: no raw file was found
         manifest["empty_on_purpose"] = True
     manifest["run_id"] = _fingerprint(manifest, inputs())[:16]
@@ -474,14 +500,18 @@ def run_day(
     progress: Progress | None = None,
     with_inputs: bool = True,
     allow_empty: bool = False,
+    files: Iterable[InputFile] | None = None,
+    input_fingerprint: str | None = None,
 ) -> dict[str, Any]:
-    """Clean every raw file under input_root as the partition of ingest_date.
+    """Clean every raw file under input_root (or only `files`, found under it) as the
+    partition of ingest_date.
 
     An input root with no raw file is refused before anything is staged
     (`EmptyInputError`) unless `allow_empty`. Returns the manifest (see `publish_day`
-    for `with_inputs`).
+    for `with_inputs` and `input_fingerprint`).
     """
-    inputs = iter_inputs(input_root)  # fails now on a missing or unreadable root
+    # iter_inputs fails now on a missing or unreadable root
+    inputs = iter(files) if files is not None else iter_inputs(input_root)
     first = next(inputs, None)
     if first is None and not allow_empty:
         raise EmptyInputError(f"no raw file under {input_root}")
@@ -494,6 +524,7 @@ def run_day(
         settings=settings,
         with_inputs=with_inputs,
         allow_empty=allow_empty,
+        input_fingerprint=input_fingerprint,
     )
 
 
