@@ -5,7 +5,6 @@ Archives are built in the tests with warcio's writer (ARC by hand)."""
 from __future__ import annotations
 
 import gzip
-import shutil
 from datetime import date
 from pathlib import Path
 
