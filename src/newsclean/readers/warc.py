@@ -215,16 +215,22 @@ def record_at(path: str, offset: int, *, cap: int = 64 << 20) -> tuple[dict[str,
     raise ValueError(f"no record at offset {offset} of {path}")
 
 
-def first_date(handle: IO[bytes]) -> str | None:
-    """The WARC-Date of an archive's first record that has one (ISO 8601 UTC)."""
+def first_date(handle: IO[bytes], *, look_at: int = 16) -> str | None:
+    """The WARC-Date (ISO 8601 UTC) of an archive's first response, resource or
+    conversion record among its first `look_at` records, else of its first dated record:
+    a crawler's warcinfo record may be written when the file is, not when it crawled."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
+    fallback = None
     try:
-        for record in ArchiveIterator(handle, arc2warc=True):
+        for seen, record in enumerate(ArchiveIterator(handle, arc2warc=True), start=1):
             found = _utc(record.rec_headers.get_header("WARC-Date"))
-            if found:
+            if found and record.rec_type in UNIT_RECORDS:
                 return found
+            fallback = fallback or found
+            if seen >= look_at:
+                break
     except (ArchiveLoadFailed, OSError, EOFError, ValueError):
-        return None
-    return None
+        pass
+    return fallback
