@@ -3,11 +3,11 @@
 Days come from `ROOT/YYYY-MM-DD/` folders (`by="folders"`), or from WARC/ARC files
 anywhere under ROOT, each assigned whole to the UTC day of the WARC-Date of its first
 response record (`by="warc-date"`, see `newsclean.readers.warc.first_date`). A day
-is skipped when its published manifest carries the same `input_fingerprint` (its inputs' names, sizes and modification times, the
-settings that change output and the pipeline version), unless `redo`; so a backfill
-killed midway resumes at the first day it had not published (a day killed while
-running is run again: publishing is atomic). A day that fails is reported and the
-rest go on.
+is skipped when its published manifest carries the same `input_fingerprint` (its
+inputs' names, sizes and modification times, the settings that change output and the
+pipeline version), unless `redo`; so a backfill killed midway resumes at the first
+day it had not published (a day killed while running is run again: publishing is
+atomic). A day that fails is reported and the rest go on.
 """
 
 from __future__ import annotations
