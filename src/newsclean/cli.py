@@ -202,7 +202,9 @@ def _run(arguments: argparse.Namespace) -> int:
                 f"the lake {arguments.lake} is inside the input {arguments.input}: "
                 "a run would read its own output"
             )
-    if "://" in arguments.input or Path(arguments.input).exists():  # else: an error, no run
+    if ("://" in arguments.input or Path(arguments.input).exists()) and not _small(
+        arguments.input
+    ):  # else: an error, no run; or a small input, cleaned without the workers
         start_server()  # its warm-up overlaps this process's imports (~0.3 s) from here on
     from newsclean.day import EmptyInputError, internal_errors, run_day
     from newsclean.lake import LakeError
@@ -251,6 +253,20 @@ def _run(arguments: argparse.Namespace) -> int:
         )
         return EXIT_INTERNAL_ERRORS
     return 0
+
+
+def _small(input_root: str) -> bool:
+    """Whether the input is small enough to clean without the workers (see
+    `newsclean.workers.small_input`); an unreadable root is left to the run to report."""
+    from itertools import islice
+
+    from newsclean.readers import InputRootError, iter_inputs
+    from newsclean.workers import INLINE_FILES, small_input
+
+    try:
+        return small_input(islice(iter_inputs(input_root), INLINE_FILES + 1))
+    except (InputRootError, OSError):
+        return False
 
 
 class _Clock:

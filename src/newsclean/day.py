@@ -54,6 +54,7 @@ from newsclean.readers import InputFile, InputRootError, iter_inputs, read_input
 from newsclean.record import Article, RawUnit, Rejected
 from newsclean.rows import quarantine_record
 from newsclean.validate import schema_version, validation_error, warm_up
+from newsclean.workers import INLINE_FILES, small_input
 
 SHARD_RESULT = "shard.json"
 SHARD_INPUTS = "inputs.jsonl"  # a shard's input records, one JSON object a line
@@ -102,7 +103,15 @@ def clean_shard(
     missing = selected - {file.uri for file in inputs}
     if missing:
         raise FileNotFoundError(f"input file(s) not found: {', '.join(sorted(missing)[:5])}")
-    return _stage_shard(inputs, lake_root(lake), ingest_date, shard_id, settings, progress)
+    return _stage_shard(
+        inputs,
+        lake_root(lake),
+        ingest_date,
+        shard_id,
+        settings,
+        progress,
+        inline=small_input(inputs),
+    )
 
 
 def _stage_shard(
@@ -112,13 +121,19 @@ def _stage_shard(
     shard_id: str,
     settings: Settings,
     progress: Progress | None,
+    *,
+    inline: bool = False,
 ) -> dict[str, Any]:
-    """Clean the inputs into a fresh staging folder, then put it in the shard's place."""
+    """Clean the inputs into a fresh staging folder, then put it in the shard's place.
+
+    `inline`: clean in this process, without the workers (a small input)."""
     final = shard_dir(root, ingest_date, shard_id)
     final.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".tmp-{final.name}-", dir=final.parent))
     try:
-        result = _clean_into(inputs, work, root, ingest_date, shard_id, settings, progress)
+        result = _clean_into(
+            inputs, work, root, ingest_date, shard_id, settings, progress, inline=inline
+        )
         write_json_atomic(work / SHARD_RESULT, result)
         shutil.rmtree(final, ignore_errors=True)
         work.rename(final)
@@ -136,11 +151,14 @@ def _clean_into(
     shard_id: str,
     settings: Settings,
     progress: Progress | None,
+    *,
+    inline: bool = False,
 ) -> dict[str, Any]:
-    from newsclean.workers import UnitPool, start_server
+    from newsclean.workers import InlinePool, UnitPool, start_server
 
-    start_server()
-    warm_up()  # while the workers' server loads
+    if not inline:
+        start_server()
+        warm_up()  # while the workers' server loads
     fast_paths = fastpaths.report()  # one warning line if a library is read publicly
     part = f"part-{shard_id}.parquet"
     for kind in (ARTICLE, QUARANTINE):
@@ -155,7 +173,7 @@ def _clean_into(
     with (
         open(spool_path, "wb") as spool,
         _InputRecords(work / SHARD_INPUTS) as input_records,
-        UnitPool(prepare, settings) as pool,
+        InlinePool(prepare, settings) if inline else UnitPool(prepare, settings) as pool,
     ):
         for unit, result in pool.imap(_units(inputs, settings, input_records)):
             units_read += 1
@@ -512,11 +530,19 @@ def run_day(
     """
     # iter_inputs fails now on a missing or unreadable root
     inputs = iter(files) if files is not None else iter_inputs(input_root)
-    first = next(inputs, None)
-    if first is None and not allow_empty:
+    head = list(itertools.islice(inputs, INLINE_FILES + 1))
+    if not head and not allow_empty:
         raise EmptyInputError(f"no raw file under {input_root}")
-    inputs = itertools.chain([first] if first is not None else [], inputs)
-    _stage_shard(inputs, lake_root(lake), ingest_date, "00000", settings, progress)
+    inline = small_input(head)
+    _stage_shard(
+        itertools.chain(head, inputs),
+        lake_root(lake),
+        ingest_date,
+        "00000",
+        settings,
+        progress,
+        inline=inline,
+    )
     return publish_day(
         lake,
         ingest_date,
