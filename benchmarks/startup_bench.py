@@ -10,7 +10,7 @@ machine"). Also reported: the whole run's wall time and its CPU seconds (which a
 shared machine inflates less than wall time), and the CPU seconds of the run's own
 process until its first unit (the wall time to the first unit on an idle core; it
 leaves out the workers' server of a run that starts one). The 5 units are example scrapes from
-examples/raw (two texts, two pages, a gzip page).
+examples/raw (three texts, two pages).
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ UNITS = (
     "2026-02-13/000_206c061275e9e66a.txt",
     "2026-02-13/002_0181fdb78757befa.txt",
     "2026-02-13/islay-pier.html",
-    "2026-02-13/sodium-battery.html.gz",
     "2026-02-14/lyon-terraces.htm",
+    "2026-02-14/toyota-kentucky.txt",
 )
 # Runs `newsclean run` as the command line does, noting when the first unit is cleaned.
 _CHILD = """

@@ -21,7 +21,9 @@ unit, so recycling changes no output, only how far library caches can grow.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
+import stat
 import sys
 import time
 from collections import deque
@@ -99,17 +101,39 @@ def start_server() -> None:
 
 def small_input(files: Iterable[Any]) -> bool:
     """Whether input files (`InputFile`s) are few and small enough to clean in this
-    process: at most INLINE_FILES files of INLINE_BYTES in all, none an archive.
+    process: at most INLINE_FILES local files of INLINE_BYTES in all, none compressed
+    (by name or by its first bytes) and none an archive.
 
     The hard time and memory limits of workers do not hold in this process; a page
-    that hangs lxml for minutes is megabytes long, past INLINE_BYTES."""
+    that hangs lxml for minutes is megabytes long, past INLINE_BYTES, unless it is
+    compressed, and a compressed file may hold up to max_decompressed_bytes."""
     count = size = 0
     for file in files:
         count += 1
         size += file.size
-        if count > INLINE_FILES or size > INLINE_BYTES or is_archive_name(file.relative):
+        if count > INLINE_FILES or size > INLINE_BYTES or not _plain_local(file):
             return False
     return True
+
+
+def _plain_local(file: Any) -> bool:
+    """A local file that is neither an archive nor compressed (a file that is not a
+    regular file, or cannot be opened, is small: reading it only reports why)."""
+    name = file.relative.lower()
+    if "://" in file.path or name.endswith(".gz") or is_archive_name(name):
+        return False
+    try:
+        descriptor = os.open(file.path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return True
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return True
+        return os.read(descriptor, 2) != b"\x1f\x8b"
+    except OSError:
+        return True
+    finally:
+        os.close(descriptor)
 
 
 class InlinePool:
