@@ -5,6 +5,7 @@ Archives are built in the tests with warcio's writer (ARC by hand)."""
 from __future__ import annotations
 
 import gzip
+import hashlib
 from datetime import date
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def test_response_is_dechunked_decompressed_and_located(tmp_path: Path) -> None:
     assert again == body
     assert headers["WARC-Record-ID"] == unit.fields["warc_record_id"]
     assert read.skipped == {"warcinfo": 1, "request": 1, "metadata": 1}
-    assert read.sha256 == __import__("hashlib").sha256(archive.path.read_bytes()).hexdigest()
+    assert read.sha256 == hashlib.sha256(archive.path.read_bytes()).hexdigest()
 
 
 @pytest.mark.parametrize("gzip_records", [True, False])
@@ -234,3 +235,17 @@ def test_a_warc_of_the_example_pages_gives_the_same_articles_as_the_files(tmp_pa
         assert warc_row["warc_record_id"] and warc_row["payload_digest"]
         path, _, offset = warc_row["source_uri"].rpartition("#")
         assert record_at(path, int(offset))[1] == pages[name]
+
+
+@pytest.mark.parametrize("gzip_records", [True, False])
+def test_damaged_framing_keeps_the_records_before_it(tmp_path: Path, gzip_records: bool) -> None:
+    archive = Archive(tmp_path / "crawl.warc", gzip_records=gzip_records)
+    archive.response("https://news.example/pier", page("Pier", STORY).encode())
+    path = archive.close()
+    good = path.read_bytes()
+    path.write_bytes(good + b"NOT A RECORD\r\njunk\r\n\r\n" + good)
+    read, units = _read(path)
+    assert isinstance(units[0], RawUnit)
+    assert isinstance(units[1], Rejected) and units[1].reason == "read.warc_damaged"
+    assert units[1].source_uri == f"{path}#{len(good)}"
+    assert read.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()

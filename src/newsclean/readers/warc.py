@@ -91,7 +91,8 @@ class ArchiveRead:
                 seen += 1
                 offset = records.offset
                 yield from self._record(record, offset)
-                offset = records.get_record_offset() + records.get_record_length()
+                records.read_to_end()
+                offset = records.offset  # where the next record starts
         except ArchiveLoadFailed as error:
             yield self._damaged(error, offset)
         except (OSError, EOFError, ValueError) as error:  # zlib and framing errors
