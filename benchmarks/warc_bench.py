@@ -7,8 +7,8 @@ On the same corpus pages (../shared/corpus, trafilatura's evaluation pages):
      repeated, uncompressed records) and over a WARC of the pages once: units/s,
      MB/s and the reading process's peak RSS, which must not grow with the file;
   2. `newsclean run` (as a subprocess, --workers workers) on the pages as loose files
-     and on the same pages as one WARC (a gzip member per record, chunked bodies as
-     crawlers store them): units/s, the WARC's rate as a share of the files', peak RSS;
+     and on the same pages as one WARC (a gzip member per record, bodies in 8 KiB
+     chunks as crawlers store them): units/s, the WARC's rate as a share of the files', peak RSS;
   3. `trafilatura.bare_extraction(with_metadata=True)` alone on the same pages in this
      process: the whole run's time on one worker against it.
 Exits cleanly with a message when the corpus is absent. Timings are noisy on a shared
@@ -61,7 +61,9 @@ def write_warc(path: Path, pages: list[bytes], *, repeat: int = 1, gzip_records:
     for turn in range(repeat):
         for number, body in enumerate(pages):
             url = f"https://site-{number % 97}.example/{turn}/{number}"
-            archive.response(url, body, chunk=gzip_records, date="2026-02-13T08:30:00Z")
+            archive.response(
+                url, body, chunk=gzip_records, chunk_size=8192, date="2026-02-13T08:30:00Z"
+            )
     return archive.close()
 
 

@@ -35,6 +35,7 @@ class Archive:
         date: str = "2026-02-13T08:30:00Z",
         status: str = "200 OK",
         chunk: bool = False,
+        chunk_size: int = 37,
         gzip_body: bool = False,
     ) -> None:
         headers = [("Content-Type", content_type)]
@@ -42,7 +43,7 @@ class Archive:
             body = gzip.compress(body)
             headers.append(("Content-Encoding", "gzip"))
         if chunk:
-            body = chunked(body)
+            body = chunked(body, chunk_size)
             headers.append(("Transfer-Encoding", "chunked"))
         else:
             headers.append(("Content-Length", str(len(body))))
