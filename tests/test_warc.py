@@ -249,3 +249,10 @@ def test_damaged_framing_keeps_the_records_before_it(tmp_path: Path, gzip_record
     assert isinstance(units[1], Rejected) and units[1].reason == "read.warc_damaged"
     assert units[1].source_uri == f"{path}#{len(good)}"
     assert read.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_page_named_as_an_archive_is_one_quarantine_row(tmp_path: Path) -> None:
+    path = tmp_path / "page.warc"
+    path.write_text(page("Not an archive", STORY))
+    _read_, units = _read(path)
+    assert [unit.reason for unit in units] == ["read.warc_damaged"]

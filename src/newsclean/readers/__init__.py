@@ -29,7 +29,12 @@ from newsclean.readers.decode import looks_binary
 from newsclean.readers.jsonl import BadRecord, parse_record
 from newsclean.readers.markdown import looks_like_markdown
 from newsclean.readers.signature import detect_binary_type
-from newsclean.readers.warc import ArchiveRead, is_archive_name, looks_like_archive
+from newsclean.readers.warc import (
+    ArchiveRead,
+    inflated_head,
+    is_archive_name,
+    looks_like_archive,
+)
 from newsclean.record import RawUnit, Rejected
 
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -312,7 +317,7 @@ def read_input(file: InputFile, settings: Settings) -> LooseRead | ArchiveRead:
     if isinstance(read, Rejected):
         return LooseRead("", iter([read]))
     raw, digest = read
-    if len(raw) <= settings.max_file_bytes and looks_like_archive(_inflated_head(raw)):
+    if len(raw) <= settings.max_file_bytes and looks_like_archive(inflated_head(raw[:4096])):
         return ArchiveRead(file.uri, file.relative, io.BytesIO(raw), settings)
     loaded = _inflate(file, raw, settings)
     # A file kept as stored (not inflated, within the cap) is its unit's payload.
@@ -320,16 +325,6 @@ def read_input(file: InputFile, settings: Settings) -> LooseRead | ArchiveRead:
     return LooseRead(
         digest, _units(file, loaded, settings, bytes.fromhex(digest) if as_stored else None)
     )
-
-
-def _inflated_head(raw: bytes) -> bytes:
-    """The first bytes of a file, inflated if it is gzip (a damaged gzip: b"")."""
-    if not raw.startswith(_GZIP_MAGIC):
-        return raw[:16]
-    try:
-        return zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(raw[:4096], 16)
-    except zlib.error:
-        return b""
 
 
 def _open_archive(file: InputFile, settings: Settings) -> LooseRead | ArchiveRead:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -29,6 +30,7 @@ _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "application/xml+
 _TEXT_TYPES = frozenset({"text/plain", "text/markdown"})
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_:.\-]{1,40})", re.I)
 _BLOCK = 1 << 20
+_HEAD = 4096  # bytes of a file looked at to tell that it is an archive
 
 
 def is_archive_name(name: str) -> bool:
@@ -37,21 +39,31 @@ def is_archive_name(name: str) -> bool:
 
 
 def looks_like_archive(head: bytes) -> bool:
-    """Whether the (inflated) first bytes of a file are a WARC or ARC record header."""
-    return head.startswith((b"WARC/", b"filedesc://"))
+    """Whether the (inflated) first bytes of a file are a WARC or ARC record header
+    (blank lines before it allowed)."""
+    return head.lstrip(b"\r\n").startswith((b"WARC/", b"filedesc://"))
 
 
 class _HashingReader:
     """A read-only file that hashes what is read through it and counts its position
-    (warcio asks `tell()` for record offsets)."""
+    (warcio asks `tell()` for record offsets). `head`, the file's first bytes already
+    read from `handle`, is served first."""
 
-    def __init__(self, handle: IO[bytes]) -> None:
+    def __init__(self, handle: IO[bytes], head: bytes = b"") -> None:
         self._handle = handle
+        self._head = head
         self._digest = hashlib.sha256()
         self._position = 0
 
     def read(self, size: int = -1) -> bytes:
-        block = self._handle.read(size)
+        if self._head:
+            if size is None or size < 0:
+                block = self._head + self._handle.read()
+                self._head = b""
+            else:
+                block, self._head = self._head[:size], self._head[size:]
+        else:
+            block = self._handle.read(size)
         self._digest.update(block)
         self._position += len(block)
         return block
@@ -82,11 +94,20 @@ class ArchiveRead:
         from warcio.archiveiterator import ArchiveIterator
         from warcio.exceptions import ArchiveLoadFailed
 
-        reader = _HashingReader(self._handle)
+        head = self._handle.read(_HEAD)
+        reader = _HashingReader(self._handle, head)
         records = ArchiveIterator(reader, arc2warc=True)
         offset = 0
         seen = 0
         try:
+            if head.strip() and not looks_like_archive(inflated_head(head)):
+                yield self._rejected(
+                    0,
+                    "read.warc_damaged",
+                    "named as a WARC/ARC file but does not start with a record header",
+                    head,
+                )
+                return
             for record in records:
                 seen += 1
                 offset = records.offset
@@ -172,6 +193,16 @@ class ArchiveRead:
 
     def _rejected(self, offset: int, reason: str, detail: str, payload: bytes) -> Rejected:
         return Rejected(f"{self._uri}#{offset}", "warc", "read", reason, detail, payload)
+
+
+def inflated_head(head: bytes) -> bytes:
+    """The start of a file's first bytes, inflated if they are gzip (b"" if that fails)."""
+    if not head.startswith(b"\x1f\x8b"):
+        return head
+    try:
+        return zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(head, 64)
+    except zlib.error:
+        return b""
 
 
 def _content_type(record: Any) -> str:
