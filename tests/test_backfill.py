@@ -190,3 +190,23 @@ def test_a_killed_backfill_resumes(archive_root: Path, tmp_path: Path) -> None:
     assert read_manifest(lake, date(2026, 2, 13))["run_id"] == killed_run
     for day in (13, 14, 15):
         assert check_partition(str(lake), date(2026, 2, day))[0] == []
+
+
+def test_the_documented_cc_news_example_backfills(tmp_path: Path) -> None:
+    """docs/archives.md: the example pages as CC-NEWS-style files, backfilled by WARC-Date."""
+    result = subprocess.run(
+        [sys.executable, str(REPO / "examples" / "make_cc_news.py"), str(tmp_path / "cc")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert len(result.stdout.splitlines()) == 3
+    lake = tmp_path / "lake"
+    outcomes = backfill(
+        str(tmp_path / "cc"), str(lake), date(2026, 2, 13), LAST, SETTINGS, by="warc-date"
+    )
+    assert [outcome.status for outcome in outcomes] == ["published"] * 3
+    assert sum(outcome.units for outcome in outcomes) == 5
+    manifest = read_manifest(lake, date(2026, 2, 13))
+    assert manifest["warc_records"] == {"request": 2, "warcinfo": 1}
+    assert all(check_partition(str(lake), outcome.ingest_date)[0] == [] for outcome in outcomes)
