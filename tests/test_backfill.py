@@ -210,3 +210,14 @@ def test_the_documented_cc_news_example_backfills(tmp_path: Path) -> None:
     manifest = read_manifest(lake, date(2026, 2, 13))
     assert manifest["warc_records"] == {"request": 2, "warcinfo": 1}
     assert all(check_partition(str(lake), outcome.ingest_date)[0] == [] for outcome in outcomes)
+
+
+def test_a_day_with_an_unreadable_manifest_is_run_again(archive_root: Path, tmp_path: Path) -> None:
+    lake = tmp_path / "lake"
+    day = date(2026, 2, 14)
+    backfill(str(archive_root), str(lake), day, day, SETTINGS)
+    for table in ("articles", "quarantine"):
+        (lake / table / "ingest_date=2026-02-14" / "_manifest.json").write_text("{not json")
+    [outcome] = backfill(str(archive_root), str(lake), day, day, SETTINGS)
+    assert outcome.status == "published", outcome.detail
+    assert check_partition(str(lake), day)[0] == []

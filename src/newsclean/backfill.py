@@ -198,8 +198,10 @@ def backfill(
         outcome = DayOutcome(day.ingest_date, "no-input")
         if day.files:
             fingerprint = input_fingerprint(day, settings)
-            published = read_manifest(lake_root(lake), day.ingest_date) or {}
-            if not redo and published.get("input_fingerprint") == fingerprint:
+            published = _published(lake_root(lake), day.ingest_date, read_manifest)
+            same = published.get("input_fingerprint") == fingerprint
+            # A day published with internal errors is run again: it may be fixed now.
+            if not redo and same and not internal_errors(published):
                 outcome = DayOutcome(
                     day.ingest_date, "skipped", published["units"]["read"], manifest=published
                 )
@@ -211,6 +213,17 @@ def backfill(
             report(outcome, pace)
         outcomes.append(outcome)
     return outcomes
+
+
+def _published(
+    root: Any, ingest_date: date, read_manifest: Callable[..., dict[str, Any] | None]
+) -> dict[str, Any]:
+    """The day's published manifest; empty when there is none or it cannot be read
+    (the day then runs, and publishing replaces it)."""
+    try:
+        return read_manifest(root, ingest_date) or {}
+    except (OSError, ValueError):
+        return {}
 
 
 def _run(
