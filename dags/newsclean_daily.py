@@ -8,7 +8,8 @@ For the interval starting at midnight UTC of day **D** the DAG
 1. `resolve_config` – settles raw root, lake, shard size and quarantine threshold
    (DAG params, else Airflow Variables, else environment);
 2. `list_shards` – lists `RAW_ROOT/D/…` and groups the files into shards; a missing day
-   directory or an empty one fails here, loudly (never a silent empty success);
+   directory or an empty one fails here, loudly (never a silent empty success). A day
+   may hold WARC/ARC files (e.g. CC-NEWS): each is read record by record, like any file;
 3. `clean_shard` – one mapped task per shard, each writing its own staged part, so
    any number of workers can share a day;
 4. `publish_day` – labels the whole day's articles with near-duplicates and story ids

@@ -25,6 +25,7 @@ from airflow_helpers import (
     run_airflow,
     run_dag_test,
 )
+from warc_helpers import STORY, Archive, page
 
 HEAVY_MODULES = ("trafilatura", "pyarrow", "newsclean.pipeline", "newsclean.day", "lxml", "duckdb")
 # An error-level line in Airflow's console log: structlog's `[error    ]` or logging's `ERROR`.
@@ -176,3 +177,33 @@ def test_too_much_quarantine_fails_after_publishing(
     assert run["task_states"]["check_quarantine_share"] == "failed"
     assert "units quarantined" in run["output"]
     assert list((lake / "quarantine" / "ingest_date=2026-02-14").glob("*.parquet"))
+
+
+def test_dag_test_cleans_a_day_of_warc_files(home_env: dict[str, str], tmp_path: Path) -> None:
+    """A WARC file in RAW_ROOT/D/ is read record by record, as `newsclean run` reads it."""
+    raw_day = tmp_path / "raw" / "2026-03-01"
+    raw_day.mkdir(parents=True)
+    archive = Archive(raw_day / "CC-NEWS-20260301000000-00001.warc.gz")
+    archive.warcinfo()
+    for name in ("pier", "ferry"):
+        archive.request(f"https://news.example/{name}", date="2026-03-01T06:00:00Z")
+        archive.response(
+            f"https://news.example/{name}",
+            page(f"The {name} story", STORY).encode(),
+            date="2026-03-01T06:00:00Z",
+            chunk=True,
+        )
+    archive.close()
+    lake = tmp_path / "lake"
+    run = run_dag_test(
+        home_env, "2026-03-01", run_conf={"lake": str(lake), "raw_root": str(tmp_path / "raw")}
+    )
+    assert run["state"] == "success", run
+    rows = read_partition(lake, "2026-03-01")
+    manifest = read_manifest(lake, "articles", "2026-03-01")
+    assert sorted(row["url"] for row in rows) == [
+        "https://news.example/ferry",
+        "https://news.example/pier",
+    ]
+    assert all(row["source_format"] == "warc" and row["fetched_at"] for row in rows)
+    assert manifest["warc_records"] == {"request": 2, "warcinfo": 1}

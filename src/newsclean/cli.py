@@ -1,5 +1,6 @@
 """Command line: `newsclean run` cleans a day into the lake, `newsclean check` verifies it,
-`newsclean restore` puts a replaced version of a day back."""
+`newsclean restore` puts a replaced version of a day back, `newsclean backfill` runs a
+range of days from an archive."""
 
 from __future__ import annotations
 
@@ -244,6 +245,38 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="where to write the page (default: LAKE/_reports/ingest_date=DATE/report.html)",
     )
+
+    backfill = commands.add_parser(
+        "backfill",
+        help="clean a range of days from an archive, in date order, resuming where it stopped",
+        description="Run each day from --from to --to in date order, as `run` would, from "
+        "ROOT/YYYY-MM-DD/ folders (--days-by folders) or from the WARC/ARC files under ROOT, "
+        "each assigned to the UTC day of its first response's WARC-Date (--days-by warc-date). "
+        "A day already published from the same inputs and settings is skipped (--redo runs it "
+        "again), so a killed backfill resumes; a day that fails is reported and the rest go "
+        "on; the exit code is 1 if any day failed.",
+    )
+    backfill.add_argument("--input", required=True, metavar="ROOT", help="root of the archive")
+    backfill.add_argument("--lake", required=True, metavar="PATH", help="root of the lake")
+    backfill.add_argument(
+        "--from", dest="first", required=True, type=_date, metavar="YYYY-MM-DD", help="first day"
+    )
+    backfill.add_argument(
+        "--to", dest="last", required=True, type=_date, metavar="YYYY-MM-DD", help="last day"
+    )
+    backfill.add_argument(
+        "--days-by",
+        choices=("folders", "warc-date"),
+        default="folders",
+        help="how inputs are assigned to days (default: folders)",
+    )
+    backfill.add_argument(
+        "--redo", action="store_true", help="run days already published from the same inputs"
+    )
+    backfill.add_argument(
+        "--workers", type=int, metavar="N", help="worker processes (default: one per CPU core)"
+    )
+    backfill.add_argument("--quiet", action="store_true", help="only the summary")
     return parser
 
 
@@ -266,6 +299,8 @@ def main(argv: list[str] | None = None) -> int:
             return _restore(arguments)
         if arguments.command == "report":
             return _report(arguments)
+        if arguments.command == "backfill":
+            return _backfill(arguments)
         return _check(arguments)
     except (UsageError, SettingsError) as error:
         print(f"newsclean: error: {error}", file=sys.stderr)
@@ -280,11 +315,11 @@ def _settings(arguments: argparse.Namespace) -> Settings:
     changes = {}
     if arguments.workers is not None:
         changes["workers"] = arguments.workers
-    if arguments.unit_timeout is not None:
+    if getattr(arguments, "unit_timeout", None) is not None:
         changes["unit_timeout"] = arguments.unit_timeout
-    if arguments.no_typos:
+    if getattr(arguments, "no_typos", False):
         changes["fix_typos"] = False
-    if arguments.keep_boilerplate:
+    if getattr(arguments, "keep_boilerplate", False):
         changes["remove_boilerplate"] = False
     return settings.replace(**changes) if changes else settings
 
@@ -300,7 +335,9 @@ def _run(arguments: argparse.Namespace) -> int:
                 f"the lake {arguments.lake} is inside the input {arguments.input}: "
                 "a run would read its own output"
             )
-    if "://" in arguments.input or Path(arguments.input).exists():  # else: an error, no run
+    if ("://" in arguments.input or Path(arguments.input).exists()) and not _small(
+        arguments.input
+    ):  # else: an error, no run; or a small input, cleaned without the workers
         start_server()  # its warm-up overlaps this process's imports (~0.3 s) from here on
     from newsclean.day import EmptyInputError, internal_errors, run_day
     from newsclean.lake import LakeError
@@ -349,6 +386,20 @@ def _run(arguments: argparse.Namespace) -> int:
         )
         return EXIT_INTERNAL_ERRORS
     return 0
+
+
+def _small(input_root: str) -> bool:
+    """Whether the input is small enough to clean without the workers (see
+    `newsclean.workers.small_input`); an unreadable root is left to the run to report."""
+    from itertools import islice
+
+    from newsclean.readers import InputRootError, iter_inputs
+    from newsclean.workers import INLINE_FILES, small_input
+
+    try:
+        return small_input(islice(iter_inputs(input_root), INLINE_FILES + 1))
+    except (InputRootError, OSError):
+        return False
 
 
 class _Clock:
@@ -428,6 +479,64 @@ def _report(arguments: argparse.Namespace) -> int:
         return 1
     print(path)
     return 0
+
+
+def _backfill(arguments: argparse.Namespace) -> int:
+    from newsclean.backfill import DayOutcome, Pace, backfill
+    from newsclean.readers import InputRootError
+
+    settings = _settings(arguments)
+    if arguments.last < arguments.first:
+        raise UsageError(f"--to {arguments.last} is before --from {arguments.first}")
+
+    def report(outcome: DayOutcome, pace: Pace) -> None:
+        if arguments.quiet:
+            return
+        rate = f"{pace.rate:.1f} units/s" if pace.rate else "rate unknown"
+        eta = f"ETA {_duration(pace.eta)}" if pace.eta is not None else "ETA unknown"
+        detail = f": {outcome.detail}" if outcome.detail else ""
+        print(
+            f"[{pace.done}/{pace.days}] {outcome.ingest_date} {outcome.status}, "
+            f"{outcome.units} units in {outcome.seconds:.1f}s{detail} | "
+            f"{pace.units} units cleaned, {rate}, {eta}",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    try:
+        outcomes = backfill(
+            arguments.input,
+            arguments.lake,
+            arguments.first,
+            arguments.last,
+            settings,
+            by=arguments.days_by,
+            redo=arguments.redo,
+            report=report,
+        )
+    except InputRootError as error:
+        raise UsageError(str(error)) from None
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+    units = sum(outcome.units for outcome in outcomes if outcome.status == "published")
+    seconds = sum(outcome.seconds for outcome in outcomes)
+    print(
+        f"newsclean backfill {arguments.first}..{arguments.last} in {seconds:.1f}s: "
+        f"{len(outcomes)} days: "
+        + ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
+        + f"; {units} units cleaned"
+    )
+    failed = [outcome for outcome in outcomes if outcome.status == "failed"]
+    for outcome in failed:
+        print(f"  failed {outcome.ingest_date}: {outcome.detail}")
+    return 1 if failed else 0
+
+
+def _duration(seconds: float) -> str:
+    minutes, second = divmod(int(seconds), 60)
+    hours, minute = divmod(minutes, 60)
+    return f"{hours}:{minute:02d}:{second:02d}"
 
 
 def _restore(arguments: argparse.Namespace) -> int:

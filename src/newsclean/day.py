@@ -55,11 +55,12 @@ from newsclean.pipeline import (
     record_of,
     strip_templates,
 )
-from newsclean.readers import InputFile, InputRootError, iter_inputs, read_file
+from newsclean.readers import InputFile, InputRootError, iter_inputs, read_input
 from newsclean.record import Article, RawUnit, Rejected
 from newsclean.rows import quarantine_record
 from newsclean.stories import keep_signatures, label_staged, save_published_signatures
 from newsclean.validate import schema_version, validation_error, warm_up
+from newsclean.workers import INLINE_FILES, small_input
 
 SHARD_RESULT = "shard.json"
 SHARD_INPUTS = "inputs.jsonl"  # a shard's input records, one JSON object a line
@@ -109,7 +110,15 @@ def clean_shard(
     missing = selected - {file.uri for file in inputs}
     if missing:
         raise FileNotFoundError(f"input file(s) not found: {', '.join(sorted(missing)[:5])}")
-    return _stage_shard(inputs, lake_root(lake), ingest_date, shard_id, settings, progress)
+    return _stage_shard(
+        inputs,
+        lake_root(lake),
+        ingest_date,
+        shard_id,
+        settings,
+        progress,
+        inline=small_input(inputs),
+    )
 
 
 def _stage_shard(
@@ -119,13 +128,19 @@ def _stage_shard(
     shard_id: str,
     settings: Settings,
     progress: Progress | None,
+    *,
+    inline: bool = False,
 ) -> dict[str, Any]:
-    """Clean the inputs into a fresh staging folder, then put it in the shard's place."""
+    """Clean the inputs into a fresh staging folder, then put it in the shard's place.
+
+    `inline`: clean in this process, without the workers (a small input)."""
     final = shard_dir(root, ingest_date, shard_id)
     final.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".tmp-{final.name}-", dir=final.parent))
     try:
-        result = _clean_into(inputs, work, root, ingest_date, shard_id, settings, progress)
+        result = _clean_into(
+            inputs, work, root, ingest_date, shard_id, settings, progress, inline=inline
+        )
         write_json_atomic(work / SHARD_RESULT, result)
         shutil.rmtree(final, ignore_errors=True)
         work.rename(final)
@@ -143,12 +158,15 @@ def _clean_into(
     shard_id: str,
     settings: Settings,
     progress: Progress | None,
+    *,
+    inline: bool = False,
 ) -> dict[str, Any]:
-    from newsclean.workers import UnitPool, start_server
+    from newsclean.workers import InlinePool, UnitPool, start_server
 
     started = time.perf_counter()
-    start_server()
-    warm_up()  # while the workers' server loads
+    if not inline:
+        start_server()
+        warm_up()  # while the workers' server loads
     fast_paths = fastpaths.report()  # one warning line if a library is read publicly
     part = f"part-{shard_id}.parquet"
     for kind in (ARTICLE, QUARANTINE):
@@ -163,7 +181,7 @@ def _clean_into(
     with (
         open(spool_path, "wb") as spool,
         _InputRecords(work / SHARD_INPUTS) as input_records,
-        UnitPool(prepare, settings) as pool,
+        InlinePool(prepare, settings) if inline else UnitPool(prepare, settings) as pool,
     ):
         for unit, result in pool.imap(_units(inputs, settings, input_records)):
             units_read += 1
@@ -218,16 +236,23 @@ def _clean_into(
         "fast_paths": fast_paths,
         # Wall seconds: reading to boilerplate in the workers, then templates to Parquet.
         "seconds": {"clean": cleaned - started, "write": time.perf_counter() - cleaned},
+        **(
+            {"warc_records": dict(sorted(input_records.skipped.items()))}
+            if input_records.skipped
+            else {}
+        ),
     }
 
 
 class _InputRecords:
-    """A shard's input records (one per file: uri, relative, size, sha256, units),
-    written to a JSON Lines file as each file is read instead of kept in memory."""
+    """A shard's input records (one per file: uri, relative, size, sha256, units, and
+    for an archive `warc_records`: its records that are not units, by kind), written
+    to a JSON Lines file as each file is read instead of kept in memory."""
 
     def __init__(self, path: Path) -> None:
         self._handle = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed by __exit__
         self.files = 0
+        self.skipped: Counter[str] = Counter()
 
     def __enter__(self) -> _InputRecords:
         return self
@@ -245,20 +270,22 @@ def _units(
     inputs: Iterable[InputFile], settings: Settings, records: _InputRecords
 ) -> Iterator[RawUnit | Rejected]:
     for file in inputs:
-        digest, units = read_file(file, settings)
+        read = read_input(file, settings)
         count = 0
-        for unit in units:
+        for unit in read:
             count += 1
             yield unit
-        records.add(
-            {
-                "uri": file.uri,
-                "relative": file.relative,
-                "size": file.size,
-                "sha256": digest,
-                "units": count,
-            }
-        )
+        entry = {
+            "uri": file.uri,
+            "relative": file.relative,
+            "size": file.size,
+            "sha256": read.sha256,
+            "units": count,
+        }
+        if read.skipped:
+            entry["warc_records"] = dict(sorted(read.skipped.items()))
+            records.skipped.update(read.skipped)
+        records.add(entry)
 
 
 def _read_inputs(shard: Path, result: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -329,6 +356,7 @@ def publish_day(
     settings: Settings,
     with_inputs: bool = True,
     allow_empty: bool = False,
+    input_fingerprint: str | None = None,
 ) -> dict[str, Any]:
     """Publish the staged shards of a day as its partitions, atomically, with a manifest.
 
@@ -340,6 +368,7 @@ def publish_day(
     has it. Shards that read no file at all are refused (`EmptyInputError`, the
     published day untouched) unless `allow_empty`; the manifest of such a day says so.
     The day it replaces is kept for `restore_day` (`settings.keep_versions`).
+    `input_fingerprint` (see `newsclean.backfill`) is kept in the manifest.
     """
     started = time.perf_counter()
     root = lake_root(lake)
@@ -391,6 +420,7 @@ def publish_day(
         inputs,
         empty_on_purpose=not files,
         stories=labeled.summary,
+        input_fingerprint=input_fingerprint,
     )
     publish_partitions(
         root, ingest_date, parts, manifest, inputs, keep_versions=settings.keep_versions
@@ -447,6 +477,7 @@ def _manifest(
     *,
     empty_on_purpose: bool = False,
     stories: dict[str, Any] | None = None,
+    input_fingerprint: str | None = None,
 ) -> dict[str, Any]:
     """The day's manifest without its "inputs" list, which `inputs()` streams."""
     reasons: Counter[str] = Counter()
@@ -467,6 +498,13 @@ def _manifest(
         "settings": settings.to_dict(),
         "fast_paths": fastpaths.merged(result.get("fast_paths") for result in results),
     }
+    skipped: Counter[str] = Counter()
+    for result in results:
+        skipped.update(result.get("warc_records", {}))
+    if skipped:  # archive records that are not units (request, metadata, images), by kind
+        manifest["warc_records"] = dict(sorted(skipped.items()))
+    if input_fingerprint:
+        manifest["input_fingerprint"] = input_fingerprint
     if empty_on_purpose:  # published with allow_empty: no raw file was found
         manifest["empty_on_purpose"] = True
     if stories is not None:  # stories, near-duplicates and the signature days used
@@ -525,19 +563,31 @@ def run_day(
     progress: Progress | None = None,
     with_inputs: bool = True,
     allow_empty: bool = False,
+    files: Iterable[InputFile] | None = None,
+    input_fingerprint: str | None = None,
 ) -> dict[str, Any]:
-    """Clean every raw file under input_root as the partition of ingest_date.
+    """Clean every raw file under input_root (or only `files`, found under it) as the
+    partition of ingest_date.
 
     An input root with no raw file is refused before anything is staged
     (`EmptyInputError`) unless `allow_empty`. Returns the manifest (see `publish_day`
-    for `with_inputs`).
+    for `with_inputs` and `input_fingerprint`).
     """
-    inputs = iter_inputs(input_root)  # fails now on a missing or unreadable root
-    first = next(inputs, None)
-    if first is None and not allow_empty:
+    # iter_inputs fails now on a missing or unreadable root
+    inputs = iter(files) if files is not None else iter_inputs(input_root)
+    head = list(itertools.islice(inputs, INLINE_FILES + 1))
+    if not head and not allow_empty:
         raise EmptyInputError(f"no raw file under {input_root}")
-    inputs = itertools.chain([first] if first is not None else [], inputs)
-    _stage_shard(inputs, lake_root(lake), ingest_date, "00000", settings, progress)
+    inline = small_input(head)
+    _stage_shard(
+        itertools.chain(head, inputs),
+        lake_root(lake),
+        ingest_date,
+        "00000",
+        settings,
+        progress,
+        inline=inline,
+    )
     return publish_day(
         lake,
         ingest_date,
@@ -545,6 +595,7 @@ def run_day(
         settings=settings,
         with_inputs=with_inputs,
         allow_empty=allow_empty,
+        input_fingerprint=input_fingerprint,
     )
 
 

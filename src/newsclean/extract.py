@@ -43,7 +43,11 @@ def extract_unit(unit: RawUnit, settings: Settings) -> Article | Rejected:
     payload = unit.payload
     if isinstance(payload, bytes):
         try:
-            payload, _encoding = decode_bytes(payload, html=unit.content_format == "html")
+            payload, _encoding = decode_bytes(
+                payload,
+                html=unit.content_format == "html",
+                declared=_as_text(unit.fields.get("charset")),
+            )
         except BinaryContent as error:
             return Rejected.of(unit, "read", "read.binary", f"not text: {error}")
     removed: list[Removal] = []
@@ -154,6 +158,9 @@ def _article(
         categories=_as_list(fields.get("categories")),
         tags=_as_list(fields.get("tags")),
         removed=tuple(removed),
+        fetched_at=parse_timestamp(unit.fields.get("fetched_at")),
+        warc_record_id=_as_text(unit.fields.get("warc_record_id")),
+        payload_digest=_as_text(unit.fields.get("payload_digest")),
     )
 
 

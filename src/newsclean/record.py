@@ -1,7 +1,8 @@
 """The records every stage speaks: the raw unit, the article, the rejection.
 
-A raw unit is one scraped page as read from the input (a file, or one line of a
-JSON Lines file). Each unit ends as exactly one `Article` or one `Rejected`.
+A raw unit is one scraped page as read from the input (a file, one line of a JSON
+Lines file, or one record of a WARC archive). Each unit ends as exactly one
+`Article` or one `Rejected`.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-SourceFormat = Literal["html", "text", "markdown", "jsonl"]
+SourceFormat = Literal["html", "text", "markdown", "jsonl", "warc"]
 ContentFormat = Literal["html", "text", "markdown"]
 
 
@@ -51,7 +52,8 @@ class RawUnit:
     `payload` is the raw content (HTML bytes, or text). `fields` carries metadata the
     input already provided (JSON Lines keys, YAML front matter), unvalidated.
     `source_uri` names the unit: the input file's path, with `#<n>` for the n-th
-    record of a multi-record file. `relative_uri` is the same relative to the input
+    line of a JSON Lines file and `#<offset>` for the record at that byte offset of
+    a WARC file. `relative_uri` is the same relative to the input
     root, and feeds the stable article id so that a moved archive keeps its ids.
     `source_format` is how the unit arrived; `content_format` is what its payload is
     (a JSON Lines record carries HTML, text or markdown).
@@ -91,6 +93,9 @@ class Article:
     tags: tuple[str, ...] = ()
     removed: tuple[Removal, ...] = ()
     repairs: tuple[Repair, ...] = ()
+    fetched_at: str | None = None  # when it was crawled (WARC-Date), ISO 8601 UTC
+    warc_record_id: str | None = None
+    payload_digest: str | None = None  # WARC-Payload-Digest: an exact-duplicate key
 
     __reduce__ = _reduce
 

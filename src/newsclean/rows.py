@@ -35,6 +35,9 @@ def article_record(article: Article, *, ingest_date: date, pipeline_version: str
         "repairs": [
             {"kind": r.kind, "before": r.before, "after": r.after} for r in article.repairs
         ],
+        "fetched_at": article.fetched_at,
+        "warc_record_id": article.warc_record_id,
+        "payload_digest": article.payload_digest,
         # Until the day is clustered at publish (newsclean.stories), every article is
         # its own canonical copy and its own story.
         "duplicate_of": None,

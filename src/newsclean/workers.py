@@ -21,7 +21,9 @@ unit, so recycling changes no output, only how far library caches can grow.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
+import stat
 import sys
 import time
 from collections import deque
@@ -33,6 +35,7 @@ from typing import Any
 
 from newsclean.config import Settings
 from newsclean.fastpaths import adopt, decisions
+from newsclean.readers.warc import is_archive_name
 from newsclean.record import Article, RawUnit, Rejected
 
 Work = Callable[[RawUnit, Settings], Article | Rejected]
@@ -55,6 +58,11 @@ _QUEUE_BYTES = 64 * 1024  # pickled bytes a worker may have queued behind its cu
 # fresh worker is slow on its first units; docs/performance.md ("Recycling workers")
 # has the measurements behind this number.
 RECYCLE_UNITS = 1000
+# An input of at most this many files and bytes (and no archive) is cleaned in the
+# calling process (`InlinePool`): the workers' server spends seconds preloading, more
+# than such an input takes to clean. See `small_input`.
+INLINE_FILES = 8
+INLINE_BYTES = 1024 * 1024
 Job = tuple[int, RawUnit]
 Message = tuple[Job, bytes]  # a job and its pickled form
 # Cleaned once by each new worker before it takes real units, so that lazy loading
@@ -89,6 +97,68 @@ def start_server() -> None:
         from multiprocessing import forkserver
 
         forkserver.ensure_running()
+
+
+def small_input(files: Iterable[Any]) -> bool:
+    """Whether input files (`InputFile`s) are few and small enough to clean in this
+    process: at most INLINE_FILES local files of INLINE_BYTES in all, none compressed
+    (by name or by its first bytes) and none an archive.
+
+    The hard time and memory limits of workers do not hold in this process; a page
+    that hangs lxml for minutes is megabytes long, past INLINE_BYTES, unless it is
+    compressed, and a compressed file may hold up to max_decompressed_bytes."""
+    count = size = 0
+    for file in files:
+        count += 1
+        size += file.size
+        if count > INLINE_FILES or size > INLINE_BYTES or not _plain_local(file):
+            return False
+    return True
+
+
+def _plain_local(file: Any) -> bool:
+    """A local file that is neither an archive nor compressed (a file that is not a
+    regular file, or cannot be opened, is small: reading it only reports why)."""
+    name = file.relative.lower()
+    if "://" in file.path or name.endswith(".gz") or is_archive_name(name):
+        return False
+    try:
+        descriptor = os.open(file.path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return True
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return True
+        return os.read(descriptor, 2) != b"\x1f\x8b"
+    except OSError:
+        return True
+    finally:
+        os.close(descriptor)
+
+
+class InlinePool:
+    """`UnitPool`'s interface, cleaning each unit in this process: for a small input,
+    where starting the workers would cost more than the cleaning."""
+
+    def __init__(self, work: Work, settings: Settings) -> None:
+        self._work = work
+        self._settings = settings
+
+    def __enter__(self) -> InlinePool:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+    def imap(
+        self, items: Iterable[RawUnit | Rejected]
+    ) -> Iterator[tuple[RawUnit | Rejected, Article | Rejected]]:
+        """(item, result) for `items`, in their order; rejections pass straight through."""
+        for item in items:
+            if isinstance(item, Rejected):
+                yield item, item
+            else:
+                yield item, self._work(item, self._settings)
 
 
 def _worker_main(

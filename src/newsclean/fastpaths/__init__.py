@@ -13,16 +13,26 @@ the day's manifest under "fast_paths". `NEWSCLEAN_FAST_PATHS=off` takes the publ
 API for every library. Each process decides once, at the first use; worker processes
 adopt their parent's decision (`adopt`), so that the manifest tells what every
 process did.
+
+A passed self-check is remembered in newsclean's cache folder (`newsclean.derived`:
+`NEWSCLEAN_CACHE_DIR`, else `$XDG_CACHE_HOME/newsclean`, else `~/.cache/newsclean`),
+under a key of everything its outcome depends on: the library's installed version,
+Python's version, the fast path's source and the self-check pages. A later process
+with the same key skips the check, which costs seconds (trafilatura's justext
+stoplist, dateparser's all-locale patterns) that a small run would otherwise pay
+before its first unit. A failed check is never remembered.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import os
 import sys
 from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import metadata, resources
+from pathlib import Path
 
 #: Set to "off" (or "0", "no", "false") to use every library's public API.
 SWITCH = "NEWSCLEAN_FAST_PATHS"
@@ -127,8 +137,36 @@ def _decide(library: str) -> str:
         return f"public: version {version}: {error}"[:300]
     if version not in module.VERIFIED:
         return f"public: version {version} != verified {', '.join(module.VERIFIED)}"
+    passed = _passed_marker(library, version, module)
+    if passed is not None and passed.exists():
+        return FAST
     try:
         module.self_check()
     except Exception as error:  # noqa: BLE001 - any failure of a fast path means: do not use it
         return f"public: self-check failed: {type(error).__name__}: {error}"[:300]
+    if passed is not None:
+        try:
+            passed.parent.mkdir(parents=True, exist_ok=True)
+            passed.touch()
+        except OSError:  # a read-only home: the check simply runs again next time
+            pass
     return FAST
+
+
+def _passed_marker(library: str, version: str, module: object) -> Path | None:
+    """The file whose presence says this library's self-check passed before, with
+    everything its outcome depends on the same; None when that cannot be told."""
+    from newsclean.derived import cache_dir
+
+    source = getattr(module, "__file__", None)
+    if source is None:
+        return None
+    digest = hashlib.sha256()
+    digest.update(f"{library}\0{version}\0{sys.version}\0".encode())
+    try:
+        digest.update(Path(source).read_bytes())
+    except OSError:
+        return None
+    for name, page in selfcheck_pages():
+        digest.update(f"\0{name}\0{page}".encode())
+    return cache_dir() / "selfcheck" / f"{library}-{digest.hexdigest()[:32]}.passed"

@@ -4,7 +4,9 @@ A file is read once, with its size capped; a gzip file is inflated only up to a 
 A file that is not text (a PDF, an image, an archive, ...) is told by its signature
 and rejected whole. Otherwise its format is told by its content first, its name
 second. JSON Lines files yield one unit per line; every other file is one unit.
-Anything unreadable becomes a `Rejected` unit, never an exception.
+Anything unreadable becomes a `Rejected` unit, never an exception. A WARC or ARC
+archive (by its name, or by its first bytes) is streamed record by record instead
+(`newsclean.readers.warc`); `read_input` reads either kind.
 """
 
 from __future__ import annotations
@@ -27,6 +29,12 @@ from newsclean.readers.decode import looks_binary
 from newsclean.readers.jsonl import BadRecord, parse_record
 from newsclean.readers.markdown import looks_like_markdown
 from newsclean.readers.signature import detect_binary_type
+from newsclean.readers.warc import (
+    ArchiveRead,
+    inflated_head,
+    is_archive_name,
+    looks_like_archive,
+)
 from newsclean.record import RawUnit, Rejected
 
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -307,21 +315,67 @@ def sniff_format(name: str, head: bytes) -> str:
     return "text"
 
 
-def read_file(file: InputFile, settings: Settings) -> tuple[str, Iterator[RawUnit | Rejected]]:
-    """The sha256 of the file as stored ("" if unreadable) and its units."""
+class LooseRead:
+    """The units of one loose file (or one line-per-unit file), and its sha256 as stored
+    ("" if unreadable). Like `ArchiveRead`, it has `skipped`: always empty here."""
+
+    def __init__(self, sha256: str, units: Iterator[RawUnit | Rejected]) -> None:
+        self.sha256 = sha256
+        self.skipped: dict[str, int] = {}
+        self._units = units
+
+    def __iter__(self) -> Iterator[RawUnit | Rejected]:
+        return self._units
+
+
+def read_input(file: InputFile, settings: Settings) -> LooseRead | ArchiveRead:
+    """The units of one raw file. A file named as a WARC or ARC archive is streamed, never
+    read whole; its sha256 and its `skipped` records are known once its units are read.
+    A file that turns out to be an archive by its first bytes is read from memory."""
+    if is_archive_name(file.relative):
+        return _open_archive(file, settings)
     read = _read_capped(file, settings)
     if isinstance(read, Rejected):
-        return "", iter([read])
+        return LooseRead("", iter([read]))
     raw, digest = read
+    if len(raw) <= settings.max_file_bytes and looks_like_archive(inflated_head(raw[:4096])):
+        return ArchiveRead(file.uri, file.relative, io.BytesIO(raw), settings)
     loaded = _inflate(file, raw, settings)
     # A file kept as stored (not inflated, within the cap) is its unit's payload.
     as_stored = not isinstance(loaded, Rejected) and loaded[0] is raw
-    return digest, _units(file, loaded, settings, bytes.fromhex(digest) if as_stored else None)
+    return LooseRead(
+        digest, _units(file, loaded, settings, bytes.fromhex(digest) if as_stored else None)
+    )
+
+
+def _open_archive(file: InputFile, settings: Settings) -> LooseRead | ArchiveRead:
+    try:
+        if "://" in file.path:
+            fs, path = open_root(file.path)
+            handle = fs.open(path, "rb")
+        else:
+            descriptor = os.open(file.path, os.O_RDONLY | os.O_NONBLOCK)
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                os.close(descriptor)
+                detail = "not a regular file (a FIFO, device or folder)"
+                return LooseRead("", iter([_rejected(file, "read.not_a_file", detail)]))
+            handle = os.fdopen(descriptor, "rb")
+    except (OSError, InputRootError) as error:
+        detail = f"cannot read file: {getattr(error, 'strerror', None) or error}"
+        return LooseRead("", iter([_rejected(file, "read.unreadable", detail)]))
+    return ArchiveRead(file.uri, file.relative, handle, settings)
+
+
+def read_file(file: InputFile, settings: Settings) -> tuple[str, Iterator[RawUnit | Rejected]]:
+    """The sha256 of the file as stored ("" if unreadable) and its units. For an
+    archive the sha256 is known only after its units are read: use `read_input`."""
+    read = read_input(file, settings)
+    return read.sha256, iter(read)
 
 
 def read_units(file: InputFile, settings: Settings) -> Iterator[RawUnit | Rejected]:
     """Every unit of one raw file, or one rejection saying why it could not be read."""
-    return read_file(file, settings)[1]
+    return iter(read_input(file, settings))
 
 
 def _units(

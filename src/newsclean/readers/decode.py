@@ -24,17 +24,26 @@ class BinaryContent(ValueError):
     """The bytes are not text in any encoding."""
 
 
-def decode_bytes(raw: bytes, *, html: bool = False) -> tuple[str, str]:
+def decode_bytes(raw: bytes, *, html: bool = False, declared: str | None = None) -> tuple[str, str]:
     """Decode scraped bytes; returns (text, encoding used).
 
-    Order of trust: a byte-order mark; valid UTF-8 (rarely valid by accident); for
-    HTML, the charset the page declares, if the bytes decode with it; then
-    charset-normalizer's guess; cp1252 last. Raises BinaryContent for junk.
+    Order of trust: a byte-order mark; the charset the HTTP response declared
+    (`declared`, from a WARC record's Content-Type), if the bytes decode with it;
+    valid UTF-8 (rarely valid by accident); for HTML, the charset the page declares,
+    if the bytes decode with it; then charset-normalizer's guess; cp1252 last.
+    Raises BinaryContent for junk.
     """
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
             text = raw[len(bom) :].decode(encoding, errors="replace")
             return _checked(text), encoding
+    http = _known_charset(declared) if declared else None
+    # UTF-8 is tried next anyway; "latin-1" over valid UTF-8 is a common lie.
+    if http and http != "utf-8" and not (http == "cp1252" and _is_utf8(raw)):
+        try:
+            return _checked(raw.decode(http)), http
+        except UnicodeDecodeError:
+            pass
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -119,7 +128,21 @@ def _declared_charset(raw: bytes) -> str | None:
     match = _META_CHARSET.search(raw[:8192])
     if not match:
         return None
-    name = match.group(1).decode("ascii", errors="ignore").lower()
+    return _known_charset(match.group(1).decode("ascii", errors="ignore"))
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _known_charset(label: str) -> str | None:
+    """The Python codec of a charset label, latin-1 and ASCII read as cp1252; None if
+    unknown."""
+    name = label.strip().lower()
     try:
         codec = codecs.lookup(name).name
     except LookupError:

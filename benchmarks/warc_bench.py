@@ -1,0 +1,160 @@
+"""WARC input against loose files, and a whole run against trafilatura alone.
+
+    uv run python benchmarks/warc_bench.py [--pages 300] [--megabytes 300] [--workers 1]
+
+On the same corpus pages (../shared/corpus, trafilatura's evaluation pages):
+  1. streaming: the WARC reader alone over a WARC of about --megabytes (the pages
+     repeated, uncompressed records) and over a WARC of the pages once: units/s,
+     MB/s and the reading process's peak RSS, which must not grow with the file;
+  2. `newsclean run` (as a subprocess, --workers workers) on the pages as loose files
+     and on the same pages as one WARC (a gzip member per record, bodies in 8 KiB
+     chunks as crawlers store them): units/s, the WARC's rate as a share of the files', peak RSS;
+  3. `trafilatura.bare_extraction(with_metadata=True)` alone on the same pages in this
+     process: the whole run's time on one worker against it.
+Exits cleanly with a message when the corpus is absent. Timings are noisy on a shared
+machine: compare ratios from one run, and note the load printed at the top.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from perf_bench import run_pipeline  # noqa: E402
+from warc_helpers import Archive  # noqa: E402
+
+DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "trafilatura-eval"
+_READER = """
+import json, resource, sys, time
+from newsclean.config import Settings
+from newsclean.readers import discover, read_input
+started = time.perf_counter()
+units = 0
+for file in discover(sys.argv[1]):
+    for unit in read_input(file, Settings()):
+        units += 1
+seconds = time.perf_counter() - started
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps({"units": units, "seconds": seconds, "peak": peak}))
+"""
+
+
+def load_pages(corpus: Path, count: int) -> list[bytes]:
+    return [
+        gzip.decompress(path.read_bytes())
+        for path in sorted((corpus / "html").glob("*.html.gz"))[:count]
+    ]
+
+
+def write_warc(path: Path, pages: list[bytes], *, repeat: int = 1, gzip_records: bool) -> Path:
+    archive = Archive(path, gzip_records=gzip_records)
+    for turn in range(repeat):
+        for number, body in enumerate(pages):
+            url = f"https://site-{number % 97}.example/{turn}/{number}"
+            archive.response(
+                url, body, chunk=gzip_records, chunk_size=8192, date="2026-02-13T08:30:00Z"
+            )
+    return archive.close()
+
+
+def read_only(root: Path) -> dict[str, float]:
+    result = subprocess.run(
+        [sys.executable, "-c", _READER, str(root)], capture_output=True, text=True, check=True
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def bare_extraction_seconds(pages: list[bytes]) -> float:
+    import logging
+
+    from trafilatura import bare_extraction
+
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+    bare_extraction(pages[0], with_metadata=True)  # imports and lazy loads out of the timing
+    started = time.process_time()
+    for page in pages:
+        bare_extraction(page, with_metadata=True)
+    return time.process_time() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--pages", type=int, default=300)
+    parser.add_argument("--megabytes", type=int, default=300)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--skip", choices=("stream", "runs", "bare"), action="append", default=[])
+    args = parser.parse_args(argv)
+    if not (args.corpus / "html").is_dir():
+        print(f"corpus not found at {args.corpus}: nothing to measure")
+        return 0
+    pages = load_pages(args.corpus, args.pages)
+    megabytes = sum(map(len, pages)) / 1e6
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"{len(pages)} pages, {megabytes:.1f} MB of HTML")
+    with tempfile.TemporaryDirectory(prefix="newsclean-warc-") as scratch_name:
+        scratch = Path(scratch_name)
+        if "stream" not in args.skip:
+            for label, repeat in (("once", 1), ("large", max(1, int(args.megabytes / megabytes)))):
+                folder = scratch / f"read-{label}"
+                folder.mkdir()
+                path = write_warc(folder / "pages.warc", pages, repeat=repeat, gzip_records=False)
+                size = path.stat().st_size / 1e6
+                found = read_only(folder)
+                print(
+                    f"read {label:<5} {size:8.1f} MB WARC: {found['units']:6d} units in "
+                    f"{found['seconds']:6.1f}s ({size / found['seconds']:6.1f} MB/s), "
+                    f"peak RSS {found['peak'] / 2**20:6.1f} MiB"
+                )
+                path.unlink()
+        single = None
+        if "runs" not in args.skip:
+            loose = scratch / "loose"
+            loose.mkdir()
+            for number, body in enumerate(pages):
+                (loose / f"page-{number:05d}.html").write_bytes(body)
+            warc = scratch / "warc"
+            warc.mkdir()
+            write_warc(warc / "CC-NEWS-20260213083000-00000.warc.gz", pages, gzip_records=True)
+            results = {}
+            for label, root in (("files", loose), ("warc", warc)):
+                results[label] = run = run_pipeline(root, args.workers, scratch=scratch)
+                print(
+                    f"run {label:<5} {run.units} units in {run.seconds:6.1f}s "
+                    f"({run.units / run.seconds:5.1f} units/s; start-up {run.start_up}s, then "
+                    f"{run.rate} units/s), cpu {run.cpu_seconds:6.1f}s, peak RSS parent "
+                    f"{run.parent_peak / 2**20:.0f} MiB, worker {run.worker_peak / 2**20:.0f} MiB"
+                )
+            files, warc_run = results["files"], results["warc"]
+            print(
+                f"WARC rate / files rate: {files.seconds / warc_run.seconds:.2f} (wall), "
+                f"{(warc_run.rate or 0) / (files.rate or 1):.2f} (after start-up)"
+            )
+            single = files if args.workers == 1 else None
+        if "bare" not in args.skip:
+            seconds = bare_extraction_seconds(pages)
+            print(
+                f"bare_extraction(with_metadata=True) alone: {seconds:.1f} cpu s "
+                f"({len(pages) / seconds:.1f} pages/s)"
+            )
+            if single is not None:
+                print(
+                    f"whole run on one worker / bare_extraction alone: "
+                    f"{single.cpu_seconds / seconds:.2f} (cpu), {single.seconds / seconds:.2f} "
+                    "(wall)"
+                )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
