@@ -22,9 +22,9 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from newsclean import fastpaths
+from newsclean import delta, fastpaths
 from newsclean.boilerplate import TemplateProfile
 from newsclean.config import Settings
 from newsclean.lake import (
@@ -91,21 +91,58 @@ def clean_shard(
     shard_id: str,
     settings: Settings,
     progress: Progress | None = None,
+    lake_format: str | None = None,
 ) -> dict[str, Any]:
     """Clean some raw files into staged article and quarantine parts. Idempotent.
 
     A second call with the same arguments replaces the staged parts. Returns a
-    JSON-serialisable summary.
+    JSON-serialisable summary. `lake_format` as in `newsclean.delta.lake_format`.
     """
     selected = set(files)
     inputs = [file for file in iter_inputs(input_root) if file.uri in selected]
     missing = selected - {file.uri for file in inputs}
     if missing:
         raise FileNotFoundError(f"input file(s) not found: {', '.join(sorted(missing)[:5])}")
-    return _stage_shard(inputs, lake_root(lake), ingest_date, shard_id, settings, progress)
+    return _stage_shard(inputs, lake, ingest_date, shard_id, settings, progress, lake_format)
 
 
 def _stage_shard(
+    inputs: Iterable[InputFile],
+    lake: str,
+    ingest_date: date,
+    shard_id: str,
+    settings: Settings,
+    progress: Progress | None,
+    lake_format: str | None = None,
+) -> dict[str, Any]:
+    """Clean the inputs into the shard's staging folder, on the lake's own storage."""
+    if delta.lake_format(lake, lake_format) == delta.DELTA:
+        return _stage_shard_remote(
+            inputs, delta.DeltaLake(lake), ingest_date, shard_id, settings, progress
+        )
+    return _stage_shard_local(inputs, lake_root(lake), ingest_date, shard_id, settings, progress)
+
+
+def _stage_shard_remote(
+    inputs: Iterable[InputFile],
+    lake: delta.DeltaLake,
+    ingest_date: date,
+    shard_id: str,
+    settings: Settings,
+    progress: Progress | None,
+) -> dict[str, Any]:
+    """Clean on this machine's disk, with the lake's template history copied in, then
+    upload the staged shard to the lake, where any machine can publish it."""
+    with tempfile.TemporaryDirectory(prefix="newsclean-shard-") as scratch:
+        root = Path(scratch)
+        window = range(settings.template_window_days, 0, -1)
+        lake.fetch_profiles((ingest_date - timedelta(days=days) for days in window), root)
+        result = _stage_shard_local(inputs, root, ingest_date, shard_id, settings, progress)
+        lake.upload_shard(shard_dir(root, ingest_date, shard_id), ingest_date, shard_id)
+    return result
+
+
+def _stage_shard_local(
     inputs: Iterable[InputFile],
     root: Path,
     ingest_date: date,
@@ -318,6 +355,7 @@ def publish_day(
     settings: Settings,
     with_inputs: bool = True,
     allow_empty: bool = False,
+    lake_format: str | None = None,
 ) -> dict[str, Any]:
     """Publish the staged shards of a day as its partitions, atomically, with a manifest.
 
@@ -328,19 +366,92 @@ def publish_day(
     returned copy and only counted, in "input_files". The published manifest always
     has it. Shards that read no file at all are refused (`EmptyInputError`, the
     published day untouched) unless `allow_empty`; the manifest of such a day says so.
-    The day it replaces is kept for `restore_day` (`settings.keep_versions`).
+    The day it replaces is kept for `restore_day` (`settings.keep_versions` of a
+    Parquet lake; every version of a Delta lake until it is vacuumed).
     """
+    shard_ids = sorted(shard_ids)
+    if delta.lake_format(lake, lake_format) == delta.DELTA:
+        return _publish_delta(
+            delta.DeltaLake(lake), ingest_date, shard_ids, settings, with_inputs, allow_empty
+        )
     root = lake_root(lake)
     recover(root, ingest_date)
-    shard_ids = sorted(shard_ids)
+    try:
+        staged = _staged_day(root, ingest_date, shard_ids, settings, allow_empty)
+    except _NotStaged:
+        live = read_manifest(root, ingest_date)
+        if live and live.get("shards") == shard_ids:
+            return live if with_inputs else _without_inputs(live, len(live["inputs"]))
+        raise
+    publish_partitions(
+        root,
+        ingest_date,
+        staged.parts,
+        staged.manifest,
+        staged.inputs,
+        keep_versions=settings.keep_versions,
+    )
+    manifest = _returned(staged, with_inputs)
+    _save_template_day(root, ingest_date, shard_ids)
+    for shard_id in shard_ids:
+        shutil.rmtree(shard_dir(root, ingest_date, shard_id), ignore_errors=True)
+    return manifest
+
+
+def _publish_delta(
+    lake: delta.DeltaLake,
+    ingest_date: date,
+    shard_ids: list[str],
+    settings: Settings,
+    with_inputs: bool,
+    allow_empty: bool,
+) -> dict[str, Any]:
+    """Publish staged shards from the lake's storage, whichever machines staged them:
+    one commit per table, the manifest row last; the day's staging removed after."""
+    with tempfile.TemporaryDirectory(prefix="newsclean-publish-") as scratch:
+        root = Path(scratch)
+        for shard_id in shard_ids:
+            if not lake.fetch_shard(ingest_date, shard_id, shard_dir(root, ingest_date, shard_id)):
+                live = lake.live(ingest_date)
+                if live and live["manifest"].get("shards") == shard_ids:
+                    manifest = live["manifest"]
+                    files = len(manifest["inputs"])
+                    return manifest if with_inputs else _without_inputs(manifest, files)
+                raise FileNotFoundError(
+                    f"shard {shard_id} of {ingest_date} is not staged in the lake"
+                )
+        staged = _staged_day(root, ingest_date, shard_ids, settings, allow_empty)
+        lake.publish(ingest_date, staged.parts, staged.manifest, staged.inputs())
+        manifest = _returned(staged, with_inputs)
+        _save_template_day(root, ingest_date, shard_ids)
+        lake.save_profile(_profile_path(root, ingest_date), ingest_date)
+    lake.remove_staging(ingest_date)
+    return manifest
+
+
+class _NotStaged(FileNotFoundError):
+    """A shard of the day has no staged result."""
+
+
+class _Staged(NamedTuple):
+    """A day's staged shards, ready to publish: its manifest (without the inputs list),
+    its part files by kind, its input records and how many input files it read."""
+
+    manifest: dict[str, Any]
+    parts: dict[str, list[Path]]
+    inputs: Callable[[], Iterator[dict[str, Any]]]
+    files: int
+
+
+def _staged_day(
+    root: Path, ingest_date: date, shard_ids: list[str], settings: Settings, allow_empty: bool
+) -> _Staged:
+    """Read the staged shards of a day under root and build its manifest."""
     results = []
     for shard_id in shard_ids:
         path = shard_dir(root, ingest_date, shard_id) / SHARD_RESULT
         if not path.exists():
-            live = read_manifest(root, ingest_date)
-            if live and live.get("shards") == shard_ids:
-                return live if with_inputs else _without_inputs(live, len(live["inputs"]))
-            raise FileNotFoundError(f"shard {shard_id} of {ingest_date} is not staged: {path}")
+            raise _NotStaged(f"shard {shard_id} of {ingest_date} is not staged: {path}")
         results.append(read_json(path))
     files = sum(_input_files(result) for result in results)
     if not files and not allow_empty:
@@ -366,17 +477,14 @@ def publish_day(
     manifest = _manifest(
         ingest_date, shard_ids, results, parts, settings, inputs, empty_on_purpose=not files
     )
-    publish_partitions(
-        root, ingest_date, parts, manifest, inputs, keep_versions=settings.keep_versions
-    )
+    return _Staged(manifest, parts, inputs, files)
+
+
+def _returned(staged: _Staged, with_inputs: bool) -> dict[str, Any]:
+    """The manifest publish_day returns: with its inputs list, or with their count."""
     if with_inputs:
-        manifest["inputs"] = list(inputs())
-    else:
-        manifest = _without_inputs(manifest, files)
-    _save_template_day(root, ingest_date, shard_ids)
-    for shard_id in shard_ids:
-        shutil.rmtree(shard_dir(root, ingest_date, shard_id), ignore_errors=True)
-    return manifest
+        return {**staged.manifest, "inputs": list(staged.inputs())}
+    return _without_inputs(staged.manifest, staged.files)
 
 
 def _input_files(result: dict[str, Any]) -> int:
@@ -460,9 +568,13 @@ def _save_template_day(lake: Path, ingest_date: date, shard_ids: list[str]) -> N
         path = shard_dir(lake, ingest_date, shard_id) / "templates.json"
         if path.exists():
             day.merge(TemplateProfile.from_json(read_json(path)))
-    directory = lake / "_profiles" / "templates"
-    directory.mkdir(parents=True, exist_ok=True)
-    write_json_atomic(directory / f"{ingest_date.isoformat()}.json", day.to_json())
+    path = _profile_path(lake, ingest_date)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_json_atomic(path, day.to_json())
+
+
+def _profile_path(lake: Path, ingest_date: date) -> Path:
+    return lake / "_profiles" / "templates" / f"{ingest_date.isoformat()}.json"
 
 
 def run_day(
@@ -474,6 +586,7 @@ def run_day(
     progress: Progress | None = None,
     with_inputs: bool = True,
     allow_empty: bool = False,
+    lake_format: str | None = None,
 ) -> dict[str, Any]:
     """Clean every raw file under input_root as the partition of ingest_date.
 
@@ -486,7 +599,7 @@ def run_day(
     if first is None and not allow_empty:
         raise EmptyInputError(f"no raw file under {input_root}")
     inputs = itertools.chain([first] if first is not None else [], inputs)
-    _stage_shard(inputs, lake_root(lake), ingest_date, "00000", settings, progress)
+    _stage_shard(inputs, lake, ingest_date, "00000", settings, progress, lake_format)
     return publish_day(
         lake,
         ingest_date,
@@ -494,13 +607,21 @@ def run_day(
         settings=settings,
         with_inputs=with_inputs,
         allow_empty=allow_empty,
+        lake_format=lake_format,
     )
 
 
 def restore_day(
-    lake: str, ingest_date: date, run_id: str | None = None, *, settings: Settings
+    lake: str,
+    ingest_date: date,
+    run_id: str | None = None,
+    *,
+    settings: Settings,
+    lake_format: str | None = None,
 ) -> dict[str, Any]:
     """Publish a kept earlier version of a day back (the newest without run_id)."""
+    if delta.lake_format(lake, lake_format) == delta.DELTA:
+        return delta.DeltaLake(lake).restore(ingest_date, run_id)
     return restore_version(
         lake_root(lake), ingest_date, run_id, keep_versions=settings.keep_versions
     )
