@@ -372,15 +372,29 @@ class DeltaLake:
 
     def _guard(self, function: Any, *args: Any, **kwargs: Any) -> Any:
         """Call a storage function; its failures become LakeErrors with secrets removed."""
-        from deltalake.exceptions import DeltaError, TableNotFoundError
+        from deltalake.exceptions import TableNotFoundError
 
         try:
             return function(*args, **kwargs)
         except TableNotFoundError:
             raise
-        except (DeltaError, OSError, ValueError) as error:
+        except _storage_errors() as error:
             message = redact(f"{type(error).__name__}: {error}", self.options)
             raise LakeError(f"lake {redact(self.root, self.options)}: {message}") from None
+
+
+def _storage_errors() -> tuple[type[BaseException], ...]:
+    """What the storage libraries raise when the store refuses or cannot be reached."""
+    from deltalake.exceptions import DeltaError
+
+    errors: list[type[BaseException]] = [DeltaError, OSError, ValueError]
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError
+    except ImportError:  # no S3 support installed
+        pass
+    else:
+        errors += [BotoCoreError, ClientError]
+    return tuple(errors)
 
 
 def _batches(paths: list[Path], kind: str, ingest_date: date) -> Iterator[pa.RecordBatch]:
