@@ -82,6 +82,19 @@ def test_lake_format_follows_flag_environment_and_uri(
         delta.DeltaLake("s3://key:secret@bucket/lake")
 
 
+def test_stale_staging_is_removed_and_fresh_staging_kept(tmp_path: Path) -> None:
+    lake = delta.DeltaLake(str(tmp_path / "lake"))
+    fresh = Path(lake.staging(DAY, "00000")) / "shard.json"
+    stale = Path(lake.staging(date(2026, 1, 1), "00003")) / "articles" / "part-00003.parquet"
+    for path in (fresh, stale):
+        path.parent.mkdir(parents=True)
+        path.write_text("{}")
+    three_days_ago = time.time() - 3 * 86400
+    os.utime(stale, (three_days_ago, three_days_ago))
+    assert lake.remove_stale_staging() == [str(stale.parents[1])]
+    assert fresh.exists() and not stale.parents[1].exists()
+
+
 def test_redact_removes_secrets_of_environment_and_storage_options(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,7 @@ FORMATS = (PARQUET, DELTA)
 OBJECT_STORE_SCHEMES = ("s3", "s3a", "gs", "gcs", "az", "abfs", "abfss")
 MANIFESTS = "manifests"
 SHARD_RESULT = "shard.json"
+STALE_STAGING = timedelta(days=2)  # staging untouched this long belongs to no live run
 STORAGE_OPTIONS_ENV = "NEWSCLEAN_STORAGE_OPTIONS"
 LAKE_FORMAT_ENV = "NEWSCLEAN_LAKE_FORMAT"
 
@@ -198,8 +199,28 @@ class DeltaLake:
         return True
 
     def remove_staging(self, ingest_date: date) -> None:
-        """Remove a published day's staged shards (no shard of it can still be needed)."""
+        """Remove a published day's staged shards (no shard of it can still be needed),
+        and stale staging of other days."""
         self._guard(self._remove, self.staging(ingest_date))
+        self.remove_stale_staging()
+
+    def remove_stale_staging(self, older_than: timedelta = STALE_STAGING) -> list[str]:
+        """Remove staged shard folders of any day not written for `older_than`: what runs
+        that were never published left behind. Returns the folders removed."""
+        root = self._path("_staging")
+        if not self._guard(self.fs.exists, root):
+            return []
+        newest: dict[str, datetime] = {}
+        for path, info in self._guard(self.fs.find, root, detail=True).items():
+            folder = "/".join(path.split("/")[: root.count("/") + 3])  # .../ingest_date=D/shard-X
+            written = _modified(info)
+            if folder not in newest or written > newest[folder]:
+                newest[folder] = written
+        limit = datetime.now(UTC) - older_than
+        stale = sorted(folder for folder, written in newest.items() if written < limit)
+        for folder in stale:
+            self._guard(self._remove, folder)
+        return stale
 
     def _remove(self, path: str) -> None:
         if self.fs.exists(path):
@@ -290,7 +311,7 @@ class DeltaLake:
         )
 
     def publishes(self, ingest_date: date) -> list[dict[str, Any]]:
-        """The day's manifest rows, newest first (empty if the day was never published)."""
+        """The day's manifest rows, newest publish first (empty if it was never published)."""
         from deltalake.exceptions import TableNotFoundError
 
         try:
@@ -306,7 +327,13 @@ class DeltaLake:
                 .to_pylist()
             )
         )
-        return sorted(rows, key=lambda row: row["published_at"], reverse=True)
+        # Each publish of a day commits its tables after the one before it did, so the
+        # table versions order the publishes without trusting the machines' clocks.
+        return sorted(
+            rows,
+            key=lambda row: (row["articles_version"], row["quarantine_version"]),
+            reverse=True,
+        )
 
     def live(self, ingest_date: date) -> dict[str, Any] | None:
         """The newest manifest row of the day, its manifest parsed; None if unpublished."""
@@ -381,6 +408,16 @@ class DeltaLake:
         except _storage_errors() as error:
             message = redact(f"{type(error).__name__}: {error}", self.options)
             raise LakeError(f"lake {redact(self.root, self.options)}: {message}") from None
+
+
+def _modified(info: dict[str, Any]) -> datetime:
+    """When an fsspec entry was last written (s3fs: LastModified, local: mtime)."""
+    stamp = info.get("LastModified") or info.get("mtime") or info.get("updated") or 0
+    if isinstance(stamp, datetime):
+        return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+    if isinstance(stamp, str):
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    return datetime.fromtimestamp(float(stamp), UTC)
 
 
 def _storage_errors() -> tuple[type[BaseException], ...]:
