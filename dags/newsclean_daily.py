@@ -16,8 +16,9 @@ For the interval starting at midnight UTC of day **D** the DAG
    against the story signatures of the days before it (`newsclean.stories`, inside
    publish: it needs every shard), then swaps `LAKE/articles/ingest_date=D/`,
    `LAKE/quarantine/ingest_date=D/` and `LAKE/stories/ingest_date=D/` into place
-   atomically, with `_manifest.json`, and keeps the day's story signatures, and
-   writes the day's HTML report, `LAKE/_reports/ingest_date=D/report.html`;
+   atomically, with `_manifest.json`, keeps the day's story signatures, and writes the
+   day's HTML report, `LAKE/_reports/ingest_date=D/report.html` (a Delta lake, e.g. on
+   `s3://`: one commit per table, then the day's manifest row; no stories or report yet);
 5. `check_quarantine_share` – fails the run if more than the allowed share of units was
    quarantined (after publishing, so the quarantine is there to inspect); when the day
    passes it emits the `newsclean_articles` asset that downstream DAGs schedule on, the
@@ -158,6 +159,13 @@ def newsclean_daily() -> None:
         except SettingsError as error:
             raise AirflowFailException(f"newsclean: bad setting: {error}") from error
         config["settings"] = settings.to_dict()
+        from newsclean.delta import lake_format
+        from newsclean.lake import LakeError
+
+        try:  # Delta for an object-store lake or NEWSCLEAN_LAKE_FORMAT=delta, else Parquet
+            config["lake_format"] = lake_format(config["lake"])
+        except LakeError as error:
+            raise AirflowFailException(f"newsclean: bad lake: {error}") from error
         return config
 
     @task
@@ -200,6 +208,7 @@ def newsclean_daily() -> None:
             ingest_date=ingest_date,
             shard_id=shard["shard_id"],
             settings=Settings.from_mapping(config["settings"]),
+            lake_format=config.get("lake_format"),
         )
 
     @task
@@ -229,6 +238,7 @@ def newsclean_daily() -> None:
             settings=Settings.from_mapping(config["settings"]),
             # The per-file input list stays in the lake's manifest, out of the XCom.
             with_inputs=False,
+            lake_format=config.get("lake_format"),
         )
 
     @task(outlets=[ARTICLES])

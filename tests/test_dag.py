@@ -6,6 +6,7 @@ Airflow runs in subprocesses with a throwaway AIRFLOW_HOME, never in the pytest 
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import subprocess
@@ -62,6 +63,7 @@ print(json.dumps({{"loaded": [m for m in {HEAVY_MODULES!r} if m in sys.modules]}
 
 def test_dagbag_has_the_dag_with_airflow_3_practice(home_env: dict[str, str]) -> None:
     script = f"""
+import datetime
 import json
 from airflow.dag_processing.dagbag import DagBag
 bag = DagBag(dag_folder={str(DAG_FILE)!r})
@@ -207,3 +209,27 @@ def test_dag_test_cleans_a_day_of_warc_files(home_env: dict[str, str], tmp_path:
     ]
     assert all(row["source_format"] == "warc" and row["fetched_at"] for row in rows)
     assert manifest["warc_records"] == {"request": 2, "warcinfo": 1}
+
+
+def test_dag_test_publishes_a_delta_lake(home_env: dict[str, str], tmp_path: Path) -> None:
+    """NEWSCLEAN_LAKE_FORMAT=delta on the workers: shards staged in the lake, one commit a
+    table and the manifest row; `check` passes on the day."""
+    from newsclean.check import check_partition
+    from newsclean.delta import DeltaLake
+
+    lake = tmp_path / "lake"
+    env = {**home_env, "NEWSCLEAN_LAKE_FORMAT": "delta"}
+    run = run_dag_test(env, "2026-02-14", run_conf={"lake": str(lake)})
+    assert run["state"] == "success", run
+    assert (lake / "articles" / "_delta_log").is_dir()
+    live = DeltaLake(str(lake)).live(datetime.date(2026, 2, 14))
+    assert live is not None and live["manifest"]["units"]["written"] > 0
+    problems, summary = check_partition(str(lake), datetime.date(2026, 2, 14))
+    assert problems == [] and summary.endswith("OK")
+
+
+def test_a_lake_of_unknown_scheme_fails_at_start(home_env: dict[str, str]) -> None:
+    run = run_dag_test(home_env, "2026-02-14", run_conf={"lake": "ftp://host/lake"})
+    assert run["state"] == "failed", run
+    assert run["task_states"]["resolve_config"] == "failed"
+    assert "bad lake: unsupported lake URI scheme 'ftp'" in run["output"]

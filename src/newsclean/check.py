@@ -8,6 +8,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from newsclean import delta
 from newsclean.lake import (
     KINDS,
     MANIFEST,
@@ -27,8 +28,12 @@ from newsclean.validate import ARTICLE, QUARANTINE, STORY, validation_error
 STORY_KEY = "stories"  # the manifest's story summary; days published before it have none
 
 
-def check_partition(lake: str, ingest_date: date) -> tuple[list[str], str]:
+def check_partition(
+    lake: str, ingest_date: date, lake_format: str | None = None
+) -> tuple[list[str], str]:
     """Problems found (empty when the day is whole) and a one-line summary."""
+    if delta.lake_format(lake, lake_format) == delta.DELTA:
+        return _check_delta(delta.DeltaLake(lake), ingest_date)
     root = lake_root(lake)
     recover(root, ingest_date)
     problems: list[str] = []
@@ -54,31 +59,81 @@ def check_partition(lake: str, ingest_date: date) -> tuple[list[str], str]:
         problems.append(f"manifest is incomplete or malformed: {type(error).__name__}: {error}")
         return problems, f"{ingest_date}: manifest unreadable: {len(problems)} problem(s)"
     reasons: Counter[str] = Counter()
+    seen_ids: set[str] = set()
     counts = {
-        kind: _check_rows(root, ingest_date, kind, manifest, problems, reasons) for kind in KINDS
+        kind: _check_rows(root, ingest_date, kind, manifest, problems, reasons, seen_ids)
+        for kind in KINDS
     }
+    if STORY_KEY in manifest:
+        try:
+            _check_stories(root, ingest_date, manifest, counts[STORY], problems)
+        except (OSError, pa.ArrowException):
+            pass  # an unreadable part is already reported, file by file
+    return problems, _summary(ingest_date, manifest, units, counts, reasons, problems)
+
+
+def _check_delta(lake: delta.DeltaLake, ingest_date: date) -> tuple[list[str], str]:
+    """Check a day of a Delta lake: its newest manifest row, and each table's rows of
+    the day at the version that row names."""
+    live = lake.live(ingest_date)
+    if live is None:
+        return [f"no manifest row for {ingest_date} in {lake.table_uri(delta.MANIFESTS)}"], (
+            f"{ingest_date}: not published"
+        )
+    manifest = live["manifest"]
+    problems: list[str] = []
+    if manifest.get("run_id") != live["run_id"]:
+        problems.append(
+            f"manifest row says run {live['run_id']}, its manifest {manifest.get('run_id')}"
+        )
+    try:
+        units = _check_manifest(manifest, problems)
+    except (KeyError, TypeError, AttributeError, ValueError) as error:
+        problems.append(f"manifest is incomplete or malformed: {type(error).__name__}: {error}")
+        return problems, f"{ingest_date}: manifest unreadable: {len(problems)} problem(s)"
+    reasons: Counter[str] = Counter()
+    seen_ids: set[str] = set()
+    counts = {}
+    for kind in delta.KINDS:
+        name, version = TABLE_DIRS[kind], live[f"{TABLE_DIRS[kind]}_version"]
+        table = lake.read_day(ingest_date, kind, version)
+        staged = sum(int(entry["rows"]) for entry in manifest["files"].get(name, []))
+        if table.num_rows != staged:
+            problems.append(
+                f"{name} version {version} has {table.num_rows} rows of {ingest_date}, "
+                f"its staged parts had {staged}"
+            )
+        counts[kind] = _check_records(
+            table, kind, f"{name}@v{version}", problems, reasons, seen_ids
+        )
+    return problems, _summary(ingest_date, manifest, units, counts, reasons, problems)
+
+
+def _summary(
+    ingest_date: date,
+    manifest: dict[str, Any],
+    units: dict[str, int],
+    counts: dict[str, int],
+    reasons: Counter[str],
+    problems: list[str],
+) -> str:
+    """Compare the rows counted with the manifest's; the day's one-line summary."""
     if counts[ARTICLE] != units["written"]:
         problems.append(f"{counts[ARTICLE]} article rows, manifest says {units['written']}")
     if counts[QUARANTINE] != units["quarantined"]:
         problems.append(
             f"{counts[QUARANTINE]} quarantine rows, manifest says {units['quarantined']}"
         )
-    if STORY_KEY in manifest:
-        try:
-            _check_stories(root, ingest_date, manifest, counts[STORY], problems)
-        except (OSError, pa.ArrowException):
-            pass  # an unreadable part is already reported, file by file
     if dict(reasons) != manifest["quarantined_by_reason"]:
         problems.append(
             f"quarantine rows by reason {dict(sorted(reasons.items()))} differ from the manifest's "
             f"{manifest['quarantined_by_reason']}"
         )
-    summary = (
+    return (
         f"{ingest_date}: read {units['read']}, written {counts[ARTICLE]}, "
         f"quarantined {counts[QUARANTINE]}: "
         + ("OK" if not problems else f"{len(problems)} problem(s)")
     )
-    return problems, summary
 
 
 def _check_manifest(manifest: dict[str, Any], problems: list[str]) -> dict[str, int]:
@@ -117,6 +172,7 @@ def _check_rows(
     manifest: dict[str, Any],
     problems: list[str],
     reasons: Counter[str],
+    seen_ids: set[str],
 ) -> int:
     listed = {entry["name"]: entry for entry in manifest["files"].get(TABLE_DIRS[kind], [])}
     directory = partition_dir(root, kind, ingest_date)
@@ -131,7 +187,6 @@ def _check_rows(
         if path.name != MANIFEST and path.name not in found:
             problems.append(f"{TABLE_DIRS[kind]}/{path.name} does not belong in the partition")
     rows = 0
-    seen_ids: set[str] = set()
     for name, path in sorted(found.items()):
         entry = listed.get(name)
         if entry and file_sha256(path) != entry["sha256"]:
@@ -146,17 +201,34 @@ def _check_rows(
                 f"{TABLE_DIRS[kind]}/{name} has {table.num_rows} rows,"
                 f" manifest says {entry['rows']}"
             )
-        for record in table.to_pylist():
-            rows += 1
-            if kind == QUARANTINE:
-                reasons[record["reason"]] += 1
-            error = validation_error(_as_json(record), kind)
-            if error:
-                problems.append(f"{TABLE_DIRS[kind]}/{name} row {rows}: {error}")
-            if kind == ARTICLE:
-                if record["id"] in seen_ids:
-                    problems.append(f"duplicate article id {record['id']}")
-                seen_ids.add(record["id"])
+        rows += _check_records(
+            table, kind, f"{TABLE_DIRS[kind]}/{name}", problems, reasons, seen_ids
+        )
+    return rows
+
+
+def _check_records(
+    table: Any,
+    kind: str,
+    where: str,
+    problems: list[str],
+    reasons: Counter[str],
+    seen_ids: set[str],
+) -> int:
+    """Validate each row against the schema, count quarantine reasons and find duplicate
+    article ids; returns the rows seen."""
+    rows = 0
+    for record in table.to_pylist():
+        rows += 1
+        if kind == QUARANTINE:
+            reasons[record["reason"]] += 1
+        error = validation_error(_as_json(record), kind)
+        if error:
+            problems.append(f"{where} row {rows}: {error}")
+        if kind == ARTICLE:
+            if record["id"] in seen_ids:
+                problems.append(f"duplicate article id {record['id']}")
+            seen_ids.add(record["id"])
     return rows
 
 

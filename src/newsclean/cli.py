@@ -176,6 +176,7 @@ def _parser() -> argparse.ArgumentParser:
         "is refused and the published day stays as it is); the manifest says so",
     )
     run.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    _add_lake_format(run)
 
     check = commands.add_parser(
         "check",
@@ -197,6 +198,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="YYYY-MM-DD",
         help="the ingest date of the partition to verify",
     )
+    _add_lake_format(check)
 
     restore = commands.add_parser(
         "restore",
@@ -218,6 +220,7 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument(
         "--list", action="store_true", help="list the kept versions of the day and exit"
     )
+    _add_lake_format(restore)
 
     report = commands.add_parser(
         "report",
@@ -290,6 +293,15 @@ def _positive(value: str) -> int:
     return number
 
 
+def _add_lake_format(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--lake-format",
+        choices=("parquet", "delta"),
+        help="the lake's table format (default: $NEWSCLEAN_LAKE_FORMAT, else delta for an "
+        "s3://, gs:// or az:// lake or a local lake of Delta tables, else parquet)",
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     try:
@@ -358,6 +370,7 @@ def _run(arguments: argparse.Namespace) -> int:
             progress=clock.units_done,
             with_inputs=False,  # the summary counts the files; the published manifest lists them
             allow_empty=arguments.allow_empty,
+            lake_format=arguments.lake_format,
         )
     except EmptyInputError as error:
         raise UsageError(
@@ -375,7 +388,7 @@ def _run(arguments: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
     if not arguments.quiet:
-        _print_summary(manifest, arguments.lake, clock)
+        _print_summary(manifest, arguments.lake, clock, arguments.lake_format)
     failed = internal_errors(manifest)
     if failed:
         print(
@@ -427,7 +440,10 @@ class _Clock:
         return f"start-up {self.first - self.started:.1f}s, then {rate:.1f} units/s"
 
 
-def _print_summary(manifest: dict, lake: str, clock: _Clock) -> None:
+def _print_summary(
+    manifest: dict, lake: str, clock: _Clock, lake_format: str | None = None
+) -> None:
+    from newsclean import delta
     from newsclean.lake import partition_dir
     from newsclean.report import report_path
     from newsclean.validate import ARTICLE, QUARANTINE
@@ -435,9 +451,12 @@ def _print_summary(manifest: dict, lake: str, clock: _Clock) -> None:
     units = manifest["units"]
     day = manifest["ingest_date"]
     pace = clock.pace(units["read"])
+    is_delta = delta.lake_format(lake, lake_format) == delta.DELTA
 
-    def partition(kind: str) -> Path:
-        return partition_dir(Path(lake), kind, date.fromisoformat(day))
+    def partition(kind: str) -> str:
+        if is_delta:
+            return f"{delta.DeltaLake(lake).table_uri(kind)} (Delta, ingest_date={day})"
+        return str(partition_dir(Path(lake), kind, date.fromisoformat(day)))
 
     lines = [
         f"newsclean {manifest['pipeline_version']}: {day} in "
@@ -541,10 +560,24 @@ def _duration(seconds: float) -> str:
 
 def _restore(arguments: argparse.Namespace) -> int:
     from newsclean.day import restore_day
-    from newsclean.lake import LakeError, kept_versions, lake_root
+    from newsclean.lake import LakeError
+
+    try:
+        return _restore_or_list(arguments, restore_day)
+    except LakeError as error:
+        print(f"newsclean: error: {error}", file=sys.stderr)
+        return 1
+
+
+def _restore_or_list(arguments: argparse.Namespace, restore_day: Callable[..., dict]) -> int:
+    from newsclean import delta
+    from newsclean.lake import kept_versions, lake_root
 
     if arguments.list:
-        versions = kept_versions(lake_root(arguments.lake), arguments.date)
+        if delta.lake_format(arguments.lake, arguments.lake_format) == delta.DELTA:
+            versions = delta.DeltaLake(arguments.lake).kept_versions(arguments.date)
+        else:
+            versions = kept_versions(lake_root(arguments.lake), arguments.date)
         if not versions:
             print(f"{arguments.date}: no kept version")
         for version in versions:
@@ -555,13 +588,13 @@ def _restore(arguments: argparse.Namespace) -> int:
                 f"quarantined {units.get('quarantined')}"
             )
         return 0
-    try:
-        manifest = restore_day(
-            arguments.lake, arguments.date, arguments.run_id, settings=Settings.from_env()
-        )
-    except LakeError as error:
-        print(f"newsclean: error: {error}", file=sys.stderr)
-        return 1
+    manifest = restore_day(
+        arguments.lake,
+        arguments.date,
+        arguments.run_id,
+        settings=Settings.from_env(),
+        lake_format=arguments.lake_format,
+    )
     units = manifest["units"]
     print(
         f"{arguments.date}: restored version {manifest['run_id']} (read {units['read']}, "
@@ -574,7 +607,7 @@ def _check(arguments: argparse.Namespace) -> int:
     from newsclean.check import check_partition
 
     try:
-        problems, summary = check_partition(arguments.lake, arguments.date)
+        problems, summary = check_partition(arguments.lake, arguments.date, arguments.lake_format)
     except OSError as error:
         detail = error.strerror if error.strerror else str(error)
         where = f": {error.filename}" if error.filename else ""

@@ -25,9 +25,9 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from newsclean import fastpaths
+from newsclean import delta, fastpaths
 from newsclean.boilerplate import TemplateProfile
 from newsclean.config import Settings
 from newsclean.lake import (
@@ -59,6 +59,7 @@ from newsclean.readers import InputFile, InputRootError, iter_inputs, read_input
 from newsclean.record import Article, RawUnit, Rejected
 from newsclean.rows import quarantine_record
 from newsclean.stories import keep_signatures, label_staged, save_published_signatures
+from newsclean.stories.store import Labeled
 from newsclean.validate import schema_version, validation_error, warm_up
 from newsclean.workers import INLINE_FILES, small_input
 
@@ -99,11 +100,12 @@ def clean_shard(
     shard_id: str,
     settings: Settings,
     progress: Progress | None = None,
+    lake_format: str | None = None,
 ) -> dict[str, Any]:
     """Clean some raw files into staged article and quarantine parts. Idempotent.
 
     A second call with the same arguments replaces the staged parts. Returns a
-    JSON-serialisable summary.
+    JSON-serialisable summary. `lake_format` as in `newsclean.delta.lake_format`.
     """
     selected = set(files)
     inputs = [file for file in iter_inputs(input_root) if file.uri in selected]
@@ -112,16 +114,63 @@ def clean_shard(
         raise FileNotFoundError(f"input file(s) not found: {', '.join(sorted(missing)[:5])}")
     return _stage_shard(
         inputs,
-        lake_root(lake),
+        lake,
         ingest_date,
         shard_id,
         settings,
         progress,
+        lake_format,
         inline=small_input(inputs),
     )
 
 
 def _stage_shard(
+    inputs: Iterable[InputFile],
+    lake: str,
+    ingest_date: date,
+    shard_id: str,
+    settings: Settings,
+    progress: Progress | None,
+    lake_format: str | None = None,
+    *,
+    inline: bool = False,
+) -> dict[str, Any]:
+    """Clean the inputs into the shard's staging folder, on the lake's own storage.
+
+    `inline`: clean in this process, without the workers (a small input)."""
+    if delta.lake_format(lake, lake_format) == delta.DELTA:
+        return _stage_shard_remote(
+            inputs, delta.DeltaLake(lake), ingest_date, shard_id, settings, progress, inline
+        )
+    root = lake_root(lake)
+    return _stage_shard_local(
+        inputs, root, ingest_date, shard_id, settings, progress, inline=inline
+    )
+
+
+def _stage_shard_remote(
+    inputs: Iterable[InputFile],
+    lake: delta.DeltaLake,
+    ingest_date: date,
+    shard_id: str,
+    settings: Settings,
+    progress: Progress | None,
+    inline: bool,
+) -> dict[str, Any]:
+    """Clean on this machine's disk, with the lake's template history copied in, then
+    upload the staged shard to the lake, where any machine can publish it."""
+    with tempfile.TemporaryDirectory(prefix="newsclean-shard-") as scratch:
+        root = Path(scratch)
+        window = range(settings.template_window_days, 0, -1)
+        lake.fetch_profiles((ingest_date - timedelta(days=days) for days in window), root)
+        result = _stage_shard_local(
+            inputs, root, ingest_date, shard_id, settings, progress, inline=inline
+        )
+        lake.upload_shard(shard_dir(root, ingest_date, shard_id), ingest_date, shard_id)
+    return result
+
+
+def _stage_shard_local(
     inputs: Iterable[InputFile],
     root: Path,
     ingest_date: date,
@@ -357,6 +406,7 @@ def publish_day(
     with_inputs: bool = True,
     allow_empty: bool = False,
     input_fingerprint: str | None = None,
+    lake_format: str | None = None,
 ) -> dict[str, Any]:
     """Publish the staged shards of a day as its partitions, atomically, with a manifest.
 
@@ -367,21 +417,132 @@ def publish_day(
     returned copy and only counted, in "input_files". The published manifest always
     has it. Shards that read no file at all are refused (`EmptyInputError`, the
     published day untouched) unless `allow_empty`; the manifest of such a day says so.
-    The day it replaces is kept for `restore_day` (`settings.keep_versions`).
-    `input_fingerprint` (see `newsclean.backfill`) is kept in the manifest.
+    The day it replaces is kept for `restore_day` (`settings.keep_versions` of a
+    Parquet lake; every version of a Delta lake until it is vacuumed).
+    `input_fingerprint` (see `newsclean.backfill`) is kept in the manifest. A Parquet
+    lake's day is labeled with near-duplicates and stories against the days before it
+    and gets its report; a Delta lake's is not (yet).
     """
     started = time.perf_counter()
+    shard_ids = sorted(shard_ids)
+    if delta.lake_format(lake, lake_format) == delta.DELTA:
+        return _publish_delta(
+            delta.DeltaLake(lake),
+            ingest_date,
+            shard_ids,
+            settings,
+            with_inputs,
+            allow_empty,
+            input_fingerprint,
+        )
     root = lake_root(lake)
     recover(root, ingest_date)
-    shard_ids = sorted(shard_ids)
+    try:
+        staged = _staged_day(
+            root,
+            ingest_date,
+            shard_ids,
+            settings,
+            allow_empty,
+            input_fingerprint=input_fingerprint,
+            label_stories=True,
+        )
+    except _NotStaged:
+        live = read_manifest(root, ingest_date)
+        if live and live.get("shards") == shard_ids:
+            return live if with_inputs else _without_inputs(live, len(live["inputs"]))
+        raise
+    publish_partitions(
+        root,
+        ingest_date,
+        staged.parts,
+        staged.manifest,
+        staged.inputs,
+        keep_versions=settings.keep_versions,
+    )
+    manifest = _returned(staged, with_inputs)
+    _save_template_day(root, ingest_date, shard_ids)
+    if staged.labeled is not None:
+        keep_signatures(root, ingest_date, staged.labeled.signatures)
+    for shard_id in shard_ids:
+        shutil.rmtree(shard_dir(root, ingest_date, shard_id), ignore_errors=True)
+    shutil.rmtree(staging_dir(root, ingest_date) / "stories", ignore_errors=True)
+    timings: Counter[str] = Counter()
+    for result in staged.results:
+        timings.update(result.get("seconds", {}))
+    timings["publish"] = time.perf_counter() - started
+    _write_report(root, ingest_date, dict(timings))
+    return manifest
+
+
+def _publish_delta(
+    lake: delta.DeltaLake,
+    ingest_date: date,
+    shard_ids: list[str],
+    settings: Settings,
+    with_inputs: bool,
+    allow_empty: bool,
+    input_fingerprint: str | None,
+) -> dict[str, Any]:
+    """Publish staged shards from the lake's storage, whichever machines staged them:
+    one commit per table, the manifest row last; the day's staging removed after."""
+    with tempfile.TemporaryDirectory(prefix="newsclean-publish-") as scratch:
+        root = Path(scratch)
+        for shard_id in shard_ids:
+            if not lake.fetch_shard(ingest_date, shard_id, shard_dir(root, ingest_date, shard_id)):
+                live = lake.live(ingest_date)
+                if live and live["manifest"].get("shards") == shard_ids:
+                    manifest = live["manifest"]
+                    files = len(manifest["inputs"])
+                    return manifest if with_inputs else _without_inputs(manifest, files)
+                raise FileNotFoundError(
+                    f"shard {shard_id} of {ingest_date} is not staged in the lake"
+                )
+        staged = _staged_day(
+            root, ingest_date, shard_ids, settings, allow_empty, input_fingerprint=input_fingerprint
+        )
+        lake.publish(ingest_date, staged.parts, staged.manifest, staged.inputs())
+        manifest = _returned(staged, with_inputs)
+        _save_template_day(root, ingest_date, shard_ids)
+        lake.save_profile(_profile_path(root, ingest_date), ingest_date)
+    lake.remove_staging(ingest_date)
+    return manifest
+
+
+class _NotStaged(FileNotFoundError):
+    """A shard of the day has no staged result."""
+
+
+class _Staged(NamedTuple):
+    """A day's staged shards, ready to publish: its manifest (without the inputs list),
+    its part files by kind, its input records, how many input files it read, the shards'
+    results and the day's story labels (None when not labeled)."""
+
+    manifest: dict[str, Any]
+    parts: dict[str, list[Path]]
+    inputs: Callable[[], Iterator[dict[str, Any]]]
+    files: int
+    results: list[dict[str, Any]]
+    labeled: Labeled | None
+
+
+def _staged_day(
+    root: Path,
+    ingest_date: date,
+    shard_ids: list[str],
+    settings: Settings,
+    allow_empty: bool,
+    *,
+    input_fingerprint: str | None = None,
+    label_stories: bool = False,
+) -> _Staged:
+    """Read the staged shards of a day under root and build its manifest; with
+    `label_stories`, label its articles against the story signatures kept under root."""
     results = []
     for shard_id in shard_ids:
         path = shard_dir(root, ingest_date, shard_id) / SHARD_RESULT
         if not path.exists():
-            live = read_manifest(root, ingest_date)
-            if live and live.get("shards") == shard_ids:
-                return live if with_inputs else _without_inputs(live, len(live["inputs"]))
-            raise FileNotFoundError(f"shard {shard_id} of {ingest_date} is not staged: {path}")
+            raise _NotStaged(f"shard {shard_id} of {ingest_date} is not staged: {path}")
         results.append(read_json(path))
     files = sum(_input_files(result) for result in results)
     if not files and not allow_empty:
@@ -399,13 +560,15 @@ def publish_day(
         )
         for kind in (ARTICLE, QUARANTINE)
     }
-    # Clustering needs the whole day and the days before it: it runs here, on the
-    # staged parts of all shards, and the labeled parts are what is published.
-    labeled = label_staged(
-        root, ingest_date, parts[ARTICLE], staging_dir(root, ingest_date) / "stories", settings
-    )
-    parts[ARTICLE] = labeled.article_parts
-    parts[STORY] = labeled.story_parts
+    labeled = None
+    if label_stories:
+        # Clustering needs the whole day and the days before it: it runs here, on the
+        # staged parts of all shards, and the labeled parts are what is published.
+        labeled = label_staged(
+            root, ingest_date, parts[ARTICLE], staging_dir(root, ingest_date) / "stories", settings
+        )
+        parts[ARTICLE] = labeled.article_parts
+        parts[STORY] = labeled.story_parts
 
     def inputs() -> Iterator[dict[str, Any]]:
         for shard_id, result in zip(shard_ids, results, strict=True):
@@ -419,27 +582,17 @@ def publish_day(
         settings,
         inputs,
         empty_on_purpose=not files,
-        stories=labeled.summary,
+        stories=labeled.summary if labeled is not None else None,
         input_fingerprint=input_fingerprint,
     )
-    publish_partitions(
-        root, ingest_date, parts, manifest, inputs, keep_versions=settings.keep_versions
-    )
+    return _Staged(manifest, parts, inputs, files, results, labeled)
+
+
+def _returned(staged: _Staged, with_inputs: bool) -> dict[str, Any]:
+    """The manifest publish_day returns: with its inputs list, or with their count."""
     if with_inputs:
-        manifest["inputs"] = list(inputs())
-    else:
-        manifest = _without_inputs(manifest, files)
-    _save_template_day(root, ingest_date, shard_ids)
-    keep_signatures(root, ingest_date, labeled.signatures)
-    for shard_id in shard_ids:
-        shutil.rmtree(shard_dir(root, ingest_date, shard_id), ignore_errors=True)
-    shutil.rmtree(staging_dir(root, ingest_date) / "stories", ignore_errors=True)
-    timings: Counter[str] = Counter()
-    for result in results:
-        timings.update(result.get("seconds", {}))
-    timings["publish"] = time.perf_counter() - started
-    _write_report(root, ingest_date, dict(timings))
-    return manifest
+        return {**staged.manifest, "inputs": list(staged.inputs())}
+    return _without_inputs(staged.manifest, staged.files)
 
 
 def _write_report(root: Path, ingest_date: date, timings: dict[str, float] | None) -> None:
@@ -549,9 +702,13 @@ def _save_template_day(lake: Path, ingest_date: date, shard_ids: list[str]) -> N
         path = shard_dir(lake, ingest_date, shard_id) / "templates.json"
         if path.exists():
             day.merge(TemplateProfile.from_json(read_json(path)))
-    directory = lake / "_profiles" / "templates"
-    directory.mkdir(parents=True, exist_ok=True)
-    write_json_atomic(directory / f"{ingest_date.isoformat()}.json", day.to_json())
+    path = _profile_path(lake, ingest_date)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_json_atomic(path, day.to_json())
+
+
+def _profile_path(lake: Path, ingest_date: date) -> Path:
+    return lake / "_profiles" / "templates" / f"{ingest_date.isoformat()}.json"
 
 
 def run_day(
@@ -565,6 +722,7 @@ def run_day(
     allow_empty: bool = False,
     files: Iterable[InputFile] | None = None,
     input_fingerprint: str | None = None,
+    lake_format: str | None = None,
 ) -> dict[str, Any]:
     """Clean every raw file under input_root (or only `files`, found under it) as the
     partition of ingest_date.
@@ -581,11 +739,12 @@ def run_day(
     inline = small_input(head)
     _stage_shard(
         itertools.chain(head, inputs),
-        lake_root(lake),
+        lake,
         ingest_date,
         "00000",
         settings,
         progress,
+        lake_format,
         inline=inline,
     )
     return publish_day(
@@ -596,15 +755,23 @@ def run_day(
         with_inputs=with_inputs,
         allow_empty=allow_empty,
         input_fingerprint=input_fingerprint,
+        lake_format=lake_format,
     )
 
 
 def restore_day(
-    lake: str, ingest_date: date, run_id: str | None = None, *, settings: Settings
+    lake: str,
+    ingest_date: date,
+    run_id: str | None = None,
+    *,
+    settings: Settings,
+    lake_format: str | None = None,
 ) -> dict[str, Any]:
-    """Publish a kept earlier version of a day back (the newest without run_id) with
-    its story signatures, and write its report again (without timings: those of
-    its run are not kept)."""
+    """Publish a kept earlier version of a day back (the newest without run_id): a
+    Parquet lake's kept version with its story signatures, its report written again
+    (without timings: those of its run are not kept); a Delta lake's by time travel."""
+    if delta.lake_format(lake, lake_format) == delta.DELTA:
+        return delta.DeltaLake(lake).restore(ingest_date, run_id)
     root = lake_root(lake)
     manifest = restore_version(root, ingest_date, run_id, keep_versions=settings.keep_versions)
     save_published_signatures(root, ingest_date, settings.batch_rows)

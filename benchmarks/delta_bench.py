@@ -1,0 +1,168 @@
+"""A day on a Delta lake on a local S3 server: publish, re-publish, kills during publish.
+
+    uv run python benchmarks/make_archive.py --units 10000 --out /tmp/archive-10k
+    uv run python benchmarks/delta_bench.py --input /tmp/archive-10k --kills 10
+
+Starts moto's S3 server on 127.0.0.1 (stopped by its PID at the end) and cleans the
+archive twice as one day in shards, once with boilerplate stripping and once without,
+so the two versions of the day differ in their rows. Times the cleaning (staging to
+the lake) against the publish. Then, `--kills` times, stages the version that is not
+live and starts a publish in a subprocess, SIGKILLed at a random moment within the
+measured publish time; after each kill newsclean's reader must see one whole version
+(old or new: a fingerprint of every article and quarantine row) and `check` must pass.
+Prints one JSON object with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT / "tests"))  # the tests' S3 server helper
+
+from s3_server import make_bucket, s3_server  # noqa: E402
+
+DAY = date(2026, 4, 1)
+BUCKET = "newsclean-bench"
+PUBLISH = (
+    "import sys; from datetime import date; from newsclean.config import Settings; "
+    "from newsclean.day import publish_day; "
+    "publish_day(sys.argv[1], date.fromisoformat(sys.argv[2]), sys.argv[3].split(','), "
+    "settings=Settings.from_env())"
+)
+
+
+def fingerprint(lake: str) -> str:
+    """One digest of every article and quarantine row of the day, as newsclean reads it."""
+    from newsclean import delta
+
+    digest = hashlib.sha256()
+    store = delta.DeltaLake(lake)
+    articles = store.read_day(DAY, "article")
+    for pair in sorted(
+        zip(
+            articles.column("id").to_pylist(),
+            articles.column("content_sha256").to_pylist(),
+            strict=True,
+        )
+    ):
+        digest.update(repr(pair).encode())
+    quarantine = store.read_day(DAY, "quarantine")
+    for uri in sorted(quarantine.column("source_uri").to_pylist()):
+        digest.update(uri.encode())
+    return digest.hexdigest()[:16]
+
+
+def stage(lake: str, archive: str, settings, shard_size: int) -> tuple[list[str], float]:
+    """Clean the archive into staged shards on the lake; the shard ids and seconds taken."""
+    from newsclean.day import clean_shard, plan_shards
+
+    started = time.monotonic()
+    shards = plan_shards(archive, shard_size=shard_size)
+    ids = []
+    for index, files in enumerate(shards):
+        shard_id = f"{index:05d}"
+        clean_shard(
+            files,
+            input_root=archive,
+            lake=lake,
+            ingest_date=DAY,
+            shard_id=shard_id,
+            settings=settings,
+        )
+        ids.append(shard_id)
+    return ids, time.monotonic() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--input", required=True, help="a raw archive (one day)")
+    parser.add_argument("--kills", type=int, default=10)
+    parser.add_argument("--shard-size", type=int, default=2000, help="raw files a shard")
+    parser.add_argument("--seed", type=int, default=22)
+    arguments = parser.parse_args()
+    if not Path(arguments.input).is_dir():
+        parser.exit(2, f"delta_bench: error: no archive at {arguments.input}\n")
+
+    with s3_server() as environment:
+        os.environ.update(environment)
+        from newsclean import delta
+        from newsclean.check import check_partition
+        from newsclean.config import Settings
+        from newsclean.day import publish_day
+
+        make_bucket(environment, BUCKET)
+        lake = f"s3://{BUCKET}/lake"
+        store = delta.DeltaLake(lake)
+        base = Settings.from_env()
+        versions = {"stripped": base, "kept": base.replace(remove_boilerplate=False)}
+        saved = Path(tempfile.mkdtemp(prefix="delta-bench-"))
+        figures: dict = {"units": None, "runs": {}}
+        prints = {}
+        for name, settings in versions.items():
+            for attempt in ("publish", "re-publish"):
+                shard_ids, cleaning = stage(lake, arguments.input, settings, arguments.shard_size)
+                if attempt == "publish":  # keep a copy of the staged shards for the kills
+                    store.fs.get(store.staging(DAY), str(saved / name), recursive=True)
+                started = time.monotonic()
+                manifest = publish_day(lake, DAY, shard_ids, settings=settings, with_inputs=False)
+                publishing = time.monotonic() - started
+                problems, summary = check_partition(lake, DAY)
+                figures["units"] = manifest["units"]["read"]
+                figures["runs"][f"{name} {attempt}"] = {
+                    "clean_and_stage_s": round(cleaning, 2),
+                    "publish_s": round(publishing, 2),
+                    "publish_share": round(publishing / (cleaning + publishing), 4),
+                    "check": summary,
+                    "problems": problems[:5],
+                }
+            prints[name] = fingerprint(lake)
+        shard_ids = sorted(
+            path.name.removeprefix("shard-") for path in (saved / "stripped").iterdir()
+        )
+        longest = max(run["publish_s"] for run in figures["runs"].values())
+        rng = random.Random(arguments.seed)
+        live = "kept"
+        outcomes = {"old": 0, "new": 0, "mixed": 0, "check_failed": 0}
+        for _ in range(arguments.kills):
+            wanted = "stripped" if live == "kept" else "kept"
+            store.remove_staging(DAY)
+            store.fs.put(str(saved / wanted), store.staging(DAY), recursive=True)
+            process = subprocess.Popen(
+                [sys.executable, "-c", PUBLISH, lake, DAY.isoformat(), ",".join(shard_ids)],
+                env={**os.environ, "NEWSCLEAN_REMOVE_BOILERPLATE": str(wanted == "stripped")},
+                start_new_session=True,
+            )
+            # The subprocess spends about a second importing before it publishes.
+            time.sleep(rng.uniform(0.5, 1.5 + longest * 1.2))
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait()
+            now = fingerprint(lake)
+            if now == prints[live]:
+                outcomes["old"] += 1
+            elif now == prints[wanted]:
+                outcomes["new"] += 1
+                live = wanted
+            else:
+                outcomes["mixed"] += 1
+            if check_partition(lake, DAY)[0]:
+                outcomes["check_failed"] += 1
+        figures["kills"] = outcomes
+        figures["commits"] = len(store.publishes(DAY))
+    print(json.dumps(figures, indent=2))
+    return 0 if outcomes["mixed"] == outcomes["check_failed"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,480 @@
+"""The Delta Lake lake: a day published by one commit per table, on object storage or disk.
+
+Layout under LAKE (a local path or an `s3://`, `gs://`, `az://` URI):
+
+    articles/    Delta table, partitioned by ingest_date
+    quarantine/  Delta table, partitioned by ingest_date
+    manifests/   Delta table: one row per publish (ingest_date, run_id, published_at,
+                 articles_version, quarantine_version, manifest JSON), committed last
+    _staging/ingest_date=YYYY-MM-DD/shard-<id>/   staged shard folders, any worker's
+    _profiles/templates/YYYY-MM-DD.json           per-domain template statistics
+
+A shard task cleans its files on the worker's disk, then uploads its folder to the lake's
+`_staging/` (its `shard.json` last, so a half-uploaded shard is never taken; a retry
+replaces it). Publishing fetches the staged shards, writes each table with one
+overwrite of the day's partition (`predicate="ingest_date = 'D'"`), then appends the
+manifest row naming the two table versions. newsclean's readers (`check`, `restore`,
+`read_day`) start from the newest manifest row of the day and read each table at the
+version it names, so they see the old day or the new one, never a mix, even when a
+publish was killed between its commits. `restore` is time travel: it republishes the
+rows of an earlier version as a new commit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from newsclean.lake import TABLE_DIRS, LakeError, read_part
+from newsclean.validate import ARTICLE, PARTITION_COLUMN, QUARANTINE, arrow_schema
+
+PARQUET, DELTA = "parquet", "delta"
+FORMATS = (PARQUET, DELTA)
+OBJECT_STORE_SCHEMES = ("s3", "s3a", "gs", "gcs", "az", "abfs", "abfss")
+MANIFESTS = "manifests"
+SHARD_RESULT = "shard.json"
+STALE_STAGING = timedelta(days=2)  # staging untouched this long belongs to no live run
+STORAGE_OPTIONS_ENV = "NEWSCLEAN_STORAGE_OPTIONS"
+LAKE_FORMAT_ENV = "NEWSCLEAN_LAKE_FORMAT"
+
+# Environment variables whose values are secrets: never printed, logged or recorded.
+SECRET_ENV = (
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AZURE_STORAGE_ACCOUNT_KEY",
+    "AZURE_STORAGE_KEY",
+    "AZURE_STORAGE_CLIENT_SECRET",
+    "AZURE_STORAGE_SAS_KEY",
+    "AZURE_STORAGE_SAS_TOKEN",
+    "AZURE_STORAGE_CONNECTION_STRING",
+    "GOOGLE_SERVICE_ACCOUNT_KEY",
+)
+_SECRET_WORDS = ("secret", "token", "key", "password", "sas", "connection_string")
+
+MANIFEST_SCHEMA = pa.schema(
+    [
+        pa.field(PARTITION_COLUMN, pa.date32(), nullable=False),
+        pa.field("run_id", pa.string(), nullable=False),
+        pa.field("published_at", pa.timestamp("us", tz="UTC"), nullable=False),
+        pa.field("articles_version", pa.int64(), nullable=False),
+        pa.field("quarantine_version", pa.int64(), nullable=False),
+        pa.field("manifest", pa.string(), nullable=False),
+    ]
+)
+
+# The tables of a Delta lake (stories are not labeled there yet: see publish_day).
+KINDS = (ARTICLE, QUARANTINE)
+
+
+def scheme(lake: str) -> str | None:
+    """The URI scheme of a lake ('s3', 'gs', ...), None for a local path."""
+    head, separator, _rest = lake.partition("://")
+    return head.lower() if separator and head.lower() != "file" else None
+
+
+def lake_format(lake: str, requested: str | None = None) -> str:
+    """The lake's table format: `requested`, else $NEWSCLEAN_LAKE_FORMAT, else Delta for
+    an object-store URI or a local lake that already holds Delta tables, else Parquet."""
+    requested = requested or os.environ.get(LAKE_FORMAT_ENV) or None
+    if requested is not None and requested not in FORMATS:
+        raise LakeError(f"unknown lake format {requested!r} (expected parquet or delta)")
+    found = scheme(lake)
+    if found is not None and found not in OBJECT_STORE_SCHEMES:
+        raise LakeError(f"unsupported lake URI scheme {found!r} (use s3://, gs:// or az://)")
+    if found is not None:
+        if requested == PARQUET:
+            raise LakeError(
+                "a Parquet lake must be a local path: object stores have no atomic rename, "
+                "use --lake-format delta"
+            )
+        return DELTA
+    if requested is not None:
+        return requested
+    local = Path(lake.removeprefix("file://"))
+    return DELTA if (local / TABLE_DIRS[ARTICLE] / "_delta_log").is_dir() else PARQUET
+
+
+def storage_options(environ: dict[str, str] | None = None) -> dict[str, str]:
+    """Storage options given as a JSON object in $NEWSCLEAN_STORAGE_OPTIONS (delta-rs
+    keys such as `aws_endpoint_url`); the standard AWS_*, GOOGLE_* and AZURE_* variables
+    are read by the storage libraries themselves."""
+    environ = os.environ if environ is None else environ
+    text = environ.get(STORAGE_OPTIONS_ENV, "").strip()
+    if not text:
+        return {}
+    try:
+        options = json.loads(text)
+    except ValueError:
+        raise LakeError(f"{STORAGE_OPTIONS_ENV} is not a JSON object") from None
+    if not isinstance(options, dict):
+        raise LakeError(f"{STORAGE_OPTIONS_ENV} is not a JSON object")
+    return {str(key).lower(): str(value) for key, value in options.items()}
+
+
+def secrets(options: dict[str, str] | None = None) -> list[str]:
+    """The secret values in the environment and the storage options, longest first."""
+    options = storage_options() if options is None else options
+    values = [os.environ.get(name, "") for name in SECRET_ENV]
+    values += [
+        value for key, value in options.items() if any(word in key for word in _SECRET_WORDS)
+    ]
+    return sorted({value for value in values if len(value) >= 4}, key=len, reverse=True)
+
+
+def redact(text: str, options: dict[str, str] | None = None) -> str:
+    """`text` with every secret value replaced by '***'."""
+    for value in secrets(options):
+        text = text.replace(value, "***")
+    return text
+
+
+class DeltaLake:
+    """A lake of Delta tables at a local path or object-store URI."""
+
+    def __init__(self, lake: str, options: dict[str, str] | None = None) -> None:
+        if "@" in lake.partition("://")[2].partition("/")[0]:
+            raise LakeError("put credentials in the environment, not in the lake URI")
+        local = scheme(lake) is None
+        self.root = str(Path(lake.removeprefix("file://")).resolve()) if local else lake
+        self.root = self.root.rstrip("/")
+        self.options = storage_options() if options is None else options
+        self._fs: Any = None
+
+    def __repr__(self) -> str:
+        return f"DeltaLake({self.root!r})"
+
+    def uri(self, *parts: str) -> str:
+        return "/".join([self.root, *parts])
+
+    def table_uri(self, kind: str) -> str:
+        return self.uri(TABLE_DIRS.get(kind, kind))
+
+    @property
+    def fs(self) -> Any:
+        """The lake's fsspec filesystem, for staging and template profiles."""
+        if self._fs is None:
+            import fsspec
+
+            if scheme(self.root) is None:
+                self._fs = fsspec.filesystem("file", auto_mkdir=True)
+            else:
+                options = _fsspec_options(self.options)
+                self._fs, _path = fsspec.core.url_to_fs(self.root, **options)
+        return self._fs
+
+    def _path(self, *parts: str) -> str:
+        """A path inside the lake as the fsspec filesystem names it."""
+        return self.fs._strip_protocol(self.uri(*parts))
+
+    # -- staging ---------------------------------------------------------------------
+
+    def staging(self, ingest_date: date, shard_id: str | None = None) -> str:
+        day = f"ingest_date={ingest_date.isoformat()}"
+        return self._path("_staging", day, *([f"shard-{shard_id}"] if shard_id else []))
+
+    def upload_shard(self, folder: Path, ingest_date: date, shard_id: str) -> None:
+        """Put a staged shard folder into the lake's staging, replacing an earlier attempt;
+        its result file goes last, so publishing never takes a half-uploaded shard."""
+        target = self.staging(ingest_date, shard_id)
+        self._guard(self._remove, target)
+        files = sorted(path for path in folder.rglob("*") if path.is_file())
+        last = [path for path in files if path.name == SHARD_RESULT]
+        for path in [path for path in files if path.name != SHARD_RESULT] + last:
+            destination = f"{target}/{path.relative_to(folder).as_posix()}"
+            self._guard(self.fs.put_file, str(path), destination)
+
+    def fetch_shard(self, ingest_date: date, shard_id: str, folder: Path) -> bool:
+        """Copy a staged shard into `folder`; False if no complete shard is staged."""
+        source = self.staging(ingest_date, shard_id)
+        if not self._guard(self.fs.exists, f"{source}/{SHARD_RESULT}"):
+            return False
+        for path in self._guard(self.fs.find, source):
+            relative = path[len(source) :].lstrip("/")
+            destination = folder / relative
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            self._guard(self.fs.get_file, path, str(destination))
+        return True
+
+    def remove_staging(self, ingest_date: date) -> None:
+        """Remove a published day's staged shards (no shard of it can still be needed),
+        and stale staging of other days."""
+        self._guard(self._remove, self.staging(ingest_date))
+        self.remove_stale_staging()
+
+    def remove_stale_staging(self, older_than: timedelta = STALE_STAGING) -> list[str]:
+        """Remove staged shard folders of any day not written for `older_than`: what runs
+        that were never published left behind. Returns the folders removed."""
+        root = self._path("_staging")
+        if not self._guard(self.fs.exists, root):
+            return []
+        newest: dict[str, datetime] = {}
+        for path, info in self._guard(self.fs.find, root, detail=True).items():
+            folder = "/".join(path.split("/")[: root.count("/") + 3])  # .../ingest_date=D/shard-X
+            written = _modified(info)
+            if folder not in newest or written > newest[folder]:
+                newest[folder] = written
+        limit = datetime.now(UTC) - older_than
+        stale = sorted(folder for folder, written in newest.items() if written < limit)
+        for folder in stale:
+            self._guard(self._remove, folder)
+        return stale
+
+    def _remove(self, path: str) -> None:
+        if self.fs.exists(path):
+            self.fs.rm(path, recursive=True)
+
+    # -- template profiles -------------------------------------------------------------
+
+    def fetch_profiles(self, days: Iterable[date], folder: Path) -> None:
+        """Copy the template profiles of `days` that exist into folder/_profiles/templates."""
+        target = folder / "_profiles" / "templates"
+        target.mkdir(parents=True, exist_ok=True)
+        for day in days:
+            source = self._path("_profiles", "templates", f"{day.isoformat()}.json")
+            if self._guard(self.fs.exists, source):
+                self._guard(self.fs.get_file, source, str(target / f"{day.isoformat()}.json"))
+
+    def save_profile(self, path: Path, ingest_date: date) -> None:
+        target = self._path("_profiles", "templates", f"{ingest_date.isoformat()}.json")
+        self._guard(self.fs.put_file, str(path), target)
+
+    # -- tables ------------------------------------------------------------------------
+
+    def publish(
+        self,
+        ingest_date: date,
+        parts: dict[str, list[Path]],
+        manifest: dict[str, Any],
+        inputs: Iterable[dict[str, Any]],
+    ) -> dict[str, int]:
+        """Commit the day: one partition overwrite per table, then the manifest row.
+
+        Returns the table versions the manifest names.
+        """
+        versions = {
+            kind: self._overwrite_day(
+                kind, ingest_date, _batches(parts.get(kind, []), kind, ingest_date)
+            )
+            for kind in KINDS
+        }
+        self._append_manifest(ingest_date, {**manifest, "inputs": list(inputs)}, versions)
+        return versions
+
+    def _overwrite_day(
+        self, kind: str, ingest_date: date, batches: Iterator[pa.RecordBatch]
+    ) -> int:
+        from deltalake import WriterProperties, write_deltalake
+
+        reader = pa.RecordBatchReader.from_batches(arrow_schema(kind), batches)
+        self._guard(
+            write_deltalake,
+            self.table_uri(kind),
+            reader,
+            partition_by=[PARTITION_COLUMN],
+            mode="overwrite",
+            predicate=f"{PARTITION_COLUMN} = '{ingest_date.isoformat()}'",
+            storage_options=self.options or None,
+            writer_properties=WriterProperties(compression="ZSTD"),
+        )
+        return self._table(kind).version()
+
+    def _append_manifest(
+        self, ingest_date: date, manifest: dict[str, Any], versions: dict[str, int]
+    ) -> None:
+        from deltalake import write_deltalake
+
+        row = {
+            PARTITION_COLUMN: [ingest_date],
+            "run_id": [manifest["run_id"]],
+            "published_at": [datetime.now(UTC)],
+            "articles_version": [versions[KINDS[0]]],
+            "quarantine_version": [versions[KINDS[1]]],
+            "manifest": [json.dumps(manifest, sort_keys=True, ensure_ascii=False)],
+        }
+        self._guard(
+            write_deltalake,
+            self.table_uri(MANIFESTS),
+            pa.table(row, schema=MANIFEST_SCHEMA),
+            partition_by=[PARTITION_COLUMN],
+            mode="append",
+            storage_options=self.options or None,
+        )
+
+    def _table(self, kind: str, version: int | None = None) -> Any:
+        from deltalake import DeltaTable
+
+        return self._guard(
+            DeltaTable, self.table_uri(kind), version=version, storage_options=self.options or None
+        )
+
+    def publishes(self, ingest_date: date) -> list[dict[str, Any]]:
+        """The day's manifest rows, newest publish first (empty if it was never published)."""
+        from deltalake.exceptions import TableNotFoundError
+
+        try:
+            table = self._table(MANIFESTS)
+        except TableNotFoundError:
+            return []
+        import pyarrow.dataset as ds
+
+        rows = self._guard(
+            lambda: (
+                table.to_pyarrow_dataset()
+                .to_table(filter=ds.field(PARTITION_COLUMN) == ingest_date)
+                .to_pylist()
+            )
+        )
+        # Each publish of a day commits its tables after the one before it did, so the
+        # table versions order the publishes without trusting the machines' clocks.
+        return sorted(
+            rows,
+            key=lambda row: (row["articles_version"], row["quarantine_version"]),
+            reverse=True,
+        )
+
+    def live(self, ingest_date: date) -> dict[str, Any] | None:
+        """The newest manifest row of the day, its manifest parsed; None if unpublished."""
+        rows = self.publishes(ingest_date)
+        if not rows:
+            return None
+        return {**rows[0], "manifest": json.loads(rows[0]["manifest"])}
+
+    def read_day(self, ingest_date: date, kind: str, version: int | None = None) -> pa.Table:
+        """The rows of one day at a table version (default: the one its live manifest
+        names), in the record schema."""
+        if version is None:
+            live = self.live(ingest_date)
+            if live is None:
+                return arrow_schema(kind).empty_table()
+            version = live[f"{TABLE_DIRS[kind]}_version"]
+        import pyarrow.dataset as ds
+
+        table = self._table(kind, version)
+        rows = self._guard(
+            lambda: table.to_pyarrow_dataset().to_table(
+                filter=ds.field(PARTITION_COLUMN) == ingest_date
+            )
+        )
+        return conform(rows, kind)
+
+    def kept_versions(self, ingest_date: date) -> list[dict[str, Any]]:
+        """Earlier publishes of the day that `restore` can bring back, newest first."""
+        rows = self.publishes(ingest_date)
+        live = rows[0]["run_id"] if rows else None
+        found: dict[str, dict[str, Any]] = {}
+        for row in rows[1:]:
+            if row["run_id"] != live and row["run_id"] not in found:
+                manifest = json.loads(row["manifest"])
+                found[row["run_id"]] = {
+                    "run_id": row["run_id"],
+                    "replaced_at": row["published_at"].strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                    "units": manifest.get("units", {}),
+                    "versions": {kind: row[f"{TABLE_DIRS[kind]}_version"] for kind in KINDS},
+                }
+        return list(found.values())
+
+    def restore(self, ingest_date: date, run_id: str | None = None) -> dict[str, Any]:
+        """Publish an earlier version of the day back (time travel); the newest kept
+        one without run_id. Returns its manifest."""
+        versions = self.kept_versions(ingest_date)
+        chosen = next((v for v in versions if run_id is None or v["run_id"] == run_id), None)
+        if chosen is None:
+            have = ", ".join(version["run_id"] for version in versions) or "none"
+            wanted = f"version {run_id}" if run_id else "a kept version"
+            raise LakeError(f"no {wanted} of {ingest_date} in the lake (kept: {have})")
+        manifest = next(
+            json.loads(row["manifest"])
+            for row in self.publishes(ingest_date)
+            if row["run_id"] == chosen["run_id"]
+        )
+        new_versions = {}
+        for kind in KINDS:
+            old = self.read_day(ingest_date, kind, chosen["versions"][kind])
+            new_versions[kind] = self._overwrite_day(kind, ingest_date, iter(old.to_batches()))
+        self._append_manifest(ingest_date, manifest, new_versions)
+        return manifest
+
+    def _guard(self, function: Any, *args: Any, **kwargs: Any) -> Any:
+        """Call a storage function; its failures become LakeErrors with secrets removed."""
+        from deltalake.exceptions import TableNotFoundError
+
+        try:
+            return function(*args, **kwargs)
+        except TableNotFoundError:
+            raise
+        except _storage_errors() as error:
+            message = redact(f"{type(error).__name__}: {error}", self.options)
+            raise LakeError(f"lake {redact(self.root, self.options)}: {message}") from None
+
+
+def _modified(info: dict[str, Any]) -> datetime:
+    """When an fsspec entry was last written (s3fs: LastModified, local: mtime)."""
+    stamp = info.get("LastModified") or info.get("mtime") or info.get("updated") or 0
+    if isinstance(stamp, datetime):
+        return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+    if isinstance(stamp, str):
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    return datetime.fromtimestamp(float(stamp), UTC)
+
+
+def _storage_errors() -> tuple[type[BaseException], ...]:
+    """What the storage libraries raise when the store refuses or cannot be reached."""
+    from deltalake.exceptions import DeltaError
+
+    errors: list[type[BaseException]] = [DeltaError, OSError, ValueError]
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError
+    except ImportError:  # no S3 support installed
+        pass
+    else:
+        errors += [BotoCoreError, ClientError]
+    return tuple(errors)
+
+
+def _batches(paths: list[Path], kind: str, ingest_date: date) -> Iterator[pa.RecordBatch]:
+    """The rows of staged part files, one record batch at a time, partition column added."""
+    for path in paths:
+        yield from read_part(path, kind, ingest_date).to_batches()
+
+
+def conform(table: pa.Table, kind: str) -> pa.Table:
+    """A table read from Delta in the record schema (Delta drops Arrow's field names
+    of list items and the nullability of nested fields)."""
+    schema = arrow_schema(kind)
+    return pa.table(
+        [table.column(name).cast(schema.field(name).type) for name in schema.names],
+        schema=schema,
+    )
+
+
+def _fsspec_options(options: dict[str, str]) -> dict[str, Any]:
+    """fsspec (s3fs) arguments from delta-rs style storage options."""
+    names = {
+        "aws_access_key_id": "key",
+        "access_key_id": "key",
+        "aws_secret_access_key": "secret",
+        "secret_access_key": "secret",
+        "aws_session_token": "token",
+        "session_token": "token",
+        "aws_endpoint_url": "endpoint_url",
+        "aws_endpoint": "endpoint_url",
+        "endpoint_url": "endpoint_url",
+        "endpoint": "endpoint_url",
+    }
+    converted: dict[str, Any] = {}
+    for key, value in options.items():
+        if key in names:
+            converted[names[key]] = value
+        elif key in ("aws_region", "region"):
+            converted.setdefault("client_kwargs", {})["region_name"] = value
+        elif key in ("aws_allow_http", "allow_http"):
+            continue  # s3fs follows the endpoint's scheme
+        else:
+            converted[key] = value
+    return converted

@@ -1,0 +1,327 @@
+"""The Delta Lake lake on a real S3-compatible server (moto's, on 127.0.0.1): publish,
+re-run, shards staged by separate workers, kills during publish, check, restore, reading
+back with deltalake and pyarrow, and credentials kept out of every output."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pyarrow.dataset as ds
+import pytest
+from conftest import EXAMPLES
+from s3_server import SECRET, make_bucket, s3_server
+
+from newsclean import delta
+from newsclean.check import check_partition
+from newsclean.config import Settings
+from newsclean.day import clean_shard, publish_day, restore_day, run_day
+from newsclean.lake import LakeError
+
+DAY = date(2026, 3, 2)
+SETTINGS = Settings(workers=1)
+OLD_INPUT = EXAMPLES / "2026-02-15"  # 5 units: 3 articles, 2 quarantined
+NEW_INPUT = EXAMPLES / "2026-02-14"
+
+
+@pytest.fixture(scope="module")
+def s3() -> Iterator[dict[str, str]]:
+    """The server's environment, set in this process (and so in its subprocesses)."""
+    try:
+        server = s3_server()
+        environment = server.__enter__()
+    except (RuntimeError, OSError) as error:
+        pytest.skip(f"moto's S3 server cannot start here: {error}")
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            for name, value in environment.items():
+                patch.setenv(name, value)
+            patch.delenv(delta.STORAGE_OPTIONS_ENV, raising=False)
+            patch.delenv(delta.LAKE_FORMAT_ENV, raising=False)
+            yield environment
+    finally:
+        server.__exit__(None, None, None)
+
+
+@pytest.fixture
+def bucket(s3: dict[str, str], request: pytest.FixtureRequest) -> str:
+    name = request.node.name.replace("_", "-").lower()[:50]
+    make_bucket(s3, name)
+    return f"s3://{name}/lake"
+
+
+def ids(lake: str, kind: str = "article") -> set[str]:
+    table = delta.DeltaLake(lake).read_day(DAY, kind)
+    column = "id" if kind == "article" else "source_uri"
+    return set(table.column(column).to_pylist())
+
+
+def test_lake_format_follows_flag_environment_and_uri(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(delta.LAKE_FORMAT_ENV, raising=False)
+    assert delta.lake_format("s3://bucket/lake") == "delta"
+    assert delta.lake_format("gs://bucket/lake") == "delta"
+    assert delta.lake_format(str(tmp_path)) == "parquet"
+    assert delta.lake_format(str(tmp_path), "delta") == "delta"
+    monkeypatch.setenv(delta.LAKE_FORMAT_ENV, "delta")
+    assert delta.lake_format(str(tmp_path)) == "delta"
+    with pytest.raises(LakeError, match="no atomic rename"):
+        delta.lake_format("s3://bucket/lake", "parquet")
+    with pytest.raises(LakeError, match="unsupported lake URI scheme"):
+        delta.lake_format("ftp://host/lake")
+    with pytest.raises(LakeError, match="credentials"):
+        delta.DeltaLake("s3://key:secret@bucket/lake")
+
+
+def test_stale_staging_is_removed_and_fresh_staging_kept(tmp_path: Path) -> None:
+    lake = delta.DeltaLake(str(tmp_path / "lake"))
+    fresh = Path(lake.staging(DAY, "00000")) / "shard.json"
+    stale = Path(lake.staging(date(2026, 1, 1), "00003")) / "articles" / "part-00003.parquet"
+    for path in (fresh, stale):
+        path.parent.mkdir(parents=True)
+        path.write_text("{}")
+    three_days_ago = time.time() - 3 * 86400
+    os.utime(stale, (three_days_ago, three_days_ago))
+    assert lake.remove_stale_staging() == [str(stale.parents[1])]
+    assert fresh.exists() and not stale.parents[1].exists()
+
+
+def test_redact_removes_secrets_of_environment_and_storage_options(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "s3cr3t-from-env")
+    options = {"azure_storage_account_key": "k3y-from-options", "aws_region": "eu-west-1"}
+    text = "failed with s3cr3t-from-env and k3y-from-options in eu-west-1"
+    assert delta.redact(text, options) == "failed with *** and *** in eu-west-1"
+
+
+def test_publish_rerun_check_read_back_and_restore_on_s3(bucket: str) -> None:
+    first = run_day(str(OLD_INPUT), bucket, DAY, SETTINGS)
+    assert first["units"] == {"read": 5, "written": 3, "quarantined": 2}
+    assert check_partition(bucket, DAY) == ([], f"{DAY}: read 5, written 3, quarantined 2: OK")
+    old_ids = ids(bucket)
+    assert len(old_ids) == 3
+
+    # Read back with deltalake itself and with pyarrow over the table's own files.
+    from deltalake import DeltaTable
+
+    table = DeltaTable(f"{bucket}/articles")
+    assert table.to_pyarrow_table().num_rows == 3
+    assert table.metadata().partition_columns == ["ingest_date"]
+    import pyarrow.fs
+
+    filesystem = pyarrow.fs.S3FileSystem(
+        endpoint_override=os.environ["AWS_ENDPOINT_URL"],
+        access_key=os.environ["AWS_ACCESS_KEY_ID"],
+        secret_key=os.environ["AWS_SECRET_ACCESS_KEY"],
+        region="us-east-1",
+    )
+    files = [uri.removeprefix("s3://") for uri in table.file_uris()]
+    rows = ds.dataset(files, format="parquet", filesystem=filesystem).to_table()
+    assert sorted(rows.column("id").to_pylist()) == sorted(old_ids)
+
+    # A re-run of the same input replaces the day exactly: same run, same rows, no copies.
+    again = run_day(str(OLD_INPUT), bucket, DAY, SETTINGS)
+    assert again["run_id"] == first["run_id"]
+    assert DeltaTable(f"{bucket}/articles").to_pyarrow_table().num_rows == 3
+    assert ids(bucket) == old_ids
+
+    # Other input for the same day replaces it; restore brings the earlier one back.
+    replaced = run_day(str(NEW_INPUT), bucket, DAY, SETTINGS)
+    assert replaced["run_id"] != first["run_id"]
+    new_ids = ids(bucket)
+    assert new_ids and new_ids != old_ids
+    assert check_partition(bucket, DAY)[0] == []
+    kept = delta.DeltaLake(bucket).kept_versions(DAY)
+    assert [version["run_id"] for version in kept] == [first["run_id"]]
+    restored = restore_day(bucket, DAY, settings=SETTINGS)
+    assert restored["run_id"] == first["run_id"]
+    assert ids(bucket) == old_ids
+    assert check_partition(bucket, DAY)[0] == []
+    assert delta.DeltaLake(bucket).kept_versions(DAY)[0]["run_id"] == replaced["run_id"]
+
+    staging = delta.DeltaLake(bucket)
+    assert not staging.fs.exists(staging.staging(DAY)), "published staging is removed"
+
+
+def test_shards_staged_by_separate_workers_publish_as_one_day(
+    bucket: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two shards cleaned in separate working directories (as on two machines), one of
+    them retried, publish as one day from the lake's own staging."""
+    files = sorted(str(path) for path in OLD_INPUT.iterdir())
+    shards = {"00000": files[:2], "00001": files[2:]}
+    for shard_id, shard_files in shards.items():
+        workdir = tmp_path / f"worker-{shard_id}"
+        workdir.mkdir()
+        monkeypatch.chdir(workdir)
+        clean_shard(
+            shard_files,
+            input_root=str(OLD_INPUT),
+            lake=bucket,
+            ingest_date=DAY,
+            shard_id=shard_id,
+            settings=SETTINGS,
+        )
+        assert not any(workdir.iterdir()), "a worker keeps nothing on its own disk"
+    clean_shard(  # a retry of shard 00001 overwrites its own staged part
+        shards["00001"],
+        input_root=str(OLD_INPUT),
+        lake=bucket,
+        ingest_date=DAY,
+        shard_id="00001",
+        settings=SETTINGS,
+    )
+    manifest = publish_day(bucket, DAY, list(shards), settings=SETTINGS, with_inputs=False)
+    assert manifest["shards"] == ["00000", "00001"]
+    assert manifest["units"] == {"read": 5, "written": 3, "quarantined": 2}
+    assert check_partition(bucket, DAY)[0] == []
+    # Publishing again (an Airflow retry after the staging is gone) returns the live day.
+    assert publish_day(bucket, DAY, list(shards), settings=SETTINGS, with_inputs=False) == manifest
+
+
+PUBLISHER = """
+import os, sys, time
+from datetime import date
+from newsclean import delta
+from newsclean.config import Settings
+from newsclean.day import publish_day
+
+pause = os.environ.get("PAUSE_AFTER")
+
+def announce(step):
+    print(step, flush=True)
+    if step == pause:
+        time.sleep(600)
+
+overwrite, append = delta.DeltaLake._overwrite_day, delta.DeltaLake._append_manifest
+
+def _overwrite_day(self, kind, *args, **kwargs):
+    version = overwrite(self, kind, *args, **kwargs)
+    announce(kind)
+    return version
+
+def _append_manifest(self, *args, **kwargs):
+    append(self, *args, **kwargs)
+    announce("manifest")
+
+delta.DeltaLake._overwrite_day = _overwrite_day
+delta.DeltaLake._append_manifest = _append_manifest
+publish_day(sys.argv[1], date.fromisoformat(sys.argv[2]), ["00000"], settings=Settings(workers=1))
+print("done", flush=True)
+"""
+
+
+def test_kill_during_publish_leaves_the_old_day_or_the_new_never_a_mix(
+    bucket: str, tmp_path: Path
+) -> None:
+    run_day(str(OLD_INPUT), bucket, DAY, SETTINGS)
+    old = (ids(bucket), ids(bucket, "quarantine"))
+    clean_shard(  # the new day, staged and not yet published
+        sorted(str(path) for path in NEW_INPUT.iterdir()),
+        input_root=str(NEW_INPUT),
+        lake=bucket,
+        ingest_date=DAY,
+        shard_id="00000",
+        settings=SETTINGS,
+    )
+    script = tmp_path / "publisher.py"
+    script.write_text(PUBLISHER)
+    lake = delta.DeltaLake(bucket)
+
+    def publisher(pause: str = "") -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [sys.executable, str(script), bucket, DAY.isoformat()],
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PAUSE_AFTER": pause},
+            start_new_session=True,
+        )
+
+    def day_now() -> tuple[set[str], set[str]]:
+        assert check_partition(bucket, DAY)[0] == []
+        return ids(bucket), ids(bucket, "quarantine")
+
+    # Killed right after each commit but the last: newsclean's readers see the old day.
+    for step in ("article", "quarantine"):
+        process = publisher(pause=step)
+        assert process.stdout is not None
+        while (line := process.stdout.readline().strip()) != step:
+            assert line, f"the publisher ended before committing {step}"
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        assert day_now() == old
+    # A third-party reader of the articles table alone sees its newest commit.
+    from deltalake import DeltaTable
+
+    latest = DeltaTable(f"{bucket}/articles").to_pyarrow_table().column("id").to_pylist()
+    assert set(latest) != old[0]
+    # Killed at random moments: each time the old day or the new one.
+    seen = set()
+    rng = random.Random(22)
+    for _ in range(3):
+        process = publisher()
+        time.sleep(rng.uniform(0.5, 4.0))
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        now = day_now()
+        seen.add("old" if now == old else "new")
+    # A publish left to finish completes the new day from the staging still there.
+    process = publisher()
+    assert process.wait(timeout=300) == 0
+    new = day_now()
+    assert new[0] and new != old
+    assert seen <= {"old", "new"}
+    assert lake.live(DAY)["run_id"] != lake.publishes(DAY)[-1]["run_id"]
+
+
+def test_credentials_never_in_manifest_output_or_errors(bucket: str, tmp_path: Path) -> None:
+    assert os.environ["AWS_SECRET_ACCESS_KEY"] == SECRET
+    command = [sys.executable, "-m", "newsclean.cli"]
+    environment = {**os.environ, "NEWSCLEAN_WORKERS": "1"}
+    ran = subprocess.run(
+        [*command, "run", "--input", str(OLD_INPUT), "--lake", bucket, "--date", str(DAY)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=300,
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert "Delta" in ran.stdout
+    checked = subprocess.run(
+        [*command, "check", "--lake", bucket, "--date", str(DAY)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=300,
+    )
+    assert checked.returncode == 0 and checked.stdout.endswith("OK\n"), checked.stdout
+    missing = subprocess.run(
+        [*command, "run", "--input", str(OLD_INPUT), "--lake", "s3://no-such-bucket/lake"]
+        + ["--date", str(DAY)],
+        capture_output=True,
+        text=True,
+        env={
+            **environment,
+            "NEWSCLEAN_STORAGE_OPTIONS": json.dumps({"aws_secret_access_key": SECRET}),
+        },
+        timeout=300,
+    )
+    assert missing.returncode == 1
+    assert "Traceback" not in missing.stderr
+    assert len(missing.stderr.strip().splitlines()) == 1, missing.stderr
+    assert "cannot write the lake" in missing.stderr
+    manifest_rows = delta.DeltaLake(bucket).publishes(DAY)
+    outputs = [ran.stdout, ran.stderr, checked.stdout, checked.stderr, missing.stderr]
+    outputs += [row["manifest"] for row in manifest_rows]
+    for text in outputs:
+        assert SECRET not in text
