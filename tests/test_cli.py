@@ -266,3 +266,30 @@ def test_check_finds_tampering(
     assert main(["check", "--lake", str(lake), "--date", DAY]) == 1
     out = capsys.readouterr().out
     assert "problem" in out or "not published" in out
+
+
+def test_an_unreachable_object_store_input_is_one_line(tmp_path: Path) -> None:
+    """s3fs is installed (the dev group has it): a store that cannot be reached (here a
+    closed port on 127.0.0.1) is one line and exit 2, never a traceback."""
+    pytest.importorskip("s3fs")
+    env = {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing-secret",
+        "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_MAX_ATTEMPTS": "1",
+        "AWS_RETRY_MODE": "standard",
+    }
+    result = newsclean(
+        "run",
+        "--input",
+        "s3://bucket/raw",
+        "--lake",
+        str(tmp_path / "lake"),
+        "--date",
+        DAY,
+        env=env,
+    )
+    line = one_line_error(result, 2)
+    assert "cannot read input root s3://bucket/raw" in line
+    assert "testing-secret" not in result.stderr

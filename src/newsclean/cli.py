@@ -409,6 +409,8 @@ def _small(input_root: str) -> bool:
     from newsclean.readers import InputRootError, iter_inputs
     from newsclean.workers import INLINE_FILES, small_input
 
+    if "://" in input_root:
+        return False  # small inputs are local files
     try:
         return small_input(islice(iter_inputs(input_root), INLINE_FILES + 1))
     except (InputRootError, OSError):

@@ -146,8 +146,16 @@ def iter_inputs(root: str) -> Iterator[InputFile]:
         if _is_local(fs):
             return _walk_local(base, "", os.scandir(base))
         found = fs.find(base, detail=True, withdirs=False)
+    except InputRootError:
+        raise
     except PermissionError as error:
         raise InputRootError(f"cannot read input root {root}: {error.strerror or error}") from None
+    except Exception as error:  # a remote store's own errors: credentials, network, bucket
+        if _is_local(fs):
+            raise
+        raise InputRootError(
+            f"cannot read input root {root}: {type(error).__name__}: {error}"
+        ) from None
     files = []
     base_stripped = base.rstrip("/")
     for path, info in found.items():
