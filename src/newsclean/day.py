@@ -537,15 +537,21 @@ def run_day(
     if first is None and not allow_empty:
         raise EmptyInputError(f"no raw file under {input_root}")
     inputs = itertools.chain([first] if first is not None else [], inputs)
-    _stage_shard(inputs, lake_root(lake), ingest_date, "00000", settings, progress)
-    return publish_day(
-        lake,
-        ingest_date,
-        ["00000"],
-        settings=settings,
-        with_inputs=with_inputs,
-        allow_empty=allow_empty,
-    )
+    from newsclean.report.render import start_warm_up
+
+    warming = start_warm_up()  # the report's chart engine starts while the workers clean
+    try:
+        _stage_shard(inputs, lake_root(lake), ingest_date, "00000", settings, progress)
+        return publish_day(
+            lake,
+            ingest_date,
+            ["00000"],
+            settings=settings,
+            with_inputs=with_inputs,
+            allow_empty=allow_empty,
+        )
+    finally:
+        warming.join()
 
 
 def restore_day(
