@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from newsclean import day
 from newsclean.config import Settings
 from newsclean.day import restore_day, run_day
 from newsclean.lake import read_manifest
@@ -349,9 +350,9 @@ def test_a_run_warms_the_chart_engine_in_the_background(
 ) -> None:
     threads: list[str] = []
     monkeypatch.setattr(render, "warm_up", lambda: threads.append(threading.current_thread().name))
+    monkeypatch.setattr(day, "_write_report", lambda *arguments: None)  # it warms up too
     publish(tmp_path, lake, DAY, 2)
-    assert threads and all(name == "newsclean-chart-warm-up" for name in threads)
-    assert report_path(lake, DAY).exists()
+    assert threads == ["newsclean-chart-warm-up"]
 
 
 def test_a_warm_up_that_fails_fails_neither_the_run_nor_its_report(
