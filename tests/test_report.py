@@ -16,7 +16,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from newsclean import day
 from newsclean.config import Settings
 from newsclean.day import restore_day, run_day
 from newsclean.lake import read_manifest
@@ -350,7 +349,7 @@ def test_a_run_warms_the_chart_engine_in_the_background(
 ) -> None:
     threads: list[str] = []
     monkeypatch.setattr(render, "warm_up", lambda: threads.append(threading.current_thread().name))
-    monkeypatch.setattr(day, "_write_report", lambda *arguments: None)  # it warms up too
+    monkeypatch.setattr("newsclean.day._write_report", lambda *arguments: None)  # it warms up too
     publish(tmp_path, lake, DAY, 2)
     assert threads == ["newsclean-chart-warm-up"]
 
