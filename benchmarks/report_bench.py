@@ -7,6 +7,9 @@ Each repeat runs in a fresh interpreter, as the CLI and the publish step do, and
 the import time and the time `write_report` takes (reading the partitions, metrics,
 drift, charts, page), as wall seconds and as CPU seconds of the process (all its
 threads: vl-convert renders in its own), which a busy shared machine distorts less.
+`--without-pandas` keeps pandas from being imported in the timed interpreter, as in an
+install without the dev group (pyarrow imports pandas, when it is installed, on its first
+conversion of Python values: ~0.27 CPU s here).
 `--replicate K` first copies the day into a scratch lake with each part file K times
 (and the manifest's counts times K), to measure a day K times larger.
 Prints one JSON object.
@@ -27,6 +30,12 @@ from pathlib import Path
 _ONE_RUN = """
 import json, sys, time
 from datetime import date
+class NoPandas:  # as if pandas were not installed
+    def find_spec(self, name, path=None, target=None):
+        if name == "pandas" or name.startswith("pandas."):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+if sys.argv[3] == "without-pandas":
+    sys.meta_path.insert(0, NoPandas())
 started = time.perf_counter()
 from newsclean.report import write_report
 imported = time.perf_counter()
@@ -69,6 +78,7 @@ def main() -> int:
     parser.add_argument("--date", type=date.fromisoformat, required=True)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--replicate", type=int, default=1, metavar="K")
+    parser.add_argument("--without-pandas", action="store_true")
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="report-bench-") as scratch:
         lake = arguments.lake
@@ -77,7 +87,14 @@ def main() -> int:
         runs = []
         for _ in range(arguments.repeat):
             result = subprocess.run(
-                [sys.executable, "-c", _ONE_RUN, str(lake), arguments.date.isoformat()],
+                [
+                    sys.executable,
+                    "-c",
+                    _ONE_RUN,
+                    str(lake),
+                    arguments.date.isoformat(),
+                    "without-pandas" if arguments.without_pandas else "with-pandas",
+                ],
                 capture_output=True,
                 text=True,
                 check=True,
@@ -93,9 +110,11 @@ def main() -> int:
                     "lake": str(arguments.lake),
                     "date": arguments.date.isoformat(),
                     "replicate": arguments.replicate,
+                    "without_pandas": arguments.without_pandas,
                     "units": units,
                     "write_seconds": [round(run["write"], 3) for run in runs],
                     "write_median": round(statistics.median(run["write"] for run in runs), 3),
+                    "write_cpu": [round(run["cpu"], 3) for run in runs],
                     "write_cpu_median": round(statistics.median(run["cpu"] for run in runs), 3),
                     "import_median": round(statistics.median(run["import"] for run in runs), 3),
                     "page_bytes": page.stat().st_size,

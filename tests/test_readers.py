@@ -89,6 +89,7 @@ def test_binary_junk_is_refused() -> None:
         (b'{"url": "https://e.org/1", "text": "A story.\\twith a tab"}\n' * 50, False),
         ('{"text": "Zürich"}\n'.encode("utf-16"), False),  # a byte-order mark: text
         ("Les cafés".encode("cp1252"), False),
+        (b'{"html": ""}\n\x1f', False),  # one stray control in a short file: still text
     ],
 )
 def test_looks_binary_counts_control_bytes_before_decoding(raw: bytes, expected: bool) -> None:

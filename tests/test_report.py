@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import pytest
 from newsclean.config import Settings
 from newsclean.day import restore_day, run_day
 from newsclean.lake import read_manifest
-from newsclean.report import NotPublishedError, report_path, write_report
+from newsclean.report import NotPublishedError, render, report_path, write_report
 from newsclean.report.drift import MIN_HISTORY, find_drift, usual_range
 from newsclean.report.metrics import (
     METRICS_SCHEMA,
@@ -83,7 +84,13 @@ def test_a_publish_writes_the_report_and_the_metrics_of_its_run(tmp_path: Path, 
     manifest = publish(tmp_path, lake, DAY, 3)
     page = report_path(lake, DAY).read_text(encoding="utf-8")
     assert "newsclean report · 2026-03-09" in page
-    assert page.count("<svg") >= 5
+    # Charts for distributions; the short lists of kinds as tables, drawn by no chart.
+    for title in ("Articles per source domain", "Word count", "Publish-date lag"):
+        assert f'<figure class="chart"><h2>{title}' in page
+    assert page.count("<svg") == 3
+    assert '<section class="kind"><h2>Quarantine by reason</h2>' in page
+    assert '<td>read.bad_json</td><td class="n">1</td><td class="n">100.0%</td>' in page
+    assert '<section class="kind"><h2>Language mix</h2>' in page
 
     table = pq.read_table(metrics_path(lake, DAY))
     assert table.schema.equals(METRICS_SCHEMA)
@@ -337,6 +344,30 @@ def test_an_unreadable_metrics_table_is_computed_again(tmp_path: Path, lake: Pat
     assert load_metrics(lake, earlier).values["units"]["articles"] == 2.0
 
 
+def test_a_run_warms_the_chart_engine_in_the_background(
+    tmp_path: Path, lake: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads: list[str] = []
+    monkeypatch.setattr(render, "warm_up", lambda: threads.append(threading.current_thread().name))
+    monkeypatch.setattr("newsclean.day._write_report", lambda *arguments: None)  # it warms up too
+    publish(tmp_path, lake, DAY, 2)
+    assert threads == ["newsclean-chart-warm-up"]
+
+
+def test_a_warm_up_that_fails_fails_neither_the_run_nor_its_report(
+    tmp_path: Path, lake: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken() -> None:
+        raise RuntimeError("no engine")
+
+    monkeypatch.setattr(render, "warm_up", broken)
+    with caplog.at_level(logging.DEBUG, logger="newsclean.report.render"):
+        manifest = publish(tmp_path, lake, DAY, 2)
+    assert read_manifest(lake, DAY)["run_id"] == manifest["run_id"]  # published
+    assert "<svg" in report_path(lake, DAY).read_text(encoding="utf-8")
+    assert "the chart engine did not start (RuntimeError: no engine)" in caplog.text
+
+
 def test_write_report_of_a_day_not_published_says_so(tmp_path: Path) -> None:
     with pytest.raises(NotPublishedError, match="is not published"):
         write_report(tmp_path, DAY)
@@ -397,7 +428,8 @@ def test_the_report_renders_in_chromium_and_runs_nothing_from_the_data(
 
     assert page.title() == "newsclean 2026-03-09"
     charts = page.locator("figure.chart")
-    assert charts.count() >= 8
+    assert charts.count() == 5  # two of history, domains, word count, lag
+    assert page.locator("section.kind table").count() == 2  # quarantine reasons, languages
     assert page.locator("figure.chart svg").count() == charts.count()
     assert page.locator("figure.chart svg .mark-rect path, figure.chart svg path").count() > 0
     assert "Look here" in page.locator("#look-here").inner_text()

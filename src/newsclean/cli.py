@@ -478,8 +478,8 @@ def _print_summary(
         stories = manifest["stories"]
         lines.append(f"  stories        {stories['stories']:>8}  -> {partition(STORY)}")
         lines.append(f"  near-duplicates{stories['near_duplicates']:>8}  (labeled, kept)")
-    report = report_path(lake, date.fromisoformat(day))
-    if report.exists():
+    report = None if is_delta else report_path(lake, date.fromisoformat(day))
+    if report is not None and report.exists():
         lines.append(f"  report                   -> {report}")
     print("\n".join(lines))
 

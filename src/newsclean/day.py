@@ -737,26 +737,35 @@ def run_day(
     if not head and not allow_empty:
         raise EmptyInputError(f"no raw file under {input_root}")
     inline = small_input(head)
-    _stage_shard(
-        itertools.chain(head, inputs),
-        lake,
-        ingest_date,
-        "00000",
-        settings,
-        progress,
-        lake_format,
-        inline=inline,
-    )
-    return publish_day(
-        lake,
-        ingest_date,
-        ["00000"],
-        settings=settings,
-        with_inputs=with_inputs,
-        allow_empty=allow_empty,
-        input_fingerprint=input_fingerprint,
-        lake_format=lake_format,
-    )
+    from newsclean.report.render import start_warm_up
+
+    # The report's chart engine starts while the day is cleaned (a Parquet lake's report).
+    parquet = delta.lake_format(lake, lake_format) != delta.DELTA
+    warming = start_warm_up() if parquet else None
+    try:
+        _stage_shard(
+            itertools.chain(head, inputs),
+            lake,
+            ingest_date,
+            "00000",
+            settings,
+            progress,
+            lake_format,
+            inline=inline,
+        )
+        return publish_day(
+            lake,
+            ingest_date,
+            ["00000"],
+            settings=settings,
+            with_inputs=with_inputs,
+            allow_empty=allow_empty,
+            input_fingerprint=input_fingerprint,
+            lake_format=lake_format,
+        )
+    finally:
+        if warming is not None:
+            warming.join()
 
 
 def restore_day(

@@ -102,7 +102,9 @@ def _junk_in_utf8(data: bytes) -> int:
 
 def looks_binary(raw: bytes) -> bool:
     """Whether bytes are not text before any decoding: no byte-order mark, and more
-    than 5% of the first 64 KiB are the control bytes that `decode_bytes` counts as junk.
+    than 5% of the first 64 KiB (and at least `_MIN_BINARY_CONTROLS` bytes) are the
+    control bytes that `decode_bytes` counts as junk. A stray control or two in a short
+    text file leave it text.
 
     For formats that must be UTF-8 (JSON Lines), where a file can be judged whole
     before it is split into units.
@@ -111,7 +113,10 @@ def looks_binary(raw: bytes) -> bool:
         return False
     sample = raw[:_DETECTION_SAMPLE]
     controls = len(sample) - len(sample.translate(None, _JUNK_C0_BYTES))
-    return controls > 0.05 * len(sample)
+    return controls >= _MIN_BINARY_CONTROLS and controls > 0.05 * len(sample)
+
+
+_MIN_BINARY_CONTROLS = 8
 
 
 def _looks_utf16(raw: bytes) -> bool:

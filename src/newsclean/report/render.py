@@ -1,5 +1,6 @@
 """The report as one self-contained HTML file: Vega-Lite charts rendered to inline SVG by
-vl-convert (no script, no network), the page filled in by Jinja2 with autoescape on.
+vl-convert (no script, no network), short lists of kinds as plain tables, the page filled
+in by Jinja2 with autoescape on.
 
 Every string from the data (domains, reasons, source_uri, samples) reaches the page
 through Jinja2's escaping or, inside a chart, through Vega's SVG text escaping; the
@@ -8,6 +9,9 @@ page's Content-Security-Policy allows no script at all.
 
 from __future__ import annotations
 
+import functools
+import logging
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +23,7 @@ from newsclean.report.metrics import LAG_BINS, DayMetrics
 
 TOP_DOMAINS = 20
 WIDTH = 440
+logger = logging.getLogger(__name__)
 _ENVIRONMENT = jinja2.Environment(
     loader=jinja2.PackageLoader("newsclean.report", "templates"),
     autoescape=True,
@@ -42,6 +47,31 @@ def _svg(spec: dict[str, Any]) -> str:
         **spec,
     }
     return vl_convert.vegalite_to_svg(spec)
+
+
+@functools.cache
+def warm_up() -> None:
+    """Start vl-convert's JavaScript engine by drawing a tiny chart: the engine's start is
+    a one-time cost of each process, most of what drawing the charts costs."""
+    _bars([{"name": "warm-up", "value": 1}], value_title="count")
+
+
+def start_warm_up() -> threading.Thread:
+    """Warm the chart engine in a background thread (vl-convert releases the GIL while it
+    draws); join the thread before the process may end. A failure is only logged: the
+    report's own drawing meets it again and reports it."""
+    thread = threading.Thread(target=_warm_up_quietly, name="newsclean-chart-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def _warm_up_quietly() -> None:
+    try:
+        warm_up()
+    except Exception as error:  # a warm-up never fails a run; the report says what broke
+        logger.debug(
+            "newsclean: the chart engine did not start (%s: %s)", type(error).__name__, error
+        )
 
 
 def _bars(rows: list[dict[str, Any]], *, value_title: str, ordered: bool = False) -> str:
@@ -143,29 +173,7 @@ def _named(values: dict[str, float], limit: int | None = None) -> list[dict[str,
 def charts(today: DayMetrics, earlier: list[DayMetrics]) -> list[Chart]:
     """The report's charts, in the order they are shown."""
     values = today.values
-    units = values.get("units", {})
-    drawn = [
-        Chart(
-            "Funnel: files → units → articles / quarantine",
-            _bars(
-                [
-                    {"name": "files", "value": units.get("files", 0)},
-                    {"name": "units", "value": units.get("read", 0)},
-                    {"name": "articles", "value": units.get("articles", 0)},
-                    {"name": "quarantined", "value": units.get("quarantined", 0)},
-                ],
-                value_title="count",
-                ordered=True,
-            ),
-        )
-    ]
-    if values.get("quarantine_reason"):
-        drawn.append(
-            Chart(
-                "Quarantine by reason",
-                _bars(_named(values["quarantine_reason"]), value_title="units"),
-            )
-        )
+    drawn = []
     days = [*earlier, today]
     if len(days) > 1:
         drawn.append(
@@ -221,11 +229,8 @@ def charts(today: DayMetrics, earlier: list[DayMetrics]) -> list[Chart]:
             )
         )
     simple = (
-        ("language", "Language mix", "articles", False),
         ("word_count_bin", "Word count", "articles", True),
-        ("removed_kind", "Boilerplate removed, by kind", "removals", False),
         ("removed_chars_domain", "Domains where the most was removed", "characters", False),
-        ("repair_kind", "Repairs by kind", "repairs", False),
     )
     for metric, title, value_title, ordered in simple:
         if not values.get(metric):
@@ -244,14 +249,38 @@ def charts(today: DayMetrics, earlier: list[DayMetrics]) -> list[Chart]:
                 _bars(rows, value_title="articles", ordered=True),
             )
         )
-    if values.get("stage_seconds"):
-        drawn.append(
-            Chart(
-                "Run time by stage",
-                _bars(_named(values["stage_seconds"]), value_title="seconds"),
-            )
-        )
     return drawn
+
+
+@dataclass(frozen=True, slots=True)
+class KindTable:
+    """A short list of kinds as a table: each kind's count and its share of the total."""
+
+    title: str
+    unit: str
+    rows: list[tuple[str, float, float]]
+    more: int
+
+
+def kind_tables(today: DayMetrics) -> list[KindTable]:
+    """The day's short lists of kinds, largest first: a table reads them more exactly
+    than a chart and costs no drawing."""
+    tables = []
+    for metric, title, unit in (
+        ("quarantine_reason", "Quarantine by reason", "units"),
+        ("language", "Language mix", "articles"),
+        ("removed_kind", "Boilerplate removed, by kind", "removals"),
+        ("repair_kind", "Repairs by kind", "repairs"),
+    ):
+        counts = today.values.get(metric, {})
+        total = sum(counts.values())
+        if total > 0:
+            rows = [
+                (row["name"], row["value"], row["value"] / total)
+                for row in _named(counts, TOP_DOMAINS)
+            ]
+            tables.append(KindTable(title, unit, rows, len(counts) - len(rows)))
+    return tables
 
 
 def render_html(
@@ -277,6 +306,7 @@ def render_html(
         enough_history=len(earlier) >= MIN_HISTORY,
         min_history=MIN_HISTORY,
         charts=charts(today, earlier),
+        kind_tables=kind_tables(today),
         duplicates={key: int(value) for key, value in values.get("duplicates", {}).items()},
         stages=[
             {
