@@ -140,3 +140,23 @@ def edge_flags(prose: list[bool], claimed: list[bool]) -> list[bool]:
         return [True] * len(prose)
     first, last = story[0], story[-1]
     return [index < first or index > last for index in range(len(prose))]
+
+
+def longest_blank_run(lines: list[str]) -> int:
+    """The most blank lines in a row in `lines`."""
+    longest = run = 0
+    for line in lines:
+        run = run + 1 if not line.strip() else 0
+        longest = max(longest, run)
+    return longest
+
+
+def join_kept(kept: list[str], *, longest_gap: int) -> str:
+    """Kept lines joined; blank runs that removals created are no longer than the input's."""
+    out: list[str] = []
+    run = 0
+    for line in kept:
+        run = run + 1 if not line.strip() else 0
+        if run <= longest_gap:
+            out.append(line)
+    return "\n".join(out).strip("\n")

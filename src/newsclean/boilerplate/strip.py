@@ -6,12 +6,15 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+from newsclean.boilerplate.learned import strip_learned
 from newsclean.boilerplate.lines import (
     PROSE_WORDS,
     bounded_word_count,
     edge_flags,
     fold,
     is_prose,
+    join_kept,
+    longest_blank_run,
 )
 from newsclean.boilerplate.rules import Rule, classify
 from newsclean.record import Removal
@@ -57,21 +60,34 @@ _MAX_PASSES = 4
 
 
 def strip_boilerplate(
-    text: str, *, title: str | None = None, language: str | None = None
+    text: str,
+    *,
+    title: str | None = None,
+    language: str | None = None,
+    learned: bool = True,
 ) -> tuple[str, list[Removal]]:
     """Remove template lines from story text; return the kept text and what went, in order.
 
-    Passes repeat until nothing more goes (a removal can bring a title line or a widget
-    to the edge), so cleaning clean output changes nothing.
+    The rule catalogue goes first: its passes repeat until nothing more goes (a removal
+    can bring a title line or a widget to the edge). Then, with `learned`, the structural
+    detectors and the learned classifier take what the rules did not name; the two
+    alternate until neither removes more, so cleaning clean output changes nothing.
     """
     removed: list[Removal] = []
     known: dict[str, _Line] = {}  # each line is read once, not once per pass
-    for _ in range(_MAX_PASSES):
-        text, more = _strip_once(text, title=title, language=language, known=known)
+    while True:
+        for _ in range(_MAX_PASSES):
+            text, more = _strip_once(text, title=title, language=language, known=known)
+            if not more:
+                break
+            removed.extend(more)
+        if not learned:
+            return text, removed
+        rules = {line: feature.rule for line, feature in known.items()}
+        text, more = strip_learned(text, language=language, rules=rules)
         if not more:
-            break
+            return text, removed
         removed.extend(more)
-    return text, removed
 
 
 def _strip_once(
@@ -132,26 +148,7 @@ def _strip_once(
             removed.append(Removal(kind, line))
     if not removed:
         return text, []
-    return _join(kept, longest_gap=_longest_blank_run(lines)), removed
-
-
-def _longest_blank_run(lines: list[str]) -> int:
-    longest = run = 0
-    for line in lines:
-        run = run + 1 if not line.strip() else 0
-        longest = max(longest, run)
-    return longest
-
-
-def _join(kept: list[str], *, longest_gap: int) -> str:
-    """Kept lines joined; blank runs that removals created are no longer than the input's."""
-    out: list[str] = []
-    run = 0
-    for line in kept:
-        run = run + 1 if not line.strip() else 0
-        if run <= longest_gap:
-            out.append(line)
-    return "\n".join(out).strip("\n")
+    return join_kept(kept, longest_gap=longest_blank_run(lines)), removed
 
 
 def _is_removed(kind: str | None) -> bool:

@@ -1,0 +1,176 @@
+"""Line features read by the learned boilerplate classifier.
+
+Each line of a text (one paragraph per line) becomes a row of numbers: its own shape
+(`line_features`), then, per document, where it stands and what its neighbours look
+like (`document_features`), as boilerpipe and jusText read a line with its context.
+Every feature is a plain function of the text, so a model trained on one corpus can be
+applied to any other. `FEATURE_NAMES` names the columns in order.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Collection, Sequence
+
+from newsclean.boilerplate.lines import PROSE_WORDS, fold, is_prose, plain
+from newsclean.boilerplate.rules import DATE, TIME, Rule, classify
+
+_WORD = re.compile(r"\w+")
+_DATE = re.compile(DATE)
+_TIME = re.compile(rf"\b{TIME}\b")
+_RELATIVE_TIME = re.compile(
+    r"\b\d+ (?:sec|second|min|minute|hour|hr|day|week|month|year)s? ago\b"
+    r"|\bvor \d+ (?:minuten|stunden|tagen|wochen)\b|\bil y a \d+ (?:minutes|heures|jours)\b"
+)
+_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]」]*$")
+_SEPARATORS = re.compile(r"\s[|•·»›/]\s|\s[|•·]|[|•·]\s")
+_URL = re.compile(r"https?://|www\.|\.(?:com|org|net|co\.uk|de|fr)\b|@\w")
+_DIGIT = re.compile(r"\d")
+# What every match of DATE holds: a year, or a numeric date. Searched first, as it is
+# many times cheaper than DATE.
+_DATE_HINT = re.compile(r"\d{4}|\d[./-]\d{1,2}[./-]\d")
+# A word that starts with a capital letter (Latin, Greek or Cyrillic).
+_CAPITALISED = re.compile(r"\b[A-ZÀ-ÖØ-ÞΑ-ΩА-Я]")
+_MARKDOWN_LINK = re.compile(r"\[[^\]]*\]\([^)]*\)")
+# Verbs that open a call to action, in the commonest languages of the corpus. A line
+# that starts with one asks the reader to do something rather than telling the story.
+CALL_TO_ACTION = frozenset(
+    "subscribe sign register join follow share download listen watch read click tap get buy"
+    " book save learn discover explore print email refer post log login comment like tweet"
+    " visit see view shop order try start donate support contact send reply vote rate"
+    " abonnieren anmelden registrieren folgen teilen lesen hören jetzt klicken mehr drucken"
+    " kommentieren entdecken abonnez inscrivez suivez partagez lire écoutez découvrez cliquez"
+    " imprimer commenter suscríbete regístrate síguenos comparte lee escucha descarga".split()
+)
+
+LINE_FEATURES = (
+    "log_chars", "log_words", "stop_share", "capitalised_share", "upper_share",
+    "punctuation_share", "digit_share", "has_date", "has_time", "relative_time",
+    "sentence_end", "ends_colon", "separators", "url_or_handle", "markdown_link_share",
+    "call_to_action", "prose", "rule_anywhere", "rule_edge", "mean_word_length",
+    "question",
+)  # fmt: skip
+_CONTEXT = ("log_words", "stop_share", "sentence_end", "prose", "rule_anywhere", "rule_edge")
+_OFFSETS = (-2, -1, 1, 2)
+DOCUMENT_FEATURES = (
+    "relative_position", "log_from_head", "log_from_tail", "short_run", "word_share",
+    "after_last_prose", "before_first_prose", "document_lines",
+    *(f"{name}@{offset:+d}" for offset in _OFFSETS for name in _CONTEXT),
+    *(f"present@{offset:+d}" for offset in _OFFSETS),
+)  # fmt: skip
+FEATURE_NAMES = LINE_FEATURES + DOCUMENT_FEATURES
+
+
+# Character shares are read on the first this many characters of a line, and dates and
+# times only in lines of at most DATED_WORDS words: a long paragraph's shape is plain by
+# then, and a date inside it says nothing of boilerplate.
+SAMPLE_CHARS = 240
+DATED_WORDS = 40
+
+
+def line_features(
+    line: str, stop_words: Collection[str], rule: Rule | None | bool = True
+) -> list[float]:
+    """The features of one line alone, in the order of LINE_FEATURES.
+
+    `stop_words` are the commonest words of the text's language (lower-cased); `rule`
+    is `classify(line)` when the caller has it (True: work it out here).
+    """
+    text = plain(line)
+    sample = text[:SAMPLE_CHARS]
+    lowered = sample.lower()
+    tokens = _WORD.findall(lowered)
+    word_total = len(tokens) or 1
+    chars = len(sample) or 1
+    uppers = sum(map(str.isupper, sample))
+    letters = sum(map(str.isalpha, sample)) or 1
+    words = len(text.split())
+    if rule is True:
+        rule = classify(line)
+    dated = timed = relative = False
+    if words <= DATED_WORDS and _DIGIT.search(text):  # every date and time holds a digit
+        folded = fold(line)
+        dated = bool(_DATE_HINT.search(folded) and _DATE.search(folded))
+        timed = bool(_TIME.search(folded))
+        relative = bool(_RELATIVE_TIME.search(folded))
+    alphanumeric = sum(map(str.isalnum, sample))
+    return [
+        math.log1p(len(text)),
+        math.log1p(words),
+        sum(map(stop_words.__contains__, tokens)) / word_total,
+        min(len(_CAPITALISED.findall(sample)) / word_total, 1.0) if uppers else 0.0,
+        uppers / letters,
+        max(chars - alphanumeric - sample.count(" "), 0) / chars,
+        sum(map(str.isdigit, sample)) / chars,
+        float(dated),
+        float(timed),
+        float(relative),
+        float(bool(_SENTENCE_END.search(text))),
+        float(text.endswith(":")),
+        min(len(_SEPARATORS.findall(sample)), 5) / 5,
+        float(bool(_URL.search(lowered))),
+        sum(map(len, _MARKDOWN_LINK.findall(line))) / len(line) if "](" in line else 0.0,
+        float(bool(tokens) and tokens[0] in CALL_TO_ACTION),
+        float(is_prose(text, min(words, PROSE_WORDS + 1))),
+        float(rule is not None and rule.where == "anywhere"),
+        float(rule is not None and rule.where == "edge"),
+        min(sum(map(len, tokens)) / word_total, 15) / 15,
+        float(text.endswith("?")),
+    ]
+
+
+def document_features(rows: Sequence[list[float]]) -> list[list[float]]:
+    """Each line's features followed by its place in the document and its neighbours'
+    features, in the order of FEATURE_NAMES. `rows` are the `line_features` of the
+    document's non-blank lines, in order."""
+    count = len(rows)
+    index_of = {name: LINE_FEATURES.index(name) for name in _CONTEXT}
+    prose_at = LINE_FEATURES.index("prose")
+    words_at = LINE_FEATURES.index("log_words")
+    prose = [row[prose_at] > 0 for row in rows]
+    first_prose = next((i for i, is_story in enumerate(prose) if is_story), count)
+    last_prose = max((i for i, is_story in enumerate(prose) if is_story), default=-1)
+    word_counts = [math.expm1(row[words_at]) for row in rows]
+    total_words = sum(word_counts) or 1.0
+    runs = _short_runs(prose)
+    out = []
+    for index, row in enumerate(rows):
+        features = list(row)
+        features += [
+            index / max(count - 1, 1),
+            math.log1p(index),
+            math.log1p(count - 1 - index),
+            math.log1p(runs[index]),
+            word_counts[index] / total_words,
+            float(index > last_prose),
+            float(index < first_prose),
+            math.log1p(count),
+        ]
+        for offset in _OFFSETS:
+            other = index + offset
+            if 0 <= other < count:
+                features += [rows[other][index_of[name]] for name in _CONTEXT]
+            else:
+                features += [0.0] * len(_CONTEXT)
+        features += [float(0 <= index + offset < count) for offset in _OFFSETS]
+        out.append(features)
+    return out
+
+
+def _short_runs(prose: list[bool]) -> list[int]:
+    """For each line, the length of the run of consecutive non-prose lines holding it
+    (0 for a prose line)."""
+    runs = [0] * len(prose)
+    start = 0
+    while start < len(prose):
+        if prose[start]:
+            start += 1
+            continue
+        end = start
+        while end < len(prose) and not prose[end]:
+            end += 1
+        for index in range(start, end):
+            runs[index] = end - start
+        start = end
+    return runs

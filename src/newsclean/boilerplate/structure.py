@@ -1,0 +1,287 @@
+"""Structural detectors: boilerplate known by the shape of a run of lines, not by a phrase.
+
+A line classifier reads one line and its neighbours; these read a whole run, for the
+shapes it sees poorly:
+
+- `headline_runs`: three or more short headline-like lines after the story (related and
+  most-read lists);
+- `comment_threads`: author/time lines alternating with short paragraphs after the story;
+- `table_debris`: what table-layout pages leave, pipe-separated navigation rows,
+  "N days ago | headline" lists and month-name archive lists;
+- `promos`: a short block with a call to action and a date or place, or two calls to
+  action (event and podcast promos, "Print article / Refer to a friend").
+
+Each takes the text's non-blank lines and returns, per line, the kind it finds or None.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+
+from newsclean.boilerplate.features import CALL_TO_ACTION
+from newsclean.boilerplate.lines import PROSE_WORDS, fold, plain
+from newsclean.boilerplate.lines import is_prose as _is_prose
+from newsclean.boilerplate.rules import DATE, MONTHS, TIME
+
+Kinds = list[str | None]
+
+_DATE = re.compile(DATE)
+_DIGIT = re.compile(r"\d")
+# What every match of DATE holds: a year, or a numeric date. Searched first, as it is
+# many times cheaper than DATE.
+_DATE_HINT = re.compile(r"\d{4}|\d[./-]\d{1,2}[./-]\d")
+# Lines longer than this (in characters) are too long for any short-line shape.
+_SHORT_CHARS = 300
+_TIME = re.compile(rf"(?<![\w.]){TIME}(?!\w)")
+_RELATIVE_TIME = re.compile(
+    r"\b(?:\d+|an?|one) (?:sec(?:ond)?|min(?:ute)?|hour|hr|day|week|month|year)s? ago\b"
+    r"|\bvor \d+ (?:minuten|stunden|tagen|wochen|monaten)\b"
+    r"|\bil y a \d+ (?:minutes|heures|jours|semaines|mois)\b|\bhace \d+ (?:minutos|horas|días)\b"
+)
+_SENTENCE_END = re.compile(r"[.!;,][\"'”’»)\]]*$")
+_LABEL_VALUE = re.compile(r"^[^:]{1,30}:\s*\S")
+_ARCHIVE = re.compile(rf"^(?:{MONTHS}) \d{{4}}(?: ?\(\d+\))?$")
+_PIPES = re.compile(r"\s*[|¦]\s*")
+_PLACE = re.compile(
+    r"\b[A-Z][a-zà-ÿ]+(?: [A-Z][a-zà-ÿ]+)?, (?:[A-Z][a-zà-ÿ]+|[A-Z]{2})\b|\b(?:in|at|à|in der) "
+    r"[A-Z][a-zà-ÿ]{2,}"
+)
+_AUTHOR_CUES = re.compile(
+    r"\b(?:says|said|wrote|writes|replied|posted by|commented|schreibt|schrieb|a écrit|dice)\b"
+    r"|^(?:by|von|par|por|posted by)\b|^\W*reply\b"
+)
+_ACTION_PHRASES = re.compile(
+    r"\b(?:available (?:on|at|in)|click here|tickets?|register(?:ed)? (?:now|today|here)"
+    r"|learn more|sign up|subscribe)\b"
+)
+
+
+@lru_cache(maxsize=4096)
+def is_prose(line: str) -> bool:
+    """`lines.is_prose`, remembered: every detector asks it of every line."""
+    return _is_prose(line)
+
+
+@lru_cache(maxsize=4096)
+def _words(line: str) -> int:
+    return len(plain(line).split())
+
+
+@lru_cache(maxsize=4096)
+def _headline_like(line: str) -> bool:
+    """A short line that reads like a headline or a link title, not a sentence or a fact."""
+    if len(line) > _SHORT_CHARS:
+        return False
+    text = plain(line)
+    words = len(text.split())
+    if not 3 <= words <= 18 or _SENTENCE_END.search(text) or _LABEL_VALUE.match(text):
+        return False
+    return sum(char.isalpha() for char in text) >= len(text) / 2
+
+
+def _after_story(lines: list[str]) -> list[bool]:
+    """True for lines after the last prose paragraph. (Before the first one stand the
+    headline, a standfirst and a byline, which read like a related list.)"""
+    prose = [is_prose(line) for line in lines]
+    story = [index for index, is_story in enumerate(prose) if is_story]
+    if not story:
+        return [False] * len(lines)  # no story to stand outside of: leave it to the model
+    return [index > story[-1] for index in range(len(lines))]
+
+
+def headline_runs(lines: list[str], *, minimum: int = 3) -> Kinds:
+    """Runs of `minimum` or more headline-like lines after the story: related lists."""
+    kinds: Kinds = [None] * len(lines)
+    outside = _after_story(lines)
+    start = 0
+    while start < len(lines):
+        if not (outside[start] and _headline_like(lines[start])):
+            start += 1
+            continue
+        end = start
+        while end < len(lines) and outside[end] and _headline_like(lines[end]):
+            end += 1
+        if end - start >= minimum:
+            kinds[start:end] = ["related"] * (end - start)
+        start = end
+    return kinds
+
+
+@lru_cache(maxsize=4096)
+def _author_time(line: str) -> bool:
+    """A comment's signature or header: a name with a time or date, little else."""
+    if len(line) > _SHORT_CHARS:
+        return False
+    text = plain(line)
+    words = len(text.split())
+    if words > 16 or words < 2:
+        return False
+    if not _DIGIT.search(text) and " ago" not in text:  # dates and times hold a digit
+        return False
+    folded = text.casefold()
+    dated = bool(
+        (_DATE_HINT.search(folded) and _DATE.search(folded))
+        or _TIME.search(folded)
+        or _RELATIVE_TIME.search(folded)
+    )
+    if not dated:
+        return False
+    rest = _TIME.sub(" ", _DATE.sub(" ", folded))
+    rest_words = len(re.findall(r"[^\W\d_]+", rest))
+    return rest_words <= 7 and (bool(_AUTHOR_CUES.search(folded)) or rest_words <= 4)
+
+
+def comment_threads(lines: list[str], *, minimum: int = 2, gap: int = 4) -> Kinds:
+    """Two or more author/time lines, at most `gap` lines apart, after the story began:
+    a comment thread. The thread runs from the first comment to the last one's body."""
+    kinds: Kinds = [None] * len(lines)
+    prose = [is_prose(line) for line in lines]
+    if not any(prose):
+        return kinds
+    first_story = prose.index(True)
+    markers = [
+        index for index, line in enumerate(lines) if index > first_story and _author_time(line)
+    ]
+    groups: list[list[int]] = []
+    for index in markers:
+        if groups and index - groups[-1][-1] <= gap + 1:
+            groups[-1].append(index)
+        else:
+            groups.append([index])
+    for group in groups:
+        if len(group) < minimum:
+            continue
+        steps = [after - before for before, after in zip(group, group[1:], strict=False)]
+        body = max(min(steps) - 1, 1)
+        tail = len(lines) - 1 - group[-1]
+        if tail == 0 or all(_words(line) <= 3 for line in lines[group[-1] + 1 :]):
+            start, end = max(group[0] - body, first_story + 1), len(lines)  # signatures
+        else:
+            start, end = group[0], min(group[-1] + 1 + body, len(lines))  # headers
+        kinds[start:end] = ["comments"] * (end - start)
+    return kinds
+
+
+@lru_cache(maxsize=4096)
+def _pipe_row(line: str) -> bool:
+    if len(line) > _SHORT_CHARS or ("|" not in line and "¦" not in line):
+        return False
+    text = plain(line)
+    if line.lstrip().startswith("|"):  # a markdown table row: story
+        return False
+    cells = [cell for cell in _PIPES.split(text) if cell]
+    if len(cells) < 3 or max(len(cell.split()) for cell in cells) > 6:
+        return False
+    digits = sum(char.isdigit() for char in text)
+    return digits < len(text) / 4 and not _SENTENCE_END.search(text)
+
+
+@lru_cache(maxsize=4096)
+def _dated_headline(line: str) -> bool:
+    if len(line) > _SHORT_CHARS:
+        return False
+    text = plain(line)
+    return (
+        _words(text) <= 25
+        and bool(_RELATIVE_TIME.search(text.casefold()))
+        and not is_prose(line)
+    )
+
+
+def table_debris(lines: list[str]) -> Kinds:
+    """Pipe-separated navigation rows; runs of two or more "N days ago | headline" lines;
+    runs of three or more "Month YYYY" archive lines."""
+    kinds: Kinds = [None] * len(lines)
+    for index, line in enumerate(lines):
+        if _pipe_row(line):
+            kinds[index] = "navigation"
+    _mark_runs(lines, kinds, _dated_headline, 2, "related")
+    _mark_runs(lines, kinds, _archive_entry, 3, "navigation")
+    return kinds
+
+
+def _archive_entry(line: str) -> bool:
+    """ "March 2008", "März 2008 (12)": a month of an archive list."""
+    return len(line) < 40 and bool(_ARCHIVE.match(fold(line)))
+
+
+def _mark_runs(
+    lines: list[str], kinds: Kinds, test: Callable[[str], bool], minimum: int, kind: str
+) -> None:
+    start = 0
+    while start < len(lines):
+        if not test(lines[start]):
+            start += 1
+            continue
+        end = start
+        while end < len(lines) and test(lines[end]):
+            end += 1
+        if end - start >= minimum:
+            for index in range(start, end):
+                kinds[index] = kinds[index] or kind
+        start = end
+
+
+@lru_cache(maxsize=4096)
+def _calls_to_action(line: str) -> bool:
+    """A short line that opens with an imperative verb or holds an action phrase."""
+    if len(line) > _SHORT_CHARS:
+        return False
+    text = fold(line)
+    if len(text.split()) > 15:
+        return False
+    first = re.match(r"[^\W\d_]+", text)
+    return bool(first and first.group(0) in CALL_TO_ACTION) or bool(_ACTION_PHRASES.search(text))
+
+
+@lru_cache(maxsize=4096)
+def _promo_signals(line: str) -> tuple[bool, bool, bool]:
+    """A call to action, a date, a place: what a promo is made of. The date of an
+    author/time line (a byline, a comment's signature) is no promo's date."""
+    text = plain(line)
+    dated = bool(_DATE_HINT.search(text) and _DATE.search(text.casefold()))
+    dated = dated and not _author_time(line)
+    return _calls_to_action(line), dated, bool(_PLACE.search(text))
+
+
+def promos(lines: list[str], *, block: int = 3, max_words: int = 40) -> Kinds:
+    """Short blocks (up to `block` short non-prose lines, `max_words` words, each with a
+    signal) with a call to action and a date or a place, or two calls to action."""
+    kinds: Kinds = [None] * len(lines)
+    short = [not is_prose(line) and _words(line) <= PROSE_WORDS for line in lines]
+    signals = [_promo_signals(line) if is_short else (False, False, False)
+               for line, is_short in zip(lines, short, strict=True)]  # fmt: skip
+    for start in range(len(lines)):
+        for end in range(start + 1, min(start + block, len(lines)) + 1):
+            span = signals[start:end]
+            if not all(short[start:end]) or not all(any(signal) for signal in span):
+                break
+            actions = sum(signal[0] for signal in span)
+            dated = any(signal[1] for signal in span)
+            placed = any(signal[2] for signal in span)
+            words = sum(_words(line) for line in lines[start:end])
+            promo = actions >= 2 or (actions >= 1 and (dated or placed) and end - start > 1)
+            promo = promo or (actions >= 1 and dated and placed)
+            if words <= max_words and promo:
+                kinds[start:end] = ["promo"] * (end - start)
+    return kinds
+
+
+DETECTORS: tuple[Callable[[list[str]], Kinds], ...] = (
+    comment_threads,
+    table_debris,
+    headline_runs,
+    promos,
+)
+
+
+def detect(lines: list[str]) -> Kinds:
+    """The kind each detector finds for each line (the first detector's wins)."""
+    kinds: Kinds = [None] * len(lines)
+    for detector in DETECTORS:
+        for index, kind in enumerate(detector(lines)):
+            if kinds[index] is None and kind is not None:
+                kinds[index] = kind
+    return kinds
