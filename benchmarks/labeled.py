@@ -219,48 +219,58 @@ def boilerplate_blocks(pages: list[Page], extracted: dict[str, Extracted]) -> li
     return [block[:6] for block in blocks if any(char.isalpha() for char in "".join(block))]
 
 
+def _markdown_line(line: str, rng: random.Random) -> str:
+    """A line as a markdown scrape may have it: a short one as a list item, and one
+    word in three lines a link, story and boilerplate alike."""
+    if rng.random() < 1 / 3:
+        words = line.split(" ")
+        at = rng.randrange(len(words))
+        words[at] = f"[{words[at]}](https://example.org/{rng.randrange(1000)})"
+        line = " ".join(words)
+    if len(line.split()) <= 12 and rng.random() < 1 / 2:
+        line = f"- {line}"
+    return line
+
+
 def scrape_cases(
     pages: list[Page],
     pool: list[Page],
     extracted: dict[str, Extracted],
     count: int,
     seed: int = 19,
-) -> list[tuple[str, str, str, list[str]]]:
+) -> list[tuple[str, str, str, list[str], list[str]]]:
     """Text and markdown scrapes: a gold text of `pages` with boilerplate blocks from the
     pages of `pool` (`boilerplate_blocks`) inserted before it, after it and (in a third of cases) between its
-    paragraphs. Every other case is markdown (a heading, list items with links). Gold
+    paragraphs. Every other case is markdown (`_markdown_line`; the first gold line a
+    heading). Gold
     texts that hold a reader-comment thread are left out: Dragnet's gold keeps comments,
     which newsclean removes.
-    Returns (page key, scrape, gold, inserted lines)."""
+    Returns (page key, scrape, gold, inserted lines, story lines as in the scrape)."""
     rng = random.Random(seed)
     blocks = boilerplate_blocks(pool, extracted)
     golds = [page for page in pages if page.gold and page.gold.count("\n") >= 2
              and not any(comment_threads(page.gold.split("\n")))]  # fmt: skip
     cases = []
     for number in range(min(count, len(golds))):
-        gold_lines = [line for line in golds[number].gold.split("\n") if line.strip()]
+        gold_lines = [line.strip() for line in golds[number].gold.split("\n") if line.strip()]
         markdown = number % 2 == 1
         picked = [rng.choice(blocks) for _ in range(rng.randint(2, 5))]
         head, tail = picked[: rng.randint(1, 2)], picked[2:] or picked[1:]
         middle = [rng.choice(blocks)] if rng.random() < 1 / 3 and len(gold_lines) > 3 else []
 
-        def render(block: list[str], markdown: bool = markdown) -> list[str]:
-            if not markdown:
-                return list(block)
-            return [f"- [{line}](https://example.org/{index})" if len(line.split()) <= 12
-                    else line for index, line in enumerate(block)]  # fmt: skip
+        def render(blocks: list[list[str]], markdown: bool = markdown) -> list[str]:
+            lines = [line for block in blocks for line in block]
+            return [_markdown_line(line, rng) for line in lines] if markdown else lines
 
         story = list(gold_lines)
         if markdown:
-            story[0] = f"# {story[0]}"
-        if middle:
-            cut = len(story) // 2
-            story = story[:cut] + render(middle[0]) + story[cut:]
-        lines = [line for block in head for line in render(block)] + story
-        lines += [line for block in tail for line in render(block)]
-        inserted = [line for block in (*head, *middle, *tail) for line in render(block)]
+            story = [f"# {story[0]}"] + [_markdown_line(line, rng) for line in story[1:]]
+        head_lines, middle_lines, tail_lines = render(head), render(middle), render(tail)
+        cut = len(story) // 2
+        lines = head_lines + story[:cut] + middle_lines + story[cut:] + tail_lines
+        inserted = head_lines + middle_lines + tail_lines
         key = f"{golds[number].set_name}:{golds[number].page_id}"
-        cases.append((key, "\n".join(lines), "\n".join(gold_lines), inserted))
+        cases.append((key, "\n".join(lines), "\n".join(gold_lines), inserted, story))
     return cases
 
 

@@ -44,6 +44,7 @@ from labeled import (  # noqa: E402
 )
 
 from newsclean.boilerplate import strip_boilerplate  # noqa: E402
+from newsclean.boilerplate.lines import plain  # noqa: E402
 
 
 def _key(page: Page) -> str:
@@ -54,7 +55,8 @@ def _clean(article: Extracted, *, learned: bool) -> tuple[str, list]:
     if not article.text.strip():
         return "", []
     return strip_boilerplate(
-        article.text, title=article.title, language=article.language, learned=learned
+        article.text, title=article.title, language=article.language, source="html",
+        learned=learned,
     )
 
 
@@ -111,7 +113,7 @@ def _snippet_page(page: Page):
     return EvalPage("", page.path, page.with_snippets, page.without_snippets)
 
 
-def score_scrapes(cases: list[tuple[str, str, str, list[str]]], *, show_lost: bool) -> None:
+def score_scrapes(cases: list[tuple], *, show_lost: bool) -> None:
     """Boilerplate lines removed, body F1 and story sentences lost, per system."""
     print(f"text and markdown scrapes: {len(cases)} documents built from held-out pages")
     for name, learned in (("no cleaning", None), ("newsclean rules only", False),
@@ -119,13 +121,14 @@ def score_scrapes(cases: list[tuple[str, str, str, list[str]]], *, show_lost: bo
         removed = total = lost = 0
         pairs = []
         lost_examples = []
-        for _key, scrape, gold, inserted in cases:
+        for _key, scrape, gold, inserted, _story in cases:
             output = scrape if learned is None else strip_boilerplate(scrape, learned=learned)[0]
             kept = set(output.split("\n"))
             total += len(inserted)
             removed += sum(line not in kept for line in inserted)
+            output = "\n".join(plain(line) for line in output.split("\n"))  # markdown read
             pairs.append((output, gold))
-            folded = fold(_markdown_free(output))
+            folded = fold(output)
             for sentence in story_sentences(gold):
                 if fold(sentence) not in folded:
                     lost += 1
@@ -137,10 +140,6 @@ def score_scrapes(cases: list[tuple[str, str, str, list[str]]], *, show_lost: bo
         if show_lost and learned:
             for sentence in lost_examples:
                 print(f"    LOST {sentence!r}")
-
-
-def _markdown_free(text: str) -> str:
-    return re.sub(r"^#\s+", "", text, flags=re.M)
 
 
 def cost(extracted: list[Extracted]) -> None:

@@ -47,18 +47,31 @@ from newsclean.boilerplate.features import (  # noqa: E402
     document_features,
     line_features,
 )
-from newsclean.boilerplate.learned import MODEL_FILE, MODEL_VERSION, model_from_json  # noqa: E402
+from newsclean.boilerplate.learned import (  # noqa: E402
+    MODEL_FILE,
+    MODEL_VERSION,
+    learned_removals,
+    model_from_json,
+)
 
 SEED = 19
+DISABLED = 1.01  # a threshold no probability reaches
 HIDDEN = 24
-STORY_LOSS = 0.01  # largest share of validation story words the chosen threshold may remove
-LONG_THRESHOLD = 0.98  # a prose paragraph of PROSE_WORDS or more goes only this sure
+# The largest share of validation story words a threshold may remove, per kind of text:
+# extracted page text is mostly story already, a scrape is not.
+STORY_LOSS = {"html": 0.002, "text": 0.01}
+SOURCES = ("html", "text")
+MIN_GAIN = 0.002  # F1 over the rules alone that the classifier must add to be used
+LONG_THRESHOLD = DISABLED  # the classifier never removes a prose paragraph
+SINGLE_THRESHOLD = 0.97  # and a line whose neighbours stay
 LANGUAGES = (
     "en", "de", "fr", "es", "it", "pt", "nl", "pl", "sv", "da", "nb", "fi", "cs", "sk",
     "ru", "uk", "tr", "ro", "hu", "ca", "el", "id", "bg", "sl",
 )  # fmt: skip
 STOP_WORDS_PER_LANGUAGE = 100
-DEFAULT_OUT = Path(__file__).resolve().parent.parent / "src" / "newsclean" / "data" / MODEL_FILE
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_OUT = REPO / "src" / "newsclean" / "data" / MODEL_FILE
+DEFAULT_METRICS = REPO / "docs" / "boilerplate-model-metrics.json"
 
 
 def validation_page(set_name: str, page_id: str) -> bool:
@@ -122,17 +135,17 @@ def collect(stops: dict[str, list[str]]) -> dict[str, list]:
                        else snippet_labels(text, page))  # fmt: skip
             add(key, text, article.language, dict(labeled), page.gold)
     gold_pages = [page for page in training if page.gold is not None]
-    for key, scrape, gold, inserted in scrape_cases(
+    for key, scrape, gold, inserted, story in scrape_cases(
         gold_pages, training, extracted, SCRAPES, seed=SEED
     ):
         text, _removed = strip_boilerplate(scrape, learned=False)
         labeled = {line: False for line in inserted}
-        labeled.update({line: True for line in gold.split("\n")})
+        labeled.update({line: True for line in story})
         add(f"scrape-{key}", text, None, labeled, gold)
     return data
 
 
-def to_json(scaler, classifier, threshold: float, stops: dict[str, list[str]]) -> dict:
+def to_json(scaler, classifier, thresholds: dict[str, float], stops: dict[str, list[str]]) -> dict:
     """The model file's content."""
     if hasattr(classifier, "coefs_"):
         layers = [
@@ -151,8 +164,9 @@ def to_json(scaler, classifier, threshold: float, stops: dict[str, list[str]]) -
         "mean": [round(value, 8) for value in scaler.mean_.tolist()],
         "scale": [round(value, 8) for value in scale.tolist()],
         "layers": _rounded(layers),
-        "threshold": threshold,
+        "thresholds": {source: thresholds.get(source, DISABLED) for source in SOURCES},
         "long_threshold": LONG_THRESHOLD,
+        "single_threshold": SINGLE_THRESHOLD,
         "stop_words": stops,
         "default_language": "en",
     }
@@ -168,21 +182,26 @@ def _rounded(value):
     return value
 
 
-def validation_scores(model_json: dict, documents: list[dict]) -> list[dict]:
-    """AEB F1 and story words lost on the validation documents, per threshold."""
+THRESHOLDS = tuple(round(0.5 + 0.025 * step, 3) for step in range(20))
+
+
+def validation_scores(
+    model_json: dict, documents: list[dict], thresholds: tuple[float, ...] | list = THRESHOLDS
+) -> list[dict]:
+    """AEB F1 and story words lost on the validation documents, per threshold (the
+    classifier alone on text the rules have cleaned)."""
     model = model_from_json(model_json)
     probabilities = [model.probabilities(doc["lines"], doc["language"]) for doc in documents]
     results = []
-    for threshold in [round(0.5 + 0.025 * step, 3) for step in range(20)]:
+    for threshold in thresholds:
         pairs = []
         lost = story = 0
         for doc, probs in zip(documents, probabilities, strict=True):
             kept = []
             labels = dict(line_labels("\n".join(doc["lines"]), doc["gold"]))
-            for line, probability in zip(doc["lines"], probs, strict=True):
+            going = learned_removals(doc["lines"], probs, threshold=threshold, model=model)
+            for line, remove in zip(doc["lines"], going, strict=True):
                 words = len(line.split())
-                limit = LONG_THRESHOLD if words >= 25 else threshold
-                remove = probability >= limit
                 if labels.get(line):
                     story += words
                     lost += words if remove else 0
@@ -195,10 +214,20 @@ def validation_scores(model_json: dict, documents: list[dict]) -> list[dict]:
     return results
 
 
+def choose_threshold(scores: list[dict], rules_only: dict, story_loss: float) -> dict:
+    """The threshold of best F1 among those losing at most `story_loss` of the story
+    words; disabled (above 1) unless it beats the rules alone."""
+    allowed = [score for score in scores if score["story_lost"] <= story_loss]
+    best = max(allowed, key=lambda score: (score["f1"], score["threshold"]), default=None)
+    if best is None or best["f1"] <= rules_only["f1"] + MIN_GAIN:
+        return {**rules_only, "threshold": DISABLED}
+    return best
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--metrics", type=Path, default=None)
+    parser.add_argument("--metrics", type=Path, default=DEFAULT_METRICS)
     args = parser.parse_args(argv)
 
     from sklearn.linear_model import LogisticRegression
@@ -210,56 +239,56 @@ def main(argv: list[str] | None = None) -> int:
     rows = np.asarray(data["rows"], dtype=np.float64)
     labels = np.asarray(data["labels"])
     weights = np.asarray(data["weights"])
-    keys = data["pages"]
-    is_validation = np.asarray([validation_page(*key.split(":", 1)) for key in keys])
+    is_validation = np.asarray([validation_page(*key.split(":", 1)) for key in data["pages"]])
     print(f"lines: {len(labels)} ({labels.mean():.1%} boilerplate), "
           f"validation lines: {is_validation.sum()}")  # fmt: skip
-    validation_docs = [
-        doc for doc in data["documents"] if validation_page(*doc["key"].split(":", 1))
-    ]
+    validation = {source: [] for source in SOURCES}
+    for doc in data["documents"]:
+        if validation_page(*doc["key"].split(":", 1)):
+            validation["text" if doc["key"].startswith("scrape-") else "html"].append(doc)
 
-    candidates = {}
     scaler = StandardScaler().fit(rows[~is_validation])
-    scaled = scaler.transform(rows)
-    train_x, train_y = scaled[~is_validation], labels[~is_validation]
+    train_x, train_y = scaler.transform(rows[~is_validation]), labels[~is_validation]
     logistic = LogisticRegression(max_iter=2000, C=1.0, random_state=SEED)
     logistic.fit(train_x, train_y, sample_weight=weights[~is_validation])
-    candidates["logistic"] = logistic
     network = MLPClassifier(
         hidden_layer_sizes=(HIDDEN,), activation="tanh", alpha=1e-3, max_iter=400,
         early_stopping=True, random_state=SEED,
     )  # fmt: skip
     network.fit(train_x, train_y)
-    candidates["network"] = network
 
+    report: dict = {"seed": SEED, "lines": int(len(labels)),
+                    "boilerplate_share": float(labels.mean()),
+                    "validation_documents": {k: len(v) for k, v in validation.items()}}  # fmt: skip
     best = None
-    report: dict = {"lines": int(len(labels)), "boilerplate_share": float(labels.mean())}
-    for name, classifier in candidates.items():
-        scores = validation_scores(to_json(scaler, classifier, 0.5, stops), validation_docs)
-        allowed = [score for score in scores if score["story_lost"] <= STORY_LOSS]
-        choice = max(allowed or scores[-1:], key=lambda score: (score["f1"], score["threshold"]))
-        report[name] = {"validation": scores, "chosen": choice}
-        print(f"{name}: threshold {choice['threshold']} F1 {choice['f1']:.4f} "
-              f"P {choice['precision']:.4f} R {choice['recall']:.4f} "
-              f"story lost {choice['story_lost']:.4f}")  # fmt: skip
-        if best is None or choice["f1"] > best[2]["f1"]:
-            best = (name, classifier, choice)
-    rules_only = validation_scores(to_json(scaler, logistic, 2.0, stops), validation_docs)[0]
-    report["rules_only"] = rules_only
-    print(f"rules only: F1 {rules_only['f1']:.4f}")
-    name, classifier, choice = best
+    for name, classifier in (("logistic", logistic), ("network", network)):
+        model_json = to_json(scaler, classifier, {}, stops)
+        chosen = {}
+        for source, docs in validation.items():
+            scores = validation_scores(model_json, docs)
+            rules_only = validation_scores(model_json, docs, [DISABLED])[0]
+            chosen[source] = choose_threshold(scores, rules_only, STORY_LOSS[source])
+            report.setdefault(name, {})[source] = {
+                "rules_only": rules_only, "chosen": chosen[source], "validation": scores
+            }  # fmt: skip
+            print(f"{name} {source}: rules only F1 {rules_only['f1']:.4f}; threshold "
+                  f"{chosen[source]['threshold']} F1 {chosen[source]['f1']:.4f} "
+                  f"story lost {chosen[source]['story_lost']:.4f}")  # fmt: skip
+        gain = sum(chosen[source]["f1"] for source in SOURCES)
+        if best is None or gain > best[2]:
+            best = (name, classifier, gain, {s: chosen[s]["threshold"] for s in SOURCES})
+    name, classifier, _gain, thresholds = best
     # The chosen kind of model, refitted on all training lines (validation ones too).
     scaler = StandardScaler().fit(rows)
-    classifier.fit(scaler.transform(rows), labels, **(
-        {"sample_weight": weights} if name == "logistic" else {}
-    ))  # fmt: skip
-    model_json = to_json(scaler, classifier, choice["threshold"], stops)
+    fit_options = {"sample_weight": weights} if name == "logistic" else {}
+    classifier.fit(scaler.transform(rows), labels, **fit_options)
+    model_json = to_json(scaler, classifier, thresholds, stops)
     model_from_json(model_json)
     args.out.write_text(json.dumps(model_json, separators=(",", ":")) + "\n", encoding="utf-8")
-    report["chosen"] = name
-    metrics = args.metrics or args.out.with_suffix(".metrics.json")
-    metrics.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {args.out} ({args.out.stat().st_size} bytes) and {metrics}")
+    report["chosen"] = {"model": name, "thresholds": thresholds}
+    args.metrics.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {args.out} ({args.out.stat().st_size} bytes, {name}, thresholds "
+          f"{thresholds}) and {args.metrics}")  # fmt: skip
     return 0
 
 

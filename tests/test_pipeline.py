@@ -201,7 +201,7 @@ def test_real_readers_read_the_lake(examples_lake: Path) -> None:
 def test_parquet_files_carry_schema_version_and_zstd(examples_lake: Path) -> None:
     [path] = partition_dir(examples_lake, ARTICLE, DAY).glob("*.parquet")
     meta = pq.ParquetFile(path)
-    assert meta.schema_arrow.metadata[b"newsclean.schema_version"] == b"1.0.0"
+    assert meta.schema_arrow.metadata[b"newsclean.schema_version"] == b"1.1.0"
     assert meta.metadata.row_group(0).column(0).compression == "ZSTD"
 
 

@@ -61,7 +61,7 @@ def test_arrow_types() -> None:
     )
     assert not schema.field("id").nullable and schema.field("title").nullable
     assert arrow_schema(QUARANTINE).field("payload").type == pa.binary()
-    assert schema.metadata[b"newsclean.schema_version"] == b"1.0.0"
+    assert schema.metadata[b"newsclean.schema_version"] == b"1.1.0"
 
 
 def test_valid_article_record_round_trips_to_arrow() -> None:

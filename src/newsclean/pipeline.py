@@ -136,7 +136,10 @@ def strip_article(article: Article, settings: Settings) -> Article:
     """Strip boilerplate blocks from the text (if the settings say so), recording each."""
     if not settings.remove_boilerplate:
         return article
-    text, stripped = strip_boilerplate(article.text, title=article.title, language=article.language)
+    source = "html" if article.source_format == "html" else "text"
+    text, stripped = strip_boilerplate(
+        article.text, title=article.title, language=article.language, source=source
+    )
     return article.evolve(text=text, removed=article.removed + tuple(stripped))
 
 

@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Collection, Sequence
 
-from newsclean.boilerplate.lines import PROSE_WORDS, fold, is_prose, plain
+from newsclean.boilerplate.lines import PROSE_WORDS, fold, is_prose, plain, word_count
 from newsclean.boilerplate.rules import DATE, TIME, Rule, classify
 
 _WORD = re.compile(r"\w+")
@@ -85,7 +85,7 @@ def line_features(
     chars = len(sample) or 1
     uppers = sum(map(str.isupper, sample))
     letters = sum(map(str.isalpha, sample)) or 1
-    words = len(text.split())
+    words = word_count(text)
     if rule is True:
         rule = classify(line)
     dated = timed = relative = False

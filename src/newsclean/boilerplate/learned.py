@@ -10,6 +10,7 @@ one matrix product per layer for the whole document.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
@@ -19,12 +20,7 @@ from typing import NamedTuple
 import numpy as np
 
 from newsclean.boilerplate.features import FEATURE_NAMES, document_features, line_features
-from newsclean.boilerplate.lines import (
-    PROSE_WORDS,
-    bounded_word_count,
-    join_kept,
-    longest_blank_run,
-)
+from newsclean.boilerplate.lines import is_prose, join_kept, longest_blank_run, plain
 from newsclean.boilerplate.rules import Rule
 from newsclean.boilerplate.structure import detect
 from newsclean.record import Removal
@@ -45,8 +41,12 @@ class Model(NamedTuple):
     mean: np.ndarray
     scale: np.ndarray
     layers: tuple[tuple[np.ndarray, np.ndarray], ...]  # (weights, bias); tanh between
-    threshold: float  # a line is boilerplate at or above this probability
-    long_threshold: float  # the same for a prose paragraph of PROSE_WORDS words or more
+    # A line is boilerplate at or above the threshold of its text's kind: "html" (text
+    # extracted from a page) or "text" (text and markdown scrapes). Above 1: the
+    # classifier removes nothing in texts of that kind (the rules did better there).
+    thresholds: dict[str, float]
+    long_threshold: float  # the least for a prose paragraph
+    single_threshold: float  # the least for a line whose neighbours stay
     stop_words: dict[str, frozenset[str]]  # language code -> its commonest words
     default_language: str
 
@@ -97,8 +97,9 @@ def model_from_json(data: dict) -> Model:
         mean=np.asarray(data["mean"], dtype=np.float64),
         scale=np.asarray(data["scale"], dtype=np.float64),
         layers=layers,
-        threshold=float(data["threshold"]),
+        thresholds={kind: float(value) for kind, value in data["thresholds"].items()},
         long_threshold=float(data["long_threshold"]),
+        single_threshold=float(data["single_threshold"]),
         stop_words={lang: frozenset(words) for lang, words in data["stop_words"].items()},
         default_language=data["default_language"],
     )
@@ -114,10 +115,51 @@ def load_model(path: str | None = None) -> Model:
     return model_from_json(json.loads(text))
 
 
+_LABEL_VALUE = re.compile(r"^(?:[-*•]\s*)?[^:|]{1,30}:\s*\S")
+_LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def learned_removals(
+    lines: list[str], probabilities: list[float], *, threshold: float, model: Model
+) -> list[bool]:
+    """Which of a text's non-blank lines the classifier removes, given P(boilerplate).
+
+    Conservative, since a lost story line is worse than a kept share button: nothing
+    in a text without a prose paragraph (a poem, a list, a table); never a table row or
+    one of two neighbouring "label: value" facts, nor a line of fewer than two words
+    of letters or of one token (a price, a phone number, a link: the rules judge
+    those); a prose
+    paragraph only at the long threshold; a line whose neighbours stay only at the
+    single threshold.
+    """
+    if threshold > 1:
+        return [False] * len(lines)
+    prose = [is_prose(line) for line in lines]
+    if not any(prose):
+        return [False] * len(lines)
+    facts = [bool(_LABEL_VALUE.match(plain(line))) for line in lines]
+    candidate = []
+    for index, (line, probability) in enumerate(zip(lines, probabilities, strict=True)):
+        fact_list = facts[index] and any(
+            facts[other] for other in (index - 1, index + 1) if 0 <= other < len(lines)
+        )
+        limit = max(model.long_threshold, threshold) if prose[index] else threshold
+        table_row = line.lstrip().startswith("|")
+        wordy = " " in line.strip() and len(_LETTER_WORD.findall(line, 0, 200)) >= 2
+        candidate.append(probability >= limit and wordy and not fact_list and not table_row)
+    going = []
+    for index, probability in enumerate(probabilities):
+        neighbours = [candidate[other] for other in (index - 1, index + 1)
+                      if 0 <= other < len(lines)]  # fmt: skip
+        going.append(candidate[index] and (any(neighbours) or probability >= model.single_threshold))
+    return going
+
+
 def strip_learned(
     text: str,
     *,
     language: str | None = None,
+    source: str = "text",
     model: Model | None = None,
     rules: Mapping[str, Rule | None] | None = None,
 ) -> tuple[str, list[Removal]]:
@@ -125,13 +167,15 @@ def strip_learned(
     left to remove; return the kept text and what went, in order of removal.
 
     A detector's find goes as its kind (confidence STRUCTURE_CONFIDENCE, or the model's
-    probability when higher); any other line the model puts at or above its threshold
-    goes as kind "learned" with that probability as confidence. A prose paragraph of
-    PROSE_WORDS words or more goes only above the model's long threshold. `rules` maps
-    lines to the rule they match, where the rule stage has read them.
+    probability when higher). Other lines go as kind "learned", with the model's
+    probability as confidence, where `learned_removals` says so at the model's threshold
+    for `source` ("html": text extracted from a page; "text": a text or markdown
+    scrape). `rules` maps lines to the rule they match, where the rule stage has read
+    them.
     """
     if model is None:
         model = load_model()
+    threshold = model.thresholds.get(source, model.thresholds["text"])
     lines = text.split("\n")
     longest_gap = longest_blank_run(lines)
     removed: list[Removal] = []
@@ -140,16 +184,19 @@ def strip_learned(
         indices = [index for index, line in enumerate(lines) if line.strip()]
         present = [lines[index] for index in indices]
         kinds = detect(present)
-        probabilities = model.probabilities(present, language, known, rules)
+        if threshold > 1:  # the classifier is off for this kind of text
+            probabilities = [0.0] * len(present)
+        else:
+            probabilities = model.probabilities(present, language, known, rules)
+        learned = learned_removals(present, probabilities, threshold=threshold, model=model)
         going: set[int] = set()
         for position, (line, kind, probability) in enumerate(
             zip(present, kinds, probabilities, strict=True)
         ):
-            long = bounded_word_count(line, PROSE_WORDS) >= PROSE_WORDS
-            limit = model.long_threshold if long else model.threshold
             if kind is not None:
-                removed.append(Removal(kind, line, round(max(STRUCTURE_CONFIDENCE, probability), 3)))
-            elif probability >= limit:
+                confidence = round(max(STRUCTURE_CONFIDENCE, probability), 3)
+                removed.append(Removal(kind, line, confidence))
+            elif learned[position]:
                 removed.append(Removal("learned", line, round(probability, 3)))
             else:
                 continue

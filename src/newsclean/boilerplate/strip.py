@@ -64,6 +64,7 @@ def strip_boilerplate(
     *,
     title: str | None = None,
     language: str | None = None,
+    source: str = "text",
     learned: bool = True,
 ) -> tuple[str, list[Removal]]:
     """Remove template lines from story text; return the kept text and what went, in order.
@@ -72,6 +73,8 @@ def strip_boilerplate(
     can bring a title line or a widget to the edge). Then, with `learned`, the structural
     detectors and the learned classifier take what the rules did not name; the two
     alternate until neither removes more, so cleaning clean output changes nothing.
+    `source` is "html" for text extracted from a page, "text" for a text or markdown
+    scrape: the classifier has a threshold for each.
     """
     removed: list[Removal] = []
     known: dict[str, _Line] = {}  # each line is read once, not once per pass
@@ -84,7 +87,7 @@ def strip_boilerplate(
         if not learned:
             return text, removed
         rules = {line: feature.rule for line, feature in known.items()}
-        text, more = strip_learned(text, language=language, rules=rules)
+        text, more = strip_learned(text, language=language, source=source, rules=rules)
         if not more:
             return text, removed
         removed.extend(more)

@@ -34,6 +34,8 @@ _DIGIT = re.compile(r"\d")
 _DATE_HINT = re.compile(r"\d{4}|\d[./-]\d{1,2}[./-]\d")
 # Lines longer than this (in characters) are too long for any short-line shape.
 _SHORT_CHARS = 300
+# A table row or a numbered list item: content, not a list of links.
+_LIST_ITEM = re.compile(r"\s*(?:\||\d{1,3}[.)]\s)")
 _TIME = re.compile(rf"(?<![\w.]){TIME}(?!\w)")
 _RELATIVE_TIME = re.compile(
     r"\b(?:\d+|an?|one) (?:sec(?:ond)?|min(?:ute)?|hour|hr|day|week|month|year)s? ago\b"
@@ -72,7 +74,7 @@ def _words(line: str) -> int:
 @lru_cache(maxsize=4096)
 def _headline_like(line: str) -> bool:
     """A short line that reads like a headline or a link title, not a sentence or a fact."""
-    if len(line) > _SHORT_CHARS:
+    if len(line) > _SHORT_CHARS or _LIST_ITEM.match(line):
         return False
     text = plain(line)
     words = len(text.split())
@@ -92,7 +94,8 @@ def _after_story(lines: list[str]) -> list[bool]:
 
 
 def headline_runs(lines: list[str], *, minimum: int = 3) -> Kinds:
-    """Runs of `minimum` or more headline-like lines after the story: related lists."""
+    """Runs of `minimum` or more headline-like lines that end the text after the story
+    (nothing but short lines after them): related and most-read lists."""
     kinds: Kinds = [None] * len(lines)
     outside = _after_story(lines)
     start = 0
@@ -103,7 +106,8 @@ def headline_runs(lines: list[str], *, minimum: int = 3) -> Kinds:
         end = start
         while end < len(lines) and outside[end] and _headline_like(lines[end]):
             end += 1
-        if end - start >= minimum:
+        to_the_end = all(_words(line) <= 3 for line in lines[end:])
+        if end - start >= minimum and to_the_end:
             kinds[start:end] = ["related"] * (end - start)
         start = end
     return kinds
@@ -121,16 +125,19 @@ def _author_time(line: str) -> bool:
     if not _DIGIT.search(text) and " ago" not in text:  # dates and times hold a digit
         return False
     folded = text.casefold()
-    dated = bool(
-        (_DATE_HINT.search(folded) and _DATE.search(folded))
-        or _TIME.search(folded)
-        or _RELATIVE_TIME.search(folded)
-    )
-    if not dated:
+    undated = _DATE.sub(" ", folded) if _DATE_HINT.search(folded) else folded
+    dated = undated != folded
+    timed = bool(_TIME.search(undated))  # "29.02" of a date is no clock time
+    relative = bool(_RELATIVE_TIME.search(folded))
+    if not (dated or timed or relative):
         return False
-    rest = _TIME.sub(" ", _DATE.sub(" ", folded))
+    rest = _TIME.sub(" ", undated)
     rest_words = len(re.findall(r"[^\W\d_]+", rest))
-    return rest_words <= 7 and (bool(_AUTHOR_CUES.search(folded)) or rest_words <= 4)
+    if rest_words > 7:
+        return False
+    cue = bool(_AUTHOR_CUES.search(folded))
+    # A name and a moment: a date with a clock time, or "3 days ago"; or a cue word.
+    return cue or (dated and timed) or (relative and rest_words <= 4)
 
 
 def comment_threads(lines: list[str], *, minimum: int = 2, gap: int = 4) -> Kinds:
