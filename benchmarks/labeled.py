@@ -147,7 +147,9 @@ def words(text: str) -> list[str]:
 
 
 # Scripts written without spaces: each character is a token for line labels.
-_LABEL_TOKEN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]|[^\W\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]+")
+_LABEL_TOKEN = re.compile(
+    r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]|[^\W\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]+"
+)
 
 
 def label_words(text: str) -> list[str]:
@@ -239,13 +241,13 @@ def scrape_cases(
     count: int,
     seed: int = 19,
 ) -> list[tuple[str, str, str, list[str], list[str]]]:
-    """Text and markdown scrapes: a gold text of `pages` with boilerplate blocks from the
-    pages of `pool` (`boilerplate_blocks`) inserted before it, after it and (in a third of cases) between its
-    paragraphs. Every other case is markdown (`_markdown_line`; the first gold line a
-    heading). Gold
-    texts that hold a reader-comment thread are left out: Dragnet's gold keeps comments,
-    which newsclean removes.
-    Returns (page key, scrape, gold, inserted lines, story lines as in the scrape)."""
+    """Text and markdown scrapes: a gold text of `pages` with boilerplate blocks from
+    the pages of `pool` (`boilerplate_blocks`) inserted before it, after it and (in a
+    third of cases) between its paragraphs. Every other case is markdown
+    (`_markdown_line`; the first gold line a heading). Gold texts that hold a
+    reader-comment thread are left out: Dragnet's gold keeps comments, which newsclean
+    removes. Returns (page key, scrape, gold, inserted lines, story lines as in the
+    scrape)."""
     rng = random.Random(seed)
     blocks = boilerplate_blocks(pool, extracted)
     golds = [page for page in pages if page.gold and page.gold.count("\n") >= 2

@@ -22,7 +22,6 @@ many pages of one domain, are left out.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 from collections import Counter
@@ -55,7 +54,10 @@ def _clean(article: Extracted, *, learned: bool) -> tuple[str, list]:
     if not article.text.strip():
         return "", []
     return strip_boilerplate(
-        article.text, title=article.title, language=article.language, source="html",
+        article.text,
+        title=article.title,
+        language=article.language,
+        source="html",
         learned=learned,
     )
 
@@ -130,12 +132,14 @@ def score_scrapes(cases: list[tuple], *, show_lost: bool) -> None:
             pairs.append((output, gold))
             folded = fold(output)
             for sentence in story_sentences(gold):
-                if fold(sentence) not in folded:
+                if fold(plain(sentence)) not in folded:
                     lost += 1
                     lost_examples.append(sentence[:140])
         precision, recall, f1 = aeb_score(pairs)
-        extra = (f"  boilerplate removed {removed / max(total, 1):.1%} ({removed}/{total})"
-                 f"  story sentences lost per 100 docs {100 * lost / max(len(cases), 1):.2f}")
+        extra = (
+            f"  boilerplate removed {removed / max(total, 1):.1%} ({removed}/{total})"
+            f"  story sentences lost per 100 docs {100 * lost / max(len(cases), 1):.2f}"
+        )
         print(_row(name, precision, recall, f1, extra))  # fmt: skip
         if show_lost and learned:
             for sentence in lost_examples:

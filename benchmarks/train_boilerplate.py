@@ -153,9 +153,7 @@ def to_json(scaler, classifier, thresholds: dict[str, float], stops: dict[str, l
             for weights, bias in zip(classifier.coefs_, classifier.intercepts_, strict=True)
         ]
     else:
-        layers = [
-            {"weights": classifier.coef_.T.tolist(), "bias": classifier.intercept_.tolist()}
-        ]
+        layers = [{"weights": classifier.coef_.T.tolist(), "bias": classifier.intercept_.tolist()}]
     scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
     return {
         "version": MODEL_VERSION,

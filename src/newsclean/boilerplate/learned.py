@@ -90,7 +90,10 @@ def model_from_json(data: dict) -> Model:
     if tuple(data.get("features", ())) != FEATURE_NAMES:
         raise ModelError("boilerplate model was trained on other features; retrain it")
     layers = tuple(
-        (np.asarray(layer["weights"], dtype=np.float64), np.asarray(layer["bias"], dtype=np.float64))
+        (
+            np.asarray(layer["weights"], dtype=np.float64),
+            np.asarray(layer["bias"], dtype=np.float64),
+        )
         for layer in data["layers"]
     )
     return Model(
@@ -117,6 +120,9 @@ def load_model(path: str | None = None) -> Model:
 
 _LABEL_VALUE = re.compile(r"^(?:[-*•]\s*)?[^:|]{1,30}:\s*\S")
 _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
+# A line of code: a prompt, a call, a statement's end. Code lines are short and
+# unlike prose, as boilerplate is, but they belong to the story.
+_CODE = re.compile(r"^\s*(?:>>>|\.\.\.\s|\$ )|\w\([^)]*\)|[{};]\s*$")
 
 
 def learned_removals(
@@ -125,8 +131,8 @@ def learned_removals(
     """Which of a text's non-blank lines the classifier removes, given P(boilerplate).
 
     Conservative, since a lost story line is worse than a kept share button: nothing
-    in a text without a prose paragraph (a poem, a list, a table); never a table row or
-    one of two neighbouring "label: value" facts, nor a line of fewer than two words
+    in a text without a prose paragraph (a poem, a list, a table); never a table row, a
+    line of code or one of two neighbouring "label: value" facts, nor a line of fewer than two words
     of letters or of one token (a price, a phone number, a link: the rules judge
     those); a prose
     paragraph only at the long threshold; a line whose neighbours stay only at the
@@ -144,14 +150,16 @@ def learned_removals(
             facts[other] for other in (index - 1, index + 1) if 0 <= other < len(lines)
         )
         limit = max(model.long_threshold, threshold) if prose[index] else threshold
-        table_row = line.lstrip().startswith("|")
+        table_row = line.lstrip().startswith("|") or bool(_CODE.search(line))
         wordy = " " in line.strip() and len(_LETTER_WORD.findall(line, 0, 200)) >= 2
         candidate.append(probability >= limit and wordy and not fact_list and not table_row)
     going = []
     for index, probability in enumerate(probabilities):
         neighbours = [candidate[other] for other in (index - 1, index + 1)
                       if 0 <= other < len(lines)]  # fmt: skip
-        going.append(candidate[index] and (any(neighbours) or probability >= model.single_threshold))
+        going.append(
+            candidate[index] and (any(neighbours) or probability >= model.single_threshold)
+        )
     return going
 
 

@@ -28,6 +28,7 @@ from newsclean.boilerplate.rules import DATE, MONTHS, TIME
 Kinds = list[str | None]
 
 _DATE = re.compile(DATE)
+_DATE_ANY_CASE = re.compile(DATE, re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 # What every match of DATE holds: a year, or a numeric date. Searched first, as it is
 # many times cheaper than DATE.
@@ -191,9 +192,7 @@ def _dated_headline(line: str) -> bool:
         return False
     text = plain(line)
     return (
-        _words(text) <= 25
-        and bool(_RELATIVE_TIME.search(text.casefold()))
-        and not is_prose(line)
+        _words(text) <= 25 and bool(_RELATIVE_TIME.search(text.casefold())) and not is_prose(line)
     )
 
 
@@ -246,11 +245,12 @@ def _calls_to_action(line: str) -> bool:
 @lru_cache(maxsize=4096)
 def _promo_signals(line: str) -> tuple[bool, bool, bool]:
     """A call to action, a date, a place: what a promo is made of. The date of an
-    author/time line (a byline, a comment's signature) is no promo's date."""
+    author/time line (a byline, a comment's signature) is no promo's date, and a
+    place is looked for outside the dates ("Tuesday, December 6" is none)."""
     text = plain(line)
-    dated = bool(_DATE_HINT.search(text) and _DATE.search(text.casefold()))
-    dated = dated and not _author_time(line)
-    return _calls_to_action(line), dated, bool(_PLACE.search(text))
+    undated = _DATE_ANY_CASE.sub(" ", text) if _DATE_HINT.search(text) else text
+    dated = undated != text and not _author_time(line)
+    return _calls_to_action(line), dated, bool(_PLACE.search(undated))
 
 
 def promos(lines: list[str], *, block: int = 3, max_words: int = 40) -> Kinds:
