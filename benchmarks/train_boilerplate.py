@@ -63,7 +63,7 @@ STORY_LOSS = {"html": 0.002, "text": 0.01}
 SOURCES = ("html", "text")
 MIN_GAIN = 0.002  # F1 over the rules alone that the classifier must add to be used
 LONG_THRESHOLD = DISABLED  # the classifier never removes a prose paragraph
-SINGLE_THRESHOLD = 0.97  # and a line whose neighbours stay
+SINGLE_THRESHOLD = 0.9  # and a line whose neighbours stay
 LANGUAGES = (
     "en", "de", "fr", "es", "it", "pt", "nl", "pl", "sv", "da", "nb", "fi", "cs", "sk",
     "ru", "uk", "tr", "ro", "hu", "ca", "el", "id", "bg", "sl",

@@ -131,8 +131,8 @@ def learned_removals(
     """Which of a text's non-blank lines the classifier removes, given P(boilerplate).
 
     Conservative, since a lost story line is worse than a kept share button: nothing
-    in a text without a prose paragraph (a poem, a list, a table); never a table row, a
-    line of code or one of two neighbouring "label: value" facts, nor a line of fewer than two words
+    in a text without a prose paragraph (a poem, a list, a table); never a row of a
+    table (beside another row), a line of code or one of two neighbouring "label: value" facts, nor a line of fewer than two words
     of letters or of one token (a price, a phone number, a link: the rules judge
     those); a prose
     paragraph only at the long threshold; a line whose neighbours stay only at the
@@ -144,13 +144,17 @@ def learned_removals(
     if not any(prose):
         return [False] * len(lines)
     facts = [bool(_LABEL_VALUE.match(plain(line))) for line in lines]
+    rows = [line.lstrip().startswith("|") for line in lines]
     candidate = []
     for index, (line, probability) in enumerate(zip(lines, probabilities, strict=True)):
         fact_list = facts[index] and any(
             facts[other] for other in (index - 1, index + 1) if 0 <= other < len(lines)
         )
         limit = max(model.long_threshold, threshold) if prose[index] else threshold
-        table_row = line.lstrip().startswith("|") or bool(_CODE.search(line))
+        table_row = rows[index] and any(
+            rows[other] for other in (index - 1, index + 1) if 0 <= other < len(lines)
+        )
+        table_row = table_row or bool(_CODE.search(line))
         wordy = " " in line.strip() and len(_LETTER_WORD.findall(line, 0, 200)) >= 2
         candidate.append(probability >= limit and wordy and not fact_list and not table_row)
     going = []
