@@ -7,7 +7,8 @@ Dragnet and of Readability's test pages, each line of newsclean's text labeled s
 boilerplate against the gold text, and the training part of trafilatura-eval, lines
 holding a `with` snippet (story) or a `without` one (boilerplate). The held-out ~30 % of
 every set is never read here. Lines are taken as the classifier sees them: after the
-rule catalogue has removed what it names.
+rule catalogue has removed what it names; prose lines, which it never scores, are
+context only.
 
 Of the training pages, a fixed fifth (by hash of page id) is kept for choosing the model
 and its threshold: the network or the logistic regression, and the threshold, that give
@@ -92,6 +93,7 @@ def stop_words() -> dict[str, list[str]]:
 
 
 SCRAPES = 1500  # synthetic text scrapes built from the training pages
+PROSE = FEATURE_NAMES.index("prose")
 
 
 def collect(stops: dict[str, list[str]]) -> dict[str, list]:
@@ -108,7 +110,7 @@ def collect(stops: dict[str, list[str]]) -> dict[str, list]:
         language = language if language in sets else "en"
         features = document_features([line_features(line, sets[language]) for line in lines])
         for line, row in zip(lines, features, strict=True):
-            if line in labeled:
+            if line in labeled and row[PROSE] == 0.0:  # prose lines are never scored
                 data["rows"].append(row)
                 data["labels"].append(0 if labeled[line] else 1)
                 data["weights"].append(1.0 + math.log1p(len(line.split())))

@@ -51,7 +51,14 @@ LINE_FEATURES = (
     "call_to_action", "prose", "rule_anywhere", "rule_edge", "mean_word_length",
     "question",
 )  # fmt: skip
-_CONTEXT = ("log_words", "stop_share", "sentence_end", "prose", "rule_anywhere", "rule_edge")
+# What a line's neighbours read of it, and all a prose line gets.
+CONTEXT_FEATURES = ("log_words", "stop_share", "sentence_end", "prose", "rule_anywhere",
+                    "rule_edge")  # fmt: skip
+_CONTEXT = CONTEXT_FEATURES
+_AT_SENTENCE_END = LINE_FEATURES.index("sentence_end")
+_AT_PROSE = LINE_FEATURES.index("prose")
+_AT_ANYWHERE = LINE_FEATURES.index("rule_anywhere")
+_AT_EDGE = LINE_FEATURES.index("rule_edge")
 _OFFSETS = (-2, -1, 1, 2)
 DOCUMENT_FEATURES = (
     "relative_position", "log_from_head", "log_from_tail", "short_run", "word_share",
@@ -75,19 +82,32 @@ def line_features(
     """The features of one line alone, in the order of LINE_FEATURES.
 
     `stop_words` are the commonest words of the text's language (lower-cased); `rule`
-    is `classify(line)` when the caller has it (True: work it out here).
+    is `classify(line)` when the caller has it (True: work it out here). A prose line
+    gets only what its neighbours and the document read of it (CONTEXT_FEATURES and
+    `log_chars`), the rest 0: the classifier never scores a prose line.
     """
     text = plain(line)
     sample = text[:SAMPLE_CHARS]
     lowered = sample.lower()
     tokens = _WORD.findall(lowered)
     word_total = len(tokens) or 1
-    chars = len(sample) or 1
-    uppers = sum(map(str.isupper, sample))
-    letters = sum(map(str.isalpha, sample)) or 1
     words = word_count(text)
     if rule is True:
         rule = classify(line)
+    prose = is_prose(text, min(words, PROSE_WORDS + 1))
+    if prose:
+        row = [0.0] * len(LINE_FEATURES)
+        row[0] = math.log1p(len(text))
+        row[1] = math.log1p(words)
+        row[2] = sum(map(stop_words.__contains__, tokens)) / word_total
+        row[_AT_SENTENCE_END] = float(bool(_SENTENCE_END.search(text)))
+        row[_AT_PROSE] = 1.0
+        row[_AT_ANYWHERE] = float(rule is not None and rule.where == "anywhere")
+        row[_AT_EDGE] = float(rule is not None and rule.where == "edge")
+        return row
+    chars = len(sample) or 1
+    uppers = sum(map(str.isupper, sample))
+    letters = sum(map(str.isalpha, sample)) or 1
     dated = timed = relative = False
     if words <= DATED_WORDS and _DIGIT.search(text):  # every date and time holds a digit
         folded = fold(line)
@@ -112,7 +132,7 @@ def line_features(
         float(bool(_URL.search(lowered))),
         sum(map(len, _MARKDOWN_LINK.findall(line))) / len(line) if "](" in line else 0.0,
         float(bool(tokens) and tokens[0] in CALL_TO_ACTION),
-        float(is_prose(text, min(words, PROSE_WORDS + 1))),
+        0.0,  # prose: see above
         float(rule is not None and rule.where == "anywhere"),
         float(rule is not None and rule.where == "edge"),
         min(sum(map(len, tokens)) / word_total, 15) / 15,

@@ -19,7 +19,12 @@ from typing import NamedTuple
 
 import numpy as np
 
-from newsclean.boilerplate.features import FEATURE_NAMES, document_features, line_features
+from newsclean.boilerplate.features import (
+    FEATURE_NAMES,
+    LINE_FEATURES,
+    document_features,
+    line_features,
+)
 from newsclean.boilerplate.lines import is_prose, join_kept, longest_blank_run, plain
 from newsclean.boilerplate.rules import Rule
 from newsclean.boilerplate.structure import detect
@@ -27,6 +32,7 @@ from newsclean.record import Removal
 
 MODEL_FILE = "boilerplate-model.json"
 MODEL_VERSION = 1
+_AT_PROSE = LINE_FEATURES.index("prose")
 # The confidence recorded for a removal by a structural detector.
 STRUCTURE_CONFIDENCE = 0.9
 
@@ -57,9 +63,10 @@ class Model(NamedTuple):
         known: dict[str, list[float]] | None = None,
         rules: Mapping[str, Rule | None] | None = None,
     ) -> list[float]:
-        """P(boilerplate) of each line (lines should be non-blank), in order. `known`
-        holds the line features of lines already read, and grows; `rules` the rule
-        each line matches, where the caller has it."""
+        """P(boilerplate) of each line (lines should be non-blank), in order; 0 for a
+        prose line, which the classifier never removes. `known` holds the line features
+        of lines already read, and grows; `rules` the rule each line matches, where the
+        caller has it."""
         if not lines:
             return []
         stop_words = self.stop_words.get(language or "", None)
@@ -75,12 +82,19 @@ class Model(NamedTuple):
                 row = known[line] = line_features(line, stop_words, rule)
             rows.append(row)
         rows = document_features(rows)
-        values = (np.asarray(rows, dtype=np.float64) - self.mean) / self.scale
+        scored = [index for index, row in enumerate(rows) if row[_AT_PROSE] == 0.0]
+        probabilities = [0.0] * len(rows)  # a prose line is never scored
+        if not scored:
+            return probabilities
+        values = (np.asarray([rows[index] for index in scored]) - self.mean) / self.scale
         for position, (weights, bias) in enumerate(self.layers):
             values = values @ weights + bias
             if position < len(self.layers) - 1:
                 np.tanh(values, out=values)
-        return (1.0 / (1.0 + np.exp(-values[:, 0]))).tolist()
+        for index, probability in zip(scored, (1.0 / (1.0 + np.exp(-values[:, 0]))).tolist(),
+                                      strict=True):  # fmt: skip
+            probabilities[index] = probability
+        return probabilities
 
 
 def model_from_json(data: dict) -> Model:
@@ -125,6 +139,27 @@ _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 _CODE = re.compile(r"^\s*(?:>>>|\.\.\.\s|\$ )|\w\([^)]*\)|[{};]\s*$")
 
 
+class _Guards(NamedTuple):
+    """What the guards ask of one line."""
+
+    prose: bool
+    fact: bool  # a "label: value" line
+    row: bool  # starts like a table row
+    code: bool
+    wordy: bool  # two or more words of letters, and more than one token
+
+
+@lru_cache(maxsize=4096)
+def _guards(line: str) -> _Guards:
+    return _Guards(
+        is_prose(line),
+        bool(_LABEL_VALUE.match(plain(line))),
+        line.lstrip().startswith("|"),
+        bool(_CODE.search(line)),
+        " " in line.strip() and len(_LETTER_WORD.findall(line, 0, 200)) >= 2,
+    )
+
+
 def learned_removals(
     lines: list[str], probabilities: list[float], *, threshold: float, model: Model
 ) -> list[bool]:
@@ -132,21 +167,21 @@ def learned_removals(
 
     Conservative, since a lost story line is worse than a kept share button: nothing
     in a text without a prose paragraph (a poem, a list, a table); never a row of a
-    table (beside another row), a line of code or one of two neighbouring "label: value" facts, nor a line of fewer than two words
-    of letters or of one token (a price, a phone number, a link: the rules judge
-    those); a prose
-    paragraph only at the long threshold; a line whose neighbours stay only at the
-    single threshold.
+    table (beside another row), a line of code, one of two neighbouring "label: value"
+    facts, or a line of fewer than two words of letters or of one token (a price, a
+    phone number, a link: the rules judge those); a prose paragraph only at the long
+    threshold; a line whose neighbours stay only at the single threshold.
     """
     if threshold > 1:
         return [False] * len(lines)
-    prose = [is_prose(line) for line in lines]
+    guards = [_guards(line) for line in lines]
+    prose = [guard.prose for guard in guards]
     if not any(prose):
         return [False] * len(lines)
-    facts = [bool(_LABEL_VALUE.match(plain(line))) for line in lines]
-    rows = [line.lstrip().startswith("|") for line in lines]
+    facts = [guard.fact for guard in guards]
+    rows = [guard.row for guard in guards]
     candidate = []
-    for index, (line, probability) in enumerate(zip(lines, probabilities, strict=True)):
+    for index, probability in enumerate(probabilities):
         fact_list = facts[index] and any(
             facts[other] for other in (index - 1, index + 1) if 0 <= other < len(lines)
         )
@@ -154,8 +189,8 @@ def learned_removals(
         table_row = rows[index] and any(
             rows[other] for other in (index - 1, index + 1) if 0 <= other < len(lines)
         )
-        table_row = table_row or bool(_CODE.search(line))
-        wordy = " " in line.strip() and len(_LETTER_WORD.findall(line, 0, 200)) >= 2
+        table_row = table_row or guards[index].code
+        wordy = guards[index].wordy
         candidate.append(probability >= limit and wordy and not fact_list and not table_row)
     going = []
     for index, probability in enumerate(probabilities):
@@ -174,6 +209,7 @@ def strip_learned(
     source: str = "text",
     model: Model | None = None,
     rules: Mapping[str, Rule | None] | None = None,
+    known: dict[str, list[float]] | None = None,
 ) -> tuple[str, list[Removal]]:
     """Remove the lines the structural detectors or the classifier find, until none is
     left to remove; return the kept text and what went, in order of removal.
@@ -183,7 +219,7 @@ def strip_learned(
     probability as confidence, where `learned_removals` says so at the model's threshold
     for `source` ("html": text extracted from a page; "text": a text or markdown
     scrape). `rules` maps lines to the rule they match, where the rule stage has read
-    them.
+    them; `known` holds the line features of lines already read, and grows.
     """
     if model is None:
         model = load_model()
@@ -191,7 +227,8 @@ def strip_learned(
     lines = text.split("\n")
     longest_gap = longest_blank_run(lines)
     removed: list[Removal] = []
-    known: dict[str, list[float]] = {}
+    if known is None:
+        known = {}
     while True:
         indices = [index for index, line in enumerate(lines) if line.strip()]
         present = [lines[index] for index in indices]

@@ -78,6 +78,7 @@ def strip_boilerplate(
     """
     removed: list[Removal] = []
     known: dict[str, _Line] = {}  # each line is read once, not once per pass
+    features: dict[str, list[float]] = {}  # and its classifier features once
     while True:
         for _ in range(_MAX_PASSES):
             text, more = _strip_once(text, title=title, language=language, known=known)
@@ -87,7 +88,9 @@ def strip_boilerplate(
         if not learned:
             return text, removed
         rules = {line: feature.rule for line, feature in known.items()}
-        text, more = strip_learned(text, language=language, source=source, rules=rules)
+        text, more = strip_learned(
+            text, language=language, source=source, rules=rules, known=features
+        )
         if not more:
             return text, removed
         removed.extend(more)
