@@ -144,7 +144,7 @@ def test_seed_metadata(seeds_lake: Path) -> None:
     assert markdown["published_at"].isoformat() == "2026-02-13T15:40:15+00:00"
     assert markdown["language"] == "en"
     assert markdown["ingest_date"] == DAY
-    assert {"kind": "bio", "text": "View Bio"} in markdown["removed"]
+    assert {"kind": "bio", "text": "View Bio", "confidence": 1.0} in markdown["removed"]
 
 
 def test_rerun_of_a_day_gives_identical_rows(seeds_lake: Path, seeds_raw: Path) -> None:
