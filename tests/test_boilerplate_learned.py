@@ -182,6 +182,12 @@ def test_guards_remove_blocks_and_only_very_sure_lone_lines() -> None:
     ]  # fmt: skip
 
 
+def test_rows_of_empty_layout_cells_are_not_kept_as_a_table() -> None:
+    lines = [STORY, "| | Page 3 | |", "| | Page 4 | |", STORY_2]
+    going = learned_removals(lines, [0.0, 0.8, 0.8, 0.0], threshold=0.5, model=_model())
+    assert going == [False, True, True, False]
+
+
 def test_no_removal_in_a_text_without_prose() -> None:
     lines = ["Repeat the chorus", "And sing it once again", "Until the morning comes"]
     assert not any(learned_removals(lines, [0.99] * 3, threshold=0.5, model=_model()))

@@ -144,9 +144,19 @@ class _Guards(NamedTuple):
 
     prose: bool
     fact: bool  # a "label: value" line
-    row: bool  # starts like a table row
+    row: bool  # a table row with most of its cells filled
     code: bool
     wordy: bool  # two or more words of letters, and more than one token
+
+
+def _filled_row(line: str) -> bool:
+    """A markdown table row with most cells filled: data. Layout tables leave rows of
+    empty cells ("| | Page 4 |"), which are debris."""
+    stripped = line.strip()
+    if not stripped.startswith("|"):
+        return False
+    cells = [cell.strip() for cell in stripped.strip("|").split("|")]
+    return sum(bool(cell) for cell in cells) * 2 > len(cells)
 
 
 @lru_cache(maxsize=4096)
@@ -154,7 +164,7 @@ def _guards(line: str) -> _Guards:
     return _Guards(
         is_prose(line),
         bool(_LABEL_VALUE.match(plain(line))),
-        line.lstrip().startswith("|"),
+        _filled_row(line),
         bool(_CODE.search(line)),
         " " in line.strip() and len(_LETTER_WORD.findall(line, 0, 200)) >= 2,
     )
@@ -167,7 +177,7 @@ def learned_removals(
 
     Conservative, since a lost story line is worse than a kept share button: nothing
     in a text without a prose paragraph (a poem, a list, a table); never a row of a
-    table (beside another row), a line of code, one of two neighbouring "label: value"
+    table with most cells filled (beside another row), a line of code, one of two neighbouring "label: value"
     facts, or a line of fewer than two words of letters or of one token (a price, a
     phone number, a link: the rules judge those); a prose paragraph only at the long
     threshold; a line whose neighbours stay only at the single threshold.
