@@ -183,7 +183,7 @@ def test_guards_remove_blocks_and_only_very_sure_lone_lines() -> None:
 
 
 def test_rows_of_empty_layout_cells_are_not_kept_as_a_table() -> None:
-    lines = [STORY, "| | Page 3 | |", "| | Page 4 | |", STORY_2]
+    lines = [STORY, "| | Page 3 of 9 | |", "| | Page 4 of 9 | |", STORY_2]
     going = learned_removals(lines, [0.0, 0.8, 0.8, 0.0], threshold=0.5, model=_model())
     assert going == [False, True, True, False]
 

@@ -177,10 +177,11 @@ def learned_removals(
 
     Conservative, since a lost story line is worse than a kept share button: nothing
     in a text without a prose paragraph (a poem, a list, a table); never a row of a
-    table with most cells filled (beside another row), a line of code, one of two neighbouring "label: value"
-    facts, or a line of fewer than two words of letters or of one token (a price, a
-    phone number, a link: the rules judge those); a prose paragraph only at the long
-    threshold; a line whose neighbours stay only at the single threshold.
+    table with most cells filled (beside another row), a line of code, one of two
+    neighbouring "label: value" facts, or a line of fewer than two words of letters or
+    of one token (a price, a phone number, a link: the rules judge those); a prose
+    paragraph only at the long threshold; a line whose neighbours stay only at the
+    single threshold.
     """
     if threshold > 1:
         return [False] * len(lines)
