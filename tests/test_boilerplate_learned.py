@@ -215,6 +215,16 @@ def test_structural_finds_are_removed_with_their_kind() -> None:
     assert all(removal.confidence >= structure_confidence() for removal in removed)
 
 
+def test_detectors_see_the_calls_to_action_the_rules_would_take() -> None:
+    # "Get your tickets now" is a rule's promo; the block it closes is a promo by shape.
+    promo = ["Example Summit, Lisbon | June 3-5, 2026", "Get your tickets now"]
+    kept, removed = strip_boilerplate("\n".join([STORY, STORY_2, *promo]), source="html")
+    assert kept == f"{STORY}\n{STORY_2}"
+    assert [(removal.kind, removal.confidence) for removal in removed] == [
+        ("promo", structure_confidence()), ("promo", 1.0),
+    ]  # fmt: skip
+
+
 def structure_confidence() -> float:
     from newsclean.boilerplate.learned import STRUCTURE_CONFIDENCE
 

@@ -26,8 +26,8 @@ from newsclean.boilerplate.features import (
     line_features,
 )
 from newsclean.boilerplate.lines import is_prose, join_kept, longest_blank_run, plain
-from newsclean.boilerplate.rules import Rule
-from newsclean.boilerplate.structure import detect
+from newsclean.boilerplate.rules import Rule, classify
+from newsclean.boilerplate.structure import detect, promos
 from newsclean.record import Removal
 
 MODEL_FILE = "boilerplate-model.json"
@@ -211,6 +211,27 @@ def learned_removals(
             candidate[index] and (any(neighbours) or probability >= model.single_threshold)
         )
     return going
+
+
+def strip_shapes(text: str) -> tuple[str, list[Removal]]:
+    """Remove the promos `structure.promos` finds in the text as it comes, before the
+    rules: a promo's call to action ("Get your tickets") is part of the shape the
+    detector sees, and a rule would take it first. Lines a rule names are left to the
+    rules, with their named kind."""
+    lines = text.split("\n")
+    indices = [index for index, line in enumerate(lines) if line.strip()]
+    kinds = promos([lines[index] for index in indices])
+    going = {
+        index
+        for index, kind in zip(indices, kinds, strict=True)
+        if kind is not None and classify(lines[index]) is None
+    }
+    if not going:
+        return text, []
+    removed = [Removal(kinds[position], lines[index], STRUCTURE_CONFIDENCE)
+               for position, index in enumerate(indices) if index in going]  # fmt: skip
+    kept = [line for index, line in enumerate(lines) if index not in going]
+    return join_kept(kept, longest_gap=longest_blank_run(lines)), removed
 
 
 def strip_learned(

@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from newsclean.boilerplate.learned import strip_learned
+from newsclean.boilerplate.learned import strip_learned, strip_shapes
 from newsclean.boilerplate.lines import (
     PROSE_WORDS,
     bounded_word_count,
@@ -69,14 +69,18 @@ def strip_boilerplate(
 ) -> tuple[str, list[Removal]]:
     """Remove template lines from story text; return the kept text and what went, in order.
 
-    The rule catalogue goes first: its passes repeat until nothing more goes (a removal
-    can bring a title line or a widget to the edge). Then, with `learned`, the structural
-    detectors and the learned classifier take what the rules did not name; the two
-    alternate until neither removes more, so cleaning clean output changes nothing.
+    With `learned`, the promo detector first takes the promos it finds whose lines no
+    rule names (`strip_shapes`). The rule catalogue goes next: its passes repeat until
+    nothing more goes (a removal can bring a title line or a widget to the edge). Then,
+    with `learned`, the detectors and the learned classifier take what the rules did not
+    name; the two alternate until neither removes more, so cleaning clean output
+    changes nothing.
     `source` is "html" for text extracted from a page, "text" for a text or markdown
     scrape: the classifier has a threshold for each.
     """
     removed: list[Removal] = []
+    if learned:
+        text, removed = strip_shapes(text)
     known: dict[str, _Line] = {}  # each line is read once, not once per pass
     features: dict[str, list[float]] = {}  # and its classifier features once
     while True:

@@ -5,6 +5,8 @@ shapes it sees poorly:
 
 - `headline_runs`: three or more short headline-like lines after the story (related and
   most-read lists);
+- `menu_runs`: four or more one-to-three-word entries before or after the story (menus,
+  category lists);
 - `comment_threads`: author/time lines alternating with short paragraphs after the story;
 - `table_debris`: what table-layout pages leave, pipe-separated navigation rows,
   "N days ago | headline" lists and month-name archive lists;
@@ -28,7 +30,11 @@ from newsclean.boilerplate.rules import DATE, MONTHS, TIME
 Kinds = list[str | None]
 
 _DATE = re.compile(DATE)
-_DATE_ANY_CASE = re.compile(DATE, re.IGNORECASE)
+# A date, or a range of days of a month ("June 3-5, 2026", "3-5 June 2026").
+_DATE_ANY_CASE = re.compile(
+    rf"{DATE}|(?:{MONTHS}) \d{{1,2}} ?[-–] ?\d{{1,2}},? \d{{4}}|\d{{1,2}} ?[-–] ?\d{{1,2}}\.? (?:{MONTHS}),? \d{{4}}",
+    re.IGNORECASE,
+)
 _DIGIT = re.compile(r"\d")
 # What every match of DATE holds: a year, or a numeric date. Searched first, as it is
 # many times cheaper than DATE.
@@ -111,6 +117,46 @@ def headline_runs(lines: list[str], *, minimum: int = 3) -> Kinds:
         if end - start >= minimum and to_the_end:
             kinds[start:end] = ["related"] * (end - start)
         start = end
+    return kinds
+
+
+@lru_cache(maxsize=4096)
+def _menu_item(line: str) -> bool:
+    """One to three words with a capital first, no digit and no sentence punctuation:
+    an entry of a menu or a category list."""
+    if len(line) > 60:
+        return False
+    text = plain(line)
+    words = text.split()
+    return (
+        1 <= len(words) <= 3
+        and text[:1].isupper()
+        and not any(map(str.isdigit, text))
+        and not _SENTENCE_END.search(text)
+        and not text.endswith(":")
+    )
+
+
+def menu_runs(lines: list[str], *, minimum: int = 4) -> Kinds:
+    """Runs of `minimum` or more menu entries before the story or after it: navigation
+    and category lists."""
+    kinds: Kinds = [None] * len(lines)
+    prose = [is_prose(line) for line in lines]
+    if not any(prose):
+        return kinds
+    first, last = prose.index(True), len(prose) - 1 - prose[::-1].index(True)
+    for start, end in ((0, first), (last + 1, len(lines))):
+        run_start = start
+        while run_start < end:
+            if not _menu_item(lines[run_start]):
+                run_start += 1
+                continue
+            run_end = run_start
+            while run_end < end and _menu_item(lines[run_end]):
+                run_end += 1
+            if run_end - run_start >= minimum:
+                kinds[run_start:run_end] = ["navigation"] * (run_end - run_start)
+            run_start = run_end
     return kinds
 
 
@@ -280,6 +326,7 @@ DETECTORS: tuple[Callable[[list[str]], Kinds], ...] = (
     comment_threads,
     table_debris,
     headline_runs,
+    menu_runs,
     promos,
 )
 
