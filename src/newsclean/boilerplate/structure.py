@@ -32,7 +32,8 @@ Kinds = list[str | None]
 _DATE = re.compile(DATE)
 # A date, or a range of days of a month ("June 3-5, 2026", "3-5 June 2026").
 _DATE_ANY_CASE = re.compile(
-    rf"{DATE}|(?:{MONTHS}) \d{{1,2}} ?[-–] ?\d{{1,2}},? \d{{4}}|\d{{1,2}} ?[-–] ?\d{{1,2}}\.? (?:{MONTHS}),? \d{{4}}",
+    rf"{DATE}|(?:{MONTHS}) \d{{1,2}} ?[-–] ?\d{{1,2}},? \d{{4}}"
+    rf"|\d{{1,2}} ?[-–] ?\d{{1,2}}\.? (?:{MONTHS}),? \d{{4}}",
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
