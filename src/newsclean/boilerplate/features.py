@@ -13,7 +13,9 @@ import math
 import re
 from collections.abc import Collection, Sequence
 
-from newsclean.boilerplate.lines import PROSE_WORDS, fold, is_prose, plain, word_count
+import numpy as np
+
+from newsclean.boilerplate.lines import PROSE_WORDS, fold, is_prose, plain_once, word_count
 from newsclean.boilerplate.rules import DATE, TIME, Rule, classify
 
 _WORD = re.compile(r"\w+")
@@ -59,6 +61,8 @@ _AT_SENTENCE_END = LINE_FEATURES.index("sentence_end")
 _AT_PROSE = LINE_FEATURES.index("prose")
 _AT_ANYWHERE = LINE_FEATURES.index("rule_anywhere")
 _AT_EDGE = LINE_FEATURES.index("rule_edge")
+_AT_WORDS = LINE_FEATURES.index("log_words")
+_AT_CONTEXT = [LINE_FEATURES.index(name) for name in CONTEXT_FEATURES]
 _OFFSETS = (-2, -1, 1, 2)
 DOCUMENT_FEATURES = (
     "relative_position", "log_from_head", "log_from_tail", "short_run", "word_share",
@@ -86,7 +90,7 @@ def line_features(
     gets only what its neighbours and the document read of it (CONTEXT_FEATURES and
     `log_chars`), the rest 0: the classifier never scores a prose line.
     """
-    text = plain(line)
+    text = plain_once(line)
     sample = text[:SAMPLE_CHARS]
     lowered = sample.lower()
     tokens = _WORD.findall(lowered)
@@ -140,42 +144,42 @@ def line_features(
     ]
 
 
-def document_features(rows: Sequence[list[float]]) -> list[list[float]]:
+def document_features(rows: Sequence[list[float]]) -> np.ndarray:
     """Each line's features followed by its place in the document and its neighbours'
-    features, in the order of FEATURE_NAMES. `rows` are the `line_features` of the
-    document's non-blank lines, in order."""
+    features, in the order of FEATURE_NAMES: one row per line. `rows` are the
+    `line_features` of the document's non-blank lines, in order."""
     count = len(rows)
-    index_of = {name: LINE_FEATURES.index(name) for name in _CONTEXT}
-    prose_at = LINE_FEATURES.index("prose")
-    words_at = LINE_FEATURES.index("log_words")
-    prose = [row[prose_at] > 0 for row in rows]
-    first_prose = next((i for i, is_story in enumerate(prose) if is_story), count)
-    last_prose = max((i for i, is_story in enumerate(prose) if is_story), default=-1)
-    word_counts = [math.expm1(row[words_at]) for row in rows]
-    total_words = sum(word_counts) or 1.0
-    runs = _short_runs(prose)
-    out = []
-    for index, row in enumerate(rows):
-        features = list(row)
-        features += [
+    lines = np.asarray(rows, dtype=np.float64).reshape(count, len(LINE_FEATURES))
+    prose = lines[:, _AT_PROSE] > 0
+    story = np.flatnonzero(prose)
+    first_prose = story[0] if len(story) else count
+    last_prose = story[-1] if len(story) else -1
+    word_counts = np.expm1(lines[:, _AT_WORDS])
+    index = np.arange(count, dtype=np.float64)
+    place = np.column_stack(
+        [
             index / max(count - 1, 1),
-            math.log1p(index),
-            math.log1p(count - 1 - index),
-            math.log1p(runs[index]),
-            word_counts[index] / total_words,
-            float(index > last_prose),
-            float(index < first_prose),
-            math.log1p(count),
+            np.log1p(index),
+            np.log1p(count - 1 - index),
+            np.log1p(np.asarray(_short_runs(prose.tolist()), dtype=np.float64)),
+            word_counts / (word_counts.sum() or 1.0),
+            index > last_prose,
+            index < first_prose,
+            np.full(count, math.log1p(count)),
         ]
-        for offset in _OFFSETS:
-            other = index + offset
-            if 0 <= other < count:
-                features += [rows[other][index_of[name]] for name in _CONTEXT]
-            else:
-                features += [0.0] * len(_CONTEXT)
-        features += [float(0 <= index + offset < count) for offset in _OFFSETS]
-        out.append(features)
-    return out
+    )
+    context = lines[:, _AT_CONTEXT]
+    neighbours = []
+    present = []
+    for offset in _OFFSETS:
+        shifted = np.zeros_like(context)
+        if offset < 0:
+            shifted[-offset:] = context[:offset]
+        else:
+            shifted[: count - offset] = context[offset:]
+        neighbours.append(shifted)
+        present.append((index + offset >= 0) & (index + offset < count))
+    return np.hstack([lines, place, *neighbours, np.column_stack(present)])
 
 
 def _short_runs(prose: list[bool]) -> list[int]:

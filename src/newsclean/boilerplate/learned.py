@@ -25,9 +25,9 @@ from newsclean.boilerplate.features import (
     document_features,
     line_features,
 )
-from newsclean.boilerplate.lines import is_prose, join_kept, longest_blank_run, plain
+from newsclean.boilerplate.lines import join_kept, longest_blank_run, plain_once
 from newsclean.boilerplate.rules import Rule, classify
-from newsclean.boilerplate.structure import detect, promos
+from newsclean.boilerplate.structure import detect, is_prose, promos
 from newsclean.record import Removal
 
 MODEL_FILE = "boilerplate-model.json"
@@ -81,18 +81,18 @@ class Model(NamedTuple):
                 rule = rules.get(line, True) if rules is not None else True
                 row = known[line] = line_features(line, stop_words, rule)
             rows.append(row)
-        rows = document_features(rows)
-        scored = [index for index, row in enumerate(rows) if row[_AT_PROSE] == 0.0]
+        matrix = document_features(rows)
+        scored = np.flatnonzero(matrix[:, _AT_PROSE] == 0.0)
         probabilities = [0.0] * len(rows)  # a prose line is never scored
-        if not scored:
+        if not len(scored):
             return probabilities
-        values = (np.asarray([rows[index] for index in scored]) - self.mean) / self.scale
+        values = (matrix[scored] - self.mean) / self.scale
         for position, (weights, bias) in enumerate(self.layers):
             values = values @ weights + bias
             if position < len(self.layers) - 1:
                 np.tanh(values, out=values)
-        for index, probability in zip(scored, (1.0 / (1.0 + np.exp(-values[:, 0]))).tolist(),
-                                      strict=True):  # fmt: skip
+        scores = 1.0 / (1.0 + np.exp(-values[:, 0]))
+        for index, probability in zip(scored.tolist(), scores.tolist(), strict=True):
             probabilities[index] = probability
         return probabilities
 
@@ -163,7 +163,7 @@ def _filled_row(line: str) -> bool:
 def _guards(line: str) -> _Guards:
     return _Guards(
         is_prose(line),
-        bool(_LABEL_VALUE.match(plain(line))),
+        bool(_LABEL_VALUE.match(plain_once(line))),
         _filled_row(line),
         bool(_CODE.search(line)),
         " " in line.strip() and len(_LETTER_WORD.findall(line, 0, 200)) >= 2,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MARKDOWN_PREFIX = re.compile(r"^(?:#{1,6}\s+|>(?!>)\s*|[-*+•·]\s+)")
@@ -52,6 +53,13 @@ def _holds_cyrillic(line: str) -> bool:
     """`bool(_CYRILLIC.search(line))`, read in the line's UTF-8 bytes."""
     data = line.encode("utf-8", errors="surrogatepass")
     return len(data.translate(None, _CYRILLIC_LEADS)) != len(data)
+
+
+@lru_cache(maxsize=8192)
+def plain_once(line: str) -> str:
+    """`plain(line)`, remembered: the structural detectors, the classifier's features and
+    its guards each read every line in its plain form, several times per text."""
+    return plain(line)
 
 
 def fold(line: str) -> str:

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from newsclean.boilerplate.features import CALL_TO_ACTION
-from newsclean.boilerplate.lines import PROSE_WORDS, fold, plain
+from newsclean.boilerplate.lines import PROSE_WORDS, fold, plain_once
 from newsclean.boilerplate.lines import is_prose as _is_prose
 from newsclean.boilerplate.rules import DATE, MONTHS, TIME
 
@@ -76,7 +76,7 @@ def is_prose(line: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _words(line: str) -> int:
-    return len(plain(line).split())
+    return len(plain_once(line).split())
 
 
 @lru_cache(maxsize=4096)
@@ -84,7 +84,7 @@ def _headline_like(line: str) -> bool:
     """A short line that reads like a headline or a link title, not a sentence or a fact."""
     if len(line) > _SHORT_CHARS or _LIST_ITEM.match(line):
         return False
-    text = plain(line)
+    text = plain_once(line)
     words = len(text.split())
     if not 3 <= words <= 18 or _SENTENCE_END.search(text) or _LABEL_VALUE.match(text):
         return False
@@ -127,7 +127,7 @@ def _menu_item(line: str) -> bool:
     an entry of a menu or a category list."""
     if len(line) > 60:
         return False
-    text = plain(line)
+    text = plain_once(line)
     words = text.split()
     return (
         1 <= len(words) <= 3
@@ -166,7 +166,7 @@ def _author_time(line: str) -> bool:
     """A comment's signature or header: a name with a time or date, little else."""
     if len(line) > _SHORT_CHARS:
         return False
-    text = plain(line)
+    text = plain_once(line)
     words = len(text.split())
     if words > 16 or words < 2:
         return False
@@ -223,7 +223,7 @@ def comment_threads(lines: list[str], *, minimum: int = 2, gap: int = 4) -> Kind
 def _pipe_row(line: str) -> bool:
     if len(line) > _SHORT_CHARS or ("|" not in line and "¦" not in line):
         return False
-    text = plain(line)
+    text = plain_once(line)
     if line.lstrip().startswith("|"):  # a markdown table row: story
         return False
     cells = [cell for cell in _PIPES.split(text) if cell]
@@ -237,7 +237,7 @@ def _pipe_row(line: str) -> bool:
 def _dated_headline(line: str) -> bool:
     if len(line) > _SHORT_CHARS:
         return False
-    text = plain(line)
+    text = plain_once(line)
     return (
         _words(text) <= 25 and bool(_RELATIVE_TIME.search(text.casefold())) and not is_prose(line)
     )
@@ -294,7 +294,7 @@ def _promo_signals(line: str) -> tuple[bool, bool, bool]:
     """A call to action, a date, a place: what a promo is made of. The date of an
     author/time line (a byline, a comment's signature) is no promo's date, and a
     place is looked for outside the dates ("Tuesday, December 6" is none)."""
-    text = plain(line)
+    text = plain_once(line)
     undated = _DATE_ANY_CASE.sub(" ", text) if _DATE_HINT.search(text) else text
     dated = undated != text and not _author_time(line)
     return _calls_to_action(line), dated, bool(_PLACE.search(undated))
