@@ -319,3 +319,52 @@ def test_rows_written_before_confidence_still_validate() -> None:
     assert to_arrow([record], ARTICLE).column("removed").to_pylist()[0][0]["confidence"] is None
     record["removed"] = [{"kind": "share", "text": "Share", "confidence": 1.5}]
     assert validation_error(record, ARTICLE) is not None
+
+
+# -- the benchmark's scoring and labels ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def labeled():
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+    import labeled
+
+    return labeled
+
+
+def test_aeb_score_is_per_page_4gram_precision_and_recall(labeled) -> None:
+    gold = "one two three four five"
+    assert labeled.aeb_score([(gold, gold)]) == (1.0, 1.0, 1.0)
+    # two words more: 2 of the 4 output 4-grams are the gold's 2
+    precision, recall, f1 = labeled.aeb_score([("one two three four five six seven", gold)])
+    assert (precision, recall) == (0.5, 1.0) and f1 == pytest.approx(2 / 3)
+    # averaged over pages, then F1 of the means
+    precision, recall, _ = labeled.aeb_score([(gold, gold), ("x y z w", gold)])
+    assert (precision, recall) == (0.5, 0.5)
+
+
+def test_line_labels_by_share_of_3grams_in_gold(labeled) -> None:
+    gold = "The council met on Tuesday to vote on the budget.\nIt passed."
+    text = "The council met on Tuesday to vote.\nShare this article now\nIt passed.\n都市"
+    assert list(labeled.line_labels(text, gold)) == [
+        ("The council met on Tuesday to vote.", True),
+        ("Share this article now", False),
+        ("It passed.", True),
+        ("都市", False),
+    ]
+
+
+def test_held_out_split_is_fixed_and_about_30_percent(labeled) -> None:
+    ids = [str(number) for number in range(2000)]
+    share = sum(labeled.held_out("dragnet", page_id) for page_id in ids) / len(ids)
+    assert 0.27 < share < 0.33
+    assert labeled.held_out("dragnet", "100") == labeled.held_out("dragnet", "100")
+
+
+def test_story_sentences_are_full_sentences_of_six_words(labeled) -> None:
+    gold = (
+        "Bridge closed\nThe council met on Tuesday to vote. It passed.\nBy Jane Roe, March 3 2011"
+    )
+    assert labeled.story_sentences(gold) == ["The council met on Tuesday to vote."]
