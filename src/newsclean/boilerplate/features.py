@@ -31,7 +31,7 @@ _URL = re.compile(r"https?://|www\.|\.(?:com|org|net|co\.uk|de|fr)\b|@\w")
 _DIGIT = re.compile(r"\d")
 # What every match of DATE holds: a year, or a numeric date. Searched first, as it is
 # many times cheaper than DATE.
-_DATE_HINT = re.compile(r"\d{4}|\d[./-]\d{1,2}[./-]\d")
+DATE_HINT = re.compile(r"\d{4}|\d[./-]\d{1,2}[./-]\d")
 # A word that starts with a capital letter (Latin, Greek or Cyrillic).
 _CAPITALISED = re.compile(r"\b[A-ZÀ-ÖØ-ÞΑ-ΩА-Я]")
 _MARKDOWN_LINK = re.compile(r"\[[^\]]*\]\([^)]*\)")
@@ -115,7 +115,7 @@ def line_features(
     dated = timed = relative = False
     if words <= DATED_WORDS and _DIGIT.search(text):  # every date and time holds a digit
         folded = fold(line)
-        dated = bool(_DATE_HINT.search(folded) and _DATE.search(folded))
+        dated = bool(DATE_HINT.search(folded) and _DATE.search(folded))
         timed = bool(_TIME.search(folded))
         relative = bool(_RELATIVE_TIME.search(folded))
     alphanumeric = sum(map(str.isalnum, sample))

@@ -1,10 +1,11 @@
-"""The learned boilerplate classifier: a small neural network over line features.
+"""The learned boilerplate classifier: a small model over line features (a one-layer
+network or a logistic regression, whichever the training script found better).
 
 The model file (`newsclean/data/boilerplate-model.json`) is written by
 `benchmarks/train_boilerplate.py`; it holds the feature names, their scaling, the
-network's weights, the decision threshold and the stop words of each language. It is
-read once per process (the workers' forkserver preloads it) and applied with numpy,
-one matrix product per layer for the whole document.
+weights, a threshold per kind of text and the stop words of each language. It is read
+once per process (the workers' forkserver preloads it) and applied with numpy, one
+matrix product per layer for the whole document. See docs/boilerplate.md.
 """
 
 from __future__ import annotations
