@@ -1,6 +1,6 @@
 """Benchmark the boilerplate stage on trafilatura's evaluation pages.
 
-    uv run python benchmarks/boilerplate_bench.py [--corpus ../shared/corpus/trafilatura-eval]
+    .venv/bin/python benchmarks/boilerplate_bench.py [--corpus ../shared/corpus/trafilatura-eval]
                                                   [--limit N] [--show-fp] [--show-lost]
 
 On the same pages, in one process, it scores plain `trafilatura.extract(html)` (defaults)

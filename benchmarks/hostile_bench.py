@@ -8,7 +8,7 @@ during the case. Then runs the real command over all cases together and reports 
 wall time, peak memory (summed over CLI, fork server and workers, sampled every
 50 ms), the largest single process (getrusage(RUSAGE_CHILDREN)) and `check`.
 
-    uv run python benchmarks/hostile_bench.py [--light] [--cases NAME,NAME] [--unit-timeout S]
+    .venv/bin/python benchmarks/hostile_bench.py [--light] [--cases NAME,NAME] [--unit-timeout S]
 
 With default settings the hanging page costs unit_timeout (60 s). Not run in CI.
 """

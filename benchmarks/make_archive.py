@@ -1,6 +1,6 @@
 """Build a large mixed raw archive from the dev corpus, for throughput and memory runs.
 
-    uv run python benchmarks/make_archive.py --units 100000 --out /tmp/archive
+    .venv/bin/python benchmarks/make_archive.py --units 100000 --out /tmp/archive
 
 Each unit is derived from one corpus page (html/*.html.gz): the page itself (HTML,
 sometimes gzipped), its paragraphs as plain text, as markdown with YAML front matter,

@@ -1,6 +1,6 @@
 """Throughput and memory of newsclean against the cost floor, plain trafilatura.
 
-    uv run python benchmarks/perf_bench.py [--pages 300] [--workers N] [--archive DIR ...]
+    .venv/bin/python benchmarks/perf_bench.py [--pages 300] [--workers N] [--archive DIR ...]
                                            [--single-too] [--skip stages|runs|pages]
 
 One run, on the same corpus pages, in the same process:
@@ -280,12 +280,14 @@ def time_stages(
 
     from newsclean.boilerplate import TemplateProfile
     from newsclean.config import Settings
+    from newsclean.day import _too_short
     from newsclean.extract import TRAFILATURA_OPTIONS, extract_unit
     from newsclean.lake import PartWriter
-    from newsclean.pipeline import PIPELINE_VERSION, _too_short, repair_article, strip_article
+    from newsclean.pipeline import PIPELINE_VERSION, repair_article, strip_article
     from newsclean.readers import discover, read_file
     from newsclean.record import Rejected
-    from newsclean.validate import ARTICLE, article_record, validation_error
+    from newsclean.rows import article_record
+    from newsclean.validate import ARTICLE, validation_error
 
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     settings = Settings(workers=1)
@@ -372,7 +374,8 @@ def _warm_up(files: list[Any], settings: Any, keep: Any) -> None:
     from newsclean.pipeline import PIPELINE_VERSION, clean_unit
     from newsclean.readers import read_file
     from newsclean.record import Rejected
-    from newsclean.validate import ARTICLE, article_record, validation_error
+    from newsclean.rows import article_record
+    from newsclean.validate import ARTICLE, validation_error
 
     for file in files:
         for unit in read_file(file, settings)[1]:

@@ -1,6 +1,6 @@
 """Benchmark the repair stage on real article text, damaged the way scraping damages it.
 
-    uv run python benchmarks/repair_bench.py [--corpus ../shared/corpus/trafilatura-eval]
+    .venv/bin/python benchmarks/repair_bench.py [--corpus ../shared/corpus/trafilatura-eval]
                                              [--limit N] [--seed S] [--show-false]
 
 English pages of the corpus are extracted with trafilatura. Each text is damaged at

@@ -11,14 +11,20 @@ For the interval starting at midnight UTC of day **D** the DAG
    directory or an empty one fails here, loudly (never a silent empty success);
 3. `clean_shard` – one mapped task per shard, each writing its own staged part, so
    any number of workers can share a day;
-4. `publish_day` – swaps `LAKE/articles/ingest_date=D/` and
-   `LAKE/quarantine/ingest_date=D/` into place atomically, with `_manifest.json`;
+4. `publish_day` – labels the whole day's articles with near-duplicates and story ids
+   against the story signatures of the days before it (`newsclean.stories`, inside
+   publish: it needs every shard), then swaps `LAKE/articles/ingest_date=D/`,
+   `LAKE/quarantine/ingest_date=D/` and `LAKE/stories/ingest_date=D/` into place
+   atomically, with `_manifest.json`, and keeps the day's story signatures, and
+   writes the day's HTML report, `LAKE/_reports/ingest_date=D/report.html`;
 5. `check_quarantine_share` – fails the run if more than the allowed share of units was
    quarantined (after publishing, so the quarantine is there to inspect); when the day
-   passes it emits the `newsclean_articles` asset that downstream DAGs schedule on.
+   passes it emits the `newsclean_articles` asset that downstream DAGs schedule on, the
+   report's path in the event's extra.
 
 Every task is idempotent: retry any task, re-run or backfill any day again, and the
-partition ends the same. The DAG only wires tasks: cleaning lives in `newsclean.pipeline`.
+partition ends the same. The DAG only wires tasks: cleaning lives in `newsclean.pipeline`
+and `newsclean.day`.
 See `docs/airflow.md` for configuration and operations.
 """
 
@@ -70,8 +76,9 @@ def _join(root: str, *parts: str) -> str:
     schedule=CronDataIntervalTimetable("0 0 * * *", timezone="UTC"),
     start_date=datetime(2026, 1, 1, tzinfo=UTC),
     catchup=False,
-    # Day D cleans with the template profiles published for the days before it, so days
-    # run in date order; the parallelism is across the shards of a day.
+    # Day D cleans with the template profiles and clusters stories against the story
+    # signatures published for the days before it, so days run in date order; the
+    # parallelism is across the shards of a day.
     max_active_runs=1,
     default_args={
         "owner": "newsclean",
@@ -157,7 +164,7 @@ def newsclean_daily() -> None:
         config: dict[str, Any], data_interval_start: datetime | None = None
     ) -> list[dict[str, Any]]:
         """List the day's raw files and group them into shards; no input is an error."""
-        from newsclean.pipeline import plan_shards
+        from newsclean.day import plan_shards
 
         ingest_date = _ingest_date(data_interval_start)
         day_root = _join(config["raw_root"], ingest_date.isoformat())
@@ -181,7 +188,7 @@ def newsclean_daily() -> None:
     ) -> dict[str, Any]:
         """Clean one shard into its own staged part (overwritten on retry)."""
         from newsclean.config import Settings
-        from newsclean.pipeline import clean_shard as clean
+        from newsclean.day import clean_shard as clean
 
         get_current_context()["shard_id"] = shard["shard_id"]  # type: ignore[typeddict-unknown-key]
         ingest_date = _ingest_date(data_interval_start)
@@ -201,12 +208,15 @@ def newsclean_daily() -> None:
         reports: list[dict[str, Any]],
         data_interval_start: datetime | None = None,
     ) -> dict[str, Any]:
-        """Publish the day's staged parts atomically, with its manifest."""
+        """Label near-duplicates and stories over all shards, then publish the day's
+        articles, quarantine and stories atomically, with its manifest."""
         from newsclean.config import Settings
-        from newsclean.pipeline import publish_day as publish
+        from newsclean.day import publish_day as publish
 
         shard_ids = [shard["shard_id"] for shard in shards]
-        cleaned = sorted(report["shard_id"] for report in reports)
+        # A slice fetches all mapped results in one request; iterating the lazy sequence
+        # asks for one item past the end, which the Task SDK logs as an `XCom not found` error.
+        cleaned = sorted(report["shard_id"] for report in reports[:])
         if cleaned != sorted(shard_ids):
             raise AirflowFailException(
                 f"newsclean: cleaned shards {cleaned} differ from planned shards {shard_ids}"
@@ -226,7 +236,17 @@ def newsclean_daily() -> None:
         manifest: dict[str, Any],
         data_interval_start: datetime | None = None,
     ) -> float:
-        """Fail the day (already published) if too much of it went to quarantine."""
+        """Fail the day (already published) if too much of it went to quarantine, or if
+        any unit hit an internal error (a newsclean bug, not bad input)."""
+        from newsclean.day import internal_errors
+        from newsclean.report import report_path
+
+        failed = internal_errors(manifest)
+        if failed:
+            raise AirflowFailException(
+                f"newsclean: {failed} unit(s) hit an internal error (quarantined as "
+                "pipeline.error.*); the day is published, with their detail in its quarantine"
+            )
         units = manifest["units"]
         share = units["quarantined"] / units["read"] if units["read"] else 0.0
         limit = config["max_quarantine_share"]
@@ -236,10 +256,14 @@ def newsclean_daily() -> None:
                 f"({share:.1%} > {limit:.1%}) by reason {manifest.get('quarantined_by_reason')}; "
                 "the partition and its quarantine are published for inspection"
             )
+        ingest_date = _ingest_date(data_interval_start)
+        report = report_path(config["lake"], ingest_date)
         get_current_context()["outlet_events"][ARTICLES].extra = {
-            "ingest_date": _ingest_date(data_interval_start).isoformat(),
+            "ingest_date": ingest_date.isoformat(),
             "lake": config["lake"],
             "units": units,
+            "report": str(report) if report.exists() else None,
+            "stories": manifest.get("stories"),
         }
         return share
 

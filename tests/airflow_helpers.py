@@ -98,7 +98,8 @@ def run_dag_test(
     """Run `dag.test()` for the data interval that starts on `ingest_date`.
 
     Returns the run's state, each task's state (mapped tasks: the worst), the number of
-    mapped clean_shard instances and the run's combined output.
+    mapped clean_shard instances, the extras of the asset events the run emitted and
+    the run's combined output.
 
     For a manual run Airflow 3 infers the interval that *ends* at the logical date, so the
     logical date of day D's interval is D + 1 day at midnight UTC.
@@ -121,8 +122,13 @@ for ti in run.get_task_instances():
         continue
     task_states[ti.task_id] = state
     mapped += ti.task_id == "clean_shard"
+from airflow.models.asset import AssetEvent
+from airflow.utils.session import create_session
+with create_session() as session:
+    extras = [event.extra for event in session.query(AssetEvent).filter(
+        AssetEvent.source_run_id == run.run_id, AssetEvent.source_dag_id == dag.dag_id)]
 print("DAG_RUN=" + json.dumps({{"state": str(run.state), "task_states": task_states,
-                                "mapped": mapped}}))
+                                "mapped": mapped, "asset_extras": extras}}))
 """
     result = subprocess.run(
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=timeout

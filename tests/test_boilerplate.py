@@ -16,6 +16,7 @@ from random import Random
 import pytest
 
 from newsclean.boilerplate import RULES, TemplateProfile, TemplateSettings, strip_boilerplate
+from newsclean.boilerplate.catalogue import MEDIA
 from newsclean.boilerplate.lines import (
     _MARKDOWN_EMPHASIS,
     PROSE_WORDS,
@@ -28,7 +29,6 @@ from newsclean.boilerplate.lines import (
 from newsclean.boilerplate.prefilter import NeedleScan, prefilter
 from newsclean.boilerplate.rules import (
     _PREFILTERS,
-    MEDIA,
     _needle_scans,
     classify,
     warm_needle_scans,

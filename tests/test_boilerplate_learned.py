@@ -35,7 +35,8 @@ from newsclean.boilerplate.learned import (
 from newsclean.config import Settings
 from newsclean.pipeline import strip_article
 from newsclean.record import Article, Removal
-from newsclean.validate import ARTICLE, article_record, to_arrow, validation_error
+from newsclean.rows import article_record, to_arrow
+from newsclean.validate import ARTICLE, validation_error
 
 STRUCTURE_DIR = Path(__file__).parent / "cases" / "boilerplate" / "structure"
 MODEL_PATH = Path(__file__).parent.parent / "src" / "newsclean" / "data" / "boilerplate-model.json"

@@ -3,6 +3,7 @@ tampered days."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from newsclean.cli import main
+from newsclean.config import Settings
 
 DAY = "2026-03-02"
 STORY = "The city council met on Tuesday evening to debate the budget for the coming year."
@@ -67,11 +69,71 @@ def test_help(command: tuple[str, ...]) -> None:
     assert "--lake" in result.stdout or "COMMAND" in result.stdout
 
 
+def test_check_help_describes_its_options() -> None:
+    result = newsclean("check", "--help")
+    assert result.returncode == 0
+    assert re.search(r"--lake PATH\s+root directory of the Parquet lake", result.stdout)
+    assert re.search(r"--date YYYY-MM-DD\s+the ingest date of the partition", result.stdout)
+    assert "exit codes:" in result.stdout
+
+
+def test_run_help_documents_workers_urls_environment_and_exit_codes() -> None:
+    result = newsclean("run", "--help")
+    assert result.returncode == 0
+    text = result.stdout
+    assert "0 (the default" in text and "one per CPU core" in text
+    assert "s3://" in text and "newsclean[s3]" in text
+    assert "gs://" in text and "newsclean[gcs]" in text
+    # Every setting's variable, with its default, straight from Settings.
+    for name, value in Settings().to_dict().items():
+        shown = str(value).lower() if isinstance(value, bool) else str(value)
+        assert f"NEWSCLEAN_{name.upper()}={shown}\n" in text, name
+    assert "Worker processes; 0 means one per CPU core." in text  # the field's docstring
+    codes = text[text.index("exit codes:") :]
+    for code in ("0", "1", "2", "3", "130"):
+        assert re.search(rf"^  {code} +\w", codes, re.M), code
+    assert "pipeline.error.<Type>" in codes
+
+
+@pytest.mark.parametrize(
+    ("url", "extra", "package"),
+    [("s3://bucket/raw/2026-03-02", "s3", "s3fs"), ("gs://bucket/raw/2026-03-02", "gcs", "gcsfs")],
+)
+def test_a_missing_fsspec_backend_names_the_extra(
+    tmp_path: Path, url: str, extra: str, package: str
+) -> None:
+    if importlib.util.find_spec(package) is not None:
+        pytest.skip(f"{package} is installed")
+    scheme = url.split("://")[0]
+    result = newsclean("run", "--input", url, "--lake", str(tmp_path / "lake"), "--date", DAY)
+    line = one_line_error(result, 2)
+    assert (
+        line
+        == f"newsclean: error: install newsclean[{extra}] ({package}) to read {scheme}:// inputs"
+    )
+    assert not (tmp_path / "lake").exists()
+
+
 @pytest.mark.parametrize(
     ("args", "env", "says"),
     [
         (("run", "--input", "IN", "--lake", "LAKE", "--date", "2026-13-01"), {}, "not a date"),
         (("check", "--lake", "LAKE", "--date", "yesterday"), {}, "not a date"),
+        (
+            ("run", "--input", "IN", "--lake", "LAKE", "--date", "2026-02-30"),
+            {},
+            "2026-02-30 is not a date that exists: February 2026 has 28 days",
+        ),
+        (
+            ("check", "--lake", "LAKE", "--date", "2026-13-01"),
+            {},
+            "2026-13-01 is not a date that exists: there is no month 13",
+        ),
+        (
+            ("check", "--lake", "LAKE", "--date", "2026-2-3"),
+            {},
+            "not a date in YYYY-MM-DD form: '2026-2-3'",
+        ),
         (("run", "--lake", "LAKE", "--date", DAY), {}, "--input"),
         (
             ("run", "--input", "/no/such/input", "--lake", "LAKE", "--date", DAY),

@@ -27,8 +27,8 @@ import pytest
 
 from newsclean.check import check_partition
 from newsclean.config import Settings
+from newsclean.day import clean_shard, run_day
 from newsclean.lake import MANIFEST, TABLE_DIRS, partition_dir, read_json, read_partition
-from newsclean.pipeline import clean_shard, run_day
 from newsclean.readers import discover
 from newsclean.validate import ARTICLE, QUARANTINE
 
@@ -164,7 +164,7 @@ _PUBLISHER = """
 import sys, time
 from datetime import date
 from newsclean.config import Settings
-from newsclean.pipeline import publish_day
+from newsclean.day import publish_day
 print("ready", flush=True)
 sys.stdin.readline()
 started = time.monotonic()

@@ -7,6 +7,7 @@ Airflow runs in subprocesses with a throwaway AIRFLOW_HOME, never in the pytest 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -25,7 +26,9 @@ from airflow_helpers import (
     run_dag_test,
 )
 
-HEAVY_MODULES = ("trafilatura", "pyarrow", "newsclean.pipeline", "lxml", "duckdb")
+HEAVY_MODULES = ("trafilatura", "pyarrow", "newsclean.pipeline", "newsclean.day", "lxml", "duckdb")
+# An error-level line in Airflow's console log: structlog's `[error    ]` or logging's `ERROR`.
+ERROR_LINE = re.compile(r"\[(?:error|critical)\s*\]|\b(?:ERROR|CRITICAL)\b")
 
 
 def _python(script: str, env: dict[str, str]) -> dict[str, Any]:
@@ -130,6 +133,20 @@ def test_dag_test_cleans_one_example_day(home_env: dict[str, str], tmp_path: Pat
     assert all(raw_day in row["source_uri"] or "2026-02-14" in row["source_uri"] for row in rows)
     assert not (lake / "articles" / "ingest_date=2026-02-13").exists()
     assert not (lake / "articles" / "ingest_date=2026-02-15").exists()
+    report = lake / "_reports" / "ingest_date=2026-02-14" / "report.html"
+    assert report.is_file(), "publish_day writes the day's report"
+    assert [extra["report"] for extra in run["asset_extras"]] == [str(report)]
+
+
+@pytest.mark.skipif(not EXAMPLE_RAW.is_dir(), reason="examples/raw is not bundled yet")
+def test_a_successful_run_logs_no_error_lines(home_env: dict[str, str], tmp_path: Path) -> None:
+    """Operators alert on error lines: a day that succeeds must log none (publish_day once
+    logged `XCom not found` for the mapped results on every run)."""
+    run = run_dag_test(home_env, "2026-02-13", run_conf={"lake": str(tmp_path / "lake")})
+    assert run["state"] == "success", run
+    assert run["task_states"]["publish_day"] == "success"
+    errors = [line for line in run["output"].splitlines() if ERROR_LINE.search(line)]
+    assert errors == []
 
 
 def test_dag_test_fails_loudly_on_a_day_without_input(

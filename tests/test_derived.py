@@ -76,15 +76,15 @@ def test_an_unwritable_cache_only_costs_time(
 
 
 def test_the_english_lexicon_from_the_cache_equals_a_fresh_build(cache: Path) -> None:
-    from newsclean import repair
+    from newsclean import typos
 
-    built = repair._build_english_lexicon()
-    repair._english_lexicon.cache_clear()
+    built = typos._build_english_lexicon()
+    typos._english_lexicon.cache_clear()
     try:
-        stored = repair._english_lexicon()  # builds and stores
-        repair._english_lexicon.cache_clear()
-        loaded = repair._english_lexicon()  # loads
+        stored = typos._english_lexicon()  # builds and stores
+        typos._english_lexicon.cache_clear()
+        loaded = typos._english_lexicon()  # loads
     finally:
-        repair._english_lexicon.cache_clear()
+        typos._english_lexicon.cache_clear()
     assert list(cache.glob("english-lexicon-*.marshal"))
     assert tuple(built) == tuple(stored) == tuple(loaded)

@@ -26,8 +26,8 @@ import pytest
 
 from newsclean.check import check_partition
 from newsclean.config import MiB, Settings
+from newsclean.day import run_day
 from newsclean.lake import read_partition
-from newsclean.pipeline import run_day
 from newsclean.readers import discover, read_units
 from newsclean.record import Article, RawUnit, Rejected
 from newsclean.validate import ARTICLE, QUARANTINE
@@ -147,7 +147,7 @@ def hostile_cases(*, heavy: bool = HEAVY) -> list[Case]:
         Case(
             "png-named.txt",
             _write(b"\x89PNG\r\n\x1a\n" + junk[:4096]),
-            ("read.binary",),
+            ("read.unsupported_type",),
             "a PNG header and binary named .txt",
         ),
         Case(
@@ -424,11 +424,16 @@ def test_input_names_do_not_steer_output(
     written = sorted(str(path.relative_to(lake)) for path in lake.rglob("*") if path.is_file())
     day = f"ingest_date={DAY.isoformat()}"
     assert written == [
+        f"_metrics/{day}/metrics.parquet",
+        f"_profiles/stories/{DAY.isoformat()}.parquet",
         f"_profiles/templates/{DAY.isoformat()}.json",
+        f"_reports/{day}/report.html",
         f"articles/{day}/_manifest.json",
         f"articles/{day}/part-00000.parquet",
         f"quarantine/{day}/_manifest.json",
         f"quarantine/{day}/part-00000.parquet",
+        f"stories/{day}/_manifest.json",
+        f"stories/{day}/part-stories.parquet",
     ]
 
 

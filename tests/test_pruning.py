@@ -1,4 +1,4 @@
-"""newsclean.pruning's walks find what trafilatura's XPath expressions find.
+"""newsclean.fastpaths.trafilatura's walks find what trafilatura's XPath expressions find.
 
 Each tree goes through both; the installed trafilatura's expressions are the
 reference, never a stored answer.
@@ -17,16 +17,19 @@ from trafilatura import xpaths
 from trafilatura.core import trafilatura_sequence as trafilaturas_sequence
 from trafilatura.utils import load_html
 
-from newsclean import pruning
+from newsclean.fastpaths import trafilatura as fast_trafilatura
 from newsclean.readers.decode import decode_bytes
 
 WALKS = [
     *(
         (expression, walk)
-        for name, walks in pruning._TRANSCRIBED.items()
+        for name, walks in fast_trafilatura._PRUNES_TRANSCRIBED.items()
         for expression, (_source, walk) in zip(getattr(xpaths, name), walks, strict=True)
     ),
-    (importlib.import_module("trafilatura.baseline").BASIC_CLEAN_XPATH, pruning.cleaned_away),
+    (
+        importlib.import_module("trafilatura.baseline").BASIC_CLEAN_XPATH,
+        fast_trafilatura.cleaned_away,
+    ),
 ]
 VALUES = [
     "comments",
@@ -89,17 +92,21 @@ def same(tree: etree._Element) -> int:
 
 def test_the_installed_trafilatura_is_the_one_transcribed() -> None:
     # Else trafilatura's expressions run (slower, same result) and this says so.
-    assert pruning.EMULATED, "trafilatura's raw-tree prunes changed: update newsclean.pruning"
+    assert fast_trafilatura.PRUNES_EMULATED, (
+        "trafilatura's raw-tree prunes changed: update newsclean.fastpaths.trafilatura"
+    )
     names = trafilaturas_sequence.__code__.co_names
-    assert set(pruning._TRANSCRIBED) <= set(names), "trafilatura_sequence no longer uses them"
+    assert set(fast_trafilatura._PRUNES_TRANSCRIBED) <= set(names), (
+        "trafilatura_sequence no longer uses them"
+    )
 
 
 def test_the_sequence_is_trafilaturas_code_with_the_walks() -> None:
-    sequence = pruning.trafilatura_sequence()
+    sequence = fast_trafilatura.trafilatura_sequence()
     assert sequence.__code__ is trafilaturas_sequence.__code__
     assert sequence.__defaults__ == trafilaturas_sequence.__defaults__
     assert sequence.__kwdefaults__ == trafilaturas_sequence.__kwdefaults__
-    for name, walks in pruning._TRANSCRIBED.items():
+    for name, walks in fast_trafilatura._PRUNES_TRANSCRIBED.items():
         assert sequence.__globals__[name] == [walk for _source, walk in walks]
         assert trafilaturas_sequence.__globals__[name] is getattr(xpaths, name)  # untouched
     baseline = importlib.import_module("trafilatura.baseline")
@@ -109,7 +116,7 @@ def test_the_sequence_is_trafilaturas_code_with_the_walks() -> None:
         assert ours.__code__ is theirs.__code__
         cleaning = ours.__globals__["basic_cleaning"]
         assert cleaning.__code__ is baseline.basic_cleaning.__code__
-        assert cleaning.__globals__["BASIC_CLEAN_XPATH"] is pruning.cleaned_away
+        assert cleaning.__globals__["BASIC_CLEAN_XPATH"] is fast_trafilatura.cleaned_away
     assert baseline.basic_cleaning.__globals__["BASIC_CLEAN_XPATH"] is baseline.BASIC_CLEAN_XPATH
 
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from newsclean import readers
 from newsclean.config import Settings
 from newsclean.readers import InputRootError, discover, markdown, read_units, sniff_format
-from newsclean.readers.decode import BinaryContent, decode_bytes
+from newsclean.readers.decode import BinaryContent, decode_bytes, looks_binary
 from newsclean.readers.jsonl import BadRecord, parse_record
 from newsclean.readers.markdown import (
     FrontMatterError,
@@ -79,6 +79,20 @@ def test_binary_junk_is_refused() -> None:
         decode_bytes(b"\x00\x01\x02\x03" * 4000)
     with pytest.raises(BinaryContent):
         decode_bytes(junk)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (Random(5).randbytes(4096), True),
+        (b"\x00\x01" * 100 + b'{"url": "x"}', True),
+        (b'{"url": "https://e.org/1", "text": "A story.\\twith a tab"}\n' * 50, False),
+        ('{"text": "Zürich"}\n'.encode("utf-16"), False),  # a byte-order mark: text
+        ("Les cafés".encode("cp1252"), False),
+    ],
+)
+def test_looks_binary_counts_control_bytes_before_decoding(raw: bytes, expected: bool) -> None:
+    assert looks_binary(raw) is expected
 
 
 def test_junk_counted_in_utf8_bytes_is_the_character_class_count() -> None:

@@ -34,3 +34,11 @@ def test_pickle_round_trip_gives_an_equal_record(record):
         copy = pickle.loads(pickle.dumps(record, protocol=protocol))
         assert copy == record
         assert type(copy) is type(record)
+
+
+def test_white_space_is_squeezed_one_way() -> None:
+    from newsclean.text import paragraphs, squeeze
+
+    assert squeeze("  a \t b\u00a0\n c  ") == "a b c"
+    assert squeeze("") == ""
+    assert paragraphs(["  one  two ", "", " \t ", "three"]) == ["one two", "three"]

@@ -11,7 +11,8 @@ from ftfy.badness import BADNESS_RE, is_bad
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsclean import repair
+from newsclean import encoding, typos
+from newsclean.fastpaths import ftfy as fast_ftfy
 from newsclean.record import Repair
 from newsclean.repair import fix_encoding, repair_text
 
@@ -187,9 +188,9 @@ _FAST_PATH_TEXTS = [
 
 def _without_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every line and every run of suspect words goes to ftfy (no line cached by the fast path)."""
-    monkeypatch.setattr(repair, "_lines_holding", lambda pattern, text: repair._lines_of(text))
-    monkeypatch.setattr(repair, "_ftfy_keeps", lambda text: False)
-    monkeypatch.setattr(repair, "_fix_line", functools.lru_cache(repair._fix_line.__wrapped__))
+    monkeypatch.setattr(encoding, "_lines_holding", lambda pattern, text: encoding._lines_of(text))
+    monkeypatch.setattr(encoding, "_ftfy_keeps", lambda text: False)
+    monkeypatch.setattr(encoding, "_fix_line", functools.lru_cache(encoding._fix_line.__wrapped__))
 
 
 @pytest.mark.parametrize("text", _FAST_PATH_TEXTS)
@@ -222,27 +223,27 @@ def test_fast_path_repairs_any_mix_as_the_full_path_does(text: str) -> None:
      "привет", "ГўВЂВ.a", "x" * 50 + "Ã¼" + "y" * 50, "Ã" + " " * 20],
 )  # fmt: skip
 def test_is_bad_agrees_with_ftfy(text: str) -> None:
-    assert repair._is_bad(text) == is_bad(text)
+    assert fast_ftfy._is_bad_around_hints(text) == is_bad(text)
 
 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.sampled_from(_FAST_PATH_PIECES), max_size=30).map("".join))
 def test_is_bad_agrees_with_ftfy_on_any_mix(text: str) -> None:
-    assert repair._is_bad(text) == is_bad(text)
+    assert fast_ftfy._is_bad_around_hints(text) == is_bad(text)
 
 
 def test_every_match_of_ftfys_heuristic_holds_what_the_cheap_scan_finds() -> None:
-    """The claim `_MAYBE_BAD` and `_BADNESS_WIDTH` rest on, checked on ftfy's pattern:
-    each alternative has two adjacent non-ASCII characters or one of `_MAYBE_BAD`'s."""
+    """The claim `MAYBE_BAD` and `BADNESS_WIDTH` rest on, checked on ftfy's pattern:
+    each alternative has two adjacent non-ASCII characters or one of `MAYBE_BAD`'s."""
     parsed = re._parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags)  # no public parser
-    assert parsed.getwidth()[1] <= repair._BADNESS_WIDTH
+    assert parsed.getwidth()[1] <= fast_ftfy.BADNESS_WIDTH
     [(branch_op, (_, alternatives))] = parsed.data
     assert branch_op is re._constants.BRANCH
     for alternative in alternatives:
         chars = [_chars_of(op, value) for op, value in alternative.data]
         non_ascii = [bool(c) and all(ord(char) > 0x7F for char in c) for c in chars]
         adjacent = any(a and b for a, b in itertools.pairwise(non_ascii))
-        single = any(c and all(repair._MAYBE_BAD.fullmatch(char) for char in c) for c in chars)
+        single = any(c and all(fast_ftfy.MAYBE_BAD.fullmatch(char) for char in c) for c in chars)
         assert adjacent or single, alternative
 
 
@@ -273,7 +274,7 @@ def test_typos_are_fixed_when_the_language_is_empty_and_detected() -> None:
 def test_long_and_short_runs_of_mojibake_are_repaired_alike() -> None:
     short = "Die GrÃ¶ÃŸe der StraÃŸe"
     long = " ".join([short] * 20)  # one run longer than the cached length
-    assert len(long) > repair._CACHED_RUN_LENGTH
+    assert len(long) > encoding._CACHED_RUN_LENGTH
     assert fix_encoding(short)[0] == "Die Größe der Straße"
     assert fix_encoding(long)[0] == " ".join(["Die Größe der Straße"] * 20)
 
@@ -281,7 +282,7 @@ def test_long_and_short_runs_of_mojibake_are_repaired_alike() -> None:
 def test_long_and_short_lines_are_repaired_alike() -> None:
     line = "Die GrÃ¶ÃŸe der StraÃŸe und ein Café"
     long = " ".join([line] * 40)  # a line longer than the cached length
-    assert len(long) > repair._CACHED_LINE_LENGTH
+    assert len(long) > encoding._CACHED_LINE_LENGTH
     assert fix_encoding(line)[0] == fix_encoding(line)[0] == "Die Größe der Straße und ein Café"
     assert fix_encoding(long)[0] == " ".join(["Die Größe der Straße und ein Café"] * 40)
 
@@ -290,7 +291,7 @@ def test_long_and_short_lines_are_repaired_alike() -> None:
     "line", ["Größe und Maße", "привет мир, καλημέρα κόσμε", "plain ASCII", "“quoted” – ok"]
 )
 def test_a_correct_line_comes_back_as_it_is(line: str) -> None:
-    assert repair._fix_line(line) is line
+    assert encoding._fix_line(line) is line
     assert fix_encoding(f"{line}\n{line}") == (f"{line}\n{line}", [])
 
 
@@ -305,15 +306,15 @@ def test_a_correct_line_comes_back_as_it_is(line: str) -> None:
     ],
 )
 def test_typo_candidates_are_whole_plain_lowercase_words(text: str, candidates: list[str]) -> None:
-    assert repair._TYPO_CANDIDATE.findall(" " + text) == candidates
+    assert typos._TYPO_CANDIDATE.findall(" " + text) == candidates
 
 
 def test_controls_are_found_in_the_utf8_bytes_as_by_the_character_class() -> None:
     """`_holds_control` agrees with `_CONTROL` on every character up to U+0800, on lone
     surrogates and on characters whose UTF-8 holds bytes \\x80-\\x9f (`ł`, `—`, emoji)."""
-    from newsclean import repair
+    from newsclean import encoding
 
     samples = [chr(code) for code in range(0x800)] + ["\ud800", "\udfff", "ł", "—", "😀", "Ÿ"]
     for char in samples:
         for text in (char, f"a{char}", f"{char}b", f"ä{char}€", f"x\n{char}\n"):
-            assert repair._holds_control(text) == bool(repair._CONTROL.search(text)), repr(text)
+            assert encoding._holds_control(text) == bool(encoding._CONTROL.search(text)), repr(text)

@@ -10,19 +10,16 @@ import pytest
 from conftest import sample_article
 
 from newsclean.config import Settings, SettingsError
-from newsclean.record import Rejected, Removal
+from newsclean.record import Rejected
+from newsclean.rows import article_record, quarantine_record, to_arrow
 from newsclean.validate import (
     ARTICLE,
     QUARANTINE,
     arrow_schema,
-    article_record,
     file_schema,
     load_schema,
-    quarantine_record,
     schema_dir,
-    to_arrow,
     validation_error,
-    with_text,
 )
 
 DAY = date(2026, 2, 13)
@@ -62,6 +59,10 @@ def test_arrow_types() -> None:
     assert not schema.field("id").nullable and schema.field("title").nullable
     assert arrow_schema(QUARANTINE).field("payload").type == pa.binary()
     assert schema.metadata[b"newsclean.schema_version"] == b"1.1.0"
+    assert schema.field("duplicate_of").type == pa.string()
+    assert schema.field("duplicate_of").nullable
+    assert schema.field("similarity").type == pa.float64()
+    assert not schema.field("story_id").nullable
 
 
 def test_valid_article_record_round_trips_to_arrow() -> None:
@@ -124,18 +125,3 @@ def test_settings_are_checked_when_built() -> None:
     ) == Settings(workers=3, fix_typos=False)
     with pytest.raises(SettingsError, match="whole number"):
         Settings.from_env({"NEWSCLEAN_WORKERS": "many"})
-
-
-def test_with_text_equals_the_record_of_the_article_with_that_text() -> None:
-    article = sample_article()
-    removed = (Removal("template", "Second paragraph."),)
-    record = article_record(article, ingest_date=DAY, pipeline_version="1")
-    changed = with_text(record, "A story.", removed)
-    assert changed == article_record(
-        article.evolve(text="A story.", removed=article.removed + removed),
-        ingest_date=DAY,
-        pipeline_version="1",
-    )
-    assert changed["word_count"] == 2
-    assert record["text"] == article.text  # the original record is left as it was
-    assert len(record["removed"]) == 1

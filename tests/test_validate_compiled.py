@@ -12,14 +12,8 @@ from conftest import sample_article
 from jsonschema import Draft202012Validator, FormatChecker
 
 from newsclean.record import Rejected
-from newsclean.validate import (
-    ARTICLE,
-    QUARANTINE,
-    article_record,
-    compile_check,
-    load_schema,
-    quarantine_record,
-)
+from newsclean.rows import article_record, quarantine_record
+from newsclean.validate import ARTICLE, QUARANTINE, compile_check, load_schema
 
 DAY = date(2026, 2, 13)
 ODD_VALUES: list[Any] = [

@@ -6,6 +6,8 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
+import pyarrow as pa
+
 from newsclean.lake import (
     KINDS,
     MANIFEST,
@@ -16,9 +18,13 @@ from newsclean.lake import (
     partition_files,
     read_json,
     read_part,
+    read_partition,
     recover,
 )
-from newsclean.validate import ARTICLE, QUARANTINE, validation_error
+from newsclean.stories.store import window_ids
+from newsclean.validate import ARTICLE, QUARANTINE, STORY, validation_error
+
+STORY_KEY = "stories"  # the manifest's story summary; days published before it have none
 
 
 def check_partition(lake: str, ingest_date: date) -> tuple[list[str], str]:
@@ -40,6 +46,8 @@ def check_partition(lake: str, ingest_date: date) -> tuple[list[str], str]:
     manifest = manifests[ARTICLE]
     if manifests[QUARANTINE] != manifest:
         problems.append("the articles and quarantine manifests differ")
+    if manifests[STORY] != manifest:
+        problems.append("the articles and stories manifests differ")
     try:
         units = _check_manifest(manifest, problems)
     except (KeyError, TypeError, AttributeError, ValueError) as error:
@@ -55,6 +63,11 @@ def check_partition(lake: str, ingest_date: date) -> tuple[list[str], str]:
         problems.append(
             f"{counts[QUARANTINE]} quarantine rows, manifest says {units['quarantined']}"
         )
+    if STORY_KEY in manifest:
+        try:
+            _check_stories(root, ingest_date, manifest, counts[STORY], problems)
+        except (OSError, pa.ArrowException):
+            pass  # an unreadable part is already reported, file by file
     if dict(reasons) != manifest["quarantined_by_reason"]:
         problems.append(
             f"quarantine rows by reason {dict(sorted(reasons.items()))} differ from the manifest's "
@@ -145,10 +158,47 @@ def _check_rows(
     return rows
 
 
+def _check_stories(
+    root: Any, ingest_date: date, manifest: dict[str, Any], stories: int, problems: list[str]
+) -> None:
+    """Near-duplicate and story labels agree with the day, its window and its stories."""
+    articles = read_partition(root, ingest_date, ARTICLE)
+    ids = set(articles.column("id").to_pylist())
+    window: set[str] | None = None
+    members: Counter[str] = Counter()
+    for record in articles.select(["id", "duplicate_of", "similarity", "story_id"]).to_pylist():
+        members[record["story_id"]] += 1
+        if (record["duplicate_of"] is None) != (record["similarity"] is None):
+            problems.append(f"article {record['id']}: duplicate_of and similarity disagree")
+        target = record["duplicate_of"]
+        if target is None or target in ids:
+            continue
+        if window is None:
+            days = int(manifest["settings"].get("story_window_days", 0))
+            window = window_ids(root, ingest_date, days)
+        if target not in window:
+            problems.append(
+                f"article {record['id']}: duplicate_of {target} is neither in the day "
+                "nor in its signature window"
+            )
+    table = read_partition(root, ingest_date, STORY)
+    listed = dict(
+        zip(
+            table.column("story_id").to_pylist(),
+            table.column("articles").to_pylist(),
+            strict=True,
+        )
+    )
+    if listed != dict(members):
+        problems.append("the stories table does not count the day's articles by story_id")
+    if stories != manifest[STORY_KEY]["stories"]:
+        problems.append(f"{stories} story rows, manifest says {manifest[STORY_KEY]['stories']}")
+
+
 def _as_json(record: dict[str, Any]) -> dict[str, Any]:
     converted = dict(record)
     for key, value in record.items():
-        if hasattr(value, "isoformat") and key == "published_at":
+        if hasattr(value, "hour"):
             converted[key] = value.strftime("%Y-%m-%dT%H:%M:%SZ")
         elif hasattr(value, "isoformat"):
             converted[key] = value.isoformat()

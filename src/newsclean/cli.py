@@ -1,35 +1,116 @@
-"""Command line: `newsclean run` cleans a day into the lake, `newsclean check` verifies it."""
+"""Command line: `newsclean run` cleans a day into the lake, `newsclean check` verifies it,
+`newsclean restore` puts a replaced version of a day back."""
 
 from __future__ import annotations
 
 import argparse
+import calendar
+import re
 import sys
 import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from newsclean import __version__
-from newsclean.config import Settings, SettingsError
+from newsclean.config import Settings, SettingsError, setting_docs
+
+EXIT_INTERNAL_ERRORS = 3  # the day was published, but some units hit a newsclean bug
 
 
 class UsageError(Exception):
     """A bad argument: reported in one line, exit code 2."""
 
 
+_DATE_FORM = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+
 def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {value!r}") from None
+    """A YYYY-MM-DD argument; a well-formed day that is not in the calendar says so."""
+    form = _DATE_FORM.fullmatch(value)
+    if form is None:
+        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {value!r}")
+    year, month, day = (int(part) for part in form.groups())
+    if year == 0:
+        why = "there is no year 0"
+    elif not 1 <= month <= 12:
+        why = f"there is no month {month}"
+    elif not 1 <= day <= (days := calendar.monthrange(year, month)[1]):
+        why = f"{calendar.month_name[month]} {year} has {days} days"
+    else:
+        return date(year, month, day)
+    raise argparse.ArgumentTypeError(f"{value} is not a date that exists: {why}")
 
 
 class _Parser(argparse.ArgumentParser):
-    """Reports a bad argument in one line (and exit code 2), not a usage block."""
+    """Reports a bad argument in one line (and exit code 2), not a usage block.
+
+    `epilog_from` builds the epilog only when help is shown, so a run never pays for it.
+    """
+
+    def __init__(self, *args: Any, epilog_from: Callable[[], str] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.epilog_from = epilog_from
+
+    def format_help(self) -> str:
+        if self.epilog_from is not None and self.epilog is None:
+            self.epilog = self.epilog_from()
+        return super().format_help()
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+class _Formatter(argparse.HelpFormatter):
+    """Wraps one-paragraph descriptions; keeps an epilog's lines (a text with line breaks)."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if "\n" not in text:
+            return super()._fill_text(text, width, indent)
+        return "".join(indent + line for line in text.splitlines(keepends=True))
+
+
+RUN_EXIT_CODES = """\
+exit codes:
+  0    the day was published
+  1    the lake cannot be written or read
+  2    a bad argument or setting, an input root that cannot be read, or an empty input
+       refused
+  3    some units hit an internal error: they are quarantined as pipeline.error.<Type>
+       and the day is still published
+  130  interrupted (Ctrl-C); the published lake is unchanged
+"""
+
+
+def _run_epilog() -> str:
+    """`run --help` after the options: workers, input URLs, environment, exit codes."""
+    lines = [
+        "workers:",
+        "  --workers N cleans with N worker processes; 0 (the default, also",
+        "  NEWSCLEAN_WORKERS=0) means one per CPU core. Units are always cleaned in worker",
+        "  processes, so a unit past --unit-timeout is killed and quarantined.",
+        "",
+        "input URLs:",
+        "  --input may be an fsspec URL: s3://bucket/raw/2026-02-13 needs newsclean[s3] (s3fs),",
+        "  gs://bucket/raw/2026-02-13 needs newsclean[gcs] (gcsfs); credentials are found the",
+        "  way those libraries find them. --lake is a local or mounted POSIX path.",
+        "",
+        "environment (NEWSCLEAN_<SETTING>; the options above win over them):",
+    ]
+    for variable, default, doc in setting_docs():
+        shown = str(default).lower() if isinstance(default, bool) else default
+        lines.append(f"  {variable}={shown}")
+        if doc:
+            lines.append(f"      {doc}")
+    lines += [
+        "  NEWSCLEAN_CACHE_DIR",
+        "      Where the English lexicon built on the first run is kept",
+        "      (default: $XDG_CACHE_HOME/newsclean or ~/.cache/newsclean).",
+        "",
+        RUN_EXIT_CODES,
+    ]
+    return "\n".join(lines)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,6 +130,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Read every raw scrape under --input (HTML, .gz, plain text, markdown, "
         "JSON Lines), clean it, and publish LAKE/articles/ingest_date=DATE and "
         "LAKE/quarantine/ingest_date=DATE atomically. Re-running a date replaces it.",
+        epilog_from=_run_epilog,
+        formatter_class=_Formatter,
     )
     run.add_argument(
         "--input", required=True, metavar="PATH", help="directory (or file) of raw scrapes"
@@ -64,7 +147,10 @@ def _parser() -> argparse.ArgumentParser:
         help="the ingest date: the partition this run owns",
     )
     run.add_argument(
-        "--workers", type=int, metavar="N", help="worker processes (default: one per CPU core)"
+        "--workers",
+        type=int,
+        metavar="N",
+        help="worker processes; 0 (the default) means one per CPU core",
     )
     run.add_argument(
         "--unit-timeout",
@@ -82,6 +168,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not strip boilerplate (share bars, promos, bios, templates)",
     )
+    run.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="publish an empty day when the input holds no raw file (without it such a run "
+        "is refused and the published day stays as it is); the manifest says so",
+    )
     run.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
 
     check = commands.add_parser(
@@ -90,10 +182,79 @@ def _parser() -> argparse.ArgumentParser:
         description="Verify that read == written + quarantined, every row is valid against "
         "the schema, files match the manifest and every input is accounted for. "
         "Exits non-zero on any gap.",
+        epilog="exit codes:\n  0  the day is whole\n  1  a gap (each printed as a problem) "
+        "or a lake that cannot be read\n  2  a bad argument\n",
+        formatter_class=_Formatter,
     )
-    check.add_argument("--lake", required=True, metavar="PATH")
-    check.add_argument("--date", required=True, type=_date, metavar="YYYY-MM-DD")
+    check.add_argument(
+        "--lake", required=True, metavar="PATH", help="root directory of the Parquet lake"
+    )
+    check.add_argument(
+        "--date",
+        required=True,
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="the ingest date of the partition to verify",
+    )
+
+    restore = commands.add_parser(
+        "restore",
+        help="put a replaced version of a published day back",
+        description="A run that replaces a published day keeps the version it replaced under "
+        "LAKE/_versions/ (the last NEWSCLEAN_KEEP_VERSIONS, default 3, of each day). restore "
+        "publishes one of them back atomically, and keeps the version it replaces in turn.",
+    )
+    restore.add_argument("--lake", required=True, metavar="PATH", help="root of the lake")
+    restore.add_argument(
+        "--date", required=True, type=_date, metavar="YYYY-MM-DD", help="the day to restore"
+    )
+    restore.add_argument(
+        "--run-id",
+        metavar="RUN_ID",
+        help="the kept version to restore, by the run_id of its manifest (default: the "
+        "version replaced most recently)",
+    )
+    restore.add_argument(
+        "--list", action="store_true", help="list the kept versions of the day and exit"
+    )
+
+    report = commands.add_parser(
+        "report",
+        help="write the HTML report of a published day",
+        description="Write a self-contained HTML page of a published day: its funnel, "
+        "sources, languages, word counts, removals, repairs, publish-date lag and run "
+        "time, beside the earlier days, with a 'look here' list of figures outside their "
+        "usual range and samples of its quarantine and removals. Every publish writes it "
+        "to LAKE/_reports/ingest_date=DATE/report.html; this command writes it again.",
+    )
+    report.add_argument("--lake", required=True, metavar="PATH", help="root of the lake")
+    report.add_argument(
+        "--date", required=True, type=_date, metavar="YYYY-MM-DD", help="the published day"
+    )
+    report.add_argument(
+        "--days",
+        type=_positive,
+        default=30,
+        metavar="N",
+        help="earlier days to compare with (default: 30)",
+    )
+    report.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="where to write the page (default: LAKE/_reports/ingest_date=DATE/report.html)",
+    )
     return parser
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"not a whole number of 1 or more: {value!r}")
+    return number
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,6 +262,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if arguments.command == "run":
             return _run(arguments)
+        if arguments.command == "restore":
+            return _restore(arguments)
+        if arguments.command == "report":
+            return _report(arguments)
         return _check(arguments)
     except (UsageError, SettingsError) as error:
         print(f"newsclean: error: {error}", file=sys.stderr)
@@ -137,8 +302,8 @@ def _run(arguments: argparse.Namespace) -> int:
             )
     if "://" in arguments.input or Path(arguments.input).exists():  # else: an error, no run
         start_server()  # its warm-up overlaps this process's imports (~0.3 s) from here on
+    from newsclean.day import EmptyInputError, internal_errors, run_day
     from newsclean.lake import LakeError
-    from newsclean.pipeline import run_day
     from newsclean.readers import InputRootError
 
     bar = None
@@ -155,7 +320,13 @@ def _run(arguments: argparse.Namespace) -> int:
             settings,
             progress=clock.units_done,
             with_inputs=False,  # the summary counts the files; the published manifest lists them
+            allow_empty=arguments.allow_empty,
         )
+    except EmptyInputError as error:
+        raise UsageError(
+            f"{error}: refusing to replace {arguments.date} with an empty day "
+            "(the published day is unchanged; --allow-empty publishes an empty day)"
+        ) from None
     except InputRootError as error:
         raise UsageError(str(error)) from None
     except (LakeError, OSError) as error:
@@ -168,6 +339,15 @@ def _run(arguments: argparse.Namespace) -> int:
             bar.close()
     if not arguments.quiet:
         _print_summary(manifest, arguments.lake, clock)
+    failed = internal_errors(manifest)
+    if failed:
+        print(
+            f"newsclean: error: {failed} unit(s) hit an internal error and were quarantined as "
+            f"pipeline.error.*: the day is published, but this is a newsclean bug; "
+            f"see their detail in the quarantine (exit code {EXIT_INTERNAL_ERRORS})",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL_ERRORS
     return 0
 
 
@@ -198,6 +378,7 @@ class _Clock:
 
 def _print_summary(manifest: dict, lake: str, clock: _Clock) -> None:
     from newsclean.lake import partition_dir
+    from newsclean.report import report_path
     from newsclean.validate import ARTICLE, QUARANTINE
 
     units = manifest["units"]
@@ -217,7 +398,67 @@ def _print_summary(manifest: dict, lake: str, clock: _Clock) -> None:
     ]
     for reason, count in sorted(manifest["quarantined_by_reason"].items(), key=lambda kv: -kv[1]):
         lines.append(f"    {reason:<28}{count:>6}")
+    if manifest.get("empty_on_purpose"):
+        lines.append("  no raw file was found: an empty day was published (--allow-empty)")
+    if "stories" in manifest:
+        from newsclean.validate import STORY
+
+        stories = manifest["stories"]
+        lines.append(f"  stories        {stories['stories']:>8}  -> {partition(STORY)}")
+        lines.append(f"  near-duplicates{stories['near_duplicates']:>8}  (labeled, kept)")
+    report = report_path(lake, date.fromisoformat(day))
+    if report.exists():
+        lines.append(f"  report                   -> {report}")
     print("\n".join(lines))
+
+
+def _report(arguments: argparse.Namespace) -> int:
+    from newsclean.lake import LakeError
+    from newsclean.report import NotPublishedError, write_report
+
+    try:
+        path = write_report(arguments.lake, arguments.date, days=arguments.days, out=arguments.out)
+    except (NotPublishedError, LakeError) as error:
+        print(f"newsclean: error: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        detail = error.strerror if error.strerror else str(error)
+        where = f": {error.filename}" if error.filename else ""
+        print(f"newsclean: error: cannot write the report{where}: {detail}", file=sys.stderr)
+        return 1
+    print(path)
+    return 0
+
+
+def _restore(arguments: argparse.Namespace) -> int:
+    from newsclean.day import restore_day
+    from newsclean.lake import LakeError, kept_versions, lake_root
+
+    if arguments.list:
+        versions = kept_versions(lake_root(arguments.lake), arguments.date)
+        if not versions:
+            print(f"{arguments.date}: no kept version")
+        for version in versions:
+            units = version["units"]
+            print(
+                f"{version['run_id']}  replaced {version['replaced_at']}  "
+                f"read {units.get('read')}, written {units.get('written')}, "
+                f"quarantined {units.get('quarantined')}"
+            )
+        return 0
+    try:
+        manifest = restore_day(
+            arguments.lake, arguments.date, arguments.run_id, settings=Settings.from_env()
+        )
+    except LakeError as error:
+        print(f"newsclean: error: {error}", file=sys.stderr)
+        return 1
+    units = manifest["units"]
+    print(
+        f"{arguments.date}: restored version {manifest['run_id']} (read {units['read']}, "
+        f"written {units['written']}, quarantined {units['quarantined']})"
+    )
+    return 0
 
 
 def _check(arguments: argparse.Namespace) -> int:

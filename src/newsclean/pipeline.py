@@ -1,65 +1,32 @@
-"""The pipeline: apply the stages in order, send rejections aside, write the lake.
+"""The pipeline: the stages in order, on the records of `record.py`.
 
-    raw unit -> read -> extract -> repair -> strip boilerplate -> validate -> write
-                                                      \\-> quarantine (with a reason)
+    raw unit -> read -> extract -> repair -> strip boilerplate -> site templates
+             -> validate -> write          \\-> quarantine (with a reason)
 
-`clean_unit` is the per-unit path; a shard's workers run `prepare_unit`, which adds
-the article's record, its validation and its site-template keys, so that the shard
-process only counts, strips site templates and writes. A day is cleaned as one or
-more shards (`clean_shard`, each writing its own staged parts; Airflow maps them over
-workers) and then published atomically (`publish_day`). `run_day` does both for the
-command line.
+Each stage takes an `Article` and returns one (or a `Rejected`). `clean_unit` runs the
+per-unit stages; a worker runs `prepare_unit`, which adds the article's validation and
+the keys the site-template profile reads, so that the process that keeps the profile
+has only the template stage (`strip_templates`) and writing left to do. Reading the
+inputs, shards, the spool, the manifest and publishing a day live in `newsclean.day`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import pickle
-import shutil
-import tempfile
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from datetime import date, timedelta
-from functools import partial
-from pathlib import Path
-from typing import Any, NamedTuple
+from datetime import date
+from typing import NamedTuple
 
 from newsclean import __version__
 from newsclean.boilerplate import TemplateProfile, strip_boilerplate
 from newsclean.boilerplate.templates import DocumentKeys, document_keys
 from newsclean.config import Settings
 from newsclean.extract import extract_unit
-from newsclean.lake import (
-    ARTICLE,
-    QUARANTINE,
-    TABLE_DIRS,
-    PartWriter,
-    describe_parts,
-    lake_root,
-    publish_partitions,
-    read_json,
-    read_manifest,
-    recover,
-    shard_dir,
-    write_json_atomic,
-)
-from newsclean.readers import InputFile, iter_inputs, read_file
 from newsclean.record import Article, RawUnit, Rejected
 from newsclean.repair import fix_encoding, repair_text
-from newsclean.validate import (
-    article_record,
-    quarantine_record,
-    schema_version,
-    validation_error,
-    warm_up,
-    with_text,
-)
+from newsclean.rows import article_record
+from newsclean.validate import ARTICLE, validation_error
 
 PIPELINE_VERSION = __version__
-SHARD_RESULT = "shard.json"
-SHARD_INPUTS = "inputs.jsonl"  # a shard's input records, one JSON object a line
-Progress = Callable[[int], None]
+INTERNAL_ERROR = "pipeline.error."  # the reason prefix of a unit that hit a newsclean bug
 
 
 def clean_unit(unit: RawUnit, settings: Settings) -> Article | Rejected:
@@ -70,25 +37,26 @@ def clean_unit(unit: RawUnit, settings: Settings) -> Article | Rejected:
             return extracted
         return clean_article(extracted, settings)
     except MemoryError:
-        return _rejected(
+        return Rejected.of(
             unit,
             "pipeline",
             "pipeline.out_of_memory",
             "cleaning this unit exceeded worker_memory_bytes",
         )
     except RecursionError:
-        return _rejected(unit, "pipeline", "pipeline.too_deep", "input nested too deeply to parse")
+        return Rejected.of(
+            unit, "pipeline", "pipeline.too_deep", "input nested too deeply to parse"
+        )
     except Exception as error:  # the one place an unexpected failure becomes data
         return _failed(unit, error)
 
 
 class Prepared(NamedTuple):
-    """A cleaned article as a worker hands it to its shard: its record, the record's
-    validation error (None when valid), and the keys the site-template profile reads
-    (None without a source domain). The shard process then has only counting, the
-    template pass and writing left to do per article."""
+    """A cleaned article as a worker hands it to its shard: the article, the validation
+    error of its record (None when valid), and the keys the site-template profile reads
+    (None without a source domain)."""
 
-    record: dict[str, Any]
+    article: Article
     error: str | None
     keys: DocumentKeys | None
 
@@ -103,11 +71,16 @@ def prepare_unit(
     if isinstance(article, Rejected):
         return article
     try:
-        record = article_record(article, ingest_date=ingest_date, pipeline_version=PIPELINE_VERSION)
+        error = validation_error(record_of(article, ingest_date), ARTICLE)
         keys = document_keys(article.text, template_words) if article.source_domain else None
-        return Prepared(record, validation_error(record, ARTICLE), keys)
+        return Prepared(article, error, keys)
     except Exception as error:  # as in clean_unit: a failure becomes data
         return _failed(unit, error)
+
+
+def record_of(article: Article, ingest_date: date) -> dict:
+    """The article's output record, as this pipeline version writes it."""
+    return article_record(article, ingest_date=ingest_date, pipeline_version=PIPELINE_VERSION)
 
 
 def clean_article(article: Article, settings: Settings) -> Article:
@@ -143,421 +116,20 @@ def strip_article(article: Article, settings: Settings) -> Article:
     return article.evolve(text=text, removed=article.removed + tuple(stripped))
 
 
-def plan_shards(input_root: str, *, shard_size: int) -> list[list[str]]:
-    """The raw files under input_root in a stable order, grouped `shard_size` files a shard."""
-    if shard_size <= 0:
-        raise ValueError(f"shard_size must be positive, got {shard_size}")
-    files = [file.uri for file in iter_inputs(input_root)]
-    return [files[start : start + shard_size] for start in range(0, len(files), shard_size)]
-
-
-def clean_shard(
-    files: list[str],
-    *,
-    input_root: str,
-    lake: str,
-    ingest_date: date,
-    shard_id: str,
-    settings: Settings,
-    progress: Progress | None = None,
-) -> dict[str, Any]:
-    """Clean some raw files into staged article and quarantine parts. Idempotent.
-
-    A second call with the same arguments replaces the staged parts. Returns a
-    JSON-serialisable summary.
-    """
-    selected = set(files)
-    inputs = [file for file in iter_inputs(input_root) if file.uri in selected]
-    missing = selected - {file.uri for file in inputs}
-    if missing:
-        raise FileNotFoundError(f"input file(s) not found: {', '.join(sorted(missing)[:5])}")
-    return _stage_shard(inputs, lake_root(lake), ingest_date, shard_id, settings, progress)
-
-
-def _stage_shard(
-    inputs: Iterable[InputFile],
-    root: Path,
-    ingest_date: date,
-    shard_id: str,
-    settings: Settings,
-    progress: Progress | None,
-) -> dict[str, Any]:
-    """Clean the inputs into a fresh staging folder, then put it in the shard's place."""
-    final = shard_dir(root, ingest_date, shard_id)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".tmp-{final.name}-", dir=final.parent))
-    try:
-        result = _clean_into(inputs, work, root, ingest_date, shard_id, settings, progress)
-        write_json_atomic(work / SHARD_RESULT, result)
-        shutil.rmtree(final, ignore_errors=True)
-        work.rename(final)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
-    return result
-
-
-def _clean_into(
-    inputs: Iterable[InputFile],
-    work: Path,
-    lake: Path,
-    ingest_date: date,
-    shard_id: str,
-    settings: Settings,
-    progress: Progress | None,
-) -> dict[str, Any]:
-    from newsclean.workers import UnitPool, start_server
-
-    start_server()
-    warm_up()  # while the workers' server loads
-    part = f"part-{shard_id}.parquet"
-    for kind in (ARTICLE, QUARANTINE):
-        (work / TABLE_DIRS[kind]).mkdir()
-    quarantine = _Quarantine(work / TABLE_DIRS[QUARANTINE] / part, ingest_date, settings)
-    observed = TemplateProfile()
-    prepare = partial(
-        prepare_unit, ingest_date=ingest_date, template_words=observed.settings.max_words
-    )
-    units_read = 0
-    spool_path = work / "articles.spool"
-    with (
-        open(spool_path, "wb") as spool,
-        _InputRecords(work / SHARD_INPUTS) as input_records,
-        UnitPool(prepare, settings) as pool,
-    ):
-        for unit, result in pool.imap(_units(inputs, settings, input_records)):
-            units_read += 1
-            if progress:
-                progress(1)
-            if isinstance(result, Rejected):
-                quarantine.add(result)
-                continue
-            payload = _capped(unit.payload, settings.quarantine_payload_bytes)
-            record = result.record
-            if _too_short(record["text"], settings):
-                quarantine.add(_empty(record, payload))
-            else:
-                if result.keys is not None:
-                    observed.observe(record["source_domain"], record["text"], result.keys)
-                pickle.dump((result, payload), spool, protocol=pickle.HIGHEST_PROTOCOL)
-    # The profile is the one part of a run's memory that grows with its units (up to a
-    # cap per domain): save it now, and merge it into the history without a copy.
-    write_json_atomic(work / "templates.json", observed.to_json())
-    templates = _template_history(lake, ingest_date, settings)
-    if templates.domains():
-        templates.merge(observed)
-    else:  # merging into an empty profile would only copy it
-        templates = observed
-    del observed
-    articles = PartWriter(
-        work / TABLE_DIRS[ARTICLE] / part, ARTICLE, batch_rows=settings.batch_rows
-    )
-    for (record, error, keys), payload in _read_spool(spool_path):
-        if settings.remove_boilerplate and keys is not None:
-            text, stripped = templates.strip(record["source_domain"], record["text"], keys)
-            if stripped:
-                record = with_text(record, text, stripped)
-                error = validation_error(record, ARTICLE)
-        if _too_short(record["text"], settings):
-            quarantine.add(_empty(record, payload))
-            continue
-        if error:
-            quarantine.add(_invalid(record, error, payload))
-            continue
-        articles.write(record)
-    articles.close()
-    quarantine.close()
-    spool_path.unlink()
-    return {
-        "shard_id": shard_id,
-        "ingest_date": ingest_date.isoformat(),
-        "input_files": input_records.files,
-        "read": units_read,
-        "written": articles.rows,
-        "quarantined": dict(sorted(quarantine.reasons.items())),
-    }
-
-
-class _InputRecords:
-    """A shard's input records (one per file: uri, relative, size, sha256, units),
-    written to a JSON Lines file as each file is read instead of kept in memory."""
-
-    def __init__(self, path: Path) -> None:
-        self._handle = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed by __exit__
-        self.files = 0
-
-    def __enter__(self) -> _InputRecords:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._handle.close()
-
-    def add(self, entry: dict[str, Any]) -> None:
-        self._handle.write(json.dumps(entry, ensure_ascii=False, sort_keys=True))
-        self._handle.write("\n")
-        self.files += 1
-
-
-def _units(
-    inputs: Iterable[InputFile], settings: Settings, records: _InputRecords
-) -> Iterator[RawUnit | Rejected]:
-    for file in inputs:
-        digest, units = read_file(file, settings)
-        count = 0
-        for unit in units:
-            count += 1
-            yield unit
-        records.add(
-            {
-                "uri": file.uri,
-                "relative": file.relative,
-                "size": file.size,
-                "sha256": digest,
-                "units": count,
-            }
-        )
-
-
-def _read_inputs(shard: Path, result: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """The input records of a staged shard, in the order its files were read."""
-    if "inputs" in result:  # staged by a version that kept them in the shard result
-        yield from result["inputs"]
-        return
-    with open(shard / SHARD_INPUTS, encoding="utf-8") as lines:
-        for line in lines:
-            yield json.loads(line)
-
-
-def _too_short(text: str, settings: Settings) -> bool:
-    least = max(settings.min_words, 1)
-    return len(text.split(None, least)) < least  # stops after `least` words
-
-
-def _capped(payload: bytes | str, cap: int) -> bytes | str:
-    return payload if len(payload) <= cap else payload[: cap + 1]
-
-
-def _read_spool(path: Path) -> Iterator[tuple[Prepared, bytes | str]]:
-    with open(path, "rb") as spool:
-        while True:
-            try:
-                yield pickle.load(spool)
-            except EOFError:
-                return
-
-
-class _Quarantine:
-    """Validates rejections into quarantine rows and counts them by reason."""
-
-    def __init__(self, path: Path, ingest_date: date, settings: Settings) -> None:
-        self.writer = PartWriter(path, QUARANTINE, batch_rows=settings.batch_rows)
-        self.reasons: Counter[str] = Counter()
-        self._ingest_date = ingest_date
-        self._cap = settings.quarantine_payload_bytes
-
-    def add(self, rejected: Rejected) -> None:
-        record = quarantine_record(
-            rejected,
-            ingest_date=self._ingest_date,
-            pipeline_version=PIPELINE_VERSION,
-            payload_cap=self._cap,
-        )
-        error = validation_error(record, QUARANTINE)
-        if error:  # a rejection must never be lost: keep it, with the schema error as reason
-            record.update(
-                stage="validate",
-                reason="validate.quarantine_invalid",
-                detail=error,
-                source_format=str(record["source_format"]) or "unknown",
-                source_uri=record["source_uri"] or "(unknown)",
-            )
-        self.reasons[record["reason"]] += 1
-        self.writer.write(record)
-
-    def close(self) -> None:
-        self.writer.close()
-
-
-def publish_day(
-    lake: str,
-    ingest_date: date,
-    shard_ids: list[str],
-    *,
-    settings: Settings,
-    with_inputs: bool = True,
-) -> dict[str, Any]:
-    """Publish the staged shards of a day as its partitions, atomically, with a manifest.
-
-    Publishing the same shards twice gives the same partitions. The staged shards are
-    removed once published; publishing again after that returns the live manifest
-    if it was made from the same shards. Returns the manifest; without `with_inputs`,
-    its per-file "inputs" list (as long as the day has files) is left out of the
-    returned copy and only counted, in "input_files". The published manifest always
-    has it.
-    """
-    root = lake_root(lake)
-    recover(root, ingest_date)
-    shard_ids = sorted(shard_ids)
-    results = []
-    for shard_id in shard_ids:
-        path = shard_dir(root, ingest_date, shard_id) / SHARD_RESULT
-        if not path.exists():
-            live = read_manifest(root, ingest_date)
-            if live and live.get("shards") == shard_ids:
-                return live if with_inputs else _without_inputs(live, len(live["inputs"]))
-            raise FileNotFoundError(f"shard {shard_id} of {ingest_date} is not staged: {path}")
-        results.append(read_json(path))
-    parts = {
-        kind: sorted(
-            part
-            for shard_id in shard_ids
-            for part in (shard_dir(root, ingest_date, shard_id) / TABLE_DIRS[kind]).glob(
-                "*.parquet"
-            )
-        )
-        for kind in (ARTICLE, QUARANTINE)
-    }
-
-    def inputs() -> Iterator[dict[str, Any]]:
-        for shard_id, result in zip(shard_ids, results, strict=True):
-            yield from _read_inputs(shard_dir(root, ingest_date, shard_id), result)
-
-    manifest = _manifest(ingest_date, shard_ids, results, parts, settings, inputs)
-    publish_partitions(root, ingest_date, parts, manifest, inputs)
-    if with_inputs:
-        manifest["inputs"] = list(inputs())
-    else:
-        manifest = _without_inputs(manifest, sum(_input_files(result) for result in results))
-    _save_template_day(root, ingest_date, shard_ids)
-    for shard_id in shard_ids:
-        shutil.rmtree(shard_dir(root, ingest_date, shard_id), ignore_errors=True)
-    return manifest
-
-
-def _input_files(result: dict[str, Any]) -> int:
-    return len(result["inputs"]) if "inputs" in result else int(result["input_files"])
-
-
-def _without_inputs(manifest: dict[str, Any], files: int) -> dict[str, Any]:
-    summary = {key: value for key, value in manifest.items() if key != "inputs"}
-    summary["input_files"] = files
-    return summary
-
-
-def _manifest(
-    ingest_date: date,
-    shard_ids: list[str],
-    results: list[dict[str, Any]],
-    parts: dict[str, list[Path]],
-    settings: Settings,
-    inputs: Callable[[], Iterable[dict[str, Any]]],
-) -> dict[str, Any]:
-    """The day's manifest without its "inputs" list, which `inputs()` streams."""
-    reasons: Counter[str] = Counter()
-    for result in results:
-        reasons.update(result["quarantined"])
-    manifest: dict[str, Any] = {
-        "ingest_date": ingest_date.isoformat(),
-        "pipeline_version": PIPELINE_VERSION,
-        "schema_versions": {kind: schema_version(kind) for kind in (ARTICLE, QUARANTINE)},
-        "shards": shard_ids,
-        "units": {
-            "read": sum(result["read"] for result in results),
-            "written": sum(result["written"] for result in results),
-            "quarantined": sum(reasons.values()),
-        },
-        "quarantined_by_reason": dict(sorted(reasons.items())),
-        "files": {TABLE_DIRS[kind]: describe_parts(parts[kind]) for kind in parts},
-        "settings": settings.to_dict(),
-    }
-    manifest["run_id"] = _fingerprint(manifest, inputs())[:16]
-    return manifest
-
-
-def _fingerprint(manifest: dict[str, Any], inputs: Iterable[dict[str, Any]]) -> str:
-    """sha256 of the manifest (without run_id), its input records hashed one by one: a
-    day of 100,000 inputs would otherwise build its whole text (tens of MB) in memory."""
-    digest = hashlib.sha256()
-    rest = {key: value for key, value in manifest.items() if key not in ("inputs", "run_id")}
-    digest.update(repr(sorted(rest.items())).encode("utf-8"))
-    for entry in inputs:
-        digest.update(b"\0")
-        digest.update(repr(sorted(entry.items())).encode("utf-8"))
-    return digest.hexdigest()
-
-
-def _template_history(lake: Path, ingest_date: date, settings: Settings) -> TemplateProfile:
-    """Template statistics of the days before ingest_date, within the window.
-
-    Only earlier days count, so re-running a day sees the same history and gives the
-    same rows.
-    """
-    profile = TemplateProfile()
-    directory = lake / "_profiles" / "templates"
-    for offset in range(settings.template_window_days, 0, -1):
-        path = directory / f"{(ingest_date - timedelta(days=offset)).isoformat()}.json"
-        if path.exists():
-            try:
-                profile.merge(TemplateProfile.from_json(read_json(path)))
-            except (ValueError, KeyError, TypeError):
-                continue
-    return profile
-
-
-def _save_template_day(lake: Path, ingest_date: date, shard_ids: list[str]) -> None:
-    day = TemplateProfile()
-    for shard_id in shard_ids:
-        path = shard_dir(lake, ingest_date, shard_id) / "templates.json"
-        if path.exists():
-            day.merge(TemplateProfile.from_json(read_json(path)))
-    directory = lake / "_profiles" / "templates"
-    directory.mkdir(parents=True, exist_ok=True)
-    write_json_atomic(directory / f"{ingest_date.isoformat()}.json", day.to_json())
-
-
-def run_day(
-    input_root: str,
-    lake: str,
-    ingest_date: date,
-    settings: Settings,
-    *,
-    progress: Progress | None = None,
-    with_inputs: bool = True,
-) -> dict[str, Any]:
-    """Clean every raw file under input_root as the partition of ingest_date.
-
-    Returns the manifest (see `publish_day` for `with_inputs`).
-    """
-    inputs = iter_inputs(input_root)  # fails now on a missing or unreadable root
-    _stage_shard(inputs, lake_root(lake), ingest_date, "00000", settings, progress)
-    return publish_day(lake, ingest_date, ["00000"], settings=settings, with_inputs=with_inputs)
-
-
-def _empty(record: dict[str, Any], payload: bytes | str) -> Rejected:
-    return Rejected(
-        record["source_uri"],
-        record["source_format"],
-        "boilerplate",
-        "clean.empty",
-        "no story text left after extraction and cleaning",
-        payload,
-    )
-
-
-def _invalid(record: dict[str, Any], error: str, payload: bytes | str) -> Rejected:
-    return Rejected(
-        record["source_uri"],
-        record["source_format"],
-        "validate",
-        "validate.invalid",
-        error,
-        payload,
-    )
+def strip_templates(
+    article: Article, templates: TemplateProfile, keys: DocumentKeys | None, settings: Settings
+) -> Article:
+    """Strip the lines of its source's site template (learned across documents and days)
+    from the text, recording each; the same article when nothing is template."""
+    if not settings.remove_boilerplate or keys is None:
+        return article
+    text, stripped = templates.strip(article.source_domain, article.text, keys)
+    if not stripped:
+        return article
+    return article.evolve(text=text, removed=article.removed + tuple(stripped))
 
 
 def _failed(unit: RawUnit, error: Exception) -> Rejected:
-    return _rejected(unit, "pipeline", f"pipeline.error.{type(error).__name__}", str(error)[:1000])
-
-
-def _rejected(unit: RawUnit, stage: str, reason: str, detail: str) -> Rejected:
-    return Rejected(unit.source_uri, unit.source_format, stage, reason, detail, unit.payload)
+    return Rejected.of(
+        unit, "pipeline", f"{INTERNAL_ERROR}{type(error).__name__}", str(error)[:1000]
+    )

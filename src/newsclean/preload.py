@@ -1,9 +1,10 @@
 """Imported once by the workers' forkserver, before it forks any worker.
 
-Importing this module loads what cleaning otherwise loads lazily in every worker:
-the modules, the word lists and the language model (by cleaning a small text unit
-and a small page), the boilerplate classifier's model file, the boilerplate rules'
-needle scans, trafilatura's merged
+Importing this module decides which fast paths the workers use (newsclean.fastpaths:
+the versions and self-checks), then loads what cleaning otherwise loads lazily in
+every worker: the modules, the word lists and the language model (by cleaning a small
+text unit and a small page), the boilerplate classifier's model file, the boilerplate
+rules' needle scans, trafilatura's merged
 justext stoplist (~25 MB, built the first time a page needs justext without a known
 language) and dateparser's per-locale patterns (~35 MB and about 3 CPU seconds,
 built the first time a date string matches no locale). Workers forked from the
@@ -24,6 +25,8 @@ import gc
 from newsclean.boilerplate.learned import load_model
 from newsclean.boilerplate.rules import warm_needle_scans
 from newsclean.config import Settings
+from newsclean.fastpaths import decisions, uses_fast
+from newsclean.fastpaths.htmldate import warm_dates
 from newsclean.pipeline import clean_unit
 from newsclean.record import RawUnit
 
@@ -47,21 +50,14 @@ def warm_up() -> None:
 
 
 def warm_stoplist() -> None:
-    """Build the stoplist of all languages that trafilatura's justext fallback uses."""
-    from trafilatura import external
+    """trafilatura's justext stoplist, where this run uses trafilatura's fast path."""
+    if uses_fast("trafilatura"):
+        from newsclean.fastpaths.trafilatura import warm_stoplist as build
 
-    if getattr(external, "JT_STOPLIST", ()) is None:
-        external.jt_stoplist_init()
-
-
-def warm_dates() -> None:
-    """Build dateparser's patterns for every locale, as a date matching none of them does."""
-    from htmldate.extractors import get_external_parser
-
-    get_external_parser().get_date_data("zzz 12 1999 zzz")
+        build()
 
 
-for _warm in (warm_up, load_model, warm_needle_scans, warm_stoplist, warm_dates):
+for _warm in (decisions, warm_up, load_model, warm_needle_scans, warm_stoplist, warm_dates):
     try:
         _warm()
     except Exception:  # noqa: BLE001 - a failed warm-up only means workers load lazily

@@ -117,3 +117,8 @@ class Rejected:
     payload: bytes | str = b""
 
     __reduce__ = _reduce
+
+    @classmethod
+    def of(cls, unit: RawUnit, stage: str, reason: str, detail: str) -> Rejected:
+        """The rejection of a raw unit, which keeps the unit's payload."""
+        return cls(unit.source_uri, unit.source_format, stage, reason, detail, unit.payload)

@@ -8,21 +8,18 @@ never disagree.
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
-from newsclean.record import Article, Rejected, Removal
-
 ARTICLE = "article"
 QUARANTINE = "quarantine"
+STORY = "story"
 # Hive-style partition column: it lives in the directory name, not inside the files,
 # so pyarrow, pandas, Polars and Spark can all read the partitioned lake.
 PARTITION_COLUMN = "ingest_date"
@@ -70,7 +67,7 @@ def validation_error(record: dict[str, Any], name: str) -> str | None:
 
     Every record is checked against every rule of the schema by a check compiled from
     it (`compile_check`); only a record that fails goes through jsonschema, for the
-    error message. jsonschema on every record cost about 2 ms a record.
+    error message (jsonschema on every record would cost more than the rest of a run).
     """
     if name == QUARANTINE:
         record = {**record, "payload": base64.b64encode(record["payload"]).decode("ascii")}
@@ -254,84 +251,3 @@ def _arrow_type(spec: dict[str, Any]) -> pa.DataType:
             ]
         )
     raise ValueError(f"no Arrow type for JSON Schema type {kind!r}")
-
-
-def article_record(article: Article, *, ingest_date: date, pipeline_version: str) -> dict[str, Any]:
-    """The article as a JSON-Schema-shaped dict (dates as ISO strings)."""
-    return {
-        "id": article.id,
-        "source_uri": article.source_uri,
-        "source_format": article.source_format,
-        "url": article.url,
-        "source_domain": article.source_domain,
-        "title": article.title,
-        "authors": list(article.authors),
-        "published_at": article.published_at,
-        "language": article.language,
-        "site_name": article.site_name,
-        "description": article.description,
-        "categories": list(article.categories),
-        "tags": list(article.tags),
-        **_text_fields(article.text),
-        "removed": _removals(article.removed),
-        "repairs": [
-            {"kind": r.kind, "before": r.before, "after": r.after} for r in article.repairs
-        ],
-        "ingest_date": ingest_date.isoformat(),
-        "pipeline_version": pipeline_version,
-    }
-
-
-def with_text(record: dict[str, Any], text: str, removed: Iterable[Removal]) -> dict[str, Any]:
-    """An article record after a later step removed more of its text: a new record
-    with `text`, the fields derived from it, and `removed` added to its removals."""
-    return {**record, **_text_fields(text), "removed": record["removed"] + _removals(removed)}
-
-
-def _text_fields(text: str) -> dict[str, Any]:
-    return {
-        "text": text,
-        "word_count": len(text.split()),
-        "content_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-    }
-
-
-def _removals(removed: Iterable[Removal]) -> list[dict[str, Any]]:
-    return [{"kind": r.kind, "text": r.text, "confidence": r.confidence} for r in removed]
-
-
-def quarantine_record(
-    rejected: Rejected, *, ingest_date: date, pipeline_version: str, payload_cap: int
-) -> dict[str, Any]:
-    """The rejection as a JSON-Schema-shaped dict; the payload kept up to payload_cap bytes."""
-    payload = rejected.payload
-    raw = payload.encode("utf-8", errors="surrogateescape") if isinstance(payload, str) else payload
-    return {
-        "source_uri": rejected.source_uri,
-        "source_format": rejected.source_format,
-        "stage": rejected.stage,
-        "reason": rejected.reason,
-        "detail": rejected.detail,
-        "payload": bytes(raw[:payload_cap]),
-        "payload_size": len(raw),
-        "payload_truncated": len(raw) > payload_cap,
-        "ingest_date": ingest_date.isoformat(),
-        "pipeline_version": pipeline_version,
-    }
-
-
-def to_arrow(records: list[dict[str, Any]], name: str) -> pa.Table:
-    """Records (as validated) to an Arrow table of the file schema (no partition column)."""
-    schema = file_schema(name)
-    columns = {}
-    for field in schema:
-        values = [record[field.name] for record in records]
-        if pa.types.is_timestamp(field.type):
-            values = [
-                None if v is None else datetime.fromisoformat(v.replace("Z", "+00:00"))
-                for v in values
-            ]
-        elif pa.types.is_date32(field.type):
-            values = [None if v is None else date.fromisoformat(v) for v in values]
-        columns[field.name] = pa.array(values, type=field.type)
-    return pa.Table.from_pydict(columns, schema=schema)

@@ -32,6 +32,7 @@ from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
 from newsclean.config import Settings
+from newsclean.fastpaths import adopt, decisions
 from newsclean.record import Article, RawUnit, Rejected
 
 Work = Callable[[RawUnit, Settings], Article | Rejected]
@@ -50,12 +51,9 @@ _QUEUE_UNITS = 4  # units sent to a worker and not yet answered, at most
 _QUEUE_BYTES = 64 * 1024  # pickled bytes a worker may have queued behind its current unit
 # Units a worker cleans before it is replaced by a fresh one from the forkserver: the
 # libraries' caches (wordfreq, htmldate, trafilatura) grow with the units a process
-# has seen, so recycling keeps a worker's memory the same for a day of any size. But a
-# replacement is ~0.1 s from ready and slow on its first units (it copies, page by
-# page, the forkserver memory it writes to). On 5,271 text and markdown units with
-# one worker, recycling every 1,000 units ran ~9 % faster than every 500 (every 2,000,
-# ~15 %); but the copied pages are memory too: the 100,000-unit day's peak over the
-# 1,000-unit day's was +15 % at 1,000, +19 % at 2,000 and +23 % at 10,000.
+# has seen, so recycling keeps a worker's memory the same for a day of any size. A
+# fresh worker is slow on its first units; docs/performance.md ("Recycling workers")
+# has the measurements behind this number.
 RECYCLE_UNITS = 1000
 Job = tuple[int, RawUnit]
 Message = tuple[Job, bytes]  # a job and its pickled form
@@ -93,8 +91,11 @@ def start_server() -> None:
         forkserver.ensure_running()
 
 
-def _worker_main(connection: Connection, work: Work, settings: Settings) -> None:
+def _worker_main(
+    connection: Connection, work: Work, settings: Settings, fast_paths: dict[str, str]
+) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    adopt(fast_paths)  # the parent's choice of fast paths, which its manifest records
     if settings.worker_memory_bytes:
         import resource
 
@@ -146,7 +147,9 @@ class _Worker:
         parent_end, child_end = context.Pipe()
         self.connection: Connection = parent_end
         self.process = context.Process(
-            target=_worker_main, args=(child_end, work, settings), name="newsclean-worker"
+            target=_worker_main,
+            args=(child_end, work, settings, decisions()),
+            name="newsclean-worker",
         )
         with _main_module_hidden():
             self.process.start()
@@ -335,7 +338,7 @@ class UnitPool:
                     sequence, unit = worker.answered()
                     finished[sequence] = (
                         unit,
-                        _rejected(
+                        Rejected.of(
                             unit,
                             "extract",
                             "extract.timeout",
@@ -365,7 +368,7 @@ class UnitPool:
                 sequence, unit = worker.answered()
                 finished[sequence] = (
                     unit,
-                    _rejected(
+                    Rejected.of(
                         unit,
                         "pipeline",
                         "pipeline.worker_died",
@@ -386,7 +389,3 @@ class UnitPool:
         worker.kill()
         index = self._workers.index(worker)
         self._workers[index] = self._spawn()
-
-
-def _rejected(unit: RawUnit, stage: str, reason: str, detail: str) -> Rejected:
-    return Rejected(unit.source_uri, unit.source_format, stage, reason, detail, unit.payload)

@@ -2,9 +2,10 @@
 
 Text arrives as one paragraph per line. Two stages:
 
-- `strip_boilerplate`: a catalogue of named rules (`rules.RULES`), applied with regard
-  to position. Most boilerplate stands at the head or tail of a story or as short
-  isolated lines; a long story paragraph is never cut into. Then structural detectors
+- `strip_boilerplate`: a catalogue of named rules (`catalogue.RULES`, matched by
+  `rules.classify`), applied with regard to position. Most boilerplate stands at the
+  head or tail of a story or as short isolated lines; a long story paragraph is never
+  cut into. Then structural detectors
   (`structure.py`: related-headline runs, menus, comment threads, table-layout debris,
   promos) and a learned line classifier (`features.py`, `learned.py`) take what the
   rules do not name (see docs/boilerplate.md).
@@ -16,7 +17,7 @@ Every removed line is reported as `Removal(kind, text, confidence)`: a rule's ki
 (confidence 1.0), a detector's kind, or "learned" with the classifier's probability.
 """
 
-from newsclean.boilerplate.rules import RULES, Rule
+from newsclean.boilerplate.catalogue import RULES, Rule
 from newsclean.boilerplate.strip import strip_boilerplate
 from newsclean.boilerplate.templates import TemplateProfile, TemplateSettings
 

@@ -15,8 +15,9 @@ from collections.abc import Collection, Sequence
 
 import numpy as np
 
+from newsclean.boilerplate.catalogue import DATE, TIME, Rule
 from newsclean.boilerplate.lines import PROSE_WORDS, fold, is_prose, plain_once, word_count
-from newsclean.boilerplate.rules import DATE, TIME, Rule, classify
+from newsclean.boilerplate.rules import classify
 
 _WORD = re.compile(r"\w+")
 _DATE = re.compile(DATE)

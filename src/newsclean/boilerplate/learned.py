@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from newsclean.boilerplate.catalogue import Rule
 from newsclean.boilerplate.features import (
     FEATURE_NAMES,
     LINE_FEATURES,
@@ -27,7 +28,7 @@ from newsclean.boilerplate.features import (
     line_features,
 )
 from newsclean.boilerplate.lines import join_kept, longest_blank_run, plain_once
-from newsclean.boilerplate.rules import Rule, classify
+from newsclean.boilerplate.rules import classify
 from newsclean.boilerplate.structure import detect, is_prose, promos
 from newsclean.record import Removal
 

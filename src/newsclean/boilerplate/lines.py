@@ -6,6 +6,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from newsclean.text import squeeze
+
 _MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MARKDOWN_PREFIX = re.compile(r"^(?:#{1,6}\s+|>(?!>)\s*|[-*+•·]\s+)")
 # "**", "__", or one "*" or "_" at the start or end of a word. Each branch opens with its
@@ -41,7 +43,7 @@ def plain(line: str) -> str:
         line = line[prefix.end() :]
     if "*" in line or "_" in line:
         line = _MARKDOWN_EMPHASIS.sub("", line)
-    return " ".join(line.split())
+    return squeeze(line)
 
 
 # Characters are found faster in a line's UTF-8 bytes (a byte deletion) than by a

@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+from newsclean.boilerplate.catalogue import Rule
 from newsclean.boilerplate.learned import strip_learned, strip_shapes
 from newsclean.boilerplate.lines import (
     PROSE_WORDS,
@@ -16,7 +17,7 @@ from newsclean.boilerplate.lines import (
     join_kept,
     longest_blank_run,
 )
-from newsclean.boilerplate.rules import Rule, classify
+from newsclean.boilerplate.rules import classify
 from newsclean.record import Removal
 
 _BLOCK_MEMBER_WORDS = 16

@@ -22,10 +22,10 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
+from newsclean.boilerplate.catalogue import DATE, MONTHS, TIME
 from newsclean.boilerplate.features import CALL_TO_ACTION, DATE_HINT
 from newsclean.boilerplate.lines import PROSE_WORDS, fold, plain_once
 from newsclean.boilerplate.lines import is_prose as _is_prose
-from newsclean.boilerplate.rules import DATE, MONTHS, TIME
 
 Kinds = list[str | None]
 

@@ -1,9 +1,10 @@
 """Readers: find the raw files under an input root and turn each into raw units.
 
 A file is read once, with its size capped; a gzip file is inflated only up to a cap.
-Its format is told by its content first, its name second. JSON Lines files yield
-one unit per line; every other file is one unit. Anything unreadable becomes a
-`Rejected` unit, never an exception.
+A file that is not text (a PDF, an image, an archive, ...) is told by its signature
+and rejected whole. Otherwise its format is told by its content first, its name
+second. JSON Lines files yield one unit per line; every other file is one unit.
+Anything unreadable becomes a `Rejected` unit, never an exception.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsclean.config import Settings
+from newsclean.readers.decode import looks_binary
 from newsclean.readers.jsonl import BadRecord, parse_record
 from newsclean.readers.markdown import looks_like_markdown
+from newsclean.readers.signature import detect_binary_type
 from newsclean.record import RawUnit, Rejected
 
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -78,13 +81,34 @@ def _input_file(uri: str, relative: str, size: int) -> InputFile:
     return InputFile(printable_name(uri), printable_name(relative), size, uri)
 
 
+# URL schemes whose fsspec backend a newsclean extra installs: scheme -> (extra, package).
+_BACKEND_EXTRAS = {
+    "s3": ("s3", "s3fs"),
+    "s3a": ("s3", "s3fs"),
+    "gs": ("gcs", "gcsfs"),
+    "gcs": ("gcs", "gcsfs"),
+}
+
+
 def open_root(root: str) -> tuple[Any, str]:
-    """The fsspec filesystem and path for an input root (a local path or a URI)."""
-    from fsspec.core import url_to_fs
+    """The fsspec filesystem and path for an input root (a local path or a URI).
+
+    A URL whose backend is not installed names what to install: the newsclean extra
+    when there is one, else fsspec's own advice.
+    """
+    from fsspec.core import split_protocol, url_to_fs
 
     try:
         fs, path = url_to_fs(root)
-    except (ImportError, ValueError) as error:
+    except ImportError as error:
+        scheme = split_protocol(root)[0] or ""
+        if scheme in _BACKEND_EXTRAS:
+            extra, package = _BACKEND_EXTRAS[scheme]
+            raise InputRootError(
+                f"install newsclean[{extra}] ({package}) to read {scheme}:// inputs"
+            ) from None
+        raise InputRootError(f"cannot open input root {root!r}: {error}") from None
+    except ValueError as error:
         raise InputRootError(f"cannot open input root {root!r}: {error}") from None
     return fs, path
 
@@ -252,8 +276,9 @@ def _inflate(file: InputFile, raw: bytes, settings: Settings) -> tuple[bytes, st
             )
         raw = inflated
         name = name.removesuffix(".gz")
-    elif name.endswith(".gz"):
-        name = name.removesuffix(".gz")
+    elif name.endswith(".gz") and raw.strip():
+        found = detect_binary_type(raw) or ("binary" if looks_binary(raw) else "text")
+        return _rejected(file, "read.not_gzip", f"named .gz but holds {found}, not gzip", raw)
     return raw, name
 
 
@@ -312,8 +337,18 @@ def _units(
     if not raw.strip():
         yield _rejected(file, "read.empty", "file is empty", raw)
         return
+    found = detect_binary_type(raw)
+    if found:
+        inflated = raw_sha256 is None  # the payload is not the file as stored
+        detail = f"{found} inside gzip" if inflated else found
+        yield _rejected(file, "read.unsupported_type", detail, raw)
+        return
     kind = sniff_format(name, raw[:65536])
     if kind == "jsonl":
+        if looks_binary(raw):  # one row for the file, not one per "line" of junk
+            detail = "named JSON Lines but not text: over 5% of its bytes are controls"
+            yield _rejected(file, "read.binary", detail, raw)
+            return
         yield from _jsonl_units(file, raw, settings)
         return
     if len(raw) > settings.max_unit_bytes:

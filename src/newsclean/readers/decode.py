@@ -91,6 +91,20 @@ def _junk_in_utf8(data: bytes) -> int:
     return controls + data.count(_REPLACEMENT_UTF8)
 
 
+def looks_binary(raw: bytes) -> bool:
+    """Whether bytes are not text before any decoding: no byte-order mark, and more
+    than 5% of the first 64 KiB are the control bytes that `decode_bytes` counts as junk.
+
+    For formats that must be UTF-8 (JSON Lines), where a file can be judged whole
+    before it is split into units.
+    """
+    if raw.startswith(tuple(bom for bom, _encoding in _BOMS)):
+        return False
+    sample = raw[:_DETECTION_SAMPLE]
+    controls = len(sample) - len(sample.translate(None, _JUNK_C0_BYTES))
+    return controls > 0.05 * len(sample)
+
+
 def _looks_utf16(raw: bytes) -> bool:
     sample = raw[:4096]
     if len(sample) < 16:

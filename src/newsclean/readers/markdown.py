@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from newsclean.readers.jsonl import known_fields
+from newsclean.text import paragraphs, squeeze
 
 _FRONT_MATTER = re.compile(
     r"\A\ufeff?[ \t]*---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M
@@ -319,7 +320,7 @@ def token_lines(tokens: list[Any], inline_text: Callable[[Any], str]) -> list[st
         if token.type == "inline":
             text = inline_text(token)
             if row is not None:
-                row.append(" ".join(text.split()))
+                row.append(squeeze(text))
             else:
                 lines.extend(text.split("\n"))
         elif token.type in ("fence", "code_block"):
@@ -331,7 +332,7 @@ def token_lines(tokens: list[Any], inline_text: Callable[[Any], str]) -> list[st
         elif token.type == "tr_close" and row is not None:
             lines.append(" | ".join(cell for cell in row if cell))
             row = None
-    return [" ".join(line.split()) for line in lines if line.strip()]
+    return paragraphs(lines)
 
 
 def _inline_source_text(content: str, env: dict[str, Any]) -> str:

@@ -1,0 +1,305 @@
+"""Benchmark near-duplicate and story labels on copies made from real corpus texts.
+
+    uv run python benchmarks/stories_bench.py [--corpus ../shared/corpus/labeled]
+                                              [--part test|tune|all] [--limit N]
+
+Originals are the gold texts of `labeled/dragnet` and `labeled/readability` (first line
+the headline, the rest the story) of at least 120 words. Each original gets one to
+three copies, each with one or two edits of the kinds a day of news scrapes is full of:
+site boilerplate added before and after, the lead paragraph trimmed, another headline,
+a wire prefix "(AP) —". All of them, shuffled, are labeled as one day by newsclean's
+own features and clustering (an empty window before it).
+
+- Near-duplicates: recall is the share of copies whose true Jaccard similarity of word
+  5-grams to their original is >= 0.8 that are labeled duplicate_of their original's
+  canonical copy; precision is the share of duplicate_of labels that point inside the
+  article's own family (original and copies).
+- Distinct articles inside one topic: pairs of originals sharing a distinctive word
+  (wordfreq Zipf < 3.5) in both headlines; the share that got one story_id.
+- Cost: milliseconds per article for the features and the clustering, one process.
+
+Targets (issue 23): recall >= 0.97, precision >= 0.99, wrong merges < 0.5 % of pairs
+inside one topic, <= 0.3 ms per article. Tuning used the `tune` part (ids whose sha1
+starts with a digit 0-7); the `test` part is the rest, and the figures to report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import itertools
+import json
+import random
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from newsclean.stories.cluster import Compared, canonical_order, label_day
+from newsclean.stories.features import TermTable, signatures, story_terms, words
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "labeled"
+SEED = 23
+DAY_START = 1_770_940_800  # 2026-02-13T00:00:00Z
+BOILERPLATE = [
+    "Share this article on Facebook Twitter LinkedIn Email Print",
+    "Sign up for our daily newsletter to get the top stories delivered to your inbox.",
+    "Advertisement",
+    "Copyright 2026 The Associated Press. All rights reserved. This material may not be "
+    "published, broadcast, rewritten or redistributed.",
+    "Related: More coverage from our newsroom",
+    "Follow us on social media for breaking news and updates.",
+    "Comments are closed for this story.",
+    "Home | News | World | Business | Sport | Contact us",
+]
+EDITS = ("boilerplate", "trim_lead", "headline", "wire_prefix")
+
+
+def load_originals(corpus: Path, part: str, limit: int | None) -> list[dict]:
+    originals = []
+    for name in ("dragnet", "readability"):
+        path = corpus / name / "gold.json"
+        if not path.exists():
+            continue
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        for key in sorted(gold):
+            lines = [line.strip() for line in gold[key].splitlines() if line.strip()]
+            if len(lines) < 3:
+                continue
+            title, text = lines[0], "\n".join(lines[1:])
+            if len(text.split()) < 120:
+                continue
+            digest = hashlib.sha1(f"{name}/{key}".encode()).hexdigest()
+            if part != "all" and (digest[0] in "01234567") != (part == "tune"):
+                continue
+            originals.append(
+                {"id": digest[:32], "key": f"{name}/{key}", "title": title, "text": text}
+            )
+    originals.sort(key=lambda article: article["id"])
+    return originals[:limit] if limit else originals
+
+
+# Pairs of corpus pages that the benchmark's topic pairs call distinct, but that a
+# reader of both texts finds to tell one story (one event, two outlets or two posts).
+# They are reported apart from the wrong merges; the raw rate counts them as wrong.
+REVIEWED_SAME_STORY = frozenset(
+    frozenset(pair)
+    for pair in [
+        ("dragnet/250", "dragnet/328"),  # 'Dark Knight' threat arrests (AP, CBS/AP)
+        ("dragnet/R961", "dragnet/R963"),  # Michael Freeman live event, notice and reminder
+        ("dragnet/R457", "dragnet/R651"),  # FDA approves Xeljanz (report, FDA release)
+        ("dragnet/T82", "dragnet/T88"),  # Peugeot iOn / Citroen C-Zero production halted
+        ("dragnet/30", "dragnet/222"),  # Sally Ride dies at 61
+        ("dragnet/R805", "dragnet/R884"),  # DirectX 11.1 only for Windows 8
+        ("dragnet/100", "dragnet/143"),  # Amelia Earhart search ends without wreckage (AP)
+    ]
+)
+
+
+def _reviewed(by_id: dict[str, dict], first: str, second: str) -> bool:
+    return frozenset((by_id[first]["key"], by_id[second]["key"])) in REVIEWED_SAME_STORY
+
+
+def make_copy(original: dict, rng: random.Random, number: int) -> tuple[dict, list[str]]:
+    edits = rng.sample(EDITS, rng.choice((1, 2)))
+    title, paragraphs = original["title"], original["text"].split("\n")
+    if "trim_lead" in edits and len(paragraphs) > 3:
+        paragraphs = paragraphs[1:]
+    elif "trim_lead" in edits:
+        first = paragraphs[0].split(". ", 1)
+        paragraphs = [first[-1], *paragraphs[1:]]
+    if "wire_prefix" in edits:
+        paragraphs[0] = "(AP) — " + paragraphs[0]
+    if "boilerplate" in edits:
+        paragraphs = [rng.choice(BOILERPLATE), *paragraphs, *rng.sample(BOILERPLATE, 2)]
+    if "headline" in edits:
+        title = "UPDATE: " + " ".join(reversed(title.split()))
+    digest = hashlib.sha1(f"{original['id']}/{number}".encode()).hexdigest()
+    return {"id": digest, "title": title, "text": "\n".join(paragraphs)}, edits
+
+
+def jaccard(first: str, second: str) -> float:
+    def shingles(text: str) -> set[tuple[str, ...]]:
+        tokens = words(text)
+        return {tuple(tokens[i : i + 5]) for i in range(max(1, len(tokens) - 4))}
+
+    a, b = shingles(first), shingles(second)
+    return len(a & b) / len(a | b) if a | b else 1.0
+
+
+def label(articles: list[dict]) -> tuple[dict[str, tuple], float]:
+    """Labels by id, and the milliseconds per article of features plus clustering."""
+    story_terms("warm", "up the word frequencies", "en")
+    started = time.perf_counter()
+    order = canonical_order([a["id"] for a in articles], [a["time"] for a in articles])
+    ordered = [articles[i] for i in order]
+    matrix = signatures([a["text"] for a in ordered])
+    terms = TermTable.of([story_terms(a["title"], a["text"], "en") for a in ordered])
+    featured = time.perf_counter()
+    labels = label_day(
+        Compared.empty(),
+        [a["id"] for a in ordered],
+        np.asarray([a["time"] for a in ordered], dtype=np.int64),
+        matrix,
+        terms,
+        duplicate_threshold=0.8,
+        story_hours=72.0,
+    )
+    ended = time.perf_counter()
+    found = {
+        a["id"]: (lab.duplicate_of, lab.similarity, lab.story_id)
+        for a, lab in zip(ordered, labels, strict=True)
+    }
+    per = 1000 / max(len(articles), 1)
+    return found, ((featured - started) * per, (ended - featured) * per)
+
+
+def topic_pairs(originals: list[dict]) -> tuple[list[tuple[str, str]], int]:
+    """Pairs of distinct originals on one topic: their headlines share a rare word
+    (wordfreq Zipf < 4), or they share at least two of their eight heaviest story words
+    (the pairs the clusterer looks at hardest). Pairs that are copies in the corpus
+    itself (5-gram Jaccard >= 0.5, or the same headline) are left out and counted."""
+    import wordfreq
+
+    by_word: dict[object, list[str]] = defaultdict(list)
+    shared: dict[tuple[str, str], int] = defaultdict(int)
+    for article in originals:
+        for word in set(words(article["title"])):
+            if len(word) > 3 and not word.isdigit() and wordfreq.zipf_frequency(word, "en") < 4:
+                by_word[("title", word)].append(article["id"])
+        for term in story_terms(article["title"], article["text"], "en").terms[:8]:
+            by_word[term].append(article["id"])
+    pairs = set()
+    for key, ids in by_word.items():
+        if len(ids) > 50:
+            continue
+        for pair in itertools.combinations(sorted(ids), 2):
+            if isinstance(key, tuple):
+                pairs.add(pair)
+            else:
+                shared[pair] += 1
+    pairs.update(pair for pair, count in shared.items() if count >= 2)
+    by_id = {article["id"]: article for article in originals}
+    distinct = [
+        (a, b)
+        for a, b in sorted(pairs)
+        if by_id[a]["title"] != by_id[b]["title"]
+        and jaccard(by_id[a]["text"], by_id[b]["text"]) < 0.5
+    ]
+    return distinct, len(pairs) - len(distinct)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--part", choices=("test", "tune", "all"), default="test")
+    parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--show", action="store_true", help="print misses and wrong merges")
+    args = parser.parse_args(argv)
+    originals = load_originals(args.corpus, args.part, args.limit)
+    if not originals:
+        print(f"no corpus texts under {args.corpus}", file=sys.stderr)
+        return 2
+    rng = random.Random(SEED)
+    articles, families, copies = [], {}, []
+    for original in originals:
+        original = {**original, "time": DAY_START + rng.randrange(0, 20 * 3600)}
+        articles.append(original)
+        families[original["id"]] = original["id"]
+        for number in range(rng.choice((1, 2, 3))):
+            copy, edits = make_copy(original, rng, number)
+            copy["time"] = original["time"] + rng.randrange(60, 4 * 3600)
+            articles.append(copy)
+            families[copy["id"]] = original["id"]
+            copies.append((copy, original, edits, jaccard(copy["text"], original["text"])))
+    rng.shuffle(articles)
+    labels, cost = label(articles)
+
+    def canonical(article_id: str) -> str:
+        duplicate_of = labels[article_id][0]
+        return duplicate_of if duplicate_of is not None else article_id
+
+    by_id = {a["id"]: a for a in articles}
+    eligible = [entry for entry in copies if entry[3] >= 0.8]
+    found = [c for c, o, _, _ in eligible if labels[c["id"]][0] == canonical(o["id"])]
+    claimed = [(i, lab[0]) for i, lab in labels.items() if lab[0] is not None]
+    # The corpus holds copies of its own (test pages of one template): a label between
+    # two families is right when the texts are near-duplicates all the same.
+    right = [
+        (i, d)
+        for i, d in claimed
+        if families[i] == families[d] or jaccard(by_id[i]["text"], by_id[d]["text"]) >= 0.8
+    ]
+    across = [(i, d) for i, d in claimed if families[i] != families[d]]
+    pairs, copies_in_corpus = topic_pairs(originals)
+    merged = [(a, b) for a, b in pairs if labels[a][2] == labels[b][2]]
+    reviewed = [(a, b) for a, b in pairs if _reviewed(by_id, a, b)]
+    wrong = [(a, b) for a, b in merged if not _reviewed(by_id, a, b)]
+    by_edit = defaultdict(lambda: [0, 0])
+    for copy, original, edits, _similar in eligible:
+        for edit in edits:
+            by_edit[edit][0] += 1
+            by_edit[edit][1] += labels[copy["id"]][0] == canonical(original["id"])
+    story_of_copy = sum(labels[c["id"]][2] == labels[o["id"]][2] for c, o, _, _ in copies)
+    print(
+        f"part {args.part}: {len(originals)} originals, {len(copies)} copies, "
+        f"{len(eligible)} copies with Jaccard >= 0.8"
+    )
+    print(
+        f"near-duplicate recall    {len(found) / max(len(eligible), 1):.4f}"
+        f"  ({len(found)}/{len(eligible)})"
+    )
+    print(
+        f"near-duplicate precision {len(right) / max(len(claimed), 1):.4f}"
+        f"  ({len(right)}/{len(claimed)}; {len(across)} labels join two originals)"
+    )
+    for edit, (total, hits) in sorted(by_edit.items()):
+        print(f"  recall with {edit:<12} {hits / max(total, 1):.4f}  ({hits}/{total})")
+    print(f"copies in their original's story {story_of_copy / max(len(copies), 1):.4f}")
+    print(
+        f"distinct pairs inside one topic merged {len(merged) / max(len(pairs), 1):.4%}"
+        f"  ({len(merged)}/{len(pairs)}; {copies_in_corpus} pairs of corpus copies left out)"
+    )
+    distinct = len(pairs) - len(reviewed)
+    print(
+        f"  of which distinct by review    {len(wrong) / max(distinct, 1):.4%}"
+        f"  ({len(wrong)}/{distinct}; {len(reviewed)} pairs reviewed as one story)"
+    )
+    words_each = sum(len(a["text"].split()) for a in articles) / len(articles)
+    print(
+        f"cost per article (one process, {words_each:.0f} words on average): "
+        f"features {cost[0]:.3f} ms, clustering {cost[1]:.3f} ms, "
+        f"together {sum(cost):.3f} ms"
+    )
+    if args.show:
+        for i, d in claimed:
+            if (i, d) not in right:
+                print(
+                    "WRONG",
+                    round(jaccard(by_id[i]["text"], by_id[d]["text"]), 3),
+                    labels[i][1],
+                    by_id[i]["title"][:50],
+                    "|",
+                    by_id[d]["title"][:50],
+                )
+        for copy, original, edits, similar in eligible:
+            if labels[copy["id"]][0] != canonical(original["id"]):
+                print("MISS", edits, round(similar, 3), labels[copy["id"]], original["title"][:60])
+        for a, b in merged:
+            print(
+                "MERGED",
+                by_id[a]["key"],
+                by_id[b]["key"],
+                by_id[a]["title"][:50],
+                "|",
+                by_id[b]["title"][:50],
+                "(reviewed: one story)" if _reviewed(by_id, a, b) else "",
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,583 @@
+"""A day: shards of raw files cleaned into staged parts, then published as a whole.
+
+    raw files -> shards (`clean_shard`: the pipeline's stages in worker processes, a
+    spool, the site-template stage, staged Parquet parts) -> `publish_day` (story
+    clustering of the whole day, manifest, atomic swap of the day's partitions,
+    template history and story signatures)
+
+Airflow maps `clean_shard` over its workers and then calls `publish_day`; `run_day`
+does both for the command line. What a shard stages: articles and quarantine parts,
+its input records (one per file), its site-template observations and a result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import logging
+import pickle
+import shutil
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, timedelta
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from newsclean import fastpaths
+from newsclean.boilerplate import TemplateProfile
+from newsclean.config import Settings
+from newsclean.lake import (
+    ARTICLE,
+    QUARANTINE,
+    STORY,
+    TABLE_DIRS,
+    PartWriter,
+    describe_parts,
+    lake_root,
+    publish_partitions,
+    read_json,
+    read_manifest,
+    recover,
+    restore_version,
+    shard_dir,
+    staging_dir,
+    write_json_atomic,
+)
+from newsclean.pipeline import (
+    INTERNAL_ERROR,
+    PIPELINE_VERSION,
+    Prepared,
+    prepare_unit,
+    record_of,
+    strip_templates,
+)
+from newsclean.readers import InputFile, InputRootError, iter_inputs, read_file
+from newsclean.record import Article, RawUnit, Rejected
+from newsclean.rows import quarantine_record
+from newsclean.stories import keep_signatures, label_staged, save_published_signatures
+from newsclean.validate import schema_version, validation_error, warm_up
+
+SHARD_RESULT = "shard.json"
+SHARD_INPUTS = "inputs.jsonl"  # a shard's input records, one JSON object a line
+logger = logging.getLogger(__name__)
+Progress = Callable[[int], None]
+
+
+class EmptyInputError(InputRootError):
+    """A run found no raw file, and publishing would replace the day with an empty one."""
+
+
+def internal_errors(manifest: dict[str, Any]) -> int:
+    """How many units of a day hit an unexpected error inside newsclean (each one is
+    quarantined as `pipeline.error.<Type>`): a bug to report, not bad input."""
+    return sum(
+        count
+        for reason, count in manifest["quarantined_by_reason"].items()
+        if reason.startswith(INTERNAL_ERROR)
+    )
+
+
+def plan_shards(input_root: str, *, shard_size: int) -> list[list[str]]:
+    """The raw files under input_root in a stable order, grouped `shard_size` files a shard."""
+    if shard_size <= 0:
+        raise ValueError(f"shard_size must be positive, got {shard_size}")
+    files = [file.uri for file in iter_inputs(input_root)]
+    return [files[start : start + shard_size] for start in range(0, len(files), shard_size)]
+
+
+def clean_shard(
+    files: list[str],
+    *,
+    input_root: str,
+    lake: str,
+    ingest_date: date,
+    shard_id: str,
+    settings: Settings,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Clean some raw files into staged article and quarantine parts. Idempotent.
+
+    A second call with the same arguments replaces the staged parts. Returns a
+    JSON-serialisable summary.
+    """
+    selected = set(files)
+    inputs = [file for file in iter_inputs(input_root) if file.uri in selected]
+    missing = selected - {file.uri for file in inputs}
+    if missing:
+        raise FileNotFoundError(f"input file(s) not found: {', '.join(sorted(missing)[:5])}")
+    return _stage_shard(inputs, lake_root(lake), ingest_date, shard_id, settings, progress)
+
+
+def _stage_shard(
+    inputs: Iterable[InputFile],
+    root: Path,
+    ingest_date: date,
+    shard_id: str,
+    settings: Settings,
+    progress: Progress | None,
+) -> dict[str, Any]:
+    """Clean the inputs into a fresh staging folder, then put it in the shard's place."""
+    final = shard_dir(root, ingest_date, shard_id)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".tmp-{final.name}-", dir=final.parent))
+    try:
+        result = _clean_into(inputs, work, root, ingest_date, shard_id, settings, progress)
+        write_json_atomic(work / SHARD_RESULT, result)
+        shutil.rmtree(final, ignore_errors=True)
+        work.rename(final)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return result
+
+
+def _clean_into(
+    inputs: Iterable[InputFile],
+    work: Path,
+    lake: Path,
+    ingest_date: date,
+    shard_id: str,
+    settings: Settings,
+    progress: Progress | None,
+) -> dict[str, Any]:
+    from newsclean.workers import UnitPool, start_server
+
+    started = time.perf_counter()
+    start_server()
+    warm_up()  # while the workers' server loads
+    fast_paths = fastpaths.report()  # one warning line if a library is read publicly
+    part = f"part-{shard_id}.parquet"
+    for kind in (ARTICLE, QUARANTINE):
+        (work / TABLE_DIRS[kind]).mkdir()
+    quarantine = _Quarantine(work / TABLE_DIRS[QUARANTINE] / part, ingest_date, settings)
+    observed = TemplateProfile()
+    prepare = partial(
+        prepare_unit, ingest_date=ingest_date, template_words=observed.settings.max_words
+    )
+    units_read = 0
+    spool_path = work / "articles.spool"
+    with (
+        open(spool_path, "wb") as spool,
+        _InputRecords(work / SHARD_INPUTS) as input_records,
+        UnitPool(prepare, settings) as pool,
+    ):
+        for unit, result in pool.imap(_units(inputs, settings, input_records)):
+            units_read += 1
+            if progress:
+                progress(1)
+            if isinstance(result, Rejected):
+                quarantine.add(result)
+                continue
+            payload = _capped(unit.payload, settings.quarantine_payload_bytes)
+            article = result.article
+            if _too_short(article.text, settings):
+                quarantine.add(_empty(article, payload))
+            else:
+                if result.keys is not None:
+                    observed.observe(article.source_domain, article.text, result.keys)
+                pickle.dump((result, payload), spool, protocol=pickle.HIGHEST_PROTOCOL)
+    cleaned = time.perf_counter()
+    # The profile is the one part of a run's memory that grows with its units (up to a
+    # cap per domain): save it now, and merge it into the history without a copy.
+    write_json_atomic(work / "templates.json", observed.to_json())
+    templates = _template_history(lake, ingest_date, settings)
+    if templates.domains():
+        templates.merge(observed)
+    else:  # merging into an empty profile would only copy it
+        templates = observed
+    del observed
+    articles = PartWriter(
+        work / TABLE_DIRS[ARTICLE] / part, ARTICLE, batch_rows=settings.batch_rows
+    )
+    for (prepared, error, keys), payload in _read_spool(spool_path):
+        article = strip_templates(prepared, templates, keys, settings)
+        if _too_short(article.text, settings):
+            quarantine.add(_empty(article, payload))
+            continue
+        record = record_of(article, ingest_date)
+        if article is not prepared:  # the template stage changed it: validate it again
+            error = validation_error(record, ARTICLE)
+        if error:
+            quarantine.add(_invalid(article, error, payload))
+            continue
+        articles.write(record)
+    articles.close()
+    quarantine.close()
+    spool_path.unlink()
+    return {
+        "shard_id": shard_id,
+        "ingest_date": ingest_date.isoformat(),
+        "input_files": input_records.files,
+        "read": units_read,
+        "written": articles.rows,
+        "quarantined": dict(sorted(quarantine.reasons.items())),
+        "fast_paths": fast_paths,
+        # Wall seconds: reading to boilerplate in the workers, then templates to Parquet.
+        "seconds": {"clean": cleaned - started, "write": time.perf_counter() - cleaned},
+    }
+
+
+class _InputRecords:
+    """A shard's input records (one per file: uri, relative, size, sha256, units),
+    written to a JSON Lines file as each file is read instead of kept in memory."""
+
+    def __init__(self, path: Path) -> None:
+        self._handle = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed by __exit__
+        self.files = 0
+
+    def __enter__(self) -> _InputRecords:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._handle.close()
+
+    def add(self, entry: dict[str, Any]) -> None:
+        self._handle.write(json.dumps(entry, ensure_ascii=False, sort_keys=True))
+        self._handle.write("\n")
+        self.files += 1
+
+
+def _units(
+    inputs: Iterable[InputFile], settings: Settings, records: _InputRecords
+) -> Iterator[RawUnit | Rejected]:
+    for file in inputs:
+        digest, units = read_file(file, settings)
+        count = 0
+        for unit in units:
+            count += 1
+            yield unit
+        records.add(
+            {
+                "uri": file.uri,
+                "relative": file.relative,
+                "size": file.size,
+                "sha256": digest,
+                "units": count,
+            }
+        )
+
+
+def _read_inputs(shard: Path, result: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The input records of a staged shard, in the order its files were read."""
+    if "inputs" in result:  # staged by a version that kept them in the shard result
+        yield from result["inputs"]
+        return
+    with open(shard / SHARD_INPUTS, encoding="utf-8") as lines:
+        for line in lines:
+            yield json.loads(line)
+
+
+def _too_short(text: str, settings: Settings) -> bool:
+    least = max(settings.min_words, 1)
+    return len(text.split(None, least)) < least  # stops after `least` words
+
+
+def _capped(payload: bytes | str, cap: int) -> bytes | str:
+    return payload if len(payload) <= cap else payload[: cap + 1]
+
+
+def _read_spool(path: Path) -> Iterator[tuple[Prepared, bytes | str]]:
+    with open(path, "rb") as spool:
+        while True:
+            try:
+                yield pickle.load(spool)
+            except EOFError:
+                return
+
+
+class _Quarantine:
+    """Validates rejections into quarantine rows and counts them by reason."""
+
+    def __init__(self, path: Path, ingest_date: date, settings: Settings) -> None:
+        self.writer = PartWriter(path, QUARANTINE, batch_rows=settings.batch_rows)
+        self.reasons: Counter[str] = Counter()
+        self._ingest_date = ingest_date
+        self._cap = settings.quarantine_payload_bytes
+
+    def add(self, rejected: Rejected) -> None:
+        record = quarantine_record(
+            rejected,
+            ingest_date=self._ingest_date,
+            pipeline_version=PIPELINE_VERSION,
+            payload_cap=self._cap,
+        )
+        error = validation_error(record, QUARANTINE)
+        if error:  # a rejection must never be lost: keep it, with the schema error as reason
+            record.update(
+                stage="validate",
+                reason="validate.quarantine_invalid",
+                detail=error,
+                source_format=str(record["source_format"]) or "unknown",
+                source_uri=record["source_uri"] or "(unknown)",
+            )
+        self.reasons[record["reason"]] += 1
+        self.writer.write(record)
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+def publish_day(
+    lake: str,
+    ingest_date: date,
+    shard_ids: list[str],
+    *,
+    settings: Settings,
+    with_inputs: bool = True,
+    allow_empty: bool = False,
+) -> dict[str, Any]:
+    """Publish the staged shards of a day as its partitions, atomically, with a manifest.
+
+    Publishing the same shards twice gives the same partitions. The staged shards are
+    removed once published; publishing again after that returns the live manifest
+    if it was made from the same shards. Returns the manifest; without `with_inputs`,
+    its per-file "inputs" list (as long as the day has files) is left out of the
+    returned copy and only counted, in "input_files". The published manifest always
+    has it. Shards that read no file at all are refused (`EmptyInputError`, the
+    published day untouched) unless `allow_empty`; the manifest of such a day says so.
+    The day it replaces is kept for `restore_day` (`settings.keep_versions`).
+    """
+    started = time.perf_counter()
+    root = lake_root(lake)
+    recover(root, ingest_date)
+    shard_ids = sorted(shard_ids)
+    results = []
+    for shard_id in shard_ids:
+        path = shard_dir(root, ingest_date, shard_id) / SHARD_RESULT
+        if not path.exists():
+            live = read_manifest(root, ingest_date)
+            if live and live.get("shards") == shard_ids:
+                return live if with_inputs else _without_inputs(live, len(live["inputs"]))
+            raise FileNotFoundError(f"shard {shard_id} of {ingest_date} is not staged: {path}")
+        results.append(read_json(path))
+    files = sum(_input_files(result) for result in results)
+    if not files and not allow_empty:
+        raise EmptyInputError(
+            f"the staged shards of {ingest_date} read no raw file: "
+            "refusing to replace the published day with an empty one"
+        )
+    parts = {
+        kind: sorted(
+            part
+            for shard_id in shard_ids
+            for part in (shard_dir(root, ingest_date, shard_id) / TABLE_DIRS[kind]).glob(
+                "*.parquet"
+            )
+        )
+        for kind in (ARTICLE, QUARANTINE)
+    }
+    # Clustering needs the whole day and the days before it: it runs here, on the
+    # staged parts of all shards, and the labeled parts are what is published.
+    labeled = label_staged(
+        root, ingest_date, parts[ARTICLE], staging_dir(root, ingest_date) / "stories", settings
+    )
+    parts[ARTICLE] = labeled.article_parts
+    parts[STORY] = labeled.story_parts
+
+    def inputs() -> Iterator[dict[str, Any]]:
+        for shard_id, result in zip(shard_ids, results, strict=True):
+            yield from _read_inputs(shard_dir(root, ingest_date, shard_id), result)
+
+    manifest = _manifest(
+        ingest_date,
+        shard_ids,
+        results,
+        parts,
+        settings,
+        inputs,
+        empty_on_purpose=not files,
+        stories=labeled.summary,
+    )
+    publish_partitions(
+        root, ingest_date, parts, manifest, inputs, keep_versions=settings.keep_versions
+    )
+    if with_inputs:
+        manifest["inputs"] = list(inputs())
+    else:
+        manifest = _without_inputs(manifest, files)
+    _save_template_day(root, ingest_date, shard_ids)
+    keep_signatures(root, ingest_date, labeled.signatures)
+    for shard_id in shard_ids:
+        shutil.rmtree(shard_dir(root, ingest_date, shard_id), ignore_errors=True)
+    shutil.rmtree(staging_dir(root, ingest_date) / "stories", ignore_errors=True)
+    timings: Counter[str] = Counter()
+    for result in results:
+        timings.update(result.get("seconds", {}))
+    timings["publish"] = time.perf_counter() - started
+    _write_report(root, ingest_date, dict(timings))
+    return manifest
+
+
+def _write_report(root: Path, ingest_date: date, timings: dict[str, float] | None) -> None:
+    """Write the published day's report; a failure is one warning, never a failed publish."""
+    from newsclean.report import write_report
+
+    try:
+        write_report(root, ingest_date, timings=timings)
+    except Exception as error:  # the day is published, whatever the report does
+        logger.warning(
+            "newsclean: the report of %s was not written (%s: %s); the day is published",
+            ingest_date,
+            type(error).__name__,
+            error,
+        )
+
+
+def _input_files(result: dict[str, Any]) -> int:
+    return len(result["inputs"]) if "inputs" in result else int(result["input_files"])
+
+
+def _without_inputs(manifest: dict[str, Any], files: int) -> dict[str, Any]:
+    summary = {key: value for key, value in manifest.items() if key != "inputs"}
+    summary["input_files"] = files
+    return summary
+
+
+def _manifest(
+    ingest_date: date,
+    shard_ids: list[str],
+    results: list[dict[str, Any]],
+    parts: dict[str, list[Path]],
+    settings: Settings,
+    inputs: Callable[[], Iterable[dict[str, Any]]],
+    *,
+    empty_on_purpose: bool = False,
+    stories: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The day's manifest without its "inputs" list, which `inputs()` streams."""
+    reasons: Counter[str] = Counter()
+    for result in results:
+        reasons.update(result["quarantined"])
+    manifest: dict[str, Any] = {
+        "ingest_date": ingest_date.isoformat(),
+        "pipeline_version": PIPELINE_VERSION,
+        "schema_versions": {kind: schema_version(kind) for kind in (ARTICLE, QUARANTINE, STORY)},
+        "shards": shard_ids,
+        "units": {
+            "read": sum(result["read"] for result in results),
+            "written": sum(result["written"] for result in results),
+            "quarantined": sum(reasons.values()),
+        },
+        "quarantined_by_reason": dict(sorted(reasons.items())),
+        "files": {TABLE_DIRS[kind]: describe_parts(parts[kind]) for kind in parts},
+        "settings": settings.to_dict(),
+        "fast_paths": fastpaths.merged(result.get("fast_paths") for result in results),
+    }
+    if empty_on_purpose:  # published with allow_empty: no raw file was found
+        manifest["empty_on_purpose"] = True
+    if stories is not None:  # stories, near-duplicates and the signature days used
+        manifest["stories"] = stories
+    manifest["run_id"] = _fingerprint(manifest, inputs())[:16]
+    return manifest
+
+
+def _fingerprint(manifest: dict[str, Any], inputs: Iterable[dict[str, Any]]) -> str:
+    """sha256 of the manifest (without run_id), its input records hashed one by one: a
+    day of 100,000 inputs would otherwise build its whole text (tens of MB) in memory."""
+    digest = hashlib.sha256()
+    rest = {key: value for key, value in manifest.items() if key not in ("inputs", "run_id")}
+    digest.update(repr(sorted(rest.items())).encode("utf-8"))
+    for entry in inputs:
+        digest.update(b"\0")
+        digest.update(repr(sorted(entry.items())).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _template_history(lake: Path, ingest_date: date, settings: Settings) -> TemplateProfile:
+    """Template statistics of the days before ingest_date, within the window.
+
+    Only earlier days count, so re-running a day sees the same history and gives the
+    same rows.
+    """
+    profile = TemplateProfile()
+    directory = lake / "_profiles" / "templates"
+    for offset in range(settings.template_window_days, 0, -1):
+        path = directory / f"{(ingest_date - timedelta(days=offset)).isoformat()}.json"
+        if path.exists():
+            try:
+                profile.merge(TemplateProfile.from_json(read_json(path)))
+            except (ValueError, KeyError, TypeError):
+                continue
+    return profile
+
+
+def _save_template_day(lake: Path, ingest_date: date, shard_ids: list[str]) -> None:
+    day = TemplateProfile()
+    for shard_id in shard_ids:
+        path = shard_dir(lake, ingest_date, shard_id) / "templates.json"
+        if path.exists():
+            day.merge(TemplateProfile.from_json(read_json(path)))
+    directory = lake / "_profiles" / "templates"
+    directory.mkdir(parents=True, exist_ok=True)
+    write_json_atomic(directory / f"{ingest_date.isoformat()}.json", day.to_json())
+
+
+def run_day(
+    input_root: str,
+    lake: str,
+    ingest_date: date,
+    settings: Settings,
+    *,
+    progress: Progress | None = None,
+    with_inputs: bool = True,
+    allow_empty: bool = False,
+) -> dict[str, Any]:
+    """Clean every raw file under input_root as the partition of ingest_date.
+
+    An input root with no raw file is refused before anything is staged
+    (`EmptyInputError`) unless `allow_empty`. Returns the manifest (see `publish_day`
+    for `with_inputs`).
+    """
+    inputs = iter_inputs(input_root)  # fails now on a missing or unreadable root
+    first = next(inputs, None)
+    if first is None and not allow_empty:
+        raise EmptyInputError(f"no raw file under {input_root}")
+    inputs = itertools.chain([first] if first is not None else [], inputs)
+    _stage_shard(inputs, lake_root(lake), ingest_date, "00000", settings, progress)
+    return publish_day(
+        lake,
+        ingest_date,
+        ["00000"],
+        settings=settings,
+        with_inputs=with_inputs,
+        allow_empty=allow_empty,
+    )
+
+
+def restore_day(
+    lake: str, ingest_date: date, run_id: str | None = None, *, settings: Settings
+) -> dict[str, Any]:
+    """Publish a kept earlier version of a day back (the newest without run_id) with
+    its story signatures, and write its report again (without timings: those of
+    its run are not kept)."""
+    root = lake_root(lake)
+    manifest = restore_version(root, ingest_date, run_id, keep_versions=settings.keep_versions)
+    save_published_signatures(root, ingest_date, settings.batch_rows)
+    _write_report(root, ingest_date, None)
+    return manifest
+
+
+def _empty(article: Article, payload: bytes | str) -> Rejected:
+    return Rejected(
+        article.source_uri,
+        article.source_format,
+        "boilerplate",
+        "clean.empty",
+        "no story text left after extraction and cleaning",
+        payload,
+    )
+
+
+def _invalid(article: Article, error: str, payload: bytes | str) -> Rejected:
+    return Rejected(
+        article.source_uri,
+        article.source_format,
+        "validate",
+        "validate.invalid",
+        error,
+        payload,
+    )

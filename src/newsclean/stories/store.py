@@ -1,0 +1,367 @@
+"""Clustering a day at publish: read its staged article parts and the signatures of the
+days before it, label the articles, and write the labeled parts, the day's `stories`
+table and the day's signatures.
+
+Signatures live in LAKE/_profiles/stories/<day>.parquet, one row per article of the
+day: id, story_id, time, whether it is a canonical copy, its MinHash signature (copies
+have none: nothing is compared against them) and its weighted distinctive words.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from newsclean.config import Settings
+from newsclean.lake import PartWriter, partition_files
+from newsclean.stories.cluster import Compared, Label, canonical_order, label_day
+from newsclean.stories.features import (
+    NUM_PERM,
+    TermTable,
+    signatures,
+    story_terms,
+)
+from newsclean.validate import ARTICLE, STORY, file_schema
+
+SIGNATURES = pa.schema(
+    [
+        pa.field("id", pa.string(), nullable=False),
+        pa.field("story_id", pa.string(), nullable=False),
+        pa.field("time", pa.int64(), nullable=False),
+        pa.field("canonical", pa.bool_(), nullable=False),
+        pa.field("signature", pa.list_(pa.uint32(), NUM_PERM)),
+        pa.field("terms", pa.list_(pa.int64()), nullable=False),
+        pa.field("weights", pa.list_(pa.float32()), nullable=False),
+        pa.field("title_terms", pa.list_(pa.int64()), nullable=False),
+    ],
+    metadata={"newsclean.signatures": "1"},
+)
+STORIES_PART = "part-stories.parquet"
+_COLUMNS = ["id", "title", "text", "published_at", "language", "source_domain"]
+_LABEL_COLUMNS = ["duplicate_of", "similarity", "story_id"]
+
+
+def signatures_dir(lake: Path) -> Path:
+    return lake / "_profiles" / "stories"
+
+
+def signatures_path(lake: Path, day: date) -> Path:
+    return signatures_dir(lake) / f"{day.isoformat()}.parquet"
+
+
+@dataclass(frozen=True, slots=True)
+class DayArticles:
+    """What clustering needs of a day's articles, in canonical order."""
+
+    ids: list[str]
+    times: np.ndarray
+    signatures: np.ndarray
+    terms: TermTable
+    titles: list[str | None]
+    domains: list[str | None]
+    labels: list[Label] | None = None
+
+
+def article_time(published_at: datetime | None, ingest_date: date) -> int:
+    """Seconds since the epoch: the publication time, or the start of the ingest day."""
+    if published_at is None:
+        return int(
+            datetime(ingest_date.year, ingest_date.month, ingest_date.day, tzinfo=UTC).timestamp()
+        )
+    if published_at.tzinfo is None:
+        published_at = published_at.replace(tzinfo=UTC)
+    return int(published_at.timestamp())
+
+
+def read_day_articles(
+    parts: Sequence[Path], ingest_date: date, batch_rows: int, *, labeled: bool = False
+) -> DayArticles:
+    """The features of the articles in part files, batch by batch (the texts of a whole
+    day are never in memory at once), in canonical order. With `labeled`, also the
+    labels the parts carry (published parts)."""
+    ids: list[str] = []
+    times: list[int] = []
+    rows: list[np.ndarray] = []
+    tables: list[TermTable] = []
+    titles: list[str | None] = []
+    domains: list[str | None] = []
+    labels: list[Label] = []
+    columns_read = _COLUMNS + (_LABEL_COLUMNS if labeled else [])
+    for part in parts:
+        for batch in pq.ParquetFile(part).iter_batches(batch_size=batch_rows, columns=columns_read):
+            columns = batch.to_pydict()
+            rows.append(signatures(columns["text"]))
+            tables.append(
+                TermTable.of(
+                    [
+                        story_terms(title, text, language)
+                        for title, text, language in zip(
+                            columns["title"], columns["text"], columns["language"], strict=True
+                        )
+                    ]
+                )
+            )
+            ids.extend(columns["id"])
+            times.extend(article_time(when, ingest_date) for when in columns["published_at"])
+            titles.extend(columns["title"])
+            domains.extend(columns["source_domain"])
+            if labeled:
+                labels.extend(
+                    Label(*values)
+                    for values in zip(*(columns[name] for name in _LABEL_COLUMNS), strict=True)
+                )
+    order = canonical_order(ids, times)
+    matrix = np.concatenate(rows) if rows else np.zeros((0, NUM_PERM), dtype=np.uint32)
+    return DayArticles(
+        ids=[ids[i] for i in order],
+        times=np.asarray([times[i] for i in order], dtype=np.int64),
+        signatures=matrix[order] if order else matrix,
+        terms=TermTable.concat(tables).take(np.asarray(order, dtype=np.int64)),
+        titles=[titles[i] for i in order],
+        domains=[domains[i] for i in order],
+        labels=[labels[i] for i in order] if labeled else None,
+    )
+
+
+def save_published_signatures(lake: Path, ingest_date: date, batch_rows: int) -> bool:
+    """Write a published day's signature file again from its article partition, with
+    the labels its rows carry (after `restore`, so the window matches the live day).
+    False, and no file, when the partition has no labels (published before them)."""
+    path = signatures_path(lake, ingest_date)
+    try:
+        day = read_day_articles(
+            partition_files(lake, ingest_date, ARTICLE), ingest_date, batch_rows, labeled=True
+        )
+    except (KeyError, ValueError, pa.ArrowException):
+        path.unlink(missing_ok=True)
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    pq.write_table(_signature_table(day, day.labels or []), temporary, compression="zstd")
+    os.replace(temporary, path)
+    return True
+
+
+def read_window(lake: Path, ingest_date: date, days: int) -> tuple[Compared, list[str]]:
+    """The signatures of the `days` days before ingest_date that are in the lake, oldest
+    first, and the days read. Only earlier days count, so a re-run sees the same window;
+    a day whose file cannot be read is left out, as if it had not run."""
+    read: list[str] = []
+
+    def tables() -> Iterator[pa.Table]:
+        for offset in range(days, 0, -1):
+            day = ingest_date - timedelta(days=offset)
+            path = signatures_path(lake, day)
+            if not path.exists():
+                continue
+            try:
+                table = pq.read_table(path, schema=SIGNATURES)
+            except (OSError, pa.ArrowException):
+                continue
+            read.append(day.isoformat())
+            yield table
+
+    return _compared(tables()), read
+
+
+def _compared(tables: Iterable[pa.Table]) -> Compared:
+    """The window as numpy arrays, converted one day at a time."""
+    ids: list[str] = []
+    story_ids: list[str] = []
+    times, canonical, matrices, terms = [], [], [], []
+    for table in tables:
+        ids.extend(table.column("id").to_pylist())
+        story_ids.extend(table.column("story_id").to_pylist())
+        times.append(table.column("time").to_numpy().astype(np.int64))
+        flags = table.column("canonical").to_numpy().astype(bool)
+        canonical.append(flags)
+        kept = table.column("signature").filter(pa.array(flags)).combine_chunks()
+        matrices.append(kept.flatten().to_numpy().astype(np.uint32).reshape(-1, NUM_PERM))
+        words, offsets = _flat(table.column("terms"), np.int64)
+        weights, _ = _flat(table.column("weights"), np.float32)
+        title, title_offsets = _flat(table.column("title_terms"), np.int64)
+        terms.append(TermTable(words, weights, offsets, title, title_offsets))
+    if not ids:
+        return Compared.empty()
+    return Compared(
+        ids=ids,
+        times=np.concatenate(times),
+        story_ids=story_ids,
+        canonical=np.concatenate(canonical),
+        signatures=np.concatenate(matrices),
+        terms=TermTable.concat(terms),
+    )
+
+
+def _flat(column: pa.ChunkedArray, dtype: type) -> tuple[np.ndarray, np.ndarray]:
+    array = column.combine_chunks()
+    values = array.flatten().to_numpy(zero_copy_only=False).astype(dtype)
+    lengths = array.value_lengths().to_numpy(zero_copy_only=False)
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum(lengths)
+    return values, offsets
+
+
+@dataclass(frozen=True, slots=True)
+class Labeled:
+    """What clustering a day left in staging, ready to publish."""
+
+    article_parts: list[Path]
+    story_parts: list[Path]
+    signatures: Path
+    summary: dict[str, Any]
+
+
+def label_staged(
+    lake: Path, ingest_date: date, parts: Sequence[Path], work: Path, settings: Settings
+) -> Labeled:
+    """Cluster the day's staged article parts against the window and write, under
+    `work`, the labeled parts (same names), the stories part and the day's signatures."""
+    day = read_day_articles(parts, ingest_date, settings.batch_rows)
+    past, window = read_window(lake, ingest_date, settings.story_window_days)
+    labels = label_day(
+        past,
+        day.ids,
+        day.times,
+        day.signatures,
+        day.terms,
+        duplicate_threshold=settings.duplicate_threshold,
+        story_hours=settings.story_hours,
+    )
+    by_id = dict(zip(day.ids, labels, strict=True))
+    shutil.rmtree(work, ignore_errors=True)  # what an interrupted publish left
+    (work / "articles").mkdir(parents=True)
+    (work / "stories").mkdir(parents=True)
+    labeled = [_relabel(part, work / "articles" / part.name, by_id, settings) for part in parts]
+    stories = work / "stories" / STORIES_PART
+    count = _write_stories(stories, ingest_date, day, labels, past, settings)
+    signatures_file = work / "signatures.parquet"
+    pq.write_table(_signature_table(day, labels), signatures_file, compression="zstd")
+    summary = {
+        "stories": count,
+        "near_duplicates": sum(label.duplicate_of is not None for label in labels),
+        "window": window,
+    }
+    return Labeled(labeled, [stories] if count else [], signatures_file, summary)
+
+
+def keep_signatures(lake: Path, ingest_date: date, staged: Path) -> None:
+    """Put a published day's signatures where the days after it read them."""
+    directory = signatures_dir(lake)
+    directory.mkdir(parents=True, exist_ok=True)
+    os.replace(staged, signatures_path(lake, ingest_date))
+
+
+def _relabel(source: Path, target: Path, labels: dict[str, Label], settings: Settings) -> Path:
+    """Copy a staged article part with its duplicate_of, similarity and story_id set."""
+    schema = file_schema(ARTICLE)
+    reader = pq.ParquetFile(source)
+    with pq.ParquetWriter(target, schema, compression="zstd", write_statistics=True) as writer:
+        for batch in reader.iter_batches(batch_size=settings.batch_rows):
+            table = pa.Table.from_batches([batch]).cast(schema)
+            found = [labels[article_id] for article_id in table.column("id").to_pylist()]
+            for name, values, kind in (
+                ("duplicate_of", [label.duplicate_of for label in found], pa.string()),
+                ("similarity", [label.similarity for label in found], pa.float64()),
+                ("story_id", [label.story_id for label in found], pa.string()),
+            ):
+                index = schema.get_field_index(name)
+                table = table.set_column(index, schema.field(index), pa.array(values, type=kind))
+            writer.write_table(table, row_group_size=settings.batch_rows)
+    return target
+
+
+def _write_stories(
+    path: Path,
+    ingest_date: date,
+    day: DayArticles,
+    labels: Sequence[Label],
+    past: Compared,
+    settings: Settings,
+) -> int:
+    """One row per story with articles in the day; returns the row count."""
+    members: dict[str, list[int]] = {}
+    for index, label in enumerate(labels):
+        members.setdefault(label.story_id, []).append(index)
+    started = _story_starts(past, members)
+    writer = PartWriter(path, STORY, batch_rows=settings.batch_rows)
+    for story_id, indices in sorted(members.items(), key=lambda item: item[1][0]):
+        times = [int(day.times[index]) for index in indices]
+        writer.write(
+            {
+                "story_id": story_id,
+                "first_seen": _iso(min(started.get(story_id, times[0]), times[0])),
+                "last_seen": _iso(max(times)),
+                "articles": len(indices),
+                "duplicates": sum(labels[index].duplicate_of is not None for index in indices),
+                "domains": sorted({day.domains[i] for i in indices if day.domains[i]}),
+                "title": next((day.titles[i] for i in indices if day.titles[i]), None),
+                "ingest_date": ingest_date.isoformat(),
+            }
+        )
+    writer.close()
+    return writer.rows
+
+
+def _story_starts(past: Compared, members: dict[str, list[int]]) -> dict[str, int]:
+    """The time of the first article of each story that began in the window."""
+    started: dict[str, int] = {}
+    for story_id, time in zip(past.story_ids, past.times.tolist(), strict=True):
+        if story_id in members and (story_id not in started or time < started[story_id]):
+            started[story_id] = time
+    return started
+
+
+def _iso(seconds: int) -> str:
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _signature_table(day: DayArticles, labels: Sequence[Label]) -> pa.Table:
+    canonical = [label.duplicate_of is None for label in labels]
+    flat = pa.array(day.signatures.reshape(-1), type=pa.uint32())
+    # Copies keep no signature: nothing is compared against them.
+    signature = pa.FixedSizeListArray.from_arrays(
+        flat, NUM_PERM, mask=pa.array(np.logical_not(canonical))
+    )
+    terms = day.terms
+    return pa.table(
+        {
+            "id": pa.array(day.ids, pa.string()),
+            "story_id": pa.array([label.story_id for label in labels], pa.string()),
+            "time": pa.array(day.times, pa.int64()),
+            "canonical": pa.array(canonical, pa.bool_()),
+            "signature": signature,
+            "terms": pa.ListArray.from_arrays(
+                pa.array(terms.term_offsets, pa.int32()), pa.array(terms.terms, pa.int64())
+            ),
+            "weights": pa.ListArray.from_arrays(
+                pa.array(terms.term_offsets, pa.int32()), pa.array(terms.weights, pa.float32())
+            ),
+            "title_terms": pa.ListArray.from_arrays(
+                pa.array(terms.title_offsets, pa.int32()), pa.array(terms.title, pa.int64())
+            ),
+        },
+        schema=SIGNATURES,
+    )
+
+
+def window_ids(lake: Path, ingest_date: date, days: int) -> set[str]:
+    """Ids of the articles in the signature window of a day (for `check`)."""
+    found: set[str] = set()
+    for offset in range(days, 0, -1):
+        path = signatures_path(lake, ingest_date - timedelta(days=offset))
+        if path.exists():
+            try:
+                found.update(pq.read_table(path, columns=["id"]).column("id").to_pylist())
+            except (OSError, pa.ArrowException):
+                continue
+    return found

@@ -1,0 +1,420 @@
+"""Near-duplicates and story clusters: golden cases, stability across runs and days,
+out-of-order backfill, bounds, and the lake round trip (stories table, check)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import shutil
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from conftest import REPO, sample_article
+
+from newsclean.check import check_partition
+from newsclean.config import Settings, SettingsError
+from newsclean.day import restore_day, run_day
+from newsclean.lake import (
+    MANIFEST,
+    PartWriter,
+    partition_dir,
+    read_json,
+    read_partition,
+    write_json_atomic,
+)
+from newsclean.rows import article_record
+from newsclean.stories import keep_signatures, label_staged
+from newsclean.stories.cluster import Compared, _bucket_pairs, canonical_order, label_day
+from newsclean.stories.features import (
+    NUM_PERM,
+    TermTable,
+    signatures,
+    similarity,
+    story_terms,
+    term_hash,
+)
+from newsclean.stories.store import article_time, read_window, signatures_path
+from newsclean.validate import ARTICLE, STORY
+
+CASES = json.loads((REPO / "tests" / "cases" / "stories" / "day.json").read_text())["articles"]
+SHARED_SEEDS = REPO.parent / "shared" / "seeds"
+DAY = date(2026, 2, 13)
+SETTINGS = Settings(workers=1)
+
+
+def _id(key: str) -> str:
+    """A stable 32-hex article id for a case key."""
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def _label(cases: list[dict], past: Compared | None = None) -> dict[str, tuple]:
+    """Labels by case key, computed as publish does (features, canonical order)."""
+
+    ids = [_id(case["key"]) for case in cases]
+    times = [
+        article_time(datetime.fromisoformat(case["published_at"].replace("Z", "+00:00")), DAY)
+        for case in cases
+    ]
+    order = canonical_order(ids, times)
+    ordered = [cases[index] for index in order]
+    labels = label_day(
+        past or Compared.empty(),
+        [ids[index] for index in order],
+        np.asarray([times[index] for index in order], dtype=np.int64),
+        signatures([case["text"] for case in ordered]),
+        TermTable.of([story_terms(c["title"], c["text"], "en") for c in ordered]),
+        duplicate_threshold=0.8,
+        story_hours=72.0,
+    )
+    return {
+        case["key"]: (label.duplicate_of, label.similarity, label.story_id)
+        for case, label in zip(ordered, labels, strict=True)
+    }
+
+
+def test_golden_day() -> None:
+    labels = _label(CASES)
+    for case in CASES:
+        duplicate_of, score, story_id = labels[case["key"]]
+        expected = case["expect"]
+        wanted = _id(expected["duplicate_of"]) if expected["duplicate_of"] else None
+        assert duplicate_of == wanted, case["key"]
+        assert (score is None) == (wanted is None), case["key"]
+        if score is not None:
+            assert 0.8 <= score <= 1.0, case["key"]
+        story = expected["same_story"] or case["key"]
+        assert story_id == labels[story][2], case["key"]
+    # Different stories on one topic stay apart: every case without a same_story
+    # starts its own.
+    starts = [case["key"] for case in CASES if case["expect"]["same_story"] is None]
+    assert len({labels[key][2] for key in starts}) == len(starts)
+    assert all(labels[key][2] == _id(key) for key in starts)
+
+
+def test_labels_do_not_depend_on_the_order_articles_come_in() -> None:
+    shuffled = CASES[:]
+    random.Random(7).shuffle(shuffled)
+    assert _label(shuffled) == _label(CASES)
+
+
+def test_canonical_copy_is_the_earliest_ties_by_id() -> None:
+    text = CASES[0]["text"]
+    same_time = [
+        {"key": key, "published_at": "2026-02-13T08:00:00Z", "title": "t", "text": text}
+        for key in ("b", "a", "c")
+    ]
+    labels = _label(same_time)
+    first = min(_id(key) for key in ("a", "b", "c"))
+    assert {labels[key][0] for key in ("a", "b", "c")} == {None, first}
+    assert all(labels[key][2] == first for key in ("a", "b", "c"))
+
+
+def test_signatures_rate_copies_high_and_other_stories_low() -> None:
+    rows = signatures([CASES[0]["text"], CASES[1]["text"], CASES[3]["text"], CASES[4]["text"]])
+    assert rows.shape == (4, NUM_PERM) and rows.dtype == np.uint32
+    assert similarity(rows[0], rows[1]) >= 0.8  # wire prefix and boilerplate
+    assert similarity(rows[0], rows[2]) < 0.3  # the same story rewritten is no copy
+    assert similarity(rows[0], rows[3]) < 0.1
+    assert np.array_equal(
+        rows, signatures([c["text"] for c in (CASES[0], CASES[1], CASES[3], CASES[4])])
+    )
+
+
+def test_story_terms_leave_out_common_words_and_keep_names_and_numbers() -> None:
+    terms = story_terms(
+        "Harlow council approves budget", "The council said 21 votes for Harlow.", "en"
+    )
+
+    assert term_hash("harlow") in terms.terms and term_hash("harlow") in terms.title
+    assert term_hash("the") not in terms.terms and term_hash("said") not in terms.terms
+    assert term_hash("21") in terms.terms
+    assert abs(sum(w * w for w in terms.weights) - 1.0) < 1e-5
+
+
+def test_articles_further_apart_than_story_hours_start_new_stories() -> None:
+    first, rewrite = CASES[5], {**CASES[6], "published_at": "2026-02-20T16:05:00Z"}
+    labels = _label([first, rewrite])
+    assert labels[rewrite["key"]][2] == _id(rewrite["key"])
+
+
+def test_bucket_pairs_are_bounded_per_article() -> None:
+    rows = np.arange(500, dtype=np.int64)
+    keys = np.zeros(500, dtype=np.uint64)  # 500 articles in one bucket
+    queries, candidates = _bucket_pairs(rows, keys, first=0, limit=4, earliest=True)
+    assert len(queries) <= 4 * 500
+    assert set(candidates.tolist()) == {0, 1, 2, 3}
+    assert np.all(candidates < queries)
+
+
+def test_window_memory_per_article_is_bounded() -> None:
+    count = 20_000
+    cases = [CASES[i % len(CASES)] for i in range(200)]
+    table = TermTable.of([story_terms(c["title"], c["text"], "en") for c in cases] * (count // 200))
+    sigs = np.zeros((count, NUM_PERM), dtype=np.uint32)
+    per_article = (table.nbytes + sigs.nbytes + 8 + 1) / count
+    assert per_article < 1024, per_article
+
+
+# The lake: clustering at publish over staged parts, and the signature window.
+
+
+def _publish(
+    lake: Path, day: date, cases: list[dict], settings: Settings = SETTINGS, *, shards: int = 1
+) -> dict:
+    """Stage the cases as article parts (one per shard) and cluster them as publish
+    does; returns the labeled rows by key."""
+    work = lake / "_work" / day.isoformat()
+    shutil.rmtree(work, ignore_errors=True)
+    (work / "staged").mkdir(parents=True)
+    parts = []
+    for shard in range(shards):
+        part = work / "staged" / f"part-{shard:05d}.parquet"
+        writer = PartWriter(part, ARTICLE, batch_rows=settings.batch_rows)
+        for case in cases[shard::shards]:
+            article = sample_article(
+                id=_id(case["key"]),
+                title=case["title"],
+                text=case["text"],
+                published_at=case["published_at"],
+                source_domain=case.get("domain", "example.org"),
+            )
+            writer.write(article_record(article, ingest_date=day, pipeline_version="test"))
+        writer.close()
+        parts.append(part)
+    labeled = label_staged(lake, day, parts, work / "labeled", settings)
+    keep_signatures(lake, day, labeled.signatures)
+    rows = pq.read_table(work / "labeled" / "articles").to_pylist()
+    keys = {_id(case["key"]): case["key"] for case in cases}
+    return {keys[row["id"]]: (row["duplicate_of"], row["story_id"]) for row in rows}
+
+
+def _on(case: dict, day: date) -> dict:
+    return {**case, "published_at": f"{day.isoformat()}{case['published_at'][10:]}"}
+
+
+def test_a_rerun_gives_the_same_ids(lake: Path) -> None:
+    first = _publish(lake, DAY, CASES)
+    saved = signatures_path(lake, DAY).read_bytes()
+    assert _publish(lake, DAY, CASES) == first
+    assert signatures_path(lake, DAY).read_bytes() == saved
+
+
+def test_shards_and_batches_do_not_change_the_labels(tmp_path: Path) -> None:
+    whole = _publish(tmp_path / "one", DAY, CASES)
+    split = _publish(tmp_path / "three", DAY, CASES, Settings(workers=1, batch_rows=2), shards=3)
+    assert split == whole
+    assert (tmp_path / "one" / "_profiles").is_dir()
+    assert signatures_path(tmp_path / "one", DAY).read_bytes() == (
+        signatures_path(tmp_path / "three", DAY).read_bytes()
+    )
+
+
+def test_a_story_keeps_its_id_across_days(lake: Path) -> None:
+    day1, day2 = DAY, date(2026, 2, 14)
+    first = _publish(lake, day1, [CASES[5]])
+    copy = {**_on(CASES[1], day2), "key": "copy-of-day1"}
+    second = _publish(lake, day2, [_on(CASES[6], day2), _on(CASES[0], day1) | {"key": "early"}])
+    assert second["ring-flock-rewrite"][1] == first["ring-flock"][1] == _id("ring-flock")
+    stories = pq.read_table(lake / "_work" / day2.isoformat() / "labeled" / "stories")
+    ring = [row for row in stories.to_pylist() if row["story_id"] == _id("ring-flock")]
+    # The story began the day before: first_seen is its first article's time.
+    assert [(str(r["first_seen"]), str(r["last_seen"]), r["articles"]) for r in ring] == [
+        ("2026-02-13 15:40:00+00:00", "2026-02-14 16:05:00+00:00", 1)
+    ]
+    third = _publish(lake, date(2026, 2, 15), [copy])
+    # A copy of an article of an earlier day points at it, across days.
+    assert third["copy-of-day1"][0] == _id("early")
+    past, window = read_window(lake, date(2026, 2, 15), 7)
+    assert window == ["2026-02-13", "2026-02-14"] and len(past) == 3
+
+
+def test_the_window_is_story_window_days_long(lake: Path) -> None:
+    _publish(lake, DAY, [CASES[5]])
+    later = date(2026, 2, 15)
+    short = Settings(workers=1, story_window_days=1, story_hours=1000)
+    labels = _publish(lake, later, [_on(CASES[6], later)], short)
+    assert labels["ring-flock-rewrite"][1] == _id("ring-flock-rewrite")
+    long = Settings(workers=1, story_window_days=2, story_hours=1000)
+    labels = _publish(lake, later, [_on(CASES[6], later)], long)
+    assert labels["ring-flock-rewrite"][1] == _id("ring-flock")
+
+
+def test_backfill_out_of_order_changes_no_published_day(lake: Path) -> None:
+    """Documented in docs/stories.md: a day is clustered against the days before it
+    that are in the lake when it runs. Backfilling an earlier day later leaves the
+    published later day as it is; only re-running that later day links it."""
+    day1, day2 = DAY, date(2026, 2, 14)
+    later = _publish(lake, day2, [_on(CASES[6], day2)])
+    assert later["ring-flock-rewrite"][1] == _id("ring-flock-rewrite")
+    saved = signatures_path(lake, day2).read_bytes()
+    earlier = _publish(lake, day1, [CASES[5]])
+    assert earlier["ring-flock"][1] == _id("ring-flock")  # a day never looks ahead
+    assert signatures_path(lake, day2).read_bytes() == saved
+    rerun = _publish(lake, day2, [_on(CASES[6], day2)])
+    assert rerun["ring-flock-rewrite"][1] == _id("ring-flock")
+
+
+def test_unreadable_signature_day_is_left_out(lake: Path) -> None:
+    _publish(lake, DAY, [CASES[5]])
+    signatures_path(lake, DAY).write_bytes(b"not parquet")
+    past, window = read_window(lake, date(2026, 2, 14), 7)
+    assert len(past) == 0 and window == []
+
+
+def test_story_settings_are_checked() -> None:
+    with pytest.raises(SettingsError, match="duplicate_threshold"):
+        Settings(duplicate_threshold=1.5)
+    with pytest.raises(SettingsError, match="story_window_days"):
+        Settings(story_window_days=-1)
+    with pytest.raises(SettingsError, match="story_hours"):
+        Settings.from_mapping({"story_hours": "-2"})
+
+
+# The whole path: the seeds are one story, and the lake says so in every table.
+
+
+@pytest.fixture(scope="module")
+def seeds_lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not SHARED_SEEDS.is_dir():
+        pytest.skip("../shared/seeds is absent")
+    raw = tmp_path_factory.mktemp("raw")
+    for path in sorted(SHARED_SEEDS.glob("00[02]_*")):
+        shutil.copy(path, raw / path.name)
+    lake = tmp_path_factory.mktemp("stories") / "lake"
+    run_day(str(raw), str(lake), DAY, SETTINGS)
+    return lake
+
+
+def test_seeds_000_and_002_are_one_story(seeds_lake: Path) -> None:
+    rows = duckdb.sql(
+        f"select id, story_id, duplicate_of from read_parquet("
+        f"'{seeds_lake}/articles/*/*.parquet', hive_partitioning=true)"
+        " order by coalesce(published_at, ingest_date), id"
+    ).fetchall()
+    assert len(rows) == 2
+    # The story is named by its first article: 000 gives no time, so it counts from
+    # the start of the ingest day, before 002's 15:40.
+    assert rows[0][1] == rows[1][1] == rows[0][0]
+    assert [row[2] for row in rows] == [None, None]  # rewritten, not copied
+    stories = duckdb.sql(
+        f"select articles, duplicates, domains from read_parquet("
+        f"'{seeds_lake}/stories/*/*.parquet', hive_partitioning=true)"
+    ).fetchall()
+    assert stories == [(2, 0, ["techcrunch.com"])]
+    problems, _summary = check_partition(str(seeds_lake), DAY)
+    assert problems == []
+    manifest = read_json(partition_dir(seeds_lake, STORY, DAY) / MANIFEST)
+    assert manifest["stories"] == {"stories": 1, "near_duplicates": 0, "window": []}
+
+
+def test_readme_top_stories_queries_run(seeds_lake: Path) -> None:
+    import pandas as pd
+
+    top = duckdb.sql(
+        f"""
+        SELECT story_id, arg_min(title, first_seen) AS title,
+               count(DISTINCT domain) AS outlets, sum(articles) AS articles
+        FROM (SELECT *, unnest(domains) AS domain
+              FROM read_parquet('{seeds_lake}/stories/*/*.parquet', hive_partitioning = true))
+        GROUP BY story_id ORDER BY outlets DESC, articles DESC LIMIT 10
+        """
+    ).fetchall()
+    assert top[0][2:] == (1, 2) and top[0][1].startswith("Amazon")
+    stories = pd.read_parquet(seeds_lake / "stories")
+    outlets = (
+        stories.explode("domains")
+        .groupby("story_id")
+        .agg(title=("title", "first"), outlets=("domains", "nunique"), articles=("articles", "sum"))
+        .sort_values(["outlets", "articles"], ascending=False)
+    )
+    assert outlets["articles"].iloc[0] == 2
+
+
+def test_check_reports_a_duplicate_of_outside_the_day_and_window(
+    seeds_lake: Path, tmp_path: Path
+) -> None:
+    lake = tmp_path / "lake"
+    shutil.copytree(seeds_lake, lake)
+    [part] = partition_dir(lake, ARTICLE, DAY).glob("*.parquet")
+    table = pq.read_table(part)
+    index = table.schema.get_field_index("duplicate_of")
+    table = table.set_column(
+        index, table.schema.field(index), pa.array(["f" * 32, None], type=pa.string())
+    )
+    pq.write_table(table, part)
+    problems, _summary = check_partition(str(lake), DAY)
+    assert any("is neither in the day nor in its signature window" in p for p in problems)
+    assert any("duplicate_of and similarity disagree" in p for p in problems)
+
+
+def test_check_reports_a_stories_table_that_miscounts(seeds_lake: Path, tmp_path: Path) -> None:
+    lake = tmp_path / "lake"
+    shutil.copytree(seeds_lake, lake)
+    for kind in (ARTICLE, STORY):
+        path = partition_dir(lake, kind, DAY) / MANIFEST
+        manifest = read_json(path)
+        manifest["stories"]["stories"] = 2
+        write_json_atomic(path, manifest)
+    problems, _summary = check_partition(str(lake), DAY)
+    assert "1 story rows, manifest says 2" in problems
+    assert "the articles and quarantine manifests differ" in problems
+    assert "the articles and stories manifests differ" not in problems
+
+
+def test_term_table_take_reorders_whole_articles() -> None:
+    table = TermTable.of([story_terms(c["title"], c["text"], "en") for c in CASES[:4]])
+    articles = list(table)  # weights as stored: float32
+    order = np.asarray([2, 0, 3, 1])
+    assert [table.take(order)[i] for i in range(4)] == [articles[i] for i in order]
+    assert list(TermTable.concat([TermTable.of(articles[:1]), TermTable.of(articles[1:])])) == (
+        articles
+    )
+
+
+def test_restore_brings_the_day_signatures_back_with_it(tmp_path: Path) -> None:
+    lake = tmp_path / "lake"
+    settings = Settings(workers=1, keep_versions=2)
+    for index, case in enumerate((CASES[0], CASES[5])):
+        raw = tmp_path / f"raw-{index}"
+        raw.mkdir()
+        (raw / "story.md").write_text(
+            f'---\ntitle: "{case["title"]}"\npublished: "{case["published_at"]}"\n---\n'
+            + case["text"].replace("\n", "\n\n"),
+            encoding="utf-8",
+        )
+        run_day(str(raw), str(lake), DAY, settings)
+    later_ids = pq.read_table(signatures_path(lake, DAY)).column("id").to_pylist()
+    restore_day(str(lake), DAY, settings=settings)
+    live = read_partition(lake, DAY, ARTICLE).column("id").to_pylist()
+    window = pq.read_table(signatures_path(lake, DAY))
+    assert window.column("id").to_pylist() == live != later_ids
+    assert window.column("story_id").to_pylist() == live  # each its own story
+
+
+def test_anchor_arrays_are_each_articles_anchors_once() -> None:
+    articles = [story_terms(c["title"], c["text"], "en") for c in CASES]
+    rows, keys = TermTable.of(articles).anchor_arrays()
+    found: dict[int, list[int]] = {}
+    for row, key in zip(rows.tolist(), keys.tolist(), strict=True):
+        found.setdefault(row, []).append(key)
+    for index, article in enumerate(articles):
+        assert sorted(found[index]) == sorted(article.anchors)
+        assert len(article.anchors) <= 8 + 12
+
+
+def test_run_summary_counts_stories_and_near_duplicates(
+    seeds_lake: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newsclean.cli import _Clock, _print_summary
+
+    manifest = read_json(partition_dir(seeds_lake, ARTICLE, DAY) / MANIFEST)
+    _print_summary({**manifest, "input_files": 2}, str(seeds_lake), _Clock(None))
+    printed = capsys.readouterr().out
+    assert f"stories               1  -> {partition_dir(seeds_lake, STORY, DAY)}" in printed
+    assert "near-duplicates       0  (labeled, kept)" in printed
