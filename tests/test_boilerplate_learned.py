@@ -32,6 +32,8 @@ from newsclean.boilerplate.learned import (
     model_from_json,
     strip_learned,
 )
+from newsclean.boilerplate.lines import is_sentence
+from newsclean.boilerplate.strip import SHIPPED_DETECTORS
 from newsclean.config import Settings
 from newsclean.pipeline import strip_article
 from newsclean.record import Article, Removal
@@ -183,6 +185,43 @@ def test_guards_remove_blocks_and_only_very_sure_lone_lines() -> None:
     ]  # fmt: skip
 
 
+def test_is_sentence_finds_a_full_sentence_of_six_words() -> None:
+    assert is_sentence("Reblogged this on the harbour news blog.")
+    assert is_sentence("Buy now: 16GB $399 (Available Nov. 13th)")  # a sentence, then more
+    assert is_sentence("Was the bridge ever safe to cross at night?")
+    assert not is_sentence("Share this story on Twitter")  # no full stop
+    assert not is_sentence("Read more.")  # too short
+    assert not is_sentence("The Harbour Book. A city in words.")  # two short ones
+
+
+def test_guards_keep_full_sentences_however_sure_the_model() -> None:
+    lines = [STORY, "Reblogged this on the harbour news blog.", "Terms of use and privacy",
+             STORY_2, "See more of her work at example.org today."]  # fmt: skip
+    going = learned_removals(lines, [0.99] * len(lines), threshold=0.5, model=_model())
+    assert going == [False, False, True, False, False]
+
+
+def test_headline_runs_ship_switched_off_and_run_when_named() -> None:
+    related = ["Ten ways to cross the harbour bridge", "Council votes on new ferry timetable",
+               "Where to eat near the old port this summer"]  # fmt: skip
+    text = "\n".join([STORY, STORY_2, *related])
+    assert "headline_runs" not in SHIPPED_DETECTORS
+    assert set(SHIPPED_DETECTORS) < set(structure.DETECTORS)
+    assert strip_boilerplate(text, source="html")[0] == text
+    kept, removed = strip_boilerplate(text, source="html", detectors=tuple(structure.DETECTORS))
+    assert kept == f"{STORY}\n{STORY_2}"
+    assert {removal.kind for removal in removed} == {"related"}
+
+
+def test_classifier_can_be_switched_off_alone() -> None:
+    lines = [STORY, STORY_2, "Listen to our daily podcast",
+             "Available on Apple Podcasts, Spotify and everywhere else"]  # fmt: skip
+    removed = strip_boilerplate("\n".join(lines), classifier=False)[1]
+    assert [removal.kind for removal in removed] == ["promo", "promo"]  # the detectors run
+    text = "\n".join([STORY, STORY_2, "Sign in to comment", "Terms of use and privacy"])
+    assert strip_boilerplate(text, classifier=False) == (text, [])
+
+
 def test_rows_of_empty_layout_cells_are_not_kept_as_a_table() -> None:
     lines = [STORY, "| | Page 3 of 9 | |", "| | Page 4 of 9 | |", STORY_2]
     going = learned_removals(lines, [0.0, 0.8, 0.8, 0.0], threshold=0.5, model=_model())
@@ -290,7 +329,7 @@ def test_detector_leaves_other_shapes_alone(detector: str, case: dict) -> None:
 
 def test_every_detector_has_positive_and_negative_cases() -> None:
     names = {path.name.split(".")[0] for path in STRUCTURE_DIR.glob("*.json")}
-    assert names == {detector.__name__ for detector in structure.DETECTORS}
+    assert names == set(structure.DETECTORS)
     for name in names:
         assert (STRUCTURE_DIR / f"{name}.json").is_file()
         assert (STRUCTURE_DIR / f"{name}.negative.json").is_file()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -27,9 +27,9 @@ from newsclean.boilerplate.features import (
     document_features,
     line_features,
 )
-from newsclean.boilerplate.lines import join_kept, longest_blank_run, plain_once
+from newsclean.boilerplate.lines import is_sentence, join_kept, longest_blank_run, plain_once
 from newsclean.boilerplate.rules import classify
-from newsclean.boilerplate.structure import detect, is_prose, promos
+from newsclean.boilerplate.structure import DETECTORS, detect, is_prose, promos
 from newsclean.record import Removal
 
 MODEL_FILE = "boilerplate-model.json"
@@ -149,6 +149,7 @@ class _Guards(NamedTuple):
     row: bool  # a table row with most of its cells filled
     code: bool
     wordy: bool  # two or more words of letters, and more than one token
+    sentence: bool  # lines.is_sentence
 
 
 def _filled_row(line: str) -> bool:
@@ -169,6 +170,7 @@ def _guards(line: str) -> _Guards:
         _filled_row(line),
         bool(_CODE.search(line)),
         " " in line.strip() and len(_LETTER_WORD.findall(line, 0, 200)) >= 2,
+        is_sentence(plain_once(line)),
     )
 
 
@@ -178,7 +180,8 @@ def learned_removals(
     """Which of a text's non-blank lines the classifier removes, given P(boilerplate).
 
     Conservative, since a lost story line is worse than a kept share button: nothing
-    in a text without a prose paragraph (a poem, a list, a table); never a row of a
+    in a text without a prose paragraph (a poem, a list, a table); never a full
+    sentence of six or more words (`lines.is_sentence`); never a row of a
     table with most cells filled (beside another row), a line of code, one of two
     neighbouring "label: value" facts, or a line of fewer than two words of letters or
     of one token (a price, a phone number, a link: the rules judge those); a prose
@@ -203,7 +206,7 @@ def learned_removals(
             rows[other] for other in (index - 1, index + 1) if 0 <= other < len(lines)
         )
         table_row = table_row or guards[index].code
-        wordy = guards[index].wordy
+        wordy = guards[index].wordy and not guards[index].sentence
         candidate.append(probability >= limit and wordy and not fact_list and not table_row)
     going = []
     for index, probability in enumerate(probabilities):
@@ -244,6 +247,8 @@ def strip_learned(
     model: Model | None = None,
     rules: Mapping[str, Rule | None] | None = None,
     known: dict[str, list[float]] | None = None,
+    detectors: Collection[str] = tuple(DETECTORS),
+    classifier: bool = True,
 ) -> tuple[str, list[Removal]]:
     """Remove the lines the structural detectors or the classifier find, until none is
     left to remove; return the kept text and what went, in order of removal.
@@ -253,11 +258,13 @@ def strip_learned(
     probability as confidence, where `learned_removals` says so at the model's threshold
     for `source` ("html": text extracted from a page; "text": a text or markdown
     scrape). `rules` maps lines to the rule they match, where the rule stage has read
-    them; `known` holds the line features of lines already read, and grows.
+    them; `known` holds the line features of lines already read, and grows. Only the
+    detectors named in `detectors` run (`structure.DETECTORS`), and the classifier only
+    with `classifier`.
     """
     if model is None:
         model = load_model()
-    threshold = model.thresholds.get(source, model.thresholds["text"])
+    threshold = model.thresholds.get(source, model.thresholds["text"]) if classifier else 2.0
     lines = text.split("\n")
     longest_gap = longest_blank_run(lines)
     removed: list[Removal] = []
@@ -266,7 +273,7 @@ def strip_learned(
     while True:
         indices = [index for index, line in enumerate(lines) if line.strip()]
         present = [lines[index] for index in indices]
-        kinds = detect(present)
+        kinds = detect(present, detectors)
         if threshold > 1:  # the classifier is off for this kind of text
             probabilities = [0.0] * len(present)
         else:

@@ -132,6 +132,26 @@ def is_prose(line: str, words: int | None = None) -> bool:
     return words >= 8 and bool(_SENTENCE_END.search(line))
 
 
+# A line of this many words that ends a sentence reads as one of the story's sentences.
+SENTENCE_WORDS = 6
+_FULL_STOP = re.compile(r"[.!?…。！？][\"'”’»)\]」]*$")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?…。！？])\s+")
+
+
+def is_sentence(line: str) -> bool:
+    """A line that holds a full sentence: six or more words ending in . ! or ?, alone or
+    after another sentence. The learned layers never take one (a lost story sentence is
+    worse than a kept promo line); the rules, which name their phrases, may."""
+    if len(line.split(None, SENTENCE_WORDS - 1)) < SENTENCE_WORDS or not any(
+        mark in line for mark in ".!?…。！？"
+    ):
+        return False
+    return any(
+        len(part.split(None, SENTENCE_WORDS - 1)) >= SENTENCE_WORDS and _FULL_STOP.search(part)
+        for part in _SENTENCE_BREAK.split(line.strip())
+    )
+
+
 def edge_flags(prose: list[bool], claimed: list[bool]) -> list[bool]:
     """True for lines in the head or tail run of the text; `prose[i]` is
     `is_prose(lines[i])`.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -18,6 +19,7 @@ from newsclean.boilerplate.lines import (
     longest_blank_run,
 )
 from newsclean.boilerplate.rules import classify
+from newsclean.boilerplate.structure import DETECTORS
 from newsclean.record import Removal
 
 _BLOCK_MEMBER_WORDS = 16
@@ -58,6 +60,10 @@ def _line(line: str) -> _Line:
 
 
 _MAX_PASSES = 4
+# The structural detectors that run unless told otherwise: those that lose no story
+# text the rules keep on the validation data. `headline_runs` takes list items and code
+# lines at a story's end, so it ships switched off (see docs/boilerplate.md).
+SHIPPED_DETECTORS: tuple[str, ...] = tuple(name for name in DETECTORS if name != "headline_runs")
 
 
 def strip_boilerplate(
@@ -67,6 +73,8 @@ def strip_boilerplate(
     language: str | None = None,
     source: str = "text",
     learned: bool = True,
+    detectors: Collection[str] = SHIPPED_DETECTORS,
+    classifier: bool = True,
 ) -> tuple[str, list[Removal]]:
     """Remove template lines from story text; return the kept text and what went, in order.
 
@@ -77,10 +85,12 @@ def strip_boilerplate(
     name; the two alternate until neither removes more, so cleaning clean output
     changes nothing.
     `source` is "html" for text extracted from a page, "text" for a text or markdown
-    scrape: the classifier has a threshold for each.
+    scrape: the classifier has a threshold for each. `detectors` names the structural
+    detectors that run (`structure.DETECTORS`; by default those that lose no story
+    text on the validation data), and `classifier` switches the classifier.
     """
     removed: list[Removal] = []
-    if learned:
+    if learned and "promos" in detectors:
         text, removed = strip_shapes(text)
     known: dict[str, _Line] = {}  # each line is read once, not once per pass
     features: dict[str, list[float]] = {}  # and its classifier features once
@@ -94,7 +104,13 @@ def strip_boilerplate(
             return text, removed
         rules = {line: feature.rule for line, feature in known.items()}
         text, more = strip_learned(
-            text, language=language, source=source, rules=rules, known=features
+            text,
+            language=language,
+            source=source,
+            rules=rules,
+            known=features,
+            detectors=detectors,
+            classifier=classifier,
         )
         if not more:
             return text, removed

@@ -19,12 +19,12 @@ Each takes the text's non-blank lines and returns, per line, the kind it finds o
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import lru_cache
 
 from newsclean.boilerplate.catalogue import DATE, MONTHS, TIME
 from newsclean.boilerplate.features import CALL_TO_ACTION, DATE_HINT
-from newsclean.boilerplate.lines import PROSE_WORDS, fold, plain_once
+from newsclean.boilerplate.lines import PROSE_WORDS, fold, is_sentence, plain_once
 from newsclean.boilerplate.lines import is_prose as _is_prose
 
 Kinds = list[str | None]
@@ -69,6 +69,12 @@ _ACTION_PHRASES = re.compile(
 def is_prose(line: str) -> bool:
     """`lines.is_prose`, remembered: every detector asks it of every line."""
     return _is_prose(line)
+
+
+@lru_cache(maxsize=4096)
+def _sentence(line: str) -> bool:
+    """`lines.is_sentence` of the line as read: a full sentence is no promo's line."""
+    return is_sentence(plain_once(line))
 
 
 @lru_cache(maxsize=4096)
@@ -120,7 +126,7 @@ def headline_runs(lines: list[str], *, minimum: int = 3) -> Kinds:
 
 @lru_cache(maxsize=4096)
 def _menu_item(line: str) -> bool:
-    """One to three words with a capital first, no digit and no sentence punctuation:
+    """One to three words with a capital first, no digit, comma or sentence punctuation:
     an entry of a menu or a category list."""
     if len(line) > 60:
         return False
@@ -129,6 +135,7 @@ def _menu_item(line: str) -> bool:
     return (
         1 <= len(words) <= 3
         and text[:1].isupper()
+        and "," not in text  # "Platzwechsel, langsam erklärt": a title, not a label
         and not any(map(str.isdigit, text))
         and not _SENTENCE_END.search(text)
         and not text.endswith(":")
@@ -185,9 +192,18 @@ def _author_time(line: str) -> bool:
     return cue or (dated and timed) or (relative and rest_words <= 4)
 
 
-def comment_threads(lines: list[str], *, minimum: int = 2, gap: int = 4) -> Kinds:
+# A thread that begins in the first this share of a text's lines is the text itself
+# (a forum page), not the comments under a story.
+FORUM_SHARE = 0.25
+
+
+def comment_threads(
+    lines: list[str], *, minimum: int = 2, gap: int = 4, forum_share: float = FORUM_SHARE
+) -> Kinds:
     """Two or more author/time lines, at most `gap` lines apart, after the story began:
-    a comment thread. The thread runs from the first comment to the last one's body."""
+    a comment thread. The thread runs from the first comment to the last one's body.
+    A text whose first author/time line stands in its first `forum_share` of lines is
+    a forum page: its posts are its content, and nothing is found."""
     kinds: Kinds = [None] * len(lines)
     prose = [is_prose(line) for line in lines]
     if not any(prose):
@@ -196,6 +212,8 @@ def comment_threads(lines: list[str], *, minimum: int = 2, gap: int = 4) -> Kind
     markers = [
         index for index, line in enumerate(lines) if index > first_story and _author_time(line)
     ]
+    if markers and markers[0] < len(lines) * forum_share:
+        return kinds
     groups: list[list[int]] = []
     for index in markers:
         if groups and index - groups[-1][-1] <= gap + 1:
@@ -286,22 +304,30 @@ def _calls_to_action(line: str) -> bool:
     return bool(first and first.group(0) in CALL_TO_ACTION) or bool(_ACTION_PHRASES.search(text))
 
 
+# The most words of a line whose place ("Lisbon, Portugal") is a promo's signal.
+PLACE_WORDS = 10
+
+
 @lru_cache(maxsize=4096)
 def _promo_signals(line: str) -> tuple[bool, bool, bool]:
     """A call to action, a date, a place: what a promo is made of. The date of an
     author/time line (a byline, a comment's signature) is no promo's date, and a
-    place is looked for outside the dates ("Tuesday, December 6" is none)."""
+    place is looked for outside the dates ("Tuesday, December 6" is none), and only in
+    a line of at most PLACE_WORDS words (a source note names a publisher's city too)."""
     text = plain_once(line)
     undated = _DATE_ANY_CASE.sub(" ", text) if DATE_HINT.search(text) else text
     dated = undated != text and not _author_time(line)
-    return _calls_to_action(line), dated, bool(_PLACE.search(undated))
+    placed = _words(line) <= PLACE_WORDS and bool(_PLACE.search(undated))
+    return _calls_to_action(line), dated, placed
 
 
 def promos(lines: list[str], *, block: int = 3, max_words: int = 40) -> Kinds:
-    """Short blocks (up to `block` short non-prose lines, `max_words` words, each with a
-    signal) with a call to action and a date or a place, or two calls to action."""
+    """Short blocks (up to `block` short lines, none prose or a full sentence, of
+    `max_words` words, each with a signal) with a call to action and a date or a place,
+    or two calls to action."""
     kinds: Kinds = [None] * len(lines)
-    short = [not is_prose(line) and _words(line) <= PROSE_WORDS for line in lines]
+    short = [not is_prose(line) and _words(line) <= PROSE_WORDS and not _sentence(line)
+             for line in lines]  # fmt: skip
     signals = [_promo_signals(line) if is_short else (False, False, False)
                for line, is_short in zip(lines, short, strict=True)]  # fmt: skip
     for start in range(len(lines)):
@@ -320,19 +346,22 @@ def promos(lines: list[str], *, block: int = 3, max_words: int = 40) -> Kinds:
     return kinds
 
 
-DETECTORS: tuple[Callable[[list[str]], Kinds], ...] = (
-    comment_threads,
-    table_debris,
-    headline_runs,
-    menu_runs,
-    promos,
-)
+DETECTORS: dict[str, Callable[[list[str]], Kinds]] = {
+    "comment_threads": comment_threads,
+    "table_debris": table_debris,
+    "headline_runs": headline_runs,
+    "menu_runs": menu_runs,
+    "promos": promos,
+}
 
 
-def detect(lines: list[str]) -> Kinds:
-    """The kind each detector finds for each line (the first detector's wins)."""
+def detect(lines: list[str], names: Collection[str] = tuple(DETECTORS)) -> Kinds:
+    """The kind the detectors `names` find for each line (the first detector's wins, in
+    the order of DETECTORS)."""
     kinds: Kinds = [None] * len(lines)
-    for detector in DETECTORS:
+    for name, detector in DETECTORS.items():
+        if name not in names:
+            continue
         for index, kind in enumerate(detector(lines)):
             if kinds[index] is None and kind is not None:
                 kinds[index] = kind
