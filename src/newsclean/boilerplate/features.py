@@ -72,6 +72,7 @@ DOCUMENT_FEATURES = (
     *(f"present@{offset:+d}" for offset in _OFFSETS),
 )  # fmt: skip
 FEATURE_NAMES = LINE_FEATURES + DOCUMENT_FEATURES
+_PLACE_COLUMNS = 8  # the document features before the neighbours'
 
 
 # Character shares are read on the first this many characters of a line, and dates and
@@ -82,14 +83,14 @@ DATED_WORDS = 40
 
 
 def line_features(
-    line: str, stop_words: Collection[str], rule: Rule | None | bool = True
+    line: str, stop_words: Collection[str], rule: Rule | None | bool = True, *, full: bool = True
 ) -> list[float]:
     """The features of one line alone, in the order of LINE_FEATURES.
 
     `stop_words` are the commonest words of the text's language (lower-cased); `rule`
-    is `classify(line)` when the caller has it (True: work it out here). A prose line
-    gets only what its neighbours and the document read of it (CONTEXT_FEATURES and
-    `log_chars`), the rest 0: the classifier never scores a prose line.
+    is `classify(line)` when the caller has it (True: work it out here). A prose line,
+    and without `full` any line, gets only what its neighbours and the document read of
+    it (CONTEXT_FEATURES and `log_chars`), the rest 0: the classifier scores neither.
     """
     text = plain_once(line)
     sample = text[:SAMPLE_CHARS]
@@ -100,13 +101,13 @@ def line_features(
     if rule is True:
         rule = classify(line)
     prose = is_prose(text, min(words, PROSE_WORDS + 1))
-    if prose:
+    if prose or not full:
         row = [0.0] * len(LINE_FEATURES)
         row[0] = math.log1p(len(text))
         row[1] = math.log1p(words)
         row[2] = sum(map(stop_words.__contains__, tokens)) / word_total
         row[_AT_SENTENCE_END] = float(bool(_SENTENCE_END.search(text)))
-        row[_AT_PROSE] = 1.0
+        row[_AT_PROSE] = float(prose)
         row[_AT_ANYWHERE] = float(rule is not None and rule.where == "anywhere")
         row[_AT_EDGE] = float(rule is not None and rule.where == "edge")
         return row
@@ -150,37 +151,38 @@ def document_features(rows: Sequence[list[float]]) -> np.ndarray:
     features, in the order of FEATURE_NAMES: one row per line. `rows` are the
     `line_features` of the document's non-blank lines, in order."""
     count = len(rows)
-    lines = np.asarray(rows, dtype=np.float64).reshape(count, len(LINE_FEATURES))
+    width = len(LINE_FEATURES)
+    matrix = np.zeros((count, len(FEATURE_NAMES)), dtype=np.float64)
+    lines = matrix[:, :width]
+    lines[:] = rows if count else np.zeros((0, width))
     prose = lines[:, _AT_PROSE] > 0
     story = np.flatnonzero(prose)
     first_prose = story[0] if len(story) else count
     last_prose = story[-1] if len(story) else -1
     word_counts = np.expm1(lines[:, _AT_WORDS])
     index = np.arange(count, dtype=np.float64)
-    place = np.column_stack(
-        [
-            index / max(count - 1, 1),
-            np.log1p(index),
-            np.log1p(count - 1 - index),
-            np.log1p(np.asarray(_short_runs(prose.tolist()), dtype=np.float64)),
-            word_counts / (word_counts.sum() or 1.0),
-            index > last_prose,
-            index < first_prose,
-            np.full(count, math.log1p(count)),
-        ]
-    )
+    place = matrix[:, width : width + _PLACE_COLUMNS]
+    place[:, 0] = index / max(count - 1, 1)
+    place[:, 1] = np.log1p(index)
+    place[:, 2] = np.log1p(count - 1 - index)
+    place[:, 3] = np.log1p(_short_runs(prose.tolist()))
+    place[:, 4] = word_counts / (word_counts.sum() or 1.0)
+    place[:, 5] = index > last_prose
+    place[:, 6] = index < first_prose
+    place[:, 7] = math.log1p(count)
     context = lines[:, _AT_CONTEXT]
-    neighbours = []
-    present = []
-    for offset in _OFFSETS:
-        shifted = np.zeros_like(context)
+    at = width + _PLACE_COLUMNS
+    step = len(_CONTEXT)
+    present_at = at + step * len(_OFFSETS)
+    for number, offset in enumerate(_OFFSETS):
+        shifted = matrix[:, at + number * step : at + (number + 1) * step]
         if offset < 0:
             shifted[-offset:] = context[:offset]
+            matrix[-offset:, present_at + number] = 1.0
         else:
             shifted[: count - offset] = context[offset:]
-        neighbours.append(shifted)
-        present.append((index + offset >= 0) & (index + offset < count))
-    return np.hstack([lines, place, *neighbours, np.column_stack(present)])
+            matrix[: count - offset, present_at + number] = 1.0
+    return matrix
 
 
 def _short_runs(prose: list[bool]) -> list[int]:

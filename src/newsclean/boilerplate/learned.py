@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -64,11 +64,14 @@ class Model(NamedTuple):
         language: str | None = None,
         known: dict[str, list[float]] | None = None,
         rules: Mapping[str, Rule | None] | None = None,
+        scored: Sequence[bool] | None = None,
     ) -> list[float]:
         """P(boilerplate) of each line (lines should be non-blank), in order; 0 for a
-        prose line, which the classifier never removes. `known` holds the line features
-        of lines already read, and grows; `rules` the rule each line matches, where the
-        caller has it."""
+        prose line, which the classifier never removes, and for a line `scored` leaves
+        out (by default every other line is scored: all lines are read as context, but
+        only a scored one's own features are worked out). `known` holds the line
+        features of lines already read, and grows; `rules` the rule each line matches,
+        where the caller has it."""
         if not lines:
             return []
         stop_words = self.stop_words.get(language or "", None)
@@ -77,14 +80,24 @@ class Model(NamedTuple):
         if known is None:
             known = {}
         rows = []
-        for line in lines:
+        for position, line in enumerate(lines):
             row = known.get(line)
             if row is None:
                 rule = rules.get(line, True) if rules is not None else True
-                row = known[line] = line_features(line, stop_words, rule)
+                if scored is None or scored[position]:
+                    row = known[line] = line_features(line, stop_words, rule)
+                else:  # its neighbours read only its context features
+                    # (kept under the line and a newline, which no line holds)
+                    row = known.get(f"{line}\n")
+                    if row is None:
+                        row = line_features(line, stop_words, rule, full=False)
+                        known[f"{line}\n"] = row
             rows.append(row)
         matrix = document_features(rows)
-        scored = np.flatnonzero(matrix[:, _AT_PROSE] == 0.0)
+        wanted = matrix[:, _AT_PROSE] == 0.0
+        if scored is not None:
+            wanted &= np.asarray(scored, dtype=bool)
+        scored = np.flatnonzero(wanted)
         probabilities = [0.0] * len(rows)  # a prose line is never scored
         if not len(scored):
             return probabilities
@@ -164,9 +177,12 @@ def _filled_row(line: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _guards(line: str) -> _Guards:
+    fact = bool(_LABEL_VALUE.match(plain_once(line)))
+    if is_prose(line):  # never removed: only what its neighbours ask is worked out
+        return _Guards(True, fact, _filled_row(line), False, True, True)
     return _Guards(
-        is_prose(line),
-        bool(_LABEL_VALUE.match(plain_once(line))),
+        False,
+        fact,
         _filled_row(line),
         bool(_CODE.search(line)),
         " " in line.strip() and len(_LETTER_WORD.findall(line, 0, 200)) >= 2,
@@ -174,40 +190,51 @@ def _guards(line: str) -> _Guards:
     )
 
 
-def learned_removals(
-    lines: list[str], probabilities: list[float], *, threshold: float, model: Model
-) -> list[bool]:
-    """Which of a text's non-blank lines the classifier removes, given P(boilerplate).
-
-    Conservative, since a lost story line is worse than a kept share button: nothing
-    in a text without a prose paragraph (a poem, a list, a table); never a full
-    sentence of six or more words (`lines.is_sentence`); never a row of a
-    table with most cells filled (beside another row), a line of code, one of two
+def removable(lines: list[str]) -> list[bool]:
+    """Which of a text's non-blank lines the guards let the classifier remove, however
+    sure it is. Conservative, since a lost story line is worse than a kept share button:
+    nothing in a text without a prose paragraph (a poem, a list, a table); never a
+    prose paragraph, a full sentence of six or more words (`lines.is_sentence`), a row
+    of a table with most cells filled (beside another row), a line of code, one of two
     neighbouring "label: value" facts, or a line of fewer than two words of letters or
-    of one token (a price, a phone number, a link: the rules judge those); a prose
-    paragraph only at the long threshold; a line whose neighbours stay only at the
-    single threshold.
-    """
+    of one token (a price, a phone number, a link: the rules judge those). Only these
+    lines are scored."""
+    guards = [_guards(line) for line in lines]
+    if not any(guard.prose for guard in guards):
+        return [False] * len(lines)
+    last = len(lines) - 1
+    allowed = []
+    for index, guard in enumerate(guards):
+        if guard.prose or guard.code or guard.sentence or not guard.wordy:
+            allowed.append(False)
+            continue
+        before = guards[index - 1] if index > 0 else None
+        after = guards[index + 1] if index < last else None
+        fact_list = guard.fact and any(other.fact for other in (before, after) if other)
+        table_row = guard.row and any(other.row for other in (before, after) if other)
+        allowed.append(not fact_list and not table_row)
+    return allowed
+
+
+def learned_removals(
+    lines: list[str],
+    probabilities: list[float],
+    *,
+    threshold: float,
+    model: Model,
+    allowed: list[bool] | None = None,
+) -> list[bool]:
+    """Which of a text's non-blank lines the classifier removes, given P(boilerplate):
+    lines `removable` allows (`allowed`, if the caller has it) at or above `threshold`,
+    and a line whose neighbours stay only at the model's single threshold."""
     if threshold > 1:
         return [False] * len(lines)
-    guards = [_guards(line) for line in lines]
-    prose = [guard.prose for guard in guards]
-    if not any(prose):
-        return [False] * len(lines)
-    facts = [guard.fact for guard in guards]
-    rows = [guard.row for guard in guards]
-    candidate = []
-    for index, probability in enumerate(probabilities):
-        fact_list = facts[index] and any(
-            facts[other] for other in (index - 1, index + 1) if 0 <= other < len(lines)
-        )
-        limit = max(model.long_threshold, threshold) if prose[index] else threshold
-        table_row = rows[index] and any(
-            rows[other] for other in (index - 1, index + 1) if 0 <= other < len(lines)
-        )
-        table_row = table_row or guards[index].code
-        wordy = guards[index].wordy and not guards[index].sentence
-        candidate.append(probability >= limit and wordy and not fact_list and not table_row)
+    if allowed is None:
+        allowed = removable(lines)
+    candidate = [
+        may and probability >= threshold
+        for may, probability in zip(allowed, probabilities, strict=True)
+    ]
     going = []
     for index, probability in enumerate(probabilities):
         neighbours = [candidate[other] for other in (index - 1, index + 1)
@@ -274,11 +301,15 @@ def strip_learned(
         indices = [index for index, line in enumerate(lines) if line.strip()]
         present = [lines[index] for index in indices]
         kinds = detect(present, detectors)
-        if threshold > 1:  # the classifier is off for this kind of text
-            probabilities = [0.0] * len(present)
+        # The classifier is off for this kind of text, or no line may go: nothing to score.
+        allowed = removable(present) if threshold <= 1 else [False] * len(present)
+        if any(allowed):
+            probabilities = model.probabilities(present, language, known, rules, allowed)
         else:
-            probabilities = model.probabilities(present, language, known, rules)
-        learned = learned_removals(present, probabilities, threshold=threshold, model=model)
+            probabilities = [0.0] * len(present)
+        learned = learned_removals(
+            present, probabilities, threshold=threshold, model=model, allowed=allowed
+        )
         going: set[int] = set()
         for position, (line, kind, probability) in enumerate(
             zip(present, kinds, probabilities, strict=True)

@@ -94,13 +94,15 @@ def strip_boilerplate(
         text, removed = strip_shapes(text)
     known: dict[str, _Line] = {}  # each line is read once, not once per pass
     features: dict[str, list[float]] = {}  # and its classifier features once
+    learned_done = False  # the learned layers' last look at this text found nothing more
     while True:
         for _ in range(_MAX_PASSES):
             text, more = _strip_once(text, title=title, language=language, known=known)
             if not more:
                 break
             removed.extend(more)
-        if not learned:
+            learned_done = False
+        if not learned or learned_done:
             return text, removed
         rules = {line: feature.rule for line, feature in known.items()}
         text, more = strip_learned(
@@ -115,6 +117,9 @@ def strip_boilerplate(
         if not more:
             return text, removed
         removed.extend(more)
+        # strip_learned repeats until it finds nothing: unless the rules now take a
+        # line, the text is settled.
+        learned_done = True
 
 
 def _strip_once(

@@ -47,6 +47,8 @@ _RELATIVE_TIME = re.compile(
     r"|\bvor \d+ (?:minuten|stunden|tagen|wochen|monaten)\b"
     r"|\bil y a \d+ (?:minutes|heures|jours|semaines|mois)\b|\bhace \d+ (?:minutos|horas|días)\b"
 )
+# What every match of _RELATIVE_TIME holds; looked for first, as it is much cheaper.
+_RELATIVE_CUES = (" ago", "vor ", "il y a ", "hace ")
 _SENTENCE_END = re.compile(r"[.!;,][\"'”’»)\]]*$")
 _LABEL_VALUE = re.compile(r"^[^:]{1,30}:\s*\S")
 _ARCHIVE = re.compile(rf"^(?:{MONTHS}) \d{{4}}(?: ?\(\d+\))?$")
@@ -253,9 +255,10 @@ def _dated_headline(line: str) -> bool:
     if len(line) > _SHORT_CHARS:
         return False
     text = plain_once(line)
-    return (
-        _words(text) <= 25 and bool(_RELATIVE_TIME.search(text.casefold())) and not is_prose(line)
-    )
+    folded = text.casefold()
+    if not any(cue in folded for cue in _RELATIVE_CUES):
+        return False
+    return _words(text) <= 25 and bool(_RELATIVE_TIME.search(folded)) and not is_prose(line)
 
 
 def table_debris(lines: list[str]) -> Kinds:
@@ -292,15 +295,18 @@ def _mark_runs(
         start = end
 
 
+_FIRST_WORD = re.compile(r"[^\W\d_]+")
+
+
 @lru_cache(maxsize=4096)
 def _calls_to_action(line: str) -> bool:
     """A short line that opens with an imperative verb or holds an action phrase."""
     if len(line) > _SHORT_CHARS:
         return False
-    text = fold(line)
-    if len(text.split()) > 15:
+    text = plain_once(line).casefold()
+    if len(text.split(None, 15)) > 15:
         return False
-    first = re.match(r"[^\W\d_]+", text)
+    first = _FIRST_WORD.match(text)
     return bool(first and first.group(0) in CALL_TO_ACTION) or bool(_ACTION_PHRASES.search(text))
 
 
@@ -326,11 +332,21 @@ def promos(lines: list[str], *, block: int = 3, max_words: int = 40) -> Kinds:
     `max_words` words, each with a signal) with a call to action and a date or a place,
     or two calls to action."""
     kinds: Kinds = [None] * len(lines)
-    short = [not is_prose(line) and _words(line) <= PROSE_WORDS and not _sentence(line)
-             for line in lines]  # fmt: skip
-    signals = [_promo_signals(line) if is_short else (False, False, False)
-               for line, is_short in zip(lines, short, strict=True)]  # fmt: skip
-    for start in range(len(lines)):
+    # Every promo holds a call to action: only blocks near one are looked at.
+    actions = [index for index, line in enumerate(lines) if _calls_to_action(line)]
+    if not actions:
+        return kinds
+    near: set[int] = set()
+    for index in actions:
+        near.update(range(max(index - block + 1, 0), min(index + block, len(lines))))
+    short = [False] * len(lines)
+    signals = [(False, False, False)] * len(lines)
+    for index in near:
+        line = lines[index]
+        short[index] = not is_prose(line) and _words(line) <= PROSE_WORDS and not _sentence(line)
+        if short[index]:
+            signals[index] = _promo_signals(line)
+    for start in sorted(near):
         for end in range(start + 1, min(start + block, len(lines)) + 1):
             span = signals[start:end]
             if not all(short[start:end]) or not all(any(signal) for signal in span):
