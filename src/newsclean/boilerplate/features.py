@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import string
 from collections.abc import Collection, Sequence
 
 import numpy as np
@@ -30,6 +31,9 @@ _SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]」]*$")
 _SEPARATORS = re.compile(r"\s[|•·»›/]\s|\s[|•·]|[|•·]\s")
 _URL = re.compile(r"https?://|www\.|\.(?:com|org|net|co\.uk|de|fr)\b|@\w")
 _DIGIT = re.compile(r"\d")
+_ASCII_UPPER = string.ascii_uppercase.encode()
+_ASCII_LETTERS = string.ascii_letters.encode()
+_ASCII_DIGITS = string.digits.encode()
 # What every match of DATE holds: a year, or a numeric date. Searched first, as it is
 # many times cheaper than DATE.
 DATE_HINT = re.compile(r"\d{4}|\d[./-]\d{1,2}[./-]\d")
@@ -112,15 +116,24 @@ def line_features(
         row[_AT_EDGE] = float(rule is not None and rule.where == "edge")
         return row
     chars = len(sample) or 1
-    uppers = sum(map(str.isupper, sample))
-    letters = sum(map(str.isalpha, sample)) or 1
+    if sample.isascii():  # counted in bytes, in C: most lines are ASCII
+        data = sample.encode("ascii")
+        uppers = len(data) - len(data.translate(None, _ASCII_UPPER))
+        letters = len(data) - len(data.translate(None, _ASCII_LETTERS))
+        digits = len(data) - len(data.translate(None, _ASCII_DIGITS))
+        alphanumeric = letters + digits
+        letters = letters or 1
+    else:
+        uppers = sum(map(str.isupper, sample))
+        letters = sum(map(str.isalpha, sample)) or 1
+        digits = sum(map(str.isdigit, sample))
+        alphanumeric = sum(map(str.isalnum, sample))
     dated = timed = relative = False
     if words <= DATED_WORDS and _DIGIT.search(text):  # every date and time holds a digit
         folded = fold(line)
         dated = bool(DATE_HINT.search(folded) and _DATE.search(folded))
         timed = bool(_TIME.search(folded))
         relative = bool(_RELATIVE_TIME.search(folded))
-    alphanumeric = sum(map(str.isalnum, sample))
     return [
         math.log1p(len(text)),
         math.log1p(words),
@@ -128,7 +141,7 @@ def line_features(
         min(len(_CAPITALISED.findall(sample)) / word_total, 1.0) if uppers else 0.0,
         uppers / letters,
         max(chars - alphanumeric - sample.count(" "), 0) / chars,
-        sum(map(str.isdigit, sample)) / chars,
+        digits / chars,
         float(dated),
         float(timed),
         float(relative),

@@ -74,7 +74,7 @@ _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]"
 
 def word_count(line: str) -> int:
     """Words in the line; in scripts written without spaces, two characters count as one."""
-    return len(line.split()) + len(_UNSPACED.findall(line)) // 2
+    return len(line.split()) + (0 if line.isascii() else _unspaced_count(line) // 2)
 
 
 def bounded_word_count(line: str, limit: int) -> int:
