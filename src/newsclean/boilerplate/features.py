@@ -17,7 +17,7 @@ from collections.abc import Collection, Sequence
 import numpy as np
 
 from newsclean.boilerplate.catalogue import DATE, TIME, Rule
-from newsclean.boilerplate.lines import PROSE_WORDS, fold, is_prose, plain_once, word_count
+from newsclean.boilerplate.lines import PROSE_WORDS, is_prose, plain_once, word_count
 from newsclean.boilerplate.rules import classify
 
 _WORD = re.compile(r"\w+")
@@ -130,7 +130,7 @@ def line_features(
         alphanumeric = sum(map(str.isalnum, sample))
     dated = timed = relative = False
     if words <= DATED_WORDS and _DIGIT.search(text):  # every date and time holds a digit
-        folded = fold(line)
+        folded = text.casefold()  # fold(line), from the plain form at hand
         dated = bool(DATE_HINT.search(folded) and _DATE.search(folded))
         timed = bool(_TIME.search(folded))
         relative = bool(_RELATIVE_TIME.search(folded))
@@ -157,6 +157,17 @@ def line_features(
         min(sum(map(len, tokens)) / word_total, 15) / 15,
         float(text.endswith("?")),
     ]
+
+
+def place_features(line: str) -> list[float]:
+    """What the document reads of a line that is neither scored nor a scored line's
+    neighbour: its words and whether it is prose (`log_words`, `prose`), the rest 0."""
+    text = plain_once(line)
+    words = word_count(text)
+    row = [0.0] * len(LINE_FEATURES)
+    row[_AT_WORDS] = math.log1p(words)
+    row[_AT_PROSE] = float(is_prose(text, min(words, PROSE_WORDS + 1)))
+    return row
 
 
 def document_features(rows: Sequence[list[float]]) -> np.ndarray:

@@ -26,6 +26,7 @@ from newsclean.boilerplate.features import (
     LINE_FEATURES,
     document_features,
     line_features,
+    place_features,
 )
 from newsclean.boilerplate.lines import is_sentence, join_kept, longest_blank_run, plain_once
 from newsclean.boilerplate.rules import classify
@@ -79,24 +80,31 @@ class Model(NamedTuple):
             stop_words = self.stop_words[self.default_language]
         if known is None:
             known = {}
+        if scored is None:
+            scored = [True] * len(lines)
+        # A scored line reads its neighbours' context features, up to two lines away;
+        # of the other lines the document reads only their words and prose.
+        near = [any(scored[max(index - 2, 0) : index + 3]) for index in range(len(lines))]
         rows = []
         for position, line in enumerate(lines):
             row = known.get(line)
             if row is None:
-                rule = rules.get(line, True) if rules is not None else True
-                if scored is None or scored[position]:
-                    row = known[line] = line_features(line, stop_words, rule)
-                else:  # its neighbours read only its context features
-                    # (kept under the line and a newline, which no line holds)
-                    row = known.get(f"{line}\n")
-                    if row is None:
+                # Partial rows are kept under the line and one or two newlines, which
+                # no line holds.
+                key = line if scored[position] else f"{line}\n" if near[position] else f"{line}\n\n"
+                row = known.get(key)
+                if row is None:
+                    rule = rules.get(line, True) if rules is not None else True
+                    if scored[position]:
+                        row = line_features(line, stop_words, rule)
+                    elif near[position]:
                         row = line_features(line, stop_words, rule, full=False)
-                        known[f"{line}\n"] = row
+                    else:
+                        row = place_features(line)
+                    known[key] = row
             rows.append(row)
         matrix = document_features(rows)
-        wanted = matrix[:, _AT_PROSE] == 0.0
-        if scored is not None:
-            wanted &= np.asarray(scored, dtype=bool)
+        wanted = (matrix[:, _AT_PROSE] == 0.0) & np.asarray(scored, dtype=bool)
         scored = np.flatnonzero(wanted)
         probabilities = [0.0] * len(rows)  # a prose line is never scored
         if not len(scored):

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from newsclean.boilerplate.catalogue import DATE, MONTHS, TIME
 from newsclean.boilerplate.features import CALL_TO_ACTION, DATE_HINT
-from newsclean.boilerplate.lines import PROSE_WORDS, fold, is_sentence, plain_once
+from newsclean.boilerplate.lines import PROSE_WORDS, is_sentence, plain_once
 from newsclean.boilerplate.lines import is_prose as _is_prose
 
 Kinds = list[str | None]
@@ -275,7 +275,7 @@ def table_debris(lines: list[str]) -> Kinds:
 
 def _archive_entry(line: str) -> bool:
     """ "March 2008", "März 2008 (12)": a month of an archive list."""
-    return len(line) < 40 and bool(_ARCHIVE.match(fold(line)))
+    return len(line) < 40 and bool(_ARCHIVE.match(plain_once(line).casefold()))
 
 
 def _mark_runs(
