@@ -84,7 +84,11 @@ class Model(NamedTuple):
             scored = [True] * len(lines)
         # A scored line reads its neighbours' context features, up to two lines away;
         # of the other lines the document reads only their words and prose.
-        near = [any(scored[max(index - 2, 0) : index + 3]) for index in range(len(lines))]
+        near = [False] * len(lines)
+        for index in np.flatnonzero(scored).tolist():
+            near[max(index - 2, 0) : index + 3] = [True] * (
+                min(index + 3, len(lines)) - max(index - 2, 0)
+            )
         rows = []
         for position, line in enumerate(lines):
             row = known.get(line)
@@ -173,6 +177,12 @@ class _Guards(NamedTuple):
     sentence: bool  # lines.is_sentence
 
 
+@lru_cache(maxsize=4096)
+def _fact(line: str) -> bool:
+    """A "label: value" line."""
+    return bool(_LABEL_VALUE.match(plain_once(line)))
+
+
 def _filled_row(line: str) -> bool:
     """A markdown table row with most cells filled: data. Layout tables leave rows of
     empty cells ("| | Page 4 |"), which are debris."""
@@ -183,14 +193,18 @@ def _filled_row(line: str) -> bool:
     return sum(bool(cell) for cell in cells) * 2 > len(cells)
 
 
+_PROSE = _Guards(True, False, False, False, True, True)
+
+
 @lru_cache(maxsize=4096)
 def _guards(line: str) -> _Guards:
-    fact = bool(_LABEL_VALUE.match(plain_once(line)))
-    if is_prose(line):  # never removed: only what its neighbours ask is worked out
-        return _Guards(True, fact, _filled_row(line), False, True, True)
+    """What the guards ask of a line; of a prose line, never removed, nothing more (its
+    neighbours ask `_fact` and `_filled_row` of it when they need them)."""
+    if is_prose(line):
+        return _PROSE
     return _Guards(
         False,
-        fact,
+        _fact(line),
         _filled_row(line),
         bool(_CODE.search(line)),
         " " in line.strip() and len(_LETTER_WORD.findall(line, 0, 200)) >= 2,
@@ -216,10 +230,9 @@ def removable(lines: list[str]) -> list[bool]:
         if guard.prose or guard.code or guard.sentence or not guard.wordy:
             allowed.append(False)
             continue
-        before = guards[index - 1] if index > 0 else None
-        after = guards[index + 1] if index < last else None
-        fact_list = guard.fact and any(other.fact for other in (before, after) if other)
-        table_row = guard.row and any(other.row for other in (before, after) if other)
+        neighbours = [lines[other] for other in (index - 1, index + 1) if 0 <= other <= last]
+        fact_list = guard.fact and any(map(_fact, neighbours))
+        table_row = guard.row and any(map(_filled_row, neighbours))
         allowed.append(not fact_list and not table_row)
     return allowed
 
