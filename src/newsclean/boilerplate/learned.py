@@ -85,10 +85,10 @@ class Model(NamedTuple):
         # A scored line reads its neighbours' context features, up to two lines away;
         # of the other lines the document reads only their words and prose.
         near = [False] * len(lines)
-        for index in np.flatnonzero(scored).tolist():
-            near[max(index - 2, 0) : index + 3] = [True] * (
-                min(index + 3, len(lines)) - max(index - 2, 0)
-            )
+        for index, wanted in enumerate(scored):
+            if wanted:
+                start, end = max(index - 2, 0), min(index + 3, len(lines))
+                near[start:end] = [True] * (end - start)
         rows = []
         for position, line in enumerate(lines):
             row = known.get(line)
