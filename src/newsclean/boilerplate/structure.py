@@ -172,11 +172,15 @@ def _author_time(line: str) -> bool:
     """A comment's signature or header: a name with a time or date, little else."""
     if len(line) > _SHORT_CHARS:
         return False
+    # Dates and times hold a digit; an ASCII line's plain form has no digit or "ago" its
+    # raw form lacks, so most lines are settled before they are read.
+    if line.isascii() and "ago" not in line and not _DIGIT.search(line):
+        return False
     text = plain_once(line)
     words = len(text.split())
     if words > 16 or words < 2:
         return False
-    if not _DIGIT.search(text) and " ago" not in text:  # dates and times hold a digit
+    if not _DIGIT.search(text) and " ago" not in text:
         return False
     folded = text.casefold()
     undated = _DATE.sub(" ", folded) if DATE_HINT.search(folded) else folded
