@@ -22,6 +22,7 @@ from newsclean.boilerplate.features import (
     LINE_FEATURES,
     document_features,
     line_features,
+    place_features,
 )
 from newsclean.boilerplate.learned import (
     MODEL_VERSION,
@@ -30,6 +31,7 @@ from newsclean.boilerplate.learned import (
     learned_removals,
     load_model,
     model_from_json,
+    removable,
     strip_learned,
 )
 from newsclean.boilerplate.lines import is_sentence
@@ -220,6 +222,36 @@ def test_classifier_can_be_switched_off_alone() -> None:
     assert [removal.kind for removal in removed] == ["promo", "promo"]  # the detectors run
     text = "\n".join([STORY, STORY_2, "Sign in to comment", "Terms of use and privacy"])
     assert strip_boilerplate(text, classifier=False) == (text, [])
+
+
+def test_the_model_runs_only_where_a_line_may_go(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    original = Model.probabilities
+    monkeypatch.setattr(Model, "probabilities", lambda *args: calls.append(1) or original(*args))
+    facts = "\n".join([STORY, "- Ort: Kasberg", "- Zeit: 14 Uhr", STORY_2])
+    assert strip_learned(facts, model=_model(threshold=0.0)) == (facts, [])
+    assert calls == []  # every line guarded: nothing scored
+    strip_learned(f"{facts}\nSign in to comment", model=_model(threshold=0.0))
+    assert calls
+
+
+def test_scoring_some_lines_gives_them_the_probabilities_of_a_full_reading() -> None:
+    lines = [STORY, "Sign in to comment", "- Ort: Kasberg", "- Zeit: 14 Uhr", STORY_2,
+             "Terms of use and privacy", STORY, STORY_2, "Home | News | Sport"]  # fmt: skip
+    model = load_model()
+    scored = removable(lines)
+    assert scored == [False, True, False, False, False, True, False, False, True]
+    full = model.probabilities(lines, "en")
+    some = model.probabilities(lines, "en", {}, None, scored)
+    for line_scored, everything, part in zip(scored, full, some, strict=True):
+        assert part == pytest.approx(everything, abs=1e-12) if line_scored else part == 0.0
+
+
+def test_place_features_are_the_line_features_a_document_reads() -> None:
+    words, prose = LINE_FEATURES.index("log_words"), LINE_FEATURES.index("prose")
+    for line in (STORY, "Sign in to comment", "- Ort: Kasberg"):
+        full, place = line_features(line, frozenset()), place_features(line)
+        assert (place[words], place[prose]) == (full[words], full[prose])
 
 
 def test_rows_of_empty_layout_cells_are_not_kept_as_a_table() -> None:
