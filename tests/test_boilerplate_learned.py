@@ -36,7 +36,7 @@ from newsclean.boilerplate.learned import (
 )
 from newsclean.boilerplate.lines import is_sentence
 from newsclean.boilerplate.strip import SHIPPED_DETECTORS
-from newsclean.config import Settings
+from newsclean.config import BOILERPLATE_DETECTORS, Settings, SettingsError
 from newsclean.pipeline import strip_article
 from newsclean.record import Article, Removal
 from newsclean.rows import article_record, to_arrow
@@ -213,6 +213,21 @@ def test_headline_runs_ship_switched_off_and_run_when_named() -> None:
     kept, removed = strip_boilerplate(text, source="html", detectors=tuple(structure.DETECTORS))
     assert kept == f"{STORY}\n{STORY_2}"
     assert {removal.kind for removal in removed} == {"related"}
+
+
+def test_settings_name_the_detectors_and_refuse_unknown_ones() -> None:
+    assert Settings().detector_names == SHIPPED_DETECTORS
+    assert set(BOILERPLATE_DETECTORS) == set(structure.DETECTORS)
+    related = ["Ten ways to cross the harbour bridge", "Council votes on new ferry timetable",
+               "Where to eat near the old port this summer"]  # fmt: skip
+    text = "\n".join([STORY, STORY_2, *related])
+    article = Article(id="0" * 32, source_uri="x", source_format="html", text=text)
+    assert strip_article(article, Settings()).text == text
+    every = Settings(boilerplate_detectors=",".join(BOILERPLATE_DETECTORS))
+    assert strip_article(article, every).text == f"{STORY}\n{STORY_2}"
+    assert strip_article(article, Settings(boilerplate_detectors="")).text == text
+    with pytest.raises(SettingsError, match="unknown detector.*headlines"):
+        Settings.from_mapping({"boilerplate_detectors": "promos,headlines"})
 
 
 def test_classifier_can_be_switched_off_alone() -> None:

@@ -11,6 +11,11 @@ from typing import Any
 MiB = 1024 * 1024
 
 
+# The structural boilerplate detectors (`boilerplate.structure.DETECTORS`), named here so
+# that settings are checked without loading the cleaning code.
+BOILERPLATE_DETECTORS = ("comment_threads", "table_debris", "headline_runs", "menu_runs", "promos")
+
+
 class SettingsError(ValueError):
     """A setting has a value newsclean cannot run with."""
 
@@ -59,6 +64,11 @@ class Settings:
     remove_boilerplate: bool = True
     """Strip share bars, widgets, promos, bios and site templates from the text."""
 
+    boilerplate_detectors: str = "comment_threads,table_debris,menu_runs,promos"
+    """The structural boilerplate detectors that run, comma-separated (docs/boilerplate.md):
+    comment_threads, table_debris, headline_runs, menu_runs, promos. `headline_runs`
+    is off by default: it took list items and code lines at a story's end."""
+
     template_window_days: int = 30
     """Days of earlier per-domain template statistics a run may use."""
 
@@ -99,6 +109,12 @@ class Settings:
         ):
             if getattr(self, name) < 0:
                 raise SettingsError(f"{name} must be zero or more, got {getattr(self, name)}")
+        unknown = sorted(set(self.detector_names) - set(BOILERPLATE_DETECTORS))
+        if unknown:
+            raise SettingsError(
+                f"boilerplate_detectors: unknown detector(s) {', '.join(unknown)}; "
+                f"known: {', '.join(BOILERPLATE_DETECTORS)}"
+            )
         if self.template_window_days < 0:
             raise SettingsError("template_window_days must be zero or more")
         if self.story_window_days < 0:
@@ -115,6 +131,11 @@ class Settings:
             raise SettingsError(
                 f"max_quarantine_share must be between 0 and 1, got {self.max_quarantine_share}"
             )
+
+    @property
+    def detector_names(self) -> tuple[str, ...]:
+        """The names in `boilerplate_detectors`."""
+        return tuple(name.strip() for name in self.boilerplate_detectors.split(",") if name.strip())
 
     @property
     def worker_count(self) -> int:

@@ -111,7 +111,11 @@ def strip_article(article: Article, settings: Settings) -> Article:
         return article
     source = "html" if article.source_format == "html" else "text"
     text, stripped = strip_boilerplate(
-        article.text, title=article.title, language=article.language, source=source
+        article.text,
+        title=article.title,
+        language=article.language,
+        source=source,
+        detectors=settings.detector_names,
     )
     return article.evolve(text=text, removed=article.removed + tuple(stripped))
 
