@@ -251,7 +251,7 @@ def scrape_cases(
     rng = random.Random(seed)
     blocks = boilerplate_blocks(pool, extracted)
     golds = [page for page in pages if page.gold and page.gold.count("\n") >= 2
-             and not any(comment_threads(page.gold.split("\n"), forum_share=0.0))]  # fmt: skip
+             and not any(comment_threads(page.gold.split("\n"), forums=False))]  # fmt: skip
     cases = []
     for number in range(min(count, len(golds))):
         gold_lines = [line.strip() for line in golds[number].gold.split("\n") if line.strip()]

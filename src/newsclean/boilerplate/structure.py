@@ -198,18 +198,14 @@ def _author_time(line: str) -> bool:
     return cue or (dated and timed) or (relative and rest_words <= 4)
 
 
-# A thread that begins in the first this share of a text's lines is the text itself
-# (a forum page), not the comments under a story.
-FORUM_SHARE = 0.25
-
-
 def comment_threads(
-    lines: list[str], *, minimum: int = 2, gap: int = 4, forum_share: float = FORUM_SHARE
+    lines: list[str], *, minimum: int = 2, gap: int = 4, forums: bool = True
 ) -> Kinds:
     """Two or more author/time lines, at most `gap` lines apart, after the story began:
     a comment thread. The thread runs from the first comment to the last one's body.
-    A text whose first author/time line stands in its first `forum_share` of lines is
-    a forum page: its posts are its content, and nothing is found."""
+    With `forums`, a text whose head (the lines before its first author/time line)
+    shares a line with the rest is a forum page, the head one of its posts (a user's
+    rank or signature recurs): its posts are its content, and nothing is found."""
     kinds: Kinds = [None] * len(lines)
     prose = [is_prose(line) for line in lines]
     if not any(prose):
@@ -218,7 +214,7 @@ def comment_threads(
     markers = [
         index for index, line in enumerate(lines) if index > first_story and _author_time(line)
     ]
-    if markers and markers[0] < len(lines) * forum_share:
+    if forums and markers and not set(lines[: markers[0]]).isdisjoint(lines[markers[0] :]):
         return kinds
     groups: list[list[int]] = []
     for index in markers:
