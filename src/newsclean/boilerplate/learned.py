@@ -54,7 +54,7 @@ class Model(NamedTuple):
     # extracted from a page) or "text" (text and markdown scrapes). Above 1: the
     # classifier removes nothing in texts of that kind (the rules did better there).
     thresholds: dict[str, float]
-    long_threshold: float  # the least for a prose paragraph
+    long_threshold: float  # kept in the file; a prose paragraph is never removed now
     single_threshold: float  # the least for a line whose neighbours stay
     stop_words: dict[str, frozenset[str]]  # language code -> its commonest words
     default_language: str
