@@ -124,7 +124,9 @@ def rules_only_outputs(pages: list[EvalPage], workers: int) -> dict[str, str | N
     texts: dict[str, str | None] = {}
     for page in pages:
         text, title = extracted[page.path.name]
-        texts[page.path.name] = strip_boilerplate(text, title=title)[0] if text else None
+        texts[page.path.name] = (
+            strip_boilerplate(text, title=title, source="html")[0] if text else None
+        )
     return _with_templates(pages, texts, {page.path.name: _domain(page.url) for page in pages})
 
 

@@ -138,7 +138,7 @@ def test_seed_metadata(seeds_lake: Path) -> None:
     assert markdown["published_at"].isoformat() == "2026-02-13T15:40:15+00:00"
     assert markdown["language"] == "en"
     assert markdown["ingest_date"] == DAY
-    assert {"kind": "bio", "text": "View Bio"} in markdown["removed"]
+    assert {"kind": "bio", "text": "View Bio", "confidence": 1.0} in markdown["removed"]
 
 
 def test_rerun_of_a_day_gives_identical_rows(seeds_lake: Path, seeds_raw: Path) -> None:
@@ -424,9 +424,11 @@ def test_a_german_run_together_word_is_split_and_recorded_on_the_row() -> None:
         "abgeschlossen sein. Das Land trägt einen großen Teil der Kosten."
     )
     unit = RawUnit("test:de", "kueste.txt", "text", "text", text)
-    article = clean_unit(unit, Settings())
+    article = clean_unit(unit, Settings(typo_languages="en,de"))
     assert isinstance(article, Article) and article.language == "de"
     assert "erstreckt sich über" in article.text
     assert Repair("run_together", "erstrecktsich", "erstreckt sich") in article.repairs
-    untouched = clean_unit(unit, Settings(fix_typos=False))
+    untouched = clean_unit(unit, Settings(fix_typos=False, typo_languages="en,de"))
     assert isinstance(untouched, Article) and "erstrecktsich" in untouched.text
+    by_default = clean_unit(unit, Settings())  # English only unless typo_languages says so
+    assert isinstance(by_default, Article) and "erstrecktsich" in by_default.text

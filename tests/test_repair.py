@@ -381,3 +381,22 @@ def test_words_run_together_in_other_languages_are_split(
     language: str, word: str, split: str
 ) -> None:
     assert typos._fix_word(word, language) == (split, "run_together")
+
+
+def test_settings_name_the_typo_languages_newsclean_can_fix() -> None:
+    from newsclean import config, typos
+    from newsclean.config import Settings, SettingsError
+
+    assert set(config.TYPO_LANGUAGES) == set(typos.TYPO_LANGUAGES)
+    assert Settings().typo_language_codes == ("en",)
+    assert set(Settings(typo_languages="all").typo_language_codes) == set(typos.TYPO_LANGUAGES)
+    assert Settings(typo_languages="en, de").typo_language_codes == ("en", "de")
+    with pytest.raises(SettingsError, match="no typo repair for xx"):
+        Settings(typo_languages="en,xx")
+
+
+def test_a_language_left_out_of_the_typo_languages_is_not_fixed() -> None:
+    text = "Die Brücke erstrecktsich über den Fluss und wurde im Jahr gebaut."
+    fixed, repairs = repair_text(text, language="de")
+    assert "erstreckt sich" in fixed and repairs
+    assert repair_text(text, language="de", languages=("en",)) == (text, [])

@@ -11,6 +11,13 @@ from typing import Any
 MiB = 1024 * 1024
 
 
+# The structural boilerplate detectors (`boilerplate.structure.DETECTORS`), named here so
+# that settings are checked without loading the cleaning code.
+BOILERPLATE_DETECTORS = ("comment_threads", "table_debris", "headline_runs", "menu_runs", "promos")
+# The languages newsclean.typos can fix (its TYPO_LANGUAGES; a test keeps them equal).
+TYPO_LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "nl", "id", "pl", "sv", "da", "nb", "ca")
+
+
 class SettingsError(ValueError):
     """A setting has a value newsclean cannot run with."""
 
@@ -59,6 +66,24 @@ class Settings:
     remove_boilerplate: bool = True
     """Strip share bars, widgets, promos, bios and site templates from the text."""
 
+    typo_languages: str = "en"
+    """Languages whose run-together words are split, comma-separated wordfreq codes, or
+    "all" (docs/repair.md: en, de, fr, es, pt, it, nl, id, pl, sv, da, nb, ca). Each other
+    language costs a worker 50-100 MB and about a second to load its lexicon, and the
+    repair stage's time per unit grows several-fold on mixed-language days: English only
+    by default until that is paid for."""
+
+    learned_boilerplate: bool = False
+    """Also run the structural detectors and the learned line classifier after the rules
+    (docs/boilerplate.md). On held-out data they remove more of text and markdown scrapes'
+    boilerplate with no more story lost, but they add about 1 ms a text unit, which costs
+    a third of the text throughput: off by default until that is paid for."""
+
+    boilerplate_detectors: str = "comment_threads,table_debris,menu_runs,promos"
+    """The structural boilerplate detectors that run, comma-separated (docs/boilerplate.md):
+    comment_threads, table_debris, headline_runs, menu_runs, promos. `headline_runs`
+    is off by default: it took list items and code lines at a story's end."""
+
     template_window_days: int = 30
     """Days of earlier per-domain template statistics a run may use."""
 
@@ -99,6 +124,18 @@ class Settings:
         ):
             if getattr(self, name) < 0:
                 raise SettingsError(f"{name} must be zero or more, got {getattr(self, name)}")
+        unknown_languages = sorted(set(self.typo_language_codes) - set(TYPO_LANGUAGES))
+        if unknown_languages:
+            raise SettingsError(
+                f"typo_languages: no typo repair for {', '.join(unknown_languages)}; "
+                f"known: {', '.join(TYPO_LANGUAGES)} or all"
+            )
+        unknown = sorted(set(self.detector_names) - set(BOILERPLATE_DETECTORS))
+        if unknown:
+            raise SettingsError(
+                f"boilerplate_detectors: unknown detector(s) {', '.join(unknown)}; "
+                f"known: {', '.join(BOILERPLATE_DETECTORS)}"
+            )
         if self.template_window_days < 0:
             raise SettingsError("template_window_days must be zero or more")
         if self.story_window_days < 0:
@@ -115,6 +152,18 @@ class Settings:
             raise SettingsError(
                 f"max_quarantine_share must be between 0 and 1, got {self.max_quarantine_share}"
             )
+
+    @property
+    def typo_language_codes(self) -> tuple[str, ...]:
+        """The languages of `typo_languages` ("all": every one newsclean can fix)."""
+        if self.typo_languages.strip().lower() == "all":
+            return TYPO_LANGUAGES
+        return tuple(code.strip() for code in self.typo_languages.split(",") if code.strip())
+
+    @property
+    def detector_names(self) -> tuple[str, ...]:
+        """The names in `boilerplate_detectors`."""
+        return tuple(name.strip() for name in self.boilerplate_detectors.split(",") if name.strip())
 
     @property
     def worker_count(self) -> int:

@@ -99,7 +99,10 @@ def repair_article(article: Article, settings: Settings) -> Article:
             repairs.extend(fixed)
     authors = tuple(fix_encoding(author)[0] for author in article.authors)
     text, text_repairs = repair_text(
-        article.text, language=article.language, fix_typos=settings.fix_typos
+        article.text,
+        language=article.language,
+        fix_typos=settings.fix_typos,
+        languages=settings.typo_language_codes,
     )
     repairs.extend(text_repairs)
     return article.evolve(**metadata, authors=authors, text=text, repairs=tuple(repairs))
@@ -109,7 +112,15 @@ def strip_article(article: Article, settings: Settings) -> Article:
     """Strip boilerplate blocks from the text (if the settings say so), recording each."""
     if not settings.remove_boilerplate:
         return article
-    text, stripped = strip_boilerplate(article.text, title=article.title, language=article.language)
+    source = "html" if article.source_format == "html" else "text"
+    text, stripped = strip_boilerplate(
+        article.text,
+        title=article.title,
+        language=article.language,
+        source=source,
+        learned=settings.learned_boilerplate,
+        detectors=settings.detector_names,
+    )
     return article.evolve(text=text, removed=article.removed + tuple(stripped))
 
 

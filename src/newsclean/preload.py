@@ -2,8 +2,9 @@
 
 Importing this module decides which fast paths the workers use (newsclean.fastpaths:
 the versions and self-checks), then loads what cleaning otherwise loads lazily in
-every worker: the modules, the word lists and the language model (by cleaning a small text unit
-and a small page), the boilerplate rules' needle scans, trafilatura's merged
+every worker: the modules, the word lists and the language model (by cleaning a small
+text unit and a small page), the boilerplate classifier's model file, the boilerplate
+rules' needle scans, trafilatura's merged
 justext stoplist (~25 MB, built the first time a page needs justext without a known
 language) and dateparser's per-locale patterns (~35 MB and about 3 CPU seconds,
 built the first time a date string matches no locale). Workers forked from the
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import gc
 
+from newsclean.boilerplate.learned import load_model
 from newsclean.boilerplate.rules import warm_needle_scans
 from newsclean.config import Settings
 from newsclean.fastpaths import decisions, uses_fast
@@ -55,7 +57,7 @@ def warm_stoplist() -> None:
         build()
 
 
-for _warm in (decisions, warm_up, warm_needle_scans, warm_stoplist, warm_dates):
+for _warm in (decisions, warm_up, load_model, warm_needle_scans, warm_stoplist, warm_dates):
     try:
         _warm()
     except Exception:  # noqa: BLE001 - a failed warm-up only means workers load lazily

@@ -26,10 +26,12 @@ def _reduce(record: Any) -> tuple[type, tuple[Any, ...]]:
 
 @dataclass(frozen=True, slots=True)
 class Removal:
-    """A block the cleaner removed from the text: its rule kind and the text itself."""
+    """A block the cleaner removed from the text: its kind, the text itself, and how sure
+    the cleaner was (1.0 for a rule; a learned classifier's probability otherwise)."""
 
     kind: str
     text: str
+    confidence: float = 1.0
 
     __reduce__ = _reduce
 

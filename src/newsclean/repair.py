@@ -13,6 +13,8 @@ Both layers are idempotent.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from newsclean import typos
 from newsclean.encoding import fix_encoding
 from newsclean.record import Repair
@@ -21,15 +23,20 @@ __all__ = ["fix_encoding", "repair_text"]
 
 
 def repair_text(
-    text: str, *, language: str | None = None, fix_typos: bool = True
+    text: str,
+    *,
+    language: str | None = None,
+    fix_typos: bool = True,
+    languages: Collection[str] = typos.TYPO_LANGUAGES,
 ) -> tuple[str, list[Repair]]:
     """`fix_encoding`, then run-together words and misspellings for supported languages.
 
     `language` is an ISO 639 code or tag (`en`, `en-US`); when None it is detected from
-    the text. `fix_typos=False` limits the stage to encoding repair.
+    the text. `fix_typos=False` limits the stage to encoding repair; `languages` limits
+    the languages whose typos are fixed (`Settings.typo_languages`).
     """
     text, repairs = fix_encoding(text)
     if not fix_typos:
         return text, repairs
-    text, typo_repairs = typos.fix_typos(text, language)
+    text, typo_repairs = typos.fix_typos(text, language, languages=languages)
     return text, repairs + typo_repairs

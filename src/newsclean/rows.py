@@ -56,8 +56,8 @@ def _text_fields(text: str) -> dict[str, Any]:
     }
 
 
-def _removals(removed: Iterable[Removal]) -> list[dict[str, str]]:
-    return [{"kind": r.kind, "text": r.text} for r in removed]
+def _removals(removed: Iterable[Removal]) -> list[dict[str, Any]]:
+    return [{"kind": r.kind, "text": r.text, "confidence": r.confidence} for r in removed]
 
 
 def quarantine_record(

@@ -13,6 +13,7 @@ lexicon knows is never split. `fix_typos` is idempotent.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
@@ -39,12 +40,15 @@ _WORDFREQ_CODES = {"no": "nb", "nn": "nb"}
 _DATA = resources.files("newsclean") / "data" / "repair"
 
 
-def fix_typos(text: str, language: str | None = None) -> tuple[str, list[Repair]]:
+def fix_typos(
+    text: str, language: str | None = None, *, languages: Collection[str] = TYPO_LANGUAGES
+) -> tuple[str, list[Repair]]:
     """Split run-together words (English and `SPLIT_LANGUAGES`) and fix known misspellings
     (English) in text of a supported language; other text comes back as it is.
 
     `language` is an ISO 639 code or tag (`en`, `de-AT`); when None or empty it is
-    detected from the text (if the text has a plain lowercase word at all).
+    detected from the text (if the text has a plain lowercase word at all). `languages`
+    limits the languages fixed (wordfreq codes, e.g. {"en"}).
     """
     repairs: list[Repair] = []
     if not language:
@@ -53,7 +57,7 @@ def fix_typos(text: str, language: str | None = None) -> tuple[str, list[Repair]
             return text, repairs
         language = detect_language(text)
     code = _typo_language(language)
-    if code is None:
+    if code is None or code not in languages:
         return text, repairs
     lexicon = _lexicon(code)
     fixes = {}

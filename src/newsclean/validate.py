@@ -127,7 +127,7 @@ def compile_check(spec: dict[str, Any], format_checker: Any) -> Check:
     """A function telling whether a value satisfies `spec`, as jsonschema decides.
 
     Covers the keywords newsclean's schemas use (type, enum, pattern, minLength,
-    minimum, format, properties, required, additionalProperties, items) with
+    minimum, maximum, format, properties, required, additionalProperties, items) with
     jsonschema's semantics; any other keyword is an error here, so a schema can never
     gain a rule that is silently skipped.
     """
@@ -167,6 +167,9 @@ def _keyword_check(keyword: str, value: Any, spec: dict[str, Any], formats: Any)
     if keyword == "minimum":
         number = _TYPES["number"]
         return lambda item: not number(item) or item >= value
+    if keyword == "maximum":
+        number = _TYPES["number"]
+        return lambda item: not number(item) or item <= value
     if keyword == "format":
         return lambda item: formats.conforms(item, value)
     if keyword == "required":

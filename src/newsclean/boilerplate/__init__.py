@@ -5,12 +5,16 @@ Text arrives as one paragraph per line. Two stages:
 - `strip_boilerplate`: a catalogue of named rules (`catalogue.RULES`, matched by
   `rules.classify`), applied with regard to position. Most boilerplate stands at the
   head or tail of a story or as short isolated lines; a long story paragraph is never
-  cut into.
+  cut into. Then structural detectors
+  (`structure.py`: related-headline runs, menus, comment threads, table-layout debris,
+  promos) and a learned line classifier (`features.py`, `learned.py`) take what the
+  rules do not name (see docs/boilerplate.md).
 - `TemplateProfile`: lines that repeat across many documents of one source domain are
   site template even when no rule names them. The profile is persisted and grows over
   runs, with bounded memory.
 
-Every removed line is reported as `Removal(kind, text)`.
+Every removed line is reported as `Removal(kind, text, confidence)`: a rule's kind
+(confidence 1.0), a detector's kind, or "learned" with the classifier's probability.
 """
 
 from newsclean.boilerplate.catalogue import RULES, Rule

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from newsclean.text import squeeze
 
@@ -56,6 +57,13 @@ def _holds_cyrillic(line: str) -> bool:
     return len(data.translate(None, _CYRILLIC_LEADS)) != len(data)
 
 
+@lru_cache(maxsize=8192)
+def plain_once(line: str) -> str:
+    """`plain(line)`, remembered: the structural detectors, the classifier's features and
+    its guards each read every line in its plain form, several times per text."""
+    return plain(line)
+
+
 def fold(line: str) -> str:
     """Casefolded plain form, used for rule matching and comparisons."""
     return plain(line).casefold()
@@ -66,7 +74,7 @@ _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]"
 
 def word_count(line: str) -> int:
     """Words in the line; in scripts written without spaces, two characters count as one."""
-    return len(line.split()) + len(_UNSPACED.findall(line)) // 2
+    return len(line.split()) + (0 if line.isascii() else _unspaced_count(line) // 2)
 
 
 def bounded_word_count(line: str, limit: int) -> int:
@@ -124,6 +132,26 @@ def is_prose(line: str, words: int | None = None) -> bool:
     return words >= 8 and bool(_SENTENCE_END.search(line))
 
 
+# A line of this many words that ends a sentence reads as one of the story's sentences.
+SENTENCE_WORDS = 6
+_FULL_STOP = re.compile(r"[.!?…。！？][\"'”’»)\]」]*$")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?…。！？])\s+")
+
+
+def is_sentence(line: str) -> bool:
+    """A line that holds a full sentence: six or more words ending in . ! or ?, alone or
+    after another sentence. The learned layers never take one (a lost story sentence is
+    worse than a kept promo line); the rules, which name their phrases, may."""
+    if len(line.split(None, SENTENCE_WORDS - 1)) < SENTENCE_WORDS or not any(
+        mark in line for mark in ".!?…。！？"
+    ):
+        return False
+    return any(
+        len(part.split(None, SENTENCE_WORDS - 1)) >= SENTENCE_WORDS and _FULL_STOP.search(part)
+        for part in _SENTENCE_BREAK.split(line.strip())
+    )
+
+
 def edge_flags(prose: list[bool], claimed: list[bool]) -> list[bool]:
     """True for lines in the head or tail run of the text; `prose[i]` is
     `is_prose(lines[i])`.
@@ -142,3 +170,23 @@ def edge_flags(prose: list[bool], claimed: list[bool]) -> list[bool]:
         return [True] * len(prose)
     first, last = story[0], story[-1]
     return [index < first or index > last for index in range(len(prose))]
+
+
+def longest_blank_run(lines: list[str]) -> int:
+    """The most blank lines in a row in `lines`."""
+    longest = run = 0
+    for line in lines:
+        run = run + 1 if not line.strip() else 0
+        longest = max(longest, run)
+    return longest
+
+
+def join_kept(kept: list[str], *, longest_gap: int) -> str:
+    """Kept lines joined; blank runs that removals created are no longer than the input's."""
+    out: list[str] = []
+    run = 0
+    for line in kept:
+        run = run + 1 if not line.strip() else 0
+        if run <= longest_gap:
+            out.append(line)
+    return "\n".join(out).strip("\n")

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from functools import lru_cache
 from typing import NamedTuple
 
 from newsclean.boilerplate.catalogue import Rule
+from newsclean.boilerplate.learned import strip_learned, strip_shapes
 from newsclean.boilerplate.lines import (
     PROSE_WORDS,
     bounded_word_count,
     edge_flags,
     fold,
     is_prose,
+    join_kept,
+    longest_blank_run,
 )
 from newsclean.boilerplate.rules import classify
+from newsclean.boilerplate.structure import DETECTORS
 from newsclean.record import Removal
 
 _BLOCK_MEMBER_WORDS = 16
@@ -55,24 +60,66 @@ def _line(line: str) -> _Line:
 
 
 _MAX_PASSES = 4
+# The structural detectors that run unless told otherwise: those that lose no story
+# text the rules keep on the validation data. `headline_runs` takes list items and code
+# lines at a story's end, so it ships switched off (see docs/boilerplate.md).
+SHIPPED_DETECTORS: tuple[str, ...] = tuple(name for name in DETECTORS if name != "headline_runs")
 
 
 def strip_boilerplate(
-    text: str, *, title: str | None = None, language: str | None = None
+    text: str,
+    *,
+    title: str | None = None,
+    language: str | None = None,
+    source: str = "text",
+    learned: bool = True,
+    detectors: Collection[str] = SHIPPED_DETECTORS,
+    classifier: bool = True,
 ) -> tuple[str, list[Removal]]:
     """Remove template lines from story text; return the kept text and what went, in order.
 
-    Passes repeat until nothing more goes (a removal can bring a title line or a widget
-    to the edge), so cleaning clean output changes nothing.
+    With `learned`, the promo detector first takes the promos it finds whose lines no
+    rule names (`strip_shapes`). The rule catalogue goes next: its passes repeat until
+    nothing more goes (a removal can bring a title line or a widget to the edge). Then,
+    with `learned`, the detectors and the learned classifier take what the rules did not
+    name; the two alternate until neither removes more, so cleaning clean output
+    changes nothing.
+    `source` is "html" for text extracted from a page, "text" for a text or markdown
+    scrape: the classifier has a threshold for each. `detectors` names the structural
+    detectors that run (`structure.DETECTORS`; by default those that lose no story
+    text on the validation data), and `classifier` switches the classifier.
     """
     removed: list[Removal] = []
+    if learned and "promos" in detectors:
+        text, removed = strip_shapes(text)
     known: dict[str, _Line] = {}  # each line is read once, not once per pass
-    for _ in range(_MAX_PASSES):
-        text, more = _strip_once(text, title=title, language=language, known=known)
+    features: dict[str, list[float]] = {}  # and its classifier features once
+    learned_done = False  # the learned layers' last look at this text found nothing more
+    while True:
+        for _ in range(_MAX_PASSES):
+            text, more = _strip_once(text, title=title, language=language, known=known)
+            if not more:
+                break
+            removed.extend(more)
+            learned_done = False
+        if not learned or learned_done:
+            return text, removed
+        rules = {line: feature.rule for line, feature in known.items()}
+        text, more = strip_learned(
+            text,
+            language=language,
+            source=source,
+            rules=rules,
+            known=features,
+            detectors=detectors,
+            classifier=classifier,
+        )
         if not more:
-            break
+            return text, removed
         removed.extend(more)
-    return text, removed
+        # strip_learned repeats until it finds nothing: unless the rules now take a
+        # line, the text is settled.
+        learned_done = True
 
 
 def _strip_once(
@@ -133,26 +180,7 @@ def _strip_once(
             removed.append(Removal(kind, line))
     if not removed:
         return text, []
-    return _join(kept, longest_gap=_longest_blank_run(lines)), removed
-
-
-def _longest_blank_run(lines: list[str]) -> int:
-    longest = run = 0
-    for line in lines:
-        run = run + 1 if not line.strip() else 0
-        longest = max(longest, run)
-    return longest
-
-
-def _join(kept: list[str], *, longest_gap: int) -> str:
-    """Kept lines joined; blank runs that removals created are no longer than the input's."""
-    out: list[str] = []
-    run = 0
-    for line in kept:
-        run = run + 1 if not line.strip() else 0
-        if run <= longest_gap:
-            out.append(line)
-    return "\n".join(out).strip("\n")
+    return join_kept(kept, longest_gap=longest_blank_run(lines)), removed
 
 
 def _is_removed(kind: str | None) -> bool:

@@ -1,0 +1,326 @@
+"""Labeled pages for training and scoring boilerplate removal, with a fixed held-out split.
+
+Sources (all under ../shared/corpus, never copied into the repository):
+
+- `labeled/dragnet/`: 1,381 news and blog pages with gold main text (seomoz/dragnet_data);
+- `labeled/readability/`: Mozilla Readability's 116 test pages with gold text;
+- `trafilatura-eval/`: 990 pages with `with` / `without` snippets (adbar/trafilatura).
+
+Split: a page is held out when the first two bytes of sha256("<set>:<page id>") read as a
+number below 30 % of 65,536. The held-out part is never trained or tuned on.
+
+Each page is extracted once, two ways, and cached under `.cache/` (git-ignored):
+newsclean's text before the boilerplate stage (extract + repair, as the pipeline runs
+them) with its title and language, and plain `trafilatura.extract(html)` with defaults.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import random
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import CACHE_DIR, DEFAULT_CORPUS, load_pages  # noqa: E402
+
+from newsclean.boilerplate.structure import comment_threads  # noqa: E402
+
+LABELED_ROOT = DEFAULT_CORPUS.parent / "labeled"
+HELD_OUT_SHARE = 0.30
+LABELED_SETS = ("dragnet", "readability")
+EVAL_SET = "trafilatura-eval"
+# A line is story when at least this share of its word 3-grams is found in the gold text.
+STORY_SHARE = 0.5
+_WORD = re.compile(r"\w+")
+
+
+def held_out(set_name: str, page_id: str) -> bool:
+    """True for the fixed ~30 % of each set kept out of training and tuning."""
+    digest = hashlib.sha256(f"{set_name}:{page_id}".encode()).digest()
+    return int.from_bytes(digest[:2], "big") < HELD_OUT_SHARE * 65536
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a labeled set: its html file, and its gold text or snippets."""
+
+    set_name: str
+    page_id: str
+    path: Path
+    gold: str | None = None
+    with_snippets: tuple[str, ...] = ()
+    without_snippets: tuple[str, ...] = ()
+
+    @property
+    def held_out(self) -> bool:
+        return held_out(self.set_name, self.page_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """A page as newsclean has it before the boilerplate stage, and as plain trafilatura
+    gives it."""
+
+    text: str
+    title: str | None
+    language: str | None
+    plain: str
+
+
+def load_set(set_name: str) -> list[Page]:
+    """The pages of one set (empty when the corpus is absent)."""
+    if set_name == EVAL_SET:
+        if not (DEFAULT_CORPUS / "evaldata.json").is_file():
+            return []
+        return [
+            Page(EVAL_SET, page.path.name.split(".")[0], page.path, None, page.with_snippets,
+                 page.without_snippets)
+            for page in load_pages()
+        ]  # fmt: skip
+    root = LABELED_ROOT / set_name
+    if not (root / "gold.json").is_file():
+        return []
+    gold = json.loads((root / "gold.json").read_text(encoding="utf-8"))
+    return [
+        Page(set_name, page_id, root / "html" / f"{page_id}.html.gz", text)
+        for page_id, text in sorted(gold.items())
+        if (root / "html" / f"{page_id}.html.gz").is_file()
+    ]
+
+
+def _extract_one(path: str) -> tuple[str, str | None, str | None, str]:
+    import trafilatura
+
+    from newsclean.config import Settings
+    from newsclean.extract import extract_unit
+    from newsclean.pipeline import repair_article
+    from newsclean.record import RawUnit, Rejected
+
+    html = gzip.decompress(Path(path).read_bytes())
+    settings = Settings(workers=1)
+    article = extract_unit(RawUnit(path, Path(path).name, "html", "html", html), settings)
+    text, title, language = "", None, None
+    if not isinstance(article, Rejected):
+        article = repair_article(article, settings)
+        text, title, language = article.text, article.title, article.language
+    plain = trafilatura.extract(html) or ""
+    return text, title, language, plain
+
+
+def extract_pages(pages: list[Page], *, workers: int = 1) -> dict[str, Extracted]:
+    """Both extractions of each page, keyed by `<set>:<id>`, reusing the on-disk cache."""
+    import trafilatura
+
+    import newsclean
+
+    key = f"{trafilatura.__version__}:{getattr(newsclean, '__version__', '')}"
+    cache_path = CACHE_DIR / f"labeled-{hashlib.sha256(key.encode()).hexdigest()[:12]}.json"
+    cached: dict[str, list] = {}
+    if cache_path.is_file():
+        cached = json.loads(cache_path.read_text(encoding="utf-8"))
+    missing = [page for page in pages if f"{page.set_name}:{page.page_id}" not in cached]
+    if missing:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = pool.map(_extract_one, [str(page.path) for page in missing], chunksize=8)
+            for page, result in zip(missing, results, strict=True):
+                cached[f"{page.set_name}:{page.page_id}"] = list(result)
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        cache_path.write_text(json.dumps(cached), encoding="utf-8")
+    return {
+        f"{page.set_name}:{page.page_id}": Extracted(*cached[f"{page.set_name}:{page.page_id}"])
+        for page in pages
+    }
+
+
+def words(text: str) -> list[str]:
+    """Word tokens (`\\w+`), lower-cased: the AEB benchmark's tokens."""
+    return _WORD.findall(text.lower())
+
+
+# Scripts written without spaces: each character is a token for line labels.
+_LABEL_TOKEN = re.compile(
+    r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]|[^\W\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]+"
+)
+
+
+def label_words(text: str) -> list[str]:
+    """Word tokens for line labels: `words`, with each character of an unspaced script
+    (Chinese, Japanese, Korean, Thai) a token of its own."""
+    return _LABEL_TOKEN.findall(text.lower())
+
+
+def ngrams(tokens: list[str], n: int) -> Counter:
+    """The multiset of word n-grams (the whole token list when it is shorter than n)."""
+    if len(tokens) < n:
+        return Counter([tuple(tokens)]) if tokens else Counter()
+    return Counter(tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+
+
+def line_labels(text: str, gold: str) -> Iterator[tuple[str, bool]]:
+    """Each non-blank line of `text` with True when it is story: at least STORY_SHARE of
+    its word 3-grams occur in the gold text (a line of under three words: all its words
+    found in one gold line)."""
+    gold_grams = set(ngrams(label_words(gold), 3))
+    gold_lines = [set(label_words(line)) for line in gold.split("\n")]
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        tokens = label_words(line)
+        if not tokens:
+            yield line, False
+        elif len(tokens) < 3:
+            yield line, any(set(tokens) <= gold_line for gold_line in gold_lines)
+        else:
+            grams = ngrams(tokens, 3)
+            found = sum(count for gram, count in grams.items() if gram in gold_grams)
+            yield line, found / sum(grams.values()) >= STORY_SHARE
+
+
+def snippet_labels(text: str, page: Page) -> Iterator[tuple[str, bool]]:
+    """Lines of `text` that hold a `with` snippet (story) or a `without` one (boilerplate);
+    other lines are unknown and left out."""
+    folded_with = [" ".join(s.split()) for s in page.with_snippets if s.strip()]
+    folded_without = [" ".join(s.split()) for s in page.without_snippets if s.strip()]
+    for line in text.split("\n"):
+        folded = " ".join(line.split())
+        if not folded:
+            continue
+        story = any(snippet in folded for snippet in folded_with)
+        boiler = any(snippet in folded for snippet in folded_without)
+        if story != boiler:
+            yield line, story
+
+
+def boilerplate_blocks(pages: list[Page], extracted: dict[str, Extracted]) -> list[list[str]]:
+    """Runs of boilerplate lines (up to six) as newsclean's extraction leaves them:
+    lines labeled boilerplate against the gold text, or holding a `without` snippet."""
+    blocks: list[list[str]] = []
+    for page in pages:
+        text = extracted[f"{page.set_name}:{page.page_id}"].text
+        labeled = (line_labels(text, page.gold) if page.gold is not None
+                   else snippet_labels(text, page))  # fmt: skip
+        run: list[str] = []
+        for line, story in labeled:
+            if story:
+                if run:
+                    blocks.append(run)
+                run = []
+            else:
+                run.append(line)
+        if run:
+            blocks.append(run)
+    return [block[:6] for block in blocks if any(char.isalpha() for char in "".join(block))]
+
+
+def _markdown_line(line: str, rng: random.Random) -> str:
+    """A line as a markdown scrape may have it: a short one as a list item, and one
+    word in three lines a link, story and boilerplate alike."""
+    if rng.random() < 1 / 3:
+        words = line.split(" ")
+        at = rng.randrange(len(words))
+        words[at] = f"[{words[at]}](https://example.org/{rng.randrange(1000)})"
+        line = " ".join(words)
+    if len(line.split()) <= 12 and rng.random() < 1 / 2:
+        line = f"- {line}"
+    return line
+
+
+def scrape_cases(
+    pages: list[Page],
+    pool: list[Page],
+    extracted: dict[str, Extracted],
+    count: int,
+    seed: int = 19,
+) -> list[tuple[str, str, str, list[str], list[str]]]:
+    """Text and markdown scrapes: a gold text of `pages` with boilerplate blocks from
+    the pages of `pool` (`boilerplate_blocks`) inserted before it, after it and (in a
+    third of cases) between its paragraphs. Every other case is markdown
+    (`_markdown_line`; the first gold line a heading). Gold texts that hold a
+    reader-comment thread are left out: Dragnet's gold keeps comments, which newsclean
+    removes. Returns (page key, scrape, gold, inserted lines, story lines as in the
+    scrape)."""
+    rng = random.Random(seed)
+    blocks = boilerplate_blocks(pool, extracted)
+    golds = [page for page in pages if page.gold and page.gold.count("\n") >= 2
+             and not any(comment_threads(page.gold.split("\n"), forums=False))]  # fmt: skip
+    cases = []
+    for number in range(min(count, len(golds))):
+        gold_lines = [line.strip() for line in golds[number].gold.split("\n") if line.strip()]
+        markdown = number % 2 == 1
+        picked = [rng.choice(blocks) for _ in range(rng.randint(2, 5))]
+        head, tail = picked[: rng.randint(1, 2)], picked[2:] or picked[1:]
+        middle = [rng.choice(blocks)] if rng.random() < 1 / 3 and len(gold_lines) > 3 else []
+
+        def render(blocks: list[list[str]], markdown: bool = markdown) -> list[str]:
+            lines = [line for block in blocks for line in block]
+            return [_markdown_line(line, rng) for line in lines] if markdown else lines
+
+        story = list(gold_lines)
+        if markdown:
+            story = [f"# {story[0]}"] + [_markdown_line(line, rng) for line in story[1:]]
+        head_lines, middle_lines, tail_lines = render(head), render(middle), render(tail)
+        cut = len(story) // 2
+        lines = head_lines + story[:cut] + middle_lines + story[cut:] + tail_lines
+        inserted = head_lines + middle_lines + tail_lines
+        key = f"{golds[number].set_name}:{golds[number].page_id}"
+        cases.append((key, "\n".join(lines), "\n".join(gold_lines), inserted, story))
+    return cases
+
+
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+")
+_SENTENCE = re.compile(r"[.!?][\"'”’»)]*$")
+STORY_SENTENCE_WORDS = 6
+
+
+def story_sentences(gold: str) -> list[str]:
+    """The sentences of a gold text: parts of a line ending in . ! or ?, of six or more
+    words (a headline, dateline or caption without a full stop is not counted)."""
+    return [
+        sentence
+        for line in gold.split("\n")
+        for sentence in _SENTENCE_SPLIT.split(line.strip())
+        if len(sentence.split()) >= STORY_SENTENCE_WORDS and _SENTENCE.search(sentence)
+    ]
+
+
+def aeb_score(pairs: list[tuple[str, str]]) -> tuple[float, float, float]:
+    """Precision, recall and F1 as the article-extraction benchmark computes them.
+
+    `pairs` holds (output, gold) per page: word tokens, multisets of word 4-grams, per
+    page tp, fp and fn normalised by their sum, precision and recall averaged over the
+    pages, F1 from the two means.
+    """
+    precisions, recalls = [], []
+    for output, gold in pairs:
+        got, want = ngrams(words(output), 4), ngrams(words(gold), 4)
+        tp = sum((got & want).values())
+        fp = sum((got - want).values())
+        fn = sum((want - got).values())
+        total = tp + fp + fn
+        if total == 0:
+            precisions.append(1.0)
+            recalls.append(1.0)
+            continue
+        tp, fp, fn = tp / total, fp / total, fn / total
+        precisions.append(tp / (tp + fp) if tp + fp else 0.0)
+        recalls.append(tp / (tp + fn) if tp + fn else 0.0)
+    precision = sum(precisions) / len(precisions) if precisions else 0.0
+    recall = sum(recalls) / len(recalls) if recalls else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+if __name__ == "__main__":  # warm the extraction cache: python benchmarks/labeled.py
+    for name in (*LABELED_SETS, EVAL_SET):
+        pages = load_set(name)
+        extract_pages(pages)
+        print(f"{name}: {len(pages)} pages, {sum(p.held_out for p in pages)} held out")

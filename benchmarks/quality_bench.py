@@ -1,0 +1,205 @@
+"""Score plain trafilatura and newsclean on the same pages, on data no model was trained on.
+
+    uv run python benchmarks/quality_bench.py [--scrapes N] [--show-lost]
+
+Prints precision, recall and F1 for each of:
+
+- Dragnet and Readability, held-out parts (benchmarks/labeled.py): the article-extraction
+  benchmark's method (word 4-grams, per-page P and R averaged, F1 of the means);
+- trafilatura-eval, held-out part and all pages: the snippet score of trafilatura's own
+  evaluation (`with` found: TP; `without` found: FP);
+- text and markdown scrapes built from the held-out gold texts (see `scrape_cases`):
+  share of inserted boilerplate lines removed, body F1, story sentences lost per 100;
+
+for plain `trafilatura.extract` (defaults), newsclean with the rule catalogue only
+(`strip_boilerplate(..., learned=False)`, the stage before the classifier) and newsclean
+as shipped (rules, structural detectors and the learned classifier), then the kinds the
+shipped stage removed and what it costs per document. newsclean's text is its extraction
+and repair as the pipeline runs them (cached under .cache/); site templates, which need
+many pages of one domain, are left out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import Score, fold  # noqa: E402
+from labeled import (  # noqa: E402
+    EVAL_SET,
+    LABELED_SETS,
+    Extracted,
+    Page,
+    aeb_score,
+    extract_pages,
+    load_set,
+    scrape_cases,
+    story_sentences,
+)
+
+from newsclean.boilerplate import strip_boilerplate  # noqa: E402
+from newsclean.boilerplate.lines import plain  # noqa: E402
+
+
+def _key(page: Page) -> str:
+    return f"{page.set_name}:{page.page_id}"
+
+
+def _clean(article: Extracted, *, learned: bool) -> tuple[str, list]:
+    if not article.text.strip():
+        return "", []
+    return strip_boilerplate(
+        article.text,
+        title=article.title,
+        language=article.language,
+        source="html",
+        learned=learned,
+    )
+
+
+def _row(name: str, precision: float, recall: float, f1: float, extra: str = "") -> str:
+    return f"  {name:<28} P {precision:.4f}  R {recall:.4f}  F1 {f1:.4f}{extra}"
+
+
+def score_labeled(set_name: str, pages: list[Page], extracted: dict[str, Extracted], kinds):
+    """AEB scores of the three systems on one set's held-out pages."""
+    print(f"{set_name} held out: {len(pages)} pages (AEB word 4-grams)")
+    plain = aeb_score([(extracted[_key(page)].plain, page.gold) for page in pages])
+    rules = aeb_score([(_clean(extracted[_key(page)], learned=False)[0], page.gold)
+                       for page in pages])  # fmt: skip
+    shipped_pairs = []
+    for page in pages:
+        text, removed = _clean(extracted[_key(page)], learned=True)
+        kinds.update(removal.kind for removal in removed)
+        shipped_pairs.append((text, page.gold))
+    shipped = aeb_score(shipped_pairs)
+    print(_row("trafilatura (defaults)", *plain))
+    print(_row("newsclean rules only", *rules))
+    print(_row("newsclean", *shipped, f"  ({shipped[2] - plain[2]:+.4f} vs trafilatura)"))
+    return {"plain": plain, "rules": rules, "newsclean": shipped}
+
+
+def score_snippets(label: str, pages: list[Page], extracted: dict[str, Extracted]) -> None:
+    """trafilatura's snippet score of the three systems."""
+    scores = {"trafilatura (defaults)": Score(), "newsclean rules only": Score(),
+              "newsclean": Score()}  # fmt: skip
+    lost = 0
+    for page in pages:
+        article = extracted[_key(page)]
+        rules_text = _clean(article, learned=False)[0]
+        shipped_text = _clean(article, learned=True)[0]
+        snippet_page = _snippet_page(page)
+        for name, output in zip(scores, (article.plain, rules_text, shipped_text), strict=True):
+            scores[name].add(output, snippet_page)
+        folded_rules, folded_shipped = fold(rules_text), fold(shipped_text)
+        lost += sum(
+            fold(snippet) in folded_rules and fold(snippet) not in folded_shipped
+            for snippet in page.with_snippets
+        )
+    print(f"trafilatura-eval {label}: {len(pages)} pages (snippets)")
+    for name, score in scores.items():
+        counts = (f"  TP {score.true_positives} FN {score.false_negatives} "
+                  f"FP {score.false_positives} TN {score.true_negatives}")  # fmt: skip
+        print(_row(name, score.precision, score.recall, score.f1, counts))
+    print(f"  with-snippets kept by the rules and lost by the shipped stage: {lost}")
+
+
+def _snippet_page(page: Page):
+    from corpus import EvalPage
+
+    return EvalPage("", page.path, page.with_snippets, page.without_snippets)
+
+
+def score_scrapes(cases: list[tuple], *, show_lost: bool) -> None:
+    """Boilerplate lines removed, body F1 and story sentences lost, per system."""
+    print(f"text and markdown scrapes: {len(cases)} documents built from held-out pages")
+    for name, learned in (("no cleaning", None), ("newsclean rules only", False),
+                          ("newsclean", True)):  # fmt: skip
+        removed = total = lost = 0
+        pairs = []
+        lost_examples = []
+        for _key, scrape, gold, inserted, _story in cases:
+            output = scrape if learned is None else strip_boilerplate(scrape, learned=learned)[0]
+            kept = set(output.split("\n"))
+            total += len(inserted)
+            removed += sum(line not in kept for line in inserted)
+            output = "\n".join(plain(line) for line in output.split("\n"))  # markdown read
+            pairs.append((output, gold))
+            folded = fold(output)
+            for sentence in story_sentences(gold):
+                if fold(plain(sentence)) not in folded:
+                    lost += 1
+                    lost_examples.append(sentence[:140])
+        precision, recall, f1 = aeb_score(pairs)
+        extra = (
+            f"  boilerplate removed {removed / max(total, 1):.1%} ({removed}/{total})"
+            f"  story sentences lost per 100 docs {100 * lost / max(len(cases), 1):.2f}"
+        )
+        print(_row(name, precision, recall, f1, extra))  # fmt: skip
+        if show_lost and learned:
+            for sentence in lost_examples:
+                print(f"    LOST {sentence!r}")
+
+
+def cost(label: str, documents: list[tuple[str, str | None, str | None, str]]) -> None:
+    """CPU milliseconds per document of the stage, rules only and as shipped, on one core.
+    `documents` holds (text, title, language, source)."""
+    documents = [document for document in documents if document[0].strip()]
+    timings = {}
+    for learned in (False, True):
+        for text, title, language, source in documents[:20]:  # warm the caches and model
+            strip_boilerplate(text, title=title, language=language, source=source,
+                              learned=learned)  # fmt: skip
+        start = time.process_time()  # CPU time: less swayed by other processes
+        for text, title, language, source in documents:
+            strip_boilerplate(text, title=title, language=language, source=source,
+                              learned=learned)  # fmt: skip
+        timings[learned] = (time.process_time() - start) * 1000 / len(documents)
+    print(f"cost on {len(documents)} {label}: rules only {timings[False]:.3f} ms, "
+          f"shipped {timings[True]:.3f} ms, added {timings[True] - timings[False]:.3f} ms "
+          "per document")  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scrapes", type=int, default=400, help="text scrapes to build")
+    parser.add_argument("--show-lost", action="store_true", help="list story sentences lost")
+    args = parser.parse_args(argv)
+    if args.scrapes < 0:
+        parser.error("--scrapes must be zero or more")
+
+    held: dict[str, list[Page]] = {}
+    for set_name in (*LABELED_SETS, EVAL_SET):
+        held[set_name] = [page for page in load_set(set_name) if page.held_out]
+    if not any(held.values()):
+        print("quality_bench: corpus not found under ../shared/corpus; nothing to do.",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    extracted = extract_pages([page for pages in held.values() for page in pages])
+    kinds: Counter = Counter()
+    for set_name in LABELED_SETS:
+        if held[set_name]:
+            score_labeled(set_name, held[set_name], extracted, kinds)
+    if held[EVAL_SET]:
+        score_snippets("held out", held[EVAL_SET], extracted)
+        every = load_set(EVAL_SET)
+        score_snippets("all pages", every, extract_pages(every))
+    labeled_pages = [page for set_name in LABELED_SETS for page in held[set_name]]
+    pool = [page for pages in held.values() for page in pages]
+    cases = scrape_cases(labeled_pages, pool, extracted, args.scrapes)
+    score_scrapes(cases, show_lost=args.show_lost)
+    print("kinds removed on the held-out Dragnet and Readability pages (shipped stage):")
+    print("  " + ", ".join(f"{kind} {count}" for kind, count in kinds.most_common()))
+    pages_text = [extracted[_key(page)] for page in labeled_pages]
+    cost("held-out page texts", [(a.text, a.title, a.language, "html") for a in pages_text])
+    cost("scrapes", [(case[1], None, None, "text") for case in cases])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

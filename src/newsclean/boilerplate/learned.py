@@ -1,0 +1,351 @@
+"""The learned boilerplate classifier: a small model over line features (a one-layer
+network or a logistic regression, whichever the training script found better).
+
+The model file (`newsclean/data/boilerplate-model.json`) is written by
+`benchmarks/train_boilerplate.py`; it holds the feature names, their scaling, the
+weights, a threshold per kind of text and the stop words of each language. It is read
+once per process (the workers' forkserver preloads it) and applied with numpy, one
+matrix product per layer for the whole document. See docs/boilerplate.md.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Collection, Mapping, Sequence
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from newsclean.boilerplate.catalogue import Rule
+from newsclean.boilerplate.features import (
+    FEATURE_NAMES,
+    LINE_FEATURES,
+    document_features,
+    line_features,
+    place_features,
+)
+from newsclean.boilerplate.lines import is_sentence, join_kept, longest_blank_run, plain_once
+from newsclean.boilerplate.rules import classify
+from newsclean.boilerplate.structure import DETECTORS, detect, is_prose, promos
+from newsclean.record import Removal
+
+MODEL_FILE = "boilerplate-model.json"
+MODEL_VERSION = 1
+_AT_PROSE = LINE_FEATURES.index("prose")
+# The confidence recorded for a removal by a structural detector.
+STRUCTURE_CONFIDENCE = 0.9
+
+
+class ModelError(ValueError):
+    """The model file is missing, of another version, or does not fit the features."""
+
+
+class Model(NamedTuple):
+    """A trained classifier: P(boilerplate) of each line from its scaled features."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    layers: tuple[tuple[np.ndarray, np.ndarray], ...]  # (weights, bias); tanh between
+    # A line is boilerplate at or above the threshold of its text's kind: "html" (text
+    # extracted from a page) or "text" (text and markdown scrapes). Above 1: the
+    # classifier removes nothing in texts of that kind (the rules did better there).
+    thresholds: dict[str, float]
+    long_threshold: float  # kept in the file; a prose paragraph is never removed now
+    single_threshold: float  # the least for a line whose neighbours stay
+    stop_words: dict[str, frozenset[str]]  # language code -> its commonest words
+    default_language: str
+
+    def probabilities(
+        self,
+        lines: list[str],
+        language: str | None = None,
+        known: dict[str, list[float]] | None = None,
+        rules: Mapping[str, Rule | None] | None = None,
+        scored: Sequence[bool] | None = None,
+    ) -> list[float]:
+        """P(boilerplate) of each line (lines should be non-blank), in order; 0 for a
+        prose line, which the classifier never removes, and for a line `scored` leaves
+        out (by default every other line is scored: all lines are read as context, but
+        only a scored one's own features are worked out). `known` holds the line
+        features of lines already read, and grows; `rules` the rule each line matches,
+        where the caller has it."""
+        if not lines:
+            return []
+        stop_words = self.stop_words.get(language or "", None)
+        if stop_words is None:
+            stop_words = self.stop_words[self.default_language]
+        if known is None:
+            known = {}
+        if scored is None:
+            scored = [True] * len(lines)
+        # A scored line reads its neighbours' context features, up to two lines away;
+        # of the other lines the document reads only their words and prose.
+        near = [False] * len(lines)
+        for index, wanted in enumerate(scored):
+            if wanted:
+                start, end = max(index - 2, 0), min(index + 3, len(lines))
+                near[start:end] = [True] * (end - start)
+        rows = []
+        for position, line in enumerate(lines):
+            row = known.get(line)
+            if row is None:
+                # Partial rows are kept under the line and one or two newlines, which
+                # no line holds.
+                key = line if scored[position] else f"{line}\n" if near[position] else f"{line}\n\n"
+                row = known.get(key)
+                if row is None:
+                    rule = rules.get(line, True) if rules is not None else True
+                    if scored[position]:
+                        row = line_features(line, stop_words, rule)
+                    elif near[position]:
+                        row = line_features(line, stop_words, rule, full=False)
+                    else:
+                        row = place_features(line)
+                    known[key] = row
+            rows.append(row)
+        matrix = document_features(rows)
+        wanted = (matrix[:, _AT_PROSE] == 0.0) & np.asarray(scored, dtype=bool)
+        scored = np.flatnonzero(wanted)
+        probabilities = [0.0] * len(rows)  # a prose line is never scored
+        if not len(scored):
+            return probabilities
+        values = (matrix[scored] - self.mean) / self.scale
+        for position, (weights, bias) in enumerate(self.layers):
+            values = values @ weights + bias
+            if position < len(self.layers) - 1:
+                np.tanh(values, out=values)
+        scores = 1.0 / (1.0 + np.exp(-values[:, 0]))
+        for index, probability in zip(scored.tolist(), scores.tolist(), strict=True):
+            probabilities[index] = probability
+        return probabilities
+
+
+def model_from_json(data: dict) -> Model:
+    """A model from its JSON form; raises ModelError when it does not fit this code."""
+    if data.get("version") != MODEL_VERSION:
+        raise ModelError(f"boilerplate model version {data.get('version')!r}, need {MODEL_VERSION}")
+    if tuple(data.get("features", ())) != FEATURE_NAMES:
+        raise ModelError("boilerplate model was trained on other features; retrain it")
+    layers = tuple(
+        (
+            np.asarray(layer["weights"], dtype=np.float64),
+            np.asarray(layer["bias"], dtype=np.float64),
+        )
+        for layer in data["layers"]
+    )
+    return Model(
+        mean=np.asarray(data["mean"], dtype=np.float64),
+        scale=np.asarray(data["scale"], dtype=np.float64),
+        layers=layers,
+        thresholds={kind: float(value) for kind, value in data["thresholds"].items()},
+        long_threshold=float(data["long_threshold"]),
+        single_threshold=float(data["single_threshold"]),
+        stop_words={lang: frozenset(words) for lang, words in data["stop_words"].items()},
+        default_language=data["default_language"],
+    )
+
+
+@lru_cache(maxsize=1)
+def load_model(path: str | None = None) -> Model:
+    """The shipped model (or the one at `path`), read once per process."""
+    if path is None:
+        text = (resources.files("newsclean") / "data" / MODEL_FILE).read_text(encoding="utf-8")
+    else:
+        text = Path(path).read_text(encoding="utf-8")
+    return model_from_json(json.loads(text))
+
+
+_LABEL_VALUE = re.compile(r"^(?:[-*•]\s*)?[^:|]{1,30}:\s*\S")
+_LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
+# A line of code: a prompt, a call, a statement's end. Code lines are short and
+# unlike prose, as boilerplate is, but they belong to the story.
+_CODE = re.compile(r"^\s*(?:>>>|\.\.\.\s|\$ )|\w\([^)]*\)|[{};]\s*$")
+
+
+class _Guards(NamedTuple):
+    """What the guards ask of one line."""
+
+    prose: bool
+    fact: bool  # a "label: value" line
+    row: bool  # a table row with most of its cells filled
+    code: bool
+    wordy: bool  # two or more words of letters, and more than one token
+    sentence: bool  # lines.is_sentence
+
+
+@lru_cache(maxsize=4096)
+def _fact(line: str) -> bool:
+    """A "label: value" line."""
+    return bool(_LABEL_VALUE.match(plain_once(line)))
+
+
+def _filled_row(line: str) -> bool:
+    """A markdown table row with most cells filled: data. Layout tables leave rows of
+    empty cells ("| | Page 4 |"), which are debris."""
+    stripped = line.strip()
+    if not stripped.startswith("|"):
+        return False
+    cells = [cell.strip() for cell in stripped.strip("|").split("|")]
+    return sum(bool(cell) for cell in cells) * 2 > len(cells)
+
+
+_PROSE = _Guards(True, False, False, False, True, True)
+
+
+@lru_cache(maxsize=4096)
+def _guards(line: str) -> _Guards:
+    """What the guards ask of a line; of a prose line, never removed, nothing more (its
+    neighbours ask `_fact` and `_filled_row` of it when they need them)."""
+    if is_prose(line):
+        return _PROSE
+    return _Guards(
+        False,
+        _fact(line),
+        _filled_row(line),
+        bool(_CODE.search(line)),
+        " " in line.strip() and len(_LETTER_WORD.findall(line, 0, 200)) >= 2,
+        is_sentence(plain_once(line)),
+    )
+
+
+def removable(lines: list[str]) -> list[bool]:
+    """Which of a text's non-blank lines the guards let the classifier remove, however
+    sure it is. Conservative, since a lost story line is worse than a kept share button:
+    nothing in a text without a prose paragraph (a poem, a list, a table); never a
+    prose paragraph, a full sentence of six or more words (`lines.is_sentence`), a row
+    of a table with most cells filled (beside another row), a line of code, one of two
+    neighbouring "label: value" facts, or a line of fewer than two words of letters or
+    of one token (a price, a phone number, a link: the rules judge those). Only these
+    lines are scored."""
+    guards = [_guards(line) for line in lines]
+    if not any(guard.prose for guard in guards):
+        return [False] * len(lines)
+    last = len(lines) - 1
+    allowed = []
+    for index, guard in enumerate(guards):
+        if guard.prose or guard.code or guard.sentence or not guard.wordy:
+            allowed.append(False)
+            continue
+        neighbours = [lines[other] for other in (index - 1, index + 1) if 0 <= other <= last]
+        fact_list = guard.fact and any(map(_fact, neighbours))
+        table_row = guard.row and any(map(_filled_row, neighbours))
+        allowed.append(not fact_list and not table_row)
+    return allowed
+
+
+def learned_removals(
+    lines: list[str],
+    probabilities: list[float],
+    *,
+    threshold: float,
+    model: Model,
+    allowed: list[bool] | None = None,
+) -> list[bool]:
+    """Which of a text's non-blank lines the classifier removes, given P(boilerplate):
+    lines `removable` allows (`allowed`, if the caller has it) at or above `threshold`,
+    and a line whose neighbours stay only at the model's single threshold."""
+    if threshold > 1:
+        return [False] * len(lines)
+    if allowed is None:
+        allowed = removable(lines)
+    candidate = [
+        may and probability >= threshold
+        for may, probability in zip(allowed, probabilities, strict=True)
+    ]
+    going = []
+    for index, probability in enumerate(probabilities):
+        neighbours = [candidate[other] for other in (index - 1, index + 1)
+                      if 0 <= other < len(lines)]  # fmt: skip
+        going.append(
+            candidate[index] and (any(neighbours) or probability >= model.single_threshold)
+        )
+    return going
+
+
+def strip_shapes(text: str) -> tuple[str, list[Removal]]:
+    """Remove the promos `structure.promos` finds in the text as it comes, before the
+    rules: a promo's call to action ("Get your tickets") is part of the shape the
+    detector sees, and a rule would take it first. Lines a rule names are left to the
+    rules, with their named kind."""
+    lines = text.split("\n")
+    indices = [index for index, line in enumerate(lines) if line.strip()]
+    kinds = promos([lines[index] for index in indices])
+    going = {
+        index
+        for index, kind in zip(indices, kinds, strict=True)
+        if kind is not None and classify(lines[index]) is None
+    }
+    if not going:
+        return text, []
+    removed = [Removal(kinds[position], lines[index], STRUCTURE_CONFIDENCE)
+               for position, index in enumerate(indices) if index in going]  # fmt: skip
+    kept = [line for index, line in enumerate(lines) if index not in going]
+    return join_kept(kept, longest_gap=longest_blank_run(lines)), removed
+
+
+def strip_learned(
+    text: str,
+    *,
+    language: str | None = None,
+    source: str = "text",
+    model: Model | None = None,
+    rules: Mapping[str, Rule | None] | None = None,
+    known: dict[str, list[float]] | None = None,
+    detectors: Collection[str] = tuple(DETECTORS),
+    classifier: bool = True,
+) -> tuple[str, list[Removal]]:
+    """Remove the lines the structural detectors or the classifier find, until none is
+    left to remove; return the kept text and what went, in order of removal.
+
+    A detector's find goes as its kind (confidence STRUCTURE_CONFIDENCE, or the model's
+    probability when higher). Other lines go as kind "learned", with the model's
+    probability as confidence, where `learned_removals` says so at the model's threshold
+    for `source` ("html": text extracted from a page; "text": a text or markdown
+    scrape). `rules` maps lines to the rule they match, where the rule stage has read
+    them; `known` holds the line features of lines already read, and grows. Only the
+    detectors named in `detectors` run (`structure.DETECTORS`), and the classifier only
+    with `classifier`.
+    """
+    if model is None:
+        model = load_model()
+    threshold = model.thresholds.get(source, model.thresholds["text"]) if classifier else 2.0
+    lines = text.split("\n")
+    longest_gap = longest_blank_run(lines)
+    removed: list[Removal] = []
+    if known is None:
+        known = {}
+    while True:
+        indices = [index for index, line in enumerate(lines) if line.strip()]
+        present = [lines[index] for index in indices]
+        kinds = detect(present, detectors)
+        # The classifier is off for this kind of text, or no line may go: nothing to score.
+        allowed = removable(present) if threshold <= 1 else [False] * len(present)
+        if any(allowed):
+            probabilities = model.probabilities(present, language, known, rules, allowed)
+        else:
+            probabilities = [0.0] * len(present)
+        learned = learned_removals(
+            present, probabilities, threshold=threshold, model=model, allowed=allowed
+        )
+        going: set[int] = set()
+        for position, (line, kind, probability) in enumerate(
+            zip(present, kinds, probabilities, strict=True)
+        ):
+            if kind is not None:
+                confidence = round(max(STRUCTURE_CONFIDENCE, probability), 3)
+                removed.append(Removal(kind, line, confidence))
+            elif learned[position]:
+                removed.append(Removal("learned", line, round(probability, 3)))
+            else:
+                continue
+            going.add(indices[position])
+        if not going:
+            break
+        lines = [line for index, line in enumerate(lines) if index not in going]
+    if not removed:
+        return text, []
+    return join_kept(lines, longest_gap=longest_gap), removed

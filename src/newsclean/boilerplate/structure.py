@@ -1,0 +1,384 @@
+"""Structural detectors: boilerplate known by the shape of a run of lines, not by a phrase.
+
+A line classifier reads one line and its neighbours; these read a whole run, for the
+shapes it sees poorly:
+
+- `headline_runs`: three or more short headline-like lines after the story (related and
+  most-read lists);
+- `menu_runs`: four or more one-to-three-word entries before or after the story (menus,
+  category lists);
+- `comment_threads`: author/time lines alternating with short paragraphs after the story;
+- `table_debris`: what table-layout pages leave, pipe-separated navigation rows,
+  "N days ago | headline" lists and month-name archive lists;
+- `promos`: a short block with a call to action and a date or place, or two calls to
+  action (event and podcast promos, "Print article / Refer to a friend").
+
+Each takes the text's non-blank lines and returns, per line, the kind it finds or None.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection
+from functools import lru_cache
+
+from newsclean.boilerplate.catalogue import DATE, MONTHS, TIME
+from newsclean.boilerplate.features import CALL_TO_ACTION, DATE_HINT
+from newsclean.boilerplate.lines import PROSE_WORDS, is_sentence, plain_once
+from newsclean.boilerplate.lines import is_prose as _is_prose
+
+Kinds = list[str | None]
+
+_DATE = re.compile(DATE)
+# A date, or a range of days of a month ("June 3-5, 2026", "3-5 June 2026").
+_DATE_ANY_CASE = re.compile(
+    rf"{DATE}|(?:{MONTHS}) \d{{1,2}} ?[-–] ?\d{{1,2}},? \d{{4}}"
+    rf"|\d{{1,2}} ?[-–] ?\d{{1,2}}\.? (?:{MONTHS}),? \d{{4}}",
+    re.IGNORECASE,
+)
+_DIGIT = re.compile(r"\d")
+# Lines longer than this (in characters) are too long for any short-line shape.
+_SHORT_CHARS = 300
+# A table row or a numbered list item: content, not a list of links.
+_LIST_ITEM = re.compile(r"\s*(?:\||\d{1,3}[.)]\s)")
+_TIME = re.compile(rf"(?<![\w.]){TIME}(?!\w)")
+_RELATIVE_TIME = re.compile(
+    r"\b(?:\d+|an?|one) (?:sec(?:ond)?|min(?:ute)?|hour|hr|day|week|month|year)s? ago\b"
+    r"|\bvor \d+ (?:minuten|stunden|tagen|wochen|monaten)\b"
+    r"|\bil y a \d+ (?:minutes|heures|jours|semaines|mois)\b|\bhace \d+ (?:minutos|horas|días)\b"
+)
+# What every match of _RELATIVE_TIME holds; looked for first, as it is much cheaper.
+_RELATIVE_CUES = (" ago", "vor ", "il y a ", "hace ")
+_SENTENCE_END = re.compile(r"[.!;,][\"'”’»)\]]*$")
+_LABEL_VALUE = re.compile(r"^[^:]{1,30}:\s*\S")
+_ARCHIVE = re.compile(rf"^(?:{MONTHS}) \d{{4}}(?: ?\(\d+\))?$")
+_PIPES = re.compile(r"\s*[|¦]\s*")
+_PLACE = re.compile(
+    r"\b[A-Z][a-zà-ÿ]+(?: [A-Z][a-zà-ÿ]+)?, (?:[A-Z][a-zà-ÿ]+|[A-Z]{2})\b|\b(?:in|at|à|in der) "
+    r"[A-Z][a-zà-ÿ]{2,}"
+)
+_AUTHOR_CUES = re.compile(
+    r"\b(?:says|said|wrote|writes|replied|posted by|commented|schreibt|schrieb|a écrit|dice)\b"
+    r"|^(?:by|von|par|por|posted by)\b|^\W*reply\b"
+)
+_ACTION_PHRASES = re.compile(
+    r"\b(?:available (?:on|at|in)|click here|tickets?|register(?:ed)? (?:now|today|here)"
+    r"|learn more|sign up|subscribe)\b"
+)
+
+
+@lru_cache(maxsize=4096)
+def is_prose(line: str) -> bool:
+    """`lines.is_prose`, remembered: every detector asks it of every line."""
+    return _is_prose(line)
+
+
+@lru_cache(maxsize=4096)
+def _sentence(line: str) -> bool:
+    """`lines.is_sentence` of the line as read: a full sentence is no promo's line."""
+    return is_sentence(plain_once(line))
+
+
+@lru_cache(maxsize=4096)
+def _words(line: str) -> int:
+    return len(plain_once(line).split())
+
+
+@lru_cache(maxsize=4096)
+def _headline_like(line: str) -> bool:
+    """A short line that reads like a headline or a link title, not a sentence or a fact."""
+    if len(line) > _SHORT_CHARS or _LIST_ITEM.match(line):
+        return False
+    text = plain_once(line)
+    words = len(text.split())
+    if not 3 <= words <= 18 or _SENTENCE_END.search(text) or _LABEL_VALUE.match(text):
+        return False
+    return sum(char.isalpha() for char in text) >= len(text) / 2
+
+
+def _after_story(lines: list[str]) -> list[bool]:
+    """True for lines after the last prose paragraph. (Before the first one stand the
+    headline, a standfirst and a byline, which read like a related list.)"""
+    prose = [is_prose(line) for line in lines]
+    story = [index for index, is_story in enumerate(prose) if is_story]
+    if not story:
+        return [False] * len(lines)  # no story to stand outside of: leave it to the model
+    return [index > story[-1] for index in range(len(lines))]
+
+
+def headline_runs(lines: list[str], *, minimum: int = 3) -> Kinds:
+    """Runs of `minimum` or more headline-like lines that end the text after the story
+    (nothing but short lines after them): related and most-read lists."""
+    kinds: Kinds = [None] * len(lines)
+    outside = _after_story(lines)
+    start = 0
+    while start < len(lines):
+        if not (outside[start] and _headline_like(lines[start])):
+            start += 1
+            continue
+        end = start
+        while end < len(lines) and outside[end] and _headline_like(lines[end]):
+            end += 1
+        to_the_end = all(_words(line) <= 3 for line in lines[end:])
+        if end - start >= minimum and to_the_end:
+            kinds[start:end] = ["related"] * (end - start)
+        start = end
+    return kinds
+
+
+@lru_cache(maxsize=4096)
+def _menu_item(line: str) -> bool:
+    """One to three words with a capital first, no digit, comma or sentence punctuation:
+    an entry of a menu or a category list."""
+    if len(line) > 60:
+        return False
+    text = plain_once(line)
+    words = text.split()
+    return (
+        1 <= len(words) <= 3
+        and text[:1].isupper()
+        and "," not in text  # "Platzwechsel, langsam erklärt": a title, not a label
+        and not any(map(str.isdigit, text))
+        and not _SENTENCE_END.search(text)
+        and not text.endswith(":")
+    )
+
+
+def menu_runs(lines: list[str], *, minimum: int = 4) -> Kinds:
+    """Runs of `minimum` or more menu entries before the story or after it: navigation
+    and category lists."""
+    kinds: Kinds = [None] * len(lines)
+    prose = [is_prose(line) for line in lines]
+    if not any(prose):
+        return kinds
+    first, last = prose.index(True), len(prose) - 1 - prose[::-1].index(True)
+    for start, end in ((0, first), (last + 1, len(lines))):
+        run_start = start
+        while run_start < end:
+            if not _menu_item(lines[run_start]):
+                run_start += 1
+                continue
+            run_end = run_start
+            while run_end < end and _menu_item(lines[run_end]):
+                run_end += 1
+            if run_end - run_start >= minimum:
+                kinds[run_start:run_end] = ["navigation"] * (run_end - run_start)
+            run_start = run_end
+    return kinds
+
+
+@lru_cache(maxsize=4096)
+def _author_time(line: str) -> bool:
+    """A comment's signature or header: a name with a time or date, little else."""
+    if len(line) > _SHORT_CHARS:
+        return False
+    # Dates and times hold a digit; an ASCII line's plain form has no digit or "ago" its
+    # raw form lacks, so most lines are settled before they are read.
+    if line.isascii() and "ago" not in line and not _DIGIT.search(line):
+        return False
+    text = plain_once(line)
+    words = len(text.split())
+    if words > 16 or words < 2:
+        return False
+    if not _DIGIT.search(text) and " ago" not in text:
+        return False
+    folded = text.casefold()
+    undated = _DATE.sub(" ", folded) if DATE_HINT.search(folded) else folded
+    dated = undated != folded
+    timed = bool(_TIME.search(undated))  # "29.02" of a date is no clock time
+    relative = bool(_RELATIVE_TIME.search(folded))
+    if not (dated or timed or relative):
+        return False
+    rest = _TIME.sub(" ", undated)
+    rest_words = len(re.findall(r"[^\W\d_]+", rest))
+    if rest_words > 7:
+        return False
+    cue = bool(_AUTHOR_CUES.search(folded))
+    # A name and a moment: a date with a clock time, or "3 days ago"; or a cue word.
+    return cue or (dated and timed) or (relative and rest_words <= 4)
+
+
+def comment_threads(
+    lines: list[str], *, minimum: int = 2, gap: int = 4, forums: bool = True
+) -> Kinds:
+    """Two or more author/time lines, at most `gap` lines apart, after the story began:
+    a comment thread. The thread runs from the first comment to the last one's body.
+    With `forums`, a text whose head (the lines before its first author/time line)
+    shares a line with the rest is a forum page, the head one of its posts (a user's
+    rank or signature recurs): its posts are its content, and nothing is found."""
+    kinds: Kinds = [None] * len(lines)
+    prose = [is_prose(line) for line in lines]
+    if not any(prose):
+        return kinds
+    first_story = prose.index(True)
+    markers = [
+        index for index, line in enumerate(lines) if index > first_story and _author_time(line)
+    ]
+    if forums and markers and not set(lines[: markers[0]]).isdisjoint(lines[markers[0] :]):
+        return kinds
+    groups: list[list[int]] = []
+    for index in markers:
+        if groups and index - groups[-1][-1] <= gap + 1:
+            groups[-1].append(index)
+        else:
+            groups.append([index])
+    for group in groups:
+        if len(group) < minimum:
+            continue
+        steps = [after - before for before, after in zip(group, group[1:], strict=False)]
+        body = max(min(steps) - 1, 1)
+        tail = len(lines) - 1 - group[-1]
+        if tail == 0 or all(_words(line) <= 3 for line in lines[group[-1] + 1 :]):
+            start, end = max(group[0] - body, first_story + 1), len(lines)  # signatures
+        else:
+            start, end = group[0], min(group[-1] + 1 + body, len(lines))  # headers
+        kinds[start:end] = ["comments"] * (end - start)
+    return kinds
+
+
+@lru_cache(maxsize=4096)
+def _pipe_row(line: str) -> bool:
+    if len(line) > _SHORT_CHARS or ("|" not in line and "¦" not in line):
+        return False
+    text = plain_once(line)
+    if line.lstrip().startswith("|"):  # a markdown table row: story
+        return False
+    cells = [cell for cell in _PIPES.split(text) if cell]
+    if len(cells) < 3 or max(len(cell.split()) for cell in cells) > 6:
+        return False
+    digits = sum(char.isdigit() for char in text)
+    return digits < len(text) / 4 and not _SENTENCE_END.search(text)
+
+
+@lru_cache(maxsize=4096)
+def _dated_headline(line: str) -> bool:
+    if len(line) > _SHORT_CHARS:
+        return False
+    text = plain_once(line)
+    folded = text.casefold()
+    if not any(cue in folded for cue in _RELATIVE_CUES):
+        return False
+    return _words(text) <= 25 and bool(_RELATIVE_TIME.search(folded)) and not is_prose(line)
+
+
+def table_debris(lines: list[str]) -> Kinds:
+    """Pipe-separated navigation rows; runs of two or more "N days ago | headline" lines;
+    runs of three or more "Month YYYY" archive lines."""
+    kinds: Kinds = [None] * len(lines)
+    for index, line in enumerate(lines):
+        if _pipe_row(line):
+            kinds[index] = "navigation"
+    _mark_runs(lines, kinds, _dated_headline, 2, "related")
+    _mark_runs(lines, kinds, _archive_entry, 3, "navigation")
+    return kinds
+
+
+def _archive_entry(line: str) -> bool:
+    """ "March 2008", "März 2008 (12)": a month of an archive list."""
+    return len(line) < 40 and bool(_ARCHIVE.match(plain_once(line).casefold()))
+
+
+def _mark_runs(
+    lines: list[str], kinds: Kinds, test: Callable[[str], bool], minimum: int, kind: str
+) -> None:
+    start = 0
+    while start < len(lines):
+        if not test(lines[start]):
+            start += 1
+            continue
+        end = start
+        while end < len(lines) and test(lines[end]):
+            end += 1
+        if end - start >= minimum:
+            for index in range(start, end):
+                kinds[index] = kinds[index] or kind
+        start = end
+
+
+_FIRST_WORD = re.compile(r"[^\W\d_]+")
+
+
+@lru_cache(maxsize=4096)
+def _calls_to_action(line: str) -> bool:
+    """A short line that opens with an imperative verb or holds an action phrase."""
+    if len(line) > _SHORT_CHARS:
+        return False
+    text = plain_once(line).casefold()
+    if len(text.split(None, 15)) > 15:
+        return False
+    first = _FIRST_WORD.match(text)
+    return bool(first and first.group(0) in CALL_TO_ACTION) or bool(_ACTION_PHRASES.search(text))
+
+
+# The most words of a line whose place ("Lisbon, Portugal") is a promo's signal.
+PLACE_WORDS = 10
+
+
+@lru_cache(maxsize=4096)
+def _promo_signals(line: str) -> tuple[bool, bool, bool]:
+    """A call to action, a date, a place: what a promo is made of. The date of an
+    author/time line (a byline, a comment's signature) is no promo's date, and a
+    place is looked for outside the dates ("Tuesday, December 6" is none), and only in
+    a line of at most PLACE_WORDS words (a source note names a publisher's city too)."""
+    text = plain_once(line)
+    undated = _DATE_ANY_CASE.sub(" ", text) if DATE_HINT.search(text) else text
+    dated = undated != text and not _author_time(line)
+    placed = _words(line) <= PLACE_WORDS and bool(_PLACE.search(undated))
+    return _calls_to_action(line), dated, placed
+
+
+def promos(lines: list[str], *, block: int = 3, max_words: int = 40) -> Kinds:
+    """Short blocks (up to `block` short lines, none prose or a full sentence, of
+    `max_words` words, each with a signal) with a call to action and a date or a place,
+    or two calls to action."""
+    kinds: Kinds = [None] * len(lines)
+    # Every promo holds a call to action: only blocks near one are looked at.
+    actions = [index for index, line in enumerate(lines) if _calls_to_action(line)]
+    if not actions:
+        return kinds
+    near: set[int] = set()
+    for index in actions:
+        near.update(range(max(index - block + 1, 0), min(index + block, len(lines))))
+    short = [False] * len(lines)
+    signals = [(False, False, False)] * len(lines)
+    for index in near:
+        line = lines[index]
+        short[index] = not is_prose(line) and _words(line) <= PROSE_WORDS and not _sentence(line)
+        if short[index]:
+            signals[index] = _promo_signals(line)
+    for start in sorted(near):
+        for end in range(start + 1, min(start + block, len(lines)) + 1):
+            span = signals[start:end]
+            if not all(short[start:end]) or not all(any(signal) for signal in span):
+                break
+            actions = sum(signal[0] for signal in span)
+            dated = any(signal[1] for signal in span)
+            placed = any(signal[2] for signal in span)
+            words = sum(_words(line) for line in lines[start:end])
+            promo = actions >= 2 or (actions >= 1 and (dated or placed) and end - start > 1)
+            promo = promo or (actions >= 1 and dated and placed)
+            if words <= max_words and promo:
+                kinds[start:end] = ["promo"] * (end - start)
+    return kinds
+
+
+DETECTORS: dict[str, Callable[[list[str]], Kinds]] = {
+    "comment_threads": comment_threads,
+    "table_debris": table_debris,
+    "headline_runs": headline_runs,
+    "menu_runs": menu_runs,
+    "promos": promos,
+}
+
+
+def detect(lines: list[str], names: Collection[str] = tuple(DETECTORS)) -> Kinds:
+    """The kind the detectors `names` find for each line (the first detector's wins, in
+    the order of DETECTORS)."""
+    kinds: Kinds = [None] * len(lines)
+    for name, detector in DETECTORS.items():
+        if name not in names:
+            continue
+        for index, kind in enumerate(detector(lines)):
+            if kinds[index] is None and kind is not None:
+                kinds[index] = kind
+    return kinds

@@ -1,0 +1,462 @@
+"""The learned boilerplate stage: line features, the shipped model, its guards, the
+structural detectors (golden cases as data), and the removals' confidence on the row.
+
+Detector cases live in `tests/cases/boilerplate/structure/<detector>.json` (lines and
+the kind expected for each) and `<detector>.negative.json` (lines none of which the
+detector may claim).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from newsclean.boilerplate import strip_boilerplate, structure
+from newsclean.boilerplate.features import (
+    DOCUMENT_FEATURES,
+    FEATURE_NAMES,
+    LINE_FEATURES,
+    document_features,
+    line_features,
+    place_features,
+)
+from newsclean.boilerplate.learned import (
+    MODEL_VERSION,
+    Model,
+    ModelError,
+    learned_removals,
+    load_model,
+    model_from_json,
+    removable,
+    strip_learned,
+)
+from newsclean.boilerplate.lines import is_sentence
+from newsclean.boilerplate.strip import SHIPPED_DETECTORS
+from newsclean.config import BOILERPLATE_DETECTORS, Settings, SettingsError
+from newsclean.pipeline import strip_article
+from newsclean.record import Article, Removal
+from newsclean.rows import article_record, to_arrow
+from newsclean.validate import ARTICLE, validation_error
+
+STRUCTURE_DIR = Path(__file__).parent / "cases" / "boilerplate" / "structure"
+MODEL_PATH = Path(__file__).parent.parent / "src" / "newsclean" / "data" / "boilerplate-model.json"
+STOP_WORDS = frozenset({"the", "a", "of", "to", "and", "in", "on", "that", "it", "was"})
+STORY = (
+    "The city council voted on Tuesday to close the old harbour bridge for repairs, which "
+    "are expected to take two years and cost about forty million."
+)
+STORY_2 = (
+    "Commuters will be sent over the northern bridge, and the ferry will run every ten "
+    "minutes at peak hours while the works go on."
+)
+
+
+def _feature(row: list[float], name: str) -> float:
+    return row[FEATURE_NAMES.index(name)]
+
+
+# -- features -----------------------------------------------------------------------
+
+
+def test_line_features_have_one_value_per_name() -> None:
+    row = line_features(STORY, STOP_WORDS)
+    assert len(row) == len(LINE_FEATURES)
+    assert len(document_features([row])[0]) == len(FEATURE_NAMES)
+    assert len(set(FEATURE_NAMES)) == len(FEATURE_NAMES)
+
+
+def test_line_features_read_shape() -> None:
+    story = line_features(STORY, STOP_WORDS)
+    nav = line_features("Home | News | Sport | Business", STOP_WORDS)
+    dated = line_features("Posted by: Jane Roe | 9:49pm January 08, 2008", STOP_WORDS)
+    action = line_features("Subscribe to our podcast", STOP_WORDS)
+    assert _feature(story, "sentence_end") == 1.0 and _feature(nav, "sentence_end") == 0.0
+    assert _feature(story, "prose") == 1.0 and _feature(nav, "prose") == 0.0
+    assert _feature(story, "stop_share") > _feature(nav, "stop_share") == 0.0
+    assert _feature(nav, "separators") > 0 and _feature(story, "separators") == 0
+    assert _feature(nav, "capitalised_share") == 1.0
+    assert _feature(dated, "has_date") == 1.0 and _feature(dated, "has_time") == 1.0
+    assert _feature(story, "has_date") == 0.0
+    assert _feature(action, "call_to_action") == 1.0 and _feature(story, "call_to_action") == 0.0
+    assert _feature(line_features("Share on Facebook", STOP_WORDS), "rule_anywhere") == 1.0
+    assert _feature(line_features("3 days ago | Bridge closed", STOP_WORDS), "relative_time") == 1
+
+
+def test_unspaced_scripts_count_their_words() -> None:
+    line = (
+        "２０２４年、東京都は新しい条例を可決し、市内のすべての公共施設で"
+        "再生可能エネルギーの利用を義務付けることを決めた。"
+    )
+    assert _feature(line_features(line, STOP_WORDS), "prose") == 1.0
+
+
+def test_document_features_read_position_and_neighbours() -> None:
+    lines = [STORY, STORY_2, "Share", "Related", "Home"]
+    rows = document_features([line_features(line, STOP_WORDS) for line in lines])
+    first, last = rows[0], rows[-1]
+    assert _feature(first, "relative_position") == 0.0 and _feature(last, "relative_position") == 1
+    assert _feature(first, "present@-1") == 0.0 and _feature(first, "present@+1") == 1.0
+    assert _feature(last, "present@+1") == 0.0
+    assert _feature(last, "after_last_prose") == 1.0 and _feature(first, "after_last_prose") == 0
+    assert _feature(rows[2], "short_run") > 0 and _feature(first, "short_run") == 0
+    assert _feature(rows[1], "prose@-1") == 1.0  # the line before the second is prose
+    assert _feature(rows[2], "prose@-1") == 1.0 and _feature(rows[3], "prose@-1") == 0.0
+    assert len(DOCUMENT_FEATURES) == len(FEATURE_NAMES) - len(LINE_FEATURES)
+
+
+# -- the shipped model ----------------------------------------------------------------
+
+
+def test_shipped_model_loads_fast_and_fits_the_features() -> None:
+    data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    start = time.perf_counter()
+    model = model_from_json(data)
+    assert time.perf_counter() - start < 0.5  # about 1 ms; generous for a loaded machine
+    assert data["features"] == list(FEATURE_NAMES)
+    assert MODEL_PATH.stat().st_size < 1_000_000
+    assert set(model.thresholds) == {"html", "text"}
+    assert load_model() is load_model()  # read once per process
+
+
+def test_model_of_another_version_or_other_features_is_refused() -> None:
+    data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    with pytest.raises(ModelError):
+        model_from_json({**data, "version": MODEL_VERSION + 1})
+    with pytest.raises(ModelError):
+        model_from_json({**data, "features": data["features"][:-1]})
+
+
+def test_model_scores_a_boilerplate_block_above_the_story() -> None:
+    lines = [
+        "Menu",
+        "Sign in to your account",
+        "Latest videos from our partners",
+        STORY,
+        STORY_2,
+        "The mayor said the closure was unavoidable and thanked residents for their patience.",
+        "Follow our coverage on all channels",
+        "Terms of use Privacy policy Cookie settings",
+        "Copyright 2026 Example Media Group",
+    ]
+    probabilities = load_model().probabilities(lines, "en")
+    boilerplate = probabilities[:3] + probabilities[6:]
+    assert all(0.0 <= p <= 1.0 for p in probabilities)
+    assert probabilities[3:6] == [0.0, 0.0, 0.0]  # prose is never scored
+    assert sum(boilerplate) / len(boilerplate) > 0.5
+
+
+# -- guards of the classifier ----------------------------------------------------------
+
+
+def _model(threshold: float = 0.5) -> Model:
+    model = load_model()
+    return model._replace(
+        thresholds={"html": threshold, "text": threshold},
+        long_threshold=1.01,
+        single_threshold=0.97,
+    )
+
+
+def test_guards_keep_prose_tables_code_facts_and_lone_tokens() -> None:
+    lines = [
+        STORY,
+        "| North | 12,400 | 41% |",
+        ">>> def total(values):",
+        "- Ort: Kasberg",
+        "- Zeit: 14 Uhr",
+        "+81 158-23-2012",
+        "http://www.example.org/petition",
+        STORY_2,
+    ]
+    going = learned_removals(lines, [0.99] * len(lines), threshold=0.5, model=_model())
+    assert going == [False] * len(lines)
+
+
+def test_guards_remove_blocks_and_only_very_sure_lone_lines() -> None:
+    lines = [STORY, "Sign in to comment", "Terms of use and privacy", STORY_2, "Read our policy"]
+    model = _model()
+    assert learned_removals(lines, [0.1, 0.8, 0.8, 0.1, 0.8], threshold=0.5, model=model) == [
+        False, True, True, False, False,
+    ]  # fmt: skip
+    assert learned_removals(lines, [0.1, 0.8, 0.1, 0.1, 0.99], threshold=0.5, model=model) == [
+        False, False, False, False, True,
+    ]  # fmt: skip
+
+
+def test_is_sentence_finds_a_full_sentence_of_six_words() -> None:
+    assert is_sentence("Reblogged this on the harbour news blog.")
+    assert is_sentence("Buy now: 16GB $399 (Available Nov. 13th)")  # a sentence, then more
+    assert is_sentence("Was the bridge ever safe to cross at night?")
+    assert not is_sentence("Share this story on Twitter")  # no full stop
+    assert not is_sentence("Read more.")  # too short
+    assert not is_sentence("The Harbour Book. A city in words.")  # two short ones
+
+
+def test_guards_keep_full_sentences_however_sure_the_model() -> None:
+    lines = [STORY, "Reblogged this on the harbour news blog.", "Terms of use and privacy",
+             STORY_2, "See more of her work at example.org today."]  # fmt: skip
+    going = learned_removals(lines, [0.99] * len(lines), threshold=0.5, model=_model())
+    assert going == [False, False, True, False, False]
+
+
+def test_headline_runs_ship_switched_off_and_run_when_named() -> None:
+    related = ["Ten ways to cross the harbour bridge", "Council votes on new ferry timetable",
+               "Where to eat near the old port this summer"]  # fmt: skip
+    text = "\n".join([STORY, STORY_2, *related])
+    assert "headline_runs" not in SHIPPED_DETECTORS
+    assert set(SHIPPED_DETECTORS) < set(structure.DETECTORS)
+    assert strip_boilerplate(text, source="html")[0] == text
+    kept, removed = strip_boilerplate(text, source="html", detectors=tuple(structure.DETECTORS))
+    assert kept == f"{STORY}\n{STORY_2}"
+    assert {removal.kind for removal in removed} == {"related"}
+
+
+def test_settings_name_the_detectors_and_refuse_unknown_ones() -> None:
+    assert Settings().detector_names == SHIPPED_DETECTORS
+    assert set(BOILERPLATE_DETECTORS) == set(structure.DETECTORS)
+    related = ["Ten ways to cross the harbour bridge", "Council votes on new ferry timetable",
+               "Where to eat near the old port this summer"]  # fmt: skip
+    text = "\n".join([STORY, STORY_2, *related])
+    article = Article(id="0" * 32, source_uri="x", source_format="html", text=text)
+    assert strip_article(article, Settings()).text == text
+    every = Settings(
+        boilerplate_detectors=",".join(BOILERPLATE_DETECTORS), learned_boilerplate=True
+    )
+    assert strip_article(article, every).text == f"{STORY}\n{STORY_2}"
+    learned = Settings(learned_boilerplate=True)
+    assert strip_article(article, learned.replace(boilerplate_detectors="")).text == text
+    # Off by default: the rules alone, whatever detectors are named.
+    assert strip_article(article, every.replace(learned_boilerplate=False)).text == text
+    with pytest.raises(SettingsError, match="unknown detector.*headlines"):
+        Settings.from_mapping({"boilerplate_detectors": "promos,headlines"})
+
+
+def test_classifier_can_be_switched_off_alone() -> None:
+    lines = [STORY, STORY_2, "Listen to our daily podcast",
+             "Available on Apple Podcasts, Spotify and everywhere else"]  # fmt: skip
+    removed = strip_boilerplate("\n".join(lines), classifier=False)[1]
+    assert [removal.kind for removal in removed] == ["promo", "promo"]  # the detectors run
+    text = "\n".join([STORY, STORY_2, "Sign in to comment", "Terms of use and privacy"])
+    assert strip_boilerplate(text, classifier=False) == (text, [])
+
+
+def test_the_model_runs_only_where_a_line_may_go(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    original = Model.probabilities
+    monkeypatch.setattr(Model, "probabilities", lambda *args: calls.append(1) or original(*args))
+    facts = "\n".join([STORY, "- Ort: Kasberg", "- Zeit: 14 Uhr", STORY_2])
+    assert strip_learned(facts, model=_model(threshold=0.0)) == (facts, [])
+    assert calls == []  # every line guarded: nothing scored
+    strip_learned(f"{facts}\nSign in to comment", model=_model(threshold=0.0))
+    assert calls
+
+
+def test_scoring_some_lines_gives_them_the_probabilities_of_a_full_reading() -> None:
+    lines = [STORY, "Sign in to comment", "- Ort: Kasberg", "- Zeit: 14 Uhr", STORY_2,
+             "Terms of use and privacy", STORY, STORY_2, "Home | News | Sport"]  # fmt: skip
+    model = load_model()
+    scored = removable(lines)
+    assert scored == [False, True, False, False, False, True, False, False, True]
+    full = model.probabilities(lines, "en")
+    some = model.probabilities(lines, "en", {}, None, scored)
+    for line_scored, everything, part in zip(scored, full, some, strict=True):
+        assert part == pytest.approx(everything, abs=1e-12) if line_scored else part == 0.0
+
+
+def test_place_features_are_the_line_features_a_document_reads() -> None:
+    words, prose = LINE_FEATURES.index("log_words"), LINE_FEATURES.index("prose")
+    for line in (STORY, "Sign in to comment", "- Ort: Kasberg"):
+        full, place = line_features(line, frozenset()), place_features(line)
+        assert (place[words], place[prose]) == (full[words], full[prose])
+
+
+def test_rows_of_empty_layout_cells_are_not_kept_as_a_table() -> None:
+    lines = [STORY, "| | Page 3 of 9 | |", "| | Page 4 of 9 | |", STORY_2]
+    going = learned_removals(lines, [0.0, 0.8, 0.8, 0.0], threshold=0.5, model=_model())
+    assert going == [False, True, True, False]
+
+
+def test_no_removal_in_a_text_without_prose() -> None:
+    lines = ["Repeat the chorus", "And sing it once again", "Until the morning comes"]
+    assert not any(learned_removals(lines, [0.99] * 3, threshold=0.5, model=_model()))
+
+
+def test_a_threshold_above_one_turns_the_classifier_off() -> None:
+    lines = [STORY, "Sign in to comment", "Terms of use and privacy"]
+    assert not any(learned_removals(lines, [1.0] * 3, threshold=1.01, model=_model()))
+
+
+def test_learned_removals_carry_kind_and_probability() -> None:
+    text = "\n".join([STORY, STORY_2, "Sign in to comment", "Terms of use and privacy"])
+    kept, removed = strip_learned(text, model=_model(threshold=0.0))
+    assert kept == f"{STORY}\n{STORY_2}"
+    assert [removal.kind for removal in removed] == ["learned", "learned"]
+    assert all(0.0 <= removal.confidence <= 1.0 for removal in removed)
+
+
+def test_structural_finds_are_removed_with_their_kind() -> None:
+    text = "\n".join([STORY, STORY_2, "Listen to our daily podcast",
+                      "Available on Apple Podcasts, Spotify and everywhere else"])  # fmt: skip
+    kept, removed = strip_boilerplate(text)
+    assert kept == f"{STORY}\n{STORY_2}"
+    assert [removal.kind for removal in removed] == ["promo", "promo"]
+    assert all(removal.confidence >= structure_confidence() for removal in removed)
+
+
+def test_detectors_see_the_calls_to_action_the_rules_would_take() -> None:
+    # "Get your tickets now" is a rule's promo; the block it closes is a promo by shape.
+    promo = ["Example Summit, Lisbon | June 3-5, 2026", "Get your tickets now"]
+    kept, removed = strip_boilerplate("\n".join([STORY, STORY_2, *promo]), source="html")
+    assert kept == f"{STORY}\n{STORY_2}"
+    assert [(removal.kind, removal.confidence) for removal in removed] == [
+        ("promo", structure_confidence()), ("promo", 1.0),
+    ]  # fmt: skip
+
+
+def structure_confidence() -> float:
+    from newsclean.boilerplate.learned import STRUCTURE_CONFIDENCE
+
+    return STRUCTURE_CONFIDENCE
+
+
+def test_rules_only_stage_is_the_catalogue_alone() -> None:
+    text = "\n".join(["Share on Facebook", STORY, "Listen to our daily podcast",
+                      "Available on Apple Podcasts, Spotify and everywhere else"])  # fmt: skip
+    kept, removed = strip_boilerplate(text, learned=False)
+    assert [removal.kind for removal in removed] == ["share"]
+    assert all(removal.confidence == 1.0 for removal in removed)
+    assert "Listen to our daily podcast" in kept
+
+
+def test_pipeline_uses_the_threshold_of_the_article_source() -> None:
+    model = load_model()
+    assert model.thresholds["html"] > 1  # the classifier did not beat the rules on pages
+    lines = [STORY, STORY_2, "Sign in to comment", "Terms of use and privacy"]
+    text = "\n".join(lines)
+    article = Article(id="0" * 32, source_uri="x", source_format="html", text=text)
+    assert strip_article(article, Settings()).text == text
+    removed = strip_article(article.evolve(source_format="text"), Settings()).removed
+    probabilities = model.probabilities(lines, None)
+    if min(probabilities[2:]) >= model.thresholds["text"]:
+        assert [removal.kind for removal in removed] == ["learned", "learned"]
+
+
+def test_stage_cost_per_document_is_small() -> None:
+    text = "\n".join([STORY, STORY_2] * 10 + ["Share", "Related stories", "Home | News"])
+    strip_boilerplate(text)
+    start = time.perf_counter()
+    for number in range(20):
+        strip_boilerplate(f"{text}\n{number}")
+    assert (time.perf_counter() - start) / 20 < 0.05  # ~1 ms; generous for a loaded machine
+
+
+# -- structural detectors: golden cases ------------------------------------------------
+
+
+def _detector_cases(negative: bool) -> list:
+    suffix = ".negative.json" if negative else ".json"
+    params = []
+    for path in sorted(STRUCTURE_DIR.glob("*.json")):
+        if path.name.endswith(".negative.json") != negative:
+            continue
+        detector = path.name.removesuffix(suffix)
+        for case in json.loads(path.read_text(encoding="utf-8")):
+            params.append(pytest.param(detector, case, id=f"{detector}: {case['name']}"))
+    return params
+
+
+@pytest.mark.parametrize(("detector", "case"), _detector_cases(negative=False))
+def test_detector_finds_its_shape(detector: str, case: dict) -> None:
+    assert getattr(structure, detector)(case["lines"]) == case["expected"]
+
+
+@pytest.mark.parametrize(("detector", "case"), _detector_cases(negative=True))
+def test_detector_leaves_other_shapes_alone(detector: str, case: dict) -> None:
+    assert getattr(structure, detector)(case["lines"]) == [None] * len(case["lines"])
+
+
+def test_every_detector_has_positive_and_negative_cases() -> None:
+    names = {path.name.split(".")[0] for path in STRUCTURE_DIR.glob("*.json")}
+    assert names == set(structure.DETECTORS)
+    for name in names:
+        assert (STRUCTURE_DIR / f"{name}.json").is_file()
+        assert (STRUCTURE_DIR / f"{name}.negative.json").is_file()
+
+
+# -- the row ---------------------------------------------------------------------------
+
+
+def test_removal_confidence_defaults_to_one_and_reaches_the_row() -> None:
+    assert Removal("share", "Share").confidence == 1.0
+    article = Article(
+        id="0" * 32, source_uri="x", source_format="text", text="Story text.",
+        removed=(Removal("share", "Share"), Removal("learned", "Sign in", 0.8)),
+    )  # fmt: skip
+    record = article_record(article, ingest_date=date(2026, 2, 13), pipeline_version="t")
+    assert record["removed"][1] == {"kind": "learned", "text": "Sign in", "confidence": 0.8}
+    assert validation_error(record, ARTICLE) is None
+    table = to_arrow([record], ARTICLE)
+    assert table.column("removed").to_pylist()[0][1]["confidence"] == 0.8
+
+
+def test_rows_written_before_confidence_still_validate() -> None:
+    article = Article(id="0" * 32, source_uri="x", source_format="text", text="Story text.")
+    record = article_record(article, ingest_date=date(2026, 2, 13), pipeline_version="t")
+    record["removed"] = [{"kind": "share", "text": "Share"}]  # schema 1.0.0's shape
+    assert validation_error(record, ARTICLE) is None
+    assert to_arrow([record], ARTICLE).column("removed").to_pylist()[0][0]["confidence"] is None
+    record["removed"] = [{"kind": "share", "text": "Share", "confidence": 1.5}]
+    assert validation_error(record, ARTICLE) is not None
+
+
+# -- the benchmark's scoring and labels ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def labeled():
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+    import labeled
+
+    return labeled
+
+
+def test_aeb_score_is_per_page_4gram_precision_and_recall(labeled) -> None:
+    gold = "one two three four five"
+    assert labeled.aeb_score([(gold, gold)]) == (1.0, 1.0, 1.0)
+    # two words more: 2 of the 4 output 4-grams are the gold's 2
+    precision, recall, f1 = labeled.aeb_score([("one two three four five six seven", gold)])
+    assert (precision, recall) == (0.5, 1.0) and f1 == pytest.approx(2 / 3)
+    # averaged over pages, then F1 of the means
+    precision, recall, _ = labeled.aeb_score([(gold, gold), ("x y z w", gold)])
+    assert (precision, recall) == (0.5, 0.5)
+
+
+def test_line_labels_by_share_of_3grams_in_gold(labeled) -> None:
+    gold = "The council met on Tuesday to vote on the budget.\nIt passed."
+    text = "The council met on Tuesday to vote.\nShare this article now\nIt passed.\n都市"
+    assert list(labeled.line_labels(text, gold)) == [
+        ("The council met on Tuesday to vote.", True),
+        ("Share this article now", False),
+        ("It passed.", True),
+        ("都市", False),
+    ]
+
+
+def test_held_out_split_is_fixed_and_about_30_percent(labeled) -> None:
+    ids = [str(number) for number in range(2000)]
+    share = sum(labeled.held_out("dragnet", page_id) for page_id in ids) / len(ids)
+    assert 0.27 < share < 0.33
+    assert labeled.held_out("dragnet", "100") == labeled.held_out("dragnet", "100")
+
+
+def test_story_sentences_are_full_sentences_of_six_words(labeled) -> None:
+    gold = (
+        "Bridge closed\nThe council met on Tuesday to vote. It passed.\nBy Jane Roe, March 3 2011"
+    )
+    assert labeled.story_sentences(gold) == ["The council met on Tuesday to vote."]
