@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -42,3 +45,14 @@ def sample_article(**changes: object) -> Article:
         repairs=(Repair("encoding", "Itâ€™s", "It’s"),),
     )
     return article.evolve(**changes)
+
+
+def newsclean(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`newsclean ARGS` in a fresh interpreter, as a user runs it (env added to ours)."""
+    return subprocess.run(
+        [sys.executable, "-m", "newsclean.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )

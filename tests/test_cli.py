@@ -5,30 +5,19 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import newsclean
 
 from newsclean.cli import main
 from newsclean.config import Settings
 
 DAY = "2026-03-02"
 STORY = "The city council met on Tuesday evening to debate the budget for the coming year."
-
-
-def newsclean(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "newsclean.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, **(env or {})},
-    )
 
 
 def one_line_error(result: subprocess.CompletedProcess[str], code: int) -> str:

@@ -7,12 +7,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import newsclean
 
 from newsclean.config import Settings
 from newsclean.day import (
@@ -36,16 +35,6 @@ from newsclean.validate import ARTICLE, QUARANTINE
 DAY = date(2026, 3, 9)
 STORY = "The harbour authority approved a new ferry timetable after a long public hearing."
 SETTINGS = Settings(workers=1)
-
-
-def newsclean(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "newsclean.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, **(env or {})},
-    )
 
 
 def raw_day(root: Path, *stories: str) -> Path:

@@ -53,10 +53,8 @@ def check_partition(
         problems.append("the articles and quarantine manifests differ")
     if manifests[STORY] != manifest:
         problems.append("the articles and stories manifests differ")
-    try:
-        units = _check_manifest(manifest, problems)
-    except (KeyError, TypeError, AttributeError, ValueError) as error:
-        problems.append(f"manifest is incomplete or malformed: {type(error).__name__}: {error}")
+    units = _units_of(manifest, problems)
+    if units is None:
         return problems, f"{ingest_date}: manifest unreadable: {len(problems)} problem(s)"
     reasons: Counter[str] = Counter()
     seen_ids: set[str] = set()
@@ -86,10 +84,8 @@ def _check_delta(lake: delta.DeltaLake, ingest_date: date) -> tuple[list[str], s
         problems.append(
             f"manifest row says run {live['run_id']}, its manifest {manifest.get('run_id')}"
         )
-    try:
-        units = _check_manifest(manifest, problems)
-    except (KeyError, TypeError, AttributeError, ValueError) as error:
-        problems.append(f"manifest is incomplete or malformed: {type(error).__name__}: {error}")
+    units = _units_of(manifest, problems)
+    if units is None:
         return problems, f"{ingest_date}: manifest unreadable: {len(problems)} problem(s)"
     reasons: Counter[str] = Counter()
     seen_ids: set[str] = set()
@@ -134,6 +130,16 @@ def _summary(
         f"quarantined {counts[QUARANTINE]}: "
         + ("OK" if not problems else f"{len(problems)} problem(s)")
     )
+
+
+def _units_of(manifest: dict[str, Any], problems: list[str]) -> dict[str, int] | None:
+    """The manifest's unit counts once its arithmetic is checked; None (and a problem)
+    if it is too incomplete or malformed to check."""
+    try:
+        return _check_manifest(manifest, problems)
+    except (KeyError, TypeError, AttributeError, ValueError) as error:
+        problems.append(f"manifest is incomplete or malformed: {type(error).__name__}: {error}")
+        return None
 
 
 def _check_manifest(manifest: dict[str, Any], problems: list[str]) -> dict[str, int]:
