@@ -1,7 +1,7 @@
 """A day on a Delta lake on a local S3 server: publish, re-publish, kills during publish.
 
-    uv run python benchmarks/make_archive.py --units 10000 --out /tmp/archive-10k
-    uv run python benchmarks/delta_bench.py --input /tmp/archive-10k --kills 10
+    .venv/bin/python benchmarks/make_archive.py --units 10000 --out /tmp/archive-10k
+    .venv/bin/python benchmarks/delta_bench.py --input /tmp/archive-10k --kills 10
 
 Starts moto's S3 server on 127.0.0.1 (stopped by its PID at the end) and cleans the
 archive twice as one day in shards, once with boilerplate stripping and once without,

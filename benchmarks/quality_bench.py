@@ -1,6 +1,6 @@
 """Score plain trafilatura and newsclean on the same pages, on data no model was trained on.
 
-    uv run python benchmarks/quality_bench.py [--scrapes N] [--show-lost]
+    .venv/bin/python benchmarks/quality_bench.py [--scrapes N] [--show-lost]
 
 Prints precision, recall and F1 for each of:
 

@@ -1,7 +1,7 @@
 """Time `newsclean report` on a published day and measure the page's size.
 
-    uv run python benchmarks/report_bench.py --lake /tmp/lake-10k --date 2026-03-01
-    uv run python benchmarks/report_bench.py --lake lake --date 2026-02-15 --repeat 5
+    .venv/bin/python benchmarks/report_bench.py --lake /tmp/lake-10k --date 2026-03-01
+    .venv/bin/python benchmarks/report_bench.py --lake lake --date 2026-02-15 --repeat 5
 
 Each repeat runs in a fresh interpreter, as the CLI and the publish step do, and reports
 the import time and the time `write_report` takes (reading the partitions, metrics,

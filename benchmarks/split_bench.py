@@ -1,6 +1,6 @@
 """Benchmark run-together word repair per language, on real text joined at random.
 
-    uv run python benchmarks/split_bench.py [--corpus ../shared/corpus] [--part held-out]
+    .venv/bin/python benchmarks/split_bench.py [--corpus ../shared/corpus] [--part held-out]
                                             [--per-language N] [--seed S] [--show]
 
 Texts are the main text of the trafilatura-eval pages (extracted with trafilatura) and

@@ -1,6 +1,6 @@
 """Start-up of a small run: from starting `newsclean run` on 5 units to its first cleaned unit.
 
-    uv run python benchmarks/startup_bench.py [--runs 5] [--workers 1]
+    .venv/bin/python benchmarks/startup_bench.py [--runs 5] [--workers 1]
 
 Each run is a fresh interpreter (as a mapped Airflow task or a small backfill day is):
 the time counts the interpreter, every import, the fast-path decisions and the first

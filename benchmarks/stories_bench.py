@@ -1,6 +1,6 @@
 """Benchmark near-duplicate and story labels on copies made from real corpus texts.
 
-    uv run python benchmarks/stories_bench.py [--corpus ../shared/corpus/labeled]
+    .venv/bin/python benchmarks/stories_bench.py [--corpus ../shared/corpus/labeled]
                                               [--part test|tune|all] [--limit N]
 
 Originals are the gold texts of `labeled/dragnet` and `labeled/readability` (first line

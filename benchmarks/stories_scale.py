@@ -1,7 +1,7 @@
 """Memory and time of story clustering at scale: a day of N articles against a window
 of D earlier days of N articles each (100,000 x 7 by default), on synthetic features.
 
-    uv run python benchmarks/stories_scale.py [--per-day 100000] [--days 7]
+    .venv/bin/python benchmarks/stories_scale.py [--per-day 100000] [--days 7]
 
 The earlier days' signature files are written to a temporary lake in the format
 publish keeps (`newsclean.stories.store`); the day's features are synthetic arrays of

@@ -17,7 +17,7 @@ decoded as newsclean decodes it:
 A library's fast path is used only while this reports 0 differences for it. Prints a
 summary, the first differences, and exits 1 if there is any.
 
-    uv run python benchmarks/verify_fastpaths.py [--limit N] [--corpus DIR]
+    .venv/bin/python benchmarks/verify_fastpaths.py [--limit N] [--corpus DIR]
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """WARC input against loose files, and a whole run against trafilatura alone.
 
-    uv run python benchmarks/warc_bench.py [--pages 300] [--megabytes 300] [--workers 1]
+    .venv/bin/python benchmarks/warc_bench.py [--pages 300] [--megabytes 300] [--workers 1]
 
 On the same corpus pages (../shared/corpus, trafilatura's evaluation pages):
   1. streaming: the WARC reader alone over a WARC of about --megabytes (the pages

@@ -137,16 +137,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--input", required=True, metavar="PATH", help="directory (or file) of raw scrapes"
     )
-    run.add_argument(
-        "--lake", required=True, metavar="PATH", help="root directory of the Parquet lake"
-    )
-    run.add_argument(
-        "--date",
-        required=True,
-        type=_date,
-        metavar="YYYY-MM-DD",
-        help="the ingest date: the partition this run owns",
-    )
+    _add_lake_and_day(run, "the ingest date: the partition this run owns")
     run.add_argument(
         "--workers",
         type=int,
@@ -188,16 +179,7 @@ def _parser() -> argparse.ArgumentParser:
         "or a lake that cannot be read\n  2  a bad argument\n",
         formatter_class=_Formatter,
     )
-    check.add_argument(
-        "--lake", required=True, metavar="PATH", help="root directory of the Parquet lake"
-    )
-    check.add_argument(
-        "--date",
-        required=True,
-        type=_date,
-        metavar="YYYY-MM-DD",
-        help="the ingest date of the partition to verify",
-    )
+    _add_lake_and_day(check, "the ingest date of the partition to verify")
     _add_lake_format(check)
 
     restore = commands.add_parser(
@@ -207,10 +189,7 @@ def _parser() -> argparse.ArgumentParser:
         "LAKE/_versions/ (the last NEWSCLEAN_KEEP_VERSIONS, default 3, of each day). restore "
         "publishes one of them back atomically, and keeps the version it replaces in turn.",
     )
-    restore.add_argument("--lake", required=True, metavar="PATH", help="root of the lake")
-    restore.add_argument(
-        "--date", required=True, type=_date, metavar="YYYY-MM-DD", help="the day to restore"
-    )
+    _add_lake_and_day(restore, "the day to restore")
     restore.add_argument(
         "--run-id",
         metavar="RUN_ID",
@@ -231,10 +210,7 @@ def _parser() -> argparse.ArgumentParser:
         "usual range and samples of its quarantine and removals. Every publish writes it "
         "to LAKE/_reports/ingest_date=DATE/report.html; this command writes it again.",
     )
-    report.add_argument("--lake", required=True, metavar="PATH", help="root of the lake")
-    report.add_argument(
-        "--date", required=True, type=_date, metavar="YYYY-MM-DD", help="the published day"
-    )
+    _add_lake_and_day(report, "the published day")
     report.add_argument(
         "--days",
         type=_positive,
@@ -291,6 +267,17 @@ def _positive(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError(f"not a whole number of 1 or more: {value!r}")
     return number
+
+
+def _add_lake_and_day(command: argparse.ArgumentParser, day_help: str) -> None:
+    """--lake and --date, which every command about one day of a lake takes."""
+    command.add_argument(
+        "--lake",
+        required=True,
+        metavar="PATH",
+        help="root directory of the Parquet lake (or a Delta lake's path or URI)",
+    )
+    command.add_argument("--date", required=True, type=_date, metavar="YYYY-MM-DD", help=day_help)
 
 
 def _add_lake_format(command: argparse.ArgumentParser) -> None:

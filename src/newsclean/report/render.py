@@ -74,6 +74,17 @@ def _warm_up_quietly() -> None:
         )
 
 
+def _name_axis(sort: Any) -> dict[str, Any]:
+    """The y encoding of a bar chart: one bar a name, labels up to 240 pixels."""
+    return {
+        "field": "name",
+        "type": "nominal",
+        "title": None,
+        "sort": sort,
+        "axis": {"labelLimit": 240},
+    }
+
+
 def _bars(rows: list[dict[str, Any]], *, value_title: str, ordered: bool = False) -> str:
     """Horizontal bars of `rows` (`name`, `value`), largest first unless `ordered`."""
     return _svg(
@@ -82,13 +93,7 @@ def _bars(rows: list[dict[str, Any]], *, value_title: str, ordered: bool = False
             "height": {"step": 16},
             "mark": {"type": "bar", "color": "#4c78a8"},
             "encoding": {
-                "y": {
-                    "field": "name",
-                    "type": "nominal",
-                    "title": None,
-                    "sort": None if ordered else "-x",
-                    "axis": {"labelLimit": 240},
-                },
+                "y": _name_axis(None if ordered else "-x"),
                 "x": {
                     "field": "value",
                     "type": "quantitative",
@@ -106,13 +111,7 @@ def _bars_with_usual(rows: list[dict[str, Any]], *, value_title: str) -> str:
     bars = {
         "mark": {"type": "bar", "color": "#4c78a8"},
         "encoding": {
-            "y": {
-                "field": "name",
-                "type": "nominal",
-                "title": None,
-                "sort": {"field": "value", "order": "descending"},
-                "axis": {"labelLimit": 240},
-            },
+            "y": _name_axis({"field": "value", "order": "descending"}),
             "x": {"field": "value", "type": "quantitative", "title": value_title},
         },
     }
