@@ -41,6 +41,10 @@ EVAL_SET = "trafilatura-eval"
 # A line is story when at least this share of its word 3-grams is found in the gold text.
 STORY_SHARE = 0.5
 _WORD = re.compile(r"\w+")
+# Dragnet's gold holds the story, then a marker line ("!@#$%^&*() COMMENTS", with a few
+# misspellings) and the page's reader comments. Dragnet scores content extraction on the
+# part before the marker; newsclean removes reader comments by design.
+_COMMENTS_MARKER = re.compile(r"^[!@#$%^&*() ]{3,}COMMENTS[ \t]*$", re.MULTILINE)
 
 
 def held_out(set_name: str, page_id: str) -> bool:
@@ -76,6 +80,12 @@ class Extracted:
     plain: str
 
 
+def story_gold(text: str) -> str:
+    """The gold text without the reader comments that follow Dragnet's marker line."""
+    marker = _COMMENTS_MARKER.search(text)
+    return text[: marker.start()].rstrip() if marker else text
+
+
 def load_set(set_name: str) -> list[Page]:
     """The pages of one set (empty when the corpus is absent)."""
     if set_name == EVAL_SET:
@@ -91,7 +101,7 @@ def load_set(set_name: str) -> list[Page]:
         return []
     gold = json.loads((root / "gold.json").read_text(encoding="utf-8"))
     return [
-        Page(set_name, page_id, root / "html" / f"{page_id}.html.gz", text)
+        Page(set_name, page_id, root / "html" / f"{page_id}.html.gz", story_gold(text))
         for page_id, text in sorted(gold.items())
         if (root / "html" / f"{page_id}.html.gz").is_file()
     ]

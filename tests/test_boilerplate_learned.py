@@ -9,7 +9,6 @@ detector may claim).
 from __future__ import annotations
 
 import json
-import time
 from datetime import date
 from pathlib import Path
 
@@ -111,11 +110,9 @@ def test_document_features_read_position_and_neighbours() -> None:
 # -- the shipped model ----------------------------------------------------------------
 
 
-def test_shipped_model_loads_fast_and_fits_the_features() -> None:
+def test_shipped_model_fits_the_features() -> None:
     data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
-    start = time.perf_counter()
     model = model_from_json(data)
-    assert time.perf_counter() - start < 0.5  # about 1 ms; generous for a loaded machine
     assert data["features"] == list(FEATURE_NAMES)
     assert MODEL_PATH.stat().st_size < 1_000_000
     assert set(model.thresholds) == {"html", "text"}
@@ -341,17 +338,8 @@ def test_pipeline_uses_the_threshold_of_the_article_source() -> None:
     assert strip_article(article, Settings()).text == text
     removed = strip_article(article.evolve(source_format="text"), Settings()).removed
     probabilities = model.probabilities(lines, None)
-    if min(probabilities[2:]) >= model.thresholds["text"]:
-        assert [removal.kind for removal in removed] == ["learned", "learned"]
-
-
-def test_stage_cost_per_document_is_small() -> None:
-    text = "\n".join([STORY, STORY_2] * 10 + ["Share", "Related stories", "Home | News"])
-    strip_boilerplate(text)
-    start = time.perf_counter()
-    for number in range(20):
-        strip_boilerplate(f"{text}\n{number}")
-    assert (time.perf_counter() - start) / 20 < 0.05  # ~1 ms; generous for a loaded machine
+    assert min(probabilities[2:]) >= model.thresholds["text"] > max(probabilities[:2])
+    assert [removal.kind for removal in removed] == ["learned", "learned"]
 
 
 # -- structural detectors: golden cases ------------------------------------------------

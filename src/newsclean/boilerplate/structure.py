@@ -202,7 +202,9 @@ def comment_threads(
     lines: list[str], *, minimum: int = 2, gap: int = 4, forums: bool = True
 ) -> Kinds:
     """Two or more author/time lines, at most `gap` lines apart, after the story began:
-    a comment thread. The thread runs from the first comment to the last one's body.
+    a comment thread. The thread runs from the first comment to the last one's body,
+    unless a prose paragraph follows that body: then it ends at the last author/time
+    line, since the story may go on there.
     With `forums`, a text whose head (the lines before its first author/time line)
     shares a line with the rest is a forum page, the head one of its posts (a user's
     rank or signature recurs): its posts are its content, and nothing is found."""
@@ -232,6 +234,10 @@ def comment_threads(
             start, end = max(group[0] - body, first_story + 1), len(lines)  # signatures
         else:
             start, end = group[0], min(group[-1] + 1 + body, len(lines))  # headers
+            if end < len(lines) and prose[end]:
+                # The story resumes after the last comment's body: that "body" may be
+                # the story's own paragraph, so the thread ends at its last comment.
+                end = group[-1] + 1
         kinds[start:end] = ["comments"] * (end - start)
     return kinds
 
