@@ -32,6 +32,7 @@ from newsclean.boilerplate.learned import (
     model_from_json,
     removable,
     strip_learned,
+    with_enclosed_short_lines,
 )
 from newsclean.boilerplate.lines import is_sentence
 from newsclean.boilerplate.strip import SHIPPED_DETECTORS
@@ -448,3 +449,38 @@ def test_story_sentences_are_full_sentences_of_six_words(labeled) -> None:
         "Bridge closed\nThe council met on Tuesday to vote. It passed.\nBy Jane Roe, March 3 2011"
     )
     assert labeled.story_sentences(gold) == ["The council met on Tuesday to vote."]
+
+
+# -- short lines that removed lines enclose -------------------------------------------
+
+
+def _removal(kind: str, text: str, confidence: float = 0.8) -> Removal:
+    return Removal(kind, text, confidence)
+
+
+def test_short_line_between_removed_lines_goes_with_them() -> None:
+    lines = [STORY, "Subscribe to our weekly newsletter today", "Live Poll", "Vote in our poll now"]
+    found = [None, _removal("learned", lines[1], 0.7), None, _removal("promo", lines[3], 0.9)]
+    result = with_enclosed_short_lines(lines, found)
+    assert result[2] == Removal("learned", "Live Poll", 0.7)
+    assert result[0] is None
+
+
+def test_short_line_at_the_edge_after_a_removed_line_goes() -> None:
+    lines = [STORY, "Follow our science desk on social media", "0 recs |"]
+    found = [None, _removal("learned", lines[1]), None]
+    assert with_enclosed_short_lines(lines, found)[2] == Removal("learned", "0 recs |", 0.8)
+
+
+def test_short_line_beside_a_kept_line_stays() -> None:
+    # A subheading between story paragraphs, and one after a removed line but before a
+    # kept paragraph: both stay.
+    lines = [STORY, "Background", STORY_2, "Sign up for alerts from our app", "Reaction", STORY]
+    found = [None, None, None, _removal("learned", lines[3]), None, None]
+    assert with_enclosed_short_lines(lines, found) == found
+
+
+def test_only_short_lines_are_taken_along() -> None:
+    lines = [STORY, "Sign up for alerts from our app", "The council met on Tuesday.", "Share"]
+    found = [None, _removal("learned", lines[1]), None, _removal("share", lines[3])]
+    assert with_enclosed_short_lines(lines, found)[2] is None

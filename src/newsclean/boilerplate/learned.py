@@ -287,6 +287,45 @@ def strip_shapes(text: str) -> tuple[str, list[Removal]]:
     return join_kept(kept, longest_gap=longest_blank_run(lines)), removed
 
 
+def _short(line: str) -> bool:
+    """A line of at most three words, not a sentence or code: a counter, a handle, a
+    widget's heading."""
+    guards = _guards(line)
+    if guards.prose or guards.sentence or guards.code:
+        return False
+    return not guards.wordy or len(line.split(None, 3)) <= 3
+
+
+def with_enclosed_short_lines(
+    lines: list[str], found: list[Removal | None]
+) -> list[Removal | None]:
+    """`found` (a removal or None per line) with each run of short lines (`_short`)
+    that removed lines enclose added: a run with a removed line on one side and a
+    removed line or the text's edge on the other goes with its neighbours ("Live Poll"
+    between two widget lines), taking the kind and the lower confidence of the removed
+    lines beside it. A short line beside a kept line stays (a subheading in a story)."""
+    result = list(found)
+    position = 0
+    while position < len(lines):
+        if found[position] is not None or not _short(lines[position]):
+            position += 1
+            continue
+        end = position
+        while end < len(lines) and found[end] is None and _short(lines[end]):
+            end += 1
+        before = found[position - 1] if position > 0 else None
+        after = found[end] if end < len(lines) else None
+        edge_before, edge_after = position == 0, end == len(lines)
+        if (before or edge_before) and (after or edge_after) and (before or after):
+            sides = [removal for removal in (before, after) if removal is not None]
+            kind = sides[0].kind
+            confidence = min(removal.confidence for removal in sides)
+            for index in range(position, end):
+                result[index] = Removal(kind, lines[index], confidence)
+        position = end
+    return result
+
+
 def strip_learned(
     text: str,
     *,
@@ -297,9 +336,11 @@ def strip_learned(
     known: dict[str, list[float]] | None = None,
     detectors: Collection[str] = tuple(DETECTORS),
     classifier: bool = True,
+    short_lines: bool = True,
 ) -> tuple[str, list[Removal]]:
     """Remove the lines the structural detectors or the classifier find, until none is
-    left to remove; return the kept text and what went, in order of removal.
+    left to remove; return the kept text and what went, in order of removal. With
+    `short_lines`, the short lines they enclose go too (`with_enclosed_short_lines`).
 
     A detector's find goes as its kind (confidence STRUCTURE_CONFIDENCE, or the model's
     probability when higher). Other lines go as kind "learned", with the model's
@@ -331,18 +372,24 @@ def strip_learned(
         learned = learned_removals(
             present, probabilities, threshold=threshold, model=model, allowed=allowed
         )
-        going: set[int] = set()
-        for position, (line, kind, probability) in enumerate(
-            zip(present, kinds, probabilities, strict=True)
+        found: list[Removal | None] = []
+        for line, kind, probability, by_model in zip(
+            present, kinds, probabilities, learned, strict=True
         ):
             if kind is not None:
                 confidence = round(max(STRUCTURE_CONFIDENCE, probability), 3)
-                removed.append(Removal(kind, line, confidence))
-            elif learned[position]:
-                removed.append(Removal("learned", line, round(probability, 3)))
+                found.append(Removal(kind, line, confidence))
+            elif by_model:
+                found.append(Removal("learned", line, round(probability, 3)))
             else:
-                continue
-            going.add(indices[position])
+                found.append(None)
+        if short_lines:
+            found = with_enclosed_short_lines(present, found)
+        going: set[int] = set()
+        for position, removal in enumerate(found):
+            if removal is not None:
+                removed.append(removal)
+                going.add(indices[position])
         if not going:
             break
         lines = [line for index, line in enumerate(lines) if index not in going]
