@@ -131,8 +131,11 @@ def score_scrapes(cases: list[tuple], *, show_lost: bool) -> None:
             output = "\n".join(plain(line) for line in output.split("\n"))  # markdown read
             pairs.append((output, gold))
             folded = fold(output)
+            held = fold("\n".join(plain(line) for line in scrape.split("\n")))
             for sentence in story_sentences(gold):
-                if fold(plain(sentence)) not in folded:
+                wanted = fold(plain(sentence))
+                # A sentence the scrape itself does not hold as read is not counted.
+                if wanted in held and wanted not in folded:
                     lost += 1
                     lost_examples.append(sentence[:140])
         precision, recall, f1 = aeb_score(pairs)
