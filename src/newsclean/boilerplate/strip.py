@@ -19,7 +19,7 @@ from newsclean.boilerplate.lines import (
     longest_blank_run,
 )
 from newsclean.boilerplate.rules import classify
-from newsclean.boilerplate.structure import DETECTORS
+from newsclean.boilerplate.structure import DETECTORS, promo_signal
 from newsclean.record import Removal
 
 _BLOCK_MEMBER_WORDS = 16
@@ -90,9 +90,16 @@ def strip_boilerplate(
     text on the validation data), and `classifier` switches the classifier.
     """
     removed: list[Removal] = []
-    if learned and "promos" in detectors:
-        text, removed = strip_shapes(text)
     known: dict[str, _Line] = {}  # each line is read once, not once per pass
+    if learned and "promos" in detectors:
+        for line in text.split("\n"):
+            if line not in known:
+                known[line] = _line(line)
+        # Only a line a rule takes can keep the detector from a promo it would see
+        # whole: with none that holds a promo's signal, the detector after the rules
+        # finds the same promos.
+        if any(feature.rule is not None and promo_signal(line) for line, feature in known.items()):
+            text, removed = strip_shapes(text)
     features: dict[str, list[float]] = {}  # and its classifier features once
     learned_done = False  # the learned layers' last look at this text found nothing more
     while True:

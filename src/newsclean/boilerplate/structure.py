@@ -333,6 +333,11 @@ def _promo_signals(line: str) -> tuple[bool, bool, bool]:
     return _calls_to_action(line), dated, placed
 
 
+def promo_signal(line: str) -> bool:
+    """The line holds a promo's signal: a call to action, a date or a place."""
+    return any(_promo_signals(line))
+
+
 def promos(lines: list[str], *, block: int = 3, max_words: int = 40) -> Kinds:
     """Short blocks (up to `block` short lines, none prose or a full sentence, of
     `max_words` words, each with a signal) with a call to action and a date or a place,
