@@ -47,9 +47,15 @@ _WORD = re.compile(r"\w+")
 _COMMENTS_MARKER = re.compile(r"^[!@#$%^&*() ]{3,}COMMENTS[ \t]*$", re.MULTILINE)
 
 
+def split_id(set_name: str, page_id: str) -> str:
+    """What the split hashes: the page id, or for trafilatura-eval the file name's first
+    part (its site), so that a site's pages fall on one side of the split."""
+    return page_id.split(".")[0] if set_name == EVAL_SET else page_id
+
+
 def held_out(set_name: str, page_id: str) -> bool:
     """True for the fixed ~30 % of each set kept out of training and tuning."""
-    digest = hashlib.sha256(f"{set_name}:{page_id}".encode()).digest()
+    digest = hashlib.sha256(f"{set_name}:{split_id(set_name, page_id)}".encode()).digest()
     return int.from_bytes(digest[:2], "big") < HELD_OUT_SHARE * 65536
 
 
@@ -92,8 +98,8 @@ def load_set(set_name: str) -> list[Page]:
         if not (DEFAULT_CORPUS / "evaldata.json").is_file():
             return []
         return [
-            Page(EVAL_SET, page.path.name.split(".")[0], page.path, None, page.with_snippets,
-                 page.without_snippets)
+            Page(EVAL_SET, page.path.name.removesuffix(".html.gz"), page.path, None,
+                 page.with_snippets, page.without_snippets)
             for page in load_pages()
         ]  # fmt: skip
     root = LABELED_ROOT / set_name

@@ -40,6 +40,7 @@ from labeled import (  # noqa: E402
     load_set,
     scrape_cases,
     snippet_labels,
+    split_id,
 )
 
 from newsclean.boilerplate import strip_boilerplate  # noqa: E402
@@ -81,6 +82,7 @@ NEGATIVE_CASES = REPO / "tests" / "cases" / "boilerplate" / "negative.json"
 def validation_page(set_name: str, page_id: str) -> bool:
     """A fixed fifth of the training pages, for model choice and threshold."""
     set_name = set_name.removeprefix("scrape-")
+    page_id = split_id(set_name, page_id)
     digest = hashlib.sha256(f"validation:{set_name}:{page_id}".encode()).digest()
     return digest[0] < 52
 

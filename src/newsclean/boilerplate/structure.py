@@ -267,12 +267,36 @@ def _dated_headline(line: str) -> bool:
     return _words(text) <= 25 and bool(_RELATIVE_TIME.search(folded)) and not is_prose(line)
 
 
+# Cells of a row of actions: separated by a pipe, a slash, a bullet or a middle dot
+# with space around it.
+_ACTION_CELLS = re.compile(r"\s+[|¦/•·]\s+|\s*[|¦]\s*")
+
+
+@lru_cache(maxsize=4096)
+def _action_row(line: str) -> bool:
+    """A toolbar of two or more short cells, each opening with an imperative verb
+    (`features.CALL_TO_ACTION`): "Print article / Refer to a friend"."""
+    if len(line) > _SHORT_CHARS:
+        return False
+    text = plain_once(line)
+    cells = [cell for cell in _ACTION_CELLS.split(text) if cell.strip()]
+    if len(cells) < 2:
+        return False
+    for cell in cells:
+        words = cell.casefold().split()
+        first = _FIRST_WORD.match(words[0]) if words else None
+        if len(words) > 4 or first is None or first.group(0) not in CALL_TO_ACTION:
+            return False
+    return not _SENTENCE_END.search(text)
+
+
 def table_debris(lines: list[str]) -> Kinds:
-    """Pipe-separated navigation rows; runs of two or more "N days ago | headline" lines;
-    runs of three or more "Month YYYY" archive lines."""
+    """Pipe-separated navigation rows and rows of actions ("Print article / Refer to a
+    friend"); runs of two or more "N days ago | headline" lines; runs of three or more
+    "Month YYYY" archive lines."""
     kinds: Kinds = [None] * len(lines)
     for index, line in enumerate(lines):
-        if _pipe_row(line):
+        if _pipe_row(line) or _action_row(line):
             kinds[index] = "navigation"
     _mark_runs(lines, kinds, _dated_headline, 2, "related")
     _mark_runs(lines, kinds, _archive_entry, 3, "navigation")
