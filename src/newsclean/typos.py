@@ -472,8 +472,7 @@ def _split_in_language(word: str, lexicon: Lexicon, *, compounds: bool) -> str |
     function_words = lexicon.function_words
     allowed: list[tuple[float, str, str]] = []
     plausible: list[tuple[float, str, str]] = []
-    for cut in range(OTHER_HALF_MIN_LENGTH, len(word) - OTHER_HALF_MIN_LENGTH + 1):
-        left, right = word[:cut], word[cut:]
+    for left, right in zipf.cuts(word, OTHER_HALF_MIN_LENGTH):
         reading = (zipf.get(left, 0.0) + zipf.get(right, 0.0), left, right)
         if _reading_allowed(left, right, lexicon, joined, compounds):
             allowed.append(reading)
@@ -535,24 +534,37 @@ def _other_lexicon(language: str) -> Lexicon:
 
     files = [Path(__file__)]
     files += [_DATA / name for name in _affix_files(language) if (_DATA / name).is_file()]
-    trie_bytes, values, *fields = load_or_build(
+    trie_bytes, reversed_bytes, values, *fields = load_or_build(
         f"lexicon-trie-{language}",
         lambda: _build_other_lexicon(language),
         packages=("wordfreq", "marisa-trie"),
         files=files,
     )
-    return Lexicon(WordZipf(trie_bytes, values), {}, *fields)
+    return Lexicon(WordZipf(trie_bytes, reversed_bytes, values), {}, *fields)
 
 
 class WordZipf:
     """Zipf frequencies of a language's words in a marisa trie: the words' key ids index
-    an array of frequencies (hundredths). Read like a dict: `get`, `[]`, `in`."""
+    an array of frequencies (hundredths). Read like a dict (`get`, `[]`, `in`); `cuts`
+    finds the word pairs a token can be read as with two trie walks (the words, and the
+    words spelt backwards)."""
 
-    def __init__(self, trie_bytes: bytes, values: bytes) -> None:
+    def __init__(self, trie_bytes: bytes, reversed_bytes: bytes, values: bytes) -> None:
         import marisa_trie
 
         self._trie = marisa_trie.Trie().frombytes(trie_bytes)
+        self._reversed = marisa_trie.Trie().frombytes(reversed_bytes)
         self._values = memoryview(values).cast("H")
+
+    def cuts(self, word: str, shortest: int) -> list[tuple[str, str]]:
+        """Every reading of `word` as two words of the lexicon of `shortest`+ letters each."""
+        lefts = {len(left) for left in self._trie.prefixes(word)}
+        cuts = []
+        for right in self._reversed.prefixes(word[::-1]):
+            cut = len(word) - len(right)
+            if cut in lefts and shortest <= cut <= len(word) - shortest:
+                cuts.append((word[:cut], word[cut:]))
+        return sorted(cuts)
 
     def get(self, word: str, default: float = 0.0) -> float:
         key = self._trie.get(word)
@@ -574,8 +586,9 @@ def _affix_files(language: str) -> tuple[str, str, str]:
 
 
 def _build_other_lexicon(language: str) -> tuple:
-    """The fields of `_other_lexicon` from wordfreq: the trie of the words and their
-    frequencies as bytes (marshal-able), then the Lexicon's fields after `misspellings`."""
+    """The fields of `_other_lexicon` from wordfreq: the trie of the words, the trie of
+    the words spelt backwards and their frequencies, as bytes (marshal-able), then the
+    Lexicon's fields after `misspellings`."""
     import math
     from array import array
 
@@ -588,6 +601,7 @@ def _build_other_lexicon(language: str) -> tuple:
         word: round(math.log10(freq) + 9, 2) for word, freq in frequencies.items() if word.isalpha()
     }
     trie = marisa_trie.Trie(zipf)
+    reversed_trie = marisa_trie.Trie(word[::-1] for word in zipf)
     values = array("H", bytes(2 * len(trie)))
     for word, frequency in zipf.items():
         values[trie[word]] = round(frequency * 100)
@@ -603,6 +617,7 @@ def _build_other_lexicon(language: str) -> tuple:
     sound = frozenset(word for word, frequency in zipf.items() if frequency >= JOINED_WORD_ZIPF)
     return (
         trie.tobytes(),
+        reversed_trie.tobytes(),
         values.tobytes(),
         sound,
         never_split,
