@@ -90,7 +90,7 @@ def _unknown_candidates(text: str, language: str, sound: frozenset[str]) -> set[
     """The plain lowercase words of at least four letters in `text` that are not sound."""
     if language == "en":
         return set(_TYPO_CANDIDATE.findall(" " + text)) - sound
-    words = set(_ANY_CANDIDATE.findall(" " + text))
+    words = set(_LATIN_CANDIDATE.findall(" " + text)) - sound  # most words: no casefold
     return {word for word in words if word.islower() and word.casefold() not in sound}
 
 
@@ -132,6 +132,10 @@ _WORD_CHAR = re.compile(r"[\w'’]")
 _TYPO_CANDIDATE = re.compile(r"[^\w'’]([a-z]{4,})(?![\w'’])")
 # In other languages, any letters (`größer`, `não`); the caller keeps the lowercase ones.
 _ANY_CANDIDATE = re.compile(r"[^\w'’]([^\W\d_]{4,})(?![\w'’])")
+# The languages of `SPLIT_LANGUAGES` are written in Latin letters: their candidates are
+# runs of letters of ASCII, Latin-1 and Latin Extended-A (`größer`, `não`, `będzie`; the
+# capitals among them are dropped by the caller), found far faster than any letter.
+_LATIN_CANDIDATE = re.compile(r"[^\w'’]([a-zß-öø-ÿ\u0100-\u017f]{4,})(?![\w'’])")
 
 
 def _base_language(language: str) -> str:
@@ -363,10 +367,15 @@ def _is_affix(half: str, partner_zipf: float, affixes: frozenset[str]) -> bool:
 
 def _common(word: str, zipf: dict[str, float]) -> float:
     """The word's Zipf frequency if it is common enough to be a half, else 0."""
-    if word == "i":
-        return 0.0  # the pronoun is capitalised; lowercase `i` is noise
     frequency = zipf.get(word, 0.0)
-    return frequency if frequency >= SHORT_HALF_MIN_ZIPF.get(len(word), HALF_MIN_ZIPF) else 0.0
+    return frequency if _is_common(word, frequency) else 0.0
+
+
+def _is_common(word: str, frequency: float) -> bool:
+    """Whether a word of this Zipf frequency is common enough to be a half."""
+    if word == "i":
+        return False  # the pronoun is capitalised; lowercase `i` is noise
+    return frequency >= SHORT_HALF_MIN_ZIPF.get(len(word), HALF_MIN_ZIPF)
 
 
 def _split_with_one_edit(word: str, lexicon: Lexicon) -> str | None:
@@ -467,16 +476,18 @@ def _split_in_language(word: str, lexicon: Lexicon, *, compounds: bool) -> str |
     joined = zipf.get(word, 0.0)
     if len(word) < 5 or joined >= JOINED_WORD_ZIPF or word in lexicon.never_split:
         return None
-    if compounds and joined >= COMPOUND_KNOWN_MIN_ZIPF:
-        return None
     function_words = lexicon.function_words
+    if compounds and (
+        joined >= COMPOUND_KNOWN_MIN_ZIPF or not _ends_in_function_word(word, function_words)
+    ):
+        return None  # every reading allowed there has a function word at one end
     allowed: list[tuple[float, str, str]] = []
     plausible: list[tuple[float, str, str]] = []
-    for left, right in zipf.cuts(word, OTHER_HALF_MIN_LENGTH):
-        reading = (zipf.get(left, 0.0) + zipf.get(right, 0.0), left, right)
-        if _reading_allowed(left, right, lexicon, joined, compounds):
+    for left, right, left_zipf, right_zipf in zipf.cuts(word, OTHER_HALF_MIN_LENGTH):
+        reading = (left_zipf + right_zipf, left, right)
+        if _reading_allowed(left, right, left_zipf, right_zipf, lexicon, joined, compounds):
             allowed.append(reading)
-        elif _common(left, zipf) and _common(right, zipf):
+        elif _is_common(left, left_zipf) and _is_common(right, right_zipf):
             plausible.append(reading)
     if not allowed:
         return None
@@ -496,28 +507,39 @@ def _split_in_language(word: str, lexicon: Lexicon, *, compounds: bool) -> str |
     return f"{left} {right}" if halves_sum >= needed else None
 
 
+def _ends_in_function_word(word: str, function_words: frozenset[str]) -> bool:
+    """Whether `word` starts or ends with a function word (of 2-7 letters)."""
+    return any(
+        word[:length] in function_words or word[-length:] in function_words
+        for length in range(OTHER_HALF_MIN_LENGTH, FUNCTION_WORD_MAX_LENGTH + 1)
+    )
+
+
 def _reading_allowed(
-    left: str, right: str, lexicon: Lexicon, joined: float, compounds: bool
+    left: str,
+    right: str,
+    left_zipf: float,
+    right_zipf: float,
+    lexicon: Lexicon,
+    joined: float,
+    compounds: bool,
 ) -> bool:
     """Whether `left right` may be the reading of a token (see `_split_in_language`)."""
-    zipf, function_words = lexicon.zipf, lexicon.function_words
+    function_words = lexicon.function_words
     left_function, right_function = left in function_words, right in function_words
     if left_function and right_function:
         return True  # `zuden`, `undder`: no word is built so
     infinitive = _INFINITIVE_MARKERS.get(lexicon.language)
     if infinitive and left == infinitive[0] and right.endswith(infinitive[1]) and not joined:
-        return zipf.get(right, 0.0) >= FUNCTION_PARTNER_MIN_ZIPF  # `zu merken`, `te maken`
+        return right_zipf >= FUNCTION_PARTNER_MIN_ZIPF  # `zu merken`, `te maken`
     if left in lexicon.prefixes or right in lexicon.suffixes:
         return False  # `nachreichte`, `kippender`: a particle or an ending
-    both_common = bool(_common(left, zipf) and _common(right, zipf))
+    both_common = _is_common(left, left_zipf) and _is_common(right, right_zipf)
     if joined:
         return not compounds and both_common  # judged by the margin (`delgobierno`)
     if left_function or right_function:
-        other = right if left_function else left
-        return (
-            len(other) >= FUNCTION_PARTNER_MIN_LENGTH
-            and zipf.get(other, 0.0) >= FUNCTION_PARTNER_MIN_ZIPF
-        )
+        other, other_zipf = (right, right_zipf) if left_function else (left, left_zipf)
+        return len(other) >= FUNCTION_PARTNER_MIN_LENGTH and other_zipf >= FUNCTION_PARTNER_MIN_ZIPF
     return not compounds and both_common
 
 
@@ -534,13 +556,14 @@ def _other_lexicon(language: str) -> Lexicon:
 
     files = [Path(__file__)]
     files += [_DATA / name for name in _affix_files(language) if (_DATA / name).is_file()]
-    trie_bytes, reversed_bytes, values, *fields = load_or_build(
+    trie_bytes, reversed_bytes, values, reversed_values, *fields = load_or_build(
         f"lexicon-trie-{language}",
         lambda: _build_other_lexicon(language),
         packages=("wordfreq", "marisa-trie"),
         files=files,
     )
-    return Lexicon(WordZipf(trie_bytes, reversed_bytes, values), {}, *fields)
+    zipf = WordZipf(trie_bytes, reversed_bytes, values, reversed_values)
+    return Lexicon(zipf, {}, *fields)
 
 
 class WordZipf:
@@ -549,21 +572,26 @@ class WordZipf:
     finds the word pairs a token can be read as with two trie walks (the words, and the
     words spelt backwards)."""
 
-    def __init__(self, trie_bytes: bytes, reversed_bytes: bytes, values: bytes) -> None:
+    def __init__(
+        self, trie_bytes: bytes, reversed_bytes: bytes, values: bytes, reversed_values: bytes
+    ) -> None:
         import marisa_trie
 
         self._trie = marisa_trie.Trie().frombytes(trie_bytes)
         self._reversed = marisa_trie.Trie().frombytes(reversed_bytes)
         self._values = memoryview(values).cast("H")
+        self._reversed_values = memoryview(reversed_values).cast("H")
 
-    def cuts(self, word: str, shortest: int) -> list[tuple[str, str]]:
-        """Every reading of `word` as two words of the lexicon of `shortest`+ letters each."""
-        lefts = {len(left) for left in self._trie.prefixes(word)}
+    def cuts(self, word: str, shortest: int) -> list[tuple[str, str, float, float]]:
+        """Every reading of `word` as two words of the lexicon, of `shortest`+ letters each:
+        (left, right, left's Zipf frequency, right's), in order of the cut."""
+        lefts = {len(left): key for left, key in self._trie.iter_prefixes_with_ids(word)}
         cuts = []
-        for right in self._reversed.prefixes(word[::-1]):
+        for right, key in self._reversed.iter_prefixes_with_ids(word[::-1]):
             cut = len(word) - len(right)
             if cut in lefts and shortest <= cut <= len(word) - shortest:
-                cuts.append((word[:cut], word[cut:]))
+                left_zipf = self._values[lefts[cut]] / 100
+                cuts.append((word[:cut], word[cut:], left_zipf, self._reversed_values[key] / 100))
         return sorted(cuts)
 
     def get(self, word: str, default: float = 0.0) -> float:
@@ -603,8 +631,9 @@ def _build_other_lexicon(language: str) -> tuple:
     trie = marisa_trie.Trie(zipf)
     reversed_trie = marisa_trie.Trie(word[::-1] for word in zipf)
     values = array("H", bytes(2 * len(trie)))
+    reversed_values = array("H", bytes(2 * len(trie)))
     for word, frequency in zipf.items():
-        values[trie[word]] = round(frequency * 100)
+        values[trie[word]] = reversed_values[reversed_trie[word[::-1]]] = round(frequency * 100)
     prefixes, suffixes, never_split = (
         _word_set(name) if (_DATA / name).is_file() else frozenset()
         for name in _affix_files(language)
@@ -619,6 +648,7 @@ def _build_other_lexicon(language: str) -> tuple:
         trie.tobytes(),
         reversed_trie.tobytes(),
         values.tobytes(),
+        reversed_values.tobytes(),
         sound,
         never_split,
         prefixes,
