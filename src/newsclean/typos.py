@@ -507,6 +507,107 @@ def _split_in_language(word: str, lexicon: Lexicon, *, compounds: bool) -> str |
     return f"{left} {right}" if halves_sum >= needed else None
 
 
+#: A language's inflection endings (with none), where they are listed: a token that is a
+#: form of a word the lexicon knows is not split (see `_is_word_form`), and a particle
+#: may then be a left half.
+_INFLECTIONS = {
+    "de": ("", "e", "en", "er", "es", "em", "n", "s", "t", "st", "et", "te", "ten", "tet"),
+}
+#: A form of a word is known to the lexicon at least this often.
+WORD_FORM_MIN_ZIPF = 1.5
+
+
+def _beside_particle_allowed(word: str, particle: str, lexicon: Lexicon) -> bool:
+    """Whether a listed particle or prefix may be the left half of `word`: only where the
+    language's endings are listed (so `word` is known to be no form of a word the
+    lexicon knows), and before no verb form (a particle and a verb are written as one
+    word)."""
+    if lexicon.language not in _INFLECTIONS:
+        return False
+    if particle in _ADJECTIVE_PARTICLES.get(lexicon.language, ()):
+        return word[len(particle) :] in lexicon.function_words
+    return not _is_verb_form(word[len(particle) :], lexicon)
+
+
+#: Particles that also build adjectives (`überpräsent`, `nichtkaufmännisch`): split off
+#: only before a function word (`über meinen`).
+_ADJECTIVE_PARTICLES = {"de": ("über", "nicht", "selbst", "wohl", "hoch", "voll", "all", "welt")}
+
+
+#: German endings of verb forms and of adjectives made from verbs, after the verb's stem
+#: (`bastel|t`, `versend|et`, `spann|end`, `wähl|baren`).
+_VERB_ENDINGS = ("t", "te", "ten", "tet", "et", "st", "est", "end", "ende", "enden", "ender") + (
+    "bar",
+    "bare",
+    "baren",
+    "barer",
+    "bares",
+    "barem",
+)
+#: A verb form is judged by words the lexicon knows at all (its floor is about 1.0).
+VERB_FORM_MIN_ZIPF = 1.0
+
+
+def _is_verb_form(word: str, lexicon: Lexicon) -> bool:
+    """Whether a German word reads as a verb form: an infinitive whose participle the
+    lexicon knows (`sagen`: `sagend`), a stem and a verb ending whose infinitive it
+    knows (`bastelt`: `basteln`), or a participle's shape (`getrocknet`, `angebunden`)."""
+    zipf = lexicon.zipf
+    if word.endswith("n") and zipf.get(word + "d", 0.0) >= VERB_FORM_MIN_ZIPF:
+        return True
+    if word.endswith(_PARTICIPLE_ENDINGS) and any(
+        word.startswith(particle + "ge") for particle in ("", *lexicon.prefixes)
+    ):
+        return True
+    for ending in _VERB_ENDINGS:
+        if word.endswith(ending) and any(
+            zipf.get(word[: len(word) - len(ending)] + infinitive, 0.0) >= VERB_FORM_MIN_ZIPF
+            for infinitive in ("en", "n")
+        ):
+            return True
+    return False
+
+
+#: A German participle (`ge-` after any particle) ends so, inflected or not.
+_PARTICIPLE_ENDINGS = tuple(
+    stem + ending for stem in ("t", "en") for ending in ("", "e", "en", "er", "es", "em")
+)
+
+
+def _is_word_form(word: str, left: str, endings: tuple[str, ...], zipf: WordZipf) -> bool:
+    """Whether `word` less an ending takes another ending as a word the lexicon knows
+    (`nachreichte`: `nachreichen`; `branchenweiter`: `branchenweit`), its stem reaching
+    two letters past the left half, or the left half and four more letters start a word
+    it knows (`weiterempfiehlt`: `weiterempfehlen`)."""
+    if zipf.starts_word(word[: len(left) + 4], WORD_FORM_MIN_ZIPF):
+        return True
+    for ending in endings:
+        if not word.endswith(ending):
+            continue
+        stem = word[: len(word) - len(ending)]
+        if len(stem) < len(left) + 2:
+            continue
+        if any(
+            other != ending and zipf.get(stem + other, 0.0) >= WORD_FORM_MIN_ZIPF
+            for other in endings
+        ):
+            return True
+    return False
+
+
+def _beside_ending_allowed(left: str, ending: str, language: str) -> bool:
+    """Whether a listed ending may be the right half after `left`. In German a participle
+    takes `der`, `den`, `dem`, `des` after its infinitive's `n` (`kippen|der` is
+    `kippend|er`), and `er`, `es`, `en`, `em` never follow an `e` (`musste|er`)."""
+    if language != "de":
+        return False
+    if ending in ("der", "den", "dem", "des"):
+        return not left.endswith("n")
+    if ending in ("er", "es", "en", "em"):
+        return left.endswith("e")
+    return False
+
+
 def _ends_in_function_word(word: str, function_words: frozenset[str]) -> bool:
     """Whether `word` starts or ends with a function word (of 2-7 letters)."""
     return any(
@@ -532,8 +633,13 @@ def _reading_allowed(
     infinitive = _INFINITIVE_MARKERS.get(lexicon.language)
     if infinitive and left == infinitive[0] and right.endswith(infinitive[1]) and not joined:
         return right_zipf >= FUNCTION_PARTNER_MIN_ZIPF  # `zu merken`, `te maken`
-    if left in lexicon.prefixes or right in lexicon.suffixes:
-        return False  # `nachreichte`, `kippender`: a particle or an ending
+    endings = _INFLECTIONS.get(lexicon.language)
+    if endings and _is_word_form(left + right, left, endings, lexicon.zipf):
+        return False  # `branchenweiter` is a form of `branchenweit`
+    if left in lexicon.prefixes and not _beside_particle_allowed(left + right, left, lexicon):
+        return False  # `nachreichte`: a particle before a verb
+    if right in lexicon.suffixes and not _beside_ending_allowed(left, right, lexicon.language):
+        return False  # `kippender`: an ending
     both_common = _is_common(left, left_zipf) and _is_common(right, right_zipf)
     if joined:
         return not compounds and both_common  # judged by the margin (`delgobierno`)
@@ -593,6 +699,11 @@ class WordZipf:
                 left_zipf = self._values[lefts[cut]] / 100
                 cuts.append((word[:cut], word[cut:], left_zipf, self._reversed_values[key] / 100))
         return sorted(cuts)
+
+    def starts_word(self, prefix: str, min_zipf: float) -> bool:
+        """Whether a word of at least `min_zipf` starts with `prefix`."""
+        values = self._values
+        return any(values[key] / 100 >= min_zipf for _word, key in self._trie.iteritems(prefix))
 
     def get(self, word: str, default: float = 0.0) -> float:
         key = self._trie.get(word)
