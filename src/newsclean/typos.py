@@ -608,6 +608,16 @@ def _beside_ending_allowed(left: str, ending: str, language: str) -> bool:
     return False
 
 
+def _is_zu_infinitive(word: str, marker: str, lexicon: Lexicon) -> bool:
+    """Whether `word` is a particle verb's infinitive with the marker after the particle
+    (`zuzufallen`: `zu` + `zu` + `fallen`; `anzurufen`), as German writes it."""
+    return any(
+        word.startswith(particle + marker)
+        and lexicon.zipf.get(word[len(particle) + len(marker) :], 0.0) >= FUNCTION_PARTNER_MIN_ZIPF
+        for particle in lexicon.prefixes
+    )
+
+
 def _ends_in_function_word(word: str, function_words: frozenset[str]) -> bool:
     """Whether `word` starts or ends with a function word (of 2-7 letters)."""
     return any(
@@ -632,6 +642,8 @@ def _reading_allowed(
         return True  # `zuden`, `undder`: no word is built so
     infinitive = _INFINITIVE_MARKERS.get(lexicon.language)
     if infinitive and left == infinitive[0] and right.endswith(infinitive[1]) and not joined:
+        if _is_zu_infinitive(left + right, infinitive[0], lexicon):
+            return False  # `zuzufallen`: `zufallen` with its `zu` inside
         return right_zipf >= FUNCTION_PARTNER_MIN_ZIPF  # `zu merken`, `te maken`
     endings = _INFLECTIONS.get(lexicon.language)
     if endings and _is_word_form(left + right, left, endings, lexicon.zipf):
