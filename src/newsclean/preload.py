@@ -3,8 +3,8 @@
 Importing this module decides which fast paths the workers use (newsclean.fastpaths:
 the versions and self-checks), then loads what cleaning otherwise loads lazily in
 every worker: the modules, the word lists and the language model (by cleaning a small
-text unit and a small page), the boilerplate classifier's model file, the boilerplate
-rules' needle scans, trafilatura's merged
+text unit and a small page), every language's typo-repair lexicon, the boilerplate
+classifier's model file, the boilerplate rules' needle scans, trafilatura's merged
 justext stoplist (~25 MB, built the first time a page needs justext without a known
 language) and dateparser's per-locale patterns (~35 MB and about 3 CPU seconds,
 built the first time a date string matches no locale). Workers forked from the
@@ -49,6 +49,13 @@ def warm_up() -> None:
     clean_unit(RawUnit("preload:html", "preload.html", "html", "html", _PAGE.encode()), settings)
 
 
+def warm_lexicons() -> None:
+    """Every typo-repair lexicon (a few MB each, shared by the workers)."""
+    from newsclean.typos import load_lexicons
+
+    load_lexicons()
+
+
 def warm_stoplist() -> None:
     """trafilatura's justext stoplist, where this run uses trafilatura's fast path."""
     if uses_fast("trafilatura"):
@@ -57,7 +64,15 @@ def warm_stoplist() -> None:
         build()
 
 
-for _warm in (decisions, warm_up, load_model, warm_needle_scans, warm_stoplist, warm_dates):
+for _warm in (
+    decisions,
+    warm_up,
+    warm_lexicons,
+    load_model,
+    warm_needle_scans,
+    warm_stoplist,
+    warm_dates,
+):
     try:
         _warm()
     except Exception:  # noqa: BLE001 - a failed warm-up only means workers load lazily

@@ -661,6 +661,13 @@ def _reading_allowed(
     return not compounds and both_common
 
 
+def load_lexicons(languages: Collection[str] = TYPO_LANGUAGES) -> None:
+    """Load the lexicons of `languages` into this process now (the workers' forkserver
+    does, so that workers share them); otherwise each loads at its language's first text."""
+    for language in languages:
+        _lexicon(language)
+
+
 def _lexicon(language: str) -> Lexicon:
     """The lexicon of a language of `TYPO_LANGUAGES`, loaded once per process."""
     return _english_lexicon() if language == "en" else _other_lexicon(language)
