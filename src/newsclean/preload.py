@@ -3,7 +3,7 @@
 Importing this module decides which fast paths the workers use (newsclean.fastpaths:
 the versions and self-checks), then loads what cleaning otherwise loads lazily in
 every worker: the modules, the word lists and the language model (by cleaning a small
-text unit and a small page), every language's typo-repair lexicon, the boilerplate
+text unit and a small page), the typo-repair lexicons the settings name, the boilerplate
 classifier's model file, the boilerplate rules' needle scans, trafilatura's merged
 justext stoplist (~25 MB, built the first time a page needs justext without a known
 language) and dateparser's per-locale patterns (~35 MB and about 3 CPU seconds,
@@ -50,10 +50,12 @@ def warm_up() -> None:
 
 
 def warm_lexicons() -> None:
-    """Every typo-repair lexicon (a few MB each, shared by the workers)."""
+    """The typo-repair lexicons of the languages the environment's settings name
+    (`NEWSCLEAN_TYPO_LANGUAGES`; a few MB each, shared by the workers). Settings given
+    another way leave the other languages to load in each worker (20-120 ms each)."""
     from newsclean.typos import load_lexicons
 
-    load_lexicons()
+    load_lexicons(Settings.from_env().typo_language_codes)
 
 
 def warm_stoplist() -> None:
