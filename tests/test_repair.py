@@ -427,3 +427,38 @@ def test_trie_cuts_equal_a_lookup_per_cut(language: str) -> None:
     assert [cut[:2] for cut in typos._other_lexicon("de").zipf.cuts("erstrecktsich", 2)] == [
         ("erstreckt", "sich")
     ]
+
+
+@pytest.mark.parametrize(
+    ("word", "verb"),
+    [
+        ("sagen", True),  # `sagend` is known
+        ("bastelt", True),  # `basteln`
+        ("versendet", True),  # `versenden`
+        ("getrocknet", True),  # a participle's shape
+        ("angebunden", True),  # a particle, then a participle's shape
+        ("wählbaren", True),  # an adjective made from `wählen`
+        ("seinem", False),
+        ("kleines", False),
+        ("welcher", False),
+        ("asiatischen", False),
+    ],
+)
+def test_german_verb_forms(word: str, verb: bool) -> None:
+    assert typos._is_verb_form(word, typos._other_lexicon("de")) is verb
+
+
+@pytest.mark.parametrize(
+    ("word", "left", "form"),
+    [
+        ("branchenweiter", "branchen", True),  # `branchenweit`
+        ("nachreichte", "nach", True),  # `nachreichen`
+        ("weiterempfiehlt", "weiter", True),  # `weiterempfehlen` starts so
+        ("mitseinem", "mit", False),
+        ("erstrecktsich", "erstreckt", False),
+        ("mussteer", "musste", False),  # `mussten` is `musste` + `n`: not past the left half
+    ],
+)
+def test_german_forms_of_known_words(word: str, left: str, form: bool) -> None:
+    lexicon = typos._other_lexicon("de")
+    assert typos._is_word_form(word, left, typos._INFLECTIONS["de"], lexicon.zipf) is form
