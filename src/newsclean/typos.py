@@ -536,13 +536,9 @@ _ADJECTIVE_PARTICLES = {"de": ("über", "nicht", "selbst", "wohl", "hoch", "voll
 
 #: German endings of verb forms and of adjectives made from verbs, after the verb's stem
 #: (`bastel|t`, `versend|et`, `spann|end`, `wähl|baren`).
-_VERB_ENDINGS = ("t", "te", "ten", "tet", "et", "st", "est", "end", "ende", "enden", "ender") + (
-    "bar",
-    "bare",
-    "baren",
-    "barer",
-    "bares",
-    "barem",
+_VERB_ENDINGS = (
+    *("t", "te", "ten", "tet", "et", "st", "est", "end", "ende", "enden", "ender"),
+    *("bar", "bare", "baren", "barer", "bares", "barem"),
 )
 #: A verb form is judged by words the lexicon knows at all (its floor is about 1.0).
 VERB_FORM_MIN_ZIPF = 1.0
@@ -609,8 +605,8 @@ def _beside_ending_allowed(left: str, ending: str, language: str) -> bool:
 
 
 def _is_zu_infinitive(word: str, marker: str, lexicon: Lexicon) -> bool:
-    """Whether `word` is a particle verb's infinitive with the marker after the particle
-    (`zuzufallen`: `zu` + `zu` + `fallen`; `anzurufen`), as German writes it."""
+    """Whether `word` is a particle verb's infinitive with the marker after the particle,
+    as German writes it (`zuzufallen`: `zu` + `zu` + `fallen`; `anzurufen`)."""
     return any(
         word.startswith(particle + marker)
         and lexicon.zipf.get(word[len(particle) + len(marker) :], 0.0) >= FUNCTION_PARTNER_MIN_ZIPF
@@ -642,7 +638,7 @@ def _reading_allowed(
         return True  # `zuden`, `undder`: no word is built so
     infinitive = _INFINITIVE_MARKERS.get(lexicon.language)
     if infinitive and left == infinitive[0] and right.endswith(infinitive[1]) and not joined:
-        if _is_zu_infinitive(left + right, infinitive[0], lexicon):
+        if lexicon.language == "de" and _is_zu_infinitive(left + right, "zu", lexicon):
             return False  # `zuzufallen`: `zufallen` with its `zu` inside
         return right_zipf >= FUNCTION_PARTNER_MIN_ZIPF  # `zu merken`, `te maken`
     endings = _INFLECTIONS.get(lexicon.language)
