@@ -37,7 +37,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -290,7 +290,7 @@ def time_stages(
     from newsclean.validate import ARTICLE, validation_error
 
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
-    settings = Settings(workers=1)
+    settings = replace(Settings.from_env(), workers=1)  # NEWSCLEAN_TYPO_LANGUAGES etc.
     times = StageTimes()
     clock = time.process_time  # CPU seconds: on a shared machine, steadier than wall time
     articles = []

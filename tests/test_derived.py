@@ -88,3 +88,31 @@ def test_the_english_lexicon_from_the_cache_equals_a_fresh_build(cache: Path) ->
         typos._english_lexicon.cache_clear()
     assert list(cache.glob("english-lexicon-*.marshal"))
     assert tuple(built) == tuple(stored) == tuple(loaded)
+
+
+def test_another_language_s_lexicon_is_a_small_trie_with_wordfreq_s_frequencies(
+    cache: Path,
+) -> None:
+    import wordfreq
+
+    from newsclean import typos
+
+    typos._other_lexicon.cache_clear()
+    try:
+        stored = typos._other_lexicon("da")  # builds and stores
+        typos._other_lexicon.cache_clear()
+        loaded = typos._other_lexicon("da")  # loads
+    finally:
+        typos._other_lexicon.cache_clear()
+    (path,) = cache.glob("lexicon-trie-da-*.marshal")
+    assert path.stat().st_size < 2_000_000  # the dict it replaces took ~5 MB for `da`
+    frequencies = wordfreq.get_frequency_dict("da", wordlist="small")
+    words = [word for word in frequencies if word.isalpha()]
+    assert len(loaded.zipf) == len(stored.zipf) == len(words)
+    for word in words[::97] + ["og", "gaden", "ikke"]:
+        expected = round(wordfreq.zipf_frequency(word, "da", wordlist="small"), 1)
+        assert round(loaded.zipf[word], 1) == round(stored.zipf.get(word), 1) == expected
+        assert word in loaded.zipf
+    assert loaded.zipf.get("qqxqzz") == 0.0 and "qqxqzz" not in loaded.zipf
+    assert loaded.sound == stored.sound and "ikke" in loaded.sound
+    assert loaded.function_words == stored.function_words

@@ -400,3 +400,65 @@ def test_a_language_left_out_of_the_typo_languages_is_not_fixed() -> None:
     fixed, repairs = repair_text(text, language="de")
     assert "erstreckt sich" in fixed and repairs
     assert repair_text(text, language="de", languages=("en",)) == (text, [])
+
+
+def test_lexicons_load_on_request_once_per_process() -> None:
+    typos._other_lexicon.cache_clear()
+    typos.load_lexicons(["de", "fr"])
+    assert typos._other_lexicon.cache_info().currsize == 2
+    loaded = typos._other_lexicon("de")
+    typos.load_lexicons(["de"])
+    assert typos._other_lexicon("de") is loaded
+    assert typos._other_lexicon.cache_info().currsize == 2
+
+
+@pytest.mark.parametrize("language", ["de", "es"])
+def test_trie_cuts_equal_a_lookup_per_cut(language: str) -> None:
+    zipf = typos._other_lexicon(language).zipf
+    words = ["erstrecktsich", "zuden", "branchenweiter", "delgobierno", "quantidadeenorme"]
+    words += ["parasiempre", "undder", "abcdefgh", "ab", "sichselbst", "größeren"]
+    for word in words:
+        expected = [
+            (word[:cut], word[cut:], zipf.get(word[:cut]), zipf.get(word[cut:]))
+            for cut in range(2, len(word) - 1)
+            if word[:cut] in zipf and word[cut:] in zipf
+        ]
+        assert zipf.cuts(word, 2) == expected, word
+    assert [cut[:2] for cut in typos._other_lexicon("de").zipf.cuts("erstrecktsich", 2)] == [
+        ("erstreckt", "sich")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("word", "verb"),
+    [
+        ("sagen", True),  # `sagend` is known
+        ("bastelt", True),  # `basteln`
+        ("versendet", True),  # `versenden`
+        ("getrocknet", True),  # a participle's shape
+        ("angebunden", True),  # a particle, then a participle's shape
+        ("wählbaren", True),  # an adjective made from `wählen`
+        ("seinem", False),
+        ("kleines", False),
+        ("welcher", False),
+        ("asiatischen", False),
+    ],
+)
+def test_german_verb_forms(word: str, verb: bool) -> None:
+    assert typos._is_verb_form(word, typos._other_lexicon("de")) is verb
+
+
+@pytest.mark.parametrize(
+    ("word", "left", "form"),
+    [
+        ("branchenweiter", "branchen", True),  # `branchenweit`
+        ("nachreichte", "nach", True),  # `nachreichen`
+        ("weiterempfiehlt", "weiter", True),  # `weiterempfehlen` starts so
+        ("mitseinem", "mit", False),
+        ("erstrecktsich", "erstreckt", False),
+        ("mussteer", "musste", False),  # `mussten` is `musste` + `n`: not past the left half
+    ],
+)
+def test_german_forms_of_known_words(word: str, left: str, form: bool) -> None:
+    lexicon = typos._other_lexicon("de")
+    assert typos._is_word_form(word, left, typos._INFLECTIONS["de"], lexicon.zipf) is form

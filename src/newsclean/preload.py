@@ -3,8 +3,8 @@
 Importing this module decides which fast paths the workers use (newsclean.fastpaths:
 the versions and self-checks), then loads what cleaning otherwise loads lazily in
 every worker: the modules, the word lists and the language model (by cleaning a small
-text unit and a small page), the boilerplate classifier's model file, the boilerplate
-rules' needle scans, trafilatura's merged
+text unit and a small page), the typo-repair lexicons the settings name, the boilerplate
+classifier's model file, the boilerplate rules' needle scans, trafilatura's merged
 justext stoplist (~25 MB, built the first time a page needs justext without a known
 language) and dateparser's per-locale patterns (~35 MB and about 3 CPU seconds,
 built the first time a date string matches no locale). Workers forked from the
@@ -49,6 +49,15 @@ def warm_up() -> None:
     clean_unit(RawUnit("preload:html", "preload.html", "html", "html", _PAGE.encode()), settings)
 
 
+def warm_lexicons() -> None:
+    """The typo-repair lexicons of the languages the environment's settings name
+    (`NEWSCLEAN_TYPO_LANGUAGES`; a few MB each, shared by the workers). Settings given
+    another way leave the other languages to load in each worker (20-120 ms each)."""
+    from newsclean.typos import load_lexicons
+
+    load_lexicons(Settings.from_env().typo_language_codes)
+
+
 def warm_stoplist() -> None:
     """trafilatura's justext stoplist, where this run uses trafilatura's fast path."""
     if uses_fast("trafilatura"):
@@ -57,7 +66,15 @@ def warm_stoplist() -> None:
         build()
 
 
-for _warm in (decisions, warm_up, load_model, warm_needle_scans, warm_stoplist, warm_dates):
+for _warm in (
+    decisions,
+    warm_up,
+    warm_lexicons,
+    load_model,
+    warm_needle_scans,
+    warm_stoplist,
+    warm_dates,
+):
     try:
         _warm()
     except Exception:  # noqa: BLE001 - a failed warm-up only means workers load lazily

@@ -90,7 +90,7 @@ def _unknown_candidates(text: str, language: str, sound: frozenset[str]) -> set[
     """The plain lowercase words of at least four letters in `text` that are not sound."""
     if language == "en":
         return set(_TYPO_CANDIDATE.findall(" " + text)) - sound
-    words = set(_ANY_CANDIDATE.findall(" " + text))
+    words = set(_LATIN_CANDIDATE.findall(" " + text)) - sound  # most words: no casefold
     return {word for word in words if word.islower() and word.casefold() not in sound}
 
 
@@ -132,6 +132,10 @@ _WORD_CHAR = re.compile(r"[\w'’]")
 _TYPO_CANDIDATE = re.compile(r"[^\w'’]([a-z]{4,})(?![\w'’])")
 # In other languages, any letters (`größer`, `não`); the caller keeps the lowercase ones.
 _ANY_CANDIDATE = re.compile(r"[^\w'’]([^\W\d_]{4,})(?![\w'’])")
+# The languages of `SPLIT_LANGUAGES` are written in Latin letters: their candidates are
+# runs of letters of ASCII, Latin-1 and Latin Extended-A (`größer`, `não`, `będzie`; the
+# capitals among them are dropped by the caller), found far faster than any letter.
+_LATIN_CANDIDATE = re.compile(r"[^\w'’]([a-zß-öø-ÿ\u0100-\u017f]{4,})(?![\w'’])")
 
 
 def _base_language(language: str) -> str:
@@ -363,10 +367,15 @@ def _is_affix(half: str, partner_zipf: float, affixes: frozenset[str]) -> bool:
 
 def _common(word: str, zipf: dict[str, float]) -> float:
     """The word's Zipf frequency if it is common enough to be a half, else 0."""
-    if word == "i":
-        return 0.0  # the pronoun is capitalised; lowercase `i` is noise
     frequency = zipf.get(word, 0.0)
-    return frequency if frequency >= SHORT_HALF_MIN_ZIPF.get(len(word), HALF_MIN_ZIPF) else 0.0
+    return frequency if _is_common(word, frequency) else 0.0
+
+
+def _is_common(word: str, frequency: float) -> bool:
+    """Whether a word of this Zipf frequency is common enough to be a half."""
+    if word == "i":
+        return False  # the pronoun is capitalised; lowercase `i` is noise
+    return frequency >= SHORT_HALF_MIN_ZIPF.get(len(word), HALF_MIN_ZIPF)
 
 
 def _split_with_one_edit(word: str, lexicon: Lexicon) -> str | None:
@@ -467,17 +476,18 @@ def _split_in_language(word: str, lexicon: Lexicon, *, compounds: bool) -> str |
     joined = zipf.get(word, 0.0)
     if len(word) < 5 or joined >= JOINED_WORD_ZIPF or word in lexicon.never_split:
         return None
-    if compounds and joined >= COMPOUND_KNOWN_MIN_ZIPF:
-        return None
     function_words = lexicon.function_words
+    if compounds and (
+        joined >= COMPOUND_KNOWN_MIN_ZIPF or not _ends_in_function_word(word, function_words)
+    ):
+        return None  # every reading allowed there has a function word at one end
     allowed: list[tuple[float, str, str]] = []
     plausible: list[tuple[float, str, str]] = []
-    for cut in range(OTHER_HALF_MIN_LENGTH, len(word) - OTHER_HALF_MIN_LENGTH + 1):
-        left, right = word[:cut], word[cut:]
-        reading = (zipf.get(left, 0.0) + zipf.get(right, 0.0), left, right)
-        if _reading_allowed(left, right, lexicon, joined, compounds):
+    for left, right, left_zipf, right_zipf in zipf.cuts(word, OTHER_HALF_MIN_LENGTH):
+        reading = (left_zipf + right_zipf, left, right)
+        if _reading_allowed(left, right, left_zipf, right_zipf, lexicon, joined, compounds):
             allowed.append(reading)
-        elif _common(left, zipf) and _common(right, zipf):
+        elif _is_common(left, left_zipf) and _is_common(right, right_zipf):
             plausible.append(reading)
     if not allowed:
         return None
@@ -497,29 +507,161 @@ def _split_in_language(word: str, lexicon: Lexicon, *, compounds: bool) -> str |
     return f"{left} {right}" if halves_sum >= needed else None
 
 
+#: A language's inflection endings (with none), where they are listed: a token that is a
+#: form of a word the lexicon knows is not split (see `_is_word_form`), and a particle
+#: may then be a left half.
+_INFLECTIONS = {
+    "de": ("", "e", "en", "er", "es", "em", "n", "s", "t", "st", "et", "te", "ten", "tet"),
+}
+#: A form of a word is known to the lexicon at least this often.
+WORD_FORM_MIN_ZIPF = 1.5
+
+
+def _beside_particle_allowed(word: str, particle: str, lexicon: Lexicon) -> bool:
+    """Whether a listed particle or prefix may be the left half of `word`: only where the
+    language's endings are listed (so `word` is known to be no form of a word the
+    lexicon knows), and before no verb form (a particle and a verb are written as one
+    word)."""
+    if lexicon.language not in _INFLECTIONS:
+        return False
+    if particle in _ADJECTIVE_PARTICLES.get(lexicon.language, ()):
+        return word[len(particle) :] in lexicon.function_words
+    return not _is_verb_form(word[len(particle) :], lexicon)
+
+
+#: Particles that also build adjectives (`überpräsent`, `nichtkaufmännisch`): split off
+#: only before a function word (`über meinen`).
+_ADJECTIVE_PARTICLES = {"de": ("über", "nicht", "selbst", "wohl", "hoch", "voll", "all", "welt")}
+
+
+#: German endings of verb forms and of adjectives made from verbs, after the verb's stem
+#: (`bastel|t`, `versend|et`, `spann|end`, `wähl|baren`).
+_VERB_ENDINGS = (
+    *("t", "te", "ten", "tet", "et", "st", "est", "end", "ende", "enden", "ender"),
+    *("bar", "bare", "baren", "barer", "bares", "barem"),
+)
+#: A verb form is judged by words the lexicon knows at all (its floor is about 1.0).
+VERB_FORM_MIN_ZIPF = 1.0
+
+
+def _is_verb_form(word: str, lexicon: Lexicon) -> bool:
+    """Whether a German word reads as a verb form: an infinitive whose participle the
+    lexicon knows (`sagen`: `sagend`), a stem and a verb ending whose infinitive it
+    knows (`bastelt`: `basteln`), or a participle's shape (`getrocknet`, `angebunden`)."""
+    zipf = lexicon.zipf
+    if word.endswith("n") and zipf.get(word + "d", 0.0) >= VERB_FORM_MIN_ZIPF:
+        return True
+    if word.endswith(_PARTICIPLE_ENDINGS) and any(
+        word.startswith(particle + "ge") for particle in ("", *lexicon.prefixes)
+    ):
+        return True
+    for ending in _VERB_ENDINGS:
+        if word.endswith(ending) and any(
+            zipf.get(word[: len(word) - len(ending)] + infinitive, 0.0) >= VERB_FORM_MIN_ZIPF
+            for infinitive in ("en", "n")
+        ):
+            return True
+    return False
+
+
+#: A German participle (`ge-` after any particle) ends so, inflected or not.
+_PARTICIPLE_ENDINGS = tuple(
+    stem + ending for stem in ("t", "en") for ending in ("", "e", "en", "er", "es", "em")
+)
+
+
+def _is_word_form(word: str, left: str, endings: tuple[str, ...], zipf: WordZipf) -> bool:
+    """Whether `word` less an ending takes another ending as a word the lexicon knows
+    (`nachreichte`: `nachreichen`; `branchenweiter`: `branchenweit`), its stem reaching
+    two letters past the left half, or the left half and four more letters start a word
+    it knows (`weiterempfiehlt`: `weiterempfehlen`)."""
+    if zipf.starts_word(word[: len(left) + 4], WORD_FORM_MIN_ZIPF):
+        return True
+    for ending in endings:
+        if not word.endswith(ending):
+            continue
+        stem = word[: len(word) - len(ending)]
+        if len(stem) < len(left) + 2:
+            continue
+        if any(
+            other != ending and zipf.get(stem + other, 0.0) >= WORD_FORM_MIN_ZIPF
+            for other in endings
+        ):
+            return True
+    return False
+
+
+def _beside_ending_allowed(left: str, ending: str, language: str) -> bool:
+    """Whether a listed ending may be the right half after `left`. In German a participle
+    takes `der`, `den`, `dem`, `des` after its infinitive's `n` (`kippen|der` is
+    `kippend|er`), and `er`, `es`, `en`, `em` never follow an `e` (`musste|er`)."""
+    if language != "de":
+        return False
+    if ending in ("der", "den", "dem", "des"):
+        return not left.endswith("n")
+    if ending in ("er", "es", "en", "em"):
+        return left.endswith("e")
+    return False
+
+
+def _is_zu_infinitive(word: str, marker: str, lexicon: Lexicon) -> bool:
+    """Whether `word` is a particle verb's infinitive with the marker after the particle,
+    as German writes it (`zuzufallen`: `zu` + `zu` + `fallen`; `anzurufen`)."""
+    return any(
+        word.startswith(particle + marker)
+        and lexicon.zipf.get(word[len(particle) + len(marker) :], 0.0) >= FUNCTION_PARTNER_MIN_ZIPF
+        for particle in lexicon.prefixes
+    )
+
+
+def _ends_in_function_word(word: str, function_words: frozenset[str]) -> bool:
+    """Whether `word` starts or ends with a function word (of 2-7 letters)."""
+    return any(
+        word[:length] in function_words or word[-length:] in function_words
+        for length in range(OTHER_HALF_MIN_LENGTH, FUNCTION_WORD_MAX_LENGTH + 1)
+    )
+
+
 def _reading_allowed(
-    left: str, right: str, lexicon: Lexicon, joined: float, compounds: bool
+    left: str,
+    right: str,
+    left_zipf: float,
+    right_zipf: float,
+    lexicon: Lexicon,
+    joined: float,
+    compounds: bool,
 ) -> bool:
     """Whether `left right` may be the reading of a token (see `_split_in_language`)."""
-    zipf, function_words = lexicon.zipf, lexicon.function_words
+    function_words = lexicon.function_words
     left_function, right_function = left in function_words, right in function_words
     if left_function and right_function:
         return True  # `zuden`, `undder`: no word is built so
     infinitive = _INFINITIVE_MARKERS.get(lexicon.language)
     if infinitive and left == infinitive[0] and right.endswith(infinitive[1]) and not joined:
-        return zipf.get(right, 0.0) >= FUNCTION_PARTNER_MIN_ZIPF  # `zu merken`, `te maken`
-    if left in lexicon.prefixes or right in lexicon.suffixes:
-        return False  # `nachreichte`, `kippender`: a particle or an ending
-    both_common = bool(_common(left, zipf) and _common(right, zipf))
+        if lexicon.language == "de" and _is_zu_infinitive(left + right, "zu", lexicon):
+            return False  # `zuzufallen`: `zufallen` with its `zu` inside
+        return right_zipf >= FUNCTION_PARTNER_MIN_ZIPF  # `zu merken`, `te maken`
+    endings = _INFLECTIONS.get(lexicon.language)
+    if endings and _is_word_form(left + right, left, endings, lexicon.zipf):
+        return False  # `branchenweiter` is a form of `branchenweit`
+    if left in lexicon.prefixes and not _beside_particle_allowed(left + right, left, lexicon):
+        return False  # `nachreichte`: a particle before a verb
+    if right in lexicon.suffixes and not _beside_ending_allowed(left, right, lexicon.language):
+        return False  # `kippender`: an ending
+    both_common = _is_common(left, left_zipf) and _is_common(right, right_zipf)
     if joined:
         return not compounds and both_common  # judged by the margin (`delgobierno`)
     if left_function or right_function:
-        other = right if left_function else left
-        return (
-            len(other) >= FUNCTION_PARTNER_MIN_LENGTH
-            and zipf.get(other, 0.0) >= FUNCTION_PARTNER_MIN_ZIPF
-        )
+        other, other_zipf = (right, right_zipf) if left_function else (left, left_zipf)
+        return len(other) >= FUNCTION_PARTNER_MIN_LENGTH and other_zipf >= FUNCTION_PARTNER_MIN_ZIPF
     return not compounds and both_common
+
+
+def load_lexicons(languages: Collection[str] = TYPO_LANGUAGES) -> None:
+    """Load the lexicons of `languages` into this process now (the workers' forkserver
+    does, so that workers share them); otherwise each loads at its language's first text."""
+    for language in languages:
+        _lexicon(language)
 
 
 def _lexicon(language: str) -> Lexicon:
@@ -529,18 +671,67 @@ def _lexicon(language: str) -> Lexicon:
 
 @cache
 def _other_lexicon(language: str) -> Lexicon:
-    """A language's word frequencies (no misspellings), cached like the English lexicon."""
+    """A language's word frequencies (no misspellings), kept on disk like the English
+    lexicon but as a trie (`WordZipf`): a few MB a language, loaded in milliseconds."""
     from newsclean.derived import load_or_build
 
     files = [Path(__file__)]
     files += [_DATA / name for name in _affix_files(language) if (_DATA / name).is_file()]
-    fields = load_or_build(
-        f"lexicon-{language}",
-        lambda: tuple(_build_other_lexicon(language)),
-        packages=("wordfreq",),
+    trie_bytes, reversed_bytes, values, reversed_values, *fields = load_or_build(
+        f"lexicon-trie-{language}",
+        lambda: _build_other_lexicon(language),
+        packages=("wordfreq", "marisa-trie"),
         files=files,
     )
-    return Lexicon(*fields)
+    zipf = WordZipf(trie_bytes, reversed_bytes, values, reversed_values)
+    return Lexicon(zipf, {}, *fields)
+
+
+class WordZipf:
+    """Zipf frequencies of a language's words in a marisa trie: the words' key ids index
+    an array of frequencies (hundredths). Read like a dict (`get`, `[]`, `in`); `cuts`
+    finds the word pairs a token can be read as with two trie walks (the words, and the
+    words spelt backwards)."""
+
+    def __init__(
+        self, trie_bytes: bytes, reversed_bytes: bytes, values: bytes, reversed_values: bytes
+    ) -> None:
+        import marisa_trie
+
+        self._trie = marisa_trie.Trie().frombytes(trie_bytes)
+        self._reversed = marisa_trie.Trie().frombytes(reversed_bytes)
+        self._values = memoryview(values).cast("H")
+        self._reversed_values = memoryview(reversed_values).cast("H")
+
+    def cuts(self, word: str, shortest: int) -> list[tuple[str, str, float, float]]:
+        """Every reading of `word` as two words of the lexicon, of `shortest`+ letters each:
+        (left, right, left's Zipf frequency, right's), in order of the cut."""
+        lefts = {len(left): key for left, key in self._trie.iter_prefixes_with_ids(word)}
+        cuts = []
+        for right, key in self._reversed.iter_prefixes_with_ids(word[::-1]):
+            cut = len(word) - len(right)
+            if cut in lefts and shortest <= cut <= len(word) - shortest:
+                left_zipf = self._values[lefts[cut]] / 100
+                cuts.append((word[:cut], word[cut:], left_zipf, self._reversed_values[key] / 100))
+        return sorted(cuts)
+
+    def starts_word(self, prefix: str, min_zipf: float) -> bool:
+        """Whether a word of at least `min_zipf` starts with `prefix`."""
+        values = self._values
+        return any(values[key] / 100 >= min_zipf for _word, key in self._trie.iteritems(prefix))
+
+    def get(self, word: str, default: float = 0.0) -> float:
+        key = self._trie.get(word)
+        return default if key is None else self._values[key] / 100
+
+    def __getitem__(self, word: str) -> float:
+        return self._values[self._trie[word]] / 100
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._trie
+
+    def __len__(self) -> int:
+        return len(self._trie)
 
 
 def _affix_files(language: str) -> tuple[str, str, str]:
@@ -548,9 +739,14 @@ def _affix_files(language: str) -> tuple[str, str, str]:
     return f"prefixes-{language}.txt", f"suffixes-{language}.txt", f"never_split-{language}.txt"
 
 
-def _build_other_lexicon(language: str) -> Lexicon:
+def _build_other_lexicon(language: str) -> tuple:
+    """The fields of `_other_lexicon` from wordfreq: the trie of the words, the trie of
+    the words spelt backwards and their frequencies, as bytes (marshal-able), then the
+    Lexicon's fields after `misspellings`."""
     import math
+    from array import array
 
+    import marisa_trie
     import wordfreq
 
     wordlist = "large" if language in wordfreq.available_languages("large") else "small"
@@ -558,23 +754,33 @@ def _build_other_lexicon(language: str) -> Lexicon:
     zipf = {
         word: round(math.log10(freq) + 9, 2) for word, freq in frequencies.items() if word.isalpha()
     }
+    trie = marisa_trie.Trie(zipf)
+    reversed_trie = marisa_trie.Trie(word[::-1] for word in zipf)
+    values = array("H", bytes(2 * len(trie)))
+    reversed_values = array("H", bytes(2 * len(trie)))
+    for word, frequency in zipf.items():
+        values[trie[word]] = reversed_values[reversed_trie[word[::-1]]] = round(frequency * 100)
     prefixes, suffixes, never_split = (
         _word_set(name) if (_DATA / name).is_file() else frozenset()
         for name in _affix_files(language)
     )
-    return Lexicon(
-        zipf,
-        misspellings={},
-        sound=frozenset(word for word, frequency in zipf.items() if frequency >= JOINED_WORD_ZIPF),
-        never_split=never_split,
-        prefixes=prefixes,
-        suffixes=suffixes,
-        language=language,
-        function_words=frozenset(
-            word
-            for word in wordfreq.top_n_list(language, FUNCTION_WORDS_TOP_N)
-            if OTHER_HALF_MIN_LENGTH <= len(word) <= FUNCTION_WORD_MAX_LENGTH and word.isalpha()
-        ),
+    function_words = frozenset(
+        word
+        for word in wordfreq.top_n_list(language, FUNCTION_WORDS_TOP_N)
+        if OTHER_HALF_MIN_LENGTH <= len(word) <= FUNCTION_WORD_MAX_LENGTH and word.isalpha()
+    )
+    sound = frozenset(word for word, frequency in zipf.items() if frequency >= JOINED_WORD_ZIPF)
+    return (
+        trie.tobytes(),
+        reversed_trie.tobytes(),
+        values.tobytes(),
+        reversed_values.tobytes(),
+        sound,
+        never_split,
+        prefixes,
+        suffixes,
+        function_words,
+        language,
     )
 
 
@@ -596,7 +802,7 @@ OTHER_LANGUAGE_MARGIN = 0.5
 class Lexicon(NamedTuple):
     """Word frequencies and trusted misspelling -> correction pairs for one language."""
 
-    zipf: dict[str, float]
+    zipf: dict[str, float] | WordZipf
     misspellings: dict[str, str]
     sound: frozenset[str]  # common words that are not misspellings: never examined
     never_split: frozenset[str]  # real closed compounds wordfreq lacks (`toolchain`)
