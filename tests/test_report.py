@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -222,6 +223,62 @@ def test_the_look_here_list_leads_the_page() -> None:
     look = page.index('id="look-here"')
     assert "quarantine share: 50.0%, above" in page[look:]
     assert look < page.index("<svg")
+
+
+# Charts
+
+
+def _drawn(title: str, today: DayMetrics, earlier: list[DayMetrics]) -> str:
+    return next(
+        chart.svg for chart in render.charts(today, earlier) if chart.title.startswith(title)
+    )
+
+
+def _labels(svg: str) -> list[str]:
+    return re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+
+
+def test_count_axes_have_whole_number_ticks() -> None:
+    assert render._count_ticks(0.0) == [0, 1]
+    assert render._count_ticks(2.0) == [0, 1, 2]
+    assert render._count_ticks(9.0) == [0, 2, 4, 6, 8, 10]
+    assert render._count_ticks(80.0) == list(range(0, 81, 10))
+    assert render._count_ticks(12_345.0) == list(range(0, 14_001, 2_000))
+    today = _day(0, share=0.1, domains={"one.example": 1.0, "two.example": 2.0})
+    labels = _labels(_drawn("Articles per source domain", today, []))
+    assert ["0", "1", "2"] == [label for label in labels if label[:1].isdigit()]
+
+
+def test_charts_are_inline_svg_that_carries_no_script() -> None:
+    domains = {"steady.example": 40.0}
+    earlier = [_day(offset, share=0.1, domains=domains) for offset in range(5, 0, -1)]
+    drawn = render.charts(_day(0, share=0.2, domains=domains), earlier)
+    assert len(drawn) == 3  # two of history, domains
+    for chart in drawn:
+        assert chart.svg.startswith("<svg") and chart.svg.endswith("</svg>")
+        assert "<script" not in chart.svg and "window.pygal" not in chart.svg
+
+
+def test_the_domain_chart_shows_the_usual_range_once_there_is_history() -> None:
+    earlier = [
+        _day(offset, share=0.1, domains={"steady.example": 40.0}) for offset in range(5, 0, -1)
+    ]
+    today = _day(0, share=0.1, domains={"steady.example": 12.0})
+    with_history = _drawn("Articles per source domain", today, earlier)
+    assert with_history.count('class="ci"') == 1  # the whisker over 30-50
+    assert "median of the earlier days; whisker: usual range" in _labels(with_history)
+    assert "50" in _labels(with_history)  # the axis reaches the range's top
+    alone = _drawn("Articles per source domain", today, earlier[: MIN_HISTORY - 1])
+    assert 'class="ci"' not in alone
+    assert "median of the earlier days; whisker: usual range" not in _labels(alone)
+
+
+def test_today_is_the_larger_point_of_each_history_line() -> None:
+    earlier = [_day(offset, share=0.1, domains={}) for offset in range(3, 0, -1)]
+    units = _drawn("The last 4 published days", _day(0, share=0.3, domains={}), earlier)
+    radii = re.findall(r'<circle[^>]* r="([0-9.]+)"', units)
+    assert radii.count(str(render.TODAY_DOT)) == 3  # read, articles, quarantined
+    assert len(radii) == 12
 
 
 # Hostile input
