@@ -422,7 +422,7 @@ def test_a_warm_up_that_fails_fails_neither_the_run_nor_its_report(
         manifest = publish(tmp_path, lake, DAY, 2)
     assert read_manifest(lake, DAY)["run_id"] == manifest["run_id"]  # published
     assert "<svg" in report_path(lake, DAY).read_text(encoding="utf-8")
-    assert "the chart engine did not start (RuntimeError: no engine)" in caplog.text
+    assert "the chart library did not start (RuntimeError: no engine)" in caplog.text
 
 
 def test_write_report_of_a_day_not_published_says_so(tmp_path: Path) -> None:
