@@ -238,15 +238,22 @@ def _labels(svg: str) -> list[str]:
     return re.findall(r"<text[^>]*>([^<]*)</text>", svg)
 
 
-def test_count_axes_have_whole_number_ticks() -> None:
-    assert render._count_ticks(0.0) == [0, 1]
-    assert render._count_ticks(2.0) == [0, 1, 2]
-    assert render._count_ticks(9.0) == [0, 2, 4, 6, 8, 10]
-    assert render._count_ticks(80.0) == list(range(0, 81, 10))
-    assert render._count_ticks(12_345.0) == list(range(0, 14_001, 2_000))
+def test_axes_have_round_ticks_whole_counts_and_whole_percents() -> None:
+    assert render._ticks(0.0) == [0, 1]
+    assert render._ticks(2.0) == [0, 1, 2]
+    assert render._ticks(9.0) == [0, 2, 4, 6, 8, 10]
+    assert render._ticks(80.0) == list(range(0, 81, 20))
+    assert render._ticks(12_345.0) == list(range(0, 15_001, 5_000))
+    shares = render._ticks(0.3, 0.01)
+    assert [round(share * 100) for share in shares] == [0, 5, 10, 15, 20, 25, 30]
     today = _day(0, share=0.1, domains={"one.example": 1.0, "two.example": 2.0})
     labels = _labels(_drawn("Articles per source domain", today, []))
     assert ["0", "1", "2"] == [label for label in labels if label[:1].isdigit()]
+    earlier = [_day(offset, share=0.1, domains={}) for offset in range(3, 0, -1)]
+    labels = _labels(_drawn("Quarantine share", _day(0, share=0.3, domains={}), earlier))
+    assert [label for label in labels if label.endswith("%")] == [
+        f"{percent}%" for percent in range(0, 31, 5)
+    ]
 
 
 def test_charts_are_inline_svg_that_carries_no_script() -> None:

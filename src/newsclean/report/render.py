@@ -28,6 +28,7 @@ from newsclean.report.metrics import LAG_BINS, DayMetrics
 TOP_DOMAINS = 20
 WIDTH = 440
 BAR_STEP = 17  # pixels of height a bar chart gives each bar
+PAIRED_BAR_STEP = 12  # each of a pair of bars (today, the earlier days)
 TODAY_DOT = 5  # radius of today's point on a line chart (the other days': 2.5)
 COLORS = ("#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b")
 USUAL_COLOR = "#b5b5b5"
@@ -94,6 +95,7 @@ def _new(kind: type[Any], height: int, *colors: str, **options: Any) -> Any:
         js=[],
         disable_xml_declaration=True,
         margin=4,
+        margin_right=24,  # room for the last tick's label
         spacing=8,
         legend_at_bottom=True,
         legend_box_size=10,
@@ -105,12 +107,15 @@ def _new(kind: type[Any], height: int, *colors: str, **options: Any) -> Any:
     return chart.add_xml_filter(_without_scripts)
 
 
-def _count_ticks(top: float) -> list[int]:
-    """Whole-number ticks from 0 to past `top`, at most about eight (a count has no 0.5)."""
+def _ticks(top: float, unit: float = 1.0) -> list[float]:
+    """Ticks from 0 to past `top` at a round step of 1, 2, 5, 10, 20, ... `unit`s, at
+    most six steps: a count never shows 0.5, a share (unit 0.01) steps by whole
+    percents."""
+    units = top / unit
     step = 1
-    while top / step > 8:
-        step *= 5 if str(step)[0] == "2" else 2  # 1, 2, 5, 10, 20, 50, ...
-    return list(range(0, step * (math.ceil(top / step) or 1) + 1, step))
+    while units / step > 6:
+        step = step * 5 // 2 if str(step)[0] == "2" else step * 2  # 1, 2, 5, 10, 20, 50, ...
+    return [tick * step * unit for tick in range((math.ceil(units / step) or 1) + 1)]
 
 
 def _counts(value: float) -> str:
@@ -147,8 +152,9 @@ def _warm_up_quietly() -> None:
         )
 
 
-def _bar_height(bars: int, legend: bool) -> int:
-    return 48 + BAR_STEP * bars + (22 if legend else 0)
+def _bar_height(rows: int, *, paired: bool = False) -> int:
+    """Room for the axis, `rows` bars (or pairs of thinner bars) and a pair's legend."""
+    return 48 + rows * (2 * PAIRED_BAR_STEP if paired else BAR_STEP) + (60 if paired else 0)
 
 
 def _bars(rows: list[dict[str, Any]], *, value_title: str, ordered: bool = False) -> str:
@@ -159,10 +165,10 @@ def _bars(rows: list[dict[str, Any]], *, value_title: str, ordered: bool = False
     top = max((row["value"] for row in rows), default=0.0)
     chart = _new(
         pygal.HorizontalBar,
-        _bar_height(len(rows), legend=False),
+        _bar_height(len(rows)),
         show_legend=False,
         x_title=value_title,
-        y_labels=_count_ticks(top),
+        y_labels=_ticks(top),
         value_formatter=_counts,
     )
     chart.x_labels = [row["name"] for row in reversed(rows)]  # pygal stacks bars upwards
@@ -177,12 +183,13 @@ def _bars_with_usual(rows: list[dict[str, Any]], *, value_title: str) -> str:
     top = max([row["value"] for row in rows] + [row["high"] or 0.0 for row in rows])
     chart = _new(
         pygal.HorizontalBar,
-        _bar_height(len(rows) * (2 if usual else 1), legend=usual),
+        _bar_height(len(rows), paired=usual),
         COLORS[0],
         USUAL_COLOR,
         show_legend=usual,
+        legend_at_bottom_columns=1,
         x_title=value_title,
-        y_labels=_count_ticks(top),
+        y_labels=_ticks(top),
         value_formatter=_counts,
     )
     chart.x_labels = [row["name"] for row in reversed(rows)]
@@ -205,19 +212,17 @@ def _history_lines(
 ) -> str:
     """One line per series over the days (the last is today, its points larger)."""
     top = max((value for values in series.values() for value in values), default=0.0)
-    scale = {"range": (0.0, max(top, 0.05))} if share else {"y_labels": _count_ticks(top)}
     chart = _new(
         pygal.Line,
         150 + (22 if len(series) > 1 else 0),
         show_legend=len(series) > 1,
         legend_at_bottom_columns=len(series),
         y_title=None if share else value_title,
-        margin_right=20,  # room for the last day's label
         value_formatter=_percent if share else _counts,
         dots_size=2.5,
         x_labels_major_count=8,
         show_minor_x_labels=False,
-        **scale,
+        y_labels=_ticks(top, 0.01 if share else 1.0),
     )
     chart.x_labels = [day.strftime("%b %d") for day in days]
     for name, values in series.items():
