@@ -118,11 +118,13 @@ def copy_lake(lake: Path, target: Path) -> Path:
 
 
 def replicate(lake: Path, day: date, copies: int, target: Path) -> Path:
-    """A lake holding only `day`, each of its part files `copies` times."""
+    """A lake holding only `day`, each of its part files `copies` times (of the tables
+    the lake has: a lake written before stories existed has none)."""
     from newsclean.lake import MANIFEST, TABLE_DIRS, partition_dir, read_manifest
     from newsclean.validate import ARTICLE
 
-    for kind in TABLE_DIRS:
+    kinds = [kind for kind in TABLE_DIRS if partition_dir(lake, kind, day).is_dir()]
+    for kind in kinds:
         source = partition_dir(lake, kind, day)
         destination = partition_dir(target, kind, day)
         destination.mkdir(parents=True)
@@ -135,7 +137,7 @@ def replicate(lake: Path, day: date, copies: int, target: Path) -> Path:
     manifest["quarantined_by_reason"] = {
         reason: count * copies for reason, count in manifest["quarantined_by_reason"].items()
     }
-    for kind in TABLE_DIRS:
+    for kind in kinds:
         path = partition_dir(target, kind, day) / MANIFEST
         path.write_text(json.dumps(manifest), encoding="utf-8")
     return target
