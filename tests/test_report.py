@@ -280,6 +280,28 @@ def test_the_domain_chart_shows_the_usual_range_once_there_is_history() -> None:
     assert "median of the earlier days; whisker: usual range" not in _labels(alone)
 
 
+def test_a_name_wider_than_the_chart_is_cut_and_drawn_at_once() -> None:
+    """pygal lays out a horizontal bar chart for ever when a name is wider than the chart:
+    drawn in a child process, time- and memory-bound, so that a regression fails."""
+    script = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))\n"
+        "from newsclean.report import render\n"
+        "name = 'x' * 300 + '.example'\n"
+        "rows = [{'name': name, 'value': 3.0, 'median': 2.0, 'low': 0.0, 'high': 7.0}]\n"
+        "sys.stdout.write(render._bars(rows, value_title='articles'))\n"
+        "sys.stdout.write(render._bars_with_usual(rows, value_title='articles'))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    labels = _labels(result.stdout)
+    cut = "x" * (render.LABEL_CHARS - 1) + "…"
+    assert labels.count(cut) == 2
+    assert "x" * render.LABEL_CHARS not in result.stdout
+
+
 def test_today_is_the_larger_point_of_each_history_line() -> None:
     earlier = [_day(offset, share=0.1, domains={}) for offset in range(3, 0, -1)]
     units = _drawn("The last 4 published days", _day(0, share=0.3, domains={}), earlier)

@@ -29,6 +29,7 @@ TOP_DOMAINS = 20
 WIDTH = 440
 BAR_STEP = 17  # pixels of height a bar chart gives each bar
 PAIRED_BAR_STEP = 12  # each of a pair of bars (today, the earlier days)
+LABEL_CHARS = 36  # a bar's name is cut to this many characters
 TODAY_DOT = 5  # radius of today's point on a line chart (the other days': 2.5)
 COLORS = ("#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b")
 USUAL_COLOR = "#b5b5b5"
@@ -100,7 +101,6 @@ def _new(kind: type[Any], height: int, *colors: str, **options: Any) -> Any:
         legend_at_bottom=True,
         legend_box_size=10,
         truncate_legend=-1,
-        truncate_label=36,
         show_x_guides=False,
         **options,
     )
@@ -116,6 +116,16 @@ def _ticks(top: float, unit: float = 1.0) -> list[float]:
     while units / step > 6:
         step = step * 5 // 2 if str(step)[0] == "2" else step * 2  # 1, 2, 5, 10, 20, 50, ...
     return [tick * step * unit for tick in range((math.ceil(units / step) or 1) + 1)]
+
+
+def _names(rows: list[dict[str, Any]]) -> list[str]:
+    """The bars' names, bottom to top, each cut to `LABEL_CHARS`. pygal does not cut the
+    names of a horizontal bar chart, and lays one out for ever (memory growing without
+    bound) when a name is wider than the chart, as a long domain from the data can be."""
+    return [
+        name if len(name) <= LABEL_CHARS else name[: LABEL_CHARS - 1] + "…"
+        for name in (row["name"] for row in reversed(rows))  # pygal stacks bars upwards
+    ]
 
 
 def _counts(value: float) -> str:
@@ -171,7 +181,7 @@ def _bars(rows: list[dict[str, Any]], *, value_title: str, ordered: bool = False
         y_labels=_ticks(top),
         value_formatter=_counts,
     )
-    chart.x_labels = [row["name"] for row in reversed(rows)]  # pygal stacks bars upwards
+    chart.x_labels = _names(rows)
     chart.add(value_title, [row["value"] for row in reversed(rows)])
     return chart.render(is_unicode=True)
 
@@ -192,7 +202,7 @@ def _bars_with_usual(rows: list[dict[str, Any]], *, value_title: str) -> str:
         y_labels=_ticks(top),
         value_formatter=_counts,
     )
-    chart.x_labels = [row["name"] for row in reversed(rows)]
+    chart.x_labels = _names(rows)
     chart.add("today", [row["value"] for row in reversed(rows)])
     if usual:
         chart.add(
