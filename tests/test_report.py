@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -224,6 +225,91 @@ def test_the_look_here_list_leads_the_page() -> None:
     assert look < page.index("<svg")
 
 
+# Charts
+
+
+def _drawn(title: str, today: DayMetrics, earlier: list[DayMetrics]) -> str:
+    return next(
+        chart.svg for chart in render.charts(today, earlier) if chart.title.startswith(title)
+    )
+
+
+def _labels(svg: str) -> list[str]:
+    return re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+
+
+def test_axes_have_round_ticks_whole_counts_and_whole_percents() -> None:
+    assert render._ticks(0.0) == [0, 1]
+    assert render._ticks(2.0) == [0, 1, 2]
+    assert render._ticks(9.0) == [0, 2, 4, 6, 8, 10]
+    assert render._ticks(80.0) == list(range(0, 81, 20))
+    assert render._ticks(12_345.0) == list(range(0, 15_001, 5_000))
+    shares = render._ticks(0.3, 0.01)
+    assert [round(share * 100) for share in shares] == [0, 5, 10, 15, 20, 25, 30]
+    today = _day(0, share=0.1, domains={"one.example": 1.0, "two.example": 2.0})
+    labels = _labels(_drawn("Articles per source domain", today, []))
+    assert ["0", "1", "2"] == [label for label in labels if label[:1].isdigit()]
+    earlier = [_day(offset, share=0.1, domains={}) for offset in range(3, 0, -1)]
+    labels = _labels(_drawn("Quarantine share", _day(0, share=0.3, domains={}), earlier))
+    assert [label for label in labels if label.endswith("%")] == [
+        f"{percent}%" for percent in range(0, 31, 5)
+    ]
+
+
+def test_charts_are_inline_svg_that_carries_no_script() -> None:
+    domains = {"steady.example": 40.0}
+    earlier = [_day(offset, share=0.1, domains=domains) for offset in range(5, 0, -1)]
+    drawn = render.charts(_day(0, share=0.2, domains=domains), earlier)
+    assert len(drawn) == 3  # two of history, domains
+    for chart in drawn:
+        assert chart.svg.startswith("<svg") and chart.svg.endswith("</svg>")
+        assert "<script" not in chart.svg and "window.pygal" not in chart.svg
+
+
+def test_the_domain_chart_shows_the_usual_range_once_there_is_history() -> None:
+    earlier = [
+        _day(offset, share=0.1, domains={"steady.example": 40.0}) for offset in range(5, 0, -1)
+    ]
+    today = _day(0, share=0.1, domains={"steady.example": 12.0})
+    with_history = _drawn("Articles per source domain", today, earlier)
+    assert with_history.count('class="ci"') == 1  # the whisker over 30-50
+    assert "median of the earlier days; whisker: usual range" in _labels(with_history)
+    assert "50" in _labels(with_history)  # the axis reaches the range's top
+    alone = _drawn("Articles per source domain", today, earlier[: MIN_HISTORY - 1])
+    assert 'class="ci"' not in alone
+    assert "median of the earlier days; whisker: usual range" not in _labels(alone)
+
+
+def test_a_name_wider_than_the_chart_is_cut_and_drawn_at_once() -> None:
+    """pygal lays out a horizontal bar chart for ever when a name is wider than the chart:
+    drawn in a child process, time- and memory-bound, so that a regression fails."""
+    script = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))\n"
+        "from newsclean.report import render\n"
+        "name = 'x' * 300 + '.example'\n"
+        "rows = [{'name': name, 'value': 3.0, 'median': 2.0, 'low': 0.0, 'high': 7.0}]\n"
+        "sys.stdout.write(render._bars(rows, value_title='articles'))\n"
+        "sys.stdout.write(render._bars_with_usual(rows, value_title='articles'))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    labels = _labels(result.stdout)
+    cut = "x" * (render.LABEL_CHARS - 1) + "…"
+    assert labels.count(cut) == 2
+    assert "x" * render.LABEL_CHARS not in result.stdout
+
+
+def test_today_is_the_larger_point_of_each_history_line() -> None:
+    earlier = [_day(offset, share=0.1, domains={}) for offset in range(3, 0, -1)]
+    units = _drawn("The last 4 published days", _day(0, share=0.3, domains={}), earlier)
+    radii = re.findall(r'<circle[^>]* r="([0-9.]+)"', units)
+    assert radii.count(str(render.TODAY_DOT)) == 3  # read, articles, quarantined
+    assert len(radii) == 12
+
+
 # Hostile input
 
 
@@ -365,7 +451,7 @@ def test_a_warm_up_that_fails_fails_neither_the_run_nor_its_report(
         manifest = publish(tmp_path, lake, DAY, 2)
     assert read_manifest(lake, DAY)["run_id"] == manifest["run_id"]  # published
     assert "<svg" in report_path(lake, DAY).read_text(encoding="utf-8")
-    assert "the chart engine did not start (RuntimeError: no engine)" in caplog.text
+    assert "the chart library did not start (RuntimeError: no engine)" in caplog.text
 
 
 def test_write_report_of_a_day_not_published_says_so(tmp_path: Path) -> None:

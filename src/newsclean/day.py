@@ -739,7 +739,7 @@ def run_day(
     inline = small_input(head)
     from newsclean.report.render import start_warm_up
 
-    # The report's chart engine starts while the day is cleaned (a Parquet lake's report).
+    # The report's chart library is loaded while the day is cleaned (a Parquet lake's report).
     parquet = delta.lake_format(lake, lake_format) != delta.DELTA
     warming = start_warm_up() if parquet else None
     try:

@@ -46,7 +46,7 @@ def write_report(
     from newsclean import __version__
     from newsclean.report.drift import find_drift
     from newsclean.report.metrics import day_metrics, history, save_metrics, stored_timings
-    from newsclean.report.render import render_html, start_warm_up
+    from newsclean.report.render import render_html
 
     if days < 1:
         raise ValueError(f"days must be 1 or more, got {days}")
@@ -54,16 +54,12 @@ def write_report(
     manifest = read_manifest(root, ingest_date)
     if manifest is None:
         raise NotPublishedError(f"{ingest_date} is not published in {root}")
-    warming = start_warm_up()  # the chart engine starts while the lake is read
-    try:
-        if timings is None:
-            timings = stored_timings(root, ingest_date, str(manifest.get("run_id", "")))
-        today = day_metrics(root, ingest_date, manifest, timings=timings)
-        save_metrics(root, today)
-        earlier = history(root, ingest_date, days)
-        flags = find_drift(today, earlier)
-    finally:
-        warming.join()
+    if timings is None:
+        timings = stored_timings(root, ingest_date, str(manifest.get("run_id", "")))
+    today = day_metrics(root, ingest_date, manifest, timings=timings)
+    save_metrics(root, today)
+    earlier = history(root, ingest_date, days)
+    flags = find_drift(today, earlier)
     page = render_html(today, earlier, flags, days=days, generated_by=f"newsclean {__version__}")
     target = out if out is not None else report_path(root, ingest_date)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -1,28 +1,38 @@
-"""The report as one self-contained HTML file: Vega-Lite charts rendered to inline SVG by
-vl-convert (no script, no network), short lists of kinds as plain tables, the page filled
-in by Jinja2 with autoescape on.
+"""The report as one self-contained HTML file: charts drawn to inline SVG by pygal (pure
+Python, no script, no network), short lists of kinds as plain tables, the page filled in
+by Jinja2 with autoescape on.
 
 Every string from the data (domains, reasons, source_uri, samples) reaches the page
-through Jinja2's escaping or, inside a chart, through Vega's SVG text escaping; the
-page's Content-Security-Policy allows no script at all.
+through Jinja2's escaping or, inside a chart, through the XML serializer that writes
+pygal's SVG; the script pygal puts in every chart is taken out (`_without_scripts`), and
+the page's Content-Security-Policy allows no script at all.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import math
 import threading
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import jinja2
-import vl_convert
+import pygal
+from pygal.style import Style
 
 from newsclean.report.drift import MIN_HISTORY, Flag, usual_range
 from newsclean.report.metrics import LAG_BINS, DayMetrics
 
 TOP_DOMAINS = 20
 WIDTH = 440
+BAR_STEP = 17  # pixels of height a bar chart gives each bar
+PAIRED_BAR_STEP = 12  # each of a pair of bars (today, the earlier days)
+LABEL_CHARS = 36  # a bar's name is cut to this many characters
+TODAY_DOT = 5  # radius of today's point on a line chart (the other days': 2.5)
+COLORS = ("#4c78a8", "#f58518", "#e45756", "#72b7b2", "#54a24b")
+USUAL_COLOR = "#b5b5b5"
 logger = logging.getLogger(__name__)
 _ENVIRONMENT = jinja2.Environment(
     loader=jinja2.PackageLoader("newsclean.report", "templates"),
@@ -39,27 +49,105 @@ class Chart:
     svg: str
 
 
-def _svg(spec: dict[str, Any]) -> str:
-    spec = {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": WIDTH,
-        "config": {"view": {"stroke": None}, "font": "sans-serif"},
-        **spec,
-    }
-    return vl_convert.vegalite_to_svg(spec)
+def _without_scripts(root: Any) -> Any:
+    """Take out the `<script>` pygal writes into every chart (its tooltips' settings): the
+    page runs no script (an XML filter, pygal's own hook on the tree it serializes)."""
+    for parent in root.iter():
+        for child in list(parent):
+            if isinstance(child.tag, str) and child.tag.rsplit("}", 1)[-1] == "script":
+                parent.remove(child)
+    return root
+
+
+@functools.cache
+def _style(*colors: str) -> Style:
+    """The report's look (a `Style` a chart only reads), series coloured in this order."""
+    return Style(
+        font_family="system-ui, sans-serif",
+        background="white",
+        plot_background="white",
+        foreground="#333",
+        foreground_strong="#222",
+        foreground_subtle="#666",
+        colors=colors,
+        ci_colors=("#222",) * len(colors),
+        guide_stroke_color="#ddd",
+        major_guide_stroke_color="#ddd",
+        guide_stroke_dasharray="0",
+        major_guide_stroke_dasharray="0",
+        label_font_size=11,
+        major_label_font_size=11,
+        legend_font_size=11,
+        title_font_size=12,
+        opacity="1",
+        opacity_hover="0.85",
+        stroke_width="1.5",
+        stroke_width_hover="1.5",
+    )
+
+
+def _new(kind: type[Any], height: int, *colors: str, **options: Any) -> Any:
+    """A pygal chart of `kind` with what every chart of the report shares, and `options`."""
+    chart = kind(
+        style=_style(*(colors or COLORS)),
+        width=WIDTH,
+        height=height,
+        explicit_size=True,
+        js=[],
+        disable_xml_declaration=True,
+        margin=4,
+        margin_right=24,  # room for the last tick's label
+        spacing=8,
+        legend_at_bottom=True,
+        legend_box_size=10,
+        truncate_legend=-1,
+        show_x_guides=False,
+        **options,
+    )
+    return chart.add_xml_filter(_without_scripts)
+
+
+def _ticks(top: float, unit: float = 1.0) -> list[float]:
+    """Ticks from 0 to past `top` at a round step of 1, 2, 5, 10, 20, ... `unit`s, at
+    most six steps: a count never shows 0.5, a share (unit 0.01) steps by whole
+    percents."""
+    units = top / unit
+    step = 1
+    while units / step > 6:
+        step = step * 5 // 2 if str(step)[0] == "2" else step * 2  # 1, 2, 5, 10, 20, 50, ...
+    return [tick * step * unit for tick in range((math.ceil(units / step) or 1) + 1)]
+
+
+def _names(rows: list[dict[str, Any]]) -> list[str]:
+    """The bars' names, bottom to top, each cut to `LABEL_CHARS`. pygal does not cut the
+    names of a horizontal bar chart, and lays one out for ever (memory growing without
+    bound) when a name is wider than the chart, as a long domain from the data can be."""
+    return [
+        name if len(name) <= LABEL_CHARS else name[: LABEL_CHARS - 1] + "…"
+        for name in (row["name"] for row in reversed(rows))  # pygal stacks bars upwards
+    ]
+
+
+def _counts(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def _percent(value: float) -> str:
+    return f"{value:.0%}"
 
 
 @functools.cache
 def warm_up() -> None:
-    """Start vl-convert's JavaScript engine by drawing a tiny chart: the engine's start is
-    a one-time cost of each process, most of what drawing the charts costs."""
+    """Draw a tiny chart once. pygal needs no engine started (its first chart costs what
+    the next ones do, ~10 ms); importing this module loads it (~0.07 CPU s), which a run
+    does while it cleans its day."""
     _bars([{"name": "warm-up", "value": 1}], value_title="count")
 
 
 def start_warm_up() -> threading.Thread:
-    """Warm the chart engine in a background thread (vl-convert releases the GIL while it
-    draws); join the thread before the process may end. A failure is only logged: the
-    report's own drawing meets it again and reports it."""
+    """Warm the chart library in a background thread while a run cleans its day; join
+    the thread before the process may end. A failure is only logged: the report's own
+    drawing meets it again and reports it."""
     thread = threading.Thread(target=_warm_up_quietly, name="newsclean-chart-warm-up", daemon=True)
     thread.start()
     return thread
@@ -70,98 +158,86 @@ def _warm_up_quietly() -> None:
         warm_up()
     except Exception as error:  # a warm-up never fails a run; the report says what broke
         logger.debug(
-            "newsclean: the chart engine did not start (%s: %s)", type(error).__name__, error
+            "newsclean: the chart library did not start (%s: %s)", type(error).__name__, error
         )
 
 
-def _name_axis(sort: Any) -> dict[str, Any]:
-    """The y encoding of a bar chart: one bar a name, labels up to 240 pixels."""
-    return {
-        "field": "name",
-        "type": "nominal",
-        "title": None,
-        "sort": sort,
-        "axis": {"labelLimit": 240},
-    }
+def _bar_height(rows: int, *, paired: bool = False) -> int:
+    """Room for the axis, `rows` bars (or pairs of thinner bars) and a pair's legend."""
+    return 48 + rows * (2 * PAIRED_BAR_STEP if paired else BAR_STEP) + (60 if paired else 0)
 
 
 def _bars(rows: list[dict[str, Any]], *, value_title: str, ordered: bool = False) -> str:
-    """Horizontal bars of `rows` (`name`, `value`), largest first unless `ordered`."""
-    return _svg(
-        {
-            "data": {"values": rows},
-            "height": {"step": 16},
-            "mark": {"type": "bar", "color": "#4c78a8"},
-            "encoding": {
-                "y": _name_axis(None if ordered else "-x"),
-                "x": {
-                    "field": "value",
-                    "type": "quantitative",
-                    "title": value_title,
-                    "axis": {"tickMinStep": 1},
-                },
-                "tooltip": [{"field": "name"}, {"field": "value", "format": ",.0f"}],
-            },
-        }
+    """Horizontal bars of `rows` (`name`, `value`), top to bottom in the rows' order
+    (`ordered`: an order of its own, e.g. bins) or largest first."""
+    if not ordered:
+        rows = sorted(rows, key=lambda row: -row["value"])
+    top = max((row["value"] for row in rows), default=0.0)
+    chart = _new(
+        pygal.HorizontalBar,
+        _bar_height(len(rows)),
+        show_legend=False,
+        x_title=value_title,
+        y_labels=_ticks(top),
+        value_formatter=_counts,
     )
+    chart.x_labels = _names(rows)
+    chart.add(value_title, [row["value"] for row in reversed(rows)])
+    return chart.render(is_unicode=True)
 
 
 def _bars_with_usual(rows: list[dict[str, Any]], *, value_title: str) -> str:
-    """Bars of today beside a tick at the median of the earlier days and its usual range."""
-    bars = {
-        "mark": {"type": "bar", "color": "#4c78a8"},
-        "encoding": {
-            "y": _name_axis({"field": "value", "order": "descending"}),
-            "x": {"field": "value", "type": "quantitative", "title": value_title},
-        },
-    }
-    usual = {
-        "transform": [{"filter": "datum.median != null"}],
-        "mark": {"type": "rule", "color": "#999", "strokeWidth": 2},
-        "encoding": {
-            "y": {"field": "name", "type": "nominal", "sort": None},
-            "x": {"field": "low", "type": "quantitative"},
-            "x2": {"field": "high"},
-        },
-    }
-    median = {
-        "transform": [{"filter": "datum.median != null"}],
-        "mark": {"type": "tick", "color": "#e45756", "thickness": 2},
-        "encoding": {
-            "y": {"field": "name", "type": "nominal", "sort": None},
-            "x": {"field": "median", "type": "quantitative"},
-        },
-    }
-    return _svg({"data": {"values": rows}, "height": {"step": 16}, "layer": [bars, usual, median]})
-
-
-def _history_lines(rows: list[dict[str, Any]], *, value_title: str, share: bool) -> str:
-    """One line per series over the days, today's points marked."""
-    axis = {"format": ".0%"} if share else {}
-    return _svg(
-        {
-            "data": {"values": rows},
-            "height": 140,
-            "encoding": {
-                "x": {
-                    "field": "day",
-                    "type": "temporal",
-                    "timeUnit": "yearmonthdate",
-                    "title": None,
-                    "axis": {"format": "%b %d", "tickCount": "day"},
-                },
-                "y": {"field": "value", "type": "quantitative", "title": value_title, "axis": axis},
-                "color": {"field": "series", "type": "nominal", "title": None},
-            },
-            "layer": [
-                {"mark": {"type": "line", "point": True}},
-                {
-                    "transform": [{"filter": "datum.today"}],
-                    "mark": {"type": "point", "size": 120, "filled": True, "color": "#e45756"},
-                },
-            ],
-        }
+    """Bars of today, each beside a grey bar at the median of the earlier days with a
+    whisker over its usual range (when the earlier days give one)."""
+    usual = any(row["median"] is not None for row in rows)
+    top = max([row["value"] for row in rows] + [row["high"] or 0.0 for row in rows])
+    chart = _new(
+        pygal.HorizontalBar,
+        _bar_height(len(rows), paired=usual),
+        COLORS[0],
+        USUAL_COLOR,
+        show_legend=usual,
+        legend_at_bottom_columns=1,
+        x_title=value_title,
+        y_labels=_ticks(top),
+        value_formatter=_counts,
     )
+    chart.x_labels = _names(rows)
+    chart.add("today", [row["value"] for row in reversed(rows)])
+    if usual:
+        chart.add(
+            "median of the earlier days; whisker: usual range",
+            [
+                None
+                if row["median"] is None
+                else {"value": row["median"], "ci": {"low": row["low"], "high": row["high"]}}
+                for row in reversed(rows)
+            ],
+        )
+    return chart.render(is_unicode=True)
+
+
+def _history_lines(
+    days: list[date], series: dict[str, list[float]], *, value_title: str, share: bool
+) -> str:
+    """One line per series over the days (the last is today, its points larger)."""
+    top = max((value for values in series.values() for value in values), default=0.0)
+    chart = _new(
+        pygal.Line,
+        150 + (22 if len(series) > 1 else 0),
+        show_legend=len(series) > 1,
+        legend_at_bottom_columns=len(series),
+        y_title=None if share else value_title,
+        value_formatter=_percent if share else _counts,
+        dots_size=2.5,
+        x_labels_major_count=8,
+        show_minor_x_labels=False,
+        y_labels=_ticks(top, 0.01 if share else 1.0),
+    )
+    chart.x_labels = [day.strftime("%b %d") for day in days]
+    for name, values in series.items():
+        chart.add(name, [*values[:-1], {"value": values[-1], "node": {"r": TODAY_DOT}}])
+    return chart.render(is_unicode=True)
 
 
 def _named(values: dict[str, float], limit: int | None = None) -> list[dict[str, Any]]:
@@ -175,20 +251,16 @@ def charts(today: DayMetrics, earlier: list[DayMetrics]) -> list[Chart]:
     drawn = []
     days = [*earlier, today]
     if len(days) > 1:
+        dates = [day.ingest_date for day in days]
         drawn.append(
             Chart(
-                f"The last {len(days)} published days",
+                f"The last {len(days)} published days (today's points larger)",
                 _history_lines(
-                    [
-                        {
-                            "day": day.ingest_date.isoformat(),
-                            "series": series,
-                            "value": day.values.get("units", {}).get(series, 0.0),
-                            "today": day is today,
-                        }
-                        for day in days
+                    dates,
+                    {
+                        series: [day.values.get("units", {}).get(series, 0.0) for day in days]
                         for series in ("read", "articles", "quarantined")
-                    ],
+                    },
                     value_title="units",
                     share=False,
                 ),
@@ -198,15 +270,12 @@ def charts(today: DayMetrics, earlier: list[DayMetrics]) -> list[Chart]:
             Chart(
                 "Quarantine share by day",
                 _history_lines(
-                    [
-                        {
-                            "day": day.ingest_date.isoformat(),
-                            "series": "quarantine share",
-                            "value": day.values.get("quarantine_share", {}).get("", 0.0),
-                            "today": day is today,
-                        }
-                        for day in days
-                    ],
+                    dates,
+                    {
+                        "quarantine share": [
+                            day.values.get("quarantine_share", {}).get("", 0.0) for day in days
+                        ]
+                    },
                     value_title="share",
                     share=True,
                 ),
@@ -222,8 +291,8 @@ def charts(today: DayMetrics, earlier: list[DayMetrics]) -> list[Chart]:
             row["median"], row["low"], row["high"] = usual if usual else (None, None, None)
         drawn.append(
             Chart(
-                f"Articles per source domain (top {TOP_DOMAINS}; red tick: median of the "
-                "earlier days, grey: usual range)",
+                f"Articles per source domain (top {TOP_DOMAINS}; grey: median of the earlier "
+                "days, whisker: usual range)",
                 _bars_with_usual(rows, value_title="articles"),
             )
         )
