@@ -170,41 +170,52 @@ def menu_runs(lines: list[str], *, minimum: int = 4) -> Kinds:
 @lru_cache(maxsize=4096)
 def _author_time(line: str) -> bool:
     """A comment's signature or header: a name with a time or date, little else."""
+    return _marker_shape(line) is not None
+
+
+@lru_cache(maxsize=4096)
+def _marker_shape(line: str) -> tuple[bool, bool, bool, bool] | None:
+    """Of an author/time line (`_author_time`), what it is made of: words besides the
+    moment (a name, a cue), a date, a clock time, a relative time; None for any other
+    line. A site writes all its
+    comments' author/time lines alike, so a thread's lines share their shape."""
     if len(line) > _SHORT_CHARS:
-        return False
+        return None
     # Dates and times hold a digit; an ASCII line's plain form has no digit or "ago" its
     # raw form lacks, so most lines are settled before they are read.
     if line.isascii() and "ago" not in line and not _DIGIT.search(line):
-        return False
+        return None
     text = plain_once(line)
     words = len(text.split())
     if words > 16 or words < 2:
-        return False
+        return None
     if not _DIGIT.search(text) and " ago" not in text:
-        return False
+        return None
     folded = text.casefold()
     undated = _DATE.sub(" ", folded) if DATE_HINT.search(folded) else folded
     dated = undated != folded
     timed = bool(_TIME.search(undated))  # "29.02" of a date is no clock time
     relative = bool(_RELATIVE_TIME.search(folded))
     if not (dated or timed or relative):
-        return False
+        return None
     rest = _TIME.sub(" ", undated)
     rest_words = len(re.findall(r"[^\W\d_]+", rest))
     if rest_words > 7:
-        return False
+        return None
     cue = bool(_AUTHOR_CUES.search(folded))
     # A name and a moment: a date with a clock time, or "3 days ago"; or a cue word.
-    return cue or (dated and timed) or (relative and rest_words <= 4)
+    if cue or (dated and timed) or (relative and rest_words <= 4):
+        return (rest_words > 0, dated, timed, relative)
+    return None
 
 
 def comment_threads(
     lines: list[str], *, minimum: int = 2, gap: int = 4, forums: bool = True
 ) -> Kinds:
-    """Two or more author/time lines, at most `gap` lines apart, after the story began:
-    a comment thread. The thread runs from the first comment to the last one's body,
-    unless a prose paragraph follows that body: then it ends at the last author/time
-    line, since the story may go on there.
+    """Two or more author/time lines of one shape (`_marker_shape`), at most `gap` lines
+    apart, after the story began: a comment thread. The thread runs from the first
+    comment to the last one's body, unless a prose paragraph follows that body: then it
+    ends at the last author/time line, since the story may go on there.
     With `forums`, a text whose head (the lines before its first author/time line)
     shares a line with the rest is a forum page, the head one of its posts (a user's
     rank or signature recurs): its posts are its content, and nothing is found."""
@@ -220,7 +231,8 @@ def comment_threads(
         return kinds
     groups: list[list[int]] = []
     for index in markers:
-        if groups and index - groups[-1][-1] <= gap + 1:
+        near = groups and index - groups[-1][-1] <= gap + 1
+        if near and _marker_shape(lines[index]) == _marker_shape(lines[groups[-1][0]]):
             groups[-1].append(index)
         else:
             groups.append([index])
