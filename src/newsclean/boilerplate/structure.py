@@ -214,8 +214,10 @@ def comment_threads(
 ) -> Kinds:
     """Two or more author/time lines of one shape (`_marker_shape`), at most `gap` lines
     apart, after the story began: a comment thread. The thread runs from the first
-    comment to the last one's body, unless a prose paragraph follows that body: then it
-    ends at the last author/time line, since the story may go on there.
+    comment to the last one's body, but not over a comment's body that only a prose
+    paragraph parts from the rest of the text (the story's own paragraph, maybe): the
+    first comment's body, of signatures, when a prose paragraph stands right before it;
+    the last one's, of headers, when one follows it.
     With `forums`, a text whose head (the lines before its first author/time line)
     shares a line with the rest is a forum page, the head one of its posts (a user's
     rank or signature recurs): its posts are its content, and nothing is found."""
@@ -244,6 +246,11 @@ def comment_threads(
         tail = len(lines) - 1 - group[-1]
         if tail == 0 or all(_words(line) <= 3 for line in lines[group[-1] + 1 :]):
             start, end = max(group[0] - body, first_story + 1), len(lines)  # signatures
+            if prose[start - 1]:
+                # Nothing parts the story from the first comment's body: that "body"
+                # may be the story's last paragraph, so the thread starts at its first
+                # signature.
+                start = group[0]
         else:
             start, end = group[0], min(group[-1] + 1 + body, len(lines))  # headers
             if end < len(lines) and prose[end]:
