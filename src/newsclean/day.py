@@ -210,9 +210,11 @@ def _clean_into(
     *,
     inline: bool = False,
 ) -> dict[str, Any]:
-    from newsclean.workers import InlinePool, UnitPool, start_server
+    from newsclean.workers import InlinePool, UnitPool, inline_limit_available, start_server
 
     started = time.perf_counter()
+    # In this process a unit's time limit needs the alarm; without it, the workers.
+    inline = inline and inline_limit_available()
     if not inline:
         start_server()
         warm_up()  # while the workers' server loads
