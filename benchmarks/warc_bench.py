@@ -1,7 +1,8 @@
 """WARC input against loose files, and a whole run against trafilatura alone.
 
     .venv/bin/python benchmarks/warc_bench.py [--pages 300] [--megabytes 300] [--workers 1]
-    .venv/bin/python benchmarks/warc_bench.py --scale 1000 [--workers 2] [--scratch DIR]
+    .venv/bin/python benchmarks/warc_bench.py --scale 1000 [--workers 2] [--reader-only]
+                                              [--scratch DIR | --built DIR]
 
 On the same corpus pages (../shared/corpus, trafilatura's evaluation pages):
   1. streaming: the WARC reader alone over a WARC of about --megabytes (the pages
@@ -20,7 +21,9 @@ start-up), units per CPU second (all processes), and peak RSS of the parent, the
 forkserver and the largest worker and the peak summed PSS of all of them. Each copy of
 a page has its own URL on one of 97 sites per copy, as a crawl has many sites with a few
 pages each. The big files go to --scratch (default: the system's temporary folder) and
-are deleted at the end; the loose files take about five times the WARC's size.
+are deleted at the end (with --built DIR: built there and kept, or reused from there);
+the loose files take about five times the WARC's size. --reader-only measures the
+reader alone (streaming, memory) and skips the whole runs.
 Exits cleanly with a message when the corpus is absent. Timings are noisy on a shared
 machine: compare ratios from one run, and note the load printed at the top.
 """
@@ -54,8 +57,9 @@ for file in discover(sys.argv[1]):
     for unit in read_input(file, Settings()):
         units += 1
 seconds = time.perf_counter() - started
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-print(json.dumps({"units": units, "seconds": seconds, "peak": peak}))
+usage = resource.getrusage(resource.RUSAGE_SELF)
+peak, cpu = usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime
+print(json.dumps({"units": units, "seconds": seconds, "peak": peak, "cpu": cpu}))
 """
 
 
@@ -95,7 +99,7 @@ def write_scale(folder: Path, pages: list[bytes], megabytes: float) -> tuple[Pat
         (subfolder / f"page-{written:07d}.html").write_bytes(body)
         written += 1
     archive.close()
-    return warc_folder, loose, written
+    return written
 
 
 def describe_run(label: str, run: RunResult) -> str:
@@ -112,29 +116,46 @@ def describe_run(label: str, run: RunResult) -> str:
     )
 
 
-def scale(corpus: Path, megabytes: float, workers: int, scratch: Path) -> None:
+def scale(
+    corpus: Path, megabytes: float, workers: int, scratch: Path, *, built: Path | None, runs: bool
+) -> None:
     """The --scale comparison: a big WARC against the same pages as loose files and
-    against a small WARC of the pages once."""
+    against a small WARC of the pages once, through the reader alone and (with `runs`)
+    through whole runs. `built`: a folder to build into and keep, or to reuse when an
+    earlier run built it."""
     pages = load_pages(corpus, 10**9)
     with tempfile.TemporaryDirectory(prefix="newsclean-warc-scale-", dir=scratch) as name:
-        folder = Path(name)
-        started = time.perf_counter()
-        warc_folder, loose, written = write_scale(folder, pages, megabytes)
-        stored = sum(path.stat().st_size for path in warc_folder.iterdir()) / 1e6
-        html = sum(len(pages[number % len(pages)]) for number in range(written)) / 1e6
-        print(
-            f"built in {time.perf_counter() - started:.0f}s: a {stored:.0f} MB WARC of "
-            f"{written} records ({html:.0f} MB of HTML), the same pages as loose files"
-        )
-        small = folder / "small"
-        small.mkdir()
-        write_warc(small / "CC-NEWS-20260213083000-00000.warc.gz", pages, gzip_records=True)
-        runs = {}
-        for label, root in (("small warc", small), ("big warc", warc_folder), ("big files", loose)):
+        folder = built or Path(name)
+        if not (folder / "small").is_dir():
+            folder.mkdir(parents=True, exist_ok=True)
+            started = time.perf_counter()
+            write_scale(folder, pages, megabytes)
+            small = folder / "small"
+            small.mkdir()
+            write_warc(small / "CC-NEWS-20260213083000-00000.warc.gz", pages, gzip_records=True)
+            print(f"built in {time.perf_counter() - started:.0f}s in {folder}")
+        stored = sum(path.stat().st_size for path in (folder / "warc").iterdir()) / 1e6
+        html = sum(path.stat().st_size for path in (folder / "loose").rglob("*.html")) / 1e6
+        print(f"a {stored:.0f} MB WARC ({html:.0f} MB of HTML), the same pages as loose files")
+        roots = {"small warc": folder / "small", "big warc": folder / "warc"}
+        roots["big files"] = folder / "loose"
+        for label, root in roots.items():
+            found = read_only(root)
+            print(
+                f"read {label:<11} {found['units']:6d} units in {found['seconds']:6.1f}s "
+                f"({found['units'] / found['seconds']:7.1f} units/s), {found['cpu']:6.1f} cpu s "
+                f"({found['units'] / found['cpu']:7.1f} units per cpu s), peak RSS "
+                f"{found['peak'] / 2**20:6.1f} MiB; load {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
+        if not runs:
+            return
+        results = {}
+        for label, root in roots.items():
             print(f"load average {os.getloadavg()[0]:.1f} before {label}", flush=True)
-            runs[label] = run_pipeline(root, workers, scratch=folder)
-            print(describe_run(label, runs[label]), flush=True)
-        big, files, once = runs["big warc"], runs["big files"], runs["small warc"]
+            results[label] = run_pipeline(root, workers, scratch=folder)
+            print(describe_run(label, results[label]), flush=True)
+        big, files, once = results["big warc"], results["big files"], results["small warc"]
         print(
             f"big WARC / loose files: rate {files.seconds / big.seconds:.2f} (wall), "
             f"{(big.rate or 0) / (files.rate or 1):.2f} (after start-up), "
@@ -177,6 +198,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip", choices=("stream", "runs", "bare"), action="append", default=[])
     parser.add_argument("--scale", type=float, metavar="MB", help="a CC-NEWS-sized run instead")
     parser.add_argument("--scratch", type=Path, default=Path(tempfile.gettempdir()))
+    parser.add_argument("--reader-only", action="store_true", help="with --scale: no whole runs")
+    parser.add_argument(
+        "--built", type=Path, help="with --scale: build into DIR and keep it, or reuse it"
+    )
     args = parser.parse_args(argv)
     if args.scale is not None and args.scale <= 0:
         parser.error("--scale must be a positive number of megabytes")
@@ -185,7 +210,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.scale is not None:
         print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-        scale(args.corpus, args.scale, args.workers, args.scratch)
+        scale(
+            args.corpus,
+            args.scale,
+            args.workers,
+            args.scratch,
+            built=args.built,
+            runs=not args.reader_only,
+        )
         return 0
     pages = load_pages(args.corpus, args.pages)
     megabytes = sum(map(len, pages)) / 1e6
