@@ -219,3 +219,20 @@ def test_a_small_day_off_the_main_thread_uses_the_workers(
     thread.start()
     thread.join()
     assert found and found[0]["units"]["read"] == 3 and len(pools) == 1
+
+
+def test_a_small_run_starts_the_chart_engine_once_its_units_are_cleaned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine's start holds the process for a moment: a small run's first unit
+    does not wait for it."""
+    from newsclean.report import render
+
+    raw = _small_day(tmp_path)
+    events: list[str] = []
+    monkeypatch.setattr(render, "warm_up", lambda: events.append("chart engine"))
+    monkeypatch.setattr("newsclean.day._write_report", lambda *arguments: None)
+    run_day(
+        str(raw), str(tmp_path / "lake"), DAY, Settings(), progress=lambda n: events.append("unit")
+    )
+    assert events == ["unit", "unit", "unit", "chart engine"]
