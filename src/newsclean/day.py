@@ -713,6 +713,14 @@ def _profile_path(lake: Path, ingest_date: date) -> Path:
     return lake / "_profiles" / "templates" / f"{ingest_date.isoformat()}.json"
 
 
+def _start_chart_engine() -> Any:
+    """Warm the report's chart engine in a background thread (imported here: a small
+    run needs it only after its units are cleaned)."""
+    from newsclean.report.render import start_warm_up
+
+    return start_warm_up()
+
+
 def run_day(
     input_root: str,
     lake: str,
@@ -739,13 +747,11 @@ def run_day(
     if not head and not allow_empty:
         raise EmptyInputError(f"no raw file under {input_root}")
     inline = small_input(head)
-    from newsclean.report.render import start_warm_up
-
     # The report's chart engine starts while the day is cleaned (a Parquet lake's
     # report); for a small input, once it is cleaned: the engine's start holds this
     # process for about 0.4 s, which would come before the first unit.
     parquet = delta.lake_format(lake, lake_format) != delta.DELTA
-    warming = start_warm_up() if parquet and not inline else None
+    warming = _start_chart_engine() if parquet and not inline else None
     try:
         _stage_shard(
             itertools.chain(head, inputs),
@@ -758,7 +764,7 @@ def run_day(
             inline=inline,
         )
         if parquet and inline:
-            warming = start_warm_up()
+            warming = _start_chart_engine()
         return publish_day(
             lake,
             ingest_date,
