@@ -116,3 +116,33 @@ def test_another_language_s_lexicon_is_a_small_trie_with_wordfreq_s_frequencies(
     assert loaded.zipf.get("qqxqzz") == 0.0 and "qqxqzz" not in loaded.zipf
     assert loaded.sound == stored.sound and "ikke" in loaded.sound
     assert loaded.function_words == stored.function_words
+
+
+def test_changed_extra_text_builds_again(cache: Path) -> None:
+    calls: list[int] = []
+    build = _counting_build(calls, [1])
+    for extra in ("3.11.7\0(?:a|b)", "3.11.7\0(?:a|b)", "3.11.8\0(?:a|b)", "3.11.7\0(?:a|c)"):
+        derived.load_or_build("table", build, packages=[], files=[], extra=extra)
+    assert calls == [1, 1, 1]
+
+
+def test_the_boilerplate_prefilters_from_the_cache_equal_a_fresh_analysis(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsclean.boilerplate.catalogue import RULES
+    from newsclean.boilerplate.prefilter import prefilter, prefilters
+    from newsclean.fastpaths import sre
+
+    patterns = [rule.pattern for rule in RULES]
+    fresh = tuple(prefilter(pattern) for pattern in patterns)
+    assert prefilters(patterns) == fresh  # built
+    assert len(list(cache.glob("boilerplate-prefilters-*.marshal"))) == 1
+
+    def analysed_again(pattern: object) -> None:
+        raise AssertionError("the prefilters were analysed again, not loaded")
+
+    monkeypatch.setattr(sre, "analyse", analysed_again)
+    loaded = prefilters(patterns)
+    assert loaded == fresh
+    assert all(type(check.starts) in (frozenset, type(None)) for check in loaded)
+    assert any(check.needles for check in loaded) and any(check.starts for check in loaded)

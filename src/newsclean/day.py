@@ -210,9 +210,11 @@ def _clean_into(
     *,
     inline: bool = False,
 ) -> dict[str, Any]:
-    from newsclean.workers import InlinePool, UnitPool, start_server
+    from newsclean.workers import InlinePool, UnitPool, inline_limit_available, start_server
 
     started = time.perf_counter()
+    # In this process a unit's time limit needs the alarm; without it, the workers.
+    inline = inline and inline_limit_available()
     if not inline:
         start_server()
         warm_up()  # while the workers' server loads
@@ -711,6 +713,14 @@ def _profile_path(lake: Path, ingest_date: date) -> Path:
     return lake / "_profiles" / "templates" / f"{ingest_date.isoformat()}.json"
 
 
+def _start_chart_engine() -> Any:
+    """Warm the report's chart library in a background thread (imported here: a small
+    run needs it only after its units are cleaned)."""
+    from newsclean.report.render import start_warm_up
+
+    return start_warm_up()
+
+
 def run_day(
     input_root: str,
     lake: str,
@@ -737,11 +747,11 @@ def run_day(
     if not head and not allow_empty:
         raise EmptyInputError(f"no raw file under {input_root}")
     inline = small_input(head)
-    from newsclean.report.render import start_warm_up
-
-    # The report's chart library is loaded while the day is cleaned (a Parquet lake's report).
+    # The report's chart library is loaded while the day is cleaned (a Parquet lake's
+    # report); for a small input, once it is cleaned, so that loading it does not come
+    # before the first unit.
     parquet = delta.lake_format(lake, lake_format) != delta.DELTA
-    warming = start_warm_up() if parquet else None
+    warming = _start_chart_engine() if parquet and not inline else None
     try:
         _stage_shard(
             itertools.chain(head, inputs),
@@ -753,6 +763,8 @@ def run_day(
             lake_format,
             inline=inline,
         )
+        if parquet and inline:
+            warming = _start_chart_engine()
         return publish_day(
             lake,
             ingest_date,

@@ -38,15 +38,20 @@ def cache_dir() -> Path:
 
 
 def load_or_build(
-    name: str, build: Callable[[], Any], *, packages: Iterable[str], files: Iterable[Any]
+    name: str,
+    build: Callable[[], Any],
+    *,
+    packages: Iterable[str],
+    files: Iterable[Any],
+    extra: str = "",
 ) -> Any:
     """`build()`, or the value a previous call with the same inputs stored.
 
     `packages` are distribution names whose installed versions the value depends on;
-    `files` are paths (or importlib.resources traversables) whose bytes it depends on.
-    The value must be marshal-able.
+    `files` are paths (or importlib.resources traversables) whose bytes it depends on;
+    `extra`, anything else it depends on, as text. The value must be marshal-able.
     """
-    key = _key(name, packages, files)
+    key = _key(name, packages, files, extra)
     path = cache_dir() / f"{name}-{key[:24]}.marshal"
     try:
         data = path.read_bytes()
@@ -59,7 +64,7 @@ def load_or_build(
     return value
 
 
-def _key(name: str, packages: Iterable[str], files: Iterable[Any]) -> str:
+def _key(name: str, packages: Iterable[str], files: Iterable[Any], extra: str = "") -> str:
     # marshal's format belongs to the Python version: another one writes its own file.
     python = f"{sys.implementation.cache_tag}-marshal{marshal.version}"
     digest = hashlib.sha256(_FORMAT + name.encode() + python.encode())
@@ -72,6 +77,8 @@ def _key(name: str, packages: Iterable[str], files: Iterable[Any]) -> str:
     for file in files:
         digest.update(b"\0")
         digest.update(file.read_bytes())
+    if extra:
+        digest.update(b"\0" + extra.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 

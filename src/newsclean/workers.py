@@ -25,6 +25,7 @@ import os
 import signal
 import stat
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -104,9 +105,10 @@ def small_input(files: Iterable[Any]) -> bool:
     process: at most INLINE_FILES local files of INLINE_BYTES in all, none compressed
     (by name or by its first bytes) and none an archive.
 
-    The hard time and memory limits of workers do not hold in this process; a page
-    that hangs lxml for minutes is megabytes long, past INLINE_BYTES, unless it is
-    compressed, and a compressed file may hold up to max_decompressed_bytes."""
+    In this process a unit's time limit is kept by SIGALRM (`InlinePool`), which stops
+    Python code but not a call stuck inside C; a page that hangs lxml for minutes is
+    megabytes long, past INLINE_BYTES, unless it is compressed, and a compressed file
+    may hold up to max_decompressed_bytes. The workers' memory limit does not hold here."""
     count = size = 0
     for file in files:
         count += 1
@@ -136,29 +138,87 @@ def _plain_local(file: Any) -> bool:
         os.close(descriptor)
 
 
+class _UnitTimedOut(BaseException):
+    """Raised by SIGALRM into a unit cleaned in this process that ran out of time (a
+    BaseException, so that the pipeline's `except Exception` lets it through)."""
+
+
+def inline_limit_available() -> bool:
+    """Whether this process can stop a unit cleaned in it at its time limit: SIGALRM
+    exists, this is the main thread, and nothing else uses the alarm (no timer armed,
+    the default handler). Under Airflow's execution_timeout, for one, it is taken."""
+    if (
+        not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        return False
+    return signal.getitimer(signal.ITIMER_REAL)[0] == 0 and signal.getsignal(signal.SIGALRM) in (
+        signal.SIG_DFL,
+        signal.SIG_IGN,
+    )
+
+
+def timed_out(unit: RawUnit, timeout: float) -> Rejected:
+    """The quarantine row of a unit stopped at its time limit."""
+    return Rejected.of(
+        unit,
+        "extract",
+        "extract.timeout",
+        f"unit took longer than unit_timeout={timeout:g}s and was stopped",
+    )
+
+
 class InlinePool:
     """`UnitPool`'s interface, cleaning each unit in this process: for a small input,
-    where starting the workers would cost more than the cleaning."""
+    where starting the workers would cost more than the cleaning.
+
+    Each unit's `unit_timeout` is kept by a one-shot SIGALRM timer whose handler raises
+    into the unit's code; a unit stopped so is quarantined as `extract.timeout`, as in a
+    worker. Python code (the `re` module's matching included) is stopped on time; a call
+    stuck inside C code is stopped only when it returns to Python. Use it only where
+    `inline_limit_available()`; the handler is installed for the `with` block."""
 
     def __init__(self, work: Work, settings: Settings) -> None:
         self._work = work
         self._settings = settings
+        self._armed = False  # a unit's timer is running
+        self._previous: Any = None
 
     def __enter__(self) -> InlinePool:
+        self._previous = signal.signal(signal.SIGALRM, self._expire)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        return None
+        self._armed = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, self._previous)
+
+    def _expire(self, _signal: int, _frame: object) -> None:
+        # One-shot: a late signal (after the unit ended) does nothing.
+        if self._armed:
+            self._armed = False
+            raise _UnitTimedOut
 
     def imap(
         self, items: Iterable[RawUnit | Rejected]
     ) -> Iterator[tuple[RawUnit | Rejected, Article | Rejected]]:
         """(item, result) for `items`, in their order; rejections pass straight through."""
+        timeout = self._settings.unit_timeout
         for item in items:
             if isinstance(item, Rejected):
                 yield item, item
-            else:
-                yield item, self._work(item, self._settings)
+                continue
+            try:
+                self._armed = True
+                signal.setitimer(signal.ITIMER_REAL, timeout)
+                try:
+                    result = self._work(item, self._settings)
+                finally:
+                    self._armed = False
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+            except _UnitTimedOut:
+                result = timed_out(item, timeout)
+            yield item, result
 
 
 def _worker_main(
@@ -406,15 +466,7 @@ class UnitPool:
                     self._collect(worker, finished)
                 elif worker.turn_started + timeout <= time.monotonic():
                     sequence, unit = worker.answered()
-                    finished[sequence] = (
-                        unit,
-                        Rejected.of(
-                            unit,
-                            "extract",
-                            "extract.timeout",
-                            f"unit took longer than unit_timeout={timeout:g}s and was stopped",
-                        ),
-                    )
+                    finished[sequence] = (unit, timed_out(unit, timeout))
                     self._replace(worker)
 
     def _started(self, worker: _Worker) -> None:

@@ -14,11 +14,11 @@ from typing import NamedTuple
 
 from newsclean.boilerplate.catalogue import DEBRIS, MEDIA, RULES, Rule
 from newsclean.boilerplate.lines import bounded_plain_word_count, plain
-from newsclean.boilerplate.prefilter import DIGIT, NeedleScan, Prefilter, prefilter
+from newsclean.boilerplate.prefilter import DIGIT, NeedleScan, Prefilter, prefilters
 from newsclean.fastpaths import uses_fast
 
 # What a line must hold to match each rule; most lines fail this for most rules.
-_PREFILTERS: tuple[Prefilter, ...] = tuple(prefilter(rule.pattern) for rule in RULES)
+_PREFILTERS: tuple[Prefilter, ...] = prefilters([rule.pattern for rule in RULES])
 
 
 class _Check(NamedTuple):
