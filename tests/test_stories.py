@@ -34,6 +34,7 @@ from newsclean.stories.cluster import Compared, _bucket_pairs, canonical_order, 
 from newsclean.stories.features import (
     NUM_PERM,
     TermTable,
+    article_features,
     signatures,
     similarity,
     story_terms,
@@ -418,3 +419,90 @@ def test_run_summary_counts_stories_and_near_duplicates(
     printed = capsys.readouterr().out
     assert f"stories               1  -> {partition_dir(seeds_lake, STORY, DAY)}" in printed
     assert "near-duplicates       0  (labeled, kept)" in printed
+
+
+# Features are computed in the workers and staged beside the parts; publish only compares.
+
+
+def _pages(folder: Path) -> None:
+    """The day's cases as HTML pages of one site that ends every page with a line of
+    its template (which the template stage strips after the workers)."""
+    folder.mkdir()
+    for case in CASES:
+        paragraphs = "".join(f"<p>{line}</p>" for line in case["text"].split("\n"))
+        (folder / f"{case['key']}.html").write_text(
+            "<html lang='en'><head>"
+            f"<title>{case['title']}</title>"
+            f"<meta property='article:published_time' content='{case['published_at']}'>"
+            f"<link rel='canonical' href='https://example.org/{case['key']}'>"
+            f"</head><body><article><h1>{case['title']}</h1>{paragraphs}"
+            "<p>Example Gazette: all the news of the valley, every day.</p>"
+            "</article></body></html>",
+            encoding="utf-8",
+        )
+
+
+def test_staged_features_equal_the_features_of_the_published_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsclean.day import clean_shard, publish_day
+    from newsclean.lake import shard_dir
+    from newsclean.stories import store
+    from newsclean.stories.store import features_path, read_day_articles
+
+    raw, lake = tmp_path / "raw", tmp_path / "lake"
+    _pages(raw)
+    files = sorted(str(path) for path in raw.iterdir())
+    clean_shard(
+        files,
+        input_root=str(raw),
+        lake=str(lake),
+        ingest_date=DAY,
+        shard_id="00000",
+        settings=SETTINGS,
+    )
+    part = next((shard_dir(lake, DAY, "00000") / "articles").glob("*.parquet"))
+    rows = pq.read_table(part).to_pylist()
+    assert len(rows) == len(CASES)
+    # The template stage changed texts after the workers computed their features.
+    assert all(any(r["kind"] == "template" for r in row["removed"]) for row in rows)
+    staged = read_day_articles([part], DAY, 3)
+    saved = features_path(part).read_bytes()
+    features_path(part).unlink()
+    from_texts = read_day_articles([part], DAY, 3)
+    assert staged.ids == from_texts.ids
+    assert np.array_equal(staged.signatures, from_texts.signatures)
+    assert [staged.terms[i] for i in range(len(CASES))] == [
+        from_texts.terms[i] for i in range(len(CASES))
+    ]
+    # Publish reads the staged features: it never tokenises a text.
+    features_path(part).write_bytes(saved)
+
+    def refused(*args: object) -> None:
+        raise AssertionError("publish computed features from a text")
+
+    monkeypatch.setattr(store, "signatures", refused)
+    monkeypatch.setattr(store, "story_terms", refused)
+    manifest = publish_day(str(lake), DAY, ["00000"], settings=SETTINGS)
+    assert manifest["stories"]["near_duplicates"] == 2
+
+
+def test_staged_features_of_other_articles_are_not_used(tmp_path: Path) -> None:
+    """A features file that does not hold exactly its part's articles, in order, is
+    left aside and the features are computed from the texts."""
+    from newsclean.stories.store import FeatureWriter, features_path, read_day_articles
+
+    part = tmp_path / "shard" / "articles" / "part-00000.parquet"
+    part.parent.mkdir(parents=True)
+    writer = PartWriter(part, ARTICLE, batch_rows=10)
+    for case in CASES[:3]:
+        article = sample_article(id=_id(case["key"]), title=case["title"], text=case["text"])
+        writer.write(article_record(article, ingest_date=DAY, pipeline_version="test"))
+    writer.close()
+    expected = read_day_articles([part], DAY, 10)
+    features = FeatureWriter(features_path(part), batch_rows=10)
+    for case in reversed(CASES[:3]):  # the right articles in the wrong order
+        features.write(_id(case["key"]), article_features(case["title"], "other", "en"))
+    features.close()
+    found = read_day_articles([part], DAY, 10)
+    assert np.array_equal(found.signatures, expected.signatures)

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 import numpy as np
 from rensa import RMinHash
@@ -174,6 +175,20 @@ def story_terms(title: str | None, text: str, language: str | None) -> StoryTerm
         weights=tuple(round(weight / norm, 6) for weight, _ in top),
         title=tuple(term_hash(word) for word in title_words[:TITLE_TERMS]),
     )
+
+
+class ArticleFeatures(NamedTuple):
+    """What clustering compares an article by: its MinHash signature (NUM_PERM uint32)
+    and its story words. A pure function of the published title, text and language, so
+    a worker computes it where the article is cleaned and publish only compares."""
+
+    signature: np.ndarray
+    terms: StoryTerms
+
+
+def article_features(title: str | None, text: str, language: str | None) -> ArticleFeatures:
+    """The features of one article (`signatures` and `story_terms`)."""
+    return ArticleFeatures(signatures([text])[0], story_terms(title, text, language))
 
 
 def cosine(first: StoryTerms, second: StoryTerms) -> float:
