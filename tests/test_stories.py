@@ -506,3 +506,27 @@ def test_staged_features_of_other_articles_are_not_used(tmp_path: Path) -> None:
     features.close()
     found = read_day_articles([part], DAY, 10)
     assert np.array_equal(found.signatures, expected.signatures)
+
+
+def test_rarities_are_wordfreq_zipf_weights_from_a_kept_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import wordfreq
+
+    from newsclean.stories import features
+
+    monkeypatch.setenv("NEWSCLEAN_CACHE_DIR", str(tmp_path))
+    features._rarity_table.cache_clear()
+    vocabulary = ["the", "council", "referendum", "zoning", "qzxvbrk", "2024", "7", "ab"]
+    found = features.rarities(vocabulary, "en").tolist()
+    for word, weight in zip(vocabulary[:5], found[:5], strict=True):
+        zipf = wordfreq.zipf_frequency(word, "en")
+        expected = 8.0 if zipf == 0 else (8.0 - zipf if zipf < 5.0 else 0.0)
+        assert weight == pytest.approx(expected, abs=0.006), word
+    assert found[5:] == [3.5, 0.0, 0.0]  # a number, a single digit, a short word
+    assert len(list(tmp_path.glob("story-rarity-en-*"))) == 1
+    # A fresh process (a new worker) reads the kept table: wordfreq's list is not decoded.
+    features._rarity_table.cache_clear()
+    monkeypatch.setattr(wordfreq, "get_frequency_list", None)
+    assert features.rarities(vocabulary, "en").tolist() == found
+    features._rarity_table.cache_clear()
