@@ -35,6 +35,7 @@ from newsclean.stories.features import (
     NUM_PERM,
     TermTable,
     article_features,
+    cosine,
     signatures,
     similarity,
     story_terms,
@@ -530,3 +531,29 @@ def test_rarities_are_wordfreq_zipf_weights_from_a_kept_table(
     monkeypatch.setattr(wordfreq, "get_frequency_list", None)
     assert features.rarities(vocabulary, "en").tolist() == found
     features._rarity_table.cache_clear()
+
+
+def test_a_copys_own_words_join_no_other_story() -> None:
+    """A copy takes its canonical copy's story, and only canonical copies are compared
+    for stories: the site footer a copy carries is no evidence that another article of
+    that site (with the same footer) tells its story."""
+    by_key = {case["key"]: case for case in CASES}
+    footer = (
+        "Harlow Courier: Quillborne Media, Zephyrine House, Gravenor Street. Quillborne "
+        "newsletter: Zephyrine Courier editions for Harlow, Quillborne and Gravenor readers."
+    )
+    budget, housing = by_key["council-budget"], by_key["council-housing"]
+    copy = {
+        **budget,
+        "key": "budget-with-footer",
+        "published_at": "2026-02-13T09:00:00Z",
+        "text": f"{budget['text']}\n{footer}",
+    }
+    other = {**housing, "text": f"{housing['text']}\n{footer}"}
+    # The other story is close to the copy (the footer's rare names), not to the original.
+    terms = {c["key"]: story_terms(c["title"], c["text"], "en") for c in (budget, copy, other)}
+    assert cosine(terms[other["key"]], terms[copy["key"]]) >= 0.5
+    assert cosine(terms[other["key"]], terms[budget["key"]]) < 0.3
+    labels = _label([budget, copy, other])
+    assert labels["budget-with-footer"][0] == _id("council-budget")
+    assert labels["council-housing"][2] == _id("council-housing")

@@ -9,9 +9,9 @@ labels never depend on the order raw files were read in.
 - Near-duplicate: a MinHash LSH candidate (a band of its signature equals one of a
   canonical copy's) whose estimated Jaccard similarity of word 5-grams is at least
   `duplicate_threshold`; the most similar canonical copy (ties: the earliest) wins.
-- Same story: a copy takes its canonical copy's story. Otherwise an article shares at
-  least MIN_SHARED_ANCHORS anchor words (see `features.StoryTerms.anchors`) with an
-  earlier article published within `story_hours` of it, and either the cosine of
+- Same story: a copy takes its canonical copy's story. Otherwise a canonical copy
+  shares at least MIN_SHARED_ANCHORS anchor words (see `features.StoryTerms.anchors`)
+  with an earlier canonical copy published within `story_hours` of it, and either the cosine of
   their weighted distinctive words is at least COSINE_ALONE, or their headlines share
   at least TITLE_OVERLAP of the shorter one's distinctive words, TITLE_SHARED words at
   least, and the cosine is at least COSINE_WITH_TITLE. The best such article (highest
@@ -48,7 +48,7 @@ TITLE_SHARED = 3
 DUPLICATE_BUCKET_LIMIT = 4
 """Canonical copies compared per LSH bucket: its earliest ones."""
 ANCHOR_BUCKET_LIMIT = 24
-"""Articles compared per anchor word: the latest before the article. Bounds the work
+"""Canonical copies compared per anchor word: the latest before the article. Bounds the work
 of a word that half the day's articles share."""
 
 
@@ -111,21 +111,25 @@ def label_day(
     count = len(ids)
     first = len(past)
     duplicates = _duplicates(past, signatures, duplicate_threshold)
-    all_times = np.concatenate([past.times, np.asarray(times, dtype=np.int64)])
-    all_terms = TermTable.concat([past.terms, terms])
-    stories = _story_candidates(all_times, all_terms, first, story_hours * 3600)
-    story_ids = list(past.story_ids) + [""] * count
     canonical = np.concatenate([past.canonical, np.ones(count, dtype=bool)])
-    labels = []
+    copies: list[tuple[int, float] | None] = []
     for index in range(count):
-        position = first + index
         match = next(
             ((other, score) for other, score in duplicates.get(index, ()) if canonical[other]),
             None,
         )
         if match is not None:
+            canonical[first + index] = False
+        copies.append(match)
+    all_times = np.concatenate([past.times, np.asarray(times, dtype=np.int64)])
+    all_terms = TermTable.concat([past.terms, terms])
+    stories = _story_candidates(all_times, all_terms, canonical, first, story_hours * 3600)
+    story_ids = list(past.story_ids) + [""] * count
+    labels = []
+    for index, match in enumerate(copies):
+        position = first + index
+        if match is not None:
             other, score = match
-            canonical[position] = False
             story_ids[position] = story_ids[other]
             labels.append(Label(_id(past, ids, other), round(score, 4), story_ids[other]))
             continue
@@ -206,10 +210,14 @@ def _chunks(length: int, size: int) -> list[tuple[int, int]]:
 
 
 def _story_candidates(
-    times: np.ndarray, terms: TermTable, first: int, seconds: float
+    times: np.ndarray, terms: TermTable, canonical: np.ndarray, first: int, seconds: float
 ) -> dict[int, int]:
-    """For each of the day's positions, the earlier article whose story it joins."""
+    """For each of the day's canonical copies (by position), the earlier canonical copy
+    whose story it joins. Copies take no part: a copy takes its canonical copy's story,
+    and its own words (its boilerplate, its trimmed lead) are no evidence of another."""
     rows, keys = terms.anchor_arrays()
+    original = canonical[rows]
+    rows, keys = rows[original], keys[original]
     if not len(rows):
         return {}
     queries, candidates = _bucket_pairs(
