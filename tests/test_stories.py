@@ -145,6 +145,22 @@ def test_articles_further_apart_than_story_hours_start_new_stories() -> None:
     assert labels[rewrite["key"]][2] == _id(rewrite["key"])
 
 
+def test_a_story_stays_open_while_its_coverage_goes_on() -> None:
+    """An article joins the story of an earlier canonical copy it matches when it was
+    published within story_hours of that story's latest article: here a copy run on
+    another site two and a half days later keeps the story open for a rewrite that
+    comes four days after the first article."""
+    first = CASES[5]  # ring-flock, 2026-02-13T15:40
+    copy = {**first, "key": "ring-flock-syndicated", "published_at": "2026-02-16T04:00:00Z"}
+    copy["text"] = "(AP) — " + first["text"]
+    rewrite = {**CASES[6], "published_at": "2026-02-17T16:05:00Z"}
+    labels = _label([first, copy, rewrite])
+    assert labels["ring-flock-syndicated"][0] == _id("ring-flock")
+    assert labels[rewrite["key"]][2] == _id("ring-flock")
+    # Without the copy the story closed 72 hours after its first article.
+    assert _label([first, rewrite])[rewrite["key"]][2] == _id(rewrite["key"])
+
+
 def test_bucket_pairs_are_bounded_per_article() -> None:
     rows = np.arange(500, dtype=np.int64)
     keys = np.zeros(500, dtype=np.uint64)  # 500 articles in one bucket
