@@ -10,12 +10,14 @@ labels never depend on the order raw files were read in.
   canonical copy's) whose estimated Jaccard similarity of word 5-grams is at least
   `duplicate_threshold`; the most similar canonical copy (ties: the earliest) wins.
 - Same story: a copy takes its canonical copy's story. Otherwise a canonical copy
-  shares at least MIN_SHARED_ANCHORS anchor words (see `features.StoryTerms.anchors`)
-  with an earlier canonical copy published within `story_hours` of it, and either the cosine of
-  their weighted distinctive words is at least COSINE_ALONE, or their headlines share
-  at least TITLE_OVERLAP of the shorter one's distinctive words, TITLE_SHARED words at
-  least, and the cosine is at least COSINE_WITH_TITLE. The best such article (highest
-  cosine plus headline overlap) gives its story; with none, the article starts a story
+  joins the story of an earlier canonical copy with which it shares at least
+  MIN_SHARED_ANCHORS anchor words (see `features.StoryTerms.anchors`) when either the
+  cosine of their weighted distinctive words is at least COSINE_ALONE, or their
+  headlines share at least TITLE_OVERLAP of the shorter one's distinctive words,
+  TITLE_SHARED words at least, and the cosine is at least COSINE_WITH_TITLE; and it was
+  published within `story_hours` of that story's latest article so far (copies and
+  rewrites keep a story open). The best such article (highest cosine plus headline
+  overlap, ties: the earliest) gives its story; with none, the article starts a story
   named by its own id.
 """
 
