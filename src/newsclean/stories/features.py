@@ -105,6 +105,17 @@ def signatures(texts: Sequence[str]) -> np.ndarray:
     return np.asarray(matrix.to_rows(), dtype=np.uint32).reshape(len(texts), NUM_PERM)
 
 
+def signature(text: str) -> np.ndarray:
+    """The MinHash signature of one text: `signatures([text])[0]`, without the work of
+    keeping several texts' windows apart (what a worker computes for each article)."""
+    tokens = _padded(shingle_words(text))
+    hashed = np.array(RMinHash.hash_token_sets([tokens])[0], dtype=np.uint64)
+    folded = shingle_hashes(hashed)
+    offsets = np.array([0, len(folded)], dtype=np.uint64)
+    matrix = RMinHash.digest_matrix_from_flat_token_hashes(folded, offsets, NUM_PERM, MINHASH_SEED)
+    return np.asarray(matrix.to_rows()[0], dtype=np.uint32)
+
+
 def _padded(tokens: list[str]) -> list[str]:
     return tokens + [""] * (SHINGLE_WORDS - len(tokens)) if len(tokens) < SHINGLE_WORDS else tokens
 
@@ -114,10 +125,14 @@ def shingle_hashes(word_hashes: np.ndarray) -> np.ndarray:
     size = SHINGLE_WORDS
     count = len(word_hashes) - size + 1
     folded = np.zeros(count, dtype=np.uint64)
+    term = np.empty(count, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for offset in range(size):
-            folded ^= word_hashes[offset : offset + count] * _FOLD[offset]
-            folded = (folded << np.uint64(13)) | (folded >> np.uint64(51))
+            np.multiply(word_hashes[offset : offset + count], _FOLD[offset], out=term)
+            folded ^= term
+            np.left_shift(folded, np.uint64(13), out=term)  # rotate left by 13 bits
+            folded >>= np.uint64(51)
+            folded |= term
     return folded
 
 
@@ -218,7 +233,7 @@ class ArticleFeatures(NamedTuple):
 
 def article_features(title: str | None, text: str, language: str | None) -> ArticleFeatures:
     """The features of one article (`signatures` and `story_terms`)."""
-    return ArticleFeatures(signatures([text])[0], story_terms(title, text, language))
+    return ArticleFeatures(signature(text), story_terms(title, text, language))
 
 
 def cosine(first: StoryTerms, second: StoryTerms) -> float:
