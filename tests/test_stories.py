@@ -34,6 +34,8 @@ from newsclean.stories.cluster import Compared, _bucket_pairs, canonical_order, 
 from newsclean.stories.features import (
     NUM_PERM,
     TermTable,
+    article_features,
+    cosine,
     signatures,
     similarity,
     story_terms,
@@ -141,6 +143,22 @@ def test_articles_further_apart_than_story_hours_start_new_stories() -> None:
     first, rewrite = CASES[5], {**CASES[6], "published_at": "2026-02-20T16:05:00Z"}
     labels = _label([first, rewrite])
     assert labels[rewrite["key"]][2] == _id(rewrite["key"])
+
+
+def test_a_story_stays_open_while_its_coverage_goes_on() -> None:
+    """An article joins the story of an earlier canonical copy it matches when it was
+    published within story_hours of that story's latest article: here a copy run on
+    another site two and a half days later keeps the story open for a rewrite that
+    comes four days after the first article."""
+    first = CASES[5]  # ring-flock, 2026-02-13T15:40
+    copy = {**first, "key": "ring-flock-syndicated", "published_at": "2026-02-16T04:00:00Z"}
+    copy["text"] = "(AP) — " + first["text"]
+    rewrite = {**CASES[6], "published_at": "2026-02-17T16:05:00Z"}
+    labels = _label([first, copy, rewrite])
+    assert labels["ring-flock-syndicated"][0] == _id("ring-flock")
+    assert labels[rewrite["key"]][2] == _id("ring-flock")
+    # Without the copy the story closed 72 hours after its first article.
+    assert _label([first, rewrite])[rewrite["key"]][2] == _id(rewrite["key"])
 
 
 def test_bucket_pairs_are_bounded_per_article() -> None:
@@ -418,3 +436,140 @@ def test_run_summary_counts_stories_and_near_duplicates(
     printed = capsys.readouterr().out
     assert f"stories               1  -> {partition_dir(seeds_lake, STORY, DAY)}" in printed
     assert "near-duplicates       0  (labeled, kept)" in printed
+
+
+# Features are computed in the workers and staged beside the parts; publish only compares.
+
+
+def _pages(folder: Path) -> None:
+    """The day's cases as HTML pages of one site that ends every page with a line of
+    its template (which the template stage strips after the workers)."""
+    folder.mkdir()
+    for case in CASES:
+        paragraphs = "".join(f"<p>{line}</p>" for line in case["text"].split("\n"))
+        (folder / f"{case['key']}.html").write_text(
+            "<html lang='en'><head>"
+            f"<title>{case['title']}</title>"
+            f"<meta property='article:published_time' content='{case['published_at']}'>"
+            f"<link rel='canonical' href='https://example.org/{case['key']}'>"
+            f"</head><body><article><h1>{case['title']}</h1>{paragraphs}"
+            "<p>Example Gazette: all the news of the valley, every day.</p>"
+            "</article></body></html>",
+            encoding="utf-8",
+        )
+
+
+def test_staged_features_equal_the_features_of_the_published_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsclean.day import clean_shard, publish_day
+    from newsclean.lake import shard_dir
+    from newsclean.stories import store
+    from newsclean.stories.store import features_path, read_day_articles
+
+    raw, lake = tmp_path / "raw", tmp_path / "lake"
+    _pages(raw)
+    files = sorted(str(path) for path in raw.iterdir())
+    clean_shard(
+        files,
+        input_root=str(raw),
+        lake=str(lake),
+        ingest_date=DAY,
+        shard_id="00000",
+        settings=SETTINGS,
+    )
+    part = next((shard_dir(lake, DAY, "00000") / "articles").glob("*.parquet"))
+    rows = pq.read_table(part).to_pylist()
+    assert len(rows) == len(CASES)
+    # The template stage changed texts after the workers computed their features.
+    assert all(any(r["kind"] == "template" for r in row["removed"]) for row in rows)
+    staged = read_day_articles([part], DAY, 3)
+    saved = features_path(part).read_bytes()
+    features_path(part).unlink()
+    from_texts = read_day_articles([part], DAY, 3)
+    assert staged.ids == from_texts.ids
+    assert np.array_equal(staged.signatures, from_texts.signatures)
+    assert [staged.terms[i] for i in range(len(CASES))] == [
+        from_texts.terms[i] for i in range(len(CASES))
+    ]
+    # Publish reads the staged features: it never tokenises a text.
+    features_path(part).write_bytes(saved)
+
+    def refused(*args: object) -> None:
+        raise AssertionError("publish computed features from a text")
+
+    monkeypatch.setattr(store, "signatures", refused)
+    monkeypatch.setattr(store, "story_terms", refused)
+    manifest = publish_day(str(lake), DAY, ["00000"], settings=SETTINGS)
+    assert manifest["stories"]["near_duplicates"] == 2
+
+
+def test_staged_features_of_other_articles_are_not_used(tmp_path: Path) -> None:
+    """A features file that does not hold exactly its part's articles, in order, is
+    left aside and the features are computed from the texts."""
+    from newsclean.stories.store import FeatureWriter, features_path, read_day_articles
+
+    part = tmp_path / "shard" / "articles" / "part-00000.parquet"
+    part.parent.mkdir(parents=True)
+    writer = PartWriter(part, ARTICLE, batch_rows=10)
+    for case in CASES[:3]:
+        article = sample_article(id=_id(case["key"]), title=case["title"], text=case["text"])
+        writer.write(article_record(article, ingest_date=DAY, pipeline_version="test"))
+    writer.close()
+    expected = read_day_articles([part], DAY, 10)
+    features = FeatureWriter(features_path(part), batch_rows=10)
+    for case in reversed(CASES[:3]):  # the right articles in the wrong order
+        features.write(_id(case["key"]), article_features(case["title"], "other", "en"))
+    features.close()
+    found = read_day_articles([part], DAY, 10)
+    assert np.array_equal(found.signatures, expected.signatures)
+
+
+def test_rarities_are_wordfreq_zipf_weights_from_a_kept_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import wordfreq
+
+    from newsclean.stories import features
+
+    monkeypatch.setenv("NEWSCLEAN_CACHE_DIR", str(tmp_path))
+    features._rarity_table.cache_clear()
+    vocabulary = ["the", "council", "referendum", "zoning", "qzxvbrk", "2024", "7", "ab"]
+    found = features.rarities(vocabulary, "en").tolist()
+    for word, weight in zip(vocabulary[:5], found[:5], strict=True):
+        zipf = wordfreq.zipf_frequency(word, "en")
+        expected = 8.0 if zipf == 0 else (8.0 - zipf if zipf < 5.0 else 0.0)
+        assert weight == pytest.approx(expected, abs=0.006), word
+    assert found[5:] == [3.5, 0.0, 0.0]  # a number, a single digit, a short word
+    assert len(list(tmp_path.glob("story-rarity-en-*"))) == 1
+    # A fresh process (a new worker) reads the kept table: wordfreq's list is not decoded.
+    features._rarity_table.cache_clear()
+    monkeypatch.setattr(wordfreq, "get_frequency_list", None)
+    assert features.rarities(vocabulary, "en").tolist() == found
+    features._rarity_table.cache_clear()
+
+
+def test_a_copys_own_words_join_no_other_story() -> None:
+    """A copy takes its canonical copy's story, and only canonical copies are compared
+    for stories: the site footer a copy carries is no evidence that another article of
+    that site (with the same footer) tells its story."""
+    by_key = {case["key"]: case for case in CASES}
+    footer = (
+        "Harlow Courier: Quillborne Media, Zephyrine House, Gravenor Street. Quillborne "
+        "newsletter: Zephyrine Courier editions for Harlow, Quillborne and Gravenor readers."
+    )
+    budget, housing = by_key["council-budget"], by_key["council-housing"]
+    copy = {
+        **budget,
+        "key": "budget-with-footer",
+        "published_at": "2026-02-13T09:00:00Z",
+        "text": f"{budget['text']}\n{footer}",
+    }
+    other = {**housing, "text": f"{housing['text']}\n{footer}"}
+    # The other story is close to the copy (the footer's rare names), not to the original.
+    terms = {c["key"]: story_terms(c["title"], c["text"], "en") for c in (budget, copy, other)}
+    assert cosine(terms[other["key"]], terms[copy["key"]]) >= 0.5
+    assert cosine(terms[other["key"]], terms[budget["key"]]) < 0.3
+    labels = _label([budget, copy, other])
+    assert labels["budget-with-footer"][0] == _id("council-budget")
+    assert labels["council-housing"][2] == _id("council-housing")

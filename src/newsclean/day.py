@@ -53,13 +53,14 @@ from newsclean.pipeline import (
     Prepared,
     prepare_unit,
     record_of,
+    story_features,
     strip_templates,
 )
 from newsclean.readers import InputFile, InputRootError, iter_inputs, read_input
 from newsclean.record import Article, RawUnit, Rejected
 from newsclean.rows import quarantine_record
 from newsclean.stories import keep_signatures, label_staged, save_published_signatures
-from newsclean.stories.store import Labeled
+from newsclean.stories.store import FeatureWriter, Labeled, features_path
 from newsclean.validate import schema_version, validation_error, warm_up
 from newsclean.workers import INLINE_FILES, small_input
 
@@ -262,7 +263,11 @@ def _clean_into(
     articles = PartWriter(
         work / TABLE_DIRS[ARTICLE] / part, ARTICLE, batch_rows=settings.batch_rows
     )
-    for (prepared, error, keys), payload in _read_spool(spool_path):
+    # The workers' story features of each article, staged beside its part for publish.
+    features = FeatureWriter(
+        features_path(work / TABLE_DIRS[ARTICLE] / part), batch_rows=settings.batch_rows
+    )
+    for (prepared, error, keys, story), payload in _read_spool(spool_path):
         article = strip_templates(prepared, templates, keys, settings)
         if _too_short(article.text, settings):
             quarantine.add(_empty(article, payload))
@@ -270,11 +275,14 @@ def _clean_into(
         record = record_of(article, ingest_date)
         if article is not prepared:  # the template stage changed it: validate it again
             error = validation_error(record, ARTICLE)
+            story = story_features(article)
         if error:
             quarantine.add(_invalid(article, error, payload))
             continue
         articles.write(record)
+        features.write(record["id"], story)
     articles.close()
+    features.close()
     quarantine.close()
     spool_path.unlink()
     return {

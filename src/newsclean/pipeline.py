@@ -4,9 +4,10 @@
              -> validate -> write          \\-> quarantine (with a reason)
 
 Each stage takes an `Article` and returns one (or a `Rejected`). `clean_unit` runs the
-per-unit stages; a worker runs `prepare_unit`, which adds the article's validation and
-the keys the site-template profile reads, so that the process that keeps the profile
-has only the template stage (`strip_templates`) and writing left to do. Reading the
+per-unit stages; a worker runs `prepare_unit`, which adds the article's validation, the
+keys the site-template profile reads and its story features (what near-duplicates and
+story clusters are found by), so that the process that keeps the profile has only the
+template stage (`strip_templates`) and writing left to do, and publish only compares. Reading the
 inputs, shards, the spool, the manifest and publishing a day live in `newsclean.day`.
 """
 
@@ -23,6 +24,7 @@ from newsclean.extract import extract_unit
 from newsclean.record import Article, RawUnit, Rejected
 from newsclean.repair import fix_encoding, repair_text
 from newsclean.rows import article_record
+from newsclean.stories.features import ArticleFeatures, article_features
 from newsclean.validate import ARTICLE, validation_error
 
 PIPELINE_VERSION = __version__
@@ -53,12 +55,14 @@ def clean_unit(unit: RawUnit, settings: Settings) -> Article | Rejected:
 
 class Prepared(NamedTuple):
     """A cleaned article as a worker hands it to its shard: the article, the validation
-    error of its record (None when valid), and the keys the site-template profile reads
-    (None without a source domain)."""
+    error of its record (None when valid), the keys the site-template profile reads
+    (None without a source domain) and its story features (of this text: the template
+    stage computes them again when it changes the text, see `story_features`)."""
 
     article: Article
     error: str | None
     keys: DocumentKeys | None
+    features: ArticleFeatures
 
 
 def prepare_unit(
@@ -73,7 +77,7 @@ def prepare_unit(
     try:
         error = validation_error(record_of(article, ingest_date), ARTICLE)
         keys = document_keys(article.text, template_words) if article.source_domain else None
-        return Prepared(article, error, keys)
+        return Prepared(article, error, keys, story_features(article))
     except Exception as error:  # as in clean_unit: a failure becomes data
         return _failed(unit, error)
 
@@ -81,6 +85,11 @@ def prepare_unit(
 def record_of(article: Article, ingest_date: date) -> dict:
     """The article's output record, as this pipeline version writes it."""
     return article_record(article, ingest_date=ingest_date, pipeline_version=PIPELINE_VERSION)
+
+
+def story_features(article: Article) -> ArticleFeatures:
+    """The features clustering compares the article by, from its published fields."""
+    return article_features(article.title, article.text, article.language)
 
 
 def clean_article(article: Article, settings: Settings) -> Article:

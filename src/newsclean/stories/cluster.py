@@ -9,13 +9,15 @@ labels never depend on the order raw files were read in.
 - Near-duplicate: a MinHash LSH candidate (a band of its signature equals one of a
   canonical copy's) whose estimated Jaccard similarity of word 5-grams is at least
   `duplicate_threshold`; the most similar canonical copy (ties: the earliest) wins.
-- Same story: a copy takes its canonical copy's story. Otherwise an article shares at
-  least MIN_SHARED_ANCHORS anchor words (see `features.StoryTerms.anchors`) with an
-  earlier article published within `story_hours` of it, and either the cosine of
-  their weighted distinctive words is at least COSINE_ALONE, or their headlines share
-  at least TITLE_OVERLAP of the shorter one's distinctive words, TITLE_SHARED words at
-  least, and the cosine is at least COSINE_WITH_TITLE. The best such article (highest
-  cosine plus headline overlap) gives its story; with none, the article starts a story
+- Same story: a copy takes its canonical copy's story. Otherwise a canonical copy
+  joins the story of an earlier canonical copy with which it shares at least
+  MIN_SHARED_ANCHORS anchor words (see `features.StoryTerms.anchors`) when either the
+  cosine of their weighted distinctive words is at least COSINE_ALONE, or their
+  headlines share at least TITLE_OVERLAP of the shorter one's distinctive words,
+  TITLE_SHARED words at least, and the cosine is at least COSINE_WITH_TITLE; and it was
+  published within `story_hours` of that story's latest article so far (copies and
+  rewrites keep a story open). The best such article (highest cosine plus headline
+  overlap, ties: the earliest) gives its story; with none, the article starts a story
   named by its own id.
 """
 
@@ -48,7 +50,7 @@ TITLE_SHARED = 3
 DUPLICATE_BUCKET_LIMIT = 4
 """Canonical copies compared per LSH bucket: its earliest ones."""
 ANCHOR_BUCKET_LIMIT = 24
-"""Articles compared per anchor word: the latest before the article. Bounds the work
+"""Canonical copies compared per anchor word: the latest before the article. Bounds the work
 of a word that half the day's articles share."""
 
 
@@ -111,27 +113,46 @@ def label_day(
     count = len(ids)
     first = len(past)
     duplicates = _duplicates(past, signatures, duplicate_threshold)
-    all_times = np.concatenate([past.times, np.asarray(times, dtype=np.int64)])
-    all_terms = TermTable.concat([past.terms, terms])
-    stories = _story_candidates(all_times, all_terms, first, story_hours * 3600)
-    story_ids = list(past.story_ids) + [""] * count
     canonical = np.concatenate([past.canonical, np.ones(count, dtype=bool)])
-    labels = []
+    copies: list[tuple[int, float] | None] = []
     for index in range(count):
-        position = first + index
         match = next(
             ((other, score) for other, score in duplicates.get(index, ()) if canonical[other]),
             None,
         )
         if match is not None:
+            canonical[first + index] = False
+        copies.append(match)
+    all_times = np.concatenate([past.times, np.asarray(times, dtype=np.int64)])
+    all_terms = TermTable.concat([past.terms, terms])
+    stories = _story_candidates(all_times, all_terms, canonical, first)
+    seconds = story_hours * 3600
+    story_ids = list(past.story_ids) + [""] * count
+    # The time of each story's latest article so far: a story is open to an article
+    # published within story_hours of it (its copies and rewrites keep it open).
+    latest: dict[str, int] = {}
+    for story_id, time in zip(past.story_ids, past.times.tolist(), strict=True):
+        latest[story_id] = max(time, latest.get(story_id, time))
+    labels = []
+    for index, match in enumerate(copies):
+        position = first + index
+        time = int(all_times[position])
+        if match is not None:
             other, score = match
-            canonical[position] = False
             story_ids[position] = story_ids[other]
             labels.append(Label(_id(past, ids, other), round(score, 4), story_ids[other]))
-            continue
-        best = stories.get(position)
-        story_ids[position] = story_ids[best] if best is not None else ids[index]
-        labels.append(Label(None, None, story_ids[position]))
+        else:
+            story_ids[position] = next(
+                (
+                    story_ids[other]
+                    for other in stories.get(position, ())
+                    if latest[story_ids[other]] >= time - seconds
+                ),
+                ids[index],
+            )
+            labels.append(Label(None, None, story_ids[position]))
+        story = story_ids[position]
+        latest[story] = max(time, latest.get(story, time))
     return labels
 
 
@@ -206,10 +227,15 @@ def _chunks(length: int, size: int) -> list[tuple[int, int]]:
 
 
 def _story_candidates(
-    times: np.ndarray, terms: TermTable, first: int, seconds: float
-) -> dict[int, int]:
-    """For each of the day's positions, the earlier article whose story it joins."""
+    times: np.ndarray, terms: TermTable, canonical: np.ndarray, first: int
+) -> dict[int, list[int]]:
+    """For each of the day's canonical copies (by position), the earlier canonical
+    copies that tell its story, the best first (highest score, ties: the earliest).
+    Copies take no part: a copy takes its canonical copy's story, and its own words
+    (its boilerplate, its trimmed lead) are no evidence of another."""
     rows, keys = terms.anchor_arrays()
+    original = canonical[rows]
+    rows, keys = rows[original], keys[original]
     if not len(rows):
         return {}
     queries, candidates = _bucket_pairs(
@@ -220,17 +246,13 @@ def _story_candidates(
         earliest=False,
         min_shared=MIN_SHARED_ANCHORS,
     )
-    close = np.abs(times[queries] - times[candidates]) <= seconds
-    best: dict[int, tuple[float, int]] = {}
+    found: dict[int, list[tuple[float, int]]] = {}
     article = lru_cache(maxsize=1 << 16)(terms.__getitem__)
-    for query, candidate in zip(queries[close].tolist(), candidates[close].tolist(), strict=True):
+    for query, candidate in zip(queries.tolist(), candidates.tolist(), strict=True):
         score = _same_story(article(query), article(candidate))
-        if score is None:
-            continue
-        held = best.get(query)
-        if held is None or (score, -candidate) > (held[0], -held[1]):
-            best[query] = (score, candidate)
-    return {query: candidate for query, (_score, candidate) in best.items()}
+        if score is not None:
+            found.setdefault(query, []).append((-score, candidate))
+    return {query: [candidate for _, candidate in sorted(pairs)] for query, pairs in found.items()}
 
 
 def _same_story(first: StoryTerms, second: StoryTerms) -> float | None:

@@ -8,14 +8,15 @@ the days that follow (see `store.py`).
 from __future__ import annotations
 
 import hashlib
-import heapq
 import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
+from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from rensa import RMinHash
@@ -104,6 +105,17 @@ def signatures(texts: Sequence[str]) -> np.ndarray:
     return np.asarray(matrix.to_rows(), dtype=np.uint32).reshape(len(texts), NUM_PERM)
 
 
+def signature(text: str) -> np.ndarray:
+    """The MinHash signature of one text: `signatures([text])[0]`, without the work of
+    keeping several texts' windows apart (what a worker computes for each article)."""
+    tokens = _padded(shingle_words(text))
+    hashed = np.array(RMinHash.hash_token_sets([tokens])[0], dtype=np.uint64)
+    folded = shingle_hashes(hashed)
+    offsets = np.array([0, len(folded)], dtype=np.uint64)
+    matrix = RMinHash.digest_matrix_from_flat_token_hashes(folded, offsets, NUM_PERM, MINHASH_SEED)
+    return np.asarray(matrix.to_rows()[0], dtype=np.uint32)
+
+
 def _padded(tokens: list[str]) -> list[str]:
     return tokens + [""] * (SHINGLE_WORDS - len(tokens)) if len(tokens) < SHINGLE_WORDS else tokens
 
@@ -113,10 +125,14 @@ def shingle_hashes(word_hashes: np.ndarray) -> np.ndarray:
     size = SHINGLE_WORDS
     count = len(word_hashes) - size + 1
     folded = np.zeros(count, dtype=np.uint64)
+    term = np.empty(count, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for offset in range(size):
-            folded ^= word_hashes[offset : offset + count] * _FOLD[offset]
-            folded = (folded << np.uint64(13)) | (folded >> np.uint64(51))
+            np.multiply(word_hashes[offset : offset + count], _FOLD[offset], out=term)
+            folded ^= term
+            np.left_shift(folded, np.uint64(13), out=term)  # rotate left by 13 bits
+            folded >>= np.uint64(51)
+            folded |= term
     return folded
 
 
@@ -155,25 +171,69 @@ class StoryTerms:
 
 def story_terms(title: str | None, text: str, language: str | None) -> StoryTerms:
     """The distinctive content words of an article, weighted by count and rarity."""
-    rarity = _rarity(language or "en")
-    counts: Counter[str] = Counter(words(text[:LEAD_CHARACTERS]))
-    headline = [word for word in words(title or "") if rarity(word) > 0]
-    for word in headline:
+    headline = words(title or "")
+    # The headline's words first, so their rarities are the first ones.
+    counts: Counter[str] = Counter(dict.fromkeys(headline, 0))
+    titled = len(counts)
+    counts.update(words(text[:LEAD_CHARACTERS]))
+    for word in headline:  # a common headline word is boosted too, and then left out
         counts[word] += TITLE_BOOST
-    weighted = [
-        (idf * (1.0 + math.log(count)), word)
-        for word, count in counts.items()
-        if (idf := rarity(word)) > 0
-    ]
+    vocabulary = list(counts)
+    idf = rarities(vocabulary, language or "en")
+    boost = _LOG_COUNTS[np.minimum(np.fromiter(counts.values(), np.int64), len(_LOG_COUNTS) - 1)]
+    weight = idf * boost
+    kept = np.flatnonzero(idf)
+    if len(kept) > TERMS:  # the heaviest, and every word tied with the last of them
+        least = np.partition(weight[kept], len(kept) - TERMS)[len(kept) - TERMS]
+        kept = kept[weight[kept] >= least]
     # The heaviest first, ties by word (the greater first): the same terms on every run.
-    top = heapq.nlargest(TERMS, weighted)
-    norm = math.sqrt(sum(weight * weight for weight, _ in top)) or 1.0
-    title_words = sorted(set(headline), key=lambda word: (-rarity(word), word))
+    top = sorted(zip(weight[kept].tolist(), [vocabulary[i] for i in kept], strict=True))
+    top = top[: -TERMS - 1 : -1]
+    norm = math.sqrt(sum(value * value for value, _ in top)) or 1.0
+    distinctive = sorted(
+        (-value, word)
+        for value, word in zip(idf[:titled].tolist(), vocabulary[:titled], strict=True)
+        if value > 0
+    )
     return StoryTerms(
         terms=tuple(term_hash(word) for _, word in top),
-        weights=tuple(round(weight / norm, 6) for weight, _ in top),
-        title=tuple(term_hash(word) for word in title_words[:TITLE_TERMS]),
+        weights=tuple(round(value / norm, 6) for value, _ in top),
+        title=tuple(term_hash(word) for _, word in distinctive[:TITLE_TERMS]),
     )
+
+
+def rarities(vocabulary: Sequence[str], language: str) -> np.ndarray:
+    """The IDF-like weight of each word: MAX_ZIPF minus its Zipf frequency in the
+    language (wordfreq), 0 for a common word (Zipf at least COMMON_ZIPF) or a word
+    under 3 letters, MAX_ZIPF for a word wordfreq does not know (most names), and
+    NUMBER_WEIGHT for a token with a digit (0 for a single digit)."""
+    count = len(vocabulary)
+    if not count:
+        return np.zeros(0)
+    table = _rarity_table(language)
+    found = np.fromiter(RMinHash.hash_token_sets([vocabulary])[0], np.uint64, count)
+    weight = table.weights(found)
+    weight[np.fromiter(map(len, vocabulary), np.int64, count) < 3] = 0.0
+    # Words of letters only are most words; only the others can hold a digit.
+    for index in np.flatnonzero(~np.fromiter(map(str.isalpha, vocabulary), bool, count)):
+        word = vocabulary[index]
+        if _DIGIT.search(word):
+            weight[index] = NUMBER_WEIGHT if len(word) > 1 else 0.0
+    return weight
+
+
+class ArticleFeatures(NamedTuple):
+    """What clustering compares an article by: its MinHash signature (NUM_PERM uint32)
+    and its story words. A pure function of the published title, text and language, so
+    a worker computes it where the article is cleaned and publish only compares."""
+
+    signature: np.ndarray
+    terms: StoryTerms
+
+
+def article_features(title: str | None, text: str, language: str | None) -> ArticleFeatures:
+    """The features of one article (`signatures` and `story_terms`)."""
+    return ArticleFeatures(signature(text), story_terms(title, text, language))
 
 
 def cosine(first: StoryTerms, second: StoryTerms) -> float:
@@ -200,31 +260,100 @@ def term_hash(word: str) -> int:
     return int.from_bytes(digest, "little", signed=True)
 
 
+class RarityTable(NamedTuple):
+    """wordfreq's word list of a language as arrays: the word hashes sorted, the
+    frequency bucket of each (see `_bucket_weights`), and where each range of hashes
+    (by their top `shift`-complement bits) starts, so that a lookup reads a few
+    neighbouring entries instead of binary-searching the whole list."""
+
+    hashes: np.ndarray
+    buckets: np.ndarray
+    starts: np.ndarray
+    shift: int
+    window: np.ndarray
+    """0 .. the most hashes of one range - 1: the entries a lookup compares."""
+
+    def weights(self, found: np.ndarray) -> np.ndarray:
+        """The rarity weight of each word hash in `found`: its bucket's weight when the
+        list has it (0 for a common word), else MAX_ZIPF."""
+        weight = np.full(len(found), MAX_ZIPF)
+        if not len(self.hashes):
+            return weight
+        low = self.starts[(found >> np.uint64(self.shift)).astype(np.intp)]
+        window = low[:, None] + self.window
+        np.minimum(window, len(self.hashes) - 1, out=window)
+        matches = self.hashes[window] == found[:, None]
+        known = np.flatnonzero(matches.any(axis=1))
+        at = window[known, matches[known].argmax(axis=1)]
+        weight[known] = _bucket_weights()[self.buckets[at]]
+        weight[weight <= MAX_ZIPF - COMMON_ZIPF] = 0.0
+        return weight
+
+
 @cache
-def _rarity(language: str) -> Callable[[str], float]:
-    """word -> IDF-like weight: MAX_ZIPF minus its Zipf frequency, 0 for common words
-    (Zipf at least COMMON_ZIPF); a word wordfreq does not know weighs MAX_ZIPF."""
+def _rarity_table(language: str) -> RarityTable:
+    """wordfreq's word list of a language (English when wordfreq has none) as a
+    `RarityTable` of about 12 bytes a word, kept between runs by `newsclean.derived`,
+    so that a fresh worker loads a language in milliseconds instead of decoding
+    wordfreq's list (0.1 to 0.5 s a language)."""
+    from newsclean.derived import load_or_build
+
+    name = "story-rarity-" + re.sub(r"[^a-z0-9-]", "_", language.lower())[:32]
+    hashes, buckets, starts, shift = load_or_build(
+        name,
+        partial(_build_rarity_table, language),
+        packages=("wordfreq", "rensa"),
+        files=(Path(__file__),),
+    )
+    starts = np.frombuffer(starts, dtype=np.int64)
+    return RarityTable(
+        np.frombuffer(hashes, dtype=np.uint64),
+        np.frombuffer(buckets, dtype=np.uint16),
+        starts,
+        shift,
+        np.arange(max(1, int(np.diff(starts).max(initial=0))), dtype=np.int64),
+    )
+
+
+def _build_rarity_table(language: str) -> tuple[bytes, bytes, bytes, int]:
     import wordfreq
 
     try:
-        frequencies = wordfreq.get_frequency_dict(language)
+        buckets = wordfreq.get_frequency_list(language)
     except (LookupError, ValueError):
-        frequencies = wordfreq.get_frequency_dict("en")
-    floor = MAX_ZIPF - COMMON_ZIPF
+        buckets = wordfreq.get_frequency_list("en")
+    vocabulary = [word for bucket in buckets for word in bucket]
+    index = np.repeat(np.arange(len(buckets)), [len(bucket) for bucket in buckets])
+    index = np.minimum(index, len(_bucket_weights()) - 1).astype(np.uint16)
+    hashes = np.fromiter(RMinHash.hash_token_sets([vocabulary])[0] if vocabulary else (), np.uint64)
+    # A word listed twice keeps its last (rarest) bucket, as wordfreq's own dict does.
+    order = np.lexsort((-np.arange(len(hashes)), hashes))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = hashes[order][1:] != hashes[order][:-1]
+    order = order[first]
+    hashes, index = hashes[order], index[order]
+    # About four words a range of hashes.
+    bits = max(1, int(math.ceil(math.log2(max(len(hashes), 4) / 4))))
+    shift = 64 - bits
+    edges = np.arange((1 << bits) + 1, dtype=np.uint64)
+    starts = np.searchsorted(hashes, edges[:-1] << np.uint64(shift)).astype(np.int64)
+    starts = np.append(starts, len(hashes))
+    return hashes.tobytes(), index.tobytes(), starts.tobytes(), shift
 
-    @lru_cache(maxsize=1 << 18)
-    def rarity(word: str) -> float:
-        if len(word) < 3 and not _DIGIT.search(word):
-            return 0.0
-        if _DIGIT.search(word):
-            return NUMBER_WEIGHT if not word.isdigit() or len(word) > 1 else 0.0
-        frequency = frequencies.get(word)
-        if frequency is None:
-            return MAX_ZIPF
-        weight = MAX_ZIPF - (math.log10(frequency) + 9.0)
-        return weight if weight > floor else 0.0
 
-    return rarity
+@cache
+def _bucket_weights() -> np.ndarray:
+    """MAX_ZIPF minus the Zipf frequency of wordfreq's bucket i (its words occur
+    10^(-i/100) of the time; Zipf is log10 of that plus 9)."""
+    import wordfreq
+
+    return np.array(
+        [MAX_ZIPF - (math.log10(wordfreq.cB_to_freq(-index)) + 9.0) for index in range(1200)]
+    )
+
+
+# 1 + ln(count) for the counts of a lead (a count beyond the table is taken as its last).
+_LOG_COUNTS = np.array([0.0] + [1.0 + math.log(count) for count in range(1, 1 << 13)])
 
 
 class TermTable(Sequence[StoryTerms]):

@@ -1,6 +1,13 @@
-"""Clustering a day at publish: read its staged article parts and the signatures of the
-days before it, label the articles, and write the labeled parts, the day's `stories`
-table and the day's signatures.
+"""Clustering a day at publish: read its staged article parts (and the features the
+workers computed for them) and the signatures of the days before it, label the
+articles, and write the labeled parts, the day's `stories` table and the day's
+signatures.
+
+A shard stages beside each article part `story_features/<part name>`: per article, in
+the part's row order, its id, MinHash signature and story words, computed in the
+workers (`newsclean.pipeline.story_features`), so that publish compares features and
+never tokenises a text. A part without that file (staged by an earlier version, or a
+published partition) has its features computed from its texts, which gives the same.
 
 Signatures live in LAKE/_profiles/stories/<day>.parquet, one row per article of the
 day: id, story_id, time, whether it is a canonical copy, its MinHash signature (copies
@@ -26,6 +33,7 @@ from newsclean.lake import PartWriter, partition_files
 from newsclean.stories.cluster import Compared, Label, canonical_order, label_day
 from newsclean.stories.features import (
     NUM_PERM,
+    ArticleFeatures,
     TermTable,
     signatures,
     story_terms,
@@ -45,8 +53,20 @@ SIGNATURES = pa.schema(
     ],
     metadata={"newsclean.signatures": "1"},
 )
+FEATURES = pa.schema(
+    [
+        pa.field("id", pa.string(), nullable=False),
+        pa.field("signature", pa.list_(pa.uint32(), NUM_PERM), nullable=False),
+        pa.field("terms", pa.list_(pa.int64()), nullable=False),
+        pa.field("weights", pa.list_(pa.float32()), nullable=False),
+        pa.field("title_terms", pa.list_(pa.int64()), nullable=False),
+    ],
+    metadata={"newsclean.story_features": "1"},
+)
+FEATURES_DIR = "story_features"
 STORIES_PART = "part-stories.parquet"
 _COLUMNS = ["id", "title", "text", "published_at", "language", "source_domain"]
+_TEXT_COLUMNS = {"text", "language"}
 _LABEL_COLUMNS = ["duplicate_of", "similarity", "story_id"]
 
 
@@ -56,6 +76,69 @@ def signatures_dir(lake: Path) -> Path:
 
 def signatures_path(lake: Path, day: date) -> Path:
     return signatures_dir(lake) / f"{day.isoformat()}.parquet"
+
+
+def features_path(part: Path) -> Path:
+    """Where a staged article part's features are: SHARD/story_features/<part name>."""
+    return part.parent.parent / FEATURES_DIR / part.name
+
+
+class FeatureWriter:
+    """Streams the features of a staged article part, in its row order, to its
+    `features_path`; a writer that saw no article leaves no file."""
+
+    def __init__(self, path: Path, *, batch_rows: int) -> None:
+        self.path = path
+        self._batch_rows = batch_rows
+        self._ids: list[str] = []
+        self._features: list[ArticleFeatures] = []
+        self._writer: pq.ParquetWriter | None = None
+
+    def write(self, article_id: str, features: ArticleFeatures) -> None:
+        self._ids.append(article_id)
+        self._features.append(features)
+        if len(self._ids) >= self._batch_rows:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._ids:
+            return
+        matrix = np.stack([features.signature for features in self._features])
+        table = pa.table(
+            {
+                "id": pa.array(self._ids, pa.string()),
+                "signature": _signature_array(matrix),
+                **_terms_columns(TermTable.of([features.terms for features in self._features])),
+            },
+            schema=FEATURES,
+        )
+        if self._writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._writer = pq.ParquetWriter(self.path, FEATURES, compression="zstd")
+        self._writer.write_table(table, row_group_size=self._batch_rows)
+        self._ids, self._features = [], []
+
+    def close(self) -> None:
+        self._flush()
+        if self._writer is not None:
+            self._writer.close()
+
+
+def _staged_features(part: Path) -> tuple[np.ndarray, TermTable] | None:
+    """The worker-computed features of a staged part, when its file holds exactly the
+    part's articles in its order; None otherwise (they are computed from the texts)."""
+    path = features_path(part)
+    if not path.exists():
+        return None
+    try:
+        table = pq.read_table(path, schema=FEATURES)
+        part_ids = pq.read_table(part, columns=["id"]).column("id")
+    except (OSError, pa.ArrowException):
+        return None
+    if not table.column("id").equals(part_ids):
+        return None
+    matrix = table.column("signature").combine_chunks().flatten().to_numpy()
+    return matrix.astype(np.uint32).reshape(-1, NUM_PERM), _term_table(table)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,9 +168,10 @@ def article_time(published_at: datetime | None, ingest_date: date) -> int:
 def read_day_articles(
     parts: Sequence[Path], ingest_date: date, batch_rows: int, *, labeled: bool = False
 ) -> DayArticles:
-    """The features of the articles in part files, batch by batch (the texts of a whole
-    day are never in memory at once), in canonical order. With `labeled`, also the
-    labels the parts carry (published parts)."""
+    """The features of the articles in part files, in canonical order: the staged ones
+    the workers computed (`features_path`), else computed from the texts batch by
+    batch (the texts of a whole day are never in memory at once). With `labeled`, also
+    the labels the parts carry (published parts)."""
     ids: list[str] = []
     times: list[int] = []
     rows: list[np.ndarray] = []
@@ -95,21 +179,28 @@ def read_day_articles(
     titles: list[str | None] = []
     domains: list[str | None] = []
     labels: list[Label] = []
-    columns_read = _COLUMNS + (_LABEL_COLUMNS if labeled else [])
     for part in parts:
+        staged = None if labeled else _staged_features(part)
+        columns_read = [
+            name for name in _COLUMNS if staged is None or name not in _TEXT_COLUMNS
+        ] + (_LABEL_COLUMNS if labeled else [])
+        if staged is not None:
+            rows.append(staged[0])
+            tables.append(staged[1])
         for batch in pq.ParquetFile(part).iter_batches(batch_size=batch_rows, columns=columns_read):
             columns = batch.to_pydict()
-            rows.append(signatures(columns["text"]))
-            tables.append(
-                TermTable.of(
-                    [
-                        story_terms(title, text, language)
-                        for title, text, language in zip(
-                            columns["title"], columns["text"], columns["language"], strict=True
-                        )
-                    ]
+            if staged is None:
+                rows.append(signatures(columns["text"]))
+                tables.append(
+                    TermTable.of(
+                        [
+                            story_terms(title, text, language)
+                            for title, text, language in zip(
+                                columns["title"], columns["text"], columns["language"], strict=True
+                            )
+                        ]
+                    )
                 )
-            )
             ids.extend(columns["id"])
             times.extend(article_time(when, ingest_date) for when in columns["published_at"])
             titles.extend(columns["title"])
@@ -186,10 +277,7 @@ def _compared(tables: Iterable[pa.Table]) -> Compared:
         canonical.append(flags)
         kept = table.column("signature").filter(pa.array(flags)).combine_chunks()
         matrices.append(kept.flatten().to_numpy().astype(np.uint32).reshape(-1, NUM_PERM))
-        words, offsets = _flat(table.column("terms"), np.int64)
-        weights, _ = _flat(table.column("weights"), np.float32)
-        title, title_offsets = _flat(table.column("title_terms"), np.int64)
-        terms.append(TermTable(words, weights, offsets, title, title_offsets))
+        terms.append(_term_table(table))
     if not ids:
         return Compared.empty()
     return Compared(
@@ -200,6 +288,14 @@ def _compared(tables: Iterable[pa.Table]) -> Compared:
         signatures=np.concatenate(matrices),
         terms=TermTable.concat(terms),
     )
+
+
+def _term_table(table: pa.Table) -> TermTable:
+    """The story words of a signature or features table."""
+    words, offsets = _flat(table.column("terms"), np.int64)
+    weights, _ = _flat(table.column("weights"), np.float32)
+    title, title_offsets = _flat(table.column("title_terms"), np.int64)
+    return TermTable(words, weights, offsets, title, title_offsets)
 
 
 def _flat(column: pa.ChunkedArray, dtype: type) -> tuple[np.ndarray, np.ndarray]:
@@ -327,31 +423,40 @@ def _iso(seconds: int) -> str:
 
 def _signature_table(day: DayArticles, labels: Sequence[Label]) -> pa.Table:
     canonical = [label.duplicate_of is None for label in labels]
-    flat = pa.array(day.signatures.reshape(-1), type=pa.uint32())
-    # Copies keep no signature: nothing is compared against them.
-    signature = pa.FixedSizeListArray.from_arrays(
-        flat, NUM_PERM, mask=pa.array(np.logical_not(canonical))
-    )
-    terms = day.terms
     return pa.table(
         {
             "id": pa.array(day.ids, pa.string()),
             "story_id": pa.array([label.story_id for label in labels], pa.string()),
             "time": pa.array(day.times, pa.int64()),
             "canonical": pa.array(canonical, pa.bool_()),
-            "signature": signature,
-            "terms": pa.ListArray.from_arrays(
-                pa.array(terms.term_offsets, pa.int32()), pa.array(terms.terms, pa.int64())
-            ),
-            "weights": pa.ListArray.from_arrays(
-                pa.array(terms.term_offsets, pa.int32()), pa.array(terms.weights, pa.float32())
-            ),
-            "title_terms": pa.ListArray.from_arrays(
-                pa.array(terms.title_offsets, pa.int32()), pa.array(terms.title, pa.int64())
-            ),
+            # Copies keep no signature: nothing is compared against them.
+            "signature": _signature_array(day.signatures, mask=np.logical_not(canonical)),
+            **_terms_columns(day.terms),
         },
         schema=SIGNATURES,
     )
+
+
+def _signature_array(matrix: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
+    flat = pa.array(matrix.reshape(-1), type=pa.uint32())
+    if mask is None:
+        return pa.FixedSizeListArray.from_arrays(flat, NUM_PERM)
+    return pa.FixedSizeListArray.from_arrays(flat, NUM_PERM, mask=pa.array(mask))
+
+
+def _terms_columns(terms: TermTable) -> dict[str, pa.Array]:
+    """The story-word columns of a signature or features table."""
+    return {
+        "terms": pa.ListArray.from_arrays(
+            pa.array(terms.term_offsets, pa.int32()), pa.array(terms.terms, pa.int64())
+        ),
+        "weights": pa.ListArray.from_arrays(
+            pa.array(terms.term_offsets, pa.int32()), pa.array(terms.weights, pa.float32())
+        ),
+        "title_terms": pa.ListArray.from_arrays(
+            pa.array(terms.title_offsets, pa.int32()), pa.array(terms.title, pa.int64())
+        ),
+    }
 
 
 def window_ids(lake: Path, ingest_date: date, days: int) -> set[str]:
