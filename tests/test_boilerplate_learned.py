@@ -484,3 +484,17 @@ def test_only_short_lines_are_taken_along() -> None:
     lines = [STORY, "Sign up for alerts from our app", "The council met on Tuesday.", "Share"]
     found = [None, _removal("learned", lines[1]), None, _removal("share", lines[3])]
     assert with_enclosed_short_lines(lines, found)[2] is None
+
+
+def test_comment_threads_are_looked_for_in_page_text_only() -> None:
+    thread = [
+        "Anna K. March 3, 2011 at 4:12 pm",
+        "Good news for every family in the district.",
+        "Tom says: March 3, 2011 at 5:30 pm",
+        "I wonder how the teachers feel about it.",
+    ]
+    text = "\n".join([STORY, STORY_2, *thread])
+    _kept, removed = strip_learned(text, source="html", classifier=False)
+    assert [removal.kind for removal in removed] == ["comments"] * 4
+    kept, removed = strip_learned(text, source="text", classifier=False)
+    assert kept == text and removed == []

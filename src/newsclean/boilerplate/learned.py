@@ -326,6 +326,10 @@ def with_enclosed_short_lines(
     return result
 
 
+# Detectors that run on text extracted from a page only (`strip_learned`).
+PAGE_ONLY_DETECTORS = frozenset({"comment_threads"})
+
+
 def strip_learned(
     text: str,
     *,
@@ -353,6 +357,10 @@ def strip_learned(
     """
     if model is None:
         model = load_model()
+    if source != "html":
+        # In a text scrape only the lines' order tells where a thread of comments
+        # begins and ends, and a wrong guess takes story paragraphs with it.
+        detectors = tuple(name for name in detectors if name not in PAGE_ONLY_DETECTORS)
     threshold = model.thresholds.get(source, model.thresholds["text"]) if classifier else 2.0
     lines = text.split("\n")
     longest_gap = longest_blank_run(lines)
