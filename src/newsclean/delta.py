@@ -2,12 +2,16 @@
 
 Layout under LAKE (a local path or an `s3://`, `gs://`, `az://` URI):
 
-    articles/    Delta table, partitioned by ingest_date
+    articles/    Delta table, partitioned by ingest_date (story labels filled at publish)
     quarantine/  Delta table, partitioned by ingest_date
+    stories/     Delta table, partitioned by ingest_date: one row per story of the day
     manifests/   Delta table: one row per publish (ingest_date, run_id, published_at,
-                 articles_version, quarantine_version, manifest JSON), committed last
+                 articles_version, quarantine_version, stories_version, manifest
+                 JSON), committed last
     _staging/ingest_date=YYYY-MM-DD/shard-<id>/   staged shard folders, any worker's
     _profiles/templates/YYYY-MM-DD.json           per-domain template statistics
+    _profiles/stories/YYYY-MM-DD.parquet          the day's story signatures
+    _metrics/, _reports/                          the day's report and its figures
 
 A shard task cleans its files on the worker's disk, then uploads its folder to the lake's
 `_staging/` (its `shard.json` last, so a half-uploaded shard is never taken; a retry
@@ -32,12 +36,13 @@ from typing import Any
 import pyarrow as pa
 
 from newsclean.lake import TABLE_DIRS, LakeError, read_part
-from newsclean.validate import ARTICLE, PARTITION_COLUMN, QUARANTINE, arrow_schema
+from newsclean.validate import ARTICLE, PARTITION_COLUMN, QUARANTINE, STORY, arrow_schema
 
 PARQUET, DELTA = "parquet", "delta"
 FORMATS = (PARQUET, DELTA)
 OBJECT_STORE_SCHEMES = ("s3", "s3a", "gs", "gcs", "az", "abfs", "abfss")
 MANIFESTS = "manifests"
+SIGNATURES = "stories"  # the day files of story signatures: _profiles/stories/D.parquet
 SHARD_RESULT = "shard.json"
 STALE_STAGING = timedelta(days=2)  # staging untouched this long belongs to no live run
 STORAGE_OPTIONS_ENV = "NEWSCLEAN_STORAGE_OPTIONS"
@@ -65,11 +70,13 @@ MANIFEST_SCHEMA = pa.schema(
         pa.field("articles_version", pa.int64(), nullable=False),
         pa.field("quarantine_version", pa.int64(), nullable=False),
         pa.field("manifest", pa.string(), nullable=False),
+        # Null in the rows of lakes published before stories were labeled.
+        pa.field("stories_version", pa.int64(), nullable=True),
     ]
 )
 
-# The tables of a Delta lake (stories are not labeled there yet: see publish_day).
-KINDS = (ARTICLE, QUARANTINE)
+# The tables of a Delta lake, committed in this order before the manifest row.
+KINDS = (ARTICLE, QUARANTINE, STORY)
 
 
 def scheme(lake: str) -> str | None:
@@ -229,20 +236,49 @@ class DeltaLake:
         if self.fs.exists(path):
             self.fs.rm(path, recursive=True)
 
-    # -- template profiles -------------------------------------------------------------
+    # -- profiles (template statistics, story signatures), metrics, reports ------------
 
-    def fetch_profiles(self, days: Iterable[date], folder: Path) -> None:
-        """Copy the template profiles of `days` that exist into folder/_profiles/templates."""
-        target = folder / "_profiles" / "templates"
+    def fetch_profiles(
+        self, days: Iterable[date], folder: Path, profile: str = "templates", suffix: str = ".json"
+    ) -> None:
+        """Copy the day files of `days` that exist under _profiles/<profile>/ into the same
+        place under folder (what a worker or a publish needs of the days before)."""
+        target = folder / "_profiles" / profile
         target.mkdir(parents=True, exist_ok=True)
         for day in days:
-            source = self._path("_profiles", "templates", f"{day.isoformat()}.json")
-            if self._guard(self.fs.exists, source):
-                self._guard(self.fs.get_file, source, str(target / f"{day.isoformat()}.json"))
+            name = f"{day.isoformat()}{suffix}"
+            data = self.read_bytes(f"_profiles/{profile}/{name}")
+            if data is not None:
+                (target / name).write_bytes(data)
 
-    def save_profile(self, path: Path, ingest_date: date) -> None:
-        target = self._path("_profiles", "templates", f"{ingest_date.isoformat()}.json")
-        self._guard(self.fs.put_file, str(path), target)
+    def save_profile(self, path: Path, ingest_date: date, profile: str = "templates") -> None:
+        """Put a day's file into _profiles/<profile>/, named by the day (its suffix kept)."""
+        name = f"{ingest_date.isoformat()}{path.suffix}"
+        self._guard(self.fs.put_file, str(path), self._path("_profiles", profile, name))
+
+    def remove_profile(self, ingest_date: date, profile: str, suffix: str) -> None:
+        self._guard(self._remove, self._path("_profiles", profile, f"{ingest_date}{suffix}"))
+
+    def exists(self, relative: str) -> bool:
+        """Whether a file is under the lake's root."""
+        return bool(self._guard(self.fs.exists, self._path(relative)))
+
+    def read_bytes(self, relative: str) -> bytes | None:
+        """A file under the lake's root, None if it is missing."""
+
+        def read(path: str) -> bytes | None:
+            try:
+                return self.fs.cat_file(path)
+            except FileNotFoundError:
+                return None
+
+        return self._guard(read, self._path(relative))
+
+    def write_bytes(self, relative: str, data: bytes) -> str:
+        """Write a file under the lake's root (one PUT on an object store); returns its
+        path or URI."""
+        self._guard(self.fs.pipe_file, self._path(relative), data)
+        return self.uri(relative)
 
     # -- tables ------------------------------------------------------------------------
 
@@ -293,8 +329,7 @@ class DeltaLake:
             PARTITION_COLUMN: [ingest_date],
             "run_id": [manifest["run_id"]],
             "published_at": [datetime.now(UTC)],
-            "articles_version": [versions[KINDS[0]]],
-            "quarantine_version": [versions[KINDS[1]]],
+            **{f"{TABLE_DIRS[kind]}_version": [versions[kind]] for kind in KINDS},
             "manifest": [json.dumps(manifest, sort_keys=True, ensure_ascii=False)],
         }
         self._guard(
@@ -303,6 +338,7 @@ class DeltaLake:
             pa.table(row, schema=MANIFEST_SCHEMA),
             partition_by=[PARTITION_COLUMN],
             mode="append",
+            schema_mode="merge",  # a manifests table from before stories_version
             storage_options=self.options or None,
         )
 
@@ -330,6 +366,8 @@ class DeltaLake:
                 .to_pylist()
             )
         )
+        for row in rows:
+            row.setdefault("stories_version", None)
         # Each publish of a day commits its tables after the one before it did, so the
         # table versions order the publishes without trusting the machines' clocks.
         return sorted(
@@ -345,23 +383,31 @@ class DeltaLake:
             return None
         return {**rows[0], "manifest": json.loads(rows[0]["manifest"])}
 
-    def read_day(self, ingest_date: date, kind: str, version: int | None = None) -> pa.Table:
+    def read_day(
+        self,
+        ingest_date: date,
+        kind: str,
+        version: int | None = None,
+        *,
+        columns: list[str] | None = None,
+    ) -> pa.Table:
         """The rows of one day at a table version (default: the one its live manifest
-        names), in the record schema."""
+        names), in the record schema (only `columns`, if given). A day published
+        without a table of this kind (stories, before they were labeled) has no rows."""
         if version is None:
             live = self.live(ingest_date)
-            if live is None:
-                return arrow_schema(kind).empty_table()
-            version = live[f"{TABLE_DIRS[kind]}_version"]
+            version = None if live is None else live[f"{TABLE_DIRS[kind]}_version"]
+        if version is None:
+            return conform(arrow_schema(kind).empty_table(), kind, columns)
         import pyarrow.dataset as ds
 
         table = self._table(kind, version)
         rows = self._guard(
             lambda: table.to_pyarrow_dataset().to_table(
-                filter=ds.field(PARTITION_COLUMN) == ingest_date
+                columns=columns, filter=ds.field(PARTITION_COLUMN) == ingest_date
             )
         )
-        return conform(rows, kind)
+        return conform(rows, kind, columns)
 
     def kept_versions(self, ingest_date: date) -> list[dict[str, Any]]:
         """Earlier publishes of the day that `restore` can bring back, newest first."""
@@ -443,10 +489,11 @@ def _batches(paths: list[Path], kind: str, ingest_date: date) -> Iterator[pa.Rec
         yield from read_part(path, kind, ingest_date).to_batches()
 
 
-def conform(table: pa.Table, kind: str) -> pa.Table:
-    """A table read from Delta in the record schema (Delta drops Arrow's field names
-    of list items and the nullability of nested fields)."""
-    schema = arrow_schema(kind)
+def conform(table: pa.Table, kind: str, columns: list[str] | None = None) -> pa.Table:
+    """A table read from Delta in the record schema, or its `columns` (Delta drops
+    Arrow's field names of list items and the nullability of nested fields)."""
+    full = arrow_schema(kind)
+    schema = full if columns is None else pa.schema([full.field(name) for name in columns])
     return pa.table(
         [table.column(name).cast(schema.field(name).type) for name in schema.names],
         schema=schema,
