@@ -28,14 +28,16 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
-from newsclean.lake import TABLE_DIRS, LakeError, read_part
+from newsclean.lake import TABLE_DIRS, LakeError
 from newsclean.validate import ARTICLE, PARTITION_COLUMN, QUARANTINE, STORY, arrow_schema
 
 PARQUET, DELTA = "parquet", "delta"
@@ -291,34 +293,101 @@ class DeltaLake:
     ) -> dict[str, int]:
         """Commit the day: one partition overwrite per table, then the manifest row.
 
+        Each table's commit adds the day's part files as they are (uploaded into the
+        table's partition folder first), so the rows are not encoded a second time.
         Returns the table versions the manifest names.
         """
         versions = {
-            kind: self._overwrite_day(
-                kind, ingest_date, _batches(parts.get(kind, []), kind, ingest_date)
-            )
-            for kind in KINDS
+            kind: self._commit_parts(kind, ingest_date, parts.get(kind, [])) for kind in KINDS
         }
         self._append_manifest(ingest_date, {**manifest, "inputs": list(inputs)}, versions)
         return versions
+
+    def _commit_parts(self, kind: str, ingest_date: date, paths: list[Path]) -> int:
+        """Replace the day's partition of a table with the given Parquet part files (in
+        the table's file schema: no partition column) in one commit; returns its version.
+
+        The files are uploaded under new names first: a publish killed before its commit
+        leaves only files no version names (`vacuum` removes them)."""
+        from deltalake import DeltaTable
+        from deltalake.transaction import AddAction
+
+        table = self._table_or_create(kind)
+        day = ingest_date.isoformat()
+        batch = uuid.uuid4().hex
+        names, uploads, actions = [], [], []
+        for index, path in enumerate(paths):
+            rows = pq.ParquetFile(path).metadata.num_rows
+            if not rows:
+                continue  # no empty files in the table
+            name = f"{PARTITION_COLUMN}={day}/part-{index:05d}-{batch}.zstd.parquet"
+            names.append(name)
+            uploads.append(str(path))
+            actions.append(
+                AddAction(
+                    path=name,
+                    size=path.stat().st_size,
+                    partition_values={PARTITION_COLUMN: day},
+                    modification_time=int(datetime.now(UTC).timestamp() * 1000),
+                    data_change=True,
+                    stats=json.dumps({"numRecords": rows}),
+                )
+            )
+        if uploads:
+            remote = [self._path(TABLE_DIRS[kind], name) for name in names]
+            self._guard(self.fs.put, uploads, remote)
+        self._guard(
+            DeltaTable.create_write_transaction,
+            table,
+            actions,
+            mode="overwrite",
+            schema=table.schema(),
+            partition_by=[PARTITION_COLUMN],
+            partition_filters=[(PARTITION_COLUMN, "=", day)],
+        )
+        self._guard(table.update_incremental)  # the transaction leaves it at its old version
+        return table.version()
+
+    def _table_or_create(self, kind: str) -> Any:
+        """The table of a kind, created empty (partitioned by ingest_date) if it is not
+        there yet."""
+        from deltalake import DeltaTable
+        from deltalake.exceptions import TableNotFoundError
+
+        try:
+            return self._table(kind)
+        except TableNotFoundError:
+            return self._guard(
+                DeltaTable.create,
+                self.table_uri(kind),
+                schema=arrow_schema(kind),
+                mode="ignore",  # another publish may have created it meanwhile
+                partition_by=[PARTITION_COLUMN],
+                storage_options=self.options or None,
+            )
 
     def _overwrite_day(
         self, kind: str, ingest_date: date, batches: Iterator[pa.RecordBatch]
     ) -> int:
         from deltalake import WriterProperties, write_deltalake
+        from deltalake.exceptions import TableNotFoundError
 
+        try:  # written through the opened table, which then knows its new version
+            table = self._table(kind)
+        except TableNotFoundError:
+            table = None
         reader = pa.RecordBatchReader.from_batches(arrow_schema(kind), batches)
         self._guard(
             write_deltalake,
-            self.table_uri(kind),
+            table if table is not None else self.table_uri(kind),
             reader,
             partition_by=[PARTITION_COLUMN],
             mode="overwrite",
             predicate=f"{PARTITION_COLUMN} = '{ingest_date.isoformat()}'",
-            storage_options=self.options or None,
+            storage_options=None if table is not None else self.options or None,
             writer_properties=WriterProperties(compression="ZSTD"),
         )
-        return self._table(kind).version()
+        return (table if table is not None else self._table(kind)).version()
 
     def _append_manifest(
         self, ingest_date: date, manifest: dict[str, Any], versions: dict[str, int]
@@ -375,6 +444,35 @@ class DeltaLake:
             key=lambda row: (row["articles_version"], row["quarantine_version"]),
             reverse=True,
         )
+
+    def live_runs(self, first: date, last: date) -> dict[date, str]:
+        """The run_id of each day from first to last that is published, in one read of
+        the manifests table (without the manifests themselves)."""
+        from deltalake.exceptions import TableNotFoundError
+
+        try:
+            table = self._table(MANIFESTS)
+        except TableNotFoundError:
+            return {}
+        import pyarrow.dataset as ds
+
+        day = ds.field(PARTITION_COLUMN)
+        rows = self._guard(
+            lambda: (
+                table.to_pyarrow_dataset()
+                .to_table(
+                    columns=[PARTITION_COLUMN, "run_id", "articles_version", "quarantine_version"],
+                    filter=(day >= first) & (day <= last),
+                )
+                .to_pylist()
+            )
+        )
+        newest: dict[date, tuple[int, int, str]] = {}
+        for row in rows:  # ordered as `publishes` orders them
+            key = (row["articles_version"], row["quarantine_version"], row["run_id"])
+            if row[PARTITION_COLUMN] not in newest or key > newest[row[PARTITION_COLUMN]]:
+                newest[row[PARTITION_COLUMN]] = key
+        return {found: key[2] for found, key in newest.items()}
 
     def live(self, ingest_date: date) -> dict[str, Any] | None:
         """The newest manifest row of the day, its manifest parsed; None if unpublished."""
@@ -481,12 +579,6 @@ def _storage_errors() -> tuple[type[BaseException], ...]:
     else:
         errors += [BotoCoreError, ClientError]
     return tuple(errors)
-
-
-def _batches(paths: list[Path], kind: str, ingest_date: date) -> Iterator[pa.RecordBatch]:
-    """The rows of staged part files, one record batch at a time, partition column added."""
-    for path in paths:
-        yield from read_part(path, kind, ingest_date).to_batches()
 
 
 def conform(table: pa.Table, kind: str, columns: list[str] | None = None) -> pa.Table:

@@ -307,13 +307,13 @@ def history(lake: Path | LakeSource, ingest_date: date, days: int) -> list[DayMe
     """
     source = source_of(lake)
     found = []
-    for offset in range(days, 0, -1):
-        day = ingest_date - timedelta(days=offset)
-        manifest = source.manifest(day)
-        if manifest is None:
-            continue
+    runs = source.run_ids(ingest_date - timedelta(days=days), ingest_date - timedelta(days=1))
+    for day, run_id in sorted(runs.items()):
         stored = load_metrics(source, day)
-        if stored is None or stored.run_id != manifest.get("run_id"):
+        if stored is None or stored.run_id != run_id:
+            manifest = source.manifest(day)
+            if manifest is None:  # replaced since the run ids were read
+                continue
             stored = day_metrics(source, day, manifest)
             save_metrics(source, stored)
         found.append(stored)

@@ -9,7 +9,7 @@ the same small interface, so the metrics and the page do not care which lake the
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -25,6 +25,9 @@ class LakeSource(Protocol):
 
     def manifest(self, ingest_date: date) -> dict[str, Any] | None:
         """The live manifest of a day, None if it is not published."""
+
+    def run_ids(self, first: date, last: date) -> dict[date, str]:
+        """The live run_id of each published day from first to last."""
 
     def rows(self, ingest_date: date, kind: str, columns: list[str]) -> pa.Table | None:
         """The given columns of a published day's rows (nested ones as `a.list.element.b`
@@ -45,6 +48,15 @@ class ParquetSource:
 
     def manifest(self, ingest_date: date) -> dict[str, Any] | None:
         return read_manifest(self.root, ingest_date)
+
+    def run_ids(self, first: date, last: date) -> dict[date, str]:
+        found = {}
+        for offset in range((last - first).days + 1):
+            day = first + timedelta(days=offset)
+            manifest = read_manifest(self.root, day)
+            if manifest is not None:
+                found[day] = str(manifest.get("run_id", ""))
+        return found
 
     def rows(self, ingest_date: date, kind: str, columns: list[str]) -> pa.Table | None:
         tables = []
@@ -87,6 +99,9 @@ class DeltaSource:
     def manifest(self, ingest_date: date) -> dict[str, Any] | None:
         row = self._row(ingest_date)
         return None if row is None else row["manifest"]
+
+    def run_ids(self, first: date, last: date) -> dict[date, str]:
+        return self.lake.live_runs(first, last)
 
     def rows(self, ingest_date: date, kind: str, columns: list[str]) -> pa.Table | None:
         row = self._row(ingest_date)
