@@ -60,6 +60,7 @@ from newsclean.pipeline import (
 )
 from newsclean.readers import InputFile, InputRootError, iter_inputs, read_input
 from newsclean.record import Article, RawUnit, Rejected
+from newsclean.report.source import LakeSource
 from newsclean.rows import quarantine_record
 from newsclean.stories import keep_signatures, label_staged, save_published_signatures
 from newsclean.stories.store import Labeled, signatures_path
@@ -487,40 +488,49 @@ def _publish_delta(
     the day labeled with stories against the signatures of the days before it, one
     commit per table, the manifest row last; then the day's signatures, its template
     profile and its report, and the day's staging removed."""
+    from newsclean.report.render import start_warm_up
+    from newsclean.report.source import DeltaSource
+
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="newsclean-publish-") as scratch:
-        root = Path(scratch)
-        for shard_id in shard_ids:
-            if not lake.fetch_shard(ingest_date, shard_id, shard_dir(root, ingest_date, shard_id)):
+    warming = start_warm_up()  # the report's chart engine starts while the day is labeled
+    try:
+        with tempfile.TemporaryDirectory(prefix="newsclean-publish-") as scratch:
+            root = Path(scratch)
+            missing = lake.fetch_shards(ingest_date, shard_ids, root)
+            if missing:
                 live = lake.live(ingest_date)
                 if live and live["manifest"].get("shards") == shard_ids:
                     manifest = live["manifest"]
                     files = len(manifest["inputs"])
                     return manifest if with_inputs else _without_inputs(manifest, files)
                 raise FileNotFoundError(
-                    f"shard {shard_id} of {ingest_date} is not staged in the lake"
+                    f"shard {missing[0]} of {ingest_date} is not staged in the lake"
                 )
-        window = [
-            ingest_date - timedelta(days=days) for days in range(settings.story_window_days, 0, -1)
-        ]
-        lake.fetch_profiles(window, root, delta.SIGNATURES, ".parquet")
-        staged = _staged_day(
-            root,
-            ingest_date,
-            shard_ids,
-            settings,
-            allow_empty,
-            input_fingerprint=input_fingerprint,
-            label_stories=True,
-        )
-        lake.publish(ingest_date, staged.parts, staged.manifest, staged.inputs())
-        manifest = _returned(staged, with_inputs)
-        if staged.labeled is not None:
-            lake.save_profile(staged.labeled.signatures, ingest_date, delta.SIGNATURES)
-        _save_template_day(root, ingest_date, shard_ids)
-        lake.save_profile(_profile_path(root, ingest_date), ingest_date)
-    lake.remove_staging(ingest_date)
-    _write_report(lake, ingest_date, _timings(staged.results, started))
+            window = range(settings.story_window_days, 0, -1)
+            earlier = [ingest_date - timedelta(days=days) for days in window]
+            lake.fetch_profiles(earlier, root, delta.SIGNATURES, ".parquet")
+            staged = _staged_day(
+                root,
+                ingest_date,
+                shard_ids,
+                settings,
+                allow_empty,
+                input_fingerprint=input_fingerprint,
+                label_stories=True,
+            )
+            lake.publish(ingest_date, staged.parts, staged.manifest, staged.inputs())
+            manifest = _returned(staged, with_inputs)
+            if staged.labeled is not None:
+                lake.save_profile(staged.labeled.signatures, ingest_date, delta.SIGNATURES)
+            _save_template_day(root, ingest_date, shard_ids)
+            lake.save_profile(_profile_path(root, ingest_date), ingest_date)
+            timings = _timings(staged.results, started)
+            # The day's figures are read from the parts just committed, not fetched back.
+            published = DeltaSource(lake, published=(ingest_date, staged.parts))
+            _write_report(published, ingest_date, timings)
+        lake.remove_staging(ingest_date)
+    finally:
+        warming.join()
     return manifest
 
 
@@ -620,7 +630,7 @@ def _returned(staged: _Staged, with_inputs: bool) -> dict[str, Any]:
 
 
 def _write_report(
-    lake: Path | delta.DeltaLake, ingest_date: date, timings: dict[str, float] | None
+    lake: Path | delta.DeltaLake | LakeSource, ingest_date: date, timings: dict[str, float] | None
 ) -> None:
     """Write the published day's report; a failure is one warning, never a failed publish."""
     from newsclean.report import write_report

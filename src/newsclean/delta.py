@@ -37,7 +37,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from newsclean.lake import TABLE_DIRS, LakeError
+from newsclean.lake import TABLE_DIRS, LakeError, shard_dir
 from newsclean.validate import ARTICLE, PARTITION_COLUMN, QUARANTINE, STORY, arrow_schema
 
 PARQUET, DELTA = "parquet", "delta"
@@ -198,17 +198,28 @@ class DeltaLake:
             destination = f"{target}/{path.relative_to(folder).as_posix()}"
             self._guard(self.fs.put_file, str(path), destination)
 
-    def fetch_shard(self, ingest_date: date, shard_id: str, folder: Path) -> bool:
-        """Copy a staged shard into `folder`; False if no complete shard is staged."""
-        source = self.staging(ingest_date, shard_id)
-        if not self._guard(self.fs.exists, f"{source}/{SHARD_RESULT}"):
-            return False
-        for path in self._guard(self.fs.find, source):
-            relative = path[len(source) :].lstrip("/")
-            destination = folder / relative
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            self._guard(self.fs.get_file, path, str(destination))
-        return True
+    def fetch_shards(self, ingest_date: date, shard_ids: list[str], root: Path) -> list[str]:
+        """Copy the day's staged shards into their staging folders under root, all files
+        at once. Returns the shards not completely staged (then nothing is copied)."""
+        sources = [self.staging(ingest_date, shard_id) for shard_id in shard_ids]
+        missing = [
+            shard_id
+            for shard_id, source in zip(shard_ids, sources, strict=True)
+            if not self._guard(self.fs.exists, f"{source}/{SHARD_RESULT}")
+        ]
+        if missing:
+            return missing
+        remote, local = [], []
+        for shard_id, source in zip(shard_ids, sources, strict=True):
+            for path in self._guard(self.fs.find, source):
+                relative = path[len(source) :].lstrip("/")
+                destination = shard_dir(root, ingest_date, shard_id) / relative
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                remote.append(path)
+                local.append(str(destination))
+        if remote:
+            self._guard(self.fs.get, remote, local)
+        return []
 
     def remove_staging(self, ingest_date: date) -> None:
         """Remove a published day's staged shards (no shard of it can still be needed),
@@ -247,11 +258,17 @@ class DeltaLake:
         place under folder (what a worker or a publish needs of the days before)."""
         target = folder / "_profiles" / profile
         target.mkdir(parents=True, exist_ok=True)
-        for day in days:
-            name = f"{day.isoformat()}{suffix}"
-            data = self.read_bytes(f"_profiles/{profile}/{name}")
-            if data is not None:
-                (target / name).write_bytes(data)
+        names = {
+            self._path("_profiles", profile, f"{day.isoformat()}{suffix}"): day for day in days
+        }
+        if not names:
+            return
+        # One concurrent request per day; the days without a file are left out.
+        found = self._guard(self.fs.cat, list(names), on_error="omit")
+        for path, data in found.items():
+            (target / f"{names[self.fs._strip_protocol(path)].isoformat()}{suffix}").write_bytes(
+                data
+            )
 
     def save_profile(self, path: Path, ingest_date: date, profile: str = "templates") -> None:
         """Put a day's file into _profiles/<profile>/, named by the day (its suffix kept)."""

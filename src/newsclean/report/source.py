@@ -59,15 +59,7 @@ class ParquetSource:
         return found
 
     def rows(self, ingest_date: date, kind: str, columns: list[str]) -> pa.Table | None:
-        tables = []
-        for part in partition_files(self.root, ingest_date, kind):
-            handle = pq.ParquetFile(part)
-            present = set(handle.schema_arrow.names)
-            wanted = [column for column in columns if column.split(".")[0] in present]
-            tables.append(handle.read(columns=wanted))
-        if not tables:
-            return None
-        return pa.concat_tables(tables, promote_options="default")
+        return read_parts(partition_files(self.root, ingest_date, kind), columns)
 
     def read_file(self, relative: str) -> bytes | None:
         try:
@@ -84,12 +76,33 @@ class ParquetSource:
         return str(path)
 
 
-class DeltaSource:
-    """A Delta lake: each day read at the table versions its live manifest row names."""
+def read_parts(parts: list[Path], columns: list[str]) -> pa.Table | None:
+    """The given columns of local part files (those a part has), None without parts."""
+    tables = []
+    for part in parts:
+        handle = pq.ParquetFile(part)
+        present = set(handle.schema_arrow.names)
+        wanted = [column for column in columns if column.split(".")[0] in present]
+        tables.append(handle.read(columns=wanted))
+    if not tables:
+        return None
+    return pa.concat_tables(tables, promote_options="default")
 
-    def __init__(self, lake: delta.DeltaLake) -> None:
+
+class DeltaSource:
+    """A Delta lake: each day read at the table versions its live manifest row names.
+
+    `published`: the local part files, by kind, of a day this process has just
+    published, read instead of the same rows in the lake."""
+
+    def __init__(
+        self,
+        lake: delta.DeltaLake,
+        published: tuple[date, dict[str, list[Path]]] | None = None,
+    ) -> None:
         self.lake = lake
         self._live: dict[date, dict[str, Any] | None] = {}
+        self._published = published
 
     def _row(self, ingest_date: date) -> dict[str, Any] | None:
         if ingest_date not in self._live:
@@ -104,6 +117,8 @@ class DeltaSource:
         return self.lake.live_runs(first, last)
 
     def rows(self, ingest_date: date, kind: str, columns: list[str]) -> pa.Table | None:
+        if self._published is not None and self._published[0] == ingest_date:
+            return read_parts(self._published[1].get(kind, []), columns)
         row = self._row(ingest_date)
         version = None if row is None else row.get(f"{TABLE_DIRS[kind]}_version")
         if version is None:
