@@ -301,6 +301,9 @@ def test_credentials_never_in_manifest_output_or_errors(bucket: str, tmp_path: P
     )
     assert ran.returncode == 0, ran.stderr
     assert "Delta" in ran.stdout
+    assert f"report                   -> {bucket}/_reports/ingest_date={DAY}/report.html" in (
+        ran.stdout
+    )
     checked = subprocess.run(
         [*command, "check", "--lake", bucket, "--date", str(DAY)],
         capture_output=True,

@@ -436,7 +436,7 @@ def _print_summary(
 ) -> None:
     from newsclean import delta
     from newsclean.lake import partition_dir
-    from newsclean.report import report_file, report_path
+    from newsclean.report import published_report
     from newsclean.validate import ARTICLE, QUARANTINE
 
     units = manifest["units"]
@@ -467,13 +467,9 @@ def _print_summary(
         stories = manifest["stories"]
         lines.append(f"  stories        {stories['stories']:>8}  -> {partition(STORY)}")
         lines.append(f"  near-duplicates{stories['near_duplicates']:>8}  (labeled, kept)")
-    ingest_date = date.fromisoformat(day)
-    if is_delta:
-        store = delta.DeltaLake(lake)
-        if store.exists(report_file(ingest_date)):
-            lines.append(f"  report                   -> {store.uri(report_file(ingest_date))}")
-    elif report_path(lake, ingest_date).exists():
-        lines.append(f"  report                   -> {report_path(lake, ingest_date)}")
+    report = published_report(lake, date.fromisoformat(day), lake_format)
+    if report is not None:
+        lines.append(f"  report                   -> {report}")
     print("\n".join(lines))
 
 

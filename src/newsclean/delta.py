@@ -556,7 +556,11 @@ class DeltaLake:
         )
         new_versions = {}
         for kind in KINDS:
-            old = self.read_day(ingest_date, kind, chosen["versions"][kind])
+            version = chosen["versions"][kind]
+            if version is None:  # published before the lake had this table: no rows
+                old = conform(arrow_schema(kind).empty_table(), kind)
+            else:
+                old = self.read_day(ingest_date, kind, version)
             new_versions[kind] = self._overwrite_day(kind, ingest_date, iter(old.to_batches()))
         self._append_manifest(ingest_date, manifest, new_versions)
         return manifest

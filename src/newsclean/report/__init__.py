@@ -38,12 +38,16 @@ def report_path(lake: str | Path, ingest_date: date) -> Path:
     return root / report_file(ingest_date)
 
 
-def report_location(lake: str, ingest_date: date, lake_format: str | None = None) -> str:
-    """Where the report of a day is published, in either lake format: a local path,
-    or the URI of a Delta lake's object."""
+def published_report(lake: str, ingest_date: date, lake_format: str | None = None) -> str | None:
+    """Where the report of a day is, in either lake format (a local path, or the URI of
+    a Delta lake's object); None if it was not written."""
     if delta.lake_format(lake, lake_format) == delta.DELTA:
-        return delta.DeltaLake(lake).uri(report_file(ingest_date))
-    return str(report_path(lake, ingest_date))
+        store = delta.DeltaLake(lake)
+        return (
+            store.uri(report_file(ingest_date)) if store.exists(report_file(ingest_date)) else None
+        )
+    path = report_path(lake, ingest_date)
+    return str(path) if path.exists() else None
 
 
 def write_report(
