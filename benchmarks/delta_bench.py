@@ -108,11 +108,13 @@ class Stopwatch:
 
 def day_files(lake: str) -> dict[str, dict[str, int]]:
     """The data files of the day in each table, and their bytes."""
+    import pyarrow as pa
     from deltalake import DeltaTable
 
     found = {}
     for table in ("articles", "quarantine", "stories"):
-        actions = DeltaTable(f"{lake}/{table}").get_add_actions(flatten=True).to_pydict()
+        actions = pa.table(DeltaTable(f"{lake}/{table}").get_add_actions(flatten=True))
+        actions = actions.to_pydict()
         sizes = [
             size
             for size, day in zip(
@@ -124,7 +126,7 @@ def day_files(lake: str) -> dict[str, dict[str, int]]:
     return found
 
 
-def versions(lake: str) -> int:
+def commit_count(lake: str) -> int:
     """The Delta commits of the lake's tables so far."""
     from deltalake import DeltaTable
 
@@ -166,7 +168,7 @@ def main() -> int:
                 shard_ids, cleaning = stage(lake, arguments.input, settings, arguments.shard_size)
                 if attempt == "publish":  # keep a copy of the staged shards for the kills
                     store.fs.get(store.staging(DAY), str(saved / name), recursive=True)
-                commits = versions(lake) if figures["runs"] else 0
+                commits = commit_count(lake) if figures["runs"] else 0
                 labeling.seconds = 0.0
                 started = time.monotonic()
                 manifest = publish_day(lake, DAY, shard_ids, settings=settings, with_inputs=False)
@@ -181,7 +183,7 @@ def main() -> int:
                     "story_labeling_s": round(labeling.seconds, 2),
                     "publish_without_labeling_s": round(rest, 2),
                     "publish_without_labeling_share": round(rest / (cleaning + publishing), 4),
-                    "commits": versions(lake) - commits,
+                    "commits": commit_count(lake) - commits,
                     "day_files": day_files(lake),
                     "report": store.exists(f"_reports/ingest_date={DAY}/report.html"),
                     "check": summary,
