@@ -189,6 +189,13 @@ def test_shards_staged_by_separate_workers_publish_as_one_day(
     assert manifest["shards"] == ["00000", "00001"]
     assert manifest["units"] == {"read": 5, "written": 3, "quarantined": 2}
     assert check_partition(bucket, DAY)[0] == []
+    # The two shards' small parts are committed as one file a table, not one a shard.
+    import pyarrow as pa
+    from deltalake import DeltaTable
+
+    for table in ("articles", "quarantine"):
+        files = pa.table(DeltaTable(f"{bucket}/{table}").get_add_actions(flatten=True))
+        assert files.num_rows == 1, table
     # Publishing again (an Airflow retry after the staging is gone) returns the live day.
     assert publish_day(bucket, DAY, list(shards), settings=SETTINGS, with_inputs=False) == manifest
 

@@ -46,6 +46,7 @@ OBJECT_STORE_SCHEMES = ("s3", "s3a", "gs", "gcs", "az", "abfs", "abfss")
 MANIFESTS = "manifests"
 SIGNATURES = "stories"  # the day files of story signatures: _profiles/stories/D.parquet
 SHARD_RESULT = "shard.json"
+SMALL_PART = 4 * 1024 * 1024  # smaller part files are merged before a commit (bytes)
 STALE_STAGING = timedelta(days=2)  # staging untouched this long belongs to no live run
 STORAGE_OPTIONS_ENV = "NEWSCLEAN_STORAGE_OPTIONS"
 LAKE_FORMAT_ENV = "NEWSCLEAN_LAKE_FORMAT"
@@ -333,7 +334,7 @@ class DeltaLake:
         day = ingest_date.isoformat()
         batch = uuid.uuid4().hex
         names, uploads, actions = [], [], []
-        for index, path in enumerate(paths):
+        for index, path in enumerate(_merged_small_parts(paths)):
             rows = pq.ParquetFile(path).metadata.num_rows
             if not rows:
                 continue  # no empty files in the table
@@ -600,6 +601,32 @@ def _storage_errors() -> tuple[type[BaseException], ...]:
     else:
         errors += [BotoCoreError, ClientError]
     return tuple(errors)
+
+
+def _merged_small_parts(paths: list[Path]) -> list[Path]:
+    """The part files to commit: those of SMALL_PART bytes or more as they are, the
+    smaller ones (a shard's quarantine, the parts of many small shards) written together
+    into files of about SMALL_PART bytes each, beside the first of them, so a day does
+    not leave a small file per shard in the table."""
+    large = [path for path in paths if path.stat().st_size >= SMALL_PART]
+    small = [path for path in paths if path.stat().st_size < SMALL_PART]
+    if len(small) < 2:
+        return paths
+    merged: list[Path] = []
+    group: list[Path] = []
+    for path in [*small, None]:
+        full = sum(part.stat().st_size for part in group) >= SMALL_PART
+        if group and (path is None or full):
+            target = group[0].with_name(f"merged-{len(merged):05d}.parquet")
+            schema = pq.ParquetFile(group[0]).schema_arrow
+            with pq.ParquetWriter(target, schema, compression="zstd") as writer:
+                for part in group:
+                    writer.write_table(pq.read_table(part, schema=schema))
+            merged.append(target)
+            group = []
+        if path is not None:
+            group.append(path)
+    return large + merged
 
 
 def conform(table: pa.Table, kind: str, columns: list[str] | None = None) -> pa.Table:
