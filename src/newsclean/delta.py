@@ -266,10 +266,8 @@ class DeltaLake:
             return
         # One concurrent request per day; the days without a file are left out.
         found = self._guard(self.fs.cat, list(names), on_error="omit")
-        for path, data in found.items():
-            (target / f"{names[self.fs._strip_protocol(path)].isoformat()}{suffix}").write_bytes(
-                data
-            )
+        for path, data in found.items():  # keyed by the paths asked for
+            (target / f"{names[path].isoformat()}{suffix}").write_bytes(data)
 
     def save_profile(self, path: Path, ingest_date: date, profile: str = "templates") -> None:
         """Put a day's file into _profiles/<profile>/, named by the day (its suffix kept)."""
