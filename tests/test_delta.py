@@ -26,7 +26,7 @@ from newsclean.check import check_partition
 from newsclean.config import Settings
 from newsclean.day import clean_shard, publish_day, restore_day, run_day
 from newsclean.lake import LakeError, read_partition
-from newsclean.report import report_path
+from newsclean.report import published_report, report_path
 from newsclean.report.metrics import load_metrics
 from newsclean.validate import ARTICLE, STORY
 
@@ -120,6 +120,19 @@ def test_small_parts_are_merged_before_a_commit_and_large_ones_kept(
         f"{index}-{row}" * 40 for index, rows in ((0, 3), (1, 2), (3, 1)) for row in range(rows)
     ]
     assert delta._merged_small_parts(parts[2:3]) == parts[2:3]
+
+
+def test_published_report_names_a_local_delta_days_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the DAG's asset event and the run summary name: the page in the lake's store."""
+    monkeypatch.delenv(delta.LAKE_FORMAT_ENV, raising=False)
+    lake = str(tmp_path / "lake")
+    run_day(str(OLD_INPUT), lake, DAY, SETTINGS, lake_format="delta")
+    page = published_report(lake, DAY)
+    assert page == f"{tmp_path / 'lake'}/_reports/ingest_date={DAY}/report.html"
+    assert "compared with 0 earlier published day(s)" in Path(page).read_text(encoding="utf-8")
+    assert published_report(lake, date(2026, 3, 3)) is None
 
 
 def test_redact_removes_secrets_of_environment_and_storage_options(
