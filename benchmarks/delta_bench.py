@@ -6,10 +6,14 @@
 Starts moto's S3 server on 127.0.0.1 (stopped by its PID at the end) and cleans the
 archive twice as one day in shards, once with boilerplate stripping and once without,
 so the two versions of the day differ in their rows. Times the cleaning (staging to
-the lake) against the publish. Then, `--kills` times, stages the version that is not
-live and starts a publish in a subprocess, SIGKILLed at a random moment within the
-measured publish time; after each kill newsclean's reader must see one whole version
-(old or new: a fingerprint of every article and quarantine row) and `check` must pass.
+the lake) against the publish (`publish_day`: fetching the staged shards, story
+labeling, the commits, the day's profiles and its report), and within the publish the
+story labeling (`label_staged`, the same call a Parquet lake's publish makes) apart
+from the rest; counts the Delta commits and the day's data files. Then, `--kills`
+times, stages the version that is not live and starts a publish in a subprocess,
+SIGKILLed at a random moment within the measured publish time; after each kill
+newsclean's reader must see one whole version (old or new: a fingerprint of every
+article and quarantine row) and `check` must pass.
 Prints one JSON object with the figures.
 """
 
@@ -85,6 +89,53 @@ def stage(lake: str, archive: str, settings, shard_size: int) -> tuple[list[str]
     return ids, time.monotonic() - started
 
 
+class Stopwatch:
+    """Seconds spent in one function of a module, summed over its calls."""
+
+    def __init__(self, module: object, name: str) -> None:
+        self.seconds = 0.0
+        original = getattr(module, name)
+
+        def timed(*args: object, **kwargs: object) -> object:
+            started = time.monotonic()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.seconds += time.monotonic() - started
+
+        setattr(module, name, timed)
+
+
+def day_files(lake: str) -> dict[str, dict[str, int]]:
+    """The data files of the day in each table, and their bytes."""
+    import pyarrow as pa
+    from deltalake import DeltaTable
+
+    found = {}
+    for table in ("articles", "quarantine", "stories"):
+        actions = pa.table(DeltaTable(f"{lake}/{table}").get_add_actions(flatten=True))
+        actions = actions.to_pydict()
+        sizes = [
+            size
+            for size, day in zip(
+                actions["size_bytes"], actions["partition.ingest_date"], strict=True
+            )
+            if str(day) == DAY.isoformat()
+        ]
+        found[table] = {"files": len(sizes), "bytes": sum(sizes)}
+    return found
+
+
+def commit_count(lake: str) -> int:
+    """The Delta commits of the lake's tables so far."""
+    from deltalake import DeltaTable
+
+    return sum(
+        DeltaTable(f"{lake}/{table}").version() + 1
+        for table in ("articles", "quarantine", "stories", "manifests")
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--input", required=True, help="a raw archive (one day)")
@@ -97,10 +148,12 @@ def main() -> int:
 
     with s3_server() as environment:
         os.environ.update(environment)
-        from newsclean import delta
+        from newsclean import day, delta
         from newsclean.check import check_partition
         from newsclean.config import Settings
         from newsclean.day import publish_day
+
+        labeling = Stopwatch(day, "label_staged")
 
         make_bucket(environment, BUCKET)
         lake = f"s3://{BUCKET}/lake"
@@ -115,15 +168,24 @@ def main() -> int:
                 shard_ids, cleaning = stage(lake, arguments.input, settings, arguments.shard_size)
                 if attempt == "publish":  # keep a copy of the staged shards for the kills
                     store.fs.get(store.staging(DAY), str(saved / name), recursive=True)
+                commits = commit_count(lake) if figures["runs"] else 0
+                labeling.seconds = 0.0
                 started = time.monotonic()
                 manifest = publish_day(lake, DAY, shard_ids, settings=settings, with_inputs=False)
                 publishing = time.monotonic() - started
                 problems, summary = check_partition(lake, DAY)
                 figures["units"] = manifest["units"]["read"]
+                rest = publishing - labeling.seconds
                 figures["runs"][f"{name} {attempt}"] = {
                     "clean_and_stage_s": round(cleaning, 2),
                     "publish_s": round(publishing, 2),
                     "publish_share": round(publishing / (cleaning + publishing), 4),
+                    "story_labeling_s": round(labeling.seconds, 2),
+                    "publish_without_labeling_s": round(rest, 2),
+                    "publish_without_labeling_share": round(rest / (cleaning + publishing), 4),
+                    "commits": commit_count(lake) - commits,
+                    "day_files": day_files(lake),
+                    "report": store.exists(f"_reports/ingest_date={DAY}/report.html"),
                     "check": summary,
                     "problems": problems[:5],
                 }

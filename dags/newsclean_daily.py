@@ -18,7 +18,8 @@ For the interval starting at midnight UTC of day **D** the DAG
    `LAKE/quarantine/ingest_date=D/` and `LAKE/stories/ingest_date=D/` into place
    atomically, with `_manifest.json`, keeps the day's story signatures, and writes the
    day's HTML report, `LAKE/_reports/ingest_date=D/report.html` (a Delta lake, e.g. on
-   `s3://`: one commit per table, then the day's manifest row; no stories or report yet);
+   `s3://`: the same labels, one commit per table, then the day's manifest row, and the
+   report in the lake's store);
 5. `check_quarantine_share` – fails the run if more than the allowed share of units was
    quarantined (after publishing, so the quarantine is there to inspect); when the day
    passes it emits the `newsclean_articles` asset that downstream DAGs schedule on, the
@@ -250,7 +251,7 @@ def newsclean_daily() -> None:
         """Fail the day (already published) if too much of it went to quarantine, or if
         any unit hit an internal error (a newsclean bug, not bad input)."""
         from newsclean.day import internal_errors
-        from newsclean.report import report_path
+        from newsclean.report import published_report
 
         failed = internal_errors(manifest)
         if failed:
@@ -268,12 +269,12 @@ def newsclean_daily() -> None:
                 "the partition and its quarantine are published for inspection"
             )
         ingest_date = _ingest_date(data_interval_start)
-        report = report_path(config["lake"], ingest_date)
+        report = published_report(config["lake"], ingest_date, config.get("lake_format"))
         get_current_context()["outlet_events"][ARTICLES].extra = {
             "ingest_date": ingest_date.isoformat(),
             "lake": config["lake"],
             "units": units,
-            "report": str(report) if report.exists() else None,
+            "report": report,
             "stories": manifest.get("stories"),
         }
         return share

@@ -1,6 +1,7 @@
 """The Delta Lake lake on a real S3-compatible server (moto's, on 127.0.0.1): publish,
 re-run, shards staged by separate workers, kills during publish, check, restore, reading
-back with deltalake and pyarrow, and credentials kept out of every output."""
+back with deltalake and pyarrow, story labels and the report as a Parquet lake's, and
+credentials kept out of every output."""
 
 from __future__ import annotations
 
@@ -17,14 +18,17 @@ from pathlib import Path
 
 import pyarrow.dataset as ds
 import pytest
-from conftest import EXAMPLES
+from conftest import EXAMPLES, newsclean
 from s3_server import SECRET, make_bucket, s3_server
 
 from newsclean import delta
 from newsclean.check import check_partition
 from newsclean.config import Settings
 from newsclean.day import clean_shard, publish_day, restore_day, run_day
-from newsclean.lake import LakeError
+from newsclean.lake import LakeError, read_partition
+from newsclean.report import published_report, report_path
+from newsclean.report.metrics import load_metrics
+from newsclean.validate import ARTICLE, STORY
 
 DAY = date(2026, 3, 2)
 SETTINGS = Settings(workers=1)
@@ -93,6 +97,42 @@ def test_stale_staging_is_removed_and_fresh_staging_kept(tmp_path: Path) -> None
     os.utime(stale, (three_days_ago, three_days_ago))
     assert lake.remove_stale_staging() == [str(stale.parents[1])]
     assert fresh.exists() and not stale.parents[1].exists()
+
+
+def test_small_parts_are_merged_before_a_commit_and_large_ones_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    parts = []
+    for index, rows in enumerate([3, 2, 400, 1]):
+        path = tmp_path / f"shard-{index}" / "part.parquet"
+        path.parent.mkdir()
+        pq.write_table(pa.table({"n": [f"{index}-{row}" * 40 for row in range(rows)]}), path)
+        parts.append(path)
+    monkeypatch.setattr(delta, "SMALL_PART", parts[2].stat().st_size)
+    committed = delta._merged_small_parts(parts)
+    assert committed[0] == parts[2], "a part of SMALL_PART bytes or more goes as it is"
+    assert len(committed) == 2
+    merged = pq.read_table(committed[1]).column("n").to_pylist()
+    assert merged == [
+        f"{index}-{row}" * 40 for index, rows in ((0, 3), (1, 2), (3, 1)) for row in range(rows)
+    ]
+    assert delta._merged_small_parts(parts[2:3]) == parts[2:3]
+
+
+def test_published_report_names_a_local_delta_days_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the DAG's asset event and the run summary name: the page in the lake's store."""
+    monkeypatch.delenv(delta.LAKE_FORMAT_ENV, raising=False)
+    lake = str(tmp_path / "lake")
+    run_day(str(OLD_INPUT), lake, DAY, SETTINGS, lake_format="delta")
+    page = published_report(lake, DAY)
+    assert page == f"{tmp_path / 'lake'}/_reports/ingest_date={DAY}/report.html"
+    assert "compared with 0 earlier published day(s)" in Path(page).read_text(encoding="utf-8")
+    assert published_report(lake, date(2026, 3, 3)) is None
 
 
 def test_redact_removes_secrets_of_environment_and_storage_options(
@@ -203,10 +243,10 @@ def announce(step):
     if step == pause:
         time.sleep(600)
 
-overwrite, append = delta.DeltaLake._overwrite_day, delta.DeltaLake._append_manifest
+commit, append = delta.DeltaLake._commit_parts, delta.DeltaLake._append_manifest
 
-def _overwrite_day(self, kind, *args, **kwargs):
-    version = overwrite(self, kind, *args, **kwargs)
+def _commit_parts(self, kind, *args, **kwargs):
+    version = commit(self, kind, *args, **kwargs)
     announce(kind)
     return version
 
@@ -214,7 +254,7 @@ def _append_manifest(self, *args, **kwargs):
     append(self, *args, **kwargs)
     announce("manifest")
 
-delta.DeltaLake._overwrite_day = _overwrite_day
+delta.DeltaLake._commit_parts = _commit_parts
 delta.DeltaLake._append_manifest = _append_manifest
 publish_day(sys.argv[1], date.fromisoformat(sys.argv[2]), ["00000"], settings=Settings(workers=1))
 print("done", flush=True)
@@ -252,7 +292,7 @@ def test_kill_during_publish_leaves_the_old_day_or_the_new_never_a_mix(
         return ids(bucket), ids(bucket, "quarantine")
 
     # Killed right after each commit but the last: newsclean's readers see the old day.
-    for step in ("article", "quarantine"):
+    for step in ("article", "quarantine", "story"):
         process = publisher(pause=step)
         assert process.stdout is not None
         while (line := process.stdout.readline().strip()) != step:
@@ -297,6 +337,9 @@ def test_credentials_never_in_manifest_output_or_errors(bucket: str, tmp_path: P
     )
     assert ran.returncode == 0, ran.stderr
     assert "Delta" in ran.stdout
+    assert f"report                   -> {bucket}/_reports/ingest_date={DAY}/report.html" in (
+        ran.stdout
+    )
     checked = subprocess.run(
         [*command, "check", "--lake", bucket, "--date", str(DAY)],
         capture_output=True,
@@ -325,3 +368,124 @@ def test_credentials_never_in_manifest_output_or_errors(bucket: str, tmp_path: P
     outputs += [row["manifest"] for row in manifest_rows]
     for text in outputs:
         assert SECRET not in text
+
+
+STORY_TEXT = (
+    "The city council voted on Tuesday to rebuild the old harbour bridge after engineers "
+    "found cracks in two of its steel girders during a routine inspection last month. "
+    "The mayor said traffic would move to a temporary crossing from the first of May, and "
+    "that the work should take about eighteen months. Shop owners near the bridge asked "
+    "for help with lost trade while the crossing is closed, and the council promised a "
+    "small fund for them. Engineers will also check the two other bridges over the river."
+)
+OTHER_TEXT = (
+    "A local bakery won the regional bread prize for the third year running with a rye "
+    "loaf baked from a recipe the owner's grandmother brought from the north. The judges "
+    "praised its crust and its long rise, and the bakery plans to open a second shop "
+    "near the station in the autumn, hiring six more people from the town. Its owner said "
+    "the prize money would buy a new oven, and that the old one would go to a school."
+)
+
+
+def write_story(folder: Path, name: str, title: str, text: str, published: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.md").write_text(
+        f'---\ntitle: "{title}"\npublished: "{published}"\n---\n{text}\n', encoding="utf-8"
+    )
+    return folder
+
+
+def labels(table) -> set[tuple]:
+    columns = ["source_uri", "duplicate_of", "similarity", "story_id"]
+    return {tuple(row[name] for name in columns) for row in table.select(columns).to_pylist()}
+
+
+def test_delta_days_are_labeled_and_reported_as_a_parquet_lake_is(
+    bucket: str, tmp_path: Path
+) -> None:
+    """Two days on the S3 lake and on a local Parquet lake from the same inputs: the
+    same story labels (a copy on day 2 points at day 1's article, through the signatures
+    kept in the lake), the same stories rows, a report in the bucket compared with the
+    earlier day read back from the Delta tables, and `check`, `report` and `restore`."""
+    day1, day2 = date(2026, 3, 1), DAY
+    first = write_story(
+        tmp_path / "day1",
+        "bridge",
+        "Council to rebuild harbour bridge",
+        STORY_TEXT,
+        "2026-03-01T09:00:00Z",
+    )
+    second = write_story(
+        tmp_path / "day2",
+        "bridge-copy",
+        "Council to rebuild harbour bridge",
+        STORY_TEXT,
+        "2026-03-02T08:00:00Z",
+    )
+    write_story(second, "bakery", "Bakery wins bread prize", OTHER_TEXT, "2026-03-02T07:00:00Z")
+    local = tmp_path / "parquet-lake"
+    for day, raw in ((day1, first), (day2, second)):
+        run_day(str(raw), bucket, day, SETTINGS)
+        run_day(str(raw), str(local), day, SETTINGS)
+    store = delta.DeltaLake(bucket)
+
+    articles = store.read_day(day2, ARTICLE)
+    assert labels(articles) == labels(read_partition(local, day2, ARTICLE))
+    day1_id = store.read_day(day1, ARTICLE).column("id").to_pylist()
+    by_uri = {row[0].rsplit("/", 1)[-1]: row for row in labels(articles)}
+    assert by_uri["bridge-copy.md"][1] == day1_id[0], "the copy points at day 1's article"
+    assert by_uri["bridge-copy.md"][2] is not None and by_uri["bakery.md"][1] is None
+    stories = store.read_day(day2, STORY)
+    local_stories = read_partition(local, day2, STORY)
+    columns = ["story_id", "articles", "duplicates", "first_seen", "title"]
+    assert stories.select(columns).to_pylist() == local_stories.select(columns).to_pylist()
+    assert store.live(day2)["manifest"]["stories"]["window"] == [day1.isoformat()]
+    assert check_partition(bucket, day2) == ([], f"{day2}: read 2, written 2, quarantined 0: OK")
+
+    # The report is in the bucket, next to the day, compared with the day before it.
+    page = store.read_bytes(f"_reports/ingest_date={day2}/report.html").decode("utf-8")
+    assert "compared with 1 earlier published day(s)" in page
+    # Its figures, read from the Delta tables and kept in the bucket, are the Parquet
+    # lake's (but for the run's timings).
+    from newsclean.report.source import DeltaSource
+
+    timed = ("stage_seconds", "stage_rate")
+    figures = {
+        name: {key: value for key, value in metrics.values.items() if key not in timed}
+        for name, metrics in (
+            ("delta", load_metrics(DeltaSource(store), day2)),
+            ("parquet", load_metrics(local, day2)),
+        )
+    }
+    assert figures["delta"] == figures["parquet"]
+    assert figures["delta"]["duplicates"] == {"duplicates": 1.0, "stories": 2.0}
+    assert "publish" in load_metrics(DeltaSource(store), day2).values["stage_seconds"]
+    page_local = report_path(local, day2).read_text(encoding="utf-8")
+    assert "compared with 1 earlier published day(s)" in page_local
+    again = newsclean("report", "--lake", bucket, "--date", day2.isoformat())
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip() == f"{bucket}/_reports/ingest_date={day2}/report.html"
+    checked = newsclean("check", "--lake", bucket, "--date", day2.isoformat())
+    assert checked.returncode == 0 and checked.stdout.endswith("OK\n"), checked.stdout
+
+    # A check sees a label that points nowhere, as on a Parquet lake.
+    signatures = f"_profiles/stories/{day1}.parquet"
+    kept = store.read_bytes(signatures)
+    store.fs.rm(store._path(signatures))
+    problems, _summary = check_partition(bucket, day2)
+    assert any("neither in the day nor in its signature window" in p for p in problems)
+    store.write_bytes(signatures, kept)
+
+    # Another input for day 2, then restore: the day's signatures follow the live rows.
+    run_day(str(first), bucket, day2, SETTINGS)
+    restore_day(bucket, day2, settings=SETTINGS)
+    live_ids = store.read_day(day2, ARTICLE).column("id").to_pylist()
+    restored = tmp_path / "restored"
+    restored.mkdir()
+    (restored / "day.parquet").write_bytes(store.read_bytes(f"_profiles/stories/{day2}.parquet"))
+    import pyarrow.parquet as pq
+
+    assert sorted(pq.read_table(restored / "day.parquet").column("id").to_pylist()) == sorted(
+        live_ids
+    )
+    assert len(live_ids) == 2 and check_partition(bucket, day2)[0] == []

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections import Counter
-from datetime import date
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -64,7 +67,13 @@ def check_partition(
     }
     if STORY_KEY in manifest:
         try:
-            _check_stories(root, ingest_date, manifest, counts[STORY], problems)
+            _check_stories(
+                read_partition(root, ingest_date, ARTICLE),
+                read_partition(root, ingest_date, STORY),
+                lambda days: window_ids(root, ingest_date, days),
+                manifest,
+                problems,
+            )
         except (OSError, pa.ArrowException):
             pass  # an unreadable part is already reported, file by file
     return problems, _summary(ingest_date, manifest, units, counts, reasons, problems)
@@ -90,9 +99,10 @@ def _check_delta(lake: delta.DeltaLake, ingest_date: date) -> tuple[list[str], s
     reasons: Counter[str] = Counter()
     seen_ids: set[str] = set()
     counts = {}
+    tables = {}
     for kind in delta.KINDS:
         name, version = TABLE_DIRS[kind], live[f"{TABLE_DIRS[kind]}_version"]
-        table = lake.read_day(ingest_date, kind, version)
+        tables[kind] = table = lake.read_day(ingest_date, kind, version)
         staged = sum(int(entry["rows"]) for entry in manifest["files"].get(name, []))
         if table.num_rows != staged:
             problems.append(
@@ -102,7 +112,23 @@ def _check_delta(lake: delta.DeltaLake, ingest_date: date) -> tuple[list[str], s
         counts[kind] = _check_records(
             table, kind, f"{name}@v{version}", problems, reasons, seen_ids
         )
+    if STORY_KEY in manifest:
+        _check_stories(
+            tables[ARTICLE],
+            tables[STORY],
+            lambda days: _delta_window_ids(lake, ingest_date, days),
+            manifest,
+            problems,
+        )
     return problems, _summary(ingest_date, manifest, units, counts, reasons, problems)
+
+
+def _delta_window_ids(lake: delta.DeltaLake, ingest_date: date, days: int) -> set[str]:
+    """Ids of the articles in a Delta day's signature window, read from the lake's store."""
+    with tempfile.TemporaryDirectory(prefix="newsclean-check-") as scratch:
+        earlier = (ingest_date - timedelta(days=offset) for offset in range(days, 0, -1))
+        lake.fetch_profiles(earlier, Path(scratch), delta.SIGNATURES, ".parquet")
+        return window_ids(Path(scratch), ingest_date, days)
 
 
 def _summary(
@@ -239,10 +265,14 @@ def _check_records(
 
 
 def _check_stories(
-    root: Any, ingest_date: date, manifest: dict[str, Any], stories: int, problems: list[str]
+    articles: pa.Table,
+    stories: pa.Table,
+    window_ids: Callable[[int], set[str]],
+    manifest: dict[str, Any],
+    problems: list[str],
 ) -> None:
-    """Near-duplicate and story labels agree with the day, its window and its stories."""
-    articles = read_partition(root, ingest_date, ARTICLE)
+    """Near-duplicate and story labels agree with the day, its window (the article ids
+    of the signature files of that many days before it) and its stories table."""
     ids = set(articles.column("id").to_pylist())
     window: set[str] | None = None
     members: Counter[str] = Counter()
@@ -254,25 +284,25 @@ def _check_stories(
         if target is None or target in ids:
             continue
         if window is None:
-            days = int(manifest["settings"].get("story_window_days", 0))
-            window = window_ids(root, ingest_date, days)
+            window = window_ids(int(manifest["settings"].get("story_window_days", 0)))
         if target not in window:
             problems.append(
                 f"article {record['id']}: duplicate_of {target} is neither in the day "
                 "nor in its signature window"
             )
-    table = read_partition(root, ingest_date, STORY)
     listed = dict(
         zip(
-            table.column("story_id").to_pylist(),
-            table.column("articles").to_pylist(),
+            stories.column("story_id").to_pylist(),
+            stories.column("articles").to_pylist(),
             strict=True,
         )
     )
     if listed != dict(members):
         problems.append("the stories table does not count the day's articles by story_id")
-    if stories != manifest[STORY_KEY]["stories"]:
-        problems.append(f"{stories} story rows, manifest says {manifest[STORY_KEY]['stories']}")
+    if stories.num_rows != manifest[STORY_KEY]["stories"]:
+        problems.append(
+            f"{stories.num_rows} story rows, manifest says {manifest[STORY_KEY]['stories']}"
+        )
 
 
 def _as_json(record: dict[str, Any]) -> dict[str, Any]:

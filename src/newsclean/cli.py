@@ -208,7 +208,8 @@ def _parser() -> argparse.ArgumentParser:
         "sources, languages, word counts, removals, repairs, publish-date lag and run "
         "time, beside the earlier days, with a 'look here' list of figures outside their "
         "usual range and samples of its quarantine and removals. Every publish writes it "
-        "to LAKE/_reports/ingest_date=DATE/report.html; this command writes it again.",
+        "to LAKE/_reports/ingest_date=DATE/report.html (a Delta lake's too, in its own "
+        "store); this command writes it again.",
     )
     _add_lake_and_day(report, "the published day")
     report.add_argument(
@@ -224,6 +225,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="where to write the page (default: LAKE/_reports/ingest_date=DATE/report.html)",
     )
+    _add_lake_format(report)
 
     backfill = commands.add_parser(
         "backfill",
@@ -434,7 +436,7 @@ def _print_summary(
 ) -> None:
     from newsclean import delta
     from newsclean.lake import partition_dir
-    from newsclean.report import report_path
+    from newsclean.report import published_report
     from newsclean.validate import ARTICLE, QUARANTINE
 
     units = manifest["units"]
@@ -465,8 +467,8 @@ def _print_summary(
         stories = manifest["stories"]
         lines.append(f"  stories        {stories['stories']:>8}  -> {partition(STORY)}")
         lines.append(f"  near-duplicates{stories['near_duplicates']:>8}  (labeled, kept)")
-    report = None if is_delta else report_path(lake, date.fromisoformat(day))
-    if report is not None and report.exists():
+    report = published_report(lake, date.fromisoformat(day), lake_format)
+    if report is not None:
         lines.append(f"  report                   -> {report}")
     print("\n".join(lines))
 
@@ -476,7 +478,13 @@ def _report(arguments: argparse.Namespace) -> int:
     from newsclean.report import NotPublishedError, write_report
 
     try:
-        path = write_report(arguments.lake, arguments.date, days=arguments.days, out=arguments.out)
+        path = write_report(
+            arguments.lake,
+            arguments.date,
+            days=arguments.days,
+            out=arguments.out,
+            lake_format=arguments.lake_format,
+        )
     except (NotPublishedError, LakeError) as error:
         print(f"newsclean: error: {error}", file=sys.stderr)
         return 1

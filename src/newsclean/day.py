@@ -27,6 +27,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import pyarrow.parquet as pq
+
 from newsclean import delta, fastpaths
 from newsclean.boilerplate import TemplateProfile
 from newsclean.config import Settings
@@ -38,6 +40,7 @@ from newsclean.lake import (
     PartWriter,
     describe_parts,
     lake_root,
+    partition_dir,
     publish_partitions,
     read_json,
     read_manifest,
@@ -58,9 +61,10 @@ from newsclean.pipeline import (
 )
 from newsclean.readers import InputFile, InputRootError, iter_inputs, read_input
 from newsclean.record import Article, RawUnit, Rejected
+from newsclean.report.source import LakeSource
 from newsclean.rows import quarantine_record
 from newsclean.stories import keep_signatures, label_staged, save_published_signatures
-from newsclean.stories.store import FeatureWriter, Labeled, features_path
+from newsclean.stories.store import FeatureWriter, Labeled, features_path, signatures_path
 from newsclean.validate import schema_version, validation_error, warm_up
 from newsclean.workers import INLINE_FILES, small_input
 
@@ -429,9 +433,9 @@ def publish_day(
     published day untouched) unless `allow_empty`; the manifest of such a day says so.
     The day it replaces is kept for `restore_day` (`settings.keep_versions` of a
     Parquet lake; every version of a Delta lake until it is vacuumed).
-    `input_fingerprint` (see `newsclean.backfill`) is kept in the manifest. A Parquet
-    lake's day is labeled with near-duplicates and stories against the days before it
-    and gets its report; a Delta lake's is not (yet).
+    `input_fingerprint` (see `newsclean.backfill`) is kept in the manifest. The day is
+    labeled with near-duplicates and stories against the days before it and gets its
+    report, in either lake format.
     """
     started = time.perf_counter()
     shard_ids = sorted(shard_ids)
@@ -477,11 +481,7 @@ def publish_day(
     for shard_id in shard_ids:
         shutil.rmtree(shard_dir(root, ingest_date, shard_id), ignore_errors=True)
     shutil.rmtree(staging_dir(root, ingest_date) / "stories", ignore_errors=True)
-    timings: Counter[str] = Counter()
-    for result in staged.results:
-        timings.update(result.get("seconds", {}))
-    timings["publish"] = time.perf_counter() - started
-    _write_report(root, ingest_date, dict(timings))
+    _write_report(root, ingest_date, _timings(staged.results, started))
     return manifest
 
 
@@ -495,28 +495,62 @@ def _publish_delta(
     input_fingerprint: str | None,
 ) -> dict[str, Any]:
     """Publish staged shards from the lake's storage, whichever machines staged them:
-    one commit per table, the manifest row last; the day's staging removed after."""
-    with tempfile.TemporaryDirectory(prefix="newsclean-publish-") as scratch:
-        root = Path(scratch)
-        for shard_id in shard_ids:
-            if not lake.fetch_shard(ingest_date, shard_id, shard_dir(root, ingest_date, shard_id)):
+    the day labeled with stories against the signatures of the days before it, one
+    commit per table, the manifest row last; then the day's signatures, its template
+    profile and its report, and the day's staging removed."""
+    from newsclean.report.render import start_warm_up
+    from newsclean.report.source import DeltaSource
+
+    started = time.perf_counter()
+    warming = start_warm_up()  # the report's chart engine starts while the day is labeled
+    try:
+        with tempfile.TemporaryDirectory(prefix="newsclean-publish-") as scratch:
+            root = Path(scratch)
+            missing = lake.fetch_shards(ingest_date, shard_ids, root)
+            if missing:
                 live = lake.live(ingest_date)
                 if live and live["manifest"].get("shards") == shard_ids:
                     manifest = live["manifest"]
                     files = len(manifest["inputs"])
                     return manifest if with_inputs else _without_inputs(manifest, files)
                 raise FileNotFoundError(
-                    f"shard {shard_id} of {ingest_date} is not staged in the lake"
+                    f"shard {missing[0]} of {ingest_date} is not staged in the lake"
                 )
-        staged = _staged_day(
-            root, ingest_date, shard_ids, settings, allow_empty, input_fingerprint=input_fingerprint
-        )
-        lake.publish(ingest_date, staged.parts, staged.manifest, staged.inputs())
-        manifest = _returned(staged, with_inputs)
-        _save_template_day(root, ingest_date, shard_ids)
-        lake.save_profile(_profile_path(root, ingest_date), ingest_date)
-    lake.remove_staging(ingest_date)
+            window = range(settings.story_window_days, 0, -1)
+            earlier = [ingest_date - timedelta(days=days) for days in window]
+            lake.fetch_profiles(earlier, root, delta.SIGNATURES, ".parquet")
+            staged = _staged_day(
+                root,
+                ingest_date,
+                shard_ids,
+                settings,
+                allow_empty,
+                input_fingerprint=input_fingerprint,
+                label_stories=True,
+            )
+            lake.publish(ingest_date, staged.parts, staged.manifest, staged.inputs())
+            manifest = _returned(staged, with_inputs)
+            if staged.labeled is not None:
+                lake.save_profile(staged.labeled.signatures, ingest_date, delta.SIGNATURES)
+            _save_template_day(root, ingest_date, shard_ids)
+            lake.save_profile(_profile_path(root, ingest_date), ingest_date)
+            timings = _timings(staged.results, started)
+            # The day's figures are read from the parts just committed, not fetched back.
+            published = DeltaSource(lake, published=(ingest_date, staged.parts))
+            _write_report(published, ingest_date, timings)
+        lake.remove_staging(ingest_date)
+    finally:
+        warming.join()
     return manifest
+
+
+def _timings(results: list[dict[str, Any]], started: float) -> dict[str, float]:
+    """The seconds per stage of a day's shards, and of its publish (begun at `started`)."""
+    timings: Counter[str] = Counter()
+    for result in results:
+        timings.update(result.get("seconds", {}))
+    timings["publish"] = time.perf_counter() - started
+    return dict(timings)
 
 
 class _NotStaged(FileNotFoundError):
@@ -605,12 +639,14 @@ def _returned(staged: _Staged, with_inputs: bool) -> dict[str, Any]:
     return _without_inputs(staged.manifest, staged.files)
 
 
-def _write_report(root: Path, ingest_date: date, timings: dict[str, float] | None) -> None:
+def _write_report(
+    lake: Path | delta.DeltaLake | LakeSource, ingest_date: date, timings: dict[str, float] | None
+) -> None:
     """Write the published day's report; a failure is one warning, never a failed publish."""
     from newsclean.report import write_report
 
     try:
-        write_report(root, ingest_date, timings=timings)
+        write_report(lake, ingest_date, timings=timings)
     except Exception as error:  # the day is published, whatever the report does
         logger.warning(
             "newsclean: the report of %s was not written (%s: %s); the day is published",
@@ -755,11 +791,9 @@ def run_day(
     if not head and not allow_empty:
         raise EmptyInputError(f"no raw file under {input_root}")
     inline = small_input(head)
-    # The report's chart library is loaded while the day is cleaned (a Parquet lake's
-    # report); for a small input, once it is cleaned, so that loading it does not come
-    # before the first unit.
-    parquet = delta.lake_format(lake, lake_format) != delta.DELTA
-    warming = _start_chart_engine() if parquet and not inline else None
+    # The report's chart library is loaded while the day is cleaned; for a small input,
+    # once it is cleaned, so that loading it does not come before the first unit.
+    warming = _start_chart_engine() if not inline else None
     try:
         _stage_shard(
             itertools.chain(head, inputs),
@@ -771,7 +805,7 @@ def run_day(
             lake_format,
             inline=inline,
         )
-        if parquet and inline:
+        if inline:
             warming = _start_chart_engine()
         return publish_day(
             lake,
@@ -798,14 +832,33 @@ def restore_day(
 ) -> dict[str, Any]:
     """Publish a kept earlier version of a day back (the newest without run_id): a
     Parquet lake's kept version with its story signatures, its report written again
-    (without timings: those of its run are not kept); a Delta lake's by time travel."""
+    (without timings: those of its run are not kept); a Delta lake's by time travel,
+    with its signatures and report the same way."""
     if delta.lake_format(lake, lake_format) == delta.DELTA:
-        return delta.DeltaLake(lake).restore(ingest_date, run_id)
+        store = delta.DeltaLake(lake)
+        manifest = store.restore(ingest_date, run_id)
+        _restore_delta_signatures(store, ingest_date, settings)
+        _write_report(store, ingest_date, None)
+        return manifest
     root = lake_root(lake)
     manifest = restore_version(root, ingest_date, run_id, keep_versions=settings.keep_versions)
     save_published_signatures(root, ingest_date, settings.batch_rows)
     _write_report(root, ingest_date, None)
     return manifest
+
+
+def _restore_delta_signatures(lake: delta.DeltaLake, ingest_date: date, settings: Settings) -> None:
+    """Write a restored Delta day's signatures again from its live article rows, as a
+    Parquet lake's are from its partition (none if its rows carry no labels)."""
+    with tempfile.TemporaryDirectory(prefix="newsclean-restore-") as scratch:
+        root = Path(scratch)
+        part = partition_dir(root, ARTICLE, ingest_date) / "part-restored.parquet"
+        part.parent.mkdir(parents=True)
+        pq.write_table(lake.read_day(ingest_date, ARTICLE), part)
+        if save_published_signatures(root, ingest_date, settings.batch_rows):
+            lake.save_profile(signatures_path(root, ingest_date), ingest_date, delta.SIGNATURES)
+        else:
+            lake.remove_profile(ingest_date, delta.SIGNATURES, ".parquet")
 
 
 def _empty(article: Article, payload: bytes | str) -> Rejected:

@@ -2,12 +2,16 @@
 
 Layout under LAKE (a local path or an `s3://`, `gs://`, `az://` URI):
 
-    articles/    Delta table, partitioned by ingest_date
+    articles/    Delta table, partitioned by ingest_date (story labels filled at publish)
     quarantine/  Delta table, partitioned by ingest_date
+    stories/     Delta table, partitioned by ingest_date: one row per story of the day
     manifests/   Delta table: one row per publish (ingest_date, run_id, published_at,
-                 articles_version, quarantine_version, manifest JSON), committed last
+                 articles_version, quarantine_version, stories_version, manifest
+                 JSON), committed last
     _staging/ingest_date=YYYY-MM-DD/shard-<id>/   staged shard folders, any worker's
     _profiles/templates/YYYY-MM-DD.json           per-domain template statistics
+    _profiles/stories/YYYY-MM-DD.parquet          the day's story signatures
+    _metrics/, _reports/                          the day's report and its figures
 
 A shard task cleans its files on the worker's disk, then uploads its folder to the lake's
 `_staging/` (its `shard.json` last, so a half-uploaded shard is never taken; a retry
@@ -24,21 +28,25 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
-from newsclean.lake import TABLE_DIRS, LakeError, read_part
-from newsclean.validate import ARTICLE, PARTITION_COLUMN, QUARANTINE, arrow_schema
+from newsclean.lake import TABLE_DIRS, LakeError, shard_dir
+from newsclean.validate import ARTICLE, PARTITION_COLUMN, QUARANTINE, STORY, arrow_schema
 
 PARQUET, DELTA = "parquet", "delta"
 FORMATS = (PARQUET, DELTA)
 OBJECT_STORE_SCHEMES = ("s3", "s3a", "gs", "gcs", "az", "abfs", "abfss")
 MANIFESTS = "manifests"
+SIGNATURES = "stories"  # the day files of story signatures: _profiles/stories/D.parquet
 SHARD_RESULT = "shard.json"
+SMALL_PART = 4 * 1024 * 1024  # smaller part files are merged before a commit (bytes)
 STALE_STAGING = timedelta(days=2)  # staging untouched this long belongs to no live run
 STORAGE_OPTIONS_ENV = "NEWSCLEAN_STORAGE_OPTIONS"
 LAKE_FORMAT_ENV = "NEWSCLEAN_LAKE_FORMAT"
@@ -65,11 +73,13 @@ MANIFEST_SCHEMA = pa.schema(
         pa.field("articles_version", pa.int64(), nullable=False),
         pa.field("quarantine_version", pa.int64(), nullable=False),
         pa.field("manifest", pa.string(), nullable=False),
+        # Null in the rows of lakes published before stories were labeled.
+        pa.field("stories_version", pa.int64(), nullable=True),
     ]
 )
 
-# The tables of a Delta lake (stories are not labeled there yet: see publish_day).
-KINDS = (ARTICLE, QUARANTINE)
+# The tables of a Delta lake, committed in this order before the manifest row.
+KINDS = (ARTICLE, QUARANTINE, STORY)
 
 
 def scheme(lake: str) -> str | None:
@@ -189,17 +199,28 @@ class DeltaLake:
             destination = f"{target}/{path.relative_to(folder).as_posix()}"
             self._guard(self.fs.put_file, str(path), destination)
 
-    def fetch_shard(self, ingest_date: date, shard_id: str, folder: Path) -> bool:
-        """Copy a staged shard into `folder`; False if no complete shard is staged."""
-        source = self.staging(ingest_date, shard_id)
-        if not self._guard(self.fs.exists, f"{source}/{SHARD_RESULT}"):
-            return False
-        for path in self._guard(self.fs.find, source):
-            relative = path[len(source) :].lstrip("/")
-            destination = folder / relative
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            self._guard(self.fs.get_file, path, str(destination))
-        return True
+    def fetch_shards(self, ingest_date: date, shard_ids: list[str], root: Path) -> list[str]:
+        """Copy the day's staged shards into their staging folders under root, all files
+        at once. Returns the shards not completely staged (then nothing is copied)."""
+        sources = [self.staging(ingest_date, shard_id) for shard_id in shard_ids]
+        missing = [
+            shard_id
+            for shard_id, source in zip(shard_ids, sources, strict=True)
+            if not self._guard(self.fs.exists, f"{source}/{SHARD_RESULT}")
+        ]
+        if missing:
+            return missing
+        remote, local = [], []
+        for shard_id, source in zip(shard_ids, sources, strict=True):
+            for path in self._guard(self.fs.find, source):
+                relative = path[len(source) :].lstrip("/")
+                destination = shard_dir(root, ingest_date, shard_id) / relative
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                remote.append(path)
+                local.append(str(destination))
+        if remote:
+            self._guard(self.fs.get, remote, local)
+        return []
 
     def remove_staging(self, ingest_date: date) -> None:
         """Remove a published day's staged shards (no shard of it can still be needed),
@@ -229,20 +250,53 @@ class DeltaLake:
         if self.fs.exists(path):
             self.fs.rm(path, recursive=True)
 
-    # -- template profiles -------------------------------------------------------------
+    # -- profiles (template statistics, story signatures), metrics, reports ------------
 
-    def fetch_profiles(self, days: Iterable[date], folder: Path) -> None:
-        """Copy the template profiles of `days` that exist into folder/_profiles/templates."""
-        target = folder / "_profiles" / "templates"
+    def fetch_profiles(
+        self, days: Iterable[date], folder: Path, profile: str = "templates", suffix: str = ".json"
+    ) -> None:
+        """Copy the day files of `days` that exist under _profiles/<profile>/ into the same
+        place under folder (what a worker or a publish needs of the days before)."""
+        target = folder / "_profiles" / profile
         target.mkdir(parents=True, exist_ok=True)
-        for day in days:
-            source = self._path("_profiles", "templates", f"{day.isoformat()}.json")
-            if self._guard(self.fs.exists, source):
-                self._guard(self.fs.get_file, source, str(target / f"{day.isoformat()}.json"))
+        names = {
+            self._path("_profiles", profile, f"{day.isoformat()}{suffix}"): day for day in days
+        }
+        if not names:
+            return
+        # One concurrent request per day; the days without a file are left out.
+        found = self._guard(self.fs.cat, list(names), on_error="omit")
+        for path, data in found.items():  # keyed by the paths asked for
+            (target / f"{names[path].isoformat()}{suffix}").write_bytes(data)
 
-    def save_profile(self, path: Path, ingest_date: date) -> None:
-        target = self._path("_profiles", "templates", f"{ingest_date.isoformat()}.json")
-        self._guard(self.fs.put_file, str(path), target)
+    def save_profile(self, path: Path, ingest_date: date, profile: str = "templates") -> None:
+        """Put a day's file into _profiles/<profile>/, named by the day (its suffix kept)."""
+        name = f"{ingest_date.isoformat()}{path.suffix}"
+        self._guard(self.fs.put_file, str(path), self._path("_profiles", profile, name))
+
+    def remove_profile(self, ingest_date: date, profile: str, suffix: str) -> None:
+        self._guard(self._remove, self._path("_profiles", profile, f"{ingest_date}{suffix}"))
+
+    def exists(self, relative: str) -> bool:
+        """Whether a file is under the lake's root."""
+        return bool(self._guard(self.fs.exists, self._path(relative)))
+
+    def read_bytes(self, relative: str) -> bytes | None:
+        """A file under the lake's root, None if it is missing."""
+
+        def read(path: str) -> bytes | None:
+            try:
+                return self.fs.cat_file(path)
+            except FileNotFoundError:
+                return None
+
+        return self._guard(read, self._path(relative))
+
+    def write_bytes(self, relative: str, data: bytes) -> str:
+        """Write a file under the lake's root (one PUT on an object store); returns its
+        path or URI."""
+        self._guard(self.fs.pipe_file, self._path(relative), data)
+        return self.uri(relative)
 
     # -- tables ------------------------------------------------------------------------
 
@@ -255,34 +309,101 @@ class DeltaLake:
     ) -> dict[str, int]:
         """Commit the day: one partition overwrite per table, then the manifest row.
 
+        Each table's commit adds the day's part files as they are (uploaded into the
+        table's partition folder first), so the rows are not encoded a second time.
         Returns the table versions the manifest names.
         """
         versions = {
-            kind: self._overwrite_day(
-                kind, ingest_date, _batches(parts.get(kind, []), kind, ingest_date)
-            )
-            for kind in KINDS
+            kind: self._commit_parts(kind, ingest_date, parts.get(kind, [])) for kind in KINDS
         }
         self._append_manifest(ingest_date, {**manifest, "inputs": list(inputs)}, versions)
         return versions
+
+    def _commit_parts(self, kind: str, ingest_date: date, paths: list[Path]) -> int:
+        """Replace the day's partition of a table with the given Parquet part files (in
+        the table's file schema: no partition column) in one commit; returns its version.
+
+        The files are uploaded under new names first: a publish killed before its commit
+        leaves only files no version names (`vacuum` removes them)."""
+        from deltalake import DeltaTable
+        from deltalake.transaction import AddAction
+
+        table = self._table_or_create(kind)
+        day = ingest_date.isoformat()
+        batch = uuid.uuid4().hex
+        names, uploads, actions = [], [], []
+        for index, path in enumerate(_merged_small_parts(paths)):
+            rows = pq.ParquetFile(path).metadata.num_rows
+            if not rows:
+                continue  # no empty files in the table
+            name = f"{PARTITION_COLUMN}={day}/part-{index:05d}-{batch}.zstd.parquet"
+            names.append(name)
+            uploads.append(str(path))
+            actions.append(
+                AddAction(
+                    path=name,
+                    size=path.stat().st_size,
+                    partition_values={PARTITION_COLUMN: day},
+                    modification_time=int(datetime.now(UTC).timestamp() * 1000),
+                    data_change=True,
+                    stats=json.dumps({"numRecords": rows}),
+                )
+            )
+        if uploads:
+            remote = [self._path(TABLE_DIRS[kind], name) for name in names]
+            self._guard(self.fs.put, uploads, remote)
+        self._guard(
+            DeltaTable.create_write_transaction,
+            table,
+            actions,
+            mode="overwrite",
+            schema=table.schema(),
+            partition_by=[PARTITION_COLUMN],
+            partition_filters=[(PARTITION_COLUMN, "=", day)],
+        )
+        self._guard(table.update_incremental)  # the transaction leaves it at its old version
+        return table.version()
+
+    def _table_or_create(self, kind: str) -> Any:
+        """The table of a kind, created empty (partitioned by ingest_date) if it is not
+        there yet."""
+        from deltalake import DeltaTable
+        from deltalake.exceptions import TableNotFoundError
+
+        try:
+            return self._table(kind)
+        except TableNotFoundError:
+            return self._guard(
+                DeltaTable.create,
+                self.table_uri(kind),
+                schema=arrow_schema(kind),
+                mode="ignore",  # another publish may have created it meanwhile
+                partition_by=[PARTITION_COLUMN],
+                storage_options=self.options or None,
+            )
 
     def _overwrite_day(
         self, kind: str, ingest_date: date, batches: Iterator[pa.RecordBatch]
     ) -> int:
         from deltalake import WriterProperties, write_deltalake
+        from deltalake.exceptions import TableNotFoundError
 
+        try:  # written through the opened table, which then knows its new version
+            table = self._table(kind)
+        except TableNotFoundError:
+            table = None
         reader = pa.RecordBatchReader.from_batches(arrow_schema(kind), batches)
         self._guard(
             write_deltalake,
-            self.table_uri(kind),
+            table if table is not None else self.table_uri(kind),
             reader,
             partition_by=[PARTITION_COLUMN],
             mode="overwrite",
             predicate=f"{PARTITION_COLUMN} = '{ingest_date.isoformat()}'",
-            storage_options=self.options or None,
+            storage_options=None if table is not None else self.options or None,
             writer_properties=WriterProperties(compression="ZSTD"),
         )
-        return self._table(kind).version()
+        return (table if table is not None else self._table(kind)).version()
 
     def _append_manifest(
         self, ingest_date: date, manifest: dict[str, Any], versions: dict[str, int]
@@ -293,8 +414,7 @@ class DeltaLake:
             PARTITION_COLUMN: [ingest_date],
             "run_id": [manifest["run_id"]],
             "published_at": [datetime.now(UTC)],
-            "articles_version": [versions[KINDS[0]]],
-            "quarantine_version": [versions[KINDS[1]]],
+            **{f"{TABLE_DIRS[kind]}_version": [versions[kind]] for kind in KINDS},
             "manifest": [json.dumps(manifest, sort_keys=True, ensure_ascii=False)],
         }
         self._guard(
@@ -303,6 +423,7 @@ class DeltaLake:
             pa.table(row, schema=MANIFEST_SCHEMA),
             partition_by=[PARTITION_COLUMN],
             mode="append",
+            schema_mode="merge",  # a manifests table from before stories_version
             storage_options=self.options or None,
         )
 
@@ -330,6 +451,8 @@ class DeltaLake:
                 .to_pylist()
             )
         )
+        for row in rows:
+            row.setdefault("stories_version", None)
         # Each publish of a day commits its tables after the one before it did, so the
         # table versions order the publishes without trusting the machines' clocks.
         return sorted(
@@ -338,6 +461,35 @@ class DeltaLake:
             reverse=True,
         )
 
+    def live_runs(self, first: date, last: date) -> dict[date, str]:
+        """The run_id of each day from first to last that is published, in one read of
+        the manifests table (without the manifests themselves)."""
+        from deltalake.exceptions import TableNotFoundError
+
+        try:
+            table = self._table(MANIFESTS)
+        except TableNotFoundError:
+            return {}
+        import pyarrow.dataset as ds
+
+        day = ds.field(PARTITION_COLUMN)
+        rows = self._guard(
+            lambda: (
+                table.to_pyarrow_dataset()
+                .to_table(
+                    columns=[PARTITION_COLUMN, "run_id", "articles_version", "quarantine_version"],
+                    filter=(day >= first) & (day <= last),
+                )
+                .to_pylist()
+            )
+        )
+        newest: dict[date, tuple[int, int, str]] = {}
+        for row in rows:  # ordered as `publishes` orders them
+            key = (row["articles_version"], row["quarantine_version"], row["run_id"])
+            if row[PARTITION_COLUMN] not in newest or key > newest[row[PARTITION_COLUMN]]:
+                newest[row[PARTITION_COLUMN]] = key
+        return {found: key[2] for found, key in newest.items()}
+
     def live(self, ingest_date: date) -> dict[str, Any] | None:
         """The newest manifest row of the day, its manifest parsed; None if unpublished."""
         rows = self.publishes(ingest_date)
@@ -345,23 +497,31 @@ class DeltaLake:
             return None
         return {**rows[0], "manifest": json.loads(rows[0]["manifest"])}
 
-    def read_day(self, ingest_date: date, kind: str, version: int | None = None) -> pa.Table:
+    def read_day(
+        self,
+        ingest_date: date,
+        kind: str,
+        version: int | None = None,
+        *,
+        columns: list[str] | None = None,
+    ) -> pa.Table:
         """The rows of one day at a table version (default: the one its live manifest
-        names), in the record schema."""
+        names), in the record schema (only `columns`, if given). A day published
+        without a table of this kind (stories, before they were labeled) has no rows."""
         if version is None:
             live = self.live(ingest_date)
-            if live is None:
-                return arrow_schema(kind).empty_table()
-            version = live[f"{TABLE_DIRS[kind]}_version"]
+            version = None if live is None else live[f"{TABLE_DIRS[kind]}_version"]
+        if version is None:
+            return conform(arrow_schema(kind).empty_table(), kind, columns)
         import pyarrow.dataset as ds
 
         table = self._table(kind, version)
         rows = self._guard(
             lambda: table.to_pyarrow_dataset().to_table(
-                filter=ds.field(PARTITION_COLUMN) == ingest_date
+                columns=columns, filter=ds.field(PARTITION_COLUMN) == ingest_date
             )
         )
-        return conform(rows, kind)
+        return conform(rows, kind, columns)
 
     def kept_versions(self, ingest_date: date) -> list[dict[str, Any]]:
         """Earlier publishes of the day that `restore` can bring back, newest first."""
@@ -395,7 +555,11 @@ class DeltaLake:
         )
         new_versions = {}
         for kind in KINDS:
-            old = self.read_day(ingest_date, kind, chosen["versions"][kind])
+            version = chosen["versions"][kind]
+            if version is None:  # published before the lake had this table: no rows
+                old = conform(arrow_schema(kind).empty_table(), kind)
+            else:
+                old = self.read_day(ingest_date, kind, version)
             new_versions[kind] = self._overwrite_day(kind, ingest_date, iter(old.to_batches()))
         self._append_manifest(ingest_date, manifest, new_versions)
         return manifest
@@ -437,16 +601,37 @@ def _storage_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
-def _batches(paths: list[Path], kind: str, ingest_date: date) -> Iterator[pa.RecordBatch]:
-    """The rows of staged part files, one record batch at a time, partition column added."""
-    for path in paths:
-        yield from read_part(path, kind, ingest_date).to_batches()
+def _merged_small_parts(paths: list[Path]) -> list[Path]:
+    """The part files to commit: those of SMALL_PART bytes or more as they are, the
+    smaller ones (a shard's quarantine, the parts of many small shards) written together
+    into files of about SMALL_PART bytes each, beside the first of them, so a day does
+    not leave a small file per shard in the table."""
+    large = [path for path in paths if path.stat().st_size >= SMALL_PART]
+    small = [path for path in paths if path.stat().st_size < SMALL_PART]
+    if len(small) < 2:
+        return paths
+    merged: list[Path] = []
+    group: list[Path] = []
+    for path in [*small, None]:
+        full = sum(part.stat().st_size for part in group) >= SMALL_PART
+        if group and (path is None or full):
+            target = group[0].with_name(f"merged-{len(merged):05d}.parquet")
+            schema = pq.ParquetFile(group[0]).schema_arrow
+            with pq.ParquetWriter(target, schema, compression="zstd") as writer:
+                for part in group:
+                    writer.write_table(pq.read_table(part, schema=schema))
+            merged.append(target)
+            group = []
+        if path is not None:
+            group.append(path)
+    return large + merged
 
 
-def conform(table: pa.Table, kind: str) -> pa.Table:
-    """A table read from Delta in the record schema (Delta drops Arrow's field names
-    of list items and the nullability of nested fields)."""
-    schema = arrow_schema(kind)
+def conform(table: pa.Table, kind: str, columns: list[str] | None = None) -> pa.Table:
+    """A table read from Delta in the record schema, or its `columns` (Delta drops
+    Arrow's field names of list items and the nullability of nested fields)."""
+    full = arrow_schema(kind)
+    schema = full if columns is None else pa.schema([full.field(name) for name in columns])
     return pa.table(
         [table.column(name).cast(schema.field(name).type) for name in schema.names],
         schema=schema,

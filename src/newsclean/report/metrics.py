@@ -12,7 +12,7 @@ kinds), so a day of 100,000 units is read in well under a second.
 
 from __future__ import annotations
 
-import os
+import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from newsclean.lake import partition_files, read_manifest
+from newsclean.report.source import LakeSource, source_of
 from newsclean.validate import ARTICLE, QUARANTINE
 
 METRICS_DIR = "_metrics"
@@ -45,6 +45,7 @@ WORD_BINS = (1, 50, 100, 200, 400, 800, 1600, 3200)
 LAG_BINS = ("future", "same day", "1 day", "2-7 days", "8-30 days", "over 30 days", UNKNOWN)
 SAMPLES = 3  # samples kept per quarantine reason and per removal kind
 SAMPLE_CHARS = 300  # a sample's text is cut to this many characters
+_SAMPLE_COLUMNS = ["source_uri", "reason", "detail"]
 
 
 @dataclass
@@ -91,32 +92,42 @@ class DayMetrics:
 
 
 def metrics_path(root: Path, ingest_date: date) -> Path:
-    return root / METRICS_DIR / f"ingest_date={ingest_date.isoformat()}" / METRICS_FILE
+    """Where a local Parquet lake keeps the metrics of a day."""
+    return root / metrics_file(ingest_date)
 
 
-def save_metrics(root: Path, metrics: DayMetrics) -> Path:
-    """Write the day's metrics table, replacing any earlier one atomically."""
-    path = metrics_path(root, metrics.ingest_date)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    pq.write_table(metrics.table(), temporary, compression="zstd")
-    os.replace(temporary, path)
-    return path
+def metrics_file(ingest_date: date) -> str:
+    """The metrics file of a day, relative to the lake's root."""
+    return f"{METRICS_DIR}/ingest_date={ingest_date.isoformat()}/{METRICS_FILE}"
 
 
-def load_metrics(root: Path, ingest_date: date) -> DayMetrics | None:
+def save_metrics(lake: Path | LakeSource, metrics: DayMetrics) -> str:
+    """Write the day's metrics table, replacing any earlier one; returns where it is."""
+    buffer = io.BytesIO()
+    pq.write_table(metrics.table(), buffer, compression="zstd")
+    return source_of(lake).write_file(metrics_file(metrics.ingest_date), buffer.getvalue())
+
+
+def load_metrics(lake: Path | LakeSource, ingest_date: date) -> DayMetrics | None:
     """The stored metrics of a day, or None when there are none (or they are unreadable)."""
-    path = metrics_path(root, ingest_date)
+    data = source_of(lake).read_file(metrics_file(ingest_date))
+    if data is None:
+        return None
     try:
         # ParquetFile, not read_table: the dataset API would import pandas (~0.3 s).
-        table = pq.ParquetFile(path).read().select(METRICS_SCHEMA.names).cast(METRICS_SCHEMA)
+        table = (
+            pq.ParquetFile(pa.BufferReader(data))
+            .read()
+            .select(METRICS_SCHEMA.names)
+            .cast(METRICS_SCHEMA)
+        )
     except (OSError, KeyError, pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
     return DayMetrics.from_table(table) if table.num_rows else None
 
 
 def day_metrics(
-    root: Path,
+    lake: Path | LakeSource,
     ingest_date: date,
     manifest: dict[str, Any],
     *,
@@ -127,6 +138,7 @@ def day_metrics(
     `timings` (seconds per stage of the run that published it) are kept as given: they
     cannot be read back from the lake.
     """
+    source = source_of(lake)
     metrics = DayMetrics(ingest_date, str(manifest.get("run_id", "")))
     units = manifest.get("units", {})
     read = float(units.get("read", 0))
@@ -140,8 +152,8 @@ def day_metrics(
     values["quarantine_share"][""] = values["units"]["quarantined"] / read if read else 0.0
     for reason, count in manifest.get("quarantined_by_reason", {}).items():
         values["quarantine_reason"][reason] = float(count)
-    _article_metrics(metrics, partition_files(root, ingest_date, ARTICLE), ingest_date)
-    _quarantine_samples(metrics, partition_files(root, ingest_date, QUARANTINE))
+    _article_metrics(metrics, source, ingest_date)
+    _quarantine_samples(metrics, source.rows(ingest_date, QUARANTINE, _SAMPLE_COLUMNS))
     for stage, seconds in (timings or {}).items():
         values["stage_seconds"][stage] = float(seconds)
         if seconds > 0:
@@ -155,19 +167,6 @@ def _input_files(manifest: dict[str, Any]) -> int:
     return int(manifest.get("input_files", 0))
 
 
-def _read(parts: list[Path], columns: list[str]) -> pa.Table | None:
-    """The given columns of the parts (those a part has), or None without parts."""
-    tables = []
-    for part in parts:
-        handle = pq.ParquetFile(part)
-        present = set(handle.schema_arrow.names)
-        wanted = [column for column in columns if column.split(".")[0] in present]
-        tables.append(handle.read(columns=wanted))
-    if not tables:
-        return None
-    return pa.concat_tables(tables, promote_options="default")
-
-
 def _counts(array: pa.Array | pa.ChunkedArray) -> dict[str, float]:
     counted = pc.value_counts(pc.fill_null(array, UNKNOWN))
     return {
@@ -178,9 +177,10 @@ def _counts(array: pa.Array | pa.ChunkedArray) -> dict[str, float]:
     }
 
 
-def _article_metrics(metrics: DayMetrics, parts: list[Path], ingest_date: date) -> None:
-    table = _read(
-        parts,
+def _article_metrics(metrics: DayMetrics, source: LakeSource, ingest_date: date) -> None:
+    table = source.rows(
+        ingest_date,
+        ARTICLE,
         [
             "source_uri",
             "source_domain",
@@ -281,8 +281,7 @@ def _removals(metrics: DayMetrics, table: pa.Table) -> None:
         ]
 
 
-def _quarantine_samples(metrics: DayMetrics, parts: list[Path]) -> None:
-    table = _read(parts, ["source_uri", "reason", "detail"])
+def _quarantine_samples(metrics: DayMetrics, table: pa.Table | None) -> None:
     if table is None or table.num_rows == 0:
         return
     for reason in sorted(set(table["reason"].to_pylist())):
@@ -300,29 +299,30 @@ def _cut(text: str | None) -> str:
     return text if len(text) <= SAMPLE_CHARS else text[: SAMPLE_CHARS - 1] + "…"
 
 
-def history(root: Path, ingest_date: date, days: int) -> list[DayMetrics]:
+def history(lake: Path | LakeSource, ingest_date: date, days: int) -> list[DayMetrics]:
     """The figures of the published days among the `days` before ingest_date, oldest first.
 
     A published day without a metrics table of its live run (published before there
     were any, or restored since) has its figures computed now and saved, without timings.
     """
+    source = source_of(lake)
     found = []
-    for offset in range(days, 0, -1):
-        day = ingest_date - timedelta(days=offset)
-        manifest = read_manifest(root, day)
-        if manifest is None:
-            continue
-        stored = load_metrics(root, day)
-        if stored is None or stored.run_id != manifest.get("run_id"):
-            stored = day_metrics(root, day, manifest)
-            save_metrics(root, stored)
+    runs = source.run_ids(ingest_date - timedelta(days=days), ingest_date - timedelta(days=1))
+    for day, run_id in sorted(runs.items()):
+        stored = load_metrics(source, day)
+        if stored is None or stored.run_id != run_id:
+            manifest = source.manifest(day)
+            if manifest is None:  # replaced since the run ids were read
+                continue
+            stored = day_metrics(source, day, manifest)
+            save_metrics(source, stored)
         found.append(stored)
     return found
 
 
-def stored_timings(root: Path, ingest_date: date, run_id: str) -> dict[str, float]:
+def stored_timings(lake: Path | LakeSource, ingest_date: date, run_id: str) -> dict[str, float]:
     """The stage timings kept for the day's run `run_id` (none for another run)."""
-    stored = load_metrics(root, ingest_date)
+    stored = load_metrics(lake, ingest_date)
     if stored is None or stored.run_id != run_id:
         return {}
     return dict(stored.values.get("stage_seconds", {}))
