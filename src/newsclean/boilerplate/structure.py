@@ -289,13 +289,14 @@ def _dated_headline(line: str) -> bool:
 # Cells of a row of actions: separated by a pipe, a slash, a bullet or a middle dot
 # with space around it.
 _ACTION_CELLS = re.compile(r"\s+[|¦/•·]\s+|\s*[|¦]\s*")
+_ACTION_MARKS = "|¦/•·"
 
 
 @lru_cache(maxsize=4096)
 def _action_row(line: str) -> bool:
     """A toolbar of two or more short cells, each opening with an imperative verb
     (`features.CALL_TO_ACTION`): "Print article / Refer to a friend"."""
-    if len(line) > _SHORT_CHARS:
+    if len(line) > _SHORT_CHARS or not any(mark in line for mark in _ACTION_MARKS):
         return False
     text = plain_once(line)
     cells = [cell for cell in _ACTION_CELLS.split(text) if cell.strip()]
