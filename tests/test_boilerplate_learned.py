@@ -227,7 +227,7 @@ def test_settings_name_the_detectors_and_refuse_unknown_ones() -> None:
     assert strip_article(article, every).text == f"{STORY}\n{STORY_2}"
     learned = Settings(learned_boilerplate=True)
     assert strip_article(article, learned.replace(boilerplate_detectors="")).text == text
-    # Off by default: the rules alone, whatever detectors are named.
+    # Off: the rules alone, whatever detectors are named.
     assert strip_article(article, every.replace(learned_boilerplate=False)).text == text
     with pytest.raises(SettingsError, match="unknown detector.*headlines"):
         Settings.from_mapping({"boilerplate_detectors": "promos,headlines"})
@@ -337,10 +337,22 @@ def test_pipeline_uses_the_threshold_of_the_article_source() -> None:
     text = "\n".join(lines)
     article = Article(id="0" * 32, source_uri="x", source_format="html", text=text)
     assert strip_article(article, Settings()).text == text
-    removed = strip_article(article.evolve(source_format="text"), Settings()).removed
+    scrapes = Settings(learned_boilerplate_scrapes=True)
+    removed = strip_article(article.evolve(source_format="text"), scrapes).removed
     probabilities = model.probabilities(lines, None)
     assert min(probabilities[2:]) >= model.thresholds["text"] > max(probabilities[:2])
     assert [removal.kind for removal in removed] == ["learned", "learned"]
+
+
+def test_scrapes_get_the_learned_stage_only_when_asked() -> None:
+    lines = [STORY, STORY_2, "Listen to our daily podcast",
+             "Available on Apple Podcasts, Spotify and everywhere else"]  # fmt: skip
+    article = Article(id="0" * 32, source_uri="x", source_format="text", text="\n".join(lines))
+    assert strip_article(article, Settings()).removed == ()  # the rules alone by default
+    removed = strip_article(article, Settings(learned_boilerplate_scrapes=True)).removed
+    assert [removal.kind for removal in removed] == ["promo", "promo"]
+    off = Settings(learned_boilerplate=False, learned_boilerplate_scrapes=True)
+    assert strip_article(article, off).removed == ()
 
 
 # -- structural detectors: golden cases ------------------------------------------------

@@ -122,12 +122,15 @@ def strip_article(article: Article, settings: Settings) -> Article:
     if not settings.remove_boilerplate:
         return article
     source = "html" if article.source_format == "html" else "text"
+    learned = settings.learned_boilerplate and (
+        source == "html" or settings.learned_boilerplate_scrapes
+    )
     text, stripped = strip_boilerplate(
         article.text,
         title=article.title,
         language=article.language,
         source=source,
-        learned=settings.learned_boilerplate,
+        learned=learned,
         detectors=settings.detector_names,
     )
     return article.evolve(text=text, removed=article.removed + tuple(stripped))
