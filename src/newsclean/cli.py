@@ -369,10 +369,7 @@ def _run(arguments: argparse.Namespace) -> int:
     except InputRootError as error:
         raise UsageError(str(error)) from None
     except (LakeError, OSError) as error:
-        detail = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        where = f": {error.filename}" if getattr(error, "filename", None) else ""
-        print(f"newsclean: error: cannot write the lake{where}: {detail}", file=sys.stderr)
-        return 1
+        return _storage_error("cannot write the lake", error)
     finally:
         if bar is not None:
             bar.close()
@@ -388,6 +385,14 @@ def _run(arguments: argparse.Namespace) -> int:
         )
         return EXIT_INTERNAL_ERRORS
     return 0
+
+
+def _storage_error(doing: str, error: Exception) -> int:
+    """Print one line for a storage error ("cannot read the lake: PATH: reason"); exit 1."""
+    detail = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+    where = f": {error.filename}" if getattr(error, "filename", None) else ""
+    print(f"newsclean: error: {doing}{where}: {detail}", file=sys.stderr)
+    return 1
 
 
 def _small(input_root: str) -> bool:
@@ -489,10 +494,7 @@ def _report(arguments: argparse.Namespace) -> int:
         print(f"newsclean: error: {error}", file=sys.stderr)
         return 1
     except OSError as error:
-        detail = error.strerror if error.strerror else str(error)
-        where = f": {error.filename}" if error.filename else ""
-        print(f"newsclean: error: cannot write the report{where}: {detail}", file=sys.stderr)
-        return 1
+        return _storage_error("cannot write the report", error)
     print(path)
     return 0
 
@@ -606,10 +608,7 @@ def _check(arguments: argparse.Namespace) -> int:
     try:
         problems, summary = check_partition(arguments.lake, arguments.date, arguments.lake_format)
     except OSError as error:
-        detail = error.strerror if error.strerror else str(error)
-        where = f": {error.filename}" if error.filename else ""
-        print(f"newsclean: error: cannot read the lake{where}: {detail}", file=sys.stderr)
-        return 1
+        return _storage_error("cannot read the lake", error)
     print(summary)
     for problem in problems:
         print(f"  problem: {problem}")

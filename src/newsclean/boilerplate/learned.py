@@ -340,11 +340,10 @@ def strip_learned(
     known: dict[str, list[float]] | None = None,
     detectors: Collection[str] = tuple(DETECTORS),
     classifier: bool = True,
-    short_lines: bool = True,
 ) -> tuple[str, list[Removal]]:
     """Remove the lines the structural detectors or the classifier find, until none is
-    left to remove; return the kept text and what went, in order of removal. With
-    `short_lines`, the short lines they enclose go too (`with_enclosed_short_lines`).
+    left to remove, with the short lines they enclose (`with_enclosed_short_lines`);
+    return the kept text and what went, in order of removal.
 
     A detector's find goes as its kind (confidence STRUCTURE_CONFIDENCE, or the model's
     probability when higher). Other lines go as kind "learned", with the model's
@@ -391,8 +390,7 @@ def strip_learned(
                 found.append(Removal("learned", line, round(probability, 3)))
             else:
                 found.append(None)
-        if short_lines:
-            found = with_enclosed_short_lines(present, found)
+        found = with_enclosed_short_lines(present, found)
         going: set[int] = set()
         for position, removal in enumerate(found):
             if removal is not None:

@@ -167,7 +167,6 @@ def menu_runs(lines: list[str], *, minimum: int = 4) -> Kinds:
     return kinds
 
 
-@lru_cache(maxsize=4096)
 def _author_time(line: str) -> bool:
     """A comment's signature or header: a name with a time or date, little else."""
     return _marker_shape(line) is not None
