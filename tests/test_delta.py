@@ -489,3 +489,72 @@ def test_delta_days_are_labeled_and_reported_as_a_parquet_lake_is(
         live_ids
     )
     assert len(live_ids) == 2 and check_partition(bucket, day2)[0] == []
+
+
+def duckdb_extension(name: str) -> str:
+    """The path of a DuckDB extension shipped as a wheel (`duckdb-extension-<name>`);
+    skips if it is absent or built for another DuckDB release."""
+    from importlib import import_module
+    from importlib.resources import files
+
+    import duckdb
+
+    try:
+        package = import_module(f"duckdb_extension_{name}")
+    except ImportError as error:
+        pytest.skip(f"DuckDB's {name} extension is not installed: {error}")
+    path = files(package) / "extensions" / f"v{duckdb.__version__}" / f"{name}.duckdb_extension"
+    if not path.is_file():
+        pytest.skip(f"DuckDB's {name} extension is not built for DuckDB {duckdb.__version__}")
+    return str(path)
+
+
+def test_polars_duckdb_and_pandas_read_the_live_day_and_an_earlier_version(
+    bucket: str, s3: dict[str, str]
+) -> None:
+    """The readers README.md documents, on the S3 lake: Polars (`read_delta`), DuckDB
+    (the delta extension's `delta_scan`) and pandas (through deltalake) see the live day,
+    and Polars time travel to the version a replaced publish's manifest row names gives
+    the earlier day back."""
+    import duckdb
+    import polars as pl
+    from deltalake import DeltaTable
+
+    run_day(str(OLD_INPUT), bucket, DAY, SETTINGS)
+    old_ids = ids(bucket)
+    run_day(str(NEW_INPUT), bucket, DAY, SETTINGS)
+    new_ids = ids(bucket)
+    assert old_ids and new_ids and old_ids != new_ids
+    articles = f"{bucket}/articles"
+    options = {
+        "aws_endpoint_url": s3["AWS_ENDPOINT_URL"],
+        "aws_access_key_id": s3["AWS_ACCESS_KEY_ID"],
+        "aws_secret_access_key": s3["AWS_SECRET_ACCESS_KEY"],
+        "aws_region": s3["AWS_REGION"],
+        "aws_allow_http": "true",
+    }
+    live = pl.read_delta(articles, storage_options=options).filter(pl.col("ingest_date") == DAY)
+    assert set(live["id"]) == new_ids
+
+    manifests = pl.read_delta(f"{bucket}/manifests", storage_options=options)
+    replaced = manifests.sort("articles_version")["articles_version"][0]
+    earlier = pl.read_delta(articles, version=replaced, storage_options=options)
+    assert set(earlier.filter(pl.col("ingest_date") == DAY)["id"]) == old_ids
+
+    frame = DeltaTable(articles).to_pandas(filters=[("ingest_date", "=", DAY)])
+    assert set(frame["id"]) == new_ids
+
+    connection = duckdb.connect()
+    connection.execute("SET autoinstall_known_extensions = false")
+    for extension in ("httpfs", "delta"):
+        connection.execute(f"LOAD '{duckdb_extension(extension)}'")
+    endpoint = s3["AWS_ENDPOINT_URL"].removeprefix("http://")
+    connection.execute(
+        "CREATE SECRET (TYPE s3, KEY_ID ?, SECRET ?, REGION ?, ENDPOINT ?, "
+        "URL_STYLE 'path', USE_SSL false)",
+        [s3["AWS_ACCESS_KEY_ID"], s3["AWS_SECRET_ACCESS_KEY"], s3["AWS_REGION"], endpoint],
+    )
+    rows = connection.execute(
+        f"select id from delta_scan('{articles}') where ingest_date = ?", [DAY]
+    ).fetchall()
+    assert {row[0] for row in rows} == new_ids
