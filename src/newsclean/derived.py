@@ -51,17 +51,30 @@ def load_or_build(
     `files` are paths (or importlib.resources traversables) whose bytes it depends on;
     `extra`, anything else it depends on, as text. The value must be marshal-able.
     """
-    key = _key(name, packages, files, extra)
-    path = cache_dir() / f"{name}-{key[:24]}.marshal"
+    path = cached_path(name, packages=packages, files=files, extra=extra)
+    value = read_cached(path)
+    if value is None:
+        value = build()
+        write_cached(path, value)
+    return value
+
+
+def cached_path(
+    name: str, *, packages: Iterable[str], files: Iterable[Any], extra: str = ""
+) -> Path:
+    """Where the value `name` built from these inputs is kept (see `load_or_build`)."""
+    return cache_dir() / f"{name}-{_key(name, packages, files, extra)[:24]}.marshal"
+
+
+def read_cached(path: Path) -> Any:
+    """The value stored at `path`, or None if there is none that can be read."""
     try:
         data = path.read_bytes()
         if data.startswith(_FORMAT):
             return marshal.loads(data[len(_FORMAT) :])
     except (OSError, EOFError, ValueError, TypeError):
         pass
-    value = build()
-    _store(path, value)
-    return value
+    return None
 
 
 def _key(name: str, packages: Iterable[str], files: Iterable[Any], extra: str = "") -> str:
@@ -82,7 +95,7 @@ def _key(name: str, packages: Iterable[str], files: Iterable[Any], extra: str = 
     return digest.hexdigest()
 
 
-def _store(path: Path, value: Any) -> None:
+def write_cached(path: Path, value: Any) -> None:
     """Write atomically (a concurrent reader sees the old file or the whole new one)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

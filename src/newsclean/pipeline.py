@@ -17,12 +17,9 @@ from datetime import date
 from typing import NamedTuple
 
 from newsclean import __version__
-from newsclean.boilerplate import TemplateProfile, strip_boilerplate
-from newsclean.boilerplate.templates import DocumentKeys, document_keys
+from newsclean.boilerplate.templates import DocumentKeys, TemplateProfile, document_keys
 from newsclean.config import Settings
-from newsclean.extract import extract_unit
 from newsclean.record import Article, RawUnit, Rejected
-from newsclean.repair import fix_encoding, repair_text
 from newsclean.rows import article_record
 from newsclean.stories.features import ArticleFeatures, article_features
 from newsclean.validate import ARTICLE, validation_error
@@ -33,6 +30,11 @@ INTERNAL_ERROR = "pipeline.error."  # the reason prefix of a unit that hit a new
 
 def clean_unit(unit: RawUnit, settings: Settings) -> Article | Rejected:
     """Extract, repair and strip one unit. Never raises: a failure is a rejection."""
+    # The stages' modules (trafilatura, ftfy, the boilerplate rules) are imported where
+    # they run: the parent of a run that cleans in worker processes imports this module
+    # for the template stage and never loads them. The workers' server has them loaded.
+    from newsclean.extract import extract_unit
+
     try:
         extracted = extract_unit(unit, settings)
         if isinstance(extracted, Rejected):
@@ -99,6 +101,8 @@ def clean_article(article: Article, settings: Settings) -> Article:
 
 def repair_article(article: Article, settings: Settings) -> Article:
     """Repair the text and the metadata lines, recording each repair."""
+    from newsclean.repair import fix_encoding, repair_text
+
     repairs = []
     metadata = {}
     for name in ("title", "description", "site_name"):
@@ -119,6 +123,8 @@ def repair_article(article: Article, settings: Settings) -> Article:
 
 def strip_article(article: Article, settings: Settings) -> Article:
     """Strip boilerplate blocks from the text (if the settings say so), recording each."""
+    from newsclean.boilerplate.strip import strip_boilerplate
+
     if not settings.remove_boilerplate:
         return article
     source = "html" if article.source_format == "html" else "text"

@@ -6,8 +6,9 @@ every worker: the modules, the word lists and the language model (by cleaning a 
 text unit and a small page), the typo-repair lexicons the settings name, the boilerplate
 classifier's model file, the boilerplate rules' needle scans, trafilatura's merged
 justext stoplist (~25 MB, built the first time a page needs justext without a known
-language) and dateparser's per-locale patterns (~35 MB and about 3 CPU seconds,
-built the first time a date string matches no locale). Workers forked from the
+language) and dateparser's per-locale patterns (~35 MB, built the first time a date
+string matches no locale: about 1 CPU second, a fifth of it once an earlier run has
+kept their compiled form, see newsclean.fastpaths.htmldate). Workers forked from the
 server start with all of it, shared copy-on-write, instead of each building its own
 copy when a page first needs it; workers are recycled every 1,000 units
 (newsclean.workers), so this is paid once per run rather than once per worker. It

@@ -45,6 +45,9 @@ Work = Callable[[RawUnit, Settings], Article | Rejected]
 # the lazy caches (word lists, language model) for every worker.
 _PRELOAD = [
     "newsclean.pipeline",
+    "newsclean.extract",
+    "newsclean.repair",
+    "newsclean.boilerplate.strip",
     "trafilatura",
     "ftfy",
     "wordfreq",

@@ -17,8 +17,25 @@ Every removed line is reported as `Removal(kind, text, confidence)`: a rule's ki
 (confidence 1.0), a detector's kind, or "learned" with the classifier's probability.
 """
 
-from newsclean.boilerplate.catalogue import RULES, Rule
-from newsclean.boilerplate.strip import strip_boilerplate
-from newsclean.boilerplate.templates import TemplateProfile, TemplateSettings
+from importlib import import_module
+from typing import Any
 
+# Each name is imported from its module when first asked for: the site-template stage
+# (`templates`) is all that the parent of a worker-path run needs, and the rules'
+# catalogue compiles its ~500 regular expressions at import.
+_MODULES = {
+    "RULES": "catalogue",
+    "Rule": "catalogue",
+    "strip_boilerplate": "strip",
+    "TemplateProfile": "templates",
+    "TemplateSettings": "templates",
+}
 __all__ = ["RULES", "Rule", "TemplateProfile", "TemplateSettings", "strip_boilerplate"]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _MODULES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{_MODULES[name]}"), name)
+    globals()[name] = value
+    return value

@@ -16,17 +16,21 @@ process did.
 
 A passed self-check is remembered in newsclean's cache folder (`newsclean.derived`:
 `NEWSCLEAN_CACHE_DIR`, else `$XDG_CACHE_HOME/newsclean`, else `~/.cache/newsclean`),
-under a key of everything its outcome depends on: the library's installed version,
-Python's version, the fast path's source and the self-check pages. A later process
-with the same key skips the check, which costs seconds (trafilatura's justext
-stoplist, dateparser's all-locale patterns) that a small run would otherwise pay
-before its first unit. A failed check is never remembered.
+under a key of everything its outcome depends on: the installed versions of every
+library a fast path reaches into (`REACHED`), Python's version, the fast path's source
+(which holds its verified versions) and the self-check pages. A later process with the
+same key skips the check, which costs seconds (trafilatura's justext stoplist,
+dateparser's all-locale patterns) that a small run would otherwise pay before its
+first unit, and decides without importing the fast path or its library: the parent of
+a run that cleans in worker processes never loads them. A failed check is never
+remembered.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib
+import importlib.util
 import os
 import sys
 from collections.abc import Iterable, Mapping
@@ -46,6 +50,9 @@ MODULES = {
     "htmldate": "newsclean.fastpaths.htmldate",
     "trafilatura": "newsclean.fastpaths.trafilatura",
 }
+#: Every distribution whose private parts a fast path reaches (htmldate's reaches
+#: dateparser's and regex's): a remembered self-check holds only with the same versions.
+REACHED = (*MODULES, "dateparser", "regex")
 _OFF = frozenset({"off", "0", "no", "false"})
 
 
@@ -131,15 +138,15 @@ def _decide(library: str) -> str:
         version = installed_version(library)
     except metadata.PackageNotFoundError:
         return f"public: {library} has no installed version"
+    passed = _passed_marker(library)
+    if passed is not None and passed.exists():
+        return FAST  # this source passed with these versions: it is not imported here
     try:
         module = importlib.import_module(MODULES[library])
     except ImportError as error:  # a private name the fast path imports is gone
         return f"public: version {version}: {error}"[:300]
     if version not in module.VERIFIED:
         return f"public: version {version} != verified {', '.join(module.VERIFIED)}"
-    passed = _passed_marker(library, version, module)
-    if passed is not None and passed.exists():
-        return FAST
     try:
         module.self_check()
     except Exception as error:  # noqa: BLE001 - any failure of a fast path means: do not use it
@@ -153,16 +160,17 @@ def _decide(library: str) -> str:
     return FAST
 
 
-def _passed_marker(library: str, version: str, module: object) -> Path | None:
+def _passed_marker(library: str) -> Path | None:
     """The file whose presence says this library's self-check passed before, with
     everything its outcome depends on the same; None when that cannot be told."""
     from newsclean.derived import cache_dir
 
-    source = getattr(module, "__file__", None)
+    spec = importlib.util.find_spec(MODULES[library])  # found, not imported
+    source = spec.origin if spec is not None else None
     if source is None:
         return None
     digest = hashlib.sha256()
-    digest.update(f"{library}\0{version}\0{sys.version}\0".encode())
+    digest.update(f"{library}\0{_reached_versions()}\0{sys.version}\0".encode())
     try:
         digest.update(Path(source).read_bytes())
     except OSError:
@@ -170,3 +178,15 @@ def _passed_marker(library: str, version: str, module: object) -> Path | None:
     for name, page in selfcheck_pages():
         digest.update(f"\0{name}\0{page}".encode())
     return cache_dir() / "selfcheck" / f"{library}-{digest.hexdigest()[:32]}.passed"
+
+
+@cache
+def _reached_versions() -> str:
+    """The installed versions of `REACHED`, as one line."""
+    found = []
+    for library in REACHED:
+        try:
+            found.append(f"{library}={installed_version(library)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{library}=-")
+    return " ".join(found)
