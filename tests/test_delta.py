@@ -243,18 +243,19 @@ def announce(step):
     if step == pause:
         time.sleep(600)
 
-commit, append = delta.DeltaLake._commit_parts, delta.DeltaLake._append_manifest
+commit, append = delta.DayCommit._commit, delta.DeltaLake._append_manifest
 
-def _commit_parts(self, kind, *args, **kwargs):
-    version = commit(self, kind, *args, **kwargs)
+def _commit(self, kind):
+    version = commit(self, kind)
     announce(kind)
     return version
 
 def _append_manifest(self, *args, **kwargs):
-    append(self, *args, **kwargs)
+    row = append(self, *args, **kwargs)
     announce("manifest")
+    return row
 
-delta.DeltaLake._commit_parts = _commit_parts
+delta.DayCommit._commit = _commit
 delta.DeltaLake._append_manifest = _append_manifest
 publish_day(sys.argv[1], date.fromisoformat(sys.argv[2]), ["00000"], settings=Settings(workers=1))
 print("done", flush=True)

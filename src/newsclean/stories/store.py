@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -68,6 +69,7 @@ STORIES_PART = "part-stories.parquet"
 _COLUMNS = ["id", "title", "text", "published_at", "language", "source_domain"]
 _TEXT_COLUMNS = {"text", "language"}
 _LABEL_COLUMNS = ["duplicate_of", "similarity", "story_id"]
+RELABEL_THREADS = 4  # at most this many parts are labeled at once
 
 
 def signatures_dir(lake: Path) -> Path:
@@ -318,10 +320,17 @@ class Labeled:
 
 
 def label_staged(
-    lake: Path, ingest_date: date, parts: Sequence[Path], work: Path, settings: Settings
+    lake: Path,
+    ingest_date: date,
+    parts: Sequence[Path],
+    work: Path,
+    settings: Settings,
+    written: Callable[[Path], None] | None = None,
 ) -> Labeled:
     """Cluster the day's staged article parts against the window and write, under
-    `work`, the labeled parts (same names), the stories part and the day's signatures."""
+    `work`, the labeled parts (same names), the stories part and the day's signatures.
+    `written` is told of each labeled part as soon as it is complete (a Delta publish
+    uploads it while the others are written)."""
     day = read_day_articles(parts, ingest_date, settings.batch_rows)
     past, window = read_window(lake, ingest_date, settings.story_window_days)
     labels = label_day(
@@ -337,7 +346,7 @@ def label_staged(
     shutil.rmtree(work, ignore_errors=True)  # what an interrupted publish left
     (work / "articles").mkdir(parents=True)
     (work / "stories").mkdir(parents=True)
-    labeled = [_relabel(part, work / "articles" / part.name, by_id, settings) for part in parts]
+    labeled = _relabel_parts(parts, work / "articles", by_id, settings, written)
     stories = work / "stories" / STORIES_PART
     count = _write_stories(stories, ingest_date, day, labels, past, settings)
     signatures_file = work / "signatures.parquet"
@@ -355,6 +364,26 @@ def keep_signatures(lake: Path, ingest_date: date, staged: Path) -> None:
     directory = signatures_dir(lake)
     directory.mkdir(parents=True, exist_ok=True)
     os.replace(staged, signatures_path(lake, ingest_date))
+
+
+def _relabel_parts(
+    parts: Sequence[Path],
+    folder: Path,
+    labels: dict[str, Label],
+    settings: Settings,
+    written: Callable[[Path], None] | None,
+) -> list[Path]:
+    """Labeled copies of the parts in folder (same names, same order), a few written at
+    once: Parquet's decoding and compression run outside the GIL."""
+    threads = max(1, min(len(parts), settings.worker_count, RELABEL_THREADS))
+    with ThreadPoolExecutor(threads, thread_name_prefix="newsclean-relabel") as pool:
+        copies = [
+            pool.submit(_relabel, part, folder / part.name, labels, settings) for part in parts
+        ]
+        for copy in as_completed(copies):
+            if written is not None:
+                written(copy.result())
+        return [copy.result() for copy in copies]
 
 
 def _relabel(source: Path, target: Path, labels: dict[str, Label], settings: Settings) -> Path:
