@@ -346,11 +346,22 @@ def label_staged(
     shutil.rmtree(work, ignore_errors=True)  # what an interrupted publish left
     (work / "articles").mkdir(parents=True)
     (work / "stories").mkdir(parents=True)
-    labeled = _relabel_parts(parts, work / "articles", by_id, settings, written)
     stories = work / "stories" / STORIES_PART
-    count = _write_stories(stories, ingest_date, day, labels, past, settings)
     signatures_file = work / "signatures.parquet"
-    pq.write_table(_signature_table(day, labels), signatures_file, compression="zstd")
+    # The parts are copied a few at once (Parquet decodes and compresses outside the
+    # GIL) while this thread writes the stories and the signatures.
+    threads = max(1, min(len(parts), settings.worker_count, RELABEL_THREADS))
+    with ThreadPoolExecutor(threads, thread_name_prefix="newsclean-relabel") as pool:
+        copies = [
+            pool.submit(_relabel, part, work / "articles" / part.name, by_id, settings)
+            for part in parts
+        ]
+        count = _write_stories(stories, ingest_date, day, labels, past, settings)
+        pq.write_table(_signature_table(day, labels), signatures_file, compression="zstd")
+        for copy in as_completed(copies):
+            if written is not None:
+                written(copy.result())
+        labeled = [copy.result() for copy in copies]
     summary = {
         "stories": count,
         "near_duplicates": sum(label.duplicate_of is not None for label in labels),
@@ -364,26 +375,6 @@ def keep_signatures(lake: Path, ingest_date: date, staged: Path) -> None:
     directory = signatures_dir(lake)
     directory.mkdir(parents=True, exist_ok=True)
     os.replace(staged, signatures_path(lake, ingest_date))
-
-
-def _relabel_parts(
-    parts: Sequence[Path],
-    folder: Path,
-    labels: dict[str, Label],
-    settings: Settings,
-    written: Callable[[Path], None] | None,
-) -> list[Path]:
-    """Labeled copies of the parts in folder (same names, same order), a few written at
-    once: Parquet's decoding and compression run outside the GIL."""
-    threads = max(1, min(len(parts), settings.worker_count, RELABEL_THREADS))
-    with ThreadPoolExecutor(threads, thread_name_prefix="newsclean-relabel") as pool:
-        copies = [
-            pool.submit(_relabel, part, folder / part.name, labels, settings) for part in parts
-        ]
-        for copy in as_completed(copies):
-            if written is not None:
-                written(copy.result())
-        return [copy.result() for copy in copies]
 
 
 def _relabel(source: Path, target: Path, labels: dict[str, Label], settings: Settings) -> Path:
