@@ -515,7 +515,6 @@ def _publish_delta(
                 lake.fetch_profiles, earlier, root, delta.SIGNATURES, ".parquet"
             )
             missing = lake.fetch_shards(ingest_date, shard_ids, root)
-            signatures.result()
             if missing:
                 live = lake.live(ingest_date)
                 if live and live["manifest"].get("shards") == shard_ids:
@@ -525,6 +524,7 @@ def _publish_delta(
                 raise FileNotFoundError(
                     f"shard {missing[0]} of {ingest_date} is not staged in the lake"
                 )
+            signatures.result()
             staged = _staged_day(
                 root,
                 ingest_date,
