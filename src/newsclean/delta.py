@@ -565,12 +565,13 @@ class DeltaLake:
 class DayCommit:
     """One publish of a day's tables, its storage calls made in the background.
 
-    The tables are opened (or created) when it starts, and each part file is uploaded
-    into its table's partition folder, under a new name, as soon as it is added (while
-    the day is still being labeled); `commit` then replaces the day's partition of
-    each table, one commit per table (the three at once), and appends the manifest row
-    last. A publish stopped before its manifest row leaves files or table versions no
-    manifest names (`vacuum` removes the files), so readers keep seeing the old day.
+    The tables are opened when it starts (created at the commit if they are not there
+    yet), and each part file is uploaded into its table's partition folder, under a new
+    name, as soon as it is added (while the day is still being labeled); `commit` then
+    replaces the day's partition of each table, one commit per table (the three at
+    once), and appends the manifest row last. A publish stopped before its manifest
+    row leaves files or table versions no manifest names (`vacuum` removes the files),
+    so readers keep seeing the old day.
     """
 
     def __init__(self, lake: DeltaLake, ingest_date: date) -> None:
@@ -646,7 +647,9 @@ class DayCommit:
         returns its version."""
         from deltalake import DeltaTable
 
-        table = self._tables[kind].result() or self.lake._table_or_create(kind)
+        table = self._tables[kind].result()
+        if table is None:
+            table = self.lake._table_or_create(kind)
         actions = []
         for action, upload in self._uploads[kind]:
             upload.result()
