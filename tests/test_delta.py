@@ -135,6 +135,44 @@ def test_published_report_names_a_local_delta_days_page(
     assert published_report(lake, date(2026, 3, 3)) is None
 
 
+def test_a_publish_stopped_before_its_commit_leaves_the_lake_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tables are opened while the day is labeled, not created, and nothing is
+    committed before the labels are: a publish failing there leaves no table and keeps
+    the staging, and the next publish completes the day."""
+    from newsclean import day as day_module
+
+    monkeypatch.delenv(delta.LAKE_FORMAT_ENV, raising=False)
+    lake = tmp_path / "lake"
+    clean_shard(
+        sorted(str(path) for path in OLD_INPUT.iterdir()),
+        input_root=str(OLD_INPUT),
+        lake=str(lake),
+        ingest_date=DAY,
+        shard_id="00000",
+        settings=SETTINGS,
+        lake_format="delta",
+    )
+    label_staged = day_module.label_staged
+
+    def failing(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the labeling stopped")
+
+    monkeypatch.setattr(day_module, "label_staged", failing)
+    with pytest.raises(RuntimeError, match="the labeling stopped"):
+        publish_day(str(lake), DAY, ["00000"], settings=SETTINGS, lake_format="delta")
+    assert not any((lake / table).exists() for table in ("articles", "quarantine", "stories"))
+    assert (lake / "_staging" / f"ingest_date={DAY}" / "shard-00000" / "shard.json").is_file()
+
+    monkeypatch.setattr(day_module, "label_staged", label_staged)
+    manifest = publish_day(str(lake), DAY, ["00000"], settings=SETTINGS, lake_format="delta")
+    assert manifest["units"] == {"read": 5, "written": 3, "quarantined": 2}
+    assert check_partition(str(lake), DAY) == ([], f"{DAY}: read 5, written 3, quarantined 2: OK")
+    assert len(delta.DeltaLake(str(lake)).read_day(DAY, "article")) == 3
+    assert not (lake / "_staging" / f"ingest_date={DAY}").exists()
+
+
 def test_redact_removes_secrets_of_environment_and_storage_options(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -243,18 +281,19 @@ def announce(step):
     if step == pause:
         time.sleep(600)
 
-commit, append = delta.DeltaLake._commit_parts, delta.DeltaLake._append_manifest
+commit, append = delta.DayCommit._commit, delta.DeltaLake._append_manifest
 
-def _commit_parts(self, kind, *args, **kwargs):
-    version = commit(self, kind, *args, **kwargs)
+def _commit(self, kind):
+    version = commit(self, kind)
     announce(kind)
     return version
 
 def _append_manifest(self, *args, **kwargs):
-    append(self, *args, **kwargs)
+    row = append(self, *args, **kwargs)
     announce("manifest")
+    return row
 
-delta.DeltaLake._commit_parts = _commit_parts
+delta.DayCommit._commit = _commit
 delta.DeltaLake._append_manifest = _append_manifest
 publish_day(sys.argv[1], date.fromisoformat(sys.argv[2]), ["00000"], settings=Settings(workers=1))
 print("done", flush=True)

@@ -504,8 +504,16 @@ def _publish_delta(
     started = time.perf_counter()
     warming = start_warm_up()  # the report's chart engine starts while the day is labeled
     try:
-        with tempfile.TemporaryDirectory(prefix="newsclean-publish-") as scratch:
+        with (
+            tempfile.TemporaryDirectory(prefix="newsclean-publish-") as scratch,
+            delta.DayCommit(lake, ingest_date) as commit,  # opens the tables meanwhile
+        ):
             root = Path(scratch)
+            window = range(settings.story_window_days, 0, -1)
+            earlier = [ingest_date - timedelta(days=days) for days in window]
+            signatures = commit.background(
+                lake.fetch_profiles, earlier, root, delta.SIGNATURES, ".parquet"
+            )
             missing = lake.fetch_shards(ingest_date, shard_ids, root)
             if missing:
                 live = lake.live(ingest_date)
@@ -516,9 +524,7 @@ def _publish_delta(
                 raise FileNotFoundError(
                     f"shard {missing[0]} of {ingest_date} is not staged in the lake"
                 )
-            window = range(settings.story_window_days, 0, -1)
-            earlier = [ingest_date - timedelta(days=days) for days in window]
-            lake.fetch_profiles(earlier, root, delta.SIGNATURES, ".parquet")
+            signatures.result()
             staged = _staged_day(
                 root,
                 ingest_date,
@@ -527,18 +533,27 @@ def _publish_delta(
                 allow_empty,
                 input_fingerprint=input_fingerprint,
                 label_stories=True,
+                ready=commit.add,  # each final part is uploaded while the rest is labeled
+                keep_inputs=True,
             )
-            lake.publish(ingest_date, staged.parts, staged.manifest, staged.inputs())
+            committed = commit.background(commit.commit, staged.manifest, staged.inputs())
+            _save_template_day(root, ingest_date, shard_ids)  # while the tables commit
+            row = committed.result()
             manifest = _returned(staged, with_inputs)
-            if staged.labeled is not None:
-                lake.save_profile(staged.labeled.signatures, ingest_date, delta.SIGNATURES)
-            _save_template_day(root, ingest_date, shard_ids)
-            lake.save_profile(_profile_path(root, ingest_date), ingest_date)
+
+            def keep_profiles() -> None:
+                """The day's signatures and template profile, then its staging removed."""
+                if staged.labeled is not None:
+                    lake.save_profile(staged.labeled.signatures, ingest_date, delta.SIGNATURES)
+                lake.save_profile(_profile_path(root, ingest_date), ingest_date)
+                lake.remove_staging(ingest_date)
+
+            kept = commit.background(keep_profiles)
             timings = _timings(staged.results, started)
             # The day's figures are read from the parts just committed, not fetched back.
-            published = DeltaSource(lake, published=(ingest_date, staged.parts))
+            published = DeltaSource(lake, published=(ingest_date, staged.parts), live=row)
             _write_report(published, ingest_date, timings)
-        lake.remove_staging(ingest_date)
+            kept.result()
     finally:
         warming.join()
     return manifest
@@ -579,9 +594,13 @@ def _staged_day(
     *,
     input_fingerprint: str | None = None,
     label_stories: bool = False,
+    ready: Callable[[str, Path], None] | None = None,
+    keep_inputs: bool = False,
 ) -> _Staged:
     """Read the staged shards of a day under root and build its manifest; with
-    `label_stories`, label its articles against the story signatures kept under root."""
+    `label_stories`, label its articles against the story signatures kept under root.
+    `ready` is told of each part file (kind, path) as soon as it is final; with
+    `keep_inputs`, the input records are read once and kept in memory."""
     results = []
     for shard_id in shard_ids:
         path = shard_dir(root, ingest_date, shard_id) / SHARD_RESULT
@@ -604,19 +623,35 @@ def _staged_day(
         )
         for kind in (ARTICLE, QUARANTINE)
     }
+    final = (QUARANTINE,) if label_stories else (QUARANTINE, ARTICLE)
+    for kind in final if ready is not None else ():
+        for path in parts[kind]:
+            ready(kind, path)
     labeled = None
     if label_stories:
         # Clustering needs the whole day and the days before it: it runs here, on the
         # staged parts of all shards, and the labeled parts are what is published.
         labeled = label_staged(
-            root, ingest_date, parts[ARTICLE], staging_dir(root, ingest_date) / "stories", settings
+            root,
+            ingest_date,
+            parts[ARTICLE],
+            staging_dir(root, ingest_date) / "stories",
+            settings,
+            written=None if ready is None else partial(ready, ARTICLE),
         )
         parts[ARTICLE] = labeled.article_parts
         parts[STORY] = labeled.story_parts
+        for path in parts[STORY] if ready is not None else []:
+            ready(STORY, path)
 
-    def inputs() -> Iterator[dict[str, Any]]:
+    def read_inputs() -> Iterator[dict[str, Any]]:
         for shard_id, result in zip(shard_ids, results, strict=True):
             yield from _read_inputs(shard_dir(root, ingest_date, shard_id), result)
+
+    kept = list(read_inputs()) if keep_inputs else None
+
+    def inputs() -> Iterator[dict[str, Any]]:
+        return iter(kept) if kept is not None else read_inputs()
 
     manifest = _manifest(
         ingest_date,

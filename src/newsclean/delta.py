@@ -15,9 +15,11 @@ Layout under LAKE (a local path or an `s3://`, `gs://`, `az://` URI):
 
 A shard task cleans its files on the worker's disk, then uploads its folder to the lake's
 `_staging/` (its `shard.json` last, so a half-uploaded shard is never taken; a retry
-replaces it). Publishing fetches the staged shards, writes each table with one
-overwrite of the day's partition (`predicate="ingest_date = 'D'"`), then appends the
-manifest row naming the two table versions. newsclean's readers (`check`, `restore`,
+replaces it). Publishing fetches the staged shards and labels them; meanwhile
+(`DayCommit`) the tables are opened and each final part file is uploaded under a new
+name. Then each table's day is replaced by one commit (add actions for the uploaded
+files, removes for the day's old ones; the three tables at once), and the manifest row
+naming their versions is appended last. newsclean's readers (`check`, `restore`,
 `read_day`) start from the newest manifest row of the day and read each table at the
 version it names, so they see the old day or the new one, never a mix, even when a
 publish was killed between its commits. `restore` is time travel: it republishes the
@@ -29,7 +31,8 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -47,6 +50,7 @@ MANIFESTS = "manifests"
 SIGNATURES = "stories"  # the day files of story signatures: _profiles/stories/D.parquet
 SHARD_RESULT = "shard.json"
 SMALL_PART = 4 * 1024 * 1024  # smaller part files are merged before a commit (bytes)
+IO_THREADS = 4  # a publish's concurrent storage calls (uploads, table opens, commits)
 STALE_STAGING = timedelta(days=2)  # staging untouched this long belongs to no live run
 STORAGE_OPTIONS_ENV = "NEWSCLEAN_STORAGE_OPTIONS"
 LAKE_FORMAT_ENV = "NEWSCLEAN_LAKE_FORMAT"
@@ -202,17 +206,24 @@ class DeltaLake:
     def fetch_shards(self, ingest_date: date, shard_ids: list[str], root: Path) -> list[str]:
         """Copy the day's staged shards into their staging folders under root, all files
         at once. Returns the shards not completely staged (then nothing is copied)."""
-        sources = [self.staging(ingest_date, shard_id) for shard_id in shard_ids]
+        day = self.staging(ingest_date)
+        staged = self._guard(self.fs.find, day)  # [] when nothing is staged
+        files: dict[str, list[str]] = {shard_id: [] for shard_id in shard_ids}
+        for path in staged:  # one listing of the day's staging, not one per shard
+            shard_id = path[len(day) :].lstrip("/").partition("/")[0].removeprefix("shard-")
+            if shard_id in files:
+                files[shard_id].append(path)
         missing = [
             shard_id
-            for shard_id, source in zip(shard_ids, sources, strict=True)
-            if not self._guard(self.fs.exists, f"{source}/{SHARD_RESULT}")
+            for shard_id in shard_ids
+            if f"{self.staging(ingest_date, shard_id)}/{SHARD_RESULT}" not in files[shard_id]
         ]
         if missing:
             return missing
         remote, local = [], []
-        for shard_id, source in zip(shard_ids, sources, strict=True):
-            for path in self._guard(self.fs.find, source):
+        for shard_id in shard_ids:
+            source = self.staging(ingest_date, shard_id)
+            for path in files[shard_id]:
                 relative = path[len(source) :].lstrip("/")
                 destination = shard_dir(root, ingest_date, shard_id) / relative
                 destination.parent.mkdir(parents=True, exist_ok=True)
@@ -313,56 +324,12 @@ class DeltaLake:
         table's partition folder first), so the rows are not encoded a second time.
         Returns the table versions the manifest names.
         """
-        versions = {
-            kind: self._commit_parts(kind, ingest_date, parts.get(kind, [])) for kind in KINDS
-        }
-        self._append_manifest(ingest_date, {**manifest, "inputs": list(inputs)}, versions)
-        return versions
-
-    def _commit_parts(self, kind: str, ingest_date: date, paths: list[Path]) -> int:
-        """Replace the day's partition of a table with the given Parquet part files (in
-        the table's file schema: no partition column) in one commit; returns its version.
-
-        The files are uploaded under new names first: a publish killed before its commit
-        leaves only files no version names (`vacuum` removes them)."""
-        from deltalake import DeltaTable
-        from deltalake.transaction import AddAction
-
-        table = self._table_or_create(kind)
-        day = ingest_date.isoformat()
-        batch = uuid.uuid4().hex
-        names, uploads, actions = [], [], []
-        for index, path in enumerate(_merged_small_parts(paths)):
-            rows = pq.ParquetFile(path).metadata.num_rows
-            if not rows:
-                continue  # no empty files in the table
-            name = f"{PARTITION_COLUMN}={day}/part-{index:05d}-{batch}.zstd.parquet"
-            names.append(name)
-            uploads.append(str(path))
-            actions.append(
-                AddAction(
-                    path=name,
-                    size=path.stat().st_size,
-                    partition_values={PARTITION_COLUMN: day},
-                    modification_time=int(datetime.now(UTC).timestamp() * 1000),
-                    data_change=True,
-                    stats=json.dumps({"numRecords": rows}),
-                )
-            )
-        if uploads:
-            remote = [self._path(TABLE_DIRS[kind], name) for name in names]
-            self._guard(self.fs.put, uploads, remote)
-        self._guard(
-            DeltaTable.create_write_transaction,
-            table,
-            actions,
-            mode="overwrite",
-            schema=table.schema(),
-            partition_by=[PARTITION_COLUMN],
-            partition_filters=[(PARTITION_COLUMN, "=", day)],
-        )
-        self._guard(table.update_incremental)  # the transaction leaves it at its old version
-        return table.version()
+        with DayCommit(self, ingest_date) as commit:
+            for kind in KINDS:
+                for path in parts.get(kind, []):
+                    commit.add(kind, path)
+            row = commit.commit(manifest, inputs)
+        return {kind: row[f"{TABLE_DIRS[kind]}_version"] for kind in KINDS}
 
     def _table_or_create(self, kind: str) -> Any:
         """The table of a kind, created empty (partitioned by ingest_date) if it is not
@@ -381,6 +348,15 @@ class DeltaLake:
                 partition_by=[PARTITION_COLUMN],
                 storage_options=self.options or None,
             )
+
+    def _table_or_none(self, kind: str) -> Any:
+        """The table of a kind, None if it is not there yet."""
+        from deltalake.exceptions import TableNotFoundError
+
+        try:
+            return self._table(kind)
+        except TableNotFoundError:
+            return None
 
     def _overwrite_day(
         self, kind: str, ingest_date: date, batches: Iterator[pa.RecordBatch]
@@ -406,8 +382,14 @@ class DeltaLake:
         return (table if table is not None else self._table(kind)).version()
 
     def _append_manifest(
-        self, ingest_date: date, manifest: dict[str, Any], versions: dict[str, int]
-    ) -> None:
+        self,
+        ingest_date: date,
+        manifest: dict[str, Any],
+        versions: dict[str, int],
+        table: Any = None,
+    ) -> dict[str, Any]:
+        """Append the day's manifest row (through `table`, the opened manifests table, if
+        given); returns the row as `live` reads it back."""
         from deltalake import write_deltalake
 
         row = {
@@ -417,15 +399,18 @@ class DeltaLake:
             **{f"{TABLE_DIRS[kind]}_version": [versions[kind]] for kind in KINDS},
             "manifest": [json.dumps(manifest, sort_keys=True, ensure_ascii=False)],
         }
+        if table is not None:
+            self._guard(table.update_incremental)
         self._guard(
             write_deltalake,
-            self.table_uri(MANIFESTS),
+            table if table is not None else self.table_uri(MANIFESTS),
             pa.table(row, schema=MANIFEST_SCHEMA),
             partition_by=[PARTITION_COLUMN],
             mode="append",
             schema_mode="merge",  # a manifests table from before stories_version
-            storage_options=self.options or None,
+            storage_options=None if table is not None else self.options or None,
         )
+        return {**{key: values[0] for key, values in row.items()}, "manifest": manifest}
 
     def _table(self, kind: str, version: int | None = None) -> Any:
         from deltalake import DeltaTable
@@ -575,6 +560,114 @@ class DeltaLake:
         except _storage_errors() as error:
             message = redact(f"{type(error).__name__}: {error}", self.options)
             raise LakeError(f"lake {redact(self.root, self.options)}: {message}") from None
+
+
+class DayCommit:
+    """One publish of a day's tables, its storage calls made in the background.
+
+    The tables are opened when it starts (created at the commit if they are not there
+    yet), and each part file is uploaded into its table's partition folder, under a new
+    name, as soon as it is added (while the day is still being labeled); `commit` then
+    replaces the day's partition of each table, one commit per table (the three at
+    once), and appends the manifest row last. A publish stopped before its manifest
+    row leaves files or table versions no manifest names (`vacuum` removes the files),
+    so readers keep seeing the old day.
+    """
+
+    def __init__(self, lake: DeltaLake, ingest_date: date) -> None:
+        self.lake = lake
+        self.ingest_date = ingest_date
+        self._batch = uuid.uuid4().hex
+        self._pool = ThreadPoolExecutor(IO_THREADS, thread_name_prefix="newsclean-publish")
+        # Opened now, created at the commit if missing: a publish that stops early
+        # leaves the lake as it was.
+        self._tables = {kind: self._pool.submit(lake._table_or_none, kind) for kind in KINDS}
+        self._manifests = self._pool.submit(lake._table_or_none, MANIFESTS)
+        self._uploads: dict[str, list[tuple[Any, Future[None]]]] = {kind: [] for kind in KINDS}
+        self._small: dict[str, list[Path]] = {kind: [] for kind in KINDS}
+
+    def __enter__(self) -> DayCommit:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def background(self, function: Callable[..., Any], *args: Any) -> Future[Any]:
+        """Run one more call (a profile's upload, say) beside the publish's own."""
+        return self._pool.submit(function, *args)
+
+    def add(self, kind: str, path: Path) -> None:
+        """A final part file of the day: uploaded now, or, under SMALL_PART bytes, written
+        together with the kind's other small parts when the day is committed."""
+        if path.stat().st_size < SMALL_PART:
+            self._small[kind].append(path)
+        else:
+            self._upload(kind, path)
+
+    def _upload(self, kind: str, path: Path) -> None:
+        from deltalake.transaction import AddAction
+
+        rows = pq.ParquetFile(path).metadata.num_rows
+        if not rows:
+            return  # no empty files in the table
+        day = self.ingest_date.isoformat()
+        index = len(self._uploads[kind])
+        name = f"{PARTITION_COLUMN}={day}/part-{index:05d}-{self._batch}.zstd.parquet"
+        action = AddAction(
+            path=name,
+            size=path.stat().st_size,
+            partition_values={PARTITION_COLUMN: day},
+            modification_time=int(datetime.now(UTC).timestamp() * 1000),
+            data_change=True,
+            stats=json.dumps({"numRecords": rows}),
+        )
+        remote = self.lake._path(TABLE_DIRS[kind], name)
+        upload = self._pool.submit(self.lake._guard, self.lake.fs.put_file, str(path), remote)
+        self._uploads[kind].append((action, upload))
+
+    def commit(self, manifest: dict[str, Any], inputs: Iterable[dict[str, Any]]) -> dict[str, Any]:
+        """Replace the day in every table, then append the manifest row naming their
+        versions; returns that row as `DeltaLake.live` reads it."""
+        for kind in KINDS:
+            for path in _merged_small_parts(self._small[kind]):
+                self._upload(kind, path)
+            self._small[kind] = []
+        # Queued after every upload: each waits for its own table's files only.
+        commits = {kind: self._pool.submit(self._commit, kind) for kind in KINDS}
+        versions = {kind: future.result() for kind, future in commits.items()}
+        return self.lake._append_manifest(
+            self.ingest_date,
+            {**manifest, "inputs": list(inputs)},
+            versions,
+            table=self._manifests.result(),
+        )
+
+    def _commit(self, kind: str) -> int:
+        """Replace the day's partition of a table with its uploaded files, in one commit;
+        returns its version."""
+        from deltalake import DeltaTable
+
+        table = self._tables[kind].result()
+        if table is None:
+            table = self.lake._table_or_create(kind)
+        actions = []
+        for action, upload in self._uploads[kind]:
+            upload.result()
+            actions.append(action)
+        day = self.ingest_date.isoformat()
+        guard = self.lake._guard
+        guard(table.update_incremental)  # the files it replaces are those of now
+        guard(
+            DeltaTable.create_write_transaction,
+            table,
+            actions,
+            mode="overwrite",
+            schema=table.schema(),
+            partition_by=[PARTITION_COLUMN],
+            partition_filters=[(PARTITION_COLUMN, "=", day)],
+        )
+        guard(table.update_incremental)  # the transaction leaves it at its old version
+        return table.version()
 
 
 def _modified(info: dict[str, Any]) -> datetime:

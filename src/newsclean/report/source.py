@@ -93,16 +93,20 @@ class DeltaSource:
     """A Delta lake: each day read at the table versions its live manifest row names.
 
     `published`: the local part files, by kind, of a day this process has just
-    published, read instead of the same rows in the lake."""
+    published, read instead of the same rows in the lake; `live`: that day's manifest
+    row as it was appended (as `DeltaLake.live` gives it), not read back."""
 
     def __init__(
         self,
         lake: delta.DeltaLake,
         published: tuple[date, dict[str, list[Path]]] | None = None,
+        live: dict[str, Any] | None = None,
     ) -> None:
         self.lake = lake
         self._live: dict[date, dict[str, Any] | None] = {}
         self._published = published
+        if published is not None and live is not None:
+            self._live[published[0]] = live
 
     def _row(self, ingest_date: date) -> dict[str, Any] | None:
         if ingest_date not in self._live:

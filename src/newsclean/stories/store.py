@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -68,6 +69,7 @@ STORIES_PART = "part-stories.parquet"
 _COLUMNS = ["id", "title", "text", "published_at", "language", "source_domain"]
 _TEXT_COLUMNS = {"text", "language"}
 _LABEL_COLUMNS = ["duplicate_of", "similarity", "story_id"]
+RELABEL_THREADS = 4  # at most this many parts are labeled at once
 
 
 def signatures_dir(lake: Path) -> Path:
@@ -318,10 +320,17 @@ class Labeled:
 
 
 def label_staged(
-    lake: Path, ingest_date: date, parts: Sequence[Path], work: Path, settings: Settings
+    lake: Path,
+    ingest_date: date,
+    parts: Sequence[Path],
+    work: Path,
+    settings: Settings,
+    written: Callable[[Path], None] | None = None,
 ) -> Labeled:
     """Cluster the day's staged article parts against the window and write, under
-    `work`, the labeled parts (same names), the stories part and the day's signatures."""
+    `work`, the labeled parts (same names), the stories part and the day's signatures.
+    `written` is told of each labeled part as soon as it is complete (a Delta publish
+    uploads it while the others are written)."""
     day = read_day_articles(parts, ingest_date, settings.batch_rows)
     past, window = read_window(lake, ingest_date, settings.story_window_days)
     labels = label_day(
@@ -337,11 +346,22 @@ def label_staged(
     shutil.rmtree(work, ignore_errors=True)  # what an interrupted publish left
     (work / "articles").mkdir(parents=True)
     (work / "stories").mkdir(parents=True)
-    labeled = [_relabel(part, work / "articles" / part.name, by_id, settings) for part in parts]
     stories = work / "stories" / STORIES_PART
-    count = _write_stories(stories, ingest_date, day, labels, past, settings)
     signatures_file = work / "signatures.parquet"
-    pq.write_table(_signature_table(day, labels), signatures_file, compression="zstd")
+    # The parts are copied a few at once (Parquet decodes and compresses outside the
+    # GIL) while this thread writes the stories and the signatures.
+    threads = max(1, min(len(parts), settings.worker_count, RELABEL_THREADS))
+    with ThreadPoolExecutor(threads, thread_name_prefix="newsclean-relabel") as pool:
+        copies = [
+            pool.submit(_relabel, part, work / "articles" / part.name, by_id, settings)
+            for part in parts
+        ]
+        count = _write_stories(stories, ingest_date, day, labels, past, settings)
+        pq.write_table(_signature_table(day, labels), signatures_file, compression="zstd")
+        for copy in as_completed(copies):
+            if written is not None:
+                written(copy.result())
+        labeled = [copy.result() for copy in copies]
     summary = {
         "stories": count,
         "near_duplicates": sum(label.duplicate_of is not None for label in labels),
