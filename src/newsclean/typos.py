@@ -61,8 +61,14 @@ def fix_typos(
         return text, repairs
     lexicon = _lexicon(code)
     fixes = {}
+    evidence = _TextEvidence(text)
     for word in _unknown_candidates(text, code, lexicon.sound):
         fixed, kind = _fix_word(word, code)
+        if kind is None:
+            fixed = _split_confirmed_by_text(word, code, evidence)
+            kind = "run_together" if fixed else None
+        if kind == "run_together" and not _split_fits_text(word, fixed, lexicon, evidence):
+            continue
         if kind:
             fixes[word] = Repair(kind, word, fixed)
     if not fixes:
@@ -253,6 +259,134 @@ def _is_stable(fixed: str, language: str = "en") -> bool:
         len(part) >= 4 and _folded(part, language) not in sound and _fix_word(part, language)[1]
         for part in fixed.split()
     )
+
+
+# --- evidence from the text itself -----------------------------------------------------
+# A run-together word is an accident: it is written once, in lowercase. The text a token
+# sits in says more about it than any frequency list: a token the text also writes with
+# a capital (`Datavirtue says:`, `DataVirtue`) is a name, one it repeats is a term of its
+# own (a handle, a product), and a pair of words it also writes apart (`in den`) is a
+# pair, whatever the lexicon holds from others' scraping accidents.
+
+#: A token the lexicon knows this often is a word, even where the text writes its reading
+#: apart (`sieden` beside `sie den` is kept by its word forms, `siedet`, `siedende`).
+TEXT_CONFIRMED_MAX_ZIPF = 3.5
+#: A word form (the token plus one of these endings) known this often, and within
+#: `WORD_FAMILY_MAX_GAP` of the token, makes the token a word (`tome`: `tomes`).
+WORD_FAMILY_MIN_ZIPF = 1.5
+WORD_FAMILY_MAX_GAP = 1.0
+_WORD_FAMILY_ENDINGS = ("s", "es", "e", "n", "en", "er", "t", "d", "ed")
+
+
+class _TextEvidence:
+    """Counts of a text's whole words and word pairs, in its own spelling and lowercased;
+    computed once per text, on demand."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._lowered: str | None = None
+
+    def count(self, phrase: str, *, any_case: bool = False) -> int:
+        """How often `phrase` occurs as whole words (letters, digits or an apostrophe
+        before or after it end the match)."""
+        text = self.text
+        if any_case:
+            if self._lowered is None:
+                self._lowered = text.lower()
+            text = self._lowered
+        found, start = 0, text.find(phrase)
+        while start != -1:
+            end = start + len(phrase)
+            if len(text) == len(self.text) and _is_whole_word(text, start, end):
+                found += 1
+            start = text.find(phrase, end)
+        return found
+
+
+def _split_fits_text(word: str, split: str, lexicon: Lexicon, evidence: _TextEvidence) -> bool:
+    """False if the text writes `word` with a capital somewhere (a name), or repeats it
+    while neither half is a function word (a term of the text's own: `datavirtue` six
+    times in a thread of comments)."""
+    if evidence.count(word, any_case=True) > evidence.count(word):
+        return False
+    halves = split.casefold().split(" ")
+    if any(half in lexicon.function_words for half in halves):
+        return True
+    return evidence.count(word) < 2
+
+
+def _split_confirmed_by_text(word: str, language: str, evidence: _TextEvidence) -> str | None:
+    """A split the lexicon alone does not justify but the text does: exactly one of the
+    token's readings is written apart elsewhere in the text, at least as often as the
+    token itself (`inden` beside `in den`, `dela` beside `de la`)."""
+    readings = _text_readings(word, language)
+    if not readings:
+        return None
+    written_apart = [reading for reading in readings if evidence.count(reading)]
+    if len(written_apart) != 1 or evidence.count(written_apart[0]) < evidence.count(word):
+        return None
+    split = written_apart[0]
+    return split if _is_stable(split, language) else None
+
+
+@lru_cache(maxsize=1 << 16)
+def _text_readings(word: str, language: str) -> tuple[str, ...]:
+    """The readings of a token as two words that the text may confirm: every cut allowed
+    for an unknown token of its language, where the token is rarer than
+    `TEXT_CONFIRMED_MAX_ZIPF`, no listed word, and no form of a word the lexicon knows."""
+    lexicon = _lexicon(language)
+    zipf = lexicon.zipf
+    folded = _folded(word, language)
+    if len(folded) < 4 or folded in lexicon.never_split:
+        return ()
+    if zipf.get(folded, 0.0) >= TEXT_CONFIRMED_MAX_ZIPF:
+        return ()
+    if language == "en":
+        cuts = [
+            (left, right)
+            for left, right in ((folded[:cut], folded[cut:]) for cut in range(1, len(folded)))
+            if _common(left, zipf)
+            and _common(right, zipf)
+            and "a" not in (left, right)
+            and not _is_affix(left, zipf[right], lexicon.prefixes)
+            and not _is_affix(right, zipf[left], lexicon.suffixes)
+        ]
+    else:
+        compounds = language in COMPOUND_LANGUAGES
+        cuts = [
+            (left, right)
+            for left, right, left_zipf, right_zipf in zipf.cuts(folded, OTHER_HALF_MIN_LENGTH)
+            if _is_common(left, left_zipf)
+            and _is_common(right, right_zipf)
+            and _reading_allowed(left, right, left_zipf, right_zipf, lexicon, 0.0, compounds)
+        ]
+    if _has_word_family(folded, lexicon):
+        return ()
+    readings = []
+    for left, right in cuts:
+        split = _unfolded(word, f"{left} {right}")
+        if split:
+            readings.append(split)
+    return tuple(readings)
+
+
+def _has_word_family(word: str, lexicon: Lexicon) -> bool:
+    """Whether the lexicon knows the token with an ending added (`tomes`, `siedend`)
+    nearly as often as the token, as a form that is not itself two function words run
+    together (`delas`: `de las`). Accidents are inflected too, but far more rarely than
+    words are (`highschool` 3.4, `highschools` 1.6; `tome` 3.2, `tomes` 2.6)."""
+    function_words = lexicon.function_words
+    needed = max(WORD_FAMILY_MIN_ZIPF, lexicon.zipf.get(word, 0.0) - WORD_FAMILY_MAX_GAP)
+    for ending in _WORD_FAMILY_ENDINGS:
+        form = word + ending
+        if lexicon.zipf.get(form, 0.0) < needed:
+            continue
+        if not any(
+            form[:cut] in function_words and form[cut:] in function_words
+            for cut in range(OTHER_HALF_MIN_LENGTH, len(form) - OTHER_HALF_MIN_LENGTH + 1)
+        ):
+            return True
+    return False
 
 
 # --- run-together words ------------------------------------------------------------------
@@ -474,8 +608,10 @@ def _split_in_language(word: str, lexicon: Lexicon, *, compounds: bool) -> str |
     """
     zipf = lexicon.zipf
     joined = zipf.get(word, 0.0)
-    if len(word) < 5 or joined >= JOINED_WORD_ZIPF or word in lexicon.never_split:
+    if joined >= JOINED_WORD_ZIPF or word in lexicon.never_split:
         return None
+    if len(word) == 4:
+        return None if compounds else _split_tiny(word, joined, lexicon)
     function_words = lexicon.function_words
     if compounds and (
         joined >= COMPOUND_KNOWN_MIN_ZIPF or not _ends_in_function_word(word, function_words)
@@ -505,6 +641,27 @@ def _split_in_language(word: str, lexicon: Lexicon, *, compounds: bool) -> str |
     extra_letters = max(0, len(word) - UNKNOWN_LONG_TOKEN)
     needed = UNKNOWN_HALVES_MIN_SUM - UNKNOWN_SUM_PER_LETTER * extra_letters
     return f"{left} {right}" if halves_sum >= needed else None
+
+
+#: Four-letter words of two function words' letters are many in these languages
+#: (`seno`, `lava`, `tema`): such a token splits only below this Zipf frequency (above
+#: it, only where the text writes the pair apart, as `de la` for `dela`).
+OTHER_TINY_JOINED_MAX_ZIPF = 2.0
+
+
+def _split_tiny(word: str, joined: float, lexicon: Lexicon) -> str | None:
+    """`de la` for `dela`, `en el` for `enel`: a four-letter token splits only into two
+    very common two-letter function words, and only if it is rare (as in English)."""
+    left, right = word[:2], word[2:]
+    function_words = lexicon.function_words
+    if left not in function_words or right not in function_words:
+        return None
+    zipf = lexicon.zipf
+    if min(zipf.get(left, 0.0), zipf.get(right, 0.0)) < TINY_HALF_MIN_ZIPF:
+        return None
+    if joined >= OTHER_TINY_JOINED_MAX_ZIPF or _has_word_family(word, lexicon):
+        return None  # `seno`, `asno`, `lava`, `mesa`: words (`senos`, `lavas`)
+    return f"{left} {right}"
 
 
 #: A language's inflection endings (with none), where they are listed: a token that is a
@@ -764,11 +921,7 @@ def _build_other_lexicon(language: str) -> tuple:
         _word_set(name) if (_DATA / name).is_file() else frozenset()
         for name in _affix_files(language)
     )
-    function_words = frozenset(
-        word
-        for word in wordfreq.top_n_list(language, FUNCTION_WORDS_TOP_N)
-        if OTHER_HALF_MIN_LENGTH <= len(word) <= FUNCTION_WORD_MAX_LENGTH and word.isalpha()
-    )
+    function_words = _function_words(language)
     sound = frozenset(word for word, frequency in zipf.items() if frequency >= JOINED_WORD_ZIPF)
     return (
         trie.tobytes(),
@@ -851,6 +1004,7 @@ def _build_english_lexicon() -> Lexicon:
         never_split=_word_set("never_split.txt"),
         prefixes=_word_set("prefixes.txt"),
         suffixes=_word_set("suffixes.txt"),
+        function_words=_function_words("en"),
     )
 
 
@@ -895,6 +1049,17 @@ def _other_language_zipf() -> dict[str, float]:
             if zipf > highest.get(word, 0.0):
                 highest[word] = zipf
     return highest
+
+
+def _function_words(language: str) -> frozenset[str]:
+    """A language's commonest short words (wordfreq's top list), of 2-7 letters."""
+    import wordfreq
+
+    return frozenset(
+        word
+        for word in wordfreq.top_n_list(language, FUNCTION_WORDS_TOP_N)
+        if OTHER_HALF_MIN_LENGTH <= len(word) <= FUNCTION_WORD_MAX_LENGTH and word.isalpha()
+    )
 
 
 def _word_set(name: str) -> frozenset[str]:
