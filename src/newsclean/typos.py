@@ -60,20 +60,25 @@ def fix_typos(
     if code is None or code not in languages:
         return text, repairs
     lexicon = _lexicon(code)
-    fixes = {}
+    fixes, prose_only = {}, set()
     evidence = _TextEvidence(text)
     for word in _unknown_candidates(text, code, lexicon.sound):
         fixed, kind = _fix_word(word, code)
         if kind is None:
             fixed = _split_confirmed_by_text(word, code, evidence)
             kind = "run_together" if fixed else None
-        if kind == "run_together" and not _split_fits_text(word, fixed, lexicon, evidence):
+        if kind is None:
             continue
-        if kind:
-            fixes[word] = Repair(kind, word, fixed)
+        if kind == "run_together" and not _has_function_word(fixed, lexicon):
+            if not _content_split_fits_text(word, evidence):
+                continue
+            prose_only.add(word)
+        if kind == "run_together" and _written_as_name(word, evidence):
+            continue
+        fixes[word] = Repair(kind, word, fixed)
     if not fixes:
         return text, repairs
-    return _apply_word_fixes(text, fixes, repairs, code), repairs
+    return _apply_word_fixes(text, fixes, prose_only, repairs, code), repairs
 
 
 def _typo_language(language: str | None) -> str | None:
@@ -101,9 +106,14 @@ def _unknown_candidates(text: str, language: str, sound: frozenset[str]) -> set[
 
 
 def _apply_word_fixes(
-    text: str, fixes: dict[str, Repair], repairs: list[Repair], language: str
+    text: str,
+    fixes: dict[str, Repair],
+    prose_only: Collection[str],
+    repairs: list[Repair],
+    language: str,
 ) -> str:
-    """Every whole-word occurrence of a fixable word replaced, where its context allows."""
+    """Every whole-word occurrence of a fixable word replaced, where its context allows
+    (those of `prose_only` only in a line of prose)."""
     found = []
     for word, repair in fixes.items():
         start = text.find(word)
@@ -115,7 +125,9 @@ def _apply_word_fixes(
     found.sort(key=lambda occurrence: occurrence[0])
     pieces, cursor, line_verdicts = [], 0, {}
     for start, end, repair in found:
-        if _fixable_here(text, start, end, fixes, line_verdicts, language):
+        if _fixable_here(text, start, end, fixes, line_verdicts, language) and (
+            repair.before not in prose_only or line_verdicts[_line_start(text, start)][1]
+        ):
             pieces += [text[cursor:start], repair.after]
             repairs.append(repair)
             cursor = end
@@ -179,18 +191,27 @@ _LINE_WORD = re.compile(r"(?<![\w'’])[a-z]{3,}(?![\w'’])")
 _ANY_LINE_WORD = re.compile(r"(?<![\w'’])[^\W\d_]{3,}(?![\w'’])")
 
 
-def _reads_as(line: str, fixes: dict[str, Repair], language: str) -> bool:
-    """True if most plain lowercase words of `line` are common words of `language`."""
+def _line_verdict(line: str, fixes: dict[str, Repair], language: str) -> tuple[bool, bool]:
+    """Whether most plain lowercase words of `line` are common words of `language`, and
+    whether it is prose at all (`LINE_MIN_WORDS` plain words: not a title, a byline such
+    as `by icebike (68054)`, a handle alone on its line)."""
+    if _looks_like_code(line):
+        return False, False
     if language == "en":
         words = _LINE_WORD.findall(line)
     else:
         words = [word for word in _ANY_LINE_WORD.findall(line) if word.islower()]
+    prose = len(words) >= LINE_MIN_WORDS
     words = [word for word in words if word not in fixes]
     if len(words) < LINE_MIN_WORDS:
-        return True
+        return True, prose
     sound = _lexicon(language).sound
     known = sum(_folded(word, language) in sound for word in words)
-    return known >= LINE_MIN_SHARE * len(words)
+    return known >= LINE_MIN_SHARE * len(words), prose
+
+
+def _line_start(text: str, position: int) -> int:
+    return text.rfind("\n", 0, position) + 1
 
 
 def _fixable_here(
@@ -198,15 +219,15 @@ def _fixable_here(
     start: int,
     end: int,
     fixes: dict[str, Repair],
-    line_verdicts: dict[int, bool],
+    line_verdicts: dict[int, tuple[bool, bool]],
     language: str,
 ) -> bool:
     """False if the word sits in code, a URL, a chunk of non-words or a foreign paragraph."""
-    line_start = text.rfind("\n", 0, start) + 1
+    line_start = _line_start(text, start)
     if line_start not in line_verdicts:
         line = text[line_start : _LINE_END.search(text, end).start()]
-        line_verdicts[line_start] = not _looks_like_code(line) and _reads_as(line, fixes, language)
-    if not line_verdicts[line_start]:
+        line_verdicts[line_start] = _line_verdict(line, fixes, language)
+    if not line_verdicts[line_start][0]:
         return False
     chunk_start = start
     while chunk_start > line_start and text[chunk_start - 1] not in _CHUNK_SEPARATORS:
@@ -275,7 +296,13 @@ TEXT_CONFIRMED_MAX_ZIPF = 3.5
 #: `WORD_FAMILY_MAX_GAP` of the token, makes the token a word (`tome`: `tomes`).
 WORD_FAMILY_MIN_ZIPF = 1.5
 WORD_FAMILY_MAX_GAP = 1.0
-_WORD_FAMILY_ENDINGS = ("s", "es", "e", "n", "en", "er", "t", "d", "ed")
+#: An ending is swapped only after a stem of this many letters (one is added to any).
+WORD_FAMILY_MIN_STEM = 5
+#: Endings swapped or added to find a token's other forms, in the languages together
+#: (the more, the more tokens are kept as words).
+_WORD_FAMILY_ENDINGS = (
+    *("", "s", "es", "e", "n", "en", "er", "t", "d", "ed", "ing", "a", "o", "as", "os"),
+)
 
 
 class _TextEvidence:
@@ -303,15 +330,18 @@ class _TextEvidence:
         return found
 
 
-def _split_fits_text(word: str, split: str, lexicon: Lexicon, evidence: _TextEvidence) -> bool:
-    """False if the text writes `word` with a capital somewhere (a name), or repeats it
-    while neither half is a function word (a term of the text's own: `datavirtue` six
-    times in a thread of comments)."""
-    if evidence.count(word, any_case=True) > evidence.count(word):
-        return False
-    halves = split.casefold().split(" ")
-    if any(half in lexicon.function_words for half in halves):
-        return True
+def _written_as_name(word: str, evidence: _TextEvidence) -> bool:
+    """Whether the text also writes `word` with a capital (`Datavirtue says:`)."""
+    return evidence.count(word, any_case=True) > evidence.count(word)
+
+
+def _has_function_word(split: str, lexicon: Lexicon) -> bool:
+    return any(half in lexicon.function_words for half in split.casefold().split(" "))
+
+
+def _content_split_fits_text(word: str, evidence: _TextEvidence) -> bool:
+    """False if the text repeats a token read as two content words: a term of its own
+    (`datavirtue` six times in a thread of comments), not an accident."""
     return evidence.count(word) < 2
 
 
@@ -371,21 +401,26 @@ def _text_readings(word: str, language: str) -> tuple[str, ...]:
 
 
 def _has_word_family(word: str, lexicon: Lexicon) -> bool:
-    """Whether the lexicon knows the token with an ending added (`tomes`, `siedend`)
-    nearly as often as the token, as a form that is not itself two function words run
-    together (`delas`: `de las`). Accidents are inflected too, but far more rarely than
-    words are (`highschool` 3.4, `highschools` 1.6; `tome` 3.2, `tomes` 2.6)."""
+    """Whether the lexicon knows another form of the token, its ending changed or added
+    (`tomes`, `siedend`, `forgive` for `forgiving`), nearly as often as the token, as a
+    form that is not itself two function words run together (`delas`: `de las`).
+    Accidents are inflected too, but far more rarely than words are (`highschool` 3.4,
+    `highschools` 1.6; `tome` 3.2, `tomes` 2.6)."""
     function_words = lexicon.function_words
     needed = max(WORD_FAMILY_MIN_ZIPF, lexicon.zipf.get(word, 0.0) - WORD_FAMILY_MAX_GAP)
     for ending in _WORD_FAMILY_ENDINGS:
-        form = word + ending
-        if lexicon.zipf.get(form, 0.0) < needed:
-            continue
-        if not any(
-            form[:cut] in function_words and form[cut:] in function_words
-            for cut in range(OTHER_HALF_MIN_LENGTH, len(form) - OTHER_HALF_MIN_LENGTH + 1)
-        ):
-            return True
+        if not word.endswith(ending) or (ending and len(word) - len(ending) < WORD_FAMILY_MIN_STEM):
+            continue  # (`dela` is no form of `del`, nor `inden` of `indes`)
+        stem = word[: len(word) - len(ending)]
+        for other in _WORD_FAMILY_ENDINGS:
+            form = stem + other
+            if form == word or lexicon.zipf.get(form, 0.0) < needed:
+                continue
+            if not any(
+                form[:cut] in function_words and form[cut:] in function_words
+                for cut in range(OTHER_HALF_MIN_LENGTH, len(form) - OTHER_HALF_MIN_LENGTH + 1)
+            ):
+                return True
     return False
 
 
