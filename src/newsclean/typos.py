@@ -648,10 +648,22 @@ def _split_in_language(word: str, lexicon: Lexicon, *, compounds: bool) -> str |
     if len(word) == 4:
         return None if compounds else _split_tiny(word, joined, lexicon)
     function_words = lexicon.function_words
-    if compounds and (
-        joined >= COMPOUND_KNOWN_MIN_ZIPF or not _ends_in_function_word(word, function_words)
-    ):
-        return None  # every reading allowed there has a function word at one end
+    if compounds and joined >= COMPOUND_KNOWN_MIN_ZIPF:
+        return None
+    if compounds and not _ends_in_function_word(word, function_words):
+        return _split_content_words(word, lexicon) if not joined else None
+    split = _split_beside_function_word(word, lexicon, joined, compounds)
+    if split is None and compounds and not joined:
+        return _split_content_words(word, lexicon)
+    return split
+
+
+def _split_beside_function_word(
+    word: str, lexicon: Lexicon, joined: float, compounds: bool
+) -> str | None:
+    """`_split_in_language` for a token that may have a function word at one end."""
+    zipf = lexicon.zipf
+    function_words = lexicon.function_words
     allowed: list[tuple[float, str, str]] = []
     plausible: list[tuple[float, str, str]] = []
     for left, right, left_zipf, right_zipf in zipf.cuts(word, OTHER_HALF_MIN_LENGTH):
@@ -696,6 +708,50 @@ def _split_tiny(word: str, joined: float, lexicon: Lexicon) -> str | None:
         return None
     if joined >= OTHER_TINY_JOINED_MAX_ZIPF or _has_word_family(word, lexicon):
         return None  # `seno`, `asno`, `lava`, `mesa`: words (`senos`, `lavas`)
+    return f"{left} {right}"
+
+
+#: In a compound language, an unknown lowercase token splits into two content words
+#: only where the language's word forms are listed (`_INFLECTIONS`), so that a form of a
+#: known word is recognised, on halves as strong as an unknown token's elsewhere (not
+#: lowered for long tokens: long lowercase compounds abound, `pandemiebedingten`) ...
+COMPOUND_CONTENT_MIN_SUM = 9.0
+COMPOUND_CONTENT_MIN_LENGTH = 4
+#: ... and only if its halves build few words the lexicon knows (`WordZipf.compound_family`):
+#: `wasser` starts hundreds (`wasserdicht`), `frei` ends a hundred (`abfallfrei`), while
+#: `sogar` and `überlegen` build almost none.
+COMPOUND_FAMILY_MAX = 30
+COMPOUND_FAMILY_MIN_ZIPF = 1.5
+
+
+def _split_content_words(word: str, lexicon: Lexicon) -> str | None:
+    """`extrem fettig`, `deutsch wirken` in German: an unknown token of two common
+    content words, no form of a known word, no listed particle or ending at the cut,
+    both halves very common and the reading clearly the best."""
+    endings = _INFLECTIONS.get(lexicon.language)
+    if not endings:
+        return None
+    readings = []
+    for left, right, left_zipf, right_zipf in lexicon.zipf.cuts(word, OTHER_HALF_MIN_LENGTH):
+        if _is_common(left, left_zipf) and _is_common(right, right_zipf):
+            readings.append((left_zipf + right_zipf, left, right))
+    if not readings:
+        return None
+    readings.sort(reverse=True)
+    halves_sum, left, right = readings[0]
+    if len(readings) > 1 and halves_sum - readings[1][0] < SPLIT_MIN_LEAD:
+        return None
+    if (
+        halves_sum < COMPOUND_CONTENT_MIN_SUM
+        or min(len(left), len(right)) < COMPOUND_CONTENT_MIN_LENGTH
+    ):
+        return None
+    if left in lexicon.prefixes or right in lexicon.suffixes:
+        return None
+    if _is_word_form(word, left, endings, lexicon.zipf):
+        return None
+    if lexicon.zipf.compound_family(left, right, COMPOUND_FAMILY_MAX) >= COMPOUND_FAMILY_MAX:
+        return None  # `abfallfrei`, `wasserneutral`: a half that builds many words
     return f"{left} {right}"
 
 
@@ -911,6 +967,22 @@ class WordZipf:
         """Whether a word of at least `min_zipf` starts with `prefix`."""
         values = self._values
         return any(values[key] / 100 >= min_zipf for _word, key in self._trie.iteritems(prefix))
+
+    def compound_family(self, left: str, right: str, enough: int) -> int:
+        """How many words of Zipf `COMPOUND_FAMILY_MIN_ZIPF` or more start with `left` or
+        end with `right`, three letters longer at least (counted up to `enough`)."""
+        floor = round(COMPOUND_FAMILY_MIN_ZIPF * 100)
+        found = 0
+        for trie, values, part in (
+            (self._trie, self._values, left),
+            (self._reversed, self._reversed_values, right[::-1]),
+        ):
+            for other, key in trie.iteritems(part):
+                if len(other) >= len(part) + 3 and values[key] >= floor:
+                    found += 1
+                    if found >= enough:
+                        return found
+        return found
 
     def get(self, word: str, default: float = 0.0) -> float:
         key = self._trie.get(word)
