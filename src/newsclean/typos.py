@@ -623,6 +623,11 @@ COMPOUND_KNOWN_MIN_ZIPF = 3.0
 #: has seen, from others' scraping accidents or as a word (`silos`): they split only if
 #: it is rarer than their independent co-occurrence by this margin.
 FUNCTION_PAIR_MARGIN = -3.0
+#: Where function words build no words (not a compound language, not a listed prefix,
+#: no word family), a smaller margin: `le temps` for `letemps` (1.6), `todos os`.
+#: Polish prepositions are verb prefixes too (`do|być`, `na|mówi`): not there.
+FREE_FUNCTION_PAIR_MARGIN = -2.0
+_PREPOSITIONS_AS_PREFIXES = frozenset({"pl"})
 #: The particle before an infinitive and the infinitive's ending, where the particle is
 #: also a verb prefix: an unknown token splits after it only before an infinitive
 #: (`zumerken`, while `zuschaltete` is a form of `zuschalten`).
@@ -681,13 +686,28 @@ def _split_beside_function_word(
     halves_sum, left, right = best
     if joined:
         both_function = left in function_words and right in function_words
-        margin = FUNCTION_PAIR_MARGIN if both_function else KNOWN_JOIN_MARGIN
+        margin = KNOWN_JOIN_MARGIN
+        if both_function:
+            margin = _function_pair_margin(word, left, lexicon, compounds)
         return f"{left} {right}" if joined - halves_sum + 9 < margin else None
     if left in function_words or right in function_words:
         return f"{left} {right}"
     extra_letters = max(0, len(word) - UNKNOWN_LONG_TOKEN)
     needed = UNKNOWN_HALVES_MIN_SUM - UNKNOWN_SUM_PER_LETTER * extra_letters
     return f"{left} {right}" if halves_sum >= needed else None
+
+
+def _function_pair_margin(word: str, left: str, lexicon: Lexicon, compounds: bool) -> float:
+    """The margin a known token needs to split into two function words (see
+    `FREE_FUNCTION_PAIR_MARGIN`)."""
+    if (
+        compounds
+        or lexicon.language in _PREPOSITIONS_AS_PREFIXES
+        or left in lexicon.prefixes
+        or _has_word_family(word, lexicon)
+    ):
+        return FUNCTION_PAIR_MARGIN
+    return FREE_FUNCTION_PAIR_MARGIN
 
 
 #: Four-letter words of two function words' letters are many in these languages
