@@ -62,7 +62,8 @@ def fix_typos(
     lexicon = _lexicon(code)
     fixes, prose_only = {}, set()
     evidence = _TextEvidence(text)
-    for word in _unknown_candidates(text, code, lexicon.sound):
+    candidates = _unknown_candidates(text, code, lexicon.sound)
+    for word in candidates:
         fixed, kind = _fix_word(word, code)
         if kind is None:
             fixed = _split_confirmed_by_text(word, code, evidence)
@@ -76,9 +77,65 @@ def fix_typos(
         if kind == "run_together" and _written_as_name(word, evidence):
             continue
         fixes[word] = Repair(kind, word, fixed)
+    others = [other for other in languages if other != code and other in TYPO_LANGUAGES]
+    if others:
+        text = _fix_foreign_lines(text, candidates - fixes.keys(), code, others, repairs)
     if not fixes:
         return text, repairs
     return _apply_word_fixes(text, fixes, prose_only, repairs, code), repairs
+
+
+def _fix_foreign_lines(
+    text: str, unfixed: Collection[str], language: str, others: list[str], repairs: list[Repair]
+) -> str:
+    """The text with its lines of prose in another of the languages fixed in that language
+    (a Spanish quote in an English article, an English comment under a German one). Only
+    lines with `FOREIGN_LINE_MIN_UNKNOWN` words the text's language does not know are
+    looked at; a line goes to the language most of its plain words are common words of."""
+    unknown_per_line: dict[int, int] = {}
+    for word in unfixed:
+        line_start = _line_start(text, text.find(word))
+        unknown_per_line[line_start] = unknown_per_line.get(line_start, 0) + 1
+    pieces, cursor = [], 0
+    for line_start in sorted(unknown_per_line):
+        if unknown_per_line[line_start] < FOREIGN_LINE_MIN_UNKNOWN:
+            continue
+        line_end = _LINE_END.search(text, line_start).start()
+        line = text[line_start:line_end]
+        if _looks_like_code(line):
+            continue
+        line_language = _line_language(line, [language, *others])
+        if line_language is None or line_language == language:
+            continue
+        fixed, line_repairs = fix_typos(line, line_language, languages=(line_language,))
+        if line_repairs:
+            pieces += [text[cursor:line_start], fixed]
+            repairs += line_repairs
+            cursor = line_end
+    if not pieces:
+        return text
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+#: A line is checked for another language if it holds this many words (of four letters
+#: or more) that the text's language does not know.
+FOREIGN_LINE_MIN_UNKNOWN = 2
+
+
+def _line_language(line: str, languages: list[str]) -> str | None:
+    """The first language of `languages` with the most common words among the line's
+    plain lowercase words, if they are `LINE_MIN_SHARE` of them at least."""
+    words = [word for word in _ANY_LINE_WORD.findall(line) if word.islower()]
+    if len(words) < LINE_MIN_WORDS:
+        return None
+    best, best_known = None, LINE_MIN_SHARE * len(words)
+    for language in languages:
+        sound = _lexicon(language).sound
+        known = sum(_folded(word, language) in sound for word in words)
+        if known > best_known or (best is None and known >= best_known):
+            best, best_known = language, known
+    return best
 
 
 def _typo_language(language: str | None) -> str | None:
