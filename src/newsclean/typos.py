@@ -102,10 +102,8 @@ def _fix_foreign_lines(
             continue
         line_end = _LINE_END.search(text, line_start).start()
         line = text[line_start:line_end]
-        if _looks_like_code(line):
-            continue
-        line_language = _line_language(line, [language, *others])
-        if line_language is None or line_language == language:
+        line_language = _line_language(line, language, others)
+        if line_language is None or _looks_like_code(line):
             continue
         fixed, line_repairs = fix_typos(line, line_language, languages=(line_language,))
         if line_repairs:
@@ -120,21 +118,35 @@ def _fix_foreign_lines(
 
 #: A line is checked for another language if it holds this many words (of four letters
 #: or more) that the text's language does not know.
-FOREIGN_LINE_MIN_UNKNOWN = 2
+FOREIGN_LINE_MIN_UNKNOWN = 3
+#: The language of a line is judged on its first words, this many at most; a line
+#: whose words are this share common words of the text's language is not foreign.
+FOREIGN_LINE_SAMPLE = 24
+FOREIGN_LINE_MAX_SHARE = 0.8
 
 
-def _line_language(line: str, languages: list[str]) -> str | None:
-    """The first language of `languages` with the most common words among the line's
-    plain lowercase words, if they are `LINE_MIN_SHARE` of them at least."""
-    words = [word for word in _ANY_LINE_WORD.findall(line) if word.islower()]
+def _line_language(line: str, language: str, others: list[str]) -> str | None:
+    """The language of `others` most of whose common words the line's first plain
+    lowercase words are (`LINE_MIN_SHARE` of them at least), if the text's `language`
+    reads them worse; None if not."""
+    words = []
+    for match in _ANY_LINE_WORD.finditer(line):
+        if match[0].islower():
+            words.append(match[0])
+            if len(words) == FOREIGN_LINE_SAMPLE:
+                break
     if len(words) < LINE_MIN_WORDS:
         return None
-    best, best_known = None, LINE_MIN_SHARE * len(words)
-    for language in languages:
-        sound = _lexicon(language).sound
-        known = sum(_folded(word, language) in sound for word in words)
-        if known > best_known or (best is None and known >= best_known):
-            best, best_known = language, known
+    sound = _lexicon(language).sound
+    best, best_known = None, sum(_folded(word, language) in sound for word in words)
+    if best_known >= FOREIGN_LINE_MAX_SHARE * len(words):
+        return None  # (the text's language reads it well: the common case, checked once)
+    best_known = max(best_known + 1, LINE_MIN_SHARE * len(words))
+    for other in others:
+        sound = _lexicon(other).sound
+        known = sum(_folded(word, other) in sound for word in words)
+        if known >= best_known:
+            best, best_known = other, known + 1
     return best
 
 
@@ -440,6 +452,8 @@ def _text_readings(word: str, language: str) -> tuple[str, ...]:
         ]
     else:
         compounds = language in COMPOUND_LANGUAGES
+        if compounds and not _ends_in_function_word(folded, lexicon.function_words):
+            return ()  # (only a function word may be a half there)
         cuts = [
             (left, right)
             for left, right, left_zipf, right_zipf in zipf.cuts(folded, OTHER_HALF_MIN_LENGTH)
@@ -447,7 +461,7 @@ def _text_readings(word: str, language: str) -> tuple[str, ...]:
             and _is_common(right, right_zipf)
             and _reading_allowed(left, right, left_zipf, right_zipf, lexicon, 0.0, compounds)
         ]
-    if _has_word_family(folded, lexicon):
+    if not cuts or _has_word_family(folded, lexicon):
         return ()
     readings = []
     for left, right in cuts:
