@@ -431,7 +431,8 @@ def _split_confirmed_by_text(word: str, language: str, evidence: _TextEvidence) 
 @lru_cache(maxsize=1 << 16)
 def _text_readings(word: str, language: str) -> tuple[str, ...]:
     """The readings of a token as two words that the text may confirm: every cut allowed
-    for an unknown token of its language, where the token is rarer than
+    for an unknown token of its language with a function word as a half (closed and
+    open compounds live side by side in one text), where the token is rarer than
     `TEXT_CONFIRMED_MAX_ZIPF`, no listed word, and no form of a word the lexicon knows."""
     lexicon = _lexicon(language)
     zipf = lexicon.zipf
@@ -465,6 +466,8 @@ def _text_readings(word: str, language: str) -> tuple[str, ...]:
         return ()
     readings = []
     for left, right in cuts:
+        if left not in lexicon.function_words and right not in lexicon.function_words:
+            continue  # (`nightlight` beside `night light`: both are written)
         split = _unfolded(word, f"{left} {right}")
         if split:
             readings.append(split)
