@@ -28,6 +28,7 @@ from pathlib import Path
 
 from newsclean.language import detect_language
 from newsclean.repair import repair_text
+from newsclean.typos import load_lexicons
 
 RUN_TOGETHER_RATE = 0.02  # share of eligible adjacent word pairs joined
 MOJIBAKE_RATE = 0.3  # share of non-ASCII words garbled
@@ -101,6 +102,7 @@ def main() -> int:
     rng = random.Random(args.seed)
     misspell = misspellings_by_correction()
     repair_text("load the lexicon and the language model: we recieve it thisweek")
+    load_lexicons()  # every language's: a line in another language is fixed in it
 
     clean_edits, clean_words, clean_bytes, clean_seconds = [], 0, 0, 0.0
     found, total = Counter(), Counter()

@@ -60,14 +60,94 @@ def fix_typos(
     if code is None or code not in languages:
         return text, repairs
     lexicon = _lexicon(code)
-    fixes = {}
-    for word in _unknown_candidates(text, code, lexicon.sound):
+    fixes, prose_only = {}, set()
+    evidence = _TextEvidence(text)
+    candidates = _unknown_candidates(text, code, lexicon.sound)
+    for word in candidates:
         fixed, kind = _fix_word(word, code)
-        if kind:
-            fixes[word] = Repair(kind, word, fixed)
+        if kind is None:
+            fixed = _split_confirmed_by_text(word, code, evidence)
+            kind = "run_together" if fixed else None
+        if kind is None:
+            continue
+        if kind == "run_together" and not _has_function_word(fixed, lexicon):
+            if not _content_split_fits_text(word, evidence):
+                continue
+            prose_only.add(word)
+        if kind == "run_together" and _written_as_name(word, evidence):
+            continue
+        fixes[word] = Repair(kind, word, fixed)
+    others = [other for other in languages if other != code and other in TYPO_LANGUAGES]
+    if others:
+        text = _fix_foreign_lines(text, candidates - fixes.keys(), code, others, repairs)
     if not fixes:
         return text, repairs
-    return _apply_word_fixes(text, fixes, repairs, code), repairs
+    return _apply_word_fixes(text, fixes, prose_only, repairs, code), repairs
+
+
+def _fix_foreign_lines(
+    text: str, unfixed: Collection[str], language: str, others: list[str], repairs: list[Repair]
+) -> str:
+    """The text with its lines of prose in another of the languages fixed in that language
+    (a Spanish quote in an English article, an English comment under a German one). Only
+    lines with `FOREIGN_LINE_MIN_UNKNOWN` words the text's language does not know are
+    looked at; a line goes to the language most of its plain words are common words of."""
+    unknown_per_line: dict[int, int] = {}
+    for word in unfixed:
+        line_start = _line_start(text, text.find(word))
+        unknown_per_line[line_start] = unknown_per_line.get(line_start, 0) + 1
+    pieces, cursor = [], 0
+    for line_start in sorted(unknown_per_line):
+        if unknown_per_line[line_start] < FOREIGN_LINE_MIN_UNKNOWN:
+            continue
+        line_end = _LINE_END.search(text, line_start).start()
+        line = text[line_start:line_end]
+        line_language = _line_language(line, language, others)
+        if line_language is None or _looks_like_code(line):
+            continue
+        fixed, line_repairs = fix_typos(line, line_language, languages=(line_language,))
+        if line_repairs:
+            pieces += [text[cursor:line_start], fixed]
+            repairs += line_repairs
+            cursor = line_end
+    if not pieces:
+        return text
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+#: A line is checked for another language if it holds this many words (of four letters
+#: or more) that the text's language does not know.
+FOREIGN_LINE_MIN_UNKNOWN = 3
+#: The language of a line is judged on its first words, this many at most; a line
+#: whose words are this share common words of the text's language is not foreign.
+FOREIGN_LINE_SAMPLE = 24
+FOREIGN_LINE_MAX_SHARE = 0.8
+
+
+def _line_language(line: str, language: str, others: list[str]) -> str | None:
+    """The language of `others` most of whose common words the line's first plain
+    lowercase words are (`LINE_MIN_SHARE` of them at least), if the text's `language`
+    reads them worse; None if not."""
+    words = []
+    for match in _ANY_LINE_WORD.finditer(line):
+        if match[0].islower():
+            words.append(match[0])
+            if len(words) == FOREIGN_LINE_SAMPLE:
+                break
+    if len(words) < LINE_MIN_WORDS:
+        return None
+    sound = _lexicon(language).sound
+    best, best_known = None, sum(_folded(word, language) in sound for word in words)
+    if best_known >= FOREIGN_LINE_MAX_SHARE * len(words):
+        return None  # (the text's language reads it well: the common case, checked once)
+    best_known = max(best_known + 1, LINE_MIN_SHARE * len(words))
+    for other in others:
+        sound = _lexicon(other).sound
+        known = sum(_folded(word, other) in sound for word in words)
+        if known >= best_known:
+            best, best_known = other, known + 1
+    return best
 
 
 def _typo_language(language: str | None) -> str | None:
@@ -95,9 +175,14 @@ def _unknown_candidates(text: str, language: str, sound: frozenset[str]) -> set[
 
 
 def _apply_word_fixes(
-    text: str, fixes: dict[str, Repair], repairs: list[Repair], language: str
+    text: str,
+    fixes: dict[str, Repair],
+    prose_only: Collection[str],
+    repairs: list[Repair],
+    language: str,
 ) -> str:
-    """Every whole-word occurrence of a fixable word replaced, where its context allows."""
+    """Every whole-word occurrence of a fixable word replaced, where its context allows
+    (those of `prose_only` only in a line of prose)."""
     found = []
     for word, repair in fixes.items():
         start = text.find(word)
@@ -109,7 +194,9 @@ def _apply_word_fixes(
     found.sort(key=lambda occurrence: occurrence[0])
     pieces, cursor, line_verdicts = [], 0, {}
     for start, end, repair in found:
-        if _fixable_here(text, start, end, fixes, line_verdicts, language):
+        if _fixable_here(text, start, end, fixes, line_verdicts, language) and (
+            repair.before not in prose_only or line_verdicts[_line_start(text, start)][1]
+        ):
             pieces += [text[cursor:start], repair.after]
             repairs.append(repair)
             cursor = end
@@ -173,18 +260,27 @@ _LINE_WORD = re.compile(r"(?<![\w'’])[a-z]{3,}(?![\w'’])")
 _ANY_LINE_WORD = re.compile(r"(?<![\w'’])[^\W\d_]{3,}(?![\w'’])")
 
 
-def _reads_as(line: str, fixes: dict[str, Repair], language: str) -> bool:
-    """True if most plain lowercase words of `line` are common words of `language`."""
+def _line_verdict(line: str, fixes: dict[str, Repair], language: str) -> tuple[bool, bool]:
+    """Whether most plain lowercase words of `line` are common words of `language`, and
+    whether it is prose at all (`LINE_MIN_WORDS` plain words: not a title, a byline such
+    as `by icebike (68054)`, a handle alone on its line)."""
+    if _looks_like_code(line):
+        return False, False
     if language == "en":
         words = _LINE_WORD.findall(line)
     else:
         words = [word for word in _ANY_LINE_WORD.findall(line) if word.islower()]
+    prose = len(words) >= LINE_MIN_WORDS
     words = [word for word in words if word not in fixes]
     if len(words) < LINE_MIN_WORDS:
-        return True
+        return True, prose
     sound = _lexicon(language).sound
     known = sum(_folded(word, language) in sound for word in words)
-    return known >= LINE_MIN_SHARE * len(words)
+    return known >= LINE_MIN_SHARE * len(words), prose
+
+
+def _line_start(text: str, position: int) -> int:
+    return text.rfind("\n", 0, position) + 1
 
 
 def _fixable_here(
@@ -192,15 +288,15 @@ def _fixable_here(
     start: int,
     end: int,
     fixes: dict[str, Repair],
-    line_verdicts: dict[int, bool],
+    line_verdicts: dict[int, tuple[bool, bool]],
     language: str,
 ) -> bool:
     """False if the word sits in code, a URL, a chunk of non-words or a foreign paragraph."""
-    line_start = text.rfind("\n", 0, start) + 1
+    line_start = _line_start(text, start)
     if line_start not in line_verdicts:
         line = text[line_start : _LINE_END.search(text, end).start()]
-        line_verdicts[line_start] = not _looks_like_code(line) and _reads_as(line, fixes, language)
-    if not line_verdicts[line_start]:
+        line_verdicts[line_start] = _line_verdict(line, fixes, language)
+    if not line_verdicts[line_start][0]:
         return False
     chunk_start = start
     while chunk_start > line_start and text[chunk_start - 1] not in _CHUNK_SEPARATORS:
@@ -253,6 +349,153 @@ def _is_stable(fixed: str, language: str = "en") -> bool:
         len(part) >= 4 and _folded(part, language) not in sound and _fix_word(part, language)[1]
         for part in fixed.split()
     )
+
+
+# --- evidence from the text itself -----------------------------------------------------
+# A run-together word is an accident: it is written once, in lowercase. The text a token
+# sits in says more about it than any frequency list: a token the text also writes with
+# a capital (`Datavirtue says:`, `DataVirtue`) is a name, one it repeats is a term of its
+# own (a handle, a product), and a pair of words it also writes apart (`in den`) is a
+# pair, whatever the lexicon holds from others' scraping accidents.
+
+#: A token the lexicon knows this often is a word, even where the text writes its reading
+#: apart (`sieden` beside `sie den` is kept by its word forms, `siedet`, `siedende`).
+TEXT_CONFIRMED_MAX_ZIPF = 3.5
+#: A word form (the token plus one of these endings) known this often, and within
+#: `WORD_FAMILY_MAX_GAP` of the token, makes the token a word (`tome`: `tomes`).
+WORD_FAMILY_MIN_ZIPF = 1.5
+WORD_FAMILY_MAX_GAP = 1.0
+#: An ending is swapped only after a stem of this many letters (one is added to any).
+WORD_FAMILY_MIN_STEM = 5
+#: Endings swapped or added to find a token's other forms, in the languages together
+#: (the more, the more tokens are kept as words).
+_WORD_FAMILY_ENDINGS = (
+    *("", "s", "es", "e", "n", "en", "er", "t", "d", "ed", "ing", "a", "o", "as", "os"),
+)
+
+
+class _TextEvidence:
+    """Counts of a text's whole words and word pairs, in its own spelling and lowercased;
+    computed once per text, on demand."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._lowered: str | None = None
+
+    def count(self, phrase: str, *, any_case: bool = False) -> int:
+        """How often `phrase` occurs as whole words (letters, digits or an apostrophe
+        before or after it end the match)."""
+        text = self.text
+        if any_case:
+            if self._lowered is None:
+                self._lowered = text.lower()
+            text = self._lowered
+        found, start = 0, text.find(phrase)
+        while start != -1:
+            end = start + len(phrase)
+            if len(text) == len(self.text) and _is_whole_word(text, start, end):
+                found += 1
+            start = text.find(phrase, end)
+        return found
+
+
+def _written_as_name(word: str, evidence: _TextEvidence) -> bool:
+    """Whether the text also writes `word` with a capital (`Datavirtue says:`)."""
+    return evidence.count(word, any_case=True) > evidence.count(word)
+
+
+def _has_function_word(split: str, lexicon: Lexicon) -> bool:
+    return any(half in lexicon.function_words for half in split.casefold().split(" "))
+
+
+def _content_split_fits_text(word: str, evidence: _TextEvidence) -> bool:
+    """False if the text repeats a token read as two content words: a term of its own
+    (`datavirtue` six times in a thread of comments), not an accident."""
+    return evidence.count(word) < 2
+
+
+def _split_confirmed_by_text(word: str, language: str, evidence: _TextEvidence) -> str | None:
+    """A split the lexicon alone does not justify but the text does: exactly one of the
+    token's readings is written apart elsewhere in the text, at least as often as the
+    token itself (`inden` beside `in den`, `dela` beside `de la`)."""
+    readings = _text_readings(word, language)
+    if not readings:
+        return None
+    written_apart = [reading for reading in readings if evidence.count(reading)]
+    if len(written_apart) != 1 or evidence.count(written_apart[0]) < evidence.count(word):
+        return None
+    split = written_apart[0]
+    return split if _is_stable(split, language) else None
+
+
+@lru_cache(maxsize=1 << 16)
+def _text_readings(word: str, language: str) -> tuple[str, ...]:
+    """The readings of a token as two words that the text may confirm: every cut allowed
+    for an unknown token of its language with a function word as a half (closed and
+    open compounds live side by side in one text), where the token is rarer than
+    `TEXT_CONFIRMED_MAX_ZIPF`, no listed word, and no form of a word the lexicon knows."""
+    lexicon = _lexicon(language)
+    zipf = lexicon.zipf
+    folded = _folded(word, language)
+    if len(folded) < 4 or folded in lexicon.never_split:
+        return ()
+    if zipf.get(folded, 0.0) >= TEXT_CONFIRMED_MAX_ZIPF:
+        return ()
+    if language == "en":
+        cuts = [
+            (left, right)
+            for left, right in ((folded[:cut], folded[cut:]) for cut in range(1, len(folded)))
+            if _common(left, zipf)
+            and _common(right, zipf)
+            and "a" not in (left, right)
+            and not _is_affix(left, zipf[right], lexicon.prefixes)
+            and not _is_affix(right, zipf[left], lexicon.suffixes)
+        ]
+    else:
+        compounds = language in COMPOUND_LANGUAGES
+        if compounds and not _ends_in_function_word(folded, lexicon.function_words):
+            return ()  # (only a function word may be a half there)
+        cuts = [
+            (left, right)
+            for left, right, left_zipf, right_zipf in zipf.cuts(folded, OTHER_HALF_MIN_LENGTH)
+            if _is_common(left, left_zipf)
+            and _is_common(right, right_zipf)
+            and _reading_allowed(left, right, left_zipf, right_zipf, lexicon, 0.0, compounds)
+        ]
+    if not cuts or _has_word_family(folded, lexicon):
+        return ()
+    readings = []
+    for left, right in cuts:
+        if left not in lexicon.function_words and right not in lexicon.function_words:
+            continue  # (`nightlight` beside `night light`: both are written)
+        split = _unfolded(word, f"{left} {right}")
+        if split:
+            readings.append(split)
+    return tuple(readings)
+
+
+def _has_word_family(word: str, lexicon: Lexicon) -> bool:
+    """Whether the lexicon knows another form of the token, its ending changed or added
+    (`tomes`, `siedend`, `forgive` for `forgiving`), nearly as often as the token, as a
+    form that is not itself two function words run together (`delas`: `de las`).
+    Accidents are inflected too, but far more rarely than words are (`highschool` 3.4,
+    `highschools` 1.6; `tome` 3.2, `tomes` 2.6)."""
+    function_words = lexicon.function_words
+    needed = max(WORD_FAMILY_MIN_ZIPF, lexicon.zipf.get(word, 0.0) - WORD_FAMILY_MAX_GAP)
+    for ending in _WORD_FAMILY_ENDINGS:
+        if not word.endswith(ending) or (ending and len(word) - len(ending) < WORD_FAMILY_MIN_STEM):
+            continue  # (`dela` is no form of `del`, nor `inden` of `indes`)
+        stem = word[: len(word) - len(ending)]
+        for other in _WORD_FAMILY_ENDINGS:
+            form = stem + other
+            if form == word or lexicon.zipf.get(form, 0.0) < needed:
+                continue
+            if not any(
+                form[:cut] in function_words and form[cut:] in function_words
+                for cut in range(OTHER_HALF_MIN_LENGTH, len(form) - OTHER_HALF_MIN_LENGTH + 1)
+            ):
+                return True
+    return False
 
 
 # --- run-together words ------------------------------------------------------------------
@@ -454,6 +697,11 @@ COMPOUND_KNOWN_MIN_ZIPF = 3.0
 #: has seen, from others' scraping accidents or as a word (`silos`): they split only if
 #: it is rarer than their independent co-occurrence by this margin.
 FUNCTION_PAIR_MARGIN = -3.0
+#: Where function words build no words (not a compound language, not a listed prefix,
+#: no word family), a smaller margin: `le temps` for `letemps` (1.6), `todos os`.
+#: Polish prepositions are verb prefixes too (`do|być`, `na|mówi`): not there.
+FREE_FUNCTION_PAIR_MARGIN = -2.0
+_PREPOSITIONS_AS_PREFIXES = frozenset({"pl"})
 #: The particle before an infinitive and the infinitive's ending, where the particle is
 #: also a verb prefix: an unknown token splits after it only before an infinitive
 #: (`zumerken`, while `zuschaltete` is a form of `zuschalten`).
@@ -474,13 +722,27 @@ def _split_in_language(word: str, lexicon: Lexicon, *, compounds: bool) -> str |
     """
     zipf = lexicon.zipf
     joined = zipf.get(word, 0.0)
-    if len(word) < 5 or joined >= JOINED_WORD_ZIPF or word in lexicon.never_split:
+    if joined >= JOINED_WORD_ZIPF or word in lexicon.never_split:
         return None
+    if len(word) == 4:
+        return None if compounds else _split_tiny(word, joined, lexicon)
     function_words = lexicon.function_words
-    if compounds and (
-        joined >= COMPOUND_KNOWN_MIN_ZIPF or not _ends_in_function_word(word, function_words)
-    ):
-        return None  # every reading allowed there has a function word at one end
+    if compounds and joined >= COMPOUND_KNOWN_MIN_ZIPF:
+        return None
+    if compounds and not _ends_in_function_word(word, function_words):
+        return _split_content_words(word, lexicon) if not joined else None
+    split = _split_beside_function_word(word, lexicon, joined, compounds)
+    if split is None and compounds and not joined:
+        return _split_content_words(word, lexicon)
+    return split
+
+
+def _split_beside_function_word(
+    word: str, lexicon: Lexicon, joined: float, compounds: bool
+) -> str | None:
+    """`_split_in_language` for a token that may have a function word at one end."""
+    zipf = lexicon.zipf
+    function_words = lexicon.function_words
     allowed: list[tuple[float, str, str]] = []
     plausible: list[tuple[float, str, str]] = []
     for left, right, left_zipf, right_zipf in zipf.cuts(word, OTHER_HALF_MIN_LENGTH):
@@ -498,13 +760,93 @@ def _split_in_language(word: str, lexicon: Lexicon, *, compounds: bool) -> str |
     halves_sum, left, right = best
     if joined:
         both_function = left in function_words and right in function_words
-        margin = FUNCTION_PAIR_MARGIN if both_function else KNOWN_JOIN_MARGIN
+        margin = KNOWN_JOIN_MARGIN
+        if both_function:
+            margin = _function_pair_margin(word, left, lexicon, compounds)
         return f"{left} {right}" if joined - halves_sum + 9 < margin else None
     if left in function_words or right in function_words:
         return f"{left} {right}"
     extra_letters = max(0, len(word) - UNKNOWN_LONG_TOKEN)
     needed = UNKNOWN_HALVES_MIN_SUM - UNKNOWN_SUM_PER_LETTER * extra_letters
     return f"{left} {right}" if halves_sum >= needed else None
+
+
+def _function_pair_margin(word: str, left: str, lexicon: Lexicon, compounds: bool) -> float:
+    """The margin a known token needs to split into two function words (see
+    `FREE_FUNCTION_PAIR_MARGIN`)."""
+    if (
+        compounds
+        or lexicon.language in _PREPOSITIONS_AS_PREFIXES
+        or left in lexicon.prefixes
+        or _has_word_family(word, lexicon)
+    ):
+        return FUNCTION_PAIR_MARGIN
+    return FREE_FUNCTION_PAIR_MARGIN
+
+
+#: Four-letter words of two function words' letters are many in these languages
+#: (`seno`, `lava`, `tema`): such a token splits only below this Zipf frequency (above
+#: it, only where the text writes the pair apart, as `de la` for `dela`).
+OTHER_TINY_JOINED_MAX_ZIPF = 2.0
+
+
+def _split_tiny(word: str, joined: float, lexicon: Lexicon) -> str | None:
+    """`de la` for `dela`, `en el` for `enel`: a four-letter token splits only into two
+    very common two-letter function words, and only if it is rare (as in English)."""
+    left, right = word[:2], word[2:]
+    function_words = lexicon.function_words
+    if left not in function_words or right not in function_words:
+        return None
+    zipf = lexicon.zipf
+    if min(zipf.get(left, 0.0), zipf.get(right, 0.0)) < TINY_HALF_MIN_ZIPF:
+        return None
+    if joined >= OTHER_TINY_JOINED_MAX_ZIPF or _has_word_family(word, lexicon):
+        return None  # `seno`, `asno`, `lava`, `mesa`: words (`senos`, `lavas`)
+    return f"{left} {right}"
+
+
+#: In a compound language, an unknown lowercase token splits into two content words
+#: only where the language's word forms are listed (`_INFLECTIONS`), so that a form of a
+#: known word is recognised, on halves as strong as an unknown token's elsewhere (not
+#: lowered for long tokens: long lowercase compounds abound, `pandemiebedingten`) ...
+COMPOUND_CONTENT_MIN_SUM = 9.0
+COMPOUND_CONTENT_MIN_LENGTH = 4
+#: ... and only if its halves build few words the lexicon knows (`WordZipf.compound_family`):
+#: `wasser` starts hundreds (`wasserdicht`), `frei` ends a hundred (`abfallfrei`), while
+#: `sogar` and `überlegen` build almost none.
+COMPOUND_FAMILY_MAX = 30
+COMPOUND_FAMILY_MIN_ZIPF = 1.5
+
+
+def _split_content_words(word: str, lexicon: Lexicon) -> str | None:
+    """`extrem fettig`, `deutsch wirken` in German: an unknown token of two common
+    content words, no form of a known word, no listed particle or ending at the cut,
+    both halves very common and the reading clearly the best."""
+    endings = _INFLECTIONS.get(lexicon.language)
+    if not endings:
+        return None
+    readings = []
+    for left, right, left_zipf, right_zipf in lexicon.zipf.cuts(word, OTHER_HALF_MIN_LENGTH):
+        if _is_common(left, left_zipf) and _is_common(right, right_zipf):
+            readings.append((left_zipf + right_zipf, left, right))
+    if not readings:
+        return None
+    readings.sort(reverse=True)
+    halves_sum, left, right = readings[0]
+    if len(readings) > 1 and halves_sum - readings[1][0] < SPLIT_MIN_LEAD:
+        return None
+    if (
+        halves_sum < COMPOUND_CONTENT_MIN_SUM
+        or min(len(left), len(right)) < COMPOUND_CONTENT_MIN_LENGTH
+    ):
+        return None
+    if left in lexicon.prefixes or right in lexicon.suffixes:
+        return None
+    if _is_word_form(word, left, endings, lexicon.zipf):
+        return None
+    if lexicon.zipf.compound_family(left, right, COMPOUND_FAMILY_MAX) >= COMPOUND_FAMILY_MAX:
+        return None  # `abfallfrei`, `wasserneutral`: a half that builds many words
+    return f"{left} {right}"
 
 
 #: A language's inflection endings (with none), where they are listed: a token that is a
@@ -720,6 +1062,22 @@ class WordZipf:
         values = self._values
         return any(values[key] / 100 >= min_zipf for _word, key in self._trie.iteritems(prefix))
 
+    def compound_family(self, left: str, right: str, enough: int) -> int:
+        """How many words of Zipf `COMPOUND_FAMILY_MIN_ZIPF` or more start with `left` or
+        end with `right`, three letters longer at least (counted up to `enough`)."""
+        floor = round(COMPOUND_FAMILY_MIN_ZIPF * 100)
+        found = 0
+        for trie, values, part in (
+            (self._trie, self._values, left),
+            (self._reversed, self._reversed_values, right[::-1]),
+        ):
+            for other, key in trie.iteritems(part):
+                if len(other) >= len(part) + 3 and values[key] >= floor:
+                    found += 1
+                    if found >= enough:
+                        return found
+        return found
+
     def get(self, word: str, default: float = 0.0) -> float:
         key = self._trie.get(word)
         return default if key is None else self._values[key] / 100
@@ -764,11 +1122,7 @@ def _build_other_lexicon(language: str) -> tuple:
         _word_set(name) if (_DATA / name).is_file() else frozenset()
         for name in _affix_files(language)
     )
-    function_words = frozenset(
-        word
-        for word in wordfreq.top_n_list(language, FUNCTION_WORDS_TOP_N)
-        if OTHER_HALF_MIN_LENGTH <= len(word) <= FUNCTION_WORD_MAX_LENGTH and word.isalpha()
-    )
+    function_words = _function_words(language)
     sound = frozenset(word for word, frequency in zipf.items() if frequency >= JOINED_WORD_ZIPF)
     return (
         trie.tobytes(),
@@ -851,6 +1205,7 @@ def _build_english_lexicon() -> Lexicon:
         never_split=_word_set("never_split.txt"),
         prefixes=_word_set("prefixes.txt"),
         suffixes=_word_set("suffixes.txt"),
+        function_words=_function_words("en"),
     )
 
 
@@ -895,6 +1250,17 @@ def _other_language_zipf() -> dict[str, float]:
             if zipf > highest.get(word, 0.0):
                 highest[word] = zipf
     return highest
+
+
+def _function_words(language: str) -> frozenset[str]:
+    """A language's commonest short words (wordfreq's top list), of 2-7 letters."""
+    import wordfreq
+
+    return frozenset(
+        word
+        for word in wordfreq.top_n_list(language, FUNCTION_WORDS_TOP_N)
+        if OTHER_HALF_MIN_LENGTH <= len(word) <= FUNCTION_WORD_MAX_LENGTH and word.isalpha()
+    )
 
 
 def _word_set(name: str) -> frozenset[str]:
