@@ -24,7 +24,7 @@ from newsclean.boilerplate.catalogue import Rule
 from newsclean.boilerplate.features import (
     FEATURE_NAMES,
     LINE_FEATURES,
-    document_features,
+    feature_rows,
     line_features,
     place_features,
 )
@@ -107,19 +107,19 @@ class Model(NamedTuple):
                         row = place_features(line)
                     known[key] = row
             rows.append(row)
-        matrix = document_features(rows)
-        wanted = (matrix[:, _AT_PROSE] == 0.0) & np.asarray(scored, dtype=bool)
-        scored = np.flatnonzero(wanted)
         probabilities = [0.0] * len(rows)  # a prose line is never scored
-        if not len(scored):
+        wanted = [index for index, row in enumerate(rows)
+                  if scored[index] and row[_AT_PROSE] == 0.0]  # fmt: skip
+        if not wanted:
             return probabilities
-        values = (matrix[scored] - self.mean) / self.scale
+        matrix = np.array(feature_rows(rows, wanted), dtype=np.float64)
+        values = (matrix - self.mean) / self.scale
         for position, (weights, bias) in enumerate(self.layers):
             values = values @ weights + bias
             if position < len(self.layers) - 1:
                 np.tanh(values, out=values)
         scores = 1.0 / (1.0 + np.exp(-values[:, 0]))
-        for index, probability in zip(scored.tolist(), scores.tolist(), strict=True):
+        for index, probability in zip(wanted, scores.tolist(), strict=True):
             probabilities[index] = probability
         return probabilities
 
@@ -307,7 +307,13 @@ def with_enclosed_short_lines(
     result = list(found)
     position = 0
     while position < len(lines):
-        if found[position] is not None or not _short(lines[position]):
+        # A run that starts after a kept line, not at the text's edge, is not enclosed;
+        # and a line inside a run follows a kept line: neither is read.
+        if (
+            found[position] is not None
+            or (position > 0 and found[position - 1] is None)
+            or not _short(lines[position])
+        ):
             position += 1
             continue
         end = position

@@ -278,6 +278,10 @@ def _pipe_row(line: str) -> bool:
 def _dated_headline(line: str) -> bool:
     if len(line) > _SHORT_CHARS:
         return False
+    # As in `_marker_shape`: an ASCII line's plain form has no digit or "ago" its raw
+    # form lacks, and without a digit only "... ago" can be a relative time.
+    if line.isascii() and not _DIGIT.search(line) and "ago" not in line.lower():
+        return False
     text = plain_once(line)
     folded = text.casefold()
     if not any(cue in folded for cue in _RELATIVE_CUES):
