@@ -63,7 +63,7 @@ class Model(NamedTuple):
         self,
         lines: list[str],
         language: str | None = None,
-        known: dict[str, list[float]] | None = None,
+        known: dict[str, tuple[int, list[float]]] | None = None,
         rules: Mapping[str, Rule | None] | None = None,
         scored: Sequence[bool] | None = None,
     ) -> list[float]:
@@ -71,8 +71,8 @@ class Model(NamedTuple):
         prose line, which the classifier never removes, and for a line `scored` leaves
         out (by default every other line is scored: all lines are read as context, but
         only a scored one's own features are worked out). `known` holds the line
-        features of lines already read, and grows; `rules` the rule each line matches,
-        where the caller has it."""
+        features of lines already read (and how far they were read), and grows;
+        `rules` the rule each line matches, where the caller has it."""
         if not lines:
             return []
         stop_words = self.stop_words.get(language or "", None)
@@ -91,22 +91,20 @@ class Model(NamedTuple):
                 near[start:end] = [True] * (end - start)
         rows = []
         for position, line in enumerate(lines):
-            row = known.get(line)
-            if row is None:
-                # Partial rows are kept under the line and one or two newlines, which
-                # no line holds.
-                key = line if scored[position] else f"{line}\n" if near[position] else f"{line}\n\n"
-                row = known.get(key)
-                if row is None:
-                    rule = rules.get(line, True) if rules is not None else True
-                    if scored[position]:
-                        row = line_features(line, stop_words, rule)
-                    elif near[position]:
-                        row = line_features(line, stop_words, rule, full=False)
-                    else:
-                        row = place_features(line)
-                    known[key] = row
-            rows.append(row)
+            # 2: all the line's features (a scored line); 1: those its neighbours read;
+            # 0: its words and prose. A row read further serves every lesser need.
+            need = 2 if scored[position] else 1 if near[position] else 0
+            entry = known.get(line)
+            if entry is None or entry[0] < need:
+                rule = rules.get(line, True) if rules is not None else True
+                if need == 2:
+                    row = line_features(line, stop_words, rule)
+                elif need == 1:
+                    row = line_features(line, stop_words, rule, full=False)
+                else:
+                    row = place_features(line)
+                entry = known[line] = (need, row)
+            rows.append(entry[1])
         probabilities = [0.0] * len(rows)  # a prose line is never scored
         wanted = [index for index, row in enumerate(rows)
                   if scored[index] and row[_AT_PROSE] == 0.0]  # fmt: skip
@@ -166,6 +164,16 @@ _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 _CODE = re.compile(r"^\s*(?:>>>|\.\.\.\s|\$ )|\w\([^)]*\)|[{};]\s*$")
 
 
+_CODE_MARKS = re.compile(r"[({};]")
+
+
+def _is_code(line: str) -> bool:
+    """`_CODE` finds something in the line: its marks are looked for first."""
+    if not _CODE_MARKS.search(line) and not line.lstrip().startswith((">>>", "...", "$ ")):
+        return False
+    return bool(_CODE.search(line))
+
+
 class _Guards(NamedTuple):
     """What the guards ask of one line."""
 
@@ -206,7 +214,7 @@ def _guards(line: str) -> _Guards:
         False,
         _fact(line),
         _filled_row(line),
-        bool(_CODE.search(line)),
+        _is_code(line),
         " " in line.strip() and len(_LETTER_WORD.findall(line, 0, 200)) >= 2,
         is_sentence(plain_once(line)),
     )
@@ -343,7 +351,7 @@ def strip_learned(
     source: str = "text",
     model: Model | None = None,
     rules: Mapping[str, Rule | None] | None = None,
-    known: dict[str, list[float]] | None = None,
+    known: dict[str, tuple[int, list[float]]] | None = None,
     detectors: Collection[str] = tuple(DETECTORS),
     classifier: bool = True,
 ) -> tuple[str, list[Removal]]:

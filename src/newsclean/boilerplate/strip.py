@@ -100,7 +100,7 @@ def strip_boilerplate(
         # finds the same promos.
         if any(feature.rule is not None and promo_signal(line) for line, feature in known.items()):
             text, removed = strip_shapes(text)
-    features: dict[str, list[float]] = {}  # and its classifier features once
+    features: dict[str, tuple[int, list[float]]] = {}  # and its classifier features once
     learned_done = False  # the learned layers' last look at this text found nothing more
     while True:
         for _ in range(_MAX_PASSES):
