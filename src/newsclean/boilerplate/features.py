@@ -214,14 +214,13 @@ def feature_rows(rows: Sequence[list[float]], wanted: Iterable[int]) -> list[lis
     story = [index for index, is_story in enumerate(prose) if is_story]
     first_prose = story[0] if story else count
     last_prose = story[-1] if story else -1
-    word_counts = np.expm1(np.array([row[_AT_WORDS] for row in rows], dtype=np.float64))
-    total_words = float(word_counts.sum()) or 1.0
-    word_counts = word_counts.tolist()
-    # numpy's log1p, as the model was trained with (its last digit may differ from math's)
-    index = np.arange(count, dtype=np.float64)
-    from_head = np.log1p(index).tolist()
-    from_tail = np.log1p(count - 1 - index).tolist()
-    runs = np.log1p(np.array(_short_runs(prose), dtype=np.float64)).tolist()
+    logged = [row[_AT_WORDS] for row in rows]
+    word_counts = list(map(_WORD_COUNTS.get, logged))
+    if None in word_counts:
+        word_counts = np.expm1(np.array(logged, dtype=np.float64)).tolist()
+    total_words = float(np.array(word_counts, dtype=np.float64).sum()) or 1.0
+    log1p = _LOG1P if count <= len(_LOG1P) else _log1p_table(count)
+    runs = [log1p[run] for run in _short_runs(prose)]
     last = max(count - 1, 1)
     log_lines = math.log1p(count)
     context = list(map(_context, rows))
@@ -231,8 +230,8 @@ def feature_rows(rows: Sequence[list[float]], wanted: Iterable[int]) -> list[lis
         row = list(rows[index])
         row += (
             index / last,
-            from_head[index],
-            from_tail[index],
+            log1p[index],
+            log1p[count - 1 - index],
             runs[index],
             word_counts[index] / total_words,
             float(index > last_prose),
@@ -248,6 +247,24 @@ def feature_rows(rows: Sequence[list[float]], wanted: Iterable[int]) -> list[lis
         row += present
         result.append(row)
     return result
+
+
+def _log1p_table(size: int) -> list[float]:
+    """numpy's log1p of 0 .. size - 1, as the model was trained with (its last digit may
+    differ from `math.log1p`'s; an element's value does not depend on the array)."""
+    return np.log1p(np.arange(size, dtype=np.float64)).tolist()
+
+
+# Of lines, runs and documents up to this many lines the place features are looked up.
+_LOG1P = _log1p_table(1024)
+# A line's word count from its `log_words` (math.log1p of the count), by numpy's expm1.
+_WORD_COUNTS = dict(
+    zip(
+        (math.log1p(words) for words in range(1024)),
+        np.expm1(np.array([math.log1p(words) for words in range(1024)])).tolist(),
+        strict=True,
+    )
+)
 
 
 def _short_runs(prose: list[bool]) -> list[int]:
