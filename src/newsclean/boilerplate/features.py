@@ -36,6 +36,7 @@ _DIGIT = re.compile(r"\d")
 _ASCII_UPPER = string.ascii_uppercase.encode()
 _ASCII_LETTERS = string.ascii_letters.encode()
 _ASCII_DIGITS = string.digits.encode()
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 # What every match of DATE holds: a year, or a numeric date. Searched first, as it is
 # many times cheaper than DATE.
 DATE_HINT = re.compile(r"\d{4}|\d[./-]\d{1,2}[./-]\d")
@@ -140,18 +141,19 @@ def _line_features(line: str, stop_words: Collection[str], full: bool) -> list[f
         row[_AT_PROSE] = float(prose)
         return row
     chars = len(sample) or 1
-    if sample.isascii():  # counted in bytes, in C: most lines are ASCII
-        data = sample.encode("ascii")
-        uppers = len(data) - len(data.translate(None, _ASCII_UPPER))
-        letters = len(data) - len(data.translate(None, _ASCII_LETTERS))
-        digits = len(data) - len(data.translate(None, _ASCII_DIGITS))
-        alphanumeric = letters + digits
-        letters = letters or 1
-    else:
-        uppers = sum(map(str.isupper, sample))
-        letters = sum(map(str.isalpha, sample)) or 1
-        digits = sum(map(str.isdigit, sample))
-        alphanumeric = sum(map(str.isalnum, sample))
+    # The ASCII characters are counted in bytes, in C; the few others one by one.
+    data = sample.encode("ascii", "ignore")
+    uppers = len(data) - len(data.translate(None, _ASCII_UPPER))
+    letters = len(data) - len(data.translate(None, _ASCII_LETTERS))
+    digits = len(data) - len(data.translate(None, _ASCII_DIGITS))
+    alphanumeric = letters + digits
+    if len(data) < len(sample):
+        others = _NOT_ASCII.findall(sample)
+        uppers += sum(map(str.isupper, others))
+        letters += sum(map(str.isalpha, others))
+        digits += sum(map(str.isdigit, others))
+        alphanumeric += sum(map(str.isalnum, others))
+    letters = letters or 1
     dated = timed = relative = False
     if words <= DATED_WORDS and _DIGIT.search(text):  # every date and time holds a digit
         folded = text.casefold()  # fold(line), from the plain form at hand

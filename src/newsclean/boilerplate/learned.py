@@ -178,7 +178,6 @@ class _Guards(NamedTuple):
     """What the guards ask of one line."""
 
     prose: bool
-    fact: bool  # a "label: value" line
     row: bool  # a table row with most of its cells filled
     code: bool
     wordy: bool  # two or more words of letters, and more than one token
@@ -201,7 +200,7 @@ def _filled_row(line: str) -> bool:
     return sum(bool(cell) for cell in cells) * 2 > len(cells)
 
 
-_PROSE = _Guards(True, False, False, False, True, True)
+_PROSE = _Guards(True, False, False, True, True)
 
 
 @lru_cache(maxsize=4096)
@@ -212,7 +211,6 @@ def _guards(line: str) -> _Guards:
         return _PROSE
     return _Guards(
         False,
-        _fact(line),
         _filled_row(line),
         _is_code(line),
         " " in line.strip() and len(_LETTER_WORD.findall(line, 0, 200)) >= 2,
@@ -239,7 +237,7 @@ def removable(lines: list[str]) -> list[bool]:
             allowed.append(False)
             continue
         neighbours = [lines[other] for other in (index - 1, index + 1) if 0 <= other <= last]
-        fact_list = guard.fact and any(map(_fact, neighbours))
+        fact_list = _fact(lines[index]) and any(map(_fact, neighbours))
         table_row = guard.row and any(map(_filled_row, neighbours))
         allowed.append(not fact_list and not table_row)
     return allowed
