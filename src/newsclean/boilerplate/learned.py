@@ -84,17 +84,20 @@ class Model(NamedTuple):
             scored = [True] * len(lines)
         # A scored line reads its neighbours' context features, up to two lines away;
         # of the other lines the document reads only their words and prose.
-        near = [False] * len(lines)
+        # 2: all the line's features (a scored line); 1: those its neighbours read; 0: its
+        # words and prose. A row read further serves every lesser need.
+        needs = [0] * len(lines)
         for index, wanted in enumerate(scored):
             if wanted:
                 start, end = max(index - 2, 0), min(index + 3, len(lines))
-                near[start:end] = [True] * (end - start)
+                needs[start:end] = [1] * (end - start)
+        for index, wanted in enumerate(scored):
+            if wanted:
+                needs[index] = 2
         rows = []
-        for position, line in enumerate(lines):
-            # 2: all the line's features (a scored line); 1: those its neighbours read;
-            # 0: its words and prose. A row read further serves every lesser need.
-            need = 2 if scored[position] else 1 if near[position] else 0
-            entry = known.get(line)
+        get = known.get
+        for line, need in zip(lines, needs, strict=True):
+            entry = get(line)
             if entry is None or entry[0] < need:
                 rule = rules.get(line, True) if rules is not None else True
                 if need == 2:
@@ -262,13 +265,12 @@ def learned_removals(
         may and probability >= threshold
         for may, probability in zip(allowed, probabilities, strict=True)
     ]
-    going = []
+    going = [False] * len(lines)
+    last = len(lines) - 1
     for index, probability in enumerate(probabilities):
-        neighbours = [candidate[other] for other in (index - 1, index + 1)
-                      if 0 <= other < len(lines)]  # fmt: skip
-        going.append(
-            candidate[index] and (any(neighbours) or probability >= model.single_threshold)
-        )
+        if candidate[index]:
+            beside = (index > 0 and candidate[index - 1]) or (index < last and candidate[index + 1])
+            going[index] = beside or probability >= model.single_threshold
     return going
 
 
