@@ -12,6 +12,7 @@ import json
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from newsclean.boilerplate import strip_boilerplate, structure
@@ -272,6 +273,23 @@ def test_place_features_are_the_line_features_a_document_reads() -> None:
         assert (place[words], place[prose]) == (full[words], full[prose])
 
 
+@pytest.mark.parametrize("count", [3, 40, 1100])  # 1100: beyond the looked-up values
+def test_place_features_are_numpy_s_as_the_model_was_trained(count: int) -> None:
+    lines = [f"Item {number} of a list of things" for number in range(count)]
+    lines[count // 2] = STORY
+    rows = [line_features(line, STOP_WORDS) for line in lines]
+    matrix = document_features(rows)
+    index = np.arange(count, dtype=np.float64)
+    assert np.array_equal(matrix[:, FEATURE_NAMES.index("log_from_head")], np.log1p(index))
+    assert np.array_equal(matrix[:, FEATURE_NAMES.index("log_from_tail")],
+                          np.log1p(count - 1 - index))  # fmt: skip
+    words = np.expm1(np.array([row[LINE_FEATURES.index("log_words")] for row in rows]))
+    assert np.array_equal(matrix[:, FEATURE_NAMES.index("word_share")], words / words.sum())
+    runs = matrix[:, FEATURE_NAMES.index("short_run")]
+    assert runs[0] == np.log1p(np.array([count // 2], dtype=np.float64))[0]
+    assert runs[count // 2] == 0.0
+
+
 def test_rows_of_empty_layout_cells_are_not_kept_as_a_table() -> None:
     lines = [STORY, "| | Page 3 of 9 | |", "| | Page 4 of 9 | |", STORY_2]
     going = learned_removals(lines, [0.0, 0.8, 0.8, 0.0], threshold=0.5, model=_model())
@@ -344,15 +362,15 @@ def test_pipeline_uses_the_threshold_of_the_article_source() -> None:
     assert [removal.kind for removal in removed] == ["learned", "learned"]
 
 
-def test_scrapes_get_the_learned_stage_only_when_asked() -> None:
+def test_scrapes_get_the_learned_stage_unless_told_otherwise() -> None:
     lines = [STORY, STORY_2, "Listen to our daily podcast",
              "Available on Apple Podcasts, Spotify and everywhere else"]  # fmt: skip
     article = Article(id="0" * 32, source_uri="x", source_format="text", text="\n".join(lines))
-    assert strip_article(article, Settings()).removed == ()  # the rules alone by default
-    removed = strip_article(article, Settings(learned_boilerplate_scrapes=True)).removed
+    removed = strip_article(article, Settings()).removed  # on by default
     assert [removal.kind for removal in removed] == ["promo", "promo"]
-    off = Settings(learned_boilerplate=False, learned_boilerplate_scrapes=True)
-    assert strip_article(article, off).removed == ()
+    rules_only = Settings(learned_boilerplate_scrapes=False)
+    assert strip_article(article, rules_only).removed == ()  # the rules alone
+    assert strip_article(article, Settings(learned_boilerplate=False)).removed == ()
 
 
 # -- structural detectors: golden cases ------------------------------------------------

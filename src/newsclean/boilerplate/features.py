@@ -10,9 +10,11 @@ applied to any other. `FEATURE_NAMES` names the columns in order.
 from __future__ import annotations
 
 import math
+import operator
 import re
 import string
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -34,11 +36,17 @@ _DIGIT = re.compile(r"\d")
 _ASCII_UPPER = string.ascii_uppercase.encode()
 _ASCII_LETTERS = string.ascii_letters.encode()
 _ASCII_DIGITS = string.digits.encode()
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 # What every match of DATE holds: a year, or a numeric date. Searched first, as it is
 # many times cheaper than DATE.
 DATE_HINT = re.compile(r"\d{4}|\d[./-]\d{1,2}[./-]\d")
-# A word that starts with a capital letter (Latin, Greek or Cyrillic).
-_CAPITALISED = re.compile(r"\b[A-ZÀ-ÖØ-ÞΑ-ΩА-Я]")
+# A word that starts with a capital letter (Latin, Greek or Cyrillic): a capital with no
+# word character before it. (Written capital first, which the regex engine looks for
+# fast, rather than as `\b[A-Z...]`, which it tries at every position.)
+_CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-ÞΑ-ΩА-Я](?<!\w[A-ZÀ-ÖØ-ÞΑ-ΩА-Я])")
+# What every match of _SEPARATORS and of _RELATIVE_TIME holds; looked for first.
+_SEPARATOR_MARKS = re.compile(r"[|•·»›/]")
+_RELATIVE_CUES = (" ago", "vor ", "il y a ")
 _MARKDOWN_LINK = re.compile(r"\[[^\]]*\]\([^)]*\)")
 # Verbs that open a call to action, in the commonest languages of the corpus. A line
 # that starts with one asks the reader to do something rather than telling the story.
@@ -68,6 +76,7 @@ _AT_ANYWHERE = LINE_FEATURES.index("rule_anywhere")
 _AT_EDGE = LINE_FEATURES.index("rule_edge")
 _AT_WORDS = LINE_FEATURES.index("log_words")
 _AT_CONTEXT = [LINE_FEATURES.index(name) for name in CONTEXT_FEATURES]
+_context = operator.itemgetter(*_AT_CONTEXT)  # a line's features its neighbours read
 _OFFSETS = (-2, -1, 1, 2)
 DOCUMENT_FEATURES = (
     "relative_position", "log_from_head", "log_from_tail", "short_run", "word_share",
@@ -96,14 +105,32 @@ def line_features(
     and without `full` any line, gets only what its neighbours and the document read of
     it (CONTEXT_FEATURES and `log_chars`), the rest 0: the classifier scores neither.
     """
+    if rule is True:
+        rule = classify(line)
+    if isinstance(stop_words, frozenset):
+        row = list(_ruleless_features(line, stop_words, full))
+    else:
+        row = _line_features(line, stop_words, full)
+    row[_AT_ANYWHERE] = float(rule is not None and rule.where == "anywhere")
+    row[_AT_EDGE] = float(rule is not None and rule.where == "edge")
+    return row
+
+
+@lru_cache(maxsize=4096)
+def _ruleless_features(line: str, stop_words: frozenset[str], full: bool) -> tuple[float, ...]:
+    """`_line_features`, remembered across texts: a site's template lines recur in
+    every text of the site, and a text's lines are read again in every pass."""
+    return tuple(_line_features(line, stop_words, full))
+
+
+def _line_features(line: str, stop_words: Collection[str], full: bool) -> list[float]:
+    """`line_features` with the rule columns left 0."""
     text = plain_once(line)
     sample = text[:SAMPLE_CHARS]
     lowered = sample.lower()
     tokens = _WORD.findall(lowered)
     word_total = len(tokens) or 1
     words = word_count(text)
-    if rule is True:
-        rule = classify(line)
     prose = is_prose(text, min(words, PROSE_WORDS + 1))
     if prose or not full:
         row = [0.0] * len(LINE_FEATURES)
@@ -112,28 +139,29 @@ def line_features(
         row[2] = sum(map(stop_words.__contains__, tokens)) / word_total
         row[_AT_SENTENCE_END] = float(bool(_SENTENCE_END.search(text)))
         row[_AT_PROSE] = float(prose)
-        row[_AT_ANYWHERE] = float(rule is not None and rule.where == "anywhere")
-        row[_AT_EDGE] = float(rule is not None and rule.where == "edge")
         return row
     chars = len(sample) or 1
-    if sample.isascii():  # counted in bytes, in C: most lines are ASCII
-        data = sample.encode("ascii")
-        uppers = len(data) - len(data.translate(None, _ASCII_UPPER))
-        letters = len(data) - len(data.translate(None, _ASCII_LETTERS))
-        digits = len(data) - len(data.translate(None, _ASCII_DIGITS))
-        alphanumeric = letters + digits
-        letters = letters or 1
-    else:
-        uppers = sum(map(str.isupper, sample))
-        letters = sum(map(str.isalpha, sample)) or 1
-        digits = sum(map(str.isdigit, sample))
-        alphanumeric = sum(map(str.isalnum, sample))
+    # The ASCII characters are counted in bytes, in C; the few others one by one.
+    data = sample.encode("ascii", "ignore")
+    uppers = len(data) - len(data.translate(None, _ASCII_UPPER))
+    letters = len(data) - len(data.translate(None, _ASCII_LETTERS))
+    digits = len(data) - len(data.translate(None, _ASCII_DIGITS))
+    alphanumeric = letters + digits
+    if len(data) < len(sample):
+        others = _NOT_ASCII.findall(sample)
+        uppers += sum(map(str.isupper, others))
+        letters += sum(map(str.isalpha, others))
+        digits += sum(map(str.isdigit, others))
+        alphanumeric += sum(map(str.isalnum, others))
+    letters = letters or 1
     dated = timed = relative = False
     if words <= DATED_WORDS and _DIGIT.search(text):  # every date and time holds a digit
         folded = text.casefold()  # fold(line), from the plain form at hand
         dated = bool(DATE_HINT.search(folded) and _DATE.search(folded))
         timed = bool(_TIME.search(folded))
-        relative = bool(_RELATIVE_TIME.search(folded))
+        relative = any(cue in folded for cue in _RELATIVE_CUES) and bool(
+            _RELATIVE_TIME.search(folded)
+        )
     return [
         math.log1p(len(text)),
         math.log1p(words),
@@ -147,13 +175,13 @@ def line_features(
         float(relative),
         float(bool(_SENTENCE_END.search(text))),
         float(text.endswith(":")),
-        min(len(_SEPARATORS.findall(sample)), 5) / 5,
+        min(len(_SEPARATORS.findall(sample)), 5) / 5 if _SEPARATOR_MARKS.search(sample) else 0.0,
         float(bool(_URL.search(lowered))),
         sum(map(len, _MARKDOWN_LINK.findall(line))) / len(line) if "](" in line else 0.0,
         float(bool(tokens) and tokens[0] in CALL_TO_ACTION),
         0.0,  # prose: see above
-        float(rule is not None and rule.where == "anywhere"),
-        float(rule is not None and rule.where == "edge"),
+        0.0,  # rule_anywhere and rule_edge: see line_features
+        0.0,
         min(sum(map(len, tokens)) / word_total, 15) / 15,
         float(text.endswith("?")),
     ]
@@ -174,39 +202,71 @@ def document_features(rows: Sequence[list[float]]) -> np.ndarray:
     """Each line's features followed by its place in the document and its neighbours'
     features, in the order of FEATURE_NAMES: one row per line. `rows` are the
     `line_features` of the document's non-blank lines, in order."""
+    if not rows:
+        return np.zeros((0, len(FEATURE_NAMES)), dtype=np.float64)
+    return np.array(feature_rows(rows, range(len(rows))), dtype=np.float64)
+
+
+def feature_rows(rows: Sequence[list[float]], wanted: Iterable[int]) -> list[list[float]]:
+    """The rows of `document_features(rows)` for the lines at `wanted`, as lists: the
+    classifier scores only some of a text's lines, and a few short lists are built
+    faster than a matrix of every line."""
     count = len(rows)
-    width = len(LINE_FEATURES)
-    matrix = np.zeros((count, len(FEATURE_NAMES)), dtype=np.float64)
-    lines = matrix[:, :width]
-    lines[:] = rows if count else np.zeros((0, width))
-    prose = lines[:, _AT_PROSE] > 0
-    story = np.flatnonzero(prose)
-    first_prose = story[0] if len(story) else count
-    last_prose = story[-1] if len(story) else -1
-    word_counts = np.expm1(lines[:, _AT_WORDS])
-    index = np.arange(count, dtype=np.float64)
-    place = matrix[:, width : width + _PLACE_COLUMNS]
-    place[:, 0] = index / max(count - 1, 1)
-    place[:, 1] = np.log1p(index)
-    place[:, 2] = np.log1p(count - 1 - index)
-    place[:, 3] = np.log1p(_short_runs(prose.tolist()))
-    place[:, 4] = word_counts / (word_counts.sum() or 1.0)
-    place[:, 5] = index > last_prose
-    place[:, 6] = index < first_prose
-    place[:, 7] = math.log1p(count)
-    context = lines[:, _AT_CONTEXT]
-    at = width + _PLACE_COLUMNS
-    step = len(_CONTEXT)
-    present_at = at + step * len(_OFFSETS)
-    for number, offset in enumerate(_OFFSETS):
-        shifted = matrix[:, at + number * step : at + (number + 1) * step]
-        if offset < 0:
-            shifted[-offset:] = context[:offset]
-            matrix[-offset:, present_at + number] = 1.0
-        else:
-            shifted[: count - offset] = context[offset:]
-            matrix[: count - offset, present_at + number] = 1.0
-    return matrix
+    prose = [row[_AT_PROSE] > 0 for row in rows]
+    story = [index for index, is_story in enumerate(prose) if is_story]
+    first_prose = story[0] if story else count
+    last_prose = story[-1] if story else -1
+    logged = [row[_AT_WORDS] for row in rows]
+    word_counts = list(map(_WORD_COUNTS.get, logged))
+    if None in word_counts:
+        word_counts = np.expm1(np.array(logged, dtype=np.float64)).tolist()
+    total_words = float(np.array(word_counts, dtype=np.float64).sum()) or 1.0
+    log1p = _LOG1P if count <= len(_LOG1P) else _log1p_table(count)
+    runs = [log1p[run] for run in _short_runs(prose)]
+    last = max(count - 1, 1)
+    log_lines = math.log1p(count)
+    context = list(map(_context, rows))
+    absent = (0.0,) * len(_CONTEXT)
+    result = []
+    for index in wanted:
+        row = list(rows[index])
+        row += (
+            index / last,
+            log1p[index],
+            log1p[count - 1 - index],
+            runs[index],
+            word_counts[index] / total_words,
+            float(index > last_prose),
+            float(index < first_prose),
+            log_lines,
+        )
+        present = []
+        for offset in _OFFSETS:
+            other = index + offset
+            inside = 0 <= other < count
+            row += context[other] if inside else absent
+            present.append(float(inside))
+        row += present
+        result.append(row)
+    return result
+
+
+def _log1p_table(size: int) -> list[float]:
+    """numpy's log1p of 0 .. size - 1, as the model was trained with (its last digit may
+    differ from `math.log1p`'s; an element's value does not depend on the array)."""
+    return np.log1p(np.arange(size, dtype=np.float64)).tolist()
+
+
+# Of lines, runs and documents up to this many lines the place features are looked up.
+_LOG1P = _log1p_table(1024)
+# A line's word count from its `log_words` (math.log1p of the count), by numpy's expm1.
+_WORD_COUNTS = dict(
+    zip(
+        (math.log1p(words) for words in range(1024)),
+        np.expm1(np.array([math.log1p(words) for words in range(1024)])).tolist(),
+        strict=True,
+    )
+)
 
 
 def _short_runs(prose: list[bool]) -> list[int]:

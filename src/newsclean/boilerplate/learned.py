@@ -24,7 +24,7 @@ from newsclean.boilerplate.catalogue import Rule
 from newsclean.boilerplate.features import (
     FEATURE_NAMES,
     LINE_FEATURES,
-    document_features,
+    feature_rows,
     line_features,
     place_features,
 )
@@ -63,7 +63,7 @@ class Model(NamedTuple):
         self,
         lines: list[str],
         language: str | None = None,
-        known: dict[str, list[float]] | None = None,
+        known: dict[str, tuple[int, list[float]]] | None = None,
         rules: Mapping[str, Rule | None] | None = None,
         scored: Sequence[bool] | None = None,
     ) -> list[float]:
@@ -71,8 +71,8 @@ class Model(NamedTuple):
         prose line, which the classifier never removes, and for a line `scored` leaves
         out (by default every other line is scored: all lines are read as context, but
         only a scored one's own features are worked out). `known` holds the line
-        features of lines already read, and grows; `rules` the rule each line matches,
-        where the caller has it."""
+        features of lines already read (and how far they were read), and grows;
+        `rules` the rule each line matches, where the caller has it."""
         if not lines:
             return []
         stop_words = self.stop_words.get(language or "", None)
@@ -84,42 +84,43 @@ class Model(NamedTuple):
             scored = [True] * len(lines)
         # A scored line reads its neighbours' context features, up to two lines away;
         # of the other lines the document reads only their words and prose.
-        near = [False] * len(lines)
+        # 2: all the line's features (a scored line); 1: those its neighbours read; 0: its
+        # words and prose. A row read further serves every lesser need.
+        needs = [0] * len(lines)
         for index, wanted in enumerate(scored):
             if wanted:
                 start, end = max(index - 2, 0), min(index + 3, len(lines))
-                near[start:end] = [True] * (end - start)
+                needs[start:end] = [1] * (end - start)
+        for index, wanted in enumerate(scored):
+            if wanted:
+                needs[index] = 2
         rows = []
-        for position, line in enumerate(lines):
-            row = known.get(line)
-            if row is None:
-                # Partial rows are kept under the line and one or two newlines, which
-                # no line holds.
-                key = line if scored[position] else f"{line}\n" if near[position] else f"{line}\n\n"
-                row = known.get(key)
-                if row is None:
-                    rule = rules.get(line, True) if rules is not None else True
-                    if scored[position]:
-                        row = line_features(line, stop_words, rule)
-                    elif near[position]:
-                        row = line_features(line, stop_words, rule, full=False)
-                    else:
-                        row = place_features(line)
-                    known[key] = row
-            rows.append(row)
-        matrix = document_features(rows)
-        wanted = (matrix[:, _AT_PROSE] == 0.0) & np.asarray(scored, dtype=bool)
-        scored = np.flatnonzero(wanted)
+        get = known.get
+        for line, need in zip(lines, needs, strict=True):
+            entry = get(line)
+            if entry is None or entry[0] < need:
+                rule = rules.get(line, True) if rules is not None else True
+                if need == 2:
+                    row = line_features(line, stop_words, rule)
+                elif need == 1:
+                    row = line_features(line, stop_words, rule, full=False)
+                else:
+                    row = place_features(line)
+                entry = known[line] = (need, row)
+            rows.append(entry[1])
         probabilities = [0.0] * len(rows)  # a prose line is never scored
-        if not len(scored):
+        wanted = [index for index, row in enumerate(rows)
+                  if scored[index] and row[_AT_PROSE] == 0.0]  # fmt: skip
+        if not wanted:
             return probabilities
-        values = (matrix[scored] - self.mean) / self.scale
+        matrix = np.array(feature_rows(rows, wanted), dtype=np.float64)
+        values = (matrix - self.mean) / self.scale
         for position, (weights, bias) in enumerate(self.layers):
             values = values @ weights + bias
             if position < len(self.layers) - 1:
                 np.tanh(values, out=values)
         scores = 1.0 / (1.0 + np.exp(-values[:, 0]))
-        for index, probability in zip(scored.tolist(), scores.tolist(), strict=True):
+        for index, probability in zip(wanted, scores.tolist(), strict=True):
             probabilities[index] = probability
         return probabilities
 
@@ -166,11 +167,20 @@ _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 _CODE = re.compile(r"^\s*(?:>>>|\.\.\.\s|\$ )|\w\([^)]*\)|[{};]\s*$")
 
 
+_CODE_MARKS = re.compile(r"[({};]")
+
+
+def _is_code(line: str) -> bool:
+    """`_CODE` finds something in the line: its marks are looked for first."""
+    if not _CODE_MARKS.search(line) and not line.lstrip().startswith((">>>", "...", "$ ")):
+        return False
+    return bool(_CODE.search(line))
+
+
 class _Guards(NamedTuple):
     """What the guards ask of one line."""
 
     prose: bool
-    fact: bool  # a "label: value" line
     row: bool  # a table row with most of its cells filled
     code: bool
     wordy: bool  # two or more words of letters, and more than one token
@@ -193,7 +203,7 @@ def _filled_row(line: str) -> bool:
     return sum(bool(cell) for cell in cells) * 2 > len(cells)
 
 
-_PROSE = _Guards(True, False, False, False, True, True)
+_PROSE = _Guards(True, False, False, True, True)
 
 
 @lru_cache(maxsize=4096)
@@ -204,9 +214,8 @@ def _guards(line: str) -> _Guards:
         return _PROSE
     return _Guards(
         False,
-        _fact(line),
         _filled_row(line),
-        bool(_CODE.search(line)),
+        _is_code(line),
         " " in line.strip() and len(_LETTER_WORD.findall(line, 0, 200)) >= 2,
         is_sentence(plain_once(line)),
     )
@@ -231,7 +240,7 @@ def removable(lines: list[str]) -> list[bool]:
             allowed.append(False)
             continue
         neighbours = [lines[other] for other in (index - 1, index + 1) if 0 <= other <= last]
-        fact_list = guard.fact and any(map(_fact, neighbours))
+        fact_list = _fact(lines[index]) and any(map(_fact, neighbours))
         table_row = guard.row and any(map(_filled_row, neighbours))
         allowed.append(not fact_list and not table_row)
     return allowed
@@ -256,13 +265,12 @@ def learned_removals(
         may and probability >= threshold
         for may, probability in zip(allowed, probabilities, strict=True)
     ]
-    going = []
+    going = [False] * len(lines)
+    last = len(lines) - 1
     for index, probability in enumerate(probabilities):
-        neighbours = [candidate[other] for other in (index - 1, index + 1)
-                      if 0 <= other < len(lines)]  # fmt: skip
-        going.append(
-            candidate[index] and (any(neighbours) or probability >= model.single_threshold)
-        )
+        if candidate[index]:
+            beside = (index > 0 and candidate[index - 1]) or (index < last and candidate[index + 1])
+            going[index] = beside or probability >= model.single_threshold
     return going
 
 
@@ -307,7 +315,13 @@ def with_enclosed_short_lines(
     result = list(found)
     position = 0
     while position < len(lines):
-        if found[position] is not None or not _short(lines[position]):
+        # A run that starts after a kept line, not at the text's edge, is not enclosed;
+        # and a line inside a run follows a kept line: neither is read.
+        if (
+            found[position] is not None
+            or (position > 0 and found[position - 1] is None)
+            or not _short(lines[position])
+        ):
             position += 1
             continue
         end = position
@@ -337,7 +351,7 @@ def strip_learned(
     source: str = "text",
     model: Model | None = None,
     rules: Mapping[str, Rule | None] | None = None,
-    known: dict[str, list[float]] | None = None,
+    known: dict[str, tuple[int, list[float]]] | None = None,
     detectors: Collection[str] = tuple(DETECTORS),
     classifier: bool = True,
 ) -> tuple[str, list[Removal]]:

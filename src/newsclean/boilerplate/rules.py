@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from newsclean.boilerplate.catalogue import DEBRIS, MEDIA, RULES, Rule
-from newsclean.boilerplate.lines import bounded_plain_word_count, plain
+from newsclean.boilerplate.lines import bounded_plain_word_count, plain_once
 from newsclean.boilerplate.prefilter import DIGIT, NeedleScan, Prefilter, prefilters
 from newsclean.fastpaths import uses_fast
 
@@ -134,7 +134,7 @@ def classify(line: str) -> Rule | None:
     """
     if MEDIA.pattern.fullmatch(line.strip()):
         return MEDIA
-    text = plain(line)
+    text = plain_once(line)  # the learned layers read the line's plain form too
     if not text:
         return DEBRIS if line.strip() else None
     lowered = text.lower()

@@ -14,12 +14,11 @@ from newsclean.boilerplate.lines import (
     bounded_word_count,
     edge_flags,
     fold,
-    is_prose,
     join_kept,
     longest_blank_run,
 )
 from newsclean.boilerplate.rules import classify
-from newsclean.boilerplate.structure import DETECTORS, promo_signal
+from newsclean.boilerplate.structure import DETECTORS, is_prose, promo_signal
 from newsclean.record import Removal
 
 _BLOCK_MEMBER_WORDS = 16
@@ -55,7 +54,7 @@ class _Line(NamedTuple):
 
 def _line(line: str) -> _Line:
     words = bounded_word_count(line, PROSE_WORDS)  # exact up to 16 words, a block member's
-    prose = is_prose(line, words)
+    prose = is_prose(line)  # remembered: the detectors and guards ask it again
     return _Line(classify(line), prose, words <= _BLOCK_MEMBER_WORDS and not prose)
 
 
@@ -100,7 +99,7 @@ def strip_boilerplate(
         # finds the same promos.
         if any(feature.rule is not None and promo_signal(line) for line, feature in known.items()):
             text, removed = strip_shapes(text)
-    features: dict[str, list[float]] = {}  # and its classifier features once
+    features: dict[str, tuple[int, list[float]]] = {}  # and its classifier features once
     learned_done = False  # the learned layers' last look at this text found nothing more
     while True:
         for _ in range(_MAX_PASSES):

@@ -65,6 +65,8 @@ _ACTION_PHRASES = re.compile(
     r"\b(?:available (?:on|at|in)|click here|tickets?|register(?:ed)? (?:now|today|here)"
     r"|learn more|sign up|subscribe)\b"
 )
+# What every match of _ACTION_PHRASES holds; looked for first, as it is much cheaper.
+_ACTION_CUES = ("available", "click", "ticket", "register", "learn", "sign", "subscribe")
 
 
 @lru_cache(maxsize=4096)
@@ -260,7 +262,6 @@ def comment_threads(
     return kinds
 
 
-@lru_cache(maxsize=4096)
 def _pipe_row(line: str) -> bool:
     if len(line) > _SHORT_CHARS or ("|" not in line and "¦" not in line):
         return False
@@ -274,9 +275,12 @@ def _pipe_row(line: str) -> bool:
     return digits < len(text) / 4 and not _SENTENCE_END.search(text)
 
 
-@lru_cache(maxsize=4096)
 def _dated_headline(line: str) -> bool:
     if len(line) > _SHORT_CHARS:
+        return False
+    # As in `_marker_shape`: an ASCII line's plain form has no digit or "ago" its raw
+    # form lacks, and without a digit only "... ago" can be a relative time.
+    if line.isascii() and not _DIGIT.search(line) and "ago" not in line.lower():
         return False
     text = plain_once(line)
     folded = text.casefold()
@@ -291,7 +295,6 @@ _ACTION_CELLS = re.compile(r"\s+[|¦/•·]\s+|\s*[|¦]\s*")
 _ACTION_MARKS = "|¦/•·"
 
 
-@lru_cache(maxsize=4096)
 def _action_row(line: str) -> bool:
     """A toolbar of two or more short cells, each opening with an imperative verb
     (`features.CALL_TO_ACTION`): "Print article / Refer to a friend"."""
@@ -313,13 +316,18 @@ def table_debris(lines: list[str]) -> Kinds:
     """Pipe-separated navigation rows and rows of actions ("Print article / Refer to a
     friend"); runs of two or more "N days ago | headline" lines; runs of three or more
     "Month YYYY" archive lines."""
-    kinds: Kinds = [None] * len(lines)
-    for index, line in enumerate(lines):
-        if _pipe_row(line) or _action_row(line):
-            kinds[index] = "navigation"
-    _mark_runs(lines, kinds, _dated_headline, 2, "related")
-    _mark_runs(lines, kinds, _archive_entry, 3, "navigation")
+    shapes = [_debris_shape(line) for line in lines]
+    kinds: Kinds = ["navigation" if row else None for row, _dated, _archive in shapes]
+    _mark_runs(kinds, [dated for _row, dated, _archive in shapes], 2, "related")
+    _mark_runs(kinds, [archive for _row, _dated, archive in shapes], 3, "navigation")
     return kinds
+
+
+@lru_cache(maxsize=4096)
+def _debris_shape(line: str) -> tuple[bool, bool, bool]:
+    """Of one line: a pipe-separated row or a row of actions; an "N days ago | headline"
+    line; a month of an archive list."""
+    return _pipe_row(line) or _action_row(line), _dated_headline(line), _archive_entry(line)
 
 
 def _archive_entry(line: str) -> bool:
@@ -327,16 +335,15 @@ def _archive_entry(line: str) -> bool:
     return len(line) < 40 and bool(_ARCHIVE.match(plain_once(line).casefold()))
 
 
-def _mark_runs(
-    lines: list[str], kinds: Kinds, test: Callable[[str], bool], minimum: int, kind: str
-) -> None:
+def _mark_runs(kinds: Kinds, flags: list[bool], minimum: int, kind: str) -> None:
+    """Runs of `minimum` or more flagged lines, not yet of a kind, become `kind`."""
     start = 0
-    while start < len(lines):
-        if not test(lines[start]):
+    while start < len(flags):
+        if not flags[start]:
             start += 1
             continue
         end = start
-        while end < len(lines) and test(lines[end]):
+        while end < len(flags) and flags[end]:
             end += 1
         if end - start >= minimum:
             for index in range(start, end):
@@ -356,7 +363,9 @@ def _calls_to_action(line: str) -> bool:
     if len(text.split(None, 15)) > 15:
         return False
     first = _FIRST_WORD.match(text)
-    return bool(first and first.group(0) in CALL_TO_ACTION) or bool(_ACTION_PHRASES.search(text))
+    if first and first.group(0) in CALL_TO_ACTION:
+        return True
+    return any(cue in text for cue in _ACTION_CUES) and bool(_ACTION_PHRASES.search(text))
 
 
 # The most words of a line whose place ("Lisbon, Portugal") is a promo's signal.
@@ -386,8 +395,10 @@ def promos(lines: list[str], *, block: int = 3, max_words: int = 40) -> Kinds:
     `max_words` words, each with a signal) with a call to action and a date or a place,
     or two calls to action."""
     kinds: Kinds = [None] * len(lines)
-    # Every promo holds a call to action: only blocks near one are looked at.
-    actions = [index for index, line in enumerate(lines) if _calls_to_action(line)]
+    # Every promo holds a call to action on one of its short lines: only blocks near
+    # one are looked at.
+    actions = [index for index, line in enumerate(lines)
+               if not is_prose(line) and _calls_to_action(line)]  # fmt: skip
     if not actions:
         return kinds
     near: set[int] = set()
