@@ -13,8 +13,8 @@ Prints precision, recall and F1 for each of:
 
 for plain `trafilatura.extract` (defaults), newsclean with the rule catalogue only
 (`strip_boilerplate(..., learned=False)`) and newsclean with the learned stage (rules,
-structural detectors and the learned classifier: the default for page text and for
-scrapes), then the kinds it removed and what it costs
+structural detectors and the learned classifier: the default for page text, opt-in for
+scrapes with `learned_boilerplate_scrapes`), then the kinds it removed and what it costs
 per document. newsclean's text is its extraction
 and repair as the pipeline runs them (cached under .cache/); site templates, which need
 many pages of one domain, are left out.
@@ -120,7 +120,7 @@ def score_scrapes(cases: list[tuple], *, show_lost: bool) -> None:
     """Boilerplate lines removed, body F1 and story sentences lost, per system."""
     print(f"text and markdown scrapes: {len(cases)} documents built from held-out pages")
     for name, learned in (("no cleaning", None), ("newsclean rules only", False),
-                          ("learned stage", True)):  # fmt: skip
+                          ("learned stage (opt-in)", True)):  # fmt: skip
         removed = total = lost = 0
         pairs = []
         lost_examples = []

@@ -362,15 +362,15 @@ def test_pipeline_uses_the_threshold_of_the_article_source() -> None:
     assert [removal.kind for removal in removed] == ["learned", "learned"]
 
 
-def test_scrapes_get_the_learned_stage_unless_told_otherwise() -> None:
+def test_scrapes_get_the_learned_stage_only_when_asked() -> None:
     lines = [STORY, STORY_2, "Listen to our daily podcast",
              "Available on Apple Podcasts, Spotify and everywhere else"]  # fmt: skip
     article = Article(id="0" * 32, source_uri="x", source_format="text", text="\n".join(lines))
-    removed = strip_article(article, Settings()).removed  # on by default
+    assert strip_article(article, Settings()).removed == ()  # the rules alone by default
+    removed = strip_article(article, Settings(learned_boilerplate_scrapes=True)).removed
     assert [removal.kind for removal in removed] == ["promo", "promo"]
-    rules_only = Settings(learned_boilerplate_scrapes=False)
-    assert strip_article(article, rules_only).removed == ()  # the rules alone
-    assert strip_article(article, Settings(learned_boilerplate=False)).removed == ()
+    off = Settings(learned_boilerplate=False, learned_boilerplate_scrapes=True)
+    assert strip_article(article, off).removed == ()
 
 
 # -- structural detectors: golden cases ------------------------------------------------
