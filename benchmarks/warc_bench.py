@@ -124,6 +124,7 @@ def scale(
     through whole runs. `built`: a folder to build into and keep, or to reuse when an
     earlier run built it."""
     pages = load_pages(corpus, 10**9)
+    scratch.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="newsclean-warc-scale-", dir=scratch) as name:
         folder = built or Path(name)
         if not (folder / "small").is_dir():
