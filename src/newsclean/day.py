@@ -462,9 +462,9 @@ def publish_day(
             label_stories=True,
         )
     except _NotStaged:
-        live = read_manifest(root, ingest_date)
-        if live and live.get("shards") == shard_ids:
-            return live if with_inputs else _without_inputs(live, len(live["inputs"]))
+        published = _published_from(read_manifest(root, ingest_date), shard_ids, with_inputs)
+        if published is not None:
+            return published
         raise
     publish_partitions(
         root,
@@ -517,10 +517,10 @@ def _publish_delta(
             missing = lake.fetch_shards(ingest_date, shard_ids, root)
             if missing:
                 live = lake.live(ingest_date)
-                if live and live["manifest"].get("shards") == shard_ids:
-                    manifest = live["manifest"]
-                    files = len(manifest["inputs"])
-                    return manifest if with_inputs else _without_inputs(manifest, files)
+                manifest = None if live is None else live["manifest"]
+                published = _published_from(manifest, shard_ids, with_inputs)
+                if published is not None:
+                    return published
                 raise FileNotFoundError(
                     f"shard {missing[0]} of {ingest_date} is not staged in the lake"
                 )
@@ -693,6 +693,16 @@ def _write_report(
 
 def _input_files(result: dict[str, Any]) -> int:
     return len(result["inputs"]) if "inputs" in result else int(result["input_files"])
+
+
+def _published_from(
+    live: dict[str, Any] | None, shard_ids: list[str], with_inputs: bool
+) -> dict[str, Any] | None:
+    """The live manifest (as a publish returns it) when the day is already published
+    from these shards, as after a retried publish whose staging is gone; else None."""
+    if not live or live.get("shards") != shard_ids:
+        return None
+    return live if with_inputs else _without_inputs(live, len(live["inputs"]))
 
 
 def _without_inputs(manifest: dict[str, Any], files: int) -> dict[str, Any]:
