@@ -2,16 +2,15 @@
 its distinctive content words weighted by rarity (stories told in other words).
 
 Pure functions over plain values; the arrays they return are what the lake keeps for
-the days that follow (see `store.py`).
+the days that follow (see `store.py`). An article's title and text are tokenised once,
+as one array of code points: every word is hashed in one vectorised pass, and both the
+shingles and the story words are made from those hashes.
 """
 
 from __future__ import annotations
 
-import hashlib
-import itertools
 import math
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache, partial
@@ -21,6 +20,10 @@ from typing import NamedTuple
 import numpy as np
 from rensa import RMinHash
 
+FEATURES_VERSION = "2"
+"""The version of what `article_features` computes (tokens, hashes, signatures, story
+words). Features of another version do not compare with these: `store.py` keeps the
+version with every file it writes and leaves other versions' files out."""
 SHINGLE_WORDS = 5
 """Words per shingle: datatrove's FineWeb deduplication uses 5-grams too."""
 NUM_PERM = 120
@@ -34,8 +37,9 @@ ANCHORS = 8
 """Of those, how many (plus the headline's) an article is found by."""
 TITLE_TERMS = 12
 LEAD_CHARACTERS = 3000
-"""Story words come from the headline and the lead: the first this many characters of
-the text (about 500 words), where a news story states its who, what and where."""
+"""Story words come from the headline and the lead: the words that start in the first
+this many characters of the text (about 500 words), where a news story states its who,
+what and where."""
 TITLE_BOOST = 2
 """A headline word counts as this many occurrences in the text."""
 COMMON_ZIPF = 5.0
@@ -48,8 +52,15 @@ wordfreq folds digits, so it cannot say how rare."""
 
 _WORD = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
-# Odd 64-bit multipliers that fold a window of word hashes into one shingle hash.
-_FOLD = np.array(
+# Code point classes of `_char_kinds`.
+_OTHER, _LETTER, _DIGIT_KIND = 0, 1, 2
+# Odd 64-bit bases of the polynomial hashes of words (over code points) and of
+# shingles (over word hashes), and the multipliers of the final mix (MurmurHash3's).
+_WORD_BASE = 0x9E3779B97F4A7C15
+_SHINGLE_BASE = 0xC2B2AE3D27D4EB4F
+_LENGTH_SALT = np.uint64(0x165667B19E3779F9)
+_MIX = (np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))
+_FOLD = np.array(  # odd multipliers that fold a band of a signature into one key
     [
         0x9E3779B97F4A7C15,
         0xC2B2AE3D27D4EB4F,
@@ -63,77 +74,159 @@ _FOLD = np.array(
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased word tokens (Unicode `\\w+`)."""
+    """Lower-cased word tokens (Unicode `\\w+`): the words `article_features` hashes."""
     return _WORD.findall(text.lower())
 
 
-def shingle_words(text: str) -> list[str]:
-    """The tokens shingles are made of: lower-cased, split on white space. Punctuation
-    stays on its word, which costs a copy nothing (it has the same punctuation), and a
-    split is cheaper than a word regular expression over a whole text."""
-    return text.lower().split()
+class Tokens(NamedTuple):
+    """The words of a text as spans of its lower-cased code points, each with its
+    hash (`word_hashes`) and whether it holds a digit."""
+
+    hashes: np.ndarray
+    starts: np.ndarray
+    lengths: np.ndarray
+    digits: np.ndarray
+
+
+def tokenise(lowered: str) -> Tokens:
+    """The `\\w+` words of a lower-cased text, found and hashed with numpy over its
+    code points (no Python string per word)."""
+    if lowered.isascii():  # most texts: one byte a code point, classes by translate
+        encoded = lowered.encode("ascii")
+        points = np.frombuffer(encoded, dtype=np.uint8)
+        kinds = np.frombuffer(encoded.translate(_ascii_kinds()), dtype=np.uint8)
+    else:
+        encoded = lowered.encode("utf-32-le", "surrogatepass")
+        points = np.frombuffer(encoded, dtype=np.uint32)
+        kinds = _char_kinds()[points]
+    inside = np.zeros(len(points) + 2, dtype=bool)
+    np.not_equal(kinds, _OTHER, out=inside[1:-1])
+    edges = np.flatnonzero(inside[1:] != inside[:-1])
+    starts, ends = edges[0::2], edges[1::2]
+    digits = np.zeros(len(starts), dtype=bool)
+    numbers = np.flatnonzero(kinds == _DIGIT_KIND)
+    if len(numbers):
+        digits[np.searchsorted(starts, numbers, side="right") - 1] = True
+    lengths = ends - starts
+    return Tokens(_span_hashes(points, starts, lengths, _WORD_BASE), starts, lengths, digits)
+
+
+def word_hashes(vocabulary: Sequence[str]) -> np.ndarray:
+    """The 64-bit hash of each word, as `tokenise` hashes it in a text."""
+    if not vocabulary:
+        return np.zeros(0, dtype=np.uint64)
+    joined = "".join(vocabulary)
+    points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    lengths = np.fromiter(map(len, vocabulary), dtype=np.int64, count=len(vocabulary))
+    return _span_hashes(points, np.cumsum(lengths) - lengths, lengths, _WORD_BASE)
+
+
+def term_hash(word: str) -> int:
+    """A word's hash as the story words keep it (signed 64-bit, the same in every
+    process and run)."""
+    return int(word_hashes([word]).view(np.int64)[0])
+
+
+def _span_hashes(
+    values: np.ndarray, starts: np.ndarray, lengths: np.ndarray, base: int
+) -> np.ndarray:
+    """A hash of each span values[start : start + length]: the polynomial
+    sum(values[start + i] * base**i) modulo 2**64 (from one running sum over all the
+    values), salted with the length and mixed. The same span gives the same hash
+    wherever it lies."""
+    count = len(values)
+    forward, backward = _powers(base, 1 << max(12, count.bit_length()))
+    running = np.zeros(count + 1, dtype=np.uint64)
+    np.cumsum(np.multiply(values, forward[:count], dtype=np.uint64), out=running[1:])
+    hashes = running[starts + lengths]
+    hashes -= running[starts]
+    hashes *= backward[starts]
+    hashes += lengths.astype(np.uint64) * _LENGTH_SALT
+    return _mixed(hashes)
+
+
+def _mixed(hashes: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finaliser, in place: every input bit reaches every bit."""
+    shift = np.uint64(33)
+    hashes ^= hashes >> shift
+    hashes *= _MIX[0]
+    hashes ^= hashes >> shift
+    hashes *= _MIX[1]
+    hashes ^= hashes >> shift
+    return hashes
+
+
+@lru_cache(maxsize=4)
+def _powers(base: int, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """base**i and its inverse modulo 2**64 (base is odd) for i < size."""
+    forward = np.full(size, base, dtype=np.uint64)
+    forward[0] = 1
+    backward = np.full(size, pow(base, -1, 1 << 64), dtype=np.uint64)
+    backward[0] = 1
+    return np.cumprod(forward), np.cumprod(backward)
+
+
+@cache
+def _char_kinds() -> np.ndarray:
+    """The class of every code point for `\\w+` words: _LETTER for a word character
+    that is not a digit, _DIGIT_KIND for a digit (`\\d`), _OTHER for the rest. Built
+    from Python's own `re` (0.25 s), kept between runs by `newsclean.derived` (the key
+    holds the Python version, whose Unicode tables it follows)."""
+    from newsclean.derived import load_or_build
+
+    table = load_or_build(
+        "story-word-chars", _build_char_kinds, packages=(), files=(Path(__file__),)
+    )
+    return np.frombuffer(table, dtype=np.uint8)
+
+
+@cache
+def _ascii_kinds() -> bytes:
+    """`_char_kinds` of the 256 byte values (the first 128 are ASCII's), for
+    `bytes.translate`."""
+    return _char_kinds()[:256].tobytes()
+
+
+def _build_char_kinds() -> bytes:
+    everything = "".join(map(chr, range(0x110000)))
+    kinds = np.full(0x110000, _OTHER, dtype=np.uint8)
+    for match in _WORD.finditer(everything):
+        kinds[match.start() : match.end()] = _LETTER
+    for match in re.finditer(r"\d+", everything):
+        kinds[match.start() : match.end()] = _DIGIT_KIND
+    return kinds.tobytes()
 
 
 def signatures(texts: Sequence[str]) -> np.ndarray:
-    """MinHash signatures (rows of NUM_PERM uint32) of the word 5-gram sets of texts.
-
-    Words are hashed by rensa, folded into shingle hashes with numpy, and the minimum
-    of each permutation taken by rensa, all texts in one call.
-    """
-    if not texts:
-        return np.zeros((0, NUM_PERM), dtype=np.uint32)
-    # A text shorter than a shingle is padded to one with empty tokens.
-    tokens = [_padded(shingle_words(text)) for text in texts]
-    lengths = np.fromiter((len(row) for row in tokens), dtype=np.int64, count=len(tokens))
-    hashed = np.fromiter(
-        itertools.chain.from_iterable(RMinHash.hash_token_sets(tokens)),
-        dtype=np.uint64,
-        count=int(lengths.sum()),
-    )
-    folded = shingle_hashes(hashed)
-    # Keep the windows that lie inside one text.
-    starts = np.repeat(np.cumsum(lengths) - lengths, lengths)[: len(folded)]
-    inside = (
-        np.arange(len(folded)) - starts
-        <= np.repeat(lengths - SHINGLE_WORDS, lengths)[: len(folded)]
-    )
-    offsets = np.zeros(len(texts) + 1, dtype=np.uint64)
-    offsets[1:] = np.cumsum(lengths - SHINGLE_WORDS + 1)
-    matrix = RMinHash.digest_matrix_from_flat_token_hashes(
-        np.ascontiguousarray(folded[inside]), offsets, NUM_PERM, MINHASH_SEED
-    )
-    return np.asarray(matrix.to_rows(), dtype=np.uint32).reshape(len(texts), NUM_PERM)
+    """MinHash signatures (rows of NUM_PERM uint32) of the word 5-gram sets of texts."""
+    rows = np.zeros((len(texts), NUM_PERM), dtype=np.uint32)
+    for row, text in zip(rows, texts, strict=True):
+        row[:] = signature(text)
+    return rows
 
 
 def signature(text: str) -> np.ndarray:
-    """The MinHash signature of one text: `signatures([text])[0]`, without the work of
-    keeping several texts' windows apart (what a worker computes for each article)."""
-    tokens = _padded(shingle_words(text))
-    hashed = np.array(RMinHash.hash_token_sets([tokens])[0], dtype=np.uint64)
-    folded = shingle_hashes(hashed)
-    offsets = np.array([0, len(folded)], dtype=np.uint64)
-    matrix = RMinHash.digest_matrix_from_flat_token_hashes(folded, offsets, NUM_PERM, MINHASH_SEED)
+    """The MinHash signature (NUM_PERM uint32) of the word 5-gram set of a text."""
+    return _signature(tokenise(text.lower()).hashes)
+
+
+def _signature(hashes: np.ndarray) -> np.ndarray:
+    """The signature of the shingles of a text's word hashes: each window of
+    SHINGLE_WORDS words hashed as a span, the minimum of each permutation by rensa."""
+    if len(hashes) < SHINGLE_WORDS:  # a text shorter than a shingle is padded to one
+        hashes = np.concatenate([hashes, np.zeros(SHINGLE_WORDS - len(hashes), np.uint64)])
+    count = len(hashes) - SHINGLE_WORDS + 1
+    shingles = _span_hashes(
+        hashes,
+        np.arange(count, dtype=np.int64),
+        np.full(count, SHINGLE_WORDS, dtype=np.int64),
+        _SHINGLE_BASE,
+    )
+    offsets = np.array([0, count], dtype=np.uint64)
+    matrix = RMinHash.digest_matrix_from_flat_token_hashes(
+        shingles, offsets, NUM_PERM, MINHASH_SEED
+    )
     return np.asarray(matrix.to_rows()[0], dtype=np.uint32)
-
-
-def _padded(tokens: list[str]) -> list[str]:
-    return tokens + [""] * (SHINGLE_WORDS - len(tokens)) if len(tokens) < SHINGLE_WORDS else tokens
-
-
-def shingle_hashes(word_hashes: np.ndarray) -> np.ndarray:
-    """One uint64 per window of SHINGLE_WORDS consecutive word hashes."""
-    size = SHINGLE_WORDS
-    count = len(word_hashes) - size + 1
-    folded = np.zeros(count, dtype=np.uint64)
-    term = np.empty(count, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for offset in range(size):
-            np.multiply(word_hashes[offset : offset + count], _FOLD[offset], out=term)
-            folded ^= term
-            np.left_shift(folded, np.uint64(13), out=term)  # rotate left by 13 bits
-            folded >>= np.uint64(51)
-            folded |= term
-    return folded
 
 
 def band_key(signature_rows: np.ndarray, band: int) -> np.ndarray:
@@ -169,59 +262,6 @@ class StoryTerms:
         return tuple(dict.fromkeys(self.terms[:ANCHORS] + self.title))
 
 
-def story_terms(title: str | None, text: str, language: str | None) -> StoryTerms:
-    """The distinctive content words of an article, weighted by count and rarity."""
-    headline = words(title or "")
-    # The headline's words first, so their rarities are the first ones.
-    counts: Counter[str] = Counter(dict.fromkeys(headline, 0))
-    titled = len(counts)
-    counts.update(words(text[:LEAD_CHARACTERS]))
-    for word in headline:  # a common headline word is boosted too, and then left out
-        counts[word] += TITLE_BOOST
-    vocabulary = list(counts)
-    idf = rarities(vocabulary, language or "en")
-    boost = _LOG_COUNTS[np.minimum(np.fromiter(counts.values(), np.int64), len(_LOG_COUNTS) - 1)]
-    weight = idf * boost
-    kept = np.flatnonzero(idf)
-    if len(kept) > TERMS:  # the heaviest, and every word tied with the last of them
-        least = np.partition(weight[kept], len(kept) - TERMS)[len(kept) - TERMS]
-        kept = kept[weight[kept] >= least]
-    # The heaviest first, ties by word (the greater first): the same terms on every run.
-    top = sorted(zip(weight[kept].tolist(), [vocabulary[i] for i in kept], strict=True))
-    top = top[: -TERMS - 1 : -1]
-    norm = math.sqrt(sum(value * value for value, _ in top)) or 1.0
-    distinctive = sorted(
-        (-value, word)
-        for value, word in zip(idf[:titled].tolist(), vocabulary[:titled], strict=True)
-        if value > 0
-    )
-    return StoryTerms(
-        terms=tuple(term_hash(word) for _, word in top),
-        weights=tuple(round(value / norm, 6) for value, _ in top),
-        title=tuple(term_hash(word) for _, word in distinctive[:TITLE_TERMS]),
-    )
-
-
-def rarities(vocabulary: Sequence[str], language: str) -> np.ndarray:
-    """The IDF-like weight of each word: MAX_ZIPF minus its Zipf frequency in the
-    language (wordfreq), 0 for a common word (Zipf at least COMMON_ZIPF) or a word
-    under 3 letters, MAX_ZIPF for a word wordfreq does not know (most names), and
-    NUMBER_WEIGHT for a token with a digit (0 for a single digit)."""
-    count = len(vocabulary)
-    if not count:
-        return np.zeros(0)
-    table = _rarity_table(language)
-    found = np.fromiter(RMinHash.hash_token_sets([vocabulary])[0], np.uint64, count)
-    weight = table.weights(found)
-    weight[np.fromiter(map(len, vocabulary), np.int64, count) < 3] = 0.0
-    # Words of letters only are most words; only the others can hold a digit.
-    for index in np.flatnonzero(~np.fromiter(map(str.isalpha, vocabulary), bool, count)):
-        word = vocabulary[index]
-        if _DIGIT.search(word):
-            weight[index] = NUMBER_WEIGHT if len(word) > 1 else 0.0
-    return weight
-
-
 class ArticleFeatures(NamedTuple):
     """What clustering compares an article by: its MinHash signature (NUM_PERM uint32)
     and its story words. A pure function of the published title, text and language, so
@@ -232,8 +272,67 @@ class ArticleFeatures(NamedTuple):
 
 
 def article_features(title: str | None, text: str, language: str | None) -> ArticleFeatures:
-    """The features of one article (`signatures` and `story_terms`)."""
-    return ArticleFeatures(signature(text), story_terms(title, text, language))
+    """The features of one article: the headline and the text tokenised and hashed
+    once (`tokenise`), the signature from the text's words, the story words from the
+    headline's and the lead's."""
+    headline = (title or "").lower()
+    tokens = tokenise(f"{headline}\n{text.lower()}")
+    titled, lead = np.searchsorted(
+        tokens.starts, [len(headline), len(headline) + 1 + LEAD_CHARACTERS]
+    )
+    return ArticleFeatures(
+        _signature(tokens.hashes[titled:]), _story_terms(tokens, titled, lead, language)
+    )
+
+
+def story_terms(title: str | None, text: str, language: str | None) -> StoryTerms:
+    """The distinctive content words of an article, weighted by count and rarity."""
+    return article_features(title, text, language).terms
+
+
+def _story_terms(tokens: Tokens, titled: int, lead: int, language: str | None) -> StoryTerms:
+    """The story words of the tokens [0, titled) (the headline) and [titled, lead)
+    (the lead): each word weighted (rarity) x (1 + ln count), a headline word counting
+    TITLE_BOOST times more; the TERMS heaviest, ties by hash (the greater first)."""
+    vocabulary, first, inverse = np.unique(
+        tokens.hashes[:lead], return_index=True, return_inverse=True
+    )
+    counts = np.bincount(inverse[titled:], minlength=len(vocabulary))
+    counts += TITLE_BOOST * np.bincount(inverse[:titled], minlength=len(vocabulary))
+    idf = _rarity_weights(vocabulary, tokens.lengths[first], tokens.digits[first], language)
+    weight = idf * _LOG_COUNTS[np.minimum(counts, len(_LOG_COUNTS) - 1)]
+    kept = np.flatnonzero(idf)
+    top = kept[np.lexsort((vocabulary[kept], weight[kept]))[::-1][:TERMS]]
+    norm = math.sqrt(float(np.dot(weight[top], weight[top]))) or 1.0
+    headline = np.unique(inverse[:titled])
+    headline = headline[idf[headline] > 0]
+    distinctive = headline[np.lexsort((vocabulary[headline], -idf[headline]))][:TITLE_TERMS]
+    signed = vocabulary.view(np.int64)
+    return StoryTerms(
+        terms=tuple(signed[top].tolist()),
+        weights=tuple(np.round(weight[top] / norm, 6).tolist()),
+        title=tuple(signed[distinctive].tolist()),
+    )
+
+
+def rarities(vocabulary: Sequence[str], language: str) -> np.ndarray:
+    """The IDF-like weight of each word: MAX_ZIPF minus its Zipf frequency in the
+    language (wordfreq), 0 for a common word (Zipf at least COMMON_ZIPF) or a word
+    under 3 letters, MAX_ZIPF for a word wordfreq does not know (most names), and
+    NUMBER_WEIGHT for a token with a digit (0 for a single digit)."""
+    lengths = np.fromiter(map(len, vocabulary), dtype=np.int64, count=len(vocabulary))
+    digits = np.fromiter((bool(_DIGIT.search(word)) for word in vocabulary), bool)
+    return _rarity_weights(word_hashes(vocabulary), lengths, digits, language)
+
+
+def _rarity_weights(
+    hashes: np.ndarray, lengths: np.ndarray, digits: np.ndarray, language: str | None
+) -> np.ndarray:
+    """`rarities` of words given as hashes, lengths and whether they hold a digit."""
+    weight = _rarity_table(language or "en").weights(hashes)
+    weight[lengths < 3] = 0.0
+    weight[digits] = np.where(lengths[digits] > 1, NUMBER_WEIGHT, 0.0)
+    return weight
 
 
 def cosine(first: StoryTerms, second: StoryTerms) -> float:
@@ -253,25 +352,12 @@ def title_overlap(first: StoryTerms, second: StoryTerms) -> float:
     return shared / min(len(first.title), len(second.title))
 
 
-@lru_cache(maxsize=1 << 18)
-def term_hash(word: str) -> int:
-    """A stable signed 64-bit hash of a word (the same in every process and run)."""
-    digest = hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "little", signed=True)
-
-
 class RarityTable(NamedTuple):
-    """wordfreq's word list of a language as arrays: the word hashes sorted, the
-    frequency bucket of each (see `_bucket_weights`), and where each range of hashes
-    (by their top `shift`-complement bits) starts, so that a lookup reads a few
-    neighbouring entries instead of binary-searching the whole list."""
+    """wordfreq's word list of a language as arrays: the word hashes (`word_hashes`)
+    sorted, and the frequency bucket of each (see `_bucket_weights`)."""
 
     hashes: np.ndarray
     buckets: np.ndarray
-    starts: np.ndarray
-    shift: int
-    window: np.ndarray
-    """0 .. the most hashes of one range - 1: the entries a lookup compares."""
 
     def weights(self, found: np.ndarray) -> np.ndarray:
         """The rarity weight of each word hash in `found`: its bucket's weight when the
@@ -279,13 +365,10 @@ class RarityTable(NamedTuple):
         weight = np.full(len(found), MAX_ZIPF)
         if not len(self.hashes):
             return weight
-        low = self.starts[(found >> np.uint64(self.shift)).astype(np.intp)]
-        window = low[:, None] + self.window
-        np.minimum(window, len(self.hashes) - 1, out=window)
-        matches = self.hashes[window] == found[:, None]
-        known = np.flatnonzero(matches.any(axis=1))
-        at = window[known, matches[known].argmax(axis=1)]
-        weight[known] = _bucket_weights()[self.buckets[at]]
+        at = np.searchsorted(self.hashes, found)
+        np.minimum(at, len(self.hashes) - 1, out=at)
+        known = self.hashes[at] == found
+        weight[known] = _bucket_weights()[self.buckets[at[known]]]
         weight[weight <= MAX_ZIPF - COMMON_ZIPF] = 0.0
         return weight
 
@@ -293,29 +376,24 @@ class RarityTable(NamedTuple):
 @cache
 def _rarity_table(language: str) -> RarityTable:
     """wordfreq's word list of a language (English when wordfreq has none) as a
-    `RarityTable` of about 12 bytes a word, kept between runs by `newsclean.derived`,
-    so that a fresh worker loads a language in milliseconds instead of decoding
+    `RarityTable` of 10 bytes a word, kept between runs by `newsclean.derived`, so
+    that a fresh worker loads a language in milliseconds instead of decoding
     wordfreq's list (0.1 to 0.5 s a language)."""
     from newsclean.derived import load_or_build
 
     name = "story-rarity-" + re.sub(r"[^a-z0-9-]", "_", language.lower())[:32]
-    hashes, buckets, starts, shift = load_or_build(
+    hashes, buckets = load_or_build(
         name,
         partial(_build_rarity_table, language),
-        packages=("wordfreq", "rensa"),
+        packages=("wordfreq",),
         files=(Path(__file__),),
     )
-    starts = np.frombuffer(starts, dtype=np.int64)
     return RarityTable(
-        np.frombuffer(hashes, dtype=np.uint64),
-        np.frombuffer(buckets, dtype=np.uint16),
-        starts,
-        shift,
-        np.arange(max(1, int(np.diff(starts).max(initial=0))), dtype=np.int64),
+        np.frombuffer(hashes, dtype=np.uint64), np.frombuffer(buckets, dtype=np.uint16)
     )
 
 
-def _build_rarity_table(language: str) -> tuple[bytes, bytes, bytes, int]:
+def _build_rarity_table(language: str) -> tuple[bytes, bytes]:
     import wordfreq
 
     try:
@@ -325,20 +403,13 @@ def _build_rarity_table(language: str) -> tuple[bytes, bytes, bytes, int]:
     vocabulary = [word for bucket in buckets for word in bucket]
     index = np.repeat(np.arange(len(buckets)), [len(bucket) for bucket in buckets])
     index = np.minimum(index, len(_bucket_weights()) - 1).astype(np.uint16)
-    hashes = np.fromiter(RMinHash.hash_token_sets([vocabulary])[0] if vocabulary else (), np.uint64)
+    hashes = word_hashes(vocabulary)
     # A word listed twice keeps its last (rarest) bucket, as wordfreq's own dict does.
     order = np.lexsort((-np.arange(len(hashes)), hashes))
     first = np.ones(len(order), dtype=bool)
     first[1:] = hashes[order][1:] != hashes[order][:-1]
     order = order[first]
-    hashes, index = hashes[order], index[order]
-    # About four words a range of hashes.
-    bits = max(1, int(math.ceil(math.log2(max(len(hashes), 4) / 4))))
-    shift = 64 - bits
-    edges = np.arange((1 << bits) + 1, dtype=np.uint64)
-    starts = np.searchsorted(hashes, edges[:-1] << np.uint64(shift)).astype(np.int64)
-    starts = np.append(starts, len(hashes))
-    return hashes.tobytes(), index.tobytes(), starts.tobytes(), shift
+    return hashes[order].tobytes(), index[order].tobytes()
 
 
 @cache
