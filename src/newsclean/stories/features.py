@@ -54,11 +54,9 @@ _WORD = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
 # Code point classes of `_char_kinds`.
 _OTHER, _LETTER, _DIGIT_KIND = 0, 1, 2
-# Odd 64-bit bases of the polynomial hashes of words (over code points) and of
-# shingles (over word hashes), and the multipliers of the final mix (MurmurHash3's).
-_WORD_BASE = 0x9E3779B97F4A7C15
-_SHINGLE_BASE = 0xC2B2AE3D27D4EB4F
-_LENGTH_SALT = np.uint64(0x165667B19E3779F9)
+# The odd 64-bit base of the polynomial hashes of words (over code points) and of
+# shingles (over word hashes), and the multipliers of the shingles' mix (MurmurHash3's).
+_BASE = 0x9E3779B97F4A7C15
 _MIX = (np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))
 _FOLD = np.array(  # odd multipliers that fold a band of a signature into one key
     [
@@ -80,12 +78,13 @@ def words(text: str) -> list[str]:
 
 class Tokens(NamedTuple):
     """The words of a text as spans of its lower-cased code points, each with its
-    hash (`word_hashes`) and whether it holds a digit."""
+    hash (`word_hashes`)."""
 
     hashes: np.ndarray
     starts: np.ndarray
     lengths: np.ndarray
-    digits: np.ndarray
+    kinds: np.ndarray
+    """The class of each code point (`_char_kinds`)."""
 
 
 def tokenise(lowered: str) -> Tokens:
@@ -96,19 +95,20 @@ def tokenise(lowered: str) -> Tokens:
         points = np.frombuffer(encoded, dtype=np.uint8)
         kinds = np.frombuffer(encoded.translate(_ascii_kinds()), dtype=np.uint8)
     else:
-        encoded = lowered.encode("utf-32-le", "surrogatepass")
-        points = np.frombuffer(encoded, dtype=np.uint32)
-        kinds = _char_kinds()[points]
+        encoded = lowered.encode("utf-16-le", "surrogatepass")
+        if len(encoded) == 2 * len(lowered):  # no code point beyond the first 65,536
+            points = np.frombuffer(encoded, dtype=np.uint16)
+            kinds = np.take(_basic_kinds(), points)
+        else:
+            encoded = lowered.encode("utf-32-le", "surrogatepass")
+            points = np.frombuffer(encoded, dtype=np.uint32)
+            kinds = np.take(_char_kinds(), points)
     inside = np.zeros(len(points) + 2, dtype=bool)
     np.not_equal(kinds, _OTHER, out=inside[1:-1])
     edges = np.flatnonzero(inside[1:] != inside[:-1])
-    starts, ends = edges[0::2], edges[1::2]
-    digits = np.zeros(len(starts), dtype=bool)
-    numbers = np.flatnonzero(kinds == _DIGIT_KIND)
-    if len(numbers):
-        digits[np.searchsorted(starts, numbers, side="right") - 1] = True
-    lengths = ends - starts
-    return Tokens(_span_hashes(points, starts, lengths, _WORD_BASE), starts, lengths, digits)
+    starts = edges[0::2]
+    lengths = edges[1::2] - starts
+    return Tokens(_span_hashes(points, starts, lengths), starts, lengths, kinds)
 
 
 def word_hashes(vocabulary: Sequence[str]) -> np.ndarray:
@@ -118,7 +118,7 @@ def word_hashes(vocabulary: Sequence[str]) -> np.ndarray:
     joined = "".join(vocabulary)
     points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     lengths = np.fromiter(map(len, vocabulary), dtype=np.int64, count=len(vocabulary))
-    return _span_hashes(points, np.cumsum(lengths) - lengths, lengths, _WORD_BASE)
+    return _span_hashes(points, np.cumsum(lengths) - lengths, lengths)
 
 
 def term_hash(word: str) -> int:
@@ -127,26 +127,25 @@ def term_hash(word: str) -> int:
     return int(word_hashes([word]).view(np.int64)[0])
 
 
-def _span_hashes(
-    values: np.ndarray, starts: np.ndarray, lengths: np.ndarray, base: int
-) -> np.ndarray:
+def _span_hashes(values: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """A hash of each span values[start : start + length]: the polynomial
-    sum(values[start + i] * base**i) modulo 2**64 (from one running sum over all the
-    values), salted with the length and mixed. The same span gives the same hash
-    wherever it lies."""
-    count = len(values)
-    forward, backward = _powers(base, 1 << max(12, count.bit_length()))
-    running = np.zeros(count + 1, dtype=np.uint64)
-    np.cumsum(np.multiply(values, forward[:count], dtype=np.uint64), out=running[1:])
+    sum(values[start + i] * _BASE**i) modulo 2**64, from one running sum over all the
+    values. The same span gives the same hash wherever it lies; two different words
+    (no code point is 0) collide with a chance of about 2**-64."""
+    backward, running = _running_sums(values)
     hashes = running[starts + lengths]
     hashes -= running[starts]
     hashes *= backward[starts]
-    hashes += lengths.astype(np.uint64) * _LENGTH_SALT
-    return _mixed(hashes)
+    return hashes
 
 
-def _mixed(hashes: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 64-bit finaliser, in place: every input bit reaches every bit."""
+def _window_hashes(values: np.ndarray, width: int) -> np.ndarray:
+    """The `_span_hashes` of every run of `width` consecutive values, in order, mixed
+    (MurmurHash3's 64-bit finaliser: every input bit reaches every bit) for MinHash."""
+    count = len(values) - width + 1
+    backward, running = _running_sums(values)
+    hashes = running[width:] - running[:count]
+    hashes *= backward[:count]
     shift = np.uint64(33)
     hashes ^= hashes >> shift
     hashes *= _MIX[0]
@@ -156,12 +155,24 @@ def _mixed(hashes: np.ndarray) -> np.ndarray:
     return hashes
 
 
-@lru_cache(maxsize=4)
-def _powers(base: int, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """base**i and its inverse modulo 2**64 (base is odd) for i < size."""
-    forward = np.full(size, base, dtype=np.uint64)
+def _running_sums(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """_BASE**-i for the values' positions i, and the running sums (from 0) of
+    values[i] * _BASE**i, modulo 2**64."""
+    count = len(values)
+    # One size for every text under 65,536 code points: one pair of tables in memory.
+    forward, backward = _powers(1 << max(16, count.bit_length()))
+    running = np.zeros(count + 1, dtype=np.uint64)
+    np.multiply(values, forward[:count], out=running[1:])
+    np.cumsum(running[1:], out=running[1:])
+    return backward, running
+
+
+@lru_cache(maxsize=2)
+def _powers(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """_BASE**i and its inverse modulo 2**64 (_BASE is odd) for i < size."""
+    forward = np.full(size, _BASE, dtype=np.uint64)
     forward[0] = 1
-    backward = np.full(size, pow(base, -1, 1 << 64), dtype=np.uint64)
+    backward = np.full(size, pow(_BASE, -1, 1 << 64), dtype=np.uint64)
     backward[0] = 1
     return np.cumprod(forward), np.cumprod(backward)
 
@@ -178,6 +189,12 @@ def _char_kinds() -> np.ndarray:
         "story-word-chars", _build_char_kinds, packages=(), files=(Path(__file__),)
     )
     return np.frombuffer(table, dtype=np.uint8)
+
+
+@cache
+def _basic_kinds() -> np.ndarray:
+    """`_char_kinds` of the first 65,536 code points (a table that stays in cache)."""
+    return _char_kinds()[: 1 << 16].copy()
 
 
 @cache
@@ -216,12 +233,7 @@ def _signature(hashes: np.ndarray) -> np.ndarray:
     if len(hashes) < SHINGLE_WORDS:  # a text shorter than a shingle is padded to one
         hashes = np.concatenate([hashes, np.zeros(SHINGLE_WORDS - len(hashes), np.uint64)])
     count = len(hashes) - SHINGLE_WORDS + 1
-    shingles = _span_hashes(
-        hashes,
-        np.arange(count, dtype=np.int64),
-        np.full(count, SHINGLE_WORDS, dtype=np.int64),
-        _SHINGLE_BASE,
-    )
+    shingles = _window_hashes(hashes, SHINGLE_WORDS)
     offsets = np.array([0, count], dtype=np.uint64)
     matrix = RMinHash.digest_matrix_from_flat_token_hashes(
         shingles, offsets, NUM_PERM, MINHASH_SEED
@@ -294,24 +306,42 @@ def _story_terms(tokens: Tokens, titled: int, lead: int, language: str | None) -
     """The story words of the tokens [0, titled) (the headline) and [titled, lead)
     (the lead): each word weighted (rarity) x (1 + ln count), a headline word counting
     TITLE_BOOST times more; the TERMS heaviest, ties by hash (the greater first)."""
-    vocabulary, first, inverse = np.unique(
-        tokens.hashes[:lead], return_index=True, return_inverse=True
-    )
-    counts = np.bincount(inverse[titled:], minlength=len(vocabulary))
-    counts += TITLE_BOOST * np.bincount(inverse[:titled], minlength=len(vocabulary))
-    idf = _rarity_weights(vocabulary, tokens.lengths[first], tokens.digits[first], language)
+    hashes = tokens.hashes[:lead]
+    order = hashes.argsort()
+    ordered = hashes[order]
+    new = np.empty(lead + 1, dtype=bool)
+    new[0] = new[-1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:-1])
+    bounds = new.nonzero()[0]  # where each distinct word's run starts, and the end
+    firsts = bounds[:-1]
+    vocabulary = ordered[firsts]  # the distinct words, sorted
+    counts = bounds[1:] - firsts
+    headline = np.searchsorted(vocabulary, hashes[:titled]).tolist()
+    for index in headline:
+        counts[index] += TITLE_BOOST - 1
+    idf = _rarity_table(language or "en").weights(vocabulary)
+    idf[tokens.lengths[order[firsts]] < 3] = 0.0
+    end = tokens.starts[lead - 1] + tokens.lengths[lead - 1] if lead else 0
+    numbers = (tokens.kinds[:end] == _DIGIT_KIND).nonzero()[0]
+    if len(numbers):  # a word with a digit: NUMBER_WEIGHT, 0 for a single digit
+        numbered = hashes[np.searchsorted(tokens.starts, numbers, side="right") - 1]
+        at = np.searchsorted(vocabulary, numbered)
+        idf[at] = np.where(tokens.lengths[order[firsts[at]]] > 1, NUMBER_WEIGHT, 0.0)
     weight = idf * _LOG_COUNTS[np.minimum(counts, len(_LOG_COUNTS) - 1)]
-    kept = np.flatnonzero(idf)
-    top = kept[np.lexsort((vocabulary[kept], weight[kept]))[::-1][:TERMS]]
-    norm = math.sqrt(float(np.dot(weight[top], weight[top]))) or 1.0
-    headline = np.unique(inverse[:titled])
-    headline = headline[idf[headline] > 0]
-    distinctive = headline[np.lexsort((vocabulary[headline], -idf[headline]))][:TITLE_TERMS]
+    kept = idf.nonzero()[0]
+    top = kept[np.lexsort((vocabulary[kept], weight[kept]))[: -TERMS - 1 : -1]]
+    heaviest = weight[top]
+    norm = math.sqrt(float(heaviest @ heaviest)) or 1.0
     signed = vocabulary.view(np.int64)
+    distinctive = sorted(
+        (-float(idf[index]), int(signed[index]))
+        for index in dict.fromkeys(headline)
+        if idf[index] > 0
+    )
     return StoryTerms(
         terms=tuple(signed[top].tolist()),
-        weights=tuple(np.round(weight[top] / norm, 6).tolist()),
-        title=tuple(signed[distinctive].tolist()),
+        weights=tuple((heaviest / norm).round(6).tolist()),
+        title=tuple(term for _, term in distinctive[:TITLE_TERMS]),
     )
 
 
@@ -362,15 +392,12 @@ class RarityTable(NamedTuple):
     def weights(self, found: np.ndarray) -> np.ndarray:
         """The rarity weight of each word hash in `found`: its bucket's weight when the
         list has it (0 for a common word), else MAX_ZIPF."""
-        weight = np.full(len(found), MAX_ZIPF)
         if not len(self.hashes):
-            return weight
+            return np.full(len(found), MAX_ZIPF)
         at = np.searchsorted(self.hashes, found)
         np.minimum(at, len(self.hashes) - 1, out=at)
-        known = self.hashes[at] == found
-        weight[known] = _bucket_weights()[self.buckets[at[known]]]
-        weight[weight <= MAX_ZIPF - COMMON_ZIPF] = 0.0
-        return weight
+        listed = _bucket_weights()[self.buckets[at]]
+        return np.where(self.hashes[at] == found, listed, MAX_ZIPF)
 
 
 @cache
@@ -415,12 +442,14 @@ def _build_rarity_table(language: str) -> tuple[bytes, bytes]:
 @cache
 def _bucket_weights() -> np.ndarray:
     """MAX_ZIPF minus the Zipf frequency of wordfreq's bucket i (its words occur
-    10^(-i/100) of the time; Zipf is log10 of that plus 9)."""
+    10^(-i/100) of the time; Zipf is log10 of that plus 9), 0 for a common word's."""
     import wordfreq
 
-    return np.array(
+    weights = np.array(
         [MAX_ZIPF - (math.log10(wordfreq.cB_to_freq(-index)) + 9.0) for index in range(1200)]
     )
+    weights[weights <= MAX_ZIPF - COMMON_ZIPF] = 0.0
+    return weights
 
 
 # 1 + ln(count) for the counts of a lead (a count beyond the table is taken as its last).
