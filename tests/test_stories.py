@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import random
+import re
 import shutil
+from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 
@@ -32,14 +35,23 @@ from newsclean.rows import article_record
 from newsclean.stories import keep_signatures, label_staged
 from newsclean.stories.cluster import Compared, _bucket_pairs, canonical_order, label_day
 from newsclean.stories.features import (
+    FEATURES_VERSION,
+    LEAD_CHARACTERS,
     NUM_PERM,
+    TERMS,
+    TITLE_BOOST,
+    TITLE_TERMS,
     TermTable,
     article_features,
     cosine,
+    rarities,
     signatures,
     similarity,
     story_terms,
     term_hash,
+    tokenise,
+    word_hashes,
+    words,
 )
 from newsclean.stories.store import article_time, read_window, signatures_path
 from newsclean.validate import ARTICLE, STORY
@@ -126,6 +138,76 @@ def test_signatures_rate_copies_high_and_other_stories_low() -> None:
     assert np.array_equal(
         rows, signatures([c["text"] for c in (CASES[0], CASES[1], CASES[3], CASES[4])])
     )
+
+
+# Texts with what tokenising must get right: ASCII only, other scripts and marks, a
+# code point beyond the first 65,536, digits of other scripts, underscores, a word cut
+# by punctuation, a lone surrogate.
+TOKEN_TEXTS = [
+    "The council's 2024 budget: £3.5m (U.S.) for well-known roads_and_bridges.",
+    "Köln's Straße — “naïve” café; İstanbul ΣΊΣΥΦΟΣ ﬁnance ½ ٣٤ 東京タワー 12:30",
+    "Mathematical 𝐀𝐁𝐂 and 𠀀𠀁 words, emoji 😀 between, e\u0301cole, x\ud800y",
+    "",
+    "   ...   ",
+]
+
+
+@pytest.mark.parametrize("text", TOKEN_TEXTS)
+def test_words_are_tokenised_and_hashed_as_the_regular_expression_finds_them(
+    text: str,
+) -> None:
+    """`tokenise` finds the words of Python's `\\w+` (`words`) with numpy, and hashes
+    each as `word_hashes` hashes it alone, wherever it lies in the text."""
+    lowered = text.lower()
+    tokens = tokenise(lowered)
+    found = [
+        lowered[start : start + length]
+        for start, length in zip(tokens.starts.tolist(), tokens.lengths.tolist(), strict=True)
+    ]
+    assert found == words(text)
+    assert np.array_equal(tokens.hashes, word_hashes(found))
+    assert [term_hash(word) for word in found] == tokens.hashes.view(np.int64).tolist()
+    shifted = tokenise("padding, " + lowered)
+    assert np.array_equal(shifted.hashes[1:], tokens.hashes)
+
+
+def _plain_story_terms(title: str, text: str) -> tuple[list[int], list[float], list[int]]:
+    """The story words as docs/stories.md states them, counted with Python's own
+    tools: the words of the headline and of the first LEAD_CHARACTERS of the text."""
+    headline = words(title)
+    lowered = text.lower()
+    lead = [m.group() for m in re.finditer(r"\w+", lowered) if m.start() < LEAD_CHARACTERS]
+    counts = Counter(lead)
+    for word in headline:
+        counts[word] += TITLE_BOOST
+    vocabulary = list(counts)
+    idf = dict(zip(vocabulary, rarities(vocabulary, "en").tolist(), strict=True))
+    weight = {word: idf[word] * (1 + math.log(counts[word])) for word in vocabulary}
+    unsigned = {word: term_hash(word) % (1 << 64) for word in vocabulary}
+    top = sorted(
+        (word for word in vocabulary if idf[word] > 0),
+        key=lambda word: (weight[word], unsigned[word]),
+        reverse=True,
+    )[:TERMS]
+    norm = math.sqrt(sum(weight[word] ** 2 for word in top)) or 1.0
+    distinctive = sorted((-idf[w], term_hash(w)) for w in set(headline) if idf[w] > 0)
+    return (
+        [term_hash(word) for word in top],
+        [weight[word] / norm for word in top],
+        [term for _, term in distinctive[:TITLE_TERMS]],
+    )
+
+
+@pytest.mark.parametrize("index", range(len(CASES)))
+def test_story_terms_are_the_documented_count_of_headline_and_lead(index: int) -> None:
+    case = CASES[index]
+    long_text = case["text"] + " " + "Zephyrine Quillborne harbour 2026. " * 120
+    for text in (case["text"], long_text):  # the second runs past the lead
+        terms = story_terms(case["title"], text, "en")
+        expected_terms, expected_weights, expected_title = _plain_story_terms(case["title"], text)
+        assert list(terms.terms) == expected_terms
+        assert list(terms.weights) == pytest.approx(expected_weights, abs=1e-6)
+        assert list(terms.title) == expected_title
 
 
 def test_story_terms_leave_out_common_words_and_keep_names_and_numbers() -> None:
@@ -283,6 +365,29 @@ def test_unreadable_signature_day_is_left_out(lake: Path) -> None:
     signatures_path(lake, DAY).write_bytes(b"not parquet")
     past, window = read_window(lake, date(2026, 2, 14), 7)
     assert len(past) == 0 and window == []
+
+
+def _with_version(path: Path, version: str) -> None:
+    """Rewrite a signature or features file as if another version had written it."""
+    table = pq.read_table(path)
+    ((key, _),) = [(k, v) for k, v in table.schema.metadata.items() if k.startswith(b"newsclean")]
+    pq.write_table(table.replace_schema_metadata({key: version.encode()}), path)
+
+
+def test_a_window_day_of_other_features_is_left_out(lake: Path) -> None:
+    """Signatures of another features version (other hashes) never meet these: the day
+    is left out of the window, as if it had not run, and its story is not joined."""
+    day2 = date(2026, 2, 14)
+    _publish(lake, DAY, [CASES[5]])
+    assert read_window(lake, day2, 7)[1] == ["2026-02-13"]
+    _with_version(signatures_path(lake, DAY), "1")
+    past, window = read_window(lake, day2, 7)
+    assert len(past) == 0 and window == []
+    labels = _publish(lake, day2, [_on(CASES[6], day2)])
+    assert labels["ring-flock-rewrite"][1] == _id("ring-flock-rewrite")
+    # The same file with this version's mark is read again.
+    _with_version(signatures_path(lake, DAY), FEATURES_VERSION)
+    assert read_window(lake, day2, 7)[1] == ["2026-02-13"]
 
 
 def test_story_settings_are_checked() -> None:
@@ -498,8 +603,7 @@ def test_staged_features_equal_the_features_of_the_published_text(
     def refused(*args: object) -> None:
         raise AssertionError("publish computed features from a text")
 
-    monkeypatch.setattr(store, "signatures", refused)
-    monkeypatch.setattr(store, "story_terms", refused)
+    monkeypatch.setattr(store, "article_features", refused)
     manifest = publish_day(str(lake), DAY, ["00000"], settings=SETTINGS)
     assert manifest["stories"]["near_duplicates"] == 2
 
@@ -523,6 +627,30 @@ def test_staged_features_of_other_articles_are_not_used(tmp_path: Path) -> None:
     features.close()
     found = read_day_articles([part], DAY, 10)
     assert np.array_equal(found.signatures, expected.signatures)
+
+
+def test_staged_features_of_another_version_are_computed_again(tmp_path: Path) -> None:
+    """A shard staged by a version with other features has them computed from the
+    texts at publish: staged features of two versions never meet in one day."""
+    from newsclean.stories.store import FeatureWriter, features_path, read_day_articles
+
+    part = tmp_path / "shard" / "articles" / "part-00000.parquet"
+    part.parent.mkdir(parents=True)
+    writer = PartWriter(part, ARTICLE, batch_rows=10)
+    features = FeatureWriter(features_path(part), batch_rows=10)
+    for case in CASES[:3]:
+        article = sample_article(id=_id(case["key"]), title=case["title"], text=case["text"])
+        writer.write(article_record(article, ingest_date=DAY, pipeline_version="test"))
+        features.write(_id(case["key"]), article_features(case["title"], "other", "en"))
+    writer.close()
+    features.close()
+    staged = read_day_articles([part], DAY, 10)  # this version's file is read as it is
+    other = article_features(CASES[0]["title"], "other", "en").signature
+    assert np.array_equal(staged.signatures[staged.ids.index(_id(CASES[0]["key"]))], other)
+    _with_version(features_path(part), "1")
+    found = read_day_articles([part], DAY, 10)
+    index = found.ids.index(_id(CASES[0]["key"]))
+    assert np.array_equal(found.signatures[index], signatures([CASES[0]["text"]])[0])
 
 
 def test_rarities_are_wordfreq_zipf_weights_from_a_kept_table(

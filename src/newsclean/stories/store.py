@@ -12,6 +12,12 @@ published partition) has its features computed from its texts, which gives the s
 Signatures live in LAKE/_profiles/stories/<day>.parquet, one row per article of the
 day: id, story_id, time, whether it is a canonical copy, its MinHash signature (copies
 have none: nothing is compared against them) and its weighted distinctive words.
+
+Both files carry the version of the features they hold (`features.FEATURES_VERSION`)
+in their schema's metadata. Features of another version do not compare with these (other
+word hashes, other signatures): a window day whose file holds another version is left
+out, as if it had not run, and a staged features file of another version is computed
+again from the texts.
 """
 
 from __future__ import annotations
@@ -33,11 +39,11 @@ from newsclean.config import Settings
 from newsclean.lake import PartWriter, partition_files
 from newsclean.stories.cluster import Compared, Label, canonical_order, label_day
 from newsclean.stories.features import (
+    FEATURES_VERSION,
     NUM_PERM,
     ArticleFeatures,
     TermTable,
-    signatures,
-    story_terms,
+    article_features,
 )
 from newsclean.validate import ARTICLE, STORY, file_schema
 
@@ -52,7 +58,7 @@ SIGNATURES = pa.schema(
         pa.field("weights", pa.list_(pa.float32()), nullable=False),
         pa.field("title_terms", pa.list_(pa.int64()), nullable=False),
     ],
-    metadata={"newsclean.signatures": "1"},
+    metadata={"newsclean.signatures": FEATURES_VERSION},
 )
 FEATURES = pa.schema(
     [
@@ -62,7 +68,7 @@ FEATURES = pa.schema(
         pa.field("weights", pa.list_(pa.float32()), nullable=False),
         pa.field("title_terms", pa.list_(pa.int64()), nullable=False),
     ],
-    metadata={"newsclean.story_features": "1"},
+    metadata={"newsclean.story_features": FEATURES_VERSION},
 )
 FEATURES_DIR = "story_features"
 STORIES_PART = "part-stories.parquet"
@@ -78,6 +84,14 @@ def signatures_dir(lake: Path) -> Path:
 
 def signatures_path(lake: Path, day: date) -> Path:
     return signatures_dir(lake) / f"{day.isoformat()}.parquet"
+
+
+def _current_version(path: Path, schema: pa.Schema) -> bool:
+    """Whether the Parquet file at `path` holds features of this version (the version
+    `schema`'s metadata names). Raises OSError or ArrowException when it cannot be read."""
+    ((key, version),) = schema.metadata.items()
+    found = pq.read_schema(path).metadata or {}
+    return found.get(key) == version
 
 
 def features_path(part: Path) -> Path:
@@ -133,6 +147,8 @@ def _staged_features(part: Path) -> tuple[np.ndarray, TermTable] | None:
     if not path.exists():
         return None
     try:
+        if not _current_version(path, FEATURES):
+            return None
         table = pq.read_table(path, schema=FEATURES)
         part_ids = pq.read_table(part, columns=["id"]).column("id")
     except (OSError, pa.ArrowException):
@@ -192,17 +208,18 @@ def read_day_articles(
         for batch in pq.ParquetFile(part).iter_batches(batch_size=batch_rows, columns=columns_read):
             columns = batch.to_pydict()
             if staged is None:
-                rows.append(signatures(columns["text"]))
-                tables.append(
-                    TermTable.of(
-                        [
-                            story_terms(title, text, language)
-                            for title, text, language in zip(
-                                columns["title"], columns["text"], columns["language"], strict=True
-                            )
-                        ]
+                computed = [
+                    article_features(title, text, language)
+                    for title, text, language in zip(
+                        columns["title"], columns["text"], columns["language"], strict=True
                     )
+                ]
+                rows.append(
+                    np.stack([features.signature for features in computed])
+                    if computed
+                    else np.zeros((0, NUM_PERM), dtype=np.uint32)
                 )
+                tables.append(TermTable.of([features.terms for features in computed]))
             ids.extend(columns["id"])
             times.extend(article_time(when, ingest_date) for when in columns["published_at"])
             titles.extend(columns["title"])
@@ -247,7 +264,8 @@ def save_published_signatures(lake: Path, ingest_date: date, batch_rows: int) ->
 def read_window(lake: Path, ingest_date: date, days: int) -> tuple[Compared, list[str]]:
     """The signatures of the `days` days before ingest_date that are in the lake, oldest
     first, and the days read. Only earlier days count, so a re-run sees the same window;
-    a day whose file cannot be read is left out, as if it had not run."""
+    a day whose file cannot be read, or holds features of another version, is left
+    out, as if it had not run."""
     read: list[str] = []
 
     def tables() -> Iterator[pa.Table]:
@@ -257,6 +275,8 @@ def read_window(lake: Path, ingest_date: date, days: int) -> tuple[Compared, lis
             if not path.exists():
                 continue
             try:
+                if not _current_version(path, SIGNATURES):
+                    continue
                 table = pq.read_table(path, schema=SIGNATURES)
             except (OSError, pa.ArrowException):
                 continue
