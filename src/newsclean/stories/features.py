@@ -289,9 +289,8 @@ def article_features(title: str | None, text: str, language: str | None) -> Arti
     headline's and the lead's."""
     headline = (title or "").lower()
     tokens = tokenise(f"{headline}\n{text.lower()}")
-    titled, lead = np.searchsorted(
-        tokens.starts, [len(headline), len(headline) + 1 + LEAD_CHARACTERS]
-    )
+    titled = int(tokens.starts.searchsorted(len(headline)))
+    lead = int(tokens.starts.searchsorted(len(headline) + 1 + LEAD_CHARACTERS))
     return ArticleFeatures(
         _signature(tokens.hashes[titled:]), _story_terms(tokens, titled, lead, language)
     )
