@@ -45,6 +45,7 @@ from newsclean.stories.features import (
     article_features,
     cosine,
     rarities,
+    signature,
     signatures,
     similarity,
     story_terms,
@@ -169,6 +170,15 @@ def test_words_are_tokenised_and_hashed_as_the_regular_expression_finds_them(
     assert [term_hash(word) for word in found] == tokens.hashes.view(np.int64).tolist()
     shifted = tokenise("padding, " + lowered)
     assert np.array_equal(shifted.hashes[1:], tokens.hashes)
+
+
+def test_shingles_of_words_that_trade_letters_differ() -> None:
+    """A shingle's hash is no sum of its letters: words that trade letters, or the same
+    words in another order, make other shingles."""
+    base = signature("ab cd ef gh ij")
+    assert similarity(base, signature("ac bd ef gh ij")) < 0.1
+    assert similarity(base, signature("cd ab ef gh ij")) < 0.1
+    assert similarity(base, signature("Ab, CD! ef gh ij")) == 1.0  # case and punctuation
 
 
 def _plain_story_terms(title: str, text: str) -> tuple[list[int], list[float], list[int]]:

@@ -54,9 +54,11 @@ _WORD = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
 # Code point classes of `_char_kinds`.
 _OTHER, _LETTER, _DIGIT_KIND = 0, 1, 2
-# The odd 64-bit base of the polynomial hashes of words (over code points) and of
+# The odd 64-bit bases of the polynomial hashes of words (over code points) and of
 # shingles (over word hashes), and the multipliers of the shingles' mix (MurmurHash3's).
-_BASE = 0x9E3779B97F4A7C15
+# The two bases differ: with one, the shingles (ab, cd) and (ac, bd) would collide.
+_WORD_BASE = 0x9E3779B97F4A7C15
+_SHINGLE_BASE = 0xC2B2AE3D27D4EB4F
 _MIX = (np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))
 _FOLD = np.array(  # odd multipliers that fold a band of a signature into one key
     [
@@ -108,7 +110,7 @@ def tokenise(lowered: str) -> Tokens:
     edges = np.flatnonzero(inside[1:] != inside[:-1])
     starts = edges[0::2]
     lengths = edges[1::2] - starts
-    return Tokens(_span_hashes(points, starts, lengths), starts, lengths, kinds)
+    return Tokens(_span_hashes(points, starts, lengths, _WORD_BASE), starts, lengths, kinds)
 
 
 def word_hashes(vocabulary: Sequence[str]) -> np.ndarray:
@@ -118,7 +120,7 @@ def word_hashes(vocabulary: Sequence[str]) -> np.ndarray:
     joined = "".join(vocabulary)
     points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     lengths = np.fromiter(map(len, vocabulary), dtype=np.int64, count=len(vocabulary))
-    return _span_hashes(points, np.cumsum(lengths) - lengths, lengths)
+    return _span_hashes(points, np.cumsum(lengths) - lengths, lengths, _WORD_BASE)
 
 
 def term_hash(word: str) -> int:
@@ -127,23 +129,25 @@ def term_hash(word: str) -> int:
     return int(word_hashes([word]).view(np.int64)[0])
 
 
-def _span_hashes(values: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+def _span_hashes(
+    values: np.ndarray, starts: np.ndarray, lengths: np.ndarray, base: int
+) -> np.ndarray:
     """A hash of each span values[start : start + length]: the polynomial
-    sum(values[start + i] * _BASE**i) modulo 2**64, from one running sum over all the
+    sum(values[start + i] * base**i) modulo 2**64, from one running sum over all the
     values. The same span gives the same hash wherever it lies; two different words
     (no code point is 0) collide with a chance of about 2**-64."""
-    backward, running = _running_sums(values)
+    backward, running = _running_sums(values, base)
     hashes = running[starts + lengths]
     hashes -= running[starts]
     hashes *= backward[starts]
     return hashes
 
 
-def _window_hashes(values: np.ndarray, width: int) -> np.ndarray:
+def _window_hashes(values: np.ndarray, width: int, base: int) -> np.ndarray:
     """The `_span_hashes` of every run of `width` consecutive values, in order, mixed
     (MurmurHash3's 64-bit finaliser: every input bit reaches every bit) for MinHash."""
     count = len(values) - width + 1
-    backward, running = _running_sums(values)
+    backward, running = _running_sums(values, base)
     hashes = running[width:] - running[:count]
     hashes *= backward[:count]
     shift = np.uint64(33)
@@ -155,24 +159,24 @@ def _window_hashes(values: np.ndarray, width: int) -> np.ndarray:
     return hashes
 
 
-def _running_sums(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """_BASE**-i for the values' positions i, and the running sums (from 0) of
-    values[i] * _BASE**i, modulo 2**64."""
+def _running_sums(values: np.ndarray, base: int) -> tuple[np.ndarray, np.ndarray]:
+    """base**-i for the values' positions i, and the running sums (from 0) of
+    values[i] * base**i, modulo 2**64."""
     count = len(values)
-    # One size for every text under 65,536 code points: one pair of tables in memory.
-    forward, backward = _powers(1 << max(16, count.bit_length()))
+    # One size for every text under 65,536 code points: one pair of tables a base.
+    forward, backward = _powers(base, 1 << max(16, count.bit_length()))
     running = np.zeros(count + 1, dtype=np.uint64)
     np.multiply(values, forward[:count], out=running[1:])
     np.cumsum(running[1:], out=running[1:])
     return backward, running
 
 
-@lru_cache(maxsize=2)
-def _powers(size: int) -> tuple[np.ndarray, np.ndarray]:
-    """_BASE**i and its inverse modulo 2**64 (_BASE is odd) for i < size."""
-    forward = np.full(size, _BASE, dtype=np.uint64)
+@lru_cache(maxsize=4)
+def _powers(base: int, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """base**i and its inverse modulo 2**64 (base is odd) for i < size."""
+    forward = np.full(size, base, dtype=np.uint64)
     forward[0] = 1
-    backward = np.full(size, pow(_BASE, -1, 1 << 64), dtype=np.uint64)
+    backward = np.full(size, pow(base, -1, 1 << 64), dtype=np.uint64)
     backward[0] = 1
     return np.cumprod(forward), np.cumprod(backward)
 
@@ -233,7 +237,7 @@ def _signature(hashes: np.ndarray) -> np.ndarray:
     if len(hashes) < SHINGLE_WORDS:  # a text shorter than a shingle is padded to one
         hashes = np.concatenate([hashes, np.zeros(SHINGLE_WORDS - len(hashes), np.uint64)])
     count = len(hashes) - SHINGLE_WORDS + 1
-    shingles = _window_hashes(hashes, SHINGLE_WORDS)
+    shingles = _window_hashes(hashes, SHINGLE_WORDS, _SHINGLE_BASE)
     offsets = np.array([0, count], dtype=np.uint64)
     matrix = RMinHash.digest_matrix_from_flat_token_hashes(
         shingles, offsets, NUM_PERM, MINHASH_SEED
