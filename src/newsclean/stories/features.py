@@ -309,10 +309,17 @@ def _story_terms(tokens: Tokens, titled: int, lead: int, language: str | None) -
     """The story words of the tokens [0, titled) (the headline) and [titled, lead)
     (the lead): each word weighted (rarity) x (1 + ln count), a headline word counting
     TITLE_BOOST times more; the TERMS heaviest, ties by hash (the greater first)."""
+    table = _rarity_table(language or "en")
+    # The language's common words weigh nothing: they are left out before counting.
     hashes = tokens.hashes[:lead]
+    at = table.common.searchsorted(hashes)
+    np.minimum(at, len(table.common) - 1, out=at)
+    positions = (table.common[at] != hashes).nonzero()[0]
+    hashes = hashes[positions]
+    titled = int(positions.searchsorted(titled))
     order = hashes.argsort()
     ordered = hashes[order]
-    new = np.empty(lead + 1, dtype=bool)
+    new = np.empty(len(hashes) + 1, dtype=bool)
     new[0] = new[-1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=new[1:-1])
     bounds = new.nonzero()[0]  # where each distinct word's run starts, and the end
@@ -322,14 +329,15 @@ def _story_terms(tokens: Tokens, titled: int, lead: int, language: str | None) -
     headline = np.searchsorted(vocabulary, hashes[:titled]).tolist()
     for index in headline:
         counts[index] += TITLE_BOOST - 1
-    idf = _rarity_table(language or "en").weights(vocabulary)
-    idf[tokens.lengths[order[firsts]] < 3] = 0.0
+    idf = table.weights(vocabulary)
+    idf[tokens.lengths[positions[order[firsts]]] < 3] = 0.0
     end = tokens.starts[lead - 1] + tokens.lengths[lead - 1] if lead else 0
     numbers = (tokens.kinds[:end] == _DIGIT_KIND).nonzero()[0]
     if len(numbers):  # a word with a digit: NUMBER_WEIGHT, 0 for a single digit
-        numbered = hashes[np.searchsorted(tokens.starts, numbers, side="right") - 1]
-        at = np.searchsorted(vocabulary, numbered)
-        idf[at] = np.where(tokens.lengths[order[firsts[at]]] > 1, NUMBER_WEIGHT, 0.0)
+        # (no common word has a digit, so every word with one is in the vocabulary)
+        numbered = np.searchsorted(tokens.starts, numbers, side="right") - 1
+        at = np.searchsorted(vocabulary, tokens.hashes[numbered])
+        idf[at] = np.where(tokens.lengths[numbered] > 1, NUMBER_WEIGHT, 0.0)
     weight = idf * _LOG_COUNTS[np.minimum(counts, len(_LOG_COUNTS) - 1)]
     kept = idf.nonzero()[0]
     top = kept[np.lexsort((vocabulary[kept], weight[kept]))[: -TERMS - 1 : -1]]
@@ -387,10 +395,13 @@ def title_overlap(first: StoryTerms, second: StoryTerms) -> float:
 
 class RarityTable(NamedTuple):
     """wordfreq's word list of a language as arrays: the word hashes (`word_hashes`)
-    sorted, and the frequency bucket of each (see `_bucket_weights`)."""
+    sorted, the frequency bucket of each (see `_bucket_weights`), and the hashes of
+    its common words (weight 0) without a digit, sorted (a small array that story
+    words are filtered by before they are counted)."""
 
     hashes: np.ndarray
     buckets: np.ndarray
+    common: np.ndarray
 
     def weights(self, found: np.ndarray) -> np.ndarray:
         """The rarity weight of each word hash in `found`: its bucket's weight when the
@@ -412,18 +423,20 @@ def _rarity_table(language: str) -> RarityTable:
     from newsclean.derived import load_or_build
 
     name = "story-rarity-" + re.sub(r"[^a-z0-9-]", "_", language.lower())[:32]
-    hashes, buckets = load_or_build(
+    hashes, buckets, common = load_or_build(
         name,
         partial(_build_rarity_table, language),
         packages=("wordfreq",),
         files=(Path(__file__),),
     )
     return RarityTable(
-        np.frombuffer(hashes, dtype=np.uint64), np.frombuffer(buckets, dtype=np.uint16)
+        np.frombuffer(hashes, dtype=np.uint64),
+        np.frombuffer(buckets, dtype=np.uint16),
+        np.frombuffer(common, dtype=np.uint64),
     )
 
 
-def _build_rarity_table(language: str) -> tuple[bytes, bytes]:
+def _build_rarity_table(language: str) -> tuple[bytes, bytes, bytes]:
     import wordfreq
 
     try:
@@ -439,7 +452,11 @@ def _build_rarity_table(language: str) -> tuple[bytes, bytes]:
     first = np.ones(len(order), dtype=bool)
     first[1:] = hashes[order][1:] != hashes[order][:-1]
     order = order[first]
-    return hashes[order].tobytes(), index[order].tobytes()
+    digits = np.fromiter((bool(_DIGIT.search(word)) for word in vocabulary), bool, len(hashes))
+    common = order[(_bucket_weights()[index[order]] == 0) & ~digits[order]]
+    # At least one entry (a hash no word has), so that a lookup needs no special case.
+    common_hashes = hashes[common] if len(common) else np.zeros(1, dtype=np.uint64)
+    return hashes[order].tobytes(), index[order].tobytes(), common_hashes.tobytes()
 
 
 @cache
