@@ -134,8 +134,9 @@ def _span_hashes(
 ) -> np.ndarray:
     """A hash of each span values[start : start + length]: the polynomial
     sum(values[start + i] * base**i) modulo 2**64, from one running sum over all the
-    values. The same span gives the same hash wherever it lies; two different words
-    (no code point is 0) collide with a chance of about 2**-64."""
+    values. The same span gives the same hash wherever it lies. The 3,197,314 distinct
+    words of the development corpus and of wordfreq's lists of eight languages get
+    3,197,314 distinct word hashes (docs/stories.md)."""
     backward, running = _running_sums(values, base)
     hashes = running[starts + lengths]
     hashes -= running[starts]
