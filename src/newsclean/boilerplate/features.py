@@ -18,12 +18,18 @@ from functools import lru_cache
 
 import numpy as np
 
-from newsclean.boilerplate.catalogue import DATE, TIME, Rule
-from newsclean.boilerplate.lines import PROSE_WORDS, is_prose, plain_once, word_count
+from newsclean.boilerplate.catalogue import MONTHS, TIME, Rule
+from newsclean.boilerplate.lines import PROSE_WORDS, is_prose, plain_once, plain_word_count
 from newsclean.boilerplate.rules import classify
 
 _WORD = re.compile(r"\w+")
-_DATE = re.compile(DATE)
+# Found in a text exactly when DATE is (what `has_date` asks), and several times faster:
+# DATE without the weekday its forms may open with, its two month-first forms as one.
+DATE_FOUND = re.compile(
+    rf"(?:{MONTHS}) (?:\d{{1,2}}(?:st|nd|rd|th)?,? )?\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th|\.|er)? (?:de )?(?:{MONTHS}),? (?:de )?\d{{4}}"
+    r"|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}[./-]\d{1,2}[./-]\d{1,2}"
+)
 _TIME = re.compile(rf"\b{TIME}\b")
 _RELATIVE_TIME = re.compile(
     r"\b\d+ (?:sec|second|min|minute|hour|hr|day|week|month|year)s? ago\b"
@@ -130,7 +136,7 @@ def _line_features(line: str, stop_words: Collection[str], full: bool) -> list[f
     lowered = sample.lower()
     tokens = _WORD.findall(lowered)
     word_total = len(tokens) or 1
-    words = word_count(text)
+    words = plain_word_count(text)
     prose = is_prose(text, min(words, PROSE_WORDS + 1))
     if prose or not full:
         row = [0.0] * len(LINE_FEATURES)
@@ -157,7 +163,7 @@ def _line_features(line: str, stop_words: Collection[str], full: bool) -> list[f
     dated = timed = relative = False
     if words <= DATED_WORDS and _DIGIT.search(text):  # every date and time holds a digit
         folded = text.casefold()  # fold(line), from the plain form at hand
-        dated = bool(DATE_HINT.search(folded) and _DATE.search(folded))
+        dated = bool(DATE_HINT.search(folded) and DATE_FOUND.search(folded))
         timed = bool(_TIME.search(folded))
         relative = any(cue in folded for cue in _RELATIVE_CUES) and bool(
             _RELATIVE_TIME.search(folded)
@@ -191,7 +197,7 @@ def place_features(line: str) -> list[float]:
     """What the document reads of a line that is neither scored nor a scored line's
     neighbour: its words and whether it is prose (`log_words`, `prose`), the rest 0."""
     text = plain_once(line)
-    words = word_count(text)
+    words = plain_word_count(text)
     row = [0.0] * len(LINE_FEATURES)
     row[_AT_WORDS] = math.log1p(words)
     row[_AT_PROSE] = float(is_prose(text, min(words, PROSE_WORDS + 1)))
@@ -204,13 +210,13 @@ def document_features(rows: Sequence[list[float]]) -> np.ndarray:
     `line_features` of the document's non-blank lines, in order."""
     if not rows:
         return np.zeros((0, len(FEATURE_NAMES)), dtype=np.float64)
-    return np.array(feature_rows(rows, range(len(rows))), dtype=np.float64)
+    return feature_matrix(rows, range(len(rows)))
 
 
-def feature_rows(rows: Sequence[list[float]], wanted: Iterable[int]) -> list[list[float]]:
-    """The rows of `document_features(rows)` for the lines at `wanted`, as lists: the
-    classifier scores only some of a text's lines, and a few short lists are built
-    faster than a matrix of every line."""
+def feature_matrix(rows: Sequence[list[float]], wanted: Sequence[int]) -> np.ndarray:
+    """The rows of `document_features(rows)` for the lines at `wanted`: the classifier
+    scores only some of a text's lines. Built as one flat list, read by numpy at once
+    (for a document's few lines, faster than numpy's operations column by column)."""
     count = len(rows)
     prose = [row[_AT_PROSE] > 0 for row in rows]
     story = [index for index, is_story in enumerate(prose) if is_story]
@@ -222,33 +228,40 @@ def feature_rows(rows: Sequence[list[float]], wanted: Iterable[int]) -> list[lis
         word_counts = np.expm1(np.array(logged, dtype=np.float64)).tolist()
     total_words = float(np.array(word_counts, dtype=np.float64).sum()) or 1.0
     log1p = _LOG1P if count <= len(_LOG1P) else _log1p_table(count)
-    runs = [log1p[run] for run in _short_runs(prose)]
+    runs = _short_runs(prose)
     last = max(count - 1, 1)
     log_lines = math.log1p(count)
-    context = list(map(_context, rows))
+    # Each line's context, with two absent lines at either end: line i's neighbour at
+    # offset k is context[i + 2 + k].
     absent = (0.0,) * len(_CONTEXT)
-    result = []
+    context = [absent, absent, *map(_context, rows), absent, absent]
+    inner = (1.0, 1.0, 1.0, 1.0)
+    values: list[float] = []
     for index in wanted:
-        row = list(rows[index])
-        row += (
+        tail = count - 1 - index
+        values.extend((
+            *rows[index],
             index / last,
             log1p[index],
-            log1p[count - 1 - index],
-            runs[index],
+            log1p[tail],
+            log1p[runs[index]],
             word_counts[index] / total_words,
             float(index > last_prose),
             float(index < first_prose),
             log_lines,
-        )
-        present = []
-        for offset in _OFFSETS:
-            other = index + offset
-            inside = 0 <= other < count
-            row += context[other] if inside else absent
-            present.append(float(inside))
-        row += present
-        result.append(row)
-    return result
+            *context[index],
+            *context[index + 1],
+            *context[index + 3],
+            *context[index + 4],
+            *(inner if index >= 2 and tail >= 2 else _present(index, tail)),
+        ))  # fmt: skip
+    matrix = np.fromiter(values, dtype=np.float64, count=len(values))
+    return matrix.reshape(len(wanted), len(FEATURE_NAMES))
+
+
+def _present(index: int, tail: int) -> tuple[float, ...]:
+    """The `present@` features of a line `index` lines from the head, `tail` from the end."""
+    return (float(index >= 2), float(index >= 1), float(tail >= 1), float(tail >= 2))
 
 
 def _log1p_table(size: int) -> list[float]:

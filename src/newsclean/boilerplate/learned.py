@@ -24,7 +24,7 @@ from newsclean.boilerplate.catalogue import Rule
 from newsclean.boilerplate.features import (
     FEATURE_NAMES,
     LINE_FEATURES,
-    feature_rows,
+    feature_matrix,
     line_features,
     place_features,
 )
@@ -113,7 +113,7 @@ class Model(NamedTuple):
                   if scored[index] and row[_AT_PROSE] == 0.0]  # fmt: skip
         if not wanted:
             return probabilities
-        matrix = np.array(feature_rows(rows, wanted), dtype=np.float64)
+        matrix = feature_matrix(rows, wanted)
         values = (matrix - self.mean) / self.scale
         for position, (weights, bias) in enumerate(self.layers):
             values = values @ weights + bias

@@ -93,6 +93,16 @@ def bounded_plain_word_count(text: str, limit: int) -> int:
     return _bounded(text, text.count(" ") + 1 if text else 0, limit)
 
 
+def plain_word_count(text: str) -> int:
+    """`word_count(text)` of a line in its `plain` form, whose words are parted by single
+    spaces: counted without splitting it (a long paragraph's split costs more than its
+    spaces' count)."""
+    if not text:
+        return 0
+    words = text.count(" ") + 1
+    return words if text.isascii() else words + _unspaced_count(text) // 2
+
+
 def _bounded(line: str, words: int, limit: int) -> int:
     """The bounded word count of a line of `words` space-parted words (exact up to
     `limit`), with its unspaced scripts counted in. Unspaced scripts are not ASCII."""
