@@ -19,7 +19,13 @@ from functools import lru_cache
 import numpy as np
 
 from newsclean.boilerplate.catalogue import MONTHS, TIME, Rule
-from newsclean.boilerplate.lines import PROSE_WORDS, is_prose, plain_once, plain_word_count
+from newsclean.boilerplate.lines import (
+    PROSE_WORDS,
+    ends_with_mark,
+    is_prose,
+    plain_once,
+    plain_word_count,
+)
 from newsclean.boilerplate.rules import classify
 
 _WORD = re.compile(r"\w+")
@@ -35,7 +41,6 @@ _RELATIVE_TIME = re.compile(
     r"\b\d+ (?:sec|second|min|minute|hour|hr|day|week|month|year)s? ago\b"
     r"|\bvor \d+ (?:minuten|stunden|tagen|wochen)\b|\bil y a \d+ (?:minutes|heures|jours)\b"
 )
-_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]」]*$")
 _SEPARATORS = re.compile(r"\s[|•·»›/]\s|\s[|•·]|[|•·]\s")
 _URL = re.compile(r"https?://|www\.|\.(?:com|org|net|co\.uk|de|fr)\b|@\w")
 _DIGIT = re.compile(r"\d")
@@ -143,7 +148,7 @@ def _line_features(line: str, stop_words: Collection[str], full: bool) -> list[f
         row[0] = math.log1p(len(text))
         row[1] = math.log1p(words)
         row[2] = sum(map(stop_words.__contains__, tokens)) / word_total
-        row[_AT_SENTENCE_END] = float(bool(_SENTENCE_END.search(text)))
+        row[_AT_SENTENCE_END] = float(ends_with_mark(text))
         row[_AT_PROSE] = float(prose)
         return row
     chars = len(sample) or 1
@@ -179,7 +184,7 @@ def _line_features(line: str, stop_words: Collection[str], full: bool) -> list[f
         float(dated),
         float(timed),
         float(relative),
-        float(bool(_SENTENCE_END.search(text))),
+        float(ends_with_mark(text)),
         float(text.endswith(":")),
         min(len(_SEPARATORS.findall(sample)), 5) / 5 if _SEPARATOR_MARKS.search(sample) else 0.0,
         float(bool(_URL.search(lowered))),

@@ -80,20 +80,20 @@ class Model(NamedTuple):
             stop_words = self.stop_words[self.default_language]
         if known is None:
             known = {}
+        count = len(lines)
         if scored is None:
-            scored = [True] * len(lines)
+            scored = [True] * count
+        at = [index for index, wanted in enumerate(scored) if wanted]
         # A scored line reads its neighbours' context features, up to two lines away;
         # of the other lines the document reads only their words and prose.
         # 2: all the line's features (a scored line); 1: those its neighbours read; 0: its
         # words and prose. A row read further serves every lesser need.
-        needs = [0] * len(lines)
-        for index, wanted in enumerate(scored):
-            if wanted:
-                start, end = max(index - 2, 0), min(index + 3, len(lines))
-                needs[start:end] = [1] * (end - start)
-        for index, wanted in enumerate(scored):
-            if wanted:
-                needs[index] = 2
+        needs = [0] * count
+        for index in at:
+            start, end = max(index - 2, 0), min(index + 3, count)
+            needs[start:end] = [1] * (end - start)
+        for index in at:
+            needs[index] = 2
         rows = []
         get = known.get
         for line, need in zip(lines, needs, strict=True):
@@ -108,9 +108,8 @@ class Model(NamedTuple):
                     row = place_features(line)
                 entry = known[line] = (need, row)
             rows.append(entry[1])
-        probabilities = [0.0] * len(rows)  # a prose line is never scored
-        wanted = [index for index, row in enumerate(rows)
-                  if scored[index] and row[_AT_PROSE] == 0.0]  # fmt: skip
+        probabilities = [0.0] * count  # a prose line is never scored
+        wanted = [index for index in at if rows[index][_AT_PROSE] == 0.0]
         if not wanted:
             return probabilities
         matrix = feature_matrix(rows, wanted)
@@ -185,6 +184,9 @@ class _Guards(NamedTuple):
     code: bool
     wordy: bool  # two or more words of letters, and more than one token
     sentence: bool  # lines.is_sentence
+    # Not prose, code or a sentence, and wordy: the line may go unless its neighbours
+    # keep it (`removable`).
+    may_go: bool
 
 
 @lru_cache(maxsize=4096)
@@ -203,7 +205,7 @@ def _filled_row(line: str) -> bool:
     return sum(bool(cell) for cell in cells) * 2 > len(cells)
 
 
-_PROSE = _Guards(True, False, False, True, True)
+_PROSE = _Guards(True, False, False, True, True, False)
 
 
 @lru_cache(maxsize=4096)
@@ -212,13 +214,11 @@ def _guards(line: str) -> _Guards:
     neighbours ask `_fact` and `_filled_row` of it when they need them)."""
     if is_prose(line):
         return _PROSE
-    return _Guards(
-        False,
-        _filled_row(line),
-        _is_code(line),
-        " " in line.strip() and len(_LETTER_WORD.findall(line, 0, 200)) >= 2,
-        is_sentence(plain_once(line)),
-    )
+    code = _is_code(line)
+    wordy = " " in line.strip() and len(_LETTER_WORD.findall(line, 0, 200)) >= 2
+    sentence = is_sentence(plain_once(line))
+    return _Guards(False, _filled_row(line), code, wordy, sentence,
+                   wordy and not code and not sentence)  # fmt: skip
 
 
 def removable(lines: list[str]) -> list[bool]:
@@ -230,19 +230,25 @@ def removable(lines: list[str]) -> list[bool]:
     neighbouring "label: value" facts, or a line of fewer than two words of letters or
     of one token (a price, a phone number, a link: the rules judge those). Only these
     lines are scored."""
-    guards = [_guards(line) for line in lines]
-    if not any(guard.prose for guard in guards):
+    guards = list(map(_guards, lines))
+    if _PROSE not in guards:  # a prose line's guards are _PROSE, and only its
         return [False] * len(lines)
+    allowed = [guard.may_go for guard in guards]
     last = len(lines) - 1
-    allowed = []
-    for index, guard in enumerate(guards):
-        if guard.prose or guard.code or guard.sentence or not guard.wordy:
-            allowed.append(False)
+    for index, may in enumerate(allowed):
+        if not may:
             continue
-        neighbours = [lines[other] for other in (index - 1, index + 1) if 0 <= other <= last]
-        fact_list = _fact(lines[index]) and any(map(_fact, neighbours))
-        table_row = guard.row and any(map(_filled_row, neighbours))
-        allowed.append(not fact_list and not table_row)
+        before = lines[index - 1] if index > 0 else None
+        after = lines[index + 1] if index < last else None
+        if _fact(lines[index]) and (
+            (before is not None and _fact(before)) or (after is not None and _fact(after))
+        ):
+            allowed[index] = False
+        elif guards[index].row and (
+            (before is not None and _filled_row(before))
+            or (after is not None and _filled_row(after))
+        ):
+            allowed[index] = False
     return allowed
 
 
@@ -393,6 +399,8 @@ def strip_learned(
         learned = learned_removals(
             present, probabilities, threshold=threshold, model=model, allowed=allowed
         )
+        if kinds.count(None) == len(kinds) and True not in learned:
+            break  # nothing found, nothing enclosed
         found: list[Removal | None] = []
         for line, kind, probability, by_model in zip(
             present, kinds, probabilities, learned, strict=True

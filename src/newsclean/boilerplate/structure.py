@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from newsclean.boilerplate.catalogue import DATE, MONTHS, TIME
 from newsclean.boilerplate.features import CALL_TO_ACTION, DATE_HINT
-from newsclean.boilerplate.lines import PROSE_WORDS, is_sentence, plain_once
+from newsclean.boilerplate.lines import PROSE_WORDS, ends_with_mark, is_sentence, plain_once
 from newsclean.boilerplate.lines import is_prose as _is_prose
 
 Kinds = list[str | None]
@@ -49,7 +49,13 @@ _RELATIVE_TIME = re.compile(
 )
 # What every match of _RELATIVE_TIME holds; looked for first, as it is much cheaper.
 _RELATIVE_CUES = (" ago", "vor ", "il y a ", "hace ")
-_SENTENCE_END = re.compile(r"[.!;,][\"'”’»)\]]*$")
+
+
+def _ends_clause(text: str) -> bool:
+    """The line (in its plain form) ends with . ! ; or , and closing quotes: a sentence
+    or a clause, no headline or menu entry."""
+    return ends_with_mark(text, ".!;,", "\"'”’»)]")
+
 _LABEL_VALUE = re.compile(r"^[^:]{1,30}:\s*\S")
 _ARCHIVE = re.compile(rf"^(?:{MONTHS}) \d{{4}}(?: ?\(\d+\))?$")
 _PIPES = re.compile(r"\s*[|¦]\s*")
@@ -93,7 +99,7 @@ def _headline_like(line: str) -> bool:
         return False
     text = plain_once(line)
     words = len(text.split())
-    if not 3 <= words <= 18 or _SENTENCE_END.search(text) or _LABEL_VALUE.match(text):
+    if not 3 <= words <= 18 or _ends_clause(text) or _LABEL_VALUE.match(text):
         return False
     return sum(char.isalpha() for char in text) >= len(text) / 2
 
@@ -141,7 +147,7 @@ def _menu_item(line: str) -> bool:
         and text[:1].isupper()
         and "," not in text  # "Platzwechsel, langsam erklärt": a title, not a label
         and not any(map(str.isdigit, text))
-        and not _SENTENCE_END.search(text)
+        and not _ends_clause(text)
         and not text.endswith(":")
     )
 
@@ -272,7 +278,7 @@ def _pipe_row(line: str) -> bool:
     if len(cells) < 3 or max(len(cell.split()) for cell in cells) > 6:
         return False
     digits = sum(char.isdigit() for char in text)
-    return digits < len(text) / 4 and not _SENTENCE_END.search(text)
+    return digits < len(text) / 4 and not _ends_clause(text)
 
 
 def _dated_headline(line: str) -> bool:
@@ -309,7 +315,7 @@ def _action_row(line: str) -> bool:
         first = _FIRST_WORD.match(words[0]) if words else None
         if len(words) > 4 or first is None or first.group(0) not in CALL_TO_ACTION:
             return False
-    return not _SENTENCE_END.search(text)
+    return not _ends_clause(text)
 
 
 def table_debris(lines: list[str]) -> Kinds:
@@ -443,7 +449,10 @@ def detect(lines: list[str], names: Collection[str] = tuple(DETECTORS)) -> Kinds
     for name, detector in DETECTORS.items():
         if name not in names:
             continue
-        for index, kind in enumerate(detector(lines)):
+        found = detector(lines)
+        if found.count(None) == len(found):
+            continue
+        for index, kind in enumerate(found):
             if kinds[index] is None and kind is not None:
                 kinds[index] = kind
     return kinds
