@@ -28,9 +28,9 @@ from newsclean.boilerplate.features import (
     line_features,
     place_features,
 )
-from newsclean.boilerplate.lines import is_sentence, join_kept, longest_blank_run, plain_once
+from newsclean.boilerplate.lines import join_kept, longest_blank_run, plain_once
 from newsclean.boilerplate.rules import classify
-from newsclean.boilerplate.structure import DETECTORS, detect, is_prose, promos
+from newsclean.boilerplate.structure import DETECTORS, detect, is_prose, promos, sentence
 from newsclean.record import Removal
 
 MODEL_FILE = "boilerplate-model.json"
@@ -176,19 +176,6 @@ def _is_code(line: str) -> bool:
     return bool(_CODE.search(line))
 
 
-class _Guards(NamedTuple):
-    """What the guards ask of one line."""
-
-    prose: bool
-    row: bool  # a table row with most of its cells filled
-    code: bool
-    wordy: bool  # two or more words of letters, and more than one token
-    sentence: bool  # lines.is_sentence
-    # Not prose, code or a sentence, and wordy: the line may go unless its neighbours
-    # keep it (`removable`).
-    may_go: bool
-
-
 @lru_cache(maxsize=4096)
 def _fact(line: str) -> bool:
     """A "label: value" line."""
@@ -205,20 +192,19 @@ def _filled_row(line: str) -> bool:
     return sum(bool(cell) for cell in cells) * 2 > len(cells)
 
 
-_PROSE = _Guards(True, False, False, True, True, False)
+def _wordy(line: str) -> bool:
+    """Two or more words of letters, and more than one token."""
+    return " " in line.strip() and len(_LETTER_WORD.findall(line, 0, 200)) >= 2
 
 
 @lru_cache(maxsize=4096)
-def _guards(line: str) -> _Guards:
-    """What the guards ask of a line; of a prose line, never removed, nothing more (its
-    neighbours ask `_fact` and `_filled_row` of it when they need them)."""
+def _may_go(line: str) -> bool | None:
+    """What the guards say of a line alone: None for a prose paragraph; else whether it
+    may go, as a wordy line that is no code and no full sentence (asked in that order,
+    the cheapest first) may, unless its neighbours keep it (`removable`)."""
     if is_prose(line):
-        return _PROSE
-    code = _is_code(line)
-    wordy = " " in line.strip() and len(_LETTER_WORD.findall(line, 0, 200)) >= 2
-    sentence = is_sentence(plain_once(line))
-    return _Guards(False, _filled_row(line), code, wordy, sentence,
-                   wordy and not code and not sentence)  # fmt: skip
+        return None
+    return _wordy(line) and not _is_code(line) and not sentence(line)
 
 
 def removable(lines: list[str]) -> list[bool]:
@@ -230,10 +216,10 @@ def removable(lines: list[str]) -> list[bool]:
     neighbouring "label: value" facts, or a line of fewer than two words of letters or
     of one token (a price, a phone number, a link: the rules judge those). Only these
     lines are scored."""
-    guards = list(map(_guards, lines))
-    if _PROSE not in guards:  # a prose line's guards are _PROSE, and only its
+    alone = list(map(_may_go, lines))
+    if None not in alone:  # no prose paragraph
         return [False] * len(lines)
-    allowed = [guard.may_go for guard in guards]
+    allowed = [may is True for may in alone]
     last = len(lines) - 1
     for index, may in enumerate(allowed):
         if not may:
@@ -244,7 +230,7 @@ def removable(lines: list[str]) -> list[bool]:
             (before is not None and _fact(before)) or (after is not None and _fact(after))
         ):
             allowed[index] = False
-        elif guards[index].row and (
+        elif _filled_row(lines[index]) and (
             (before is not None and _filled_row(before))
             or (after is not None and _filled_row(after))
         ):
@@ -301,13 +287,13 @@ def strip_shapes(text: str) -> tuple[str, list[Removal]]:
     return join_kept(kept, longest_gap=longest_blank_run(lines)), removed
 
 
+@lru_cache(maxsize=4096)
 def _short(line: str) -> bool:
     """A line of at most three words, not a sentence or code: a counter, a handle, a
     widget's heading."""
-    guards = _guards(line)
-    if guards.prose or guards.sentence or guards.code:
+    if is_prose(line) or sentence(line) or _is_code(line):
         return False
-    return not guards.wordy or len(line.split(None, 3)) <= 3
+    return not _wordy(line) or len(line.split(None, 3)) <= 3
 
 
 def with_enclosed_short_lines(

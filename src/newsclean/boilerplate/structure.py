@@ -82,8 +82,9 @@ def is_prose(line: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _sentence(line: str) -> bool:
-    """`lines.is_sentence` of the line as read: a full sentence is no promo's line."""
+def sentence(line: str) -> bool:
+    """`lines.is_sentence` of the line as read, remembered: a full sentence is no
+    promo's line, and the classifier's guards keep it."""
     return is_sentence(plain_once(line))
 
 
@@ -414,7 +415,7 @@ def promos(lines: list[str], *, block: int = 3, max_words: int = 40) -> Kinds:
     signals = [(False, False, False)] * len(lines)
     for index in near:
         line = lines[index]
-        short[index] = not is_prose(line) and _words(line) <= PROSE_WORDS and not _sentence(line)
+        short[index] = not is_prose(line) and _words(line) <= PROSE_WORDS and not sentence(line)
         if short[index]:
             signals[index] = _promo_signals(line)
     for start in sorted(near):
