@@ -187,7 +187,7 @@ def _line_features(line: str, stop_words: Collection[str], full: bool) -> list[f
         float(ends_with_mark(text)),
         float(text.endswith(":")),
         min(len(_SEPARATORS.findall(sample)), 5) / 5 if _SEPARATOR_MARKS.search(sample) else 0.0,
-        float(bool(_URL.search(lowered))),
+        float(_has_url(lowered)),
         sum(map(len, _MARKDOWN_LINK.findall(line))) / len(line) if "](" in line else 0.0,
         float(bool(tokens) and tokens[0] in CALL_TO_ACTION),
         0.0,  # prose: see above
@@ -196,6 +196,11 @@ def _line_features(line: str, stop_words: Collection[str], full: bool) -> list[f
         min(sum(map(len, tokens)) / word_total, 15) / 15,
         float(text.endswith("?")),
     ]
+
+
+def _has_url(lowered: str) -> bool:
+    """`_URL` finds something: each of its finds holds "://", "." or "@"."""
+    return ("." in lowered or "@" in lowered or "://" in lowered) and bool(_URL.search(lowered))
 
 
 def place_features(line: str) -> list[float]:

@@ -339,7 +339,9 @@ def _debris_shape(line: str) -> tuple[bool, bool, bool]:
 
 def _archive_entry(line: str) -> bool:
     """ "March 2008", "März 2008 (12)": a month of an archive list."""
-    return len(line) < 40 and bool(_ARCHIVE.match(plain_once(line).casefold()))
+    if len(line) >= 40 or (line.isascii() and not _DIGIT.search(line)):
+        return False  # an archive's month has its year (an ASCII line's digits are its own)
+    return bool(_ARCHIVE.match(plain_once(line).casefold()))
 
 
 def _mark_runs(kinds: Kinds, flags: list[bool], minimum: int, kind: str) -> None:
