@@ -29,13 +29,32 @@ from newsclean.boilerplate.lines import (
 from newsclean.boilerplate.rules import classify
 
 _WORD = re.compile(r"\w+")
-# Found in a text exactly when DATE is (what `has_date` asks), and several times faster:
-# DATE without the weekday its forms may open with, its two month-first forms as one.
-DATE_FOUND = re.compile(
-    rf"(?:{MONTHS}) (?:\d{{1,2}}(?:st|nd|rd|th)?,? )?\d{{4}}"
-    rf"|\d{{1,2}}(?:st|nd|rd|th|\.|er)? (?:de )?(?:{MONTHS}),? (?:de )?\d{{4}}"
-    r"|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}[./-]\d{1,2}[./-]\d{1,2}"
+# DATE's forms that name a month, without the weekday they may open with (a text holds
+# a match of DATE's form exactly when it holds one of these). Each ends with a year, at
+# most BEFORE_YEAR characters after the match's start.
+MONTH_DATE_FORMS = (
+    rf"(?:{MONTHS}) (?:\d{{1,2}}(?:st|nd|rd|th)?,? )?\d{{4}}",
+    rf"\d{{1,2}}(?:st|nd|rd|th|\.|er)? (?:de )?(?:{MONTHS}),? (?:de )?\d{{4}}",
 )
+BEFORE_YEAR = 26
+_MONTH_DATE = re.compile("|".join(MONTH_DATE_FORMS))
+# DATE's numeric forms (without the clock time the last may carry).
+_NUMERIC_DATE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}[./-]\d{1,2}[./-]\d{1,2}")
+_YEAR = re.compile(r"\d{4,}")
+
+
+def holds_date(text: str, months: re.Pattern[str] = _MONTH_DATE) -> bool:
+    """`bool(re.search(DATE, text))`, found faster: the numeric forms, then `months`
+    (MONTH_DATE_FORMS compiled, or a caller's superset of them) only just before each
+    year, rather than a month's name tried at every position of the text."""
+    if _NUMERIC_DATE.search(text):
+        return True
+    return any(
+        months.search(text, max(year.start() - BEFORE_YEAR, 0), year.end())
+        for year in _YEAR.finditer(text)
+    )
+
+
 _TIME = re.compile(rf"\b{TIME}\b")
 _RELATIVE_TIME = re.compile(
     r"\b\d+ (?:sec|second|min|minute|hour|hr|day|week|month|year)s? ago\b"
@@ -48,9 +67,6 @@ _ASCII_UPPER = string.ascii_uppercase.encode()
 _ASCII_LETTERS = string.ascii_letters.encode()
 _ASCII_DIGITS = string.digits.encode()
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]")
-# What every match of DATE holds: a year, or a numeric date. Searched first, as it is
-# many times cheaper than DATE.
-DATE_HINT = re.compile(r"\d{4}|\d[./-]\d{1,2}[./-]\d")
 # A word that starts with a capital letter (Latin, Greek or Cyrillic): a capital with no
 # word character before it. (Written capital first, which the regex engine looks for
 # fast, rather than as `\b[A-Z...]`, which it tries at every position.)
@@ -168,7 +184,7 @@ def _line_features(line: str, stop_words: Collection[str], full: bool) -> list[f
     dated = timed = relative = False
     if words <= DATED_WORDS and _DIGIT.search(text):  # every date and time holds a digit
         folded = text.casefold()  # fold(line), from the plain form at hand
-        dated = bool(DATE_HINT.search(folded) and DATE_FOUND.search(folded))
+        dated = holds_date(folded)
         timed = bool(_TIME.search(folded))
         relative = any(cue in folded for cue in _RELATIVE_CUES) and bool(
             _RELATIVE_TIME.search(folded)

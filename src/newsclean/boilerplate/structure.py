@@ -23,7 +23,7 @@ from collections.abc import Callable, Collection
 from functools import lru_cache
 
 from newsclean.boilerplate.catalogue import DATE, MONTHS, TIME
-from newsclean.boilerplate.features import CALL_TO_ACTION, DATE_HINT
+from newsclean.boilerplate.features import CALL_TO_ACTION, MONTH_DATE_FORMS, holds_date
 from newsclean.boilerplate.lines import PROSE_WORDS, ends_with_mark, is_sentence, plain_once
 from newsclean.boilerplate.lines import is_prose as _is_prose
 
@@ -31,11 +31,14 @@ Kinds = list[str | None]
 
 _DATE = re.compile(DATE)
 # A date, or a range of days of a month ("June 3-5, 2026", "3-5 June 2026").
-_DATE_ANY_CASE = re.compile(
-    rf"{DATE}|(?:{MONTHS}) \d{{1,2}} ?[-–] ?\d{{1,2}},? \d{{4}}"
-    rf"|\d{{1,2}} ?[-–] ?\d{{1,2}}\.? (?:{MONTHS}),? \d{{4}}",
-    re.IGNORECASE,
+_DAY_RANGES = (
+    rf"(?:{MONTHS}) \d{{1,2}} ?[-–] ?\d{{1,2}},? \d{{4}}",
+    rf"\d{{1,2}} ?[-–] ?\d{{1,2}}\.? (?:{MONTHS}),? \d{{4}}",
 )
+_DATE_ANY_CASE = re.compile("|".join((DATE, *_DAY_RANGES)), re.IGNORECASE)
+# What `holds_date` looks for just before each year, to tell whether _DATE_ANY_CASE
+# finds something (the day ranges also end with a year, within BEFORE_YEAR characters).
+_MONTH_DATE_ANY_CASE = re.compile("|".join((*MONTH_DATE_FORMS, *_DAY_RANGES)), re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 # Lines longer than this (in characters) are too long for any short-line shape.
 _SHORT_CHARS = 300
@@ -200,7 +203,7 @@ def _marker_shape(line: str) -> tuple[bool, bool, bool, bool] | None:
     if not _DIGIT.search(text) and " ago" not in text:
         return None
     folded = text.casefold()
-    undated = _DATE.sub(" ", folded) if DATE_HINT.search(folded) else folded
+    undated = _DATE.sub(" ", folded) if holds_date(folded) else folded
     dated = undated != folded
     timed = bool(_TIME.search(undated))  # "29.02" of a date is no clock time
     relative = bool(_RELATIVE_TIME.search(folded))
@@ -388,10 +391,12 @@ def _promo_signals(line: str) -> tuple[bool, bool, bool]:
     place is looked for outside the dates ("Tuesday, December 6" is none), and only in
     a line of at most PLACE_WORDS words (a source note names a publisher's city too)."""
     text = plain_once(line)
-    undated = _DATE_ANY_CASE.sub(" ", text) if DATE_HINT.search(text) else text
-    dated = undated != text and not _author_time(line)
-    placed = _words(line) <= PLACE_WORDS and bool(_PLACE.search(undated))
-    return _calls_to_action(line), dated, placed
+    holds = holds_date(text, _MONTH_DATE_ANY_CASE)  # _DATE_ANY_CASE finds something
+    placed = False
+    if _words(line) <= PLACE_WORDS:
+        undated = _DATE_ANY_CASE.sub(" ", text) if holds else text
+        placed = bool(_PLACE.search(undated))
+    return _calls_to_action(line), holds and not _author_time(line), placed
 
 
 def promo_signal(line: str) -> bool:
