@@ -71,9 +71,8 @@ _NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 # word character before it. (Written capital first, which the regex engine looks for
 # fast, rather than as `\b[A-Z...]`, which it tries at every position.)
 _CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-ÞΑ-ΩА-Я](?<!\w[A-ZÀ-ÖØ-ÞΑ-ΩА-Я])")
-# What every match of _SEPARATORS and of _RELATIVE_TIME holds; looked for first.
+# What every match of _SEPARATORS holds; looked for first.
 _SEPARATOR_MARKS = re.compile(r"[|•·»›/]")
-_RELATIVE_CUES = (" ago", "vor ", "il y a ")
 _MARKDOWN_LINK = re.compile(r"\[[^\]]*\]\([^)]*\)")
 # Verbs that open a call to action, in the commonest languages of the corpus. A line
 # that starts with one asks the reader to do something rather than telling the story.
@@ -186,7 +185,7 @@ def _line_features(line: str, stop_words: Collection[str], full: bool) -> list[f
         folded = text.casefold()  # fold(line), from the plain form at hand
         dated = holds_date(folded)
         timed = bool(_TIME.search(folded))
-        relative = any(cue in folded for cue in _RELATIVE_CUES) and bool(
+        relative = _relative_cue(folded) and bool(
             _RELATIVE_TIME.search(folded)
         )
     return [
@@ -212,6 +211,11 @@ def _line_features(line: str, stop_words: Collection[str], full: bool) -> list[f
         min(sum(map(len, tokens)) / word_total, 15) / 15,
         float(text.endswith("?")),
     ]
+
+
+def _relative_cue(folded: str) -> bool:
+    """What every match of _RELATIVE_TIME holds; looked for first."""
+    return " ago" in folded or "vor " in folded or "il y a " in folded
 
 
 def _has_url(lowered: str) -> bool:
