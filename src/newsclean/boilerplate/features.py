@@ -13,7 +13,7 @@ import math
 import operator
 import re
 import string
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -185,9 +185,7 @@ def _line_features(line: str, stop_words: Collection[str], full: bool) -> list[f
         folded = text.casefold()  # fold(line), from the plain form at hand
         dated = holds_date(folded)
         timed = bool(_TIME.search(folded))
-        relative = _relative_cue(folded) and bool(
-            _RELATIVE_TIME.search(folded)
-        )
+        relative = _relative_cue(folded) and bool(_RELATIVE_TIME.search(folded))
     return [
         math.log1p(len(text)),
         math.log1p(words),

@@ -58,11 +58,11 @@ def _relative_cue(folded: str) -> bool:
     return " ago" in folded or "vor " in folded or "il y a " in folded or "hace " in folded
 
 
-
 def _ends_clause(text: str) -> bool:
     """The line (in its plain form) ends with . ! ; or , and closing quotes: a sentence
     or a clause, no headline or menu entry."""
     return ends_with_mark(text, ".!;,", "\"'”’»)]")
+
 
 _LABEL_VALUE = re.compile(r"^[^:]{1,30}:\s*\S")
 _ARCHIVE = re.compile(rf"^(?:{MONTHS}) \d{{4}}(?: ?\(\d+\))?$")
@@ -87,7 +87,6 @@ def _action_cue(text: str) -> bool:
         "available" in text or "click" in text or "ticket" in text or "register" in text
         or "learn" in text or "sign" in text or "subscribe" in text
     )  # fmt: skip
-
 
 
 @lru_cache(maxsize=4096)
