@@ -22,8 +22,10 @@ from newsclean.boilerplate.lines import (
     PROSE_WORDS,
     bounded_plain_word_count,
     bounded_word_count,
+    ends_with_mark,
     is_prose,
     plain,
+    plain_word_count,
     word_count,
 )
 from newsclean.boilerplate.prefilter import NeedleScan, prefilter
@@ -478,12 +480,36 @@ def test_needle_scan_finds_every_set_a_string_holds() -> None:
 @pytest.mark.parametrize(
     "line",
     ["", "word", "one two  three", " Share \t this ", "字" * 9 + " and 漢字", "x " * 200,
-     "[Read more](https://example.com/a b c d)", "**Bold** _and_ __under__", "a \u00ad b ¨ c"],
+     "[Read more](https://example.com/a b c d)", "**Bold** _and_ __under__", "a \u00ad b ¨ c",
+     "a\xa0b\u3000c\x1fd"],
 )  # fmt: skip
 def test_plain_word_count_is_the_word_count_of_the_plain_line(line: str) -> None:
     text = plain(line)
+    assert plain_word_count(text) == word_count(text)  # read from its spaces
     for limit in (1, 3, 16, 150):
         assert bounded_plain_word_count(text, limit) == bounded_word_count(text, limit)
+
+
+# The sentence-end patterns `ends_with_mark` reads from a line's end, as regexes.
+_SENTENCE_END_ORACLE = re.compile(r"[.!?…。！？][\"'”’»)\]」]*$")
+_PROSE_END_ORACLE = re.compile(r"[.!?…:;。！？][\"'”’»)\]」]*\s*$")
+_CLAUSE_END_ORACLE = re.compile(r"[.!;,][\"'”’»)\]]*$")
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["", ".", "Done.", "Done", 'He said "no."', "He said “no”.", "Really?!)", "end.)]」",
+     "end .\"'”’»)]」x", "wait…", "終わり。", "list:", "a; ", "a.  \t", "a. ”  ”", '"""',
+     "a,", "a!»", "Read more »", "x)", "a.\u00a0"],
+)  # fmt: skip
+def test_sentence_ends_are_read_as_the_regexes_find_them(line: str) -> None:
+    assert ends_with_mark(line) == bool(_SENTENCE_END_ORACLE.search(line))
+    words = bounded_word_count(line, PROSE_WORDS)
+    assert is_prose(line) == (words >= PROSE_WORDS or (
+        words >= 8 and bool(_PROSE_END_ORACLE.search(line))))  # fmt: skip
+    long_line = "one two three four five six seven eight " + line
+    assert is_prose(long_line) == bool(_PROSE_END_ORACLE.search(long_line))
+    assert ends_with_mark(line, ".!;,", "\"'”’»)]") == bool(_CLAUSE_END_ORACLE.search(line))
 
 
 # The markdown emphasis pattern before it was written for speed: the same matches.

@@ -9,6 +9,7 @@ detector may claim).
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -264,6 +265,28 @@ def test_scoring_some_lines_gives_them_the_probabilities_of_a_full_reading() -> 
     some = model.probabilities(lines, "en", {}, None, scored)
     for line_scored, everything, part in zip(scored, full, some, strict=True):
         assert part == pytest.approx(everything, abs=1e-12) if line_scored else part == 0.0
+
+
+_DATES = [
+    "", "no date here", "2024", "© 2024 Example Media", "march 2008", "March 2008 (12)",
+    "tuesday, december 6, 2026", "Tuesday, December 6th, 2026 at 10:00", "6 décembre 2026",
+    "le 6 de diciembre de 2026", "3. März 2026", "12/06/2026", "2026-12-06t10:00z",
+    "1.2.26", "june 3-5, 2026", "3 – 5 June 2026", "JUNE 3 - 5, 2026", "Mai 12345",
+    "sept 1, 20266", "x" * 40 + " december 6, 2026 " + "y" * 40, "dec. 2026", "décembre2026",
+    "wednesday, 14th of june 2026", "4 may, de 2026", "12345678 march 2020 and 2021",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", _DATES)
+def test_dates_are_found_near_years_as_the_date_patterns_find_them(text: str) -> None:
+    from newsclean.boilerplate.catalogue import DATE
+    from newsclean.boilerplate.features import holds_date
+
+    for variant in (text, text.casefold(), text.upper()):
+        assert holds_date(variant) == bool(re.search(DATE, variant)), variant
+        assert holds_date(variant, structure._MONTH_DATE_ANY_CASE) == bool(
+            structure._DATE_ANY_CASE.search(variant)
+        ), variant
 
 
 def test_place_features_are_the_line_features_a_document_reads() -> None:

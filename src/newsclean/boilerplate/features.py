@@ -13,23 +13,53 @@ import math
 import operator
 import re
 import string
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from functools import lru_cache
 
 import numpy as np
 
-from newsclean.boilerplate.catalogue import DATE, TIME, Rule
-from newsclean.boilerplate.lines import PROSE_WORDS, is_prose, plain_once, word_count
+from newsclean.boilerplate.catalogue import MONTHS, TIME, Rule
+from newsclean.boilerplate.lines import (
+    PROSE_WORDS,
+    ends_with_mark,
+    is_prose,
+    plain_once,
+    plain_word_count,
+)
 from newsclean.boilerplate.rules import classify
 
 _WORD = re.compile(r"\w+")
-_DATE = re.compile(DATE)
+# DATE's forms that name a month, without the weekday they may open with (a text holds
+# a match of DATE's form exactly when it holds one of these). Each ends with a year, at
+# most BEFORE_YEAR characters after the match's start.
+MONTH_DATE_FORMS = (
+    rf"(?:{MONTHS}) (?:\d{{1,2}}(?:st|nd|rd|th)?,? )?\d{{4}}",
+    rf"\d{{1,2}}(?:st|nd|rd|th|\.|er)? (?:de )?(?:{MONTHS}),? (?:de )?\d{{4}}",
+)
+BEFORE_YEAR = 26
+_MONTH_DATE = re.compile("|".join(MONTH_DATE_FORMS))
+# DATE's numeric forms (without the clock time the last may carry).
+_NUMERIC_DATE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}[./-]\d{1,2}[./-]\d{1,2}")
+_YEAR = re.compile(r"\d{4,}")
+
+
+def holds_date(text: str, months: re.Pattern[str] = _MONTH_DATE) -> bool:
+    """`bool(re.search(DATE, text))`, found faster: the numeric forms, then `months`
+    (MONTH_DATE_FORMS compiled, or a caller's superset of them) only just before each
+    year, rather than a month's name tried at every position of the text."""
+    if _NUMERIC_DATE.search(text):
+        return True
+    return any(
+        months.search(text, max(year.start() - BEFORE_YEAR, 0), year.end())
+        for year in _YEAR.finditer(text)
+    )
+
+
 _TIME = re.compile(rf"\b{TIME}\b")
 _RELATIVE_TIME = re.compile(
     r"\b\d+ (?:sec|second|min|minute|hour|hr|day|week|month|year)s? ago\b"
     r"|\bvor \d+ (?:minuten|stunden|tagen|wochen)\b|\bil y a \d+ (?:minutes|heures|jours)\b"
 )
-_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]」]*$")
 _SEPARATORS = re.compile(r"\s[|•·»›/]\s|\s[|•·]|[|•·]\s")
 _URL = re.compile(r"https?://|www\.|\.(?:com|org|net|co\.uk|de|fr)\b|@\w")
 _DIGIT = re.compile(r"\d")
@@ -37,16 +67,12 @@ _ASCII_UPPER = string.ascii_uppercase.encode()
 _ASCII_LETTERS = string.ascii_letters.encode()
 _ASCII_DIGITS = string.digits.encode()
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]")
-# What every match of DATE holds: a year, or a numeric date. Searched first, as it is
-# many times cheaper than DATE.
-DATE_HINT = re.compile(r"\d{4}|\d[./-]\d{1,2}[./-]\d")
 # A word that starts with a capital letter (Latin, Greek or Cyrillic): a capital with no
 # word character before it. (Written capital first, which the regex engine looks for
 # fast, rather than as `\b[A-Z...]`, which it tries at every position.)
 _CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-ÞΑ-ΩА-Я](?<!\w[A-ZÀ-ÖØ-ÞΑ-ΩА-Я])")
-# What every match of _SEPARATORS and of _RELATIVE_TIME holds; looked for first.
+# What every match of _SEPARATORS holds; looked for first.
 _SEPARATOR_MARKS = re.compile(r"[|•·»›/]")
-_RELATIVE_CUES = (" ago", "vor ", "il y a ")
 _MARKDOWN_LINK = re.compile(r"\[[^\]]*\]\([^)]*\)")
 # Verbs that open a call to action, in the commonest languages of the corpus. A line
 # that starts with one asks the reader to do something rather than telling the story.
@@ -130,14 +156,14 @@ def _line_features(line: str, stop_words: Collection[str], full: bool) -> list[f
     lowered = sample.lower()
     tokens = _WORD.findall(lowered)
     word_total = len(tokens) or 1
-    words = word_count(text)
+    words = plain_word_count(text)
     prose = is_prose(text, min(words, PROSE_WORDS + 1))
     if prose or not full:
         row = [0.0] * len(LINE_FEATURES)
         row[0] = math.log1p(len(text))
         row[1] = math.log1p(words)
         row[2] = sum(map(stop_words.__contains__, tokens)) / word_total
-        row[_AT_SENTENCE_END] = float(bool(_SENTENCE_END.search(text)))
+        row[_AT_SENTENCE_END] = float(ends_with_mark(text))
         row[_AT_PROSE] = float(prose)
         return row
     chars = len(sample) or 1
@@ -157,11 +183,9 @@ def _line_features(line: str, stop_words: Collection[str], full: bool) -> list[f
     dated = timed = relative = False
     if words <= DATED_WORDS and _DIGIT.search(text):  # every date and time holds a digit
         folded = text.casefold()  # fold(line), from the plain form at hand
-        dated = bool(DATE_HINT.search(folded) and _DATE.search(folded))
+        dated = holds_date(folded)
         timed = bool(_TIME.search(folded))
-        relative = any(cue in folded for cue in _RELATIVE_CUES) and bool(
-            _RELATIVE_TIME.search(folded)
-        )
+        relative = _relative_cue(folded) and bool(_RELATIVE_TIME.search(folded))
     return [
         math.log1p(len(text)),
         math.log1p(words),
@@ -173,10 +197,10 @@ def _line_features(line: str, stop_words: Collection[str], full: bool) -> list[f
         float(dated),
         float(timed),
         float(relative),
-        float(bool(_SENTENCE_END.search(text))),
+        float(ends_with_mark(text)),
         float(text.endswith(":")),
         min(len(_SEPARATORS.findall(sample)), 5) / 5 if _SEPARATOR_MARKS.search(sample) else 0.0,
-        float(bool(_URL.search(lowered))),
+        float(_has_url(lowered)),
         sum(map(len, _MARKDOWN_LINK.findall(line))) / len(line) if "](" in line else 0.0,
         float(bool(tokens) and tokens[0] in CALL_TO_ACTION),
         0.0,  # prose: see above
@@ -187,11 +211,21 @@ def _line_features(line: str, stop_words: Collection[str], full: bool) -> list[f
     ]
 
 
+def _relative_cue(folded: str) -> bool:
+    """What every match of _RELATIVE_TIME holds; looked for first."""
+    return " ago" in folded or "vor " in folded or "il y a " in folded
+
+
+def _has_url(lowered: str) -> bool:
+    """`_URL` finds something: each of its finds holds "://", "." or "@"."""
+    return ("." in lowered or "@" in lowered or "://" in lowered) and bool(_URL.search(lowered))
+
+
 def place_features(line: str) -> list[float]:
     """What the document reads of a line that is neither scored nor a scored line's
     neighbour: its words and whether it is prose (`log_words`, `prose`), the rest 0."""
     text = plain_once(line)
-    words = word_count(text)
+    words = plain_word_count(text)
     row = [0.0] * len(LINE_FEATURES)
     row[_AT_WORDS] = math.log1p(words)
     row[_AT_PROSE] = float(is_prose(text, min(words, PROSE_WORDS + 1)))
@@ -204,13 +238,13 @@ def document_features(rows: Sequence[list[float]]) -> np.ndarray:
     `line_features` of the document's non-blank lines, in order."""
     if not rows:
         return np.zeros((0, len(FEATURE_NAMES)), dtype=np.float64)
-    return np.array(feature_rows(rows, range(len(rows))), dtype=np.float64)
+    return feature_matrix(rows, range(len(rows)))
 
 
-def feature_rows(rows: Sequence[list[float]], wanted: Iterable[int]) -> list[list[float]]:
-    """The rows of `document_features(rows)` for the lines at `wanted`, as lists: the
-    classifier scores only some of a text's lines, and a few short lists are built
-    faster than a matrix of every line."""
+def feature_matrix(rows: Sequence[list[float]], wanted: Sequence[int]) -> np.ndarray:
+    """The rows of `document_features(rows)` for the lines at `wanted`: the classifier
+    scores only some of a text's lines. Built as one flat list, read by numpy at once
+    (for a document's few lines, faster than numpy's operations column by column)."""
     count = len(rows)
     prose = [row[_AT_PROSE] > 0 for row in rows]
     story = [index for index, is_story in enumerate(prose) if is_story]
@@ -222,33 +256,40 @@ def feature_rows(rows: Sequence[list[float]], wanted: Iterable[int]) -> list[lis
         word_counts = np.expm1(np.array(logged, dtype=np.float64)).tolist()
     total_words = float(np.array(word_counts, dtype=np.float64).sum()) or 1.0
     log1p = _LOG1P if count <= len(_LOG1P) else _log1p_table(count)
-    runs = [log1p[run] for run in _short_runs(prose)]
+    runs = _short_runs(prose)
     last = max(count - 1, 1)
     log_lines = math.log1p(count)
-    context = list(map(_context, rows))
+    # Each line's context, with two absent lines at either end: line i's neighbour at
+    # offset k is context[i + 2 + k].
     absent = (0.0,) * len(_CONTEXT)
-    result = []
+    context = [absent, absent, *map(_context, rows), absent, absent]
+    inner = (1.0, 1.0, 1.0, 1.0)
+    values: list[float] = []
     for index in wanted:
-        row = list(rows[index])
-        row += (
+        tail = count - 1 - index
+        values.extend((
+            *rows[index],
             index / last,
             log1p[index],
-            log1p[count - 1 - index],
-            runs[index],
+            log1p[tail],
+            log1p[runs[index]],
             word_counts[index] / total_words,
             float(index > last_prose),
             float(index < first_prose),
             log_lines,
-        )
-        present = []
-        for offset in _OFFSETS:
-            other = index + offset
-            inside = 0 <= other < count
-            row += context[other] if inside else absent
-            present.append(float(inside))
-        row += present
-        result.append(row)
-    return result
+            *context[index],
+            *context[index + 1],
+            *context[index + 3],
+            *context[index + 4],
+            *(inner if index >= 2 and tail >= 2 else _present(index, tail)),
+        ))  # fmt: skip
+    matrix = np.fromiter(values, dtype=np.float64, count=len(values))
+    return matrix.reshape(len(wanted), len(FEATURE_NAMES))
+
+
+def _present(index: int, tail: int) -> tuple[float, ...]:
+    """The `present@` features of a line `index` lines from the head, `tail` from the end."""
+    return (float(index >= 2), float(index >= 1), float(tail >= 1), float(tail >= 2))
 
 
 def _log1p_table(size: int) -> list[float]:

@@ -24,13 +24,13 @@ from newsclean.boilerplate.catalogue import Rule
 from newsclean.boilerplate.features import (
     FEATURE_NAMES,
     LINE_FEATURES,
-    feature_rows,
+    feature_matrix,
     line_features,
     place_features,
 )
-from newsclean.boilerplate.lines import is_sentence, join_kept, longest_blank_run, plain_once
+from newsclean.boilerplate.lines import join_kept, longest_blank_run, plain_once
 from newsclean.boilerplate.rules import classify
-from newsclean.boilerplate.structure import DETECTORS, detect, is_prose, promos
+from newsclean.boilerplate.structure import DETECTORS, detect, is_prose, promos, sentence
 from newsclean.record import Removal
 
 MODEL_FILE = "boilerplate-model.json"
@@ -80,20 +80,20 @@ class Model(NamedTuple):
             stop_words = self.stop_words[self.default_language]
         if known is None:
             known = {}
+        count = len(lines)
         if scored is None:
-            scored = [True] * len(lines)
+            scored = [True] * count
+        at = [index for index, wanted in enumerate(scored) if wanted]
         # A scored line reads its neighbours' context features, up to two lines away;
         # of the other lines the document reads only their words and prose.
         # 2: all the line's features (a scored line); 1: those its neighbours read; 0: its
         # words and prose. A row read further serves every lesser need.
-        needs = [0] * len(lines)
-        for index, wanted in enumerate(scored):
-            if wanted:
-                start, end = max(index - 2, 0), min(index + 3, len(lines))
-                needs[start:end] = [1] * (end - start)
-        for index, wanted in enumerate(scored):
-            if wanted:
-                needs[index] = 2
+        needs = [0] * count
+        for index in at:
+            start, end = max(index - 2, 0), min(index + 3, count)
+            needs[start:end] = [1] * (end - start)
+        for index in at:
+            needs[index] = 2
         rows = []
         get = known.get
         for line, need in zip(lines, needs, strict=True):
@@ -108,18 +108,26 @@ class Model(NamedTuple):
                     row = place_features(line)
                 entry = known[line] = (need, row)
             rows.append(entry[1])
-        probabilities = [0.0] * len(rows)  # a prose line is never scored
-        wanted = [index for index, row in enumerate(rows)
-                  if scored[index] and row[_AT_PROSE] == 0.0]  # fmt: skip
+        probabilities = [0.0] * count  # a prose line is never scored
+        wanted = [index for index in at if rows[index][_AT_PROSE] == 0.0]
         if not wanted:
             return probabilities
-        matrix = np.array(feature_rows(rows, wanted), dtype=np.float64)
-        values = (matrix - self.mean) / self.scale
+        values = feature_matrix(rows, wanted)
+        # The same operations in the same order as (values - mean) / scale, each layer's
+        # values @ weights + bias and 1 / (1 + exp(-score)), done in place: the same
+        # numbers, without a new array per step.
+        np.subtract(values, self.mean, out=values)
+        np.divide(values, self.scale, out=values)
         for position, (weights, bias) in enumerate(self.layers):
-            values = values @ weights + bias
+            values = values @ weights
+            values += bias
             if position < len(self.layers) - 1:
                 np.tanh(values, out=values)
-        scores = 1.0 / (1.0 + np.exp(-values[:, 0]))
+        scores = values[:, 0]
+        np.negative(scores, out=scores)
+        np.exp(scores, out=scores)
+        scores += 1.0
+        np.divide(1.0, scores, out=scores)
         for index, probability in zip(wanted, scores.tolist(), strict=True):
             probabilities[index] = probability
         return probabilities
@@ -177,16 +185,6 @@ def _is_code(line: str) -> bool:
     return bool(_CODE.search(line))
 
 
-class _Guards(NamedTuple):
-    """What the guards ask of one line."""
-
-    prose: bool
-    row: bool  # a table row with most of its cells filled
-    code: bool
-    wordy: bool  # two or more words of letters, and more than one token
-    sentence: bool  # lines.is_sentence
-
-
 @lru_cache(maxsize=4096)
 def _fact(line: str) -> bool:
     """A "label: value" line."""
@@ -203,22 +201,19 @@ def _filled_row(line: str) -> bool:
     return sum(bool(cell) for cell in cells) * 2 > len(cells)
 
 
-_PROSE = _Guards(True, False, False, True, True)
+def _wordy(line: str) -> bool:
+    """Two or more words of letters, and more than one token."""
+    return " " in line.strip() and len(_LETTER_WORD.findall(line, 0, 200)) >= 2
 
 
 @lru_cache(maxsize=4096)
-def _guards(line: str) -> _Guards:
-    """What the guards ask of a line; of a prose line, never removed, nothing more (its
-    neighbours ask `_fact` and `_filled_row` of it when they need them)."""
+def _may_go(line: str) -> bool | None:
+    """What the guards say of a line alone: None for a prose paragraph; else whether it
+    may go, as a wordy line that is no code and no full sentence (asked in that order,
+    the cheapest first) may, unless its neighbours keep it (`removable`)."""
     if is_prose(line):
-        return _PROSE
-    return _Guards(
-        False,
-        _filled_row(line),
-        _is_code(line),
-        " " in line.strip() and len(_LETTER_WORD.findall(line, 0, 200)) >= 2,
-        is_sentence(plain_once(line)),
-    )
+        return None
+    return _wordy(line) and not _is_code(line) and not sentence(line)
 
 
 def removable(lines: list[str]) -> list[bool]:
@@ -230,19 +225,25 @@ def removable(lines: list[str]) -> list[bool]:
     neighbouring "label: value" facts, or a line of fewer than two words of letters or
     of one token (a price, a phone number, a link: the rules judge those). Only these
     lines are scored."""
-    guards = [_guards(line) for line in lines]
-    if not any(guard.prose for guard in guards):
+    alone = list(map(_may_go, lines))
+    if None not in alone:  # no prose paragraph
         return [False] * len(lines)
+    allowed = [may is True for may in alone]
     last = len(lines) - 1
-    allowed = []
-    for index, guard in enumerate(guards):
-        if guard.prose or guard.code or guard.sentence or not guard.wordy:
-            allowed.append(False)
+    for index, may in enumerate(allowed):
+        if not may:
             continue
-        neighbours = [lines[other] for other in (index - 1, index + 1) if 0 <= other <= last]
-        fact_list = _fact(lines[index]) and any(map(_fact, neighbours))
-        table_row = guard.row and any(map(_filled_row, neighbours))
-        allowed.append(not fact_list and not table_row)
+        before = lines[index - 1] if index > 0 else None
+        after = lines[index + 1] if index < last else None
+        if _fact(lines[index]) and (
+            (before is not None and _fact(before)) or (after is not None and _fact(after))
+        ):
+            allowed[index] = False
+        elif _filled_row(lines[index]) and (
+            (before is not None and _filled_row(before))
+            or (after is not None and _filled_row(after))
+        ):
+            allowed[index] = False
     return allowed
 
 
@@ -295,13 +296,13 @@ def strip_shapes(text: str) -> tuple[str, list[Removal]]:
     return join_kept(kept, longest_gap=longest_blank_run(lines)), removed
 
 
+@lru_cache(maxsize=4096)
 def _short(line: str) -> bool:
     """A line of at most three words, not a sentence or code: a counter, a handle, a
     widget's heading."""
-    guards = _guards(line)
-    if guards.prose or guards.sentence or guards.code:
+    if is_prose(line) or sentence(line) or _is_code(line):
         return False
-    return not guards.wordy or len(line.split(None, 3)) <= 3
+    return not _wordy(line) or len(line.split(None, 3)) <= 3
 
 
 def with_enclosed_short_lines(
@@ -393,6 +394,8 @@ def strip_learned(
         learned = learned_removals(
             present, probabilities, threshold=threshold, model=model, allowed=allowed
         )
+        if kinds.count(None) == len(kinds) and True not in learned:
+            break  # nothing found, nothing enclosed
         found: list[Removal | None] = []
         for line, kind, probability, by_model in zip(
             present, kinds, probabilities, learned, strict=True

@@ -16,7 +16,18 @@ _MARKDOWN_EMPHASIS = re.compile(
     r"\*(?:\*|(?<!\w\*)(?=\w)|(?<=\w\*)(?!\w))|_(?:_|(?<!\w_)(?=\w)|(?<=\w_)(?!\w))"
 )
 _TABLE_EDGE_CHARS = "| \t\r\n\xa0"
-_SENTENCE_END = re.compile(r"[.!?…:;。！？][\"'”’»)\]」]*\s*$")
+# Marks that end a sentence, and the closing quotes and brackets that may follow one.
+SENTENCE_MARKS = ".!?…。！？"
+CLOSING = "\"'”’»)]」"
+
+
+def ends_with_mark(text: str, marks: str = SENTENCE_MARKS, closing: str = CLOSING) -> bool:
+    """`text` ends with one of `marks`, then only `closing` characters: what the regex
+    `[marks][closing]*$` finds in a line without a newline, read from the end alone
+    (a regex search tries every position of a long paragraph first)."""
+    head = text.rstrip(closing)
+    return bool(head) and head[-1] in marks
+
 
 # Cyrillic letters that look like Latin ones; spam and ad lines mix them in to dodge
 # filters ("Соntасt uѕ"). Mapped only on lines that also hold Latin letters.
@@ -93,6 +104,16 @@ def bounded_plain_word_count(text: str, limit: int) -> int:
     return _bounded(text, text.count(" ") + 1 if text else 0, limit)
 
 
+def plain_word_count(text: str) -> int:
+    """`word_count(text)` of a line in its `plain` form, whose words are parted by single
+    spaces: counted without splitting it (a long paragraph's split costs more than its
+    spaces' count)."""
+    if not text:
+        return 0
+    words = text.count(" ") + 1
+    return words if text.isascii() else words + _unspaced_count(text) // 2
+
+
 def _bounded(line: str, words: int, limit: int) -> int:
     """The bounded word count of a line of `words` space-parted words (exact up to
     `limit`), with its unspaced scripts counted in. Unspaced scripts are not ASCII."""
@@ -118,6 +139,7 @@ def _unspaced_count(line: str) -> int:
 
 # A line of this many words reads as prose, however it ends.
 PROSE_WORDS = 25
+_PROSE_MARKS = SENTENCE_MARKS + ":;"
 
 
 def is_prose(line: str, words: int | None = None) -> bool:
@@ -129,12 +151,11 @@ def is_prose(line: str, words: int | None = None) -> bool:
         words = bounded_word_count(line, PROSE_WORDS)
     if words >= PROSE_WORDS:
         return True
-    return words >= 8 and bool(_SENTENCE_END.search(line))
+    return words >= 8 and ends_with_mark(line.rstrip(), _PROSE_MARKS)
 
 
 # A line of this many words that ends a sentence reads as one of the story's sentences.
 SENTENCE_WORDS = 6
-_FULL_STOP = re.compile(r"[.!?…。！？][\"'”’»)\]」]*$")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?…。！？])\s+")
 
 
@@ -147,7 +168,7 @@ def is_sentence(line: str) -> bool:
     ):
         return False
     return any(
-        len(part.split(None, SENTENCE_WORDS - 1)) >= SENTENCE_WORDS and _FULL_STOP.search(part)
+        len(part.split(None, SENTENCE_WORDS - 1)) >= SENTENCE_WORDS and ends_with_mark(part)
         for part in _SENTENCE_BREAK.split(line.strip())
     )
 

@@ -161,6 +161,8 @@ def _strip_once(
     first = next((index for index, line in enumerate(lines) if line.strip()), None)
     if title and first is not None and _same_title(lines[first], title):
         kinds[first] = "title"
+    elif matches.count(None) == len(matches):
+        return text, []  # every removal below starts from a rule's match or the title
 
     claimed = [
         rule is not None or kind is not None for rule, kind in zip(matches, kinds, strict=True)

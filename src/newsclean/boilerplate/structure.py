@@ -23,19 +23,22 @@ from collections.abc import Callable, Collection
 from functools import lru_cache
 
 from newsclean.boilerplate.catalogue import DATE, MONTHS, TIME
-from newsclean.boilerplate.features import CALL_TO_ACTION, DATE_HINT
-from newsclean.boilerplate.lines import PROSE_WORDS, is_sentence, plain_once
+from newsclean.boilerplate.features import CALL_TO_ACTION, MONTH_DATE_FORMS, holds_date
+from newsclean.boilerplate.lines import PROSE_WORDS, ends_with_mark, is_sentence, plain_once
 from newsclean.boilerplate.lines import is_prose as _is_prose
 
 Kinds = list[str | None]
 
 _DATE = re.compile(DATE)
 # A date, or a range of days of a month ("June 3-5, 2026", "3-5 June 2026").
-_DATE_ANY_CASE = re.compile(
-    rf"{DATE}|(?:{MONTHS}) \d{{1,2}} ?[-–] ?\d{{1,2}},? \d{{4}}"
-    rf"|\d{{1,2}} ?[-–] ?\d{{1,2}}\.? (?:{MONTHS}),? \d{{4}}",
-    re.IGNORECASE,
+_DAY_RANGES = (
+    rf"(?:{MONTHS}) \d{{1,2}} ?[-–] ?\d{{1,2}},? \d{{4}}",
+    rf"\d{{1,2}} ?[-–] ?\d{{1,2}}\.? (?:{MONTHS}),? \d{{4}}",
 )
+_DATE_ANY_CASE = re.compile("|".join((DATE, *_DAY_RANGES)), re.IGNORECASE)
+# What `holds_date` looks for just before each year, to tell whether _DATE_ANY_CASE
+# finds something (the day ranges also end with a year, within BEFORE_YEAR characters).
+_MONTH_DATE_ANY_CASE = re.compile("|".join((*MONTH_DATE_FORMS, *_DAY_RANGES)), re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 # Lines longer than this (in characters) are too long for any short-line shape.
 _SHORT_CHARS = 300
@@ -47,9 +50,20 @@ _RELATIVE_TIME = re.compile(
     r"|\bvor \d+ (?:minuten|stunden|tagen|wochen|monaten)\b"
     r"|\bil y a \d+ (?:minutes|heures|jours|semaines|mois)\b|\bhace \d+ (?:minutos|horas|días)\b"
 )
-# What every match of _RELATIVE_TIME holds; looked for first, as it is much cheaper.
-_RELATIVE_CUES = (" ago", "vor ", "il y a ", "hace ")
-_SENTENCE_END = re.compile(r"[.!;,][\"'”’»)\]]*$")
+
+
+def _relative_cue(folded: str) -> bool:
+    """What every match of _RELATIVE_TIME holds; looked for first, as it is much cheaper
+    (substring tests written out: faster than a loop over the cues)."""
+    return " ago" in folded or "vor " in folded or "il y a " in folded or "hace " in folded
+
+
+def _ends_clause(text: str) -> bool:
+    """The line (in its plain form) ends with . ! ; or , and closing quotes: a sentence
+    or a clause, no headline or menu entry."""
+    return ends_with_mark(text, ".!;,", "\"'”’»)]")
+
+
 _LABEL_VALUE = re.compile(r"^[^:]{1,30}:\s*\S")
 _ARCHIVE = re.compile(rf"^(?:{MONTHS}) \d{{4}}(?: ?\(\d+\))?$")
 _PIPES = re.compile(r"\s*[|¦]\s*")
@@ -65,8 +79,14 @@ _ACTION_PHRASES = re.compile(
     r"\b(?:available (?:on|at|in)|click here|tickets?|register(?:ed)? (?:now|today|here)"
     r"|learn more|sign up|subscribe)\b"
 )
-# What every match of _ACTION_PHRASES holds; looked for first, as it is much cheaper.
-_ACTION_CUES = ("available", "click", "ticket", "register", "learn", "sign", "subscribe")
+
+
+def _action_cue(text: str) -> bool:
+    """What every match of _ACTION_PHRASES holds; looked for first, as it is much cheaper."""
+    return (
+        "available" in text or "click" in text or "ticket" in text or "register" in text
+        or "learn" in text or "sign" in text or "subscribe" in text
+    )  # fmt: skip
 
 
 @lru_cache(maxsize=4096)
@@ -76,8 +96,9 @@ def is_prose(line: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _sentence(line: str) -> bool:
-    """`lines.is_sentence` of the line as read: a full sentence is no promo's line."""
+def sentence(line: str) -> bool:
+    """`lines.is_sentence` of the line as read, remembered: a full sentence is no
+    promo's line, and the classifier's guards keep it."""
     return is_sentence(plain_once(line))
 
 
@@ -93,7 +114,7 @@ def _headline_like(line: str) -> bool:
         return False
     text = plain_once(line)
     words = len(text.split())
-    if not 3 <= words <= 18 or _SENTENCE_END.search(text) or _LABEL_VALUE.match(text):
+    if not 3 <= words <= 18 or _ends_clause(text) or _LABEL_VALUE.match(text):
         return False
     return sum(char.isalpha() for char in text) >= len(text) / 2
 
@@ -141,7 +162,7 @@ def _menu_item(line: str) -> bool:
         and text[:1].isupper()
         and "," not in text  # "Platzwechsel, langsam erklärt": a title, not a label
         and not any(map(str.isdigit, text))
-        and not _SENTENCE_END.search(text)
+        and not _ends_clause(text)
         and not text.endswith(":")
     )
 
@@ -193,7 +214,7 @@ def _marker_shape(line: str) -> tuple[bool, bool, bool, bool] | None:
     if not _DIGIT.search(text) and " ago" not in text:
         return None
     folded = text.casefold()
-    undated = _DATE.sub(" ", folded) if DATE_HINT.search(folded) else folded
+    undated = _DATE.sub(" ", folded) if holds_date(folded) else folded
     dated = undated != folded
     timed = bool(_TIME.search(undated))  # "29.02" of a date is no clock time
     relative = bool(_RELATIVE_TIME.search(folded))
@@ -272,7 +293,7 @@ def _pipe_row(line: str) -> bool:
     if len(cells) < 3 or max(len(cell.split()) for cell in cells) > 6:
         return False
     digits = sum(char.isdigit() for char in text)
-    return digits < len(text) / 4 and not _SENTENCE_END.search(text)
+    return digits < len(text) / 4 and not _ends_clause(text)
 
 
 def _dated_headline(line: str) -> bool:
@@ -284,7 +305,7 @@ def _dated_headline(line: str) -> bool:
         return False
     text = plain_once(line)
     folded = text.casefold()
-    if not any(cue in folded for cue in _RELATIVE_CUES):
+    if not _relative_cue(folded):
         return False
     return _words(text) <= 25 and bool(_RELATIVE_TIME.search(folded)) and not is_prose(line)
 
@@ -292,13 +313,13 @@ def _dated_headline(line: str) -> bool:
 # Cells of a row of actions: separated by a pipe, a slash, a bullet or a middle dot
 # with space around it.
 _ACTION_CELLS = re.compile(r"\s+[|¦/•·]\s+|\s*[|¦]\s*")
-_ACTION_MARKS = "|¦/•·"
+_ACTION_MARK = re.compile("[|¦/•·]")
 
 
 def _action_row(line: str) -> bool:
     """A toolbar of two or more short cells, each opening with an imperative verb
     (`features.CALL_TO_ACTION`): "Print article / Refer to a friend"."""
-    if len(line) > _SHORT_CHARS or not any(mark in line for mark in _ACTION_MARKS):
+    if len(line) > _SHORT_CHARS or not _ACTION_MARK.search(line):
         return False
     text = plain_once(line)
     cells = [cell for cell in _ACTION_CELLS.split(text) if cell.strip()]
@@ -309,7 +330,7 @@ def _action_row(line: str) -> bool:
         first = _FIRST_WORD.match(words[0]) if words else None
         if len(words) > 4 or first is None or first.group(0) not in CALL_TO_ACTION:
             return False
-    return not _SENTENCE_END.search(text)
+    return not _ends_clause(text)
 
 
 def table_debris(lines: list[str]) -> Kinds:
@@ -332,7 +353,9 @@ def _debris_shape(line: str) -> tuple[bool, bool, bool]:
 
 def _archive_entry(line: str) -> bool:
     """ "March 2008", "März 2008 (12)": a month of an archive list."""
-    return len(line) < 40 and bool(_ARCHIVE.match(plain_once(line).casefold()))
+    if len(line) >= 40 or (line.isascii() and not _DIGIT.search(line)):
+        return False  # an archive's month has its year (an ASCII line's digits are its own)
+    return bool(_ARCHIVE.match(plain_once(line).casefold()))
 
 
 def _mark_runs(kinds: Kinds, flags: list[bool], minimum: int, kind: str) -> None:
@@ -365,7 +388,7 @@ def _calls_to_action(line: str) -> bool:
     first = _FIRST_WORD.match(text)
     if first and first.group(0) in CALL_TO_ACTION:
         return True
-    return any(cue in text for cue in _ACTION_CUES) and bool(_ACTION_PHRASES.search(text))
+    return _action_cue(text) and bool(_ACTION_PHRASES.search(text))
 
 
 # The most words of a line whose place ("Lisbon, Portugal") is a promo's signal.
@@ -379,10 +402,12 @@ def _promo_signals(line: str) -> tuple[bool, bool, bool]:
     place is looked for outside the dates ("Tuesday, December 6" is none), and only in
     a line of at most PLACE_WORDS words (a source note names a publisher's city too)."""
     text = plain_once(line)
-    undated = _DATE_ANY_CASE.sub(" ", text) if DATE_HINT.search(text) else text
-    dated = undated != text and not _author_time(line)
-    placed = _words(line) <= PLACE_WORDS and bool(_PLACE.search(undated))
-    return _calls_to_action(line), dated, placed
+    holds = holds_date(text, _MONTH_DATE_ANY_CASE)  # _DATE_ANY_CASE finds something
+    placed = False
+    if _words(line) <= PLACE_WORDS:
+        undated = _DATE_ANY_CASE.sub(" ", text) if holds else text
+        placed = bool(_PLACE.search(undated))
+    return _calls_to_action(line), holds and not _author_time(line), placed
 
 
 def promo_signal(line: str) -> bool:
@@ -408,7 +433,7 @@ def promos(lines: list[str], *, block: int = 3, max_words: int = 40) -> Kinds:
     signals = [(False, False, False)] * len(lines)
     for index in near:
         line = lines[index]
-        short[index] = not is_prose(line) and _words(line) <= PROSE_WORDS and not _sentence(line)
+        short[index] = not is_prose(line) and _words(line) <= PROSE_WORDS and not sentence(line)
         if short[index]:
             signals[index] = _promo_signals(line)
     for start in sorted(near):
@@ -443,7 +468,10 @@ def detect(lines: list[str], names: Collection[str] = tuple(DETECTORS)) -> Kinds
     for name, detector in DETECTORS.items():
         if name not in names:
             continue
-        for index, kind in enumerate(detector(lines)):
+        found = detector(lines)
+        if found.count(None) == len(found):
+            continue
+        for index, kind in enumerate(found):
             if kinds[index] is None and kind is not None:
                 kinds[index] = kind
     return kinds
