@@ -35,11 +35,14 @@ from newsclean.stories.features import (
     NUM_PERM,
     TermTable,
     article_features,
+    StoryTerms,
     cosine,
+    pair_scores,
     signatures,
     similarity,
     story_terms,
     term_hash,
+    title_overlap,
 )
 from newsclean.stories.store import article_time, read_window, signatures_path
 from newsclean.validate import ARTICLE, STORY
@@ -413,6 +416,29 @@ def test_restore_brings_the_day_signatures_back_with_it(tmp_path: Path) -> None:
     window = pq.read_table(signatures_path(lake, DAY))
     assert window.column("id").to_pylist() == live != later_ids
     assert window.column("story_id").to_pylist() == live  # each its own story
+
+
+def test_pair_scores_equal_cosine_and_title_overlap_to_the_last_bit() -> None:
+    articles = [story_terms(c["title"], c["text"], "en") for c in CASES]
+    articles += [  # no words; no headline; a hash repeated in a headline and in the words
+        StoryTerms((), (), ()),
+        StoryTerms(articles[0].terms, articles[0].weights, ()),
+        StoryTerms(
+            articles[1].terms[:3] + articles[1].terms[:1],
+            (0.25, 0.5, 0.125, 0.75),
+            articles[1].title[:2] + articles[1].title[:1],
+        ),
+    ]
+    table = TermTable.of(articles)
+    stored = list(table)  # weights as the lake keeps them: float32
+    pairs = np.asarray([(a, b) for a in range(len(stored)) for b in range(len(stored))])
+    cosines, overlaps = pair_scores(table, pairs[:, 0], pairs[:, 1])
+    for (a, b), found_cosine, found_overlap in zip(
+        pairs.tolist(), cosines.tolist(), overlaps.tolist(), strict=True
+    ):
+        assert found_cosine == cosine(stored[a], stored[b]), (a, b)
+        assert found_overlap == title_overlap(stored[a], stored[b]), (a, b)
+    assert cosines.max() > 0.99 and 0 < overlaps.mean() < 1  # the cases pair alike and not
 
 
 def test_anchor_arrays_are_each_articles_anchors_once() -> None:

@@ -25,19 +25,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-
 import numpy as np
 
 from newsclean.stories.features import (
     BANDS,
     NUM_PERM,
-    StoryTerms,
     TermTable,
     band_key,
-    cosine,
+    pair_scores,
     similarity,
-    title_overlap,
 )
 
 # The story rule's thresholds (module docstring; set on the benchmark's tune part,
@@ -246,22 +242,24 @@ def _story_candidates(
         earliest=False,
         min_shared=MIN_SHARED_ANCHORS,
     )
-    found: dict[int, list[tuple[float, int]]] = {}
-    article = lru_cache(maxsize=1 << 16)(terms.__getitem__)
-    for query, candidate in zip(queries.tolist(), candidates.tolist(), strict=True):
-        score = _same_story(article(query), article(candidate))
-        if score is not None:
-            found.setdefault(query, []).append((-score, candidate))
-    return {query: [candidate for _, candidate in sorted(pairs)] for query, pairs in found.items()}
-
-
-def _same_story(first: StoryTerms, second: StoryTerms) -> float | None:
-    """A score when two articles tell the same story, None when they do not."""
-    similarity = cosine(first, second)
-    overlap = title_overlap(first, second)
-    if similarity >= COSINE_ALONE or (overlap >= TITLE_OVERLAP and similarity >= COSINE_WITH_TITLE):
-        return similarity + overlap
-    return None
+    if not len(queries):
+        return {}
+    keep: list[np.ndarray] = []
+    scores: list[np.ndarray] = []
+    for at, end in _chunks(len(queries), 1 << 14):  # bounds the [pair, word, word] arrays
+        cosines, overlaps = pair_scores(terms, queries[at:end], candidates[at:end])
+        keep.append(
+            (cosines >= COSINE_ALONE) | ((overlaps >= TITLE_OVERLAP) & (cosines >= COSINE_WITH_TITLE))
+        )
+        scores.append(cosines + overlaps)
+    same = np.concatenate(keep)
+    queries, candidates, score = queries[same], candidates[same], np.concatenate(scores)[same]
+    # Per query, the highest score first, ties: the earliest.
+    order = np.lexsort((candidates, -score, queries))
+    found: dict[int, list[int]] = {}
+    for query, candidate in zip(queries[order].tolist(), candidates[order].tolist(), strict=True):
+        found.setdefault(query, []).append(candidate)
+    return found
 
 
 def _bucket_pairs(
