@@ -33,9 +33,9 @@ from newsclean.stories import keep_signatures, label_staged
 from newsclean.stories.cluster import Compared, _bucket_pairs, canonical_order, label_day
 from newsclean.stories.features import (
     NUM_PERM,
+    StoryTerms,
     TermTable,
     article_features,
-    StoryTerms,
     cosine,
     pair_scores,
     signatures,

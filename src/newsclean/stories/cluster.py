@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+
 import numpy as np
 
 from newsclean.stories.features import (
@@ -249,7 +250,8 @@ def _story_candidates(
     for at, end in _chunks(len(queries), 1 << 14):  # bounds the [pair, word, word] arrays
         cosines, overlaps = pair_scores(terms, queries[at:end], candidates[at:end])
         keep.append(
-            (cosines >= COSINE_ALONE) | ((overlaps >= TITLE_OVERLAP) & (cosines >= COSINE_WITH_TITLE))
+            (cosines >= COSINE_ALONE)
+            | ((overlaps >= TITLE_OVERLAP) & (cosines >= COSINE_WITH_TITLE))
         )
         scores.append(cosines + overlaps)
     same = np.concatenate(keep)
