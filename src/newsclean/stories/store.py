@@ -31,6 +31,7 @@ import pyarrow.parquet as pq
 
 from newsclean.config import Settings
 from newsclean.lake import PartWriter, partition_files
+from newsclean.parquet_columns import replace_columns
 from newsclean.stories.cluster import Compared, Label, canonical_order, label_day
 from newsclean.stories.features import (
     NUM_PERM,
@@ -378,22 +379,33 @@ def keep_signatures(lake: Path, ingest_date: date, staged: Path) -> None:
 
 
 def _relabel(source: Path, target: Path, labels: dict[str, Label], settings: Settings) -> Path:
-    """Copy a staged article part with its duplicate_of, similarity and story_id set."""
+    """Copy a staged article part with its duplicate_of, similarity and story_id set:
+    only those columns are written again when the part has the article file schema
+    (`replace_columns`), else every column is."""
     schema = file_schema(ARTICLE)
+    if pq.read_schema(source).equals(schema):
+        ids = pq.read_table(source, columns=["id"]).column("id").to_pylist()
+        if replace_columns(source, target, _label_columns([labels[i] for i in ids])):
+            return target
     reader = pq.ParquetFile(source)
     with pq.ParquetWriter(target, schema, compression="zstd", write_statistics=True) as writer:
         for batch in reader.iter_batches(batch_size=settings.batch_rows):
             table = pa.Table.from_batches([batch]).cast(schema)
             found = [labels[article_id] for article_id in table.column("id").to_pylist()]
-            for name, values, kind in (
-                ("duplicate_of", [label.duplicate_of for label in found], pa.string()),
-                ("similarity", [label.similarity for label in found], pa.float64()),
-                ("story_id", [label.story_id for label in found], pa.string()),
-            ):
+            for name, values in _label_columns(found).items():
                 index = schema.get_field_index(name)
-                table = table.set_column(index, schema.field(index), pa.array(values, type=kind))
+                table = table.set_column(index, schema.field(index), values)
             writer.write_table(table, row_group_size=settings.batch_rows)
     return target
+
+
+def _label_columns(labels: Sequence[Label]) -> dict[str, pa.Array]:
+    """The label columns of articles, as the article schema types them."""
+    return {
+        "duplicate_of": pa.array([label.duplicate_of for label in labels], pa.string()),
+        "similarity": pa.array([label.similarity for label in labels], pa.float64()),
+        "story_id": pa.array([label.story_id for label in labels], pa.string()),
+    }
 
 
 def _write_stories(
