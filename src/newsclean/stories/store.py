@@ -240,7 +240,7 @@ def save_published_signatures(lake: Path, ingest_date: date, batch_rows: int) ->
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    pq.write_table(_signature_table(day, day.labels or []), temporary, compression="zstd")
+    _write_signatures(temporary, day, day.labels or [])
     os.replace(temporary, path)
     return True
 
@@ -349,20 +349,21 @@ def label_staged(
     (work / "stories").mkdir(parents=True)
     stories = work / "stories" / STORIES_PART
     signatures_file = work / "signatures.parquet"
-    # The parts are copied a few at once (Parquet decodes and compresses outside the
-    # GIL) while this thread writes the stories and the signatures.
+    # The parts are copied, and then the signatures written, a few at once (Parquet
+    # decodes and compresses outside the GIL) while this thread writes the stories.
     threads = max(1, min(len(parts), settings.worker_count, RELABEL_THREADS))
     with ThreadPoolExecutor(threads, thread_name_prefix="newsclean-relabel") as pool:
         copies = [
             pool.submit(_relabel, part, work / "articles" / part.name, by_id, settings)
             for part in parts
         ]
+        signed = pool.submit(_write_signatures, signatures_file, day, labels)
         count = _write_stories(stories, ingest_date, day, labels, past, settings)
-        pq.write_table(_signature_table(day, labels), signatures_file, compression="zstd")
         for copy in as_completed(copies):
             if written is not None:
                 written(copy.result())
         labeled = [copy.result() for copy in copies]
+        signed.result()
     summary = {
         "stories": count,
         "near_duplicates": sum(label.duplicate_of is not None for label in labels),
@@ -422,8 +423,9 @@ def _write_stories(
         members.setdefault(label.story_id, []).append(index)
     started = _story_starts(past, members)
     writer = PartWriter(path, STORY, batch_rows=settings.batch_rows)
+    all_times = day.times.tolist()
     for story_id, indices in sorted(members.items(), key=lambda item: item[1][0]):
-        times = [int(day.times[index]) for index in indices]
+        times = [all_times[index] for index in indices]
         writer.write(
             {
                 "story_id": story_id,
@@ -451,6 +453,10 @@ def _story_starts(past: Compared, members: dict[str, list[int]]) -> dict[str, in
 
 def _iso(seconds: int) -> str:
     return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _write_signatures(path: Path, day: DayArticles, labels: Sequence[Label]) -> None:
+    pq.write_table(_signature_table(day, labels), path, compression="zstd")
 
 
 def _signature_table(day: DayArticles, labels: Sequence[Label]) -> pa.Table:
