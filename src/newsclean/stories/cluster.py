@@ -110,7 +110,7 @@ def label_day(
     count = len(ids)
     first = len(past)
     duplicates = _duplicates(past, signatures, duplicate_threshold)
-    canonical = np.concatenate([past.canonical, np.ones(count, dtype=bool)])
+    canonical = past.canonical.tolist() + [True] * count
     copies: list[tuple[int, float] | None] = []
     for index in range(count):
         match = next(
@@ -122,7 +122,8 @@ def label_day(
         copies.append(match)
     all_times = np.concatenate([past.times, np.asarray(times, dtype=np.int64)])
     all_terms = TermTable.concat([past.terms, terms])
-    stories = _story_candidates(all_times, all_terms, canonical, first)
+    stories = _story_candidates(all_times, all_terms, np.asarray(canonical, dtype=bool), first)
+    times_list = all_times.tolist()
     seconds = story_hours * 3600
     story_ids = list(past.story_ids) + [""] * count
     # The time of each story's latest article so far: a story is open to an article
@@ -133,7 +134,7 @@ def label_day(
     labels = []
     for index, match in enumerate(copies):
         position = first + index
-        time = int(all_times[position])
+        time = times_list[position]
         if match is not None:
             other, score = match
             story_ids[position] = story_ids[other]
@@ -197,13 +198,13 @@ def _duplicates(
         ]
     )
     keep = scores >= threshold
+    queries, others, scores = queries[keep] - first, positions[candidates[keep]], scores[keep]
+    order = np.lexsort((others, -scores, queries))  # per query: most similar, then earliest
     found: dict[int, list[tuple[int, float]]] = {}
-    for query, candidate, score in zip(
-        queries[keep].tolist(), candidates[keep].tolist(), scores[keep].tolist(), strict=True
+    for query, other, score in zip(
+        queries[order].tolist(), others[order].tolist(), scores[order].tolist(), strict=True
     ):
-        found.setdefault(query - first, []).append((int(positions[candidate]), score))
-    for matches in found.values():
-        matches.sort(key=lambda match: (-match[1], match[0]))
+        found.setdefault(query, []).append((other, score))
     return found
 
 
