@@ -236,6 +236,25 @@ def test_shards_and_batches_do_not_change_the_labels(tmp_path: Path) -> None:
     )
 
 
+def test_a_part_that_cannot_be_patched_is_labeled_by_a_full_rewrite(tmp_path: Path) -> None:
+    """Relabeling writes only the label columns of a part it can patch; a part it cannot
+    (here: written with page indexes) is rewritten whole, with the same rows."""
+    settings = Settings(workers=1, batch_rows=3)
+    _publish(tmp_path / "patched", DAY, CASES, settings)
+    part = tmp_path / "patched" / "_work" / DAY.isoformat() / "staged" / "part-00000.parquet"
+    indexed = tmp_path / "indexed" / "part-00000.parquet"
+    indexed.parent.mkdir()
+    pq.write_table(pq.read_table(part), indexed, row_group_size=3, write_page_index=True)
+    labeled = label_staged(tmp_path / "lake", DAY, [indexed], tmp_path / "labeled", settings)
+    patched = tmp_path / "patched" / "_work" / DAY.isoformat() / "labeled" / "articles"
+    expected = pq.read_table(patched / "part-00000.parquet")
+    rewritten = pq.read_table(labeled.article_parts[0])
+    assert rewritten.equals(expected)
+    assert expected.column("story_id") != expected.column("id")  # the labels were set
+    written = pq.ParquetFile(labeled.article_parts[0]).metadata.row_group(0)
+    assert written.num_rows == 3 and not written.column(0).has_offset_index  # written anew
+
+
 def test_a_story_keeps_its_id_across_days(lake: Path) -> None:
     day1, day2 = DAY, date(2026, 2, 14)
     first = _publish(lake, day1, [CASES[5]])
