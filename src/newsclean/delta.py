@@ -567,7 +567,8 @@ class DayCommit:
 
     The tables are opened when it starts (created at the commit if they are not there
     yet), and each part file is uploaded into its table's partition folder, under a new
-    name, as soon as it is added (while the day is still being labeled); `commit` then
+    name, as soon as it is added (while the day is still being labeled; small ones merged
+    first, when their kind is complete); `commit` then
     replaces the day's partition of each table, one commit per table (the three at
     once), and appends the manifest row last. A publish stopped before its manifest
     row leaves files or table versions no manifest names (`vacuum` removes the files),
