@@ -104,6 +104,8 @@ def test_the_footer_codec_gives_back_the_same_bytes(part: Path) -> None:
     writer.struct(_Reader(data[-8 - length : -8]).struct())
     assert bytes(writer.out) == data[-8 - length : -8]
     assert _footer(data) is not None and _footer(data[:-4] + b"PARE") is None
+    garbled = data[: -8 - length] + b"\xff" * length + data[-8:]  # not a Thrift struct
+    assert _footer(garbled) is None
 
 
 @pytest.mark.parametrize(

@@ -59,11 +59,11 @@ def replace_columns(source: Path, target: Path, columns: dict[str, pa.Array]) ->
     data = Path(source).read_bytes()
     footer = _footer(data)
     sizes = [metadata.row_group(index).num_rows for index in range(metadata.num_row_groups)]
-    if footer is None or not all(sizes):
+    if footer is None or not sizes or not all(sizes):
         return False
     patch = _written(columns, schema, sizes, metadata.row_group(0).column(0).compression)
     patch_footer = _footer(patch)
-    if patch_footer is None:
+    if patch_footer is None or not _same_leaves(metadata, patch, list(columns)):
         return False
     patch_groups = _items(patch_footer, _ROW_GROUPS)
     if len(patch_groups) != len(sizes):
@@ -104,12 +104,33 @@ def _written(
     return buffer.getvalue()
 
 
+def _same_leaves(metadata: pq.FileMetaData, patch: bytes, names: list[str]) -> bool:
+    """Whether the new columns' chunks are of the kind the file's schema declares them
+    (physical and logical type, required or optional), so its footer describes them."""
+    found = pq.ParquetFile(pa.BufferReader(patch)).metadata.schema
+    declared = metadata.schema
+    paths = [declared.column(index).path for index in range(len(declared))]
+    for position, name in enumerate(names):
+        old, new = declared.column(paths.index(name)), found.column(position)
+        kinds = [
+            (leaf.physical_type, leaf.logical_type.to_json(), leaf.max_definition_level)
+            for leaf in (old, new)
+        ]
+        if kinds[0] != kinds[1]:
+            return False
+    return True
+
+
 def _footer(data: bytes) -> Struct | None:
-    """The FileMetaData of a whole Parquet file, None if it is not a plain one."""
+    """The FileMetaData of a whole Parquet file, None if it is not a plain one (or holds
+    what this reader does not know)."""
     if len(data) < 12 or data[:4] != MAGIC or data[-4:] != MAGIC:
         return None  # an encrypted footer ends in PARE
     length = int.from_bytes(data[-8:-4], "little")
-    return _Reader(data[-8 - length : -8]).struct()
+    try:
+        return _Reader(data[-8 - length : -8]).struct()
+    except (IndexError, ValueError):
+        return None
 
 
 def _items(struct: Struct, field: int) -> list[Any]:
