@@ -122,6 +122,41 @@ def test_small_parts_are_merged_before_a_commit_and_large_ones_kept(
     assert delta._merged_small_parts(parts[2:3]) == parts[2:3]
 
 
+def test_a_completed_kinds_small_parts_are_merged_and_committed_as_one_file(
+    tmp_path: Path,
+) -> None:
+    from conftest import sample_article
+
+    from newsclean.lake import PartWriter
+    from newsclean.rows import article_record
+
+    day = date(2026, 4, 1)
+    parts = []
+    for index in range(3):
+        path = tmp_path / f"shard-{index}" / "articles" / "part.parquet"
+        path.parent.mkdir(parents=True)
+        writer = PartWriter(path, ARTICLE, batch_rows=10)
+        article = sample_article(id=f"{index:032x}")
+        writer.write(article_record(article, ingest_date=day, pipeline_version="test"))
+        writer.close()
+        parts.append(path)
+    lake = delta.DeltaLake(str(tmp_path / "lake"))
+    with delta.DayCommit(lake, day) as commit:
+        for path in parts:
+            commit.add(ARTICLE, path)
+        commit.complete(ARTICLE)  # merged and uploaded in the background from now on
+        folder = tmp_path / "lake" / "articles" / f"ingest_date={day}"
+        deadline = time.monotonic() + 60
+        while not list(folder.glob("*.parquet")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(list(folder.glob("*.parquet"))) == 1, "uploaded before the commit"
+        commit.commit({"run_id": "0123456789abcdef"}, [])
+    assert sorted(lake.read_day(day, ARTICLE).column("id").to_pylist()) == [
+        f"{index:032x}" for index in range(3)
+    ]
+    assert len(list(folder.glob("*.parquet"))) == 1
+
+
 def test_published_report_names_a_local_delta_days_page(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

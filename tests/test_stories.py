@@ -41,15 +41,18 @@ from newsclean.stories.features import (
     TERMS,
     TITLE_BOOST,
     TITLE_TERMS,
+    StoryTerms,
     TermTable,
     article_features,
     cosine,
+    pair_scores,
     rarities,
     signature,
     signatures,
     similarity,
     story_terms,
     term_hash,
+    title_overlap,
     tokenise,
     word_hashes,
     words,
@@ -325,6 +328,25 @@ def test_shards_and_batches_do_not_change_the_labels(tmp_path: Path) -> None:
     )
 
 
+def test_a_part_that_cannot_be_patched_is_labeled_by_a_full_rewrite(tmp_path: Path) -> None:
+    """Relabeling writes only the label columns of a part it can patch; a part it cannot
+    (here: written with page indexes) is rewritten whole, with the same rows."""
+    settings = Settings(workers=1, batch_rows=3)
+    _publish(tmp_path / "patched", DAY, CASES, settings)
+    part = tmp_path / "patched" / "_work" / DAY.isoformat() / "staged" / "part-00000.parquet"
+    indexed = tmp_path / "indexed" / "part-00000.parquet"
+    indexed.parent.mkdir()
+    pq.write_table(pq.read_table(part), indexed, row_group_size=3, write_page_index=True)
+    labeled = label_staged(tmp_path / "lake", DAY, [indexed], tmp_path / "labeled", settings)
+    patched = tmp_path / "patched" / "_work" / DAY.isoformat() / "labeled" / "articles"
+    expected = pq.read_table(patched / "part-00000.parquet")
+    rewritten = pq.read_table(labeled.article_parts[0])
+    assert rewritten.equals(expected)
+    assert expected.column("story_id") != expected.column("id")  # the labels were set
+    written = pq.ParquetFile(labeled.article_parts[0]).metadata.row_group(0)
+    assert written.num_rows == 3 and not written.column(0).has_offset_index  # written anew
+
+
 def test_a_story_keeps_its_id_across_days(lake: Path) -> None:
     day1, day2 = DAY, date(2026, 2, 14)
     first = _publish(lake, day1, [CASES[5]])
@@ -528,6 +550,29 @@ def test_restore_brings_the_day_signatures_back_with_it(tmp_path: Path) -> None:
     window = pq.read_table(signatures_path(lake, DAY))
     assert window.column("id").to_pylist() == live != later_ids
     assert window.column("story_id").to_pylist() == live  # each its own story
+
+
+def test_pair_scores_equal_cosine_and_title_overlap_to_the_last_bit() -> None:
+    articles = [story_terms(c["title"], c["text"], "en") for c in CASES]
+    articles += [  # no words; no headline; a hash repeated in a headline and in the words
+        StoryTerms((), (), ()),
+        StoryTerms(articles[0].terms, articles[0].weights, ()),
+        StoryTerms(
+            articles[1].terms[:3] + articles[1].terms[:1],
+            (0.25, 0.5, 0.125, 0.75),
+            articles[1].title[:2] + articles[1].title[:1],
+        ),
+    ]
+    table = TermTable.of(articles)
+    stored = list(table)  # weights as the lake keeps them: float32
+    pairs = np.asarray([(a, b) for a in range(len(stored)) for b in range(len(stored))])
+    cosines, overlaps = pair_scores(table, pairs[:, 0], pairs[:, 1])
+    for (a, b), found_cosine, found_overlap in zip(
+        pairs.tolist(), cosines.tolist(), overlaps.tolist(), strict=True
+    ):
+        assert found_cosine == cosine(stored[a], stored[b]), (a, b)
+        assert found_overlap == title_overlap(stored[a], stored[b]), (a, b)
+    assert cosines.max() > 0.99 and 0 < overlaps.mean() < 1  # the cases pair alike and not
 
 
 def test_anchor_arrays_are_each_articles_anchors_once() -> None:

@@ -533,7 +533,7 @@ def _publish_delta(
                 allow_empty,
                 input_fingerprint=input_fingerprint,
                 label_stories=True,
-                ready=commit.add,  # each final part is uploaded while the rest is labeled
+                ready=commit,  # each final part is uploaded while the rest is labeled
                 keep_inputs=True,
             )
             committed = commit.background(commit.commit, staged.manifest, staged.inputs())
@@ -594,12 +594,13 @@ def _staged_day(
     *,
     input_fingerprint: str | None = None,
     label_stories: bool = False,
-    ready: Callable[[str, Path], None] | None = None,
+    ready: delta.DayCommit | None = None,
     keep_inputs: bool = False,
 ) -> _Staged:
     """Read the staged shards of a day under root and build its manifest; with
     `label_stories`, label its articles against the story signatures kept under root.
-    `ready` is told of each part file (kind, path) as soon as it is final; with
+    `ready` is given each part file as soon as it is final, and told when a kind has
+    no more (`DayCommit.add`, `DayCommit.complete`); with
     `keep_inputs`, the input records are read once and kept in memory."""
     results = []
     for shard_id in shard_ids:
@@ -626,7 +627,8 @@ def _staged_day(
     final = (QUARANTINE,) if label_stories else (QUARANTINE, ARTICLE)
     for kind in final if ready is not None else ():
         for path in parts[kind]:
-            ready(kind, path)
+            ready.add(kind, path)
+        ready.complete(kind)
     labeled = None
     if label_stories:
         # Clustering needs the whole day and the days before it: it runs here, on the
@@ -637,12 +639,15 @@ def _staged_day(
             parts[ARTICLE],
             staging_dir(root, ingest_date) / "stories",
             settings,
-            written=None if ready is None else partial(ready, ARTICLE),
+            written=None if ready is None else partial(ready.add, ARTICLE),
         )
         parts[ARTICLE] = labeled.article_parts
         parts[STORY] = labeled.story_parts
-        for path in parts[STORY] if ready is not None else []:
-            ready(STORY, path)
+        if ready is not None:
+            ready.complete(ARTICLE)
+            for path in parts[STORY]:
+                ready.add(STORY, path)
+            ready.complete(STORY)
 
     def read_inputs() -> Iterator[dict[str, Any]]:
         for shard_id, result in zip(shard_ids, results, strict=True):

@@ -567,7 +567,8 @@ class DayCommit:
 
     The tables are opened when it starts (created at the commit if they are not there
     yet), and each part file is uploaded into its table's partition folder, under a new
-    name, as soon as it is added (while the day is still being labeled); `commit` then
+    name, as soon as it is added (while the day is still being labeled; small ones merged
+    first, when their kind is complete); `commit` then
     replaces the day's partition of each table, one commit per table (the three at
     once), and appends the manifest row last. A publish stopped before its manifest
     row leaves files or table versions no manifest names (`vacuum` removes the files),
@@ -585,6 +586,7 @@ class DayCommit:
         self._manifests = self._pool.submit(lake._table_or_none, MANIFESTS)
         self._uploads: dict[str, list[tuple[Any, Future[None]]]] = {kind: [] for kind in KINDS}
         self._small: dict[str, list[Path]] = {kind: [] for kind in KINDS}
+        self._merging: list[Future[None]] = []
 
     def __enter__(self) -> DayCommit:
         return self
@@ -598,10 +600,21 @@ class DayCommit:
 
     def add(self, kind: str, path: Path) -> None:
         """A final part file of the day: uploaded now, or, under SMALL_PART bytes, written
-        together with the kind's other small parts when the day is committed."""
+        together with the kind's other small parts when the kind is complete."""
         if path.stat().st_size < SMALL_PART:
             self._small[kind].append(path)
         else:
+            self._upload(kind, path)
+
+    def complete(self, kind: str) -> None:
+        """No more parts of `kind` come: its small parts are merged and uploaded now, in
+        the background (`commit` does it for a kind not completed)."""
+        small, self._small[kind] = self._small[kind], []
+        if small:
+            self._merging.append(self._pool.submit(self._upload_merged, kind, small))
+
+    def _upload_merged(self, kind: str, small: list[Path]) -> None:
+        for path in _merged_small_parts(small):
             self._upload(kind, path)
 
     def _upload(self, kind: str, path: Path) -> None:
@@ -629,9 +642,9 @@ class DayCommit:
         """Replace the day in every table, then append the manifest row naming their
         versions; returns that row as `DeltaLake.live` reads it."""
         for kind in KINDS:
-            for path in _merged_small_parts(self._small[kind]):
-                self._upload(kind, path)
-            self._small[kind] = []
+            self.complete(kind)
+        for merging in self._merging:
+            merging.result()
         # Queued after every upload: each waits for its own table's files only.
         commits = {kind: self._pool.submit(self._commit, kind) for kind in KINDS}
         versions = {kind: future.result() for kind, future in commits.items()}

@@ -25,19 +25,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
 from newsclean.stories.features import (
     BANDS,
     NUM_PERM,
-    StoryTerms,
     TermTable,
     band_key,
-    cosine,
+    pair_scores,
     similarity,
-    title_overlap,
 )
 
 # The story rule's thresholds (module docstring; set on the benchmark's tune part,
@@ -113,7 +110,7 @@ def label_day(
     count = len(ids)
     first = len(past)
     duplicates = _duplicates(past, signatures, duplicate_threshold)
-    canonical = np.concatenate([past.canonical, np.ones(count, dtype=bool)])
+    canonical = past.canonical.tolist() + [True] * count
     copies: list[tuple[int, float] | None] = []
     for index in range(count):
         match = next(
@@ -125,7 +122,8 @@ def label_day(
         copies.append(match)
     all_times = np.concatenate([past.times, np.asarray(times, dtype=np.int64)])
     all_terms = TermTable.concat([past.terms, terms])
-    stories = _story_candidates(all_times, all_terms, canonical, first)
+    stories = _story_candidates(all_times, all_terms, np.asarray(canonical, dtype=bool), first)
+    times_list = all_times.tolist()
     seconds = story_hours * 3600
     story_ids = list(past.story_ids) + [""] * count
     # The time of each story's latest article so far: a story is open to an article
@@ -136,7 +134,7 @@ def label_day(
     labels = []
     for index, match in enumerate(copies):
         position = first + index
-        time = int(all_times[position])
+        time = times_list[position]
         if match is not None:
             other, score = match
             story_ids[position] = story_ids[other]
@@ -200,13 +198,13 @@ def _duplicates(
         ]
     )
     keep = scores >= threshold
+    queries, others, scores = queries[keep] - first, positions[candidates[keep]], scores[keep]
+    order = np.lexsort((others, -scores, queries))  # per query: most similar, then earliest
     found: dict[int, list[tuple[int, float]]] = {}
-    for query, candidate, score in zip(
-        queries[keep].tolist(), candidates[keep].tolist(), scores[keep].tolist(), strict=True
+    for query, other, score in zip(
+        queries[order].tolist(), others[order].tolist(), scores[order].tolist(), strict=True
     ):
-        found.setdefault(query - first, []).append((int(positions[candidate]), score))
-    for matches in found.values():
-        matches.sort(key=lambda match: (-match[1], match[0]))
+        found.setdefault(query, []).append((other, score))
     return found
 
 
@@ -246,22 +244,25 @@ def _story_candidates(
         earliest=False,
         min_shared=MIN_SHARED_ANCHORS,
     )
-    found: dict[int, list[tuple[float, int]]] = {}
-    article = lru_cache(maxsize=1 << 16)(terms.__getitem__)
-    for query, candidate in zip(queries.tolist(), candidates.tolist(), strict=True):
-        score = _same_story(article(query), article(candidate))
-        if score is not None:
-            found.setdefault(query, []).append((-score, candidate))
-    return {query: [candidate for _, candidate in sorted(pairs)] for query, pairs in found.items()}
-
-
-def _same_story(first: StoryTerms, second: StoryTerms) -> float | None:
-    """A score when two articles tell the same story, None when they do not."""
-    similarity = cosine(first, second)
-    overlap = title_overlap(first, second)
-    if similarity >= COSINE_ALONE or (overlap >= TITLE_OVERLAP and similarity >= COSINE_WITH_TITLE):
-        return similarity + overlap
-    return None
+    if not len(queries):
+        return {}
+    keep: list[np.ndarray] = []
+    scores: list[np.ndarray] = []
+    for at, end in _chunks(len(queries), 1 << 14):  # bounds the [pair, word, word] arrays
+        cosines, overlaps = pair_scores(terms, queries[at:end], candidates[at:end])
+        keep.append(
+            (cosines >= COSINE_ALONE)
+            | ((overlaps >= TITLE_OVERLAP) & (cosines >= COSINE_WITH_TITLE))
+        )
+        scores.append(cosines + overlaps)
+    same = np.concatenate(keep)
+    queries, candidates, score = queries[same], candidates[same], np.concatenate(scores)[same]
+    # Per query, the highest score first, ties: the earliest.
+    order = np.lexsort((candidates, -score, queries))
+    found: dict[int, list[int]] = {}
+    for query, candidate in zip(queries[order].tolist(), candidates[order].tolist(), strict=True):
+        found.setdefault(query, []).append(candidate)
+    return found
 
 
 def _bucket_pairs(

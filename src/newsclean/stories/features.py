@@ -378,12 +378,14 @@ def _rarity_weights(
 
 
 def cosine(first: StoryTerms, second: StoryTerms) -> float:
-    """Cosine of two articles' weighted word vectors."""
+    """Cosine of two articles' weighted word vectors: the products added one at a time
+    in the order of the first one's words (`pair_scores` adds them in the same order,
+    so the two agree to the last bit)."""
     other = dict(zip(second.terms, second.weights, strict=True))
-    return sum(
-        weight * other.get(term, 0.0)
-        for term, weight in zip(first.terms, first.weights, strict=True)
-    )
+    total = 0.0
+    for term, weight in zip(first.terms, first.weights, strict=True):
+        total += weight * other.get(term, 0.0)
+    return total
 
 
 def title_overlap(first: StoryTerms, second: StoryTerms) -> float:
@@ -392,6 +394,49 @@ def title_overlap(first: StoryTerms, second: StoryTerms) -> float:
         return 0.0
     shared = len(set(first.title) & set(second.title))
     return shared / min(len(first.title), len(second.title))
+
+
+def pair_scores(
+    terms: TermTable, firsts: np.ndarray, seconds: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """`cosine` and `title_overlap` of many pairs of articles (rows of `terms`) at once,
+    equal to theirs to the last bit: the same products, added in the same order."""
+    first_terms, first_count = terms.padded_terms(firsts)
+    second_terms, second_count = terms.padded_terms(seconds)
+    first_weights, _ = terms.padded_weights(firsts)
+    second_weights, _ = terms.padded_weights(seconds)
+    # For each word of the first article, the weight of the same word in the second
+    # (the last one if a hash repeats, as a dict keeps it), else 0.
+    same = _same_values(first_terms, first_count, second_terms, second_count)
+    last = same.shape[2] - 1 - same[:, :, ::-1].argmax(axis=2)
+    other = np.where(same.any(axis=2), np.take_along_axis(second_weights, last, axis=1), 0.0)
+    products = first_weights * other
+    similarity = np.zeros(len(firsts))
+    for column in products.T:  # one word at a time, as `cosine` adds them
+        similarity += column
+    first_title, first_length = terms.padded_title(firsts)
+    second_title, second_length = terms.padded_title(seconds)
+    present = _same_values(first_title, first_length, second_title, second_length).any(axis=2)
+    # A hash counts once, as in a set: only its first place in the first headline.
+    repeated = _same_values(first_title, first_length, first_title, first_length)
+    earlier = np.tril(np.ones((first_title.shape[1],) * 2, dtype=bool), k=-1)
+    unique = ~(repeated & earlier).any(axis=2)
+    shared = (present & unique).sum(axis=1)
+    shorter = np.minimum(first_length, second_length)
+    overlap = np.zeros(len(firsts))
+    np.divide(shared, shorter, out=overlap, where=shorter > 0)
+    return similarity, overlap
+
+
+def _same_values(
+    first: np.ndarray, first_count: np.ndarray, second: np.ndarray, second_count: np.ndarray
+) -> np.ndarray:
+    """[pair, i, j]: whether the i-th value of the first row equals the j-th of the second
+    (padding never equals anything)."""
+    equal = first[:, :, None] == second[:, None, :]
+    equal &= (np.arange(first.shape[1]) < first_count[:, None])[:, :, None]
+    equal &= (np.arange(second.shape[1]) < second_count[:, None])[:, None, :]
+    return equal
 
 
 class RarityTable(NamedTuple):
@@ -536,6 +581,19 @@ class TermTable(Sequence[StoryTerms]):
             tuple(self.title[first:last].tolist()),
         )
 
+    def padded_terms(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The words of the articles `rows`, one row each padded with 0, and their counts."""
+        return _padded_rows(self.terms, self.term_offsets, rows)
+
+    def padded_weights(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Their weights as float64 (as `StoryTerms` gives them), padded with 0."""
+        weights, counts = _padded_rows(self.weights, self.term_offsets, rows)
+        return weights.astype(np.float64), counts
+
+    def padded_title(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Their headline words, padded with 0, and their counts."""
+        return _padded_rows(self.title, self.title_offsets, rows)
+
     def anchor_arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """(row, word hash) of every article's anchors, each pair once."""
         lengths = np.diff(self.term_offsets)
@@ -577,6 +635,20 @@ def _take(
     new_offsets[1:] = np.cumsum(lengths)
     starts = np.repeat(offsets[:-1][order] - new_offsets[:-1], lengths)
     return values[starts + np.arange(int(new_offsets[-1]))], new_offsets
+
+
+def _padded_rows(
+    values: np.ndarray, offsets: np.ndarray, rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The variable-length rows `rows` of a flat array as a matrix padded with 0 (one
+    column at least), and their lengths."""
+    lengths = np.diff(offsets)[rows]
+    places = np.arange(max(1, int(lengths.max(initial=0))))
+    if not len(values):
+        return np.zeros((len(rows), len(places)), dtype=values.dtype), lengths
+    valid = places < lengths[:, None]
+    index = np.where(valid, offsets[:-1][rows][:, None] + places, 0)
+    return np.where(valid, values[index], 0), lengths
 
 
 def _offsets(lengths: Sequence[int]) -> np.ndarray:

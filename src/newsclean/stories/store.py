@@ -37,6 +37,7 @@ import pyarrow.parquet as pq
 
 from newsclean.config import Settings
 from newsclean.lake import PartWriter, partition_files
+from newsclean.parquet_columns import replace_columns
 from newsclean.stories.cluster import Compared, Label, canonical_order, label_day
 from newsclean.stories.features import (
     FEATURES_VERSION,
@@ -256,7 +257,7 @@ def save_published_signatures(lake: Path, ingest_date: date, batch_rows: int) ->
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    pq.write_table(_signature_table(day, day.labels or []), temporary, compression="zstd")
+    _write_signatures(temporary, day, day.labels or [])
     os.replace(temporary, path)
     return True
 
@@ -368,20 +369,21 @@ def label_staged(
     (work / "stories").mkdir(parents=True)
     stories = work / "stories" / STORIES_PART
     signatures_file = work / "signatures.parquet"
-    # The parts are copied a few at once (Parquet decodes and compresses outside the
-    # GIL) while this thread writes the stories and the signatures.
+    # The parts are copied, and then the signatures written, a few at once (Parquet
+    # decodes and compresses outside the GIL) while this thread writes the stories.
     threads = max(1, min(len(parts), settings.worker_count, RELABEL_THREADS))
     with ThreadPoolExecutor(threads, thread_name_prefix="newsclean-relabel") as pool:
         copies = [
             pool.submit(_relabel, part, work / "articles" / part.name, by_id, settings)
             for part in parts
         ]
+        signed = pool.submit(_write_signatures, signatures_file, day, labels)
         count = _write_stories(stories, ingest_date, day, labels, past, settings)
-        pq.write_table(_signature_table(day, labels), signatures_file, compression="zstd")
         for copy in as_completed(copies):
             if written is not None:
                 written(copy.result())
         labeled = [copy.result() for copy in copies]
+        signed.result()
     summary = {
         "stories": count,
         "near_duplicates": sum(label.duplicate_of is not None for label in labels),
@@ -398,22 +400,33 @@ def keep_signatures(lake: Path, ingest_date: date, staged: Path) -> None:
 
 
 def _relabel(source: Path, target: Path, labels: dict[str, Label], settings: Settings) -> Path:
-    """Copy a staged article part with its duplicate_of, similarity and story_id set."""
+    """Copy a staged article part with its duplicate_of, similarity and story_id set:
+    only those columns are written again when the part has the article file schema
+    (`replace_columns`), else every column is."""
     schema = file_schema(ARTICLE)
+    if pq.read_schema(source).equals(schema):
+        ids = pq.read_table(source, columns=["id"]).column("id").to_pylist()
+        if replace_columns(source, target, _label_columns([labels[i] for i in ids])):
+            return target
     reader = pq.ParquetFile(source)
     with pq.ParquetWriter(target, schema, compression="zstd", write_statistics=True) as writer:
         for batch in reader.iter_batches(batch_size=settings.batch_rows):
             table = pa.Table.from_batches([batch]).cast(schema)
             found = [labels[article_id] for article_id in table.column("id").to_pylist()]
-            for name, values, kind in (
-                ("duplicate_of", [label.duplicate_of for label in found], pa.string()),
-                ("similarity", [label.similarity for label in found], pa.float64()),
-                ("story_id", [label.story_id for label in found], pa.string()),
-            ):
+            for name, values in _label_columns(found).items():
                 index = schema.get_field_index(name)
-                table = table.set_column(index, schema.field(index), pa.array(values, type=kind))
+                table = table.set_column(index, schema.field(index), values)
             writer.write_table(table, row_group_size=settings.batch_rows)
     return target
+
+
+def _label_columns(labels: Sequence[Label]) -> dict[str, pa.Array]:
+    """The label columns of articles, as the article schema types them."""
+    return {
+        "duplicate_of": pa.array([label.duplicate_of for label in labels], pa.string()),
+        "similarity": pa.array([label.similarity for label in labels], pa.float64()),
+        "story_id": pa.array([label.story_id for label in labels], pa.string()),
+    }
 
 
 def _write_stories(
@@ -430,8 +443,9 @@ def _write_stories(
         members.setdefault(label.story_id, []).append(index)
     started = _story_starts(past, members)
     writer = PartWriter(path, STORY, batch_rows=settings.batch_rows)
+    all_times = day.times.tolist()
     for story_id, indices in sorted(members.items(), key=lambda item: item[1][0]):
-        times = [int(day.times[index]) for index in indices]
+        times = [all_times[index] for index in indices]
         writer.write(
             {
                 "story_id": story_id,
@@ -459,6 +473,10 @@ def _story_starts(past: Compared, members: dict[str, list[int]]) -> dict[str, in
 
 def _iso(seconds: int) -> str:
     return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _write_signatures(path: Path, day: DayArticles, labels: Sequence[Label]) -> None:
+    pq.write_table(_signature_table(day, labels), path, compression="zstd")
 
 
 def _signature_table(day: DayArticles, labels: Sequence[Label]) -> pa.Table:
