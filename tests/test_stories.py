@@ -32,7 +32,7 @@ from newsclean.lake import (
     write_json_atomic,
 )
 from newsclean.rows import article_record
-from newsclean.stories import keep_signatures, label_staged
+from newsclean.stories import keep_signatures, label_staged, store
 from newsclean.stories.cluster import Compared, _bucket_pairs, canonical_order, label_day
 from newsclean.stories.features import (
     FEATURES_VERSION,
@@ -345,6 +345,34 @@ def test_a_part_that_cannot_be_patched_is_labeled_by_a_full_rewrite(tmp_path: Pa
     assert expected.column("story_id") != expected.column("id")  # the labels were set
     written = pq.ParquetFile(labeled.article_parts[0]).metadata.row_group(0)
     assert written.num_rows == 3 and not written.column(0).has_offset_index  # written anew
+
+
+def test_a_patch_that_reads_back_wrong_is_replaced_by_a_full_rewrite(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every patched part is read back (ids and label columns); one whose values are not
+    the labels asked for is rewritten whole, so a footer written wrongly never lands."""
+    settings = Settings(workers=1, batch_rows=3)
+    _publish(tmp_path / "patched", DAY, CASES, settings)
+    staged = tmp_path / "patched" / "_work" / DAY.isoformat() / "staged" / "part-00000.parquet"
+    expected = pq.read_table(
+        tmp_path
+        / "patched"
+        / "_work"
+        / DAY.isoformat()
+        / "labeled"
+        / "articles"
+        / "part-00000.parquet"
+    )
+
+    def unlabeled_copy(source: Path, target: Path, columns: dict) -> bool:
+        shutil.copyfile(source, target)  # a "patch" that left the staged labels in place
+        return True
+
+    monkeypatch.setattr(store, "replace_columns", unlabeled_copy)
+    labeled = label_staged(tmp_path / "lake", DAY, [staged], tmp_path / "labeled", settings)
+    assert pq.read_table(labeled.article_parts[0]).equals(expected)
+    assert expected.column("story_id") != expected.column("id")  # labels differ from staging
 
 
 def test_a_story_keeps_its_id_across_days(lake: Path) -> None:

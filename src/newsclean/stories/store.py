@@ -22,6 +22,7 @@ again from the texts.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -77,6 +78,8 @@ _COLUMNS = ["id", "title", "text", "published_at", "language", "source_domain"]
 _TEXT_COLUMNS = {"text", "language"}
 _LABEL_COLUMNS = ["duplicate_of", "similarity", "story_id"]
 RELABEL_THREADS = 4  # at most this many parts are labeled at once
+
+logger = logging.getLogger(__name__)
 
 
 def signatures_dir(lake: Path) -> Path:
@@ -405,8 +408,9 @@ def _relabel(source: Path, target: Path, labels: dict[str, Label], settings: Set
     (`replace_columns`), else every column is."""
     schema = file_schema(ARTICLE)
     if pq.read_schema(source).equals(schema):
-        ids = pq.read_table(source, columns=["id"]).column("id").to_pylist()
-        if replace_columns(source, target, _label_columns([labels[i] for i in ids])):
+        ids = pq.read_table(source, columns=["id"]).column("id")
+        columns = _label_columns([labels[i] for i in ids.to_pylist()])
+        if replace_columns(source, target, columns) and _patched_as_asked(target, ids, columns):
             return target
     reader = pq.ParquetFile(source)
     with pq.ParquetWriter(target, schema, compression="zstd", write_statistics=True) as writer:
@@ -418,6 +422,23 @@ def _relabel(source: Path, target: Path, labels: dict[str, Label], settings: Set
                 table = table.set_column(index, schema.field(index), values)
             writer.write_table(table, row_group_size=settings.batch_rows)
     return target
+
+
+def _patched_as_asked(target: Path, ids: pa.ChunkedArray, columns: dict[str, pa.Array]) -> bool:
+    """Whether pyarrow reads the patched part back with the staged ids and the new label
+    columns (a cheap check of `replace_columns`' footer, on the columns it touched and
+    the one that keys them); a part that fails it is rewritten whole."""
+    try:
+        found = pq.read_table(target, columns=["id", *columns])
+    except (OSError, pa.ArrowException) as error:
+        logger.warning("patched part %s unreadable (%s): rewriting it whole", target.name, error)
+        return False
+    if found.column("id").equals(ids) and all(
+        found.column(name).combine_chunks().equals(values) for name, values in columns.items()
+    ):
+        return True
+    logger.warning("patched part %s reads back other values: rewriting it whole", target.name)
+    return False
 
 
 def _label_columns(labels: Sequence[Label]) -> dict[str, pa.Array]:
