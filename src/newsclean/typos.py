@@ -528,6 +528,10 @@ IN_PARTNER_MIN_ZIPF = 4.2
 FUNCTION_HALF_MIN_ZIPF = 6.8
 RARE_HALF_MIN_ZIPF = 2.5
 RARE_HALF_MIN_LENGTH = 4
+#: A function word (wordfreq's commonest words) of three letters or more and this
+#: common also splits off such a word (`gleaned from`, `coders who`, `most curries`).
+COMMON_FUNCTION_HALF_MIN_ZIPF = 5.5
+COMMON_FUNCTION_HALF_MIN_LENGTH = 3
 
 
 #: With one edit inside a half (`especiallygreath`), demand much more.
@@ -560,46 +564,95 @@ def _split_run_together(word: str, lexicon: Lexicon) -> str | None:
     if best is None:
         if joined:
             return None
-        return _split_after_function_word(word, zipf) or _split_with_one_edit(word, lexicon)
+        return _split_after_function_word(word, lexicon) or _split_with_one_edit(word, lexicon)
     halves_sum, left, right = best
     if len(word) == 4:
         both_tiny = min(zipf[left], zipf[right]) >= TINY_HALF_MIN_ZIPF and len(left) == 2
         return f"{left} {right}" if both_tiny and joined < TINY_JOINED_MAX_ZIPF else None
-    if _is_affix(left, zipf[right], lexicon.prefixes) or _is_affix(
-        right, zipf[left], lexicon.suffixes
+    if _is_affix(left, zipf[right], lexicon.prefixes) or (
+        _is_affix(right, zipf[left], lexicon.suffixes) and not _is_inflected(left, zipf)
     ):
         return None
     if joined == 0.0:
         extra_letters = max(0, len(word) - UNKNOWN_LONG_TOKEN)
         needed = UNKNOWN_HALVES_MIN_SUM - UNKNOWN_SUM_PER_LETTER * extra_letters
-        return f"{left} {right}" if halves_sum >= needed else None
-    if "a" in (left, right):
+        if halves_sum < needed:
+            return _split_after_function_word(word, lexicon)
+    elif "a" in (left, right):
         return None  # `agave`, `aversion`: real words that read as `a` + word
     # Zipf arithmetic: log(f_joined / (f_left * f_right)) = joined - left - right + 9
-    if joined - halves_sum + 9 < KNOWN_JOIN_MARGIN:
-        return f"{left} {right}"
-    return None
+    elif joined - halves_sum + 9 >= KNOWN_JOIN_MARGIN:
+        return None
+    if _is_misspelt_word(word, left, right, lexicon):
+        return None
+    return f"{left} {right}"
 
 
-def _split_after_function_word(word: str, zipf: dict[str, float]) -> str | None:
-    """`the ransomware`, `vaccine in`: a very common word beside a rarer, longer one."""
-    best: tuple[float, str] | None = None
+def _is_misspelt_word(word: str, left: str, right: str, lexicon: Lexicon) -> bool:
+    """Whether a token read as two content words is rather one word misspelt: one edit
+    from a word of Zipf `FUZZY_WHOLE_NEAR_ZIPF` (`cheerfull`, `dencity`, `taxpaper`), as
+    a token split with one edit must not be. A function word as a half is left to the
+    other rules: joins such as `tobe` lie one edit from words (`tube`) as often."""
+    function_words = lexicon.function_words
+    if left in function_words or right in function_words:
+        return False
+    return _is_near_word(word, lexicon.zipf)
+
+
+def _is_near_word(word: str, zipf: dict[str, float]) -> bool:
+    """Whether `word` is one edit from a word of Zipf `FUZZY_WHOLE_NEAR_ZIPF`."""
+    return any(zipf.get(near, 0.0) >= FUZZY_WHOLE_NEAR_ZIPF for near in _one_edit(word))
+
+
+def _split_after_function_word(word: str, lexicon: Lexicon) -> str | None:
+    """`the ransomware`, `vaccine in`: a very common word beside a rarer, longer one;
+    or a common function word of three letters or more beside one (`gleaned from`,
+    `most curries`), where the token is not a word misspelt (`overhelmed`)."""
+    zipf = lexicon.zipf
+    best: tuple[float, str, bool] | None = None
     for cut in range(1, len(word)):
         left, right = word[:cut], word[cut:]
         left_zipf, right_zipf = zipf.get(left, 0.0), zipf.get(right, 0.0)
-        for function_zipf, other, other_zipf in (
-            (left_zipf, right, right_zipf),
-            (right_zipf, left, left_zipf),
+        if "i" in (left, right):
+            continue
+        for function, function_zipf, other, other_zipf in (
+            (left, left_zipf, right, right_zipf),
+            (right, right_zipf, left, left_zipf),
         ):
+            very_common = function_zipf >= FUNCTION_HALF_MIN_ZIPF
+            if not very_common and (
+                function_zipf < COMMON_FUNCTION_HALF_MIN_ZIPF
+                or len(function) < COMMON_FUNCTION_HALF_MIN_LENGTH
+                or function not in lexicon.function_words
+            ):
+                continue
             if (
-                function_zipf >= FUNCTION_HALF_MIN_ZIPF
-                and other_zipf >= RARE_HALF_MIN_ZIPF
+                other_zipf >= RARE_HALF_MIN_ZIPF
                 and len(other) >= RARE_HALF_MIN_LENGTH
-                and "i" not in (left, right)
                 and (best is None or left_zipf + right_zipf > best[0])
             ):
-                best = (left_zipf + right_zipf, f"{left} {right}")
-    return best[1] if best else None
+                best = (left_zipf + right_zipf, f"{left} {right}", very_common)
+    if best is None:
+        return None
+    if not best[2] and _is_near_word(word, zipf):
+        return None
+    return best[1]
+
+
+#: Inflections of English nouns and verbs: no suffix follows one (`calories in`,
+#: `sounds like`, `valued in`, while `protein`, `childlike` are words).
+_INFLECTION_ENDINGS = ("s", "es", "d", "ed")
+INFLECTED_STEM_MIN_LENGTH = 3
+
+
+def _is_inflected(word: str, zipf: dict[str, float]) -> bool:
+    """Whether `word` is a common word plus an inflection (`calories`, `valued`)."""
+    return any(
+        word.endswith(ending)
+        and len(word) - len(ending) >= INFLECTED_STEM_MIN_LENGTH
+        and zipf.get(word[: -len(ending)], 0.0) >= HALF_MIN_ZIPF
+        for ending in _INFLECTION_ENDINGS
+    )
 
 
 def _is_affix(half: str, partner_zipf: float, affixes: frozenset[str]) -> bool:
@@ -645,9 +698,7 @@ def _split_with_one_edit(word: str, lexicon: Lexicon) -> str | None:
                 if fixed_zipf >= FUZZY_FIXED_MIN_ZIPF:
                     reading = f"{exact} {fixed}" if exact_first else f"{fixed} {exact}"
                     readings[reading] = max(readings.get(reading, 0.0), exact_zipf + fixed_zipf)
-    if not readings or any(
-        zipf.get(near, 0.0) >= FUZZY_WHOLE_NEAR_ZIPF for near in _one_edit(word)
-    ):
+    if not readings or _is_near_word(word, zipf):
         return None
     ranked = sorted(readings.items(), key=lambda item: item[1], reverse=True)
     if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < FUZZY_MIN_LEAD:
