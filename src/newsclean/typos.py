@@ -71,7 +71,7 @@ def fix_typos(
         if kind is None:
             continue
         if kind == "run_together" and not _has_function_word(fixed, lexicon):
-            if not _content_split_fits_text(word, evidence):
+            if not _content_split_fits_text(word, fixed, evidence):
                 continue
             prose_only.add(word)
         if kind == "run_together" and _written_as_name(word, evidence):
@@ -239,10 +239,12 @@ _CODE_LINE = re.compile(
 # A chunk (between whitespace) that is a URL, email, handle, hashtag, path, command-line
 # option or code.
 _PROTECTED_CHUNK = re.compile(r"://|^www\.|@|^#|^-{1,2}[a-z]|[/\\_=<>{}|~^$%*+]|\w\.\w|\w\(")
-_CHUNK_SEPARATORS = " \t\n—–"  # dashes join words without spaces: `tasks—thanthe`
+# Dashes and ellipses join words without spaces: `tasks—thanthe`, `day…wouldit`.
+_CHUNK_SEPARATORS = " \t\n—–…"
 _CHUNK_END = re.compile(f"[{_CHUNK_SEPARATORS}]|$")
 _LINE_END = re.compile(r"\n|$")
-_EDGE_PUNCTUATION = "\"'“”‘’«»()[]{},.;:!?…—–-"
+# (U+FFFD stands for a character lost in decoding, most often a quotation mark.)
+_EDGE_PUNCTUATION = "\"'“”‘’«»()[]{},.;:!?…—–-\ufffd"
 _PLAIN_WORDS = re.compile(r"[a-z]+(?:-[a-z]+)*")
 _ANY_PLAIN_WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
@@ -408,10 +410,19 @@ def _has_function_word(split: str, lexicon: Lexicon) -> bool:
     return any(half in lexicon.function_words for half in split.casefold().split(" "))
 
 
-def _content_split_fits_text(word: str, evidence: _TextEvidence) -> bool:
-    """False if the text repeats a token read as two content words: a term of its own
-    (`datavirtue` six times in a thread of comments), not an accident."""
-    return evidence.count(word) < 2
+def _content_split_fits_text(word: str, split: str, evidence: _TextEvidence) -> bool:
+    """False if the text repeats a token read as two content words, a term of its own
+    (`datavirtue` six times in a thread of comments), not an accident; an accident may
+    be made twice (`ACCIDENT_MAX_REPEATS`) where the text writes the pair apart more
+    often still (`aspect ratio` throughout, `aspectratio` twice)."""
+    written = evidence.count(word)
+    if written < 2:
+        return True
+    return written <= ACCIDENT_MAX_REPEATS and evidence.count(split) > written
+
+
+#: A token read as two content words and written more often than this is a term.
+ACCIDENT_MAX_REPEATS = 2
 
 
 def _split_confirmed_by_text(word: str, language: str, evidence: _TextEvidence) -> str | None:
