@@ -360,6 +360,9 @@ def _is_stable(fixed: str, language: str = "en") -> bool:
 # own (a handle, a product), and a pair of words it also writes apart (`in den`) is a
 # pair, whatever the lexicon holds from others' scraping accidents.
 
+#: English verb particles: a common word of a verb and its particle is a noun, written
+#: beside the verb (`cleanup`, `clean up`; `login`, `log in`).
+_PARTICLES = frozenset({"up", "in", "out", "off", "on", "down", "over", "back", "away"})
 #: A token the lexicon knows this often is a word, even where the text writes its reading
 #: apart (`sieden` beside `sie den` is kept by its word forms, `siedet`, `siedende`).
 TEXT_CONFIRMED_MAX_ZIPF = 3.5
@@ -479,6 +482,8 @@ def _text_readings(word: str, language: str) -> tuple[str, ...]:
     for left, right in cuts:
         if left not in lexicon.function_words and right not in lexicon.function_words:
             continue  # (`nightlight` beside `night light`: both are written)
+        if language == "en" and right in _PARTICLES and zipf.get(folded, 0.0) >= HALF_MIN_ZIPF:
+            continue  # a noun made of a verb and its particle (`cleanup` beside `clean up`)
         split = _unfolded(word, f"{left} {right}")
         if split:
             readings.append(split)
@@ -533,12 +538,17 @@ TINY_JOINED_MAX_ZIPF = 3.0
 FUNCTION_WORD_ZIPF = 6.0
 #: `in` is a prefix too, but `in addition` is common damage: it needs a rarer partner.
 IN_PARTNER_MIN_ZIPF = 4.2
+#: As a right half `in` ends few words wordfreq lacks (`protein` and `toxin` it knows):
+#: a rarer word may precede it (`taxi in`, `prototype in`).
+BEFORE_IN_MIN_ZIPF = 3.0
 
 #: An unknown token also splits into one of the commonest words (`the`, `of`, `in`)
 #: and a rarer word that is not short (`theransomware`, `vaccinein`).
 FUNCTION_HALF_MIN_ZIPF = 6.8
 RARE_HALF_MIN_ZIPF = 2.5
 RARE_HALF_MIN_LENGTH = 4
+LONG_RARE_HALF_MIN_LENGTH = 9  # long words are seldom a short word and an affix ...
+LONG_RARE_HALF_MIN_ZIPF = 2.0  # ... and may be rarer (`awfulness of`)
 #: A function word (wordfreq's commonest words) of three letters or more and this
 #: common also splits off such a word (`gleaned from`, `coders who`, `most curries`).
 COMMON_FUNCTION_HALF_MIN_ZIPF = 5.5
@@ -581,7 +591,8 @@ def _split_run_together(word: str, lexicon: Lexicon) -> str | None:
         both_tiny = min(zipf[left], zipf[right]) >= TINY_HALF_MIN_ZIPF and len(left) == 2
         return f"{left} {right}" if both_tiny and joined < TINY_JOINED_MAX_ZIPF else None
     if _is_affix(left, zipf[right], lexicon.prefixes) or (
-        _is_affix(right, zipf[left], lexicon.suffixes) and not _is_inflected(left, zipf)
+        _is_affix(right, zipf[left], lexicon.suffixes, right=True)
+        and not _is_inflected(left, zipf)
     ):
         return None
     if joined == 0.0:
@@ -608,6 +619,14 @@ def _is_misspelt_word(word: str, left: str, right: str, lexicon: Lexicon) -> boo
     if left in function_words or right in function_words:
         return False
     return _is_near_word(word, lexicon.zipf)
+
+
+def _is_rare_half(word: str, frequency: float) -> bool:
+    """Whether a word may be the rarer half beside a function word: four letters or more
+    at `RARE_HALF_MIN_ZIPF`, or a long word a little rarer (`awestruck`, `moviegoers`)."""
+    if len(word) >= LONG_RARE_HALF_MIN_LENGTH:
+        return frequency >= LONG_RARE_HALF_MIN_ZIPF
+    return len(word) >= RARE_HALF_MIN_LENGTH and frequency >= RARE_HALF_MIN_ZIPF
 
 
 def _is_near_word(word: str, zipf: dict[str, float]) -> bool:
@@ -638,8 +657,7 @@ def _split_after_function_word(word: str, lexicon: Lexicon) -> str | None:
             ):
                 continue
             if (
-                other_zipf >= RARE_HALF_MIN_ZIPF
-                and len(other) >= RARE_HALF_MIN_LENGTH
+                _is_rare_half(other, other_zipf)
                 and (best is None or left_zipf + right_zipf > best[0])
             ):
                 best = (left_zipf + right_zipf, f"{left} {right}", very_common)
@@ -666,9 +684,12 @@ def _is_inflected(word: str, zipf: dict[str, float]) -> bool:
     )
 
 
-def _is_affix(half: str, partner_zipf: float, affixes: frozenset[str]) -> bool:
+def _is_affix(
+    half: str, partner_zipf: float, affixes: frozenset[str], *, right: bool = False
+) -> bool:
+    """Whether a half is a prefix (or, `right`, a suffix) beside a partner this common."""
     if half == "in":
-        return partner_zipf < IN_PARTNER_MIN_ZIPF
+        return partner_zipf < (BEFORE_IN_MIN_ZIPF if right else IN_PARTNER_MIN_ZIPF)
     return half in affixes and partner_zipf < FUNCTION_WORD_ZIPF
 
 
