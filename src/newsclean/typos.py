@@ -100,7 +100,9 @@ def _fix_foreign_lines(
     for line_start in sorted(unknown_per_line):
         if unknown_per_line[line_start] < FOREIGN_LINE_MIN_UNKNOWN:
             continue
-        line_end = _LINE_END.search(text, line_start).start()
+        line_end = text.find("\n", line_start)
+        if line_end == -1:
+            line_end = len(text)
         line = text[line_start:line_end]
         line_language = _line_language(line, language, others)
         if line_language is None or _looks_like_code(line):
@@ -137,17 +139,21 @@ def _line_language(line: str, language: str, others: list[str]) -> str | None:
                 break
     if len(words) < LINE_MIN_WORDS:
         return None
-    sound = _lexicon(language).sound
-    best, best_known = None, sum(_folded(word, language) in sound for word in words)
+    folded = [word.casefold() for word in words]  # (as wordfreq keys them, outside English)
+    best, best_known = None, _count_sound(words if language == "en" else folded, language)
     if best_known >= FOREIGN_LINE_MAX_SHARE * len(words):
         return None  # (the text's language reads it well: the common case, checked once)
     best_known = max(best_known + 1, LINE_MIN_SHARE * len(words))
     for other in others:
-        sound = _lexicon(other).sound
-        known = sum(_folded(word, other) in sound for word in words)
+        known = _count_sound(words if other == "en" else folded, other)
         if known >= best_known:
             best, best_known = other, known + 1
     return best
+
+
+def _count_sound(words: list[str], language: str) -> int:
+    """How many of `words` (keyed as wordfreq keys that language) are its common words."""
+    return sum(map(_lexicon(language).sound.__contains__, words))
 
 
 def _typo_language(language: str | None) -> str | None:
@@ -455,10 +461,11 @@ def _text_readings(word: str, language: str) -> tuple[str, ...]:
         return ()
     if zipf.get(folded, 0.0) >= TEXT_CONFIRMED_MAX_ZIPF:
         return ()
+    function_words = lexicon.function_words
     if language == "en":
         cuts = [
             (left, right)
-            for left, right in ((folded[:cut], folded[cut:]) for cut in range(1, len(folded)))
+            for left, right in _function_word_cuts(folded, function_words, 1)
             if _common(left, zipf)
             and _common(right, zipf)
             and "a" not in (left, right)
@@ -467,27 +474,42 @@ def _text_readings(word: str, language: str) -> tuple[str, ...]:
         ]
     else:
         compounds = language in COMPOUND_LANGUAGES
-        if compounds and not _ends_in_function_word(folded, lexicon.function_words):
-            return ()  # (only a function word may be a half there)
-        cuts = [
-            (left, right)
-            for left, right, left_zipf, right_zipf in zipf.cuts(folded, OTHER_HALF_MIN_LENGTH)
-            if _is_common(left, left_zipf)
-            and _is_common(right, right_zipf)
-            and _reading_allowed(left, right, left_zipf, right_zipf, lexicon, 0.0, compounds)
-        ]
+        cuts = []
+        for left, right in _function_word_cuts(folded, function_words, OTHER_HALF_MIN_LENGTH):
+            left_zipf, right_zipf = zipf.get(left, 0.0), zipf.get(right, 0.0)
+            if (
+                _is_common(left, left_zipf)
+                and _is_common(right, right_zipf)
+                and _reading_allowed(left, right, left_zipf, right_zipf, lexicon, 0.0, compounds)
+            ):
+                cuts.append((left, right))
     if not cuts or _has_word_family(folded, lexicon):
         return ()
     readings = []
     for left, right in cuts:
-        if left not in lexicon.function_words and right not in lexicon.function_words:
-            continue  # (`nightlight` beside `night light`: both are written)
         if language == "en" and right in _PARTICLES and zipf.get(folded, 0.0) >= HALF_MIN_ZIPF:
             continue  # a noun made of a verb and its particle (`cleanup` beside `clean up`)
         split = _unfolded(word, f"{left} {right}")
         if split:
             readings.append(split)
     return tuple(readings)
+
+
+def _function_word_cuts(
+    word: str, function_words: frozenset[str], shortest: int
+) -> list[tuple[str, str]]:
+    """The cuts of `word` with a function word (2-7 letters) as a half and the other half
+    of `shortest` letters or more, in order of the cut. Only these may be confirmed by
+    the text (`nightlight` beside `night light`: both are written)."""
+    cuts = set()
+    for length in range(OTHER_HALF_MIN_LENGTH, FUNCTION_WORD_MAX_LENGTH + 1):
+        if len(word) - length < shortest:
+            break
+        if word[:length] in function_words:
+            cuts.add(length)
+        if word[-length:] in function_words:
+            cuts.add(len(word) - length)
+    return [(word[:cut], word[cut:]) for cut in sorted(cuts)]
 
 
 def _has_word_family(word: str, lexicon: Lexicon) -> bool:
