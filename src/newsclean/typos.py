@@ -200,8 +200,11 @@ def _apply_word_fixes(
     found.sort(key=lambda occurrence: occurrence[0])
     pieces, cursor, line_verdicts = [], 0, {}
     for start, end, repair in found:
-        if _fixable_here(text, start, end, fixes, line_verdicts, language) and (
-            repair.before not in prose_only or line_verdicts[_line_start(text, start)][1]
+        if not _fixable_here(text, start, end, fixes, line_verdicts, language):
+            continue
+        verdict = line_verdicts[_line_start(text, start)]
+        if (repair.before not in prose_only or verdict.prose) and (
+            repair.kind != "run_together" or not verdict.alone
         ):
             pieces += [text[cursor:start], repair.after]
             repairs.append(repair)
@@ -268,23 +271,33 @@ _LINE_WORD = re.compile(r"(?<![\w'’])[a-z]{3,}(?![\w'’])")
 _ANY_LINE_WORD = re.compile(r"(?<![\w'’])[^\W\d_]{3,}(?![\w'’])")
 
 
-def _line_verdict(line: str, fixes: dict[str, Repair], language: str) -> tuple[bool, bool]:
-    """Whether most plain lowercase words of `line` are common words of `language`, and
-    whether it is prose at all (`LINE_MIN_WORDS` plain words: not a title, a byline such
-    as `by icebike (68054)`, a handle alone on its line)."""
+class _LineVerdict(NamedTuple):
+    """What a line allows: fixes at all (`language`: most of its plain lowercase words
+    are common words of the text's language, and it is no code), splits into two content
+    words (`prose`: `LINE_MIN_WORDS` plain words, not a title or a byline such as
+    `by icebike (68054)`), any split (not `alone`: a plain word beside the token, which
+    alone on its line is a name: `by tooyoung (853621)`, a signature)."""
+
+    language: bool
+    prose: bool
+    alone: bool
+
+
+def _line_verdict(line: str, fixes: dict[str, Repair], language: str) -> _LineVerdict:
+    """The `_LineVerdict` of a line of a text in `language`, `fixes` its words to fix."""
     if _looks_like_code(line):
-        return False, False
+        return _LineVerdict(False, False, True)
     if language == "en":
         words = _LINE_WORD.findall(line)
     else:
         words = [word for word in _ANY_LINE_WORD.findall(line) if word.islower()]
-    prose = len(words) >= LINE_MIN_WORDS
+    prose, alone = len(words) >= LINE_MIN_WORDS, len(words) < 2
     words = [word for word in words if word not in fixes]
     if len(words) < LINE_MIN_WORDS:
-        return True, prose
+        return _LineVerdict(True, prose, alone)
     sound = _lexicon(language).sound
     known = sum(_folded(word, language) in sound for word in words)
-    return known >= LINE_MIN_SHARE * len(words), prose
+    return _LineVerdict(known >= LINE_MIN_SHARE * len(words), prose, alone)
 
 
 def _line_start(text: str, position: int) -> int:
@@ -296,7 +309,7 @@ def _fixable_here(
     start: int,
     end: int,
     fixes: dict[str, Repair],
-    line_verdicts: dict[int, tuple[bool, bool]],
+    line_verdicts: dict[int, _LineVerdict],
     language: str,
 ) -> bool:
     """False if the word sits in code, a URL, a chunk of non-words or a foreign paragraph."""
@@ -304,7 +317,7 @@ def _fixable_here(
     if line_start not in line_verdicts:
         line = text[line_start : _LINE_END.search(text, end).start()]
         line_verdicts[line_start] = _line_verdict(line, fixes, language)
-    if not line_verdicts[line_start][0]:
+    if not line_verdicts[line_start].language:
         return False
     chunk_start = start
     while chunk_start > line_start and text[chunk_start - 1] not in _CHUNK_SEPARATORS:
