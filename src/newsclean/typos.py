@@ -653,7 +653,7 @@ def _is_misspelt_word(word: str, left: str, right: str, lexicon: Lexicon) -> boo
     function_words = lexicon.function_words
     if left in function_words or right in function_words:
         return False
-    return _is_near_word(word, lexicon.zipf)
+    return _is_near_word(word)
 
 
 def _is_rare_half(word: str, frequency: float) -> bool:
@@ -664,9 +664,19 @@ def _is_rare_half(word: str, frequency: float) -> bool:
     return len(word) >= RARE_HALF_MIN_LENGTH and frequency >= RARE_HALF_MIN_ZIPF
 
 
-def _is_near_word(word: str, zipf: dict[str, float]) -> bool:
-    """Whether `word` is one edit from a word of Zipf `FUZZY_WHOLE_NEAR_ZIPF`."""
-    return any(zipf.get(near, 0.0) >= FUZZY_WHOLE_NEAR_ZIPF for near in _one_edit(word))
+def _is_near_word(word: str) -> bool:
+    """Whether an English `word` is one edit from a word of Zipf `FUZZY_WHOLE_NEAR_ZIPF`."""
+    return not _near_word_targets().isdisjoint(_one_edit(word))
+
+
+@cache
+def _near_word_targets() -> frozenset[str]:
+    """The English words of Zipf `FUZZY_WHOLE_NEAR_ZIPF` or more, looked up as a set."""
+    return frozenset(
+        word
+        for word, frequency in _english_lexicon().zipf.items()
+        if frequency >= FUZZY_WHOLE_NEAR_ZIPF
+    )
 
 
 def _split_after_function_word(word: str, lexicon: Lexicon) -> str | None:
@@ -698,7 +708,7 @@ def _split_after_function_word(word: str, lexicon: Lexicon) -> str | None:
                 best = (left_zipf + right_zipf, f"{left} {right}", very_common)
     if best is None:
         return None
-    if not best[2] and _is_near_word(word, zipf):
+    if not best[2] and _is_near_word(word):
         return None
     return best[1]
 
@@ -765,7 +775,7 @@ def _split_with_one_edit(word: str, lexicon: Lexicon) -> str | None:
                 if fixed_zipf >= FUZZY_FIXED_MIN_ZIPF:
                     reading = f"{exact} {fixed}" if exact_first else f"{fixed} {exact}"
                     readings[reading] = max(readings.get(reading, 0.0), exact_zipf + fixed_zipf)
-    if not readings or _is_near_word(word, zipf):
+    if not readings or _is_near_word(word):
         return None
     ranked = sorted(readings.items(), key=lambda item: item[1], reverse=True)
     if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < FUZZY_MIN_LEAD:
