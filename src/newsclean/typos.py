@@ -275,8 +275,9 @@ class _LineVerdict(NamedTuple):
     """What a line allows: fixes at all (`language`: most of its plain lowercase words
     are common words of the text's language, and it is no code), splits into two content
     words (`prose`: `LINE_MIN_WORDS` plain words, not a title or a byline such as
-    `by icebike (68054)`), any split (not `alone`: a plain word beside the token, which
-    alone on its line is a name: `by tooyoung (853621)`, a signature)."""
+    `by icebike (68054)`), any split (not `alone`: a word of three letters or more, in
+    any case, beside the token, which alone on its line is a name: `by tooyoung
+    (853621)`, a signature)."""
 
     language: bool
     prose: bool
@@ -291,7 +292,8 @@ def _line_verdict(line: str, fixes: dict[str, Repair], language: str) -> _LineVe
         words = _LINE_WORD.findall(line)
     else:
         words = [word for word in _ANY_LINE_WORD.findall(line) if word.islower()]
-    prose, alone = len(words) >= LINE_MIN_WORDS, len(words) < 2
+    prose = len(words) >= LINE_MIN_WORDS
+    alone = not prose and len(_ANY_LINE_WORD.findall(line)) < 2  # (any case: `Bike`)
     words = [word for word in words if word not in fixes]
     if len(words) < LINE_MIN_WORDS:
         return _LineVerdict(True, prose, alone)
