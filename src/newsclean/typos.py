@@ -697,10 +697,12 @@ def _split_after_function_word(word: str, lexicon: Lexicon) -> str | None:
             (right, right_zipf, left, left_zipf),
         ):
             very_common = function_zipf >= FUNCTION_HALF_MIN_ZIPF
+            affixes = lexicon.prefixes if function == left else lexicon.suffixes
             if not very_common and (
                 function_zipf < COMMON_FUNCTION_HALF_MIN_ZIPF
                 or len(function) < COMMON_FUNCTION_HALF_MIN_LENGTH
                 or function not in lexicon.function_words
+                or function in affixes  # (`overfertilize`, `outlast`: words built so)
             ):
                 continue
             if (
