@@ -628,8 +628,7 @@ def _split_run_together(word: str, lexicon: Lexicon) -> str | None:
         both_tiny = min(zipf[left], zipf[right]) >= TINY_HALF_MIN_ZIPF and len(left) == 2
         return f"{left} {right}" if both_tiny and joined < TINY_JOINED_MAX_ZIPF else None
     if _is_affix(left, zipf[right], lexicon.prefixes) or (
-        _is_affix(right, zipf[left], lexicon.suffixes, right=True)
-        and not _is_inflected(left, zipf)
+        _is_affix(right, zipf[left], lexicon.suffixes, right=True) and not _is_inflected(left, zipf)
     ):
         return None
     if joined == 0.0:
@@ -705,9 +704,8 @@ def _split_after_function_word(word: str, lexicon: Lexicon) -> str | None:
                 or function in affixes  # (`overfertilize`, `outlast`: words built so)
             ):
                 continue
-            if (
-                _is_rare_half(other, other_zipf)
-                and (best is None or left_zipf + right_zipf > best[0])
+            if _is_rare_half(other, other_zipf) and (
+                best is None or left_zipf + right_zipf > best[0]
             ):
                 best = (left_zipf + right_zipf, f"{left} {right}", very_common)
     if best is None:
