@@ -71,7 +71,7 @@ def fix_typos(
         if kind is None:
             continue
         if kind == "run_together" and not _has_function_word(fixed, lexicon):
-            if not _content_split_fits_text(word, evidence):
+            if not _content_split_fits_text(word, fixed, evidence):
                 continue
             prose_only.add(word)
         if kind == "run_together" and _written_as_name(word, evidence):
@@ -100,7 +100,9 @@ def _fix_foreign_lines(
     for line_start in sorted(unknown_per_line):
         if unknown_per_line[line_start] < FOREIGN_LINE_MIN_UNKNOWN:
             continue
-        line_end = _LINE_END.search(text, line_start).start()
+        line_end = text.find("\n", line_start)
+        if line_end == -1:
+            line_end = len(text)
         line = text[line_start:line_end]
         line_language = _line_language(line, language, others)
         if line_language is None or _looks_like_code(line):
@@ -137,17 +139,21 @@ def _line_language(line: str, language: str, others: list[str]) -> str | None:
                 break
     if len(words) < LINE_MIN_WORDS:
         return None
-    sound = _lexicon(language).sound
-    best, best_known = None, sum(_folded(word, language) in sound for word in words)
+    folded = [word.casefold() for word in words]  # (as wordfreq keys them, outside English)
+    best, best_known = None, _count_sound(words if language == "en" else folded, language)
     if best_known >= FOREIGN_LINE_MAX_SHARE * len(words):
         return None  # (the text's language reads it well: the common case, checked once)
     best_known = max(best_known + 1, LINE_MIN_SHARE * len(words))
     for other in others:
-        sound = _lexicon(other).sound
-        known = sum(_folded(word, other) in sound for word in words)
+        known = _count_sound(words if other == "en" else folded, other)
         if known >= best_known:
             best, best_known = other, known + 1
     return best
+
+
+def _count_sound(words: list[str], language: str) -> int:
+    """How many of `words` (keyed as wordfreq keys that language) are its common words."""
+    return sum(map(_lexicon(language).sound.__contains__, words))
 
 
 def _typo_language(language: str | None) -> str | None:
@@ -194,8 +200,11 @@ def _apply_word_fixes(
     found.sort(key=lambda occurrence: occurrence[0])
     pieces, cursor, line_verdicts = [], 0, {}
     for start, end, repair in found:
-        if _fixable_here(text, start, end, fixes, line_verdicts, language) and (
-            repair.before not in prose_only or line_verdicts[_line_start(text, start)][1]
+        if not _fixable_here(text, start, end, fixes, line_verdicts, language):
+            continue
+        verdict = line_verdicts[_line_start(text, start)]
+        if (repair.before not in prose_only or verdict.prose) and (
+            repair.kind != "run_together" or not verdict.alone
         ):
             pieces += [text[cursor:start], repair.after]
             repairs.append(repair)
@@ -239,10 +248,12 @@ _CODE_LINE = re.compile(
 # A chunk (between whitespace) that is a URL, email, handle, hashtag, path, command-line
 # option or code.
 _PROTECTED_CHUNK = re.compile(r"://|^www\.|@|^#|^-{1,2}[a-z]|[/\\_=<>{}|~^$%*+]|\w\.\w|\w\(")
-_CHUNK_SEPARATORS = " \t\n—–"  # dashes join words without spaces: `tasks—thanthe`
+# Dashes and ellipses join words without spaces: `tasks—thanthe`, `day…wouldit`.
+_CHUNK_SEPARATORS = " \t\n—–…"
 _CHUNK_END = re.compile(f"[{_CHUNK_SEPARATORS}]|$")
 _LINE_END = re.compile(r"\n|$")
-_EDGE_PUNCTUATION = "\"'“”‘’«»()[]{},.;:!?…—–-"
+# (U+FFFD stands for a character lost in decoding, most often a quotation mark.)
+_EDGE_PUNCTUATION = "\"'“”‘’«»()[]{},.;:!?…—–-\ufffd"
 _PLAIN_WORDS = re.compile(r"[a-z]+(?:-[a-z]+)*")
 _ANY_PLAIN_WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
@@ -260,23 +271,35 @@ _LINE_WORD = re.compile(r"(?<![\w'’])[a-z]{3,}(?![\w'’])")
 _ANY_LINE_WORD = re.compile(r"(?<![\w'’])[^\W\d_]{3,}(?![\w'’])")
 
 
-def _line_verdict(line: str, fixes: dict[str, Repair], language: str) -> tuple[bool, bool]:
-    """Whether most plain lowercase words of `line` are common words of `language`, and
-    whether it is prose at all (`LINE_MIN_WORDS` plain words: not a title, a byline such
-    as `by icebike (68054)`, a handle alone on its line)."""
+class _LineVerdict(NamedTuple):
+    """What a line allows: fixes at all (`language`: most of its plain lowercase words
+    are common words of the text's language, and it is no code), splits into two content
+    words (`prose`: `LINE_MIN_WORDS` plain words, not a title or a byline such as
+    `by icebike (68054)`), any split (not `alone`: a word of three letters or more, in
+    any case, beside the token, which alone on its line is a name: `by tooyoung
+    (853621)`, a signature)."""
+
+    language: bool
+    prose: bool
+    alone: bool
+
+
+def _line_verdict(line: str, fixes: dict[str, Repair], language: str) -> _LineVerdict:
+    """The `_LineVerdict` of a line of a text in `language`, `fixes` its words to fix."""
     if _looks_like_code(line):
-        return False, False
+        return _LineVerdict(False, False, True)
     if language == "en":
         words = _LINE_WORD.findall(line)
     else:
         words = [word for word in _ANY_LINE_WORD.findall(line) if word.islower()]
     prose = len(words) >= LINE_MIN_WORDS
+    alone = not prose and len(_ANY_LINE_WORD.findall(line)) < 2  # (any case: `Bike`)
     words = [word for word in words if word not in fixes]
     if len(words) < LINE_MIN_WORDS:
-        return True, prose
+        return _LineVerdict(True, prose, alone)
     sound = _lexicon(language).sound
     known = sum(_folded(word, language) in sound for word in words)
-    return known >= LINE_MIN_SHARE * len(words), prose
+    return _LineVerdict(known >= LINE_MIN_SHARE * len(words), prose, alone)
 
 
 def _line_start(text: str, position: int) -> int:
@@ -288,7 +311,7 @@ def _fixable_here(
     start: int,
     end: int,
     fixes: dict[str, Repair],
-    line_verdicts: dict[int, tuple[bool, bool]],
+    line_verdicts: dict[int, _LineVerdict],
     language: str,
 ) -> bool:
     """False if the word sits in code, a URL, a chunk of non-words or a foreign paragraph."""
@@ -296,7 +319,7 @@ def _fixable_here(
     if line_start not in line_verdicts:
         line = text[line_start : _LINE_END.search(text, end).start()]
         line_verdicts[line_start] = _line_verdict(line, fixes, language)
-    if not line_verdicts[line_start][0]:
+    if not line_verdicts[line_start].language:
         return False
     chunk_start = start
     while chunk_start > line_start and text[chunk_start - 1] not in _CHUNK_SEPARATORS:
@@ -358,6 +381,9 @@ def _is_stable(fixed: str, language: str = "en") -> bool:
 # own (a handle, a product), and a pair of words it also writes apart (`in den`) is a
 # pair, whatever the lexicon holds from others' scraping accidents.
 
+#: English verb particles: a common word of a verb and its particle is a noun, written
+#: beside the verb (`cleanup`, `clean up`; `login`, `log in`).
+_PARTICLES = frozenset({"up", "in", "out", "off", "on", "down", "over", "back", "away"})
 #: A token the lexicon knows this often is a word, even where the text writes its reading
 #: apart (`sieden` beside `sie den` is kept by its word forms, `siedet`, `siedende`).
 TEXT_CONFIRMED_MAX_ZIPF = 3.5
@@ -408,10 +434,19 @@ def _has_function_word(split: str, lexicon: Lexicon) -> bool:
     return any(half in lexicon.function_words for half in split.casefold().split(" "))
 
 
-def _content_split_fits_text(word: str, evidence: _TextEvidence) -> bool:
-    """False if the text repeats a token read as two content words: a term of its own
-    (`datavirtue` six times in a thread of comments), not an accident."""
-    return evidence.count(word) < 2
+def _content_split_fits_text(word: str, split: str, evidence: _TextEvidence) -> bool:
+    """False if the text repeats a token read as two content words, a term of its own
+    (`datavirtue` six times in a thread of comments), not an accident; an accident may
+    be made twice (`ACCIDENT_MAX_REPEATS`) where the text writes the pair apart more
+    often still (`aspect ratio` throughout, `aspectratio` twice)."""
+    written = evidence.count(word)
+    if written < 2:
+        return True
+    return written <= ACCIDENT_MAX_REPEATS and evidence.count(split) > written
+
+
+#: A token read as two content words and written more often than this is a term.
+ACCIDENT_MAX_REPEATS = 2
 
 
 def _split_confirmed_by_text(word: str, language: str, evidence: _TextEvidence) -> str | None:
@@ -441,10 +476,11 @@ def _text_readings(word: str, language: str) -> tuple[str, ...]:
         return ()
     if zipf.get(folded, 0.0) >= TEXT_CONFIRMED_MAX_ZIPF:
         return ()
+    function_words = lexicon.function_words
     if language == "en":
         cuts = [
             (left, right)
-            for left, right in ((folded[:cut], folded[cut:]) for cut in range(1, len(folded)))
+            for left, right in _function_word_cuts(folded, function_words, 1)
             if _common(left, zipf)
             and _common(right, zipf)
             and "a" not in (left, right)
@@ -453,25 +489,42 @@ def _text_readings(word: str, language: str) -> tuple[str, ...]:
         ]
     else:
         compounds = language in COMPOUND_LANGUAGES
-        if compounds and not _ends_in_function_word(folded, lexicon.function_words):
-            return ()  # (only a function word may be a half there)
-        cuts = [
-            (left, right)
-            for left, right, left_zipf, right_zipf in zipf.cuts(folded, OTHER_HALF_MIN_LENGTH)
-            if _is_common(left, left_zipf)
-            and _is_common(right, right_zipf)
-            and _reading_allowed(left, right, left_zipf, right_zipf, lexicon, 0.0, compounds)
-        ]
+        cuts = []
+        for left, right in _function_word_cuts(folded, function_words, OTHER_HALF_MIN_LENGTH):
+            left_zipf, right_zipf = zipf.get(left, 0.0), zipf.get(right, 0.0)
+            if (
+                _is_common(left, left_zipf)
+                and _is_common(right, right_zipf)
+                and _reading_allowed(left, right, left_zipf, right_zipf, lexicon, 0.0, compounds)
+            ):
+                cuts.append((left, right))
     if not cuts or _has_word_family(folded, lexicon):
         return ()
     readings = []
     for left, right in cuts:
-        if left not in lexicon.function_words and right not in lexicon.function_words:
-            continue  # (`nightlight` beside `night light`: both are written)
+        if language == "en" and right in _PARTICLES and zipf.get(folded, 0.0) >= HALF_MIN_ZIPF:
+            continue  # a noun made of a verb and its particle (`cleanup` beside `clean up`)
         split = _unfolded(word, f"{left} {right}")
         if split:
             readings.append(split)
     return tuple(readings)
+
+
+def _function_word_cuts(
+    word: str, function_words: frozenset[str], shortest: int
+) -> list[tuple[str, str]]:
+    """The cuts of `word` with a function word (2-7 letters) as a half and the other half
+    of `shortest` letters or more, in order of the cut. Only these may be confirmed by
+    the text (`nightlight` beside `night light`: both are written)."""
+    cuts = set()
+    for length in range(OTHER_HALF_MIN_LENGTH, FUNCTION_WORD_MAX_LENGTH + 1):
+        if len(word) - length < shortest:
+            break
+        if word[:length] in function_words:
+            cuts.add(length)
+        if word[-length:] in function_words:
+            cuts.add(len(word) - length)
+    return [(word[:cut], word[cut:]) for cut in sorted(cuts)]
 
 
 def _has_word_family(word: str, lexicon: Lexicon) -> bool:
@@ -522,12 +575,21 @@ TINY_JOINED_MAX_ZIPF = 3.0
 FUNCTION_WORD_ZIPF = 6.0
 #: `in` is a prefix too, but `in addition` is common damage: it needs a rarer partner.
 IN_PARTNER_MIN_ZIPF = 4.2
+#: As a right half `in` ends few words wordfreq lacks (`protein` and `toxin` it knows):
+#: a rarer word may precede it (`taxi in`, `prototype in`).
+BEFORE_IN_MIN_ZIPF = 3.0
 
 #: An unknown token also splits into one of the commonest words (`the`, `of`, `in`)
 #: and a rarer word that is not short (`theransomware`, `vaccinein`).
 FUNCTION_HALF_MIN_ZIPF = 6.8
 RARE_HALF_MIN_ZIPF = 2.5
 RARE_HALF_MIN_LENGTH = 4
+LONG_RARE_HALF_MIN_LENGTH = 9  # long words are seldom a short word and an affix ...
+LONG_RARE_HALF_MIN_ZIPF = 2.0  # ... and may be rarer (`awfulness of`)
+#: A function word (wordfreq's commonest words) of three letters or more and this
+#: common also splits off such a word (`gleaned from`, `coders who`, `most curries`).
+COMMON_FUNCTION_HALF_MIN_ZIPF = 5.5
+COMMON_FUNCTION_HALF_MIN_LENGTH = 3
 
 
 #: With one edit inside a half (`especiallygreath`), demand much more.
@@ -560,51 +622,121 @@ def _split_run_together(word: str, lexicon: Lexicon) -> str | None:
     if best is None:
         if joined:
             return None
-        return _split_after_function_word(word, zipf) or _split_with_one_edit(word, lexicon)
+        return _split_after_function_word(word, lexicon) or _split_with_one_edit(word, lexicon)
     halves_sum, left, right = best
     if len(word) == 4:
         both_tiny = min(zipf[left], zipf[right]) >= TINY_HALF_MIN_ZIPF and len(left) == 2
         return f"{left} {right}" if both_tiny and joined < TINY_JOINED_MAX_ZIPF else None
-    if _is_affix(left, zipf[right], lexicon.prefixes) or _is_affix(
-        right, zipf[left], lexicon.suffixes
+    if _is_affix(left, zipf[right], lexicon.prefixes) or (
+        _is_affix(right, zipf[left], lexicon.suffixes, right=True) and not _is_inflected(left, zipf)
     ):
         return None
     if joined == 0.0:
         extra_letters = max(0, len(word) - UNKNOWN_LONG_TOKEN)
         needed = UNKNOWN_HALVES_MIN_SUM - UNKNOWN_SUM_PER_LETTER * extra_letters
-        return f"{left} {right}" if halves_sum >= needed else None
-    if "a" in (left, right):
+        if halves_sum < needed:
+            return _split_after_function_word(word, lexicon)
+    elif "a" in (left, right):
         return None  # `agave`, `aversion`: real words that read as `a` + word
     # Zipf arithmetic: log(f_joined / (f_left * f_right)) = joined - left - right + 9
-    if joined - halves_sum + 9 < KNOWN_JOIN_MARGIN:
-        return f"{left} {right}"
-    return None
+    elif joined - halves_sum + 9 >= KNOWN_JOIN_MARGIN:
+        return None
+    if _is_misspelt_word(word, left, right, lexicon):
+        return None
+    return f"{left} {right}"
 
 
-def _split_after_function_word(word: str, zipf: dict[str, float]) -> str | None:
-    """`the ransomware`, `vaccine in`: a very common word beside a rarer, longer one."""
-    best: tuple[float, str] | None = None
+def _is_misspelt_word(word: str, left: str, right: str, lexicon: Lexicon) -> bool:
+    """Whether a token read as two content words is rather one word misspelt: one edit
+    from a word of Zipf `FUZZY_WHOLE_NEAR_ZIPF` (`cheerfull`, `dencity`, `taxpaper`), as
+    a token split with one edit must not be. A function word as a half is left to the
+    other rules: joins such as `tobe` lie one edit from words (`tube`) as often."""
+    function_words = lexicon.function_words
+    if left in function_words or right in function_words:
+        return False
+    return _is_near_word(word)
+
+
+def _is_rare_half(word: str, frequency: float) -> bool:
+    """Whether a word may be the rarer half beside a function word: four letters or more
+    at `RARE_HALF_MIN_ZIPF`, or a long word a little rarer (`awestruck`, `moviegoers`)."""
+    if len(word) >= LONG_RARE_HALF_MIN_LENGTH:
+        return frequency >= LONG_RARE_HALF_MIN_ZIPF
+    return len(word) >= RARE_HALF_MIN_LENGTH and frequency >= RARE_HALF_MIN_ZIPF
+
+
+def _is_near_word(word: str) -> bool:
+    """Whether an English `word` is one edit from a word of Zipf `FUZZY_WHOLE_NEAR_ZIPF`."""
+    return not _near_word_targets().isdisjoint(_one_edit(word))
+
+
+@cache
+def _near_word_targets() -> frozenset[str]:
+    """The English words of Zipf `FUZZY_WHOLE_NEAR_ZIPF` or more, looked up as a set."""
+    return frozenset(
+        word
+        for word, frequency in _english_lexicon().zipf.items()
+        if frequency >= FUZZY_WHOLE_NEAR_ZIPF
+    )
+
+
+def _split_after_function_word(word: str, lexicon: Lexicon) -> str | None:
+    """`the ransomware`, `vaccine in`: a very common word beside a rarer, longer one;
+    or a common function word of three letters or more beside one (`gleaned from`,
+    `most curries`), where the token is not a word misspelt (`overhelmed`)."""
+    zipf = lexicon.zipf
+    best: tuple[float, str, bool] | None = None
     for cut in range(1, len(word)):
         left, right = word[:cut], word[cut:]
         left_zipf, right_zipf = zipf.get(left, 0.0), zipf.get(right, 0.0)
-        for function_zipf, other, other_zipf in (
-            (left_zipf, right, right_zipf),
-            (right_zipf, left, left_zipf),
+        if "i" in (left, right):
+            continue
+        for function, function_zipf, other, other_zipf in (
+            (left, left_zipf, right, right_zipf),
+            (right, right_zipf, left, left_zipf),
         ):
-            if (
-                function_zipf >= FUNCTION_HALF_MIN_ZIPF
-                and other_zipf >= RARE_HALF_MIN_ZIPF
-                and len(other) >= RARE_HALF_MIN_LENGTH
-                and "i" not in (left, right)
-                and (best is None or left_zipf + right_zipf > best[0])
+            very_common = function_zipf >= FUNCTION_HALF_MIN_ZIPF
+            affixes = lexicon.prefixes if function == left else lexicon.suffixes
+            if not very_common and (
+                function_zipf < COMMON_FUNCTION_HALF_MIN_ZIPF
+                or len(function) < COMMON_FUNCTION_HALF_MIN_LENGTH
+                or function not in lexicon.function_words
+                or function in affixes  # (`overfertilize`, `outlast`: words built so)
             ):
-                best = (left_zipf + right_zipf, f"{left} {right}")
-    return best[1] if best else None
+                continue
+            if _is_rare_half(other, other_zipf) and (
+                best is None or left_zipf + right_zipf > best[0]
+            ):
+                best = (left_zipf + right_zipf, f"{left} {right}", very_common)
+    if best is None:
+        return None
+    if not best[2] and _is_near_word(word):
+        return None
+    return best[1]
 
 
-def _is_affix(half: str, partner_zipf: float, affixes: frozenset[str]) -> bool:
+#: Inflections of English nouns and verbs: no suffix follows one (`calories in`,
+#: `sounds like`, `valued in`, while `protein`, `childlike` are words).
+_INFLECTION_ENDINGS = ("s", "es", "d", "ed")
+INFLECTED_STEM_MIN_LENGTH = 3
+
+
+def _is_inflected(word: str, zipf: dict[str, float]) -> bool:
+    """Whether `word` is a common word plus an inflection (`calories`, `valued`)."""
+    return any(
+        word.endswith(ending)
+        and len(word) - len(ending) >= INFLECTED_STEM_MIN_LENGTH
+        and zipf.get(word[: -len(ending)], 0.0) >= HALF_MIN_ZIPF
+        for ending in _INFLECTION_ENDINGS
+    )
+
+
+def _is_affix(
+    half: str, partner_zipf: float, affixes: frozenset[str], *, right: bool = False
+) -> bool:
+    """Whether a half is a prefix (or, `right`, a suffix) beside a partner this common."""
     if half == "in":
-        return partner_zipf < IN_PARTNER_MIN_ZIPF
+        return partner_zipf < (BEFORE_IN_MIN_ZIPF if right else IN_PARTNER_MIN_ZIPF)
     return half in affixes and partner_zipf < FUNCTION_WORD_ZIPF
 
 
@@ -645,9 +777,7 @@ def _split_with_one_edit(word: str, lexicon: Lexicon) -> str | None:
                 if fixed_zipf >= FUZZY_FIXED_MIN_ZIPF:
                     reading = f"{exact} {fixed}" if exact_first else f"{fixed} {exact}"
                     readings[reading] = max(readings.get(reading, 0.0), exact_zipf + fixed_zipf)
-    if not readings or any(
-        zipf.get(near, 0.0) >= FUZZY_WHOLE_NEAR_ZIPF for near in _one_edit(word)
-    ):
+    if not readings or _is_near_word(word):
         return None
     ranked = sorted(readings.items(), key=lambda item: item[1], reverse=True)
     if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < FUZZY_MIN_LEAD:

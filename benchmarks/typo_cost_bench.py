@@ -1,0 +1,107 @@
+"""CPU cost of the repair stage's typo layer on an archive's text units, one core.
+
+    .venv/bin/python benchmarks/typo_cost_bench.py --archive /tmp/archive-1k
+                                                [--languages en|all|en,de] [--passes 2]
+
+The archive (benchmarks/make_archive.py) is read and extracted once, as the pipeline
+does, and the articles' text and language are kept in `.cache/` for later runs. Each
+pass then repairs every text with `repair_text` (encoding and typos, as the repair
+stage does) and is timed in CPU seconds (`time.process_time`); the first pass meets
+every word for the first time, later passes find the verdicts cached. Printed per
+pass: ms per text unit. Also printed: a digest of the repaired texts and their
+repairs, so that two versions of the code can be shown to give the same output.
+Compare versions by alternating runs (A, B, A, B) in one session: the machine is
+shared, and only ratios of runs close in time mean much.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CACHE = REPO_ROOT / ".cache"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--archive", type=Path, required=True)
+    parser.add_argument("--languages", default="all", help="en, all, or codes: en,de")
+    parser.add_argument("--passes", type=int, default=2)
+    args = parser.parse_args(argv)
+    if not args.archive.is_dir():
+        print(f"typo_cost_bench: no archive at {args.archive}", file=sys.stderr)
+        return 2
+    if args.passes < 1:
+        print("typo_cost_bench: --passes must be 1 or more", file=sys.stderr)
+        return 2
+
+    from newsclean.repair import repair_text
+    from newsclean.typos import TYPO_LANGUAGES, load_lexicons
+
+    if args.languages == "all":
+        languages = TYPO_LANGUAGES
+    else:
+        languages = frozenset(args.languages.split(","))
+        if not languages <= TYPO_LANGUAGES:
+            unknown = ", ".join(sorted(languages - TYPO_LANGUAGES))
+            print(f"typo_cost_bench: no typo repair for {unknown}", file=sys.stderr)
+            return 2
+    articles = archive_articles(args.archive)
+    load_lexicons(languages)
+    print(f"{len(articles)} text units, languages: {','.join(sorted(languages))}")
+    digest = hashlib.sha256()
+    for number in range(1, args.passes + 1):
+        seconds = 0.0
+        for text, language in articles:
+            started = time.process_time()
+            fixed, repairs = repair_text(text, language=language, languages=languages)
+            seconds += time.process_time() - started
+            if number == 1:
+                digest.update(fixed.encode())
+                digest.update(repr(repairs).encode())
+        per_unit = 1000 * seconds / max(1, len(articles))
+        print(f"pass {number}: {per_unit:.3f} ms CPU per text unit")
+    print(f"output digest: {digest.hexdigest()[:16]}")
+    return 0
+
+
+def archive_articles(archive: Path) -> list[tuple[str, str | None]]:
+    """(text, language) of each article the archive's units extract to, cached on disk."""
+    files = sorted(path for path in archive.rglob("*") if path.is_file())
+    key = hashlib.sha256()
+    for path in files:
+        key.update(f"{path}:{path.stat().st_size}:{path.stat().st_mtime_ns}".encode())
+    cache = CACHE / f"typo_cost_{key.hexdigest()[:16]}.json"
+    if cache.exists():
+        return [tuple(pair) for pair in json.loads(cache.read_text(encoding="utf-8"))]
+
+    from newsclean.config import Settings
+    from newsclean.extract import extract_unit
+    from newsclean.readers import discover, read_file
+    from newsclean.record import Rejected
+
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+    settings = replace(Settings.from_env(), workers=1)
+    articles = []
+    for file in discover(str(archive)):
+        _digest, units = read_file(file, settings)
+        for unit in units:
+            if isinstance(unit, Rejected):
+                continue
+            article = extract_unit(unit, settings)
+            if not isinstance(article, Rejected):
+                articles.append((article.text, article.language))
+    CACHE.mkdir(exist_ok=True)
+    cache.write_text(json.dumps(articles), encoding="utf-8")
+    return articles
+
+
+if __name__ == "__main__":
+    sys.exit(main())
