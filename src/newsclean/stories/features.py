@@ -415,6 +415,11 @@ def _pass_features(
     titles: Sequence[str | None], texts: Sequence[str], languages: Sequence[str | None]
 ) -> FeatureBatch:
     """`batch_features` of one pass."""
+    if not texts:
+        none, start = np.zeros(0, dtype=np.int64), np.zeros(1, dtype=np.int64)
+        return FeatureBatch(
+            np.zeros((0, NUM_PERM), dtype=np.uint32), none, np.zeros(0), start, none, start
+        )
     # Headline, text, headline, text, ... joined by line breaks: a line break is no word
     # character and ends str.lower's context (a final sigma), so every word and hash of
     # an article is the one it has alone.
@@ -498,8 +503,7 @@ def _story_terms(
     top, term_offsets = _firsts_of_each(heavy, owner[heavy], count, TERMS)
     heaviest = weight[top]
     norms = [
-        math.sqrt(float(part @ part)) or 1.0
-        for part in np.split(heaviest, term_offsets[1:-1])
+        math.sqrt(float(part @ part)) or 1.0 for part in np.split(heaviest, term_offsets[1:-1])
     ]
     weights = (heaviest / np.repeat(norms, np.diff(term_offsets))).round(6)
     # Each headline's distinctive words, rarest first (ties: the smaller signed hash).
@@ -519,7 +523,9 @@ def _language_groups(
         return [(next(iter(tables.values())), None)]
     language = np.array([list(tables).index(name) for name in names], dtype=np.int64)
     of_row = language[rows_article]
-    return [(table, (of_row == number).nonzero()[0]) for number, table in enumerate(tables.values())]
+    return [
+        (table, (of_row == number).nonzero()[0]) for number, table in enumerate(tables.values())
+    ]
 
 
 def _firsts_of_each(
