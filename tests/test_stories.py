@@ -259,6 +259,21 @@ def test_feature_writer_stages_the_features_of_the_texts(
     assert not (tmp_path / "none.parquet").exists()
 
 
+def test_a_word_set_holds_exactly_its_words() -> None:
+    """`WordSet` (the common words that story words are filtered by) answers as a
+    set would, for slots that hold one word and slots that hold several."""
+    from newsclean.stories.features import WordSet, _slots
+
+    rng = np.random.default_rng(23)
+    words = np.unique(rng.integers(0, 2**63, 5000, dtype=np.int64).view(np.uint64) * np.uint64(2))
+    words = np.concatenate([word_hashes(["a", "the", "of"]), words])
+    words.sort()
+    found = np.concatenate([words, words + np.uint64(1), word_hashes(["an", "zebra"])])
+    holds = WordSet.of(words).holds(found)
+    assert holds.tolist() == [int(value) in set(words.tolist()) for value in found]
+    assert np.bincount(_slots(words)).max() > 1  # slots shared by several words were tried
+
+
 def test_shingles_of_words_that_trade_letters_differ() -> None:
     """A shingle's hash is no sum of its letters: words that trade letters, or the same
     words in another order, make other shingles."""

@@ -9,6 +9,7 @@ shingles and the story words are made from those hashes.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -220,15 +221,20 @@ def _lowerable(texts: Sequence[str]) -> list[str]:
 
 @cache
 def _basic_lower() -> np.ndarray:
-    """`str.lower` of each of the first 65,536 code points, 20 ms to build. `str.lower`
-    maps every code point to one code point, of the first 65,536 when it is one of them,
-    but two: "İ" to two ("i̇") and "Σ" by its context (a final "ς"), which `tokenise`
-    lowers with `str.lower` itself."""
-    lowered = [chr(point).lower() for point in range(1 << 16)]
-    return np.array(
-        [ord(low) if len(low) == 1 else point for point, low in enumerate(lowered)],
-        dtype=np.uint16,
-    )
+    """`str.lower` of each of the first 65,536 code points. `str.lower` maps every code
+    point to one code point, of the first 65,536 when it is one of them, but two: "İ"
+    to two ("i̇") and "Σ" by its context (a final "ς"), which `tokenise` lowers with
+    `str.lower` itself and this table maps to themselves (2 ms to build)."""
+    points = np.arange(1 << 16, dtype=np.uint16)
+    # Those two, and the surrogates (which lower to themselves, but two of them may read
+    # as one code point), are left as they are; the rest are lowered in one call.
+    kept = np.r_[0x130, 0x3A3, 0xD800:0xE000]
+    lowered = points.copy()
+    lowered[kept] = ord("a")
+    text = lowered.tobytes().decode("utf-16-le").lower()
+    lowered = np.frombuffer(text.encode("utf-16-le"), dtype=np.uint16).copy()
+    lowered[kept] = points[kept]
+    return lowered
 
 
 def _build_char_kinds() -> bytes:
@@ -458,17 +464,14 @@ def _story_terms(
     hashes = tokens.hashes[token]
     names = [language or "en" for language in languages]
     tables = {name: _rarity_table(name) for name in dict.fromkeys(names)}
-    groups = _language_groups(names, tables, article)
     # The language's common words weigh nothing: they are left out before counting.
-    kept = np.ones(len(hashes), dtype=bool)
-    for table, rows in groups:
-        found = hashes if rows is None else hashes[rows]
-        at = table.common.searchsorted(found)
-        np.minimum(at, len(table.common) - 1, out=at)
+    common = np.zeros(len(hashes), dtype=bool)
+    for table, rows in _language_groups(names, tables, article):
         if rows is None:
-            kept = table.common[at] != found
+            common = table.common.holds(hashes)
         else:
-            kept[rows] = table.common[at] != found
+            common[rows] = table.common.holds(hashes[rows])
+    kept = ~common
     token, article, hashes = token[kept], article[kept], hashes[kept]
     headline = token < titled[article]
     order = np.lexsort((hashes, article))
@@ -484,9 +487,10 @@ def _story_terms(
     word = token[order[runs]]  # one token of each distinct word
     idf = np.empty(len(vocabulary))
     for table, rows in _language_groups(names, tables, owner):
-        idf[slice(None) if rows is None else rows] = table.weights(
-            vocabulary if rows is None else vocabulary[rows]
-        )
+        if rows is None:
+            idf = table.weights(vocabulary)
+        else:
+            idf[rows] = table.weights(vocabulary[rows])
     lengths = tokens.lengths[word]
     idf[lengths < 3] = 0.0
     # A word with a digit weighs NUMBER_WEIGHT, 0 for a single digit.
@@ -497,15 +501,21 @@ def _story_terms(
     idf[numbered] = np.where(lengths[numbered] > 1, NUMBER_WEIGHT, 0.0)
     weight = idf * _LOG_COUNTS[np.minimum(counts, len(_LOG_COUNTS) - 1)]
     signed = vocabulary.view(np.int64)
-    # Each article's words heaviest first (ties: the greater hash first), TERMS of them.
+    # Each article's TERMS heaviest words, heaviest first (ties: the greater hash first),
+    # article by article (a sort of a few hundred words each beats one sort of them all
+    # by three keys), scaled to unit length.
     heavy = idf.nonzero()[0]
-    heavy = heavy[np.lexsort((vocabulary[heavy], weight[heavy], -owner[heavy]))[::-1]]
-    top, term_offsets = _firsts_of_each(heavy, owner[heavy], count, TERMS)
-    heaviest = weight[top]
-    norms = [
-        math.sqrt(float(part @ part)) or 1.0 for part in np.split(heaviest, term_offsets[1:-1])
-    ]
-    weights = (heaviest / np.repeat(norms, np.diff(term_offsets))).round(6)
+    bounds = owner[heavy].searchsorted(np.arange(count + 1))
+    tops, scaled = [], []
+    for first, last in itertools.pairwise(bounds.tolist()):
+        rows = heavy[first:last]
+        rows = rows[np.lexsort((vocabulary[rows], weight[rows]))[: -TERMS - 1 : -1]]
+        heaviest = weight[rows]
+        tops.append(rows)
+        scaled.append(heaviest / (math.sqrt(float(heaviest @ heaviest)) or 1.0))
+    top = np.concatenate(tops) if tops else heavy[:0]
+    weights = np.concatenate(scaled).round(6) if scaled else np.zeros(0)
+    term_offsets = _offsets([len(rows) for rows in tops])
     # Each headline's distinctive words, rarest first (ties: the smaller signed hash).
     named = (in_headline & (idf > 0)).nonzero()[0]
     named = named[np.lexsort((signed[named], -idf[named], owner[named]))]
@@ -621,25 +631,75 @@ def _same_values(
     return equal
 
 
+class WordSet(NamedTuple):
+    """A small set of word hashes (a language's common words), for telling which of many
+    hashes it holds at once: each hash has a slot (the top 16 bits of a multiple of it);
+    a hash whose slot holds one word of the set is compared with it, one whose slot
+    holds several (a few slots) is searched for in the sorted set."""
+
+    words: np.ndarray
+    stored: np.ndarray
+    """The word of each slot that holds exactly one (0 elsewhere)."""
+    single: np.ndarray
+    shared: np.ndarray
+    """Whether each slot holds exactly one word, several."""
+
+    @classmethod
+    def of(cls, words: np.ndarray) -> WordSet:
+        """The set of the sorted hashes `words`."""
+        slots = _slots(words)
+        held = np.bincount(slots, minlength=1 << _SLOT_BITS)
+        stored = np.zeros(1 << _SLOT_BITS, dtype=np.uint64)
+        stored[slots] = words
+        return cls(words, stored, held == 1, held > 1)
+
+    def holds(self, found: np.ndarray) -> np.ndarray:
+        """Whether each hash in `found` is in the set."""
+        slots = _slots(found)
+        held = self.stored[slots] == found
+        held &= self.single[slots]
+        shared = self.shared[slots].nonzero()[0]
+        if len(shared):
+            at = self.words.searchsorted(found[shared])
+            np.minimum(at, len(self.words) - 1, out=at)
+            held[shared] = self.words[at] == found[shared]
+        return held
+
+
+_SLOT_BITS = 16
+
+
+def _slots(hashes: np.ndarray) -> np.ndarray:
+    """The `WordSet` slot of each hash."""
+    return ((hashes * _MIX[0]) >> np.uint64(64 - _SLOT_BITS)).astype(np.intp)
+
+
 class RarityTable(NamedTuple):
     """wordfreq's word list of a language as arrays: the word hashes (`word_hashes`)
-    sorted, the frequency bucket of each (see `_bucket_weights`), and the hashes of
-    its common words (weight 0) without a digit, sorted (a small array that story
-    words are filtered by before they are counted)."""
+    sorted, the frequency bucket of each (see `_bucket_weights`), and its common words
+    (weight 0) without a digit (a small set that story words are filtered by before
+    they are counted)."""
 
     hashes: np.ndarray
     buckets: np.ndarray
-    common: np.ndarray
+    common: WordSet
 
     def weights(self, found: np.ndarray) -> np.ndarray:
         """The rarity weight of each word hash in `found`: its bucket's weight when the
         list has it (0 for a common word), else MAX_ZIPF."""
         if not len(self.hashes):
             return np.full(len(found), MAX_ZIPF)
-        at = np.searchsorted(self.hashes, found)
+        # Searched for in order: each search starts where the one before ended, and
+        # reads the table from its start to its end once, not at random.
+        order = found.argsort()
+        ordered = found[order]
+        at = np.searchsorted(self.hashes, ordered)
         np.minimum(at, len(self.hashes) - 1, out=at)
-        listed = _bucket_weights()[self.buckets[at]]
-        return np.where(self.hashes[at] == found, listed, MAX_ZIPF)
+        weights = np.empty(len(found))
+        weights[order] = np.where(
+            self.hashes[at] == ordered, _bucket_weights()[self.buckets[at]], MAX_ZIPF
+        )
+        return weights
 
 
 @cache
@@ -660,7 +720,7 @@ def _rarity_table(language: str) -> RarityTable:
     return RarityTable(
         np.frombuffer(hashes, dtype=np.uint64),
         np.frombuffer(buckets, dtype=np.uint16),
-        np.frombuffer(common, dtype=np.uint64),
+        WordSet.of(np.frombuffer(common, dtype=np.uint64)),
     )
 
 
