@@ -43,6 +43,7 @@ from newsclean.stories.features import (
     TITLE_TERMS,
     StoryTerms,
     TermTable,
+    Tokens,
     article_features,
     cosine,
     pair_scores,
@@ -164,10 +165,7 @@ def test_words_are_tokenised_and_hashed_as_the_regular_expression_finds_them(
     each as `word_hashes` hashes it alone, wherever it lies in the text."""
     lowered = text.lower()
     tokens = tokenise(lowered)
-    found = [
-        lowered[start : start + length]
-        for start, length in zip(tokens.starts.tolist(), tokens.lengths.tolist(), strict=True)
-    ]
+    found = _found_words(tokens, lowered)
     assert found == words(text)
     assert np.array_equal(tokens.hashes, word_hashes(found))
     assert [term_hash(word) for word in found] == tokens.hashes.view(np.int64).tolist()
@@ -175,23 +173,26 @@ def test_words_are_tokenised_and_hashed_as_the_regular_expression_finds_them(
     assert np.array_equal(shifted.hashes[1:], tokens.hashes)
 
 
-def test_words_of_every_code_point_are_lower_cased_as_str_lower_does() -> None:
-    """`tokenise` lower-cases by a table (and by `str.lower` for the two code points it
-    cannot map alone): the words of every code point, each inside a word and at the end
-    of one (where a capital sigma is final), are those of `str.lower`."""
-    text = " ".join(
-        f"A{chr(point)}b X{chr(point)}"
-        for point in range(0x110000)
-        if point % 7 == 0 or point < 0x10000
-    )
-    lowered = text.lower()
-    tokens = tokenise(text)
-    found = [
+def _found_words(tokens: Tokens, lowered: str) -> list[str]:
+    """The words `tokenise` found, as strings of the lower-cased text."""
+    return [
         lowered[start : start + length]
         for start, length in zip(tokens.starts.tolist(), tokens.lengths.tolist(), strict=True)
     ]
-    assert found == words(text)
-    assert np.array_equal(tokens.hashes, word_hashes(found))
+
+
+@pytest.mark.parametrize("points", [range(0x10000), range(0x10000, 0x110000, 7)])
+def test_words_of_every_code_point_are_lower_cased_as_str_lower_does(points: range) -> None:
+    """`tokenise` lower-cases by a table (and by `str.lower` for the two code points it
+    cannot map alone, and for a text beyond the first 65,536): the words of every code
+    point, each inside a word and at the end of one (where a capital sigma is final),
+    are those of `str.lower`."""
+    text = " ".join(f"A{chr(point)}b X{chr(point)}" for point in points)
+    for part in (text, text.replace("\u0130", "I").replace("\u03a3", "S")):
+        tokens = tokenise(part)
+        found = _found_words(tokens, part.lower())
+        assert found == words(part)
+        assert np.array_equal(tokens.hashes, word_hashes(found))
 
 
 BATCH_TEXTS = [
