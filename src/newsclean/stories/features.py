@@ -339,9 +339,11 @@ class ArticleFeatures(NamedTuple):
 FEATURE_BATCH = 256
 """Articles whose features `batch_features` computes in one pass (fewer when their texts
 are long, see FEATURE_BATCH_CHARACTERS): one call's numpy work is shared by them all."""
-FEATURE_BATCH_CHARACTERS = 1 << 20
-"""Code points of the texts of one pass, at most (unless one article is longer): the
-hashes' tables of powers are as long as a pass, so this bounds them (2 x 8 MiB)."""
+FEATURE_BATCH_CHARACTERS = 1 << 18
+"""Code points of the texts of one pass, at most (unless one article is longer): this
+bounds the memory of a pass (its arrays of code points, word hashes and running sums,
+and the hashes' tables of powers, 2 x 2 MiB) at about 5 MiB more than one article's;
+passes of 2**20 code points took 52 MiB for no clear gain in time."""
 
 
 class FeatureBatch(NamedTuple):
