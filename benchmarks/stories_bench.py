@@ -16,8 +16,9 @@ own features and clustering (an empty window before it).
   article's own family (original and copies).
 - Distinct articles inside one topic: pairs of originals sharing a distinctive word
   (wordfreq Zipf < 3.5) in both headlines; the share that got one story_id.
-- Cost: milliseconds per article, wall and CPU, of the features (one article at a
-  time, as the workers compute them) and of the clustering (publish), one process.
+- Cost: milliseconds per article, wall and CPU, of the features (as a shard stages
+  them: FEATURE_BATCH articles a call; `--one-at-a-time`: one a call) and of the
+  clustering (publish), one process.
 
 Targets (issue 23): recall >= 0.97, precision >= 0.99, wrong merges < 0.5 % of pairs
 inside one topic, <= 0.3 ms per article. Tuning used the `tune` part (ids whose sha1
@@ -39,7 +40,14 @@ from pathlib import Path
 import numpy as np
 
 from newsclean.stories.cluster import Compared, canonical_order, label_day
-from newsclean.stories.features import TermTable, article_features, story_terms, words
+from newsclean.stories.features import (
+    FEATURE_BATCH,
+    TermTable,
+    article_features,
+    batch_features,
+    story_terms,
+    words,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "labeled"
@@ -131,24 +139,37 @@ def jaccard(first: str, second: str) -> float:
     return len(a & b) / len(a | b) if a | b else 1.0
 
 
-def label(articles: list[dict]) -> tuple[dict[str, tuple], dict[str, float]]:
-    """Labels by id, and the milliseconds per article (wall and CPU) of the features
-    (one article at a time, as the workers compute them) and of the clustering (what
-    publish does)."""
+def label(
+    articles: list[dict], *, one_at_a_time: bool = False
+) -> tuple[dict[str, tuple], dict[str, float]]:
+    """Labels by id, and the milliseconds per article (wall and CPU) of the features and
+    of the clustering (what publish does). The features are computed as a shard stages
+    them: in the order the articles come, FEATURE_BATCH at a time (`batch_features`);
+    with `one_at_a_time`, one `article_features` call an article (as the workers
+    computed them before)."""
     article_features("warm", "up the word frequencies", "en")
     clock = (time.perf_counter(), time.process_time())
-    order = canonical_order([a["id"] for a in articles], [a["time"] for a in articles])
-    ordered = [articles[i] for i in order]
-    features = [article_features(a["title"], a["text"], "en") for a in ordered]
-    matrix = np.stack([f.signature for f in features])
-    terms = TermTable.of([f.terms for f in features])
+    if one_at_a_time:
+        computed = [article_features(a["title"], a["text"], "en") for a in articles]
+        matrix = np.stack([f.signature for f in computed])
+        terms = TermTable.of([f.terms for f in computed])
+    else:
+        batch = batch_features(
+            [a["title"] for a in articles], [a["text"] for a in articles], ["en"] * len(articles)
+        )
+        matrix, terms = batch.signatures, batch.term_table()
     featured = (time.perf_counter(), time.process_time())
+    order = np.asarray(
+        canonical_order([a["id"] for a in articles], [a["time"] for a in articles]),
+        dtype=np.int64,
+    )
+    ordered = [articles[i] for i in order]
     labels = label_day(
         Compared.empty(),
         [a["id"] for a in ordered],
         np.asarray([a["time"] for a in ordered], dtype=np.int64),
-        matrix,
-        terms,
+        matrix[order],
+        terms.take(order),
         duplicate_threshold=0.8,
         story_hours=72.0,
     )
@@ -207,6 +228,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--part", choices=("test", "tune", "all"), default="test")
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--show", action="store_true", help="print misses and wrong merges")
+    parser.add_argument(
+        "--one-at-a-time",
+        action="store_true",
+        help="compute the features one article a call, not FEATURE_BATCH at a time",
+    )
     args = parser.parse_args(argv)
     originals = load_originals(args.corpus, args.part, args.limit)
     if not originals:
@@ -225,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
             families[copy["id"]] = original["id"]
             copies.append((copy, original, edits, jaccard(copy["text"], original["text"])))
     rng.shuffle(articles)
-    labels, cost = label(articles)
+    labels, cost = label(articles, one_at_a_time=args.one_at_a_time)
 
     def canonical(article_id: str) -> str:
         duplicate_of = labels[article_id][0]
@@ -280,9 +306,10 @@ def main(argv: list[str] | None = None) -> int:
     words_each = sum(len(a["text"].split()) for a in articles) / len(articles)
     print(
         f"cost per article (one process, {words_each:.0f} words on average), wall (CPU): "
-        f"features {cost['features']:.3f} ms ({cost['features_cpu']:.3f} ms, in the "
-        f"workers), clustering {cost['clustering']:.3f} ms ({cost['clustering_cpu']:.3f} ms, "
-        "in publish)"
+        f"features {cost['features']:.3f} ms ({cost['features_cpu']:.3f} ms, "
+        + ("one at a time" if args.one_at_a_time else f"{FEATURE_BATCH} at a time")
+        + f", in the shards), clustering {cost['clustering']:.3f} ms "
+        f"({cost['clustering_cpu']:.3f} ms, in publish)"
     )
     if args.show:
         for i, d in claimed:

@@ -43,6 +43,7 @@ from newsclean.stories.features import (
     TITLE_TERMS,
     StoryTerms,
     TermTable,
+    Tokens,
     article_features,
     cosine,
     pair_scores,
@@ -164,15 +165,114 @@ def test_words_are_tokenised_and_hashed_as_the_regular_expression_finds_them(
     each as `word_hashes` hashes it alone, wherever it lies in the text."""
     lowered = text.lower()
     tokens = tokenise(lowered)
-    found = [
-        lowered[start : start + length]
-        for start, length in zip(tokens.starts.tolist(), tokens.lengths.tolist(), strict=True)
-    ]
+    found = _found_words(tokens, lowered)
     assert found == words(text)
     assert np.array_equal(tokens.hashes, word_hashes(found))
     assert [term_hash(word) for word in found] == tokens.hashes.view(np.int64).tolist()
     shifted = tokenise("padding, " + lowered)
     assert np.array_equal(shifted.hashes[1:], tokens.hashes)
+
+
+def _found_words(tokens: Tokens, lowered: str) -> list[str]:
+    """The words `tokenise` found, as strings of the lower-cased text."""
+    return [
+        lowered[start : start + length]
+        for start, length in zip(tokens.starts.tolist(), tokens.lengths.tolist(), strict=True)
+    ]
+
+
+@pytest.mark.parametrize("points", [range(0x10000), range(0x10000, 0x110000, 7)])
+def test_words_of_every_code_point_are_lower_cased_as_str_lower_does(points: range) -> None:
+    """`tokenise` lower-cases by a table (and by `str.lower` for the two code points it
+    cannot map alone, and for a text beyond the first 65,536): the words of every code
+    point, each inside a word and at the end of one (where a capital sigma is final),
+    are those of `str.lower`."""
+    text = " ".join(f"A{chr(point)}b X{chr(point)}" for point in points)
+    for part in (text, text.replace("\u0130", "I").replace("\u03a3", "S")):
+        tokens = tokenise(part)
+        found = _found_words(tokens, part.lower())
+        assert found == words(part)
+        assert np.array_equal(tokens.hashes, word_hashes(found))
+
+
+BATCH_TEXTS = [
+    (None, "", "en"),
+    ("Ένας ΤΙΤΛΟΣ", "ΟΔΟΣ ΣΊΣΥΦΟΣ στην Αθήνα 2024, ΣΑΣ λέει.", "el"),
+    ("İstanbul'da", "İSTANBUL İzmir ve Ankara 12 3", "tr"),
+    ("Mathematical 𝐀𝐁𝐂", "Words 😀 beyond 𠀀 the first plane, 42 of them.", "en"),
+    ("", "one two", None),
+    ("Köln", "Straße — “naïve” café " * 300, "de"),
+    ("A headline", "word " * 3000, "zz"),
+]
+
+
+def test_batch_features_equal_each_articles_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The features of articles computed together, in passes of several articles and
+    languages, are those of each article computed alone, to the last bit; the passes
+    split by article count and by characters (an article longer than a pass alone)."""
+    from newsclean.stories import features
+
+    articles = BATCH_TEXTS + [(case["title"], case["text"], "en") for case in CASES]
+    alone = [article_features(*article) for article in articles]
+    for batch, characters in ((3, 1 << 20), (256, 2000), (1, 1)):
+        monkeypatch.setattr(features, "FEATURE_BATCH", batch)
+        monkeypatch.setattr(features, "FEATURE_BATCH_CHARACTERS", characters)
+        together = features.batch_features(*zip(*articles, strict=True))
+        assert len(together.signatures) == len(articles)
+        for index, expected in enumerate(alone):
+            found = together.article(index)
+            assert np.array_equal(found.signature, expected.signature)
+            assert found.terms == expected.terms
+    empty = features.batch_features([], [], [])
+    assert empty.signatures.shape == (0, NUM_PERM) and len(empty.term_table()) == 0
+
+
+def test_feature_writer_stages_the_features_of_the_texts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shard's writer computes the features of the texts it is given, a few
+    articles at a time, and stages them in order in row groups of `batch_rows`."""
+    from newsclean.stories import features
+    from newsclean.stories.store import FEATURES, FeatureWriter
+
+    monkeypatch.setattr(store, "FEATURE_BATCH", 2)
+    path = tmp_path / "features.parquet"
+    writer = FeatureWriter(path, batch_rows=3)
+    for index, (title, text, language) in enumerate(BATCH_TEXTS):
+        writer.write(f"id-{index}", title, text, language)
+    writer.close()
+    staged = pq.ParquetFile(path)
+    assert [staged.metadata.row_group(i).num_rows for i in range(staged.num_row_groups)] == [
+        3,
+        3,
+        1,
+    ]
+    table = pq.read_table(path, schema=FEATURES)
+    assert table.column("id").to_pylist() == [f"id-{i}" for i in range(len(BATCH_TEXTS))]
+    for index, row in enumerate(table.to_pylist()):
+        expected = features.article_features(*BATCH_TEXTS[index])
+        assert row["signature"] == expected.signature.tolist()
+        assert tuple(row["terms"]) == expected.terms.terms
+        assert tuple(row["title_terms"]) == expected.terms.title
+        assert np.array_equal(np.float32(row["weights"]), np.float32(expected.terms.weights))
+    empty = FeatureWriter(tmp_path / "none.parquet", batch_rows=3)
+    empty.close()
+    assert not (tmp_path / "none.parquet").exists()
+
+
+def test_a_word_set_holds_exactly_its_words() -> None:
+    """`WordSet` (the common words that story words are filtered by) answers as a
+    set would, for slots that hold one word and slots that hold several."""
+    from newsclean.stories.features import WordSet, _slots
+
+    rng = np.random.default_rng(23)
+    words = np.unique(rng.integers(0, 2**63, 5000, dtype=np.int64).view(np.uint64) * np.uint64(2))
+    words = np.concatenate([word_hashes(["a", "the", "of"]), words])
+    words.sort()
+    found = np.concatenate([words, words + np.uint64(1), word_hashes(["an", "zebra"])])
+    holds = WordSet.of(words).holds(found)
+    assert holds.tolist() == [int(value) in set(words.tolist()) for value in found]
+    assert np.bincount(_slots(words)).max() > 1  # slots shared by several words were tried
 
 
 def test_shingles_of_words_that_trade_letters_differ() -> None:
@@ -669,7 +769,7 @@ def test_staged_features_equal_the_features_of_the_published_text(
     part = next((shard_dir(lake, DAY, "00000") / "articles").glob("*.parquet"))
     rows = pq.read_table(part).to_pylist()
     assert len(rows) == len(CASES)
-    # The template stage changed texts after the workers computed their features.
+    # The template stage changed texts after the workers cleaned them.
     assert all(any(r["kind"] == "template" for r in row["removed"]) for row in rows)
     staged = read_day_articles([part], DAY, 3)
     saved = features_path(part).read_bytes()
@@ -686,7 +786,7 @@ def test_staged_features_equal_the_features_of_the_published_text(
     def refused(*args: object) -> None:
         raise AssertionError("publish computed features from a text")
 
-    monkeypatch.setattr(store, "article_features", refused)
+    monkeypatch.setattr(store, "batch_features", refused)
     manifest = publish_day(str(lake), DAY, ["00000"], settings=SETTINGS)
     assert manifest["stories"]["near_duplicates"] == 2
 
@@ -706,7 +806,7 @@ def test_staged_features_of_other_articles_are_not_used(tmp_path: Path) -> None:
     expected = read_day_articles([part], DAY, 10)
     features = FeatureWriter(features_path(part), batch_rows=10)
     for case in reversed(CASES[:3]):  # the right articles in the wrong order
-        features.write(_id(case["key"]), article_features(case["title"], "other", "en"))
+        features.write(_id(case["key"]), case["title"], "other", "en")
     features.close()
     found = read_day_articles([part], DAY, 10)
     assert np.array_equal(found.signatures, expected.signatures)
@@ -724,7 +824,7 @@ def test_staged_features_of_another_version_are_computed_again(tmp_path: Path) -
     for case in CASES[:3]:
         article = sample_article(id=_id(case["key"]), title=case["title"], text=case["text"])
         writer.write(article_record(article, ingest_date=DAY, pipeline_version="test"))
-        features.write(_id(case["key"]), article_features(case["title"], "other", "en"))
+        features.write(_id(case["key"]), case["title"], "other", "en")
     writer.close()
     features.close()
     staged = read_day_articles([part], DAY, 10)  # this version's file is read as it is

@@ -56,7 +56,6 @@ from newsclean.pipeline import (
     Prepared,
     prepare_unit,
     record_of,
-    story_features,
     strip_templates,
 )
 from newsclean.readers import InputFile, InputRootError, iter_inputs, read_input
@@ -267,11 +266,12 @@ def _clean_into(
     articles = PartWriter(
         work / TABLE_DIRS[ARTICLE] / part, ARTICLE, batch_rows=settings.batch_rows
     )
-    # The workers' story features of each article, staged beside its part for publish.
+    # The story features of each article, staged beside its part for publish: computed
+    # as they are written, many articles at once (the template stage may change a text).
     features = FeatureWriter(
         features_path(work / TABLE_DIRS[ARTICLE] / part), batch_rows=settings.batch_rows
     )
-    for (prepared, error, keys, story), payload in _read_spool(spool_path):
+    for (prepared, error, keys), payload in _read_spool(spool_path):
         article = strip_templates(prepared, templates, keys, settings)
         if _too_short(article.text, settings):
             quarantine.add(_empty(article, payload))
@@ -279,12 +279,11 @@ def _clean_into(
         record = record_of(article, ingest_date)
         if article is not prepared:  # the template stage changed it: validate it again
             error = validation_error(record, ARTICLE)
-            story = story_features(article)
         if error:
             quarantine.add(_invalid(article, error, payload))
             continue
         articles.write(record)
-        features.write(record["id"], story)
+        features.write(record["id"], article.title, article.text, article.language)
     articles.close()
     features.close()
     quarantine.close()

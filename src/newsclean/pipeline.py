@@ -4,10 +4,11 @@
              -> validate -> write          \\-> quarantine (with a reason)
 
 Each stage takes an `Article` and returns one (or a `Rejected`). `clean_unit` runs the
-per-unit stages; a worker runs `prepare_unit`, which adds the article's validation, the
-keys the site-template profile reads and its story features (what near-duplicates and
-story clusters are found by), so that the process that keeps the profile has only the
-template stage (`strip_templates`) and writing left to do, and publish only compares. Reading the
+per-unit stages; a worker runs `prepare_unit`, which adds the article's validation and the
+keys the site-template profile reads, so that the process that keeps the profile has only the
+template stage (`strip_templates`) and writing left to do (with the story features, what
+near-duplicates and story clusters are found by, computed many articles at once as the
+shard writes them), and publish only compares. Reading the
 inputs, shards, the spool, the manifest and publishing a day live in `newsclean.day`.
 """
 
@@ -21,7 +22,6 @@ from newsclean.boilerplate.templates import DocumentKeys, TemplateProfile, docum
 from newsclean.config import Settings
 from newsclean.record import Article, RawUnit, Rejected
 from newsclean.rows import article_record
-from newsclean.stories.features import ArticleFeatures, article_features
 from newsclean.validate import ARTICLE, validation_error
 
 PIPELINE_VERSION = __version__
@@ -57,14 +57,13 @@ def clean_unit(unit: RawUnit, settings: Settings) -> Article | Rejected:
 
 class Prepared(NamedTuple):
     """A cleaned article as a worker hands it to its shard: the article, the validation
-    error of its record (None when valid), the keys the site-template profile reads
-    (None without a source domain) and its story features (of this text: the template
-    stage computes them again when it changes the text, see `story_features`)."""
+    error of its record (None when valid) and the keys the site-template profile reads
+    (None without a source domain). Its story features are computed by the shard, many
+    articles at once, as it writes them (`newsclean.stories.store.FeatureWriter`)."""
 
     article: Article
     error: str | None
     keys: DocumentKeys | None
-    features: ArticleFeatures
 
 
 def prepare_unit(
@@ -79,7 +78,7 @@ def prepare_unit(
     try:
         error = validation_error(record_of(article, ingest_date), ARTICLE)
         keys = document_keys(article.text, template_words) if article.source_domain else None
-        return Prepared(article, error, keys, story_features(article))
+        return Prepared(article, error, keys)
     except Exception as error:  # as in clean_unit: a failure becomes data
         return _failed(unit, error)
 
@@ -87,11 +86,6 @@ def prepare_unit(
 def record_of(article: Article, ingest_date: date) -> dict:
     """The article's output record, as this pipeline version writes it."""
     return article_record(article, ingest_date=ingest_date, pipeline_version=PIPELINE_VERSION)
-
-
-def story_features(article: Article) -> ArticleFeatures:
-    """The features clustering compares the article by, from its published fields."""
-    return article_features(article.title, article.text, article.language)
 
 
 def clean_article(article: Article, settings: Settings) -> Article:

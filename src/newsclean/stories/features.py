@@ -9,6 +9,7 @@ shingles and the story words are made from those hashes.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -89,20 +90,23 @@ class Tokens(NamedTuple):
     """The class of each code point (`_char_kinds`)."""
 
 
-def tokenise(lowered: str) -> Tokens:
-    """The `\\w+` words of a lower-cased text, found and hashed with numpy over its
-    code points (no Python string per word)."""
-    if lowered.isascii():  # most texts: one byte a code point, classes by translate
-        encoded = lowered.encode("ascii")
+def tokenise(text: str) -> Tokens:
+    """The `\\w+` words of a text lower-cased (as `str.lower` does it), found and hashed
+    with numpy over its code points (no Python string per word). Positions are those of
+    `text.lower()`, which has the text's own unless the text holds an "İ" (`_lowerable`)."""
+    if "\u0130" in text or "\u03a3" in text:  # lower case by more than a table
+        text = text.lower()
+    if text.isascii():  # most texts: one byte a code point, classes by translate
+        encoded = text.encode("ascii").lower()
         points = np.frombuffer(encoded, dtype=np.uint8)
         kinds = np.frombuffer(encoded.translate(_ascii_kinds()), dtype=np.uint8)
     else:
-        encoded = lowered.encode("utf-16-le", "surrogatepass")
-        if len(encoded) == 2 * len(lowered):  # no code point beyond the first 65,536
-            points = np.frombuffer(encoded, dtype=np.uint16)
+        encoded = text.encode("utf-16-le", "surrogatepass")
+        if len(encoded) == 2 * len(text):  # no code point beyond the first 65,536
+            points = np.take(_basic_lower(), np.frombuffer(encoded, dtype=np.uint16))
             kinds = np.take(_basic_kinds(), points)
         else:
-            encoded = lowered.encode("utf-32-le", "surrogatepass")
+            encoded = text.lower().encode("utf-32-le", "surrogatepass")
             points = np.frombuffer(encoded, dtype=np.uint32)
             kinds = np.take(_char_kinds(), points)
     inside = np.zeros(len(points) + 2, dtype=bool)
@@ -209,6 +213,30 @@ def _ascii_kinds() -> bytes:
     return _char_kinds()[:256].tobytes()
 
 
+def _lowerable(texts: Sequence[str]) -> list[str]:
+    """The texts, lower-cased where that changes their length (an "İ"), so that their
+    lengths are those of the code points `tokenise` reads."""
+    return [text.lower() if "\u0130" in text else text for text in texts]
+
+
+@cache
+def _basic_lower() -> np.ndarray:
+    """`str.lower` of each of the first 65,536 code points. `str.lower` maps every code
+    point to one code point, of the first 65,536 when it is one of them, but two: "İ"
+    to two ("i̇") and "Σ" by its context (a final "ς"), which `tokenise` lowers with
+    `str.lower` itself and this table maps to themselves (2 ms to build)."""
+    points = np.arange(1 << 16, dtype=np.uint16)
+    # Those two, and the surrogates (which lower to themselves, but two of them may read
+    # as one code point), are left as they are; the rest are lowered in one call.
+    kept = np.r_[0x130, 0x3A3, 0xD800:0xE000]
+    lowered = points.copy()
+    lowered[kept] = ord("a")
+    text = lowered.tobytes().decode("utf-16-le").lower()
+    lowered = np.frombuffer(text.encode("utf-16-le"), dtype=np.uint16).copy()
+    lowered[kept] = points[kept]
+    return lowered
+
+
 def _build_char_kinds() -> bytes:
     everything = "".join(map(chr, range(0x110000)))
     kinds = np.full(0x110000, _OTHER, dtype=np.uint8)
@@ -221,29 +249,49 @@ def _build_char_kinds() -> bytes:
 
 def signatures(texts: Sequence[str]) -> np.ndarray:
     """MinHash signatures (rows of NUM_PERM uint32) of the word 5-gram sets of texts."""
-    rows = np.zeros((len(texts), NUM_PERM), dtype=np.uint32)
-    for row, text in zip(rows, texts, strict=True):
-        row[:] = signature(text)
-    return rows
+    pieces = _lowerable(texts)
+    starts, lengths = _piece_starts(pieces)
+    tokens = tokenise("\n".join(pieces))
+    firsts = tokens.starts.searchsorted(starts)
+    return _signatures(tokens.hashes, firsts, tokens.starts.searchsorted(starts + lengths))
 
 
 def signature(text: str) -> np.ndarray:
     """The MinHash signature (NUM_PERM uint32) of the word 5-gram set of a text."""
-    return _signature(tokenise(text.lower()).hashes)
+    return signatures([text])[0]
 
 
-def _signature(hashes: np.ndarray) -> np.ndarray:
-    """The signature of the shingles of a text's word hashes: each window of
-    SHINGLE_WORDS words hashed as a span, the minimum of each permutation by rensa."""
-    if len(hashes) < SHINGLE_WORDS:  # a text shorter than a shingle is padded to one
-        hashes = np.concatenate([hashes, np.zeros(SHINGLE_WORDS - len(hashes), np.uint64)])
-    count = len(hashes) - SHINGLE_WORDS + 1
-    shingles = _window_hashes(hashes, SHINGLE_WORDS, _SHINGLE_BASE)
-    offsets = np.array([0, count], dtype=np.uint64)
-    matrix = RMinHash.digest_matrix_from_flat_token_hashes(
-        shingles, offsets, NUM_PERM, MINHASH_SEED
+def _piece_starts(pieces: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Where each piece starts in "\\n".join(pieces), and its length (code points)."""
+    lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
+    return np.cumsum(lengths + 1) - lengths - 1, lengths
+
+
+def _signatures(hashes: np.ndarray, firsts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The signature of the shingles of each text's words hashes[first:end]: each window
+    of SHINGLE_WORDS words hashed as a span, the minimum of each permutation by rensa
+    (one call for all the texts). A text shorter than a shingle is padded with zeros to
+    one."""
+    if not len(firsts):
+        return np.zeros((0, NUM_PERM), dtype=np.uint32)
+    counts = ends - firsts
+    padded = np.maximum(counts, SHINGLE_WORDS)
+    offsets = _offsets(padded)
+    rank = np.arange(offsets[-1]) - np.repeat(offsets[:-1], padded)
+    source = np.append(hashes, np.zeros(1, dtype=np.uint64))  # the padding is its last
+    index = np.where(
+        rank < np.repeat(counts, padded), np.repeat(firsts, padded) + rank, len(hashes)
     )
-    return np.asarray(matrix.to_rows()[0], dtype=np.uint32)
+    windows = _window_hashes(source[index], SHINGLE_WORDS, _SHINGLE_BASE)
+    # The windows that lie inside one text (the others span two).
+    inside = rank[: len(windows)] <= np.repeat(padded - SHINGLE_WORDS, padded)[: len(windows)]
+    matrix = RMinHash.digest_matrix_from_flat_token_hashes(
+        windows[inside],
+        _offsets(padded - SHINGLE_WORDS + 1).astype(np.uint64),
+        NUM_PERM,
+        MINHASH_SEED,
+    )
+    return np.asarray(matrix.to_rows(), dtype=np.uint32).reshape(len(firsts), NUM_PERM)
 
 
 def band_key(signature_rows: np.ndarray, band: int) -> np.ndarray:
@@ -288,17 +336,60 @@ class ArticleFeatures(NamedTuple):
     terms: StoryTerms
 
 
+FEATURE_BATCH = 256
+"""Articles whose features `batch_features` computes in one pass (fewer when their texts
+are long, see FEATURE_BATCH_CHARACTERS): one call's numpy work is shared by them all."""
+FEATURE_BATCH_CHARACTERS = 1 << 18
+"""Code points of the texts of one pass, at most (unless one article is longer): this
+bounds the memory of a pass (its arrays of code points, word hashes and running sums,
+and the hashes' tables of powers, 2 x 2 MiB) at about 5 MiB more than one article's;
+passes of 2**20 code points took 52 MiB for no clear gain in time."""
+
+
+class FeatureBatch(NamedTuple):
+    """The features of many articles: one signature row each, and their story words as
+    the flat arrays of a `TermTable` (weights in float64, as `StoryTerms` holds them)."""
+
+    signatures: np.ndarray
+    terms: np.ndarray
+    weights: np.ndarray
+    term_offsets: np.ndarray
+    title: np.ndarray
+    title_offsets: np.ndarray
+
+    def term_table(self) -> TermTable:
+        return TermTable(
+            self.terms, self.weights, self.term_offsets, self.title, self.title_offsets
+        )
+
+    def article(self, index: int) -> ArticleFeatures:
+        """The features of the article `index`, as `article_features` gives them."""
+        start, end = self.term_offsets[index : index + 2]
+        first, last = self.title_offsets[index : index + 2]
+        return ArticleFeatures(
+            self.signatures[index].copy(),
+            StoryTerms(
+                tuple(self.terms[start:end].tolist()),
+                tuple(self.weights[start:end].tolist()),
+                tuple(self.title[first:last].tolist()),
+            ),
+        )
+
+    @classmethod
+    def concat(cls, batches: Sequence[FeatureBatch]) -> FeatureBatch:
+        return cls(
+            np.concatenate([batch.signatures for batch in batches]),
+            np.concatenate([batch.terms for batch in batches]),
+            np.concatenate([batch.weights for batch in batches]),
+            _joined([batch.term_offsets for batch in batches]),
+            np.concatenate([batch.title for batch in batches]),
+            _joined([batch.title_offsets for batch in batches]),
+        )
+
+
 def article_features(title: str | None, text: str, language: str | None) -> ArticleFeatures:
-    """The features of one article: the headline and the text tokenised and hashed
-    once (`tokenise`), the signature from the text's words, the story words from the
-    headline's and the lead's."""
-    headline = (title or "").lower()
-    tokens = tokenise(f"{headline}\n{text.lower()}")
-    titled = int(tokens.starts.searchsorted(len(headline)))
-    lead = int(tokens.starts.searchsorted(len(headline) + 1 + LEAD_CHARACTERS))
-    return ArticleFeatures(
-        _signature(tokens.hashes[titled:]), _story_terms(tokens, titled, lead, language)
-    )
+    """The features of one article: `batch_features` of a batch of one."""
+    return batch_features([title], [text], [language]).article(0)
 
 
 def story_terms(title: str | None, text: str, language: str | None) -> StoryTerms:
@@ -306,55 +397,158 @@ def story_terms(title: str | None, text: str, language: str | None) -> StoryTerm
     return article_features(title, text, language).terms
 
 
-def _story_terms(tokens: Tokens, titled: int, lead: int, language: str | None) -> StoryTerms:
-    """The story words of the tokens [0, titled) (the headline) and [titled, lead)
-    (the lead): each word weighted (rarity) x (1 + ln count), a headline word counting
-    TITLE_BOOST times more; the TERMS heaviest, ties by hash (the greater first)."""
-    table = _rarity_table(language or "en")
+def batch_features(
+    titles: Sequence[str | None], texts: Sequence[str], languages: Sequence[str | None]
+) -> FeatureBatch:
+    """The features of many articles, each the same as computed alone, in passes of up to
+    FEATURE_BATCH articles: each pass tokenises and hashes all its headlines and texts as
+    one array of code points (`tokenise`), makes every text's shingles from its words and
+    MinHashes them in one rensa call, and picks every article's story words from its
+    headline's and lead's words with sorts over the whole pass."""
+    passes = []
+    start = 0
+    while start < len(texts) or not passes:
+        end, size = start, 0
+        while end < len(texts) and end - start < FEATURE_BATCH:
+            size += len(texts[end]) + len(titles[end] or "") + 2
+            if size > FEATURE_BATCH_CHARACTERS and end > start:
+                break
+            end += 1
+        passes.append(_pass_features(titles[start:end], texts[start:end], languages[start:end]))
+        start = end
+    return passes[0] if len(passes) == 1 else FeatureBatch.concat(passes)
+
+
+def _pass_features(
+    titles: Sequence[str | None], texts: Sequence[str], languages: Sequence[str | None]
+) -> FeatureBatch:
+    """`batch_features` of one pass."""
+    if not texts:
+        none, start = np.zeros(0, dtype=np.int64), np.zeros(1, dtype=np.int64)
+        return FeatureBatch(
+            np.zeros((0, NUM_PERM), dtype=np.uint32), none, np.zeros(0), start, none, start
+        )
+    # Headline, text, headline, text, ... joined by line breaks: a line break is no word
+    # character and ends str.lower's context (a final sigma), so every word and hash of
+    # an article is the one it has alone.
+    pieces = _lowerable(
+        [piece for title, text in zip(titles, texts, strict=True) for piece in (title or "", text)]
+    )
+    starts, lengths = _piece_starts(pieces)
+    tokens = tokenise("\n".join(pieces))
+    text_starts = starts[1::2]
+    firsts = tokens.starts.searchsorted(starts[0::2])  # each article's first word
+    titled = tokens.starts.searchsorted(text_starts)  # its text's first word
+    ends = tokens.starts.searchsorted(text_starts + lengths[1::2])
+    leads = np.minimum(tokens.starts.searchsorted(text_starts + LEAD_CHARACTERS), ends)
+    return FeatureBatch(
+        _signatures(tokens.hashes, titled, ends),
+        *_story_terms(tokens, firsts, titled, leads, languages),
+    )
+
+
+def _story_terms(
+    tokens: Tokens,
+    firsts: np.ndarray,
+    titled: np.ndarray,
+    leads: np.ndarray,
+    languages: Sequence[str | None],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The story words of each article, from its tokens [first, titled) (the headline)
+    and [titled, lead) (the lead): each word weighted (rarity) x (1 + ln count), a
+    headline word counting TITLE_BOOST times more; the TERMS heaviest, ties by hash (the
+    greater first). Returns the words, weights and offsets of the articles' vectors and
+    their headlines' distinctive words with offsets (`TermTable`'s arrays)."""
+    count = len(firsts)
+    spans = leads - firsts
+    article = np.repeat(np.arange(count), spans)  # the article of each headline/lead word
+    token = np.arange(len(article)) - np.repeat(_offsets(spans)[:-1] - firsts, spans)
+    hashes = tokens.hashes[token]
+    names = [language or "en" for language in languages]
+    tables = {name: _rarity_table(name) for name in dict.fromkeys(names)}
     # The language's common words weigh nothing: they are left out before counting.
-    hashes = tokens.hashes[:lead]
-    at = table.common.searchsorted(hashes)
-    np.minimum(at, len(table.common) - 1, out=at)
-    positions = (table.common[at] != hashes).nonzero()[0]
-    hashes = hashes[positions]
-    titled = int(positions.searchsorted(titled))
-    order = hashes.argsort()
-    ordered = hashes[order]
-    new = np.empty(len(hashes) + 1, dtype=bool)
+    common = np.zeros(len(hashes), dtype=bool)
+    for table, rows in _language_groups(names, tables, article):
+        if rows is None:
+            common = table.common.holds(hashes)
+        else:
+            common[rows] = table.common.holds(hashes[rows])
+    kept = ~common
+    token, article, hashes = token[kept], article[kept], hashes[kept]
+    headline = token < titled[article]
+    order = np.lexsort((hashes, article))
+    ordered, owners = hashes[order], article[order]
+    new = np.empty(len(order) + 1, dtype=bool)
     new[0] = new[-1] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=new[1:-1])
-    bounds = new.nonzero()[0]  # where each distinct word's run starts, and the end
-    firsts = bounds[:-1]
-    vocabulary = ordered[firsts]  # the distinct words, sorted
-    counts = bounds[1:] - firsts
-    headline = np.searchsorted(vocabulary, hashes[:titled]).tolist()
-    for index in headline:
-        counts[index] += TITLE_BOOST - 1
-    idf = table.weights(vocabulary)
-    idf[tokens.lengths[positions[order[firsts]]] < 3] = 0.0
-    end = tokens.starts[lead - 1] + tokens.lengths[lead - 1] if lead else 0
-    numbers = (tokens.kinds[:end] == _DIGIT_KIND).nonzero()[0]
-    if len(numbers):  # a word with a digit: NUMBER_WEIGHT, 0 for a single digit
-        # (no common word has a digit, so every word with one is in the vocabulary)
-        numbered = np.searchsorted(tokens.starts, numbers, side="right") - 1
-        at = np.searchsorted(vocabulary, tokens.hashes[numbered])
-        idf[at] = np.where(tokens.lengths[numbered] > 1, NUMBER_WEIGHT, 0.0)
+    new[1:-1] = (ordered[1:] != ordered[:-1]) | (owners[1:] != owners[:-1])
+    runs = new.nonzero()[0][:-1]  # where each article's distinct word's run starts
+    vocabulary, owner = ordered[runs], owners[runs]  # sorted by article, then hash
+    occurrences = np.where(headline, TITLE_BOOST, 1)[order]
+    counts = np.add.reduceat(occurrences, runs) if len(runs) else np.zeros(0, np.int64)
+    in_headline = np.logical_or.reduceat(headline[order], runs) if len(runs) else new[:0]
+    word = token[order[runs]]  # one token of each distinct word
+    idf = np.empty(len(vocabulary))
+    for table, rows in _language_groups(names, tables, owner):
+        if rows is None:
+            idf = table.weights(vocabulary)
+        else:
+            idf[rows] = table.weights(vocabulary[rows])
+    lengths = tokens.lengths[word]
+    idf[lengths < 3] = 0.0
+    # A word with a digit weighs NUMBER_WEIGHT, 0 for a single digit.
+    digits = (tokens.kinds == _DIGIT_KIND).nonzero()[0]
+    numbered = np.zeros(len(tokens.starts) + 1, dtype=bool)
+    numbered[tokens.starts.searchsorted(digits, side="right") - 1] = True
+    numbered = numbered[word]
+    idf[numbered] = np.where(lengths[numbered] > 1, NUMBER_WEIGHT, 0.0)
     weight = idf * _LOG_COUNTS[np.minimum(counts, len(_LOG_COUNTS) - 1)]
-    kept = idf.nonzero()[0]
-    top = kept[np.lexsort((vocabulary[kept], weight[kept]))[: -TERMS - 1 : -1]]
-    heaviest = weight[top]
-    norm = math.sqrt(float(heaviest @ heaviest)) or 1.0
     signed = vocabulary.view(np.int64)
-    distinctive = sorted(
-        (-float(idf[index]), int(signed[index]))
-        for index in dict.fromkeys(headline)
-        if idf[index] > 0
-    )
-    return StoryTerms(
-        terms=tuple(signed[top].tolist()),
-        weights=tuple((heaviest / norm).round(6).tolist()),
-        title=tuple(term for _, term in distinctive[:TITLE_TERMS]),
-    )
+    # Each article's TERMS heaviest words, heaviest first (ties: the greater hash first),
+    # article by article (a sort of a few hundred words each beats one sort of them all
+    # by three keys), scaled to unit length.
+    heavy = idf.nonzero()[0]
+    bounds = owner[heavy].searchsorted(np.arange(count + 1))
+    tops, scaled = [], []
+    for first, last in itertools.pairwise(bounds.tolist()):
+        rows = heavy[first:last]
+        rows = rows[np.lexsort((vocabulary[rows], weight[rows]))[: -TERMS - 1 : -1]]
+        heaviest = weight[rows]
+        tops.append(rows)
+        scaled.append(heaviest / (math.sqrt(float(heaviest @ heaviest)) or 1.0))
+    top = np.concatenate(tops) if tops else heavy[:0]
+    weights = np.concatenate(scaled).round(6) if scaled else np.zeros(0)
+    term_offsets = _offsets([len(rows) for rows in tops])
+    # Each headline's distinctive words, rarest first (ties: the smaller signed hash).
+    named = (in_headline & (idf > 0)).nonzero()[0]
+    named = named[np.lexsort((signed[named], -idf[named], owner[named]))]
+    title, title_offsets = _firsts_of_each(named, owner[named], count, TITLE_TERMS)
+    return signed[top], weights, term_offsets, signed[title], title_offsets
+
+
+def _language_groups(
+    names: Sequence[str], tables: dict[str, RarityTable], rows_article: np.ndarray
+) -> list[tuple[RarityTable, np.ndarray | None]]:
+    """For each language of a pass, its table and the rows (of an array whose rows
+    belong to the articles `rows_article`) of its articles; None for every row when the
+    pass has one language."""
+    if len(tables) == 1:
+        return [(next(iter(tables.values())), None)]
+    language = np.array([list(tables).index(name) for name in names], dtype=np.int64)
+    of_row = language[rows_article]
+    return [
+        (table, (of_row == number).nonzero()[0]) for number, table in enumerate(tables.values())
+    ]
+
+
+def _firsts_of_each(
+    rows: np.ndarray, owners: np.ndarray, count: int, limit: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The first `limit` rows of each of `count` articles (rows grouped by article, in
+    article order) and the offsets of each article's in them."""
+    sizes = np.bincount(owners, minlength=count)
+    starts = _offsets(sizes)[:-1]
+    rank = np.arange(len(rows)) - np.repeat(starts, sizes)
+    return rows[rank < limit], _offsets(np.minimum(sizes, limit))
 
 
 def rarities(vocabulary: Sequence[str], language: str) -> np.ndarray:
@@ -439,25 +633,75 @@ def _same_values(
     return equal
 
 
+class WordSet(NamedTuple):
+    """A small set of word hashes (a language's common words), for telling which of many
+    hashes it holds at once: each hash has a slot (the top 16 bits of a multiple of it);
+    a hash whose slot holds one word of the set is compared with it, one whose slot
+    holds several (a few slots) is searched for in the sorted set."""
+
+    words: np.ndarray
+    stored: np.ndarray
+    """The word of each slot that holds exactly one (0 elsewhere)."""
+    single: np.ndarray
+    shared: np.ndarray
+    """Whether each slot holds exactly one word, several."""
+
+    @classmethod
+    def of(cls, words: np.ndarray) -> WordSet:
+        """The set of the sorted hashes `words`."""
+        slots = _slots(words)
+        held = np.bincount(slots, minlength=1 << _SLOT_BITS)
+        stored = np.zeros(1 << _SLOT_BITS, dtype=np.uint64)
+        stored[slots] = words
+        return cls(words, stored, held == 1, held > 1)
+
+    def holds(self, found: np.ndarray) -> np.ndarray:
+        """Whether each hash in `found` is in the set."""
+        slots = _slots(found)
+        held = self.stored[slots] == found
+        held &= self.single[slots]
+        shared = self.shared[slots].nonzero()[0]
+        if len(shared):
+            at = self.words.searchsorted(found[shared])
+            np.minimum(at, len(self.words) - 1, out=at)
+            held[shared] = self.words[at] == found[shared]
+        return held
+
+
+_SLOT_BITS = 16
+
+
+def _slots(hashes: np.ndarray) -> np.ndarray:
+    """The `WordSet` slot of each hash."""
+    return ((hashes * _MIX[0]) >> np.uint64(64 - _SLOT_BITS)).astype(np.intp)
+
+
 class RarityTable(NamedTuple):
     """wordfreq's word list of a language as arrays: the word hashes (`word_hashes`)
-    sorted, the frequency bucket of each (see `_bucket_weights`), and the hashes of
-    its common words (weight 0) without a digit, sorted (a small array that story
-    words are filtered by before they are counted)."""
+    sorted, the frequency bucket of each (see `_bucket_weights`), and its common words
+    (weight 0) without a digit (a small set that story words are filtered by before
+    they are counted)."""
 
     hashes: np.ndarray
     buckets: np.ndarray
-    common: np.ndarray
+    common: WordSet
 
     def weights(self, found: np.ndarray) -> np.ndarray:
         """The rarity weight of each word hash in `found`: its bucket's weight when the
         list has it (0 for a common word), else MAX_ZIPF."""
         if not len(self.hashes):
             return np.full(len(found), MAX_ZIPF)
-        at = np.searchsorted(self.hashes, found)
+        # Searched for in order: each search starts where the one before ended, and
+        # reads the table from its start to its end once, not at random.
+        order = found.argsort()
+        ordered = found[order]
+        at = np.searchsorted(self.hashes, ordered)
         np.minimum(at, len(self.hashes) - 1, out=at)
-        listed = _bucket_weights()[self.buckets[at]]
-        return np.where(self.hashes[at] == found, listed, MAX_ZIPF)
+        weights = np.empty(len(found))
+        weights[order] = np.where(
+            self.hashes[at] == ordered, _bucket_weights()[self.buckets[at]], MAX_ZIPF
+        )
+        return weights
 
 
 @cache
@@ -478,7 +722,7 @@ def _rarity_table(language: str) -> RarityTable:
     return RarityTable(
         np.frombuffer(hashes, dtype=np.uint64),
         np.frombuffer(buckets, dtype=np.uint16),
-        np.frombuffer(common, dtype=np.uint64),
+        WordSet.of(np.frombuffer(common, dtype=np.uint64)),
     )
 
 

@@ -4,9 +4,9 @@ articles, and write the labeled parts, the day's `stories` table and the day's
 signatures.
 
 A shard stages beside each article part `story_features/<part name>`: per article, in
-the part's row order, its id, MinHash signature and story words, computed in the
-workers (`newsclean.pipeline.story_features`), so that publish compares features and
-never tokenises a text. A part without that file (staged by an earlier version, or a
+the part's row order, its id, MinHash signature and story words, computed by the shard
+as it writes the part (`FeatureWriter`, many articles at once), so that publish compares
+features and never tokenises a text. A part without that file (staged by an earlier version, or a
 published partition) has its features computed from its texts, which gives the same.
 
 Signatures live in LAKE/_profiles/stories/<day>.parquet, one row per article of the
@@ -41,11 +41,12 @@ from newsclean.lake import PartWriter, partition_files
 from newsclean.parquet_columns import replace_columns
 from newsclean.stories.cluster import Compared, Label, canonical_order, label_day
 from newsclean.stories.features import (
+    FEATURE_BATCH,
     FEATURES_VERSION,
     NUM_PERM,
-    ArticleFeatures,
+    FeatureBatch,
     TermTable,
-    article_features,
+    batch_features,
 )
 from newsclean.validate import ARTICLE, STORY, file_schema
 
@@ -104,31 +105,47 @@ def features_path(part: Path) -> Path:
 
 
 class FeatureWriter:
-    """Streams the features of a staged article part, in its row order, to its
-    `features_path`; a writer that saw no article leaves no file."""
+    """Computes and streams the features of a staged article part, in its row order, to
+    its `features_path`: FEATURE_BATCH articles at a time (`batch_features`), so that
+    at most that many texts wait in memory, in row groups of `batch_rows`. A writer that
+    saw no article leaves no file."""
 
     def __init__(self, path: Path, *, batch_rows: int) -> None:
         self.path = path
         self._batch_rows = batch_rows
         self._ids: list[str] = []
-        self._features: list[ArticleFeatures] = []
+        self._titles: list[str | None] = []
+        self._texts: list[str] = []
+        self._languages: list[str | None] = []
+        self._computed: list[FeatureBatch] = []
         self._writer: pq.ParquetWriter | None = None
 
-    def write(self, article_id: str, features: ArticleFeatures) -> None:
+    def write(self, article_id: str, title: str | None, text: str, language: str | None) -> None:
+        """Add an article by its published title, text and language."""
         self._ids.append(article_id)
-        self._features.append(features)
+        self._titles.append(title)
+        self._texts.append(text)
+        self._languages.append(language)
+        if len(self._texts) >= FEATURE_BATCH:
+            self._compute()
         if len(self._ids) >= self._batch_rows:
             self._flush()
 
+    def _compute(self) -> None:
+        if self._texts:
+            self._computed.append(batch_features(self._titles, self._texts, self._languages))
+            self._titles, self._texts, self._languages = [], [], []
+
     def _flush(self) -> None:
+        self._compute()
         if not self._ids:
             return
-        matrix = np.stack([features.signature for features in self._features])
+        features = FeatureBatch.concat(self._computed)
         table = pa.table(
             {
                 "id": pa.array(self._ids, pa.string()),
-                "signature": _signature_array(matrix),
-                **_terms_columns(TermTable.of([features.terms for features in self._features])),
+                "signature": _signature_array(features.signatures),
+                **_terms_columns(features.term_table()),
             },
             schema=FEATURES,
         )
@@ -136,7 +153,7 @@ class FeatureWriter:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._writer = pq.ParquetWriter(self.path, FEATURES, compression="zstd")
         self._writer.write_table(table, row_group_size=self._batch_rows)
-        self._ids, self._features = [], []
+        self._ids, self._computed = [], []
 
     def close(self) -> None:
         self._flush()
@@ -212,18 +229,9 @@ def read_day_articles(
         for batch in pq.ParquetFile(part).iter_batches(batch_size=batch_rows, columns=columns_read):
             columns = batch.to_pydict()
             if staged is None:
-                computed = [
-                    article_features(title, text, language)
-                    for title, text, language in zip(
-                        columns["title"], columns["text"], columns["language"], strict=True
-                    )
-                ]
-                rows.append(
-                    np.stack([features.signature for features in computed])
-                    if computed
-                    else np.zeros((0, NUM_PERM), dtype=np.uint32)
-                )
-                tables.append(TermTable.of([features.terms for features in computed]))
+                computed = batch_features(columns["title"], columns["text"], columns["language"])
+                rows.append(computed.signatures)
+                tables.append(computed.term_table())
             ids.extend(columns["id"])
             times.extend(article_time(when, ingest_date) for when in columns["published_at"])
             titles.extend(columns["title"])
