@@ -203,9 +203,13 @@ def _apply_word_fixes(
         if not _fixable_here(text, start, end, fixes, line_verdicts, language):
             continue
         verdict = line_verdicts[_line_start(text, start)]
-        if (repair.before not in prose_only or verdict.prose) and (
-            repair.kind != "run_together" or not verdict.alone
+        if repair.kind == "run_together" and (
+            verdict.alone
+            or _is_name_here(text, start, end)
+            or (language == "en" and _cannot_follow(text, start, repair.after))
         ):
+            continue
+        if repair.before not in prose_only or verdict.prose:
             pieces += [text[cursor:start], repair.after]
             repairs.append(repair)
             cursor = end
@@ -220,6 +224,47 @@ def _is_whole_word(text: str, start: int, end: int) -> bool:
 
 
 _WORD_CHAR = re.compile(r"[\w'’]")
+# A word before `says:`, `wrote:` (a comment's signature: `orlanka says:`) is a name.
+_SIGNED = re.compile(r"[ \t]+(?:says|said|wrote|writes)[ \t]*:", re.IGNORECASE)
+
+
+#: English words after which a subject pronoun, a preposition or a conjunction cannot
+#: come: a split that would put one there is wrong (`should forgo`, not `should for go`;
+#: `the itin`, `to wean`). After `to`, only subject pronouns (a preposition may follow a
+#: stranded `to`: `referred to in`).
+_DETERMINERS = frozenset({"the", "a", "an", "my", "your", "our", "their", "its"})
+_MODALS = frozenset({"can", "could", "should", "would", "will", "shall", "may", "might", "must"})
+_SUBJECT_PRONOUNS = frozenset({"we", "he", "she", "they"})
+_NEVER_AFTER_MODAL = _SUBJECT_PRONOUNS | {"in", "on", "for", "of", "at", "from", "with", "into"}
+_NEVER_AFTER_DETERMINER = _NEVER_AFTER_MODAL | {"it", "by", "and", "or", "but", "if", "is", "are"}
+_PREVIOUS_WORD = re.compile(r"([A-Za-z]+)[ \t]+$")
+
+
+def _cannot_follow(text: str, start: int, split: str) -> bool:
+    """Whether the first word of an English `split` cannot follow the word before it."""
+    previous = _PREVIOUS_WORD.search(text, max(0, start - 16), start)
+    if previous is None:
+        return False
+    before, first = previous[1].lower(), split.split(" ", 1)[0]
+    if before in _DETERMINERS:
+        return first in _NEVER_AFTER_DETERMINER
+    if before in _MODALS:
+        return first in _NEVER_AFTER_MODAL
+    return before == "to" and first in _SUBJECT_PRONOUNS
+
+
+_NAME_BEFORE = re.compile(r"\b[A-Z][\w'’.-]*[ \t]+$")
+
+
+def _is_name_here(text: str, start: int, end: int) -> bool:
+    """Whether the word at `start:end` is written as a name: signing a comment
+    (`orlanka says:`) or alone in parentheses after a name (`Tina Roth (swissmiss)`)."""
+    if _SIGNED.match(text, end):
+        return True
+    if not (0 < start and end < len(text) and text[start - 1] == "(" and text[end] == ")"):
+        return False
+    before = _NAME_BEFORE.search(text, max(0, start - 40), start - 1)
+    return before is not None
 
 
 # A plain lowercase word: no capital, digit, underscore or apostrophe touching it. The
@@ -294,12 +339,23 @@ def _line_verdict(line: str, fixes: dict[str, Repair], language: str) -> _LineVe
         words = [word for word in _ANY_LINE_WORD.findall(line) if word.islower()]
     prose = len(words) >= LINE_MIN_WORDS
     alone = not prose and len(_ANY_LINE_WORD.findall(line)) < 2  # (any case: `Bike`)
+    if _BYLINE.search(line) and len(line.split()) <= BYLINE_MAX_WORDS:
+        prose, alone = False, True  # `Posted by: coach outlet onlines at … 11:28 PM`
     words = [word for word in words if word not in fixes]
     if len(words) < LINE_MIN_WORDS:
         return _LineVerdict(True, prose, alone)
     sound = _lexicon(language).sound
     known = sum(_folded(word, language) in sound for word in words)
     return _LineVerdict(known >= LINE_MIN_SHARE * len(words), prose, alone)
+
+
+#: A short line with a time of day or a credit (`Posted by: … at October 18, 2012 11:28
+#: PM`, `photo credit: … via photopin`) is a byline: its words are names, never split.
+_BYLINE = re.compile(
+    r"\b\d{1,2}:\d{2}\s?(?:[ap]\.?m\b|[AP]M\b)|^\W*(?:posted by|(?:photo |image )?credits?)\s*:",
+    re.IGNORECASE,
+)
+BYLINE_MAX_WORDS = 16
 
 
 def _line_start(text: str, position: int) -> int:
