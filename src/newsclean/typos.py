@@ -875,6 +875,10 @@ FUNCTION_WORD_MAX_LENGTH = 7
 #: at least and this Zipf frequency (`exzentrische und`, `della serie`).
 FUNCTION_PARTNER_MIN_LENGTH = 4
 FUNCTION_PARTNER_MIN_ZIPF = 2.5
+#: A function word of this many letters that is no listed prefix builds no words (`und`,
+#: `wenn`, `ist`): beside it, the other half may be a rarer word (`und gezacktem`).
+BUILDS_NO_WORDS_MIN_LENGTH = 3
+RARE_PARTNER_MIN_ZIPF = 1.0
 #: In a compound language a token this common is a word, whatever its halves; a rarer
 #: one that wordfreq has seen may be two function words run together (`undder` 1.2,
 #: `aufdie` 2.2) and nothing else, by `FUNCTION_PAIR_MARGIN` (`sieden` 2.5 is a word).
@@ -961,7 +965,7 @@ def _function_pair_margin(word: str, left: str, lexicon: Lexicon, compounds: boo
     """The margin a known token needs to split into two function words (see
     `FREE_FUNCTION_PAIR_MARGIN`)."""
     if (
-        compounds
+        (compounds and lexicon.language not in _INFLECTIONS)
         or lexicon.language in _PREPOSITIONS_AS_PREFIXES
         or left in lexicon.prefixes
         or _has_word_family(word, lexicon)
@@ -1052,13 +1056,19 @@ def _beside_particle_allowed(word: str, particle: str, lexicon: Lexicon) -> bool
     word)."""
     if lexicon.language not in _INFLECTIONS:
         return False
+    rest = word[len(particle) :]
+    if particle in _NEGATIONS.get(lexicon.language, ()):
+        return rest in lexicon.function_words or _is_verb_form(rest, lexicon)
     if particle in _ADJECTIVE_PARTICLES.get(lexicon.language, ()):
-        return word[len(particle) :] in lexicon.function_words
+        return rest in lexicon.function_words
     return not _is_verb_form(word[len(particle) :], lexicon)
 
 
 #: Particles that also build adjectives (`überpräsent`, `nichtkaufmännisch`): split off
 #: only before a function word (`über meinen`).
+#: A negation builds adjectives (`nichtöffentlich`) but no verbs: before a verb form it is
+#: a word of its own (`nicht erkennen`, `nicht isoliert`).
+_NEGATIONS = {"de": ("nicht",)}
 _ADJECTIVE_PARTICLES = {"de": ("über", "nicht", "selbst", "wohl", "hoch", "voll", "all", "welt")}
 
 
@@ -1180,8 +1190,13 @@ def _reading_allowed(
     if joined:
         return not compounds and both_common  # judged by the margin (`delgobierno`)
     if left_function or right_function:
+        function = left if left_function else right
         other, other_zipf = (right, right_zipf) if left_function else (left, left_zipf)
-        return len(other) >= FUNCTION_PARTNER_MIN_LENGTH and other_zipf >= FUNCTION_PARTNER_MIN_ZIPF
+        if len(other) < FUNCTION_PARTNER_MIN_LENGTH:
+            return False
+        if len(function) >= BUILDS_NO_WORDS_MIN_LENGTH and function not in lexicon.prefixes:
+            return other_zipf >= RARE_PARTNER_MIN_ZIPF  # `und abschüssig`, `und gezacktem`
+        return other_zipf >= FUNCTION_PARTNER_MIN_ZIPF
     return not compounds and both_common
 
 
