@@ -487,7 +487,15 @@ def _written_as_name(word: str, evidence: _TextEvidence) -> bool:
 
 
 def _has_function_word(split: str, lexicon: Lexicon) -> bool:
-    return any(half in lexicon.function_words for half in split.casefold().split(" "))
+    return any(_is_function_word(half, lexicon) for half in split.casefold().split(" "))
+
+
+def _is_function_word(word: str, lexicon: Lexicon) -> bool:
+    """Whether `word` is one of the language's function words, English's commonest content
+    words (`people`, `time`, `work`) left out."""
+    if lexicon.language == "en" and word in _ENGLISH_CONTENT_WORDS:
+        return False
+    return word in lexicon.function_words
 
 
 def _content_split_fits_text(word: str, split: str, evidence: _TextEvidence) -> bool:
@@ -707,8 +715,7 @@ def _is_misspelt_word(word: str, left: str, right: str, lexicon: Lexicon) -> boo
     from a word of Zipf `FUZZY_WHOLE_NEAR_ZIPF` (`cheerfull`, `dencity`, `taxpaper`), as
     a token split with one edit must not be. A function word as a half is left to the
     other rules: joins such as `tobe` lie one edit from words (`tube`) as often."""
-    function_words = lexicon.function_words
-    if left in function_words or right in function_words:
+    if _is_function_word(left, lexicon) or _is_function_word(right, lexicon):
         return False
     return _is_near_word(word)
 
@@ -745,8 +752,8 @@ def _split_after_function_word(word: str, lexicon: Lexicon) -> str | None:
     for cut in range(1, len(word)):
         left, right = word[:cut], word[cut:]
         left_zipf, right_zipf = zipf.get(left, 0.0), zipf.get(right, 0.0)
-        if "i" in (left, right):
-            continue
+        if "i" in (left, right) or right == "a":
+            continue  # (names and borrowed words end in `a`: `chirpa`, `samba`)
         for function, function_zipf, other, other_zipf in (
             (left, left_zipf, right, right_zipf),
             (right, right_zipf, left, left_zipf),
@@ -1451,6 +1458,19 @@ def _other_language_zipf() -> dict[str, float]:
             if zipf > highest.get(word, 0.0):
                 highest[word] = zipf
     return highest
+
+
+#: English content words among wordfreq's commonest (nouns, verbs, adjectives): a reading
+#: with one of these beside a content word is two content words (`fisher people`, `sum
+#: day`) for the checks of the text (a repeated term) and of a misspelt word.
+_ENGLISH_CONTENT_WORDS = frozenset(
+    {"best", "better", "big", "come", "day", "end", "find", "first", "found", "game", "get"}
+    | {"give", "go", "going", "good", "got", "great", "help", "high", "home", "house", "know"}
+    | {"last", "life", "little", "long", "look", "love", "made", "make", "man", "need", "new"}
+    | {"next", "old", "own", "part", "people", "place", "right", "said", "say", "school"}
+    | {"see", "show", "state", "take", "thing", "things", "think", "time", "use", "used"}
+    | {"want", "way", "work", "world", "year", "years", "mr"}
+)
 
 
 def _function_words(language: str) -> frozenset[str]:
