@@ -557,8 +557,8 @@ def _text_readings(word: str, language: str) -> tuple[str, ...]:
         for left, right in _function_word_cuts(folded, function_words, OTHER_HALF_MIN_LENGTH):
             left_zipf, right_zipf = zipf.get(left, 0.0), zipf.get(right, 0.0)
             if (
-                _is_common(left, left_zipf)
-                and _is_common(right, right_zipf)
+                _is_common_other(left, left_zipf)
+                and _is_common_other(right, right_zipf)
                 and _reading_allowed(left, right, left_zipf, right_zipf, lexicon, 0.0, compounds)
             ):
                 cuts.append((left, right))
@@ -809,6 +809,19 @@ def _common(word: str, zipf: dict[str, float]) -> float:
     return frequency if _is_common(word, frequency) else 0.0
 
 
+#: Outside English, a long half may be rarer: inflected forms are rarer each
+#: (`przywołując`, `calculados`), and a long word is seldom a chance reading.
+LONG_HALF_MIN_LENGTH = 8
+LONG_HALF_MIN_ZIPF = 2.5
+
+
+def _is_common_other(word: str, frequency: float) -> bool:
+    """`_is_common` outside English, where a long half may be rarer."""
+    if len(word) >= LONG_HALF_MIN_LENGTH:
+        return frequency >= LONG_HALF_MIN_ZIPF
+    return _is_common(word, frequency)
+
+
 def _is_common(word: str, frequency: float) -> bool:
     """Whether a word of this Zipf frequency is common enough to be a half."""
     if word == "i":
@@ -886,6 +899,12 @@ FUNCTION_PARTNER_MIN_ZIPF = 2.5
 #: `wenn`, `ist`): beside it, the other half may be a rarer word (`und gezacktem`).
 BUILDS_NO_WORDS_MIN_LENGTH = 3
 RARE_PARTNER_MIN_ZIPF = 1.0
+#: Where compounds are not written as one word, a shorter function word that is no
+#: listed prefix may stand beside a word a little rarer than `FUNCTION_PARTNER_MIN_ZIPF`.
+FREE_PARTNER_MIN_ZIPF = 2.0
+#: ... after the function word, a word of this many letters (many words start with a
+#: short function word's letters: `si|nismo`, `de|partió`).
+FREE_PARTNER_MIN_LENGTH = 6
 #: In a compound language a token this common is a word, whatever its halves; a rarer
 #: one that wordfreq has seen may be two function words run together (`undder` 1.2,
 #: `aufdie` 2.2) and nothing else, by `FUNCTION_PAIR_MARGIN` (`sieden` 2.5 is a word).
@@ -902,7 +921,7 @@ _PREPOSITIONS_AS_PREFIXES = frozenset({"pl"})
 #: The particle before an infinitive and the infinitive's ending, where the particle is
 #: also a verb prefix: an unknown token splits after it only before an infinitive
 #: (`zumerken`, while `zuschaltete` is a form of `zuschalten`).
-_INFINITIVE_MARKERS = {"de": ("zu", "en"), "nl": ("te", "en")}
+_INFINITIVE_MARKERS = {"de": ("zu", ("en", "ern", "eln")), "nl": ("te", ("en",))}
 #: The chosen reading's Zipf sum must beat any other reading's by this much.
 SPLIT_MIN_LEAD = 1.0
 
@@ -946,7 +965,7 @@ def _split_beside_function_word(
         reading = (left_zipf + right_zipf, left, right)
         if _reading_allowed(left, right, left_zipf, right_zipf, lexicon, joined, compounds):
             allowed.append(reading)
-        elif _is_common(left, left_zipf) and _is_common(right, right_zipf):
+        elif _is_common_other(left, left_zipf) and _is_common_other(right, right_zipf):
             plausible.append(reading)
     if not allowed:
         return None
@@ -964,8 +983,14 @@ def _split_beside_function_word(
     if left in function_words or right in function_words:
         return f"{left} {right}"
     extra_letters = max(0, len(word) - UNKNOWN_LONG_TOKEN)
-    needed = UNKNOWN_HALVES_MIN_SUM - UNKNOWN_SUM_PER_LETTER * extra_letters
+    needed = _UNKNOWN_MIN_SUM.get(lexicon.language, UNKNOWN_HALVES_MIN_SUM)
+    needed -= UNKNOWN_SUM_PER_LETTER * extra_letters
     return f"{left} {right}" if halves_sum >= needed else None
+
+
+#: Languages whose words take many forms, each rarer (Polish declines nouns in seven
+#: cases): two content words run together reach a lower Zipf sum (`rację bytu`).
+_UNKNOWN_MIN_SUM = {"pl": 8.0}
 
 
 def _function_pair_margin(word: str, left: str, lexicon: Lexicon, compounds: bool) -> float:
@@ -1013,6 +1038,10 @@ COMPOUND_CONTENT_MIN_LENGTH = 4
 #: `sogar` and `überlegen` build almost none.
 COMPOUND_FAMILY_MAX = 30
 COMPOUND_FAMILY_MIN_ZIPF = 1.5
+#: Halves that build almost no words (adverbs such as `möglicherweise`, `äußerst`,
+#: `völlig`) are no compound's parts: there a lower sum will do (`äußerst skeptisch`).
+COMPOUND_BARREN_FAMILY_MAX = 2
+COMPOUND_BARREN_MIN_SUM = 7.0
 
 
 def _split_content_words(word: str, lexicon: Lexicon) -> str | None:
@@ -1024,7 +1053,7 @@ def _split_content_words(word: str, lexicon: Lexicon) -> str | None:
         return None
     readings = []
     for left, right, left_zipf, right_zipf in lexicon.zipf.cuts(word, OTHER_HALF_MIN_LENGTH):
-        if _is_common(left, left_zipf) and _is_common(right, right_zipf):
+        if _is_common_other(left, left_zipf) and _is_common_other(right, right_zipf):
             readings.append((left_zipf + right_zipf, left, right))
     if not readings:
         return None
@@ -1033,7 +1062,7 @@ def _split_content_words(word: str, lexicon: Lexicon) -> str | None:
     if len(readings) > 1 and halves_sum - readings[1][0] < SPLIT_MIN_LEAD:
         return None
     if (
-        halves_sum < COMPOUND_CONTENT_MIN_SUM
+        halves_sum < COMPOUND_BARREN_MIN_SUM
         or min(len(left), len(right)) < COMPOUND_CONTENT_MIN_LENGTH
     ):
         return None
@@ -1041,8 +1070,11 @@ def _split_content_words(word: str, lexicon: Lexicon) -> str | None:
         return None
     if _is_word_form(word, left, endings, lexicon.zipf):
         return None
-    if lexicon.zipf.compound_family(left, right, COMPOUND_FAMILY_MAX) >= COMPOUND_FAMILY_MAX:
+    family = lexicon.zipf.compound_family(left, right, COMPOUND_FAMILY_MAX)
+    if family >= COMPOUND_FAMILY_MAX:
         return None  # `abfallfrei`, `wasserneutral`: a half that builds many words
+    if halves_sum < COMPOUND_CONTENT_MIN_SUM and family > COMPOUND_BARREN_FAMILY_MAX:
+        return None
     return f"{left} {right}"
 
 
@@ -1193,7 +1225,7 @@ def _reading_allowed(
         return False  # `nachreichte`: a particle before a verb
     if right in lexicon.suffixes and not _beside_ending_allowed(left, right, lexicon.language):
         return False  # `kippender`: an ending
-    both_common = _is_common(left, left_zipf) and _is_common(right, right_zipf)
+    both_common = _is_common_other(left, left_zipf) and _is_common_other(right, right_zipf)
     if joined:
         return not compounds and both_common  # judged by the margin (`delgobierno`)
     if left_function or right_function:
@@ -1203,6 +1235,12 @@ def _reading_allowed(
             return False
         if len(function) >= BUILDS_NO_WORDS_MIN_LENGTH and function not in lexicon.prefixes:
             return other_zipf >= RARE_PARTNER_MIN_ZIPF  # `und abschüssig`, `und gezacktem`
+        if (
+            not compounds
+            and function not in lexicon.prefixes
+            and (right_function or len(other) >= FREE_PARTNER_MIN_LENGTH)
+        ):
+            return other_zipf >= FREE_PARTNER_MIN_ZIPF  # `po fińsku`, `excomandante de`
         return other_zipf >= FUNCTION_PARTNER_MIN_ZIPF
     return not compounds and both_common
 
