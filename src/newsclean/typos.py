@@ -895,16 +895,11 @@ FUNCTION_WORD_MAX_LENGTH = 7
 #: at least and this Zipf frequency (`exzentrische und`, `della serie`).
 FUNCTION_PARTNER_MIN_LENGTH = 4
 FUNCTION_PARTNER_MIN_ZIPF = 2.5
-#: A function word of this many letters that is no listed prefix builds no words (`und`,
-#: `wenn`, `ist`): beside it, the other half may be a rarer word (`und gezacktem`).
+#: In a compound language, a function word of this many letters that is no listed prefix
+#: builds no words (`und`, `wenn`, `ist`): beside it, the other half may be a rarer word
+#: (`und gezacktem`). Not elsewhere: Romance words start and end with `que`, `por`, `con`.
 BUILDS_NO_WORDS_MIN_LENGTH = 3
 RARE_PARTNER_MIN_ZIPF = 1.0
-#: Where compounds are not written as one word, a shorter function word that is no
-#: listed prefix may stand beside a word a little rarer than `FUNCTION_PARTNER_MIN_ZIPF`.
-FREE_PARTNER_MIN_ZIPF = 2.0
-#: ... after the function word, a word of this many letters (many words start with a
-#: short function word's letters: `si|nismo`, `de|partió`).
-FREE_PARTNER_MIN_LENGTH = 6
 #: In a compound language a token this common is a word, whatever its halves; a rarer
 #: one that wordfreq has seen may be two function words run together (`undder` 1.2,
 #: `aufdie` 2.2) and nothing else, by `FUNCTION_PAIR_MARGIN` (`sieden` 2.5 is a word).
@@ -1233,14 +1228,12 @@ def _reading_allowed(
         other, other_zipf = (right, right_zipf) if left_function else (left, left_zipf)
         if len(other) < FUNCTION_PARTNER_MIN_LENGTH:
             return False
-        if len(function) >= BUILDS_NO_WORDS_MIN_LENGTH and function not in lexicon.prefixes:
-            return other_zipf >= RARE_PARTNER_MIN_ZIPF  # `und abschüssig`, `und gezacktem`
         if (
-            not compounds
+            compounds
+            and len(function) >= BUILDS_NO_WORDS_MIN_LENGTH
             and function not in lexicon.prefixes
-            and (right_function or len(other) >= FREE_PARTNER_MIN_LENGTH)
         ):
-            return other_zipf >= FREE_PARTNER_MIN_ZIPF  # `po fińsku`, `excomandante de`
+            return other_zipf >= RARE_PARTNER_MIN_ZIPF  # `und abschüssig`, `und gezacktem`
         return other_zipf >= FUNCTION_PARTNER_MIN_ZIPF
     return not compounds and both_common
 
