@@ -895,9 +895,10 @@ FUNCTION_WORD_MAX_LENGTH = 7
 #: at least and this Zipf frequency (`exzentrische und`, `della serie`).
 FUNCTION_PARTNER_MIN_LENGTH = 4
 FUNCTION_PARTNER_MIN_ZIPF = 2.5
-#: In a compound language, a function word of this many letters that is no listed prefix
-#: builds no words (`und`, `wenn`, `ist`): beside it, the other half may be a rarer word
-#: (`und gezacktem`). Not elsewhere: Romance words start and end with `que`, `por`, `con`.
+#: In German (whose particles and word forms are listed), a function word of this many
+#: letters that is no listed particle builds no words (`und`, `wenn`, `ist`): beside it,
+#: the other half may be a rarer word (`und gezacktem`). Not elsewhere: Romance words
+#: start and end with `que`, `por`, `con`; other compound languages are not measured.
 BUILDS_NO_WORDS_MIN_LENGTH = 3
 RARE_PARTNER_MIN_ZIPF = 1.0
 #: In a compound language a token this common is a word, whatever its halves; a rarer
@@ -1229,7 +1230,7 @@ def _reading_allowed(
         if len(other) < FUNCTION_PARTNER_MIN_LENGTH:
             return False
         if (
-            compounds
+            lexicon.language in _INFLECTIONS
             and len(function) >= BUILDS_NO_WORDS_MIN_LENGTH
             and function not in lexicon.prefixes
         ):
