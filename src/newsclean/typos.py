@@ -203,9 +203,13 @@ def _apply_word_fixes(
         if not _fixable_here(text, start, end, fixes, line_verdicts, language):
             continue
         verdict = line_verdicts[_line_start(text, start)]
-        if (repair.before not in prose_only or verdict.prose) and (
-            repair.kind != "run_together" or not verdict.alone
+        if repair.kind == "run_together" and (
+            verdict.alone
+            or _is_name_here(text, start, end)
+            or (language == "en" and _cannot_follow(text, start, repair.after))
         ):
+            continue
+        if repair.before not in prose_only or verdict.prose:
             pieces += [text[cursor:start], repair.after]
             repairs.append(repair)
             cursor = end
@@ -220,6 +224,47 @@ def _is_whole_word(text: str, start: int, end: int) -> bool:
 
 
 _WORD_CHAR = re.compile(r"[\w'’]")
+# A word before `says:`, `wrote:` (a comment's signature: `orlanka says:`) is a name.
+_SIGNED = re.compile(r"[ \t]+(?:says|said|wrote|writes)[ \t]*:", re.IGNORECASE)
+
+
+#: English words after which a subject pronoun, a preposition or a conjunction cannot
+#: come: a split that would put one there is wrong (`should forgo`, not `should for go`;
+#: `the itin`, `to wean`). After `to`, only subject pronouns (a preposition may follow a
+#: stranded `to`: `referred to in`).
+_DETERMINERS = frozenset({"the", "a", "an", "my", "your", "our", "their", "its"})
+_MODALS = frozenset({"can", "could", "should", "would", "will", "shall", "may", "might", "must"})
+_SUBJECT_PRONOUNS = frozenset({"we", "he", "she", "they"})
+_NEVER_AFTER_MODAL = _SUBJECT_PRONOUNS | {"in", "on", "for", "of", "at", "from", "with", "into"}
+_NEVER_AFTER_DETERMINER = _NEVER_AFTER_MODAL | {"it", "by", "and", "or", "but", "if", "is", "are"}
+_PREVIOUS_WORD = re.compile(r"([A-Za-z]+)[ \t]+$")
+
+
+def _cannot_follow(text: str, start: int, split: str) -> bool:
+    """Whether the first word of an English `split` cannot follow the word before it."""
+    previous = _PREVIOUS_WORD.search(text, max(0, start - 16), start)
+    if previous is None:
+        return False
+    before, first = previous[1].lower(), split.split(" ", 1)[0]
+    if before in _DETERMINERS:
+        return first in _NEVER_AFTER_DETERMINER
+    if before in _MODALS:
+        return first in _NEVER_AFTER_MODAL
+    return before == "to" and first in _SUBJECT_PRONOUNS
+
+
+_NAME_BEFORE = re.compile(r"\b[A-Z][\w'’.-]*[ \t]+$")
+
+
+def _is_name_here(text: str, start: int, end: int) -> bool:
+    """Whether the word at `start:end` is written as a name: signing a comment
+    (`orlanka says:`) or alone in parentheses after a name (`Tina Roth (swissmiss)`)."""
+    if _SIGNED.match(text, end):
+        return True
+    if not (0 < start and end < len(text) and text[start - 1] == "(" and text[end] == ")"):
+        return False
+    before = _NAME_BEFORE.search(text, max(0, start - 40), start - 1)
+    return before is not None
 
 
 # A plain lowercase word: no capital, digit, underscore or apostrophe touching it. The
@@ -294,12 +339,23 @@ def _line_verdict(line: str, fixes: dict[str, Repair], language: str) -> _LineVe
         words = [word for word in _ANY_LINE_WORD.findall(line) if word.islower()]
     prose = len(words) >= LINE_MIN_WORDS
     alone = not prose and len(_ANY_LINE_WORD.findall(line)) < 2  # (any case: `Bike`)
+    if _BYLINE.search(line) and len(line.split()) <= BYLINE_MAX_WORDS:
+        prose, alone = False, True  # `Posted by: coach outlet onlines at … 11:28 PM`
     words = [word for word in words if word not in fixes]
     if len(words) < LINE_MIN_WORDS:
         return _LineVerdict(True, prose, alone)
     sound = _lexicon(language).sound
     known = sum(_folded(word, language) in sound for word in words)
     return _LineVerdict(known >= LINE_MIN_SHARE * len(words), prose, alone)
+
+
+#: A short line with a time of day or a credit (`Posted by: … at October 18, 2012 11:28
+#: PM`, `photo credit: … via photopin`) is a byline: its words are names, never split.
+_BYLINE = re.compile(
+    r"\b\d{1,2}:\d{2}\s?(?:[ap]\.?m\b|[AP]M\b)|^\W*(?:posted by|(?:photo |image )?credits?)\s*:",
+    re.IGNORECASE,
+)
+BYLINE_MAX_WORDS = 16
 
 
 def _line_start(text: str, position: int) -> int:
@@ -431,7 +487,15 @@ def _written_as_name(word: str, evidence: _TextEvidence) -> bool:
 
 
 def _has_function_word(split: str, lexicon: Lexicon) -> bool:
-    return any(half in lexicon.function_words for half in split.casefold().split(" "))
+    return any(_is_function_word(half, lexicon) for half in split.casefold().split(" "))
+
+
+def _is_function_word(word: str, lexicon: Lexicon) -> bool:
+    """Whether `word` is one of the language's function words, English's commonest content
+    words (`people`, `time`, `work`) left out."""
+    if lexicon.language == "en" and word in _ENGLISH_CONTENT_WORDS:
+        return False
+    return word in lexicon.function_words
 
 
 def _content_split_fits_text(word: str, split: str, evidence: _TextEvidence) -> bool:
@@ -493,8 +557,8 @@ def _text_readings(word: str, language: str) -> tuple[str, ...]:
         for left, right in _function_word_cuts(folded, function_words, OTHER_HALF_MIN_LENGTH):
             left_zipf, right_zipf = zipf.get(left, 0.0), zipf.get(right, 0.0)
             if (
-                _is_common(left, left_zipf)
-                and _is_common(right, right_zipf)
+                _is_common_other(left, left_zipf)
+                and _is_common_other(right, right_zipf)
                 and _reading_allowed(left, right, left_zipf, right_zipf, lexicon, 0.0, compounds)
             ):
                 cuts.append((left, right))
@@ -651,8 +715,7 @@ def _is_misspelt_word(word: str, left: str, right: str, lexicon: Lexicon) -> boo
     from a word of Zipf `FUZZY_WHOLE_NEAR_ZIPF` (`cheerfull`, `dencity`, `taxpaper`), as
     a token split with one edit must not be. A function word as a half is left to the
     other rules: joins such as `tobe` lie one edit from words (`tube`) as often."""
-    function_words = lexicon.function_words
-    if left in function_words or right in function_words:
+    if _is_function_word(left, lexicon) or _is_function_word(right, lexicon):
         return False
     return _is_near_word(word)
 
@@ -689,8 +752,8 @@ def _split_after_function_word(word: str, lexicon: Lexicon) -> str | None:
     for cut in range(1, len(word)):
         left, right = word[:cut], word[cut:]
         left_zipf, right_zipf = zipf.get(left, 0.0), zipf.get(right, 0.0)
-        if "i" in (left, right):
-            continue
+        if "i" in (left, right) or right == "a":
+            continue  # (names and borrowed words end in `a`: `chirpa`, `samba`)
         for function, function_zipf, other, other_zipf in (
             (left, left_zipf, right, right_zipf),
             (right, right_zipf, left, left_zipf),
@@ -744,6 +807,19 @@ def _common(word: str, zipf: dict[str, float]) -> float:
     """The word's Zipf frequency if it is common enough to be a half, else 0."""
     frequency = zipf.get(word, 0.0)
     return frequency if _is_common(word, frequency) else 0.0
+
+
+#: Outside English, a long half may be rarer: inflected forms are rarer each
+#: (`przywołując`, `calculados`), and a long word is seldom a chance reading.
+LONG_HALF_MIN_LENGTH = 8
+LONG_HALF_MIN_ZIPF = 2.5
+
+
+def _is_common_other(word: str, frequency: float) -> bool:
+    """`_is_common` outside English, where a long half may be rarer."""
+    if len(word) >= LONG_HALF_MIN_LENGTH:
+        return frequency >= LONG_HALF_MIN_ZIPF
+    return _is_common(word, frequency)
 
 
 def _is_common(word: str, frequency: float) -> bool:
@@ -819,6 +895,12 @@ FUNCTION_WORD_MAX_LENGTH = 7
 #: at least and this Zipf frequency (`exzentrische und`, `della serie`).
 FUNCTION_PARTNER_MIN_LENGTH = 4
 FUNCTION_PARTNER_MIN_ZIPF = 2.5
+#: In German (whose particles and word forms are listed), a function word of this many
+#: letters that is no listed particle builds no words (`und`, `wenn`, `ist`): beside it,
+#: the other half may be a rarer word (`und gezacktem`). Not elsewhere: Romance words
+#: start and end with `que`, `por`, `con`; other compound languages are not measured.
+BUILDS_NO_WORDS_MIN_LENGTH = 3
+RARE_PARTNER_MIN_ZIPF = 1.0
 #: In a compound language a token this common is a word, whatever its halves; a rarer
 #: one that wordfreq has seen may be two function words run together (`undder` 1.2,
 #: `aufdie` 2.2) and nothing else, by `FUNCTION_PAIR_MARGIN` (`sieden` 2.5 is a word).
@@ -835,7 +917,7 @@ _PREPOSITIONS_AS_PREFIXES = frozenset({"pl"})
 #: The particle before an infinitive and the infinitive's ending, where the particle is
 #: also a verb prefix: an unknown token splits after it only before an infinitive
 #: (`zumerken`, while `zuschaltete` is a form of `zuschalten`).
-_INFINITIVE_MARKERS = {"de": ("zu", "en"), "nl": ("te", "en")}
+_INFINITIVE_MARKERS = {"de": ("zu", ("en", "ern", "eln")), "nl": ("te", ("en",))}
 #: The chosen reading's Zipf sum must beat any other reading's by this much.
 SPLIT_MIN_LEAD = 1.0
 
@@ -879,7 +961,7 @@ def _split_beside_function_word(
         reading = (left_zipf + right_zipf, left, right)
         if _reading_allowed(left, right, left_zipf, right_zipf, lexicon, joined, compounds):
             allowed.append(reading)
-        elif _is_common(left, left_zipf) and _is_common(right, right_zipf):
+        elif _is_common_other(left, left_zipf) and _is_common_other(right, right_zipf):
             plausible.append(reading)
     if not allowed:
         return None
@@ -897,15 +979,21 @@ def _split_beside_function_word(
     if left in function_words or right in function_words:
         return f"{left} {right}"
     extra_letters = max(0, len(word) - UNKNOWN_LONG_TOKEN)
-    needed = UNKNOWN_HALVES_MIN_SUM - UNKNOWN_SUM_PER_LETTER * extra_letters
+    needed = _UNKNOWN_MIN_SUM.get(lexicon.language, UNKNOWN_HALVES_MIN_SUM)
+    needed -= UNKNOWN_SUM_PER_LETTER * extra_letters
     return f"{left} {right}" if halves_sum >= needed else None
+
+
+#: Languages whose words take many forms, each rarer (Polish declines nouns in seven
+#: cases): two content words run together reach a lower Zipf sum (`rację bytu`).
+_UNKNOWN_MIN_SUM = {"pl": 8.0}
 
 
 def _function_pair_margin(word: str, left: str, lexicon: Lexicon, compounds: bool) -> float:
     """The margin a known token needs to split into two function words (see
     `FREE_FUNCTION_PAIR_MARGIN`)."""
     if (
-        compounds
+        (compounds and lexicon.language not in _INFLECTIONS)
         or lexicon.language in _PREPOSITIONS_AS_PREFIXES
         or left in lexicon.prefixes
         or _has_word_family(word, lexicon)
@@ -946,6 +1034,10 @@ COMPOUND_CONTENT_MIN_LENGTH = 4
 #: `sogar` and `überlegen` build almost none.
 COMPOUND_FAMILY_MAX = 30
 COMPOUND_FAMILY_MIN_ZIPF = 1.5
+#: Halves that build almost no words (adverbs such as `möglicherweise`, `äußerst`,
+#: `völlig`) are no compound's parts: there a lower sum will do (`äußerst skeptisch`).
+COMPOUND_BARREN_FAMILY_MAX = 2
+COMPOUND_BARREN_MIN_SUM = 7.0
 
 
 def _split_content_words(word: str, lexicon: Lexicon) -> str | None:
@@ -957,7 +1049,7 @@ def _split_content_words(word: str, lexicon: Lexicon) -> str | None:
         return None
     readings = []
     for left, right, left_zipf, right_zipf in lexicon.zipf.cuts(word, OTHER_HALF_MIN_LENGTH):
-        if _is_common(left, left_zipf) and _is_common(right, right_zipf):
+        if _is_common_other(left, left_zipf) and _is_common_other(right, right_zipf):
             readings.append((left_zipf + right_zipf, left, right))
     if not readings:
         return None
@@ -966,7 +1058,7 @@ def _split_content_words(word: str, lexicon: Lexicon) -> str | None:
     if len(readings) > 1 and halves_sum - readings[1][0] < SPLIT_MIN_LEAD:
         return None
     if (
-        halves_sum < COMPOUND_CONTENT_MIN_SUM
+        halves_sum < COMPOUND_BARREN_MIN_SUM
         or min(len(left), len(right)) < COMPOUND_CONTENT_MIN_LENGTH
     ):
         return None
@@ -974,8 +1066,11 @@ def _split_content_words(word: str, lexicon: Lexicon) -> str | None:
         return None
     if _is_word_form(word, left, endings, lexicon.zipf):
         return None
-    if lexicon.zipf.compound_family(left, right, COMPOUND_FAMILY_MAX) >= COMPOUND_FAMILY_MAX:
+    family = lexicon.zipf.compound_family(left, right, COMPOUND_FAMILY_MAX)
+    if family >= COMPOUND_FAMILY_MAX:
         return None  # `abfallfrei`, `wasserneutral`: a half that builds many words
+    if halves_sum < COMPOUND_CONTENT_MIN_SUM and family > COMPOUND_BARREN_FAMILY_MAX:
+        return None
     return f"{left} {right}"
 
 
@@ -996,13 +1091,19 @@ def _beside_particle_allowed(word: str, particle: str, lexicon: Lexicon) -> bool
     word)."""
     if lexicon.language not in _INFLECTIONS:
         return False
+    rest = word[len(particle) :]
+    if particle in _NEGATIONS.get(lexicon.language, ()):
+        return rest in lexicon.function_words or _is_verb_form(rest, lexicon)
     if particle in _ADJECTIVE_PARTICLES.get(lexicon.language, ()):
-        return word[len(particle) :] in lexicon.function_words
+        return rest in lexicon.function_words
     return not _is_verb_form(word[len(particle) :], lexicon)
 
 
 #: Particles that also build adjectives (`überpräsent`, `nichtkaufmännisch`): split off
 #: only before a function word (`über meinen`).
+#: A negation builds adjectives (`nichtöffentlich`) but no verbs: before a verb form it is
+#: a word of its own (`nicht erkennen`, `nicht isoliert`).
+_NEGATIONS = {"de": ("nicht",)}
 _ADJECTIVE_PARTICLES = {"de": ("über", "nicht", "selbst", "wohl", "hoch", "voll", "all", "welt")}
 
 
@@ -1120,12 +1221,21 @@ def _reading_allowed(
         return False  # `nachreichte`: a particle before a verb
     if right in lexicon.suffixes and not _beside_ending_allowed(left, right, lexicon.language):
         return False  # `kippender`: an ending
-    both_common = _is_common(left, left_zipf) and _is_common(right, right_zipf)
+    both_common = _is_common_other(left, left_zipf) and _is_common_other(right, right_zipf)
     if joined:
         return not compounds and both_common  # judged by the margin (`delgobierno`)
     if left_function or right_function:
+        function = left if left_function else right
         other, other_zipf = (right, right_zipf) if left_function else (left, left_zipf)
-        return len(other) >= FUNCTION_PARTNER_MIN_LENGTH and other_zipf >= FUNCTION_PARTNER_MIN_ZIPF
+        if len(other) < FUNCTION_PARTNER_MIN_LENGTH:
+            return False
+        if (
+            lexicon.language in _INFLECTIONS
+            and len(function) >= BUILDS_NO_WORDS_MIN_LENGTH
+            and function not in lexicon.prefixes
+        ):
+            return other_zipf >= RARE_PARTNER_MIN_ZIPF  # `und abschüssig`, `und gezacktem`
+        return other_zipf >= FUNCTION_PARTNER_MIN_ZIPF
     return not compounds and both_common
 
 
@@ -1380,6 +1490,19 @@ def _other_language_zipf() -> dict[str, float]:
             if zipf > highest.get(word, 0.0):
                 highest[word] = zipf
     return highest
+
+
+#: English content words among wordfreq's commonest (nouns, verbs, adjectives): a reading
+#: with one of these beside a content word is two content words (`fisher people`, `sum
+#: day`) for the checks of the text (a repeated term) and of a misspelt word.
+_ENGLISH_CONTENT_WORDS = frozenset(
+    {"best", "better", "big", "come", "day", "end", "find", "first", "found", "game", "get"}
+    | {"give", "go", "going", "good", "got", "great", "help", "high", "home", "house", "know"}
+    | {"last", "life", "little", "long", "look", "love", "made", "make", "man", "need", "new"}
+    | {"next", "old", "own", "part", "people", "place", "right", "said", "say", "school"}
+    | {"see", "show", "state", "take", "thing", "things", "think", "time", "use", "used"}
+    | {"want", "way", "work", "world", "year", "years", "mr"}
+)
 
 
 def _function_words(language: str) -> frozenset[str]:
