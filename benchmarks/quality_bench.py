@@ -1,6 +1,7 @@
 """Score plain trafilatura and newsclean on the same pages, on data no model was trained on.
 
     .venv/bin/python benchmarks/quality_bench.py [--scrapes N] [--show-lost]
+                                                 [--words-thresholds LINE SENTENCE]
 
 Prints precision, recall and F1 for each of:
 
@@ -116,8 +117,11 @@ def _snippet_page(page: Page):
     return EvalPage("", page.path, page.with_snippets, page.without_snippets)
 
 
-def print_scrapes(cases: list[tuple], *, show_lost: bool) -> None:
-    """Boilerplate lines removed, body F1 and story sentences lost, per system."""
+def print_scrapes(
+    cases: list[tuple], *, show_lost: bool, words_thresholds: list[float] | None = None
+) -> None:
+    """Boilerplate lines removed, body F1 and story sentences lost, per system; with
+    `words_thresholds` (line, sentence), the vocabulary model at those thresholds too."""
     print(f"text and markdown scrapes: {len(cases)} documents built from held-out pages")
     shipped = load_words_model()
     without = WordsModel(shipped.bias, shipped.weights, {"text": {"line": 2.0, "sentence": 2.0}})
@@ -129,6 +133,13 @@ def print_scrapes(cases: list[tuple], *, show_lost: bool) -> None:
         ),
         "learned stage (opt-in)": lambda scrape: strip_boilerplate(scrape)[0],
     }
+    if words_thresholds:
+        line, sentence = words_thresholds
+        priced = WordsModel(shipped.bias, shipped.weights,
+                            {"text": {"line": line, "sentence": sentence}})  # fmt: skip
+        systems[f"vocabulary at {line}/{sentence}"] = lambda scrape: strip_boilerplate(
+            scrape, words_model=priced
+        )[0]
     for name, clean in systems.items():
         score = score_scrapes(cases, clean)
         extra = (
@@ -164,6 +175,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scrapes", type=int, default=400, help="text scrapes to build")
     parser.add_argument("--show-lost", action="store_true", help="list story sentences lost")
+    parser.add_argument(
+        "--words-thresholds", type=float, nargs=2, metavar=("LINE", "SENTENCE"),
+        help="also score the scrapes with the vocabulary model at these thresholds",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     if args.scrapes < 0:
         parser.error("--scrapes must be zero or more")
@@ -187,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     labeled_pages = [page for set_name in LABELED_SETS for page in held[set_name]]
     pool = [page for pages in held.values() for page in pages]
     cases = scrape_cases(labeled_pages, pool, extracted, args.scrapes)
-    print_scrapes(cases, show_lost=args.show_lost)
+    print_scrapes(cases, show_lost=args.show_lost, words_thresholds=args.words_thresholds)
     print("kinds removed on the held-out Dragnet and Readability pages (shipped stage):")
     print("  " + ", ".join(f"{kind} {count}" for kind, count in kinds.most_common()))
     pages_text = [extracted[_key(page)] for page in labeled_pages]

@@ -93,8 +93,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(texts)} held-out scrapes, {args.rounds} passes each, thresholds line {line} "
           f"sentence {sentence}; CPU ms per scrape:")  # fmt: skip
     for name, values in timings.items():
-        print(f"  {name:<18} median {medians[name]:.3f}  ("
-              + ", ".join(f"{value:.3f}" for value in values) + ")")
+        print(
+            f"  {name:<18} median {medians[name]:.3f}  ("
+            + ", ".join(f"{value:.3f}" for value in values)
+            + ")"
+        )
     added = medians["with the model"] - medians["without the model"]
     ratio = medians["with the model"] / medians["without the model"]
     print(f"  the model adds {added:.3f} ms a scrape (x{ratio:.3f} the stage without it)")
