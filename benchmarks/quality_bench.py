@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/quality_bench.py [--scrapes N] [--show-lost]
                                                  [--words-thresholds LINE SENTENCE]
+                                                 [--words-model PATH]
 
 Prints precision, recall and F1 for each of:
 
@@ -118,22 +119,30 @@ def _snippet_page(page: Page):
 
 
 def print_scrapes(
-    cases: list[tuple], *, show_lost: bool, words_thresholds: list[float] | None = None
+    cases: list[tuple],
+    *,
+    show_lost: bool,
+    words_thresholds: list[float] | None = None,
+    words_model: str | None = None,
 ) -> None:
     """Boilerplate lines removed, body F1 and story sentences lost, per system; with
-    `words_thresholds` (line, sentence), the vocabulary model at those thresholds too."""
+    `words_thresholds` (line, sentence), the vocabulary model (the one at `words_model`,
+    or the shipped one) at those thresholds too."""
     print(f"text and markdown scrapes: {len(cases)} documents built from held-out pages")
     shipped = load_words_model()
-    without = WordsModel(shipped.bias, shipped.weights, {"text": {"line": 2.0, "sentence": 2.0}})
     systems = {
         "no cleaning": lambda scrape: scrape,
         "newsclean rules only": lambda scrape: strip_boilerplate(scrape, learned=False)[0],
-        "stage, no vocabulary model": (
-            lambda scrape: strip_boilerplate(scrape, words_model=without)[0]
-        ),
-        "learned stage (opt-in)": lambda scrape: strip_boilerplate(scrape)[0],
     }
+    if shipped is not None:
+        off = {"text": {"line": 2.0, "sentence": 2.0}}
+        without = WordsModel(shipped.bias, shipped.weights, off)
+        systems["stage, no vocabulary model"] = lambda scrape: strip_boilerplate(
+            scrape, words_model=without
+        )[0]
+    systems["learned stage (opt-in)"] = lambda scrape: strip_boilerplate(scrape)[0]
     if words_thresholds:
+        shipped = load_words_model(words_model)
         line, sentence = words_thresholds
         priced = WordsModel(shipped.bias, shipped.weights,
                             {"text": {"line": line, "sentence": sentence}})  # fmt: skip
@@ -179,9 +188,14 @@ def main(argv: list[str] | None = None) -> int:
         "--words-thresholds", type=float, nargs=2, metavar=("LINE", "SENTENCE"),
         help="also score the scrapes with the vocabulary model at these thresholds",
     )  # fmt: skip
+    parser.add_argument("--words-model", help="vocabulary model file for --words-thresholds")
     args = parser.parse_args(argv)
     if args.scrapes < 0:
         parser.error("--scrapes must be zero or more")
+    if args.words_thresholds and args.words_model is None and load_words_model() is None:
+        parser.error("no vocabulary model is shipped: give --words-model PATH")
+    if args.words_model is not None and not Path(args.words_model).is_file():
+        parser.error(f"--words-model {args.words_model}: no such file")
 
     held: dict[str, list[Page]] = {}
     for set_name in (*LABELED_SETS, EVAL_SET):
@@ -202,7 +216,12 @@ def main(argv: list[str] | None = None) -> int:
     labeled_pages = [page for set_name in LABELED_SETS for page in held[set_name]]
     pool = [page for pages in held.values() for page in pages]
     cases = scrape_cases(labeled_pages, pool, extracted, args.scrapes)
-    print_scrapes(cases, show_lost=args.show_lost, words_thresholds=args.words_thresholds)
+    print_scrapes(
+        cases,
+        show_lost=args.show_lost,
+        words_thresholds=args.words_thresholds,
+        words_model=args.words_model,
+    )
     print("kinds removed on the held-out Dragnet and Readability pages (shipped stage):")
     print("  " + ", ".join(f"{kind} {count}" for kind, count in kinds.most_common()))
     pages_text = [extracted[_key(page)] for page in labeled_pages]

@@ -20,7 +20,8 @@ sets' validation pages, and it is scored on scrapes whose boilerplate comes from
 pages. The model ships (thresholds at or below 1) only if it beats the stage without it
 on every set, and loses no more story sentences than the rules alone there.
 
-Deterministic: fixed seeds, sorted inputs.
+Deterministic: fixed seeds, sorted inputs. A model that does not ship is written to
+.cache/boilerplate-words.json (git-ignored) instead, and none is left in the package.
 """
 
 from __future__ import annotations
@@ -63,12 +64,15 @@ LINE_THRESHOLDS = (0.5, 0.7, 0.85, 0.95, DISABLED)
 SENTENCE_THRESHOLDS = (0.8, 0.9, 0.95, 0.98, DISABLED)
 MIN_DOCUMENTS = 3  # a term kept must occur in this many training documents
 C = 1.0  # inverse L2 strength
-MAX_TERMS = 5000  # the terms of largest weight kept in the file (the rest read as 0)
+MIN_WEIGHT = 0.01  # smaller weights are left out of the file
 SCRAPES = 1500
 CHOICE_SCRAPES = 200  # validation scrapes the thresholds are chosen on
 CHECK_SCRAPES = 300  # scrapes of the left-out set
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO / "src" / "newsclean" / "data" / WORDS_FILE
+# Where a model that does not ship is written (git-ignored), for words_cost_bench and
+# quality_bench's --words-model.
+UNSHIPPED_OUT = REPO / ".cache" / WORDS_FILE
 DEFAULT_METRICS = REPO / "docs" / "boilerplate-words-metrics.json"
 
 
@@ -146,8 +150,11 @@ def fit(documents: list[tuple[str, list[tuple[str, bool]]]]) -> tuple[float, dic
     model = LogisticRegression(C=C, max_iter=3000, class_weight="balanced", random_state=SEED)
     model.fit(matrix, np.asarray(labels), sample_weight=np.asarray(weights))
     coefficients = model.coef_[0]
-    largest = sorted(range(len(vocabulary)), key=lambda at: (-abs(coefficients[at]), at))
-    kept = {vocabulary[at]: round(float(coefficients[at]), 4) for at in largest[:MAX_TERMS]}
+    kept = {
+        term: round(float(weight), 4)
+        for term, weight in zip(vocabulary, coefficients, strict=True)
+        if abs(weight) >= MIN_WEIGHT
+    }
     print(f"  fitted on {len(rows)} lines ({sum(labels) / len(labels):.1%} boilerplate), "
           f"{len(vocabulary)} terms, {len(kept)} kept")  # fmt: skip
     return round(float(model.intercept_[0]), 4), kept
@@ -235,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     checking = {name: [p for p in pages[name] if _validation(p)] for name in SETS}
     page_lines = {name: lines_of_pages(fitting[name], extracted) for name in SETS}
     report: dict = {"seed": SEED, "C": C, "min_documents": MIN_DOCUMENTS,
-                    "max_terms": MAX_TERMS, "folds": {}}  # fmt: skip
+                    "min_weight": MIN_WEIGHT, "folds": {}}  # fmt: skip
 
     def train_on(names: tuple[str, ...]) -> tuple[float, dict[str, float], dict]:
         golds = [p for name in names for p in fitting[name] if p.gold is not None]
@@ -290,6 +297,11 @@ def main(argv: list[str] | None = None) -> int:
     }  # fmt: skip
     report["final"] = {"thresholds": chosen, "validation_grid": choice["grid"], "ships": ships,
                        "terms": len(weights)}  # fmt: skip
+    if not ships and args.out == DEFAULT_OUT:
+        # Only a model that beats the stage on every set goes into the package.
+        DEFAULT_OUT.unlink(missing_ok=True)
+        args.out = UNSHIPPED_OUT
+        args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(model_json, separators=(",", ":"), ensure_ascii=False) + "\n",
                         encoding="utf-8")  # fmt: skip
     args.metrics.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")

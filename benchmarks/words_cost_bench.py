@@ -1,7 +1,7 @@
 """CPU time the vocabulary model adds to the learned boilerplate stage on text scrapes.
 
     .venv/bin/python benchmarks/words_cost_bench.py [--scrapes N] [--rounds N]
-                                                    [--line P --sentence P]
+                                                    [--line P --sentence P] [--model PATH]
 
 On the held-out scrapes of `quality_bench.py` (`labeled.scrape_cases`), in one process,
 passes of the stage with the shipped vocabulary model and with it switched off (its
@@ -9,8 +9,9 @@ thresholds above 1: the code path of the stage before it) alternate, A B B A ...
 pass over every scrape with every cache of the boilerplate package cleared first, so
 each pass reads every line anew. Prints each variant's median CPU milliseconds per
 scrape (`time.process_time`), what the model adds, and the rules alone for scale.
-`--line` and `--sentence` set the model's thresholds for scrapes (by default the shipped
-ones), to price a model that is shipped switched off.
+`--model` names the model file (by default the shipped one; none is shipped now: the
+training script leaves its model in .cache/boilerplate-words.json), `--line` and
+`--sentence` its thresholds for scrapes (by default the file's).
 """
 
 from __future__ import annotations
@@ -63,7 +64,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=4, help="passes of each variant")
     parser.add_argument("--line", type=float, help="the model's line threshold for scrapes")
     parser.add_argument("--sentence", type=float, help="its full-sentence threshold")
+    parser.add_argument("--model", help="the vocabulary model file (default: the shipped one)")
     args = parser.parse_args(argv)
+    if args.model is not None and not Path(args.model).is_file():
+        parser.error(f"--model {args.model}: no such file")
+    shipped = load_words_model(args.model)
+    if shipped is None:
+        parser.error("no vocabulary model is shipped: give --model PATH")
     if args.scrapes < 1 or args.rounds < 1:
         parser.error("--scrapes and --rounds must be at least 1")
     held = [page for name in (*LABELED_SETS, EVAL_SET) for page in load_set(name) if page.held_out]
@@ -73,7 +80,6 @@ def main(argv: list[str] | None = None) -> int:
     extracted = extract_pages(held)
     golds = [page for page in held if page.gold is not None]
     texts = [case[1] for case in scrape_cases(golds, held, extracted, args.scrapes)]
-    shipped = load_words_model()
     off = WordsModel(bias=shipped.bias, weights=shipped.weights,
                      thresholds={"text": {"line": 2.0, "sentence": 2.0}})  # fmt: skip
     line = shipped.threshold("text", "line") if args.line is None else args.line

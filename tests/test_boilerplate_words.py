@@ -74,17 +74,22 @@ def test_model_file_of_another_version_or_shape_is_refused() -> None:
         words_model_from_json({**good, "thresholds": {"text": {"line": 0.5}}})
 
 
-def test_shipped_model_loads_and_is_off_for_page_text() -> None:
-    model = load_words_model()
-    assert model.weights and all(isinstance(w, float) for w in model.weights.values())
-    assert model.threshold("html", "line") > 1 and model.threshold("html", "sentence") > 1
+def test_without_a_shipped_model_the_layer_is_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsclean.boilerplate import learned
+
+    monkeypatch.setattr(learned, "load_words_model", lambda: None)
+    text = "\n".join([STORY, STORY_2, FORM])
+    off = _model(line=1.01, sentence=1.01)
+    assert strip_boilerplate(text) == strip_boilerplate(text, words_model=off)
+    assert FORM in strip_boilerplate(text)[0]
 
 
 def test_model_from_a_path(tmp_path) -> None:
     path = tmp_path / "words.json"
     path.write_text(json.dumps({"version": WORDS_VERSION, "bias": 0.0, "weights": {},
                                 "thresholds": {"text": {"line": 2, "sentence": 2}}}))  # fmt: skip
-    assert load_words_model(str(path)).weights == {}
+    model = load_words_model(str(path))
+    assert model is not None and model.weights == {}
 
 
 def _removals(lines: list[str], model: WordsModel) -> list[bool]:

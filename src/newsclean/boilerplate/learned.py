@@ -421,12 +421,13 @@ def strip_learned(
     scrape). `rules` maps lines to the rule they match, where the rule stage has read
     them; `known` holds the line features of lines already read, and grows. Only the
     detectors named in `detectors` run (`structure.DETECTORS`), and the classifier and
-    the vocabulary model (`words`, by default the shipped one) only with `classifier`.
+    the vocabulary model (`words`, by default the shipped one, if any) only with
+    `classifier`.
     """
     if model is None:
         model = load_model()
     if words is None:
-        words = load_words_model()
+        words = load_words_model()  # None: no vocabulary model is shipped
     if source != "html":
         # In a text scrape only the lines' order tells where a thread of comments
         # begins and ends, and a wrong guess takes story paragraphs with it.
@@ -435,6 +436,7 @@ def strip_learned(
     # The vocabulary model has its own thresholds, and is off with the classifier.
     by_vocabulary = (
         classifier
+        and words is not None
         and min(words.threshold(source, "line"), words.threshold(source, "sentence")) <= 1
     )
     lines = text.split("\n")

@@ -6,10 +6,11 @@ no words, so "Your email address will not be published." or "Sign up for our
 newsletter to get the day's news." stay. This model reads a line's lower-cased words,
 word pairs and a few shape marks (`line_terms`) and gives P(boilerplate) as a logistic
 regression: a weight per term, summed. The weights are learned from the labeled sets by
-`benchmarks/train_boilerplate_words.py` and shipped in `newsclean/data/boilerplate-words.json`
-(terms the training lines rarely hold are left out, so the file stays small). It is
-applied with a dictionary lookup per term, and a line's score is remembered: a site's
-template lines recur. See docs/boilerplate.md ("Sixth round").
+`benchmarks/train_boilerplate_words.py`, which writes them to
+`newsclean/data/boilerplate-words.json` only where the model beats the stage without
+it on every labeled set; none does yet, so none is shipped and the layer is off unless
+a model is given. It is applied with a dictionary lookup per term, and a line's score
+is remembered: a site's template lines recur. See docs/boilerplate.md ("Sixth round").
 """
 
 from __future__ import annotations
@@ -132,10 +133,15 @@ def words_model_from_json(data: dict) -> WordsModel:
 
 
 @lru_cache(maxsize=1)
-def load_words_model(path: str | None = None) -> WordsModel:
-    """The shipped vocabulary model (or the one at `path`), read once per process."""
+def load_words_model(path: str | None = None) -> WordsModel | None:
+    """The shipped vocabulary model (or the one at `path`), read once per process; None
+    when none is shipped: the training script writes one into the package only when it
+    beats the stage without it on every set (docs/boilerplate.md, "Sixth round")."""
     if path is None:
-        text = (resources.files("newsclean") / "data" / WORDS_FILE).read_text(encoding="utf-8")
+        shipped = resources.files("newsclean") / "data" / WORDS_FILE
+        if not shipped.is_file():
+            return None
+        text = shipped.read_text(encoding="utf-8")
     else:
         text = Path(path).read_text(encoding="utf-8")
     return words_model_from_json(json.loads(text))
