@@ -1,6 +1,8 @@
 """Score plain trafilatura and newsclean on the same pages, on data no model was trained on.
 
     .venv/bin/python benchmarks/quality_bench.py [--scrapes N] [--show-lost]
+                                                 [--words-thresholds LINE SENTENCE]
+                                                 [--words-model PATH]
 
 Prints precision, recall and F1 for each of:
 
@@ -39,12 +41,12 @@ from labeled import (  # noqa: E402
     aeb_score,
     extract_pages,
     load_set,
+    score_scrapes,
     scrape_cases,
-    story_sentences,
 )
 
 from newsclean.boilerplate import strip_boilerplate  # noqa: E402
-from newsclean.boilerplate.lines import plain  # noqa: E402
+from newsclean.boilerplate.words import WordsModel, load_words_model  # noqa: E402
 
 
 def _key(page: Page) -> str:
@@ -116,38 +118,47 @@ def _snippet_page(page: Page):
     return EvalPage("", page.path, page.with_snippets, page.without_snippets)
 
 
-def score_scrapes(cases: list[tuple], *, show_lost: bool) -> None:
-    """Boilerplate lines removed, body F1 and story sentences lost, per system."""
+def print_scrapes(
+    cases: list[tuple],
+    *,
+    show_lost: bool,
+    words_thresholds: list[float] | None = None,
+    words_model: str | None = None,
+) -> None:
+    """Boilerplate lines removed, body F1 and story sentences lost, per system; with
+    `words_thresholds` (line, sentence), the vocabulary model (the one at `words_model`,
+    or the shipped one) at those thresholds too."""
     print(f"text and markdown scrapes: {len(cases)} documents built from held-out pages")
-    for name, learned in (("no cleaning", None), ("newsclean rules only", False),
-                          ("learned stage (opt-in)", True)):  # fmt: skip
-        removed = total = lost = 0
-        pairs = []
-        lost_examples = []
-        for _key, scrape, gold, inserted, _story in cases:
-            output = scrape if learned is None else strip_boilerplate(scrape, learned=learned)[0]
-            kept = set(output.split("\n"))
-            total += len(inserted)
-            removed += sum(line not in kept for line in inserted)
-            output = "\n".join(plain(line) for line in output.split("\n"))  # markdown read
-            pairs.append((output, gold))
-            folded = fold(output)
-            held = fold("\n".join(plain(line) for line in scrape.split("\n")))
-            for sentence in story_sentences(gold):
-                wanted = fold(plain(sentence))
-                # A sentence the scrape itself does not hold as read is not counted.
-                if wanted in held and wanted not in folded:
-                    lost += 1
-                    lost_examples.append(sentence[:140])
-        precision, recall, f1 = aeb_score(pairs)
+    shipped = load_words_model()
+    systems = {
+        "no cleaning": lambda scrape: scrape,
+        "newsclean rules only": lambda scrape: strip_boilerplate(scrape, learned=False)[0],
+    }
+    if shipped is not None:
+        off = {"text": {"line": 2.0, "sentence": 2.0}}
+        without = WordsModel(shipped.bias, shipped.weights, off)
+        systems["stage, no vocabulary model"] = lambda scrape: strip_boilerplate(
+            scrape, words_model=without
+        )[0]
+    systems["learned stage (opt-in)"] = lambda scrape: strip_boilerplate(scrape)[0]
+    if words_thresholds:
+        shipped = load_words_model(words_model)
+        line, sentence = words_thresholds
+        priced = WordsModel(shipped.bias, shipped.weights,
+                            {"text": {"line": line, "sentence": sentence}})  # fmt: skip
+        systems[f"vocabulary at {line}/{sentence}"] = lambda scrape: strip_boilerplate(
+            scrape, words_model=priced
+        )[0]
+    for name, clean in systems.items():
+        score = score_scrapes(cases, clean)
         extra = (
-            f"  boilerplate removed {removed / max(total, 1):.1%} ({removed}/{total})"
-            f"  story sentences lost per 100 docs {100 * lost / max(len(cases), 1):.2f}"
+            f"  boilerplate removed {score.removed_share:.1%} ({score.removed}/{score.inserted})"
+            f"  story sentences lost per 100 docs {score.lost_per_100:.2f}"
         )
-        print(_row(name, precision, recall, f1, extra))  # fmt: skip
-        if show_lost and learned:
-            for sentence in lost_examples:
-                print(f"    LOST {sentence!r}")
+        print(_row(name, score.precision, score.recall, score.f1, extra))
+        if show_lost and name == "learned stage (opt-in)":
+            for sentence in score.lost:
+                print(f"    LOST {sentence[:140]!r}")
 
 
 def cost(label: str, documents: list[tuple[str, str | None, str | None, str]]) -> None:
@@ -173,9 +184,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scrapes", type=int, default=400, help="text scrapes to build")
     parser.add_argument("--show-lost", action="store_true", help="list story sentences lost")
+    parser.add_argument(
+        "--words-thresholds", type=float, nargs=2, metavar=("LINE", "SENTENCE"),
+        help="also score the scrapes with the vocabulary model at these thresholds",
+    )  # fmt: skip
+    parser.add_argument("--words-model", help="vocabulary model file for --words-thresholds")
     args = parser.parse_args(argv)
     if args.scrapes < 0:
         parser.error("--scrapes must be zero or more")
+    if args.words_thresholds and args.words_model is None and load_words_model() is None:
+        parser.error("no vocabulary model is shipped: give --words-model PATH")
+    if args.words_model is not None and not Path(args.words_model).is_file():
+        parser.error(f"--words-model {args.words_model}: no such file")
 
     held: dict[str, list[Page]] = {}
     for set_name in (*LABELED_SETS, EVAL_SET):
@@ -196,7 +216,12 @@ def main(argv: list[str] | None = None) -> int:
     labeled_pages = [page for set_name in LABELED_SETS for page in held[set_name]]
     pool = [page for pages in held.values() for page in pages]
     cases = scrape_cases(labeled_pages, pool, extracted, args.scrapes)
-    score_scrapes(cases, show_lost=args.show_lost)
+    print_scrapes(
+        cases,
+        show_lost=args.show_lost,
+        words_thresholds=args.words_thresholds,
+        words_model=args.words_model,
+    )
     print("kinds removed on the held-out Dragnet and Readability pages (shipped stage):")
     print("  " + ", ".join(f"{kind} {count}" for kind, count in kinds.most_common()))
     pages_text = [extracted[_key(page)] for page in labeled_pages]

@@ -504,6 +504,29 @@ def test_story_sentences_are_full_sentences_of_six_words(labeled) -> None:
     assert labeled.story_sentences(gold) == ["The council met on Tuesday to vote."]
 
 
+def test_gold_text_undoes_mojibake_and_cuts_the_comments(labeled) -> None:
+    gold = "Les députés ont adopté le projet de loi.\nIt’s done.\n!@#$%^&*() COMMENTS\nGreat!"
+    broken = gold.encode("utf-8").decode("cp1252")
+    assert "dÃ©putÃ©s" in broken
+    assert labeled.gold_text(broken) == "Les députés ont adopté le projet de loi.\nIt’s done."
+    assert labeled.gold_text("Plain story text.") == "Plain story text."
+
+
+def test_scrape_score_counts_removed_lines_and_lost_sentences(labeled) -> None:
+    story = ["# The bridge", "The council met on Tuesday to vote on the bridge.", "It passed."]
+    inserted = ["Share this", "- [Sign up](https://example.org/1) now"]
+    scrape = "\n".join([inserted[0], *story, inserted[1]])
+    gold = "The bridge\nThe council met on Tuesday to vote on the bridge.\nIt passed."
+    cases = [("dragnet:1", scrape, gold, inserted, story)]
+    kept_all = labeled.score_scrapes(cases, lambda text: text)
+    assert (kept_all.removed, kept_all.inserted, kept_all.lost) == (0, 2, [])
+    cleaned = labeled.score_scrapes(cases, lambda text: "\n".join(story))
+    assert cleaned.removed_share == 1.0 and cleaned.f1 == 1.0 and cleaned.lost == []
+    too_much = labeled.score_scrapes(cases, lambda text: story[0])
+    assert too_much.lost == ["The council met on Tuesday to vote on the bridge."]
+    assert too_much.lost_per_100 == 100.0
+
+
 # -- short lines that removed lines enclose -------------------------------------------
 
 

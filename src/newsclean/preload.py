@@ -4,7 +4,7 @@ Importing this module decides which fast paths the workers use (newsclean.fastpa
 the versions and self-checks), then loads what cleaning otherwise loads lazily in
 every worker: the modules, the word lists and the language model (by cleaning a small
 text unit and a small page), the typo-repair lexicons the settings name, the boilerplate
-classifier's model file, the boilerplate rules' needle scans, trafilatura's merged
+classifier's model files, the boilerplate rules' needle scans, trafilatura's merged
 justext stoplist (~25 MB, built the first time a page needs justext without a known
 language) and dateparser's per-locale patterns (~35 MB, built the first time a date
 string matches no locale: about 1 CPU second, a fifth of it once an earlier run has
@@ -25,6 +25,7 @@ import gc
 
 from newsclean.boilerplate.learned import load_model
 from newsclean.boilerplate.rules import warm_needle_scans
+from newsclean.boilerplate.words import load_words_model
 from newsclean.config import Settings
 from newsclean.fastpaths import decisions, uses_fast
 from newsclean.fastpaths.htmldate import warm_dates
@@ -72,6 +73,7 @@ for _warm in (
     warm_up,
     warm_lexicons,
     load_model,
+    load_words_model,
     warm_needle_scans,
     warm_stoplist,
     warm_dates,

@@ -31,6 +31,7 @@ from newsclean.boilerplate.features import (
 from newsclean.boilerplate.lines import join_kept, longest_blank_run, plain_once
 from newsclean.boilerplate.rules import classify
 from newsclean.boilerplate.structure import DETECTORS, detect, is_prose, promos, sentence
+from newsclean.boilerplate.words import WordsModel, load_words_model
 from newsclean.record import Removal
 
 MODEL_FILE = "boilerplate-model.json"
@@ -275,6 +276,57 @@ def learned_removals(
     return going
 
 
+def _sentence_guarded(line: str) -> bool:
+    """A line the shape classifier's guards keep only for what it reads as: a prose
+    paragraph, or a line holding a full sentence (wordy, no code)."""
+    return is_prose(line) or (_wordy(line) and not _is_code(line) and sentence(line))
+
+
+def word_removals(
+    lines: list[str],
+    allowed: list[bool],
+    taken: list[bool],
+    *,
+    words: WordsModel,
+    source: str,
+) -> list[float | None]:
+    """The vocabulary model's removals among a text's non-blank lines: its probability
+    for each line it takes, None for the others. It takes a line the shape guards let go
+    (`allowed`) at its "line" threshold; and a prose paragraph or full sentence at its
+    (higher) "sentence" threshold, only outside the story: before the first or after
+    the last prose paragraph it leaves (a paragraph under that threshold that no other
+    layer takes, `taken`), never between two such paragraphs. Nothing in a text without
+    a prose paragraph it leaves."""
+    line_threshold = words.threshold(source, "line")
+    sentence_threshold = words.threshold(source, "sentence")
+    found: list[float | None] = [None] * len(lines)
+    if min(line_threshold, sentence_threshold) > 1:
+        return found
+    probabilities = [words.probability(line) for line in lines]
+    story = [
+        index
+        for index, line in enumerate(lines)
+        if not taken[index] and probabilities[index] < sentence_threshold and is_prose(line)
+    ]
+    if not story:
+        return found
+    first, last = story[0], story[-1]
+    for index, (line, probability) in enumerate(zip(lines, probabilities, strict=True)):
+        if taken[index]:
+            continue
+        if allowed[index]:
+            if probability >= line_threshold:
+                found[index] = probability
+        elif (
+            (index < first or index > last)
+            and probability >= sentence_threshold
+            and _sentence_guarded(line)
+            and not _filled_row(line)
+        ):
+            found[index] = probability
+    return found
+
+
 def strip_shapes(text: str) -> tuple[str, list[Removal]]:
     """Remove the promos `structure.promos` finds in the text as it comes, before the
     rules: a promo's call to action ("Get your tickets") is part of the shape the
@@ -355,8 +407,10 @@ def strip_learned(
     known: dict[str, tuple[int, list[float]]] | None = None,
     detectors: Collection[str] = tuple(DETECTORS),
     classifier: bool = True,
+    words: WordsModel | None = None,
 ) -> tuple[str, list[Removal]]:
-    """Remove the lines the structural detectors or the classifier find, until none is
+    """Remove the lines the structural detectors, the classifier or the vocabulary
+    model (`word_removals`, kind "learned" too) find, until none is
     left to remove, with the short lines they enclose (`with_enclosed_short_lines`);
     return the kept text and what went, in order of removal.
 
@@ -366,16 +420,25 @@ def strip_learned(
     for `source` ("html": text extracted from a page; "text": a text or markdown
     scrape). `rules` maps lines to the rule they match, where the rule stage has read
     them; `known` holds the line features of lines already read, and grows. Only the
-    detectors named in `detectors` run (`structure.DETECTORS`), and the classifier only
-    with `classifier`.
+    detectors named in `detectors` run (`structure.DETECTORS`), and the classifier and
+    the vocabulary model (`words`, by default the shipped one, if any) only with
+    `classifier`.
     """
     if model is None:
         model = load_model()
+    if words is None:
+        words = load_words_model()  # None: no vocabulary model is shipped
     if source != "html":
         # In a text scrape only the lines' order tells where a thread of comments
         # begins and ends, and a wrong guess takes story paragraphs with it.
         detectors = tuple(name for name in detectors if name not in PAGE_ONLY_DETECTORS)
     threshold = model.thresholds.get(source, model.thresholds["text"]) if classifier else 2.0
+    # The vocabulary model has its own thresholds, and is off with the classifier.
+    by_vocabulary = (
+        classifier
+        and words is not None
+        and min(words.threshold(source, "line"), words.threshold(source, "sentence")) <= 1
+    )
     lines = text.split("\n")
     longest_gap = longest_blank_run(lines)
     removed: list[Removal] = []
@@ -386,7 +449,8 @@ def strip_learned(
         present = [lines[index] for index in indices]
         kinds = detect(present, detectors)
         # The classifier is off for this kind of text, or no line may go: nothing to score.
-        allowed = removable(present) if threshold <= 1 else [False] * len(present)
+        guards = removable(present) if threshold <= 1 or by_vocabulary else [False] * len(present)
+        allowed = guards if threshold <= 1 else [False] * len(present)
         if any(allowed):
             probabilities = model.probabilities(present, language, known, rules, allowed)
         else:
@@ -394,17 +458,30 @@ def strip_learned(
         learned = learned_removals(
             present, probabilities, threshold=threshold, model=model, allowed=allowed
         )
-        if kinds.count(None) == len(kinds) and True not in learned:
+        if by_vocabulary:
+            taken = [
+                kind is not None or by_model for kind, by_model in zip(kinds, learned, strict=True)
+            ]
+            by_words = word_removals(present, guards, taken, words=words, source=source)
+        else:
+            by_words = [None] * len(present)
+        if (
+            kinds.count(None) == len(kinds)
+            and True not in learned
+            and by_words.count(None) == len(by_words)
+        ):
             break  # nothing found, nothing enclosed
         found: list[Removal | None] = []
-        for line, kind, probability, by_model in zip(
-            present, kinds, probabilities, learned, strict=True
+        for line, kind, probability, by_model, word_probability in zip(
+            present, kinds, probabilities, learned, by_words, strict=True
         ):
             if kind is not None:
                 confidence = round(max(STRUCTURE_CONFIDENCE, probability), 3)
                 found.append(Removal(kind, line, confidence))
             elif by_model:
                 found.append(Removal("learned", line, round(probability, 3)))
+            elif word_probability is not None:
+                found.append(Removal("learned", line, round(word_probability, 3)))
             else:
                 found.append(None)
         found = with_enclosed_short_lines(present, found)

@@ -19,6 +19,7 @@ from newsclean.boilerplate.lines import (
 )
 from newsclean.boilerplate.rules import classify
 from newsclean.boilerplate.structure import DETECTORS, is_prose, promo_signal
+from newsclean.boilerplate.words import WordsModel
 from newsclean.record import Removal
 
 _BLOCK_MEMBER_WORDS = 16
@@ -74,6 +75,7 @@ def strip_boilerplate(
     learned: bool = True,
     detectors: Collection[str] = SHIPPED_DETECTORS,
     classifier: bool = True,
+    words_model: WordsModel | None = None,
 ) -> tuple[str, list[Removal]]:
     """Remove template lines from story text; return the kept text and what went, in order.
 
@@ -86,7 +88,8 @@ def strip_boilerplate(
     `source` is "html" for text extracted from a page, "text" for a text or markdown
     scrape: the classifier has a threshold for each. `detectors` names the structural
     detectors that run (`structure.DETECTORS`; by default those that lose no story
-    text on the validation data), and `classifier` switches the classifier.
+    text on the validation data), and `classifier` switches the classifier and the
+    vocabulary model (`words_model`: the shipped one unless given).
     """
     removed: list[Removal] = []
     known: dict[str, _Line] = {}  # each line is read once, not once per pass
@@ -119,6 +122,7 @@ def strip_boilerplate(
             known=features,
             detectors=detectors,
             classifier=classifier,
+            words=words_model,
         )
         if not more:
             return text, removed

@@ -1,0 +1,313 @@
+"""Train the vocabulary model of the learned boilerplate stage, validated across sets.
+
+    uv run --group train python benchmarks/train_boilerplate_words.py [--out PATH] [--metrics PATH]
+
+Data (benchmarks/labeled.py; none of it is in the repository): the training parts of
+Dragnet, Readability and trafilatura-eval. Lines are read as the stage sees them, after
+the rule catalogue: page texts labeled against their gold text (or `with` / `without`
+snippets), and text scrapes (`scrape_cases`: gold texts with boilerplate blocks of other
+pages inserted) labeled by construction. The held-out ~30 % of every set is never read.
+
+A logistic regression over each line's terms (`newsclean.boilerplate.words.line_terms`)
+is fitted, and its two thresholds for text scrapes ("line" and "sentence") chosen on
+scrapes of the validation fifth of the training pages: the best body F1 above the
+shipped stage's without it, with more boilerplate removed, no more story sentences
+lost, and no negative golden case changed.
+
+Domain shift is measured first, leave one set out: for each set S, a model is fitted on
+the other sets' training pages (and scrapes of them), its thresholds chosen on the other
+sets' validation pages, and it is scored on scrapes whose boilerplate comes from S's
+pages. The model ships (thresholds at or below 1) only if it beats the stage without it
+on every set, and loses no more story sentences than the rules alone there.
+
+Deterministic: fixed seeds, sorted inputs. A model that does not ship is written to
+.cache/boilerplate-words.json (git-ignored) instead, and none is left in the package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from labeled import (  # noqa: E402
+    EVAL_SET,
+    LABELED_SETS,
+    Page,
+    extract_pages,
+    line_labels,
+    load_set,
+    score_scrapes,
+    scrape_cases,
+    snippet_labels,
+)
+from train_boilerplate import NEGATIVE_CASES, SEED, validation_page  # noqa: E402
+
+from newsclean.boilerplate import strip_boilerplate  # noqa: E402
+from newsclean.boilerplate.words import (  # noqa: E402
+    WORDS_FILE,
+    WORDS_VERSION,
+    WordsModel,
+    line_terms,
+)
+
+SETS = (*LABELED_SETS, EVAL_SET)
+DISABLED = 1.01
+LINE_THRESHOLDS = (0.5, 0.7, 0.85, 0.95, DISABLED)
+SENTENCE_THRESHOLDS = (0.8, 0.9, 0.95, 0.98, DISABLED)
+MIN_DOCUMENTS = 3  # a term kept must occur in this many training documents
+C = 1.0  # inverse L2 strength
+MIN_WEIGHT = 0.01  # smaller weights are left out of the file
+SCRAPES = 1500
+CHOICE_SCRAPES = 200  # validation scrapes the thresholds are chosen on
+CHECK_SCRAPES = 300  # scrapes of the left-out set
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_OUT = REPO / "src" / "newsclean" / "data" / WORDS_FILE
+# Where a model that does not ship is written (git-ignored), for words_cost_bench and
+# quality_bench's --words-model.
+UNSHIPPED_OUT = REPO / ".cache" / WORDS_FILE
+DEFAULT_METRICS = REPO / "docs" / "boilerplate-words-metrics.json"
+
+
+def _key(page: Page) -> str:
+    return f"{page.set_name}:{page.page_id}"
+
+
+def _validation(page: Page) -> bool:
+    return validation_page(page.set_name, page.page_id)
+
+
+def _scrapes(golds: list[Page], pool: list[Page], extracted, count: int, seed: int) -> list:
+    """At least `count` scrapes (or none without golds and pool): `scrape_cases` with
+    seed after seed, since it uses each gold text once."""
+    cases: list = []
+    while golds and pool and len(cases) < count:
+        cases += scrape_cases(golds, pool, extracted, count - len(cases), seed=seed)
+        seed += 1
+    return cases[:count]
+
+
+def lines_of_pages(pages: list[Page], extracted) -> list[tuple[str, list[tuple[str, bool]]]]:
+    """(document key, [(line, is story)]) of each page's text after the rules."""
+    documents = []
+    for page in pages:
+        article = extracted[_key(page)]
+        if not article.text.strip():
+            continue
+        text, _removed = strip_boilerplate(
+            article.text, title=article.title, language=article.language, learned=False
+        )
+        labeled = (line_labels(text, page.gold) if page.gold is not None
+                   else snippet_labels(text, page))  # fmt: skip
+        documents.append((_key(page), list(labeled)))
+    return documents
+
+
+def lines_of_scrapes(cases: list) -> list[tuple[str, list[tuple[str, bool]]]]:
+    """(document key, [(line, is story)]) of each scrape after the rules."""
+    documents = []
+    for number, (key, scrape, _gold, inserted, story) in enumerate(cases):
+        text, _removed = strip_boilerplate(scrape, learned=False)
+        labels = {line: False for line in inserted}
+        labels.update({line: True for line in story})
+        labeled = [(line, labels[line]) for line in text.split("\n") if line in labels]
+        documents.append((f"scrape-{number}-{key}", labeled))
+    return documents
+
+
+def fit(documents: list[tuple[str, list[tuple[str, bool]]]]) -> tuple[float, dict[str, float]]:
+    """A logistic regression over the lines' terms: (bias, weight of each term kept)."""
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    seen: dict[str, set[str]] = defaultdict(set)
+    rows = []
+    for key, labeled in documents:
+        for line, story in labeled:
+            terms = line_terms(line)
+            for term in terms:
+                seen[term].add(key)
+            rows.append((terms, 0 if story else 1, 1.0 + math.log1p(len(line.split()))))
+    vocabulary = sorted(term for term, keys in seen.items() if len(keys) >= MIN_DOCUMENTS)
+    index = {term: position for position, term in enumerate(vocabulary)}
+    columns, pointers, labels, weights = [], [0], [], []
+    for terms, label, weight in rows:
+        columns.extend(index[term] for term in terms if term in index)
+        pointers.append(len(columns))
+        labels.append(label)
+        weights.append(weight)
+    values = np.ones(len(columns))
+    matrix = csr_matrix((values, columns, pointers), shape=(len(rows), len(vocabulary)))
+    # Classes weighted alike: most training lines are story, and the thresholds are
+    # chosen on validation scrapes anyway.
+    model = LogisticRegression(C=C, max_iter=3000, class_weight="balanced", random_state=SEED)
+    model.fit(matrix, np.asarray(labels), sample_weight=np.asarray(weights))
+    coefficients = model.coef_[0]
+    kept = {
+        term: round(float(weight), 4)
+        for term, weight in zip(vocabulary, coefficients, strict=True)
+        if abs(weight) >= MIN_WEIGHT
+    }
+    print(f"  fitted on {len(rows)} lines ({sum(labels) / len(labels):.1%} boilerplate), "
+          f"{len(vocabulary)} terms, {len(kept)} kept")  # fmt: skip
+    return round(float(model.intercept_[0]), 4), kept
+
+
+def with_thresholds(bias: float, weights: dict[str, float], line: float, sentence: float):
+    thresholds = {"html": {"line": DISABLED, "sentence": DISABLED},
+                  "text": {"line": line, "sentence": sentence}}  # fmt: skip
+    return WordsModel(bias=bias, weights=weights, thresholds=thresholds)
+
+
+def _summary(score) -> dict:
+    return {"removed": round(score.removed_share, 4), "f1": round(score.f1, 4),
+            "lost_per_100": round(score.lost_per_100, 2), "documents": score.documents}  # fmt: skip
+
+
+def baselines(cases: list) -> dict:
+    """The rules alone, and the stage without the vocabulary model."""
+    off = with_thresholds(0.0, {}, DISABLED, DISABLED)
+    rules = score_scrapes(cases, lambda scrape: strip_boilerplate(scrape, learned=False)[0])
+    stage = score_scrapes(
+        cases, lambda scrape: strip_boilerplate(scrape, learned=True, words_model=off)[0]
+    )
+    return {"rules": _summary(rules), "stage": _summary(stage)}
+
+
+def score_with(cases: list, model: WordsModel) -> dict:
+    return _summary(score_scrapes(
+        cases, lambda scrape: strip_boilerplate(scrape, learned=True, words_model=model)[0]
+    ))  # fmt: skip
+
+
+def negative_cases_kept(model: WordsModel) -> bool:
+    """The negative golden cases come out as the stage without the model leaves them."""
+    off = with_thresholds(0.0, {}, DISABLED, DISABLED)
+    for case in json.loads(NEGATIVE_CASES.read_text(encoding="utf-8")):
+        for options in ({}, {"language": case.get("language")}):
+            with_model = strip_boilerplate(case["input"], words_model=model, **options)[0]
+            without = strip_boilerplate(case["input"], words_model=off, **options)[0]
+            if with_model != without:
+                return False
+    return True
+
+
+def choose(bias: float, weights: dict[str, float], cases: list) -> tuple[dict, list[dict]]:
+    """The thresholds of best body F1 on `cases` among those that lose no more story
+    sentences than the stage without the model, remove more boilerplate and change no
+    negative case (ties: more removed); (DISABLED, DISABLED) when none beats the stage's
+    F1."""
+    base = baselines(cases)
+    grid = []
+    for line in LINE_THRESHOLDS:
+        for sentence in SENTENCE_THRESHOLDS:
+            if line > 1 and sentence > 1:
+                continue
+            result = score_with(cases, with_thresholds(bias, weights, line, sentence))
+            grid.append({"line": line, "sentence": sentence, **result})
+    stage = base["stage"]
+    allowed = [
+        point for point in grid
+        if point["lost_per_100"] <= stage["lost_per_100"] and point["f1"] > stage["f1"]
+        and point["removed"] > stage["removed"]
+    ]  # fmt: skip
+    allowed.sort(key=lambda point: (-point["f1"], -point["removed"], -point["line"]))
+    for point in allowed:
+        if negative_cases_kept(with_thresholds(bias, weights, point["line"], point["sentence"])):
+            return {"line": point["line"], "sentence": point["sentence"], **base}, grid
+    return {"line": DISABLED, "sentence": DISABLED, **base}, grid
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--metrics", type=Path, default=DEFAULT_METRICS)
+    parser.add_argument("--skip-folds", action="store_true", help="no leave-one-set-out")
+    args = parser.parse_args(argv)
+
+    pages = {name: [page for page in load_set(name) if not page.held_out] for name in SETS}
+    if not any(pages.values()):
+        print("train_boilerplate_words: corpus not found under ../shared/corpus.",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    extracted = extract_pages([page for name in SETS for page in pages[name]])
+    fitting = {name: [p for p in pages[name] if not _validation(p)] for name in SETS}
+    checking = {name: [p for p in pages[name] if _validation(p)] for name in SETS}
+    page_lines = {name: lines_of_pages(fitting[name], extracted) for name in SETS}
+    report: dict = {"seed": SEED, "C": C, "min_documents": MIN_DOCUMENTS,
+                    "min_weight": MIN_WEIGHT, "folds": {}}  # fmt: skip
+
+    def train_on(names: tuple[str, ...]) -> tuple[float, dict[str, float], dict]:
+        golds = [p for name in names for p in fitting[name] if p.gold is not None]
+        pool = [p for name in names for p in fitting[name]]
+        documents = [doc for name in names for doc in page_lines[name]]
+        documents += lines_of_scrapes(_scrapes(golds, pool, extracted, SCRAPES, SEED))
+        bias, weights = fit(documents)
+        check_golds = [p for name in names for p in checking[name] if p.gold is not None]
+        check_pool = [p for name in names for p in checking[name]]
+        cases = _scrapes(check_golds, check_pool, extracted, CHOICE_SCRAPES, SEED)
+        chosen, grid = choose(bias, weights, cases)
+        return bias, weights, {"chosen": chosen, "grid": grid}
+
+    ships = not args.skip_folds  # a model not validated across sets is not shipped
+    if not args.skip_folds:
+        for left_out in SETS:
+            names = tuple(name for name in SETS if name != left_out)
+            print(f"fold: train on {', '.join(names)}; test on {left_out}")
+            bias, weights, choice = train_on(names)
+            chosen = choice["chosen"]
+            golds = [p for p in checking[left_out] if p.gold is not None] or [
+                p for name in names for p in checking[name] if p.gold is not None
+            ]
+            cases = _scrapes(golds, pages[left_out], extracted, CHECK_SCRAPES, SEED)
+            test = baselines(cases)
+            model = with_thresholds(bias, weights, chosen["line"], chosen["sentence"])
+            test["words"] = score_with(cases, model)
+            words = test["words"]
+            beats = (words["removed"] > test["stage"]["removed"]
+                     and words["f1"] > test["stage"]["f1"]
+                     and words["lost_per_100"] <= test["rules"]["lost_per_100"])  # fmt: skip
+            ships = ships and beats
+            report["folds"][left_out] = {"thresholds": chosen, "validation_grid": choice["grid"],
+                                         "test": test, "beats": beats}  # fmt: skip
+            args.metrics.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+            print(f"  thresholds line {chosen['line']} sentence {chosen['sentence']}; test: "
+                  + "; ".join(f"{name} {json.dumps(value)}" for name, value in test.items())
+                  + f"; beats the stage: {beats}")  # fmt: skip
+
+    print("final: train on every set")
+    bias, weights, choice = train_on(SETS)
+    chosen = choice["chosen"]
+    thresholds = (chosen["line"], chosen["sentence"]) if ships else (DISABLED, DISABLED)
+    print(f"  validation: thresholds line {chosen['line']} sentence {chosen['sentence']}, "
+          f"rules {chosen['rules']}, stage {chosen['stage']}; ships: {ships}")  # fmt: skip
+    model_json = {
+        "version": WORDS_VERSION,
+        "bias": bias,
+        "thresholds": {"html": {"line": DISABLED, "sentence": DISABLED},
+                       "text": {"line": thresholds[0], "sentence": thresholds[1]}},
+        "weights": dict(sorted(weights.items())),
+    }  # fmt: skip
+    report["final"] = {"thresholds": chosen, "validation_grid": choice["grid"], "ships": ships,
+                       "terms": len(weights)}  # fmt: skip
+    if not ships and args.out == DEFAULT_OUT:
+        # Only a model that beats the stage on every set goes into the package.
+        DEFAULT_OUT.unlink(missing_ok=True)
+        args.out = UNSHIPPED_OUT
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(model_json, separators=(",", ":"), ensure_ascii=False) + "\n",
+                        encoding="utf-8")  # fmt: skip
+    args.metrics.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {args.out} ({args.out.stat().st_size} bytes) and {args.metrics}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
