@@ -1,6 +1,6 @@
 """Score plain trafilatura and newsclean on the same pages, on data no model was trained on.
 
-    .venv/bin/python benchmarks/quality_bench.py [--scrapes N] [--show-lost]
+    .venv/bin/python benchmarks/quality_bench.py [--scrapes N] [--show-lost] [--part train]
 
 Prints precision, recall and F1 for each of:
 
@@ -15,7 +15,8 @@ for plain `trafilatura.extract` (defaults), newsclean with the rule catalogue on
 (`strip_boilerplate(..., learned=False)`) and newsclean with the learned stage (rules,
 structural detectors and the learned classifier: the default for page text, opt-in for
 scrapes with `learned_boilerplate_scrapes`), then the kinds it removed and what it costs
-per document. newsclean's text is its extraction
+per document. `--part train` scores the training parts instead (pages not held out), the
+place to study a change before the held-out figures are looked at once. newsclean's text is its extraction
 and repair as the pipeline runs them (cached under .cache/); site templates, which need
 many pages of one domain, are left out.
 """
@@ -67,9 +68,11 @@ def _row(name: str, precision: float, recall: float, f1: float, extra: str = "")
     return f"  {name:<28} P {precision:.4f}  R {recall:.4f}  F1 {f1:.4f}{extra}"
 
 
-def score_labeled(set_name: str, pages: list[Page], extracted: dict[str, Extracted], kinds):
-    """AEB scores of the three systems on one set's held-out pages."""
-    print(f"{set_name} held out: {len(pages)} pages (AEB word 4-grams)")
+def score_labeled(
+    set_name: str, pages: list[Page], extracted: dict[str, Extracted], kinds, part: str
+):
+    """AEB scores of the three systems on one part of one set's pages."""
+    print(f"{set_name} {part}: {len(pages)} pages (AEB word 4-grams)")
     plain = aeb_score([(extracted[_key(page)].plain, page.gold) for page in pages])
     rules = aeb_score([(_clean(extracted[_key(page)], learned=False)[0], page.gold)
                        for page in pages])  # fmt: skip
@@ -116,9 +119,9 @@ def _snippet_page(page: Page):
     return EvalPage("", page.path, page.with_snippets, page.without_snippets)
 
 
-def score_scrapes(cases: list[tuple], *, show_lost: bool) -> None:
+def score_scrapes(cases: list[tuple], *, show_lost: bool, part: str) -> None:
     """Boilerplate lines removed, body F1 and story sentences lost, per system."""
-    print(f"text and markdown scrapes: {len(cases)} documents built from held-out pages")
+    print(f"text and markdown scrapes: {len(cases)} documents built from {part} pages")
     for name, learned in (("no cleaning", None), ("newsclean rules only", False),
                           ("learned stage (opt-in)", True)):  # fmt: skip
         removed = total = lost = 0
@@ -173,13 +176,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scrapes", type=int, default=400, help="text scrapes to build")
     parser.add_argument("--show-lost", action="store_true", help="list story sentences lost")
+    parser.add_argument(
+        "--part",
+        choices=("held-out", "train"),
+        default="held-out",
+        help="score the held-out parts (default) or the training parts",
+    )
     args = parser.parse_args(argv)
     if args.scrapes < 0:
         parser.error("--scrapes must be zero or more")
 
+    wanted = args.part == "held-out"
+    part = "held out" if wanted else "training part"
     held: dict[str, list[Page]] = {}
     for set_name in (*LABELED_SETS, EVAL_SET):
-        held[set_name] = [page for page in load_set(set_name) if page.held_out]
+        held[set_name] = [page for page in load_set(set_name) if page.held_out == wanted]
     if not any(held.values()):
         print("quality_bench: corpus not found under ../shared/corpus; nothing to do.",
               file=sys.stderr)  # fmt: skip
@@ -188,19 +199,19 @@ def main(argv: list[str] | None = None) -> int:
     kinds: Counter = Counter()
     for set_name in LABELED_SETS:
         if held[set_name]:
-            score_labeled(set_name, held[set_name], extracted, kinds)
+            score_labeled(set_name, held[set_name], extracted, kinds, part)
     if held[EVAL_SET]:
-        score_snippets("held out", held[EVAL_SET], extracted)
+        score_snippets(part, held[EVAL_SET], extracted)
         every = load_set(EVAL_SET)
         score_snippets("all pages", every, extract_pages(every))
     labeled_pages = [page for set_name in LABELED_SETS for page in held[set_name]]
     pool = [page for pages in held.values() for page in pages]
     cases = scrape_cases(labeled_pages, pool, extracted, args.scrapes)
-    score_scrapes(cases, show_lost=args.show_lost)
-    print("kinds removed on the held-out Dragnet and Readability pages (shipped stage):")
+    score_scrapes(cases, show_lost=args.show_lost, part=part)
+    print(f"kinds removed on the {part} Dragnet and Readability pages (shipped stage):")
     print("  " + ", ".join(f"{kind} {count}" for kind, count in kinds.most_common()))
     pages_text = [extracted[_key(page)] for page in labeled_pages]
-    cost("held-out page texts", [(a.text, a.title, a.language, "html") for a in pages_text])
+    cost(f"{part} page texts", [(a.text, a.title, a.language, "html") for a in pages_text])
     cost("scrapes", [(case[1], None, None, "text") for case in cases])
     return 0
 

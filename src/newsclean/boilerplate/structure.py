@@ -296,6 +296,45 @@ def _pipe_row(line: str) -> bool:
     return digits < len(text) / 4 and not _ends_clause(text)
 
 
+# Cells of a table row as trafilatura writes one ("| cell | cell |"); a pipe written
+# inside a cell comes out escaped ("\\|") and parts a layout row's cells too.
+_ROW_CELLS = re.compile(r"\s*\\?[|¦]\s*")
+
+
+def _layout_row(line: str) -> bool:
+    """A table row of three or more short cells, as a table-layout page's navigation
+    bar or toolbar comes out ("| Complete coverage | | Photo archive | | Video archive
+    |"): `_pipe_row`'s test on the row's cells. Whether it stands alone, not in a data
+    table, is for `table_debris` to see."""
+    if len(line) > _SHORT_CHARS or not line.lstrip().startswith("|"):
+        return False
+    text = plain_once(line)
+    cells = [cell for cell in _ROW_CELLS.split(text) if cell.strip()]
+    if len(cells) < 3 or max(len(cell.split()) for cell in cells) > 6:
+        return False
+    joined = " ".join(cells)
+    digits = sum(char.isdigit() for char in joined)
+    return digits < len(joined) / 4 and not _ends_clause(joined)
+
+
+_PREVIOUS, _NEXT = ("«", "‹"), ("»", "›")
+
+
+def _entry_navigation(line: str) -> bool:
+    """A blog entry's previous/next bar: two or three cells parted by pipes, the first
+    opening with « (the previous entry's title) or the last closing with » (the next
+    one's), "« Older post title | Main | Newer post title »"."""
+    if len(line) > _SHORT_CHARS or "|" not in line or line.lstrip().startswith("|"):
+        return False
+    cells = [cell.strip() for cell in line.split("|")]
+    if not 2 <= len(cells) <= 3 or not all(cells):
+        return False
+    first, last = cells[0], cells[-1]
+    previous = first.startswith(_PREVIOUS) and not any(mark in first for mark in _NEXT)
+    following = last.endswith(_NEXT) and not any(mark in last for mark in _PREVIOUS)
+    return previous or following
+
+
 def _dated_headline(line: str) -> bool:
     if len(line) > _SHORT_CHARS:
         return False
@@ -334,21 +373,36 @@ def _action_row(line: str) -> bool:
 
 
 def table_debris(lines: list[str]) -> Kinds:
-    """Pipe-separated navigation rows and rows of actions ("Print article / Refer to a
-    friend"); runs of two or more "N days ago | headline" lines; runs of three or more
-    "Month YYYY" archive lines."""
+    """Pipe-separated navigation rows, rows of actions ("Print article / Refer to a
+    friend") and a blog entry's previous/next bar; a table row of short cells that no
+    other table row stands beside (a layout table's navigation bar, not a row of a data
+    table); runs of two or more "N days ago | headline" lines; runs of three or
+    more "Month YYYY" archive lines."""
     shapes = [_debris_shape(line) for line in lines]
-    kinds: Kinds = ["navigation" if row else None for row, _dated, _archive in shapes]
-    _mark_runs(kinds, [dated for _row, dated, _archive in shapes], 2, "related")
-    _mark_runs(kinds, [archive for _row, _dated, archive in shapes], 3, "navigation")
+    kinds: Kinds = ["navigation" if row else None for row, _dated, _archive, _layout in shapes]
+    for index, (_row, _dated, _archive, layout) in enumerate(shapes):
+        if layout and not _in_data_table(lines, index):
+            kinds[index] = "navigation"
+    _mark_runs(kinds, [dated for _row, dated, _archive, _layout in shapes], 2, "related")
+    _mark_runs(kinds, [archive for _row, _dated, archive, _layout in shapes], 3, "navigation")
     return kinds
 
 
+def _in_data_table(lines: list[str], index: int) -> bool:
+    """A table row with another table row right before or after it."""
+    return any(
+        0 <= near < len(lines) and lines[near].lstrip().startswith("|")
+        for near in (index - 1, index + 1)
+    )
+
+
 @lru_cache(maxsize=4096)
-def _debris_shape(line: str) -> tuple[bool, bool, bool]:
-    """Of one line: a pipe-separated row or a row of actions; an "N days ago | headline"
-    line; a month of an archive list."""
-    return _pipe_row(line) or _action_row(line), _dated_headline(line), _archive_entry(line)
+def _debris_shape(line: str) -> tuple[bool, bool, bool, bool]:
+    """Of one line: a pipe-separated row, a row of actions or an entry's previous/next
+    bar; an "N days ago | headline" line; a month of an archive list; a table row of
+    short cells (`_layout_row`)."""
+    row = _pipe_row(line) or _action_row(line) or _entry_navigation(line)
+    return row, _dated_headline(line), _archive_entry(line), _layout_row(line)
 
 
 def _archive_entry(line: str) -> bool:
