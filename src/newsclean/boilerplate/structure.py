@@ -231,11 +231,27 @@ def _marker_shape(line: str) -> tuple[bool, bool, bool, bool] | None:
     return None
 
 
+@lru_cache(maxsize=4096)
+def _cued(line: str) -> bool:
+    """An author/time line that names its role ("Posted by", "says", "wrote", "Reply")
+    and is no sentence or clause ("Police said the fire started at 9:49pm on January
+    8, 2008." is a story's line)."""
+    text = plain_once(line)
+    return not _ends_clause(text) and bool(_AUTHOR_CUES.search(text.casefold()))
+
+
 def comment_threads(
-    lines: list[str], *, minimum: int = 2, gap: int = 4, forums: bool = True
+    lines: list[str],
+    *,
+    minimum: int = 2,
+    gap: int = 4,
+    cued_gap: int = 60,
+    forums: bool = True,
 ) -> Kinds:
     """Two or more author/time lines of one shape (`_marker_shape`), at most `gap` lines
-    apart, after the story began: a comment thread. The thread runs from the first
+    apart (`cued_gap` where both name their role, "Posted by: ... 9:49pm January 08,
+    2008": long comments part an old blog's signatures by many paragraphs), after the
+    story began: a comment thread. The thread runs from the first
     comment to the last one's body, but not over a comment's body that only a prose
     paragraph parts from the rest of the text (the story's own paragraph, maybe): the
     first comment's body, of signatures, when a prose paragraph stands right before it;
@@ -255,7 +271,11 @@ def comment_threads(
         return kinds
     groups: list[list[int]] = []
     for index in markers:
-        near = groups and index - groups[-1][-1] <= gap + 1
+        apart = index - groups[-1][-1] - 1 if groups else None
+        near = apart is not None and (
+            apart <= gap
+            or (apart <= cued_gap and _cued(lines[index]) and _cued(lines[groups[-1][0]]))
+        )
         if near and _marker_shape(lines[index]) == _marker_shape(lines[groups[-1][0]]):
             groups[-1].append(index)
         else:
