@@ -65,7 +65,12 @@ def _ends_clause(text: str) -> bool:
 
 
 _LABEL_VALUE = re.compile(r"^[^:]{1,30}:\s*\S")
-_ARCHIVE = re.compile(rf"^(?:{MONTHS}) \d{{4}}(?: ?\(\d+\))?$")
+# A month of an archive list: "March 2008", "March, 2008", "März 2008 (12)", "March
+# 2008 [12 posts]".
+_ARCHIVE_MONTH = rf"(?:{MONTHS}),? \d{{4}}(?: ?[(\[]\d+(?: [^\W\d_]+)?[)\]])?"
+_ARCHIVE = re.compile(rf"^{_ARCHIVE_MONTH}$")
+# Three or more of them in one row, parted by pipes, bullets or middle dots.
+_ARCHIVE_ROW = re.compile(rf"^{_ARCHIVE_MONTH}(?: ?\\?[|¦•·] ?{_ARCHIVE_MONTH}){{2,}}$")
 _PIPES = re.compile(r"\s*[|¦]\s*")
 _PLACE = re.compile(
     r"\b[A-Z][a-zà-ÿ]+(?: [A-Z][a-zà-ÿ]+)?, (?:[A-Z][a-zà-ÿ]+|[A-Z]{2})\b|\b(?:in|at|à|in der) "
@@ -418,18 +423,25 @@ def _in_data_table(lines: list[str], index: int) -> bool:
 
 @lru_cache(maxsize=4096)
 def _debris_shape(line: str) -> tuple[bool, bool, bool, bool]:
-    """Of one line: a pipe-separated row, a row of actions or an entry's previous/next
-    bar; an "N days ago | headline" line; a month of an archive list; a table row of
+    """Of one line: a pipe-separated row, a row of actions, an entry's previous/next
+    bar or an archive list's row; an "N days ago | headline" line; a month of an archive list; a table row of
     short cells (`_layout_row`)."""
-    row = _pipe_row(line) or _action_row(line) or _entry_navigation(line)
+    row = _pipe_row(line) or _action_row(line) or _entry_navigation(line) or _archive_row(line)
     return row, _dated_headline(line), _archive_entry(line), _layout_row(line)
 
 
 def _archive_entry(line: str) -> bool:
-    """ "March 2008", "März 2008 (12)": a month of an archive list."""
+    """ "March 2008", "März 2008 (12)": a month of an archive list (`_ARCHIVE`)."""
     if len(line) >= 40 or (line.isascii() and not _DIGIT.search(line)):
         return False  # an archive's month has its year (an ASCII line's digits are its own)
     return bool(_ARCHIVE.match(plain_once(line).casefold()))
+
+
+def _archive_row(line: str) -> bool:
+    """ "January 2008 | December 2007 | November 2007": an archive list on one line."""
+    if len(line) > _SHORT_CHARS or (line.isascii() and not _DIGIT.search(line)):
+        return False
+    return bool(_ARCHIVE_ROW.match(plain_once(line).casefold()))
 
 
 def _mark_runs(kinds: Kinds, flags: list[bool], minimum: int, kind: str) -> None:
