@@ -16,9 +16,9 @@ for plain `trafilatura.extract` (defaults), newsclean with the rule catalogue on
 structural detectors and the learned classifier: the default for page text, opt-in for
 scrapes with `learned_boilerplate_scrapes`), then the kinds it removed and what it costs
 per document. `--part train` scores the training parts instead (pages not held out), the
-place to study a change before the held-out figures are looked at once. newsclean's text is its extraction
-and repair as the pipeline runs them (cached under .cache/); site templates, which need
-many pages of one domain, are left out.
+place to study a change before the held-out figures are looked at once. newsclean's text
+is its extraction and repair as the pipeline runs them (cached under .cache/); site
+templates, which need many pages of one domain, are left out.
 """
 
 from __future__ import annotations

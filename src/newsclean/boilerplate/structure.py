@@ -424,8 +424,8 @@ def _in_data_table(lines: list[str], index: int) -> bool:
 @lru_cache(maxsize=4096)
 def _debris_shape(line: str) -> tuple[bool, bool, bool, bool]:
     """Of one line: a pipe-separated row, a row of actions, an entry's previous/next
-    bar or an archive list's row; an "N days ago | headline" line; a month of an archive list; a table row of
-    short cells (`_layout_row`)."""
+    bar or an archive list's row; an "N days ago | headline" line; a month of an
+    archive list; a table row of short cells (`_layout_row`)."""
     row = _pipe_row(line) or _action_row(line) or _entry_navigation(line) or _archive_row(line)
     return row, _dated_headline(line), _archive_entry(line), _layout_row(line)
 
