@@ -426,8 +426,15 @@ def _debris_shape(line: str) -> tuple[bool, bool, bool, bool]:
     """Of one line: a pipe-separated row, a row of actions, an entry's previous/next
     bar or an archive list's row; an "N days ago | headline" line; a month of an
     archive list; a table row of short cells (`_layout_row`)."""
-    row = _pipe_row(line) or _action_row(line) or _entry_navigation(line) or _archive_row(line)
-    return row, _dated_headline(line), _archive_entry(line), _layout_row(line)
+    # Every row shape holds one of these marks: most lines are settled by looking for them.
+    marked = not _ROW_MARKS.isdisjoint(line)
+    row = marked and (
+        _pipe_row(line) or _action_row(line) or _entry_navigation(line) or _archive_row(line)
+    )
+    return row, _dated_headline(line), _archive_entry(line), marked and _layout_row(line)
+
+
+_ROW_MARKS = frozenset("|¦/•·")
 
 
 def _archive_entry(line: str) -> bool:
