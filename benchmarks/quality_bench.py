@@ -1,6 +1,6 @@
 """Score plain trafilatura and newsclean on the same pages, on data no model was trained on.
 
-    .venv/bin/python benchmarks/quality_bench.py [--scrapes N] [--show-lost]
+    .venv/bin/python benchmarks/quality_bench.py [--scrapes N] [--show-lost] [--part train]
                                                  [--words-thresholds LINE SENTENCE]
                                                  [--words-model PATH]
 
@@ -17,9 +17,10 @@ for plain `trafilatura.extract` (defaults), newsclean with the rule catalogue on
 (`strip_boilerplate(..., learned=False)`) and newsclean with the learned stage (rules,
 structural detectors and the learned classifier: the default for page text, opt-in for
 scrapes with `learned_boilerplate_scrapes`), then the kinds it removed and what it costs
-per document. newsclean's text is its extraction
-and repair as the pipeline runs them (cached under .cache/); site templates, which need
-many pages of one domain, are left out.
+per document. `--part train` scores the training parts instead (pages not held out), the
+place to study a change before the held-out figures are looked at once. newsclean's text
+is its extraction and repair as the pipeline runs them (cached under .cache/); site
+templates, which need many pages of one domain, are left out.
 """
 
 from __future__ import annotations
@@ -69,9 +70,11 @@ def _row(name: str, precision: float, recall: float, f1: float, extra: str = "")
     return f"  {name:<28} P {precision:.4f}  R {recall:.4f}  F1 {f1:.4f}{extra}"
 
 
-def score_labeled(set_name: str, pages: list[Page], extracted: dict[str, Extracted], kinds):
-    """AEB scores of the three systems on one set's held-out pages."""
-    print(f"{set_name} held out: {len(pages)} pages (AEB word 4-grams)")
+def score_labeled(
+    set_name: str, pages: list[Page], extracted: dict[str, Extracted], kinds, part: str
+):
+    """AEB scores of the three systems on one part of one set's pages."""
+    print(f"{set_name} {part}: {len(pages)} pages (AEB word 4-grams)")
     plain = aeb_score([(extracted[_key(page)].plain, page.gold) for page in pages])
     rules = aeb_score([(_clean(extracted[_key(page)], learned=False)[0], page.gold)
                        for page in pages])  # fmt: skip
@@ -122,13 +125,14 @@ def print_scrapes(
     cases: list[tuple],
     *,
     show_lost: bool,
+    part: str = "held out",
     words_thresholds: list[float] | None = None,
     words_model: str | None = None,
 ) -> None:
     """Boilerplate lines removed, body F1 and story sentences lost, per system; with
     `words_thresholds` (line, sentence), the vocabulary model (the one at `words_model`,
     or the shipped one) at those thresholds too."""
-    print(f"text and markdown scrapes: {len(cases)} documents built from held-out pages")
+    print(f"text and markdown scrapes: {len(cases)} documents built from {part} pages")
     shipped = load_words_model()
     systems = {
         "no cleaning": lambda scrape: scrape,
@@ -189,6 +193,12 @@ def main(argv: list[str] | None = None) -> int:
         help="also score the scrapes with the vocabulary model at these thresholds",
     )  # fmt: skip
     parser.add_argument("--words-model", help="vocabulary model file for --words-thresholds")
+    parser.add_argument(
+        "--part",
+        choices=("held-out", "train"),
+        default="held-out",
+        help="score the held-out parts (default) or the training parts",
+    )
     args = parser.parse_args(argv)
     if args.scrapes < 0:
         parser.error("--scrapes must be zero or more")
@@ -197,9 +207,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.words_model is not None and not Path(args.words_model).is_file():
         parser.error(f"--words-model {args.words_model}: no such file")
 
+    wanted = args.part == "held-out"
+    part = "held out" if wanted else "training part"
     held: dict[str, list[Page]] = {}
     for set_name in (*LABELED_SETS, EVAL_SET):
-        held[set_name] = [page for page in load_set(set_name) if page.held_out]
+        held[set_name] = [page for page in load_set(set_name) if page.held_out == wanted]
     if not any(held.values()):
         print("quality_bench: corpus not found under ../shared/corpus; nothing to do.",
               file=sys.stderr)  # fmt: skip
@@ -208,9 +220,9 @@ def main(argv: list[str] | None = None) -> int:
     kinds: Counter = Counter()
     for set_name in LABELED_SETS:
         if held[set_name]:
-            score_labeled(set_name, held[set_name], extracted, kinds)
+            score_labeled(set_name, held[set_name], extracted, kinds, part)
     if held[EVAL_SET]:
-        score_snippets("held out", held[EVAL_SET], extracted)
+        score_snippets(part, held[EVAL_SET], extracted)
         every = load_set(EVAL_SET)
         score_snippets("all pages", every, extract_pages(every))
     labeled_pages = [page for set_name in LABELED_SETS for page in held[set_name]]
@@ -219,13 +231,14 @@ def main(argv: list[str] | None = None) -> int:
     print_scrapes(
         cases,
         show_lost=args.show_lost,
+        part=part,
         words_thresholds=args.words_thresholds,
         words_model=args.words_model,
     )
-    print("kinds removed on the held-out Dragnet and Readability pages (shipped stage):")
+    print(f"kinds removed on the {part} Dragnet and Readability pages (shipped stage):")
     print("  " + ", ".join(f"{kind} {count}" for kind, count in kinds.most_common()))
     pages_text = [extracted[_key(page)] for page in labeled_pages]
-    cost("held-out page texts", [(a.text, a.title, a.language, "html") for a in pages_text])
+    cost(f"{part} page texts", [(a.text, a.title, a.language, "html") for a in pages_text])
     cost("scrapes", [(case[1], None, None, "text") for case in cases])
     return 0
 

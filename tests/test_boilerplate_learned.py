@@ -479,6 +479,14 @@ def test_aeb_score_is_per_page_4gram_precision_and_recall(labeled) -> None:
     assert (precision, recall) == (0.5, 0.5)
 
 
+def test_gold_mojibake_is_repaired_and_clean_gold_kept(labeled) -> None:
+    assert labeled.gold_text("youâ€™re here, ZÃ¡zrak jednÃ© sezony") == (
+        "you’re here, Zázrak jedné sezony"
+    )
+    for clean in ("SÃO PAULO, Brazil", "naïve café — “quoted”", "都市"):
+        assert labeled.gold_text(clean) == clean
+
+
 def test_line_labels_by_share_of_3grams_in_gold(labeled) -> None:
     gold = "The council met on Tuesday to vote on the budget.\nIt passed."
     text = "The council met on Tuesday to vote.\nShare this article now\nIt passed.\n都市"

@@ -65,7 +65,12 @@ def _ends_clause(text: str) -> bool:
 
 
 _LABEL_VALUE = re.compile(r"^[^:]{1,30}:\s*\S")
-_ARCHIVE = re.compile(rf"^(?:{MONTHS}) \d{{4}}(?: ?\(\d+\))?$")
+# A month of an archive list: "March 2008", "March, 2008", "März 2008 (12)", "March
+# 2008 [12 posts]".
+_ARCHIVE_MONTH = rf"(?:{MONTHS}),? \d{{4}}(?: ?[(\[]\d+(?: [^\W\d_]+)?[)\]])?"
+_ARCHIVE = re.compile(rf"^{_ARCHIVE_MONTH}$")
+# Three or more of them in one row, parted by pipes, bullets or middle dots.
+_ARCHIVE_ROW = re.compile(rf"^{_ARCHIVE_MONTH}(?: ?\\?[|¦•·] ?{_ARCHIVE_MONTH}){{2,}}$")
 _PIPES = re.compile(r"\s*[|¦]\s*")
 _PLACE = re.compile(
     r"\b[A-Z][a-zà-ÿ]+(?: [A-Z][a-zà-ÿ]+)?, (?:[A-Z][a-zà-ÿ]+|[A-Z]{2})\b|\b(?:in|at|à|in der) "
@@ -231,11 +236,27 @@ def _marker_shape(line: str) -> tuple[bool, bool, bool, bool] | None:
     return None
 
 
+@lru_cache(maxsize=4096)
+def _cued(line: str) -> bool:
+    """An author/time line that names its role ("Posted by", "says", "wrote", "Reply")
+    and is no sentence or clause ("Police said the fire started at 9:49pm on January
+    8, 2008." is a story's line)."""
+    text = plain_once(line)
+    return not _ends_clause(text) and bool(_AUTHOR_CUES.search(text.casefold()))
+
+
 def comment_threads(
-    lines: list[str], *, minimum: int = 2, gap: int = 4, forums: bool = True
+    lines: list[str],
+    *,
+    minimum: int = 2,
+    gap: int = 4,
+    cued_gap: int = 60,
+    forums: bool = True,
 ) -> Kinds:
     """Two or more author/time lines of one shape (`_marker_shape`), at most `gap` lines
-    apart, after the story began: a comment thread. The thread runs from the first
+    apart (`cued_gap` where both name their role, "Posted by: ... 9:49pm January 08,
+    2008": long comments part an old blog's signatures by many paragraphs), after the
+    story began: a comment thread. The thread runs from the first
     comment to the last one's body, but not over a comment's body that only a prose
     paragraph parts from the rest of the text (the story's own paragraph, maybe): the
     first comment's body, of signatures, when a prose paragraph stands right before it;
@@ -255,7 +276,11 @@ def comment_threads(
         return kinds
     groups: list[list[int]] = []
     for index in markers:
-        near = groups and index - groups[-1][-1] <= gap + 1
+        apart = index - groups[-1][-1] - 1 if groups else None
+        near = apart is not None and (
+            apart <= gap
+            or (apart <= cued_gap and _cued(lines[index]) and _cued(lines[groups[-1][0]]))
+        )
         if near and _marker_shape(lines[index]) == _marker_shape(lines[groups[-1][0]]):
             groups[-1].append(index)
         else:
@@ -296,6 +321,45 @@ def _pipe_row(line: str) -> bool:
     return digits < len(text) / 4 and not _ends_clause(text)
 
 
+# Cells of a table row as trafilatura writes one ("| cell | cell |"); a pipe written
+# inside a cell comes out escaped ("\\|") and parts a layout row's cells too.
+_ROW_CELLS = re.compile(r"\s*\\?[|¦]\s*")
+
+
+def _layout_row(line: str) -> bool:
+    """A table row of three or more short cells, as a table-layout page's navigation
+    bar or toolbar comes out ("| Complete coverage | | Photo archive | | Video archive
+    |"): `_pipe_row`'s test on the row's cells. Whether it stands alone, not in a data
+    table, is for `table_debris` to see."""
+    if len(line) > _SHORT_CHARS or not line.lstrip().startswith("|"):
+        return False
+    text = plain_once(line)
+    cells = [cell for cell in _ROW_CELLS.split(text) if cell.strip()]
+    if len(cells) < 3 or max(len(cell.split()) for cell in cells) > 6:
+        return False
+    joined = " ".join(cells)
+    digits = sum(char.isdigit() for char in joined)
+    return digits < len(joined) / 4 and not _ends_clause(joined)
+
+
+_PREVIOUS, _NEXT = ("«", "‹"), ("»", "›")
+
+
+def _entry_navigation(line: str) -> bool:
+    """A blog entry's previous/next bar: two or three cells parted by pipes, the first
+    opening with « (the previous entry's title) or the last closing with » (the next
+    one's), "« Older post title | Main | Newer post title »"."""
+    if len(line) > _SHORT_CHARS or "|" not in line or line.lstrip().startswith("|"):
+        return False
+    cells = [cell.strip() for cell in line.split("|")]
+    if not 2 <= len(cells) <= 3 or not all(cells):
+        return False
+    first, last = cells[0], cells[-1]
+    previous = first.startswith(_PREVIOUS) and not any(mark in first for mark in _NEXT)
+    following = last.endswith(_NEXT) and not any(mark in last for mark in _PREVIOUS)
+    return previous or following
+
+
 def _dated_headline(line: str) -> bool:
     if len(line) > _SHORT_CHARS:
         return False
@@ -334,28 +398,57 @@ def _action_row(line: str) -> bool:
 
 
 def table_debris(lines: list[str]) -> Kinds:
-    """Pipe-separated navigation rows and rows of actions ("Print article / Refer to a
-    friend"); runs of two or more "N days ago | headline" lines; runs of three or more
-    "Month YYYY" archive lines."""
+    """Pipe-separated navigation rows, rows of actions ("Print article / Refer to a
+    friend") and a blog entry's previous/next bar; a table row of short cells that no
+    other table row stands beside (a layout table's navigation bar, not a row of a data
+    table); runs of two or more "N days ago | headline" lines; runs of three or
+    more "Month YYYY" archive lines."""
     shapes = [_debris_shape(line) for line in lines]
-    kinds: Kinds = ["navigation" if row else None for row, _dated, _archive in shapes]
-    _mark_runs(kinds, [dated for _row, dated, _archive in shapes], 2, "related")
-    _mark_runs(kinds, [archive for _row, _dated, archive in shapes], 3, "navigation")
+    kinds: Kinds = ["navigation" if row else None for row, _dated, _archive, _layout in shapes]
+    for index, (_row, _dated, _archive, layout) in enumerate(shapes):
+        if layout and not _in_data_table(lines, index):
+            kinds[index] = "navigation"
+    _mark_runs(kinds, [dated for _row, dated, _archive, _layout in shapes], 2, "related")
+    _mark_runs(kinds, [archive for _row, _dated, archive, _layout in shapes], 3, "navigation")
     return kinds
 
 
+def _in_data_table(lines: list[str], index: int) -> bool:
+    """A table row with another table row right before or after it."""
+    return any(
+        0 <= near < len(lines) and lines[near].lstrip().startswith("|")
+        for near in (index - 1, index + 1)
+    )
+
+
 @lru_cache(maxsize=4096)
-def _debris_shape(line: str) -> tuple[bool, bool, bool]:
-    """Of one line: a pipe-separated row or a row of actions; an "N days ago | headline"
-    line; a month of an archive list."""
-    return _pipe_row(line) or _action_row(line), _dated_headline(line), _archive_entry(line)
+def _debris_shape(line: str) -> tuple[bool, bool, bool, bool]:
+    """Of one line: a pipe-separated row, a row of actions, an entry's previous/next
+    bar or an archive list's row; an "N days ago | headline" line; a month of an
+    archive list; a table row of short cells (`_layout_row`)."""
+    # Every row shape holds one of these marks: most lines are settled by looking for them.
+    marked = not _ROW_MARKS.isdisjoint(line)
+    row = marked and (
+        _pipe_row(line) or _action_row(line) or _entry_navigation(line) or _archive_row(line)
+    )
+    return row, _dated_headline(line), _archive_entry(line), marked and _layout_row(line)
+
+
+_ROW_MARKS = frozenset("|¦/•·")
 
 
 def _archive_entry(line: str) -> bool:
-    """ "March 2008", "März 2008 (12)": a month of an archive list."""
+    """ "March 2008", "März 2008 (12)": a month of an archive list (`_ARCHIVE`)."""
     if len(line) >= 40 or (line.isascii() and not _DIGIT.search(line)):
         return False  # an archive's month has its year (an ASCII line's digits are its own)
     return bool(_ARCHIVE.match(plain_once(line).casefold()))
+
+
+def _archive_row(line: str) -> bool:
+    """ "January 2008 | December 2007 | November 2007": an archive list on one line."""
+    if len(line) > _SHORT_CHARS or (line.isascii() and not _DIGIT.search(line)):
+        return False
+    return bool(_ARCHIVE_ROW.match(plain_once(line).casefold()))
 
 
 def _mark_runs(kinds: Kinds, flags: list[bool], minimum: int, kind: str) -> None:
