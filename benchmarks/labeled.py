@@ -226,6 +226,21 @@ def snippet_labels(text: str, page: Page) -> Iterator[tuple[str, bool]]:
             yield line, story
 
 
+def rule_labels(page: Page, article: Extracted) -> tuple[str, list[tuple[str, bool]]] | None:
+    """A page's text after the rule catalogue (what the learned layers see) and its lines
+    labeled story (True) or boilerplate; None for a page whose extraction is empty."""
+    from newsclean.boilerplate import strip_boilerplate
+
+    if not article.text.strip():
+        return None
+    text, _removed = strip_boilerplate(
+        article.text, title=article.title, language=article.language, learned=False
+    )
+    labeled = (line_labels(text, page.gold) if page.gold is not None
+               else snippet_labels(text, page))  # fmt: skip
+    return text, list(labeled)
+
+
 def boilerplate_blocks(pages: list[Page], extracted: dict[str, Extracted]) -> list[list[str]]:
     """Runs of boilerplate lines (up to six) as newsclean's extraction leaves them:
     lines labeled boilerplate against the gold text, or holding a `without` snippet."""

@@ -38,8 +38,8 @@ from labeled import (  # noqa: E402
     extract_pages,
     line_labels,
     load_set,
+    rule_labels,
     scrape_cases,
-    snippet_labels,
     split_id,
 )
 
@@ -133,14 +133,9 @@ def collect(stops: dict[str, list[str]]) -> dict[str, list]:
         for page in pages:
             key = f"{page.set_name}:{page.page_id}"
             article = extracted[key]
-            if not article.text.strip():
-                continue
-            text, _removed = strip_boilerplate(
-                article.text, title=article.title, language=article.language, learned=False
-            )
-            labeled = (line_labels(text, page.gold) if page.gold is not None
-                       else snippet_labels(text, page))  # fmt: skip
-            add(key, text, article.language, dict(labeled), page.gold)
+            found = rule_labels(page, article)
+            if found is not None:
+                add(key, found[0], article.language, dict(found[1]), page.gold)
     gold_pages = [page for page in training if page.gold is not None]
     for key, scrape, gold, inserted, story in scrape_cases(
         gold_pages, training, extracted, SCRAPES, seed=SEED

@@ -42,11 +42,10 @@ from labeled import (  # noqa: E402
     LABELED_SETS,
     Page,
     extract_pages,
-    line_labels,
     load_set,
+    rule_labels,
     score_scrapes,
     scrape_cases,
-    snippet_labels,
 )
 from train_boilerplate import NEGATIVE_CASES, SEED, validation_page  # noqa: E402
 
@@ -98,15 +97,9 @@ def lines_of_pages(pages: list[Page], extracted) -> list[tuple[str, list[tuple[s
     """(document key, [(line, is story)]) of each page's text after the rules."""
     documents = []
     for page in pages:
-        article = extracted[_key(page)]
-        if not article.text.strip():
-            continue
-        text, _removed = strip_boilerplate(
-            article.text, title=article.title, language=article.language, learned=False
-        )
-        labeled = (line_labels(text, page.gold) if page.gold is not None
-                   else snippet_labels(text, page))  # fmt: skip
-        documents.append((_key(page), list(labeled)))
+        found = rule_labels(page, extracted[_key(page)])
+        if found is not None:
+            documents.append((_key(page), found[1]))
     return documents
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from boilerplate_helpers import STORY, STORY_2
 
 from newsclean.boilerplate import strip_boilerplate, structure
 from newsclean.boilerplate.features import (
@@ -47,14 +48,6 @@ from newsclean.validate import ARTICLE, validation_error
 STRUCTURE_DIR = Path(__file__).parent / "cases" / "boilerplate" / "structure"
 MODEL_PATH = Path(__file__).parent.parent / "src" / "newsclean" / "data" / "boilerplate-model.json"
 STOP_WORDS = frozenset({"the", "a", "of", "to", "and", "in", "on", "that", "it", "was"})
-STORY = (
-    "The city council voted on Tuesday to close the old harbour bridge for repairs, which "
-    "are expected to take two years and cost about forty million."
-)
-STORY_2 = (
-    "Commuters will be sent over the northern bridge, and the ferry will run every ten "
-    "minutes at peak hours while the works go on."
-)
 
 
 def _feature(row: list[float], name: str) -> float:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from boilerplate_helpers import STORY, STORY_2
 
 from newsclean.boilerplate import strip_boilerplate
 from newsclean.boilerplate.learned import removable, word_removals
@@ -19,14 +20,6 @@ from newsclean.boilerplate.words import (
     words_model_from_json,
 )
 
-STORY = (
-    "The city council voted on Tuesday to close the old harbour bridge for repairs, which "
-    "are expected to take two years and cost about forty million."
-)
-STORY_2 = (
-    "Commuters will be sent over the northern bridge, and the ferry will run every ten "
-    "minutes at peak hours while the works go on."
-)
 FORM = "Your email address will not be published."
 SIGN_UP = "Sign up for our weekly newsletter to get the best stories in your inbox."
 
