@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
 import random
 import re
@@ -884,3 +885,12 @@ def test_a_copys_own_words_join_no_other_story() -> None:
     labels = _label([budget, copy, other])
     assert labels["budget-with-footer"][0] == _id("council-budget")
     assert labels["council-housing"][2] == _id("council-housing")
+
+
+def test_norwegian_rarities_are_wordfreqs_bokmal_list_without_a_warning(caplog) -> None:
+    from newsclean.stories.features import _build_rarity_table
+
+    with caplog.at_level(logging.WARNING):
+        norwegian = _build_rarity_table("no")
+    assert not [record for record in caplog.records if record.name.startswith("wordfreq")]
+    assert norwegian == _build_rarity_table("nb")

@@ -25,6 +25,9 @@ SAMPLE_CHARS = 500
 #: otherwise (ceb, arz, yue, ...); all fit the schema's `^[a-z]{2,3}$`. These mean another
 #: language in ISO 639: Wikipedia's `als` is Alemannic, ISO's is Tosk Albanian.
 _WIKIPEDIA_TO_ISO = {"als": "gsw"}
+#: Languages wordfreq lists under another code: Norwegian, and Nynorsk (not listed
+#: apart), as Bokmål.
+_WORDFREQ_CODES = {"no": "nb", "nn": "nb"}
 
 
 def detect_language(text: str) -> str | None:
@@ -40,6 +43,12 @@ def detect_language(text: str) -> str | None:
 def iso_639(label: str) -> str:
     """The ISO 639 code of one of the model's labels."""
     return _WIKIPEDIA_TO_ISO.get(label, label)
+
+
+def wordfreq_code(code: str) -> str:
+    """The code wordfreq lists the language `code` under (asked for "no", wordfreq
+    answers with "nb" and logs a warning)."""
+    return _WORDFREQ_CODES.get(code, code)
 
 
 @cache

@@ -22,7 +22,7 @@ from typing import NamedTuple
 import ftfy
 import ftfy.bad_codecs  # registers `sloppy-windows-1252`  # noqa: F401
 
-from newsclean.language import detect_language
+from newsclean.language import detect_language, wordfreq_code
 from newsclean.record import Repair
 
 #: Languages whose run-together words are split, from wordfreq's frequencies for them
@@ -34,8 +34,6 @@ TYPO_LANGUAGES = frozenset({"en"}) | SPLIT_LANGUAGES
 #: Languages that write compounds as one word (`Bundesverfassungsgericht`): a token
 #: wordfreq knows is never split there, and an unknown one needs far stronger halves.
 COMPOUND_LANGUAGES = frozenset({"de", "nl", "sv", "da", "nb"})
-#: The language detector's codes that wordfreq spells another way.
-_WORDFREQ_CODES = {"no": "nb", "nn": "nb"}
 
 _DATA = resources.files("newsclean") / "data" / "repair"
 
@@ -163,7 +161,7 @@ def _typo_language(language: str | None) -> str | None:
     if language is None:
         return None
     code = _base_language(language)
-    code = _WORDFREQ_CODES.get(code, code)
+    code = wordfreq_code(code)
     return code if code in TYPO_LANGUAGES else None
 
 

@@ -729,8 +729,10 @@ def _rarity_table(language: str) -> RarityTable:
 def _build_rarity_table(language: str) -> tuple[bytes, bytes, bytes]:
     import wordfreq
 
+    from newsclean.language import wordfreq_code
+
     try:
-        buckets = wordfreq.get_frequency_list(language)
+        buckets = wordfreq.get_frequency_list(wordfreq_code(language))
     except (LookupError, ValueError):
         buckets = wordfreq.get_frequency_list("en")
     vocabulary = [word for bucket in buckets for word in bucket]
