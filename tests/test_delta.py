@@ -352,14 +352,18 @@ def test_kill_during_publish_leaves_the_old_day_or_the_new_never_a_mix(
     script.write_text(PUBLISHER)
     lake = delta.DeltaLake(bucket)
 
+    errors = tmp_path / "publisher.err"  # the last publisher's stderr, for a failure's message
+
     def publisher(pause: str = "") -> subprocess.Popen[str]:
-        return subprocess.Popen(
-            [sys.executable, str(script), bucket, DAY.isoformat()],
-            stdout=subprocess.PIPE,
-            text=True,
-            env={**os.environ, "PAUSE_AFTER": pause},
-            start_new_session=True,
-        )
+        with errors.open("w") as stderr:
+            return subprocess.Popen(
+                [sys.executable, str(script), bucket, DAY.isoformat()],
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+                text=True,
+                env={**os.environ, "PAUSE_AFTER": pause},
+                start_new_session=True,
+            )
 
     def day_now() -> tuple[set[str], set[str]]:
         assert check_partition(bucket, DAY)[0] == []
@@ -370,7 +374,7 @@ def test_kill_during_publish_leaves_the_old_day_or_the_new_never_a_mix(
         process = publisher(pause=step)
         assert process.stdout is not None
         while (line := process.stdout.readline().strip()) != step:
-            assert line, f"the publisher ended before committing {step}"
+            assert line, f"the publisher ended before committing {step}: {errors.read_text()}"
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
         assert day_now() == old
@@ -391,7 +395,7 @@ def test_kill_during_publish_leaves_the_old_day_or_the_new_never_a_mix(
         seen.add("old" if now == old else "new")
     # A publish left to finish completes the new day from the staging still there.
     process = publisher()
-    assert process.wait(timeout=300) == 0
+    assert process.wait(timeout=300) == 0, errors.read_text()
     new = day_now()
     assert new[0] and new != old
     assert seen <= {"old", "new"}

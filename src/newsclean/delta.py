@@ -427,15 +427,7 @@ class DeltaLake:
             table = self._table(MANIFESTS)
         except TableNotFoundError:
             return []
-        import pyarrow.dataset as ds
-
-        rows = self._guard(
-            lambda: (
-                table.to_pyarrow_dataset()
-                .to_table(filter=ds.field(PARTITION_COLUMN) == ingest_date)
-                .to_pylist()
-            )
-        )
+        rows = self._guard(_read_days, table, ingest_date, ingest_date).to_pylist()
         for row in rows:
             row.setdefault("stories_version", None)
         # Each publish of a day commits its tables after the one before it did, so the
@@ -455,19 +447,8 @@ class DeltaLake:
             table = self._table(MANIFESTS)
         except TableNotFoundError:
             return {}
-        import pyarrow.dataset as ds
-
-        day = ds.field(PARTITION_COLUMN)
-        rows = self._guard(
-            lambda: (
-                table.to_pyarrow_dataset()
-                .to_table(
-                    columns=[PARTITION_COLUMN, "run_id", "articles_version", "quarantine_version"],
-                    filter=(day >= first) & (day <= last),
-                )
-                .to_pylist()
-            )
-        )
+        columns = [PARTITION_COLUMN, "run_id", "articles_version", "quarantine_version"]
+        rows = self._guard(_read_days, table, first, last, columns).to_pylist()
         newest: dict[date, tuple[int, int, str]] = {}
         for row in rows:  # ordered as `publishes` orders them
             key = (row["articles_version"], row["quarantine_version"], row["run_id"])
@@ -498,14 +479,8 @@ class DeltaLake:
             version = None if live is None else live[f"{TABLE_DIRS[kind]}_version"]
         if version is None:
             return conform(arrow_schema(kind).empty_table(), kind, columns)
-        import pyarrow.dataset as ds
-
         table = self._table(kind, version)
-        rows = self._guard(
-            lambda: table.to_pyarrow_dataset().to_table(
-                columns=columns, filter=ds.field(PARTITION_COLUMN) == ingest_date
-            )
-        )
+        rows = self._guard(_read_days, table, ingest_date, ingest_date, columns)
         return conform(rows, kind, columns)
 
     def kept_versions(self, ingest_date: date) -> list[dict[str, Any]]:
@@ -681,6 +656,25 @@ class DayCommit:
         )
         guard(table.update_incremental)  # the transaction leaves it at its old version
         return table.version()
+
+
+def _read_days(table: Any, first: date, last: date, columns: list[str] | None = None) -> pa.Table:
+    """The rows of a Delta table from day `first` to day `last` (only `columns`, if given).
+
+    Read by deltalake's own query engine, in Rust. A pyarrow dataset of the table
+    (`to_pyarrow_dataset`) reads through a Python filesystem from Arrow's threads, and a
+    process that had read one aborted now and then as the interpreter shut down
+    ("terminate called without an active exception": 3 in 100 runs of `check` on a
+    loaded machine, none in 300 read this way).
+    """
+    from deltalake import QueryBuilder
+
+    selected = ", ".join(f'"{column}"' for column in columns) if columns else "*"
+    query = (
+        f'SELECT {selected} FROM day WHERE "{PARTITION_COLUMN}" '
+        f"BETWEEN DATE '{first.isoformat()}' AND DATE '{last.isoformat()}'"
+    )
+    return pa.table(QueryBuilder().register("day", table).execute(query))
 
 
 def _modified(info: dict[str, Any]) -> datetime:
