@@ -58,6 +58,8 @@ _DATES = re.compile(
     ),
     re.IGNORECASE,
 )
+_YEAR = re.compile(r"\d{4}")
+_SPACE = re.compile(r"\s*")
 _EPOCH = date(1970, 1, 1).toordinal()
 
 
@@ -65,8 +67,13 @@ def stated_day(title: str | None, text: str) -> int:
     """Days since 1970-01-01 of the first valid full date in the headline, else in the
     text's first line when it is a dateline (at most DATELINE_CHARACTERS long); UNDATED
     when neither states one."""
-    first_line = text.lstrip().split("\n", 1)[0]
-    for place in (title or "", first_line if len(first_line) <= DATELINE_CHARACTERS else ""):
+    start = _SPACE.match(text).end()
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    dateline = text[start:end] if end - start <= DATELINE_CHARACTERS else ""
+    for place in (title or "", dateline):
+        if not _YEAR.search(place):  # every full date has a year: most places have none
+            continue
         for found in _DATES.finditer(place):
             day = _day(found)
             if day is not None:
