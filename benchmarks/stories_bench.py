@@ -51,9 +51,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from newsclean.stories.cluster import Compared, canonical_order, label_day
 from newsclean.stories.features import (
     FEATURE_BATCH,
+    MAX_ZIPF,
     TermTable,
     article_features,
     batch_features,
+    rarities,
     story_terms,
     words,
 )
@@ -258,19 +260,29 @@ def label(
     }
 
 
+def _zipf(word: str, language: str) -> float:
+    """wordfreq's Zipf frequency of a word; for a language whose tokenizer wordfreq would
+    import from an extra package (Chinese, Japanese: not installed), the one newsclean's
+    rarity table gives (MAX_ZIPF for a common word, which is then not rare)."""
+    import wordfreq
+
+    try:
+        return wordfreq.zipf_frequency(word, language)
+    except ModuleNotFoundError:
+        return MAX_ZIPF - float(rarities([word], language)[0])
+
+
 def topic_pairs(originals: list[dict]) -> tuple[list[tuple[str, str]], int]:
     """Pairs of distinct originals on one topic: their headlines share a rare word
     (wordfreq Zipf < 4), or they share at least two of their eight heaviest story words
     (the pairs the clusterer looks at hardest). Pairs that are copies in the corpus
     itself (5-gram Jaccard >= 0.5, or the same headline) are left out and counted."""
-    import wordfreq
 
     by_word: dict[object, list[str]] = defaultdict(list)
     shared: dict[tuple[str, str], int] = defaultdict(int)
     for article in originals:
         for word in set(words(article["title"])):
-            rarity = wordfreq.zipf_frequency(word, article["language"])
-            if len(word) > 3 and not word.isdigit() and rarity < 4:
+            if len(word) > 3 and not word.isdigit() and _zipf(word, article["language"]) < 4:
                 by_word[("title", word)].append(article["id"])
         for term in story_terms(article["title"], article["text"], article["language"]).terms[:8]:
             by_word[term].append(article["id"])
