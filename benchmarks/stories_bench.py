@@ -1,28 +1,34 @@
 """Benchmark near-duplicate and story labels on copies made from real corpus texts.
 
     .venv/bin/python benchmarks/stories_bench.py [--corpus ../shared/corpus/labeled]
-                                              [--part test|tune|all] [--limit N]
+        [--part test|tune|all] [--sets labeled,eval] [--limit N] [--show] [--one-at-a-time]
 
-Originals are the gold texts of `labeled/dragnet` and `labeled/readability` (first line
-the headline, the rest the story) of at least 120 words. Each original gets one to
-three copies, each with one or two edits of the kinds a day of news scrapes is full of:
-site boilerplate added before and after, the lead paragraph trimmed, another headline,
-a wire prefix "(AP) —". All of them, shuffled, are labeled as one day by newsclean's
-own features and clustering (an empty window before it).
+Originals (`load_originals`) are real articles of at least MIN_WORDS words after their
+headline: the gold texts of `labeled/dragnet` and `labeled/readability` (first line the
+headline, English), and the pages of `trafilatura-eval` that have a headline (their text
+as trafilatura extracts it, their language as newsclean detects it; most are German).
+Each original gets one to three copies, each with one or two edits of the kinds a day
+of news scrapes is full of: site boilerplate added before and after, the lead paragraph
+trimmed, another headline, a wire prefix "(AP) —". All of them, shuffled, are labeled
+as one day by newsclean's own features and clustering (an empty window before it).
 
 - Near-duplicates: recall is the share of copies whose true Jaccard similarity of word
   5-grams to their original is >= 0.8 that are labeled duplicate_of their original's
   canonical copy; precision is the share of duplicate_of labels that point inside the
   article's own family (original and copies).
-- Distinct articles inside one topic: pairs of originals sharing a distinctive word
-  (wordfreq Zipf < 3.5) in both headlines; the share that got one story_id.
+- Distinct articles inside one topic (`topic_pairs`): pairs of originals whose headlines
+  share a rare word or which share two heavy story words; the share that got one
+  story_id, raw, and with the pairs a reader found to tell one story left out
+  (REVIEWED_SAME_STORY). Both figures are printed, always.
 - Cost: milliseconds per article, wall and CPU, of the features (as a shard stages
   them: FEATURE_BATCH articles a call; `--one-at-a-time`: one a call) and of the
   clustering (publish), one process.
 
 Targets (issue 23): recall >= 0.97, precision >= 0.99, wrong merges < 0.5 % of pairs
-inside one topic, <= 0.3 ms per article. Tuning used the `tune` part (ids whose sha1
-starts with a digit 0-7); the `test` part is the rest, and the figures to report.
+inside one topic, <= 0.3 ms per article. Tuning uses the `tune` part (pages, or for
+trafilatura-eval sites, whose name's sha1 starts with a digit 0-7); the `test` part is
+the rest, and the figures to report. `--sets labeled` gives the originals of the
+benchmark before 2026-12-07's sixth round but for the briefs of 60-119 words.
 """
 
 from __future__ import annotations
@@ -35,16 +41,21 @@ import random
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 from newsclean.stories.cluster import Compared, canonical_order, label_day
 from newsclean.stories.features import (
     FEATURE_BATCH,
+    MAX_ZIPF,
     TermTable,
     article_features,
     batch_features,
+    rarities,
     story_terms,
     words,
 )
@@ -64,31 +75,69 @@ BOILERPLATE = [
     "Comments are closed for this story.",
     "Home | News | World | Business | Sport | Contact us",
 ]
+MIN_WORDS = 60
+"""Originals have at least this many words after the headline: news briefs included."""
 EDITS = ("boilerplate", "trim_lead", "headline", "wire_prefix")
 
 
-def load_originals(corpus: Path, part: str, limit: int | None) -> list[dict]:
+def in_part(name: str, part: str) -> bool:
+    """Whether the page (or site) `name` is in `part`: `tune` when the sha1 of its name
+    starts with a digit 0-7, `test` otherwise."""
+    digest = hashlib.sha1(name.encode()).hexdigest()
+    return part == "all" or (digest[0] in "01234567") == (part == "tune")
+
+
+def load_originals(corpus: Path, part: str, limit: int | None, sets: Sequence[str]) -> list[dict]:
+    """The part's originals: `labeled` gives the gold texts of Dragnet and Readability
+    (first line the headline, English); `eval` gives the trafilatura-eval pages with a
+    headline, their text as trafilatura extracts it and their language as newsclean
+    detects it (`labeled.extract_pages`, cached under .cache/). Eval pages are split by
+    site, so that one site's pages (its template, its headline suffix) are on one side."""
     originals = []
-    for name in ("dragnet", "readability"):
-        path = corpus / name / "gold.json"
-        if not path.exists():
-            continue
-        gold = json.loads(path.read_text(encoding="utf-8"))
-        for key in sorted(gold):
-            lines = [line.strip() for line in gold[key].splitlines() if line.strip()]
-            if len(lines) < 3:
+    if "labeled" in sets:
+        for name in ("dragnet", "readability"):
+            path = corpus / name / "gold.json"
+            if not path.exists():
                 continue
-            title, text = lines[0], "\n".join(lines[1:])
-            if len(text.split()) < 120:
-                continue
-            digest = hashlib.sha1(f"{name}/{key}".encode()).hexdigest()
-            if part != "all" and (digest[0] in "01234567") != (part == "tune"):
-                continue
-            originals.append(
-                {"id": digest[:32], "key": f"{name}/{key}", "title": title, "text": text}
-            )
+            gold = json.loads(path.read_text(encoding="utf-8"))
+            for key in sorted(gold):
+                lines = [line.strip() for line in gold[key].splitlines() if line.strip()]
+                if len(lines) < 3:
+                    continue
+                title, text = lines[0], "\n".join(lines[1:])
+                if len(text.split()) < MIN_WORDS or not in_part(f"{name}/{key}", part):
+                    continue
+                digest = hashlib.sha1(f"{name}/{key}".encode()).hexdigest()
+                originals.append(
+                    {"id": digest[:32], "key": f"{name}/{key}", "title": title,
+                     "text": text, "language": "en"}
+                )  # fmt: skip
+    if "eval" in sets:
+        originals.extend(_eval_originals(part))
     originals.sort(key=lambda article: article["id"])
     return originals[:limit] if limit else originals
+
+
+def _eval_originals(part: str) -> list[dict]:
+    from labeled import EVAL_SET, extract_pages, load_set, split_id
+
+    pages = [
+        page for page in load_set(EVAL_SET)
+        if in_part(f"{EVAL_SET}/{split_id(EVAL_SET, page.page_id)}", part)
+    ]  # fmt: skip
+    extracted = extract_pages(pages, workers=2)
+    originals = []
+    for page in pages:
+        found = extracted[f"{EVAL_SET}:{page.page_id}"]
+        text = "\n".join(line.strip() for line in found.plain.splitlines() if line.strip())
+        if not found.title or len(text.split()) < MIN_WORDS:
+            continue
+        key = f"{EVAL_SET}/{page.page_id}"
+        originals.append(
+            {"id": hashlib.sha1(key.encode()).hexdigest()[:32], "key": key,
+             "title": found.title.strip(), "text": text, "language": found.language or "en"}
+        )  # fmt: skip
+    return originals
 
 
 # Pairs of corpus pages that the benchmark's topic pairs call distinct, but that a
@@ -108,8 +157,28 @@ REVIEWED_SAME_STORY = frozenset(
 )
 
 
+# Merged pairs of the tune part that a reader of both texts finds to tell two stories
+# (reviewed on 2026-12-07; the test part's merges are not reviewed here).
+REVIEWED_DISTINCT = frozenset(
+    frozenset(pair)
+    for pair in [
+        # Weekly issues of one series, a week apart: other games, same headline template.
+        ("dragnet/R943", "dragnet/R947"),
+        # Two posts of one blog four days apart: student offer, subscriber milestone.
+        ("dragnet/196", "dragnet/380"),
+    ]
+)
+
+
 def _reviewed(by_id: dict[str, dict], first: str, second: str) -> bool:
     return frozenset((by_id[first]["key"], by_id[second]["key"])) in REVIEWED_SAME_STORY
+
+
+def _review(by_id: dict[str, dict], first: str, second: str) -> str:
+    pair = frozenset((by_id[first]["key"], by_id[second]["key"]))
+    if pair in REVIEWED_SAME_STORY:
+        return "(reviewed: one story)"
+    return "(reviewed: two stories)" if pair in REVIEWED_DISTINCT else "(not reviewed)"
 
 
 def make_copy(original: dict, rng: random.Random, number: int) -> tuple[dict, list[str]]:
@@ -127,7 +196,8 @@ def make_copy(original: dict, rng: random.Random, number: int) -> tuple[dict, li
     if "headline" in edits:
         title = "UPDATE: " + " ".join(reversed(title.split()))
     digest = hashlib.sha1(f"{original['id']}/{number}".encode()).hexdigest()
-    return {"id": digest, "title": title, "text": "\n".join(paragraphs)}, edits
+    copy = {"id": digest, "title": title, "text": "\n".join(paragraphs)}
+    return {**copy, "language": original["language"]}, edits
 
 
 def jaccard(first: str, second: str) -> float:
@@ -147,15 +217,18 @@ def label(
     them: in the order the articles come, FEATURE_BATCH at a time (`batch_features`);
     with `one_at_a_time`, one `article_features` call an article (as the workers
     computed them before)."""
-    article_features("warm", "up the word frequencies", "en")
+    for language in dict.fromkeys(a["language"] for a in articles):  # load the rarity tables
+        article_features("warm", "up the word frequencies", language)
     clock = (time.perf_counter(), time.process_time())
     if one_at_a_time:
-        computed = [article_features(a["title"], a["text"], "en") for a in articles]
+        computed = [article_features(a["title"], a["text"], a["language"]) for a in articles]
         matrix = np.stack([f.signature for f in computed])
         terms = TermTable.of([f.terms for f in computed])
     else:
         batch = batch_features(
-            [a["title"] for a in articles], [a["text"] for a in articles], ["en"] * len(articles)
+            [a["title"] for a in articles],
+            [a["text"] for a in articles],
+            [a["language"] for a in articles],
         )
         matrix, terms = batch.signatures, batch.term_table()
     featured = (time.perf_counter(), time.process_time())
@@ -187,20 +260,31 @@ def label(
     }
 
 
+def _zipf(word: str, language: str) -> float:
+    """wordfreq's Zipf frequency of a word; for a language whose tokenizer wordfreq would
+    import from an extra package (Chinese, Japanese: not installed), the one newsclean's
+    rarity table gives (MAX_ZIPF for a common word, which is then not rare)."""
+    import wordfreq
+
+    try:
+        return wordfreq.zipf_frequency(word, language)
+    except ModuleNotFoundError:
+        return MAX_ZIPF - float(rarities([word], language)[0])
+
+
 def topic_pairs(originals: list[dict]) -> tuple[list[tuple[str, str]], int]:
     """Pairs of distinct originals on one topic: their headlines share a rare word
     (wordfreq Zipf < 4), or they share at least two of their eight heaviest story words
     (the pairs the clusterer looks at hardest). Pairs that are copies in the corpus
     itself (5-gram Jaccard >= 0.5, or the same headline) are left out and counted."""
-    import wordfreq
 
     by_word: dict[object, list[str]] = defaultdict(list)
     shared: dict[tuple[str, str], int] = defaultdict(int)
     for article in originals:
         for word in set(words(article["title"])):
-            if len(word) > 3 and not word.isdigit() and wordfreq.zipf_frequency(word, "en") < 4:
+            if len(word) > 3 and not word.isdigit() and _zipf(word, article["language"]) < 4:
                 by_word[("title", word)].append(article["id"])
-        for term in story_terms(article["title"], article["text"], "en").terms[:8]:
+        for term in story_terms(article["title"], article["text"], article["language"]).terms[:8]:
             by_word[term].append(article["id"])
     pairs = set()
     for key, ids in by_word.items():
@@ -227,6 +311,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--part", choices=("test", "tune", "all"), default="test")
     parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument(
+        "--sets",
+        default="labeled,eval",
+        help="originals from: labeled (Dragnet, Readability gold), eval (trafilatura-eval)",
+    )
     parser.add_argument("--show", action="store_true", help="print misses and wrong merges")
     parser.add_argument(
         "--one-at-a-time",
@@ -234,7 +323,10 @@ def main(argv: list[str] | None = None) -> int:
         help="compute the features one article a call, not FEATURE_BATCH at a time",
     )
     args = parser.parse_args(argv)
-    originals = load_originals(args.corpus, args.part, args.limit)
+    sets = args.sets.split(",")
+    if not sets or set(sets) - {"labeled", "eval"}:
+        parser.error(f"--sets takes labeled, eval or both, comma-separated, not {args.sets!r}")
+    originals = load_originals(args.corpus, args.part, args.limit, sets)
     if not originals:
         print(f"no corpus texts under {args.corpus}", file=sys.stderr)
         return 2
@@ -303,6 +395,16 @@ def main(argv: list[str] | None = None) -> int:
         f"  of which distinct by review    {len(wrong) / max(distinct, 1):.4%}"
         f"  ({len(wrong)}/{distinct}; {len(reviewed)} pairs reviewed as one story)"
     )
+    from_eval = [
+        pair for pair in pairs
+        if any(by_id[side]["key"].startswith("trafilatura-eval") for side in pair)
+    ]  # fmt: skip
+    print(
+        f"  pairs by source: {len(pairs) - len(from_eval)} labeled "
+        f"({sum(pair in merged for pair in pairs) - sum(pair in merged for pair in from_eval)}"
+        f" merged), {len(from_eval)} with a trafilatura-eval page"
+        f" ({sum(pair in merged for pair in from_eval)} merged)"
+    )
     words_each = sum(len(a["text"].split()) for a in articles) / len(articles)
     print(
         f"cost per article (one process, {words_each:.0f} words on average), wall (CPU): "
@@ -333,7 +435,7 @@ def main(argv: list[str] | None = None) -> int:
                 by_id[a]["title"][:50],
                 "|",
                 by_id[b]["title"][:50],
-                "(reviewed: one story)" if _reviewed(by_id, a, b) else "",
+                _review(by_id, a, b),
             )
     return 0
 

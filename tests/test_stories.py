@@ -35,6 +35,7 @@ from newsclean.lake import (
 from newsclean.rows import article_record
 from newsclean.stories import keep_signatures, label_staged, store
 from newsclean.stories.cluster import Compared, _bucket_pairs, canonical_order, label_day
+from newsclean.stories.dates import UNDATED, days_apart, stated_day
 from newsclean.stories.features import (
     FEATURES_VERSION,
     LEAD_CHARACTERS,
@@ -355,6 +356,106 @@ def test_a_story_stays_open_while_its_coverage_goes_on() -> None:
     assert labels[rewrite["key"]][2] == _id("ring-flock")
     # Without the copy the story closed 72 hours after its first article.
     assert _label([first, rewrite])[rewrite["key"]][2] == _id(rewrite["key"])
+
+
+def _day(year: int, month: int, day: int) -> int:
+    return (date(year, month, day) - date(1970, 1, 1)).days
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        ("Nintendo Download - November 8, 2012", "This week's content.", _day(2012, 11, 8)),
+        (
+            "Hacker Monthly news",
+            "By Lim Cheng Soon, 14 November 2010\nToday...",
+            _day(2010, 11, 14),
+        ),
+        ("Release notes", "2012-11-08\nThe release.", _day(2012, 11, 8)),
+        ("Posted", "Posted: Thursday, April 21st, 2022. 10:11 pm CST.", _day(2022, 4, 21)),
+        ("Sitzung des Rates", "Von Anna Berg, 14. März 2021\nDer Rat...", _day(2021, 3, 14)),
+        ("Rat tagt am 21.04.2022", "Der Rat tagt.", _day(2022, 4, 21)),
+        ("Deuda externa", "14 de noviembre de 2010\nNicaragua...", _day(2010, 11, 14)),
+        ("Le conseil", "Publié le 1er janvier 2020", _day(2020, 1, 1)),
+        # The headline's date comes first; an impossible date is no date.
+        ("Issue of 31 February 2012, out March 2, 2012", "", _day(2012, 3, 2)),
+        # No year, a slashed date (month or day first?), a lead sentence: no date.
+        ("Storm expected on November 8", "Officials said on Monday.", UNDATED),
+        ("Figures of 03/04/2012", "A short line.", UNDATED),
+        (
+            "Moon landing remembered",
+            "Fifty years after Neil Armstrong stepped onto the Moon on July 20, 1969, "
+            "crowds gathered in Houston to remember the mission.",
+            UNDATED,
+        ),
+        (None, "", UNDATED),
+    ],
+)
+def test_stated_day_is_the_full_date_of_the_headline_or_dateline(
+    title: str | None, text: str, expected: int
+) -> None:
+    assert stated_day(title, text) == expected
+
+
+def test_stated_days_are_apart_when_even_their_nearest_hours_are_beyond_story_hours() -> None:
+    first = np.array([_day(2012, 11, 1)] * 5 + [UNDATED], dtype=np.int32)
+    second = np.array(
+        [_day(2012, 11, d) for d in (1, 3, 4, 5, 8)] + [_day(2012, 11, 8)], dtype=np.int32
+    )
+    assert days_apart(first, second, 72.0).tolist() == [False, False, False, True, True, False]
+    assert days_apart(second, first, 72.0).tolist() == days_apart(first, second, 72.0).tolist()
+    assert days_apart(first, second, 24.0 * 7).tolist() == [False] * 6
+
+
+def _series_issue(day: int, games: str) -> dict:
+    return {
+        "key": f"download-{day}",
+        "published_at": "2026-02-13T08:00:00Z",  # an archive scraped in one day
+        "title": f"Quillborne Download Highlights New Digital Content - November {day}, 2012",
+        "text": f"This week's Quillborne Download includes the following featured content: "
+        f"{games}. Quillborne eShop titles and Quillborne Video episodes for Zephyrine "
+        "systems are available in the Quillborne eShop and on Quillborne Video.",
+    }
+
+
+def test_issues_of_a_series_whose_dates_are_further_apart_than_story_hours_are_two_stories() -> (
+    None
+):
+    """A headline template with another date a week later, and the series' own words
+    in both leads, is two stories however alike the words; a day later (or without the
+    dates) it is one, as a story updated the next day is."""
+    first = _series_issue(1, "Freakyforms Deluxe, Style Savvy Trendsetters, Fractured Soul")
+    week_later = _series_issue(8, "Paper Sticker Star, Pokedex Pro, Epic Mickey Illusion")
+    next_day = {**week_later, "key": "download-2", "title": week_later["title"].replace("8", "2")}
+    terms = [story_terms(c["title"], c["text"], "en") for c in (first, week_later)]
+    assert title_overlap(*terms) == 1.0 and cosine(*terms) >= 0.5  # alike by their words
+    assert _label([first, week_later])["download-8"][2] == _id("download-8")
+    assert _label([first, next_day])["download-2"][2] == _id("download-1")
+    undated = [{**c, "title": c["title"].split(" - ")[0]} for c in (first, week_later)]
+    assert _label(undated)["download-8"][2] == _id("download-1")
+
+
+def test_a_story_updated_two_days_later_stays_one_story() -> None:
+    """A rising toll: the update's dateline states a day two days later than the first
+    report's, within story_hours, and its numbers are others: still one story."""
+    first = {
+        "key": "quake",
+        "published_at": "2026-02-13T08:00:00Z",
+        "title": "Earthquake in Quillborne province kills 50",
+        "text": "By Anna Berg, 13 February 2026\nA magnitude 7.1 earthquake struck "
+        "Quillborne province near Zephyrine on Friday, killing at least 50 people and "
+        "destroying hundreds of homes in Gravenor, rescuers said.",
+    }
+    update = {
+        "key": "quake-toll",
+        "published_at": "2026-02-15T09:00:00Z",
+        "title": "Quillborne earthquake death toll rises to 120",
+        "text": "By Anna Berg, 15 February 2026\nThe death toll from the magnitude 7.1 "
+        "earthquake in Quillborne province rose to 120 on Sunday as rescuers searched "
+        "the rubble of homes in Gravenor and Zephyrine.",
+    }
+    assert stated_day(first["title"], first["text"]) != stated_day(update["title"], update["text"])
+    assert _label([first, update])["quake-toll"][2] == _id("quake")
 
 
 def test_bucket_pairs_are_bounded_per_article() -> None:

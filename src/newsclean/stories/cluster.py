@@ -16,9 +16,10 @@ labels never depend on the order raw files were read in.
   headlines share at least TITLE_OVERLAP of the shorter one's distinctive words,
   TITLE_SHARED words at least, and the cosine is at least COSINE_WITH_TITLE; and it was
   published within `story_hours` of that story's latest article so far (copies and
-  rewrites keep a story open). The best such article (highest cosine plus headline
-  overlap, ties: the earliest) gives its story; with none, the article starts a story
-  named by its own id.
+  rewrites keep a story open), and their headlines or datelines do not state days
+  more than `story_hours` apart (`dates.days_apart`). The best such article (highest
+  cosine plus headline overlap, ties: the earliest) gives its story; with none, the
+  article starts a story named by its own id.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from newsclean.stories.dates import days_apart
 from newsclean.stories.features import (
     BANDS,
     NUM_PERM,
@@ -122,7 +124,9 @@ def label_day(
         copies.append(match)
     all_times = np.concatenate([past.times, np.asarray(times, dtype=np.int64)])
     all_terms = TermTable.concat([past.terms, terms])
-    stories = _story_candidates(all_times, all_terms, np.asarray(canonical, dtype=bool), first)
+    stories = _story_candidates(
+        all_terms, np.asarray(canonical, dtype=bool), first, story_hours=story_hours
+    )
     times_list = all_times.tolist()
     seconds = story_hours * 3600
     story_ids = list(past.story_ids) + [""] * count
@@ -225,12 +229,14 @@ def _chunks(length: int, size: int) -> list[tuple[int, int]]:
 
 
 def _story_candidates(
-    times: np.ndarray, terms: TermTable, canonical: np.ndarray, first: int
+    terms: TermTable, canonical: np.ndarray, first: int, *, story_hours: float
 ) -> dict[int, list[int]]:
     """For each of the day's canonical copies (by position), the earlier canonical
     copies that tell its story, the best first (highest score, ties: the earliest).
     Copies take no part: a copy takes its canonical copy's story, and its own words
-    (its boilerplate, its trimmed lead) are no evidence of another."""
+    (its boilerplate, its trimmed lead) are no evidence of another. Nor does a pair whose
+    headlines or datelines state days more than `story_hours` apart (`dates.days_apart`):
+    the issues of a series under one headline template, two posts of one blog."""
     rows, keys = terms.anchor_arrays()
     original = canonical[rows]
     rows, keys = rows[original], keys[original]
@@ -250,9 +256,13 @@ def _story_candidates(
     scores: list[np.ndarray] = []
     for at, end in _chunks(len(queries), 1 << 14):  # bounds the [pair, word, word] arrays
         cosines, overlaps = pair_scores(terms, queries[at:end], candidates[at:end])
+        apart = days_apart(terms.days[queries[at:end]], terms.days[candidates[at:end]], story_hours)
         keep.append(
-            (cosines >= COSINE_ALONE)
-            | ((overlaps >= TITLE_OVERLAP) & (cosines >= COSINE_WITH_TITLE))
+            (
+                (cosines >= COSINE_ALONE)
+                | ((overlaps >= TITLE_OVERLAP) & (cosines >= COSINE_WITH_TITLE))
+            )
+            & ~apart
         )
         scores.append(cosines + overlaps)
     same = np.concatenate(keep)

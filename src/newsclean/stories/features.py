@@ -21,7 +21,9 @@ from typing import NamedTuple
 import numpy as np
 from rensa import RMinHash
 
-FEATURES_VERSION = "2"
+from newsclean.stories.dates import UNDATED, stated_day
+
+FEATURES_VERSION = "3"
 """The version of what `article_features` computes (tokens, hashes, signatures, story
 words). Features of another version do not compare with these: `store.py` keeps the
 version with every file it writes and leaves other versions' files out."""
@@ -314,12 +316,15 @@ class StoryTerms:
 
     `terms` with `weights` (unit length) is a sparse TF-IDF vector whose IDF is the
     word's rarity in the language (wordfreq), so it needs no corpus and is the same on
-    every day; `title` holds the headline's distinctive words.
+    every day; `title` holds the headline's distinctive words; `day` the date its
+    headline or dateline states.
     """
 
     terms: tuple[int, ...]
     weights: tuple[float, ...]
     title: tuple[int, ...]
+    day: int = UNDATED
+    """The day the article says it was written (`dates.stated_day`)."""
 
     @property
     def anchors(self) -> tuple[int, ...]:
@@ -356,10 +361,11 @@ class FeatureBatch(NamedTuple):
     term_offsets: np.ndarray
     title: np.ndarray
     title_offsets: np.ndarray
+    days: np.ndarray
 
     def term_table(self) -> TermTable:
         return TermTable(
-            self.terms, self.weights, self.term_offsets, self.title, self.title_offsets
+            self.terms, self.weights, self.term_offsets, self.title, self.title_offsets, self.days
         )
 
     def article(self, index: int) -> ArticleFeatures:
@@ -372,6 +378,7 @@ class FeatureBatch(NamedTuple):
                 tuple(self.terms[start:end].tolist()),
                 tuple(self.weights[start:end].tolist()),
                 tuple(self.title[first:last].tolist()),
+                int(self.days[index]),
             ),
         )
 
@@ -384,6 +391,7 @@ class FeatureBatch(NamedTuple):
             _joined([batch.term_offsets for batch in batches]),
             np.concatenate([batch.title for batch in batches]),
             _joined([batch.title_offsets for batch in batches]),
+            np.concatenate([batch.days for batch in batches]),
         )
 
 
@@ -426,7 +434,13 @@ def _pass_features(
     if not texts:
         none, start = np.zeros(0, dtype=np.int64), np.zeros(1, dtype=np.int64)
         return FeatureBatch(
-            np.zeros((0, NUM_PERM), dtype=np.uint32), none, np.zeros(0), start, none, start
+            np.zeros((0, NUM_PERM), dtype=np.uint32),
+            none,
+            np.zeros(0),
+            start,
+            none,
+            start,
+            np.zeros(0, dtype=np.int32),
         )
     # Headline, text, headline, text, ... joined by line breaks: a line break is no word
     # character and ends str.lower's context (a final sigma), so every word and hash of
@@ -444,6 +458,7 @@ def _pass_features(
     return FeatureBatch(
         _signatures(tokens.hashes, titled, ends),
         *_story_terms(tokens, firsts, titled, leads, languages),
+        np.fromiter(map(stated_day, titles, texts), dtype=np.int32, count=len(texts)),
     )
 
 
@@ -779,12 +794,17 @@ class TermTable(Sequence[StoryTerms]):
         term_offsets: np.ndarray,
         title: np.ndarray,
         title_offsets: np.ndarray,
+        days: np.ndarray | None = None,
     ) -> None:
         self.terms = terms.astype(np.int64, copy=False)
         self.weights = weights.astype(np.float32, copy=False)
         self.term_offsets = term_offsets.astype(np.int64, copy=False)
         self.title = title.astype(np.int64, copy=False)
         self.title_offsets = title_offsets.astype(np.int64, copy=False)
+        count = len(self.term_offsets) - 1
+        self.days = (
+            np.full(count, UNDATED, dtype=np.int32) if days is None else days.astype(np.int32)
+        )
 
     @classmethod
     def of(cls, articles: Sequence[StoryTerms]) -> TermTable:
@@ -794,6 +814,7 @@ class TermTable(Sequence[StoryTerms]):
             _offsets([len(a.terms) for a in articles]),
             np.fromiter((t for a in articles for t in a.title), dtype=np.int64),
             _offsets([len(a.title) for a in articles]),
+            np.fromiter((a.day for a in articles), dtype=np.int32, count=len(articles)),
         )
 
     @classmethod
@@ -806,6 +827,7 @@ class TermTable(Sequence[StoryTerms]):
             _joined([t.term_offsets for t in tables]),
             np.concatenate([t.title for t in tables]),
             _joined([t.title_offsets for t in tables]),
+            np.concatenate([t.days for t in tables]),
         )
 
     def __len__(self) -> int:
@@ -816,7 +838,7 @@ class TermTable(Sequence[StoryTerms]):
         terms, term_offsets = _take(self.terms, self.term_offsets, order)
         weights, _ = _take(self.weights, self.term_offsets, order)
         title, title_offsets = _take(self.title, self.title_offsets, order)
-        return TermTable(terms, weights, term_offsets, title, title_offsets)
+        return TermTable(terms, weights, term_offsets, title, title_offsets, self.days[order])
 
     def __getitem__(self, index: int) -> StoryTerms:  # type: ignore[override]
         start, end = self.term_offsets[index], self.term_offsets[index + 1]
@@ -825,6 +847,7 @@ class TermTable(Sequence[StoryTerms]):
             tuple(self.terms[start:end].tolist()),
             tuple(self.weights[start:end].tolist()),
             tuple(self.title[first:last].tolist()),
+            int(self.days[index]),
         )
 
     def padded_terms(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -868,6 +891,7 @@ class TermTable(Sequence[StoryTerms]):
                 self.term_offsets,
                 self.title,
                 self.title_offsets,
+                self.days,
             )
         )
 

@@ -60,6 +60,7 @@ SIGNATURES = pa.schema(
         pa.field("terms", pa.list_(pa.int64()), nullable=False),
         pa.field("weights", pa.list_(pa.float32()), nullable=False),
         pa.field("title_terms", pa.list_(pa.int64()), nullable=False),
+        pa.field("stated_day", pa.int32(), nullable=False),
     ],
     metadata={"newsclean.signatures": FEATURES_VERSION},
 )
@@ -70,6 +71,7 @@ FEATURES = pa.schema(
         pa.field("terms", pa.list_(pa.int64()), nullable=False),
         pa.field("weights", pa.list_(pa.float32()), nullable=False),
         pa.field("title_terms", pa.list_(pa.int64()), nullable=False),
+        pa.field("stated_day", pa.int32(), nullable=False),
     ],
     metadata={"newsclean.story_features": FEATURES_VERSION},
 )
@@ -329,7 +331,8 @@ def _term_table(table: pa.Table) -> TermTable:
     words, offsets = _flat(table.column("terms"), np.int64)
     weights, _ = _flat(table.column("weights"), np.float32)
     title, title_offsets = _flat(table.column("title_terms"), np.int64)
-    return TermTable(words, weights, offsets, title, title_offsets)
+    days = table.column("stated_day").to_numpy().astype(np.int32)
+    return TermTable(words, weights, offsets, title, title_offsets, days)
 
 
 def _flat(column: pa.ChunkedArray, dtype: type) -> tuple[np.ndarray, np.ndarray]:
@@ -543,6 +546,7 @@ def _terms_columns(terms: TermTable) -> dict[str, pa.Array]:
         "title_terms": pa.ListArray.from_arrays(
             pa.array(terms.title_offsets, pa.int32()), pa.array(terms.title, pa.int64())
         ),
+        "stated_day": pa.array(terms.days, pa.int32()),
     }
 
 
