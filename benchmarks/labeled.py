@@ -379,7 +379,7 @@ def score_scrapes(cases: list[tuple], clean) -> ScrapeScore:
         total += len(inserted)
         gone = [line not in kept for line in inserted]
         removed += sum(gone)
-        for kind, went in zip(kinds[0] if kinds else (), gone, strict=True):
+        for kind, went in zip(kinds[0], gone, strict=True) if kinds else ():
             counts = by_kind.setdefault(kind, [0, 0])
             counts[0] += went
             counts[1] += 1

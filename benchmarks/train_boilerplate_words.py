@@ -60,6 +60,7 @@ from labeled import (  # noqa: E402
 from train_boilerplate import NEGATIVE_CASES, SEED, validation_page  # noqa: E402
 
 from newsclean.boilerplate import strip_boilerplate  # noqa: E402
+from newsclean.boilerplate.structure import is_prose  # noqa: E402
 from newsclean.boilerplate.words import (  # noqa: E402
     WORDS_FILE,
     WORDS_VERSION,
@@ -69,8 +70,12 @@ from newsclean.boilerplate.words import (  # noqa: E402
 
 SETS = (*LABELED_SETS, EVAL_SET)
 DISABLED = 1.01
-LINE_THRESHOLDS = (0.5, 0.7, 0.85, 0.95, DISABLED)
-SENTENCE_THRESHOLDS = (0.8, 0.9, 0.95, 0.98, DISABLED)
+LINE_THRESHOLDS = (0.7, 0.85, 0.95, 0.98, 0.99, DISABLED)
+SENTENCE_THRESHOLDS = (0.9, 0.95, 0.98, 0.99, 0.995, DISABLED)
+# Harvested kinds whose prose paragraphs are readers' comments or other stories'
+# teasers: story text by their words, told apart from it only by where they stand. The
+# model does not learn from those paragraphs (their short lines it does).
+READER_KINDS = frozenset({"comments", "related"})
 MIN_DOCUMENTS = 3  # a term kept must occur in this many training documents
 C = 1.0  # inverse L2 strength
 MIN_WEIGHT = 0.01  # smaller weights are left out of the file
@@ -119,7 +124,8 @@ def harvest_of_pages(pages: list[Page], harvest) -> list[tuple[str, list[tuple[s
     """(document key, [(line, False)]) of each page's harvested boilerplate."""
     documents = []
     for page in pages:
-        lines = [line for block in harvest[_key(page)] for line in block.lines]
+        lines = [line for block in harvest[_key(page)] for line in block.lines
+                 if block.kind not in READER_KINDS or not is_prose(line)]  # fmt: skip
         if lines:
             documents.append((f"harvest-{_key(page)}", [(line, False) for line in lines]))
     return documents
@@ -136,11 +142,14 @@ def _kind_scrapes(golds: list[Page], harvest, count: int, seed: int) -> list:
 
 
 def lines_of_scrapes(cases: list) -> list[tuple[str, list[tuple[str, bool]]]]:
-    """(document key, [(line, is story)]) of each scrape after the rules."""
+    """(document key, [(line, is story)]) of each scrape after the rules (without the
+    prose paragraphs of READER_KINDS in kind-labeled scrapes)."""
     documents = []
-    for number, (key, scrape, _gold, inserted, story, *_kinds) in enumerate(cases):
+    for number, (key, scrape, _gold, inserted, story, *kinds) in enumerate(cases):
         text, _removed = strip_boilerplate(scrape, learned=False)
-        labels = {line: False for line in inserted}
+        skipped = {line for line, kind in zip(inserted, kinds[0], strict=True)
+                   if kind in READER_KINDS and is_prose(line)} if kinds else set()  # fmt: skip
+        labels = {line: False for line in inserted if line not in skipped}
         labels.update({line: True for line in story})
         labeled = [(line, labels[line]) for line in text.split("\n") if line in labels]
         documents.append((f"scrape-{number}-{key}", labeled))

@@ -302,28 +302,54 @@ def word_removals(
     found: list[float | None] = [None] * len(lines)
     if min(line_threshold, sentence_threshold) > 1:
         return found
-    probabilities = [words.probability(line) for line in lines]
-    story = [
-        index
-        for index, line in enumerate(lines)
-        if not taken[index] and probabilities[index] < sentence_threshold and is_prose(line)
-    ]
-    if not story:
+    # A line is scored only when its score is read: the story's first and last prose
+    # paragraphs, and the lines that could go (a long story paragraph in between is
+    # never read, and reading a line's terms is the model's cost).
+    probabilities: list[float | None] = [None] * len(lines)
+
+    def probability(index: int) -> float:
+        score = probabilities[index]
+        if score is None:
+            score = probabilities[index] = words.probability(lines[index])
+        return score
+
+    def story(index: int) -> bool:
+        return (not taken[index] and is_prose(lines[index])
+                and probability(index) < sentence_threshold)  # fmt: skip
+
+    first = next((index for index in range(len(lines)) if story(index)), None)
+    if first is None:
         return found
-    first, last = story[0], story[-1]
-    for index, (line, probability) in enumerate(zip(lines, probabilities, strict=True)):
+    last = next(index for index in range(len(lines) - 1, first - 1, -1) if story(index))
+    alone: list[int] = []  # lines inside the story taken by the "line" threshold
+    for index, line in enumerate(lines):
         if taken[index]:
             continue
         if allowed[index]:
-            if probability >= line_threshold:
-                found[index] = probability
+            # The line right before the story's first paragraph is its headline or
+            # standfirst as often as not: the model reads it as a related headline.
+            if (
+                line_threshold <= 1
+                and index != first - 1
+                and probability(index) >= line_threshold
+            ):
+                found[index] = probability(index)
+                if first < index < last:
+                    alone.append(index)
         elif (
             (index < first or index > last)
-            and probability >= sentence_threshold
+            and sentence_threshold <= 1
             and _sentence_guarded(line)
             and not _filled_row(line)
+            and probability(index) >= sentence_threshold
         ):
-            found[index] = probability
+            found[index] = probability(index)
+    # Inside the story a line goes only with a neighbour that goes too: a subheading
+    # or a list item stands alone between paragraphs, an inserted block does not.
+    going = [taken[index] or found[index] is not None for index in range(len(lines))]
+    for index in alone:
+        if not (going[index - 1] or going[index + 1]):
+            found[index] = None
     return found
 
 
