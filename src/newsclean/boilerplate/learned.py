@@ -322,6 +322,7 @@ def word_removals(
         return found
     last = next(index for index in range(len(lines) - 1, first - 1, -1) if story(index))
     alone: list[int] = []  # lines inside the story taken by the "line" threshold
+    by_sentence: set[int] = set()  # prose and full sentences taken outside the story
     for index, line in enumerate(lines):
         if taken[index]:
             continue
@@ -344,6 +345,16 @@ def word_removals(
             and probability(index) >= sentence_threshold
         ):
             found[index] = probability(index)
+            by_sentence.add(index)
+    # A paragraph that follows on from the story's run of prose, with no other line
+    # between (a heading, a widget's line, a line another layer takes), is read as the
+    # story's own first or last paragraph: it stays.
+    for edge in (range(first - 1, -1, -1), range(last + 1, len(lines))):
+        for index in edge:
+            if taken[index] or not _sentence_guarded(lines[index]):
+                break
+            if index in by_sentence:
+                found[index] = None
     # Inside the story a line goes only with a neighbour that goes too: a subheading
     # or a list item stands alone between paragraphs, an inserted block does not.
     going = [taken[index] or found[index] is not None for index in range(len(lines))]
