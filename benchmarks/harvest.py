@@ -34,6 +34,7 @@ from labeled import Page, label_words, markdown_line, ngrams, scrape_golds  # no
 # Bump when the harvest changes: the cache is keyed on it.
 HARVEST_VERSION = 1
 
+
 # The names that say what a block is, per kind, tried in this order (the first kind
 # that matches wins: "footer-newsletter" is a newsletter). An element's names are its
 # class, id, role and aria-label, split into lower-case tokens at every non-letter and
@@ -49,52 +50,212 @@ class KindNames:
 
 KIND_TOKENS: tuple[KindNames, ...] = (
     KindNames("podcast", frozenset({"podcast", "podcasts"})),
-    KindNames("newsletter", frozenset({"newsletter", "newsletters", "subscribe", "subscription",
-                                       "signup", "mailinglist", "mailchimp", "optin"}),
-              ("signup", "newsletter", "mailinglist", "emailsignup")),
-    KindNames("comments", frozenset({"comment", "comments", "respond", "reply", "replies",
-                                     "disqus", "discussion"}),
-              ("commentform", "commentlist", "leaveareply")),
-    KindNames("bio", frozenset({"bio", "biography", "authorbio", "authorbox", "authorinfo"}),
-              ("aboutauthor", "abouttheauthor", "authorbio", "authorbox", "authorinfo",
-               "bylinebio", "authordescription")),
-    KindNames("related", frozenset({"related", "recommended", "recommendations", "popular",
-                                    "trending", "mostread", "mostpopular", "morestories"}),
-              ("morestories", "mostread", "mostpopular", "mostviewed", "youmayalso",
-               "alsoread", "readmore", "morenews", "moreon", "relatedposts")),
-    KindNames("share", frozenset({"share", "sharing", "social", "sharethis", "addthis",
-                                  "sharebar", "socialmedia"}),
-              ("sharethis", "addthis", "sharebar", "sharebuttons", "socialshare",
-               "socialicons", "followus")),
-    KindNames("promo", frozenset({"promo", "promotion", "promotions", "event", "events",
-                                  "sponsor", "sponsored", "sponsors", "ad", "ads", "advert",
-                                  "advertisement", "advertising", "banner", "cta", "callout"}),
-              ("sponsoredcontent", "advertisement")),
-    KindNames("navigation", frozenset({"nav", "navbar", "navigation", "menu", "menubar",
-                                       "submenu", "breadcrumb", "breadcrumbs", "category",
-                                       "categories", "tags", "tagcloud", "pagination",
-                                       "sitemap", "topics"}),
-              ("breadcrumb", "mainmenu", "topnav", "sitenav", "tagcloud"),
-              frozenset({"nav", "menu"})),
-    KindNames("footer", frozenset({"footer", "copyright", "colophon", "contentinfo"}),
-              ("copyright", "sitefooter"), frozenset({"footer"})),
-    KindNames("header", frozenset({"header", "masthead", "topbar"}),
-              ("siteheader", "masthead"), frozenset({"header"})),
+    KindNames(
+        "newsletter",
+        frozenset(
+            {
+                "newsletter",
+                "newsletters",
+                "subscribe",
+                "subscription",
+                "signup",
+                "mailinglist",
+                "mailchimp",
+                "optin",
+            }
+        ),
+        ("signup", "newsletter", "mailinglist", "emailsignup"),
+    ),
+    KindNames(
+        "comments",
+        frozenset({"comment", "comments", "respond", "reply", "replies", "disqus", "discussion"}),
+        ("commentform", "commentlist", "leaveareply"),
+    ),
+    KindNames(
+        "bio",
+        frozenset({"bio", "biography", "authorbio", "authorbox", "authorinfo"}),
+        (
+            "aboutauthor",
+            "abouttheauthor",
+            "authorbio",
+            "authorbox",
+            "authorinfo",
+            "bylinebio",
+            "authordescription",
+        ),
+    ),
+    KindNames(
+        "related",
+        frozenset(
+            {
+                "related",
+                "recommended",
+                "recommendations",
+                "popular",
+                "trending",
+                "mostread",
+                "mostpopular",
+                "morestories",
+            }
+        ),
+        (
+            "morestories",
+            "mostread",
+            "mostpopular",
+            "mostviewed",
+            "youmayalso",
+            "alsoread",
+            "readmore",
+            "morenews",
+            "moreon",
+            "relatedposts",
+        ),
+    ),
+    KindNames(
+        "share",
+        frozenset(
+            {"share", "sharing", "social", "sharethis", "addthis", "sharebar", "socialmedia"}
+        ),
+        (
+            "sharethis",
+            "addthis",
+            "sharebar",
+            "sharebuttons",
+            "socialshare",
+            "socialicons",
+            "followus",
+        ),
+    ),
+    KindNames(
+        "promo",
+        frozenset(
+            {
+                "promo",
+                "promotion",
+                "promotions",
+                "event",
+                "events",
+                "sponsor",
+                "sponsored",
+                "sponsors",
+                "ad",
+                "ads",
+                "advert",
+                "advertisement",
+                "advertising",
+                "banner",
+                "cta",
+                "callout",
+            }
+        ),
+        ("sponsoredcontent", "advertisement"),
+    ),
+    KindNames(
+        "navigation",
+        frozenset(
+            {
+                "nav",
+                "navbar",
+                "navigation",
+                "menu",
+                "menubar",
+                "submenu",
+                "breadcrumb",
+                "breadcrumbs",
+                "category",
+                "categories",
+                "tags",
+                "tagcloud",
+                "pagination",
+                "sitemap",
+                "topics",
+            }
+        ),
+        ("breadcrumb", "mainmenu", "topnav", "sitenav", "tagcloud"),
+        frozenset({"nav", "menu"}),
+    ),
+    KindNames(
+        "footer",
+        frozenset({"footer", "copyright", "colophon", "contentinfo"}),
+        ("copyright", "sitefooter"),
+        frozenset({"footer"}),
+    ),
+    KindNames(
+        "header",
+        frozenset({"header", "masthead", "topbar"}),
+        ("siteheader", "masthead"),
+        frozenset({"header"}),
+    ),
 )
 KINDS = ("comment form", *(names.kind for names in KIND_TOKENS))
 
 # Elements never read: not shown by a text scrape.
-_SKIPPED = frozenset({"script", "style", "noscript", "template", "svg", "head", "title",
-                      "select", "option", "iframe", "object", "canvas", "input"})
+_SKIPPED = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "head",
+        "title",
+        "select",
+        "option",
+        "iframe",
+        "object",
+        "canvas",
+        "input",
+    }
+)
 # Elements whose names are not read: the page's frame and its story, which carry a
 # site's or a post's class list ("body category-news", "article tag-politics").
 _UNNAMED = frozenset({"html", "body", "main", "article"})
 # Elements that start a line of their own, as a text scrape writes them.
-_BLOCK = frozenset({"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4",
-                    "h5", "h6", "section", "article", "aside", "header", "footer", "nav",
-                    "form", "table", "tr", "td", "th", "blockquote", "pre", "figure",
-                    "figcaption", "address", "fieldset", "legend", "label", "button",
-                    "textarea", "br", "hr", "main", "menu", "details", "summary"})
+_BLOCK = frozenset(
+    {
+        "p",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "section",
+        "article",
+        "aside",
+        "header",
+        "footer",
+        "nav",
+        "form",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "blockquote",
+        "pre",
+        "figure",
+        "figcaption",
+        "address",
+        "fieldset",
+        "legend",
+        "label",
+        "button",
+        "textarea",
+        "br",
+        "hr",
+        "main",
+        "menu",
+        "details",
+        "summary",
+    }
+)
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -361,7 +522,9 @@ def kind_scrape_cases(
         if markdown:
             story = [f"# {story[0]}"] + [markdown_line(line, rng) for line in story[1:]]
         (head_lines, head_kinds), (middle_lines, middle_kinds), (tail_lines, tail_kinds) = (
-            render(head), render(middle), render(tail)
+            render(head),
+            render(middle),
+            render(tail),
         )
         cut = len(story) // 2
         lines = head_lines + story[:cut] + middle_lines + story[cut:] + tail_lines
@@ -384,9 +547,11 @@ if __name__ == "__main__":  # harvest and show a sample: python benchmarks/harve
             blocks = [block for key, found in harvest.items() if key.split(":", 1)[1] in chosen
                       for block in found]  # fmt: skip
             lines = Counter(block.kind for block in blocks for _ in block.lines)
-            print(f"{set_name} {part}: {len(chosen)} pages, {len(blocks)} blocks, "
-                  f"{sum(lines.values())} lines: "
-                  + ", ".join(f"{kind} {count}" for kind, count in lines.most_common()))
+            print(
+                f"{set_name} {part}: {len(chosen)} pages, {len(blocks)} blocks, "
+                f"{sum(lines.values())} lines: "
+                + ", ".join(f"{kind} {count}" for kind, count in lines.most_common())
+            )
     if len(sys.argv) > 1:
         every = {}
         for set_name in (*LABELED_SETS, EVAL_SET):

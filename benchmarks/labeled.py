@@ -393,8 +393,8 @@ def score_scrapes(cases: list[tuple], clean) -> ScrapeScore:
             if wanted in held and wanted not in folded:
                 lost.append(sentence)
     precision, recall, f1 = aeb_score(pairs)
-    return ScrapeScore(removed, total, precision, recall, f1, lost, len(cases),
-                       {kind: (counts[0], counts[1]) for kind, counts in sorted(by_kind.items())})
+    kinds = {kind: (counts[0], counts[1]) for kind, counts in sorted(by_kind.items())}
+    return ScrapeScore(removed, total, precision, recall, f1, lost, len(cases), kinds)
 
 
 def aeb_score(pairs: list[tuple[str, str]]) -> tuple[float, float, float]:

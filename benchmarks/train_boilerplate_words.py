@@ -201,12 +201,18 @@ def with_thresholds(bias: float, weights: dict[str, float], line: float, sentenc
 
 
 def _summary(score) -> dict:
-    summary = {"removed": round(score.removed_share, 4), "f1": round(score.f1, 4),
-               "lost_per_100": round(score.lost_per_100, 2), "documents": score.documents}
+    summary = {
+        "removed": round(score.removed_share, 4),
+        "f1": round(score.f1, 4),
+        "lost_per_100": round(score.lost_per_100, 2),
+        "documents": score.documents,
+    }
     if score.by_kind:
-        summary["by_kind"] = {kind: round(removed / inserted, 4)
-                              for kind, (removed, inserted) in score.by_kind.items()}
-    return summary  # fmt: skip
+        summary["by_kind"] = {
+            kind: round(removed / inserted, 4)
+            for kind, (removed, inserted) in score.by_kind.items()
+        }
+    return summary
 
 
 def baselines(cases: list) -> dict:

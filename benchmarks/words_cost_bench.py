@@ -68,8 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--line", type=float, help="the model's line threshold for scrapes")
     parser.add_argument("--sentence", type=float, help="its full-sentence threshold")
     parser.add_argument("--model", help="the vocabulary model file (default: the shipped one)")
-    parser.add_argument("--kind-labeled", action="store_true",
-                        help="price the kind-labeled scrapes (real boilerplate by kind)")  # fmt: skip
+    parser.add_argument(
+        "--kind-labeled", action="store_true", help="price the kind-labeled scrapes (by kind)"
+    )
     args = parser.parse_args(argv)
     if args.model is not None and not Path(args.model).is_file():
         parser.error(f"--model {args.model}: no such file")

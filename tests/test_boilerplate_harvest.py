@@ -84,7 +84,11 @@ def test_block_lines_read_as_a_text_scrape_shows_them() -> None:
     by_kind = {block.kind: block.lines for block in blocks}
     assert by_kind["navigation"] == ("World", "Politics")
     assert by_kind["share"] == ("Share on Facebook", "Tweet this")  # inline joined, <br> parts
-    assert by_kind["related"] == ("Read more", "Mayor opens new bridge", "Schools get a funding boost")
+    assert by_kind["related"] == (
+        "Read more",
+        "Mayor opens new bridge",
+        "Schools get a funding boost",
+    )
     assert by_kind["comment form"] == ("Your email address will not be published.", "Post Comment")
     # The innermost name wins, and a block's lines are not its parent's too.
     assert by_kind["newsletter"] == ("Sign up for our morning email",)
@@ -131,7 +135,8 @@ def _page(page_id: str, gold: str) -> labeled.Page:
 
 def test_kind_scrape_cases_insert_other_pages_blocks_with_their_kinds() -> None:
     story = ["Headline of page {n}", "First paragraph of page {n} tells the news.",
-             "Second paragraph of page {n} tells more.", "Third paragraph of page {n} ends it."]  # fmt: skip
+             "Second paragraph of page {n} tells more.",
+             "Third paragraph of page {n} ends it."]  # fmt: skip
     names = ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot")  # in no link URL
     pages = [_page(n, "\n".join(line.format(n=n) for line in story)) for n in names]
     found = {
@@ -158,7 +163,8 @@ def test_score_scrapes_counts_removals_per_kind() -> None:
     pages = [_page(str(n), f"Head {n}\nA paragraph of story {n} that goes on.\nEnd {n}.")
              for n in range(3)]  # fmt: skip
     found = {f"dragnet:{n}": [harvest.Block("footer", (f"Copyright {n} Bugle",)),
-                              harvest.Block("share", (f"Tweet it {n}",))] for n in range(3)}  # fmt: skip
+                              harvest.Block("share", (f"Tweet it {n}",))]
+             for n in range(3)}  # fmt: skip
     cases = harvest.kind_scrape_cases(pages, found, 3, seed=1)
     kept_all = labeled.score_scrapes(cases, lambda text: text)
     assert kept_all.removed == 0 and set(kept_all.by_kind) == {"footer", "share"}

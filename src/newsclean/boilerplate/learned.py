@@ -329,11 +329,7 @@ def word_removals(
         if allowed[index]:
             # The line right before the story's first paragraph is its headline or
             # standfirst as often as not: the model reads it as a related headline.
-            if (
-                line_threshold <= 1
-                and index != first - 1
-                and probability(index) >= line_threshold
-            ):
+            if line_threshold <= 1 and index != first - 1 and probability(index) >= line_threshold:
                 found[index] = probability(index)
                 if first < index < last:
                     alone.append(index)
