@@ -295,8 +295,10 @@ def word_removals(
     (`allowed`) at its "line" threshold; and a prose paragraph or full sentence at its
     (higher) "sentence" threshold, only outside the story: before the first or after
     the last prose paragraph it leaves (a paragraph under that threshold that no other
-    layer takes, `taken`), never between two such paragraphs. Nothing in a text without
-    a prose paragraph it leaves."""
+    layer takes, `taken`), never between two such paragraphs, nor one that follows on
+    from them with no other line between. At the "line" threshold it leaves the line
+    right before the story's first paragraph, and a line inside the story with no
+    neighbour that goes. Nothing in a text without a prose paragraph it leaves."""
     line_threshold = words.threshold(source, "line")
     sentence_threshold = words.threshold(source, "sentence")
     found: list[float | None] = [None] * len(lines)
