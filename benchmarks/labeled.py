@@ -25,7 +25,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -262,7 +262,7 @@ def boilerplate_blocks(pages: list[Page], extracted: dict[str, Extracted]) -> li
     return [block[:6] for block in blocks if any(char.isalpha() for char in "".join(block))]
 
 
-def _markdown_line(line: str, rng: random.Random) -> str:
+def markdown_line(line: str, rng: random.Random) -> str:
     """A line as a markdown scrape may have it: a short one as a list item, and one
     word in three lines a link, story and boilerplate alike."""
     if rng.random() < 1 / 3:
@@ -275,6 +275,13 @@ def _markdown_line(line: str, rng: random.Random) -> str:
     return line
 
 
+def scrape_golds(pages: list[Page]) -> list[Page]:
+    """The pages whose gold text a scrape is built around: three or more lines, and no
+    reader-comment thread (Dragnet's gold keeps comments, which newsclean removes)."""
+    return [page for page in pages if page.gold and page.gold.count("\n") >= 2
+            and not any(comment_threads(page.gold.split("\n"), forums=False))]  # fmt: skip
+
+
 def scrape_cases(
     pages: list[Page],
     pool: list[Page],
@@ -285,14 +292,13 @@ def scrape_cases(
     """Text and markdown scrapes: a gold text of `pages` with boilerplate blocks from
     the pages of `pool` (`boilerplate_blocks`) inserted before it, after it and (in a
     third of cases) between its paragraphs. Every other case is markdown
-    (`_markdown_line`; the first gold line a heading). Gold texts that hold a
+    (`markdown_line`; the first gold line a heading). Gold texts that hold a
     reader-comment thread are left out: Dragnet's gold keeps comments, which newsclean
     removes. Returns (page key, scrape, gold, inserted lines, story lines as in the
     scrape)."""
     rng = random.Random(seed)
     blocks = boilerplate_blocks(pool, extracted)
-    golds = [page for page in pages if page.gold and page.gold.count("\n") >= 2
-             and not any(comment_threads(page.gold.split("\n"), forums=False))]  # fmt: skip
+    golds = scrape_golds(pages)
     cases = []
     for number in range(min(count, len(golds))):
         gold_lines = [line.strip() for line in golds[number].gold.split("\n") if line.strip()]
@@ -303,11 +309,11 @@ def scrape_cases(
 
         def render(blocks: list[list[str]], markdown: bool = markdown) -> list[str]:
             lines = [line for block in blocks for line in block]
-            return [_markdown_line(line, rng) for line in lines] if markdown else lines
+            return [markdown_line(line, rng) for line in lines] if markdown else lines
 
         story = list(gold_lines)
         if markdown:
-            story = [f"# {story[0]}"] + [_markdown_line(line, rng) for line in story[1:]]
+            story = [f"# {story[0]}"] + [markdown_line(line, rng) for line in story[1:]]
         head_lines, middle_lines, tail_lines = render(head), render(middle), render(tail)
         cut = len(story) // 2
         lines = head_lines + story[:cut] + middle_lines + story[cut:] + tail_lines
@@ -344,6 +350,8 @@ class ScrapeScore:
     f1: float
     lost: list[str]  # story sentences the scrape holds and the output does not
     documents: int
+    # Per kind of inserted line (cases that name their lines' kinds): (removed, inserted).
+    by_kind: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def removed_share(self) -> float:
@@ -355,19 +363,26 @@ class ScrapeScore:
 
 
 def score_scrapes(cases: list[tuple], clean) -> ScrapeScore:
-    """`clean(scrape) -> output` scored on `scrape_cases`: boilerplate lines removed,
-    body AEB scores (markdown read as plain text) and story sentences lost (sentences
-    of the gold that the scrape holds as read and the output does not)."""
+    """`clean(scrape) -> output` scored on `scrape_cases` (or `harvest.kind_scrape_cases`,
+    whose cases add the kind of each inserted line): boilerplate lines removed, in all
+    and per kind, body AEB scores (markdown read as plain text) and story sentences lost
+    (sentences of the gold that the scrape holds as read and the output does not)."""
     from newsclean.boilerplate.lines import plain
 
     removed = total = 0
     pairs = []
     lost: list[str] = []
-    for _key, scrape, gold, inserted, _story in cases:
+    by_kind: dict[str, list[int]] = {}
+    for _key, scrape, gold, inserted, _story, *kinds in cases:
         output = clean(scrape)
         kept = set(output.split("\n"))
         total += len(inserted)
-        removed += sum(line not in kept for line in inserted)
+        gone = [line not in kept for line in inserted]
+        removed += sum(gone)
+        for kind, went in zip(kinds[0], gone, strict=True) if kinds else ():
+            counts = by_kind.setdefault(kind, [0, 0])
+            counts[0] += went
+            counts[1] += 1
         output = "\n".join(plain(line) for line in output.split("\n"))  # markdown read
         pairs.append((output, gold))
         folded = fold(output)
@@ -378,7 +393,8 @@ def score_scrapes(cases: list[tuple], clean) -> ScrapeScore:
             if wanted in held and wanted not in folded:
                 lost.append(sentence)
     precision, recall, f1 = aeb_score(pairs)
-    return ScrapeScore(removed, total, precision, recall, f1, lost, len(cases))
+    kinds = {kind: (counts[0], counts[1]) for kind, counts in sorted(by_kind.items())}
+    return ScrapeScore(removed, total, precision, recall, f1, lost, len(cases), kinds)
 
 
 def aeb_score(pairs: list[tuple[str, str]]) -> tuple[float, float, float]:

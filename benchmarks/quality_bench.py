@@ -12,6 +12,10 @@ Prints precision, recall and F1 for each of:
   evaluation (`with` found: TP; `without` found: FP);
 - text and markdown scrapes built from the held-out gold texts (see `scrape_cases`):
   share of inserted boilerplate lines removed, body F1, story sentences lost per 100;
+  once with the older pool of boilerplate (lines of the pages' text their gold lacks,
+  many of them story text the gold leaves out) and once with real boilerplate
+  harvested by kind from the pages' HTML (`harvest.kind_scrape_cases`), where the
+  share removed is printed per kind too;
 
 for plain `trafilatura.extract` (defaults), newsclean with the rule catalogue only
 (`strip_boilerplate(..., learned=False)`) and newsclean with the learned stage (rules,
@@ -34,6 +38,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import Score, fold  # noqa: E402
+from harvest import harvest_pages, kind_scrape_cases  # noqa: E402
 from labeled import (  # noqa: E402
     EVAL_SET,
     LABELED_SETS,
@@ -125,14 +130,15 @@ def print_scrapes(
     cases: list[tuple],
     *,
     show_lost: bool,
-    part: str = "held out",
+    title: str,
     words_thresholds: list[float] | None = None,
     words_model: str | None = None,
 ) -> None:
-    """Boilerplate lines removed, body F1 and story sentences lost, per system; with
-    `words_thresholds` (line, sentence), the vocabulary model (the one at `words_model`,
-    or the shipped one) at those thresholds too."""
-    print(f"text and markdown scrapes: {len(cases)} documents built from {part} pages")
+    """Boilerplate lines removed (and per kind, for cases that name kinds), body F1 and
+    story sentences lost, per system; with `words_thresholds` (line, sentence), the
+    vocabulary model (the one at `words_model`, or the shipped one) at those thresholds
+    too."""
+    print(title)
     shipped = load_words_model()
     systems = {
         "no cleaning": lambda scrape: scrape,
@@ -160,6 +166,10 @@ def print_scrapes(
             f"  story sentences lost per 100 docs {score.lost_per_100:.2f}"
         )
         print(_row(name, score.precision, score.recall, score.f1, extra))
+        if score.by_kind:
+            print("    removed by kind: " + ", ".join(
+                f"{kind} {removed / inserted:.1%}" for kind, (removed, inserted)
+                in score.by_kind.items()))  # fmt: skip
         if show_lost and name == "learned stage (opt-in)":
             for sentence in score.lost:
                 print(f"    LOST {sentence[:140]!r}")
@@ -228,18 +238,29 @@ def main(argv: list[str] | None = None) -> int:
     labeled_pages = [page for set_name in LABELED_SETS for page in held[set_name]]
     pool = [page for pages in held.values() for page in pages]
     cases = scrape_cases(labeled_pages, pool, extracted, args.scrapes)
+    options = {"show_lost": args.show_lost, "words_thresholds": args.words_thresholds,
+               "words_model": args.words_model}  # fmt: skip
     print_scrapes(
         cases,
-        show_lost=args.show_lost,
-        part=part,
-        words_thresholds=args.words_thresholds,
-        words_model=args.words_model,
+        title=f"text and markdown scrapes: {len(cases)} documents built from {part} pages "
+        "(boilerplate: their lines missing from the gold)",
+        **options,
+    )
+    harvest = harvest_pages(pool)
+    kind_cases = kind_scrape_cases(labeled_pages, harvest, args.scrapes)
+    blocks = sum(len(blocks) for blocks in harvest.values())
+    print_scrapes(
+        kind_cases,
+        title=f"kind-labeled scrapes: {len(kind_cases)} documents built from {part} pages "
+        f"(boilerplate: {blocks} blocks harvested by kind from their HTML)",
+        **options,
     )
     print(f"kinds removed on the {part} Dragnet and Readability pages (shipped stage):")
     print("  " + ", ".join(f"{kind} {count}" for kind, count in kinds.most_common()))
     pages_text = [extracted[_key(page)] for page in labeled_pages]
     cost(f"{part} page texts", [(a.text, a.title, a.language, "html") for a in pages_text])
     cost("scrapes", [(case[1], None, None, "text") for case in cases])
+    cost("kind-labeled scrapes", [(case[1], None, None, "text") for case in kind_cases])
     return 0
 
 

@@ -2,8 +2,10 @@
 
     .venv/bin/python benchmarks/words_cost_bench.py [--scrapes N] [--rounds N]
                                                     [--line P --sentence P] [--model PATH]
+                                                    [--kind-labeled]
 
-On the held-out scrapes of `quality_bench.py` (`labeled.scrape_cases`), in one process,
+On the held-out scrapes of `quality_bench.py` (`labeled.scrape_cases`, or with
+`--kind-labeled` `harvest.kind_scrape_cases`), in one process,
 passes of the stage with the shipped vocabulary model and with it switched off (its
 thresholds above 1: the code path of the stage before it) alternate, A B B A ..., each
 pass over every scrape with every cache of the boilerplate package cleared first, so
@@ -24,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from harvest import harvest_pages, kind_scrape_cases  # noqa: E402
 from labeled import EVAL_SET, LABELED_SETS, extract_pages, load_set, scrape_cases  # noqa: E402
 
 from newsclean.boilerplate import (  # noqa: E402
@@ -65,6 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--line", type=float, help="the model's line threshold for scrapes")
     parser.add_argument("--sentence", type=float, help="its full-sentence threshold")
     parser.add_argument("--model", help="the vocabulary model file (default: the shipped one)")
+    parser.add_argument(
+        "--kind-labeled", action="store_true", help="price the kind-labeled scrapes (by kind)"
+    )
     args = parser.parse_args(argv)
     if args.model is not None and not Path(args.model).is_file():
         parser.error(f"--model {args.model}: no such file")
@@ -79,7 +85,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     extracted = extract_pages(held)
     golds = [page for page in held if page.gold is not None]
-    texts = [case[1] for case in scrape_cases(golds, held, extracted, args.scrapes)]
+    if args.kind_labeled:
+        cases = kind_scrape_cases(golds, harvest_pages(held), args.scrapes)
+    else:
+        cases = scrape_cases(golds, held, extracted, args.scrapes)
+    texts = [case[1] for case in cases]
     off = WordsModel(bias=shipped.bias, weights=shipped.weights,
                      thresholds={"text": {"line": 2.0, "sentence": 2.0}})  # fmt: skip
     line = shipped.threshold("text", "line") if args.line is None else args.line
@@ -96,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
             timings[name].append(one_pass(texts, **variants[name]))
         timings["rules only"].append(one_pass(texts, learned=False))
     medians = {name: statistics.median(values) for name, values in timings.items()}
-    print(f"{len(texts)} held-out scrapes, {args.rounds} passes each, thresholds line {line} "
+    which = "held-out kind-labeled" if args.kind_labeled else "held-out"
+    print(f"{len(texts)} {which} scrapes, {args.rounds} passes each, thresholds line {line} "
           f"sentence {sentence}; CPU ms per scrape:")  # fmt: skip
     for name, values in timings.items():
         print(

@@ -92,8 +92,37 @@ def _removals(lines: list[str], model: WordsModel) -> list[bool]:
 
 
 def test_full_sentences_go_only_outside_the_story() -> None:
-    lines = [SIGN_UP, STORY, FORM, STORY_2, FORM, "Post Comment"]
-    assert _removals(lines, _model()) == [True, False, False, False, True, True]
+    lines = [SIGN_UP, "Daily Briefing", STORY, FORM, STORY_2, "Leave a Reply", FORM,
+             "Post Comment"]  # fmt: skip
+    assert _removals(lines, _model()) == [True, False, False, False, False, False, True, True]
+
+
+def test_a_paragraph_that_follows_on_from_the_story_stays() -> None:
+    # With no other line between, a sentence the model would take reads as the story's
+    # own first or last paragraph.
+    assert _removals([SIGN_UP, STORY, STORY_2, FORM], _model()) == [False] * 4
+    lines = [SIGN_UP, STORY, STORY_2, "Leave a Reply", FORM]
+    assert _removals(lines, _model()) == [False, False, False, False, True]
+
+
+def test_a_lone_line_inside_the_story_stays() -> None:
+    # "Post Comment" (p 0.98) and "Leave your email address" (p 0.82) alike: alone
+    # between two paragraphs (a subheading's place) a line stays, a run of two goes.
+    assert _removals([STORY, "Post Comment", STORY_2], _model()) == [False] * 3
+    lines = [STORY, "Post Comment", "Leave your email address", STORY_2]
+    assert _removals(lines, _model()) == [False, True, True, False]
+    # Beside a line another layer takes, it goes too.
+    found = word_removals([STORY, "Share this", "Post Comment", STORY_2],
+                          [False, False, True, False], [False, True, False, False],
+                          words=_model(), source="text")  # fmt: skip
+    assert [probability is not None for probability in found] == [False, False, True, False]
+
+
+def test_the_line_before_the_first_paragraph_stays() -> None:
+    # A headline stands there: the model reads it as a related story's.
+    assert _removals(["Post Comment", STORY, STORY_2], _model()) == [False] * 3
+    lines = ["Post Comment", "Leave your email address", STORY, STORY_2, "Post Comment"]
+    assert _removals(lines, _model()) == [True, False, False, False, True]
 
 
 def test_nothing_goes_where_the_model_would_take_every_paragraph() -> None:
@@ -102,17 +131,17 @@ def test_nothing_goes_where_the_model_would_take_every_paragraph() -> None:
 
 
 def test_each_kind_of_line_has_its_threshold() -> None:
-    lines = [STORY, STORY_2, FORM, "Post Comment"]
+    lines = [STORY, STORY_2, "Leave a Reply", FORM, "Post Comment"]
     # FORM (a full sentence, p 0.98) and "Post Comment" (p 0.98) at the thresholds.
-    assert _removals(lines, _model(line=0.99, sentence=0.9)) == [False, False, True, False]
-    assert _removals(lines, _model(line=0.6, sentence=0.99)) == [False, False, False, True]
-    assert _removals(lines, _model(line=1.01, sentence=1.01)) == [False] * 4
+    assert _removals(lines, _model(line=0.99, sentence=0.9)) == [False] * 3 + [True, False]
+    assert _removals(lines, _model(line=0.6, sentence=0.99)) == [False] * 4 + [True]
+    assert _removals(lines, _model(line=1.01, sentence=1.01)) == [False] * 5
 
 
 def test_stage_records_the_model_s_removals_as_learned() -> None:
-    text = "\n".join([STORY, STORY_2, FORM])
+    text = "\n".join([STORY, STORY_2, "What readers say", FORM])  # no rule takes the heading
     kept, removed = strip_boilerplate(text, words_model=_model())
-    assert kept == f"{STORY}\n{STORY_2}"
+    assert kept == f"{STORY}\n{STORY_2}\nWhat readers say"
     assert [(r.kind, r.text) for r in removed] == [("learned", FORM)]
     assert removed[0].confidence == round(_model().probability(FORM), 3)
 
@@ -130,6 +159,6 @@ def test_page_text_uses_its_own_thresholds() -> None:
         thresholds={"html": {"line": 1.01, "sentence": 1.01},
                     "text": {"line": 0.6, "sentence": 0.9}},
     )  # fmt: skip
-    text = "\n".join([STORY, STORY_2, FORM])
+    text = "\n".join([STORY, STORY_2, "What readers say", FORM])
     assert strip_boilerplate(text, source="html", words_model=off_for_pages)[0] == text
     assert strip_boilerplate(text, source="text", words_model=off_for_pages)[0] != text

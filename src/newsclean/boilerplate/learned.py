@@ -295,35 +295,70 @@ def word_removals(
     (`allowed`) at its "line" threshold; and a prose paragraph or full sentence at its
     (higher) "sentence" threshold, only outside the story: before the first or after
     the last prose paragraph it leaves (a paragraph under that threshold that no other
-    layer takes, `taken`), never between two such paragraphs. Nothing in a text without
-    a prose paragraph it leaves."""
+    layer takes, `taken`), never between two such paragraphs, nor one that follows on
+    from them with no other line between. At the "line" threshold it leaves the line
+    right before the story's first paragraph, and a line inside the story with no
+    neighbour that goes. Nothing in a text without a prose paragraph it leaves."""
     line_threshold = words.threshold(source, "line")
     sentence_threshold = words.threshold(source, "sentence")
     found: list[float | None] = [None] * len(lines)
     if min(line_threshold, sentence_threshold) > 1:
         return found
-    probabilities = [words.probability(line) for line in lines]
-    story = [
-        index
-        for index, line in enumerate(lines)
-        if not taken[index] and probabilities[index] < sentence_threshold and is_prose(line)
-    ]
-    if not story:
+    # A line is scored only when its score is read: the story's first and last prose
+    # paragraphs, and the lines that could go (a long story paragraph in between is
+    # never read, and reading a line's terms is the model's cost).
+    probabilities: list[float | None] = [None] * len(lines)
+
+    def probability(index: int) -> float:
+        score = probabilities[index]
+        if score is None:
+            score = probabilities[index] = words.probability(lines[index])
+        return score
+
+    def story(index: int) -> bool:
+        return (not taken[index] and is_prose(lines[index])
+                and probability(index) < sentence_threshold)  # fmt: skip
+
+    first = next((index for index in range(len(lines)) if story(index)), None)
+    if first is None:
         return found
-    first, last = story[0], story[-1]
-    for index, (line, probability) in enumerate(zip(lines, probabilities, strict=True)):
+    last = next(index for index in range(len(lines) - 1, first - 1, -1) if story(index))
+    alone: list[int] = []  # lines inside the story taken by the "line" threshold
+    by_sentence: set[int] = set()  # prose and full sentences taken outside the story
+    for index, line in enumerate(lines):
         if taken[index]:
             continue
         if allowed[index]:
-            if probability >= line_threshold:
-                found[index] = probability
+            # The line right before the story's first paragraph is its headline or
+            # standfirst as often as not: the model reads it as a related headline.
+            if line_threshold <= 1 and index != first - 1 and probability(index) >= line_threshold:
+                found[index] = probability(index)
+                if first < index < last:
+                    alone.append(index)
         elif (
             (index < first or index > last)
-            and probability >= sentence_threshold
+            and sentence_threshold <= 1
             and _sentence_guarded(line)
             and not _filled_row(line)
+            and probability(index) >= sentence_threshold
         ):
-            found[index] = probability
+            found[index] = probability(index)
+            by_sentence.add(index)
+    # A paragraph that follows on from the story's run of prose, with no other line
+    # between (a heading, a widget's line, a line another layer takes), is read as the
+    # story's own first or last paragraph: it stays.
+    for edge in (range(first - 1, -1, -1), range(last + 1, len(lines))):
+        for index in edge:
+            if taken[index] or not _sentence_guarded(lines[index]):
+                break
+            if index in by_sentence:
+                found[index] = None
+    # Inside the story a line goes only with a neighbour that goes too: a subheading
+    # or a list item stands alone between paragraphs, an inserted block does not.
+    going = [taken[index] or found[index] is not None for index in range(len(lines))]
+    for index in alone:
+        if not (going[index - 1] or going[index + 1]):
+            found[index] = None
     return found
 
 
