@@ -462,3 +462,19 @@ def test_german_verb_forms(word: str, verb: bool) -> None:
 def test_german_forms_of_known_words(word: str, left: str, form: bool) -> None:
     lexicon = typos._other_lexicon("de")
     assert typos._is_word_form(word, left, typos._INFLECTIONS["de"], lexicon.zipf) is form
+
+
+def test_split_bench_reviews_name_a_text_a_part_and_a_reason() -> None:
+    """Each join of the source that split_bench leaves out of its reviewed figure is an
+    English or other split of one token, reviewed on a named text with a reason."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+    from split_bench import REVIEWED, reviewed_source_joins
+
+    entries = json.loads(REVIEWED.read_text(encoding="utf-8"))
+    assert len(reviewed_source_joins(REVIEWED)) == len(entries)  # no edit listed twice
+    for entry in entries:
+        assert entry["part"] in ("tuning", "held-out")
+        assert entry["reason"] and entry["text"]
+        assert " " in entry["after"] and " " not in entry["before"]
