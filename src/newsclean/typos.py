@@ -709,13 +709,37 @@ def _split_run_together(word: str, lexicon: Lexicon) -> str | None:
 
 
 def _is_misspelt_word(word: str, left: str, right: str, lexicon: Lexicon) -> bool:
-    """Whether a token read as two content words is rather one word misspelt: one edit
-    from a word of Zipf `FUZZY_WHOLE_NEAR_ZIPF` (`cheerfull`, `dencity`, `taxpaper`), as
-    a token split with one edit must not be. A function word as a half is left to the
-    other rules: joins such as `tobe` lie one edit from words (`tube`) as often."""
-    if _is_function_word(left, lexicon) or _is_function_word(right, lexicon):
+    """Whether a token read as two halves is rather one word misspelt. Two content words:
+    the token is one edit from a word of Zipf `FUZZY_WHOLE_NEAR_ZIPF` (`cheerfull`,
+    `dencity`, `taxpaper`), as a token split with one edit must not be. A function word
+    and a content word: see `_is_misspelt_beside_function_word`. Two function words are
+    left to the other rules: joins such as `tobe` lie one edit from words (`tube`)."""
+    left_function = _is_function_word(left, lexicon)
+    right_function = _is_function_word(right, lexicon)
+    if not left_function and not right_function:
+        return _is_near_word(word)
+    if left_function and right_function:
         return False
-    return _is_near_word(word)
+    content = right if left_function else left
+    return _is_misspelt_beside_function_word(word, lexicon.zipf.get(content, 0.0))
+
+
+#: A token read as a function word and a content word is checked for a misspelt word
+#: from this many letters (shorter joins lie one edit from words as often: `tobe`).
+MISSPELT_BESIDE_FUNCTION_MIN_LENGTH = 6
+
+
+def _is_misspelt_beside_function_word(word: str, content_zipf: float) -> bool:
+    """Whether a token read as a function word and a content word of `content_zipf` is
+    rather a word misspelt: one edit from a word of Zipf `FUZZY_WHOLE_NEAR_ZIPF` that is
+    more common than the content half, so that the misspelling is the likelier reading
+    (`politicis`: `politics`, not `politic is`; `beliver`: `believer` or `deliver`, not
+    `be liver`; while `thinkis` stays `think is`: `thinks` is rarer than `think`)."""
+    if len(word) < MISSPELT_BESIDE_FUNCTION_MIN_LENGTH:
+        return False
+    zipf = _english_lexicon().zipf
+    near = _near_word_targets().intersection(_one_edit(word))
+    return any(zipf[other] > content_zipf for other in near)
 
 
 def _is_rare_half(word: str, frequency: float) -> bool:
@@ -746,7 +770,7 @@ def _split_after_function_word(word: str, lexicon: Lexicon) -> str | None:
     or a common function word of three letters or more beside one (`gleaned from`,
     `most curries`), where the token is not a word misspelt (`overhelmed`)."""
     zipf = lexicon.zipf
-    best: tuple[float, str, bool] | None = None
+    best: tuple[float, str, bool, float] | None = None
     for cut in range(1, len(word)):
         left, right = word[:cut], word[cut:]
         left_zipf, right_zipf = zipf.get(left, 0.0), zipf.get(right, 0.0)
@@ -768,11 +792,13 @@ def _split_after_function_word(word: str, lexicon: Lexicon) -> str | None:
             if _is_rare_half(other, other_zipf) and (
                 best is None or left_zipf + right_zipf > best[0]
             ):
-                best = (left_zipf + right_zipf, f"{left} {right}", very_common)
+                best = (left_zipf + right_zipf, f"{left} {right}", very_common, other_zipf)
     if best is None:
         return None
     if not best[2] and _is_near_word(word):
         return None
+    if _is_misspelt_beside_function_word(word, best[3]):
+        return None  # `politicis`: `politics` misspelt, not `politic is`
     return best[1]
 
 
