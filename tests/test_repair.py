@@ -309,6 +309,31 @@ def test_typo_candidates_are_whole_plain_lowercase_words(text: str, candidates: 
     assert typos._TYPO_CANDIDATE.findall(" " + text) == candidates
 
 
+@pytest.mark.parametrize("language", ["en", "de"])
+@given(
+    st.lists(
+        st.sampled_from(["thisweek", "größer", "Haus", "ofthe", "und", "x2", "’s", "a—b"])
+        | st.sampled_from([" ", "\n", ", ", ". ", "—", "'", "\u00a0"])
+        | st.text(alphabet="abßäÉ\n -'’", max_size=8),
+        max_size=20,
+    ).map("".join)
+)
+@settings(max_examples=200, deadline=None)
+def test_candidates_by_line_are_the_texts_candidates_with_their_first_line(
+    language: str, text: str
+) -> None:
+    """The foreign-line check finds the candidates line by line: the same words as one
+    search of the whole text, each at the start of the first line it is a word in."""
+    sound = typos._lexicon(language).sound
+    first_lines = typos._unknown_candidates_by_line(text, language, sound)
+    assert first_lines.keys() == typos._unknown_candidates(text, language, sound)
+    for word, line_start in first_lines.items():
+        assert line_start == 0 or text[line_start - 1] == "\n"
+        line = text[line_start:].split("\n", 1)[0]
+        assert word in typos._unknown_candidates(line, language, sound)
+        assert word not in typos._unknown_candidates(text[:line_start], language, sound)
+
+
 def test_controls_are_found_in_the_utf8_bytes_as_by_the_character_class() -> None:
     """`_holds_control` agrees with `_CONTROL` on every character up to U+0800, on lone
     surrogates and on characters whose UTF-8 holds bytes \\x80-\\x9f (`ł`, `—`, emoji)."""

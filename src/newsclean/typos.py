@@ -60,7 +60,12 @@ def fix_typos(
     lexicon = _lexicon(code)
     fixes, prose_only = {}, set()
     evidence = _TextEvidence(text)
-    candidates = _unknown_candidates(text, code, lexicon.sound)
+    others = tuple(other for other in languages if other != code and other in TYPO_LANGUAGES)
+    if others:  # (the foreign-line check needs each word's line)
+        first_lines = _unknown_candidates_by_line(text, code, lexicon.sound)
+        candidates = first_lines.keys()
+    else:
+        candidates = _unknown_candidates(text, code, lexicon.sound)
     for word in candidates:
         fixed, kind = _fix_word(word, code)
         if kind is None:
@@ -75,24 +80,32 @@ def fix_typos(
         if kind == "run_together" and _written_as_name(word, evidence):
             continue
         fixes[word] = Repair(kind, word, fixed)
-    others = [other for other in languages if other != code and other in TYPO_LANGUAGES]
     if others:
-        text = _fix_foreign_lines(text, candidates - fixes.keys(), code, others, repairs)
+        unfixed = candidates - fixes.keys()
+        text = _fix_foreign_lines(text, unfixed, first_lines, code, others, repairs)
     if not fixes:
         return text, repairs
     return _apply_word_fixes(text, fixes, prose_only, repairs, code), repairs
 
 
 def _fix_foreign_lines(
-    text: str, unfixed: Collection[str], language: str, others: list[str], repairs: list[Repair]
+    text: str,
+    unfixed: Collection[str],
+    first_lines: dict[str, int],
+    language: str,
+    others: tuple[str, ...],
+    repairs: list[Repair],
 ) -> str:
     """The text with its lines of prose in another of the languages fixed in that language
     (a Spanish quote in an English article, an English comment under a German one). Only
-    lines with `FOREIGN_LINE_MIN_UNKNOWN` words the text's language does not know are
-    looked at; a line goes to the language most of its plain words are common words of."""
+    lines with `FOREIGN_LINE_MIN_UNKNOWN` words the text's language does not know (each
+    counted in the first line it is in: `first_lines`) are looked at; a line goes to the
+    language most of its plain words are common words of."""
+    if len(unfixed) < FOREIGN_LINE_MIN_UNKNOWN:
+        return text
     unknown_per_line: dict[int, int] = {}
     for word in unfixed:
-        line_start = _line_start(text, text.find(word))
+        line_start = first_lines[word]
         unknown_per_line[line_start] = unknown_per_line.get(line_start, 0) + 1
     pieces, cursor = [], 0
     for line_start in sorted(unknown_per_line):
@@ -125,7 +138,13 @@ FOREIGN_LINE_SAMPLE = 24
 FOREIGN_LINE_MAX_SHARE = 0.8
 
 
-def _line_language(line: str, language: str, others: list[str]) -> str | None:
+#: Lines recur across a source's texts (a standing comment, a quote): the verdicts on
+#: this many are kept.
+FOREIGN_LINE_CACHE = 2048
+
+
+@lru_cache(maxsize=FOREIGN_LINE_CACHE)
+def _line_language(line: str, language: str, others: tuple[str, ...]) -> str | None:
     """The language of `others` most of whose common words the line's first plain
     lowercase words are (`LINE_MIN_SHARE` of them at least), if the text's `language`
     reads them worse; None if not."""
@@ -176,6 +195,26 @@ def _unknown_candidates(text: str, language: str, sound: frozenset[str]) -> set[
         return set(_TYPO_CANDIDATE.findall(" " + text)) - sound
     words = set(_LATIN_CANDIDATE.findall(" " + text)) - sound  # most words: no casefold
     return {word for word in words if word.islower() and word.casefold() not in sound}
+
+
+def _unknown_candidates_by_line(text: str, language: str, sound: frozenset[str]) -> dict[str, int]:
+    """`_unknown_candidates`, each with the start of the first line it is in (lines are
+    searched one by one: a line break is no word character, so the words are the same)."""
+    pattern = _TYPO_CANDIDATE if language == "en" else _LATIN_CANDIDATE
+    first_lines: dict[str, int] = {}
+    line_start = 0
+    for line in text.split("\n"):
+        for word in set(pattern.findall(" " + line)) - sound:
+            if word not in first_lines:
+                first_lines[word] = line_start
+        line_start += len(line) + 1
+    if language == "en":
+        return first_lines
+    return {
+        word: start
+        for word, start in first_lines.items()
+        if word.islower() and word.casefold() not in sound
+    }
 
 
 def _apply_word_fixes(
