@@ -17,8 +17,9 @@ Some edits of the undamaged text fix a join the source itself had (`isyour`,
 `canregister`): a reader reviewed them in context and listed them in
 `split_bench_reviewed.json`, each with the text, the part and a reason. The raw figure
 counts every edit of undamaged text as false; the reviewed one leaves out those listed
-(`source/10k` is their rate). `--show` prints every edit of undamaged text with its
-context, a listed one marked `SOURCE`, so that new ones can be reviewed.
+for that text (`source/10k` is their rate): a text nobody reviewed counts all its edits.
+`--show` prints every edit of undamaged text with its text and context, a listed one
+marked `SOURCE`, so that new ones can be reviewed.
 """
 
 from __future__ import annotations
@@ -129,7 +130,7 @@ def measure(
     texts: list[tuple[str, str]],
     rng: random.Random,
     shown: list[str],
-    reviewed: dict[tuple[str, str, str], str],
+    reviewed: dict[tuple[str, str, str, str], str],
 ) -> Counter:
     """Joins made and fixed, edits of undamaged text (raw, and those a reader found to fix
     a join of the source: `reviewed`) and time for one language's (name, text) pairs."""
@@ -144,7 +145,7 @@ def measure(
         repairs = [repair for repair in repairs if repair.kind in TYPO_KINDS]
         row["false"] += len(repairs)
         for repair in repairs:
-            source_join = (code, repair.before, repair.after) in reviewed
+            source_join = (code, name, repair.before, repair.after) in reviewed
             row["source"] += source_join
             label = "SOURCE" if source_join else "FALSE"
             shown.append(
@@ -181,12 +182,14 @@ def print_row(code: str, row: Counter) -> None:
     )
 
 
-def reviewed_source_joins(path: Path) -> dict[tuple[str, str, str], str]:
-    """(language, before, after) -> reason, for each edit of undamaged text that a reader
-    found, in context, to fix a join the source itself had."""
+def reviewed_source_joins(path: Path) -> dict[tuple[str, str, str, str], str]:
+    """(language, text name, before, after) -> reason, for each edit of undamaged text
+    that a reader found, in that text, to fix a join the source itself had (a text not
+    reviewed counts all its edits as false)."""
     entries = json.loads(path.read_text(encoding="utf-8"))
     return {
-        (entry["language"], entry["before"], entry["after"]): entry["reason"] for entry in entries
+        (entry["language"], entry["text"], entry["before"], entry["after"]): entry["reason"]
+        for entry in entries
     }
 
 
