@@ -139,15 +139,28 @@ FOREIGN_LINE_MAX_SHARE = 0.8
 
 
 #: Lines recur across a source's texts (a standing comment, a quote): the verdicts on
-#: this many are kept.
+#: this many lines are kept, lines of up to so many characters (memory stays bounded).
 FOREIGN_LINE_CACHE = 2048
+FOREIGN_LINE_CACHED_MAX_CHARS = 2000
 
 
-@lru_cache(maxsize=FOREIGN_LINE_CACHE)
 def _line_language(line: str, language: str, others: tuple[str, ...]) -> str | None:
     """The language of `others` most of whose common words the line's first plain
     lowercase words are (`LINE_MIN_SHARE` of them at least), if the text's `language`
     reads them worse; None if not."""
+    if len(line) <= FOREIGN_LINE_CACHED_MAX_CHARS:
+        return _recurring_line_language(line, language, others)
+    return _read_line_language(line, language, others)
+
+
+@lru_cache(maxsize=FOREIGN_LINE_CACHE)
+def _recurring_line_language(line: str, language: str, others: tuple[str, ...]) -> str | None:
+    """`_line_language`, its verdicts kept."""
+    return _read_line_language(line, language, others)
+
+
+def _read_line_language(line: str, language: str, others: tuple[str, ...]) -> str | None:
+    """`_line_language`, read from the line's first words."""
     words = []
     for match in _ANY_LINE_WORD.finditer(line):
         if match[0].islower():
