@@ -503,3 +503,25 @@ def test_split_bench_reviews_name_a_text_a_part_and_a_reason() -> None:
         assert entry["part"] in ("tuning", "held-out")
         assert entry["reason"] and entry["text"]
         assert " " in entry["after"] and " " not in entry["before"]
+
+
+def test_a_long_foreign_line_is_fixed_in_its_language_and_its_verdict_not_kept() -> None:
+    """Verdicts on recurring lines are kept for lines up to a bound only (memory), and a
+    longer line is judged the same way."""
+    english = (
+        "One of the speakers said: this is the first time that wecan talk about our common"
+        " future, and then she thanked everyone for coming. "
+        + "The committee discussed housing, transport, schools and the budget for next year. "
+        * 25
+    )
+    text = (
+        "Die Versammlung fand am Dienstag im Rathaus statt, und die Leute kamen von überall.\n"
+        + english
+        + "\nDanach sprach der Bürgermeister lange über die neue Brücke."
+    )
+    assert len(english) > typos.FOREIGN_LINE_CACHED_MAX_CHARS
+    kept_before = typos._recurring_line_language.cache_info().currsize
+    fixed, repairs = repair_text(text, language="de")
+    assert "first time that we can talk" in fixed
+    assert [(r.before, r.after) for r in repairs] == [("wecan", "we can")]
+    assert typos._recurring_line_language.cache_info().currsize == kept_before
