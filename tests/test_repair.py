@@ -309,6 +309,31 @@ def test_typo_candidates_are_whole_plain_lowercase_words(text: str, candidates: 
     assert typos._TYPO_CANDIDATE.findall(" " + text) == candidates
 
 
+@pytest.mark.parametrize("language", ["en", "de"])
+@given(
+    st.lists(
+        st.sampled_from(["thisweek", "größer", "Haus", "ofthe", "und", "x2", "’s", "a—b"])
+        | st.sampled_from([" ", "\n", ", ", ". ", "—", "'", "\u00a0"])
+        | st.text(alphabet="abßäÉ\n -'’", max_size=8),
+        max_size=20,
+    ).map("".join)
+)
+@settings(max_examples=200, deadline=None)
+def test_candidates_by_line_are_the_texts_candidates_with_their_first_line(
+    language: str, text: str
+) -> None:
+    """The foreign-line check finds the candidates line by line: the same words as one
+    search of the whole text, each at the start of the first line it is a word in."""
+    sound = typos._lexicon(language).sound
+    first_lines = typos._unknown_candidates_by_line(text, language, sound)
+    assert first_lines.keys() == typos._unknown_candidates(text, language, sound)
+    for word, line_start in first_lines.items():
+        assert line_start == 0 or text[line_start - 1] == "\n"
+        line = text[line_start:].split("\n", 1)[0]
+        assert word in typos._unknown_candidates(line, language, sound)
+        assert word not in typos._unknown_candidates(text[:line_start], language, sound)
+
+
 def test_controls_are_found_in_the_utf8_bytes_as_by_the_character_class() -> None:
     """`_holds_control` agrees with `_CONTROL` on every character up to U+0800, on lone
     surrogates and on characters whose UTF-8 holds bytes \\x80-\\x9f (`ł`, `—`, emoji)."""
@@ -462,3 +487,41 @@ def test_german_verb_forms(word: str, verb: bool) -> None:
 def test_german_forms_of_known_words(word: str, left: str, form: bool) -> None:
     lexicon = typos._other_lexicon("de")
     assert typos._is_word_form(word, left, typos._INFLECTIONS["de"], lexicon.zipf) is form
+
+
+def test_split_bench_reviews_name_a_text_a_part_and_a_reason() -> None:
+    """Each join of the source that split_bench leaves out of its reviewed figure is an
+    English or other split of one token, reviewed on a named text with a reason."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+    from split_bench import REVIEWED, reviewed_source_joins
+
+    entries = json.loads(REVIEWED.read_text(encoding="utf-8"))
+    assert len(reviewed_source_joins(REVIEWED)) == len(entries)  # no edit listed twice
+    for entry in entries:
+        assert entry["part"] in ("tuning", "held-out")
+        assert entry["reason"] and entry["text"]
+        assert " " in entry["after"] and " " not in entry["before"]
+
+
+def test_a_long_foreign_line_is_fixed_in_its_language_and_its_verdict_not_kept() -> None:
+    """Verdicts on recurring lines are kept for lines up to a bound only (memory), and a
+    longer line is judged the same way."""
+    english = (
+        "One of the speakers said: this is the first time that wecan talk about our common"
+        " future, and then she thanked everyone for coming. "
+        + "The committee discussed housing, transport, schools and the budget for next year. "
+        * 25
+    )
+    text = (
+        "Die Versammlung fand am Dienstag im Rathaus statt, und die Leute kamen von überall.\n"
+        + english
+        + "\nDanach sprach der Bürgermeister lange über die neue Brücke."
+    )
+    assert len(english) > typos.FOREIGN_LINE_CACHED_MAX_CHARS
+    kept_before = typos._recurring_line_language.cache_info().currsize
+    fixed, repairs = repair_text(text, language="de")
+    assert "first time that we can talk" in fixed
+    assert [(r.before, r.after) for r in repairs] == [("wecan", "we can")]
+    assert typos._recurring_line_language.cache_info().currsize == kept_before

@@ -60,7 +60,12 @@ def fix_typos(
     lexicon = _lexicon(code)
     fixes, prose_only = {}, set()
     evidence = _TextEvidence(text)
-    candidates = _unknown_candidates(text, code, lexicon.sound)
+    others = tuple(other for other in languages if other != code and other in TYPO_LANGUAGES)
+    if others:  # (the foreign-line check needs each word's line)
+        first_lines = _unknown_candidates_by_line(text, code, lexicon.sound)
+        candidates = first_lines.keys()
+    else:
+        candidates = _unknown_candidates(text, code, lexicon.sound)
     for word in candidates:
         fixed, kind = _fix_word(word, code)
         if kind is None:
@@ -75,24 +80,32 @@ def fix_typos(
         if kind == "run_together" and _written_as_name(word, evidence):
             continue
         fixes[word] = Repair(kind, word, fixed)
-    others = [other for other in languages if other != code and other in TYPO_LANGUAGES]
     if others:
-        text = _fix_foreign_lines(text, candidates - fixes.keys(), code, others, repairs)
+        unfixed = candidates - fixes.keys()
+        text = _fix_foreign_lines(text, unfixed, first_lines, code, others, repairs)
     if not fixes:
         return text, repairs
     return _apply_word_fixes(text, fixes, prose_only, repairs, code), repairs
 
 
 def _fix_foreign_lines(
-    text: str, unfixed: Collection[str], language: str, others: list[str], repairs: list[Repair]
+    text: str,
+    unfixed: Collection[str],
+    first_lines: dict[str, int],
+    language: str,
+    others: tuple[str, ...],
+    repairs: list[Repair],
 ) -> str:
     """The text with its lines of prose in another of the languages fixed in that language
     (a Spanish quote in an English article, an English comment under a German one). Only
-    lines with `FOREIGN_LINE_MIN_UNKNOWN` words the text's language does not know are
-    looked at; a line goes to the language most of its plain words are common words of."""
+    lines with `FOREIGN_LINE_MIN_UNKNOWN` words the text's language does not know (each
+    counted in the first line it is in: `first_lines`) are looked at; a line goes to the
+    language most of its plain words are common words of."""
+    if len(unfixed) < FOREIGN_LINE_MIN_UNKNOWN:
+        return text
     unknown_per_line: dict[int, int] = {}
     for word in unfixed:
-        line_start = _line_start(text, text.find(word))
+        line_start = first_lines[word]
         unknown_per_line[line_start] = unknown_per_line.get(line_start, 0) + 1
     pieces, cursor = [], 0
     for line_start in sorted(unknown_per_line):
@@ -125,10 +138,29 @@ FOREIGN_LINE_SAMPLE = 24
 FOREIGN_LINE_MAX_SHARE = 0.8
 
 
-def _line_language(line: str, language: str, others: list[str]) -> str | None:
+#: Lines recur across a source's texts (a standing comment, a quote): the verdicts on
+#: this many lines are kept, lines of up to so many characters (memory stays bounded).
+FOREIGN_LINE_CACHE = 2048
+FOREIGN_LINE_CACHED_MAX_CHARS = 2000
+
+
+def _line_language(line: str, language: str, others: tuple[str, ...]) -> str | None:
     """The language of `others` most of whose common words the line's first plain
     lowercase words are (`LINE_MIN_SHARE` of them at least), if the text's `language`
     reads them worse; None if not."""
+    if len(line) <= FOREIGN_LINE_CACHED_MAX_CHARS:
+        return _recurring_line_language(line, language, others)
+    return _read_line_language(line, language, others)
+
+
+@lru_cache(maxsize=FOREIGN_LINE_CACHE)
+def _recurring_line_language(line: str, language: str, others: tuple[str, ...]) -> str | None:
+    """`_line_language`, its verdicts kept."""
+    return _read_line_language(line, language, others)
+
+
+def _read_line_language(line: str, language: str, others: tuple[str, ...]) -> str | None:
+    """`_line_language`, read from the line's first words."""
     words = []
     for match in _ANY_LINE_WORD.finditer(line):
         if match[0].islower():
@@ -176,6 +208,26 @@ def _unknown_candidates(text: str, language: str, sound: frozenset[str]) -> set[
         return set(_TYPO_CANDIDATE.findall(" " + text)) - sound
     words = set(_LATIN_CANDIDATE.findall(" " + text)) - sound  # most words: no casefold
     return {word for word in words if word.islower() and word.casefold() not in sound}
+
+
+def _unknown_candidates_by_line(text: str, language: str, sound: frozenset[str]) -> dict[str, int]:
+    """`_unknown_candidates`, each with the start of the first line it is in (lines are
+    searched one by one: a line break is no word character, so the words are the same)."""
+    pattern = _TYPO_CANDIDATE if language == "en" else _LATIN_CANDIDATE
+    first_lines: dict[str, int] = {}
+    line_start = 0
+    for line in text.split("\n"):
+        for word in set(pattern.findall(" " + line)) - sound:
+            if word not in first_lines:
+                first_lines[word] = line_start
+        line_start += len(line) + 1
+    if language == "en":
+        return first_lines
+    return {
+        word: start
+        for word, start in first_lines.items()
+        if word.islower() and word.casefold() not in sound
+    }
 
 
 def _apply_word_fixes(
@@ -709,13 +761,37 @@ def _split_run_together(word: str, lexicon: Lexicon) -> str | None:
 
 
 def _is_misspelt_word(word: str, left: str, right: str, lexicon: Lexicon) -> bool:
-    """Whether a token read as two content words is rather one word misspelt: one edit
-    from a word of Zipf `FUZZY_WHOLE_NEAR_ZIPF` (`cheerfull`, `dencity`, `taxpaper`), as
-    a token split with one edit must not be. A function word as a half is left to the
-    other rules: joins such as `tobe` lie one edit from words (`tube`) as often."""
-    if _is_function_word(left, lexicon) or _is_function_word(right, lexicon):
+    """Whether a token read as two halves is rather one word misspelt. Two content words:
+    the token is one edit from a word of Zipf `FUZZY_WHOLE_NEAR_ZIPF` (`cheerfull`,
+    `dencity`, `taxpaper`), as a token split with one edit must not be. A function word
+    and a content word: see `_is_misspelt_beside_function_word`. Two function words are
+    left to the other rules: joins such as `tobe` lie one edit from words (`tube`)."""
+    left_function = _is_function_word(left, lexicon)
+    right_function = _is_function_word(right, lexicon)
+    if not left_function and not right_function:
+        return _is_near_word(word)
+    if left_function and right_function:
         return False
-    return _is_near_word(word)
+    content = right if left_function else left
+    return _is_misspelt_beside_function_word(word, lexicon.zipf.get(content, 0.0))
+
+
+#: A token read as a function word and a content word is checked for a misspelt word
+#: from this many letters (shorter joins lie one edit from words as often: `tobe`).
+MISSPELT_BESIDE_FUNCTION_MIN_LENGTH = 6
+
+
+def _is_misspelt_beside_function_word(word: str, content_zipf: float) -> bool:
+    """Whether a token read as a function word and a content word of `content_zipf` is
+    rather a word misspelt: one edit from a word of Zipf `FUZZY_WHOLE_NEAR_ZIPF` that is
+    more common than the content half, so that the misspelling is the likelier reading
+    (`politicis`: `politics`, not `politic is`; `beliver`: `believer` or `deliver`, not
+    `be liver`; while `thinkis` stays `think is`: `thinks` is rarer than `think`)."""
+    if len(word) < MISSPELT_BESIDE_FUNCTION_MIN_LENGTH:
+        return False
+    zipf = _english_lexicon().zipf
+    near = _near_word_targets().intersection(_one_edit(word))
+    return any(zipf[other] > content_zipf for other in near)
 
 
 def _is_rare_half(word: str, frequency: float) -> bool:
@@ -746,7 +822,7 @@ def _split_after_function_word(word: str, lexicon: Lexicon) -> str | None:
     or a common function word of three letters or more beside one (`gleaned from`,
     `most curries`), where the token is not a word misspelt (`overhelmed`)."""
     zipf = lexicon.zipf
-    best: tuple[float, str, bool] | None = None
+    best: tuple[float, str, bool, float] | None = None
     for cut in range(1, len(word)):
         left, right = word[:cut], word[cut:]
         left_zipf, right_zipf = zipf.get(left, 0.0), zipf.get(right, 0.0)
@@ -768,11 +844,13 @@ def _split_after_function_word(word: str, lexicon: Lexicon) -> str | None:
             if _is_rare_half(other, other_zipf) and (
                 best is None or left_zipf + right_zipf > best[0]
             ):
-                best = (left_zipf + right_zipf, f"{left} {right}", very_common)
+                best = (left_zipf + right_zipf, f"{left} {right}", very_common, other_zipf)
     if best is None:
         return None
     if not best[2] and _is_near_word(word):
         return None
+    if _is_misspelt_beside_function_word(word, best[3]):
+        return None  # `politicis`: `politics` misspelt, not `politic is`
     return best[1]
 
 
