@@ -164,7 +164,23 @@ def test_the_in_process_limit_stops_only_the_unit_that_overran() -> None:
         results = [result for _unit, result in pool.imap(units)]
     assert results[0] == "a.txt" and results[2] == "c.txt"
     assert results[1].reason == "extract.timeout" and results[1].source_uri == "b.txt"
-    assert calls == ["a.txt", "b.txt", "c.txt"]
+    assert calls == ["newsclean:warm-up", "a.txt", "b.txt", "c.txt"]
+
+
+def test_the_in_process_limit_does_not_count_the_process_s_first_loading() -> None:
+    units = [RawUnit(f"{name}.txt", name, "text", "text", STORY) for name in "ab"]
+    loaded = []
+
+    def work(unit: RawUnit, settings: Settings) -> str:
+        if not loaded:  # the process's first clean loads the word lists and models
+            time.sleep(1.0)
+            loaded.append(unit.source_uri)
+        return unit.source_uri
+
+    with workers.InlinePool(work, Settings(unit_timeout=0.5)) as pool:
+        results = [result for _unit, result in pool.imap(units)]
+    assert results == ["a.txt", "b.txt"]
+    assert loaded == ["newsclean:warm-up"]
 
 
 def _record_pools(monkeypatch: pytest.MonkeyPatch) -> list[object]:

@@ -179,13 +179,16 @@ class InlinePool:
     into the unit's code; a unit stopped so is quarantined as `extract.timeout`, as in a
     worker. Python code (the `re` module's matching included) is stopped on time; a call
     stuck inside C code is stopped only when it returns to Python. Use it only where
-    `inline_limit_available()`; the handler is installed for the `with` block."""
+    `inline_limit_available()`; the handler is installed for the `with` block. As a
+    worker does, it first cleans a warm-up unit with no limit, so that this process's
+    lazy loading (word lists, language models) does not count against a unit's time."""
 
     def __init__(self, work: Work, settings: Settings) -> None:
         self._work = work
         self._settings = settings
         self._armed = False  # a unit's timer is running
         self._previous: Any = None
+        self._warm = False
 
     def __enter__(self) -> InlinePool:
         self._previous = signal.signal(signal.SIGALRM, self._expire)
@@ -211,6 +214,9 @@ class InlinePool:
             if isinstance(item, Rejected):
                 yield item, item
                 continue
+            if not self._warm:
+                self._warm = True
+                self._work(_WARM_UP, self._settings)
             try:
                 self._armed = True
                 signal.setitimer(signal.ITIMER_REAL, timeout)
