@@ -536,7 +536,10 @@ def _publish_delta(
                 keep_inputs=True,
             )
             committed = commit.background(commit.commit, staged.manifest, staged.inputs())
-            _save_template_day(root, ingest_date, shard_ids)  # while the tables commit
+            # While the tables commit: the files kept after them.
+            _save_template_day(root, ingest_date, shard_ids)
+            if staged.labeled is not None:
+                staged.labeled.write_signatures()
             row = committed.result()
             manifest = _returned(staged, with_inputs)
 
@@ -599,7 +602,8 @@ def _staged_day(
     """Read the staged shards of a day under root and build its manifest; with
     `label_stories`, label its articles against the story signatures kept under root.
     `ready` is given each part file as soon as it is final, and told when a kind has
-    no more (`DayCommit.add`, `DayCommit.complete`); with
+    no more (`DayCommit.add`, `DayCommit.complete`), and the day's story signatures
+    are left for the caller to write (`Labeled.write_signatures`); with
     `keep_inputs`, the input records are read once and kept in memory."""
     results = []
     for shard_id in shard_ids:
@@ -639,6 +643,7 @@ def _staged_day(
             staging_dir(root, ingest_date) / "stories",
             settings,
             written=None if ready is None else partial(ready.add, ARTICLE),
+            signatures=ready is None,  # else written while the tables commit
         )
         parts[ARTICLE] = labeled.article_parts
         parts[STORY] = labeled.story_parts

@@ -343,12 +343,21 @@ def _flat(column: pa.ChunkedArray, dtype: type) -> tuple[np.ndarray, np.ndarray]
 
 @dataclass(frozen=True, slots=True)
 class Labeled:
-    """What clustering a day left in staging, ready to publish."""
+    """What clustering a day left in staging, ready to publish: the labeled parts, the
+    stories part and where the day's signatures are (`write_signatures` puts them there
+    when `label_staged` did not)."""
 
     article_parts: list[Path]
     story_parts: list[Path]
     signatures: Path
     summary: dict[str, Any]
+    day: DayArticles
+    labels: list[Label]
+
+    def write_signatures(self) -> Path:
+        """Write the day's signatures file; returns its path."""
+        _write_signatures(self.signatures, self.day, self.labels)
+        return self.signatures
 
 
 def label_staged(
@@ -358,11 +367,15 @@ def label_staged(
     work: Path,
     settings: Settings,
     written: Callable[[Path], None] | None = None,
+    *,
+    signatures: bool = True,
 ) -> Labeled:
     """Cluster the day's staged article parts against the window and write, under
-    `work`, the labeled parts (same names), the stories part and the day's signatures.
+    `work`, the labeled parts (same names), the stories part and (unless not
+    `signatures`: then `Labeled.write_signatures` does it later) the day's signatures.
     `written` is told of each labeled part as soon as it is complete (a Delta publish
-    uploads it while the others are written)."""
+    uploads it while the others are written, and writes the signatures while its tables
+    commit: they are needed only after)."""
     day = read_day_articles(parts, ingest_date, settings.batch_rows)
     past, window = read_window(lake, ingest_date, settings.story_window_days)
     labels = label_day(
@@ -388,19 +401,20 @@ def label_staged(
             pool.submit(_relabel, part, work / "articles" / part.name, by_id, settings)
             for part in parts
         ]
-        signed = pool.submit(_write_signatures, signatures_file, day, labels)
+        signed = pool.submit(_write_signatures, signatures_file, day, labels) if signatures else None
         count = _write_stories(stories, ingest_date, day, labels, past, settings)
         for copy in as_completed(copies):
             if written is not None:
                 written(copy.result())
         labeled = [copy.result() for copy in copies]
-        signed.result()
+        if signed is not None:
+            signed.result()
     summary = {
         "stories": count,
         "near_duplicates": sum(label.duplicate_of is not None for label in labels),
         "window": window,
     }
-    return Labeled(labeled, [stories] if count else [], signatures_file, summary)
+    return Labeled(labeled, [stories] if count else [], signatures_file, summary, day, labels)
 
 
 def keep_signatures(lake: Path, ingest_date: date, staged: Path) -> None:
@@ -466,42 +480,66 @@ def _write_stories(
     past: Compared,
     settings: Settings,
 ) -> int:
-    """One row per story with articles in the day; returns the row count."""
-    members: dict[str, list[int]] = {}
-    for index, label in enumerate(labels):
-        members.setdefault(label.story_id, []).append(index)
-    started = _story_starts(past, members)
+    """One row per story with articles in the day, in the order of their first article;
+    returns the row count. The day's articles are in canonical order (earliest first),
+    so a story's first article of the day is its earliest."""
+    story_index: dict[str, int] = {}
+    members = np.fromiter(
+        (story_index.setdefault(label.story_id, len(story_index)) for label in labels),
+        dtype=np.int64,
+        count=len(labels),
+    )
+    count = len(story_index)
+    firsts = np.unique(members, return_index=True)[1]  # each story's first article
+    last_seen = np.full(count, np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(last_seen, members, day.times)
+    duplicates = np.bincount(
+        members,
+        weights=[label.duplicate_of is not None for label in labels],
+        minlength=count,
+    )
+    first_seen = day.times[firsts] if count else np.zeros(0, dtype=np.int64)
+    for story_id, started in _story_starts(past, story_index).items():
+        at = story_index[story_id]
+        first_seen[at] = min(started, first_seen[at])
+    domains: list[set[str]] = [set() for _ in range(count)]
+    titles: list[str | None] = [None] * count
+    for member, domain, title in zip(members.tolist(), day.domains, day.titles, strict=True):
+        if domain:
+            domains[member].add(domain)
+        if title and titles[member] is None:
+            titles[member] = title
+    schema = file_schema(STORY)
+    table = pa.table(
+        {
+            "story_id": pa.array(list(story_index), pa.string()),
+            "first_seen": _timestamps(first_seen, schema.field("first_seen").type),
+            "last_seen": _timestamps(last_seen, schema.field("last_seen").type),
+            "articles": pa.array(np.bincount(members, minlength=count), pa.int64()),
+            "duplicates": pa.array(duplicates.astype(np.int64), pa.int64()),
+            "domains": pa.array([sorted(found) for found in domains], pa.list_(pa.string())),
+            "title": pa.array(titles, pa.string()),
+        },
+        schema=schema,
+    )
     writer = PartWriter(path, STORY, batch_rows=settings.batch_rows)
-    all_times = day.times.tolist()
-    for story_id, indices in sorted(members.items(), key=lambda item: item[1][0]):
-        times = [all_times[index] for index in indices]
-        writer.write(
-            {
-                "story_id": story_id,
-                "first_seen": _iso(min(started.get(story_id, times[0]), times[0])),
-                "last_seen": _iso(max(times)),
-                "articles": len(indices),
-                "duplicates": sum(labels[index].duplicate_of is not None for index in indices),
-                "domains": sorted({day.domains[i] for i in indices if day.domains[i]}),
-                "title": next((day.titles[i] for i in indices if day.titles[i]), None),
-                "ingest_date": ingest_date.isoformat(),
-            }
-        )
+    writer.write_table(table)
     writer.close()
     return writer.rows
 
 
-def _story_starts(past: Compared, members: dict[str, list[int]]) -> dict[str, int]:
+def _story_starts(past: Compared, stories: dict[str, int]) -> dict[str, int]:
     """The time of the first article of each story that began in the window."""
     started: dict[str, int] = {}
     for story_id, time in zip(past.story_ids, past.times.tolist(), strict=True):
-        if story_id in members and (story_id not in started or time < started[story_id]):
+        if story_id in stories and (story_id not in started or time < started[story_id]):
             started[story_id] = time
     return started
 
 
-def _iso(seconds: int) -> str:
-    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def _timestamps(seconds: np.ndarray, kind: pa.DataType) -> pa.Array:
+    """Whole seconds since the epoch as a timestamp column of the stories schema."""
+    return pa.array(seconds.astype("datetime64[s]"), pa.timestamp("s", tz="UTC")).cast(kind)
 
 
 def _write_signatures(path: Path, day: DayArticles, labels: Sequence[Label]) -> None:
