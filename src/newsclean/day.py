@@ -553,7 +553,9 @@ def _publish_delta(
             kept = commit.background(keep_profiles)
             timings = _timings(staged.results, started)
             # The day's figures are read from the parts just committed, not fetched back.
-            published = DeltaSource(lake, published=(ingest_date, staged.parts), live=row)
+            published = DeltaSource(
+                lake, published=(ingest_date, staged.parts), live=row, manifests=commit.manifests()
+            )
             _write_report(published, ingest_date, timings)
             kept.result()
     finally:

@@ -275,10 +275,14 @@ class DeltaLake:
         }
         if not names:
             return
-        # One concurrent request per day; the days without a file are left out.
-        found = self._guard(self.fs.cat, list(names), on_error="omit")
-        for path, data in found.items():  # keyed by the paths asked for
-            (target / f"{names[path].isoformat()}{suffix}").write_bytes(data)
+        # One listing of the profile's folder, then one concurrent GET per day that has
+        # a file (asking for each day's file by name costs a HEAD each, and a listing
+        # each for the missing ones).
+        present = self._guard(self.fs.find, self._path("_profiles", profile))
+        wanted = sorted(path for path in present if path in names)
+        if wanted:
+            local = [str(target / f"{names[path].isoformat()}{suffix}") for path in wanted]
+            self._guard(self.fs.get, wanted, local)
 
     def save_profile(self, path: Path, ingest_date: date, profile: str = "templates") -> None:
         """Put a day's file into _profiles/<profile>/, named by the day (its suffix kept)."""
@@ -446,13 +450,14 @@ class DeltaLake:
             reverse=True,
         )
 
-    def live_runs(self, first: date, last: date) -> dict[date, str]:
+    def live_runs(self, first: date, last: date, table: Any = None) -> dict[date, str]:
         """The run_id of each day from first to last that is published, in one read of
-        the manifests table (without the manifests themselves)."""
+        the manifests table (without the manifests themselves); through `table`, the
+        manifests table as a publish left it, if given (not opened again)."""
         from deltalake.exceptions import TableNotFoundError
 
         try:
-            table = self._table(MANIFESTS)
+            table = table if table is not None else self._table(MANIFESTS)
         except TableNotFoundError:
             return {}
         import pyarrow.dataset as ds
@@ -579,7 +584,11 @@ class DayCommit:
         self.lake = lake
         self.ingest_date = ingest_date
         self._batch = uuid.uuid4().hex
-        self._pool = ThreadPoolExecutor(IO_THREADS, thread_name_prefix="newsclean-publish")
+        # One thread more than the table opens below: a `background` call made now (the
+        # story window's fetch) does not wait for them.
+        self._pool = ThreadPoolExecutor(
+            max(IO_THREADS, len(KINDS) + 2), thread_name_prefix="newsclean-publish"
+        )
         # Opened now, created at the commit if missing: a publish that stops early
         # leaves the lake as it was.
         self._tables = {kind: self._pool.submit(lake._table_or_none, kind) for kind in KINDS}
@@ -654,6 +663,12 @@ class DayCommit:
             versions,
             table=self._manifests.result(),
         )
+
+    def manifests(self) -> Any:
+        """The manifests table as this publish opened it and appended to (None if the
+        table was created by the append): the day's report reads it rather than open
+        it again."""
+        return self._manifests.result()
 
     def _commit(self, kind: str) -> int:
         """Replace the day's partition of a table with its uploaded files, in one commit;
