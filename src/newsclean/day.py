@@ -536,19 +536,24 @@ def _publish_delta(
                 keep_inputs=True,
             )
             committed = commit.background(commit.commit, staged.manifest, staged.inputs())
-            # While the tables commit: the files kept after them.
-            _save_template_day(root, ingest_date, shard_ids)
+            # While the tables commit: the files kept after them (the template profile
+            # as compact JSON: it is read by newsclean only, and encodes ten times faster).
+            templates = json.dumps(
+                _template_day(root, ingest_date, shard_ids), sort_keys=True, ensure_ascii=False
+            ).encode("utf-8")
             if staged.labeled is not None:
                 staged.labeled.write_signatures()
             row = committed.result()
             manifest = _returned(staged, with_inputs)
 
             def keep_profiles() -> None:
-                """The day's signatures and template profile, then its staging removed."""
+                """The day's signatures and template profile, then its staging removed
+                and the tables' logs checkpointed when due."""
                 if staged.labeled is not None:
                     lake.save_profile(staged.labeled.signatures, ingest_date, delta.SIGNATURES)
-                lake.save_profile(_profile_path(root, ingest_date), ingest_date)
+                lake.write_profile(templates, ingest_date)
                 lake.remove_staging(ingest_date)
+                commit.checkpoint()
 
             kept = commit.background(keep_profiles)
             timings = _timings(staged.results, started)
@@ -798,15 +803,20 @@ def _template_history(lake: Path, ingest_date: date, settings: Settings) -> Temp
     return profile
 
 
-def _save_template_day(lake: Path, ingest_date: date, shard_ids: list[str]) -> None:
+def _template_day(lake: Path, ingest_date: date, shard_ids: list[str]) -> dict[str, Any]:
+    """The day's template profile: the statistics of its staged shards, merged."""
     day = TemplateProfile()
     for shard_id in shard_ids:
         path = shard_dir(lake, ingest_date, shard_id) / "templates.json"
         if path.exists():
             day.merge(TemplateProfile.from_json(read_json(path)))
+    return day.to_json()
+
+
+def _save_template_day(lake: Path, ingest_date: date, shard_ids: list[str]) -> None:
     path = _profile_path(lake, ingest_date)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_json_atomic(path, day.to_json())
+    write_json_atomic(path, _template_day(lake, ingest_date, shard_ids))
 
 
 def _profile_path(lake: Path, ingest_date: date) -> Path:

@@ -29,6 +29,7 @@ rows of an earlier version as a new commit.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -51,9 +52,12 @@ SIGNATURES = "stories"  # the day files of story signatures: _profiles/stories/D
 SHARD_RESULT = "shard.json"
 SMALL_PART = 4 * 1024 * 1024  # smaller part files are merged before a commit (bytes)
 IO_THREADS = 4  # a publish's concurrent storage calls (uploads, table opens, commits)
+CHECKPOINT_EVERY = 10  # a table's log is checkpointed at every this many versions
 STALE_STAGING = timedelta(days=2)  # staging untouched this long belongs to no live run
 STORAGE_OPTIONS_ENV = "NEWSCLEAN_STORAGE_OPTIONS"
 LAKE_FORMAT_ENV = "NEWSCLEAN_LAKE_FORMAT"
+
+logger = logging.getLogger(__name__)
 
 # Environment variables whose values are secrets: never printed, logged or recorded.
 SECRET_ENV = (
@@ -288,6 +292,13 @@ class DeltaLake:
         """Put a day's file into _profiles/<profile>/, named by the day (its suffix kept)."""
         name = f"{ingest_date.isoformat()}{path.suffix}"
         self._guard(self.fs.put_file, str(path), self._path("_profiles", profile, name))
+
+    def write_profile(
+        self, data: bytes, ingest_date: date, profile: str = "templates", suffix: str = ".json"
+    ) -> None:
+        """Put a day's file of `data` into _profiles/<profile>/ (one PUT)."""
+        path = self._path("_profiles", profile, f"{ingest_date.isoformat()}{suffix}")
+        self._guard(self.fs.pipe_file, path, data)
 
     def remove_profile(self, ingest_date: date, profile: str, suffix: str) -> None:
         self._guard(self._remove, self._path("_profiles", profile, f"{ingest_date}{suffix}"))
@@ -596,6 +607,7 @@ class DayCommit:
         self._uploads: dict[str, list[tuple[Any, Future[None]]]] = {kind: [] for kind in KINDS}
         self._small: dict[str, list[Path]] = {kind: [] for kind in KINDS}
         self._merging: list[Future[None]] = []
+        self._committed: dict[str, Any] = {}  # the tables as this publish committed them
 
     def __enter__(self) -> DayCommit:
         return self
@@ -695,7 +707,33 @@ class DayCommit:
             partition_filters=[(PARTITION_COLUMN, "=", day)],
         )
         guard(table.update_incremental)  # the transaction leaves it at its old version
+        self._committed[kind] = table
         return table.version()
+
+    def checkpoint(self) -> list[str]:
+        """After the commit: checkpoint the log of each table (the manifests one too)
+        that this publish brought to a multiple of CHECKPOINT_EVERY versions, so that
+        opening a table reads fewer than that many commit files (delta-rs's own default
+        is one checkpoint every 100). Returns the tables checkpointed; a checkpoint that
+        fails is only logged (the day is published; the next one may write it)."""
+        tables = dict(self._committed)
+        manifests = self._manifests.result()
+        if manifests is not None:
+            tables[MANIFESTS] = manifests
+        done = []
+        for name, table in tables.items():
+            version = table.version()
+            if version <= 0 or version % CHECKPOINT_EVERY:
+                continue
+            try:
+                self.lake._guard(table.create_checkpoint)
+            except LakeError as error:
+                logger.warning(
+                    "newsclean: no checkpoint of %s at version %d (%s)", name, version, error
+                )
+                continue
+            done.append(name)
+        return done
 
 
 def _modified(info: dict[str, Any]) -> datetime:

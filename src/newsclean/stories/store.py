@@ -401,7 +401,9 @@ def label_staged(
             pool.submit(_relabel, part, work / "articles" / part.name, by_id, settings)
             for part in parts
         ]
-        signed = pool.submit(_write_signatures, signatures_file, day, labels) if signatures else None
+        signed = (
+            pool.submit(_write_signatures, signatures_file, day, labels) if signatures else None
+        )
         count = _write_stories(stories, ingest_date, day, labels, past, settings)
         for copy in as_completed(copies):
             if written is not None:
