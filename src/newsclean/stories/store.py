@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from newsclean.config import Settings
@@ -204,6 +205,15 @@ def article_time(published_at: datetime | None, ingest_date: date) -> int:
     return int(published_at.timestamp())
 
 
+def article_times(published_at: pa.Array | pa.ChunkedArray, ingest_date: date) -> np.ndarray:
+    """`article_time` of a column of publication times, at once (whole seconds, truncated
+    as int() truncates a POSIX timestamp)."""
+    micros = published_at.cast(pa.timestamp("us", tz="UTC")).cast(pa.int64())
+    missing = article_time(None, ingest_date) * 1_000_000
+    values = pc.fill_null(micros, missing).to_numpy(zero_copy_only=False)
+    return np.trunc(values / 1_000_000).astype(np.int64)
+
+
 def read_day_articles(
     parts: Sequence[Path], ingest_date: date, batch_rows: int, *, labeled: bool = False
 ) -> DayArticles:
@@ -212,7 +222,7 @@ def read_day_articles(
     batch (the texts of a whole day are never in memory at once). With `labeled`, also
     the labels the parts carry (published parts)."""
     ids: list[str] = []
-    times: list[int] = []
+    times: list[np.ndarray] = []
     rows: list[np.ndarray] = []
     tables: list[TermTable] = []
     titles: list[str | None] = []
@@ -227,25 +237,32 @@ def read_day_articles(
             rows.append(staged[0])
             tables.append(staged[1])
         for batch in pq.ParquetFile(part).iter_batches(batch_size=batch_rows, columns=columns_read):
-            columns = batch.to_pydict()
+            batch_titles = batch.column("title").to_pylist()
             if staged is None:
-                computed = batch_features(columns["title"], columns["text"], columns["language"])
+                computed = batch_features(
+                    batch_titles,
+                    batch.column("text").to_pylist(),
+                    batch.column("language").to_pylist(),
+                )
                 rows.append(computed.signatures)
                 tables.append(computed.term_table())
-            ids.extend(columns["id"])
-            times.extend(article_time(when, ingest_date) for when in columns["published_at"])
-            titles.extend(columns["title"])
-            domains.extend(columns["source_domain"])
+            ids.extend(batch.column("id").to_pylist())
+            times.append(article_times(batch.column("published_at"), ingest_date))
+            titles.extend(batch_titles)
+            domains.extend(batch.column("source_domain").to_pylist())
             if labeled:
                 labels.extend(
                     Label(*values)
-                    for values in zip(*(columns[name] for name in _LABEL_COLUMNS), strict=True)
+                    for values in zip(
+                        *(batch.column(name).to_pylist() for name in _LABEL_COLUMNS), strict=True
+                    )
                 )
-    order = canonical_order(ids, times)
+    all_times = np.concatenate(times) if times else np.zeros(0, dtype=np.int64)
+    order = canonical_order(ids, all_times.tolist())
     matrix = np.concatenate(rows) if rows else np.zeros((0, NUM_PERM), dtype=np.uint32)
     return DayArticles(
         ids=[ids[i] for i in order],
-        times=np.asarray([times[i] for i in order], dtype=np.int64),
+        times=all_times[order] if order else all_times,
         signatures=matrix[order] if order else matrix,
         terms=TermTable.concat(tables).take(np.asarray(order, dtype=np.int64)),
         titles=[titles[i] for i in order],
