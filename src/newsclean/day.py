@@ -19,6 +19,7 @@ import logging
 import pickle
 import shutil
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -497,11 +498,10 @@ def _publish_delta(
     the day labeled with stories against the signatures of the days before it, one
     commit per table, the manifest row last; then the day's signatures, its template
     profile and its report, and the day's staging removed."""
-    from newsclean.report.render import start_warm_up
     from newsclean.report.source import DeltaSource
 
     started = time.perf_counter()
-    warming = start_warm_up()  # the report's chart engine starts while the day is labeled
+    warming = _start_chart_engine()  # the report's libraries load while the shards download
     try:
         with (
             tempfile.TemporaryDirectory(prefix="newsclean-publish-") as scratch,
@@ -823,12 +823,22 @@ def _profile_path(lake: Path, ingest_date: date) -> Path:
     return lake / "_profiles" / "templates" / f"{ingest_date.isoformat()}.json"
 
 
-def _start_chart_engine() -> Any:
-    """Warm the report's chart library in a background thread (imported here: a small
-    run needs it only after its units are cleaned)."""
-    from newsclean.report.render import start_warm_up
+def _start_chart_engine() -> threading.Thread:
+    """Warm the report's libraries in a background thread, and import them there (the
+    chart and page engines, and pyarrow's dataset API, which imports pandas: about a
+    CPU second in a fresh process), so that no run or publish waits for them; join the
+    thread before the process may end."""
+    thread = threading.Thread(target=_warm_up_report, name="newsclean-chart-warm-up", daemon=True)
+    thread.start()
+    return thread
 
-    return start_warm_up()
+
+def _warm_up_report() -> None:
+    import pyarrow.dataset  # noqa: F401  (what the report reads a Delta lake's history with)
+
+    from newsclean.report.render import warm_up_quietly
+
+    warm_up_quietly()
 
 
 def run_day(

@@ -100,6 +100,15 @@ def _current_version(path: Path, schema: pa.Schema) -> bool:
     return found.get(key) == version
 
 
+def read_columns(path: Path, schema: pa.Schema, names: list[str] | None = None) -> pa.Table:
+    """The columns `names` (default: all) of `schema` in a Parquet file, typed as `schema`
+    types them. Through ParquetFile, not read_table: the dataset API imports pandas
+    (~0.4 CPU s), which a publish would wait for. Raises ValueError when a column is
+    missing, OSError or ArrowException when the file cannot be read."""
+    wanted = pa.schema([schema.field(name) for name in names or schema.names])
+    return pq.ParquetFile(path).read(columns=wanted.names).cast(wanted)
+
+
 def features_path(part: Path) -> Path:
     """Where a staged article part's features are: SHARD/story_features/<part name>."""
     return part.parent.parent / FEATURES_DIR / part.name
@@ -171,9 +180,9 @@ def _staged_features(part: Path) -> tuple[np.ndarray, TermTable] | None:
     try:
         if not _current_version(path, FEATURES):
             return None
-        table = pq.read_table(path, schema=FEATURES)
-        part_ids = pq.read_table(part, columns=["id"]).column("id")
-    except (OSError, pa.ArrowException):
+        table = read_columns(path, FEATURES)
+        part_ids = pq.ParquetFile(part).read(columns=["id"]).column("id")
+    except (OSError, KeyError, ValueError, pa.ArrowException):
         return None
     if not table.column("id").equals(part_ids):
         return None
@@ -306,8 +315,8 @@ def read_window(lake: Path, ingest_date: date, days: int) -> tuple[Compared, lis
             try:
                 if not _current_version(path, SIGNATURES):
                     continue
-                table = pq.read_table(path, schema=SIGNATURES)
-            except (OSError, pa.ArrowException):
+                table = read_columns(path, SIGNATURES)
+            except (OSError, ValueError, pa.ArrowException):
                 continue
             read.append(day.isoformat())
             yield table
@@ -449,7 +458,7 @@ def _relabel(source: Path, target: Path, labels: dict[str, Label], settings: Set
     (`replace_columns`), else every column is."""
     schema = file_schema(ARTICLE)
     if pq.read_schema(source).equals(schema):
-        ids = pq.read_table(source, columns=["id"]).column("id")
+        ids = pq.ParquetFile(source).read(columns=["id"]).column("id")
         columns = _label_columns([labels[i] for i in ids.to_pylist()])
         if replace_columns(source, target, columns) and _patched_as_asked(target, ids, columns):
             return target
@@ -470,8 +479,8 @@ def _patched_as_asked(target: Path, ids: pa.ChunkedArray, columns: dict[str, pa.
     columns (a cheap check of `replace_columns`' footer, on the columns it touched and
     the one that keys them); a part that fails it is rewritten whole."""
     try:
-        found = pq.read_table(target, columns=["id", *columns])
-    except (OSError, pa.ArrowException) as error:
+        found = read_columns(target, file_schema(ARTICLE), ["id", *columns])
+    except (OSError, ValueError, pa.ArrowException) as error:
         logger.warning("patched part %s unreadable (%s): rewriting it whole", target.name, error)
         return False
     if found.column("id").equals(ids) and all(
