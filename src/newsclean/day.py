@@ -634,6 +634,13 @@ def _staged_day(
         )
         for kind in (ARTICLE, QUARANTINE)
     }
+
+    def read_inputs() -> Iterator[dict[str, Any]]:
+        for shard_id, result in zip(shard_ids, results, strict=True):
+            yield from _read_inputs(shard_dir(root, ingest_date, shard_id), result)
+
+    # Kept inputs are read while the day is labeled, beside a publish's storage calls.
+    reading = ready.background(list, read_inputs()) if keep_inputs and ready is not None else None
     final = (QUARANTINE,) if label_stories else (QUARANTINE, ARTICLE)
     for kind in final if ready is not None else ():
         for path in parts[kind]:
@@ -660,11 +667,10 @@ def _staged_day(
                 ready.add(STORY, path)
             ready.complete(STORY)
 
-    def read_inputs() -> Iterator[dict[str, Any]]:
-        for shard_id, result in zip(shard_ids, results, strict=True):
-            yield from _read_inputs(shard_dir(root, ingest_date, shard_id), result)
-
-    kept = list(read_inputs()) if keep_inputs else None
+    if reading is not None:
+        kept: list[dict[str, Any]] | None = reading.result()
+    else:
+        kept = list(read_inputs()) if keep_inputs else None
 
     def inputs() -> Iterator[dict[str, Any]]:
         return iter(kept) if kept is not None else read_inputs()
