@@ -8,7 +8,9 @@ publishes the same staged day --publishes times, putting the staging back before
 The first publish creates the tables; the later ones replace the day. To compare two
 versions of newsclean in the same conditions, run this script alternately with
 PYTHONPATH pointing at each one's `src` (the copy in --saved serves both).
-Prints one JSON object: seconds per publish (wall, and CPU of this process).
+Prints one JSON object: seconds per publish (wall; CPU of this process, of its main
+thread, whose work is the publish's critical path, and of the S3 server, which shares
+the machine's cores) and the load average.
 """
 
 from __future__ import annotations
@@ -29,6 +31,21 @@ from s3_server import make_bucket, s3_server  # noqa: E402
 
 DAY = date(2026, 4, 1)
 BUCKET = "newsclean-publish-bench"
+
+
+def server_cpu() -> float | None:
+    """CPU seconds so far of the S3 server this process started (from /proc; None
+    where there is none)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == os.getpid() and b"moto.server" in command:
+            return (int(fields[11]) + int(fields[12])) / ticks
+    return None
 
 
 def main() -> int:
@@ -70,12 +87,15 @@ def main() -> int:
         for _ in range(arguments.publishes):
             store.remove_staging(DAY)
             store.fs.put(str(saved), store.staging(DAY), recursive=True)
-            wall, cpu = time.monotonic(), time.process_time()
+            server = server_cpu()
+            wall, cpu, main = time.monotonic(), time.process_time(), time.thread_time()
             publish_day(lake, DAY, shard_ids, settings=settings, with_inputs=False)
             seconds.append(
                 {
                     "wall_s": round(time.monotonic() - wall, 3),
                     "cpu_s": round(time.process_time() - cpu, 3),
+                    "main_thread_cpu_s": round(time.thread_time() - main, 3),
+                    "server_cpu_s": None if server is None else round(server_cpu() - server, 3),
                 }
             )
     figures = {"publishes": seconds, "load_average": round(os.getloadavg()[0], 2)}

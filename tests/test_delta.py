@@ -208,6 +208,46 @@ def test_a_publish_stopped_before_its_commit_leaves_the_lake_as_it_was(
     assert not (lake / "_staging" / f"ingest_date={DAY}").exists()
 
 
+def test_tables_logs_are_checkpointed_every_so_many_versions_and_still_read_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A publish that brings a table to a multiple of CHECKPOINT_EVERY versions leaves a
+    checkpoint of its log; the live day and an earlier version (restore) read as before."""
+    monkeypatch.delenv(delta.LAKE_FORMAT_ENV, raising=False)
+    monkeypatch.setattr(delta, "CHECKPOINT_EVERY", 2)
+    lake = tmp_path / "lake"
+
+    def checkpoints() -> dict[str, list[str]]:
+        return {
+            table: sorted(
+                path.name for path in (lake / table / "_delta_log").glob("*.checkpoint.parquet")
+            )
+            for table in ("articles", "quarantine", "stories", "manifests")
+        }
+
+    run_day(str(OLD_INPUT), str(lake), DAY, SETTINGS, lake_format="delta")
+    old_ids = ids(str(lake))
+    assert checkpoints() == {table: [] for table in checkpoints()}  # at version 1 (0 for manifests)
+    second = run_day(str(NEW_INPUT), str(lake), DAY, SETTINGS, lake_format="delta")
+    at_two = "00000000000000000002.checkpoint.parquet"
+    assert checkpoints() == {
+        "articles": [at_two],
+        "quarantine": [at_two],
+        "stories": [at_two],
+        "manifests": [],  # at version 1
+    }
+    new_ids = ids(str(lake))
+    assert new_ids and new_ids != old_ids
+    run_day(str(OLD_INPUT), str(lake), DAY, SETTINGS, lake_format="delta")
+    assert checkpoints()["manifests"] == [at_two]
+    assert ids(str(lake)) == old_ids
+    assert check_partition(str(lake), DAY)[0] == []
+    restored = restore_day(str(lake), DAY, settings=SETTINGS)  # reads version 2 back
+    assert restored["run_id"] == second["run_id"]
+    assert ids(str(lake)) == new_ids
+    assert check_partition(str(lake), DAY)[0] == []
+
+
 def test_redact_removes_secrets_of_environment_and_storage_options(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

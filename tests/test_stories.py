@@ -11,7 +11,7 @@ import random
 import re
 import shutil
 from collections import Counter
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -760,6 +760,75 @@ def test_term_table_take_reorders_whole_articles() -> None:
     assert list(TermTable.concat([TermTable.of(articles[:1]), TermTable.of(articles[1:])])) == (
         articles
     )
+
+
+def test_article_times_of_a_column_equal_each_articles_own() -> None:
+    values = [
+        datetime(2026, 2, 13, 9, 30, 15, 999_999, tzinfo=UTC),
+        None,
+        datetime(1969, 12, 31, 23, 59, 59, 500_000, tzinfo=UTC),  # before the epoch
+        datetime(2026, 2, 12, 23, 0, tzinfo=UTC),
+        datetime(2200, 1, 1, 0, 0, 0, 1, tzinfo=UTC),
+    ]
+    column = pa.array(values, pa.timestamp("us", tz="UTC"))
+    assert store.article_times(column, DAY).tolist() == [
+        article_time(value, DAY) for value in values
+    ]
+
+
+def test_stories_rows_count_the_days_articles_and_start_in_the_window(tmp_path: Path) -> None:
+    """One row per story in the order of its first article of the day: the window's
+    start when it began there, its articles and copies, distinct domains, first headline."""
+    from newsclean.stories.cluster import Label
+
+    base = int(datetime(2026, 2, 13, tzinfo=UTC).timestamp())
+    window = TermTable.of([story_terms("Old", "words of an older story", "en")])
+    past = Compared(
+        ["p0"],
+        np.asarray([base - 3600]),
+        ["s-b"],
+        np.asarray([True]),
+        np.zeros((1, NUM_PERM)),
+        window,
+    )
+    day = store.DayArticles(
+        ids=["a", "b", "c", "d"],
+        times=np.asarray([base + 60, base + 120, base + 180, base + 240]),
+        signatures=np.zeros((4, NUM_PERM), dtype=np.uint32),
+        terms=TermTable.of([]),
+        titles=[None, "", "B headline", "A later"],
+        domains=["x.example", "y.example", None, "x.example"],
+    )
+    labels = [
+        Label(None, None, "s-a"),
+        Label(None, None, "s-b"),
+        Label("b", 0.9, "s-b"),
+        Label("a", 0.95, "s-a"),
+    ]
+    path = tmp_path / "stories.parquet"
+    assert store._write_stories(path, DAY, day, labels, past, SETTINGS) == 2
+    rows = pq.read_table(path).to_pylist()
+    utc = [datetime.fromtimestamp(base + offset, UTC) for offset in (-3600, 60, 180, 240)]
+    assert rows == [
+        {
+            "story_id": "s-a",
+            "first_seen": utc[1],
+            "last_seen": utc[3],
+            "articles": 2,
+            "duplicates": 1,
+            "domains": ["x.example"],
+            "title": "A later",
+        },
+        {
+            "story_id": "s-b",
+            "first_seen": utc[0],
+            "last_seen": utc[2],
+            "articles": 2,
+            "duplicates": 1,
+            "domains": ["y.example"],
+            "title": "B headline",
+        },
+    ]
 
 
 def test_restore_brings_the_day_signatures_back_with_it(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ import logging
 import pickle
 import shutil
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -497,11 +498,10 @@ def _publish_delta(
     the day labeled with stories against the signatures of the days before it, one
     commit per table, the manifest row last; then the day's signatures, its template
     profile and its report, and the day's staging removed."""
-    from newsclean.report.render import start_warm_up
     from newsclean.report.source import DeltaSource
 
     started = time.perf_counter()
-    warming = start_warm_up()  # the report's chart engine starts while the day is labeled
+    warming = _start_chart_engine()  # the report's libraries load while the shards download
     try:
         with (
             tempfile.TemporaryDirectory(prefix="newsclean-publish-") as scratch,
@@ -536,21 +536,31 @@ def _publish_delta(
                 keep_inputs=True,
             )
             committed = commit.background(commit.commit, staged.manifest, staged.inputs())
-            _save_template_day(root, ingest_date, shard_ids)  # while the tables commit
+            # While the tables commit: the files kept after them (the template profile
+            # as compact JSON: it is read by newsclean only, and encodes ten times faster).
+            templates = json.dumps(
+                _template_day(root, ingest_date, shard_ids), sort_keys=True, ensure_ascii=False
+            ).encode("utf-8")
+            if staged.labeled is not None:
+                staged.labeled.write_signatures()
             row = committed.result()
             manifest = _returned(staged, with_inputs)
 
             def keep_profiles() -> None:
-                """The day's signatures and template profile, then its staging removed."""
+                """The day's signatures and template profile, then its staging removed
+                and the tables' logs checkpointed when due."""
                 if staged.labeled is not None:
                     lake.save_profile(staged.labeled.signatures, ingest_date, delta.SIGNATURES)
-                lake.save_profile(_profile_path(root, ingest_date), ingest_date)
+                lake.write_profile(templates, ingest_date)
                 lake.remove_staging(ingest_date)
+                commit.checkpoint()
 
             kept = commit.background(keep_profiles)
             timings = _timings(staged.results, started)
             # The day's figures are read from the parts just committed, not fetched back.
-            published = DeltaSource(lake, published=(ingest_date, staged.parts), live=row)
+            published = DeltaSource(
+                lake, published=(ingest_date, staged.parts), live=row, manifests=commit.manifests()
+            )
             _write_report(published, ingest_date, timings)
             kept.result()
     finally:
@@ -599,7 +609,8 @@ def _staged_day(
     """Read the staged shards of a day under root and build its manifest; with
     `label_stories`, label its articles against the story signatures kept under root.
     `ready` is given each part file as soon as it is final, and told when a kind has
-    no more (`DayCommit.add`, `DayCommit.complete`); with
+    no more (`DayCommit.add`, `DayCommit.complete`), and the day's story signatures
+    are left for the caller to write (`Labeled.write_signatures`); with
     `keep_inputs`, the input records are read once and kept in memory."""
     results = []
     for shard_id in shard_ids:
@@ -623,6 +634,13 @@ def _staged_day(
         )
         for kind in (ARTICLE, QUARANTINE)
     }
+
+    def read_inputs() -> Iterator[dict[str, Any]]:
+        for shard_id, result in zip(shard_ids, results, strict=True):
+            yield from _read_inputs(shard_dir(root, ingest_date, shard_id), result)
+
+    # Kept inputs are read while the day is labeled, beside a publish's storage calls.
+    reading = ready.background(list, read_inputs()) if keep_inputs and ready is not None else None
     final = (QUARANTINE,) if label_stories else (QUARANTINE, ARTICLE)
     for kind in final if ready is not None else ():
         for path in parts[kind]:
@@ -639,6 +657,7 @@ def _staged_day(
             staging_dir(root, ingest_date) / "stories",
             settings,
             written=None if ready is None else partial(ready.add, ARTICLE),
+            signatures=ready is None,  # else written while the tables commit
         )
         parts[ARTICLE] = labeled.article_parts
         parts[STORY] = labeled.story_parts
@@ -648,11 +667,10 @@ def _staged_day(
                 ready.add(STORY, path)
             ready.complete(STORY)
 
-    def read_inputs() -> Iterator[dict[str, Any]]:
-        for shard_id, result in zip(shard_ids, results, strict=True):
-            yield from _read_inputs(shard_dir(root, ingest_date, shard_id), result)
-
-    kept = list(read_inputs()) if keep_inputs else None
+    if reading is not None:
+        kept: list[dict[str, Any]] | None = reading.result()
+    else:
+        kept = list(read_inputs()) if keep_inputs else None
 
     def inputs() -> Iterator[dict[str, Any]]:
         return iter(kept) if kept is not None else read_inputs()
@@ -791,27 +809,42 @@ def _template_history(lake: Path, ingest_date: date, settings: Settings) -> Temp
     return profile
 
 
-def _save_template_day(lake: Path, ingest_date: date, shard_ids: list[str]) -> None:
+def _template_day(lake: Path, ingest_date: date, shard_ids: list[str]) -> dict[str, Any]:
+    """The day's template profile: the statistics of its staged shards, merged."""
     day = TemplateProfile()
     for shard_id in shard_ids:
         path = shard_dir(lake, ingest_date, shard_id) / "templates.json"
         if path.exists():
             day.merge(TemplateProfile.from_json(read_json(path)))
+    return day.to_json()
+
+
+def _save_template_day(lake: Path, ingest_date: date, shard_ids: list[str]) -> None:
     path = _profile_path(lake, ingest_date)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_json_atomic(path, day.to_json())
+    write_json_atomic(path, _template_day(lake, ingest_date, shard_ids))
 
 
 def _profile_path(lake: Path, ingest_date: date) -> Path:
     return lake / "_profiles" / "templates" / f"{ingest_date.isoformat()}.json"
 
 
-def _start_chart_engine() -> Any:
-    """Warm the report's chart library in a background thread (imported here: a small
-    run needs it only after its units are cleaned)."""
-    from newsclean.report.render import start_warm_up
+def _start_chart_engine() -> threading.Thread:
+    """Warm the report's libraries in a background thread, and import them there (the
+    chart and page engines, and pyarrow's dataset API, which imports pandas: about a
+    CPU second in a fresh process), so that no run or publish waits for them; join the
+    thread before the process may end."""
+    thread = threading.Thread(target=_warm_up_report, name="newsclean-chart-warm-up", daemon=True)
+    thread.start()
+    return thread
 
-    return start_warm_up()
+
+def _warm_up_report() -> None:
+    import pyarrow.dataset  # noqa: F401  (what the report reads a Delta lake's history with)
+
+    from newsclean.report.render import warm_up_quietly
+
+    warm_up_quietly()
 
 
 def run_day(

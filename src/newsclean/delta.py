@@ -29,6 +29,7 @@ rows of an earlier version as a new commit.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -51,9 +52,12 @@ SIGNATURES = "stories"  # the day files of story signatures: _profiles/stories/D
 SHARD_RESULT = "shard.json"
 SMALL_PART = 4 * 1024 * 1024  # smaller part files are merged before a commit (bytes)
 IO_THREADS = 4  # a publish's concurrent storage calls (uploads, table opens, commits)
+CHECKPOINT_EVERY = 10  # a table's log is checkpointed at every this many versions
 STALE_STAGING = timedelta(days=2)  # staging untouched this long belongs to no live run
 STORAGE_OPTIONS_ENV = "NEWSCLEAN_STORAGE_OPTIONS"
 LAKE_FORMAT_ENV = "NEWSCLEAN_LAKE_FORMAT"
+
+logger = logging.getLogger(__name__)
 
 # Environment variables whose values are secrets: never printed, logged or recorded.
 SECRET_ENV = (
@@ -275,15 +279,26 @@ class DeltaLake:
         }
         if not names:
             return
-        # One concurrent request per day; the days without a file are left out.
-        found = self._guard(self.fs.cat, list(names), on_error="omit")
-        for path, data in found.items():  # keyed by the paths asked for
-            (target / f"{names[path].isoformat()}{suffix}").write_bytes(data)
+        # One listing of the profile's folder, then one concurrent GET per day that has
+        # a file (asking for each day's file by name costs a HEAD each, and a listing
+        # each for the missing ones).
+        present = self._guard(self.fs.find, self._path("_profiles", profile))
+        wanted = sorted(path for path in present if path in names)
+        if wanted:
+            local = [str(target / f"{names[path].isoformat()}{suffix}") for path in wanted]
+            self._guard(self.fs.get, wanted, local)
 
     def save_profile(self, path: Path, ingest_date: date, profile: str = "templates") -> None:
         """Put a day's file into _profiles/<profile>/, named by the day (its suffix kept)."""
         name = f"{ingest_date.isoformat()}{path.suffix}"
         self._guard(self.fs.put_file, str(path), self._path("_profiles", profile, name))
+
+    def write_profile(
+        self, data: bytes, ingest_date: date, profile: str = "templates", suffix: str = ".json"
+    ) -> None:
+        """Put a day's file of `data` into _profiles/<profile>/ (one PUT)."""
+        path = self._path("_profiles", profile, f"{ingest_date.isoformat()}{suffix}")
+        self._guard(self.fs.pipe_file, path, data)
 
     def remove_profile(self, ingest_date: date, profile: str, suffix: str) -> None:
         self._guard(self._remove, self._path("_profiles", profile, f"{ingest_date}{suffix}"))
@@ -438,13 +453,14 @@ class DeltaLake:
             reverse=True,
         )
 
-    def live_runs(self, first: date, last: date) -> dict[date, str]:
+    def live_runs(self, first: date, last: date, table: Any = None) -> dict[date, str]:
         """The run_id of each day from first to last that is published, in one read of
-        the manifests table (without the manifests themselves)."""
+        the manifests table (without the manifests themselves); through `table`, the
+        manifests table as a publish left it, if given (not opened again)."""
         from deltalake.exceptions import TableNotFoundError
 
         try:
-            table = self._table(MANIFESTS)
+            table = table if table is not None else self._table(MANIFESTS)
         except TableNotFoundError:
             return {}
         columns = [PARTITION_COLUMN, "run_id", "articles_version", "quarantine_version"]
@@ -554,7 +570,11 @@ class DayCommit:
         self.lake = lake
         self.ingest_date = ingest_date
         self._batch = uuid.uuid4().hex
-        self._pool = ThreadPoolExecutor(IO_THREADS, thread_name_prefix="newsclean-publish")
+        # One thread more than the table opens below: a `background` call made now (the
+        # story window's fetch) does not wait for them.
+        self._pool = ThreadPoolExecutor(
+            max(IO_THREADS, len(KINDS) + 2), thread_name_prefix="newsclean-publish"
+        )
         # Opened now, created at the commit if missing: a publish that stops early
         # leaves the lake as it was.
         self._tables = {kind: self._pool.submit(lake._table_or_none, kind) for kind in KINDS}
@@ -562,6 +582,7 @@ class DayCommit:
         self._uploads: dict[str, list[tuple[Any, Future[None]]]] = {kind: [] for kind in KINDS}
         self._small: dict[str, list[Path]] = {kind: [] for kind in KINDS}
         self._merging: list[Future[None]] = []
+        self._committed: dict[str, Any] = {}  # the tables as this publish committed them
 
     def __enter__(self) -> DayCommit:
         return self
@@ -630,6 +651,12 @@ class DayCommit:
             table=self._manifests.result(),
         )
 
+    def manifests(self) -> Any:
+        """The manifests table as this publish opened it and appended to (None if the
+        table was created by the append): the day's report reads it rather than open
+        it again."""
+        return self._manifests.result()
+
     def _commit(self, kind: str) -> int:
         """Replace the day's partition of a table with its uploaded files, in one commit;
         returns its version."""
@@ -655,7 +682,33 @@ class DayCommit:
             partition_filters=[(PARTITION_COLUMN, "=", day)],
         )
         guard(table.update_incremental)  # the transaction leaves it at its old version
+        self._committed[kind] = table
         return table.version()
+
+    def checkpoint(self) -> list[str]:
+        """After the commit: checkpoint the log of each table (the manifests one too)
+        that this publish brought to a multiple of CHECKPOINT_EVERY versions, so that
+        opening a table reads fewer than that many commit files (delta-rs's own default
+        is one checkpoint every 100). Returns the tables checkpointed; a checkpoint that
+        fails is only logged (the day is published; the next one may write it)."""
+        tables = dict(self._committed)
+        manifests = self._manifests.result()
+        if manifests is not None:
+            tables[MANIFESTS] = manifests
+        done = []
+        for name, table in tables.items():
+            version = table.version()
+            if version <= 0 or version % CHECKPOINT_EVERY:
+                continue
+            try:
+                self.lake._guard(table.create_checkpoint)
+            except LakeError as error:
+                logger.warning(
+                    "newsclean: no checkpoint of %s at version %d (%s)", name, version, error
+                )
+                continue
+            done.append(name)
+        return done
 
 
 def _read_days(table: Any, first: date, last: date, columns: list[str] | None = None) -> pa.Table:

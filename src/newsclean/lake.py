@@ -105,14 +105,23 @@ class PartWriter:
 
         if not self._pending:
             return
-        table = to_arrow(self._pending, self.kind)
+        self._write_group(to_arrow(self._pending, self.kind))
+        self._pending = []
+
+    def write_table(self, table: pa.Table) -> None:
+        """Add rows already in the file schema, in row groups of `batch_rows` as `write`
+        makes them."""
+        self._flush()
+        for start in range(0, table.num_rows, self._batch_rows):
+            self._write_group(table.slice(start, self._batch_rows))
+
+    def _write_group(self, table: pa.Table) -> None:
         if self._writer is None:
             self._writer = pq.ParquetWriter(
                 self.path, file_schema(self.kind), compression="zstd", write_statistics=True
             )
         self._writer.write_table(table, row_group_size=self._batch_rows)
-        self.rows += len(self._pending)
-        self._pending = []
+        self.rows += table.num_rows
 
     def close(self) -> None:
         """Flush and close; a writer that saw no rows leaves no file."""

@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import logging
 import math
-import threading
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -144,16 +143,10 @@ def warm_up() -> None:
     _bars([{"name": "warm-up", "value": 1}], value_title="count")
 
 
-def start_warm_up() -> threading.Thread:
-    """Warm the chart library in a background thread while a run cleans its day; join
-    the thread before the process may end. A failure is only logged: the report's own
-    drawing meets it again and reports it."""
-    thread = threading.Thread(target=_warm_up_quietly, name="newsclean-chart-warm-up", daemon=True)
-    thread.start()
-    return thread
-
-
-def _warm_up_quietly() -> None:
+def warm_up_quietly() -> None:
+    """`warm_up`, its failure only logged: the report's own drawing meets it again and
+    reports it (`newsclean.day` calls it in a background thread while a run cleans or
+    publishes its day)."""
     try:
         warm_up()
     except Exception as error:  # a warm-up never fails a run; the report says what broke

@@ -94,17 +94,20 @@ class DeltaSource:
 
     `published`: the local part files, by kind, of a day this process has just
     published, read instead of the same rows in the lake; `live`: that day's manifest
-    row as it was appended (as `DeltaLake.live` gives it), not read back."""
+    row as it was appended (as `DeltaLake.live` gives it), not read back; `manifests`:
+    the manifests table that publish appended to, read instead of opening it again."""
 
     def __init__(
         self,
         lake: delta.DeltaLake,
         published: tuple[date, dict[str, list[Path]]] | None = None,
         live: dict[str, Any] | None = None,
+        manifests: Any = None,
     ) -> None:
         self.lake = lake
         self._live: dict[date, dict[str, Any] | None] = {}
         self._published = published
+        self._manifests = manifests
         if published is not None and live is not None:
             self._live[published[0]] = live
 
@@ -118,7 +121,7 @@ class DeltaSource:
         return None if row is None else row["manifest"]
 
     def run_ids(self, first: date, last: date) -> dict[date, str]:
-        return self.lake.live_runs(first, last)
+        return self.lake.live_runs(first, last, self._manifests)
 
     def rows(self, ingest_date: date, kind: str, columns: list[str]) -> pa.Table | None:
         if self._published is not None and self._published[0] == ingest_date:

@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from newsclean.config import Settings
@@ -99,6 +100,15 @@ def _current_version(path: Path, schema: pa.Schema) -> bool:
     ((key, version),) = schema.metadata.items()
     found = pq.read_schema(path).metadata or {}
     return found.get(key) == version
+
+
+def read_columns(path: Path, schema: pa.Schema, names: list[str] | None = None) -> pa.Table:
+    """The columns `names` (default: all) of `schema` in a Parquet file, typed as `schema`
+    types them. Through ParquetFile, not read_table: the dataset API imports pandas
+    (~0.4 CPU s), which a publish would wait for. Raises ValueError when a column is
+    missing, OSError or ArrowException when the file cannot be read."""
+    wanted = pa.schema([schema.field(name) for name in names or schema.names])
+    return pq.ParquetFile(path).read(columns=wanted.names).cast(wanted)
 
 
 def features_path(part: Path) -> Path:
@@ -172,9 +182,9 @@ def _staged_features(part: Path) -> tuple[np.ndarray, TermTable] | None:
     try:
         if not _current_version(path, FEATURES):
             return None
-        table = pq.read_table(path, schema=FEATURES)
-        part_ids = pq.read_table(part, columns=["id"]).column("id")
-    except (OSError, pa.ArrowException):
+        table = read_columns(path, FEATURES)
+        part_ids = pq.ParquetFile(part).read(columns=["id"]).column("id")
+    except (OSError, KeyError, ValueError, pa.ArrowException):
         return None
     if not table.column("id").equals(part_ids):
         return None
@@ -206,6 +216,15 @@ def article_time(published_at: datetime | None, ingest_date: date) -> int:
     return int(published_at.timestamp())
 
 
+def article_times(published_at: pa.Array | pa.ChunkedArray, ingest_date: date) -> np.ndarray:
+    """`article_time` of a column of publication times, at once (whole seconds, truncated
+    as int() truncates a POSIX timestamp)."""
+    micros = published_at.cast(pa.timestamp("us", tz="UTC")).cast(pa.int64())
+    missing = article_time(None, ingest_date) * 1_000_000
+    values = pc.fill_null(micros, missing).to_numpy(zero_copy_only=False)
+    return np.trunc(values / 1_000_000).astype(np.int64)
+
+
 def read_day_articles(
     parts: Sequence[Path], ingest_date: date, batch_rows: int, *, labeled: bool = False
 ) -> DayArticles:
@@ -214,7 +233,7 @@ def read_day_articles(
     batch (the texts of a whole day are never in memory at once). With `labeled`, also
     the labels the parts carry (published parts)."""
     ids: list[str] = []
-    times: list[int] = []
+    times: list[np.ndarray] = []
     rows: list[np.ndarray] = []
     tables: list[TermTable] = []
     titles: list[str | None] = []
@@ -229,25 +248,32 @@ def read_day_articles(
             rows.append(staged[0])
             tables.append(staged[1])
         for batch in pq.ParquetFile(part).iter_batches(batch_size=batch_rows, columns=columns_read):
-            columns = batch.to_pydict()
+            batch_titles = batch.column("title").to_pylist()
             if staged is None:
-                computed = batch_features(columns["title"], columns["text"], columns["language"])
+                computed = batch_features(
+                    batch_titles,
+                    batch.column("text").to_pylist(),
+                    batch.column("language").to_pylist(),
+                )
                 rows.append(computed.signatures)
                 tables.append(computed.term_table())
-            ids.extend(columns["id"])
-            times.extend(article_time(when, ingest_date) for when in columns["published_at"])
-            titles.extend(columns["title"])
-            domains.extend(columns["source_domain"])
+            ids.extend(batch.column("id").to_pylist())
+            times.append(article_times(batch.column("published_at"), ingest_date))
+            titles.extend(batch_titles)
+            domains.extend(batch.column("source_domain").to_pylist())
             if labeled:
                 labels.extend(
                     Label(*values)
-                    for values in zip(*(columns[name] for name in _LABEL_COLUMNS), strict=True)
+                    for values in zip(
+                        *(batch.column(name).to_pylist() for name in _LABEL_COLUMNS), strict=True
+                    )
                 )
-    order = canonical_order(ids, times)
+    all_times = np.concatenate(times) if times else np.zeros(0, dtype=np.int64)
+    order = canonical_order(ids, all_times.tolist())
     matrix = np.concatenate(rows) if rows else np.zeros((0, NUM_PERM), dtype=np.uint32)
     return DayArticles(
         ids=[ids[i] for i in order],
-        times=np.asarray([times[i] for i in order], dtype=np.int64),
+        times=all_times[order] if order else all_times,
         signatures=matrix[order] if order else matrix,
         terms=TermTable.concat(tables).take(np.asarray(order, dtype=np.int64)),
         titles=[titles[i] for i in order],
@@ -291,8 +317,8 @@ def read_window(lake: Path, ingest_date: date, days: int) -> tuple[Compared, lis
             try:
                 if not _current_version(path, SIGNATURES):
                     continue
-                table = pq.read_table(path, schema=SIGNATURES)
-            except (OSError, pa.ArrowException):
+                table = read_columns(path, SIGNATURES)
+            except (OSError, ValueError, pa.ArrowException):
                 continue
             read.append(day.isoformat())
             yield table
@@ -346,12 +372,21 @@ def _flat(column: pa.ChunkedArray, dtype: type) -> tuple[np.ndarray, np.ndarray]
 
 @dataclass(frozen=True, slots=True)
 class Labeled:
-    """What clustering a day left in staging, ready to publish."""
+    """What clustering a day left in staging, ready to publish: the labeled parts, the
+    stories part and where the day's signatures are (`write_signatures` puts them there
+    when `label_staged` did not)."""
 
     article_parts: list[Path]
     story_parts: list[Path]
     signatures: Path
     summary: dict[str, Any]
+    day: DayArticles
+    labels: list[Label]
+
+    def write_signatures(self) -> Path:
+        """Write the day's signatures file; returns its path."""
+        _write_signatures(self.signatures, self.day, self.labels)
+        return self.signatures
 
 
 def label_staged(
@@ -361,11 +396,15 @@ def label_staged(
     work: Path,
     settings: Settings,
     written: Callable[[Path], None] | None = None,
+    *,
+    signatures: bool = True,
 ) -> Labeled:
     """Cluster the day's staged article parts against the window and write, under
-    `work`, the labeled parts (same names), the stories part and the day's signatures.
+    `work`, the labeled parts (same names), the stories part and (unless not
+    `signatures`: then `Labeled.write_signatures` does it later) the day's signatures.
     `written` is told of each labeled part as soon as it is complete (a Delta publish
-    uploads it while the others are written)."""
+    uploads it while the others are written, and writes the signatures while its tables
+    commit: they are needed only after)."""
     day = read_day_articles(parts, ingest_date, settings.batch_rows)
     past, window = read_window(lake, ingest_date, settings.story_window_days)
     labels = label_day(
@@ -391,19 +430,22 @@ def label_staged(
             pool.submit(_relabel, part, work / "articles" / part.name, by_id, settings)
             for part in parts
         ]
-        signed = pool.submit(_write_signatures, signatures_file, day, labels)
+        signed = (
+            pool.submit(_write_signatures, signatures_file, day, labels) if signatures else None
+        )
         count = _write_stories(stories, ingest_date, day, labels, past, settings)
         for copy in as_completed(copies):
             if written is not None:
                 written(copy.result())
         labeled = [copy.result() for copy in copies]
-        signed.result()
+        if signed is not None:
+            signed.result()
     summary = {
         "stories": count,
         "near_duplicates": sum(label.duplicate_of is not None for label in labels),
         "window": window,
     }
-    return Labeled(labeled, [stories] if count else [], signatures_file, summary)
+    return Labeled(labeled, [stories] if count else [], signatures_file, summary, day, labels)
 
 
 def keep_signatures(lake: Path, ingest_date: date, staged: Path) -> None:
@@ -419,7 +461,7 @@ def _relabel(source: Path, target: Path, labels: dict[str, Label], settings: Set
     (`replace_columns`), else every column is."""
     schema = file_schema(ARTICLE)
     if pq.read_schema(source).equals(schema):
-        ids = pq.read_table(source, columns=["id"]).column("id")
+        ids = pq.ParquetFile(source).read(columns=["id"]).column("id")
         columns = _label_columns([labels[i] for i in ids.to_pylist()])
         if replace_columns(source, target, columns) and _patched_as_asked(target, ids, columns):
             return target
@@ -440,8 +482,8 @@ def _patched_as_asked(target: Path, ids: pa.ChunkedArray, columns: dict[str, pa.
     columns (a cheap check of `replace_columns`' footer, on the columns it touched and
     the one that keys them); a part that fails it is rewritten whole."""
     try:
-        found = pq.read_table(target, columns=["id", *columns])
-    except (OSError, pa.ArrowException) as error:
+        found = read_columns(target, file_schema(ARTICLE), ["id", *columns])
+    except (OSError, ValueError, pa.ArrowException) as error:
         logger.warning("patched part %s unreadable (%s): rewriting it whole", target.name, error)
         return False
     if found.column("id").equals(ids) and all(
@@ -469,42 +511,66 @@ def _write_stories(
     past: Compared,
     settings: Settings,
 ) -> int:
-    """One row per story with articles in the day; returns the row count."""
-    members: dict[str, list[int]] = {}
-    for index, label in enumerate(labels):
-        members.setdefault(label.story_id, []).append(index)
-    started = _story_starts(past, members)
+    """One row per story with articles in the day, in the order of their first article;
+    returns the row count. The day's articles are in canonical order (earliest first),
+    so a story's first article of the day is its earliest."""
+    story_index: dict[str, int] = {}
+    members = np.fromiter(
+        (story_index.setdefault(label.story_id, len(story_index)) for label in labels),
+        dtype=np.int64,
+        count=len(labels),
+    )
+    count = len(story_index)
+    firsts = np.unique(members, return_index=True)[1]  # each story's first article
+    last_seen = np.full(count, np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(last_seen, members, day.times)
+    duplicates = np.bincount(
+        members,
+        weights=[label.duplicate_of is not None for label in labels],
+        minlength=count,
+    )
+    first_seen = day.times[firsts] if count else np.zeros(0, dtype=np.int64)
+    for story_id, started in _story_starts(past, story_index).items():
+        at = story_index[story_id]
+        first_seen[at] = min(started, first_seen[at])
+    domains: list[set[str]] = [set() for _ in range(count)]
+    titles: list[str | None] = [None] * count
+    for member, domain, title in zip(members.tolist(), day.domains, day.titles, strict=True):
+        if domain:
+            domains[member].add(domain)
+        if title and titles[member] is None:
+            titles[member] = title
+    schema = file_schema(STORY)
+    table = pa.table(
+        {
+            "story_id": pa.array(list(story_index), pa.string()),
+            "first_seen": _timestamps(first_seen, schema.field("first_seen").type),
+            "last_seen": _timestamps(last_seen, schema.field("last_seen").type),
+            "articles": pa.array(np.bincount(members, minlength=count), pa.int64()),
+            "duplicates": pa.array(duplicates.astype(np.int64), pa.int64()),
+            "domains": pa.array([sorted(found) for found in domains], pa.list_(pa.string())),
+            "title": pa.array(titles, pa.string()),
+        },
+        schema=schema,
+    )
     writer = PartWriter(path, STORY, batch_rows=settings.batch_rows)
-    all_times = day.times.tolist()
-    for story_id, indices in sorted(members.items(), key=lambda item: item[1][0]):
-        times = [all_times[index] for index in indices]
-        writer.write(
-            {
-                "story_id": story_id,
-                "first_seen": _iso(min(started.get(story_id, times[0]), times[0])),
-                "last_seen": _iso(max(times)),
-                "articles": len(indices),
-                "duplicates": sum(labels[index].duplicate_of is not None for index in indices),
-                "domains": sorted({day.domains[i] for i in indices if day.domains[i]}),
-                "title": next((day.titles[i] for i in indices if day.titles[i]), None),
-                "ingest_date": ingest_date.isoformat(),
-            }
-        )
+    writer.write_table(table)
     writer.close()
     return writer.rows
 
 
-def _story_starts(past: Compared, members: dict[str, list[int]]) -> dict[str, int]:
+def _story_starts(past: Compared, stories: dict[str, int]) -> dict[str, int]:
     """The time of the first article of each story that began in the window."""
     started: dict[str, int] = {}
     for story_id, time in zip(past.story_ids, past.times.tolist(), strict=True):
-        if story_id in members and (story_id not in started or time < started[story_id]):
+        if story_id in stories and (story_id not in started or time < started[story_id]):
             started[story_id] = time
     return started
 
 
-def _iso(seconds: int) -> str:
-    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def _timestamps(seconds: np.ndarray, kind: pa.DataType) -> pa.Array:
+    """Whole seconds since the epoch as a timestamp column of the stories schema."""
+    return pa.array(seconds.astype("datetime64[s]"), pa.timestamp("s", tz="UTC")).cast(kind)
 
 
 def _write_signatures(path: Path, day: DayArticles, labels: Sequence[Label]) -> None:
