@@ -840,7 +840,7 @@ def _start_chart_engine() -> threading.Thread:
 
 
 def _warm_up_report() -> None:
-    import pyarrow.dataset  # noqa: F401  (what the report reads a Delta lake's history with)
+    import pyarrow.dataset  # noqa: F401  (behind pq.read_table: small parts merged, local reads)
 
     from newsclean.report.render import warm_up_quietly
 
