@@ -22,14 +22,21 @@ import random
 import re
 import sys
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import CACHE_DIR, _decode, fold  # noqa: E402
-from labeled import Page, label_words, markdown_line, ngrams, scrape_golds  # noqa: E402
+from labeled import (  # noqa: E402
+    Page,
+    cached_page_results,
+    label_words,
+    markdown_line,
+    ngrams,
+    page_key,
+    scrape_golds,
+)
 
 # Bump when the harvest changes: the cache is keyed on it.
 HARVEST_VERSION = 1
@@ -430,23 +437,15 @@ def _harvest_one(job: tuple[str, str | None, tuple[str, ...]]) -> list[list]:
 def harvest_pages(pages: list[Page], *, workers: int = 2) -> dict[str, list[Block]]:
     """The harvested blocks of each page, keyed by `<set>:<id>`, reusing the on-disk
     cache (keyed on HARVEST_VERSION)."""
-    cache_path = CACHE_DIR / f"harvest-v{HARVEST_VERSION}.json"
-    cached: dict[str, list] = {}
-    if cache_path.is_file():
-        cached = json.loads(cache_path.read_text(encoding="utf-8"))
-    missing = [page for page in pages if f"{page.set_name}:{page.page_id}" not in cached]
-    if missing:
-        jobs = [(str(page.path), page.gold, page.with_snippets) for page in missing]
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for page, result in zip(missing, pool.map(_harvest_one, jobs, chunksize=8),
-                                    strict=True):  # fmt: skip
-                cached[f"{page.set_name}:{page.page_id}"] = result
-        CACHE_DIR.mkdir(parents=True, exist_ok=True)
-        cache_path.write_text(json.dumps(cached), encoding="utf-8")
+    cached = cached_page_results(
+        pages,
+        CACHE_DIR / f"harvest-v{HARVEST_VERSION}.json",
+        _harvest_one,
+        lambda page: (str(page.path), page.gold, page.with_snippets),
+        workers=workers,
+    )
     return {
-        f"{page.set_name}:{page.page_id}": [
-            Block(kind, tuple(lines)) for kind, lines in cached[f"{page.set_name}:{page.page_id}"]
-        ]
+        page_key(page): [Block(kind, tuple(lines)) for kind, lines in cached[page_key(page)]]
         for page in pages
     }
 

@@ -23,10 +23,11 @@ import random
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -150,21 +151,39 @@ def extract_pages(pages: list[Page], *, workers: int = 1) -> dict[str, Extracted
 
     key = f"{trafilatura.__version__}:{getattr(newsclean, '__version__', '')}"
     cache_path = CACHE_DIR / f"labeled-{hashlib.sha256(key.encode()).hexdigest()[:12]}.json"
+    cached = cached_page_results(
+        pages, cache_path, _extract_one, lambda page: str(page.path), workers=workers
+    )
+    return {page_key(page): Extracted(*cached[page_key(page)]) for page in pages}
+
+
+def page_key(page: Page) -> str:
+    return f"{page.set_name}:{page.page_id}"
+
+
+def cached_page_results(
+    pages: list[Page],
+    cache_path: Path,
+    work: Callable[[Any], Any],
+    job: Callable[[Page], Any],
+    *,
+    workers: int,
+) -> dict[str, list]:
+    """`work(job(page))` of each page as a list, keyed by `page_key`: read from the JSON
+    cache at `cache_path`, the pages missing there computed in a pool of `workers`
+    processes and added to it."""
     cached: dict[str, list] = {}
     if cache_path.is_file():
         cached = json.loads(cache_path.read_text(encoding="utf-8"))
-    missing = [page for page in pages if f"{page.set_name}:{page.page_id}" not in cached]
+    missing = [page for page in pages if page_key(page) not in cached]
     if missing:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = pool.map(_extract_one, [str(page.path) for page in missing], chunksize=8)
+            results = pool.map(work, [job(page) for page in missing], chunksize=8)
             for page, result in zip(missing, results, strict=True):
-                cached[f"{page.set_name}:{page.page_id}"] = list(result)
+                cached[page_key(page)] = list(result)
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
         cache_path.write_text(json.dumps(cached), encoding="utf-8")
-    return {
-        f"{page.set_name}:{page.page_id}": Extracted(*cached[f"{page.set_name}:{page.page_id}"])
-        for page in pages
-    }
+    return cached
 
 
 def words(text: str) -> list[str]:
