@@ -16,8 +16,6 @@ with the same held-out split by page (`labeled.held_out`). The harvest is cached
 from __future__ import annotations
 
 import gzip
-import hashlib
-import json
 import random
 import re
 import sys
@@ -29,10 +27,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import CACHE_DIR, _decode, fold  # noqa: E402
 from labeled import (  # noqa: E402
+    STORY_SHARE,
     Page,
+    assemble_scrape,
     cached_page_results,
+    gold_share,
     label_words,
-    markdown_line,
     ngrams,
     page_key,
     scrape_golds,
@@ -194,7 +194,6 @@ KIND_TOKENS: tuple[KindNames, ...] = (
         frozenset({"header"}),
     ),
 )
-KINDS = ("comment form", *(names.kind for names in KIND_TOKENS))
 
 # Elements never read: not shown by a text scrape.
 _SKIPPED = frozenset(
@@ -268,9 +267,9 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 # A block is dropped when this share of its word 3-grams is found in the gold text,
-# or when one of its lines of six or more words is story by `labeled.line_labels`' test.
+# or when one of its lines of six or more words is story by `labeled.line_labels`' test
+# (STORY_SHARE of its 3-grams in the gold).
 GOLD_BLOCK_SHARE = 0.1
-GOLD_LINE_SHARE = 0.5
 # Lines kept of one block (a site's mega-menu can hold hundreds).
 MAX_BLOCK_LINES = 40
 
@@ -372,11 +371,10 @@ def has_words(line: str) -> bool:
     return _LETTERS.search(line) is not None
 
 
-def overlaps_gold(lines: tuple[str, ...], gold: str) -> bool:
-    """A block that shares text with the page's gold: GOLD_BLOCK_SHARE of its word
-    3-grams (read across its lines) in the gold, or a line of six or more words of
-    which GOLD_LINE_SHARE of the 3-grams are."""
-    gold_grams = set(ngrams(label_words(gold), 3))
+def overlaps_gold(lines: tuple[str, ...], gold_grams: set) -> bool:
+    """A block that shares text with the page's gold (its word 3-grams `gold_grams`):
+    GOLD_BLOCK_SHARE of its word 3-grams (read across its lines) in the gold, or a line
+    of six or more words of which STORY_SHARE of the 3-grams are."""
     tokens = [token for line in lines for token in label_words(line)]
     grams = ngrams(tokens, 3) if len(tokens) >= 3 else None
     if grams and sum(c for g, c in grams.items() if g in gold_grams) > GOLD_BLOCK_SHARE * sum(
@@ -385,11 +383,8 @@ def overlaps_gold(lines: tuple[str, ...], gold: str) -> bool:
         return True
     for line in lines:
         line_tokens = label_words(line)
-        if len(line_tokens) >= 6:
-            line_grams = ngrams(line_tokens, 3)
-            found = sum(count for gram, count in line_grams.items() if gram in gold_grams)
-            if found >= GOLD_LINE_SHARE * sum(line_grams.values()):
-                return True
+        if len(line_tokens) >= 6 and gold_share(line_tokens, gold_grams) >= STORY_SHARE:
+            return True
     return False
 
 
@@ -415,12 +410,13 @@ def harvest_html(markup: str, gold: str | None, with_snippets: tuple[str, ...] =
         root = lxml.html.fromstring(_XML_DECLARATION.sub("", markup, count=1))
     except (ValueError, lxml.etree.ParserError):
         return []
+    gold_grams = set(ngrams(label_words(gold), 3)) if gold is not None else set()
     kept = []
     for block in block_lines(root):
         lines = tuple(line for line in block.lines if has_words(line))
         if sum(len(line.split()) for line in lines) < 2:
             continue
-        if gold is not None and overlaps_gold(lines, gold):
+        if gold is not None and overlaps_gold(lines, gold_grams):
             continue
         if with_snippets and overlaps_snippets(lines, with_snippets):
             continue
@@ -457,13 +453,6 @@ def sample_lines(harvest: dict[str, list[Block]], count: int, seed: int = 7) -> 
     return random.Random(seed).sample(every, min(count, len(every)))
 
 
-def digest(harvest: dict[str, list[Block]]) -> str:
-    """A short digest of a harvest, to tell two apart in reports."""
-    text = json.dumps({key: [[b.kind, b.lines] for b in blocks]
-                       for key, blocks in sorted(harvest.items())})  # fmt: skip
-    return hashlib.sha256(text.encode()).hexdigest()[:12]
-
-
 # Lines of a block inserted into a scrape (its first ones: a menu's first entries).
 SCRAPE_BLOCK_LINES = 6
 
@@ -489,47 +478,22 @@ def kind_scrape_cases(
         for block in blocks:
             by_kind.setdefault(block.kind, []).append((key, block.lines[:SCRAPE_BLOCK_LINES]))
     kinds = sorted(by_kind)
+    pages_of = {kind: {key for key, _lines in found} for kind, found in by_kind.items()}
     cases = []
     if not kinds:
         return cases
     golds = scrape_golds(pages)
     for number in range(min(count, len(golds))):
         page = golds[number]
-        key = f"{page.set_name}:{page.page_id}"
-        gold_lines = [line.strip() for line in page.gold.split("\n") if line.strip()]
-        markdown = number % 2 == 1
 
-        def pick(key: str = key) -> tuple[str, tuple[str, ...]]:
+        def pick(key: str = page_key(page)) -> tuple[str, tuple[str, ...]]:
             kind = rng.choice(kinds)
             while True:  # a block of another page
                 found_key, lines = rng.choice(by_kind[kind])
-                if found_key != key or len(by_kind[kind]) == 1:
+                if found_key != key or len(pages_of[kind]) == 1:
                     return kind, lines
 
-        picked = [pick() for _ in range(rng.randint(2, 5))]
-        head, tail = picked[: rng.randint(1, 2)], picked[2:] or picked[1:]
-        middle = [pick()] if rng.random() < 1 / 3 and len(gold_lines) > 3 else []
-
-        def render(blocks: list, markdown: bool = markdown) -> tuple[list[str], list[str]]:
-            lines = [line for _kind, block in blocks for line in block]
-            kinds_of = [kind for kind, block in blocks for _line in block]
-            if markdown:
-                lines = [markdown_line(line, rng) for line in lines]
-            return lines, kinds_of
-
-        story = list(gold_lines)
-        if markdown:
-            story = [f"# {story[0]}"] + [markdown_line(line, rng) for line in story[1:]]
-        (head_lines, head_kinds), (middle_lines, middle_kinds), (tail_lines, tail_kinds) = (
-            render(head),
-            render(middle),
-            render(tail),
-        )
-        cut = len(story) // 2
-        lines = head_lines + story[:cut] + middle_lines + story[cut:] + tail_lines
-        cases.append((key, "\n".join(lines), "\n".join(gold_lines),
-                      head_lines + middle_lines + tail_lines, story,
-                      head_kinds + middle_kinds + tail_kinds))  # fmt: skip
+        cases.append(assemble_scrape(page, number, pick, rng))
     return cases
 
 

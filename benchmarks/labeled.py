@@ -23,7 +23,7 @@ import random
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -225,9 +225,13 @@ def line_labels(text: str, gold: str) -> Iterator[tuple[str, bool]]:
         elif len(tokens) < 3:
             yield line, any(set(tokens) <= gold_line for gold_line in gold_lines)
         else:
-            grams = ngrams(tokens, 3)
-            found = sum(count for gram, count in grams.items() if gram in gold_grams)
-            yield line, found / sum(grams.values()) >= STORY_SHARE
+            yield line, gold_share(tokens, gold_grams) >= STORY_SHARE
+
+
+def gold_share(tokens: list[str], gold_grams: set) -> float:
+    """The share of the word 3-grams of `tokens` (three or more) found in `gold_grams`."""
+    grams = ngrams(tokens, 3)
+    return sum(count for gram, count in grams.items() if gram in gold_grams) / sum(grams.values())
 
 
 def snippet_labels(text: str, page: Page) -> Iterator[tuple[str, bool]]:
@@ -265,7 +269,7 @@ def boilerplate_blocks(pages: list[Page], extracted: dict[str, Extracted]) -> li
     lines labeled boilerplate against the gold text, or holding a `without` snippet."""
     blocks: list[list[str]] = []
     for page in pages:
-        text = extracted[f"{page.set_name}:{page.page_id}"].text
+        text = extracted[page_key(page)].text
         labeled = (line_labels(text, page.gold) if page.gold is not None
                    else snippet_labels(text, page))  # fmt: skip
         run: list[str] = []
@@ -320,26 +324,48 @@ def scrape_cases(
     golds = scrape_golds(pages)
     cases = []
     for number in range(min(count, len(golds))):
-        gold_lines = [line.strip() for line in golds[number].gold.split("\n") if line.strip()]
-        markdown = number % 2 == 1
-        picked = [rng.choice(blocks) for _ in range(rng.randint(2, 5))]
-        head, tail = picked[: rng.randint(1, 2)], picked[2:] or picked[1:]
-        middle = [rng.choice(blocks)] if rng.random() < 1 / 3 and len(gold_lines) > 3 else []
-
-        def render(blocks: list[list[str]], markdown: bool = markdown) -> list[str]:
-            lines = [line for block in blocks for line in block]
-            return [markdown_line(line, rng) for line in lines] if markdown else lines
-
-        story = list(gold_lines)
-        if markdown:
-            story = [f"# {story[0]}"] + [markdown_line(line, rng) for line in story[1:]]
-        head_lines, middle_lines, tail_lines = render(head), render(middle), render(tail)
-        cut = len(story) // 2
-        lines = head_lines + story[:cut] + middle_lines + story[cut:] + tail_lines
-        inserted = head_lines + middle_lines + tail_lines
-        key = f"{golds[number].set_name}:{golds[number].page_id}"
-        cases.append((key, "\n".join(lines), "\n".join(gold_lines), inserted, story))
+        case = assemble_scrape(golds[number], number, lambda: (None, rng.choice(blocks)), rng)
+        cases.append(case[:5])
     return cases
+
+
+def assemble_scrape(
+    page: Page,
+    number: int,
+    pick: Callable[[], tuple[str | None, Sequence[str]]],
+    rng: random.Random,
+) -> tuple:
+    """The `number`th scrape of a set: `page`'s gold with blocks from `pick()` (a kind
+    and the block's lines) inserted before it, after it and (in a third of the scrapes)
+    in its middle; every other scrape is markdown (`markdown_line`; the first gold line
+    a heading). Returns (page key, scrape, gold, inserted lines, story lines as in the
+    scrape, kind of each inserted line)."""
+    gold_lines = [line.strip() for line in page.gold.split("\n") if line.strip()]
+    markdown = number % 2 == 1
+    picked = [pick() for _ in range(rng.randint(2, 5))]
+    head, tail = picked[: rng.randint(1, 2)], picked[2:] or picked[1:]
+    middle = [pick()] if rng.random() < 1 / 3 and len(gold_lines) > 3 else []
+
+    def render(blocks: list) -> tuple[list[str], list]:
+        lines = [line for _kind, block in blocks for line in block]
+        kinds = [kind for kind, block in blocks for _line in block]
+        if markdown:
+            lines = [markdown_line(line, rng) for line in lines]
+        return lines, kinds
+
+    story = list(gold_lines)
+    if markdown:
+        story = [f"# {story[0]}"] + [markdown_line(line, rng) for line in story[1:]]
+    (head_lines, head_kinds), (middle_lines, middle_kinds), (tail_lines, tail_kinds) = (
+        render(head),
+        render(middle),
+        render(tail),
+    )
+    cut = len(story) // 2
+    lines = head_lines + story[:cut] + middle_lines + story[cut:] + tail_lines
+    inserted = head_lines + middle_lines + tail_lines
+    kinds = head_kinds + middle_kinds + tail_kinds
+    return page_key(page), "\n".join(lines), "\n".join(gold_lines), inserted, story, kinds
 
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+")

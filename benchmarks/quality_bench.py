@@ -47,16 +47,13 @@ from labeled import (  # noqa: E402
     aeb_score,
     extract_pages,
     load_set,
+    page_key,
     score_scrapes,
     scrape_cases,
 )
 
 from newsclean.boilerplate import strip_boilerplate  # noqa: E402
 from newsclean.boilerplate.words import WordsModel, load_words_model  # noqa: E402
-
-
-def _key(page: Page) -> str:
-    return f"{page.set_name}:{page.page_id}"
 
 
 def _clean(article: Extracted, *, learned: bool) -> tuple[str, list]:
@@ -80,12 +77,12 @@ def score_labeled(
 ):
     """AEB scores of the three systems on one part of one set's pages."""
     print(f"{set_name} {part}: {len(pages)} pages (AEB word 4-grams)")
-    plain = aeb_score([(extracted[_key(page)].plain, page.gold) for page in pages])
-    rules = aeb_score([(_clean(extracted[_key(page)], learned=False)[0], page.gold)
+    plain = aeb_score([(extracted[page_key(page)].plain, page.gold) for page in pages])
+    rules = aeb_score([(_clean(extracted[page_key(page)], learned=False)[0], page.gold)
                        for page in pages])  # fmt: skip
     shipped_pairs = []
     for page in pages:
-        text, removed = _clean(extracted[_key(page)], learned=True)
+        text, removed = _clean(extracted[page_key(page)], learned=True)
         kinds.update(removal.kind for removal in removed)
         shipped_pairs.append((text, page.gold))
     shipped = aeb_score(shipped_pairs)
@@ -101,7 +98,7 @@ def score_snippets(label: str, pages: list[Page], extracted: dict[str, Extracted
               "newsclean": Score()}  # fmt: skip
     lost = 0
     for page in pages:
-        article = extracted[_key(page)]
+        article = extracted[page_key(page)]
         rules_text = _clean(article, learned=False)[0]
         shipped_text = _clean(article, learned=True)[0]
         snippet_page = _snippet_page(page)
@@ -257,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"kinds removed on the {part} Dragnet and Readability pages (shipped stage):")
     print("  " + ", ".join(f"{kind} {count}" for kind, count in kinds.most_common()))
-    pages_text = [extracted[_key(page)] for page in labeled_pages]
+    pages_text = [extracted[page_key(page)] for page in labeled_pages]
     cost(f"{part} page texts", [(a.text, a.title, a.language, "html") for a in pages_text])
     cost("scrapes", [(case[1], None, None, "text") for case in cases])
     cost("kind-labeled scrapes", [(case[1], None, None, "text") for case in kind_cases])

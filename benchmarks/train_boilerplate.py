@@ -38,6 +38,7 @@ from labeled import (  # noqa: E402
     extract_pages,
     line_labels,
     load_set,
+    page_key,
     rule_labels,
     scrape_cases,
     split_id,
@@ -131,7 +132,7 @@ def collect(stops: dict[str, list[str]]) -> dict[str, list]:
         extracted.update(extract_pages(pages))
         training += pages
         for page in pages:
-            key = f"{page.set_name}:{page.page_id}"
+            key = page_key(page)
             article = extracted[key]
             found = rule_labels(page, article)
             if found is not None:

@@ -40,6 +40,7 @@ import json
 import math
 import sys
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -53,6 +54,7 @@ from labeled import (  # noqa: E402
     Page,
     extract_pages,
     load_set,
+    page_key,
     rule_labels,
     score_scrapes,
     scrape_cases,
@@ -90,10 +92,6 @@ UNSHIPPED_OUT = REPO / ".cache" / WORDS_FILE
 DEFAULT_METRICS = REPO / "docs" / "boilerplate-words-metrics.json"
 
 
-def _key(page: Page) -> str:
-    return f"{page.set_name}:{page.page_id}"
-
-
 def _validation(page: Page) -> bool:
     return validation_page(page.set_name, page.page_id)
 
@@ -101,9 +99,22 @@ def _validation(page: Page) -> bool:
 def _scrapes(golds: list[Page], pool: list[Page], extracted, count: int, seed: int) -> list:
     """At least `count` scrapes (or none without golds and pool): `scrape_cases` with
     seed after seed, since it uses each gold text once."""
+    if not (golds and pool):
+        return []
+    return _enough(
+        lambda wanted, at: scrape_cases(golds, pool, extracted, wanted, seed=at), count, seed
+    )
+
+
+def _enough(build: Callable[[int, int], list], count: int, seed: int) -> list:
+    """`count` cases of `build(wanted, seed)` called with seed after seed (a build uses
+    each gold text once); fewer if a call gives none."""
     cases: list = []
-    while golds and pool and len(cases) < count:
-        cases += scrape_cases(golds, pool, extracted, count - len(cases), seed=seed)
+    while len(cases) < count:
+        found = build(count - len(cases), seed)
+        if not found:
+            break
+        cases += found
         seed += 1
     return cases[:count]
 
@@ -114,9 +125,9 @@ def story_of_pages(pages: list[Page], extracted) -> list[tuple[str, list[tuple[s
     story text the gold leaves out (docs/boilerplate.md, "Sixth round, scrapes")."""
     documents = []
     for page in pages:
-        found = rule_labels(page, extracted[_key(page)])
+        found = rule_labels(page, extracted[page_key(page)])
         if found is not None:
-            documents.append((_key(page), [(line, True) for line, story in found[1] if story]))
+            documents.append((page_key(page), [(line, True) for line, story in found[1] if story]))
     return documents
 
 
@@ -124,21 +135,21 @@ def harvest_of_pages(pages: list[Page], harvest) -> list[tuple[str, list[tuple[s
     """(document key, [(line, False)]) of each page's harvested boilerplate."""
     documents = []
     for page in pages:
-        lines = [line for block in harvest[_key(page)] for line in block.lines
+        lines = [line for block in harvest[page_key(page)] for line in block.lines
                  if block.kind not in READER_KINDS or not is_prose(line)]  # fmt: skip
         if lines:
-            documents.append((f"harvest-{_key(page)}", [(line, False) for line in lines]))
+            documents.append((f"harvest-{page_key(page)}", [(line, False) for line in lines]))
     return documents
 
 
 def _kind_scrapes(golds: list[Page], harvest, count: int, seed: int) -> list:
     """At least `count` kind-labeled scrapes (or none without golds or harvest): with seed
     after seed, since `kind_scrape_cases` uses each gold text once."""
-    cases: list = []
-    while golds and any(harvest.values()) and len(cases) < count:
-        cases += kind_scrape_cases(golds, harvest, count - len(cases), seed=seed)
-        seed += 1
-    return cases[:count]
+    if not (golds and any(harvest.values())):
+        return []
+    return _enough(
+        lambda wanted, at: kind_scrape_cases(golds, harvest, wanted, seed=at), count, seed
+    )
 
 
 def lines_of_scrapes(cases: list) -> list[tuple[str, list[tuple[str, bool]]]]:
@@ -291,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
                     "min_weight": MIN_WEIGHT, "folds": {}}  # fmt: skip
 
     def harvest_of(chosen: list[Page]) -> dict:
-        return {_key(page): harvest[_key(page)] for page in chosen}
+        return {page_key(page): harvest[page_key(page)] for page in chosen}
 
     def train_on(names: tuple[str, ...]) -> tuple[float, dict[str, float], dict]:
         golds = [p for name in names for p in fitting[name] if p.gold is not None]

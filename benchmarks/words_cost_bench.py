@@ -83,12 +83,11 @@ def main(argv: list[str] | None = None) -> int:
     if not held:
         print("words_cost_bench: corpus not found under ../shared/corpus.", file=sys.stderr)
         return 2
-    extracted = extract_pages(held)
     golds = [page for page in held if page.gold is not None]
     if args.kind_labeled:
         cases = kind_scrape_cases(golds, harvest_pages(held), args.scrapes)
     else:
-        cases = scrape_cases(golds, held, extracted, args.scrapes)
+        cases = scrape_cases(golds, held, extract_pages(held), args.scrapes)
     texts = [case[1] for case in cases]
     off = WordsModel(bias=shipped.bias, weights=shipped.weights,
                      thresholds={"text": {"line": 2.0, "sentence": 2.0}})  # fmt: skip

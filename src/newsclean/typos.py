@@ -790,8 +790,7 @@ def _is_misspelt_beside_function_word(word: str, content_zipf: float) -> bool:
     if len(word) < MISSPELT_BESIDE_FUNCTION_MIN_LENGTH:
         return False
     zipf = _english_lexicon().zipf
-    near = _near_word_targets().intersection(_one_edit(word))
-    return any(zipf[other] > content_zipf for other in near)
+    return any(zipf[other] > content_zipf for other in _near_words(word))
 
 
 def _is_rare_half(word: str, frequency: float) -> bool:
@@ -804,7 +803,14 @@ def _is_rare_half(word: str, frequency: float) -> bool:
 
 def _is_near_word(word: str) -> bool:
     """Whether an English `word` is one edit from a word of Zipf `FUZZY_WHOLE_NEAR_ZIPF`."""
-    return not _near_word_targets().isdisjoint(_one_edit(word))
+    return bool(_near_words(word))
+
+
+@lru_cache(maxsize=1024)
+def _near_words(word: str) -> frozenset[str]:
+    """The English words of Zipf `FUZZY_WHOLE_NEAR_ZIPF` or more one edit from `word`
+    (kept for the last words asked: a token's checks ask for the same word in turn)."""
+    return _near_word_targets().intersection(_one_edit(word))
 
 
 @cache
@@ -1172,7 +1178,7 @@ def _beside_particle_allowed(word: str, particle: str, lexicon: Lexicon) -> bool
         return rest in lexicon.function_words or _is_verb_form(rest, lexicon)
     if particle in _ADJECTIVE_PARTICLES.get(lexicon.language, ()):
         return rest in lexicon.function_words
-    return not _is_verb_form(word[len(particle) :], lexicon)
+    return not _is_verb_form(rest, lexicon)
 
 
 #: Particles that also build adjectives (`überpräsent`, `nichtkaufmännisch`): split off

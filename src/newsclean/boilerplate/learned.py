@@ -302,7 +302,7 @@ def word_removals(
     line_threshold = words.threshold(source, "line")
     sentence_threshold = words.threshold(source, "sentence")
     found: list[float | None] = [None] * len(lines)
-    if min(line_threshold, sentence_threshold) > 1:
+    if not words.active(source):
         return found
     # A line is scored only when its score is read: the story's first and last prose
     # paragraphs, and the lines that could go (a long story paragraph in between is
@@ -469,11 +469,7 @@ def strip_learned(
         detectors = tuple(name for name in detectors if name not in PAGE_ONLY_DETECTORS)
     threshold = model.thresholds.get(source, model.thresholds["text"]) if classifier else 2.0
     # The vocabulary model has its own thresholds, and is off with the classifier.
-    by_vocabulary = (
-        classifier
-        and words is not None
-        and min(words.threshold(source, "line"), words.threshold(source, "sentence")) <= 1
-    )
+    by_vocabulary = classifier and words is not None and words.active(source)
     lines = text.split("\n")
     longest_gap = longest_blank_run(lines)
     removed: list[Removal] = []

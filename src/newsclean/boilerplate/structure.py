@@ -314,7 +314,12 @@ def _pipe_row(line: str) -> bool:
     text = plain_once(line)
     if line.lstrip().startswith("|"):  # a markdown table row: story
         return False
-    cells = [cell for cell in _PIPES.split(text) if cell]
+    return _short_cells([cell for cell in _PIPES.split(text) if cell], text)
+
+
+def _short_cells(cells: list[str], text: str) -> bool:
+    """Three or more cells of at most six words each, in a row whose `text` is under a
+    quarter digits and does not end like a clause."""
     if len(cells) < 3 or max(len(cell.split()) for cell in cells) > 6:
         return False
     digits = sum(char.isdigit() for char in text)
@@ -335,11 +340,7 @@ def _layout_row(line: str) -> bool:
         return False
     text = plain_once(line)
     cells = [cell for cell in _ROW_CELLS.split(text) if cell.strip()]
-    if len(cells) < 3 or max(len(cell.split()) for cell in cells) > 6:
-        return False
-    joined = " ".join(cells)
-    digits = sum(char.isdigit() for char in joined)
-    return digits < len(joined) / 4 and not _ends_clause(joined)
+    return _short_cells(cells, " ".join(cells))
 
 
 _PREVIOUS, _NEXT = ("«", "‹"), ("»", "›")

@@ -98,6 +98,10 @@ class WordsModel:
         """The threshold of `which` ("line" or "sentence") for a kind of text."""
         return self.thresholds.get(source, self.thresholds["text"])[which]
 
+    def active(self, source: str) -> bool:
+        """Whether the model takes any line in a kind of text (a threshold of 1 or less)."""
+        return min(self.threshold(source, "line"), self.threshold(source, "sentence")) <= 1
+
 
 @lru_cache(maxsize=8192)
 def _probability(model: WordsModel, line: str) -> float:
