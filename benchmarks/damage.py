@@ -1,6 +1,7 @@
 """List every story sentence the boilerplate stage removes, with what removed it.
 
     .venv/bin/python benchmarks/damage.py [--part train] [--scrapes N] [--summary]
+                                          [--survivors N]
 
 On the training parts (the default; `--part held-out` only for a round's closing
 check, never for tuning) it reads, in turn:
@@ -19,11 +20,17 @@ the removal's kind, for a rule removal the rule that matched the line (`RULES[i]
 kind and where it may act) or "extension" (a line no rule matches, taken as part of a
 block, a tail run or beside removed lines), the removed line, and the gold lines around
 the sentence. Then the counts by layer and rule.
+
+With `--survivors N` it prints instead what the stage leaves of the kind-labeled
+scrapes' boilerplate: per kind, how many inserted lines survive, their shapes (a
+prose paragraph, a full sentence, a line of one to four words, a longer line) and
+where they stand (head, middle, tail), and N of them drawn with a fixed seed.
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -47,7 +54,7 @@ from labeled import (  # noqa: E402
 )
 
 from newsclean.boilerplate import RULES, strip_boilerplate  # noqa: E402
-from newsclean.boilerplate.lines import plain  # noqa: E402
+from newsclean.boilerplate.lines import is_prose, is_sentence, plain  # noqa: E402
 from newsclean.boilerplate.rules import classify  # noqa: E402
 from newsclean.record import Removal  # noqa: E402
 
@@ -152,15 +159,64 @@ def page_losses(pages: list[Page], extracted: dict[str, Extracted]) -> Iterator[
         yield from losses(f"page {page_key(page)}", article.text, gold, wanted, clean)
 
 
+def _shape(line: str) -> str:
+    text = plain(line)
+    words = len(text.split())
+    if is_prose(text):
+        return "prose"
+    if is_sentence(text):
+        return "sentence"
+    return f"{words} words" if words <= 4 else "longer"
+
+
+def print_survivors(cases: list[tuple], samples: int, seed: int = 5) -> None:
+    """Per kind, the inserted lines of kind-labeled scrapes that the stage keeps."""
+    kept_lines: dict[str, list[str]] = {}
+    inserted: Counter = Counter()
+    shapes: dict[str, Counter] = {}
+    places: dict[str, Counter] = {}
+    for _key, scrape, _gold, lines, story, kinds in cases:
+        kept = set(strip_boilerplate(scrape)[0].split("\n"))
+        scrape_lines = scrape.split("\n")
+        first = scrape_lines.index(story[0])
+        last = len(scrape_lines) - 1 - scrape_lines[::-1].index(story[-1])
+        for line, kind in zip(lines, kinds, strict=True):
+            inserted[kind] += 1
+            if line not in kept:
+                continue
+            at = scrape_lines.index(line)
+            place = "head" if at < first else "tail" if at > last else "middle"
+            kept_lines.setdefault(kind, []).append(line)
+            shapes.setdefault(kind, Counter())[_shape(line)] += 1
+            places.setdefault(kind, Counter())[place] += 1
+    rng = random.Random(seed)
+    total = sum(len(lines) for lines in kept_lines.values())
+    print(f"== kind-labeled scrapes: {total} of {sum(inserted.values())} inserted lines survive")
+    for kind in sorted(inserted):
+        lines = kept_lines.get(kind, [])
+        print(f"== {kind}: {len(lines)} of {inserted[kind]} survive; shapes "
+              + ", ".join(f"{shape} {count}" for shape, count in
+                          shapes.get(kind, Counter()).most_common())
+              + "; where " + ", ".join(f"{place} {count}" for place, count in
+                                      places.get(kind, Counter()).most_common()))  # fmt: skip
+        for line in rng.sample(lines, min(samples, len(lines))):
+            print(f"     {line[:160]!r}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scrapes", type=int, default=400, help="scrapes of each kind to build")
     parser.add_argument("--part", choices=("train", "held-out"), default="train",
                         help="the training parts (default) or the held-out ones")  # fmt: skip
     parser.add_argument("--summary", action="store_true", help="print the counts only")
+    parser.add_argument("--survivors", type=int, metavar="N",
+                        help="print what survives of the kind-labeled scrapes' boilerplate, "
+                        "with N samples a kind")  # fmt: skip
     args = parser.parse_args(argv)
     if args.scrapes < 0:
         parser.error("--scrapes must be zero or more")
+    if args.survivors is not None and args.survivors < 0:
+        parser.error("--survivors must be zero or more")
     wanted = args.part == "held-out"
     parts = {name: [page for page in load_set(name) if page.held_out == wanted]
              for name in (*LABELED_SETS, EVAL_SET)}  # fmt: skip
@@ -169,9 +225,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     pool = [page for pages in parts.values() for page in pages]
     labeled_pages = [page for name in LABELED_SETS for page in parts[name]]
+    kind_labeled = kind_scrape_cases(labeled_pages, harvest_pages(pool), args.scrapes)
+    if args.survivors is not None:
+        print_survivors(kind_labeled, args.survivors)
+        return 0
     extracted = extract_pages(pool)
     older = scrape_cases(labeled_pages, pool, extracted, args.scrapes)
-    kind_labeled = kind_scrape_cases(labeled_pages, harvest_pages(pool), args.scrapes)
     sources = {
         "older scrapes": (len(older), scrape_losses("older", older)),
         "kind-labeled scrapes": (len(kind_labeled), scrape_losses("kind", kind_labeled)),

@@ -47,6 +47,11 @@ def _same_title(line: str, title: str) -> bool:
     return bool(title_key) and _title_key(line) == title_key
 
 
+# Kinds of rules that name a call to the story's readers (to comment, to give): a blog
+# post's author closes a paragraph with one as often as a template does.
+_READER_CALLS = frozenset({"comments", "donation"})
+
+
 class _Line(NamedTuple):
     """What the passes ask of one line; worked out once per text, not once per pass."""
 
@@ -54,9 +59,6 @@ class _Line(NamedTuple):
     prose: bool  # is_prose(line)
     # A short, non-sentence line: a link title in a list, a counter in a widget.
     block_member: bool
-    # A block member that holds a full sentence (`lines.is_sentence`): in the head run a
-    # block heading's links and labels end before it.
-    member_sentence: bool
     # A paragraph that a call to the readers (`_READER_CALLS`) closes, but whose first
     # sentence is the author's own (`_opens_with_story`): it stays.
     story_lead: bool
@@ -71,14 +73,9 @@ def _line(line: str) -> _Line:
         rule,
         prose,
         member,
-        member and sentence(line),
         prose and rule is not None and rule.kind in _READER_CALLS and _opens_with_story(line),
     )
 
-
-# Kinds of edge rules that name a call to the story's readers (to comment, to give): a
-# blog post's author closes a paragraph with one as often as a template does.
-_READER_CALLS = frozenset({"comments", "donation"})
 
 
 def _opens_with_story(line: str) -> bool:
@@ -282,19 +279,24 @@ def _extend_blocks(
             if not lines[follower].strip():
                 follower += 1
                 continue
-            match, _prose, member, member_sentence, _lead = features[follower]
+            match, _prose, member, _lead = features[follower]
             weak = match is None or match.where == "edge"
-            if (
-                follower < head_end
-                and match is None
-                and (_TITLE.match(lines[follower]) or member_sentence and rule.kind != "comments")
-            ):
+            if follower < head_end and match is None and _opens_story(lines[follower], rule):
                 break
             if edge[follower] and member and (kinds[follower] is None or weak):
                 kinds[follower] = rule.kind
             elif kinds[follower] is None:
                 break
             follower += 1
+
+
+def _opens_story(line: str, heading: Rule) -> bool:
+    """In the head run, a line no rule names that the story opens with, not a link of
+    the block `heading` opens: a markdown title, or a full sentence after a heading other
+    than a comment section's (`_extend_blocks`)."""
+    if _TITLE.match(line):
+        return True
+    return heading.kind != "comments" and sentence(line)
 
 
 def _sweep_tail(
