@@ -135,9 +135,12 @@ def losses(
 
 def scrape_losses(label: str, cases: list[tuple]) -> Iterator[Loss]:
     """Story sentences lost on scrapes, as `labeled.score_scrapes` counts them."""
+
+    def clean(text: str, learned: bool) -> tuple[str, list[Removal]]:
+        return strip_boilerplate(text, learned=learned)
+
     for key, scrape, gold, *_rest in cases:
-        yield from losses(f"{label} {key}", scrape, gold, story_sentences(gold),
-                          lambda text, learned: strip_boilerplate(text, learned=learned))  # fmt: skip
+        yield from losses(f"{label} {key}", scrape, gold, story_sentences(gold), clean)
 
 
 def page_losses(pages: list[Page], extracted: dict[str, Extracted]) -> Iterator[Loss]:
@@ -240,9 +243,10 @@ def main(argv: list[str] | None = None) -> int:
         found = list(found)
         by_layer = Counter(loss.layer for loss in found)
         by_rule = Counter((loss.layer, loss.rule) for loss in found)
+        layers = ", ".join(f"{layer} {count}" for layer, count in sorted(by_layer.items()))
+        per_100 = 100 * len(found) / max(documents, 1)
         print(f"== {label}: {len(found)} story sentences lost in {documents} documents "
-              f"({100 * len(found) / max(documents, 1):.2f} per 100); by layer: "
-              + ", ".join(f"{layer} {count}" for layer, count in sorted(by_layer.items())))  # fmt: skip
+              f"({per_100:.2f} per 100); by layer: {layers}")  # fmt: skip
         for (layer, rule), count in by_rule.most_common():
             print(f"   {count:4d}  {layer:<8} {rule}")
         if args.summary:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -38,8 +39,6 @@ from newsclean.boilerplate import strip_boilerplate  # noqa: E402
 def one_pass(units: list[tuple[str, dict]], *, learned: bool) -> float:
     """CPU milliseconds per unit of the stage over `units` (text, options), caches
     cleared first."""
-    import time
-
     clear_caches()
     start = time.process_time()
     for text, options in units:
@@ -80,8 +79,9 @@ def main(argv: list[str] | None = None) -> int:
         for learned in (False, True):
             values = [one_pass(units, learned=learned) for _ in range(args.rounds)]
             label = "stage" if learned else "rules alone"
-            print(f"  {name:<21} {label:<11} {statistics.median(values):.3f}  ("
-                  + ", ".join(f"{value:.3f}" for value in values) + f")  n={len(units)}")  # fmt: skip
+            passes = ", ".join(f"{value:.3f}" for value in values)
+            print(f"  {name:<21} {label:<11} {statistics.median(values):.3f}  ({passes})"
+                  f"  n={len(units)}")  # fmt: skip
     return 0
 
 

@@ -77,7 +77,6 @@ def _line(line: str) -> _Line:
     )
 
 
-
 def _opens_with_story(line: str) -> bool:
     """A paragraph of two or more sentences whose first is a full sentence that no rule
     names ("Have you made any great videos using Google Earth? Share them in the
