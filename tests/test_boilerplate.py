@@ -26,6 +26,7 @@ from newsclean.boilerplate.lines import (
     is_prose,
     plain,
     plain_word_count,
+    sentences,
     word_count,
 )
 from newsclean.boilerplate.prefilter import NeedleScan, prefilter
@@ -591,3 +592,15 @@ def test_scripts_are_found_in_the_utf8_bytes_as_by_their_character_classes() -> 
         for line in (char, f"é{char}", f"{char}ж字 x"):
             assert lines._holds_cyrillic(line) == bool(lines._CYRILLIC.search(line)), hex(code)
             assert lines._unspaced_count(line) == len(lines._UNSPACED.findall(line)), hex(code)
+
+
+def test_sentences_split_a_line_after_its_sentence_marks() -> None:
+    assert sentences(" Who else will go? Guesses welcome below.  ") == [
+        "Who else will go?",
+        "Guesses welcome below.",
+    ]
+    assert sentences("A line with no end mark") == ["A line with no end mark"]
+    assert sentences("It rose 2.5 per cent. Then it fell!") == [
+        "It rose 2.5 per cent.",
+        "Then it fell!",
+    ]

@@ -142,6 +142,16 @@ _WRITER_ROLES = _alt(
     "photographer", "blogger", "staff writer", "newsletter writer", "host",
 )  # fmt: skip
 
+# A comment form's fields, and the notes beside their labels.
+_FORM_FIELDS = _alt(
+    r"(?:your |ihre? |votre |tu |su )?(?:(?:full |first |last |display |user ?)?name|nickname"
+    r"|e-?mail(?: address)?|mail|website(?: url)?|web site|url|uri|home ?page|comment|message"
+    r"|subject|vorname|nachname|e-?mail-adresse|webseite|kommentar|nachricht|betreff|nom"
+    r"|prénom|pseudo|adresse (?:e-?mail|électronique)|site (?:web|internet)|commentaire|nombre"
+    r"|correo(?: electrónico)?|comentario|sitio web|imię|komentarz)",
+)
+_FORM_NOTES = r"(?:\s*[*:]|\s*\([^)]{0,60}\)|\s+(?:required|optional))*"
+
 _PERSON = r"[A-ZÀ-Ý][\w'.-]*(?: [A-ZÀ-Ý][\w'.-]*){0,3}"
 _NAME = r"[A-ZÀ-Ý][\w'.-]+(?: (?:[A-ZÀ-Ý][\w'.-]*|van|von|de|da|del|der|le|la)){1,3}"
 
@@ -499,6 +509,24 @@ RULES: tuple[Rule, ...] = (
         r"|en los comentarios)\b.*",
         r".{0,80}\b(?:hinterlasse|hinterlassen sie|leave|schreib|schreiben sie) (?:uns )?"
         r"(?:einfach |gerne )?(?:einen|a|un) (?:kommentar|comment)\b.*",
+        where="edge",
+        max_words=40,
+    ),
+    # Comment forms: a field's label with its notes ("Name (required)", "Mail (will not
+    # be published)", "Website", "E-Mail *"), and the form's own lines. Only where a
+    # form stands: in the head or tail run, or beside other boilerplate.
+    _rule("comments", rf"{_FORM_FIELDS}{_FORM_NOTES}", where="edge", max_words=12),
+    _rule(
+        "comments",
+        r"notify me (?:of|when|by) .{0,60}\b(?:comments?|posts?|replies)\b.*",
+        r"(?:save|remember) my name,? e-?mail,? and website\b.*",
+        r"(?:you (?:can|may) use these|allowed) (?:html )?(?:tags|html)\b.*",
+        r"(?:some )?html(?: tags)? (?:is |are )?(?:not )?allowed\b.*",
+        r"remember (?:me|personal info)\??", r"\(?required\)?\.?(?: not published\.?)?",
+        r"(?:submit|send|publish|post) (?:a |your |the )?(?:comment|reply|message)[.!]?",
+        r"cancel reply|leave this field (?:blank|empty)|captcha(?: code)?|anti-spam word\b.*",
+        r"kommentar absenden|benachrichtig(?:e mich|ung) bei .{0,60}\b(?:kommentaren"
+        r"|beiträgen)\b.*",
         where="edge",
         max_words=40,
     ),

@@ -173,6 +173,11 @@ def is_sentence(line: str) -> bool:
     )
 
 
+def sentences(line: str) -> list[str]:
+    """The parts of a line that end in . ! or ? (the last part as it ends)."""
+    return _SENTENCE_BREAK.split(line.strip())
+
+
 def edge_flags(prose: list[bool], claimed: list[bool]) -> list[bool]:
     """True for lines in the head or tail run of the text; `prose[i]` is
     `is_prose(lines[i])`.

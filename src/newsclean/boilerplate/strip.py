@@ -14,11 +14,14 @@ from newsclean.boilerplate.lines import (
     bounded_word_count,
     edge_flags,
     fold,
+    is_sentence,
     join_kept,
     longest_blank_run,
+    plain_once,
+    sentences,
 )
 from newsclean.boilerplate.rules import classify
-from newsclean.boilerplate.structure import DETECTORS, is_prose, promo_signal
+from newsclean.boilerplate.structure import DETECTORS, is_prose, promo_signal, sentence
 from newsclean.boilerplate.words import WordsModel
 from newsclean.record import Removal
 
@@ -44,6 +47,11 @@ def _same_title(line: str, title: str) -> bool:
     return bool(title_key) and _title_key(line) == title_key
 
 
+# Kinds of rules that name a call to the story's readers (to comment, to give): a blog
+# post's author closes a paragraph with one as often as a template does.
+_READER_CALLS = frozenset({"comments", "donation"})
+
+
 class _Line(NamedTuple):
     """What the passes ask of one line; worked out once per text, not once per pass."""
 
@@ -51,12 +59,31 @@ class _Line(NamedTuple):
     prose: bool  # is_prose(line)
     # A short, non-sentence line: a link title in a list, a counter in a widget.
     block_member: bool
+    # A paragraph that a call to the readers (`_READER_CALLS`) closes, but whose first
+    # sentence is the author's own (`_opens_with_story`): it stays.
+    story_lead: bool
 
 
 def _line(line: str) -> _Line:
     words = bounded_word_count(line, PROSE_WORDS)  # exact up to 16 words, a block member's
     prose = is_prose(line)  # remembered: the detectors and guards ask it again
-    return _Line(classify(line), prose, words <= _BLOCK_MEMBER_WORDS and not prose)
+    rule = classify(line)
+    member = words <= _BLOCK_MEMBER_WORDS and not prose
+    return _Line(
+        rule,
+        prose,
+        member,
+        prose and rule is not None and rule.kind in _READER_CALLS and _opens_with_story(line),
+    )
+
+
+def _opens_with_story(line: str) -> bool:
+    """A paragraph of two or more sentences whose first is a full sentence that no rule
+    names ("Have you made any great videos using Google Earth? Share them in the
+    comments below."): a call to the readers further on closes the author's paragraph,
+    it does not make the paragraph a template's."""
+    parts = sentences(plain_once(line))
+    return len(parts) > 1 and is_sentence(parts[0]) and classify(parts[0]) is None
 
 
 _MAX_PASSES = 4
@@ -174,7 +201,12 @@ def _strip_once(
     edge = edge_flags([feature.prose for feature in features], claimed)
 
     for index, rule in enumerate(matches):
-        if kinds[index] is None and rule is not None and (rule.where == "anywhere" or edge[index]):
+        if (
+            kinds[index] is None
+            and rule is not None
+            and (rule.where == "anywhere" or edge[index])
+            and not features[index].story_lead
+        ):
             kinds[index] = rule.kind
 
     _keep_fact_lists(lines, kinds)
@@ -199,6 +231,7 @@ def _is_removed(kind: str | None) -> bool:
     return kind is not None and kind != "title"
 
 
+_TITLE = re.compile(r"\s*#\s")  # a markdown title: "# Headline"
 _LABELLED = re.compile(r"^(?:[-*•]\s*)?[\w][\w ./()-]{1,30}:\s*\S")
 
 
@@ -217,7 +250,7 @@ def _extend_to_neighbours(features: list[_Line], kinds: list[str | None]) -> Non
     changed = True
     while changed:
         changed = False
-        for index, (rule, prose, _member) in enumerate(features):
+        for index, (rule, prose, *_rest) in enumerate(features):
             if kinds[index] is not None or rule is None or prose:
                 continue
             neighbours = [i for i in (index - 1, index + 1) if 0 <= i < len(features)]
@@ -229,8 +262,15 @@ def _extend_to_neighbours(features: list[_Line], kinds: list[str | None]) -> Non
 def _extend_blocks(
     lines: list[str], features: list[_Line], kinds: list[str | None], edge: list[bool]
 ) -> None:
-    """Block headings in the head or tail run take the short lines that follow them."""
-    for index, (rule, _prose, _member) in enumerate(features):
+    """Block headings in the head or tail run take the short lines that follow them.
+
+    In the head run a block ends at the story's headline or first short sentence: a
+    markdown title ("# ..."), or a full sentence that no rule names after a heading
+    other than a comment section's (a comment form's labels are sentences: "Notify me
+    of new posts by email.").
+    """
+    head_end = edge.index(False) if False in edge else 0
+    for index, (rule, *_rest) in enumerate(features):
         if rule is None or not rule.opens_block or kinds[index] != rule.kind:
             continue
         follower = index + 1
@@ -238,13 +278,24 @@ def _extend_blocks(
             if not lines[follower].strip():
                 follower += 1
                 continue
-            match, _prose, member = features[follower]
+            match, _prose, member, _lead = features[follower]
             weak = match is None or match.where == "edge"
+            if follower < head_end and match is None and _opens_story(lines[follower], rule):
+                break
             if edge[follower] and member and (kinds[follower] is None or weak):
                 kinds[follower] = rule.kind
             elif kinds[follower] is None:
                 break
             follower += 1
+
+
+def _opens_story(line: str, heading: Rule) -> bool:
+    """In the head run, a line no rule names that the story opens with, not a link of
+    the block `heading` opens: a markdown title, or a full sentence after a heading other
+    than a comment section's (`_extend_blocks`)."""
+    if _TITLE.match(line):
+        return True
+    return heading.kind != "comments" and sentence(line)
 
 
 def _sweep_tail(
