@@ -343,12 +343,15 @@ _CODE_LINE = re.compile(
 # A chunk (between whitespace) that is a URL, email, handle, hashtag, path, command-line
 # option or code.
 _PROTECTED_CHUNK = re.compile(r"://|^www\.|@|^#|^-{1,2}[a-z]|[/\\_=<>{}|~^$%*+]|\w\.\w|\w\(")
-# Dashes and ellipses join words without spaces: `tasks—thanthe`, `day…wouldit`.
-_CHUNK_SEPARATORS = " \t\n—–…"
-_CHUNK_END = re.compile(f"[{_CHUNK_SEPARATORS}]|$")
+# Chunks are separated by any space (a no-break space, `\xa0`, often ends a sentence in
+# scraped text) and by dashes and ellipses, which join words without spaces:
+# `tasks—thanthe`, `day…wouldit`.
+_CHUNK_SEPARATORS = "".join(char for char in map(chr, range(0x3001)) if char.isspace()) + "—–…"
+_CHUNK_END = re.compile(f"[{re.escape(_CHUNK_SEPARATORS)}]|$")
 _LINE_END = re.compile(r"\n|$")
-# (U+FFFD stands for a character lost in decoding, most often a quotation mark.)
-_EDGE_PUNCTUATION = "\"'“”‘’«»()[]{},.;:!?…—–-\ufffd"
+# (U+FFFD stands for a character lost in decoding, most often a quotation mark; German
+# opens quotations low, `„vonden“`.)
+_EDGE_PUNCTUATION = "\"'“”‘’„‚«»‹›()[]{},.;:!?…—–-\ufffd"
 _PLAIN_WORDS = re.compile(r"[a-z]+(?:-[a-z]+)*")
 _ANY_PLAIN_WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
@@ -1073,15 +1076,23 @@ _UNKNOWN_MIN_SUM = {"pl": 8.0}
 
 def _function_pair_margin(word: str, left: str, lexicon: Lexicon, compounds: bool) -> float:
     """The margin a known token needs to split into two function words (see
-    `FREE_FUNCTION_PAIR_MARGIN`)."""
+    `FREE_FUNCTION_PAIR_MARGIN`, `PARTICLE_FUNCTION_PAIR_MARGIN`)."""
     if (
         (compounds and lexicon.language not in _INFLECTIONS)
         or lexicon.language in _PREPOSITIONS_AS_PREFIXES
-        or left in lexicon.prefixes
         or _has_word_family(word, lexicon)
     ):
         return FUNCTION_PAIR_MARGIN
+    if left in lexicon.prefixes:
+        return PARTICLE_FUNCTION_PAIR_MARGIN if lexicon.language in _INFLECTIONS else FUNCTION_PAIR_MARGIN
     return FREE_FUNCTION_PAIR_MARGIN
+
+
+#: In German (whose particles are listed), a particle before a function word builds
+#: words that wordfreq knows well (`dabei`, `hinzu`, `vorher`) or rarely (`hierein`
+#: 1.65): a token it knows rarely splits there by this margin (`zukönnen` 1.47, `andem`
+#: 1.66, `aufeinen` 1.47 are accidents; `hierein` stays).
+PARTICLE_FUNCTION_PAIR_MARGIN = -2.6
 
 
 #: Four-letter words of two function words' letters are many in these languages
