@@ -160,9 +160,7 @@ def _other_refusal(left: str, right: str, code: str) -> str:
     content_pair = not left_function and not right_function
     if compounds and not joined and content_pair:
         return f"compound language: two content words, {_content_refusal(left, right, lexicon)}"
-    if not typos._reading_allowed(
-        left, right, left_zipf, right_zipf, lexicon, joined, compounds
-    ):
+    if not typos._reading_allowed(left, right, left_zipf, right_zipf, lexicon, joined, compounds):
         return _disallowed(left, right, left_zipf, right_zipf, lexicon, joined, compounds, shape)
     allowed, plausible = [], []
     for cut_left, cut_right, cut_left_zipf, cut_right_zipf in zipf.cuts(word, 2):

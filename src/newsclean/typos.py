@@ -1084,7 +1084,8 @@ def _function_pair_margin(word: str, left: str, lexicon: Lexicon, compounds: boo
     ):
         return FUNCTION_PAIR_MARGIN
     if left in lexicon.prefixes:
-        return PARTICLE_FUNCTION_PAIR_MARGIN if lexicon.language in _INFLECTIONS else FUNCTION_PAIR_MARGIN
+        listed = lexicon.language in _INFLECTIONS
+        return PARTICLE_FUNCTION_PAIR_MARGIN if listed else FUNCTION_PAIR_MARGIN
     return FREE_FUNCTION_PAIR_MARGIN
 
 
