@@ -61,11 +61,7 @@ def fix_typos(
     fixes, prose_only = {}, set()
     evidence = _TextEvidence(text)
     others = tuple(other for other in languages if other != code and other in TYPO_LANGUAGES)
-    if others:  # (the foreign-line check needs each word's line)
-        first_lines = _unknown_candidates_by_line(text, code, lexicon.sound)
-        candidates = first_lines.keys()
-    else:
-        candidates = _unknown_candidates(text, code, lexicon.sound)
+    candidates = _unknown_candidates(text, code, lexicon.sound)
     for word in candidates:
         fixed, kind = _fix_word(word, code)
         if kind is None:
@@ -82,7 +78,7 @@ def fix_typos(
         fixes[word] = Repair(kind, word, fixed)
     if others:
         unfixed = candidates - fixes.keys()
-        text = _fix_foreign_lines(text, unfixed, first_lines, code, others, repairs)
+        text = _fix_foreign_lines(text, unfixed, code, others, repairs)
     if not fixes:
         return text, repairs
     return _apply_word_fixes(text, fixes, prose_only, repairs, code), repairs
@@ -91,7 +87,6 @@ def fix_typos(
 def _fix_foreign_lines(
     text: str,
     unfixed: Collection[str],
-    first_lines: dict[str, int],
     language: str,
     others: tuple[str, ...],
     repairs: list[Repair],
@@ -99,13 +94,13 @@ def _fix_foreign_lines(
     """The text with its lines of prose in another of the languages fixed in that language
     (a Spanish quote in an English article, an English comment under a German one). Only
     lines with `FOREIGN_LINE_MIN_UNKNOWN` words the text's language does not know (each
-    counted in the first line it is in: `first_lines`) are looked at; a line goes to the
+    counted in the first line it is a word in) are looked at; a line goes to the
     language most of its plain words are common words of."""
     if len(unfixed) < FOREIGN_LINE_MIN_UNKNOWN:
         return text
     unknown_per_line: dict[int, int] = {}
     for word in unfixed:
-        line_start = first_lines[word]
+        line_start = _first_line(text, word)
         unknown_per_line[line_start] = unknown_per_line.get(line_start, 0) + 1
     pieces, cursor = [], 0
     for line_start in sorted(unknown_per_line):
@@ -203,31 +198,26 @@ def _folded(word: str, language: str) -> str:
 
 
 def _unknown_candidates(text: str, language: str, sound: frozenset[str]) -> set[str]:
-    """The plain lowercase words of at least four letters in `text` that are not sound."""
+    """The plain lowercase words of at least four letters in `text` that are not sound:
+    the runs of word characters and apostrophes that are all plain letters (one search
+    for every run, then a check of the few runs that are not sound words, is far faster
+    than a search for the candidates themselves)."""
+    runs = set(_WORD_RUN.findall(text)) - sound
     if language == "en":
-        return set(_TYPO_CANDIDATE.findall(" " + text)) - sound
-    words = set(_LATIN_CANDIDATE.findall(" " + text)) - sound  # most words: no casefold
-    return {word for word in words if word.islower() and word.casefold() not in sound}
-
-
-def _unknown_candidates_by_line(text: str, language: str, sound: frozenset[str]) -> dict[str, int]:
-    """`_unknown_candidates`, each with the start of the first line it is in (lines are
-    searched one by one: a line break is no word character, so the words are the same)."""
-    pattern = _TYPO_CANDIDATE if language == "en" else _LATIN_CANDIDATE
-    first_lines: dict[str, int] = {}
-    line_start = 0
-    for line in text.split("\n"):
-        for word in set(pattern.findall(" " + line)) - sound:
-            if word not in first_lines:
-                first_lines[word] = line_start
-        line_start += len(line) + 1
-    if language == "en":
-        return first_lines
+        return {run for run in runs if _ENGLISH_WORD.fullmatch(run)}
     return {
-        word: start
-        for word, start in first_lines.items()
-        if word.islower() and word.casefold() not in sound
+        run
+        for run in runs
+        if _LATIN_WORD.fullmatch(run) and run.islower() and run.casefold() not in sound
     }
+
+
+def _first_line(text: str, word: str) -> int:
+    """The start of the first line of `text` that has `word` as a whole word (it has)."""
+    start = text.find(word)
+    while start != -1 and not _is_whole_word(text, start, start + len(word)):
+        start = text.find(word, start + 1)
+    return text.rfind("\n", 0, max(start, 0)) + 1
 
 
 def _apply_word_fixes(
@@ -317,16 +307,18 @@ def _is_name_here(text: str, start: int, end: int) -> bool:
     return before is not None
 
 
-# A plain lowercase word: no capital, digit, underscore or apostrophe touching it. The
-# character before it is matched, not looked behind at (`re` skips to such a character
-# far faster), so the text is searched with a space in front.
-_TYPO_CANDIDATE = re.compile(r"[^\w'’]([a-z]{4,})(?![\w'’])")
-# In other languages, any letters (`größer`, `não`); the caller keeps the lowercase ones.
+# A plain lowercase word: no capital, digit, underscore or apostrophe touching it, that
+# is a whole run of word characters and apostrophes (`_WORD_RUN`) of plain letters: in
+# English `[a-z]`; in other languages any letters (`größer`, `não`), the caller keeping
+# the lowercase ones. The languages of `SPLIT_LANGUAGES` are written in Latin letters:
+# their candidates are letters of ASCII, Latin-1 and Latin Extended-A (`größer`, `não`,
+# `będzie`; the capitals among them are dropped by the caller).
+_WORD_RUN = re.compile(r"[\w'’]+")
+_ENGLISH_WORD = re.compile(r"[a-z]{4,}")
+_LATIN_WORD = re.compile(r"[a-zß-öø-ÿ\u0100-\u017f]{4,}")
+# Whether a text has a candidate in any letters at all (searched with a space in front:
+# `re` skips to the character before a word far faster than it looks behind).
 _ANY_CANDIDATE = re.compile(r"[^\w'’]([^\W\d_]{4,})(?![\w'’])")
-# The languages of `SPLIT_LANGUAGES` are written in Latin letters: their candidates are
-# runs of letters of ASCII, Latin-1 and Latin Extended-A (`größer`, `não`, `będzie`; the
-# capitals among them are dropped by the caller), found far faster than any letter.
-_LATIN_CANDIDATE = re.compile(r"[^\w'’]([a-zß-öø-ÿ\u0100-\u017f]{4,})(?![\w'’])")
 
 
 def _base_language(language: str) -> str:
@@ -633,15 +625,23 @@ def _function_word_cuts(
     """The cuts of `word` with a function word (2-7 letters) as a half and the other half
     of `shortest` letters or more, in order of the cut. Only these may be confirmed by
     the text (`nightlight` beside `night light`: both are written)."""
-    cuts = set()
-    for length in range(OTHER_HALF_MIN_LENGTH, FUNCTION_WORD_MAX_LENGTH + 1):
-        if len(word) - length < shortest:
-            break
-        if word[:length] in function_words:
-            cuts.add(length)
-        if word[-length:] in function_words:
-            cuts.add(len(word) - length)
+    starts, ends = _function_word_tries(function_words)
+    longest = len(word) - shortest
+    cuts = {len(start) for start in starts.prefixes(word) if len(start) <= longest}
+    cuts.update(len(word) - len(end) for end in ends.prefixes(word[::-1]) if len(end) <= longest)
     return [(word[:cut], word[cut:]) for cut in sorted(cuts)]
+
+
+@cache
+def _function_word_tries(function_words: frozenset[str]) -> tuple:
+    """The function words in a marisa trie, and spelt backwards in another: the function
+    words a token starts or ends with are found in one walk each."""
+    import marisa_trie
+
+    return (
+        marisa_trie.Trie(function_words),
+        marisa_trie.Trie(word[::-1] for word in function_words),
+    )
 
 
 def _has_word_family(word: str, lexicon: Lexicon) -> bool:
@@ -1283,10 +1283,8 @@ def _is_zu_infinitive(word: str, marker: str, lexicon: Lexicon) -> bool:
 
 def _ends_in_function_word(word: str, function_words: frozenset[str]) -> bool:
     """Whether `word` starts or ends with a function word (of 2-7 letters)."""
-    return any(
-        word[:length] in function_words or word[-length:] in function_words
-        for length in range(OTHER_HALF_MIN_LENGTH, FUNCTION_WORD_MAX_LENGTH + 1)
-    )
+    starts, ends = _function_word_tries(function_words)
+    return bool(starts.prefixes(word) or ends.prefixes(word[::-1]))
 
 
 def _reading_allowed(
