@@ -198,18 +198,11 @@ def _folded(word: str, language: str) -> str:
 
 
 def _unknown_candidates(text: str, language: str, sound: frozenset[str]) -> set[str]:
-    """The plain lowercase words of at least four letters in `text` that are not sound:
-    the runs of word characters and apostrophes that are all plain letters (one search
-    for every run, then a check of the few runs that are not sound words, is far faster
-    than a search for the candidates themselves)."""
-    runs = set(_WORD_RUN.findall(text)) - sound
+    """The plain lowercase words of at least four letters in `text` that are not sound."""
     if language == "en":
-        return {run for run in runs if _ENGLISH_WORD.fullmatch(run)}
-    return {
-        run
-        for run in runs
-        if _LATIN_WORD.fullmatch(run) and run.islower() and run.casefold() not in sound
-    }
+        return set(_TYPO_CANDIDATE.findall(" " + text)) - sound
+    words = set(_LATIN_CANDIDATE.findall(" " + text)) - sound  # most words: no casefold
+    return {word for word in words if word.islower() and word.casefold() not in sound}
 
 
 def _first_line(text: str, word: str) -> int:
@@ -307,18 +300,16 @@ def _is_name_here(text: str, start: int, end: int) -> bool:
     return before is not None
 
 
-# A plain lowercase word: no capital, digit, underscore or apostrophe touching it, that
-# is a whole run of word characters and apostrophes (`_WORD_RUN`) of plain letters: in
-# English `[a-z]`; in other languages any letters (`größer`, `não`), the caller keeping
-# the lowercase ones. The languages of `SPLIT_LANGUAGES` are written in Latin letters:
-# their candidates are letters of ASCII, Latin-1 and Latin Extended-A (`größer`, `não`,
-# `będzie`; the capitals among them are dropped by the caller).
-_WORD_RUN = re.compile(r"[\w'’]+")
-_ENGLISH_WORD = re.compile(r"[a-z]{4,}")
-_LATIN_WORD = re.compile(r"[a-zß-öø-ÿ\u0100-\u017f]{4,}")
-# Whether a text has a candidate in any letters at all (searched with a space in front:
-# `re` skips to the character before a word far faster than it looks behind).
+# A plain lowercase word: no capital, digit, underscore or apostrophe touching it. The
+# character before it is matched, not looked behind at (`re` skips to such a character
+# far faster), so the text is searched with a space in front.
+_TYPO_CANDIDATE = re.compile(r"[^\w'’]([a-z]{4,})(?![\w'’])")
+# In other languages, any letters (`größer`, `não`); the caller keeps the lowercase ones.
 _ANY_CANDIDATE = re.compile(r"[^\w'’]([^\W\d_]{4,})(?![\w'’])")
+# The languages of `SPLIT_LANGUAGES` are written in Latin letters: their candidates are
+# runs of letters of ASCII, Latin-1 and Latin Extended-A (`größer`, `não`, `będzie`; the
+# capitals among them are dropped by the caller), found far faster than any letter.
+_LATIN_CANDIDATE = re.compile(r"[^\w'’]([a-zß-öø-ÿ\u0100-\u017f]{4,})(?![\w'’])")
 
 
 def _base_language(language: str) -> str:
