@@ -1019,6 +1019,8 @@ def _split_in_language(word: str, lexicon: Lexicon, *, compounds: bool) -> str |
         return None
     if compounds and not _ends_in_function_word(word, function_words):
         return _split_content_words(word, lexicon) if not joined else None
+    if compounds and joined and not _is_two_function_words(word, function_words):
+        return None  # (a known token there is read only as two function words)
     split = _split_beside_function_word(word, lexicon, joined, compounds)
     if split is None and compounds and not joined:
         return _split_content_words(word, lexicon)
@@ -1270,6 +1272,12 @@ def _is_zu_infinitive(word: str, marker: str, lexicon: Lexicon) -> bool:
         and lexicon.zipf.get(word[len(particle) + len(marker) :], 0.0) >= FUNCTION_PARTNER_MIN_ZIPF
         for particle in lexicon.prefixes
     )
+
+
+def _is_two_function_words(word: str, function_words: frozenset[str]) -> bool:
+    """Whether `word` is two function words run together, at some cut."""
+    starts, _ends = _function_word_tries(function_words)
+    return any(word[len(start) :] in function_words for start in starts.prefixes(word))
 
 
 def _ends_in_function_word(word: str, function_words: frozenset[str]) -> bool:
