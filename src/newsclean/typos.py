@@ -13,7 +13,7 @@ lexicon knows is never split. `fix_typos` is idempotent.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
@@ -437,10 +437,11 @@ def _fix_word(word: str, language: str = "en") -> tuple[str, str | None]:
     if language == "en":
         split = _split_run_together(word, lexicon)
     else:
-        split = _unfolded(
-            word,
-            _split_in_language(word.casefold(), lexicon, compounds=language in COMPOUND_LANGUAGES),
-        )
+        folded = word.casefold()
+        if _is_settled(folded, lexicon):
+            return word, None
+        compounds = language in COMPOUND_LANGUAGES
+        split = _unfolded(word, _split_in_language(folded, lexicon, compounds=compounds))
     if split and _is_stable(split, language):
         return split, "run_together"
     return word, None
@@ -576,30 +577,22 @@ def _text_readings(word: str, language: str) -> tuple[str, ...]:
         return ()
     if zipf.get(folded, 0.0) >= TEXT_CONFIRMED_MAX_ZIPF:
         return ()
-    function_words = lexicon.function_words
     if language == "en":
         cuts = [
             (left, right)
-            for left, right in _function_word_cuts(folded, function_words, 1)
+            for left, right in _function_word_cuts(folded, lexicon.function_words, 1)
             if _common(left, zipf)
             and _common(right, zipf)
             and "a" not in (left, right)
             and not _is_affix(left, zipf[right], lexicon.prefixes)
             and not _is_affix(right, zipf[left], lexicon.suffixes)
         ]
-    else:
-        compounds = language in COMPOUND_LANGUAGES
-        cuts = []
-        for left, right in _function_word_cuts(folded, function_words, OTHER_HALF_MIN_LENGTH):
-            left_zipf, right_zipf = zipf.get(left, 0.0), zipf.get(right, 0.0)
-            if (
-                _is_common_other(left, left_zipf)
-                and _is_common_other(right, right_zipf)
-                and _reading_allowed(left, right, left_zipf, right_zipf, lexicon, 0.0, compounds)
-            ):
-                cuts.append((left, right))
-    if not cuts or _has_word_family(folded, lexicon):
+        if not cuts or _has_word_family(folded, lexicon):
+            return ()
+    elif _is_settled(folded, lexicon):
         return ()
+    else:
+        cuts = _text_cuts(folded, lexicon)
     readings = []
     for left, right in cuts:
         if language == "en" and right in _PARTICLES and zipf.get(folded, 0.0) >= HALF_MIN_ZIPF:
@@ -608,6 +601,25 @@ def _text_readings(word: str, language: str) -> tuple[str, ...]:
         if split:
             readings.append(split)
     return tuple(readings)
+
+
+def _text_cuts(folded: str, lexicon: Lexicon) -> list[tuple[str, str]]:
+    """The cuts of `_text_readings` outside English, of a casefolded token (none for a
+    form of a word the lexicon knows)."""
+    zipf = lexicon.zipf
+    compounds = lexicon.language in COMPOUND_LANGUAGES
+    cuts = []
+    for left, right in _function_word_cuts(folded, lexicon.function_words, OTHER_HALF_MIN_LENGTH):
+        left_zipf, right_zipf = zipf.get(left, 0.0), zipf.get(right, 0.0)
+        if (
+            _is_common_other(left, left_zipf)
+            and _is_common_other(right, right_zipf)
+            and _reading_allowed(left, right, left_zipf, right_zipf, lexicon, 0.0, compounds)
+        ):
+            cuts.append((left, right))
+    if not cuts or _has_word_family(folded, lexicon):
+        return []
+    return cuts
 
 
 def _function_word_cuts(
@@ -1357,7 +1369,47 @@ def _other_lexicon(language: str) -> Lexicon:
         files=files,
     )
     zipf = WordZipf(trie_bytes, reversed_bytes, values, reversed_values)
-    return Lexicon(zipf, {}, *fields)
+    lexicon = Lexicon(zipf, {}, *fields)
+    unsettled = load_or_build(
+        f"lexicon-unsettled-{language}",
+        lambda: tuple(sorted(_unsettled_words(lexicon))),
+        packages=("wordfreq", "marisa-trie"),
+        files=files,
+    )
+    return lexicon._replace(unsettled=frozenset(unsettled))
+
+
+#: Outside English, a word the lexicon knows this often (and below `JOINED_WORD_ZIPF`) is
+#: judged once, when the lexicon is built: most are words the rules never split, whatever
+#: the text (`_is_settled`), and a text meets them far more often than rarer ones.
+SETTLED_MIN_ZIPF = 2.0
+
+
+def _is_settled(folded: str, lexicon: Lexicon) -> bool:
+    """Whether the rules never split a casefolded token outside English, whatever its
+    text: a word of the band judged when the lexicon was built, not found splittable
+    (`Lexicon.unsettled`)."""
+    frequency = lexicon.zipf.get(folded, 0.0)
+    return SETTLED_MIN_ZIPF <= frequency < JOINED_WORD_ZIPF and folded not in lexicon.unsettled
+
+
+def _unsettled_words(lexicon: Lexicon) -> list[str]:
+    """The words of the band `_is_settled` judges (four letters or more) that the rules
+    may split: alone (`_split_in_language`) or where the text writes a reading apart
+    (`_text_cuts`)."""
+    zipf = lexicon.zipf
+    compounds = lexicon.language in COMPOUND_LANGUAGES
+    low, high = round(SETTLED_MIN_ZIPF * 100), round(JOINED_WORD_ZIPF * 100)
+    return [
+        word
+        for word, frequency in zipf.items_in_hundredths()
+        if low <= frequency < high
+        and len(word) >= 4
+        and (
+            _split_in_language(word, lexicon, compounds=compounds) is not None
+            or _text_cuts(word, lexicon)
+        )
+    ]
 
 
 class WordZipf:
@@ -1408,6 +1460,12 @@ class WordZipf:
                     if found >= enough:
                         return found
         return found
+
+    def items_in_hundredths(self) -> Iterator[tuple[str, int]]:
+        """Every word with its Zipf frequency in hundredths."""
+        values = self._values
+        for word, key in self._trie.iteritems():
+            yield word, values[key]
 
     def get(self, word: str, default: float = 0.0) -> float:
         key = self._trie.get(word)
@@ -1495,6 +1553,7 @@ class Lexicon(NamedTuple):
     suffixes: frozenset[str]  # likewise (`able`, `ness`)
     function_words: frozenset[str] = frozenset()  # the commonest words (other languages)
     language: str = "en"
+    unsettled: frozenset[str] = frozenset()  # see `_is_settled` (other languages)
 
 
 @lru_cache(maxsize=1)
