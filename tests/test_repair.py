@@ -319,15 +319,15 @@ def test_typo_candidates_are_whole_plain_lowercase_words(text: str, candidates: 
     ).map("".join)
 )
 @settings(max_examples=200, deadline=None)
-def test_a_candidates_first_line_is_the_first_line_it_is_a_candidate_in(
+def test_candidates_by_line_are_the_texts_candidates_with_their_first_line(
     language: str, text: str
 ) -> None:
-    """The foreign-line check counts an unknown word in the first line it is a word in:
-    `_first_line` finds it in the text, as a search of the text's lines one by one
-    would."""
+    """The foreign-line check finds the candidates line by line: the same words as one
+    search of the whole text, each at the start of the first line it is a word in."""
     sound = typos._lexicon(language).sound
-    for word in typos._unknown_candidates(text, language, sound):
-        line_start = typos._first_line(text, word)
+    first_lines = typos._unknown_candidates_by_line(text, language, sound)
+    assert first_lines.keys() == typos._unknown_candidates(text, language, sound)
+    for word, line_start in first_lines.items():
         assert line_start == 0 or text[line_start - 1] == "\n"
         line = text[line_start:].split("\n", 1)[0]
         assert word in typos._unknown_candidates(line, language, sound)

@@ -61,7 +61,11 @@ def fix_typos(
     fixes, prose_only = {}, set()
     evidence = _TextEvidence(text)
     others = tuple(other for other in languages if other != code and other in TYPO_LANGUAGES)
-    candidates = _unknown_candidates(text, code, lexicon.sound)
+    if others:  # (the foreign-line check needs each word's line)
+        first_lines = _unknown_candidates_by_line(text, code, lexicon.sound)
+        candidates = first_lines.keys()
+    else:
+        candidates = _unknown_candidates(text, code, lexicon.sound)
     for word in candidates:
         fixed, kind = _fix_word(word, code)
         if kind is None:
@@ -78,7 +82,7 @@ def fix_typos(
         fixes[word] = Repair(kind, word, fixed)
     if others:
         unfixed = candidates - fixes.keys()
-        text = _fix_foreign_lines(text, unfixed, code, others, repairs)
+        text = _fix_foreign_lines(text, unfixed, first_lines, code, others, repairs)
     if not fixes:
         return text, repairs
     return _apply_word_fixes(text, fixes, prose_only, repairs, code), repairs
@@ -87,6 +91,7 @@ def fix_typos(
 def _fix_foreign_lines(
     text: str,
     unfixed: Collection[str],
+    first_lines: dict[str, int],
     language: str,
     others: tuple[str, ...],
     repairs: list[Repair],
@@ -94,13 +99,13 @@ def _fix_foreign_lines(
     """The text with its lines of prose in another of the languages fixed in that language
     (a Spanish quote in an English article, an English comment under a German one). Only
     lines with `FOREIGN_LINE_MIN_UNKNOWN` words the text's language does not know (each
-    counted in the first line it is a word in) are looked at; a line goes to the
+    counted in the first line it is in: `first_lines`) are looked at; a line goes to the
     language most of its plain words are common words of."""
     if len(unfixed) < FOREIGN_LINE_MIN_UNKNOWN:
         return text
     unknown_per_line: dict[int, int] = {}
     for word in unfixed:
-        line_start = _first_line(text, word)
+        line_start = first_lines[word]
         unknown_per_line[line_start] = unknown_per_line.get(line_start, 0) + 1
     pieces, cursor = [], 0
     for line_start in sorted(unknown_per_line):
@@ -205,12 +210,24 @@ def _unknown_candidates(text: str, language: str, sound: frozenset[str]) -> set[
     return {word for word in words if word.islower() and word.casefold() not in sound}
 
 
-def _first_line(text: str, word: str) -> int:
-    """The start of the first line of `text` that has `word` as a whole word (it has)."""
-    start = text.find(word)
-    while start != -1 and not _is_whole_word(text, start, start + len(word)):
-        start = text.find(word, start + 1)
-    return text.rfind("\n", 0, max(start, 0)) + 1
+def _unknown_candidates_by_line(text: str, language: str, sound: frozenset[str]) -> dict[str, int]:
+    """`_unknown_candidates`, each with the start of the first line it is in (lines are
+    searched one by one: a line break is no word character, so the words are the same)."""
+    pattern = _TYPO_CANDIDATE if language == "en" else _LATIN_CANDIDATE
+    first_lines: dict[str, int] = {}
+    line_start = 0
+    for line in text.split("\n"):
+        for word in set(pattern.findall(" " + line)) - sound:
+            if word not in first_lines:
+                first_lines[word] = line_start
+        line_start += len(line) + 1
+    if language == "en":
+        return first_lines
+    return {
+        word: start
+        for word, start in first_lines.items()
+        if word.islower() and word.casefold() not in sound
+    }
 
 
 def _apply_word_fixes(
