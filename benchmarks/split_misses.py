@@ -23,35 +23,28 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from repair_bench import compare  # noqa: E402
-from split_bench import DEFAULT_CORPUS, corpus_texts, in_part, join_pairs  # noqa: E402
+from split_bench import (  # noqa: E402
+    add_text_arguments,
+    corpus_texts,
+    join_pairs,
+    no_corpus,
+    texts_by_language,
+)
 
 from newsclean import typos  # noqa: E402
-from newsclean.language import detect_language  # noqa: E402
-from newsclean.repair import fix_encoding, repair_text  # noqa: E402
+from newsclean.repair import repair_text  # noqa: E402
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--part", choices=("held-out", "tuning", "all"), default="tuning")
-    parser.add_argument("--per-language", type=int, default=300)
-    parser.add_argument("--seed", type=int, default=20)
-    parser.add_argument("--languages", help="comma-separated codes (default: all)")
+    add_text_arguments(parser, default_part="tuning")
     parser.add_argument("--list", action="store_true", help="print every missed join")
     args = parser.parse_args()
 
     texts = corpus_texts(args.corpus)
     if not texts:
-        print(f"split_misses: no corpus at {args.corpus}; nothing to do")
-        return 0
-    by_language: dict[str, list[tuple[str, str]]] = {}
-    for name in sorted(texts):
-        if not in_part(name, args.part):
-            continue
-        text = fix_encoding(texts[name][1])[0]
-        code = typos._typo_language(detect_language(text))
-        if code is not None:
-            by_language.setdefault(code, []).append((name, text))
+        return no_corpus("split_misses", args.corpus)
+    by_language = texts_by_language(texts, args.part)
     rng = random.Random(args.seed)
     wanted = set(args.languages.split(",")) if args.languages else None
     for code in sorted(by_language, key=lambda code: -len(by_language[code])):
