@@ -65,30 +65,18 @@ _PAIR = re.compile(r"(?<![\w@#/.'’-])([^\W\d_]{2,}) ([^\W\d_]{2,})(?![\w@/'’
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--part", choices=("held-out", "tuning", "all"), default="held-out")
-    parser.add_argument("--per-language", type=int, default=300, help="texts per language")
-    parser.add_argument("--seed", type=int, default=20)
-    parser.add_argument("--languages", help="comma-separated codes (default: all)")
+    add_text_arguments(parser, default_part="held-out")
     parser.add_argument("--show", action="store_true", help="list misses and false edits")
     args = parser.parse_args()
 
     texts = corpus_texts(args.corpus)
     if not texts:
-        print(f"split_bench: no corpus at {args.corpus}; nothing to do")
-        return 0
+        return no_corpus("split_bench", args.corpus)
     reviewed = reviewed_source_joins(REVIEWED)
-    by_language: dict[str, list[tuple[str, str]]] = {}
-    for name in sorted(texts):
-        if not in_part(name, args.part):
-            continue
-        text = fix_encoding(texts[name][1])[0]  # encoding repairs are repair_bench's
-        code = _typo_language(detect_language(text))
-        if code is None or not in_part(name, args.part):
-            continue
-        if args.languages and code not in args.languages.split(","):
-            continue
-        by_language.setdefault(code, []).append((name, text))
+    by_language = texts_by_language(texts, args.part)
+    if args.languages:
+        wanted = args.languages.split(",")
+        by_language = {code: pairs for code, pairs in by_language.items() if code in wanted}
     rng = random.Random(args.seed)
     rss_before = _rss_mb()
     for code in sorted(by_language):
@@ -123,6 +111,37 @@ def main() -> int:
     if args.show:
         print("\n".join(shown))
     return 0
+
+
+def no_corpus(program: str, corpus: Path) -> int:
+    """Say that there is no corpus to measure on; the exit status (none is an error)."""
+    print(f"{program}: no corpus at {corpus}; nothing to do")
+    return 0
+
+
+def add_text_arguments(parser: argparse.ArgumentParser, *, default_part: str) -> None:
+    """The options that choose the texts and their joins (shared with split_misses)."""
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--part", choices=("held-out", "tuning", "all"), default=default_part)
+    parser.add_argument("--per-language", type=int, default=300, help="texts per language")
+    parser.add_argument("--seed", type=int, default=20)
+    parser.add_argument("--languages", help="comma-separated codes (default: all)")
+
+
+def texts_by_language(
+    texts: dict[str, tuple[str | None, str]], part: str
+) -> dict[str, list[tuple[str, str]]]:
+    """The (name, text) pairs of `part` by the language their typos are fixed in, in
+    order of name, each text's encoding repaired (encoding repairs are repair_bench's)."""
+    by_language: dict[str, list[tuple[str, str]]] = {}
+    for name in sorted(texts):
+        if not in_part(name, part):
+            continue
+        text = fix_encoding(texts[name][1])[0]
+        code = _typo_language(detect_language(text))
+        if code is not None:
+            by_language.setdefault(code, []).append((name, text))
+    return by_language
 
 
 def measure(

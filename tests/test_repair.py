@@ -525,3 +525,61 @@ def test_a_long_foreign_line_is_fixed_in_its_language_and_its_verdict_not_kept()
     assert "first time that we can talk" in fixed
     assert [(r.before, r.after) for r in repairs] == [("wecan", "we can")]
     assert typos._recurring_line_language.cache_info().currsize == kept_before
+
+
+@pytest.mark.parametrize("language", ["de", "pl", "es"])
+def test_settled_words_are_those_the_rules_never_split(language: str) -> None:
+    """The words judged when a lexicon is built (`_is_settled`) are judged as the rules
+    judge them at a text: a sample of the band's words, and its unsettled ones."""
+    import random
+
+    lexicon = typos._lexicon(language)
+    low, high = round(typos.SETTLED_MIN_ZIPF * 100), round(typos.JOINED_WORD_ZIPF * 100)
+    band = [
+        word
+        for word, frequency in lexicon.zipf.items_in_hundredths()
+        if low <= frequency < high and len(word) >= 4
+    ]
+    sample = random.Random(7).sample(band, 2000) + sorted(lexicon.unsettled)[:300]
+    compounds = language in typos.COMPOUND_LANGUAGES
+    for word in sample:
+        splittable = typos._split_in_language(
+            word, lexicon, compounds=compounds
+        ) is not None or bool(typos._text_cuts(word, lexicon))
+        assert typos._is_settled(word, lexicon) is not splittable, word
+
+
+def test_settled_words_change_no_repair(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Texts of band words, unsettled ones among them written both run together and apart,
+    are repaired alike with the words judged at the text instead."""
+    import random
+
+    rng = random.Random(11)
+    texts = []
+    for language in ("de", "pl", "es", "fr"):
+        lexicon = typos._lexicon(language)
+        unsettled = sorted(lexicon.unsettled)
+        low = round(typos.SETTLED_MIN_ZIPF * 100)
+        band = sorted(
+            word
+            for word, frequency in lexicon.zipf.items_in_hundredths()
+            if low <= frequency < 350 and typos._is_settled(word, lexicon)
+        )
+        settled = rng.sample(band, 40)
+        common = rng.sample(sorted(word for word in lexicon.sound if len(word) >= 4), 60)
+        for word in rng.sample(unsettled, 30):
+            readings = typos._text_cuts(word, lexicon)
+            apart = " ".join(readings[0]) if readings else ""
+            words = rng.sample(common, 8) + rng.sample(settled, 3)
+            rng.shuffle(words)
+            texts.append((language, f"{' '.join(words[:5])} {word} {' '.join(words[5:])} {apart}."))
+    repaired = [typos.fix_typos(text, language) for language, text in texts]
+    assert any(repairs for _text, repairs in repaired)
+    monkeypatch.setattr(typos, "_is_settled", lambda folded, lexicon: False)
+    typos._fix_word.cache_clear()
+    typos._text_readings.cache_clear()
+    try:
+        assert [typos.fix_typos(text, language) for language, text in texts] == repaired
+    finally:
+        typos._fix_word.cache_clear()
+        typos._text_readings.cache_clear()

@@ -13,7 +13,7 @@ lexicon knows is never split. `fix_typos` is idempotent.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
@@ -343,12 +343,15 @@ _CODE_LINE = re.compile(
 # A chunk (between whitespace) that is a URL, email, handle, hashtag, path, command-line
 # option or code.
 _PROTECTED_CHUNK = re.compile(r"://|^www\.|@|^#|^-{1,2}[a-z]|[/\\_=<>{}|~^$%*+]|\w\.\w|\w\(")
-# Dashes and ellipses join words without spaces: `tasks—thanthe`, `day…wouldit`.
-_CHUNK_SEPARATORS = " \t\n—–…"
-_CHUNK_END = re.compile(f"[{_CHUNK_SEPARATORS}]|$")
+# Chunks are separated by any space (a no-break space, `\xa0`, often ends a sentence in
+# scraped text) and by dashes and ellipses, which join words without spaces:
+# `tasks—thanthe`, `day…wouldit`.
+_CHUNK_SEPARATORS = "".join(char for char in map(chr, range(0x3001)) if char.isspace()) + "—–…"
+_CHUNK_END = re.compile(f"[{re.escape(_CHUNK_SEPARATORS)}]|$")
 _LINE_END = re.compile(r"\n|$")
-# (U+FFFD stands for a character lost in decoding, most often a quotation mark.)
-_EDGE_PUNCTUATION = "\"'“”‘’«»()[]{},.;:!?…—–-\ufffd"
+# (U+FFFD stands for a character lost in decoding, most often a quotation mark; German
+# opens quotations low, `„vonden“`.)
+_EDGE_PUNCTUATION = "\"'“”‘’„‚«»‹›()[]{},.;:!?…—–-\ufffd"
 _PLAIN_WORDS = re.compile(r"[a-z]+(?:-[a-z]+)*")
 _ANY_PLAIN_WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
@@ -451,10 +454,11 @@ def _fix_word(word: str, language: str = "en") -> tuple[str, str | None]:
     if language == "en":
         split = _split_run_together(word, lexicon)
     else:
-        split = _unfolded(
-            word,
-            _split_in_language(word.casefold(), lexicon, compounds=language in COMPOUND_LANGUAGES),
-        )
+        folded = word.casefold()
+        if _is_settled(folded, lexicon):
+            return word, None
+        compounds = language in COMPOUND_LANGUAGES
+        split = _unfolded(word, _split_in_language(folded, lexicon, compounds=compounds))
     if split and _is_stable(split, language):
         return split, "run_together"
     return word, None
@@ -590,30 +594,22 @@ def _text_readings(word: str, language: str) -> tuple[str, ...]:
         return ()
     if zipf.get(folded, 0.0) >= TEXT_CONFIRMED_MAX_ZIPF:
         return ()
-    function_words = lexicon.function_words
     if language == "en":
         cuts = [
             (left, right)
-            for left, right in _function_word_cuts(folded, function_words, 1)
+            for left, right in _function_word_cuts(folded, lexicon.function_words, 1)
             if _common(left, zipf)
             and _common(right, zipf)
             and "a" not in (left, right)
             and not _is_affix(left, zipf[right], lexicon.prefixes)
             and not _is_affix(right, zipf[left], lexicon.suffixes)
         ]
-    else:
-        compounds = language in COMPOUND_LANGUAGES
-        cuts = []
-        for left, right in _function_word_cuts(folded, function_words, OTHER_HALF_MIN_LENGTH):
-            left_zipf, right_zipf = zipf.get(left, 0.0), zipf.get(right, 0.0)
-            if (
-                _is_common_other(left, left_zipf)
-                and _is_common_other(right, right_zipf)
-                and _reading_allowed(left, right, left_zipf, right_zipf, lexicon, 0.0, compounds)
-            ):
-                cuts.append((left, right))
-    if not cuts or _has_word_family(folded, lexicon):
+        if not cuts or _has_word_family(folded, lexicon):
+            return ()
+    elif _is_settled(folded, lexicon):
         return ()
+    else:
+        cuts = _text_cuts(folded, lexicon)
     readings = []
     for left, right in cuts:
         if language == "en" and right in _PARTICLES and zipf.get(folded, 0.0) >= HALF_MIN_ZIPF:
@@ -624,21 +620,48 @@ def _text_readings(word: str, language: str) -> tuple[str, ...]:
     return tuple(readings)
 
 
+def _text_cuts(folded: str, lexicon: Lexicon) -> list[tuple[str, str]]:
+    """The cuts of `_text_readings` outside English, of a casefolded token (none for a
+    form of a word the lexicon knows)."""
+    zipf = lexicon.zipf
+    compounds = lexicon.language in COMPOUND_LANGUAGES
+    cuts = []
+    for left, right in _function_word_cuts(folded, lexicon.function_words, OTHER_HALF_MIN_LENGTH):
+        left_zipf, right_zipf = zipf.get(left, 0.0), zipf.get(right, 0.0)
+        if (
+            _is_common_other(left, left_zipf)
+            and _is_common_other(right, right_zipf)
+            and _reading_allowed(left, right, left_zipf, right_zipf, lexicon, 0.0, compounds)
+        ):
+            cuts.append((left, right))
+    if not cuts or _has_word_family(folded, lexicon):
+        return []
+    return cuts
+
+
 def _function_word_cuts(
     word: str, function_words: frozenset[str], shortest: int
 ) -> list[tuple[str, str]]:
     """The cuts of `word` with a function word (2-7 letters) as a half and the other half
     of `shortest` letters or more, in order of the cut. Only these may be confirmed by
     the text (`nightlight` beside `night light`: both are written)."""
-    cuts = set()
-    for length in range(OTHER_HALF_MIN_LENGTH, FUNCTION_WORD_MAX_LENGTH + 1):
-        if len(word) - length < shortest:
-            break
-        if word[:length] in function_words:
-            cuts.add(length)
-        if word[-length:] in function_words:
-            cuts.add(len(word) - length)
+    starts, ends = _function_word_tries(function_words)
+    longest = len(word) - shortest
+    cuts = {len(start) for start in starts.prefixes(word) if len(start) <= longest}
+    cuts.update(len(word) - len(end) for end in ends.prefixes(word[::-1]) if len(end) <= longest)
     return [(word[:cut], word[cut:]) for cut in sorted(cuts)]
+
+
+@cache
+def _function_word_tries(function_words: frozenset[str]) -> tuple:
+    """The function words in a marisa trie, and spelt backwards in another: the function
+    words a token starts or ends with are found in one walk each."""
+    import marisa_trie
+
+    return (
+        marisa_trie.Trie(function_words),
+        marisa_trie.Trie(word[::-1] for word in function_words),
+    )
 
 
 def _has_word_family(word: str, lexicon: Lexicon) -> bool:
@@ -1025,6 +1048,8 @@ def _split_in_language(word: str, lexicon: Lexicon, *, compounds: bool) -> str |
         return None
     if compounds and not _ends_in_function_word(word, function_words):
         return _split_content_words(word, lexicon) if not joined else None
+    if compounds and joined and not _is_two_function_words(word, function_words):
+        return None  # (a known token there is read only as two function words)
     split = _split_beside_function_word(word, lexicon, joined, compounds)
     if split is None and compounds and not joined:
         return _split_content_words(word, lexicon)
@@ -1073,15 +1098,24 @@ _UNKNOWN_MIN_SUM = {"pl": 8.0}
 
 def _function_pair_margin(word: str, left: str, lexicon: Lexicon, compounds: bool) -> float:
     """The margin a known token needs to split into two function words (see
-    `FREE_FUNCTION_PAIR_MARGIN`)."""
+    `FREE_FUNCTION_PAIR_MARGIN`, `PARTICLE_FUNCTION_PAIR_MARGIN`)."""
     if (
         (compounds and lexicon.language not in _INFLECTIONS)
         or lexicon.language in _PREPOSITIONS_AS_PREFIXES
-        or left in lexicon.prefixes
         or _has_word_family(word, lexicon)
     ):
         return FUNCTION_PAIR_MARGIN
+    if left in lexicon.prefixes:
+        listed = lexicon.language in _INFLECTIONS
+        return PARTICLE_FUNCTION_PAIR_MARGIN if listed else FUNCTION_PAIR_MARGIN
     return FREE_FUNCTION_PAIR_MARGIN
+
+
+#: In German (whose particles are listed), a particle before a function word builds
+#: words that wordfreq knows well (`dabei`, `hinzu`, `vorher`) or rarely (`hierein`
+#: 1.65): a token it knows rarely splits there by this margin (`zukönnen` 1.47, `andem`
+#: 1.66, `aufeinen` 1.47 are accidents; `hierein` stays).
+PARTICLE_FUNCTION_PAIR_MARGIN = -2.6
 
 
 #: Four-letter words of two function words' letters are many in these languages
@@ -1269,12 +1303,16 @@ def _is_zu_infinitive(word: str, marker: str, lexicon: Lexicon) -> bool:
     )
 
 
+def _is_two_function_words(word: str, function_words: frozenset[str]) -> bool:
+    """Whether `word` is two function words run together, at some cut."""
+    starts, _ends = _function_word_tries(function_words)
+    return any(word[len(start) :] in function_words for start in starts.prefixes(word))
+
+
 def _ends_in_function_word(word: str, function_words: frozenset[str]) -> bool:
     """Whether `word` starts or ends with a function word (of 2-7 letters)."""
-    return any(
-        word[:length] in function_words or word[-length:] in function_words
-        for length in range(OTHER_HALF_MIN_LENGTH, FUNCTION_WORD_MAX_LENGTH + 1)
-    )
+    starts, ends = _function_word_tries(function_words)
+    return bool(starts.prefixes(word) or ends.prefixes(word[::-1]))
 
 
 def _reading_allowed(
@@ -1348,7 +1386,47 @@ def _other_lexicon(language: str) -> Lexicon:
         files=files,
     )
     zipf = WordZipf(trie_bytes, reversed_bytes, values, reversed_values)
-    return Lexicon(zipf, {}, *fields)
+    lexicon = Lexicon(zipf, {}, *fields)
+    unsettled = load_or_build(
+        f"lexicon-unsettled-{language}",
+        lambda: tuple(sorted(_unsettled_words(lexicon))),
+        packages=("wordfreq", "marisa-trie"),
+        files=files,
+    )
+    return lexicon._replace(unsettled=frozenset(unsettled))
+
+
+#: Outside English, a word the lexicon knows this often (and below `JOINED_WORD_ZIPF`) is
+#: judged once, when the lexicon is built: most are words the rules never split, whatever
+#: the text (`_is_settled`), and a text meets them far more often than rarer ones.
+SETTLED_MIN_ZIPF = 2.0
+
+
+def _is_settled(folded: str, lexicon: Lexicon) -> bool:
+    """Whether the rules never split a casefolded token outside English, whatever its
+    text: a word of the band judged when the lexicon was built, not found splittable
+    (`Lexicon.unsettled`)."""
+    frequency = lexicon.zipf.get(folded, 0.0)
+    return SETTLED_MIN_ZIPF <= frequency < JOINED_WORD_ZIPF and folded not in lexicon.unsettled
+
+
+def _unsettled_words(lexicon: Lexicon) -> list[str]:
+    """The words of the band `_is_settled` judges (four letters or more) that the rules
+    may split: alone (`_split_in_language`) or where the text writes a reading apart
+    (`_text_cuts`)."""
+    zipf = lexicon.zipf
+    compounds = lexicon.language in COMPOUND_LANGUAGES
+    low, high = round(SETTLED_MIN_ZIPF * 100), round(JOINED_WORD_ZIPF * 100)
+    return [
+        word
+        for word, frequency in zipf.items_in_hundredths()
+        if low <= frequency < high
+        and len(word) >= 4
+        and (
+            _split_in_language(word, lexicon, compounds=compounds) is not None
+            or _text_cuts(word, lexicon)
+        )
+    ]
 
 
 class WordZipf:
@@ -1399,6 +1477,12 @@ class WordZipf:
                     if found >= enough:
                         return found
         return found
+
+    def items_in_hundredths(self) -> Iterator[tuple[str, int]]:
+        """Every word with its Zipf frequency in hundredths."""
+        values = self._values
+        for word, key in self._trie.iteritems():
+            yield word, values[key]
 
     def get(self, word: str, default: float = 0.0) -> float:
         key = self._trie.get(word)
@@ -1486,6 +1570,7 @@ class Lexicon(NamedTuple):
     suffixes: frozenset[str]  # likewise (`able`, `ness`)
     function_words: frozenset[str] = frozenset()  # the commonest words (other languages)
     language: str = "en"
+    unsettled: frozenset[str] = frozenset()  # see `_is_settled` (other languages)
 
 
 @lru_cache(maxsize=1)
