@@ -108,8 +108,8 @@ def tokenise(text: str) -> Tokens:
             points = np.take(_basic_lower(), np.frombuffer(encoded, dtype=np.uint16))
             kinds = np.take(_basic_kinds(), points)
         else:
-            encoded = text.encode("utf-32-le", "surrogatepass")
-            points = _lower_points(np.frombuffer(encoded, dtype=np.uint32))
+            encoded = text.lower().encode("utf-32-le", "surrogatepass")
+            points = np.frombuffer(encoded, dtype=np.uint32)
             kinds = np.take(_char_kinds(), points)
     inside = np.zeros(len(points) + 2, dtype=bool)
     np.not_equal(kinds, _OTHER, out=inside[1:-1])
@@ -237,31 +237,6 @@ def _basic_lower() -> np.ndarray:
     lowered = np.frombuffer(text.encode("utf-16-le"), dtype=np.uint16).copy()
     lowered[kept] = points[kept]
     return lowered
-
-
-def _lower_points(points: np.ndarray) -> np.ndarray:
-    """`str.lower` of code points of any plane, one to one (the text holds no "İ" or
-    "Σ"): the first 65,536 by `_basic_lower`, the few beyond them that have a lower case
-    by `_beyond_lower`."""
-    lowered = np.take(_basic_lower(), points & np.uint32(0xFFFF)).astype(np.uint32)
-    beyond = (points >> np.uint32(16)).nonzero()[0]
-    if len(beyond):
-        upper, lower = _beyond_lower()
-        found = points[beyond]
-        at = np.minimum(upper.searchsorted(found), len(upper) - 1)
-        lowered[beyond] = np.where(upper[at] == found, lower[at], found)
-    return lowered
-
-
-@cache
-def _beyond_lower() -> tuple[np.ndarray, np.ndarray]:
-    """The code points beyond the first 65,536 that `str.lower` changes (sorted; each
-    to one code point, of those planes too), and what it changes them to."""
-    points = np.arange(1 << 16, 0x110000, dtype=np.uint32)
-    text = points.tobytes().decode("utf-32-le").lower()
-    lowered = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    changed = (lowered != points).nonzero()[0]
-    return points[changed], lowered[changed]
 
 
 def _build_char_kinds() -> bytes:
