@@ -37,10 +37,11 @@ import argparse
 import hashlib
 import itertools
 import json
+import math
 import random
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -78,6 +79,9 @@ BOILERPLATE = [
 MIN_WORDS = 60
 """Originals have at least this many words after the headline: news briefs included."""
 EDITS = ("boilerplate", "trim_lead", "headline", "wire_prefix")
+REVIEW_CUT = 0.35
+"""Topic pairs whose texts' TF-IDF cosine (`text_cosines`) is at least this were reviewed
+blind (`BLIND_REVIEW`)."""
 
 
 def in_part(name: str, part: str) -> bool:
@@ -306,6 +310,44 @@ def topic_pairs(originals: list[dict]) -> tuple[list[tuple[str, str]], int]:
     return distinct, len(pairs) - len(distinct)
 
 
+def text_cosines(
+    originals: list[dict], pairs: list[tuple[str, str]]
+) -> dict[tuple[str, str], float]:
+    """The TF-IDF cosine of each pair's texts (headline and whole text): a measure of
+    how alike two texts are that owes nothing to the clusterer (its IDF is the part's
+    own: ln((1 + n) / (1 + df)) over the n originals, so that a word of every text
+    weighs nothing; a count c weighs 1 + ln c; no word list, no lead, no anchors)."""
+    counts = {a["id"]: Counter(words(f"{a['title'] or ''}\n{a['text']}")) for a in originals}
+    frequency = Counter(word for found in counts.values() for word in found)
+    total = len(counts)
+    idf = {word: math.log((1 + total) / (1 + df)) for word, df in frequency.items()}
+    vectors = {}
+    for article_id, found in counts.items():
+        vector = {word: (1 + math.log(count)) * idf[word] for word, count in found.items()}
+        norm = math.sqrt(sum(weight * weight for weight in vector.values())) or 1.0
+        vectors[article_id] = {word: weight / norm for word, weight in vector.items()}
+
+    def cosine(first: dict[str, float], second: dict[str, float]) -> float:
+        if len(second) < len(first):
+            first, second = second, first
+        return sum(weight * second.get(word, 0.0) for word, weight in first.items())
+
+    return {(a, b): cosine(vectors[a], vectors[b]) for a, b in pairs}
+
+
+def review_candidates(originals: list[dict]) -> list[dict]:
+    """The topic pairs whose texts' TF-IDF cosine is at least REVIEW_CUT, most alike
+    first: the pairs reviewed blind (`BLIND_REVIEW`). Chosen without the clusterer."""
+    pairs, _ = topic_pairs(originals)
+    by_id = {article["id"]: article for article in originals}
+    cosines = text_cosines(originals, pairs)
+    chosen = sorted((pair for pair in pairs if cosines[pair] >= REVIEW_CUT), key=cosines.get)
+    return [
+        {"pair": sorted((by_id[a]["key"], by_id[b]["key"])), "cosine": round(cosines[(a, b)], 4)}
+        for a, b in reversed(chosen)
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -317,6 +359,12 @@ def main(argv: list[str] | None = None) -> int:
         help="originals from: labeled (Dragnet, Readability gold), eval (trafilatura-eval)",
     )
     parser.add_argument("--show", action="store_true", help="print misses and wrong merges")
+    parser.add_argument(
+        "--review-candidates",
+        type=Path,
+        metavar="FILE",
+        help="write the part's pairs to review blind (JSON, no labels) to FILE and stop",
+    )
     parser.add_argument(
         "--one-at-a-time",
         action="store_true",
@@ -330,6 +378,12 @@ def main(argv: list[str] | None = None) -> int:
     if not originals:
         print(f"no corpus texts under {args.corpus}", file=sys.stderr)
         return 2
+    if args.review_candidates:  # before anything is labeled: the review is blind
+        candidates = review_candidates(originals)
+        lines = ",\n".join(json.dumps(candidate) for candidate in candidates)
+        args.review_candidates.write_text(f"[\n{lines}\n]\n", encoding="utf-8")
+        print(f"{len(candidates)} pairs to review written to {args.review_candidates}")
+        return 0
     rng = random.Random(SEED)
     articles, families, copies = [], {}, []
     for original in originals:

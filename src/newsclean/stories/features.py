@@ -519,21 +519,20 @@ def _story_terms(
     idf[numbered] = np.where(lengths[numbered] > 1, NUMBER_WEIGHT, 0.0)
     weight = idf * _LOG_COUNTS[np.minimum(counts, len(_LOG_COUNTS) - 1)]
     signed = vocabulary.view(np.int64)
-    # Each article's TERMS heaviest words, heaviest first (ties: the greater hash first),
-    # article by article (a sort of a few hundred words each beats one sort of them all
-    # by three keys), scaled to unit length.
+    # Each article's TERMS heaviest words, heaviest first (ties: the greater hash first):
+    # one sort of the pass by weight and hash, then a stable radix sort by article.
     heavy = idf.nonzero()[0]
-    bounds = owner[heavy].searchsorted(np.arange(count + 1))
-    tops, scaled = [], []
-    for first, last in itertools.pairwise(bounds.tolist()):
-        rows = heavy[first:last]
-        rows = rows[np.lexsort((vocabulary[rows], weight[rows]))[: -TERMS - 1 : -1]]
-        heaviest = weight[rows]
-        tops.append(rows)
-        scaled.append(heaviest / (math.sqrt(float(heaviest @ heaviest)) or 1.0))
-    top = np.concatenate(tops) if tops else heavy[:0]
+    heavy = heavy[np.lexsort((vocabulary[heavy], weight[heavy]))[::-1]]
+    heavy = heavy[_article_order(owner[heavy], count)]
+    top, term_offsets = _firsts_of_each(heavy, owner[heavy], count, TERMS)
+    # Scaled to unit length, each vector's squares summed by `@` as it always was (a
+    # sum in another order may differ in the last bit).
+    heaviest = weight[top]
+    scaled = []
+    for first, last in itertools.pairwise(term_offsets.tolist()):
+        vector = heaviest[first:last]
+        scaled.append(vector / (math.sqrt(float(vector @ vector)) or 1.0))
     weights = np.concatenate(scaled).round(6) if scaled else np.zeros(0)
-    term_offsets = _offsets([len(rows) for rows in tops])
     # Each headline's distinctive words, rarest first (ties: the smaller signed hash).
     named = (in_headline & (idf > 0)).nonzero()[0]
     named = named[np.lexsort((signed[named], -idf[named], owner[named]))]
@@ -547,10 +546,15 @@ def _grouped_order(hashes: np.ndarray, article: np.ndarray) -> np.ndarray:
     sort of the hashes, then a stable sort of their small article numbers (a radix
     sort), is about three times faster than `np.lexsort` of the two keys."""
     by_hash = hashes.argsort()
-    owners = article[by_hash]
-    if len(article) and article[-1] < (1 << 16):  # ascending: its last is its greatest
+    return by_hash[_article_order(article[by_hash], int(article[-1]) + 1 if len(article) else 0)]
+
+
+def _article_order(owners: np.ndarray, count: int) -> np.ndarray:
+    """The stable order that sorts `owners` (article numbers under `count`): a radix
+    sort when they fit in 16 bits."""
+    if count <= 1 << 16:
         owners = owners.astype(np.uint16)
-    return by_hash[owners.argsort(kind="stable")]
+    return owners.argsort(kind="stable")
 
 
 def _language_groups(
