@@ -277,6 +277,52 @@ def test_a_word_set_holds_exactly_its_words() -> None:
     assert np.bincount(_slots(words)).max() > 1  # slots shared by several words were tried
 
 
+def test_a_rarity_table_finds_each_word_as_a_dictionary_does() -> None:
+    """`RarityTable.weights` searches only the keys that share a word's top bits: it
+    finds every listed word, in runs of one key and in the widest runs, at both ends of
+    the table, and no unlisted one."""
+    from newsclean.stories.features import MAX_ZIPF, RarityTable, _bucket_weights, _mixed
+
+    rng = np.random.default_rng(23)
+    hashes = np.unique(rng.integers(0, 2**63, 3000, dtype=np.int64).view(np.uint64) * np.uint64(2))
+    keys = np.unique(
+        np.concatenate(
+            [
+                _mixed(hashes),
+                np.arange(40, dtype=np.uint64),  # one wide run of keys with top bits 0
+                np.array([2**64 - 1], dtype=np.uint64),  # the greatest key
+            ]
+        )
+    )
+    buckets = rng.integers(0, 800, len(keys)).astype(np.uint16)
+    common = word_hashes(["the"])
+    table = RarityTable.of(keys, buckets, common)
+    assert table.steps >= 6  # the run of 40 needs six halvings
+    listed = dict(zip(keys.tolist(), _bucket_weights()[buckets].tolist(), strict=True))
+    wanted = np.concatenate([keys, keys + np.uint64(1), keys - np.uint64(1)])
+    # weights takes word hashes: undo the mixing (an odd multiplier) the keys carry
+    found = wanted * np.uint64(pow(0xFF51AFD7ED558CCD, -1, 1 << 64))
+    assert np.array_equal(_mixed(found), wanted)
+    expected = [listed.get(key, MAX_ZIPF) for key in wanted.tolist()]
+    assert table.weights(found).tolist() == expected
+    empty = RarityTable.of(np.zeros(0, np.uint64), np.zeros(0, np.uint16), common)
+    assert empty.weights(found[:3]).tolist() == [MAX_ZIPF] * 3
+
+
+def test_words_grouped_by_article_then_hash_as_lexsort_groups_them() -> None:
+    from newsclean.stories.features import _grouped_order
+
+    rng = np.random.default_rng(5)
+    article = np.sort(rng.integers(0, 40, 3000))
+    hashes = rng.integers(0, 50, 3000).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    order = _grouped_order(hashes, article)
+    expected = np.lexsort((hashes, article))
+    assert np.array_equal(article[order], article[expected])
+    assert np.array_equal(hashes[order], hashes[expected])
+    assert sorted(order.tolist()) == list(range(3000))
+    assert len(_grouped_order(hashes[:0], article[:0])) == 0
+
+
 def test_shingles_of_words_that_trade_letters_differ() -> None:
     """A shingle's hash is no sum of its letters: words that trade letters, or the same
     words in another order, make other shingles."""
