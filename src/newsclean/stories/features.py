@@ -96,9 +96,10 @@ def tokenise(text: str) -> Tokens:
     """The `\\w+` words of a text lower-cased (as `str.lower` does it), found and hashed
     with numpy over its code points (no Python string per word). Positions are those of
     `text.lower()`, which has the text's own unless the text holds an "İ" (`_lowerable`)."""
-    if "\u0130" in text or "\u03a3" in text:  # lower case by more than a table
+    is_ascii = text.isascii()
+    if not is_ascii and ("\u0130" in text or "\u03a3" in text):  # lower case by more than a table
         text = text.lower()
-    if text.isascii():  # most texts: one byte a code point, classes by translate
+    if is_ascii:  # most texts: one byte a code point, classes by translate
         encoded = text.encode("ascii").lower()
         points = np.frombuffer(encoded, dtype=np.uint8)
         kinds = np.frombuffer(encoded.translate(_ascii_kinds()), dtype=np.uint8)
@@ -218,7 +219,7 @@ def _ascii_kinds() -> bytes:
 def _lowerable(texts: Sequence[str]) -> list[str]:
     """The texts, lower-cased where that changes their length (an "İ"), so that their
     lengths are those of the code points `tokenise` reads."""
-    return [text.lower() if "\u0130" in text else text for text in texts]
+    return [text.lower() if not text.isascii() and "\u0130" in text else text for text in texts]
 
 
 @cache
@@ -277,6 +278,12 @@ def _signatures(hashes: np.ndarray, firsts: np.ndarray, ends: np.ndarray) -> np.
     if not len(firsts):
         return np.zeros((0, NUM_PERM), dtype=np.uint32)
     counts = ends - firsts
+    if counts.min() >= SHINGLE_WORDS:  # no text to pad: windows over the pass's words
+        shingles = counts - SHINGLE_WORDS + 1
+        offsets = _offsets(shingles)
+        within = np.arange(offsets[-1]) + np.repeat(firsts - offsets[:-1], shingles)
+        windows = _window_hashes(hashes, SHINGLE_WORDS, _SHINGLE_BASE)[within]
+        return _minhash(windows, offsets, len(firsts))
     padded = np.maximum(counts, SHINGLE_WORDS)
     offsets = _offsets(padded)
     rank = np.arange(offsets[-1]) - np.repeat(offsets[:-1], padded)
@@ -287,13 +294,15 @@ def _signatures(hashes: np.ndarray, firsts: np.ndarray, ends: np.ndarray) -> np.
     windows = _window_hashes(source[index], SHINGLE_WORDS, _SHINGLE_BASE)
     # The windows that lie inside one text (the others span two).
     inside = rank[: len(windows)] <= np.repeat(padded - SHINGLE_WORDS, padded)[: len(windows)]
+    return _minhash(windows[inside], _offsets(padded - SHINGLE_WORDS + 1), len(firsts))
+
+
+def _minhash(shingles: np.ndarray, offsets: np.ndarray, count: int) -> np.ndarray:
+    """rensa's signature of each text's shingle hashes shingles[offsets[i]:offsets[i+1]]."""
     matrix = RMinHash.digest_matrix_from_flat_token_hashes(
-        windows[inside],
-        _offsets(padded - SHINGLE_WORDS + 1).astype(np.uint64),
-        NUM_PERM,
-        MINHASH_SEED,
+        shingles, offsets.astype(np.uint64), NUM_PERM, MINHASH_SEED
     )
-    return np.asarray(matrix.to_rows(), dtype=np.uint32).reshape(len(firsts), NUM_PERM)
+    return np.asarray(matrix.to_rows(), dtype=np.uint32).reshape(count, NUM_PERM)
 
 
 def band_key(signature_rows: np.ndarray, band: int) -> np.ndarray:
