@@ -553,7 +553,7 @@ def _grouped_order(hashes: np.ndarray, article: np.ndarray) -> np.ndarray:
     """An order of the words that sorts them by article (`article`, ascending), then by
     hash: equal words of one article are next to each other, in no given order. One
     sort of the hashes, then a stable sort of their small article numbers (a radix
-    sort), is about three times faster than `np.lexsort` of the two keys."""
+    sort), costs less than `np.lexsort` of the two keys (docs/stories.md)."""
     by_hash = hashes.argsort()
     return by_hash[_article_order(article[by_hash], int(article[-1]) + 1 if len(article) else 0)]
 
@@ -739,16 +739,8 @@ class RarityTable(NamedTuple):
     @classmethod
     def of(cls, keys: np.ndarray, buckets: np.ndarray, common: np.ndarray) -> RarityTable:
         """The table of the sorted keys, their buckets and the common words' hashes."""
-        bits = max(1, len(keys).bit_length() - 2)  # 2**bits between a quarter and half of them
-        sizes = np.bincount(_top_bits(keys, bits), minlength=1 << bits)
-        return cls(
-            keys,
-            buckets,
-            _offsets(sizes).astype(np.int32),
-            bits,
-            int(sizes.max(initial=0)).bit_length(),
-            WordSet.of(common),
-        )
+        starts, steps = _key_runs(keys)
+        return cls(keys, buckets, starts, _index_bits(len(keys)), steps, WordSet.of(common))
 
     def weights(self, found: np.ndarray) -> np.ndarray:
         """The rarity weight of each word hash in `found`: its bucket's weight when the
@@ -766,6 +758,19 @@ class RarityTable(NamedTuple):
             high = np.where(less, high, middle)
         np.minimum(low, last, out=low)
         return np.where(self.keys[low] == wanted, _bucket_weights()[self.buckets[low]], MAX_ZIPF)
+
+
+def _index_bits(count: int) -> int:
+    """Top bits that index a table of `count` keys: 2**bits is a quarter to half of it."""
+    return max(1, count.bit_length() - 2)
+
+
+def _key_runs(keys: np.ndarray) -> tuple[np.ndarray, int]:
+    """Where the sorted keys of each value of their top `_index_bits` bits start (and,
+    last, their count), and the halvings that narrow the widest run to one place."""
+    bits = _index_bits(len(keys))
+    sizes = np.bincount(_top_bits(keys, bits), minlength=1 << bits)
+    return _offsets(sizes).astype(np.int32), int(sizes.max(initial=0)).bit_length()
 
 
 def _mixed(hashes: np.ndarray) -> np.ndarray:
@@ -787,20 +792,24 @@ def _rarity_table(language: str) -> RarityTable:
     from newsclean.derived import load_or_build
 
     name = "story-rarity-" + re.sub(r"[^a-z0-9-]", "_", language.lower())[:32]
-    keys, buckets, common = load_or_build(
+    keys, buckets, starts, steps, common = load_or_build(
         name,
         partial(_build_rarity_table, language),
         packages=("wordfreq",),
         files=(Path(__file__),),
     )
-    return RarityTable.of(
-        np.frombuffer(keys, dtype=np.uint64),
+    keys = np.frombuffer(keys, dtype=np.uint64)
+    return RarityTable(
+        keys,
         np.frombuffer(buckets, dtype=np.uint16),
-        np.frombuffer(common, dtype=np.uint64),
+        np.frombuffer(starts, dtype=np.int32),
+        _index_bits(len(keys)),
+        steps,
+        WordSet.of(np.frombuffer(common, dtype=np.uint64)),
     )
 
 
-def _build_rarity_table(language: str) -> tuple[bytes, bytes, bytes]:
+def _build_rarity_table(language: str) -> tuple[bytes, bytes, bytes, int, bytes]:
     import wordfreq
 
     from newsclean.language import wordfreq_code
@@ -824,7 +833,15 @@ def _build_rarity_table(language: str) -> tuple[bytes, bytes, bytes]:
     common_hashes = hashes[common] if len(common) else np.zeros(1, dtype=np.uint64)
     keys = _mixed(hashes[order])
     by_key = keys.argsort()
-    return keys[by_key].tobytes(), index[order][by_key].tobytes(), common_hashes.tobytes()
+    keys = keys[by_key]
+    starts, steps = _key_runs(keys)
+    return (
+        keys.tobytes(),
+        index[order][by_key].tobytes(),
+        starts.tobytes(),
+        steps,
+        common_hashes.tobytes(),
+    )
 
 
 @cache
