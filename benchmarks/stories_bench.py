@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/stories_bench.py [--corpus ../shared/corpus/labeled]
         [--part test|tune|all] [--sets labeled,eval] [--limit N] [--show] [--one-at-a-time]
+        [--digest] [--review-candidates FILE]
 
 Originals (`load_originals`) are real articles of at least MIN_WORDS words after their
 headline: the gold texts of `labeled/dragnet` and `labeled/readability` (first line the
@@ -18,8 +19,10 @@ as one day by newsclean's own features and clustering (an empty window before it
   article's own family (original and copies).
 - Distinct articles inside one topic (`topic_pairs`): pairs of originals whose headlines
   share a rare word or which share two heavy story words; the share that got one
-  story_id, raw, and with the pairs a reader found to tell one story left out
-  (REVIEWED_SAME_STORY). Both figures are printed, always.
+  story_id, raw; over the pairs whose distinct label survived the blind review
+  (BLIND_REVIEW: every pair whose texts' TF-IDF cosine is at least REVIEW_CUT, judged
+  before the clusterer ran); and with the post-hoc verdicts of earlier rounds too
+  (REVIEWED_SAME_STORY). All three are printed, always.
 - Cost: milliseconds per article, wall and CPU, of the features (as a shard stages
   them: FEATURE_BATCH articles a call; `--one-at-a-time`: one a call) and of the
   clustering (publish), one process.
@@ -281,6 +284,22 @@ def label(
     }
 
 
+def features_digest(articles: list[dict]) -> str:
+    """A sha256 of every array of the articles' features (signatures, story words and
+    weights, headline words, stated days, with their offsets), computed FEATURE_BATCH at
+    a time as a shard stages them: equal digests, equal staged features."""
+    digest = hashlib.sha256()
+    for start in range(0, len(articles), FEATURE_BATCH):
+        chunk = articles[start : start + FEATURE_BATCH]
+        batch = batch_features(
+            [a["title"] for a in chunk], [a["text"] for a in chunk], [a["language"] for a in chunk]
+        )
+        for array in batch:
+            digest.update(f"{array.dtype}{array.shape}".encode())
+            digest.update(np.ascontiguousarray(array).tobytes())
+    return digest.hexdigest()
+
+
 def _zipf(word: str, language: str) -> float:
     """wordfreq's Zipf frequency of a word; for a language whose tokenizer wordfreq would
     import from an extra package (Chinese, Japanese: not installed), the one newsclean's
@@ -377,6 +396,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--show", action="store_true", help="print misses and wrong merges")
     parser.add_argument(
+        "--digest",
+        action="store_true",
+        help="print a sha256 of the features of the part's articles (as a shard stages them)",
+    )
+    parser.add_argument(
         "--review-candidates",
         type=Path,
         metavar="FILE",
@@ -414,6 +438,9 @@ def main(argv: list[str] | None = None) -> int:
             families[copy["id"]] = original["id"]
             copies.append((copy, original, edits, jaccard(copy["text"], original["text"])))
     rng.shuffle(articles)
+    if args.digest:
+        print(f"features of {len(articles)} articles: sha256 {features_digest(articles)}")
+        return 0
     labels, cost = label(articles, one_at_a_time=args.one_at_a_time)
 
     def canonical(article_id: str) -> str:

@@ -13,6 +13,7 @@ import shutil
 from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
+from types import ModuleType
 
 import duckdb
 import numpy as np
@@ -1110,3 +1111,50 @@ def test_norwegian_rarities_are_wordfreqs_bokmal_list_without_a_warning(caplog) 
         norwegian = _build_rarity_table("no")
     assert not [record for record in caplog.records if record.name.startswith("wordfreq")]
     assert norwegian == _build_rarity_table("nb")
+
+
+def _stories_bench() -> ModuleType:
+    """benchmarks/stories_bench.py, imported."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+    import stories_bench
+
+    return stories_bench
+
+
+def test_the_blind_review_judges_every_candidate_once_with_a_reason() -> None:
+    """Every pair `--review-candidates` listed has one verdict of the three, with a
+    reason; no pair is judged twice, nor kept post hoc beside a blind verdict."""
+    bench = _stories_bench()
+    entries = json.loads((bench.REVIEW_FOLDER / "verdicts.json").read_text(encoding="utf-8"))
+    assert len(entries) == len(bench.BLIND_REVIEW)
+    assert {entry["verdict"] for entry in entries} <= {
+        bench.ONE_STORY,
+        bench.TWO_STORIES,
+        bench.NOT_ARTICLES,
+    }
+    assert all(entry["reason"].strip() for entry in entries)
+    for part in ("tune", "test"):
+        listed = json.loads(
+            (bench.REVIEW_FOLDER / f"candidates-{part}.json").read_text(encoding="utf-8")
+        )
+        assert listed and all(candidate["cosine"] >= bench.REVIEW_CUT for candidate in listed)
+        judged = {frozenset(e["pair"]) for e in entries if e["part"] == part}
+        assert judged == {frozenset(candidate["pair"]) for candidate in listed}
+    assert not bench.REVIEWED_SAME_STORY & set(bench.BLIND_REVIEW)
+
+
+def test_text_cosine_weighs_nothing_a_word_every_text_holds() -> None:
+    bench = _stories_bench()
+    originals = [
+        {"id": "a", "title": "Harbour", "text": "the harbour flooded after the storm"},
+        {"id": "b", "title": "Harbour", "text": "the harbour flooded after the storm"},
+        {"id": "c", "title": "Budget", "text": "the council passed the budget"},
+        {"id": "d", "title": "Orchestra", "text": "the orchestra played the symphony"},
+    ]
+    pairs = [("a", "b"), ("a", "c"), ("c", "d")]
+    cosines = bench.text_cosines(originals, pairs)
+    assert cosines[("a", "b")] == pytest.approx(1.0)
+    assert cosines[("a", "c")] == 0.0  # they share only "the", which every text holds
+    assert cosines[("c", "d")] == 0.0
