@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/stories_bench.py [--corpus ../shared/corpus/labeled]
         [--part test|tune|all] [--sets labeled,eval] [--limit N] [--show] [--one-at-a-time]
+        [--digest] [--review-candidates FILE]
 
 Originals (`load_originals`) are real articles of at least MIN_WORDS words after their
 headline: the gold texts of `labeled/dragnet` and `labeled/readability` (first line the
@@ -18,8 +19,10 @@ as one day by newsclean's own features and clustering (an empty window before it
   article's own family (original and copies).
 - Distinct articles inside one topic (`topic_pairs`): pairs of originals whose headlines
   share a rare word or which share two heavy story words; the share that got one
-  story_id, raw, and with the pairs a reader found to tell one story left out
-  (REVIEWED_SAME_STORY). Both figures are printed, always.
+  story_id, raw; over the pairs whose distinct label survived the blind review
+  (BLIND_REVIEW: every pair whose texts' TF-IDF cosine is at least REVIEW_CUT, judged
+  before the clusterer ran); and with the post-hoc verdicts of earlier rounds too
+  (REVIEWED_SAME_STORY). All three are printed, always.
 - Cost: milliseconds per article, wall and CPU, of the features (as a shard stages
   them: FEATURE_BATCH articles a call; `--one-at-a-time`: one a call) and of the
   clustering (publish), one process.
@@ -37,10 +40,11 @@ import argparse
 import hashlib
 import itertools
 import json
+import math
 import random
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -78,6 +82,9 @@ BOILERPLATE = [
 MIN_WORDS = 60
 """Originals have at least this many words after the headline: news briefs included."""
 EDITS = ("boilerplate", "trim_lead", "headline", "wire_prefix")
+REVIEW_CUT = 0.35
+"""Topic pairs whose texts' TF-IDF cosine (`text_cosines`) is at least this were reviewed
+blind (`BLIND_REVIEW`)."""
 
 
 def in_part(name: str, part: str) -> bool:
@@ -140,45 +147,62 @@ def _eval_originals(part: str) -> list[dict]:
     return originals
 
 
-# Pairs of corpus pages that the benchmark's topic pairs call distinct, but that a
-# reader of both texts finds to tell one story (one event, two outlets or two posts).
-# They are reported apart from the wrong merges; the raw rate counts them as wrong.
+# The blind review (2026-12-07): every topic pair whose texts' TF-IDF cosine is at least
+# REVIEW_CUT (`--review-candidates`: 25 pairs on tune, 30 on test), listed before the
+# clusterer ran and judged by reading both texts, without knowing which pairs it merges.
+# One story: both report the same specific happening (an event, an announcement, a
+# release) as their subject, from two outlets or as a notice and its reminder. Two
+# stories: anything else, however alike (issues of a series, posts of one blog, one
+# site's items sharing its boilerplate, two features on one news peg). Not articles:
+# test pages of one placeholder text. Only "two stories" keeps the pair's distinct label.
+ONE_STORY, TWO_STORIES, NOT_ARTICLES = "one story", "two stories", "not articles"
+REVIEW_FOLDER = Path(__file__).resolve().parent / "stories_review"
+BLIND_REVIEW = {
+    frozenset(entry["pair"]): (entry["verdict"], entry["reason"])
+    for entry in json.loads((REVIEW_FOLDER / "verdicts.json").read_text(encoding="utf-8"))
+}
+"""The blind verdicts by pair (`stories_review/verdicts.json`: part, pair, verdict,
+reason), judged from the lists `--review-candidates` wrote (`candidates-<part>.json`)."""
+
+
+# Reviews of earlier rounds, made after seeing which pairs merged (post hoc, so biased
+# towards merged pairs): pairs a reader found to tell one story. Where the blind review
+# judged a pair too, its verdict replaced the post-hoc one (and the lists' other pairs,
+# 'Dark Knight' arrests, Michael Freeman's live event, Peugeot iOn / Citroen C-Zero,
+# Sally Ride, DirectX 11.1, Amelia Earhart, one story, and the two distinct pairs of
+# REVIEWED_DISTINCT, a weekly series and one blog's posts, two stories, were all judged
+# blind alike). This pair's TF-IDF cosine is under REVIEW_CUT.
 REVIEWED_SAME_STORY = frozenset(
     frozenset(pair)
     for pair in [
-        ("dragnet/250", "dragnet/328"),  # 'Dark Knight' threat arrests (AP, CBS/AP)
-        ("dragnet/R961", "dragnet/R963"),  # Michael Freeman live event, notice and reminder
         ("dragnet/R457", "dragnet/R651"),  # FDA approves Xeljanz (report, FDA release)
-        ("dragnet/T82", "dragnet/T88"),  # Peugeot iOn / Citroen C-Zero production halted
-        ("dragnet/30", "dragnet/222"),  # Sally Ride dies at 61
-        ("dragnet/R805", "dragnet/R884"),  # DirectX 11.1 only for Windows 8
-        ("dragnet/100", "dragnet/143"),  # Amelia Earhart search ends without wreckage (AP)
     ]
 )
 
 
-# Merged pairs of the tune part that a reader of both texts finds to tell two stories
-# (reviewed on 2026-12-07; the test part's merges are not reviewed here).
-REVIEWED_DISTINCT = frozenset(
-    frozenset(pair)
-    for pair in [
-        # Weekly issues of one series, a week apart: other games, same headline template.
-        ("dragnet/R943", "dragnet/R947"),
-        # Two posts of one blog four days apart: student offer, subscriber milestone.
-        ("dragnet/196", "dragnet/380"),
-    ]
-)
+def _blind(by_id: dict[str, dict], first: str, second: str) -> tuple[str, str] | None:
+    return BLIND_REVIEW.get(frozenset((by_id[first]["key"], by_id[second]["key"])))
+
+
+def _relabeled(by_id: dict[str, dict], first: str, second: str) -> bool:
+    """Whether the blind review took the pair's distinct label away."""
+    verdict = _blind(by_id, first, second)
+    return verdict is not None and verdict[0] != TWO_STORIES
 
 
 def _reviewed(by_id: dict[str, dict], first: str, second: str) -> bool:
-    return frozenset((by_id[first]["key"], by_id[second]["key"])) in REVIEWED_SAME_STORY
+    """Whether a review, blind or post hoc, found the pair to be no two distinct stories."""
+    pair = frozenset((by_id[first]["key"], by_id[second]["key"]))
+    return _relabeled(by_id, first, second) or pair in REVIEWED_SAME_STORY
 
 
 def _review(by_id: dict[str, dict], first: str, second: str) -> str:
-    pair = frozenset((by_id[first]["key"], by_id[second]["key"]))
-    if pair in REVIEWED_SAME_STORY:
-        return "(reviewed: one story)"
-    return "(reviewed: two stories)" if pair in REVIEWED_DISTINCT else "(not reviewed)"
+    verdict = _blind(by_id, first, second)
+    if verdict is not None:
+        return f"(blind: {verdict[0]}: {verdict[1]})"
+    if frozenset((by_id[first]["key"], by_id[second]["key"])) in REVIEWED_SAME_STORY:
+        return "(post hoc: one story)"
+    return "(not reviewed)"
 
 
 def make_copy(original: dict, rng: random.Random, number: int) -> tuple[dict, list[str]]:
@@ -260,6 +284,22 @@ def label(
     }
 
 
+def features_digest(articles: list[dict]) -> str:
+    """A sha256 of every array of the articles' features (signatures, story words and
+    weights, headline words, stated days, with their offsets), computed FEATURE_BATCH at
+    a time as a shard stages them: equal digests, equal staged features."""
+    digest = hashlib.sha256()
+    for start in range(0, len(articles), FEATURE_BATCH):
+        chunk = articles[start : start + FEATURE_BATCH]
+        batch = batch_features(
+            [a["title"] for a in chunk], [a["text"] for a in chunk], [a["language"] for a in chunk]
+        )
+        for array in batch:
+            digest.update(f"{array.dtype}{array.shape}".encode())
+            digest.update(np.ascontiguousarray(array).tobytes())
+    return digest.hexdigest()
+
+
 def _zipf(word: str, language: str) -> float:
     """wordfreq's Zipf frequency of a word; for a language whose tokenizer wordfreq would
     import from an extra package (Chinese, Japanese: not installed), the one newsclean's
@@ -306,6 +346,44 @@ def topic_pairs(originals: list[dict]) -> tuple[list[tuple[str, str]], int]:
     return distinct, len(pairs) - len(distinct)
 
 
+def text_cosines(
+    originals: list[dict], pairs: list[tuple[str, str]]
+) -> dict[tuple[str, str], float]:
+    """The TF-IDF cosine of each pair's texts (headline and whole text): a measure of
+    how alike two texts are that owes nothing to the clusterer (its IDF is the part's
+    own: ln((1 + n) / (1 + df)) over the n originals, so that a word of every text
+    weighs nothing; a count c weighs 1 + ln c; no word list, no lead, no anchors)."""
+    counts = {a["id"]: Counter(words(f"{a['title'] or ''}\n{a['text']}")) for a in originals}
+    frequency = Counter(word for found in counts.values() for word in found)
+    total = len(counts)
+    idf = {word: math.log((1 + total) / (1 + df)) for word, df in frequency.items()}
+    vectors = {}
+    for article_id, found in counts.items():
+        vector = {word: (1 + math.log(count)) * idf[word] for word, count in found.items()}
+        norm = math.sqrt(sum(weight * weight for weight in vector.values())) or 1.0
+        vectors[article_id] = {word: weight / norm for word, weight in vector.items()}
+
+    def cosine(first: dict[str, float], second: dict[str, float]) -> float:
+        if len(second) < len(first):
+            first, second = second, first
+        return sum(weight * second.get(word, 0.0) for word, weight in first.items())
+
+    return {(a, b): cosine(vectors[a], vectors[b]) for a, b in pairs}
+
+
+def review_candidates(originals: list[dict]) -> list[dict]:
+    """The topic pairs whose texts' TF-IDF cosine is at least REVIEW_CUT, most alike
+    first: the pairs reviewed blind (`BLIND_REVIEW`). Chosen without the clusterer."""
+    pairs, _ = topic_pairs(originals)
+    by_id = {article["id"]: article for article in originals}
+    cosines = text_cosines(originals, pairs)
+    chosen = sorted((pair for pair in pairs if cosines[pair] >= REVIEW_CUT), key=cosines.get)
+    return [
+        {"pair": sorted((by_id[a]["key"], by_id[b]["key"])), "cosine": round(cosines[(a, b)], 4)}
+        for a, b in reversed(chosen)
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -317,6 +395,17 @@ def main(argv: list[str] | None = None) -> int:
         help="originals from: labeled (Dragnet, Readability gold), eval (trafilatura-eval)",
     )
     parser.add_argument("--show", action="store_true", help="print misses and wrong merges")
+    parser.add_argument(
+        "--digest",
+        action="store_true",
+        help="print a sha256 of the features of the part's articles (as a shard stages them)",
+    )
+    parser.add_argument(
+        "--review-candidates",
+        type=Path,
+        metavar="FILE",
+        help="write the part's pairs to review blind (JSON, no labels) to FILE and stop",
+    )
     parser.add_argument(
         "--one-at-a-time",
         action="store_true",
@@ -330,6 +419,12 @@ def main(argv: list[str] | None = None) -> int:
     if not originals:
         print(f"no corpus texts under {args.corpus}", file=sys.stderr)
         return 2
+    if args.review_candidates:  # before anything is labeled: the review is blind
+        candidates = review_candidates(originals)
+        lines = ",\n".join(json.dumps(candidate) for candidate in candidates)
+        args.review_candidates.write_text(f"[\n{lines}\n]\n", encoding="utf-8")
+        print(f"{len(candidates)} pairs to review written to {args.review_candidates}")
+        return 0
     rng = random.Random(SEED)
     articles, families, copies = [], {}, []
     for original in originals:
@@ -343,6 +438,9 @@ def main(argv: list[str] | None = None) -> int:
             families[copy["id"]] = original["id"]
             copies.append((copy, original, edits, jaccard(copy["text"], original["text"])))
     rng.shuffle(articles)
+    if args.digest:
+        print(f"features of {len(articles)} articles: sha256 {features_digest(articles)}")
+        return 0
     labels, cost = label(articles, one_at_a_time=args.one_at_a_time)
 
     def canonical(article_id: str) -> str:
@@ -363,6 +461,9 @@ def main(argv: list[str] | None = None) -> int:
     across = [(i, d) for i, d in claimed if families[i] != families[d]]
     pairs, copies_in_corpus = topic_pairs(originals)
     merged = [(a, b) for a, b in pairs if labels[a][2] == labels[b][2]]
+    blind = [(a, b) for a, b in pairs if _blind(by_id, a, b) is not None]
+    relabeled = [(a, b) for a, b in blind if _relabeled(by_id, a, b)]
+    wrong_blind = [(a, b) for a, b in merged if not _relabeled(by_id, a, b)]
     reviewed = [(a, b) for a, b in pairs if _reviewed(by_id, a, b)]
     wrong = [(a, b) for a, b in merged if not _reviewed(by_id, a, b)]
     by_edit = defaultdict(lambda: [0, 0])
@@ -390,10 +491,19 @@ def main(argv: list[str] | None = None) -> int:
         f"distinct pairs inside one topic merged {len(merged) / max(len(pairs), 1):.4%}"
         f"  ({len(merged)}/{len(pairs)}; {copies_in_corpus} pairs of corpus copies left out)"
     )
+    verdicts = Counter(_blind(by_id, a, b)[0] for a, b in relabeled)
+    distinct = len(pairs) - len(relabeled)
+    print(
+        f"  distinct after the blind review {len(wrong_blind) / max(distinct, 1):.4%}"
+        f"  ({len(wrong_blind)}/{distinct}; {len(blind)} pairs with text cosine >= "
+        f"{REVIEW_CUT} reviewed blind, {len(relabeled)} relabeled: "
+        f"{verdicts[ONE_STORY]} one story, {verdicts[NOT_ARTICLES]} not articles)"
+    )
     distinct = len(pairs) - len(reviewed)
     print(
-        f"  of which distinct by review    {len(wrong) / max(distinct, 1):.4%}"
-        f"  ({len(wrong)}/{distinct}; {len(reviewed)} pairs reviewed as one story)"
+        f"  the same, post-hoc reviews too  {len(wrong) / max(distinct, 1):.4%}"
+        f"  ({len(wrong)}/{distinct}; {len(reviewed) - len(relabeled)} more pairs a"
+        " reader found one story after seeing them merged)"
     )
     from_eval = [
         pair for pair in pairs

@@ -13,6 +13,7 @@ import shutil
 from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
+from types import ModuleType
 
 import duckdb
 import numpy as np
@@ -275,6 +276,52 @@ def test_a_word_set_holds_exactly_its_words() -> None:
     holds = WordSet.of(words).holds(found)
     assert holds.tolist() == [int(value) in set(words.tolist()) for value in found]
     assert np.bincount(_slots(words)).max() > 1  # slots shared by several words were tried
+
+
+def test_a_rarity_table_finds_each_word_as_a_dictionary_does() -> None:
+    """`RarityTable.weights` searches only the keys that share a word's top bits: it
+    finds every listed word, in runs of one key and in the widest runs, at both ends of
+    the table, and no unlisted one."""
+    from newsclean.stories.features import MAX_ZIPF, RarityTable, _bucket_weights, _mixed
+
+    rng = np.random.default_rng(23)
+    hashes = np.unique(rng.integers(0, 2**63, 3000, dtype=np.int64).view(np.uint64) * np.uint64(2))
+    keys = np.unique(
+        np.concatenate(
+            [
+                _mixed(hashes),
+                np.arange(40, dtype=np.uint64),  # one wide run of keys with top bits 0
+                np.array([2**64 - 1], dtype=np.uint64),  # the greatest key
+            ]
+        )
+    )
+    buckets = rng.integers(0, 800, len(keys)).astype(np.uint16)
+    common = word_hashes(["the"])
+    table = RarityTable.of(keys, buckets, common)
+    assert table.steps >= 6  # the run of 40 needs six halvings
+    listed = dict(zip(keys.tolist(), _bucket_weights()[buckets].tolist(), strict=True))
+    wanted = np.concatenate([keys, keys + np.uint64(1), keys - np.uint64(1)])
+    # weights takes word hashes: undo the mixing (an odd multiplier) the keys carry
+    found = wanted * np.uint64(pow(0xFF51AFD7ED558CCD, -1, 1 << 64))
+    assert np.array_equal(_mixed(found), wanted)
+    expected = [listed.get(key, MAX_ZIPF) for key in wanted.tolist()]
+    assert table.weights(found).tolist() == expected
+    empty = RarityTable.of(np.zeros(0, np.uint64), np.zeros(0, np.uint16), common)
+    assert empty.weights(found[:3]).tolist() == [MAX_ZIPF] * 3
+
+
+def test_words_grouped_by_article_then_hash_as_lexsort_groups_them() -> None:
+    from newsclean.stories.features import _grouped_order
+
+    rng = np.random.default_rng(5)
+    article = np.sort(rng.integers(0, 40, 3000))
+    hashes = rng.integers(0, 50, 3000).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    order = _grouped_order(hashes, article)
+    expected = np.lexsort((hashes, article))
+    assert np.array_equal(article[order], article[expected])
+    assert np.array_equal(hashes[order], hashes[expected])
+    assert sorted(order.tolist()) == list(range(3000))
+    assert len(_grouped_order(hashes[:0], article[:0])) == 0
 
 
 def test_shingles_of_words_that_trade_letters_differ() -> None:
@@ -1064,3 +1111,50 @@ def test_norwegian_rarities_are_wordfreqs_bokmal_list_without_a_warning(caplog) 
         norwegian = _build_rarity_table("no")
     assert not [record for record in caplog.records if record.name.startswith("wordfreq")]
     assert norwegian == _build_rarity_table("nb")
+
+
+def _stories_bench() -> ModuleType:
+    """benchmarks/stories_bench.py, imported."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+    import stories_bench
+
+    return stories_bench
+
+
+def test_the_blind_review_judges_every_candidate_once_with_a_reason() -> None:
+    """Every pair `--review-candidates` listed has one verdict of the three, with a
+    reason; no pair is judged twice, nor kept post hoc beside a blind verdict."""
+    bench = _stories_bench()
+    entries = json.loads((bench.REVIEW_FOLDER / "verdicts.json").read_text(encoding="utf-8"))
+    assert len(entries) == len(bench.BLIND_REVIEW)
+    assert {entry["verdict"] for entry in entries} <= {
+        bench.ONE_STORY,
+        bench.TWO_STORIES,
+        bench.NOT_ARTICLES,
+    }
+    assert all(entry["reason"].strip() for entry in entries)
+    for part in ("tune", "test"):
+        listed = json.loads(
+            (bench.REVIEW_FOLDER / f"candidates-{part}.json").read_text(encoding="utf-8")
+        )
+        assert listed and all(candidate["cosine"] >= bench.REVIEW_CUT for candidate in listed)
+        judged = {frozenset(e["pair"]) for e in entries if e["part"] == part}
+        assert judged == {frozenset(candidate["pair"]) for candidate in listed}
+    assert not bench.REVIEWED_SAME_STORY & set(bench.BLIND_REVIEW)
+
+
+def test_text_cosine_weighs_nothing_a_word_every_text_holds() -> None:
+    bench = _stories_bench()
+    originals = [
+        {"id": "a", "title": "Harbour", "text": "the harbour flooded after the storm"},
+        {"id": "b", "title": "Harbour", "text": "the harbour flooded after the storm"},
+        {"id": "c", "title": "Budget", "text": "the council passed the budget"},
+        {"id": "d", "title": "Orchestra", "text": "the orchestra played the symphony"},
+    ]
+    pairs = [("a", "b"), ("a", "c"), ("c", "d")]
+    cosines = bench.text_cosines(originals, pairs)
+    assert cosines[("a", "b")] == pytest.approx(1.0)
+    assert cosines[("a", "c")] == 0.0  # they share only "the", which every text holds
+    assert cosines[("c", "d")] == 0.0

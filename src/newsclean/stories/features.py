@@ -96,9 +96,10 @@ def tokenise(text: str) -> Tokens:
     """The `\\w+` words of a text lower-cased (as `str.lower` does it), found and hashed
     with numpy over its code points (no Python string per word). Positions are those of
     `text.lower()`, which has the text's own unless the text holds an "İ" (`_lowerable`)."""
-    if "\u0130" in text or "\u03a3" in text:  # lower case by more than a table
+    is_ascii = text.isascii()
+    if not is_ascii and ("\u0130" in text or "\u03a3" in text):  # lower case by more than a table
         text = text.lower()
-    if text.isascii():  # most texts: one byte a code point, classes by translate
+    if is_ascii:  # most texts: one byte a code point, classes by translate
         encoded = text.encode("ascii").lower()
         points = np.frombuffer(encoded, dtype=np.uint8)
         kinds = np.frombuffer(encoded.translate(_ascii_kinds()), dtype=np.uint8)
@@ -218,7 +219,7 @@ def _ascii_kinds() -> bytes:
 def _lowerable(texts: Sequence[str]) -> list[str]:
     """The texts, lower-cased where that changes their length (an "İ"), so that their
     lengths are those of the code points `tokenise` reads."""
-    return [text.lower() if "\u0130" in text else text for text in texts]
+    return [text.lower() if not text.isascii() and "\u0130" in text else text for text in texts]
 
 
 @cache
@@ -277,6 +278,12 @@ def _signatures(hashes: np.ndarray, firsts: np.ndarray, ends: np.ndarray) -> np.
     if not len(firsts):
         return np.zeros((0, NUM_PERM), dtype=np.uint32)
     counts = ends - firsts
+    if counts.min() >= SHINGLE_WORDS:  # no text to pad: windows over the pass's words
+        shingles = counts - SHINGLE_WORDS + 1
+        offsets = _offsets(shingles)
+        within = np.arange(offsets[-1]) + np.repeat(firsts - offsets[:-1], shingles)
+        windows = _window_hashes(hashes, SHINGLE_WORDS, _SHINGLE_BASE)[within]
+        return _minhash(windows, offsets, len(firsts))
     padded = np.maximum(counts, SHINGLE_WORDS)
     offsets = _offsets(padded)
     rank = np.arange(offsets[-1]) - np.repeat(offsets[:-1], padded)
@@ -287,13 +294,15 @@ def _signatures(hashes: np.ndarray, firsts: np.ndarray, ends: np.ndarray) -> np.
     windows = _window_hashes(source[index], SHINGLE_WORDS, _SHINGLE_BASE)
     # The windows that lie inside one text (the others span two).
     inside = rank[: len(windows)] <= np.repeat(padded - SHINGLE_WORDS, padded)[: len(windows)]
+    return _minhash(windows[inside], _offsets(padded - SHINGLE_WORDS + 1), len(firsts))
+
+
+def _minhash(shingles: np.ndarray, offsets: np.ndarray, count: int) -> np.ndarray:
+    """rensa's signature of each text's shingle hashes shingles[offsets[i]:offsets[i+1]]."""
     matrix = RMinHash.digest_matrix_from_flat_token_hashes(
-        windows[inside],
-        _offsets(padded - SHINGLE_WORDS + 1).astype(np.uint64),
-        NUM_PERM,
-        MINHASH_SEED,
+        shingles, offsets.astype(np.uint64), NUM_PERM, MINHASH_SEED
     )
-    return np.asarray(matrix.to_rows(), dtype=np.uint32).reshape(len(firsts), NUM_PERM)
+    return np.asarray(matrix.to_rows(), dtype=np.uint32).reshape(count, NUM_PERM)
 
 
 def band_key(signature_rows: np.ndarray, band: int) -> np.ndarray:
@@ -488,10 +497,10 @@ def _story_terms(
             common = table.common.holds(hashes)
         else:
             common[rows] = table.common.holds(hashes[rows])
-    kept = ~common
+    kept = np.flatnonzero(~common)
     token, article, hashes = token[kept], article[kept], hashes[kept]
     headline = token < titled[article]
-    order = np.lexsort((hashes, article))
+    order = _grouped_order(hashes, article)
     ordered, owners = hashes[order], article[order]
     new = np.empty(len(order) + 1, dtype=bool)
     new[0] = new[-1] = True
@@ -501,7 +510,8 @@ def _story_terms(
     occurrences = np.where(headline, TITLE_BOOST, 1)[order]
     counts = np.add.reduceat(occurrences, runs) if len(runs) else np.zeros(0, np.int64)
     in_headline = np.logical_or.reduceat(headline[order], runs) if len(runs) else new[:0]
-    word = token[order[runs]]  # one token of each distinct word
+    # One token of each distinct word: its first, as a stable sort would put first.
+    word = np.minimum.reduceat(token[order], runs) if len(runs) else runs
     idf = np.empty(len(vocabulary))
     for table, rows in _language_groups(names, tables, owner):
         if rows is None:
@@ -518,26 +528,42 @@ def _story_terms(
     idf[numbered] = np.where(lengths[numbered] > 1, NUMBER_WEIGHT, 0.0)
     weight = idf * _LOG_COUNTS[np.minimum(counts, len(_LOG_COUNTS) - 1)]
     signed = vocabulary.view(np.int64)
-    # Each article's TERMS heaviest words, heaviest first (ties: the greater hash first),
-    # article by article (a sort of a few hundred words each beats one sort of them all
-    # by three keys), scaled to unit length.
+    # Each article's TERMS heaviest words, heaviest first (ties: the greater hash first):
+    # one sort of the pass by weight and hash, then a stable radix sort by article.
     heavy = idf.nonzero()[0]
-    bounds = owner[heavy].searchsorted(np.arange(count + 1))
-    tops, scaled = [], []
-    for first, last in itertools.pairwise(bounds.tolist()):
-        rows = heavy[first:last]
-        rows = rows[np.lexsort((vocabulary[rows], weight[rows]))[: -TERMS - 1 : -1]]
-        heaviest = weight[rows]
-        tops.append(rows)
-        scaled.append(heaviest / (math.sqrt(float(heaviest @ heaviest)) or 1.0))
-    top = np.concatenate(tops) if tops else heavy[:0]
+    heavy = heavy[np.lexsort((vocabulary[heavy], weight[heavy]))[::-1]]
+    heavy = heavy[_article_order(owner[heavy], count)]
+    top, term_offsets = _firsts_of_each(heavy, owner[heavy], count, TERMS)
+    # Scaled to unit length, each vector's squares summed by `@` as it always was (a
+    # sum in another order may differ in the last bit).
+    heaviest = weight[top]
+    scaled = []
+    for first, last in itertools.pairwise(term_offsets.tolist()):
+        vector = heaviest[first:last]
+        scaled.append(vector / (math.sqrt(float(vector @ vector)) or 1.0))
     weights = np.concatenate(scaled).round(6) if scaled else np.zeros(0)
-    term_offsets = _offsets([len(rows) for rows in tops])
     # Each headline's distinctive words, rarest first (ties: the smaller signed hash).
     named = (in_headline & (idf > 0)).nonzero()[0]
     named = named[np.lexsort((signed[named], -idf[named], owner[named]))]
     title, title_offsets = _firsts_of_each(named, owner[named], count, TITLE_TERMS)
     return signed[top], weights, term_offsets, signed[title], title_offsets
+
+
+def _grouped_order(hashes: np.ndarray, article: np.ndarray) -> np.ndarray:
+    """An order of the words that sorts them by article (`article`, ascending), then by
+    hash: equal words of one article are next to each other, in no given order. One
+    sort of the hashes, then a stable sort of their small article numbers (a radix
+    sort), costs less than `np.lexsort` of the two keys (docs/stories.md)."""
+    by_hash = hashes.argsort()
+    return by_hash[_article_order(article[by_hash], int(article[-1]) + 1 if len(article) else 0)]
+
+
+def _article_order(owners: np.ndarray, count: int) -> np.ndarray:
+    """The stable order that sorts `owners` (article numbers under `count`): a radix
+    sort when they fit in 16 bits."""
+    if count <= 1 << 16:
+        owners = owners.astype(np.uint16)
+    return owners.argsort(kind="stable")
 
 
 def _language_groups(
@@ -688,60 +714,102 @@ _SLOT_BITS = 16
 
 def _slots(hashes: np.ndarray) -> np.ndarray:
     """The `WordSet` slot of each hash."""
-    return ((hashes * _MIX[0]) >> np.uint64(64 - _SLOT_BITS)).astype(np.intp)
+    return _top_bits(_mixed(hashes), _SLOT_BITS)
 
 
 class RarityTable(NamedTuple):
     """wordfreq's word list of a language as arrays: the word hashes (`word_hashes`)
-    sorted, the frequency bucket of each (see `_bucket_weights`), and its common words
-    (weight 0) without a digit (a small set that story words are filtered by before
-    they are counted)."""
+    mixed (`_mixed`) and sorted, the frequency bucket of each (see `_bucket_weights`),
+    where the keys of each value of their top bits start, and its common words (weight
+    0) without a digit (a small set that story words are filtered by before they are
+    counted)."""
 
-    hashes: np.ndarray
+    keys: np.ndarray
     buckets: np.ndarray
+    starts: np.ndarray
+    """Where the keys whose top `bits` bits are i start, for every i, and their count:
+    a lookup searches only the few keys (four on average at most) that share its top
+    bits, one or two cache lines, where a search of the whole table reads a line at
+    random at each of its twenty-odd steps."""
+    bits: int
+    steps: int
+    """Halvings that narrow the widest of those runs of keys to one place."""
     common: WordSet
+
+    @classmethod
+    def of(cls, keys: np.ndarray, buckets: np.ndarray, common: np.ndarray) -> RarityTable:
+        """The table of the sorted keys, their buckets and the common words' hashes."""
+        starts, steps = _key_runs(keys)
+        return cls(keys, buckets, starts, _index_bits(len(keys)), steps, WordSet.of(common))
 
     def weights(self, found: np.ndarray) -> np.ndarray:
         """The rarity weight of each word hash in `found`: its bucket's weight when the
         list has it (0 for a common word), else MAX_ZIPF."""
-        if not len(self.hashes):
+        if not len(self.keys):
             return np.full(len(found), MAX_ZIPF)
-        # Searched for in order: each search starts where the one before ended, and
-        # reads the table from its start to its end once, not at random.
-        order = found.argsort()
-        ordered = found[order]
-        at = np.searchsorted(self.hashes, ordered)
-        np.minimum(at, len(self.hashes) - 1, out=at)
-        weights = np.empty(len(found))
-        weights[order] = np.where(
-            self.hashes[at] == ordered, _bucket_weights()[self.buckets[at]], MAX_ZIPF
-        )
-        return weights
+        wanted = _mixed(found)
+        top = _top_bits(wanted, self.bits)
+        low, high = self.starts[top], self.starts[top + 1]
+        last = len(self.keys) - 1
+        for _ in range(self.steps):  # the first key not less than the one wanted
+            middle = (low + high) >> 1
+            less = self.keys[np.minimum(middle, last)] < wanted
+            low = np.where(less, middle + 1, low)
+            high = np.where(less, high, middle)
+        np.minimum(low, last, out=low)
+        return np.where(self.keys[low] == wanted, _bucket_weights()[self.buckets[low]], MAX_ZIPF)
+
+
+def _index_bits(count: int) -> int:
+    """Top bits that index a table of `count` keys: 2**bits is a quarter to half of it."""
+    return max(1, count.bit_length() - 2)
+
+
+def _key_runs(keys: np.ndarray) -> tuple[np.ndarray, int]:
+    """Where the sorted keys of each value of their top `_index_bits` bits start (and,
+    last, their count), and the halvings that narrow the widest run to one place."""
+    bits = _index_bits(len(keys))
+    sizes = np.bincount(_top_bits(keys, bits), minlength=1 << bits)
+    return _offsets(sizes).astype(np.int32), int(sizes.max(initial=0)).bit_length()
+
+
+def _mixed(hashes: np.ndarray) -> np.ndarray:
+    """The hashes multiplied by an odd constant (one to one), whose top bits are spread
+    evenly even for the hashes of short words (small numbers)."""
+    return hashes * _MIX[0]
+
+
+def _top_bits(keys: np.ndarray, bits: int) -> np.ndarray:
+    return (keys >> np.uint64(64 - bits)).astype(np.intp)
 
 
 @cache
 def _rarity_table(language: str) -> RarityTable:
     """wordfreq's word list of a language (English when wordfreq has none) as a
-    `RarityTable` of 10 bytes a word, kept between runs by `newsclean.derived`, so
-    that a fresh worker loads a language in milliseconds instead of decoding
-    wordfreq's list (0.1 to 0.5 s a language)."""
+    `RarityTable` of 10 bytes a word and its index, kept between runs by
+    `newsclean.derived`, so that a fresh worker loads a language in milliseconds instead
+    of decoding wordfreq's list (0.1 to 0.5 s a language)."""
     from newsclean.derived import load_or_build
 
     name = "story-rarity-" + re.sub(r"[^a-z0-9-]", "_", language.lower())[:32]
-    hashes, buckets, common = load_or_build(
+    keys, buckets, starts, steps, common = load_or_build(
         name,
         partial(_build_rarity_table, language),
         packages=("wordfreq",),
         files=(Path(__file__),),
     )
+    keys = np.frombuffer(keys, dtype=np.uint64)
     return RarityTable(
-        np.frombuffer(hashes, dtype=np.uint64),
+        keys,
         np.frombuffer(buckets, dtype=np.uint16),
+        np.frombuffer(starts, dtype=np.int32),
+        _index_bits(len(keys)),
+        steps,
         WordSet.of(np.frombuffer(common, dtype=np.uint64)),
     )
 
 
-def _build_rarity_table(language: str) -> tuple[bytes, bytes, bytes]:
+def _build_rarity_table(language: str) -> tuple[bytes, bytes, bytes, int, bytes]:
     import wordfreq
 
     from newsclean.language import wordfreq_code
@@ -763,7 +831,17 @@ def _build_rarity_table(language: str) -> tuple[bytes, bytes, bytes]:
     common = order[(_bucket_weights()[index[order]] == 0) & ~digits[order]]
     # At least one entry (a hash no word has), so that a lookup needs no special case.
     common_hashes = hashes[common] if len(common) else np.zeros(1, dtype=np.uint64)
-    return hashes[order].tobytes(), index[order].tobytes(), common_hashes.tobytes()
+    keys = _mixed(hashes[order])
+    by_key = keys.argsort()
+    keys = keys[by_key]
+    starts, steps = _key_runs(keys)
+    return (
+        keys.tobytes(),
+        index[order][by_key].tobytes(),
+        starts.tobytes(),
+        steps,
+        common_hashes.tobytes(),
+    )
 
 
 @cache
