@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from newsclean.boilerplate.blocks import BlocksModel, block_removals, load_blocks_model
 from newsclean.boilerplate.catalogue import Rule
 from newsclean.boilerplate.features import (
     FEATURE_NAMES,
@@ -443,10 +444,12 @@ def strip_learned(
     detectors: Collection[str] = tuple(DETECTORS),
     classifier: bool = True,
     words: WordsModel | None = None,
+    blocks: BlocksModel | None = None,
 ) -> tuple[str, list[Removal]]:
-    """Remove the lines the structural detectors, the classifier or the vocabulary
-    model (`word_removals`, kind "learned" too) find, until none is
-    left to remove, with the short lines they enclose (`with_enclosed_short_lines`);
+    """Remove the lines the structural detectors, the classifier, the vocabulary
+    model (`word_removals`, kind "learned" too) or the block model
+    (`blocks.block_removals`, kind "learned", with its block's probability) find, until
+    none is left to remove, with the short lines they enclose (`with_enclosed_short_lines`);
     return the kept text and what went, in order of removal.
 
     A detector's find goes as its kind (confidence STRUCTURE_CONFIDENCE, or the model's
@@ -456,13 +459,15 @@ def strip_learned(
     scrape). `rules` maps lines to the rule they match, where the rule stage has read
     them; `known` holds the line features of lines already read, and grows. Only the
     detectors named in `detectors` run (`structure.DETECTORS`), and the classifier and
-    the vocabulary model (`words`, by default the shipped one, if any) only with
-    `classifier`.
+    the vocabulary and block models (`words`, `blocks`: by default the shipped ones, if
+    any) only with `classifier`.
     """
     if model is None:
         model = load_model()
     if words is None:
         words = load_words_model()  # None: no vocabulary model is shipped
+    if blocks is None:
+        blocks = load_blocks_model()  # None: no block model is shipped
     if source != "html":
         # In a text scrape only the lines' order tells where a thread of comments
         # begins and ends, and a wrong guess takes story paragraphs with it.
@@ -470,6 +475,7 @@ def strip_learned(
     threshold = model.thresholds.get(source, model.thresholds["text"]) if classifier else 2.0
     # The vocabulary model has its own thresholds, and is off with the classifier.
     by_vocabulary = classifier and words is not None and words.active(source)
+    by_blocks = classifier and blocks is not None and blocks.active(source)
     lines = text.split("\n")
     longest_gap = longest_blank_run(lines)
     removed: list[Removal] = []
@@ -489,13 +495,17 @@ def strip_learned(
         learned = learned_removals(
             present, probabilities, threshold=threshold, model=model, allowed=allowed
         )
-        if by_vocabulary:
-            taken = [
-                kind is not None or by_model for kind, by_model in zip(kinds, learned, strict=True)
-            ]
-            by_words = word_removals(present, guards, taken, words=words, source=source)
-        else:
-            by_words = [None] * len(present)
+        by_words: list[float | None] = [None] * len(present)
+        if by_vocabulary or by_blocks:
+            taken = [kind is not None or went for kind, went in zip(kinds, learned, strict=True)]
+            if by_vocabulary:
+                by_words = word_removals(present, guards, taken, words=words, source=source)
+            if by_blocks:
+                # The block model reads what the other layers leave, and adds to it.
+                taken = [went or by_words[index] is not None for index, went in enumerate(taken)]
+                by_block = block_removals(present, taken, model=blocks, source=source)
+                by_words = [by_word if by_word is not None else by_block[index]
+                            for index, by_word in enumerate(by_words)]  # fmt: skip
         if (
             kinds.count(None) == len(kinds)
             and True not in learned
