@@ -22,6 +22,7 @@ from newsclean.boilerplate.blocks import (
     candidate_blocks,
     load_blocks_model,
 )
+from newsclean.boilerplate.learned import block_guards, removable
 
 STORY_3 = (
     "The works are the first on the bridge since it opened in 1911, and engineers say "
@@ -31,7 +32,7 @@ BIO = (
     "Before joining the paper she spent ten years on the transport desk of a news agency "
     "in Lisbon and wrote two books on trams."
 )
-MENU = ["Home", "World", "Business", "Sport"]
+MENU = ["World news", "Business news", "Sport results", "Local weather"]
 
 
 def _cut(lines: list[str], taken: list[bool] | None = None) -> list[tuple]:
@@ -122,7 +123,8 @@ def _model(head: float = 0.8, body: float = 0.9) -> BlocksModel:
 
 
 def _going(lines: list[str], model: BlocksModel) -> list[bool]:
-    found = block_removals(lines, [False] * len(lines), model=model, source="text")
+    guards = block_guards(lines, removable(lines))
+    found = block_removals(lines, [False] * len(lines), guards, model=model, source="text")
     return [probability is not None for probability in found]
 
 

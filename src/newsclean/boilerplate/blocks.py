@@ -229,13 +229,22 @@ class BlocksModel:
 
 
 def block_removals(
-    lines: list[str], taken: list[bool], *, model: BlocksModel, source: str
+    lines: list[str],
+    taken: list[bool],
+    guards: list[bool | None],
+    *,
+    model: BlocksModel,
+    source: str,
 ) -> list[float | None]:
     """The block model's removals among a text's non-blank lines: the probability of the
     block each line goes with, None for the others. Of the candidates cut from one run
     (`candidate_blocks`), the largest at the "head" threshold goes, and the largest
     with its body at the "body" threshold. Lines `taken` by another layer are read as
-    gone."""
+    gone. `guards` says of each line what the stage's guards say (`learned.block_guards`):
+    None for a line no block may take (a block holding one is no candidate), True for
+    one that can make a block, False for one that goes only inside one (a one-word menu
+    entry, a price). A head alone goes only with two lines or more, one of them True:
+    a single line is the line models' to judge."""
     found: list[float | None] = [None] * len(lines)
     if not model.active(source):
         return found
@@ -244,6 +253,9 @@ def block_removals(
         which = "body" if block.body else "head"
         threshold = model.threshold(source, which)
         if threshold > 1 or (block.run, bool(block.body)) in settled:
+            continue
+        marks = [guards[index] for index in block.head]
+        if None in marks or (not block.body and (len(marks) < 2 or True not in marks)):
             continue
         probability = model.probability(lines, block)
         if probability >= threshold:

@@ -363,6 +363,26 @@ def word_removals(
     return found
 
 
+def block_guards(lines: list[str], allowed: list[bool]) -> list[bool | None]:
+    """What the guards say of each of a text's non-blank lines for the block model
+    (`blocks.block_removals`), given what they let the classifier take (`allowed`,
+    `removable`): None for a line no block may take (a line of code, one of two
+    neighbouring "label: value" facts or filled table rows); True for one that can make
+    a block (a line the classifier may take, a full sentence, a prose paragraph); False
+    for a line of fewer than two words of letters, which goes only inside a block."""
+    marks: list[bool | None] = []
+    for line, may in zip(lines, allowed, strict=True):
+        if may or is_prose(line):
+            marks.append(True)
+        elif not _wordy(line):
+            marks.append(False)
+        elif _is_code(line) or not sentence(line):
+            marks.append(None)  # code, or a fact or table row beside another
+        else:
+            marks.append(True)
+    return marks
+
+
 def strip_shapes(text: str) -> tuple[str, list[Removal]]:
     """Remove the promos `structure.promos` finds in the text as it comes, before the
     rules: a promo's call to action ("Get your tickets") is part of the shape the
@@ -486,7 +506,8 @@ def strip_learned(
         present = [lines[index] for index in indices]
         kinds = detect(present, detectors)
         # The classifier is off for this kind of text, or no line may go: nothing to score.
-        guards = removable(present) if threshold <= 1 or by_vocabulary else [False] * len(present)
+        scored = threshold <= 1 or by_vocabulary or by_blocks
+        guards = removable(present) if scored else [False] * len(present)
         allowed = guards if threshold <= 1 else [False] * len(present)
         if any(allowed):
             probabilities = model.probabilities(present, language, known, rules, allowed)
@@ -503,7 +524,8 @@ def strip_learned(
             if by_blocks:
                 # The block model reads what the other layers leave, and adds to it.
                 taken = [went or by_words[index] is not None for index, went in enumerate(taken)]
-                by_block = block_removals(present, taken, model=blocks, source=source)
+                by_block = block_removals(present, taken, block_guards(present, guards),
+                                          model=blocks, source=source)  # fmt: skip
                 by_words = [by_word if by_word is not None else by_block[index]
                             for index, by_word in enumerate(by_words)]  # fmt: skip
         if (
