@@ -147,6 +147,15 @@ def with_thresholds(bias: float, weights: dict[str, float], head: float, body: f
     return BlocksModel(bias=bias, weights=weights, thresholds=thresholds)
 
 
+def _write(path: Path, model: BlocksModel) -> None:
+    """The model's file: version, bias, thresholds and weights (sorted), compact."""
+    model_json = {"version": BLOCKS_VERSION, "bias": model.bias, "thresholds": model.thresholds,
+                  "weights": dict(sorted(model.weights.items()))}  # fmt: skip
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(model_json, separators=(",", ":"), ensure_ascii=False) + "\n",
+                    encoding="utf-8")  # fmt: skip
+
+
 def baselines(cases: list) -> dict:
     """The rules alone, and the stage without the block model."""
     rules = score_scrapes(cases, lambda scrape: strip_boilerplate(scrape, learned=False)[0])
@@ -253,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
                 p for name in names for p in checking[name] if p.gold is not None
             ]
             model = with_thresholds(bias, weights, chosen["head"], chosen["body"])
+            # Each fold's model, for reading what it does (git-ignored, never shipped).
+            _write(UNSHIPPED_OUT.with_name(f"boilerplate-blocks-{left_out}.json"), model)
             cases = _kind_scrapes(golds, harvest_of(pages[left_out]), CHECK_SCRAPES, SEED)
             test = baselines(cases)
             test["blocks"] = score_with(cases, model)
@@ -281,22 +292,13 @@ def main(argv: list[str] | None = None) -> int:
     thresholds = (chosen["head"], chosen["body"]) if ships else (DISABLED, DISABLED)
     print(f"  validation: thresholds head {chosen['head']} body {chosen['body']}, "
           f"rules {chosen['rules']}, stage {chosen['stage']}; ships: {ships}")  # fmt: skip
-    model_json = {
-        "version": BLOCKS_VERSION,
-        "bias": bias,
-        "thresholds": {"html": {"head": DISABLED, "body": DISABLED},
-                       "text": {"head": thresholds[0], "body": thresholds[1]}},
-        "weights": dict(sorted(weights.items())),
-    }  # fmt: skip
     report["final"] = {"thresholds": chosen, "validation_grid": choice["grid"], "ships": ships,
                        "terms": len(weights)}  # fmt: skip
     if not ships and args.out == DEFAULT_OUT:
         # Only a model that beats the stage on every set goes into the package.
         DEFAULT_OUT.unlink(missing_ok=True)
         args.out = UNSHIPPED_OUT
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(model_json, separators=(",", ":"), ensure_ascii=False) + "\n",
-                        encoding="utf-8")  # fmt: skip
+    _write(args.out, with_thresholds(bias, weights, *thresholds))
     args.metrics.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out} ({args.out.stat().st_size} bytes) and {args.metrics}")
     return 0

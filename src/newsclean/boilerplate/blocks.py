@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -153,9 +154,24 @@ def _runs(prose: list[bool], start: int, end: int) -> int:
     return runs
 
 
+class _LineShape(NamedTuple):
+    terms: tuple[str, ...]  # `words.line_terms`
+    heading: tuple[str, ...]  # its first six words and pairs, marked "^"
+    words: int
+    digits: int
+    characters: int
+
+
+_DIGIT = re.compile(r"\d")
+
+
 @lru_cache(maxsize=8192)
-def _line_terms(line: str) -> tuple[str, ...]:
-    return tuple(line_terms(line))
+def _shape(line: str) -> _LineShape:
+    """What the block model reads of one line, read once (a site's lines recur)."""
+    terms = tuple(line_terms(line))
+    heading = tuple(f"^{term}" for term in terms if not term.startswith("#"))[:6]
+    text = plain_once(line)
+    return _LineShape(terms, heading, len(text.split()), len(_DIGIT.findall(text)), len(text))
 
 
 def _bucket(value: float, limits: tuple[float, ...]) -> int:
@@ -171,27 +187,25 @@ def block_terms(lines: list[str], block: Block) -> list[str]:
     most), whether it has a body and how long, its share of digits, where it stands
     against the story's core (before or after it, how many prose runs away, at the
     text's edge). Distinct, in order."""
-    head = [lines[index] for index in block.head]
-    body = [lines[index] for index in block.body]
+    head = [_shape(lines[index]) for index in block.head]
     terms: list[str] = []
-    for line in head:
-        terms.extend(_line_terms(line))
-    for line in body:
+    for shape in head:
+        terms.extend(shape.terms)
+    for index in block.body:
         terms.extend(f"body:{term}" if term.startswith("#") else term
-                     for term in _line_terms(line))  # fmt: skip
-    heading = [term for term in _line_terms(head[0]) if not term.startswith("#")]
-    terms.extend(f"^{term}" for term in heading[:6])
-    counts = [len(plain_once(line).split()) for line in head]
+                     for term in _shape(lines[index]).terms)  # fmt: skip
+    terms.extend(head[0].heading)
+    counts = [shape.words for shape in head]
     mean = sum(counts) / len(counts)
     short = sum(count <= 3 for count in counts) / len(counts)
-    digits = sum(sum(char.isdigit() for char in plain_once(line)) for line in head)
-    characters = sum(len(plain_once(line)) for line in head) or 1
+    digits = sum(shape.digits for shape in head)
+    characters = sum(shape.characters for shape in head) or 1
     terms += [
         f"#b:lines:{_bucket(len(head), (2, 3, 4, 6, 10))}",
         f"#b:mean:{_bucket(mean, (2, 3, 5, 8, 13))}",
         f"#b:short:{_bucket(short, (0.01, 0.34, 0.67, 1.0))}",
         f"#b:digits:{_bucket(digits / characters, (0.01, 0.05, 0.15))}",
-        f"#b:body:{len(body)}",
+        f"#b:body:{len(block.body)}",
         f"#b:place:{block.place}",
         f"#b:gap:{min(block.gap, 2)}",
         f"#b:place:{block.place}:gap:{min(block.gap, 2)}",
