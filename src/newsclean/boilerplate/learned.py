@@ -376,10 +376,10 @@ def block_guards(lines: list[str], allowed: list[bool]) -> list[bool | None]:
             marks.append(True)
         elif not _wordy(line):
             marks.append(False)
-        elif _is_code(line) or not sentence(line):
-            marks.append(None)  # code, or a fact or table row beside another
         else:
-            marks.append(True)
+            # Code, a full sentence (a story's short line as often as a widget's), or a
+            # fact or table row beside another.
+            marks.append(None)
     return marks
 
 
