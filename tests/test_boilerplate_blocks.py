@@ -177,3 +177,20 @@ def test_classifier_off_or_page_text_leaves_the_block_model_off() -> None:
                              "text": {"head": 0.8, "body": 0.9}})  # fmt: skip
     assert strip_boilerplate(text, source="html", blocks_model=pages_off)[0] == text
     assert strip_boilerplate(text, source="text", blocks_model=pages_off)[0] != text
+
+
+def test_block_guards_keep_code_facts_and_full_sentences_out_of_blocks() -> None:
+    lines = [STORY, "World news", "Home", "Born: in Lisbon", "Died: in Porto", "result = compute(value);",
+             "Your email address will not be published.", STORY_2]  # fmt: skip
+    assert block_guards(lines, removable(lines)) == [True, True, False, None, None, None,
+                                                     None, True]  # fmt: skip
+
+
+def test_no_block_takes_a_full_sentence_or_a_lone_line() -> None:
+    sentence = "The bridge will reopen in the spring of 2027."  # six words or more, a mark
+    lines = [STORY, STORY_2, STORY_3, "Share this story", sentence]
+    assert _going(lines, _model(head=0.5)) == [False] * 5
+    lines = [STORY, STORY_2, STORY_3, "Share this story"]
+    assert _going(lines, _model(head=0.5)) == [False] * 4  # one line: the line models' call
+    lines = [STORY, STORY_2, STORY_3, "Share this story", "Tweet this story"]
+    assert _going(lines, _model(head=0.5)) == [False] * 3 + [True, True]
