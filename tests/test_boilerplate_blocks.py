@@ -180,8 +180,9 @@ def test_classifier_off_or_page_text_leaves_the_block_model_off() -> None:
 
 
 def test_block_guards_keep_code_facts_and_full_sentences_out_of_blocks() -> None:
-    lines = [STORY, "World news", "Home", "Born: in Lisbon", "Died: in Porto", "result = compute(value);",
-             "Your email address will not be published.", STORY_2]  # fmt: skip
+    lines = [STORY, "World news", "Home", "Born: in Lisbon", "Died: in Porto",
+             "result = compute(value);", "Your email address will not be published.",
+             STORY_2]  # fmt: skip
     assert block_guards(lines, removable(lines)) == [True, True, False, None, None, None,
                                                      None, True]  # fmt: skip
 
