@@ -3,6 +3,8 @@
     .venv/bin/python benchmarks/quality_bench.py [--scrapes N] [--show-lost] [--part train]
                                                  [--words-thresholds LINE SENTENCE]
                                                  [--words-model PATH]
+                                                 [--blocks-thresholds HEAD BODY]
+                                                 [--blocks-model PATH]
 
 Prints precision, recall and F1 for each of:
 
@@ -53,6 +55,7 @@ from labeled import (  # noqa: E402
 )
 
 from newsclean.boilerplate import strip_boilerplate  # noqa: E402
+from newsclean.boilerplate.blocks import BlocksModel, load_blocks_model  # noqa: E402
 from newsclean.boilerplate.words import WordsModel, load_words_model  # noqa: E402
 
 
@@ -130,11 +133,13 @@ def print_scrapes(
     title: str,
     words_thresholds: list[float] | None = None,
     words_model: str | None = None,
+    blocks_thresholds: list[float] | None = None,
+    blocks_model: str | None = None,
 ) -> None:
     """Boilerplate lines removed (and per kind, for cases that name kinds), body F1 and
     story sentences lost, per system; with `words_thresholds` (line, sentence), the
     vocabulary model (the one at `words_model`, or the shipped one) at those thresholds
-    too."""
+    too, and with `blocks_thresholds` (head, body) the block model likewise."""
     print(title)
     shipped = load_words_model()
     systems = {
@@ -147,6 +152,13 @@ def print_scrapes(
         systems["stage, no vocabulary model"] = lambda scrape: strip_boilerplate(
             scrape, words_model=without
         )[0]
+    shipped_blocks = load_blocks_model()
+    if shipped_blocks is not None:
+        blocks_off = BlocksModel(shipped_blocks.bias, shipped_blocks.weights,
+                                 {"text": {"head": 2.0, "body": 2.0}})  # fmt: skip
+        systems["stage, no block model"] = lambda scrape: strip_boilerplate(
+            scrape, blocks_model=blocks_off
+        )[0]
     systems["learned stage (opt-in)"] = lambda scrape: strip_boilerplate(scrape)[0]
     if words_thresholds:
         shipped = load_words_model(words_model)
@@ -155,6 +167,14 @@ def print_scrapes(
                             {"text": {"line": line, "sentence": sentence}})  # fmt: skip
         systems[f"vocabulary at {line}/{sentence}"] = lambda scrape: strip_boilerplate(
             scrape, words_model=priced
+        )[0]
+    if blocks_thresholds:
+        given = load_blocks_model(blocks_model)
+        head, body = blocks_thresholds
+        blocks_priced = BlocksModel(given.bias, given.weights,
+                                    {"text": {"head": head, "body": body}})  # fmt: skip
+        systems[f"blocks at {head}/{body}"] = lambda scrape: strip_boilerplate(
+            scrape, blocks_model=blocks_priced
         )[0]
     for name, clean in systems.items():
         score = score_scrapes(cases, clean)
@@ -201,6 +221,11 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     parser.add_argument("--words-model", help="vocabulary model file for --words-thresholds")
     parser.add_argument(
+        "--blocks-thresholds", type=float, nargs=2, metavar=("HEAD", "BODY"),
+        help="also score the scrapes with the block model at these thresholds",
+    )  # fmt: skip
+    parser.add_argument("--blocks-model", help="block model file for --blocks-thresholds")
+    parser.add_argument(
         "--part",
         choices=("held-out", "train"),
         default="held-out",
@@ -213,6 +238,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("no vocabulary model is shipped: give --words-model PATH")
     if args.words_model is not None and not Path(args.words_model).is_file():
         parser.error(f"--words-model {args.words_model}: no such file")
+    if args.blocks_thresholds and args.blocks_model is None and load_blocks_model() is None:
+        parser.error("no block model is shipped: give --blocks-model PATH")
+    if args.blocks_model is not None and not Path(args.blocks_model).is_file():
+        parser.error(f"--blocks-model {args.blocks_model}: no such file")
 
     wanted = args.part == "held-out"
     part = "held out" if wanted else "training part"
@@ -236,7 +265,8 @@ def main(argv: list[str] | None = None) -> int:
     pool = [page for pages in held.values() for page in pages]
     cases = scrape_cases(labeled_pages, pool, extracted, args.scrapes)
     options = {"show_lost": args.show_lost, "words_thresholds": args.words_thresholds,
-               "words_model": args.words_model}  # fmt: skip
+               "words_model": args.words_model, "blocks_thresholds": args.blocks_thresholds,
+               "blocks_model": args.blocks_model}  # fmt: skip
     print_scrapes(
         cases,
         title=f"text and markdown scrapes: {len(cases)} documents built from {part} pages "

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import gc
 
+from newsclean.boilerplate.blocks import load_blocks_model
 from newsclean.boilerplate.learned import load_model
 from newsclean.boilerplate.rules import warm_needle_scans
 from newsclean.boilerplate.words import load_words_model
@@ -74,6 +75,7 @@ for _warm in (
     warm_lexicons,
     load_model,
     load_words_model,
+    load_blocks_model,
     warm_needle_scans,
     warm_stoplist,
     warm_dates,

@@ -8,7 +8,8 @@ Text arrives as one paragraph per line. Two stages:
   cut into. Then structural detectors
   (`structure.py`: related-headline runs, menus, comment threads, table-layout debris,
   promos) and a learned line classifier (`features.py`, `learned.py`) take what the
-  rules do not name (see docs/boilerplate.md).
+  rules do not name; a vocabulary model (`words.py`) and a block model (`blocks.py`)
+  join them where a model is given or shipped (see docs/boilerplate.md).
 - `TemplateProfile`: lines that repeat across many documents of one source domain are
   site template even when no rule names them. The profile is persisted and grows over
   runs, with bounded memory.

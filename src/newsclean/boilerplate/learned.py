@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from newsclean.boilerplate.blocks import BlocksModel, block_removals, load_blocks_model
 from newsclean.boilerplate.catalogue import Rule
 from newsclean.boilerplate.features import (
     FEATURE_NAMES,
@@ -362,6 +363,26 @@ def word_removals(
     return found
 
 
+def block_guards(lines: list[str], allowed: list[bool]) -> list[bool | None]:
+    """What the guards say of each of a text's non-blank lines for the block model
+    (`blocks.block_removals`), given what they let the classifier take (`allowed`,
+    `removable`): None for a line no block may take (a line of code, one of two
+    neighbouring "label: value" facts or filled table rows); True for one that can make
+    a block (a line the classifier may take, a full sentence, a prose paragraph); False
+    for a line of fewer than two words of letters, which goes only inside a block."""
+    marks: list[bool | None] = []
+    for line, may in zip(lines, allowed, strict=True):
+        if may or is_prose(line):
+            marks.append(True)
+        elif not _wordy(line):
+            marks.append(False)
+        else:
+            # Code, a full sentence (a story's short line as often as a widget's), or a
+            # fact or table row beside another.
+            marks.append(None)
+    return marks
+
+
 def strip_shapes(text: str) -> tuple[str, list[Removal]]:
     """Remove the promos `structure.promos` finds in the text as it comes, before the
     rules: a promo's call to action ("Get your tickets") is part of the shape the
@@ -443,10 +464,12 @@ def strip_learned(
     detectors: Collection[str] = tuple(DETECTORS),
     classifier: bool = True,
     words: WordsModel | None = None,
+    blocks: BlocksModel | None = None,
 ) -> tuple[str, list[Removal]]:
-    """Remove the lines the structural detectors, the classifier or the vocabulary
-    model (`word_removals`, kind "learned" too) find, until none is
-    left to remove, with the short lines they enclose (`with_enclosed_short_lines`);
+    """Remove the lines the structural detectors, the classifier, the vocabulary
+    model (`word_removals`, kind "learned" too) or the block model
+    (`blocks.block_removals`, kind "learned", with its block's probability) find, until
+    none is left to remove, with the short lines they enclose (`with_enclosed_short_lines`);
     return the kept text and what went, in order of removal.
 
     A detector's find goes as its kind (confidence STRUCTURE_CONFIDENCE, or the model's
@@ -456,13 +479,15 @@ def strip_learned(
     scrape). `rules` maps lines to the rule they match, where the rule stage has read
     them; `known` holds the line features of lines already read, and grows. Only the
     detectors named in `detectors` run (`structure.DETECTORS`), and the classifier and
-    the vocabulary model (`words`, by default the shipped one, if any) only with
-    `classifier`.
+    the vocabulary and block models (`words`, `blocks`: by default the shipped ones, if
+    any) only with `classifier`.
     """
     if model is None:
         model = load_model()
     if words is None:
         words = load_words_model()  # None: no vocabulary model is shipped
+    if blocks is None:
+        blocks = load_blocks_model()  # None: no block model is shipped
     if source != "html":
         # In a text scrape only the lines' order tells where a thread of comments
         # begins and ends, and a wrong guess takes story paragraphs with it.
@@ -470,6 +495,7 @@ def strip_learned(
     threshold = model.thresholds.get(source, model.thresholds["text"]) if classifier else 2.0
     # The vocabulary model has its own thresholds, and is off with the classifier.
     by_vocabulary = classifier and words is not None and words.active(source)
+    by_blocks = classifier and blocks is not None and blocks.active(source)
     lines = text.split("\n")
     longest_gap = longest_blank_run(lines)
     removed: list[Removal] = []
@@ -480,7 +506,8 @@ def strip_learned(
         present = [lines[index] for index in indices]
         kinds = detect(present, detectors)
         # The classifier is off for this kind of text, or no line may go: nothing to score.
-        guards = removable(present) if threshold <= 1 or by_vocabulary else [False] * len(present)
+        scored = threshold <= 1 or by_vocabulary or by_blocks
+        guards = removable(present) if scored else [False] * len(present)
         allowed = guards if threshold <= 1 else [False] * len(present)
         if any(allowed):
             probabilities = model.probabilities(present, language, known, rules, allowed)
@@ -489,13 +516,18 @@ def strip_learned(
         learned = learned_removals(
             present, probabilities, threshold=threshold, model=model, allowed=allowed
         )
-        if by_vocabulary:
-            taken = [
-                kind is not None or by_model for kind, by_model in zip(kinds, learned, strict=True)
-            ]
-            by_words = word_removals(present, guards, taken, words=words, source=source)
-        else:
-            by_words = [None] * len(present)
+        by_words: list[float | None] = [None] * len(present)
+        if by_vocabulary or by_blocks:
+            taken = [kind is not None or went for kind, went in zip(kinds, learned, strict=True)]
+            if by_vocabulary:
+                by_words = word_removals(present, guards, taken, words=words, source=source)
+            if by_blocks:
+                # The block model reads what the other layers leave, and adds to it.
+                taken = [went or by_words[index] is not None for index, went in enumerate(taken)]
+                by_block = block_removals(present, taken, block_guards(present, guards),
+                                          model=blocks, source=source)  # fmt: skip
+                by_words = [by_word if by_word is not None else by_block[index]
+                            for index, by_word in enumerate(by_words)]  # fmt: skip
         if (
             kinds.count(None) == len(kinds)
             and True not in learned

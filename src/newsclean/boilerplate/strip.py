@@ -7,6 +7,7 @@ from collections.abc import Collection
 from functools import lru_cache
 from typing import NamedTuple
 
+from newsclean.boilerplate.blocks import BlocksModel
 from newsclean.boilerplate.catalogue import Rule
 from newsclean.boilerplate.learned import strip_learned, strip_shapes
 from newsclean.boilerplate.lines import (
@@ -103,6 +104,7 @@ def strip_boilerplate(
     detectors: Collection[str] = SHIPPED_DETECTORS,
     classifier: bool = True,
     words_model: WordsModel | None = None,
+    blocks_model: BlocksModel | None = None,
 ) -> tuple[str, list[Removal]]:
     """Remove template lines from story text; return the kept text and what went, in order.
 
@@ -116,7 +118,8 @@ def strip_boilerplate(
     scrape: the classifier has a threshold for each. `detectors` names the structural
     detectors that run (`structure.DETECTORS`; by default those that lose no story
     text on the validation data), and `classifier` switches the classifier and the
-    vocabulary model (`words_model`: the shipped one unless given).
+    vocabulary and block models (`words_model`, `blocks_model`: the shipped ones unless
+    given).
     """
     removed: list[Removal] = []
     known: dict[str, _Line] = {}  # each line is read once, not once per pass
@@ -150,6 +153,7 @@ def strip_boilerplate(
             detectors=detectors,
             classifier=classifier,
             words=words_model,
+            blocks=blocks_model,
         )
         if not more:
             return text, removed
