@@ -409,14 +409,27 @@ def test_kill_during_publish_leaves_the_old_day_or_the_new_never_a_mix(
         assert check_partition(bucket, DAY)[0] == []
         return ids(bucket), ids(bucket, "quarantine")
 
+    def wait_for(process: subprocess.Popen[str], step: str) -> None:
+        # Lines other than the steps (a blank line, a progress note) are read past;
+        # only the end of the output means the publisher stopped.
+        assert process.stdout is not None
+        printed = []
+        while (line := process.stdout.readline()).strip() != step:
+            if not line:
+                raise AssertionError(
+                    f"the publisher ended before committing {step}; stdout {printed!r}; "
+                    f"stderr {errors.read_text()!r}"
+                )
+            printed.append(line)
+
     # Killed right after each commit but the last: newsclean's readers see the old day.
     for step in ("article", "quarantine", "story"):
         process = publisher(pause=step)
-        assert process.stdout is not None
-        while (line := process.stdout.readline().strip()) != step:
-            assert line, f"the publisher ended before committing {step}: {errors.read_text()}"
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait()
+        try:
+            wait_for(process, step)
+        finally:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait()
         assert day_now() == old
     # A third-party reader of the articles table alone sees its newest commit.
     from deltalake import DeltaTable
