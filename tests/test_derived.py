@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -146,3 +148,40 @@ def test_the_boilerplate_prefilters_from_the_cache_equal_a_fresh_analysis(
     assert loaded == fresh
     assert all(type(check.starts) in (frozenset, type(None)) for check in loaded)
     assert any(check.needles for check in loaded) and any(check.starts for check in loaded)
+
+
+def _age(path: Path, days: float) -> None:
+    stamp = time.time() - days * 86_400
+    os.utime(path, (stamp, stamp))
+
+
+def test_writing_a_table_removes_its_versions_unused_for_two_weeks(
+    cache: Path, tmp_path: Path
+) -> None:
+    source = tmp_path / "words.txt"
+    versions = []
+    for text in ("one\n", "two\n", "three\n"):
+        source.write_text(text)
+        derived.load_or_build("table", lambda value=text: value, packages=[], files=[source])
+        [newest] = set(cache.glob("table-*.marshal")) - set(versions)
+        versions.append(newest)
+    other_table = cache / "table-long-0123456789abcdef01234567.marshal"
+    other_table.write_bytes(b"")
+    _age(versions[0], derived.STALE_AFTER_DAYS + 1)  # unused for over two weeks
+    _age(versions[1], derived.STALE_AFTER_DAYS - 1)  # used by another installation lately
+    _age(other_table, derived.STALE_AFTER_DAYS + 1)  # another table's file
+    source.write_text("four\n")
+    derived.load_or_build("table", lambda: "four", packages=[], files=[source])
+    left = set(cache.glob("table-*.marshal"))
+    assert versions[0] not in left
+    assert {versions[1], versions[2], other_table} < left and len(left) == 4
+
+
+def test_reading_a_table_marks_it_used(cache: Path, tmp_path: Path) -> None:
+    source = tmp_path / "words.txt"
+    source.write_text("alpha\n")
+    derived.load_or_build("table", lambda: 1, packages=[], files=[source])
+    [path] = cache.glob("table-*.marshal")
+    _age(path, derived.STALE_AFTER_DAYS + 1)
+    assert derived.load_or_build("table", lambda: 2, packages=[], files=[source]) == 1
+    assert time.time() - path.stat().st_mtime < 3_600

@@ -11,6 +11,12 @@ The cache directory is $NEWSCLEAN_CACHE_DIR, else $XDG_CACHE_HOME/newsclean, els
 ~/.cache/newsclean. Values are stored with `marshal` (plain containers of str, int,
 float: nothing in a cache file can run code). A cache that cannot be read or written
 is skipped: it costs time, never a result.
+
+Each upgrade of newsclean or of a package a table is built from writes the table under
+a new key, and the old file is never read again. So a file in use is marked as used (its
+modification time moved to now when it is read, at most once a day), and writing a
+table removes its older files (the same name, another key) that no process has used for
+`STALE_AFTER_DAYS` days: another installation that still reads its own version keeps it.
 """
 
 from __future__ import annotations
@@ -20,12 +26,18 @@ import marshal
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 _FORMAT = b"newsclean-derived-1"
+
+#: A cached file no process has read or written for this many days is removed when
+#: another version of the same table is written.
+STALE_AFTER_DAYS = 14
+_DAY = 86_400.0
 
 
 def cache_dir() -> Path:
@@ -71,10 +83,37 @@ def read_cached(path: Path) -> Any:
     try:
         data = path.read_bytes()
         if data.startswith(_FORMAT):
-            return marshal.loads(data[len(_FORMAT) :])
+            value = marshal.loads(data[len(_FORMAT) :])
+            _mark_used(path)
+            return value
     except (OSError, EOFError, ValueError, TypeError):
         pass
     return None
+
+
+def _mark_used(path: Path) -> None:
+    """Move the file's modification time to now, if it is a day old or more."""
+    try:
+        now = time.time()
+        if now - path.stat().st_mtime >= _DAY:
+            os.utime(path, (now, now))
+    except OSError:
+        pass
+
+
+def _remove_stale_versions(path: Path) -> None:
+    """Remove the files of the table at `path` built from other inputs (another key)
+    that no process has used for `STALE_AFTER_DAYS` days."""
+    name = path.name.rsplit("-", 1)[0]
+    oldest = time.time() - STALE_AFTER_DAYS * _DAY
+    for other in path.parent.glob(f"{name}-*.marshal"):
+        if other == path or other.name.rsplit("-", 1)[0] != name:
+            continue  # the new file, or a table whose name goes on ("lexicon-trie-de")
+        try:
+            if other.stat().st_mtime < oldest:
+                other.unlink()
+        except OSError:
+            pass
 
 
 def _key(name: str, packages: Iterable[str], files: Iterable[Any], extra: str = "") -> str:
@@ -108,4 +147,5 @@ def write_cached(path: Path, value: Any) -> None:
             Path(temporary).unlink(missing_ok=True)
             raise
     except (OSError, ValueError):
-        pass
+        return
+    _remove_stale_versions(path)
