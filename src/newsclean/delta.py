@@ -556,14 +556,14 @@ class DeltaLake:
 class DayCommit:
     """One publish of a day's tables, its storage calls made in the background.
 
-    The tables are opened when it starts (created at the commit if they are not there
-    yet), and each part file is uploaded into its table's partition folder, under a new
-    name, as soon as it is added (while the day is still being labeled; small ones merged
-    first, when their kind is complete); `commit` then
-    replaces the day's partition of each table, one commit per table (the three at
-    once), and appends the manifest row last. A publish stopped before its manifest
-    row leaves files or table versions no manifest names (`vacuum` removes the files),
-    so readers keep seeing the old day.
+    The tables are opened when it starts (and created empty if they are not there yet,
+    while the day is fetched and labeled, not after), and each part file is uploaded into
+    its table's partition folder, under a new name, as soon as it is added (while the day
+    is still being labeled; small ones merged first, when their kind is complete);
+    `commit` then replaces the day's partition of each table, one commit per table (the
+    three at once), and appends the manifest row last. A publish stopped before its
+    manifest row leaves files, empty tables or table versions no manifest names
+    (`vacuum` removes the files), so readers keep seeing the old day (or none).
     """
 
     def __init__(self, lake: DeltaLake, ingest_date: date) -> None:
@@ -575,9 +575,10 @@ class DayCommit:
         self._pool = ThreadPoolExecutor(
             max(IO_THREADS, len(KINDS) + 2), thread_name_prefix="newsclean-publish"
         )
-        # Opened now, created at the commit if missing: a publish that stops early
-        # leaves the lake as it was.
-        self._tables = {kind: self._pool.submit(lake._table_or_none, kind) for kind in KINDS}
+        # Opened (or created empty) now: a lake's first publish does not create its
+        # tables one round trip before each commit. Readers find a day through the
+        # manifests table only, so empty tables show them nothing new.
+        self._tables = {kind: self._pool.submit(lake._table_or_create, kind) for kind in KINDS}
         self._manifests = self._pool.submit(lake._table_or_none, MANIFESTS)
         self._uploads: dict[str, list[tuple[Any, Future[None]]]] = {kind: [] for kind in KINDS}
         self._small: dict[str, list[Path]] = {kind: [] for kind in KINDS}
@@ -663,8 +664,6 @@ class DayCommit:
         from deltalake import DeltaTable
 
         table = self._tables[kind].result()
-        if table is None:
-            table = self.lake._table_or_create(kind)
         actions = []
         for action, upload in self._uploads[kind]:
             upload.result()
