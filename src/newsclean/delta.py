@@ -207,9 +207,12 @@ class DeltaLake:
             destination = f"{target}/{path.relative_to(folder).as_posix()}"
             self._guard(self.fs.put_file, str(path), destination)
 
-    def fetch_shards(self, ingest_date: date, shard_ids: list[str], root: Path) -> list[str]:
-        """Copy the day's staged shards into their staging folders under root, all files
-        at once. Returns the shards not completely staged (then nothing is copied)."""
+    def staged_files(
+        self, ingest_date: date, shard_ids: list[str], root: Path
+    ) -> tuple[list[str], dict[str, Path]]:
+        """The day's staged shard files, each with its place in the shard's staging folder
+        under root, from one listing of the day's staging; and the shards not completely
+        staged (then no file)."""
         day = self.staging(ingest_date)
         staged = self._guard(self.fs.find, day)  # [] when nothing is staged
         files: dict[str, list[str]] = {shard_id: [] for shard_id in shard_ids}
@@ -223,19 +226,23 @@ class DeltaLake:
             if f"{self.staging(ingest_date, shard_id)}/{SHARD_RESULT}" not in files[shard_id]
         ]
         if missing:
-            return missing
-        remote, local = [], []
+            return missing, {}
+        places = {}
         for shard_id in shard_ids:
             source = self.staging(ingest_date, shard_id)
             for path in files[shard_id]:
                 relative = path[len(source) :].lstrip("/")
-                destination = shard_dir(root, ingest_date, shard_id) / relative
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                remote.append(path)
-                local.append(str(destination))
-        if remote:
-            self._guard(self.fs.get, remote, local)
-        return []
+                places[path] = shard_dir(root, ingest_date, shard_id) / relative
+        return [], places
+
+    def fetch(self, files: dict[str, Path]) -> None:
+        """Copy files of the lake (as `staged_files` names them) to their local places,
+        all at once."""
+        if not files:
+            return
+        for local in files.values():
+            local.parent.mkdir(parents=True, exist_ok=True)
+        self._guard(self.fs.get, list(files), [str(local) for local in files.values()])
 
     def remove_staging(self, ingest_date: date) -> None:
         """Remove a published day's staged shards (no shard of it can still be needed),
@@ -570,10 +577,10 @@ class DayCommit:
         self.lake = lake
         self.ingest_date = ingest_date
         self._batch = uuid.uuid4().hex
-        # One thread more than the table opens below: a `background` call made now (the
-        # story window's fetch) does not wait for them.
+        # IO_THREADS more than the table opens below: `background` calls made now (the
+        # story window's fetch, the staged parts' download) do not wait for them.
         self._pool = ThreadPoolExecutor(
-            max(IO_THREADS, len(KINDS) + 2), thread_name_prefix="newsclean-publish"
+            IO_THREADS + len(KINDS) + 1, thread_name_prefix="newsclean-publish"
         )
         # Opened (or created empty) now: a lake's first publish does not create its
         # tables one round trip before each commit. Readers find a day through the
