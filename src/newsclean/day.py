@@ -559,23 +559,34 @@ def _publish_delta(
             row = committed.result()
             manifest = _returned(staged, with_inputs)
 
-            def keep_profiles() -> None:
-                """The day's signatures and template profile, then its staging removed
-                and the tables' logs checkpointed when due."""
-                if staged.labeled is not None:
-                    lake.save_profile(staged.labeled.signatures, ingest_date, delta.SIGNATURES)
-                lake.write_profile(templates.result(), ingest_date)
-                lake.remove_staging(ingest_date)
-                commit.checkpoint()
+            # Beside the report: the day's signatures and template profile kept, the
+            # tables' logs checkpointed when due, and then the staging removed.
+            kept = [commit.background(lake.write_profile, templates.result(), ingest_date)]
+            if staged.labeled is not None:
+                signatures_file = staged.labeled.signatures
+                kept.append(
+                    commit.background(
+                        lake.save_profile, signatures_file, ingest_date, delta.SIGNATURES
+                    )
+                )
+            checkpointed = commit.background(commit.checkpoint)
 
-            kept = commit.background(keep_profiles)
+            def remove_staging() -> None:
+                """Only once the profiles are kept: a publish retried after this finds
+                the day published and does not write them."""
+                for future in kept:
+                    future.result()
+                lake.remove_staging(ingest_date)
+
+            removed = commit.background(remove_staging)
             timings = _timings(staged.results, started)
             # The day's figures are read from the parts just committed, not fetched back.
             published = DeltaSource(
                 lake, published=(ingest_date, staged.parts), live=row, manifests=commit.manifests()
             )
             _write_report(published, ingest_date, timings)
-            kept.result()
+            removed.result()
+            checkpointed.result()
     finally:
         warming.join()
     return manifest
