@@ -16,8 +16,8 @@ Layout under LAKE (a local path or an `s3://`, `gs://`, `az://` URI):
 A shard task cleans its files on the worker's disk, then uploads its folder to the lake's
 `_staging/` (its `shard.json` last, so a half-uploaded shard is never taken; a retry
 replaces it). Publishing fetches the staged shards and labels them; meanwhile
-(`DayCommit`) the tables are opened and each final part file is uploaded under a new
-name. Then each table's day is replaced by one commit (add actions for the uploaded
+(`DayCommit`) the tables are opened (created empty on a new lake) and each final part
+file is uploaded under a new name. Then each table's day is replaced by one commit (add actions for the uploaded
 files, removes for the day's old ones; the three tables at once), and the manifest row
 naming their versions is appended last. newsclean's readers (`check`, `restore`,
 `read_day`) start from the newest manifest row of the day and read each table at the
