@@ -862,8 +862,10 @@ def _encoded_input(entry: dict[str, Any]) -> bytes:
 
 
 class _InputsRead:
-    """A day's input records read into memory, and encoded as the run id hashes them
-    (one bytes object: a publish reads them beside its storage calls)."""
+    """A day's input records read into memory, and encoded as the run id hashes them, in
+    one bytes object beside them (a quarter of the records' own memory): a Delta publish
+    reads both in its pool while the day is fetched and labeled, so that building the
+    manifest on the publish's thread does not encode them."""
 
     def __init__(self, entries: Iterable[dict[str, Any]]) -> None:
         self.entries = list(entries)
