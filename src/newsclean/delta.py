@@ -17,13 +17,13 @@ A shard task cleans its files on the worker's disk, then uploads its folder to t
 `_staging/` (its `shard.json` last, so a half-uploaded shard is never taken; a retry
 replaces it). Publishing fetches the staged shards and labels them; meanwhile
 (`DayCommit`) the tables are opened (created empty on a new lake) and each final part
-file is uploaded under a new name. Then each table's day is replaced by one commit (add actions for the uploaded
-files, removes for the day's old ones; the three tables at once), and the manifest row
-naming their versions is appended last. newsclean's readers (`check`, `restore`,
-`read_day`) start from the newest manifest row of the day and read each table at the
-version it names, so they see the old day or the new one, never a mix, even when a
-publish was killed between its commits. `restore` is time travel: it republishes the
-rows of an earlier version as a new commit.
+file is uploaded under a new name. Then each table's day is replaced by one commit (add
+actions for the uploaded files, removes for the day's old ones; the three tables at
+once), and the manifest row naming their versions is appended last. newsclean's
+readers (`check`, `restore`, `read_day`) start from the newest manifest row of the day
+and read each table at the version it names, so they see the old day or the new one,
+never a mix, even when a publish was killed between its commits. `restore` is time
+travel: it republishes the rows of an earlier version as a new commit.
 """
 
 from __future__ import annotations
@@ -409,9 +409,13 @@ class DeltaLake:
         manifest: dict[str, Any],
         versions: dict[str, int],
         table: Any = None,
+        *,
+        encoded: str | None = None,
+        refreshed: bool = False,
     ) -> dict[str, Any]:
         """Append the day's manifest row (through `table`, the opened manifests table, if
-        given); returns the row as `live` reads it back."""
+        given: brought up to date first unless `refreshed`; the manifest as `encoded` by
+        `_manifest_json`, if given); returns the row as `live` reads it back."""
         from deltalake import write_deltalake
 
         row = {
@@ -419,9 +423,9 @@ class DeltaLake:
             "run_id": [manifest["run_id"]],
             "published_at": [datetime.now(UTC)],
             **{f"{TABLE_DIRS[kind]}_version": [versions[kind]] for kind in KINDS},
-            "manifest": [json.dumps(manifest, sort_keys=True, ensure_ascii=False)],
+            "manifest": [encoded if encoded is not None else _manifest_json(manifest)],
         }
-        if table is not None:
+        if table is not None and not refreshed:
             self._guard(table.update_incremental)
         self._guard(
             write_deltalake,
@@ -651,12 +655,16 @@ class DayCommit:
             merging.result()
         # Queued after every upload: each waits for its own table's files only.
         commits = {kind: self._pool.submit(self._commit, kind) for kind in KINDS}
+        # While the tables commit: the manifests table brought up to date and the row's
+        # manifest encoded (neither depends on the versions the row names).
+        table = self._manifests.result()
+        if table is not None:
+            self.lake._guard(table.update_incremental)
+        manifest = {**manifest, "inputs": list(inputs)}
+        encoded = _manifest_json(manifest)
         versions = {kind: future.result() for kind, future in commits.items()}
         return self.lake._append_manifest(
-            self.ingest_date,
-            {**manifest, "inputs": list(inputs)},
-            versions,
-            table=self._manifests.result(),
+            self.ingest_date, manifest, versions, table=table, encoded=encoded, refreshed=True
         )
 
     def manifests(self) -> Any:
@@ -715,6 +723,11 @@ class DayCommit:
                 continue
             done.append(name)
         return done
+
+
+def _manifest_json(manifest: dict[str, Any]) -> str:
+    """A manifest as its row in the manifests table holds it."""
+    return json.dumps(manifest, sort_keys=True, ensure_ascii=False)
 
 
 def _read_days(table: Any, first: date, last: date, columns: list[str] | None = None) -> pa.Table:
