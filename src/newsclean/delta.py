@@ -578,6 +578,16 @@ class DayCommit:
     """
 
     def __init__(self, lake: DeltaLake, ingest_date: date) -> None:
+        # The libraries the pool's calls import, imported here first: threads importing
+        # one package for the first time at once can deadlock on its modules' locks
+        # (`_DeadlockError` from deltalake's __init__ and its exceptions module, seen in
+        # a fresh publishing process).
+        import deltalake  # noqa: F401
+        import deltalake.exceptions  # noqa: F401
+        import deltalake.transaction  # noqa: F401
+
+        _storage_errors()
+        lake.fs  # noqa: B018  (the filesystem and its library, made once, here)
         self.lake = lake
         self.ingest_date = ingest_date
         self._batch = uuid.uuid4().hex
