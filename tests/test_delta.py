@@ -173,9 +173,11 @@ def test_published_report_names_a_local_delta_days_page(
 def test_a_publish_stopped_before_its_commit_leaves_the_lake_as_it_was(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The tables are opened while the day is labeled, not created, and nothing is
-    committed before the labels are: a publish failing there leaves no table and keeps
-    the staging, and the next publish completes the day."""
+    """Nothing is committed before the labels are: a publish failing there leaves only
+    empty tables (created as it starts), no day a reader can see, and keeps the staging;
+    the next publish completes the day."""
+    from deltalake import DeltaTable
+
     from newsclean import day as day_module
 
     monkeypatch.delenv(delta.LAKE_FORMAT_ENV, raising=False)
@@ -197,7 +199,15 @@ def test_a_publish_stopped_before_its_commit_leaves_the_lake_as_it_was(
     monkeypatch.setattr(day_module, "label_staged", failing)
     with pytest.raises(RuntimeError, match="the labeling stopped"):
         publish_day(str(lake), DAY, ["00000"], settings=SETTINGS, lake_format="delta")
-    assert not any((lake / table).exists() for table in ("articles", "quarantine", "stories"))
+    store = delta.DeltaLake(str(lake))
+    assert store.live(DAY) is None and not (lake / "manifests").exists()
+    for kind, table in (
+        ("article", "articles"),
+        ("quarantine", "quarantine"),
+        ("story", "stories"),
+    ):
+        assert len(store.read_day(DAY, kind)) == 0
+        assert DeltaTable(str(lake / table)).file_uris() == [], f"{table}: committed files"
     assert (lake / "_staging" / f"ingest_date={DAY}" / "shard-00000" / "shard.json").is_file()
 
     monkeypatch.setattr(day_module, "label_staged", label_staged)

@@ -23,6 +23,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
@@ -40,6 +41,7 @@ from newsclean.lake import (
     TABLE_DIRS,
     PartWriter,
     describe_parts,
+    file_sha256,
     lake_root,
     partition_dir,
     publish_partitions,
@@ -64,7 +66,13 @@ from newsclean.record import Article, RawUnit, Rejected
 from newsclean.report.source import LakeSource
 from newsclean.rows import quarantine_record
 from newsclean.stories import keep_signatures, label_staged, save_published_signatures
-from newsclean.stories.store import FeatureWriter, Labeled, features_path, signatures_path
+from newsclean.stories.store import (
+    FEATURES_DIR,
+    FeatureWriter,
+    Labeled,
+    features_path,
+    signatures_path,
+)
 from newsclean.validate import schema_version, validation_error, warm_up
 from newsclean.workers import INLINE_FILES, small_input
 
@@ -513,7 +521,7 @@ def _publish_delta(
             signatures = commit.background(
                 lake.fetch_profiles, earlier, root, delta.SIGNATURES, ".parquet"
             )
-            missing = lake.fetch_shards(ingest_date, shard_ids, root)
+            missing, files = lake.staged_files(ingest_date, shard_ids, root)
             if missing:
                 live = lake.live(ingest_date)
                 manifest = None if live is None else live["manifest"]
@@ -523,6 +531,15 @@ def _publish_delta(
                 raise FileNotFoundError(
                     f"shard {missing[0]} of {ingest_date} is not staged in the lake"
                 )
+            # The article parts and their story features (most of the bytes) download in
+            # the background while the rest, fetched first, is read: the shards' results,
+            # input records and template statistics.
+            bulky = {remote: local for remote, local in files.items() if _bulky(local)}
+            fetching = commit.background(lake.fetch, bulky)
+            lake.fetch({remote: local for remote, local in files.items() if remote not in bulky})
+            # The template profile kept after the commit, as compact JSON (it is read by
+            # newsclean only, and encodes ten times faster).
+            templates = commit.background(_template_day_json, root, ingest_date, shard_ids)
             signatures.result()
             staged = _staged_day(
                 root,
@@ -534,38 +551,51 @@ def _publish_delta(
                 label_stories=True,
                 ready=commit,  # each final part is uploaded while the rest is labeled
                 keep_inputs=True,
+                fetching=fetching,
             )
             committed = commit.background(commit.commit, staged.manifest, staged.inputs())
-            # While the tables commit: the files kept after them (the template profile
-            # as compact JSON: it is read by newsclean only, and encodes ten times faster).
-            templates = json.dumps(
-                _template_day(root, ingest_date, shard_ids), sort_keys=True, ensure_ascii=False
-            ).encode("utf-8")
-            if staged.labeled is not None:
+            if staged.labeled is not None:  # while the tables commit
                 staged.labeled.write_signatures()
             row = committed.result()
             manifest = _returned(staged, with_inputs)
 
-            def keep_profiles() -> None:
-                """The day's signatures and template profile, then its staging removed
-                and the tables' logs checkpointed when due."""
-                if staged.labeled is not None:
-                    lake.save_profile(staged.labeled.signatures, ingest_date, delta.SIGNATURES)
-                lake.write_profile(templates, ingest_date)
-                lake.remove_staging(ingest_date)
-                commit.checkpoint()
+            # Beside the report: the day's signatures and template profile kept, the
+            # tables' logs checkpointed when due, and then the staging removed.
+            kept = [commit.background(lake.write_profile, templates.result(), ingest_date)]
+            if staged.labeled is not None:
+                signatures_file = staged.labeled.signatures
+                kept.append(
+                    commit.background(
+                        lake.save_profile, signatures_file, ingest_date, delta.SIGNATURES
+                    )
+                )
+            checkpointed = commit.background(commit.checkpoint)
 
-            kept = commit.background(keep_profiles)
+            def remove_staging() -> None:
+                """Only once the profiles are kept: a publish retried after this finds
+                the day published and does not write them."""
+                for future in kept:
+                    future.result()
+                lake.remove_staging(ingest_date)
+
+            removed = commit.background(remove_staging)
             timings = _timings(staged.results, started)
             # The day's figures are read from the parts just committed, not fetched back.
             published = DeltaSource(
                 lake, published=(ingest_date, staged.parts), live=row, manifests=commit.manifests()
             )
             _write_report(published, ingest_date, timings)
-            kept.result()
+            removed.result()
+            checkpointed.result()
     finally:
         warming.join()
     return manifest
+
+
+def _bulky(path: Path) -> bool:
+    """Whether a fetched staged file is an article part or its story features: the
+    bulk of a day's staging, needed only once the day is labeled."""
+    return path.parent.name in (TABLE_DIRS[ARTICLE], FEATURES_DIR)
 
 
 def _timings(results: list[dict[str, Any]], started: float) -> dict[str, float]:
@@ -605,13 +635,16 @@ def _staged_day(
     label_stories: bool = False,
     ready: delta.DayCommit | None = None,
     keep_inputs: bool = False,
+    fetching: Future[None] | None = None,
 ) -> _Staged:
     """Read the staged shards of a day under root and build its manifest; with
     `label_stories`, label its articles against the story signatures kept under root.
     `ready` is given each part file as soon as it is final, and told when a kind has
-    no more (`DayCommit.add`, `DayCommit.complete`), and the day's story signatures
-    are left for the caller to write (`Labeled.write_signatures`); with
-    `keep_inputs`, the input records are read once and kept in memory."""
+    no more (`DayCommit.add`, `DayCommit.complete`), its pool hashes the parts for the
+    manifest as they are final, and the day's story signatures are left for the caller
+    to write (`Labeled.write_signatures`); with `keep_inputs`, the input records are
+    read once and kept in memory. `fetching`: the download of the article parts and
+    their story features, still running (the other staged files are there)."""
     results = []
     for shard_id in shard_ids:
         path = shard_dir(root, ingest_date, shard_id) / SHARD_RESULT
@@ -624,28 +657,44 @@ def _staged_day(
             f"the staged shards of {ingest_date} read no raw file: "
             "refusing to replace the published day with an empty one"
         )
-    parts = {
-        kind: sorted(
+
+    def staged_parts(kind: str) -> list[Path]:
+        return sorted(
             part
             for shard_id in shard_ids
             for part in (shard_dir(root, ingest_date, shard_id) / TABLE_DIRS[kind]).glob(
                 "*.parquet"
             )
         )
-        for kind in (ARTICLE, QUARANTINE)
-    }
 
     def read_inputs() -> Iterator[dict[str, Any]]:
         for shard_id, result in zip(shard_ids, results, strict=True):
             yield from _read_inputs(shard_dir(root, ingest_date, shard_id), result)
 
-    # Kept inputs are read while the day is labeled, beside a publish's storage calls.
-    reading = ready.background(list, read_inputs()) if keep_inputs and ready is not None else None
-    final = (QUARANTINE,) if label_stories else (QUARANTINE, ARTICLE)
-    for kind in final if ready is not None else ():
-        for path in parts[kind]:
-            ready.add(kind, path)
-        ready.complete(kind)
+    # Kept inputs are read (and encoded for the run id) while the day is fetched and
+    # labeled, beside a publish's storage calls.
+    reading = (
+        ready.background(_InputsRead, read_inputs()) if keep_inputs and ready is not None else None
+    )
+    hashes: dict[Path, Future[str]] = {}
+
+    def final(committing: delta.DayCommit, kind: str, path: Path) -> None:
+        """A part file that will not change: uploaded, and hashed for the manifest."""
+        committing.add(kind, path)
+        hashes[path] = committing.background(file_sha256, path)
+
+    parts = {ARTICLE: [], QUARANTINE: staged_parts(QUARANTINE)}  # the manifest's order
+    if ready is not None:
+        for path in parts[QUARANTINE]:
+            final(ready, QUARANTINE, path)
+        ready.complete(QUARANTINE)
+    if fetching is not None:
+        fetching.result()
+    parts[ARTICLE] = staged_parts(ARTICLE)
+    if ready is not None and not label_stories:
+        for path in parts[ARTICLE]:
+            final(ready, ARTICLE, path)
+        ready.complete(ARTICLE)
     labeled = None
     if label_stories:
         # Clustering needs the whole day and the days before it: it runs here, on the
@@ -656,7 +705,7 @@ def _staged_day(
             parts[ARTICLE],
             staging_dir(root, ingest_date) / "stories",
             settings,
-            written=None if ready is None else partial(ready.add, ARTICLE),
+            written=None if ready is None else partial(final, ready, ARTICLE),
             signatures=ready is None,  # else written while the tables commit
         )
         parts[ARTICLE] = labeled.article_parts
@@ -664,16 +713,20 @@ def _staged_day(
         if ready is not None:
             ready.complete(ARTICLE)
             for path in parts[STORY]:
-                ready.add(STORY, path)
+                final(ready, STORY, path)
             ready.complete(STORY)
 
-    if reading is not None:
-        kept: list[dict[str, Any]] | None = reading.result()
+    read = reading.result() if reading is not None else None
+    if read is not None:
+        kept: list[dict[str, Any]] | None = read.entries
     else:
         kept = list(read_inputs()) if keep_inputs else None
 
     def inputs() -> Iterator[dict[str, Any]]:
         return iter(kept) if kept is not None else read_inputs()
+
+    def sha256(path: Path) -> str:
+        return hashes[path].result() if path in hashes else file_sha256(path)
 
     manifest = _manifest(
         ingest_date,
@@ -685,6 +738,8 @@ def _staged_day(
         empty_on_purpose=not files,
         stories=labeled.summary if labeled is not None else None,
         input_fingerprint=input_fingerprint,
+        sha256=sha256,
+        encoded_inputs=None if read is None else read.encoded,
     )
     return _Staged(manifest, parts, inputs, files, results, labeled)
 
@@ -744,8 +799,12 @@ def _manifest(
     empty_on_purpose: bool = False,
     stories: dict[str, Any] | None = None,
     input_fingerprint: str | None = None,
+    sha256: Callable[[Path], str] = file_sha256,
+    encoded_inputs: bytes | None = None,
 ) -> dict[str, Any]:
-    """The day's manifest without its "inputs" list, which `inputs()` streams."""
+    """The day's manifest without its "inputs" list, which `inputs()` streams (or, for
+    its run id, `encoded_inputs`: `_InputsRead.encoded`); `sha256` gives a part's
+    digest."""
     reasons: Counter[str] = Counter()
     for result in results:
         reasons.update(result["quarantined"])
@@ -760,7 +819,7 @@ def _manifest(
             "quarantined": sum(reasons.values()),
         },
         "quarantined_by_reason": dict(sorted(reasons.items())),
-        "files": {TABLE_DIRS[kind]: describe_parts(parts[kind]) for kind in parts},
+        "files": {TABLE_DIRS[kind]: describe_parts(parts[kind], sha256) for kind in parts},
         "settings": settings.to_dict(),
         "fast_paths": fastpaths.merged(result.get("fast_paths") for result in results),
     }
@@ -775,20 +834,42 @@ def _manifest(
         manifest["empty_on_purpose"] = True
     if stories is not None:  # stories, near-duplicates and the signature days used
         manifest["stories"] = stories
-    manifest["run_id"] = _fingerprint(manifest, inputs())[:16]
+    if encoded_inputs is not None:
+        manifest["run_id"] = _fingerprint(manifest, (), encoded_inputs)[:16]
+    else:
+        manifest["run_id"] = _fingerprint(manifest, inputs())[:16]
     return manifest
 
 
-def _fingerprint(manifest: dict[str, Any], inputs: Iterable[dict[str, Any]]) -> str:
-    """sha256 of the manifest (without run_id), its input records hashed one by one: a
-    day of 100,000 inputs would otherwise build its whole text (tens of MB) in memory."""
+def _fingerprint(
+    manifest: dict[str, Any], inputs: Iterable[dict[str, Any]], encoded: bytes = b""
+) -> str:
+    """sha256 of the manifest (without run_id), then of its input records one by one
+    (`_encoded_input` each: a day of 100,000 inputs would otherwise build its whole text,
+    tens of MB, in memory), or of `encoded`, those records already encoded."""
     digest = hashlib.sha256()
     rest = {key: value for key, value in manifest.items() if key not in ("inputs", "run_id")}
     digest.update(repr(sorted(rest.items())).encode("utf-8"))
+    digest.update(encoded)
     for entry in inputs:
-        digest.update(b"\0")
-        digest.update(repr(sorted(entry.items())).encode("utf-8"))
+        digest.update(_encoded_input(entry))
     return digest.hexdigest()
+
+
+def _encoded_input(entry: dict[str, Any]) -> bytes:
+    """An input record as the run id hashes it."""
+    return b"\0" + repr(sorted(entry.items())).encode("utf-8")
+
+
+class _InputsRead:
+    """A day's input records read into memory, and encoded as the run id hashes them, in
+    one bytes object beside them (a quarter of the records' own memory): a Delta publish
+    reads both in its pool while the day is fetched and labeled, so that building the
+    manifest on the publish's thread does not encode them."""
+
+    def __init__(self, entries: Iterable[dict[str, Any]]) -> None:
+        self.entries = list(entries)
+        self.encoded = b"".join(_encoded_input(entry) for entry in self.entries)
 
 
 def _template_history(lake: Path, ingest_date: date, settings: Settings) -> TemplateProfile:
@@ -807,6 +888,13 @@ def _template_history(lake: Path, ingest_date: date, settings: Settings) -> Temp
             except (ValueError, KeyError, TypeError):
                 continue
     return profile
+
+
+def _template_day_json(lake: Path, ingest_date: date, shard_ids: list[str]) -> bytes:
+    """The day's template profile as compact JSON (a Delta lake's, read by newsclean
+    only: it encodes ten times faster than indented)."""
+    day = _template_day(lake, ingest_date, shard_ids)
+    return json.dumps(day, sort_keys=True, ensure_ascii=False).encode("utf-8")
 
 
 def _template_day(lake: Path, ingest_date: date, shard_ids: list[str]) -> dict[str, Any]:

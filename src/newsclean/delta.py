@@ -16,14 +16,14 @@ Layout under LAKE (a local path or an `s3://`, `gs://`, `az://` URI):
 A shard task cleans its files on the worker's disk, then uploads its folder to the lake's
 `_staging/` (its `shard.json` last, so a half-uploaded shard is never taken; a retry
 replaces it). Publishing fetches the staged shards and labels them; meanwhile
-(`DayCommit`) the tables are opened and each final part file is uploaded under a new
-name. Then each table's day is replaced by one commit (add actions for the uploaded
-files, removes for the day's old ones; the three tables at once), and the manifest row
-naming their versions is appended last. newsclean's readers (`check`, `restore`,
-`read_day`) start from the newest manifest row of the day and read each table at the
-version it names, so they see the old day or the new one, never a mix, even when a
-publish was killed between its commits. `restore` is time travel: it republishes the
-rows of an earlier version as a new commit.
+(`DayCommit`) the tables are opened (created empty on a new lake) and each final part
+file is uploaded under a new name. Then each table's day is replaced by one commit (add
+actions for the uploaded files, removes for the day's old ones; the three tables at
+once), and the manifest row naming their versions is appended last. newsclean's
+readers (`check`, `restore`, `read_day`) start from the newest manifest row of the day
+and read each table at the version it names, so they see the old day or the new one,
+never a mix, even when a publish was killed between its commits. `restore` is time
+travel: it republishes the rows of an earlier version as a new commit.
 """
 
 from __future__ import annotations
@@ -207,9 +207,12 @@ class DeltaLake:
             destination = f"{target}/{path.relative_to(folder).as_posix()}"
             self._guard(self.fs.put_file, str(path), destination)
 
-    def fetch_shards(self, ingest_date: date, shard_ids: list[str], root: Path) -> list[str]:
-        """Copy the day's staged shards into their staging folders under root, all files
-        at once. Returns the shards not completely staged (then nothing is copied)."""
+    def staged_files(
+        self, ingest_date: date, shard_ids: list[str], root: Path
+    ) -> tuple[list[str], dict[str, Path]]:
+        """The day's staged shard files, each with its place in the shard's staging folder
+        under root, from one listing of the day's staging; and the shards not completely
+        staged (then no file)."""
         day = self.staging(ingest_date)
         staged = self._guard(self.fs.find, day)  # [] when nothing is staged
         files: dict[str, list[str]] = {shard_id: [] for shard_id in shard_ids}
@@ -223,19 +226,23 @@ class DeltaLake:
             if f"{self.staging(ingest_date, shard_id)}/{SHARD_RESULT}" not in files[shard_id]
         ]
         if missing:
-            return missing
-        remote, local = [], []
+            return missing, {}
+        places = {}
         for shard_id in shard_ids:
             source = self.staging(ingest_date, shard_id)
             for path in files[shard_id]:
                 relative = path[len(source) :].lstrip("/")
-                destination = shard_dir(root, ingest_date, shard_id) / relative
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                remote.append(path)
-                local.append(str(destination))
-        if remote:
-            self._guard(self.fs.get, remote, local)
-        return []
+                places[path] = shard_dir(root, ingest_date, shard_id) / relative
+        return [], places
+
+    def fetch(self, files: dict[str, Path]) -> None:
+        """Copy files of the lake (as `staged_files` names them) to their local places,
+        all at once."""
+        if not files:
+            return
+        for local in files.values():
+            local.parent.mkdir(parents=True, exist_ok=True)
+        self._guard(self.fs.get, list(files), [str(local) for local in files.values()])
 
     def remove_staging(self, ingest_date: date) -> None:
         """Remove a published day's staged shards (no shard of it can still be needed),
@@ -402,9 +409,13 @@ class DeltaLake:
         manifest: dict[str, Any],
         versions: dict[str, int],
         table: Any = None,
+        *,
+        encoded: str | None = None,
+        refreshed: bool = False,
     ) -> dict[str, Any]:
         """Append the day's manifest row (through `table`, the opened manifests table, if
-        given); returns the row as `live` reads it back."""
+        given: brought up to date first unless `refreshed`; the manifest as `encoded` by
+        `_manifest_json`, if given); returns the row as `live` reads it back."""
         from deltalake import write_deltalake
 
         row = {
@@ -412,9 +423,9 @@ class DeltaLake:
             "run_id": [manifest["run_id"]],
             "published_at": [datetime.now(UTC)],
             **{f"{TABLE_DIRS[kind]}_version": [versions[kind]] for kind in KINDS},
-            "manifest": [json.dumps(manifest, sort_keys=True, ensure_ascii=False)],
+            "manifest": [encoded if encoded is not None else _manifest_json(manifest)],
         }
-        if table is not None:
+        if table is not None and not refreshed:
             self._guard(table.update_incremental)
         self._guard(
             write_deltalake,
@@ -556,28 +567,39 @@ class DeltaLake:
 class DayCommit:
     """One publish of a day's tables, its storage calls made in the background.
 
-    The tables are opened when it starts (created at the commit if they are not there
-    yet), and each part file is uploaded into its table's partition folder, under a new
-    name, as soon as it is added (while the day is still being labeled; small ones merged
-    first, when their kind is complete); `commit` then
-    replaces the day's partition of each table, one commit per table (the three at
-    once), and appends the manifest row last. A publish stopped before its manifest
-    row leaves files or table versions no manifest names (`vacuum` removes the files),
-    so readers keep seeing the old day.
+    The tables are opened when it starts (and created empty if they are not there yet,
+    while the day is fetched and labeled, not after), and each part file is uploaded into
+    its table's partition folder, under a new name, as soon as it is added (while the day
+    is still being labeled; small ones merged first, when their kind is complete);
+    `commit` then replaces the day's partition of each table, one commit per table (the
+    three at once), and appends the manifest row last. A publish stopped before its
+    manifest row leaves files, empty tables or table versions no manifest names
+    (`vacuum` removes the files), so readers keep seeing the old day (or none).
     """
 
     def __init__(self, lake: DeltaLake, ingest_date: date) -> None:
+        # The libraries the pool's calls import, imported here first: threads importing
+        # one package for the first time at once can deadlock on its modules' locks
+        # (`_DeadlockError` from deltalake's __init__ and its exceptions module, seen in
+        # a fresh publishing process).
+        import deltalake  # noqa: F401
+        import deltalake.exceptions  # noqa: F401
+        import deltalake.transaction  # noqa: F401
+
+        _storage_errors()
+        lake.fs  # noqa: B018  (the filesystem and its library, made once, here)
         self.lake = lake
         self.ingest_date = ingest_date
         self._batch = uuid.uuid4().hex
-        # One thread more than the table opens below: a `background` call made now (the
-        # story window's fetch) does not wait for them.
+        # IO_THREADS more than the table opens below: `background` calls made now (the
+        # story window's fetch, the staged parts' download) do not wait for them.
         self._pool = ThreadPoolExecutor(
-            max(IO_THREADS, len(KINDS) + 2), thread_name_prefix="newsclean-publish"
+            IO_THREADS + len(KINDS) + 1, thread_name_prefix="newsclean-publish"
         )
-        # Opened now, created at the commit if missing: a publish that stops early
-        # leaves the lake as it was.
-        self._tables = {kind: self._pool.submit(lake._table_or_none, kind) for kind in KINDS}
+        # Opened (or created empty) now: a lake's first publish does not create its
+        # tables one round trip before each commit. Readers find a day through the
+        # manifests table only, so empty tables show them nothing new.
+        self._tables = {kind: self._pool.submit(lake._table_or_create, kind) for kind in KINDS}
         self._manifests = self._pool.submit(lake._table_or_none, MANIFESTS)
         self._uploads: dict[str, list[tuple[Any, Future[None]]]] = {kind: [] for kind in KINDS}
         self._small: dict[str, list[Path]] = {kind: [] for kind in KINDS}
@@ -643,12 +665,16 @@ class DayCommit:
             merging.result()
         # Queued after every upload: each waits for its own table's files only.
         commits = {kind: self._pool.submit(self._commit, kind) for kind in KINDS}
+        # While the tables commit: the manifests table brought up to date and the row's
+        # manifest encoded (neither depends on the versions the row names).
+        table = self._manifests.result()
+        if table is not None:
+            self.lake._guard(table.update_incremental)
+        manifest = {**manifest, "inputs": list(inputs)}
+        encoded = _manifest_json(manifest)
         versions = {kind: future.result() for kind, future in commits.items()}
         return self.lake._append_manifest(
-            self.ingest_date,
-            {**manifest, "inputs": list(inputs)},
-            versions,
-            table=self._manifests.result(),
+            self.ingest_date, manifest, versions, table=table, encoded=encoded, refreshed=True
         )
 
     def manifests(self) -> Any:
@@ -663,8 +689,6 @@ class DayCommit:
         from deltalake import DeltaTable
 
         table = self._tables[kind].result()
-        if table is None:
-            table = self.lake._table_or_create(kind)
         actions = []
         for action, upload in self._uploads[kind]:
             upload.result()
@@ -709,6 +733,11 @@ class DayCommit:
                 continue
             done.append(name)
         return done
+
+
+def _manifest_json(manifest: dict[str, Any]) -> str:
+    """A manifest as its row in the manifests table holds it."""
+    return json.dumps(manifest, sort_keys=True, ensure_ascii=False)
 
 
 def _read_days(table: Any, first: date, last: date, columns: list[str] | None = None) -> pa.Table:

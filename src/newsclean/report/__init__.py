@@ -11,6 +11,7 @@ the page shows.
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -81,10 +82,16 @@ def write_report(
     if timings is None:
         timings = stored_timings(source, ingest_date, str(manifest.get("run_id", "")))
     today = day_metrics(source, ingest_date, manifest, timings=timings)
-    save_metrics(source, today)
-    earlier = history(source, ingest_date, days)
-    flags = find_drift(today, earlier)
-    page = render_html(today, earlier, flags, days=days, generated_by=f"newsclean {__version__}")
+    # The day's metrics are saved (on object storage, a PUT) while the earlier days are
+    # read and the page is drawn.
+    with ThreadPoolExecutor(1, thread_name_prefix="newsclean-report") as pool:
+        saving = pool.submit(save_metrics, source, today)
+        earlier = history(source, ingest_date, days)
+        flags = find_drift(today, earlier)
+        page = render_html(
+            today, earlier, flags, days=days, generated_by=f"newsclean {__version__}"
+        )
+        saving.result()
     if out is None:
         return source.write_file(report_file(ingest_date), page.encode("utf-8"))
     out.parent.mkdir(parents=True, exist_ok=True)
