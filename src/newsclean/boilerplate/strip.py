@@ -135,7 +135,8 @@ def strip_boilerplate(
     features: dict[str, tuple[int, list[float]]] = {}  # and its classifier features once
     learned_done = False  # the learned layers' last look at this text found nothing more
     while True:
-        for _ in range(_MAX_PASSES):
+        # Each pass that finds something removes a line, so the passes end.
+        while True:
             text, more = _strip_once(text, title=title, language=language, known=known)
             if not more:
                 break
