@@ -64,6 +64,7 @@ from train_boilerplate_words import (  # noqa: E402
     _scrapes,
     _summary,
     _validation,
+    search_thresholds,
 )
 
 from newsclean.boilerplate import strip_boilerplate  # noqa: E402
@@ -191,31 +192,19 @@ def negative_cases_kept(model: BlocksModel) -> bool:
 
 
 def choose(bias: float, weights: dict[str, float], cases: list) -> tuple[dict, list[dict]]:
-    """The thresholds of best body F1 on `cases` among those that lose no more story
-    sentences than the stage without the model, remove more boilerplate and change no
-    negative case (ties: more removed); (DISABLED, DISABLED) when none beats the stage."""
+    """The thresholds `search_thresholds` chooses on `cases` against the stage without
+    the block model, with the better pairs that changed a negative case; (DISABLED,
+    DISABLED) when none beats the stage."""
     base = baselines(cases)
-    grid = []
-    for head in HEAD_THRESHOLDS:
-        for body in BODY_THRESHOLDS:
-            if head > 1 and body > 1:
-                continue
-            result = score_with(cases, with_thresholds(bias, weights, head, body))
-            grid.append({"head": head, "body": body, **result})
-    stage = base["stage"]
-    allowed = [
-        point for point in grid
-        if point["lost_per_100"] <= stage["lost_per_100"] and point["f1"] > stage["f1"]
-        and point["removed"] > stage["removed"]
-    ]  # fmt: skip
-    allowed.sort(key=lambda point: (-point["f1"], -point["removed"], -point["head"]))
-    rejected = []
-    for point in allowed:
-        if negative_cases_kept(with_thresholds(bias, weights, point["head"], point["body"])):
-            return {"head": point["head"], "body": point["body"], **base,
-                    "negative_changed": rejected}, grid  # fmt: skip
-        rejected.append([point["head"], point["body"]])
-    return {"head": DISABLED, "body": DISABLED, **base, "negative_changed": rejected}, grid
+    chosen, rejected, grid = search_thresholds(
+        ("head", "body"),
+        (HEAD_THRESHOLDS, BODY_THRESHOLDS),
+        base["stage"],
+        lambda head, body: score_with(cases, with_thresholds(bias, weights, head, body)),
+        lambda head, body: negative_cases_kept(with_thresholds(bias, weights, head, body)),
+    )
+    head, body = chosen or (DISABLED, DISABLED)
+    return {"head": head, "body": body, **base, "negative_changed": rejected}, grid
 
 
 def main(argv: list[str] | None = None) -> int:

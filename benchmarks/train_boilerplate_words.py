@@ -254,30 +254,52 @@ def negative_cases_kept(model: WordsModel) -> bool:
     return True
 
 
-def choose(bias: float, weights: dict[str, float], cases: list) -> tuple[dict, list[dict]]:
-    """The thresholds of best body F1 on `cases` among those that lose no more story
-    sentences than the stage without the model, remove more boilerplate and change no
-    negative case (ties: more removed); (DISABLED, DISABLED) when none beats the stage's
-    F1."""
-    base = baselines(cases)
+def search_thresholds(
+    names: tuple[str, str],
+    axes: tuple[tuple[float, ...], tuple[float, ...]],
+    stage: dict,
+    score: Callable[[float, float], dict],
+    negatives_kept: Callable[[float, float], bool],
+) -> tuple[tuple[float, float] | None, list[list[float]], list[dict]]:
+    """The grid of a model's two thresholds (`names`, each over its axis; both off is no
+    model) scored by `score`, and the pair of best body F1 among those that lose no more
+    story sentences than `stage`, remove more boilerplate and change no negative case
+    (ties: more removed, then the higher first threshold): (that pair or None, the
+    better pairs that changed a negative case, the grid)."""
+    first, second = names
     grid = []
-    for line in LINE_THRESHOLDS:
-        for sentence in SENTENCE_THRESHOLDS:
-            if line > 1 and sentence > 1:
+    for one in axes[0]:
+        for two in axes[1]:
+            if one > 1 and two > 1:
                 continue
-            result = score_with(cases, with_thresholds(bias, weights, line, sentence))
-            grid.append({"line": line, "sentence": sentence, **result})
-    stage = base["stage"]
+            grid.append({first: one, second: two, **score(one, two)})
     allowed = [
         point for point in grid
         if point["lost_per_100"] <= stage["lost_per_100"] and point["f1"] > stage["f1"]
         and point["removed"] > stage["removed"]
     ]  # fmt: skip
-    allowed.sort(key=lambda point: (-point["f1"], -point["removed"], -point["line"]))
+    allowed.sort(key=lambda point: (-point["f1"], -point["removed"], -point[first]))
+    rejected = []
     for point in allowed:
-        if negative_cases_kept(with_thresholds(bias, weights, point["line"], point["sentence"])):
-            return {"line": point["line"], "sentence": point["sentence"], **base}, grid
-    return {"line": DISABLED, "sentence": DISABLED, **base}, grid
+        if negatives_kept(point[first], point[second]):
+            return (point[first], point[second]), rejected, grid
+        rejected.append([point[first], point[second]])
+    return None, rejected, grid
+
+
+def choose(bias: float, weights: dict[str, float], cases: list) -> tuple[dict, list[dict]]:
+    """The thresholds `search_thresholds` chooses on `cases` against the stage without
+    the model; (DISABLED, DISABLED) when none beats the stage's F1."""
+    base = baselines(cases)
+    chosen, _rejected, grid = search_thresholds(
+        ("line", "sentence"),
+        (LINE_THRESHOLDS, SENTENCE_THRESHOLDS),
+        base["stage"],
+        lambda line, sentence: score_with(cases, with_thresholds(bias, weights, line, sentence)),
+        lambda line, sentence: negative_cases_kept(with_thresholds(bias, weights, line, sentence)),
+    )
+    line, sentence = chosen or (DISABLED, DISABLED)
+    return {"line": line, "sentence": sentence, **base}, grid
 
 
 def main(argv: list[str] | None = None) -> int:
