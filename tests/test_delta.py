@@ -25,7 +25,7 @@ from newsclean import delta
 from newsclean.check import check_partition
 from newsclean.config import Settings
 from newsclean.day import clean_shard, publish_day, restore_day, run_day
-from newsclean.lake import LakeError, read_partition
+from newsclean.lake import LakeError, read_partition, shard_dir
 from newsclean.report import published_report, report_path
 from newsclean.report.metrics import load_metrics
 from newsclean.validate import ARTICLE, STORY
@@ -350,6 +350,59 @@ def test_shards_staged_by_separate_workers_publish_as_one_day(
     assert check_partition(bucket, DAY)[0] == []
     # Publishing again (an Airflow retry after the staging is gone) returns the live day.
     assert publish_day(bucket, DAY, list(shards), settings=SETTINGS, with_inputs=False) == manifest
+
+
+def test_shards_kept_where_they_were_staged_are_read_there_unless_the_lake_holds_others(
+    bucket: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A publish on the machine that staged the shards (`staged_copy`) fetches none of
+    the files it kept as the lake holds them; it fetches those of a shard staged again
+    elsewhere meanwhile and a kept file changed on disk, and publishes what the lake holds."""
+    fetched: list[str] = []
+    fetch = delta.DeltaLake.fetch
+
+    def spy(self: delta.DeltaLake, files: dict[str, Path]) -> None:
+        fetched.extend(files)
+        fetch(self, files)
+
+    monkeypatch.setattr(delta.DeltaLake, "fetch", spy)
+    kept = tmp_path / "kept"
+    files = sorted(str(path) for path in OLD_INPUT.iterdir())
+    shards = {"00000": files[:2], "00001": files[2:]}
+
+    def stage(shard_id: str, shard_files: list[str], root: Path, copy: Path | None) -> None:
+        clean_shard(
+            shard_files,
+            input_root=str(root),
+            lake=bucket,
+            ingest_date=DAY,
+            shard_id=shard_id,
+            settings=SETTINGS,
+            staged_copy=copy,
+        )
+
+    for shard_id, shard_files in shards.items():
+        stage(shard_id, shard_files, OLD_INPUT, kept)
+    first = publish_day(bucket, DAY, list(shards), settings=SETTINGS, staged_copy=kept)
+    assert fetched == [], "every staged file was read where it was kept"
+    assert first["units"] == {"read": 5, "written": 3, "quarantined": 2}
+    assert check_partition(bucket, DAY)[0] == []
+
+    # Staged again: shard 00000 here, its result file then touched; shard 00001 on
+    # another machine, from other input.
+    stage("00000", shards["00000"], OLD_INPUT, kept)
+    other = sorted(str(path) for path in NEW_INPUT.iterdir())
+    stage("00001", other, NEW_INPUT, None)
+    touched = shard_dir(kept, DAY, "00000") / delta.SHARD_RESULT
+    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 10**9))
+    store = delta.DeltaLake(bucket)
+    lake_files = set(store.fs.find(store.staging(DAY)))
+    again = publish_day(bucket, DAY, list(shards), settings=SETTINGS, staged_copy=kept)
+    assert set(fetched) == {path for path in lake_files if "/shard-00001/" in path} | {
+        f"{store.staging(DAY, '00000')}/{delta.SHARD_RESULT}"
+    }
+    assert sorted(entry["uri"] for entry in again["inputs"]) == sorted(shards["00000"] + other)
+    assert check_partition(bucket, DAY)[0] == []
 
 
 PUBLISHER = """

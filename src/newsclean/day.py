@@ -24,6 +24,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
+from contextlib import nullcontext
 from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
@@ -114,11 +115,15 @@ def clean_shard(
     settings: Settings,
     progress: Progress | None = None,
     lake_format: str | None = None,
+    staged_copy: Path | None = None,
 ) -> dict[str, Any]:
     """Clean some raw files into staged article and quarantine parts. Idempotent.
 
     A second call with the same arguments replaces the staged parts. Returns a
     JSON-serialisable summary. `lake_format` as in `newsclean.delta.lake_format`.
+    `staged_copy`: on a lake on object storage, a local folder where the shard is
+    staged and kept after its upload, for a `publish_day` on this machine given the
+    same folder to read rather than fetch back.
     """
     selected = set(files)
     inputs = [file for file in iter_inputs(input_root) if file.uri in selected]
@@ -134,6 +139,7 @@ def clean_shard(
         progress,
         lake_format,
         inline=small_input(inputs),
+        staged_copy=staged_copy,
     )
 
 
@@ -147,13 +153,22 @@ def _stage_shard(
     lake_format: str | None = None,
     *,
     inline: bool = False,
+    staged_copy: Path | None = None,
 ) -> dict[str, Any]:
     """Clean the inputs into the shard's staging folder, on the lake's own storage.
 
-    `inline`: clean in this process, without the workers (a small input)."""
+    `inline`: clean in this process, without the workers (a small input); `staged_copy`
+    as in `clean_shard`."""
     if delta.lake_format(lake, lake_format) == delta.DELTA:
         return _stage_shard_remote(
-            inputs, delta.DeltaLake(lake), ingest_date, shard_id, settings, progress, inline
+            inputs,
+            delta.DeltaLake(lake),
+            ingest_date,
+            shard_id,
+            settings,
+            progress,
+            inline,
+            staged_copy,
         )
     root = lake_root(lake)
     return _stage_shard_local(
@@ -169,17 +184,20 @@ def _stage_shard_remote(
     settings: Settings,
     progress: Progress | None,
     inline: bool,
+    staged_copy: Path | None = None,
 ) -> dict[str, Any]:
     """Clean on this machine's disk, with the lake's template history copied in, then
-    upload the staged shard to the lake, where any machine can publish it."""
+    upload the staged shard to the lake, where any machine can publish it; in
+    `staged_copy`, if given, the shard stays (`DeltaLake.upload_shard(keep=True)`)."""
     with tempfile.TemporaryDirectory(prefix="newsclean-shard-") as scratch:
-        root = Path(scratch)
+        root = Path(scratch) if staged_copy is None else staged_copy
         window = range(settings.template_window_days, 0, -1)
         lake.fetch_profiles((ingest_date - timedelta(days=days) for days in window), root)
         result = _stage_shard_local(
             inputs, root, ingest_date, shard_id, settings, progress, inline=inline
         )
-        lake.upload_shard(shard_dir(root, ingest_date, shard_id), ingest_date, shard_id)
+        folder = shard_dir(root, ingest_date, shard_id)
+        lake.upload_shard(folder, ingest_date, shard_id, keep=staged_copy is not None)
     return result
 
 
@@ -429,6 +447,7 @@ def publish_day(
     allow_empty: bool = False,
     input_fingerprint: str | None = None,
     lake_format: str | None = None,
+    staged_copy: Path | None = None,
 ) -> dict[str, Any]:
     """Publish the staged shards of a day as its partitions, atomically, with a manifest.
 
@@ -443,7 +462,9 @@ def publish_day(
     Parquet lake; every version of a Delta lake until it is vacuumed).
     `input_fingerprint` (see `newsclean.backfill`) is kept in the manifest. The day is
     labeled with near-duplicates and stories against the days before it and gets its
-    report, in either lake format.
+    report, in either lake format. `staged_copy`: the folder `clean_shard` kept its
+    shards in on this machine (a Delta lake's staged files found there as the lake holds
+    them are read there, the others fetched).
     """
     started = time.perf_counter()
     shard_ids = sorted(shard_ids)
@@ -456,6 +477,7 @@ def publish_day(
             with_inputs,
             allow_empty,
             input_fingerprint,
+            staged_copy,
         )
     root = lake_root(lake)
     recover(root, ingest_date)
@@ -501,8 +523,10 @@ def _publish_delta(
     with_inputs: bool,
     allow_empty: bool,
     input_fingerprint: str | None,
+    staged_copy: Path | None = None,
 ) -> dict[str, Any]:
-    """Publish staged shards from the lake's storage, whichever machines staged them:
+    """Publish staged shards from the lake's storage, whichever machines staged them
+    (those staged here, kept in `staged_copy`, read there):
     the day labeled with stories against the signatures of the days before it, one
     commit per table, the manifest row last; then the day's signatures, its template
     profile and its report, and the day's staging removed."""
@@ -521,7 +545,7 @@ def _publish_delta(
             signatures = commit.background(
                 lake.fetch_profiles, earlier, root, delta.SIGNATURES, ".parquet"
             )
-            missing, files = lake.staged_files(ingest_date, shard_ids, root)
+            missing, files = lake.staged_files(ingest_date, shard_ids, root, staged_copy)
             if missing:
                 live = lake.live(ingest_date)
                 manifest = None if live is None else live["manifest"]
@@ -965,28 +989,39 @@ def run_day(
     # once it is cleaned, so that loading it does not come before the first unit.
     warming = _start_chart_engine() if not inline else None
     try:
-        _stage_shard(
-            itertools.chain(head, inputs),
-            lake,
-            ingest_date,
-            "00000",
-            settings,
-            progress,
-            lake_format,
-            inline=inline,
+        # A Delta lake's shard stays on this disk after its upload: the publish reads it
+        # here, as the lake holds it, rather than fetching it back.
+        keeping = (
+            tempfile.TemporaryDirectory(prefix="newsclean-day-")
+            if delta.lake_format(lake, lake_format) == delta.DELTA
+            else nullcontext()
         )
-        if inline:
-            warming = _start_chart_engine()
-        return publish_day(
-            lake,
-            ingest_date,
-            ["00000"],
-            settings=settings,
-            with_inputs=with_inputs,
-            allow_empty=allow_empty,
-            input_fingerprint=input_fingerprint,
-            lake_format=lake_format,
-        )
+        with keeping as scratch:
+            kept = Path(scratch) if scratch is not None else None
+            _stage_shard(
+                itertools.chain(head, inputs),
+                lake,
+                ingest_date,
+                "00000",
+                settings,
+                progress,
+                lake_format,
+                inline=inline,
+                staged_copy=kept,
+            )
+            if inline:
+                warming = _start_chart_engine()
+            return publish_day(
+                lake,
+                ingest_date,
+                ["00000"],
+                settings=settings,
+                with_inputs=with_inputs,
+                allow_empty=allow_empty,
+                input_fingerprint=input_fingerprint,
+                lake_format=lake_format,
+                staged_copy=kept,
+            )
     finally:
         if warming is not None:
             warming.join()

@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -196,25 +197,46 @@ class DeltaLake:
         day = f"ingest_date={ingest_date.isoformat()}"
         return self._path("_staging", day, *([f"shard-{shard_id}"] if shard_id else []))
 
-    def upload_shard(self, folder: Path, ingest_date: date, shard_id: str) -> None:
+    def upload_shard(
+        self, folder: Path, ingest_date: date, shard_id: str, *, keep: bool = False
+    ) -> None:
         """Put a staged shard folder into the lake's staging, replacing an earlier attempt;
-        its result file goes last, so publishing never takes a half-uploaded shard."""
+        its result file goes last, so publishing never takes a half-uploaded shard. With
+        `keep`, the folder stays for a publish on this machine, with a record of what was
+        uploaded (`kept_record`) that lets it read the files here, not fetch them."""
         target = self.staging(ingest_date, shard_id)
+        record = kept_record(folder)
+        record.unlink(missing_ok=True)
         self._guard(self._remove, target)
         files = sorted(path for path in folder.rglob("*") if path.is_file())
         last = [path for path in files if path.name == SHARD_RESULT]
         for path in [path for path in files if path.name != SHARD_RESULT] + last:
             destination = f"{target}/{path.relative_to(folder).as_posix()}"
             self._guard(self.fs.put_file, str(path), destination)
+        if keep:
+            listed = self._guard(self.fs.find, target, detail=True)
+            uploaded = {}
+            for path in files:
+                relative = path.relative_to(folder).as_posix()
+                info = listed.get(f"{target}/{relative}")
+                stat = path.stat()
+                if info is not None and info.get("size") == stat.st_size:
+                    tag = _object_tag(info)
+                    if tag is not None:
+                        uploaded[relative] = [tag, stat.st_size, stat.st_mtime_ns]
+            record.write_text(json.dumps(uploaded), encoding="utf-8")
 
     def staged_files(
-        self, ingest_date: date, shard_ids: list[str], root: Path
+        self, ingest_date: date, shard_ids: list[str], root: Path, kept: Path | None = None
     ) -> tuple[list[str], dict[str, Path]]:
         """The day's staged shard files, each with its place in the shard's staging folder
         under root, from one listing of the day's staging; and the shards not completely
-        staged (then no file)."""
+        staged (then no file). With `kept` (a folder where this machine staged shards,
+        `upload_shard(keep=True)`), a file kept there whose record matches the listed
+        object (its tag and size) and is unchanged on disk is linked into its place and
+        left out: only the others are to be fetched."""
         day = self.staging(ingest_date)
-        staged = self._guard(self.fs.find, day)  # [] when nothing is staged
+        staged = self._guard(self.fs.find, day, detail=True)  # {} when nothing is staged
         files: dict[str, list[str]] = {shard_id: [] for shard_id in shard_ids}
         for path in staged:  # one listing of the day's staging, not one per shard
             shard_id = path[len(day) :].lstrip("/").partition("/")[0].removeprefix("shard-")
@@ -230,9 +252,16 @@ class DeltaLake:
         places = {}
         for shard_id in shard_ids:
             source = self.staging(ingest_date, shard_id)
+            local = shard_dir(root, ingest_date, shard_id)
+            copy = None if kept is None else shard_dir(kept, ingest_date, shard_id)
+            record = {} if copy is None else _read_record(kept_record(copy))
             for path in files[shard_id]:
                 relative = path[len(source) :].lstrip("/")
-                places[path] = shard_dir(root, ingest_date, shard_id) / relative
+                place = local / relative
+                if copy is None or not _linked(
+                    copy / relative, place, record.get(relative), staged[path]
+                ):
+                    places[path] = place
         return [], places
 
     def fetch(self, files: dict[str, Path]) -> None:
@@ -757,6 +786,50 @@ def _read_days(table: Any, first: date, last: date, columns: list[str] | None = 
         f"BETWEEN DATE '{first.isoformat()}' AND DATE '{last.isoformat()}'"
     )
     return pa.table(QueryBuilder().register("day", table).execute(query))
+
+
+def kept_record(folder: Path) -> Path:
+    """Where `upload_shard(keep=True)` records what it put of a shard folder: beside the
+    folder, never inside it (so it is not uploaded with it)."""
+    return folder.with_name(f".{folder.name}.uploaded.json")
+
+
+def _read_record(path: Path) -> dict[str, Any]:
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
+def _object_tag(info: dict[str, Any]) -> str | None:
+    """What tells one stored object from another of the same name: its ETag (S3, GCS,
+    Azure), or a local file's modification time; None when the listing has neither."""
+    tag = info.get("ETag") or info.get("etag") or info.get("mtime")
+    return None if tag is None else str(tag)
+
+
+def _linked(copy: Path, place: Path, recorded: Any, listed: dict[str, Any]) -> bool:
+    """Link a kept copy of a staged file into its place, if it is what the lake holds:
+    recorded by this machine's upload of the object now listed (same tag and size) and
+    not changed since. False (nothing linked) otherwise, or if it cannot be linked."""
+    if not isinstance(recorded, list) or len(recorded) != 3:
+        return False
+    tag, size, modified = recorded
+    if tag != _object_tag(listed) or size != listed.get("size"):
+        return False
+    try:
+        stat = copy.stat()
+        if (stat.st_size, stat.st_mtime_ns) != (size, modified):
+            return False
+        place.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(copy, place)
+        except OSError:  # another file system: copied instead
+            shutil.copyfile(copy, place)
+    except OSError:
+        return False
+    return True
 
 
 def _modified(info: dict[str, Any]) -> datetime:
