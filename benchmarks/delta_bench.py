@@ -5,7 +5,10 @@
 
 Starts moto's S3 server on 127.0.0.1 (stopped by its PID at the end) and cleans the
 archive twice as one day in shards, once with boilerplate stripping and once without,
-so the two versions of the day differ in their rows. Times the cleaning (staging to
+so the two versions of the day differ in their rows. The shards are staged as the
+command line's `run` stages its one: each kept on this disk after its upload
+(`staged_copy`), where the publish in this process reads it (with `--fetch`, the
+publish fetches every staged file, as one on another machine does). Times the cleaning (staging to
 the lake) against the publish (`publish_day`: fetching the staged shards, story
 labeling, the commits, the day's profiles and its report), and within the publish the
 story labeling (`label_staged`, the same call a Parquet lake's publish makes) apart
@@ -24,6 +27,7 @@ import hashlib
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -68,8 +72,11 @@ def fingerprint(lake: str) -> str:
     return digest.hexdigest()[:16]
 
 
-def stage(lake: str, archive: str, settings, shard_size: int) -> tuple[list[str], float]:
-    """Clean the archive into staged shards on the lake; the shard ids and seconds taken."""
+def stage(
+    lake: str, archive: str, settings, shard_size: int, kept: Path
+) -> tuple[list[str], float]:
+    """Clean the archive into staged shards on the lake, each kept in `kept` too; the
+    shard ids and seconds taken."""
     from newsclean.day import clean_shard, plan_shards
 
     started = time.monotonic()
@@ -84,6 +91,7 @@ def stage(lake: str, archive: str, settings, shard_size: int) -> tuple[list[str]
             ingest_date=DAY,
             shard_id=shard_id,
             settings=settings,
+            staged_copy=kept,
         )
         ids.append(shard_id)
     return ids, time.monotonic() - started
@@ -142,6 +150,9 @@ def main() -> int:
     parser.add_argument("--kills", type=int, default=10)
     parser.add_argument("--shard-size", type=int, default=2000, help="raw files a shard")
     parser.add_argument("--seed", type=int, default=22)
+    parser.add_argument(
+        "--fetch", action="store_true", help="keep no shard locally: the publish fetches all"
+    )
     arguments = parser.parse_args()
     if not Path(arguments.input).is_dir():
         parser.exit(2, f"delta_bench: error: no archive at {arguments.input}\n")
@@ -165,14 +176,25 @@ def main() -> int:
         prints = {}
         for name, settings in versions.items():
             for attempt in ("publish", "re-publish"):
-                shard_ids, cleaning = stage(lake, arguments.input, settings, arguments.shard_size)
+                kept = Path(tempfile.mkdtemp(prefix="delta-bench-kept-"))
+                shard_ids, cleaning = stage(
+                    lake, arguments.input, settings, arguments.shard_size, kept
+                )
                 if attempt == "publish":  # keep a copy of the staged shards for the kills
                     store.fs.get(store.staging(DAY), str(saved / name), recursive=True)
                 commits = commit_count(lake) if figures["runs"] else 0
                 labeling.seconds = 0.0
                 started = time.monotonic()
-                manifest = publish_day(lake, DAY, shard_ids, settings=settings, with_inputs=False)
+                manifest = publish_day(
+                    lake,
+                    DAY,
+                    shard_ids,
+                    settings=settings,
+                    with_inputs=False,
+                    staged_copy=None if arguments.fetch else kept,
+                )
                 publishing = time.monotonic() - started
+                shutil.rmtree(kept)
                 problems, summary = check_partition(lake, DAY)
                 figures["units"] = manifest["units"]["read"]
                 rest = publishing - labeling.seconds
