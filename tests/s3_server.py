@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 SECRET = "newsclean-test-secret-7Q2xK9"
 """The secret access key the tests hand the server: it must never be printed or stored."""
@@ -23,16 +24,19 @@ def free_port() -> int:
 
 
 @contextmanager
-def s3_server(timeout: float = 30.0) -> Iterator[dict[str, str]]:
-    """Run moto's server; yields the environment that points AWS clients at it.
+def s3_server(timeout: float = 30.0, log: Path | None = None) -> Iterator[dict[str, str]]:
+    """Run moto's server; yields the environment that points AWS clients at it (with
+    its process id in MOTO_PID, which is no AWS setting). With `log`, the server's
+    request log (one line a request) is written to that file.
 
     Raises RuntimeError if it does not answer within `timeout` seconds.
     """
     port = free_port()
+    output = subprocess.DEVNULL if log is None else open(log, "wb")  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=output,
+        stderr=output,
         start_new_session=True,
     )
     try:
@@ -54,6 +58,7 @@ def s3_server(timeout: float = 30.0) -> Iterator[dict[str, str]]:
             "AWS_SECRET_ACCESS_KEY": SECRET,
             "AWS_REGION": "us-east-1",
             "AWS_DEFAULT_REGION": "us-east-1",
+            "MOTO_PID": str(process.pid),
         }
     finally:
         os.kill(process.pid, signal.SIGTERM)
@@ -62,6 +67,8 @@ def s3_server(timeout: float = 30.0) -> Iterator[dict[str, str]]:
         except subprocess.TimeoutExpired:
             os.kill(process.pid, signal.SIGKILL)
             process.wait()
+        if log is not None:
+            output.close()
 
 
 def make_bucket(environment: dict[str, str], bucket: str) -> None:
