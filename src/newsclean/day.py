@@ -68,7 +68,6 @@ from newsclean.report.source import LakeSource
 from newsclean.rows import quarantine_record
 from newsclean.stories import keep_signatures, label_staged, save_published_signatures
 from newsclean.stories.store import (
-    FEATURES_DIR,
     FeatureWriter,
     Labeled,
     features_path,
@@ -555,12 +554,7 @@ def _publish_delta(
                 raise FileNotFoundError(
                     f"shard {missing[0]} of {ingest_date} is not staged in the lake"
                 )
-            # The article parts and their story features (most of the bytes) download in
-            # the background while the rest, fetched first, is read: the shards' results,
-            # input records and template statistics.
-            bulky = {remote: local for remote, local in files.items() if _bulky(local)}
-            fetching = commit.background(lake.fetch, bulky)
-            lake.fetch({remote: local for remote, local in files.items() if remote not in bulky})
+            lake.fetch(files)
             # The template profile kept after the commit, as compact JSON (it is read by
             # newsclean only, and encodes ten times faster).
             templates = commit.background(_template_day_json, root, ingest_date, shard_ids)
@@ -575,7 +569,6 @@ def _publish_delta(
                 label_stories=True,
                 ready=commit,  # each final part is uploaded while the rest is labeled
                 keep_inputs=True,
-                fetching=fetching,
             )
             committed = commit.background(commit.commit, staged.manifest, staged.inputs())
             if staged.labeled is not None:  # while the tables commit
@@ -616,12 +609,6 @@ def _publish_delta(
     return manifest
 
 
-def _bulky(path: Path) -> bool:
-    """Whether a fetched staged file is an article part or its story features: the
-    bulk of a day's staging, needed only once the day is labeled."""
-    return path.parent.name in (TABLE_DIRS[ARTICLE], FEATURES_DIR)
-
-
 def _timings(results: list[dict[str, Any]], started: float) -> dict[str, float]:
     """The seconds per stage of a day's shards, and of its publish (begun at `started`)."""
     timings: Counter[str] = Counter()
@@ -659,7 +646,6 @@ def _staged_day(
     label_stories: bool = False,
     ready: delta.DayCommit | None = None,
     keep_inputs: bool = False,
-    fetching: Future[None] | None = None,
 ) -> _Staged:
     """Read the staged shards of a day under root and build its manifest; with
     `label_stories`, label its articles against the story signatures kept under root.
@@ -667,8 +653,7 @@ def _staged_day(
     no more (`DayCommit.add`, `DayCommit.complete`), its pool hashes the parts for the
     manifest as they are final, and the day's story signatures are left for the caller
     to write (`Labeled.write_signatures`); with `keep_inputs`, the input records are
-    read once and kept in memory. `fetching`: the download of the article parts and
-    their story features, still running (the other staged files are there)."""
+    read once and kept in memory."""
     results = []
     for shard_id in shard_ids:
         path = shard_dir(root, ingest_date, shard_id) / SHARD_RESULT
@@ -712,8 +697,6 @@ def _staged_day(
         for path in parts[QUARANTINE]:
             final(ready, QUARANTINE, path)
         ready.complete(QUARANTINE)
-    if fetching is not None:
-        fetching.result()
     parts[ARTICLE] = staged_parts(ARTICLE)
     if ready is not None and not label_stories:
         for path in parts[ARTICLE]:

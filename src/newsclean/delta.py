@@ -621,7 +621,7 @@ class DayCommit:
         self.ingest_date = ingest_date
         self._batch = uuid.uuid4().hex
         # IO_THREADS more than the table opens below: `background` calls made now (the
-        # story window's fetch, the staged parts' download) do not wait for them.
+        # story window's fetch, the template statistics' merge) do not wait for them.
         self._pool = ThreadPoolExecutor(
             IO_THREADS + len(KINDS) + 1, thread_name_prefix="newsclean-publish"
         )
