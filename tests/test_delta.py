@@ -170,6 +170,40 @@ def test_published_report_names_a_local_delta_days_page(
     assert published_report(lake, date(2026, 3, 3)) is None
 
 
+def test_a_run_on_a_local_delta_lake_publishes_its_shard_without_fetching_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`newsclean run` reads the shard it staged from its own copy (a local lake's files
+    are told apart by their modification time), and publishes the same day as a publish
+    that fetches the staged shard."""
+    monkeypatch.delenv(delta.LAKE_FORMAT_ENV, raising=False)
+    fetched: list[str] = []
+    fetch = delta.DeltaLake.fetch
+
+    def spy(self: delta.DeltaLake, files: dict[str, Path]) -> None:
+        fetched.extend(files)
+        fetch(self, files)
+
+    monkeypatch.setattr(delta.DeltaLake, "fetch", spy)
+    lake = str(tmp_path / "lake")
+    ran = run_day(str(OLD_INPUT), lake, DAY, SETTINGS, lake_format="delta")
+    assert fetched == []
+    files = sorted(str(path) for path in OLD_INPUT.iterdir())
+    clean_shard(
+        files,
+        input_root=str(OLD_INPUT),
+        lake=lake,
+        ingest_date=DAY,
+        shard_id="00000",
+        settings=SETTINGS,
+        lake_format="delta",
+    )
+    published = publish_day(lake, DAY, ["00000"], settings=SETTINGS, lake_format="delta")
+    assert fetched, "a publish without the copy fetches the staged shard"
+    assert published["run_id"] == ran["run_id"]
+    assert check_partition(lake, DAY)[0] == []
+
+
 def test_a_publish_stopped_before_its_commit_leaves_the_lake_as_it_was(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -120,8 +120,8 @@ def clean_shard(
 
     A second call with the same arguments replaces the staged parts. Returns a
     JSON-serialisable summary. `lake_format` as in `newsclean.delta.lake_format`.
-    `staged_copy`: on a lake on object storage, a local folder where the shard is
-    staged and kept after its upload, for a `publish_day` on this machine given the
+    `staged_copy`: on a Delta lake, a local folder where the shard is staged and kept
+    after its upload, for a `publish_day` on this machine given the
     same folder to read rather than fetch back.
     """
     selected = set(files)
@@ -188,15 +188,20 @@ def _stage_shard_remote(
     """Clean on this machine's disk, with the lake's template history copied in, then
     upload the staged shard to the lake, where any machine can publish it; in
     `staged_copy`, if given, the shard stays (`DeltaLake.upload_shard(keep=True)`)."""
-    with tempfile.TemporaryDirectory(prefix="newsclean-shard-") as scratch:
-        root = Path(scratch) if staged_copy is None else staged_copy
+    scratch = (
+        tempfile.TemporaryDirectory(prefix="newsclean-shard-")
+        if staged_copy is None
+        else nullcontext(str(staged_copy))
+    )
+    with scratch as folder:
+        root = Path(folder)
         window = range(settings.template_window_days, 0, -1)
         lake.fetch_profiles((ingest_date - timedelta(days=days) for days in window), root)
         result = _stage_shard_local(
             inputs, root, ingest_date, shard_id, settings, progress, inline=inline
         )
-        folder = shard_dir(root, ingest_date, shard_id)
-        lake.upload_shard(folder, ingest_date, shard_id, keep=staged_copy is not None)
+        staged = shard_dir(root, ingest_date, shard_id)
+        lake.upload_shard(staged, ingest_date, shard_id, keep=staged_copy is not None)
     return result
 
 
