@@ -23,7 +23,6 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future
 from contextlib import nullcontext
 from datetime import date, timedelta
 from functools import partial
@@ -42,7 +41,6 @@ from newsclean.lake import (
     TABLE_DIRS,
     PartWriter,
     describe_parts,
-    file_sha256,
     lake_root,
     partition_dir,
     publish_partitions,
@@ -655,10 +653,9 @@ def _staged_day(
     """Read the staged shards of a day under root and build its manifest; with
     `label_stories`, label its articles against the story signatures kept under root.
     `ready` is given each part file as soon as it is final, and told when a kind has
-    no more (`DayCommit.add`, `DayCommit.complete`), its pool hashes the parts for the
-    manifest as they are final, and the day's story signatures are left for the caller
-    to write (`Labeled.write_signatures`); with `keep_inputs`, the input records are
-    read once and kept in memory."""
+    no more (`DayCommit.add`, `DayCommit.complete`), and the day's story signatures
+    are left for the caller to write (`Labeled.write_signatures`); with `keep_inputs`,
+    the input records are read once and kept in memory."""
     results = []
     for shard_id in shard_ids:
         path = shard_dir(root, ingest_date, shard_id) / SHARD_RESULT
@@ -685,28 +682,14 @@ def _staged_day(
         for shard_id, result in zip(shard_ids, results, strict=True):
             yield from _read_inputs(shard_dir(root, ingest_date, shard_id), result)
 
-    # Kept inputs are read (and encoded for the run id) while the day is fetched and
-    # labeled, beside a publish's storage calls.
-    reading = (
-        ready.background(_InputsRead, read_inputs()) if keep_inputs and ready is not None else None
-    )
-    hashes: dict[Path, Future[str]] = {}
-
-    def final(committing: delta.DayCommit, kind: str, path: Path) -> None:
-        """A part file that will not change: uploaded, and hashed for the manifest."""
-        committing.add(kind, path)
-        hashes[path] = committing.background(file_sha256, path)
-
-    parts = {ARTICLE: [], QUARANTINE: staged_parts(QUARANTINE)}  # the manifest's order
-    if ready is not None:
-        for path in parts[QUARANTINE]:
-            final(ready, QUARANTINE, path)
-        ready.complete(QUARANTINE)
-    parts[ARTICLE] = staged_parts(ARTICLE)
-    if ready is not None and not label_stories:
-        for path in parts[ARTICLE]:
-            final(ready, ARTICLE, path)
-        ready.complete(ARTICLE)
+    # Kept inputs are read while the day is labeled, beside a publish's storage calls.
+    reading = ready.background(list, read_inputs()) if keep_inputs and ready is not None else None
+    parts = {ARTICLE: staged_parts(ARTICLE), QUARANTINE: staged_parts(QUARANTINE)}
+    final = (QUARANTINE,) if label_stories else (QUARANTINE, ARTICLE)
+    for kind in final if ready is not None else ():
+        for path in parts[kind]:
+            ready.add(kind, path)
+        ready.complete(kind)
     labeled = None
     if label_stories:
         # Clustering needs the whole day and the days before it: it runs here, on the
@@ -717,7 +700,7 @@ def _staged_day(
             parts[ARTICLE],
             staging_dir(root, ingest_date) / "stories",
             settings,
-            written=None if ready is None else partial(final, ready, ARTICLE),
+            written=None if ready is None else partial(ready.add, ARTICLE),
             signatures=ready is None,  # else written while the tables commit
         )
         parts[ARTICLE] = labeled.article_parts
@@ -725,20 +708,16 @@ def _staged_day(
         if ready is not None:
             ready.complete(ARTICLE)
             for path in parts[STORY]:
-                final(ready, STORY, path)
+                ready.add(STORY, path)
             ready.complete(STORY)
 
-    read = reading.result() if reading is not None else None
-    if read is not None:
-        kept: list[dict[str, Any]] | None = read.entries
+    if reading is not None:
+        kept: list[dict[str, Any]] | None = reading.result()
     else:
         kept = list(read_inputs()) if keep_inputs else None
 
     def inputs() -> Iterator[dict[str, Any]]:
         return iter(kept) if kept is not None else read_inputs()
-
-    def sha256(path: Path) -> str:
-        return hashes[path].result() if path in hashes else file_sha256(path)
 
     manifest = _manifest(
         ingest_date,
@@ -750,8 +729,6 @@ def _staged_day(
         empty_on_purpose=not files,
         stories=labeled.summary if labeled is not None else None,
         input_fingerprint=input_fingerprint,
-        sha256=sha256,
-        encoded_inputs=None if read is None else read.encoded,
     )
     return _Staged(manifest, parts, inputs, files, results, labeled)
 
@@ -811,12 +788,8 @@ def _manifest(
     empty_on_purpose: bool = False,
     stories: dict[str, Any] | None = None,
     input_fingerprint: str | None = None,
-    sha256: Callable[[Path], str] = file_sha256,
-    encoded_inputs: bytes | None = None,
 ) -> dict[str, Any]:
-    """The day's manifest without its "inputs" list, which `inputs()` streams (or, for
-    its run id, `encoded_inputs`: `_InputsRead.encoded`); `sha256` gives a part's
-    digest."""
+    """The day's manifest without its "inputs" list, which `inputs()` streams."""
     reasons: Counter[str] = Counter()
     for result in results:
         reasons.update(result["quarantined"])
@@ -831,7 +804,7 @@ def _manifest(
             "quarantined": sum(reasons.values()),
         },
         "quarantined_by_reason": dict(sorted(reasons.items())),
-        "files": {TABLE_DIRS[kind]: describe_parts(parts[kind], sha256) for kind in parts},
+        "files": {TABLE_DIRS[kind]: describe_parts(parts[kind]) for kind in parts},
         "settings": settings.to_dict(),
         "fast_paths": fastpaths.merged(result.get("fast_paths") for result in results),
     }
@@ -846,42 +819,20 @@ def _manifest(
         manifest["empty_on_purpose"] = True
     if stories is not None:  # stories, near-duplicates and the signature days used
         manifest["stories"] = stories
-    if encoded_inputs is not None:
-        manifest["run_id"] = _fingerprint(manifest, (), encoded_inputs)[:16]
-    else:
-        manifest["run_id"] = _fingerprint(manifest, inputs())[:16]
+    manifest["run_id"] = _fingerprint(manifest, inputs())[:16]
     return manifest
 
 
-def _fingerprint(
-    manifest: dict[str, Any], inputs: Iterable[dict[str, Any]], encoded: bytes = b""
-) -> str:
-    """sha256 of the manifest (without run_id), then of its input records one by one
-    (`_encoded_input` each: a day of 100,000 inputs would otherwise build its whole text,
-    tens of MB, in memory), or of `encoded`, those records already encoded."""
+def _fingerprint(manifest: dict[str, Any], inputs: Iterable[dict[str, Any]]) -> str:
+    """sha256 of the manifest (without run_id), its input records hashed one by one: a
+    day of 100,000 inputs would otherwise build its whole text (tens of MB) in memory."""
     digest = hashlib.sha256()
     rest = {key: value for key, value in manifest.items() if key not in ("inputs", "run_id")}
     digest.update(repr(sorted(rest.items())).encode("utf-8"))
-    digest.update(encoded)
     for entry in inputs:
-        digest.update(_encoded_input(entry))
+        digest.update(b"\0")
+        digest.update(repr(sorted(entry.items())).encode("utf-8"))
     return digest.hexdigest()
-
-
-def _encoded_input(entry: dict[str, Any]) -> bytes:
-    """An input record as the run id hashes it."""
-    return b"\0" + repr(sorted(entry.items())).encode("utf-8")
-
-
-class _InputsRead:
-    """A day's input records read into memory, and encoded as the run id hashes them, in
-    one bytes object beside them (a quarter of the records' own memory): a Delta publish
-    reads both in its pool while the day is fetched and labeled, so that building the
-    manifest on the publish's thread does not encode them."""
-
-    def __init__(self, entries: Iterable[dict[str, Any]]) -> None:
-        self.entries = list(entries)
-        self.encoded = b"".join(_encoded_input(entry) for entry in self.entries)
 
 
 def _template_history(lake: Path, ingest_date: date, settings: Settings) -> TemplateProfile:

@@ -487,16 +487,13 @@ def read_partition(lake: Path, ingest_date: date, kind: str) -> pa.Table:
     return pa.concat_tables(read_part(path, kind, ingest_date) for path in files)
 
 
-def describe_parts(
-    paths: Iterable[Path], sha256: Callable[[Path], str] = file_sha256
-) -> list[dict[str, Any]]:
-    """Name, rows and digest of each part file, as a manifest lists them (`sha256`
-    gives the digest: a publish has them hashed as the parts are final)."""
+def describe_parts(paths: Iterable[Path]) -> list[dict[str, Any]]:
+    """Name, rows and digest of each part file, as a manifest lists them."""
     return [
         {
             "name": path.name,
             "rows": pq.ParquetFile(path).metadata.num_rows,
-            "sha256": sha256(path),
+            "sha256": file_sha256(path),
         }
         for path in paths
     ]
