@@ -62,6 +62,19 @@ def bucket(s3: dict[str, str], request: pytest.FixtureRequest) -> str:
     return f"s3://{name}/lake"
 
 
+def fetches(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The staged files the publishes fetch from the lake from now on (filled as they do)."""
+    fetched: list[str] = []
+    fetch = delta.DeltaLake.fetch
+
+    def spy(self: delta.DeltaLake, files: dict[str, Path]) -> None:
+        fetched.extend(files)
+        fetch(self, files)
+
+    monkeypatch.setattr(delta.DeltaLake, "fetch", spy)
+    return fetched
+
+
 def ids(lake: str, kind: str = "article") -> set[str]:
     table = delta.DeltaLake(lake).read_day(DAY, kind)
     column = "id" if kind == "article" else "source_uri"
@@ -177,14 +190,7 @@ def test_a_run_on_a_local_delta_lake_publishes_its_shard_without_fetching_it(
     are told apart by their modification time), and publishes the same day as a publish
     that fetches the staged shard."""
     monkeypatch.delenv(delta.LAKE_FORMAT_ENV, raising=False)
-    fetched: list[str] = []
-    fetch = delta.DeltaLake.fetch
-
-    def spy(self: delta.DeltaLake, files: dict[str, Path]) -> None:
-        fetched.extend(files)
-        fetch(self, files)
-
-    monkeypatch.setattr(delta.DeltaLake, "fetch", spy)
+    fetched = fetches(monkeypatch)
     lake = str(tmp_path / "lake")
     ran = run_day(str(OLD_INPUT), lake, DAY, SETTINGS, lake_format="delta")
     assert fetched == []
@@ -392,14 +398,7 @@ def test_shards_kept_where_they_were_staged_are_read_there_unless_the_lake_holds
     """A publish on the machine that staged the shards (`staged_copy`) fetches none of
     the files it kept as the lake holds them; it fetches those of a shard staged again
     elsewhere meanwhile and a kept file changed on disk, and publishes what the lake holds."""
-    fetched: list[str] = []
-    fetch = delta.DeltaLake.fetch
-
-    def spy(self: delta.DeltaLake, files: dict[str, Path]) -> None:
-        fetched.extend(files)
-        fetch(self, files)
-
-    monkeypatch.setattr(delta.DeltaLake, "fetch", spy)
+    fetched = fetches(monkeypatch)
     kept = tmp_path / "kept"
     files = sorted(str(path) for path in OLD_INPUT.iterdir())
     shards = {"00000": files[:2], "00001": files[2:]}
