@@ -11,6 +11,7 @@ import hashlib
 import logging
 import re
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -117,13 +118,71 @@ def _extract_html(page: str, *, url: str | None) -> tuple[str | None, str, dict[
 
 def html_by_public_api(page: str, url: str | None) -> tuple[Any, str] | None:
     """The document (its metadata) and text of trafilatura.bare_extraction(page,
-    url=url, **TRAFILATURA_OPTIONS), or None where it finds no text."""
+    url=url, **TRAFILATURA_OPTIONS), or None where it finds no text; the text without
+    the page's hidden elements where `prunes_hidden` says so (trafilatura's
+    `prune_xpath`, which it applies after the metadata and before the text)."""
     from trafilatura import bare_extraction
+    from trafilatura.utils import load_html
 
-    document = bare_extraction(page, url=url, **TRAFILATURA_OPTIONS)
+    tree = load_html(page)
+    hidden = HIDDEN_XPATH if tree is not None and prunes_hidden(tree) else None
+    document = bare_extraction(
+        page if tree is None else tree, url=url, prune_xpath=hidden, **TRAFILATURA_OPTIONS
+    )
     if document is None or document.text is None:
         return None
     return document, document.text
+
+
+# Elements a browser does not show: the `hidden` attribute (not "until-found", which a
+# reader's search opens) and inline styles with display:none or visibility:hidden
+# (spaces and case aside). The page's menus, dialogs, templates and alternate
+# versions; newsclean.fastpaths.trafilatura prunes the same elements.
+_LOWER = "abcdefghijklmnopqrstuvwxyz"
+_STYLE = f"translate(@style, '{_LOWER.upper()} \t\n\r', '{_LOWER}')"
+HIDDEN_XPATH = (
+    "//body//*[(@hidden and not(@hidden = 'until-found'))"
+    f" or contains({_STYLE}, 'display:none') or contains({_STYLE}, 'visibility:hidden')]"
+)
+_TEXT = "descendant-or-self::text()[not(ancestor::script or ancestor::style)]"
+# Hidden parts are pruned only while they are small beside the page: each at most half
+# of its text, all together at most three quarters. A page that hides most of its text
+# (a gallery paged by script, a story revealed when the page has loaded) keeps it.
+HIDDEN_MOST_EACH = 0.5
+HIDDEN_MOST_ALL = 0.75
+
+
+def prunes_hidden(tree: Any) -> bool:
+    """Whether the page's hidden elements (`HIDDEN_XPATH`) are to be pruned before its
+    text is extracted: there are some, and they hold little of the page's text
+    (characters outside scripts and styles)."""
+    found = _compiled(HIDDEN_XPATH)(tree)
+    if not found:
+        return False
+    chosen = set(found)
+    outermost = [
+        element
+        for element in found
+        if not any(ancestor in chosen for ancestor in element.iterancestors())
+    ]
+    text = _compiled(_TEXT)
+    body = tree.find("body")
+    total = _characters(text(tree if body is None else body))
+    if total == 0:
+        return True
+    sizes = [_characters(text(element)) for element in outermost]
+    return max(sizes) <= HIDDEN_MOST_EACH * total and sum(sizes) <= HIDDEN_MOST_ALL * total
+
+
+def _characters(texts: list[str]) -> int:
+    return sum(len(text.strip()) for text in texts)
+
+
+@cache
+def _compiled(expression: str) -> Any:
+    from lxml.etree import XPath
+
+    return XPath(expression)
 
 
 def _plain_lines(text: str) -> list[str]:

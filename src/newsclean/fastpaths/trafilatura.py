@@ -50,6 +50,7 @@ from trafilatura.metadata import (
     extract_title,
     extract_url,
 )
+from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.settings import DEFAULT_CONFIG, Extractor, set_date_params
 from trafilatura.utils import (
     HTML_PARSER,
@@ -61,7 +62,7 @@ from trafilatura.utils import (
 from trafilatura.xml import xmltotxt
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS, CATEGORIES_XPATHS, TAGS_XPATHS
 
-from newsclean.extract import TRAFILATURA_OPTIONS
+from newsclean.extract import HIDDEN_XPATH, TRAFILATURA_OPTIONS, prunes_hidden
 from newsclean.fastpaths import lxml as fast_lxml
 from newsclean.text import squeeze
 
@@ -656,17 +657,23 @@ def _rebound(function: Any, **names: Any) -> Any:
 # Extraction
 
 _WITHOUT_METADATA = {**TRAFILATURA_OPTIONS, "with_metadata": False}  # page_metadata's
+_HIDDEN = XPath(HIDDEN_XPATH)
 
 
 def extract_html(page: str, url: str | None) -> tuple[Document, str] | None:
     """The metadata and text of `trafilatura.bare_extraction(page, url=url,
-    **TRAFILATURA_OPTIONS)`, or None where it finds none; it raises what trafilatura
+    **TRAFILATURA_OPTIONS)` (the page's hidden elements pruned where
+    `newsclean.extract.prunes_hidden` says so, as `html_by_public_api` does), or None
+    where it finds none; it raises what trafilatura
     catches (TypeError, ValueError), which newsclean.extract answers with trafilatura's
     own run of the page."""
     tree = parse_page(page)
     if tree is None:
         return None
+    hidden = prunes_hidden(tree)  # decided on the page as parsed, as html_by_public_api
     metadata = page_metadata(tree, url)
+    if hidden:  # as bare_extraction's prune_xpath: after the metadata, before the text
+        prune_unwanted_nodes(tree, [_HIDDEN])
     text = main_text(tree, url=url, found_url=metadata.url)
     return (metadata, text) if text is not None else None
 
