@@ -32,8 +32,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from labeled import LABELED_SETS, Extracted, Page, aeb_score, extract_pages, load_set  # noqa: E402
-from labeled import ngrams, page_key, words  # noqa: E402
+from labeled import (  # noqa: E402  # noqa: E402
+    LABELED_SETS,
+    Extracted,
+    Page,
+    aeb_score,
+    extract_pages,
+    load_set,
+    ngrams,
+    page_key,
+    words,
+)
 
 from newsclean.boilerplate import strip_boilerplate  # noqa: E402
 

@@ -38,6 +38,7 @@ from htmldate import find_date
 from lxml.etree import Element, XPath, _Element, strip_tags
 from lxml.html import HtmlElement, fromstring
 from trafilatura.baseline import block_text
+from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.json_metadata import normalize_authors
 from trafilatura.metadata import (
     META_URL,
@@ -50,7 +51,6 @@ from trafilatura.metadata import (
     extract_title,
     extract_url,
 )
-from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.settings import DEFAULT_CONFIG, Extractor, set_date_params
 from trafilatura.utils import (
     HTML_PARSER,
