@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from lxml.html import fromstring
 
-from newsclean.extract import html_by_public_api, prunes_hidden
+from newsclean.extract import HIDDEN_XPATH, hidden_elements, hidden_to_prune, html_by_public_api
 from newsclean.fastpaths import trafilatura as fast_trafilatura
 
 CASES = json.loads(
@@ -51,5 +51,29 @@ _STORY = "<p>" + "The ferry is back. " * 20 + "</p>"
         ("<p>Hidden text only in a script.</p><script hidden>var a = 1;</script>", True),
     ],
 )
-def test_prunes_hidden_only_small_parts_of_a_page(body: str, expected: bool) -> None:
-    assert prunes_hidden(_page(body)) is expected
+def test_hidden_parts_are_pruned_only_while_small_beside_the_page(
+    body: str, expected: bool
+) -> None:
+    assert bool(hidden_to_prune(_page(body))) is expected
+
+
+def test_the_python_test_selects_what_the_public_paths_expression_selects() -> None:
+    body = (
+        '<div hidden=""><p>a</p><span style="display:none">nested</span></div>'
+        '<p hidden="until-found">b</p><p hidden="UNTIL-FOUND">c</p>'
+        '<p style="DISPLAY:\tNONE\n">d</p><p style="visibility : Hidden">e</p>'
+        '<p style="display: noneX">f</p><p style="display:inline">g</p><p style="">h</p>'
+        '<p style="color:red;display:none!important">i</p><p class="hidden">j</p>'
+        '<p style="d\u0130splay:none">k</p>'
+    )
+    for tree in [_page(body), *(fromstring(case["html"]) for case in CASES)]:
+        assert hidden_elements(tree) == tree.xpath(HIDDEN_XPATH)
+    assert [element.text for element in hidden_elements(_page(body))] == [
+        None,
+        "nested",
+        "c",
+        "d",
+        "e",
+        "f",
+        "i",
+    ]

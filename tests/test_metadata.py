@@ -24,7 +24,7 @@ from newsclean.extract import (
     TRAFILATURA_OPTIONS,
     _extract_html,
     _plain_lines,
-    prunes_hidden,
+    hidden_to_prune,
 )
 from newsclean.fastpaths import trafilatura as fast_trafilatura
 from newsclean.readers.decode import decode_bytes
@@ -251,8 +251,8 @@ def test_corpus_pages_extract_as_with_trafilatura_metadata() -> None:
     corpus = corpus_or_skip()
     for path in sorted((corpus / "html").glob("*.html.gz"))[::25]:
         html = decode_bytes(gzip.open(path).read(), html=True)[0]
-        tree = load_html(html)  # hidden elements pruned as newsclean decides (prunes_hidden)
-        hidden = HIDDEN_XPATH if tree is not None and prunes_hidden(tree) else None
+        tree = load_html(html)  # hidden elements pruned as newsclean decides
+        hidden = HIDDEN_XPATH if tree is not None and hidden_to_prune(tree) else None
         document = trafilatura.bare_extraction(html, prune_xpath=hidden, **TRAFILATURA_OPTIONS)
         expected = None
         if document is not None and (document.text or "").strip():
