@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from labeled import (  # noqa: E402  # noqa: E402
+from labeled import (  # noqa: E402
     LABELED_SETS,
     Extracted,
     Page,
