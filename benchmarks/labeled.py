@@ -149,12 +149,28 @@ def extract_pages(pages: list[Page], *, workers: int = 1) -> dict[str, Extracted
 
     import newsclean
 
-    key = f"{trafilatura.__version__}:{getattr(newsclean, '__version__', '')}"
+    key = f"{trafilatura.__version__}:{getattr(newsclean, '__version__', '')}:{extraction_source()}"
     cache_path = CACHE_DIR / f"labeled-{hashlib.sha256(key.encode()).hexdigest()[:12]}.json"
     cached = cached_page_results(
         pages, cache_path, _extract_one, lambda page: str(page.path), workers=workers
     )
     return {page_key(page): Extracted(*cached[page_key(page)]) for page in pages}
+
+
+def extraction_source() -> str:
+    """A digest of the newsclean source that extraction and repair run (every module
+    but the later stages' packages), so that a changed extraction is not read from the
+    cache of the code before it."""
+    import newsclean
+
+    root = Path(newsclean.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        if path.relative_to(root).parts[0] in ("boilerplate", "report", "stories"):
+            continue
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def page_key(page: Page) -> str:

@@ -196,6 +196,8 @@ def cost(label: str, documents: list[tuple[str, str | None, str | None, str]]) -
     """CPU milliseconds per document of the stage, rules only and as shipped, on one core.
     `documents` holds (text, title, language, source)."""
     documents = [document for document in documents if document[0].strip()]
+    if not documents:  # --scrapes 0
+        return
     timings = {}
     for learned in (False, True):
         for text, title, language, source in documents[:20]:  # warm the caches and model

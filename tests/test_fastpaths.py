@@ -91,6 +91,7 @@ def test_the_bundled_selfcheck_pages_exercise_what_the_fast_paths_replace() -> N
     assert title == "Harbour bridge reopens after repairs"
     assert "steel cables" in text and "Finally!" not in text  # comments pruned
     assert "We use cookies" not in text and "Copyright 2024" not in text
+    assert "morning briefing" not in text  # a hidden element (newsclean.extract.hidden_to_prune)
     assert fields["authors"] == "Maria Lindqvist"
     assert fields["categories"] == ["Local", "Transport"] and fields["tags"] == [
         "bridges",

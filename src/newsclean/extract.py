@@ -11,6 +11,7 @@ import hashlib
 import logging
 import re
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -117,13 +118,91 @@ def _extract_html(page: str, *, url: str | None) -> tuple[str | None, str, dict[
 
 def html_by_public_api(page: str, url: str | None) -> tuple[Any, str] | None:
     """The document (its metadata) and text of trafilatura.bare_extraction(page,
-    url=url, **TRAFILATURA_OPTIONS), or None where it finds no text."""
+    url=url, **TRAFILATURA_OPTIONS), or None where it finds no text; the text without
+    the page's hidden elements where `hidden_to_prune` finds some (trafilatura's
+    `prune_xpath`, which it applies after the metadata and before the text)."""
     from trafilatura import bare_extraction
+    from trafilatura.utils import load_html
 
-    document = bare_extraction(page, url=url, **TRAFILATURA_OPTIONS)
+    tree = load_html(page)
+    hidden = HIDDEN_XPATH if tree is not None and hidden_to_prune(tree) else None
+    document = bare_extraction(
+        page if tree is None else tree, url=url, prune_xpath=hidden, **TRAFILATURA_OPTIONS
+    )
     if document is None or document.text is None:
         return None
     return document, document.text
+
+
+# Elements a browser does not show: the `hidden` attribute (not "until-found", which a
+# reader's search opens) and inline styles with display:none or visibility:hidden
+# (spaces and ASCII case aside). The page's menus, dialogs and alternate versions.
+_LOWER = "abcdefghijklmnopqrstuvwxyz"
+_STYLE = f"translate(@style, '{_LOWER.upper()} \t\n\r', '{_LOWER}')"
+HIDDEN_XPATH = (
+    "//body//*[(@hidden and not(@hidden = 'until-found'))"
+    f" or contains({_STYLE}, 'display:none') or contains({_STYLE}, 'visibility:hidden')]"
+)
+# The same test in Python, on the elements with either attribute (faster than the above).
+_CANDIDATES = "//body//*[@hidden or @style]"
+_STYLE_FOLD = str.maketrans(_LOWER.upper(), _LOWER, " \t\n\r")
+_LENGTH = "string-length(normalize-space(.))"
+_CODE = "descendant-or-self::script|descendant-or-self::style"
+# Hidden parts are pruned only while they are small beside the page: each at most half
+# of its text, all together at most three quarters. A page that hides most of its text
+# (a gallery paged by script, a story revealed when the page has loaded) keeps it.
+HIDDEN_MOST_EACH = 0.5
+HIDDEN_MOST_ALL = 0.75
+
+
+def hidden_elements(tree: Any) -> list[Any]:
+    """The elements `HIDDEN_XPATH` selects, in document order."""
+    found = []
+    for element in _compiled(_CANDIDATES)(tree):
+        flag = element.get("hidden")
+        if flag is not None and flag != "until-found":
+            found.append(element)
+            continue
+        style = element.get("style")
+        if style:
+            style = style.translate(_STYLE_FOLD)
+            if "display:none" in style or "visibility:hidden" in style:
+                found.append(element)
+    return found
+
+
+def hidden_to_prune(tree: Any) -> list[Any]:
+    """The page's hidden elements (`hidden_elements`) to prune before its text is
+    extracted, or none when they hold much of its text (characters outside scripts and
+    styles, white space folded): one more than half of it, or all more than three
+    quarters."""
+    found = hidden_elements(tree)
+    if not found:
+        return found
+    chosen = set(found)
+    outermost = [
+        element
+        for element in found
+        if not any(ancestor in chosen for ancestor in element.iterancestors())
+    ]
+    body = tree.find("body")
+    total = _characters(tree if body is None else body)
+    sizes = [_characters(element) for element in outermost]
+    if max(sizes) > HIDDEN_MOST_EACH * total or sum(sizes) > HIDDEN_MOST_ALL * total:
+        return []
+    return found
+
+
+def _characters(element: Any) -> float:
+    length = _compiled(_LENGTH)
+    return max(0.0, length(element) - sum(length(code) for code in _compiled(_CODE)(element)))
+
+
+@cache
+def _compiled(expression: str) -> Any:
+    from lxml.etree import XPath
+
+    return XPath(expression)
 
 
 def _plain_lines(text: str) -> list[str]:

@@ -38,6 +38,7 @@ from htmldate import find_date
 from lxml.etree import Element, XPath, _Element, strip_tags
 from lxml.html import HtmlElement, fromstring
 from trafilatura.baseline import block_text
+from trafilatura.htmlprocessing import delete_element
 from trafilatura.json_metadata import normalize_authors
 from trafilatura.metadata import (
     META_URL,
@@ -61,7 +62,7 @@ from trafilatura.utils import (
 from trafilatura.xml import xmltotxt
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS, CATEGORIES_XPATHS, TAGS_XPATHS
 
-from newsclean.extract import TRAFILATURA_OPTIONS
+from newsclean.extract import TRAFILATURA_OPTIONS, hidden_to_prune
 from newsclean.fastpaths import lxml as fast_lxml
 from newsclean.text import squeeze
 
@@ -660,13 +661,18 @@ _WITHOUT_METADATA = {**TRAFILATURA_OPTIONS, "with_metadata": False}  # page_meta
 
 def extract_html(page: str, url: str | None) -> tuple[Document, str] | None:
     """The metadata and text of `trafilatura.bare_extraction(page, url=url,
-    **TRAFILATURA_OPTIONS)`, or None where it finds none; it raises what trafilatura
+    **TRAFILATURA_OPTIONS)` (the page's hidden elements pruned where
+    `newsclean.extract.hidden_to_prune` finds some, as `html_by_public_api` does), or None
+    where it finds none; it raises what trafilatura
     catches (TypeError, ValueError), which newsclean.extract answers with trafilatura's
     own run of the page."""
     tree = parse_page(page)
     if tree is None:
         return None
+    hidden = hidden_to_prune(tree)  # found on the page as parsed, as html_by_public_api
     metadata = page_metadata(tree, url)
+    for element in hidden:  # as bare_extraction's prune_xpath (prune_unwanted_nodes)
+        delete_element(element)  # after the metadata, before the text
     text = main_text(tree, url=url, found_url=metadata.url)
     return (metadata, text) if text is not None else None
 
