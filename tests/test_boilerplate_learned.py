@@ -378,15 +378,29 @@ def test_pipeline_uses_the_threshold_of_the_article_source() -> None:
     assert [removal.kind for removal in removed] == ["learned", "learned"]
 
 
-def test_scrapes_get_the_learned_stage_only_when_asked() -> None:
+def test_scrapes_get_the_detectors_by_default() -> None:
     lines = [STORY, STORY_2, "Listen to our daily podcast",
              "Available on Apple Podcasts, Spotify and everywhere else"]  # fmt: skip
     article = Article(id="0" * 32, source_uri="x", source_format="text", text="\n".join(lines))
-    assert strip_article(article, Settings()).removed == ()  # the rules alone by default
-    removed = strip_article(article, Settings(learned_boilerplate_scrapes=True)).removed
+    removed = strip_article(article, Settings()).removed
     assert [removal.kind for removal in removed] == ["promo", "promo"]
+    assert strip_article(article, Settings(scrape_detectors=False)).removed == ()  # rules alone
+    assert strip_article(article, Settings(boilerplate_detectors="menu_runs")).removed == ()
     off = Settings(learned_boilerplate=False, learned_boilerplate_scrapes=True)
     assert strip_article(article, off).removed == ()
+
+
+def test_scrapes_get_the_classifier_only_when_asked() -> None:
+    lines = [STORY, STORY_2, "Sign in to comment", "Terms of use and privacy"]
+    article = Article(id="0" * 32, source_uri="x", source_format="markdown", text="\n".join(lines))
+    assert strip_article(article, Settings()).removed == ()  # no detector's shape, no rule
+    for settings in (
+        Settings(learned_boilerplate_scrapes=True),
+        Settings(learned_boilerplate_scrapes=True, scrape_detectors=False),
+    ):
+        removed = strip_article(article, settings).removed
+        assert [removal.kind for removal in removed] == ["learned", "learned"]
+    assert strip_article(article, Settings(learned_boilerplate=False)).removed == ()
 
 
 # -- structural detectors: golden cases ------------------------------------------------
