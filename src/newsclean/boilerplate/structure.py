@@ -404,8 +404,11 @@ def table_debris(lines: list[str]) -> Kinds:
     other table row stands beside (a layout table's navigation bar, not a row of a data
     table); runs of two or more "N days ago | headline" lines; runs of three or
     more "Month YYYY" archive lines."""
-    # Every shape is of a short line: a long one is not read.
-    shapes = [_debris_shape(line) if len(line) <= _SHORT_CHARS else _NO_SHAPE for line in lines]
+    # Every shape is of a short line that holds a cue (`_DEBRIS_CUE`): no other is read.
+    shapes = [
+        _debris_shape(line) if len(line) <= _SHORT_CHARS and _DEBRIS_CUE.search(line) else _NO_SHAPE
+        for line in lines
+    ]
     if shapes.count(_NO_SHAPE) == len(shapes):
         return [None] * len(lines)
     kinds: Kinds = ["navigation" if row else None for row, _dated, _archive, _layout in shapes]
@@ -442,6 +445,10 @@ def _debris_shape(line: str) -> tuple[bool, bool, bool, bool]:
 
 
 _NO_SHAPE = (False, False, False, False)
+# What a line with a debris shape holds: a row's mark, or (a dated headline's, an archive
+# month's) a digit, "ago" or a character outside ASCII (`_dated_headline` and
+# `_archive_entry` read a line further only then).
+_DEBRIS_CUE = re.compile(r"[|¦/•·\d]|(?i:ago)|[^\x00-\x7f]")
 
 
 def _archive_entry(line: str) -> bool:
