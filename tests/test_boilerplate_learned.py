@@ -428,6 +428,22 @@ def test_detector_leaves_other_shapes_alone(detector: str, case: dict) -> None:
     assert getattr(structure, detector)(case["lines"]) == [None] * len(case["lines"])
 
 
+def test_table_debris_reads_only_lines_with_a_cue() -> None:
+    # Every line of the golden cases (both files) whose shape `_debris_shape` finds holds
+    # the cue `table_debris` looks for first; lines without one have no shape.
+    cases = [param.values[1] for negative in (False, True) for param in _detector_cases(negative)]
+    lines = [line for case in cases for line in case["lines"]]
+    shaped = [line for line in lines if any(structure._debris_shape(line))]
+    assert len(shaped) >= 10
+    assert all(structure._debris_cue(line) for line in shaped)
+    for line in ("Home | News", "Print / Email", "3 days ago", "March 2008", "Mai 2008 •",
+                 "Posted AGO"):  # fmt: skip
+        assert structure._debris_cue(line), line
+    for line in ("Home News Sport", "Share this article", "THE END"):
+        assert not structure._debris_cue(line), line
+        assert structure._debris_shape(line) == structure._NO_SHAPE
+
+
 def test_every_detector_has_positive_and_negative_cases() -> None:
     names = {path.name.split(".")[0] for path in STRUCTURE_DIR.glob("*.json")}
     assert names == set(structure.DETECTORS)

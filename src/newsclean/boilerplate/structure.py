@@ -404,9 +404,9 @@ def table_debris(lines: list[str]) -> Kinds:
     other table row stands beside (a layout table's navigation bar, not a row of a data
     table); runs of two or more "N days ago | headline" lines; runs of three or
     more "Month YYYY" archive lines."""
-    # Every shape is of a short line that holds a cue (`_DEBRIS_CUE`): no other is read.
+    # Every shape is of a short line that holds a cue (`_debris_cue`): no other is read.
     shapes = [
-        _debris_shape(line) if len(line) <= _SHORT_CHARS and _DEBRIS_CUE.search(line) else _NO_SHAPE
+        _debris_shape(line) if len(line) <= _SHORT_CHARS and _debris_cue(line) else _NO_SHAPE
         for line in lines
     ]
     if shapes.count(_NO_SHAPE) == len(shapes):
@@ -445,10 +445,14 @@ def _debris_shape(line: str) -> tuple[bool, bool, bool, bool]:
 
 
 _NO_SHAPE = (False, False, False, False)
-# What a line with a debris shape holds: a row's mark, or (a dated headline's, an archive
-# month's) a digit, "ago" or a character outside ASCII (`_dated_headline` and
-# `_archive_entry` read a line further only then).
-_DEBRIS_CUE = re.compile(r"[|¦/•·\d]|(?i:ago)|[^\x00-\x7f]")
+_ASCII_DEBRIS_MARKS = re.compile(r"[|/\d]")
+
+
+def _debris_cue(line: str) -> bool:
+    """What a line with a debris shape holds: a character outside ASCII (the marks ¦ • ·
+    among them), a pipe, a slash, a digit or "ago" (`_dated_headline` and `_archive_entry`
+    read an ASCII line further only with a digit or "ago")."""
+    return not line.isascii() or bool(_ASCII_DEBRIS_MARKS.search(line)) or "ago" in line.lower()
 
 
 def _archive_entry(line: str) -> bool:
