@@ -267,6 +267,8 @@ _DATES = [
     "1.2.26", "june 3-5, 2026", "3 – 5 June 2026", "JUNE 3 - 5, 2026", "Mai 12345",
     "sept 1, 20266", "x" * 40 + " december 6, 2026 " + "y" * 40, "dec. 2026", "décembre2026",
     "wednesday, 14th of june 2026", "4 may, de 2026", "12345678 march 2020 and 2021",
+    "june/2026", "june x2026", "june 20261", "june 3,2026", "may 2026-05",
+    "source: https://news.example/june-20f11c1607c4", "march 1607c4 march 1607",
 ]  # fmt: skip
 
 
