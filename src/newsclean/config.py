@@ -84,13 +84,15 @@ class Settings:
     """Run the structural detectors (`boilerplate_detectors`) on text and markdown
     scrapes too (with `learned_boilerplate`). On held-out scrapes they remove more
     boilerplate than the rules alone (29.6 % -> 38.9 % of the kind-labeled benchmark's
-    lines) with no more story sentences lost, for about 0.1-0.2 ms a text unit."""
+    lines) with no more story sentences lost, for about a quarter more than the rules'
+    own cost (docs/boilerplate.md, "Ninth round")."""
 
     learned_boilerplate_scrapes: bool = False
     """Run the learned classifier on text and markdown scrapes too (with
     `learned_boilerplate`). On held-out scrapes it removes more again (38.9 % -> 58.0 %)
-    with no more story lost, but it adds about 0.5 ms a text unit, which takes the text
-    throughput below its 500 units/s target: off by default until that is paid for."""
+    with no more story lost, but it adds about two thirds to the cost of the rules and
+    the detectors, which takes the text throughput below its 500 units/s target: off by
+    default until that is paid for."""
 
     boilerplate_detectors: str = "comment_threads,table_debris,menu_runs,promos"
     """The structural boilerplate detectors that run, comma-separated (docs/boilerplate.md):
