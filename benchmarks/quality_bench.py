@@ -20,13 +20,16 @@ Prints precision, recall and F1 for each of:
   share removed is printed per kind too;
 
 for plain `trafilatura.extract` (defaults), newsclean with the rule catalogue only
-(`strip_boilerplate(..., learned=False)`) and newsclean with the learned stage (rules,
-structural detectors and the learned classifier: the default for page text, opt-in for
-scrapes with `learned_boilerplate_scrapes`), then the kinds it removed and what it costs
-per document. `--part train` scores the training parts instead (pages not held out), the
-place to study a change before the held-out figures are looked at once. newsclean's text
-is its extraction and repair as the pipeline runs them (cached under .cache/); site
-templates, which need many pages of one domain, are left out.
+(`strip_boilerplate(..., learned=False)`), on scrapes newsclean with the rules and the
+structural detectors (`classifier=False`: the default for scrapes, `scrape_detectors`)
+and newsclean with the learned stage (rules, structural detectors and the learned
+classifier: the default for page text, opt-in for scrapes with
+`learned_boilerplate_scrapes`), then the kinds it removed and what it costs per
+document: rules only, the scrapes' default and the whole stage. `--part train` scores
+the training parts instead (pages not held out), the place to study a change before
+the held-out figures are looked at once. newsclean's text is its extraction and
+repair as the pipeline runs them (cached under .cache/); site templates, which need
+many pages of one domain, are left out.
 """
 
 from __future__ import annotations
@@ -69,6 +72,11 @@ def _clean(article: Extracted, *, learned: bool) -> tuple[str, list]:
         source="html",
         learned=learned,
     )
+
+
+def _with_detectors(scrape: str) -> str:
+    """A scrape as the pipeline cleans it by default: the rules and the detectors."""
+    return strip_boilerplate(scrape, classifier=False)[0]
 
 
 def _row(name: str, precision: float, recall: float, f1: float, extra: str = "") -> str:
@@ -145,6 +153,7 @@ def print_scrapes(
     systems = {
         "no cleaning": lambda scrape: scrape,
         "newsclean rules only": lambda scrape: strip_boilerplate(scrape, learned=False)[0],
+        "rules + detectors (default)": _with_detectors,
     }
     if shipped is not None:
         off = {"text": {"line": 2.0, "sentence": 2.0}}
@@ -193,24 +202,26 @@ def print_scrapes(
 
 
 def cost(label: str, documents: list[tuple[str, str | None, str | None, str]]) -> None:
-    """CPU milliseconds per document of the stage, rules only and as shipped, on one core.
-    `documents` holds (text, title, language, source)."""
+    """CPU milliseconds per document of the stage on one core: rules only, rules and
+    structural detectors (the default for scrapes), and the whole stage (the default for
+    page text). `documents` holds (text, title, language, source)."""
     documents = [document for document in documents if document[0].strip()]
     if not documents:  # --scrapes 0
         return
+    variants = {"rules only": {"learned": False}, "rules + detectors": {"classifier": False},
+                "whole stage": {}}  # fmt: skip
     timings = {}
-    for learned in (False, True):
+    for name, options in variants.items():
         for text, title, language, source in documents[:20]:  # warm the caches and model
-            strip_boilerplate(text, title=title, language=language, source=source,
-                              learned=learned)  # fmt: skip
+            strip_boilerplate(text, title=title, language=language, source=source, **options)
         start = time.process_time()  # CPU time: less swayed by other processes
         for text, title, language, source in documents:
-            strip_boilerplate(text, title=title, language=language, source=source,
-                              learned=learned)  # fmt: skip
-        timings[learned] = (time.process_time() - start) * 1000 / len(documents)
-    print(f"cost on {len(documents)} {label}: rules only {timings[False]:.3f} ms, "
-          f"shipped {timings[True]:.3f} ms, added {timings[True] - timings[False]:.3f} ms "
-          "per document")  # fmt: skip
+            strip_boilerplate(text, title=title, language=language, source=source, **options)
+        timings[name] = (time.process_time() - start) * 1000 / len(documents)
+    rules = timings["rules only"]
+    print(f"cost on {len(documents)} {label}: rules only {rules:.3f} ms, " + ", ".join(
+        f"{name} {timings[name]:.3f} ms (added {timings[name] - rules:.3f})"
+        for name in ("rules + detectors", "whole stage")) + " per document")  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:

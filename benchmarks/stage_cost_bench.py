@@ -4,12 +4,13 @@
 
 On the training parts (the default), in one process: the Dragnet and Readability page
 texts (as `"html"`), the older text and markdown scrapes and the kind-labeled scrapes
-(as `"text"`, the learned stage on), each priced as `words_cost_bench.py` prices a
-pass: every cache of the boilerplate package cleared first, `time.process_time` around
-the pass. Prints the median CPU milliseconds per unit of `--rounds` passes, rules alone
-and the whole stage. To compare the code of two commits, run it under each in turn,
-alternating (A B A B ...), with `PYTHONPATH=<the other commit's export>/src` for the
-one that is not this checkout, and read the ratios of the medians.
+(as `"text"`), each priced as `words_cost_bench.py` prices a pass: every cache of the
+boilerplate package cleared first, `time.process_time` around the pass. Prints the
+median CPU milliseconds per unit of `--rounds` passes: rules alone, the rules with the
+structural detectors (`classifier=False`: the default for scrapes) and the whole stage.
+To compare the code of two commits, run it under each in turn, alternating (A B A B
+...), with `PYTHONPATH=<the other commit's export>/src` for the one that is not this
+checkout, and read the ratios of the medians.
 """
 
 from __future__ import annotations
@@ -35,14 +36,21 @@ from words_cost_bench import clear_caches  # noqa: E402
 
 from newsclean.boilerplate import strip_boilerplate  # noqa: E402
 
+# The stage's layers priced: rules alone, the scrapes' default, the whole stage.
+VARIANTS = {
+    "rules alone": {"learned": False},
+    "detectors": {"classifier": False},
+    "stage": {},
+}
 
-def one_pass(units: list[tuple[str, dict]], *, learned: bool) -> float:
+
+def one_pass(units: list[tuple[str, dict]], **variant: bool) -> float:
     """CPU milliseconds per unit of the stage over `units` (text, options), caches
-    cleared first."""
+    cleared first; `variant` holds `strip_boilerplate`'s switches (`VARIANTS`)."""
     clear_caches()
     start = time.process_time()
     for text, options in units:
-        strip_boilerplate(text, learned=learned, **options)
+        strip_boilerplate(text, **variant, **options)
     return (time.process_time() - start) * 1000 / len(units)
 
 
@@ -76,9 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(f"CPU ms per unit, median of {args.rounds} passes ({args.part} part):")
     for name, units in sets.items():
-        for learned in (False, True):
-            values = [one_pass(units, learned=learned) for _ in range(args.rounds)]
-            label = "stage" if learned else "rules alone"
+        for label, variant in VARIANTS.items():
+            values = [one_pass(units, **variant) for _ in range(args.rounds)]
             passes = ", ".join(f"{value:.3f}" for value in values)
             print(f"  {name:<21} {label:<11} {statistics.median(values):.3f}  ({passes})"
                   f"  n={len(units)}")  # fmt: skip

@@ -77,8 +77,10 @@ def test_golden_case_removes_boilerplate(case: dict) -> None:
 
 
 @pytest.mark.parametrize("case", NEGATIVE)
-def test_negative_case_is_unchanged(case: dict) -> None:
-    kept, removed = strip_boilerplate(case["input"], title=case.get("title"))
+# The whole stage, and the rules with the detectors alone (the default for scrapes).
+@pytest.mark.parametrize("classifier", [True, False], ids=["whole stage", "no classifier"])
+def test_negative_case_is_unchanged(case: dict, classifier: bool) -> None:
+    kept, removed = strip_boilerplate(case["input"], title=case.get("title"), classifier=classifier)
     assert removed == []
     assert kept == case["input"]
 

@@ -267,6 +267,8 @@ _DATES = [
     "1.2.26", "june 3-5, 2026", "3 – 5 June 2026", "JUNE 3 - 5, 2026", "Mai 12345",
     "sept 1, 20266", "x" * 40 + " december 6, 2026 " + "y" * 40, "dec. 2026", "décembre2026",
     "wednesday, 14th of june 2026", "4 may, de 2026", "12345678 march 2020 and 2021",
+    "june/2026", "june x2026", "june 20261", "june 3,2026", "may 2026-05",
+    "source: https://news.example/june-20f11c1607c4", "march 1607c4 march 1607",
 ]  # fmt: skip
 
 
@@ -378,15 +380,29 @@ def test_pipeline_uses_the_threshold_of_the_article_source() -> None:
     assert [removal.kind for removal in removed] == ["learned", "learned"]
 
 
-def test_scrapes_get_the_learned_stage_only_when_asked() -> None:
+def test_scrapes_get_the_detectors_by_default() -> None:
     lines = [STORY, STORY_2, "Listen to our daily podcast",
              "Available on Apple Podcasts, Spotify and everywhere else"]  # fmt: skip
     article = Article(id="0" * 32, source_uri="x", source_format="text", text="\n".join(lines))
-    assert strip_article(article, Settings()).removed == ()  # the rules alone by default
-    removed = strip_article(article, Settings(learned_boilerplate_scrapes=True)).removed
+    removed = strip_article(article, Settings()).removed
     assert [removal.kind for removal in removed] == ["promo", "promo"]
+    assert strip_article(article, Settings(scrape_detectors=False)).removed == ()  # rules alone
+    assert strip_article(article, Settings(boilerplate_detectors="menu_runs")).removed == ()
     off = Settings(learned_boilerplate=False, learned_boilerplate_scrapes=True)
     assert strip_article(article, off).removed == ()
+
+
+def test_scrapes_get_the_classifier_only_when_asked() -> None:
+    lines = [STORY, STORY_2, "Sign in to comment", "Terms of use and privacy"]
+    article = Article(id="0" * 32, source_uri="x", source_format="markdown", text="\n".join(lines))
+    assert strip_article(article, Settings()).removed == ()  # no detector's shape, no rule
+    for settings in (
+        Settings(learned_boilerplate_scrapes=True),
+        Settings(learned_boilerplate_scrapes=True, scrape_detectors=False),
+    ):
+        removed = strip_article(article, settings).removed
+        assert [removal.kind for removal in removed] == ["learned", "learned"]
+    assert strip_article(article, Settings(learned_boilerplate=False)).removed == ()
 
 
 # -- structural detectors: golden cases ------------------------------------------------
@@ -412,6 +428,22 @@ def test_detector_finds_its_shape(detector: str, case: dict) -> None:
 @pytest.mark.parametrize(("detector", "case"), _detector_cases(negative=True))
 def test_detector_leaves_other_shapes_alone(detector: str, case: dict) -> None:
     assert getattr(structure, detector)(case["lines"]) == [None] * len(case["lines"])
+
+
+def test_table_debris_reads_only_lines_with_a_cue() -> None:
+    # Every line of the golden cases (both files) whose shape `_debris_shape` finds holds
+    # the cue `table_debris` looks for first; lines without one have no shape.
+    cases = [param.values[1] for negative in (False, True) for param in _detector_cases(negative)]
+    lines = [line for case in cases for line in case["lines"]]
+    shaped = [line for line in lines if any(structure._debris_shape(line))]
+    assert len(shaped) >= 10
+    assert all(structure._debris_cue(line) for line in shaped)
+    for line in ("Home | News", "Print / Email", "3 days ago", "March 2008", "Mai 2008 •",
+                 "Posted AGO"):  # fmt: skip
+        assert structure._debris_cue(line), line
+    for line in ("Home News Sport", "Share this article", "THE END"):
+        assert not structure._debris_cue(line), line
+        assert structure._debris_shape(line) == structure._NO_SHAPE
 
 
 def test_every_detector_has_positive_and_negative_cases() -> None:

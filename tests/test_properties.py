@@ -198,7 +198,7 @@ def test_any_file_gives_at_least_one_unit(raw: bytes, name: str) -> None:
 @given(text=story, kind=st.sampled_from(["text", "markdown", "html"]))
 # A short English line detected as another language: the pipeline repairs its typos only
 # for the languages the settings name (English by default), and so must the check; the
-# same for the learned boilerplate layers, which the settings leave off for scrapes.
+# same for the learned boilerplate classifier, which the settings leave off for scrapes.
 @example(text="council recieve recieve https://x.example/a", kind="text")
 # A title repeated more often than a fixed number of passes would remove.
 @example(text="the\nShare this article\nthe\nthe\nthe\nthe", kind="text")

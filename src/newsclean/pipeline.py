@@ -122,16 +122,19 @@ def strip_article(article: Article, settings: Settings) -> Article:
     if not settings.remove_boilerplate:
         return article
     source = "html" if article.source_format == "html" else "text"
-    learned = settings.learned_boilerplate and (
-        source == "html" or settings.learned_boilerplate_scrapes
-    )
+    detectors = settings.detector_names
+    classifier = True
+    if source != "html":  # a text or markdown scrape: the layers its settings name
+        detectors = detectors if settings.scrape_detectors else ()
+        classifier = settings.learned_boilerplate_scrapes
     text, stripped = strip_boilerplate(
         article.text,
         title=article.title,
         language=article.language,
         source=source,
-        learned=learned,
-        detectors=settings.detector_names,
+        learned=settings.learned_boilerplate and (classifier or bool(detectors)),
+        detectors=detectors,
+        classifier=classifier,
     )
     return article.evolve(text=text, removed=article.removed + tuple(stripped))
 

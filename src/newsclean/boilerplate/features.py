@@ -30,8 +30,8 @@ from newsclean.boilerplate.rules import classify
 
 _WORD = re.compile(r"\w+")
 # DATE's forms that name a month, without the weekday they may open with (a text holds
-# a match of DATE's form exactly when it holds one of these). Each ends with a year, at
-# most BEFORE_YEAR characters after the match's start.
+# a match of DATE's form exactly when it holds one of these). Each ends with a space and
+# a year, at most BEFORE_YEAR characters after the match's start.
 MONTH_DATE_FORMS = (
     rf"(?:{MONTHS}) (?:\d{{1,2}}(?:st|nd|rd|th)?,? )?\d{{4}}",
     rf"\d{{1,2}}(?:st|nd|rd|th|\.|er)? (?:de )?(?:{MONTHS}),? (?:de )?\d{{4}}",
@@ -40,13 +40,17 @@ BEFORE_YEAR = 26
 _MONTH_DATE = re.compile("|".join(MONTH_DATE_FORMS))
 # DATE's numeric forms (without the clock time the last may carry).
 _NUMERIC_DATE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}[./-]\d{1,2}[./-]\d{1,2}")
-_YEAR = re.compile(r"\d{4,}")
+# A run of digits after a space: where a month-name form's year starts (its four digits
+# follow a space, so they open a run). Runs inside a URL or a code ("/20f11c1607c4")
+# are not years of a date.
+_YEAR = re.compile(r"(?<= )\d{4,}")
 
 
 def holds_date(text: str, months: re.Pattern[str] = _MONTH_DATE) -> bool:
     """`bool(re.search(DATE, text))`, found faster: the numeric forms, then `months`
-    (MONTH_DATE_FORMS compiled, or a caller's superset of them) only just before each
-    year, rather than a month's name tried at every position of the text."""
+    (MONTH_DATE_FORMS compiled, or a caller's superset of them whose forms too end with
+    a space and a year) only just before each year, rather than a month's name tried at
+    every position of the text."""
     if _NUMERIC_DATE.search(text):
         return True
     return any(
