@@ -1365,10 +1365,15 @@ def _reading_allowed(
 
 
 def load_lexicons(languages: Collection[str] = TYPO_LANGUAGES) -> None:
-    """Load the lexicons of `languages` into this process now (the workers' forkserver
-    does, so that workers share them); otherwise each loads at its language's first text."""
+    """Load the lexicons of `languages` into this process now, with what the rules build
+    from them at their first use (the function words' tries, English's set of common
+    words for the one-edit checks). The workers' forkserver does, so that workers share
+    them; otherwise each worker builds them again after every recycling."""
     for language in languages:
-        _lexicon(language)
+        lexicon = _lexicon(language)
+        _function_word_tries(lexicon.function_words)
+        if language == "en":
+            _near_word_targets()
 
 
 def _lexicon(language: str) -> Lexicon:
