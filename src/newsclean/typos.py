@@ -1424,28 +1424,27 @@ def _unsettled_words(lexicon: Lexicon) -> list[str]:
     """The words of the band `_is_settled` judges (four letters or more) that the rules
     may split: alone (`_split_run_together`, `_split_in_language`) or where the text
     writes a reading apart (`_english_text_cuts`, `_text_cuts`)."""
-    if lexicon.language == "en":
-        return [
-            word
-            for word, frequency in lexicon.zipf.items()
-            if SETTLED_MIN_ZIPF <= frequency < JOINED_WORD_ZIPF
-            and len(word) >= 4
-            and (
-                _split_run_together(word, lexicon) is not None or _english_text_cuts(word, lexicon)
-            )
-        ]
-    compounds = lexicon.language in COMPOUND_LANGUAGES
-    low, high = round(SETTLED_MIN_ZIPF * 100), round(JOINED_WORD_ZIPF * 100)
+    if isinstance(lexicon.zipf, WordZipf):
+        items = ((word, value / 100) for word, value in lexicon.zipf.items_in_hundredths())
+    else:
+        items = lexicon.zipf.items()
     return [
         word
-        for word, frequency in lexicon.zipf.items_in_hundredths()
-        if low <= frequency < high
+        for word, frequency in items
+        if SETTLED_MIN_ZIPF <= frequency < JOINED_WORD_ZIPF
         and len(word) >= 4
-        and (
-            _split_in_language(word, lexicon, compounds=compounds) is not None
-            or _text_cuts(word, lexicon)
-        )
+        and _may_split(word, lexicon)
     ]
+
+
+def _may_split(word: str, lexicon: Lexicon) -> bool:
+    """Whether the rules may split a word the lexicon knows, in some text."""
+    if lexicon.language == "en":
+        split = _split_run_together(word, lexicon)
+        return split is not None or bool(_english_text_cuts(word, lexicon))
+    compounds = lexicon.language in COMPOUND_LANGUAGES
+    split = _split_in_language(word, lexicon, compounds=compounds)
+    return split is not None or bool(_text_cuts(word, lexicon))
 
 
 class WordZipf:
