@@ -1595,6 +1595,7 @@ _ENGLISH_SOURCES = ("wordfreq", "codespell")
 
 
 def _english_files() -> tuple[Path, ...]:
+    """The files the English lexicon and its settled words are built from."""
     return (Path(__file__), *sorted(_DATA.iterdir(), key=lambda file: file.name))
 
 
