@@ -17,6 +17,13 @@ shared, and only ratios of runs close in time mean much.
 `--typos-only` repairs the encoding before the passes and times the typo layer
 (`fix_typos`) alone. For instruction counts, run it under valgrind with `--passes 1` and
 with `--passes 0` (everything loaded, nothing repaired) and subtract.
+
+`--recycle N` times the repair stage as a run does: this process is warmed as the
+workers' forkserver is (it imports `newsclean.preload`, with `NEWSCLEAN_TYPO_LANGUAGES`
+set from `--languages`), then forks a worker for each N units in turn (the workers are
+recycled every 1,000 units, `newsclean.workers.RECYCLE_UNITS`), each repairing its units
+once with what it inherited and nothing it judged before. Printed: ms per text unit over
+all the units, and the slowest worker's.
 """
 
 from __future__ import annotations
@@ -25,8 +32,10 @@ import argparse
 import hashlib
 import json
 import logging
+import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -40,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--languages", default="all", help="en, all, or codes: en,de")
     parser.add_argument("--passes", type=int, default=2)
     parser.add_argument("--typos-only", action="store_true", help="time fix_typos alone")
+    parser.add_argument("--recycle", type=int, default=0, help="units per forked worker")
     args = parser.parse_args(argv)
     if not args.archive.is_dir():
         print(f"typo_cost_bench: no archive at {args.archive}", file=sys.stderr)
@@ -47,6 +57,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.passes < 0:
         print("typo_cost_bench: --passes must be 0 or more", file=sys.stderr)
         return 2
+    if args.recycle < 0:
+        print("typo_cost_bench: --recycle must be 0 or more", file=sys.stderr)
+        return 2
+    if args.recycle:
+        os.environ["NEWSCLEAN_TYPO_LANGUAGES"] = args.languages
 
     from newsclean.repair import fix_encoding, repair_text
     from newsclean.typos import TYPO_LANGUAGES, fix_typos, load_lexicons
@@ -67,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         repair = repair_text
     print(f"{len(articles)} text units, languages: {','.join(sorted(languages))}")
+    if args.recycle:
+        return recycled_run(articles, args.recycle, repair, languages)
     digest = hashlib.sha256()
     for number in range(1, args.passes + 1):
         seconds = 0.0
@@ -79,6 +96,47 @@ def main(argv: list[str] | None = None) -> int:
                 digest.update(repr(repairs).encode())
         per_unit = 1000 * seconds / max(1, len(articles))
         print(f"pass {number}: {per_unit:.3f} ms CPU per text unit")
+    print(f"output digest: {digest.hexdigest()[:16]}")
+    return 0
+
+
+def recycled_run(
+    articles: list[tuple[str, str | None]], per_worker: int, repair: Callable, languages
+) -> int:
+    """Repair `articles` in workers forked from this process (warmed as the forkserver
+    is), `per_worker` units each; print the CPU cost per unit and the output digest."""
+    import newsclean.preload  # noqa: F401 - warms this process and freezes the collector
+
+    digest = hashlib.sha256()
+    worker_costs = []
+    for first in range(0, len(articles), per_worker):
+        chunk = articles[first : first + per_worker]
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the worker: repair its units, send back CPU seconds and a digest
+            os.close(reader)
+            seconds, worker_digest = 0.0, hashlib.sha256()
+            for text, language in chunk:
+                started = time.process_time()
+                fixed, repairs = repair(text, language=language, languages=languages)
+                seconds += time.process_time() - started
+                worker_digest.update(fixed.encode())
+                worker_digest.update(repr(repairs).encode())
+            os.write(writer, json.dumps([seconds, worker_digest.hexdigest()]).encode())
+            os._exit(0)
+        os.close(writer)
+        with os.fdopen(reader, "rb") as answer:
+            seconds, worker_digest = json.loads(answer.read())
+        os.waitpid(pid, 0)
+        worker_costs.append((seconds, len(chunk)))
+        digest.update(worker_digest.encode())
+    total = sum(seconds for seconds, _ in worker_costs)
+    slowest = max(1000 * seconds / units for seconds, units in worker_costs)
+    print(
+        f"{len(worker_costs)} workers of {per_worker} units: "
+        f"{1000 * total / max(1, len(articles)):.3f} ms CPU per text unit "
+        f"(slowest worker {slowest:.3f})"
+    )
     print(f"output digest: {digest.hexdigest()[:16]}")
     return 0
 

@@ -527,25 +527,35 @@ def test_a_long_foreign_line_is_fixed_in_its_language_and_its_verdict_not_kept()
     assert typos._recurring_line_language.cache_info().currsize == kept_before
 
 
-@pytest.mark.parametrize("language", ["de", "pl", "es"])
+def _band_words(lexicon: typos.Lexicon) -> list[str]:
+    """The words of four letters or more that `_is_settled` may judge."""
+    if lexicon.language == "en":
+        items = ((word, round(zipf * 100)) for word, zipf in lexicon.zipf.items())
+    else:
+        items = lexicon.zipf.items_in_hundredths()
+    low, high = round(typos.SETTLED_MIN_ZIPF * 100), round(typos.JOINED_WORD_ZIPF * 100)
+    return sorted(word for word, frequency in items if low <= frequency < high and len(word) >= 4)
+
+
+@pytest.mark.parametrize("language", ["de", "pl", "es", "en"])
 def test_settled_words_are_those_the_rules_never_split(language: str) -> None:
     """The words judged when a lexicon is built (`_is_settled`) are judged as the rules
     judge them at a text: a sample of the band's words, and its unsettled ones."""
     import random
 
     lexicon = typos._lexicon(language)
-    low, high = round(typos.SETTLED_MIN_ZIPF * 100), round(typos.JOINED_WORD_ZIPF * 100)
-    band = [
-        word
-        for word, frequency in lexicon.zipf.items_in_hundredths()
-        if low <= frequency < high and len(word) >= 4
-    ]
+    band = _band_words(lexicon)
     sample = random.Random(7).sample(band, 2000) + sorted(lexicon.unsettled)[:300]
     compounds = language in typos.COMPOUND_LANGUAGES
     for word in sample:
-        splittable = typos._split_in_language(
-            word, lexicon, compounds=compounds
-        ) is not None or bool(typos._text_cuts(word, lexicon))
+        if language == "en":
+            splittable = typos._split_run_together(word, lexicon) is not None or bool(
+                typos._english_text_cuts(word, lexicon)
+            )
+        else:
+            splittable = typos._split_in_language(
+                word, lexicon, compounds=compounds
+            ) is not None or bool(typos._text_cuts(word, lexicon))
         assert typos._is_settled(word, lexicon) is not splittable, word
 
 
@@ -556,25 +566,24 @@ def test_settled_words_change_no_repair(monkeypatch: pytest.MonkeyPatch) -> None
 
     rng = random.Random(11)
     texts = []
-    for language in ("de", "pl", "es", "fr"):
+    for language in ("de", "pl", "es", "fr", "en"):
         lexicon = typos._lexicon(language)
-        unsettled = sorted(lexicon.unsettled)
-        low = round(typos.SETTLED_MIN_ZIPF * 100)
-        band = sorted(
-            word
-            for word, frequency in lexicon.zipf.items_in_hundredths()
-            if low <= frequency < 350 and typos._is_settled(word, lexicon)
-        )
+        unsettled = sorted(word for word in lexicon.unsettled if word.isalpha())
+        band = [word for word in _band_words(lexicon) if typos._is_settled(word, lexicon)]
         settled = rng.sample(band, 40)
         common = rng.sample(sorted(word for word in lexicon.sound if len(word) >= 4), 60)
         for word in rng.sample(unsettled, 30):
-            readings = typos._text_cuts(word, lexicon)
+            if language == "en":
+                readings = typos._english_text_cuts(word, lexicon)
+            else:
+                readings = typos._text_cuts(word, lexicon)
             apart = " ".join(readings[0]) if readings else ""
             words = rng.sample(common, 8) + rng.sample(settled, 3)
             rng.shuffle(words)
             texts.append((language, f"{' '.join(words[:5])} {word} {' '.join(words[5:])} {apart}."))
     repaired = [typos.fix_typos(text, language) for language, text in texts]
-    assert any(repairs for _text, repairs in repaired)
+    assert any(repairs for _text, repairs in repaired[:120])
+    assert any(repairs for _text, repairs in repaired[120:])  # (English)
     monkeypatch.setattr(typos, "_is_settled", lambda folded, lexicon: False)
     typos._fix_word.cache_clear()
     typos._text_readings.cache_clear()
@@ -583,3 +592,20 @@ def test_settled_words_change_no_repair(monkeypatch: pytest.MonkeyPatch) -> None
     finally:
         typos._fix_word.cache_clear()
         typos._text_readings.cache_clear()
+
+
+def test_loading_a_lexicon_builds_what_its_rules_build_at_first_use() -> None:
+    """`load_lexicons` (run by the workers' forkserver) leaves no per-language structure
+    for a worker to build again after each recycling: the function words' tries and the
+    English set of common words for the one-edit checks."""
+    typos._function_word_tries.cache_clear()
+    typos._near_word_targets.cache_clear()
+    typos.load_lexicons(("en", "de"))
+    assert typos._function_word_tries.cache_info().currsize == 2
+    assert typos._near_word_targets.cache_info().currsize == 1
+    hits = typos._function_word_tries.cache_info().hits
+    typos.fix_typos("Sie gingen gesternindie Stadt und kauften Brot und Milch.", "de")
+    typos.fix_typos("They went to the market andbought bread and milk today.", "en")
+    assert typos._function_word_tries.cache_info().currsize == 2
+    assert typos._function_word_tries.cache_info().hits > hits
+    assert typos._near_word_targets.cache_info().currsize == 1

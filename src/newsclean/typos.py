@@ -452,6 +452,8 @@ def _fix_word(word: str, language: str = "en") -> tuple[str, str | None]:
     if correction:
         return (correction, "misspelling") if _is_stable(correction, language) else (word, None)
     if language == "en":
+        if _is_settled(word, lexicon):
+            return word, None
         split = _split_run_together(word, lexicon)
     else:
         folded = word.casefold()
@@ -592,24 +594,9 @@ def _text_readings(word: str, language: str) -> tuple[str, ...]:
     folded = _folded(word, language)
     if len(folded) < 4 or folded in lexicon.never_split:
         return ()
-    if zipf.get(folded, 0.0) >= TEXT_CONFIRMED_MAX_ZIPF:
+    if zipf.get(folded, 0.0) >= TEXT_CONFIRMED_MAX_ZIPF or _is_settled(folded, lexicon):
         return ()
-    if language == "en":
-        cuts = [
-            (left, right)
-            for left, right in _function_word_cuts(folded, lexicon.function_words, 1)
-            if _common(left, zipf)
-            and _common(right, zipf)
-            and "a" not in (left, right)
-            and not _is_affix(left, zipf[right], lexicon.prefixes)
-            and not _is_affix(right, zipf[left], lexicon.suffixes)
-        ]
-        if not cuts or _has_word_family(folded, lexicon):
-            return ()
-    elif _is_settled(folded, lexicon):
-        return ()
-    else:
-        cuts = _text_cuts(folded, lexicon)
+    cuts = _english_text_cuts(folded, lexicon) if language == "en" else _text_cuts(folded, lexicon)
     readings = []
     for left, right in cuts:
         if language == "en" and right in _PARTICLES and zipf.get(folded, 0.0) >= HALF_MIN_ZIPF:
@@ -618,6 +605,24 @@ def _text_readings(word: str, language: str) -> tuple[str, ...]:
         if split:
             readings.append(split)
     return tuple(readings)
+
+
+def _english_text_cuts(word: str, lexicon: Lexicon) -> list[tuple[str, str]]:
+    """The cuts of `_text_readings` in English (none for a form of a word the lexicon
+    knows)."""
+    zipf = lexicon.zipf
+    cuts = [
+        (left, right)
+        for left, right in _function_word_cuts(word, lexicon.function_words, 1)
+        if _common(left, zipf)
+        and _common(right, zipf)
+        and "a" not in (left, right)
+        and not _is_affix(left, zipf[right], lexicon.prefixes)
+        and not _is_affix(right, zipf[left], lexicon.suffixes)
+    ]
+    if not cuts or _has_word_family(word, lexicon):
+        return []
+    return cuts
 
 
 def _text_cuts(folded: str, lexicon: Lexicon) -> list[tuple[str, str]]:
@@ -1360,15 +1365,20 @@ def _reading_allowed(
 
 
 def load_lexicons(languages: Collection[str] = TYPO_LANGUAGES) -> None:
-    """Load the lexicons of `languages` into this process now (the workers' forkserver
-    does, so that workers share them); otherwise each loads at its language's first text."""
+    """Load the lexicons of `languages` into this process now, with what the rules build
+    from them at their first use (the function words' tries, English's set of common
+    words for the one-edit checks). The workers' forkserver does, so that workers share
+    them; otherwise each worker builds them again after every recycling."""
     for language in languages:
-        _lexicon(language)
+        lexicon = _lexicon(language)
+        _function_word_tries(lexicon.function_words)
+        if language == "en":
+            _near_word_targets()
 
 
 def _lexicon(language: str) -> Lexicon:
     """The lexicon of a language of `TYPO_LANGUAGES`, loaded once per process."""
-    return _english_lexicon() if language == "en" else _other_lexicon(language)
+    return _settled_english_lexicon() if language == "en" else _other_lexicon(language)
 
 
 @cache
@@ -1396,37 +1406,45 @@ def _other_lexicon(language: str) -> Lexicon:
     return lexicon._replace(unsettled=frozenset(unsettled))
 
 
-#: Outside English, a word the lexicon knows this often (and below `JOINED_WORD_ZIPF`) is
-#: judged once, when the lexicon is built: most are words the rules never split, whatever
-#: the text (`_is_settled`), and a text meets them far more often than rarer ones.
+#: A word the lexicon knows this often (and below `JOINED_WORD_ZIPF`) is judged once,
+#: when the lexicon is built: most are words the rules never split, whatever the text
+#: (`_is_settled`), and a text meets them far more often than rarer ones.
 SETTLED_MIN_ZIPF = 2.0
 
 
 def _is_settled(folded: str, lexicon: Lexicon) -> bool:
-    """Whether the rules never split a casefolded token outside English, whatever its
+    """Whether the rules never split a token (casefolded outside English), whatever its
     text: a word of the band judged when the lexicon was built, not found splittable
-    (`Lexicon.unsettled`)."""
+    (`Lexicon.unsettled`). Misspellings are looked up before."""
     frequency = lexicon.zipf.get(folded, 0.0)
     return SETTLED_MIN_ZIPF <= frequency < JOINED_WORD_ZIPF and folded not in lexicon.unsettled
 
 
 def _unsettled_words(lexicon: Lexicon) -> list[str]:
     """The words of the band `_is_settled` judges (four letters or more) that the rules
-    may split: alone (`_split_in_language`) or where the text writes a reading apart
-    (`_text_cuts`)."""
-    zipf = lexicon.zipf
-    compounds = lexicon.language in COMPOUND_LANGUAGES
-    low, high = round(SETTLED_MIN_ZIPF * 100), round(JOINED_WORD_ZIPF * 100)
+    may split: alone (`_split_run_together`, `_split_in_language`) or where the text
+    writes a reading apart (`_english_text_cuts`, `_text_cuts`)."""
+    if isinstance(lexicon.zipf, WordZipf):
+        items = ((word, value / 100) for word, value in lexicon.zipf.items_in_hundredths())
+    else:
+        items = lexicon.zipf.items()
     return [
         word
-        for word, frequency in zipf.items_in_hundredths()
-        if low <= frequency < high
+        for word, frequency in items
+        if SETTLED_MIN_ZIPF <= frequency < JOINED_WORD_ZIPF
         and len(word) >= 4
-        and (
-            _split_in_language(word, lexicon, compounds=compounds) is not None
-            or _text_cuts(word, lexicon)
-        )
+        and _may_split(word, lexicon)
     ]
+
+
+def _may_split(word: str, lexicon: Lexicon) -> bool:
+    """Whether the rules may split a word the lexicon knows, in some text."""
+    if lexicon.language == "en":
+        split = _split_run_together(word, lexicon)
+        return split is not None or bool(_english_text_cuts(word, lexicon))
+    compounds = lexicon.language in COMPOUND_LANGUAGES
+    split = _split_in_language(word, lexicon, compounds=compounds)
+    return split is not None or bool(_text_cuts(word, lexicon))
 
 
 class WordZipf:
@@ -1570,21 +1588,46 @@ class Lexicon(NamedTuple):
     suffixes: frozenset[str]  # likewise (`able`, `ness`)
     function_words: frozenset[str] = frozenset()  # the commonest words (other languages)
     language: str = "en"
-    unsettled: frozenset[str] = frozenset()  # see `_is_settled` (other languages)
+    unsettled: frozenset[str] = frozenset()  # see `_is_settled`
+
+
+_ENGLISH_SOURCES = ("wordfreq", "codespell")
+
+
+def _english_files() -> tuple[Path, ...]:
+    """The files the English lexicon and its settled words are built from."""
+    return (Path(__file__), *sorted(_DATA.iterdir(), key=lambda file: file.name))
 
 
 @lru_cache(maxsize=1)
 def _english_lexicon() -> Lexicon:
-    """The lexicon, built once per version of what it is built from (newsclean.derived)."""
+    """The lexicon, built once per version of what it is built from (newsclean.derived),
+    without its settled words (see `_settled_english_lexicon`)."""
     from newsclean.derived import load_or_build
 
     fields = load_or_build(
         "english-lexicon",
         lambda: tuple(_build_english_lexicon()),
-        packages=("wordfreq", "codespell"),
-        files=(Path(__file__), *sorted(_DATA.iterdir(), key=lambda file: file.name)),
+        packages=_ENGLISH_SOURCES,
+        files=_english_files(),
     )
     return Lexicon(*fields)
+
+
+@lru_cache(maxsize=1)
+def _settled_english_lexicon() -> Lexicon:
+    """`_english_lexicon` with the words of its band that the rules may split
+    (`Lexicon.unsettled`, see `_is_settled`), judged once per version of the rules."""
+    from newsclean.derived import load_or_build
+
+    lexicon = _english_lexicon()
+    unsettled = load_or_build(
+        "lexicon-unsettled-en",
+        lambda: tuple(sorted(_unsettled_words(lexicon))),
+        packages=_ENGLISH_SOURCES,
+        files=_english_files(),
+    )
+    return lexicon._replace(unsettled=frozenset(unsettled))
 
 
 def _build_english_lexicon() -> Lexicon:
