@@ -86,10 +86,10 @@ class Settings:
     the text throughput below its 500 units/s target: off by default until that is
     paid for."""
 
-    boilerplate_detectors: str = "comment_threads,table_debris,menu_runs,promos"
+    boilerplate_detectors: str = "comment_threads,table_debris,headline_runs,menu_runs,promos"
     """The structural boilerplate detectors that run, comma-separated (docs/boilerplate.md):
-    comment_threads, table_debris, headline_runs, menu_runs, promos. `headline_runs`
-    is off by default: it took list items and code lines at a story's end."""
+    comment_threads, table_debris, headline_runs, menu_runs, promos; all of them by
+    default."""
 
     template_window_days: int = 30
     """Days of earlier per-domain template statistics a run may use."""

@@ -112,45 +112,112 @@ def _words(line: str) -> int:
     return len(plain_once(line).split())
 
 
+# A sentence's end inside a line, before the next sentence's first letter ("choosing.
+# To enter, ..."): a line of prose broken at a fixed width, no headline.
+_INNER_SENTENCE_END = re.compile(r"\w[.!?]\s+[\"'“‘]?[A-ZÀ-Ý]")
+
+
 @lru_cache(maxsize=4096)
 def _headline_like(line: str) -> bool:
-    """A short line that reads like a headline or a link title, not a sentence or a fact."""
-    if len(line) > _SHORT_CHARS or _LIST_ITEM.match(line):
+    """A short line that reads like a headline or a link title, not a sentence, a fact,
+    a line of code or a piece of a paragraph: 3-18 words, half letters, opening with a
+    capital, a digit or a quote (a command or a wrapped sentence's rest opens in lower
+    case), with no sentence ending inside it."""
+    if len(line) > _SHORT_CHARS or _LIST_ITEM.match(line) or line.lstrip().startswith("#"):
         return False
     text = plain_once(line)
     words = len(text.split())
     if not 3 <= words <= 18 or _ends_clause(text) or _LABEL_VALUE.match(text):
         return False
+    if text[0].islower() or _INNER_SENTENCE_END.search(text) or _introduces(text):
+        return False
+    if text[0].isdigit() and words <= 4:
+        return False  # a quantity ("200 g sugar", "13 g fat"), a list's item
     return sum(char.isalpha() for char in text) >= len(text) / 2
 
 
-def _after_story(lines: list[str]) -> list[bool]:
-    """True for lines after the last prose paragraph. (Before the first one stand the
-    headline, a standfirst and a byline, which read like a related list.)"""
-    prose = [is_prose(line) for line in lines]
-    story = [index for index, is_story in enumerate(prose) if is_story]
-    if not story:
-        return [False] * len(lines)  # no story to stand outside of: leave it to the model
-    return [index > story[-1] for index in range(len(lines))]
+# A line of this many words or more that ends with a colon is a sentence introducing
+# what follows; a shorter one is a block's label ("Popular projects:").
+_INTRO_WORDS = 6
 
 
-def headline_runs(lines: list[str], *, minimum: int = 3) -> Kinds:
-    """Runs of `minimum` or more headline-like lines that end the text after the story
-    (nothing but short lines after them): related and most-read lists."""
+def _introduces(text: str) -> bool:
+    """The line (plain) is a clause that introduces a list: it ends with a colon and has
+    `_INTRO_WORDS` words or more."""
+    return text.endswith(":") and len(text.split()) >= _INTRO_WORDS
+
+
+# Words of this many letters or more name what a text is about (shorter ones are
+# mostly function words, in the languages of the data).
+_TOPIC_LETTERS = 5
+_TOPIC_WORD = re.compile(rf"[^\W\d_]{{{_TOPIC_LETTERS},}}")
+
+
+# A run whose topic words are found in the story's prose this much or more sums the
+# story up (a related list's headlines share a few words with the story, not most).
+_STORY_SHARE = 0.5
+
+
+def _topic_words(line: str) -> set[str]:
+    return set(_TOPIC_WORD.findall(plain_once(line).casefold()))
+
+
+def _opens_lower(line: str) -> bool:
+    text = plain_once(line)
+    return bool(text) and text[0].islower()
+
+
+def headline_runs(lines: list[str], *, minimum: int = 3, near: int = 2) -> Kinds:
+    """Runs of `minimum` or more headline-like lines of other stories, outside the
+    story: related and most-read lists.
+
+    After the last prose paragraph a run goes when nothing but short lines follow it;
+    before the first one, when it ends at least `near` lines before that paragraph (the
+    story's headline, standfirst or byline stand there, and a markdown title ends a
+    run). A run is the story's own list, and stays, when the paragraph before it
+    introduces it (ends with a colon) or when half its lines share a word with the
+    story's prose (`_topic_words`: a list that sums the story up, a story's
+    subheadings); a line the next one continues in lower case is a paragraph broken
+    at a fixed width, and ends a run."""
     kinds: Kinds = [None] * len(lines)
-    outside = _after_story(lines)
-    start = 0
-    while start < len(lines):
-        if not (outside[start] and _headline_like(lines[start])):
-            start += 1
-            continue
-        end = start
-        while end < len(lines) and outside[end] and _headline_like(lines[end]):
-            end += 1
-        to_the_end = all(_words(line) <= 3 for line in lines[end:])
-        if end - start >= minimum and to_the_end:
-            kinds[start:end] = ["related"] * (end - start)
-        start = end
+    prose = [is_prose(line) for line in lines]
+    if True not in prose:
+        return kinds  # no story to stand outside of: leave it to the model
+    first, last = prose.index(True), len(prose) - 1 - prose[::-1].index(True)
+    like = [
+        _headline_like(line) and not (index + 1 < len(lines) and _opens_lower(lines[index + 1]))
+        for index, line in enumerate(lines)
+    ]
+    story: set[str] | None = None
+    for start, end in ((0, max(first - near, 0)), (last + 1, len(lines))):
+        run_start = start
+        while run_start < end:
+            if not like[run_start]:
+                run_start += 1
+                continue
+            run_end = run_start
+            while run_end < end and like[run_end]:
+                run_end += 1
+            found, run_start = (run_start, run_end), run_end
+            if found[1] - found[0] < minimum:
+                continue
+            if start > 0 and not all(_words(line) <= 3 for line in lines[found[1] :]):
+                continue
+            if found[0] > 0 and _introduces(plain_once(lines[found[0] - 1])):
+                continue  # the story's own list, which the line before introduces
+            if story is None:
+                story = set().union(*(_topic_words(line) for line, is_story
+                                      in zip(lines, prose, strict=True) if is_story))  # fmt: skip
+            run = lines[found[0] : found[1]]
+            if len(set(run)) < len(run):
+                continue  # an item repeats: a table's column, not other stories' titles
+            topics = [_topic_words(line) for line in run]
+            words = set().union(*topics)
+            if len(words & story) >= len(words) * _STORY_SHARE or all(
+                not story.isdisjoint(line_words) for line_words in topics
+            ):
+                continue
+            kinds[found[0] : found[1]] = ["related"] * (found[1] - found[0])
     return kinds
 
 
