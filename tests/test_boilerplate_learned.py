@@ -208,6 +208,16 @@ def test_headline_runs_ship_switched_on_and_can_be_left_out() -> None:
     assert strip_boilerplate(text, source="html", detectors=others)[0] == text
 
 
+def test_head_before_title_runs_on_scrapes_only() -> None:
+    header = ["Valley Courier", "Subscribe for 1 € a month", "Weather: 4 °C, light rain"]
+    text = "\n".join([*header, "# Harbour bridge closes for two years", STORY, STORY_2])
+    kept, removed = strip_boilerplate(text, classifier=False)
+    assert kept == "\n".join(["# Harbour bridge closes for two years", STORY, STORY_2])
+    assert [removal.kind for removal in removed] == ["header"] * 3
+    # A page's extracted text starts at its story: a heading there is the story's own.
+    assert strip_boilerplate(text, source="html", classifier=False)[0] == text
+
+
 def test_settings_name_the_detectors_and_refuse_unknown_ones() -> None:
     assert Settings().detector_names == SHIPPED_DETECTORS
     assert set(BOILERPLATE_DETECTORS) == set(structure.DETECTORS)

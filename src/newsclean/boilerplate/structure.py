@@ -3,15 +3,17 @@
 A line classifier reads one line and its neighbours; these read a whole run, for the
 shapes it sees poorly:
 
-- `headline_runs`: three or more short headline-like lines after the story (related and
-  most-read lists);
+- `headline_runs`: three or more short headline-like lines before or after the story
+  (related and most-read lists), not the story's own list;
 - `menu_runs`: four or more one-to-three-word entries before or after the story (menus,
   category lists);
 - `comment_threads`: author/time lines alternating with short paragraphs after the story;
 - `table_debris`: what table-layout pages leave, pipe-separated navigation rows,
   "N days ago | headline" lists and month-name archive lists;
 - `promos`: a short block with a call to action and a date or place, or two calls to
-  action (event and podcast promos, "Print article / Refer to a friend").
+  action (event and podcast promos, "Print article / Refer to a friend");
+- `head_before_title`: in a markdown scrape, the short lines above its one document
+  title ("# Headline"): the page's header, menus and widgets.
 
 Each takes the text's non-blank lines and returns, per line, the kind it finds or None.
 """
@@ -613,12 +615,35 @@ def promos(lines: list[str], *, block: int = 3, max_words: int = 40) -> Kinds:
     return kinds
 
 
+# A markdown document title: "# Headline" (one "#").
+MARKDOWN_TITLE = re.compile(r"\s*#\s+\S")
+
+
+def head_before_title(lines: list[str]) -> Kinds:
+    """A markdown scrape's lines above its title: where a text holds exactly one
+    document title ("# Headline"), prose paragraphs after it and none before it, the
+    short lines before the title are the page's header, menus and widgets (a scraped
+    page's markdown starts where the page does, the story where its title is)."""
+    kinds: Kinds = [None] * len(lines)
+    titles = [index for index, line in enumerate(lines) if MARKDOWN_TITLE.match(line)]
+    if len(titles) != 1 or titles[0] == 0:
+        return kinds
+    title = titles[0]
+    if any(is_prose(line) for line in lines[:title]):
+        return kinds
+    if not any(is_prose(line) for line in lines[title + 1 :]):
+        return kinds
+    kinds[:title] = ["header"] * title
+    return kinds
+
+
 DETECTORS: dict[str, Callable[[list[str]], Kinds]] = {
     "comment_threads": comment_threads,
     "table_debris": table_debris,
     "headline_runs": headline_runs,
     "menu_runs": menu_runs,
     "promos": promos,
+    "head_before_title": head_before_title,
 }
 
 
