@@ -619,21 +619,30 @@ def promos(lines: list[str], *, block: int = 3, max_words: int = 40) -> Kinds:
 MARKDOWN_TITLE = re.compile(r"\s*#\s+\S")
 
 
+# The story under a markdown scrape's title holds this many times the prose words
+# above it, or more (a promo's or a cookie notice's paragraph may stand above).
+_TITLE_WEIGHT = 4
+
+
 def head_before_title(lines: list[str]) -> Kinds:
     """A markdown scrape's lines above its title: where a text holds exactly one
-    document title ("# Headline"), prose paragraphs after it and none before it, the
-    short lines before the title are the page's header, menus and widgets (a scraped
-    page's markdown starts where the page does, the story where its title is)."""
+    document title ("# Headline") and the prose under it outweighs the prose above it
+    `_TITLE_WEIGHT` times, the lines above the title that are no prose paragraph are
+    the page's header, menus and widgets (a scraped page's markdown starts where the
+    page does, the story where its title is). A prose paragraph above stays: it may
+    be a standfirst."""
     kinds: Kinds = [None] * len(lines)
     titles = [index for index, line in enumerate(lines) if MARKDOWN_TITLE.match(line)]
     if len(titles) != 1 or titles[0] == 0:
         return kinds
     title = titles[0]
-    if any(is_prose(line) for line in lines[:title]):
+    above = sum(_words(line) for line in lines[:title] if is_prose(line))
+    below = sum(_words(line) for line in lines[title + 1 :] if is_prose(line))
+    if not below or above * _TITLE_WEIGHT > below:
         return kinds
-    if not any(is_prose(line) for line in lines[title + 1 :]):
-        return kinds
-    kinds[:title] = ["header"] * title
+    for index in range(title):
+        if not is_prose(lines[index]):
+            kinds[index] = "header"
     return kinds
 
 
