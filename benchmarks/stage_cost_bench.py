@@ -6,8 +6,8 @@ On the training parts (the default), in one process: the Dragnet and Readability
 texts (as `"html"`), the older text and markdown scrapes and the kind-labeled scrapes
 (as `"text"`, the learned stage on), each priced as `words_cost_bench.py` prices a
 pass: every cache of the boilerplate package cleared first, `time.process_time` around
-the pass. Prints the median CPU milliseconds per unit of `--rounds` passes, rules alone
-and the whole stage. To compare the code of two commits, run it under each in turn,
+the pass. Prints the median CPU milliseconds per unit of `--rounds` passes, rules alone,
+the rules and the structural detectors (`classifier=False`), and the whole stage. To compare the code of two commits, run it under each in turn,
 alternating (A B A B ...), with `PYTHONPATH=<the other commit's export>/src` for the
 one that is not this checkout, and read the ratios of the medians.
 """
@@ -36,13 +36,22 @@ from words_cost_bench import clear_caches  # noqa: E402
 from newsclean.boilerplate import strip_boilerplate  # noqa: E402
 
 
-def one_pass(units: list[tuple[str, dict]], *, learned: bool) -> float:
-    """CPU milliseconds per unit of the stage over `units` (text, options), caches
-    cleared first."""
+# What each priced pass runs: the rules alone, the rules and the structural detectors
+# (the classifier and the models off), the whole stage.
+MODES = {
+    "rules alone": {"learned": False},
+    "detectors": {"learned": True, "classifier": False},
+    "stage": {"learned": True},
+}
+
+
+def one_pass(units: list[tuple[str, dict]], mode: dict) -> float:
+    """CPU milliseconds per unit of the stage over `units` (text, options) run as
+    `mode` says (one of MODES), caches cleared first."""
     clear_caches()
     start = time.process_time()
     for text, options in units:
-        strip_boilerplate(text, learned=learned, **options)
+        strip_boilerplate(text, **mode, **options)
     return (time.process_time() - start) * 1000 / len(units)
 
 
@@ -76,9 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(f"CPU ms per unit, median of {args.rounds} passes ({args.part} part):")
     for name, units in sets.items():
-        for learned in (False, True):
-            values = [one_pass(units, learned=learned) for _ in range(args.rounds)]
-            label = "stage" if learned else "rules alone"
+        for label, mode in MODES.items():
+            values = [one_pass(units, mode) for _ in range(args.rounds)]
             passes = ", ".join(f"{value:.3f}" for value in values)
             print(f"  {name:<21} {label:<11} {statistics.median(values):.3f}  ({passes})"
                   f"  n={len(units)}")  # fmt: skip
