@@ -7,9 +7,10 @@ texts (as `"html"`), the older text and markdown scrapes and the kind-labeled sc
 (as `"text"`, the learned stage on), each priced as `words_cost_bench.py` prices a
 pass: every cache of the boilerplate package cleared first, `time.process_time` around
 the pass. Prints the median CPU milliseconds per unit of `--rounds` passes, rules alone,
-the rules and the structural detectors (`classifier=False`), and the whole stage. To compare the code of two commits, run it under each in turn,
-alternating (A B A B ...), with `PYTHONPATH=<the other commit's export>/src` for the
-one that is not this checkout, and read the ratios of the medians.
+the rules and the structural detectors (`classifier=False`), and the whole stage. To
+compare the code of two commits, run it under each in turn, alternating (A B A B ...),
+with `PYTHONPATH=<the other commit's export>/src` for the one that is not this
+checkout, and read the ratios of the medians.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ from labeled import (  # noqa: E402
 from words_cost_bench import clear_caches  # noqa: E402
 
 from newsclean.boilerplate import strip_boilerplate  # noqa: E402
-
 
 # What each priced pass runs: the rules alone, the rules and the structural detectors
 # (the classifier and the models off), the whole stage.

@@ -171,56 +171,60 @@ def _opens_lower(line: str) -> bool:
 
 def headline_runs(lines: list[str], *, minimum: int = 3, near: int = 2) -> Kinds:
     """Runs of `minimum` or more headline-like lines of other stories, outside the
-    story: related and most-read lists.
+    story: related and most-read lists (`_headline_like`; a line the next one
+    continues in lower case is a paragraph broken at a fixed width, and is none).
 
     After the last prose paragraph a run goes when nothing but short lines follow it;
     before the first one, when it ends at least `near` lines before that paragraph (the
     story's headline, standfirst or byline stand there, and a markdown title ends a
-    run). A run is the story's own list, and stays, when the paragraph before it
-    introduces it (ends with a colon) or when half its lines share a word with the
-    story's prose (`_topic_words`: a list that sums the story up, a story's
-    subheadings); a line the next one continues in lower case is a paragraph broken
-    at a fixed width, and ends a run."""
+    run). A run that is the story's own list stays (`_story_list`)."""
     kinds: Kinds = [None] * len(lines)
     prose = [is_prose(line) for line in lines]
     if True not in prose:
         return kinds  # no story to stand outside of: leave it to the model
     first, last = prose.index(True), len(prose) - 1 - prose[::-1].index(True)
-    like = [
+    headline = [
         _headline_like(line) and not (index + 1 < len(lines) and _opens_lower(lines[index + 1]))
         for index, line in enumerate(lines)
     ]
     story: set[str] | None = None
-    for start, end in ((0, max(first - near, 0)), (last + 1, len(lines))):
+    for start, end, tail in ((0, max(first - near, 0), False), (last + 1, len(lines), True)):
         run_start = start
         while run_start < end:
-            if not like[run_start]:
+            if not headline[run_start]:
                 run_start += 1
                 continue
             run_end = run_start
-            while run_end < end and like[run_end]:
+            while run_end < end and headline[run_end]:
                 run_end += 1
             found, run_start = (run_start, run_end), run_end
-            if found[1] - found[0] < minimum:
+            if run_end - found[0] < minimum:
                 continue
-            if start > 0 and not all(_words(line) <= 3 for line in lines[found[1] :]):
+            if tail and not all(_words(line) <= 3 for line in lines[found[1] :]):
                 continue
-            if found[0] > 0 and _introduces(plain_once(lines[found[0] - 1])):
-                continue  # the story's own list, which the line before introduces
             if story is None:
                 story = set().union(*(_topic_words(line) for line, is_story
                                       in zip(lines, prose, strict=True) if is_story))  # fmt: skip
-            run = lines[found[0] : found[1]]
-            if len(set(run)) < len(run):
-                continue  # an item repeats: a table's column, not other stories' titles
-            topics = [_topic_words(line) for line in run]
-            words = set().union(*topics)
-            if len(words & story) >= len(words) * _STORY_SHARE or all(
-                not story.isdisjoint(line_words) for line_words in topics
-            ):
-                continue
-            kinds[found[0] : found[1]] = ["related"] * (found[1] - found[0])
+            titles = lines[found[0] : found[1]]
+            before = plain_once(lines[found[0] - 1]) if found[0] > 0 else ""
+            if not _story_list(titles, before, story):
+                kinds[found[0] : found[1]] = ["related"] * (found[1] - found[0])
     return kinds
+
+
+def _story_list(titles: list[str], before: str, story: set[str]) -> bool:
+    """A run's headline-like lines `titles` are the story's own list: the line `before`
+    the run is a sentence that introduces it (`_introduces`); an item repeats (a table's
+    column, not other stories' titles); or they speak of what the story's prose does
+    (`story`, its `_topic_words`): half or more of their words are the story's, or
+    every line shares one with it (a list that sums the story up, its subheadings)."""
+    if _introduces(before) or len(set(titles)) < len(titles):
+        return True
+    topics = [_topic_words(line) for line in titles]
+    words = set().union(*topics)
+    return len(words & story) >= len(words) * _STORY_SHARE or all(
+        not story.isdisjoint(line_words) for line_words in topics
+    )
 
 
 @lru_cache(maxsize=4096)
