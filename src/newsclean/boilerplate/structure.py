@@ -183,12 +183,15 @@ def headline_runs(lines: list[str], *, minimum: int = 3, near: int = 2) -> Kinds
     if True not in prose:
         return kinds  # no story to stand outside of: leave it to the model
     first, last = prose.index(True), len(prose) - 1 - prose[::-1].index(True)
-    headline = [
-        _headline_like(line) and not (index + 1 < len(lines) and _opens_lower(lines[index + 1]))
-        for index, line in enumerate(lines)
-    ]
+    sides = ((0, max(first - near, 0), False), (last + 1, len(lines), True))
+    headline = [False] * len(lines)  # read only outside the story
+    for start, end, _tail in sides:
+        for index in range(start, end):
+            headline[index] = _headline_like(lines[index]) and not (
+                index + 1 < len(lines) and _opens_lower(lines[index + 1])
+            )
     story: set[str] | None = None
-    for start, end, tail in ((0, max(first - near, 0), False), (last + 1, len(lines), True)):
+    for start, end, tail in sides:
         run_start = start
         while run_start < end:
             if not headline[run_start]:
