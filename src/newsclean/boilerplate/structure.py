@@ -124,7 +124,8 @@ def _headline_like(line: str) -> bool:
     """A short line that reads like a headline or a link title, not a sentence, a fact,
     a line of code or a piece of a paragraph: 3-18 words, half letters, opening with a
     capital, a digit or a quote (a command or a wrapped sentence's rest opens in lower
-    case), with no sentence ending inside it."""
+    case), with no sentence ending inside it and holding no full sentence
+    (`lines.is_sentence`)."""
     if len(line) > _SHORT_CHARS or _LIST_ITEM.match(line) or line.lstrip().startswith("#"):
         return False
     text = plain_once(line)
@@ -133,6 +134,8 @@ def _headline_like(line: str) -> bool:
         return False
     if text[0].islower() or _INNER_SENTENCE_END.search(text) or _introduces(text):
         return False
+    if is_sentence(text):
+        return False  # a full sentence ("... in a $2,000 wig. [NYDN]"): a story's item
     if text[0].isdigit() and words <= 4:
         return False  # a quantity ("200 g sugar", "13 g fat"), a list's item
     return sum(char.isalpha() for char in text) >= len(text) / 2
