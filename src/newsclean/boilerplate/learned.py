@@ -463,7 +463,7 @@ def with_enclosed_short_lines(
 # Detectors that run on text extracted from a page only, and on text and markdown
 # scrapes only (`strip_learned`).
 PAGE_ONLY_DETECTORS = frozenset({"comment_threads"})
-SCRAPE_ONLY_DETECTORS = frozenset({"head_before_title"})
+SCRAPE_ONLY_DETECTORS = frozenset({"head_before_title", "headline_runs"})
 
 
 def strip_learned(
@@ -507,7 +507,8 @@ def strip_learned(
         detectors = tuple(name for name in detectors if name not in PAGE_ONLY_DETECTORS)
     else:
         # A page's extracted text starts at its story, not at the page's top: a heading
-        # in it is the story's own.
+        # in it is the story's own, and a run of short titles after it more often a
+        # list the gold keeps than in a scrape.
         detectors = tuple(name for name in detectors if name not in SCRAPE_ONLY_DETECTORS)
     threshold = model.thresholds.get(source, model.thresholds["text"]) if classifier else 2.0
     # The vocabulary model has its own thresholds, and is off with the classifier.
