@@ -98,7 +98,8 @@ class Settings:
     )
     """The structural boilerplate detectors that run, comma-separated (docs/boilerplate.md):
     comment_threads, table_debris, headline_runs, menu_runs, promos,
-    head_before_title; all of them by default."""
+    head_before_title; all of them by default. comment_threads runs on page text
+    only, headline_runs and head_before_title on text and markdown scrapes only."""
 
     template_window_days: int = 30
     """Days of earlier per-domain template statistics a run may use."""
