@@ -1,7 +1,7 @@
 """List every story sentence the boilerplate stage removes, with what removed it.
 
     .venv/bin/python benchmarks/damage.py [--part train] [--scrapes N] [--summary]
-                                          [--survivors N]
+                                          [--survivors N [--detectors-only]]
 
 On the training parts (the default; `--part held-out` only for a round's closing
 check, never for tuning) it reads, in turn:
@@ -24,7 +24,9 @@ the sentence. Then the counts by layer and rule.
 With `--survivors N` it prints instead what the stage leaves of the kind-labeled
 scrapes' boilerplate: per kind, how many inserted lines survive, their shapes (a
 prose paragraph, a full sentence, a line of one to four words, a longer line) and
-where they stand (head, middle, tail), and N of them drawn with a fixed seed.
+where they stand (head, middle, tail), and N of them drawn with a fixed seed, each
+with its neighbours in the output and their kinds; `--detectors-only` reads the rules
+and the structural detectors alone (`classifier=False`).
 """
 
 from __future__ import annotations
@@ -172,38 +174,49 @@ def _shape(line: str) -> str:
     return f"{words} words" if words <= 4 else "longer"
 
 
-def print_survivors(cases: list[tuple], samples: int, seed: int = 5) -> None:
-    """Per kind, the inserted lines of kind-labeled scrapes that the stage keeps."""
-    kept_lines: dict[str, list[str]] = {}
+def print_survivors(
+    cases: list[tuple], samples: int, seed: int = 5, *, classifier: bool = True
+) -> None:
+    """Per kind, the inserted lines of kind-labeled scrapes that the stage keeps (with
+    `classifier=False`, the rules and the structural detectors alone); each sample with
+    the lines before and after it in the output, and their kind ("story" for the gold's
+    lines)."""
+    kept_lines: dict[str, list[tuple[str, list[str], dict[str, str]]]] = {}
     inserted: Counter = Counter()
     shapes: dict[str, Counter] = {}
     places: dict[str, Counter] = {}
     for _key, scrape, _gold, lines, story, kinds in cases:
-        kept = set(strip_boilerplate(scrape)[0].split("\n"))
+        output = strip_boilerplate(scrape, classifier=classifier)[0].split("\n")
+        kept = set(output)
         scrape_lines = scrape.split("\n")
         first = scrape_lines.index(story[0])
         last = len(scrape_lines) - 1 - scrape_lines[::-1].index(story[-1])
+        labels = dict.fromkeys(story, "story") | dict(zip(lines, kinds, strict=True))
         for line, kind in zip(lines, kinds, strict=True):
             inserted[kind] += 1
             if line not in kept:
                 continue
             at = scrape_lines.index(line)
             place = "head" if at < first else "tail" if at > last else "middle"
-            kept_lines.setdefault(kind, []).append(line)
+            kept_lines.setdefault(kind, []).append((line, output, labels))
             shapes.setdefault(kind, Counter())[_shape(line)] += 1
             places.setdefault(kind, Counter())[place] += 1
     rng = random.Random(seed)
     total = sum(len(lines) for lines in kept_lines.values())
     print(f"== kind-labeled scrapes: {total} of {sum(inserted.values())} inserted lines survive")
     for kind in sorted(inserted):
-        lines = kept_lines.get(kind, [])
-        print(f"== {kind}: {len(lines)} of {inserted[kind]} survive; shapes "
+        survivors = kept_lines.get(kind, [])
+        print(f"== {kind}: {len(survivors)} of {inserted[kind]} survive; shapes "
               + ", ".join(f"{shape} {count}" for shape, count in
                           shapes.get(kind, Counter()).most_common())
               + "; where " + ", ".join(f"{place} {count}" for place, count in
                                       places.get(kind, Counter()).most_common()))  # fmt: skip
-        for line in rng.sample(lines, min(samples, len(lines))):
-            print(f"     {line[:160]!r}")
+        for line, output, labels in rng.sample(survivors, min(samples, len(survivors))):
+            at = output.index(line)
+            for near in range(max(at - 1, 0), min(at + 2, len(output))):
+                mark = ">>" if near == at else "  "
+                label = labels.get(output[near], "?")
+                print(f"   {mark} {label:<12} {output[near][:150]!r}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -214,7 +227,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--summary", action="store_true", help="print the counts only")
     parser.add_argument("--survivors", type=int, metavar="N",
                         help="print what survives of the kind-labeled scrapes' boilerplate, "
-                        "with N samples a kind")  # fmt: skip
+                        "with N samples a kind and their neighbours")  # fmt: skip
+    parser.add_argument("--detectors-only", action="store_true",
+                        help="with --survivors: the rules and detectors alone "
+                        "(classifier=False)")  # fmt: skip
     args = parser.parse_args(argv)
     if args.scrapes < 0:
         parser.error("--scrapes must be zero or more")
@@ -230,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     labeled_pages = [page for name in LABELED_SETS for page in parts[name]]
     kind_labeled = kind_scrape_cases(labeled_pages, harvest_pages(pool), args.scrapes)
     if args.survivors is not None:
-        print_survivors(kind_labeled, args.survivors)
+        print_survivors(kind_labeled, args.survivors, classifier=not args.detectors_only)
         return 0
     extracted = extract_pages(pool)
     older = scrape_cases(labeled_pages, pool, extracted, args.scrapes)

@@ -196,16 +196,28 @@ def test_guards_keep_full_sentences_however_sure_the_model() -> None:
     assert going == [False, False, True, False, False]
 
 
-def test_headline_runs_ship_switched_off_and_run_when_named() -> None:
+def test_headline_runs_ship_switched_on_for_scrapes_and_can_be_left_out() -> None:
     related = ["Ten ways to cross the harbour bridge", "Council votes on new ferry timetable",
                "Where to eat near the old port this summer"]  # fmt: skip
     text = "\n".join([STORY, STORY_2, *related])
-    assert "headline_runs" not in SHIPPED_DETECTORS
-    assert set(SHIPPED_DETECTORS) < set(structure.DETECTORS)
-    assert strip_boilerplate(text, source="html")[0] == text
-    kept, removed = strip_boilerplate(text, source="html", detectors=tuple(structure.DETECTORS))
+    assert SHIPPED_DETECTORS == tuple(structure.DETECTORS)
+    kept, removed = strip_boilerplate(text, source="text")
     assert kept == f"{STORY}\n{STORY_2}"
     assert {removal.kind for removal in removed} == {"related"}
+    others = tuple(name for name in structure.DETECTORS if name != "headline_runs")
+    assert strip_boilerplate(text, source="text", detectors=others)[0] == text
+    # A page's text: a run of titles after the story is more often a list its gold keeps.
+    assert strip_boilerplate(text, source="html")[0] == text
+
+
+def test_head_before_title_runs_on_scrapes_only() -> None:
+    header = ["Valley Courier", "Subscribe for 1 € a month", "Weather: 4 °C, light rain"]
+    text = "\n".join([*header, "# Harbour bridge closes for two years", STORY, STORY_2])
+    kept, removed = strip_boilerplate(text, classifier=False)
+    assert kept == "\n".join(["# Harbour bridge closes for two years", STORY, STORY_2])
+    assert [removal.kind for removal in removed] == ["header"] * 3
+    # A page's extracted text starts at its story: a heading there is the story's own.
+    assert strip_boilerplate(text, source="html", classifier=False)[0] == text
 
 
 def test_settings_name_the_detectors_and_refuse_unknown_ones() -> None:
@@ -214,16 +226,14 @@ def test_settings_name_the_detectors_and_refuse_unknown_ones() -> None:
     related = ["Ten ways to cross the harbour bridge", "Council votes on new ferry timetable",
                "Where to eat near the old port this summer"]  # fmt: skip
     text = "\n".join([STORY, STORY_2, *related])
-    article = Article(id="0" * 32, source_uri="x", source_format="html", text=text)
-    assert strip_article(article, Settings()).text == text
-    every = Settings(
-        boilerplate_detectors=",".join(BOILERPLATE_DETECTORS), learned_boilerplate=True
-    )
-    assert strip_article(article, every).text == f"{STORY}\n{STORY_2}"
-    learned = Settings(learned_boilerplate=True)
-    assert strip_article(article, learned.replace(boilerplate_detectors="")).text == text
+    article = Article(id="0" * 32, source_uri="x", source_format="text", text=text)
+    scrapes = Settings(learned_boilerplate=True, learned_boilerplate_scrapes=True)
+    assert strip_article(article, scrapes).text == f"{STORY}\n{STORY_2}"
+    others = ",".join(name for name in BOILERPLATE_DETECTORS if name != "headline_runs")
+    assert strip_article(article, scrapes.replace(boilerplate_detectors=others)).text == text
+    assert strip_article(article, scrapes.replace(boilerplate_detectors="")).text == text
     # Off: the rules alone, whatever detectors are named.
-    assert strip_article(article, every.replace(learned_boilerplate=False)).text == text
+    assert strip_article(article, scrapes.replace(learned_boilerplate=False)).text == text
     with pytest.raises(SettingsError, match="unknown detector.*headlines"):
         Settings.from_mapping({"boilerplate_detectors": "promos,headlines"})
 

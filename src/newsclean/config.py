@@ -13,7 +13,14 @@ MiB = 1024 * 1024
 
 # The structural boilerplate detectors (`boilerplate.structure.DETECTORS`), named here so
 # that settings are checked without loading the cleaning code.
-BOILERPLATE_DETECTORS = ("comment_threads", "table_debris", "headline_runs", "menu_runs", "promos")
+BOILERPLATE_DETECTORS = (
+    "comment_threads",
+    "table_debris",
+    "headline_runs",
+    "menu_runs",
+    "promos",
+    "head_before_title",
+)
 # The languages newsclean.typos can fix (its TYPO_LANGUAGES; a test keeps them equal).
 TYPO_LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "nl", "id", "pl", "sv", "da", "nb", "ca")
 
@@ -94,10 +101,13 @@ class Settings:
     the detectors, which takes the text throughput below its 500 units/s target: off by
     default until that is paid for."""
 
-    boilerplate_detectors: str = "comment_threads,table_debris,menu_runs,promos"
+    boilerplate_detectors: str = (
+        "comment_threads,table_debris,headline_runs,menu_runs,promos,head_before_title"
+    )
     """The structural boilerplate detectors that run, comma-separated (docs/boilerplate.md):
-    comment_threads, table_debris, headline_runs, menu_runs, promos. `headline_runs`
-    is off by default: it took list items and code lines at a story's end."""
+    comment_threads, table_debris, headline_runs, menu_runs, promos,
+    head_before_title; all of them by default. comment_threads runs on page text
+    only, headline_runs and head_before_title on text and markdown scrapes only."""
 
     template_window_days: int = 30
     """Days of earlier per-domain template statistics a run may use."""

@@ -79,6 +79,7 @@ _SHARE_TOKENS = _alt(
     "teilen", "teile", "teilen mit", "sharen mit", "drucken", "versenden", "partager",
     "imprimer", "envoyer", "compartir", "compartir en", "condividi", "udostępnij",
     "comment", "comments", "save", "bookmark", "gefällt mir", "like this", "link copied!?",
+    r"like loading\W*", r"gefällt mir wird geladen\W*", r"j'aime chargement\W*",
     "share full article", "share this article", "artikel teilen", "merken",
     r"zur merkliste(?: hinzufügen)?", "feedback", "artikel anhören", "vorlesen",
     "lire plus tard", "réagir", "commenter", "offrir cet article", "artikel verschenken",

@@ -31,7 +31,14 @@ from newsclean.boilerplate.features import (
 )
 from newsclean.boilerplate.lines import join_kept, longest_blank_run, plain_once
 from newsclean.boilerplate.rules import classify
-from newsclean.boilerplate.structure import DETECTORS, detect, is_prose, promos, sentence
+from newsclean.boilerplate.structure import (
+    DETECTORS,
+    MARKDOWN_TITLE,
+    detect,
+    is_prose,
+    promos,
+    sentence,
+)
 from newsclean.boilerplate.words import WordsModel, load_words_model
 from newsclean.record import Removal
 
@@ -225,12 +232,16 @@ def removable(lines: list[str]) -> list[bool]:
     prose paragraph, a full sentence of six or more words (`lines.is_sentence`), a row
     of a table with most cells filled (beside another row), a line of code, one of two
     neighbouring "label: value" facts, or a line of fewer than two words of letters or
-    of one token (a price, a phone number, a link: the rules judge those). Only these
-    lines are scored."""
+    of one token (a price, a phone number, a link: the rules judge those), nor a
+    markdown scrape's one document title ("# Headline": once the header above it goes,
+    it opens the text as a site's name would). Only these lines are scored."""
     alone = list(map(_may_go, lines))
     if None not in alone:  # no prose paragraph
         return [False] * len(lines)
     allowed = [may is True for may in alone]
+    titles = [index for index, line in enumerate(lines) if MARKDOWN_TITLE.match(line)]
+    if len(titles) == 1:
+        allowed[titles[0]] = False
     last = len(lines) - 1
     for index, may in enumerate(allowed):
         if not may:
@@ -449,8 +460,10 @@ def with_enclosed_short_lines(
     return result
 
 
-# Detectors that run on text extracted from a page only (`strip_learned`).
+# Detectors that run on text extracted from a page only, and on text and markdown
+# scrapes only (`strip_learned`).
 PAGE_ONLY_DETECTORS = frozenset({"comment_threads"})
+SCRAPE_ONLY_DETECTORS = frozenset({"head_before_title", "headline_runs"})
 
 
 def strip_learned(
@@ -492,6 +505,11 @@ def strip_learned(
         # In a text scrape only the lines' order tells where a thread of comments
         # begins and ends, and a wrong guess takes story paragraphs with it.
         detectors = tuple(name for name in detectors if name not in PAGE_ONLY_DETECTORS)
+    else:
+        # A page's extracted text starts at its story, not at the page's top: a heading
+        # in it is the story's own, and a run of short titles after it more often a
+        # list the gold keeps than in a scrape.
+        detectors = tuple(name for name in detectors if name not in SCRAPE_ONLY_DETECTORS)
     threshold = model.thresholds.get(source, model.thresholds["text"]) if classifier else 2.0
     # The vocabulary model has its own thresholds, and is off with the classifier.
     by_vocabulary = classifier and words is not None and words.active(source)

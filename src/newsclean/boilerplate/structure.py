@@ -3,15 +3,17 @@
 A line classifier reads one line and its neighbours; these read a whole run, for the
 shapes it sees poorly:
 
-- `headline_runs`: three or more short headline-like lines after the story (related and
-  most-read lists);
+- `headline_runs`: three or more short headline-like lines before or after the story
+  (related and most-read lists), not the story's own list;
 - `menu_runs`: four or more one-to-three-word entries before or after the story (menus,
   category lists);
 - `comment_threads`: author/time lines alternating with short paragraphs after the story;
 - `table_debris`: what table-layout pages leave, pipe-separated navigation rows,
   "N days ago | headline" lists and month-name archive lists;
 - `promos`: a short block with a call to action and a date or place, or two calls to
-  action (event and podcast promos, "Print article / Refer to a friend").
+  action (event and podcast promos, "Print article / Refer to a friend");
+- `head_before_title`: in a markdown scrape, the short lines above its one document
+  title ("# Headline"): the page's header, menus and widgets.
 
 Each takes the text's non-blank lines and returns, per line, the kind it finds or None.
 """
@@ -112,46 +114,123 @@ def _words(line: str) -> int:
     return len(plain_once(line).split())
 
 
+# A sentence's end inside a line, before the next sentence's first letter ("choosing.
+# To enter, ..."): a line of prose broken at a fixed width, no headline.
+_INNER_SENTENCE_END = re.compile(r"\w[.!?]\s+[\"'“‘]?[A-ZÀ-Ý]")
+
+
 @lru_cache(maxsize=4096)
 def _headline_like(line: str) -> bool:
-    """A short line that reads like a headline or a link title, not a sentence or a fact."""
-    if len(line) > _SHORT_CHARS or _LIST_ITEM.match(line):
+    """A short line that reads like a headline or a link title, not a sentence, a fact,
+    a line of code or a piece of a paragraph: 3-18 words, half letters, opening with a
+    capital, a digit or a quote (a command or a wrapped sentence's rest opens in lower
+    case), with no sentence ending inside it and holding no full sentence
+    (`lines.is_sentence`)."""
+    if len(line) > _SHORT_CHARS or _LIST_ITEM.match(line) or line.lstrip().startswith("#"):
         return False
     text = plain_once(line)
     words = len(text.split())
     if not 3 <= words <= 18 or _ends_clause(text) or _LABEL_VALUE.match(text):
         return False
+    if text[0].islower() or _INNER_SENTENCE_END.search(text) or _introduces(text):
+        return False
+    if is_sentence(text):
+        return False  # a full sentence ("... in a $2,000 wig. [NYDN]"): a story's item
+    if text[0].isdigit() and words <= 4:
+        return False  # a quantity ("200 g sugar", "13 g fat"), a list's item
     return sum(char.isalpha() for char in text) >= len(text) / 2
 
 
-def _after_story(lines: list[str]) -> list[bool]:
-    """True for lines after the last prose paragraph. (Before the first one stand the
-    headline, a standfirst and a byline, which read like a related list.)"""
-    prose = [is_prose(line) for line in lines]
-    story = [index for index, is_story in enumerate(prose) if is_story]
-    if not story:
-        return [False] * len(lines)  # no story to stand outside of: leave it to the model
-    return [index > story[-1] for index in range(len(lines))]
+# A line of this many words or more that ends with a colon is a sentence introducing
+# what follows; a shorter one is a block's label ("Popular projects:").
+_INTRO_WORDS = 6
 
 
-def headline_runs(lines: list[str], *, minimum: int = 3) -> Kinds:
-    """Runs of `minimum` or more headline-like lines that end the text after the story
-    (nothing but short lines after them): related and most-read lists."""
+def _introduces(text: str) -> bool:
+    """The line (plain) is a clause that introduces a list: it ends with a colon and has
+    `_INTRO_WORDS` words or more."""
+    return text.endswith(":") and len(text.split()) >= _INTRO_WORDS
+
+
+# Words of this many letters or more name what a text is about (shorter ones are
+# mostly function words, in the languages of the data).
+_TOPIC_LETTERS = 5
+_TOPIC_WORD = re.compile(rf"[^\W\d_]{{{_TOPIC_LETTERS},}}")
+
+
+# A run whose topic words are found in the story's prose this much or more sums the
+# story up (a related list's headlines share a few words with the story, not most).
+_STORY_SHARE = 0.5
+
+
+def _topic_words(line: str) -> set[str]:
+    return set(_TOPIC_WORD.findall(plain_once(line).casefold()))
+
+
+def _opens_lower(line: str) -> bool:
+    text = plain_once(line)
+    return bool(text) and text[0].islower()
+
+
+def headline_runs(lines: list[str], *, minimum: int = 3, near: int = 2) -> Kinds:
+    """Runs of `minimum` or more headline-like lines of other stories, outside the
+    story: related and most-read lists (`_headline_like`; a line the next one
+    continues in lower case is a paragraph broken at a fixed width, and is none).
+
+    After the last prose paragraph a run goes when nothing but short lines follow it;
+    before the first one, when it ends at least `near` lines before that paragraph (the
+    story's headline, standfirst or byline stand there, and a markdown title ends a
+    run). A run that is the story's own list stays (`_story_list`)."""
     kinds: Kinds = [None] * len(lines)
-    outside = _after_story(lines)
-    start = 0
-    while start < len(lines):
-        if not (outside[start] and _headline_like(lines[start])):
-            start += 1
-            continue
-        end = start
-        while end < len(lines) and outside[end] and _headline_like(lines[end]):
-            end += 1
-        to_the_end = all(_words(line) <= 3 for line in lines[end:])
-        if end - start >= minimum and to_the_end:
-            kinds[start:end] = ["related"] * (end - start)
-        start = end
+    prose = [is_prose(line) for line in lines]
+    if True not in prose:
+        return kinds  # no story to stand outside of: leave it to the model
+    first, last = prose.index(True), len(prose) - 1 - prose[::-1].index(True)
+    sides = ((0, max(first - near, 0), False), (last + 1, len(lines), True))
+    headline = [False] * len(lines)  # read only outside the story
+    for start, end, _tail in sides:
+        for index in range(start, end):
+            headline[index] = _headline_like(lines[index]) and not (
+                index + 1 < len(lines) and _opens_lower(lines[index + 1])
+            )
+    story: set[str] | None = None
+    for start, end, tail in sides:
+        run_start = start
+        while run_start < end:
+            if not headline[run_start]:
+                run_start += 1
+                continue
+            run_end = run_start
+            while run_end < end and headline[run_end]:
+                run_end += 1
+            found, run_start = (run_start, run_end), run_end
+            if run_end - found[0] < minimum:
+                continue
+            if tail and not all(_words(line) <= 3 for line in lines[found[1] :]):
+                continue
+            if story is None:
+                story = set().union(*(_topic_words(line) for line, is_story
+                                      in zip(lines, prose, strict=True) if is_story))  # fmt: skip
+            titles = lines[found[0] : found[1]]
+            before = plain_once(lines[found[0] - 1]) if found[0] > 0 else ""
+            if not _story_list(titles, before, story):
+                kinds[found[0] : found[1]] = ["related"] * (found[1] - found[0])
     return kinds
+
+
+def _story_list(titles: list[str], before: str, story: set[str]) -> bool:
+    """A run's headline-like lines `titles` are the story's own list: the line `before`
+    the run is a sentence that introduces it (`_introduces`); an item repeats (a table's
+    column, not other stories' titles); or they speak of what the story's prose does
+    (`story`, its `_topic_words`): half or more of their words are the story's, or
+    every line shares one with it (a list that sums the story up, its subheadings)."""
+    if _introduces(before) or len(set(titles)) < len(titles):
+        return True
+    topics = [_topic_words(line) for line in titles]
+    words = set().union(*topics)
+    return len(words & story) >= len(words) * _STORY_SHARE or all(
+        not story.isdisjoint(line_words) for line_words in topics
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -563,12 +642,44 @@ def promos(lines: list[str], *, block: int = 3, max_words: int = 40) -> Kinds:
     return kinds
 
 
+# A markdown document title: "# Headline" (one "#").
+MARKDOWN_TITLE = re.compile(r"\s*#\s+\S")
+
+
+# The story under a markdown scrape's title holds this many times the prose words
+# above it, or more (a promo's or a cookie notice's paragraph may stand above).
+_TITLE_WEIGHT = 4
+
+
+def head_before_title(lines: list[str]) -> Kinds:
+    """A markdown scrape's lines above its title: where a text holds exactly one
+    document title ("# Headline") and the prose under it outweighs the prose above it
+    `_TITLE_WEIGHT` times, the lines above the title that are no prose paragraph are
+    the page's header, menus and widgets (a scraped page's markdown starts where the
+    page does, the story where its title is). A prose paragraph above stays: it may
+    be a standfirst."""
+    kinds: Kinds = [None] * len(lines)
+    titles = [index for index, line in enumerate(lines) if MARKDOWN_TITLE.match(line)]
+    if len(titles) != 1 or titles[0] == 0:
+        return kinds
+    title = titles[0]
+    above = sum(_words(line) for line in lines[:title] if is_prose(line))
+    below = sum(_words(line) for line in lines[title + 1 :] if is_prose(line))
+    if not below or above * _TITLE_WEIGHT > below:
+        return kinds
+    for index in range(title):
+        if not is_prose(lines[index]):
+            kinds[index] = "header"
+    return kinds
+
+
 DETECTORS: dict[str, Callable[[list[str]], Kinds]] = {
     "comment_threads": comment_threads,
     "table_debris": table_debris,
     "headline_runs": headline_runs,
     "menu_runs": menu_runs,
     "promos": promos,
+    "head_before_title": head_before_title,
 }
 
 
