@@ -168,7 +168,6 @@ def print_scrapes(
         systems["stage, no block model"] = lambda scrape: strip_boilerplate(
             scrape, blocks_model=blocks_off
         )[0]
-    systems["rules and detectors"] = lambda scrape: strip_boilerplate(scrape, classifier=False)[0]
     systems["learned stage (opt-in)"] = lambda scrape: strip_boilerplate(scrape)[0]
     if words_thresholds:
         shipped = load_words_model(words_model)
