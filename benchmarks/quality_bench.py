@@ -79,6 +79,13 @@ def _with_detectors(scrape: str) -> str:
     return strip_boilerplate(scrape, classifier=False)[0]
 
 
+def _with_model(model_type: type, model, keyword: str, thresholds: dict[str, float]):
+    """A scrape cleaned by the whole stage with `model` (a vocabulary or block model,
+    passed as `keyword`) at `thresholds` for text scrapes."""
+    priced = model_type(model.bias, model.weights, {"text": thresholds})
+    return lambda scrape: strip_boilerplate(scrape, **{keyword: priced})[0]
+
+
 def _row(name: str, precision: float, recall: float, f1: float, extra: str = "") -> str:
     return f"  {name:<28} P {precision:.4f}  R {recall:.4f}  F1 {f1:.4f}{extra}"
 
@@ -156,35 +163,27 @@ def print_scrapes(
         "rules + detectors (default)": _with_detectors,
     }
     if shipped is not None:
-        off = {"text": {"line": 2.0, "sentence": 2.0}}
-        without = WordsModel(shipped.bias, shipped.weights, off)
-        systems["stage, no vocabulary model"] = lambda scrape: strip_boilerplate(
-            scrape, words_model=without
-        )[0]
+        systems["stage, no vocabulary model"] = _with_model(
+            WordsModel, shipped, "words_model", {"line": 2.0, "sentence": 2.0}
+        )
     shipped_blocks = load_blocks_model()
     if shipped_blocks is not None:
-        blocks_off = BlocksModel(shipped_blocks.bias, shipped_blocks.weights,
-                                 {"text": {"head": 2.0, "body": 2.0}})  # fmt: skip
-        systems["stage, no block model"] = lambda scrape: strip_boilerplate(
-            scrape, blocks_model=blocks_off
-        )[0]
+        systems["stage, no block model"] = _with_model(
+            BlocksModel, shipped_blocks, "blocks_model", {"head": 2.0, "body": 2.0}
+        )
     systems["learned stage (opt-in)"] = lambda scrape: strip_boilerplate(scrape)[0]
     if words_thresholds:
-        shipped = load_words_model(words_model)
         line, sentence = words_thresholds
-        priced = WordsModel(shipped.bias, shipped.weights,
-                            {"text": {"line": line, "sentence": sentence}})  # fmt: skip
-        systems[f"vocabulary at {line}/{sentence}"] = lambda scrape: strip_boilerplate(
-            scrape, words_model=priced
-        )[0]
+        systems[f"vocabulary at {line}/{sentence}"] = _with_model(
+            WordsModel, load_words_model(words_model), "words_model",
+            {"line": line, "sentence": sentence},
+        )  # fmt: skip
     if blocks_thresholds:
-        given = load_blocks_model(blocks_model)
         head, body = blocks_thresholds
-        blocks_priced = BlocksModel(given.bias, given.weights,
-                                    {"text": {"head": head, "body": body}})  # fmt: skip
-        systems[f"blocks at {head}/{body}"] = lambda scrape: strip_boilerplate(
-            scrape, blocks_model=blocks_priced
-        )[0]
+        systems[f"blocks at {head}/{body}"] = _with_model(
+            BlocksModel, load_blocks_model(blocks_model), "blocks_model",
+            {"head": head, "body": body},
+        )  # fmt: skip
     for name, clean in systems.items():
         score = score_scrapes(cases, clean)
         extra = (
