@@ -36,6 +36,7 @@ from newsclean.boilerplate.rules import (
     classify,
     warm_needle_scans,
 )
+from newsclean.boilerplate.templates import document_keys, line_key
 from newsclean.record import Removal
 
 CASES_DIR = Path(__file__).parent / "cases" / "boilerplate"
@@ -191,6 +192,40 @@ def test_template_keys_computed_beforehand_give_the_same_profile_and_result() ->
     keys = with_keys.keys("Example Gazette\n\n" + STORIES[0])
     assert keys.lines[1] is None and keys.lines[2] is None  # blank, and too long to count
     assert keys.lines[0] is not None and keys.story is not None
+
+
+def test_template_counts_lines_an_earlier_stage_removed() -> None:
+    # The boilerplate stage took "Follow the Gazette on Mastodon" from half the site's
+    # documents: it still counts in all of them, so it goes from the other half too.
+    profile = TemplateProfile()
+    follow = "Follow the Gazette on Mastodon"
+    for n in range(8):
+        if n % 2:
+            text = "\n".join(["Example Gazette", STORIES[n], "Also today"])
+            keys = document_keys(text, profile.settings.max_words, [follow, STORIES[9]])
+        else:
+            text = _site_doc(n)
+            keys = profile.keys(text)
+        profile.observe("example.com", text, keys)
+    assert profile.strip("example.com", _site_doc(2))[0] == STORIES[2]
+    # Counted once per document, and only short lines: a removed story paragraph is
+    # never template, nor the removed lines of a document counted twice.
+    keys = document_keys("Example Gazette\n" + STORIES[1], 16, [follow, follow, STORIES[9]])
+    assert len(keys.removed) == 2 and len(set(keys.removed)) == 1
+    counts = profile.to_json()["domains"]["example.com"]
+    assert counts["documents"] == 8
+    assert counts["lines"][keys.removed[0]] == 8
+    assert counts["lines"][line_key("Example Gazette")] == 8
+
+
+def test_lines_removed_elsewhere_are_never_stripped_by_their_key_alone() -> None:
+    # Removed keys feed the counts only: a document's own text is stripped line by line.
+    profile = TemplateProfile()
+    for n in range(8):
+        text = STORIES[n]
+        profile.observe("example.com", text, document_keys(text, 16, ["Sponsored"]))
+    assert profile.strip("example.com", STORIES[3]) == (STORIES[3], [])
+    assert profile.strip("example.com", STORIES[3] + "\nSponsored")[0] == STORIES[3]
 
 
 def test_template_needs_enough_documents_and_other_domains_are_untouched() -> None:

@@ -368,6 +368,7 @@ def test_shard_staged_with_inputs_in_its_result_publishes_the_same_manifest(
 
 def test_prepare_unit_gives_the_record_of_the_cleaned_article_and_its_keys() -> None:
     from newsclean.boilerplate import TemplateProfile
+    from newsclean.boilerplate.templates import document_keys
     from newsclean.pipeline import PIPELINE_VERSION
 
     settings = Settings(workers=1)
@@ -386,7 +387,12 @@ def test_prepare_unit_gives_the_record_of_the_cleaned_article_and_its_keys() -> 
             record = article_record(article, ingest_date=day, pipeline_version=PIPELINE_VERSION)
             assert prepared.article == article
             assert prepared.error == validation_error(record, ARTICLE)
-            expected = profile.keys(article.text) if article.source_domain else None
+            expected = None
+            if article.source_domain:
+                removed = [removal.text for removal in article.removed]
+                expected = document_keys(article.text, profile.settings.max_words, removed)
+                # The keys of the text are those the profile reads of it.
+                assert expected[:2] == profile.keys(article.text)[:2]
             assert prepared.keys == expected
             articles += 1
     assert articles >= 2  # both seeds, and the other scrapes of that day

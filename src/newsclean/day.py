@@ -276,11 +276,13 @@ def _clean_into(
                 continue
             payload = _capped(unit.payload, settings.quarantine_payload_bytes)
             article = result.article
+            # Every document of a domain counts towards its template, also one the
+            # boilerplate stage left too short: its lines are the site's all the same.
+            if result.keys is not None:
+                observed.observe(article.source_domain, article.text, result.keys)
             if _too_short(article.text, settings):
                 quarantine.add(_empty(article, payload))
             else:
-                if result.keys is not None:
-                    observed.observe(article.source_domain, article.text, result.keys)
                 pickle.dump((result, payload), spool, protocol=pickle.HIGHEST_PROTOCOL)
     cleaned = time.perf_counter()
     # The profile is the one part of a run's memory that grows with its units (up to a

@@ -77,7 +77,10 @@ def prepare_unit(
         return article
     try:
         error = validation_error(record_of(article, ingest_date), ARTICLE)
-        keys = document_keys(article.text, template_words) if article.source_domain else None
+        keys = None
+        if article.source_domain:
+            removed = (removal.text for removal in article.removed)
+            keys = document_keys(article.text, template_words, removed)
         return Prepared(article, error, keys)
     except Exception as error:  # as in clean_unit: a failure becomes data
         return _failed(unit, error)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -44,18 +45,24 @@ def line_key(line: str) -> str:
 
 class DocumentKeys(NamedTuple):
     """What the profile reads of one text, computed once (in a worker, away from the
-    process that keeps the profile): its story fingerprint and, for each of its lines,
-    the line's key if the line is short enough to be template, else None."""
+    process that keeps the profile): its story fingerprint; for each of its lines, the
+    line's key if the line is short enough to be template, else None; and the keys of
+    the short lines an earlier stage already removed from the document."""
 
     story: str | None
     lines: tuple[str | None, ...]
+    removed: tuple[str, ...] = ()
 
 
-def document_keys(text: str, max_words: int) -> DocumentKeys:
-    """The keys of `text` for a profile whose settings have this `max_words`."""
+def document_keys(text: str, max_words: int, removed: Iterable[str] = ()) -> DocumentKeys:
+    """The keys of `text` for a profile whose settings have this `max_words`; `removed`
+    are the blocks an earlier stage took from the document (the boilerplate stage's)."""
     lines = text.split("\n")
     keys = tuple(_short_line_key(line, max_words) for line in lines)
-    return DocumentKeys(_story_key(lines), keys)
+    removed_keys = (
+        _short_line_key(line, max_words) for block in removed for line in block.split("\n")
+    )
+    return DocumentKeys(_story_key(lines), keys, tuple(key for key in removed_keys if key))
 
 
 def _short_line_key(line: str, max_words: int) -> str | None:
@@ -120,12 +127,14 @@ class TemplateProfile:
 
         A document whose story was already observed in this run (the same longest
         paragraph: a re-scrape, an updated version) is not counted again. `keys`, if
-        given, are `self.keys(text)` computed beforehand.
+        given, are `self.keys(text)` computed beforehand; the lines they hold as removed
+        by an earlier stage count as the document's lines, so a site's repeated lines
+        are counted in every document that has them, whichever stage took them out.
         """
         if not domain:
             return
         counts = self._domain(domain)
-        story, lines = keys or self.keys(text)
+        story, lines, removed = keys or self.keys(text)
         if story is not None:
             if story in counts.stories:
                 return
@@ -133,7 +142,7 @@ class TemplateProfile:
             if len(counts.stories) > self.settings.max_stories_per_domain:
                 del counts.stories[next(iter(counts.stories))]
         counts.documents += 1
-        for key in set(lines) - {None}:
+        for key in (set(lines) | set(removed)) - {None}:
             counts.lines[key] = counts.lines.get(key, 0.0) + 1
         self._bound(counts)
 
