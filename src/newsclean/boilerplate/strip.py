@@ -272,9 +272,10 @@ def _extend_blocks(
     In the head run a block ends at the story's headline or first short sentence: a
     markdown title ("# ..."), or a full sentence that no rule names after a heading
     other than a comment section's (a comment form's labels are sentences: "Notify me
-    of new posts by email.").
+    of new posts by email."), and at the latest at the story's header (`_story_head`).
     """
     head_end = edge.index(False) if False in edge else 0
+    story_head = _story_head(lines, features, head_end)
     for index, (rule, *_rest) in enumerate(features):
         if rule is None or not rule.opens_block or kinds[index] != rule.kind:
             continue
@@ -285,13 +286,44 @@ def _extend_blocks(
                 continue
             match, _prose, member, _lead = features[follower]
             weak = match is None or match.where == "edge"
-            if follower < head_end and match is None and _opens_story(lines[follower], rule):
+            if follower < head_end and (
+                follower >= story_head or match is None and _opens_story(lines[follower], rule)
+            ):
                 break
             if edge[follower] and member and (kinds[follower] is None or weak):
                 kinds[follower] = rule.kind
             elif kinds[follower] is None:
                 break
             follower += 1
+
+
+# The story's header above its first paragraph: the headline above a byline or
+# dateline, or with none there, the headline and a standfirst.
+_HEADER_LINES = 2
+_HEADER_KINDS = frozenset({"byline", "dateline"})
+
+
+def _story_head(lines: list[str], features: list[_Line], head_end: int) -> int:
+    """The first line of the story's header above its first paragraph (`head_end`): the
+    line above the bylines and datelines that stand right over the paragraph, or with
+    none there, the `_HEADER_LINES` lines over it; a markdown title or a full sentence
+    (the story's headline or first short sentence) is the header's first line. A block heading's extension in the
+    head run stops there (`_extend_blocks`); the bylines and datelines are their own
+    rules' to judge."""
+    index, wanted, dated = head_end, _HEADER_LINES, False
+    while index > 0:
+        index -= 1
+        if not lines[index].strip():
+            continue
+        rule = features[index].rule
+        if rule is not None and rule.kind in _HEADER_KINDS:
+            dated = dated or wanted == _HEADER_LINES
+            continue
+        wanted = 1 if dated and wanted == _HEADER_LINES else wanted
+        wanted -= 1
+        if not wanted or _TITLE.match(lines[index]) or sentence(lines[index]):
+            break
+    return index
 
 
 def _opens_story(line: str, heading: Rule) -> bool:
