@@ -307,9 +307,9 @@ def _story_head(lines: list[str], features: list[_Line], head_end: int) -> int:
     """The first line of the story's header above its first paragraph (`head_end`): the
     line above the bylines and datelines that stand right over the paragraph, or with
     none there, the `_HEADER_LINES` lines over it; a markdown title or a full sentence
-    (the story's headline or first short sentence) is the header's first line. A block heading's extension in the
-    head run stops there (`_extend_blocks`); the bylines and datelines are their own
-    rules' to judge."""
+    (the story's headline or first short sentence) is the header's first line. A block
+    heading's extension in the head run stops there (`_extend_blocks`); the bylines and
+    datelines are their own rules' to judge."""
     index, wanted, dated = head_end, _HEADER_LINES, False
     while index > 0:
         index -= 1
