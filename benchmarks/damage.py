@@ -189,9 +189,7 @@ def print_gold_lines(
             if line not in story or line in inserted_lines:
                 continue
             layer = "learned" if line in rules_kept else "rules"
-            groups.setdefault((layer, removal.kind, rule_name(line, removal.kind)), []).append(
-                line
-            )
+            groups.setdefault((layer, removal.kind, rule_name(line, removal.kind)), []).append(line)
     lost = sum(len(plain(line).split()) for lines in groups.values() for line in lines)
     print(f"== {label}: {sum(map(len, groups.values()))} story lines removed, {lost} of "
           f"{story_words} story words ({lost / max(story_words, 1):.2%})")  # fmt: skip
