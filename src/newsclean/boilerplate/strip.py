@@ -307,23 +307,27 @@ def _story_head(lines: list[str], features: list[_Line], head_end: int) -> int:
     """The first line of the story's header above its first paragraph (`head_end`): the
     line above the bylines and datelines that stand right over the paragraph, or with
     none there, the `_HEADER_LINES` lines over it; a markdown title or a full sentence
-    (the story's headline or first short sentence) is the header's first line. A block
-    heading's extension in the head run stops there (`_extend_blocks`); the bylines and
-    datelines are their own rules' to judge."""
-    index, wanted, dated = head_end, _HEADER_LINES, False
-    while index > 0:
-        index -= 1
-        if not lines[index].strip():
+    (the story's headline or first short sentence) is the header's first line, and a
+    table-layout cell ("| Most commented |") is none of it. A block heading's extension
+    in the head run stops there (`_extend_blocks`); the bylines and datelines are their
+    own rules' to judge."""
+    head, wanted, dated = head_end, _HEADER_LINES, False
+    for index in range(head_end - 1, -1, -1):
+        line = lines[index]
+        if not line.strip():
             continue
+        if line.lstrip().startswith("|"):
+            break
+        head = index
         rule = features[index].rule
         if rule is not None and rule.kind in _HEADER_KINDS:
             dated = dated or wanted == _HEADER_LINES
             continue
         wanted = 1 if dated and wanted == _HEADER_LINES else wanted
         wanted -= 1
-        if not wanted or _TITLE.match(lines[index]) or sentence(lines[index]):
+        if not wanted or _TITLE.match(line) or sentence(line):
             break
-    return index
+    return head
 
 
 def _opens_story(line: str, heading: Rule) -> bool:
