@@ -23,6 +23,9 @@ class Rule(NamedTuple):
     or "edge" (only in the head or tail run of the text, or beside other boilerplate).
     `max_words` bounds the lines the rule may touch. `opens_block` marks headings whose
     following short lines (a list of links, widget counters) belong to the same block.
+    `in_pairs` marks an edge rule whose lines go wherever two of them stand together
+    (a comment form's fields and buttons, set between a story's paragraphs): a line it
+    names goes beside another line that such a rule names, as beside other boilerplate.
     """
 
     kind: str
@@ -31,6 +34,7 @@ class Rule(NamedTuple):
     max_words: int = 12
     opens_block: bool = False
     case_sensitive: bool = False
+    in_pairs: bool = False
 
 
 def _rule(kind: str, *patterns: str, **options: object) -> Rule:
@@ -521,8 +525,8 @@ RULES: tuple[Rule, ...] = (
     ),
     # Comment forms: a field's label with its notes ("Name (required)", "Mail (will not
     # be published)", "Website", "E-Mail *"), and the form's own lines. Only where a
-    # form stands: in the head or tail run, or beside other boilerplate.
-    _rule("comments", rf"{_FORM_FIELDS}{_FORM_NOTES}", where="edge", max_words=12),
+    # form stands: in the head or tail run, beside other boilerplate, or two together.
+    _rule("comments", rf"{_FORM_FIELDS}{_FORM_NOTES}", where="edge", max_words=12, in_pairs=True),
     _rule(
         "comments",
         r"notify me (?:of|when|by) .{0,60}\b(?:comments?|posts?|replies)\b.*",
@@ -540,6 +544,7 @@ RULES: tuple[Rule, ...] = (
         r"you are commenting using your [\w.+ ]{1,30} account\b.*",
         where="edge",
         max_words=40,
+        in_pairs=True,
     ),
     # Related-content headings and inline "READ MORE: ..." teasers
     _rule("related", rf"{_RELATED_HEADINGS}\s*[:.!?]?", max_words=8, opens_block=True),

@@ -205,17 +205,20 @@ def _strip_once(
     ]
     edge = edge_flags([feature.prose for feature in features], claimed)
 
+    paired: set[int] = set()  # lines that go only as a pair (`_paired`)
     for index, rule in enumerate(matches):
         if (
             kinds[index] is None
             and rule is not None
-            and (rule.where == "anywhere" or edge[index])
+            and (rule.where == "anywhere" or edge[index] or _paired(matches, index))
             and not features[index].story_lead
         ):
             kinds[index] = rule.kind
+            if rule.where != "anywhere" and not edge[index]:
+                paired.add(index)
 
     _keep_fact_lists(lines, kinds)
-    _extend_to_neighbours(features, kinds)
+    _extend_to_neighbours(features, kinds, paired)
     _extend_blocks(lines, features, kinds, edge)
     if not all(edge):  # a story paragraph stands between the head and the tail run
         _sweep_tail(lines, features, kinds, edge)
@@ -230,6 +233,17 @@ def _strip_once(
     if not removed:
         return text, []
     return join_kept(kept, longest_gap=longest_blank_run(lines)), removed
+
+
+def _paired(matches: list[Rule | None], index: int) -> bool:
+    """The line's rule goes in pairs (`Rule.in_pairs`: a comment form's fields) and a
+    neighbouring line's rule does too."""
+    if not matches[index].in_pairs:  # type: ignore[union-attr]
+        return False
+    return any(
+        0 <= near < len(matches) and matches[near] is not None and matches[near].in_pairs  # type: ignore[union-attr]
+        for near in (index - 1, index + 1)
+    )
 
 
 def _is_removed(kind: str | None) -> bool:
@@ -250,8 +264,11 @@ def _keep_fact_lists(lines: list[str], kinds: list[str | None]) -> None:
             kinds[index] = None
 
 
-def _extend_to_neighbours(features: list[_Line], kinds: list[str | None]) -> None:
-    """Edge-only matches that sit beside removed lines belong to the same block."""
+def _extend_to_neighbours(
+    features: list[_Line], kinds: list[str | None], paired: Collection[int] = ()
+) -> None:
+    """Edge-only matches that sit beside removed lines belong to the same block; a pair
+    of form lines between a story's paragraphs (`paired`) is a block of its own."""
     changed = True
     while changed:
         changed = False
@@ -259,7 +276,7 @@ def _extend_to_neighbours(features: list[_Line], kinds: list[str | None]) -> Non
             if kinds[index] is not None or rule is None or prose:
                 continue
             neighbours = [i for i in (index - 1, index + 1) if 0 <= i < len(features)]
-            if any(_is_removed(kinds[i]) for i in neighbours):
+            if any(_is_removed(kinds[i]) and i not in paired for i in neighbours):
                 kinds[index] = rule.kind
                 changed = True
 
