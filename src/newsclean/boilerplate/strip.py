@@ -238,12 +238,11 @@ def _strip_once(
 def _paired(matches: list[Rule | None], index: int) -> bool:
     """The line's rule goes in pairs (`Rule.in_pairs`: a comment form's fields) and a
     neighbouring line's rule does too."""
-    if not matches[index].in_pairs:  # type: ignore[union-attr]
+    rule = matches[index]
+    if rule is None or not rule.in_pairs:
         return False
-    return any(
-        0 <= near < len(matches) and matches[near] is not None and matches[near].in_pairs  # type: ignore[union-attr]
-        for near in (index - 1, index + 1)
-    )
+    neighbours = (matches[near] for near in (index - 1, index + 1) if 0 <= near < len(matches))
+    return any(other is not None and other.in_pairs for other in neighbours)
 
 
 def _is_removed(kind: str | None) -> bool:
