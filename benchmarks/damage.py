@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/damage.py [--part train] [--scrapes N] [--summary]
                                           [--survivors N [--detectors-only]]
+                                          [--gold-lines N [--detectors-only]]
 
 On the training parts (the default; `--part held-out` only for a round's closing
 check, never for tuning) it reads, in turn:
@@ -20,6 +21,11 @@ the removal's kind, for a rule removal the rule that matched the line (`RULES[i]
 kind and where it may act) or "extension" (a line no rule matches, taken as part of a
 block, a tail run or beside removed lines), the removed line, and the gold lines around
 the sentence. Then the counts by layer and rule.
+
+With `--gold-lines N` it prints instead every line of the scrapes' story (the gold's
+lines) that the stage removes, sentence or not (a dateline, a caption, a heading, a
+list item): the gold words they hold, grouped by layer, kind and rule, with N samples
+of each group; `--detectors-only` reads the rules and detectors alone here too.
 
 With `--survivors N` it prints instead what the stage leaves of the kind-labeled
 scrapes' boilerplate: per kind, how many inserted lines survive, their shapes (a
@@ -164,6 +170,40 @@ def page_losses(pages: list[Page], extracted: dict[str, Extracted]) -> Iterator[
         yield from losses(f"page {page_key(page)}", article.text, gold, wanted, clean)
 
 
+def print_gold_lines(
+    label: str, cases: list[tuple], samples: int, seed: int = 7, *, classifier: bool = True
+) -> None:
+    """The story lines of scrapes that the stage removes and the gold words they hold,
+    grouped by layer, kind and rule (`rule_name`), largest first, with `samples` lines of
+    each group (`classifier=False`: the rules and detectors alone)."""
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    story_words = 0
+    for _key, scrape, _gold, inserted, story, *_kinds in cases:
+        story_words += sum(len(plain(line).split()) for line in story)
+        if not story:
+            continue
+        inserted_lines = set(inserted)
+        rules_kept = set(strip_boilerplate(scrape, learned=False)[0].split("\n"))
+        for removal in strip_boilerplate(scrape, classifier=classifier)[1]:
+            line = removal.text
+            if line not in story or line in inserted_lines:
+                continue
+            layer = "learned" if line in rules_kept else "rules"
+            groups.setdefault((layer, removal.kind, rule_name(line, removal.kind)), []).append(line)
+    lost = sum(len(plain(line).split()) for lines in groups.values() for line in lines)
+    print(f"== {label}: {sum(map(len, groups.values()))} story lines removed, {lost} of "
+          f"{story_words} story words ({lost / max(story_words, 1):.2%})")  # fmt: skip
+    rng = random.Random(seed)
+    ranked = sorted(
+        groups.items(), key=lambda item: -sum(len(plain(line).split()) for line in item[1])
+    )
+    for (layer, kind, rule), lines in ranked:
+        words = sum(len(plain(line).split()) for line in lines)
+        print(f"   {words:5d} words {len(lines):4d} lines  {layer:<8} {kind:<12} {rule}")
+        for line in rng.sample(lines, min(samples, len(lines))):
+            print(f"        {line[:160]!r}")
+
+
 def _shape(line: str) -> str:
     text = plain(line)
     words = len(text.split())
@@ -228,14 +268,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--survivors", type=int, metavar="N",
                         help="print what survives of the kind-labeled scrapes' boilerplate, "
                         "with N samples a kind and their neighbours")  # fmt: skip
+    parser.add_argument("--gold-lines", type=int, metavar="N",
+                        help="print the scrapes' story lines the stage removes, by rule, "
+                        "with N samples a rule")  # fmt: skip
     parser.add_argument("--detectors-only", action="store_true",
-                        help="with --survivors: the rules and detectors alone "
+                        help="with --survivors or --gold-lines: the rules and detectors alone "
                         "(classifier=False)")  # fmt: skip
     args = parser.parse_args(argv)
     if args.scrapes < 0:
         parser.error("--scrapes must be zero or more")
     if args.survivors is not None and args.survivors < 0:
         parser.error("--survivors must be zero or more")
+    if args.gold_lines is not None and args.gold_lines < 0:
+        parser.error("--gold-lines must be zero or more")
     wanted = args.part == "held-out"
     parts = {name: [page for page in load_set(name) if page.held_out == wanted]
              for name in (*LABELED_SETS, EVAL_SET)}  # fmt: skip
@@ -250,6 +295,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     extracted = extract_pages(pool)
     older = scrape_cases(labeled_pages, pool, extracted, args.scrapes)
+    if args.gold_lines is not None:
+        for label, cases in (("older scrapes", older), ("kind-labeled scrapes", kind_labeled)):
+            print_gold_lines(label, cases, args.gold_lines, classifier=not args.detectors_only)
+        return 0
     sources = {
         "older scrapes": (len(older), scrape_losses("older", older)),
         "kind-labeled scrapes": (len(kind_labeled), scrape_losses("kind", kind_labeled)),

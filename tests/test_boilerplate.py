@@ -1,7 +1,7 @@
 """Tests for the boilerplate stage: golden cases as data, the template profile, the corpus.
 
 Golden cases live in `tests/cases/boilerplate/<kind>.json` (input beside expected output
-and the kinds removed, in order) and `negative.json` (text that must not change).
+and the kinds removed, in order) and `negative*.json` (text that must not change).
 A case with an `xfail` key is a known failure, run under `xfail(strict=True)`.
 """
 
@@ -61,10 +61,14 @@ def _params(cases: list[dict], prefix: str) -> list:
 POSITIVE = [
     param
     for path in sorted(CASES_DIR.glob("*.json"))
-    if path.name != "negative.json"
+    if not path.name.startswith("negative")
     for param in _params(_load(path.name), path.stem)
 ]
-NEGATIVE = _params(_load("negative.json"), "negative")
+NEGATIVE = [
+    param
+    for path in sorted(CASES_DIR.glob("negative*.json"))
+    for param in _params(_load(path.name), path.stem)
+]
 
 
 @pytest.mark.parametrize("case", POSITIVE)

@@ -23,6 +23,9 @@ class Rule(NamedTuple):
     or "edge" (only in the head or tail run of the text, or beside other boilerplate).
     `max_words` bounds the lines the rule may touch. `opens_block` marks headings whose
     following short lines (a list of links, widget counters) belong to the same block.
+    `in_pairs` marks an edge rule whose lines go wherever two of them stand together
+    (a comment form's fields and buttons, set between a story's paragraphs): a line it
+    names goes beside another line that such a rule names, as beside other boilerplate.
     """
 
     kind: str
@@ -31,6 +34,7 @@ class Rule(NamedTuple):
     max_words: int = 12
     opens_block: bool = False
     case_sensitive: bool = False
+    in_pairs: bool = False
 
 
 def _rule(kind: str, *patterns: str, **options: object) -> Rule:
@@ -83,6 +87,8 @@ _SHARE_TOKENS = _alt(
     "share full article", "share this article", "artikel teilen", "merken",
     r"zur merkliste(?: hinzufügen)?", "feedback", "artikel anhören", "vorlesen",
     "lire plus tard", "réagir", "commenter", "offrir cet article", "artikel verschenken",
+    r"rss(?: feeds?)?", "stumbleupon", "digg", "delicious", "youtube", "instagram", r"google\+",
+    "google bookmarks", "share to", "sharing is caring", r"per (?:e-?)?mail", "inhalt teilen",
 )  # fmt: skip
 
 _RELATED_HEADINGS = _alt(
@@ -216,7 +222,10 @@ RULES: tuple[Rule, ...] = (
         r" ?(?:notre|la|nos) (?:newsletter|lettre d'information)\b.*",
         r"suscr[íi]bete (?:a|al|gratis a) (?:nuestro|nuestra|nuestros)"
         r" (?:newsletter|bolet[íi]n)\b.*",
-        r".{0,60}\b(?:delivered|straight|direct(?:ly)?|right) (?:to|into) your inbox\b.*",
+        r".{0,60}\b(?:delivered|straight|direct(?:ly)?|right) (?:to|into) your in-?box\b.*",
+        r"(?:join|subscribe to|sign up for|get on) (?:our |the |my )?.{0,60}\bmailing list\b.*",
+        r"sign me up\W*", r"please enter a valid e-?mail(?: address)?\.?",
+        r".{0,80}\bcheck the boxes? below to (?:sign up|subscribe)\b.*",
         r"enter your e-?mail(?: address)?.{0,60}", r"your e-?mail(?: address)?:?",
         r"by (?:signing up|subscribing|clicking),? you (?:agree|accept)\b.*",
         r".{0,80}\b(?:sign up|subscribe|register) here[.!]?",
@@ -315,7 +324,8 @@ RULES: tuple[Rule, ...] = (
         r"(?:about the author|about the writer|author bio|über (?:den autor|die autorin)"
         r"|à propos de l'auteur|sobre el autor|view bio|full bio|more from this author"
         r"|author profile|see all (?:posts|articles|stories) by .{1,40}|all posts by .{1,40}"
-        r"|(?:posts|more articles|articles|stories) by [\w .'-]{1,40}|alle (?:artikel|beiträge)"
+        r"|(?:posts|more articles|articles|stories|(?:read )?more) by [\w .'-]{1,40}"
+        r"|alle (?:artikel|beiträge)"
         r" von .{1,40})",
         max_words=8,
         opens_block=True,
@@ -515,8 +525,8 @@ RULES: tuple[Rule, ...] = (
     ),
     # Comment forms: a field's label with its notes ("Name (required)", "Mail (will not
     # be published)", "Website", "E-Mail *"), and the form's own lines. Only where a
-    # form stands: in the head or tail run, or beside other boilerplate.
-    _rule("comments", rf"{_FORM_FIELDS}{_FORM_NOTES}", where="edge", max_words=12),
+    # form stands: in the head or tail run, beside other boilerplate, or two together.
+    _rule("comments", rf"{_FORM_FIELDS}{_FORM_NOTES}", where="edge", max_words=12, in_pairs=True),
     _rule(
         "comments",
         r"notify me (?:of|when|by) .{0,60}\b(?:comments?|posts?|replies)\b.*",
@@ -526,10 +536,15 @@ RULES: tuple[Rule, ...] = (
         r"remember (?:me|personal info)\??", r"\(?required\)?\.?(?: not published\.?)?",
         r"(?:submit|send|publish|post) (?:a |your |the )?(?:comment|reply|message)[.!]?",
         r"cancel reply|leave this field (?:blank|empty)|captcha(?: code)?|anti-spam word\b.*",
-        r"kommentar absenden|benachrichtig(?:e mich|ung) bei .{0,60}\b(?:kommentaren"
+        r"(?:kommentar|antwort) absenden|benachrichtig(?:e mich|ung) bei .{0,60}\b(?:kommentaren"
         r"|beiträgen)\b.*",
+        r"(?:informiere|benachrichtige) mich über (?:neue )?(?:beiträge|kommentare|antworten)"
+        r" per e-?mail\b.*",
+        r"your ip address (?:will be|is) (?:logged|recorded|stored)\b.*",
+        r"you are commenting using your [\w.+ ]{1,30} account\b.*",
         where="edge",
         max_words=40,
+        in_pairs=True,
     ),
     # Related-content headings and inline "READ MORE: ..." teasers
     _rule("related", rf"{_RELATED_HEADINGS}\s*[:.!?]?", max_words=8, opens_block=True),

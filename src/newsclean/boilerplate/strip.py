@@ -205,17 +205,20 @@ def _strip_once(
     ]
     edge = edge_flags([feature.prose for feature in features], claimed)
 
+    paired: set[int] = set()  # lines that go only as a pair (`_paired`)
     for index, rule in enumerate(matches):
         if (
             kinds[index] is None
             and rule is not None
-            and (rule.where == "anywhere" or edge[index])
+            and (rule.where == "anywhere" or edge[index] or _paired(matches, index))
             and not features[index].story_lead
         ):
             kinds[index] = rule.kind
+            if rule.where != "anywhere" and not edge[index]:
+                paired.add(index)
 
     _keep_fact_lists(lines, kinds)
-    _extend_to_neighbours(features, kinds)
+    _extend_to_neighbours(features, kinds, paired)
     _extend_blocks(lines, features, kinds, edge)
     if not all(edge):  # a story paragraph stands between the head and the tail run
         _sweep_tail(lines, features, kinds, edge)
@@ -230,6 +233,16 @@ def _strip_once(
     if not removed:
         return text, []
     return join_kept(kept, longest_gap=longest_blank_run(lines)), removed
+
+
+def _paired(matches: list[Rule | None], index: int) -> bool:
+    """The line's rule goes in pairs (`Rule.in_pairs`: a comment form's fields) and a
+    neighbouring line's rule does too."""
+    rule = matches[index]
+    if rule is None or not rule.in_pairs:
+        return False
+    neighbours = (matches[near] for near in (index - 1, index + 1) if 0 <= near < len(matches))
+    return any(other is not None and other.in_pairs for other in neighbours)
 
 
 def _is_removed(kind: str | None) -> bool:
@@ -250,8 +263,11 @@ def _keep_fact_lists(lines: list[str], kinds: list[str | None]) -> None:
             kinds[index] = None
 
 
-def _extend_to_neighbours(features: list[_Line], kinds: list[str | None]) -> None:
-    """Edge-only matches that sit beside removed lines belong to the same block."""
+def _extend_to_neighbours(
+    features: list[_Line], kinds: list[str | None], paired: Collection[int] = ()
+) -> None:
+    """Edge-only matches that sit beside removed lines belong to the same block; a pair
+    of form lines between a story's paragraphs (`paired`) is a block of its own."""
     changed = True
     while changed:
         changed = False
@@ -259,7 +275,7 @@ def _extend_to_neighbours(features: list[_Line], kinds: list[str | None]) -> Non
             if kinds[index] is not None or rule is None or prose:
                 continue
             neighbours = [i for i in (index - 1, index + 1) if 0 <= i < len(features)]
-            if any(_is_removed(kinds[i]) for i in neighbours):
+            if any(_is_removed(kinds[i]) and i not in paired for i in neighbours):
                 kinds[index] = rule.kind
                 changed = True
 
@@ -272,9 +288,10 @@ def _extend_blocks(
     In the head run a block ends at the story's headline or first short sentence: a
     markdown title ("# ..."), or a full sentence that no rule names after a heading
     other than a comment section's (a comment form's labels are sentences: "Notify me
-    of new posts by email.").
+    of new posts by email."), and at the latest at the story's header (`_story_head`).
     """
     head_end = edge.index(False) if False in edge else 0
+    story_head = _story_head(lines, features, head_end)
     for index, (rule, *_rest) in enumerate(features):
         if rule is None or not rule.opens_block or kinds[index] != rule.kind:
             continue
@@ -285,13 +302,48 @@ def _extend_blocks(
                 continue
             match, _prose, member, _lead = features[follower]
             weak = match is None or match.where == "edge"
-            if follower < head_end and match is None and _opens_story(lines[follower], rule):
+            if follower < head_end and (
+                follower >= story_head or match is None and _opens_story(lines[follower], rule)
+            ):
                 break
             if edge[follower] and member and (kinds[follower] is None or weak):
                 kinds[follower] = rule.kind
             elif kinds[follower] is None:
                 break
             follower += 1
+
+
+# The story's header above its first paragraph: the headline above a byline or
+# dateline, or with none there, the headline and a standfirst.
+_HEADER_LINES = 2
+_HEADER_KINDS = frozenset({"byline", "dateline"})
+
+
+def _story_head(lines: list[str], features: list[_Line], head_end: int) -> int:
+    """The first line of the story's header above its first paragraph (`head_end`): the
+    line above the bylines and datelines that stand right over the paragraph, or with
+    none there, the `_HEADER_LINES` lines over it; a markdown title or a full sentence
+    (the story's headline or first short sentence) is the header's first line, and a
+    table-layout cell ("| Most commented |") is none of it. A block heading's extension
+    in the head run stops there (`_extend_blocks`); the bylines and datelines are their
+    own rules' to judge."""
+    head, wanted, dated = head_end, _HEADER_LINES, False
+    for index in range(head_end - 1, -1, -1):
+        line = lines[index]
+        if not line.strip():
+            continue
+        if line.lstrip().startswith("|"):
+            break
+        head = index
+        rule = features[index].rule
+        if rule is not None and rule.kind in _HEADER_KINDS:
+            dated = dated or wanted == _HEADER_LINES
+            continue
+        wanted = 1 if dated and wanted == _HEADER_LINES else wanted
+        wanted -= 1
+        if not wanted or _TITLE.match(line) or sentence(line):
+            break
+    return head
 
 
 def _opens_story(line: str, heading: Rule) -> bool:

@@ -605,10 +605,23 @@ def promo_signal(line: str) -> bool:
     return any(_promo_signals(line))
 
 
+# A markdown document title: "# Headline" (one "#").
+MARKDOWN_TITLE = re.compile(r"\s*#\s+\S")
+
+
+def _only_title(lines: list[str], near: Collection[int]) -> int | None:
+    """The index of the text's one markdown document title, if it is among `near`."""
+    if not any(MARKDOWN_TITLE.match(lines[index]) for index in near):
+        return None
+    titles = [index for index, line in enumerate(lines) if MARKDOWN_TITLE.match(line)]
+    return titles[0] if len(titles) == 1 else None
+
+
 def promos(lines: list[str], *, block: int = 3, max_words: int = 40) -> Kinds:
     """Short blocks (up to `block` short lines, none prose or a full sentence, of
     `max_words` words, each with a signal) with a call to action and a date or a place,
-    or two calls to action."""
+    or two calls to action. A text's one markdown title ("# Headline") is the story's,
+    no promo's line, whatever a share bar or a date beside it says."""
     kinds: Kinds = [None] * len(lines)
     # Every promo holds a call to action on one of its short lines: only blocks near
     # one are looked at.
@@ -626,6 +639,9 @@ def promos(lines: list[str], *, block: int = 3, max_words: int = 40) -> Kinds:
         short[index] = not is_prose(line) and _words(line) <= PROSE_WORDS and not sentence(line)
         if short[index]:
             signals[index] = _promo_signals(line)
+    title = _only_title(lines, near)
+    if title is not None:
+        short[title] = False
     for start in sorted(near):
         for end in range(start + 1, min(start + block, len(lines)) + 1):
             span = signals[start:end]
@@ -640,10 +656,6 @@ def promos(lines: list[str], *, block: int = 3, max_words: int = 40) -> Kinds:
             if words <= max_words and promo:
                 kinds[start:end] = ["promo"] * (end - start)
     return kinds
-
-
-# A markdown document title: "# Headline" (one "#").
-MARKDOWN_TITLE = re.compile(r"\s*#\s+\S")
 
 
 # The story under a markdown scrape's title holds this many times the prose words
