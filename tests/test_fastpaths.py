@@ -287,6 +287,17 @@ def test_a_changed_ftfy_heuristic_fails_its_self_check(monkeypatch: pytest.Monke
         fast_ftfy.self_check()
 
 
+def test_a_changed_ftfy_encoding_step_fails_its_self_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ftfy import ExplainedText
+
+    def no_step(text: str, config: object) -> ExplainedText:
+        return ExplainedText(text, [])
+
+    monkeypatch.setattr(fast_ftfy, "_fix_encoding_one_step_and_explain", no_step)
+    with pytest.raises(fastpaths.Mismatch):
+        fast_ftfy.self_check()
+
+
 def test_a_changed_langdetect_reading_fails_its_self_check(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -348,6 +359,25 @@ def test_without_the_ftfy_fast_path_is_bad_is_ftfys(
     monkeypatch.setattr(fast_ftfy, "ftfy_is_bad", lambda text: calls.append(text) or is_bad(text))
     fastpaths.adopt({"ftfy": "public: test"})
     assert fast_ftfy.is_bad("Toyotaâ€™s")
+    assert calls == ["Toyotaâ€™s"]
+
+
+def test_without_the_ftfy_fast_path_fix_text_is_ftfys(
+    fresh: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ftfy
+
+    config = ftfy.TextFixerConfig(unescape_html=False, uncurl_quotes=False, explain=False)
+    assert fast_ftfy.fix_text("Toyotaâ€™s", config) == "Toyota’s"  # decided: the fast path
+    calls: list[str] = []
+    fix_text = ftfy.fix_text
+    monkeypatch.setattr(
+        ftfy, "fix_text", lambda text, config: calls.append(text) or fix_text(text, config)
+    )
+    assert fast_ftfy.fix_text("Toyotaâ€™s", config) == "Toyota’s"
+    assert calls == []
+    fastpaths.adopt({"ftfy": "public: test"})
+    assert fast_ftfy.fix_text("Toyotaâ€™s", config) == "Toyota’s"
     assert calls == ["Toyotaâ€™s"]
 
 

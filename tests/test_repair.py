@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import ftfy
 import pytest
 from ftfy.badness import BADNESS_RE, is_bad
 from hypothesis import given, settings
@@ -191,6 +192,8 @@ def _without_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(encoding, "_lines_holding", lambda pattern, text: encoding._lines_of(text))
     monkeypatch.setattr(encoding, "_ftfy_keeps", lambda text: False)
     monkeypatch.setattr(encoding, "_fix_line", functools.lru_cache(encoding._fix_line.__wrapped__))
+    monkeypatch.setattr(encoding, "_fix_run", functools.lru_cache(encoding._fix_run.__wrapped__))
+    monkeypatch.setattr(fast_ftfy, "fix_text", ftfy.fix_text)
 
 
 @pytest.mark.parametrize("text", _FAST_PATH_TEXTS)
@@ -230,6 +233,22 @@ def test_is_bad_agrees_with_ftfy(text: str) -> None:
 @given(st.lists(st.sampled_from(_FAST_PATH_PIECES), max_size=30).map("".join))
 def test_is_bad_agrees_with_ftfy_on_any_mix(text: str) -> None:
     assert fast_ftfy._is_bad_around_hints(text) == is_bad(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_FAST_PATH_PIECES), max_size=30).map("".join))
+def test_ftfys_steps_taken_here_fix_any_mix_as_ftfy_does(text: str) -> None:
+    assert fast_ftfy._fix_in_steps(text, encoding.FTFY_CONFIG) == ftfy.fix_text(
+        text, encoding.FTFY_CONFIG
+    )
+
+
+@pytest.mark.parametrize("text", _FAST_PATH_TEXTS)
+def test_ftfys_steps_taken_here_fix_each_line_as_ftfy_does(text: str) -> None:
+    for line in text.split("\n"):
+        assert fast_ftfy.fix_text(line, encoding.FTFY_CONFIG) == ftfy.fix_text(
+            line, encoding.FTFY_CONFIG
+        )
 
 
 def test_every_match_of_ftfys_heuristic_holds_what_the_cheap_scan_finds() -> None:

@@ -238,7 +238,7 @@ _CACHED_RUN_LENGTH = 120  # longer runs are rarely seen twice; the cache stays s
 def _fix_run(run: str) -> str:
     """ftfy, then our multibyte fix, on one run of words (a site's broken menus and
     footers come back from page to page)."""
-    return _fix_leftover_mojibake(ftfy.fix_text(run, FTFY_CONFIG))
+    return _fix_leftover_mojibake(fast_ftfy.fix_text(run, FTFY_CONFIG))
 
 
 def _is_plain(word: str) -> bool:
