@@ -247,8 +247,17 @@ def document_features(rows: Sequence[list[float]]) -> np.ndarray:
 
 def feature_matrix(rows: Sequence[list[float]], wanted: Sequence[int]) -> np.ndarray:
     """The rows of `document_features(rows)` for the lines at `wanted`: the classifier
-    scores only some of a text's lines. Built as one flat list, read by numpy at once
-    (for a document's few lines, faster than numpy's operations column by column)."""
+    scores only some of a text's lines. Built as one flat list (`feature_values`), read
+    by numpy at once (for a document's few lines, faster than numpy's operations column
+    by column)."""
+    values = feature_values(rows, wanted)
+    matrix = np.fromiter(values, dtype=np.float64, count=len(values))
+    return matrix.reshape(len(wanted), len(FEATURE_NAMES))
+
+
+def feature_values(rows: Sequence[list[float]], wanted: Sequence[int]) -> list[float]:
+    """`feature_matrix(rows, wanted)` as one flat list, row after row: what a linear
+    model reads without numpy."""
     count = len(rows)
     prose = [row[_AT_PROSE] > 0 for row in rows]
     story = [index for index, is_story in enumerate(prose) if is_story]
@@ -287,8 +296,7 @@ def feature_matrix(rows: Sequence[list[float]], wanted: Sequence[int]) -> np.nda
             *context[index + 4],
             *(inner if index >= 2 and tail >= 2 else _present(index, tail)),
         ))  # fmt: skip
-    matrix = np.fromiter(values, dtype=np.float64, count=len(values))
-    return matrix.reshape(len(wanted), len(FEATURE_NAMES))
+    return values
 
 
 def _present(index: int, tail: int) -> tuple[float, ...]:
