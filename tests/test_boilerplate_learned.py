@@ -637,7 +637,8 @@ def test_a_one_layer_model_scored_in_python_gives_numpy_s_probabilities() -> Non
     assert model.linear is not None and len(model.layers) == 1
     lines = [STORY, "Sign in to comment", "Share this: Twitter | Facebook", "- Ort: Kasberg",
              STORY_2, "Terms of use and privacy", "Read more: Ten ways to cook", STORY,
-             "Home | News | Sport", "Posted 3 days ago by Ann", "Subscribe to our newsletter"]  # fmt: skip
+             "Home | News | Sport", "Posted 3 days ago by Ann",
+             "Subscribe to our newsletter"]  # fmt: skip
     expected = _numpy_probabilities(model, lines)
     assert any(0.0 < value < 1.0 for value in expected)
     assert model.probabilities(lines, "en") == pytest.approx(expected, abs=1e-12)

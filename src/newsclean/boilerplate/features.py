@@ -31,7 +31,9 @@ from newsclean.boilerplate.rules import classify
 _WORD = re.compile(r"\w+")
 # An ASCII character that is no word character (\w), as a space: an ASCII text's \w+
 # words are the words of its bytes so translated (bytes over 127 never occur).
-_ASCII_NON_WORD = bytes(byte if chr(byte).isalnum() or byte == 0x5F else 0x20 for byte in range(256))
+_ASCII_NON_WORD = bytes(
+    byte if chr(byte).isalnum() or byte == 0x5F else 0x20 for byte in range(256)
+)
 
 
 def word_tokens(text: str) -> list[str]:
@@ -40,6 +42,8 @@ def word_tokens(text: str) -> list[str]:
     if text.isascii():
         return text.encode("ascii").translate(_ASCII_NON_WORD).decode("ascii").split()
     return _WORD.findall(text)
+
+
 # DATE's forms that name a month, without the weekday they may open with (a text holds
 # a match of DATE's form exactly when it holds one of these). Each ends with a space and
 # a year, at most BEFORE_YEAR characters after the match's start.

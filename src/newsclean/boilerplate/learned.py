@@ -4,8 +4,10 @@ network or a logistic regression, whichever the training script found better).
 The model file (`newsclean/data/boilerplate-model.json`) is written by
 `benchmarks/train_boilerplate.py`; it holds the feature names, their scaling, the
 weights, a threshold per kind of text and the stop words of each language. It is read
-once per process (the workers' forkserver preloads it) and applied with numpy, one
-matrix product per layer for the whole document. See docs/boilerplate.md.
+once per process (the workers' forkserver preloads it). A logistic regression is
+scored in Python, its scaling folded into its coefficients (`linear_form`); a model of
+more layers with numpy, one matrix product per layer for the whole document. See
+docs/boilerplate.md.
 """
 
 from __future__ import annotations
@@ -219,8 +221,6 @@ _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 # A line of code: a prompt, a call, a statement's end. Code lines are short and
 # unlike prose, as boilerplate is, but they belong to the story.
 _CODE = re.compile(r"^\s*(?:>>>|\.\.\.\s|\$ )|\w\([^)]*\)|[{};]\s*$")
-
-
 
 
 def _is_code(line: str) -> bool:
