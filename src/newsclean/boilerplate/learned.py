@@ -225,8 +225,8 @@ _CODE = re.compile(r"^\s*(?:>>>|\.\.\.\s|\$ )|\w\([^)]*\)|[{};]\s*$")
 
 def _is_code(line: str) -> bool:
     """`bool(_CODE.search(line))`, found by string tests: a prompt, a word before a
-    parenthesis that closes later on, or a bracket or semicolon closing the line (a
-    regex search tries `\w\(` at every position of a long line)."""
+    parenthesis that closes later on, or a bracket or semicolon closing the line (the
+    regex's search tries a word and a parenthesis at every position of a long line)."""
     opening = line.lstrip()
     if opening.startswith((">>>", "$ ")) or (opening[3:4].isspace() and opening.startswith("...")):
         return True
