@@ -617,3 +617,63 @@ def test_comment_threads_are_looked_for_in_page_text_only() -> None:
     assert [removal.kind for removal in removed] == ["comments"] * 4
     kept, removed = strip_learned(text, source="text", classifier=False)
     assert kept == text and removed == []
+
+
+def _numpy_probabilities(model: Model, lines: list[str]) -> list[float]:
+    """P(boilerplate) of every line by the model's numpy layers, as the training
+    script computes them (the scaling, then each layer)."""
+    rows = [line_features(line, model.stop_words["en"]) for line in lines]
+    values = (document_features(rows) - model.mean) / model.scale
+    for position, (weights, bias) in enumerate(model.layers):
+        values = values @ weights + bias
+        if position < len(model.layers) - 1:
+            values = np.tanh(values)
+    prose = np.array([row[LINE_FEATURES.index("prose")] > 0 for row in rows])
+    return np.where(prose, 0.0, 1.0 / (1.0 + np.exp(-values[:, 0]))).tolist()
+
+
+def test_a_one_layer_model_scored_in_python_gives_numpy_s_probabilities() -> None:
+    model = load_model()
+    assert model.linear is not None and len(model.layers) == 1
+    lines = [STORY, "Sign in to comment", "Share this: Twitter | Facebook", "- Ort: Kasberg",
+             STORY_2, "Terms of use and privacy", "Read more: Ten ways to cook", STORY,
+             "Home | News | Sport", "Posted 3 days ago by Ann",
+             "Subscribe to our newsletter"]  # fmt: skip
+    expected = _numpy_probabilities(model, lines)
+    assert any(0.0 < value < 1.0 for value in expected)
+    assert model.probabilities(lines, "en") == pytest.approx(expected, abs=1e-12)
+    # A model of two layers has no linear form and is scored by numpy as before.
+    hidden = np.full((len(FEATURE_NAMES), 3), 0.01)
+    deep = model._replace(layers=((hidden, np.zeros(3)), (np.ones((3, 1)), np.zeros(1))),
+                          linear=None)  # fmt: skip
+    assert deep.probabilities(lines, "en") == pytest.approx(
+        _numpy_probabilities(deep, lines), abs=1e-12
+    )
+
+
+_GUARDED_LINES = [
+    "", "f(x)", "(a) b", "x (y", "a(b", "_(x)", "é(1)", "print(x) then", "call it (later)",
+    "  ... x", "...x", "... ", "$ ls", "$ls", " >>> 1", "a;", "a; \t", "a;\u00a0", "}", "{ ",
+    "x)(", "Ⅳ(1)", "x;\n", "\u2003... y", "Share this", "A", "ab", "ab cd", "1 2 3",
+    "é à", "über die Brücke", "x" * 250 + " ab cd", "ab " + "1" * 300 + " cd", STORY,
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("line", _GUARDED_LINES)
+def test_code_and_wordy_guards_answer_as_their_patterns(line: str) -> None:
+    from newsclean.boilerplate import learned
+
+    assert learned._is_code(line) == bool(learned._CODE.search(line))
+    assert learned._wordy(line) == (
+        " " in line.strip() and len(learned._LETTER_WORD.findall(line, 0, 200)) >= 2
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["", "share this", "it's a_b c-d 3.5 x__y", "tab\tand\x1cseparator", "über àlles"]
+)
+def test_word_tokens_are_the_word_pattern_s(text: str) -> None:
+    from newsclean.boilerplate.features import _WORD, word_tokens
+
+    assert word_tokens(text) == _WORD.findall(text)
+    assert word_tokens(STORY.lower()) == _WORD.findall(STORY.lower())

@@ -29,6 +29,21 @@ from newsclean.boilerplate.lines import (
 from newsclean.boilerplate.rules import classify
 
 _WORD = re.compile(r"\w+")
+# An ASCII character that is no word character (\w), as a space: an ASCII text's \w+
+# words are the words of its bytes so translated (bytes over 127 never occur).
+_ASCII_NON_WORD = bytes(
+    byte if chr(byte).isalnum() or byte == 0x5F else 0x20 for byte in range(256)
+)
+
+
+def word_tokens(text: str) -> list[str]:
+    """`_WORD.findall(text)`: an ASCII text's words by a translation of its bytes and a
+    split (a regex scan of a paragraph's sample costs about twice as much)."""
+    if text.isascii():
+        return text.encode("ascii").translate(_ASCII_NON_WORD).decode("ascii").split()
+    return _WORD.findall(text)
+
+
 # DATE's forms that name a month, without the weekday they may open with (a text holds
 # a match of DATE's form exactly when it holds one of these). Each ends with a space and
 # a year, at most BEFORE_YEAR characters after the match's start.
@@ -158,7 +173,7 @@ def _line_features(line: str, stop_words: Collection[str], full: bool) -> list[f
     text = plain_once(line)
     sample = text[:SAMPLE_CHARS]
     lowered = sample.lower()
-    tokens = _WORD.findall(lowered)
+    tokens = word_tokens(lowered)
     word_total = len(tokens) or 1
     words = plain_word_count(text)
     prose = is_prose(text, min(words, PROSE_WORDS + 1))
@@ -247,8 +262,17 @@ def document_features(rows: Sequence[list[float]]) -> np.ndarray:
 
 def feature_matrix(rows: Sequence[list[float]], wanted: Sequence[int]) -> np.ndarray:
     """The rows of `document_features(rows)` for the lines at `wanted`: the classifier
-    scores only some of a text's lines. Built as one flat list, read by numpy at once
-    (for a document's few lines, faster than numpy's operations column by column)."""
+    scores only some of a text's lines. Built as one flat list (`feature_values`), read
+    by numpy at once (for a document's few lines, faster than numpy's operations column
+    by column)."""
+    values = feature_values(rows, wanted)
+    matrix = np.fromiter(values, dtype=np.float64, count=len(values))
+    return matrix.reshape(len(wanted), len(FEATURE_NAMES))
+
+
+def feature_values(rows: Sequence[list[float]], wanted: Sequence[int]) -> list[float]:
+    """`feature_matrix(rows, wanted)` as one flat list, row after row: what a linear
+    model reads without numpy."""
     count = len(rows)
     prose = [row[_AT_PROSE] > 0 for row in rows]
     story = [index for index, is_story in enumerate(prose) if is_story]
@@ -287,8 +311,7 @@ def feature_matrix(rows: Sequence[list[float]], wanted: Sequence[int]) -> np.nda
             *context[index + 4],
             *(inner if index >= 2 and tail >= 2 else _present(index, tail)),
         ))  # fmt: skip
-    matrix = np.fromiter(values, dtype=np.float64, count=len(values))
-    return matrix.reshape(len(wanted), len(FEATURE_NAMES))
+    return values
 
 
 def _present(index: int, tail: int) -> tuple[float, ...]:

@@ -4,13 +4,17 @@ network or a logistic regression, whichever the training script found better).
 The model file (`newsclean/data/boilerplate-model.json`) is written by
 `benchmarks/train_boilerplate.py`; it holds the feature names, their scaling, the
 weights, a threshold per kind of text and the stop words of each language. It is read
-once per process (the workers' forkserver preloads it) and applied with numpy, one
-matrix product per layer for the whole document. See docs/boilerplate.md.
+once per process (the workers' forkserver preloads it). A logistic regression is
+scored in Python, its scaling folded into its coefficients (`linear_form`); a model of
+more layers with numpy, one matrix product per layer for the whole document. See
+docs/boilerplate.md.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import operator
 import re
 from collections.abc import Collection, Mapping, Sequence
 from functools import lru_cache
@@ -26,6 +30,7 @@ from newsclean.boilerplate.features import (
     FEATURE_NAMES,
     LINE_FEATURES,
     feature_matrix,
+    feature_values,
     line_features,
     place_features,
 )
@@ -67,6 +72,9 @@ class Model(NamedTuple):
     single_threshold: float  # the least for a line whose neighbours stay
     stop_words: dict[str, frozenset[str]]  # language code -> its commonest words
     default_language: str
+    # A one-layer model (a logistic regression) as one coefficient per feature and an
+    # intercept, the scaling folded in: scored in Python, without numpy (`linear_form`).
+    linear: tuple[tuple[float, ...], float] | None = None
 
     def probabilities(
         self,
@@ -121,6 +129,16 @@ class Model(NamedTuple):
         wanted = [index for index in at if rows[index][_AT_PROSE] == 0.0]
         if not wanted:
             return probabilities
+        if self.linear is not None:
+            # A document's few lines are scored faster by Python's sum than by numpy's
+            # steps, each of which costs more than a line's products.
+            coefficients, intercept = self.linear
+            flat = feature_values(rows, wanted)
+            width = len(coefficients)
+            for start, index in zip(range(0, len(flat), width), wanted, strict=True):
+                score = sum(map(operator.mul, flat[start : start + width], coefficients), intercept)
+                probabilities[index] = 1.0 / (1.0 + math.exp(min(-score, _MOST_EXP)))
+            return probabilities
         values = feature_matrix(rows, wanted)
         # The same operations in the same order as (values - mean) / scale, each layer's
         # values @ weights + bias and 1 / (1 + exp(-score)), done in place: the same
@@ -142,6 +160,24 @@ class Model(NamedTuple):
         return probabilities
 
 
+# Beyond this, math.exp overflows (numpy's gives inf, so P = 0; this gives P < 1e-300).
+_MOST_EXP = 700.0
+
+
+def linear_form(
+    mean: np.ndarray, scale: np.ndarray, layers: tuple[tuple[np.ndarray, np.ndarray], ...]
+) -> tuple[tuple[float, ...], float] | None:
+    """A one-layer model's score, ((values - mean) / scale) @ weights + bias, as
+    coefficients and an intercept over the raw values (the same score but for the last
+    digits of rounding); None for a model of more layers."""
+    if len(layers) != 1 or layers[0][0].shape[1] != 1:
+        return None
+    weights, bias = layers[0]
+    coefficients = weights[:, 0] / scale
+    intercept = float(bias[0]) - float(np.dot(coefficients, mean))
+    return tuple(coefficients.tolist()), intercept
+
+
 def model_from_json(data: dict) -> Model:
     """A model from its JSON form; raises ModelError when it does not fit this code."""
     if data.get("version") != MODEL_VERSION:
@@ -155,15 +191,18 @@ def model_from_json(data: dict) -> Model:
         )
         for layer in data["layers"]
     )
+    mean = np.asarray(data["mean"], dtype=np.float64)
+    scale = np.asarray(data["scale"], dtype=np.float64)
     return Model(
-        mean=np.asarray(data["mean"], dtype=np.float64),
-        scale=np.asarray(data["scale"], dtype=np.float64),
+        mean=mean,
+        scale=scale,
         layers=layers,
         thresholds={kind: float(value) for kind, value in data["thresholds"].items()},
         long_threshold=float(data["long_threshold"]),
         single_threshold=float(data["single_threshold"]),
         stop_words={lang: frozenset(words) for lang, words in data["stop_words"].items()},
         default_language=data["default_language"],
+        linear=linear_form(mean, scale, layers),
     )
 
 
@@ -184,14 +223,23 @@ _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
 _CODE = re.compile(r"^\s*(?:>>>|\.\.\.\s|\$ )|\w\([^)]*\)|[{};]\s*$")
 
 
-_CODE_MARKS = re.compile(r"[({};]")
-
-
 def _is_code(line: str) -> bool:
-    """`_CODE` finds something in the line: its marks are looked for first."""
-    if not _CODE_MARKS.search(line) and not line.lstrip().startswith((">>>", "...", "$ ")):
-        return False
-    return bool(_CODE.search(line))
+    """`bool(_CODE.search(line))`, found by string tests: a prompt, a word before a
+    parenthesis that closes later on, or a bracket or semicolon closing the line (the
+    regex's search tries a word and a parenthesis at every position of a long line)."""
+    opening = line.lstrip()
+    if opening.startswith((">>>", "$ ")) or (opening[3:4].isspace() and opening.startswith("...")):
+        return True
+    if line.rstrip().endswith(("{", "}", ";")):
+        return True
+    close = line.rfind(")")
+    start = line.find("(", 1)
+    while 0 < start < close:
+        before = line[start - 1]
+        if before.isalnum() or before == "_":
+            return True
+        start = line.find("(", start + 1)
+    return False
 
 
 @lru_cache(maxsize=4096)
@@ -211,8 +259,12 @@ def _filled_row(line: str) -> bool:
 
 
 def _wordy(line: str) -> bool:
-    """Two or more words of letters, and more than one token."""
-    return " " in line.strip() and len(_LETTER_WORD.findall(line, 0, 200)) >= 2
+    """Two or more words of letters (in the first 200 characters), and more than one
+    token. The words are found up to the second, not all of them."""
+    if " " not in line.strip():
+        return False
+    found = _LETTER_WORD.finditer(line, 0, 200)
+    return next(found, None) is not None and next(found, None) is not None
 
 
 @lru_cache(maxsize=4096)
