@@ -555,12 +555,16 @@ def _publish_delta(
     from newsclean.report.source import DeltaSource
 
     started = time.perf_counter()
-    warming = _start_warm_up()  # the report's libraries load while the shards download
+    warming: threading.Thread | None = None
     try:
         with (
             tempfile.TemporaryDirectory(prefix="newsclean-publish-") as scratch,
             delta.DayCommit(lake, ingest_date) as commit,  # opens the tables meanwhile
         ):
+            # The report's libraries load while the shards download: started once the
+            # storage libraries the download needs are imported (`DayCommit`), so that
+            # a fresh process (Airflow's publish task) does not import both at once.
+            warming = _start_warm_up()
             root = Path(scratch)
             window = range(settings.story_window_days, 0, -1)
             earlier = [ingest_date - timedelta(days=days) for days in window]
@@ -628,7 +632,8 @@ def _publish_delta(
             removed.result()
             checkpointed.result()
     finally:
-        warming.join()
+        if warming is not None:
+            warming.join()
     return manifest
 
 
