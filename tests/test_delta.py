@@ -392,6 +392,54 @@ def test_shards_staged_by_separate_workers_publish_as_one_day(
     assert publish_day(bucket, DAY, list(shards), settings=SETTINGS, with_inputs=False) == manifest
 
 
+@pytest.mark.parametrize("lake_format", ["delta", "parquet"])
+def test_a_failing_publish_warm_up_is_logged_and_never_fails_the_run(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    lake_format: str,
+) -> None:
+    """The thread that loads what the publish needs while the workers clean
+    (`day._start_warm_up`) is only a cache: when what it calls raises, the run logs one
+    line and publishes the same day as a run whose warm-up works."""
+    import threading
+
+    from newsclean import day
+    from newsclean.report import render
+
+    monkeypatch.delenv(delta.LAKE_FORMAT_ENV, raising=False)
+    monkeypatch.setattr(day, "small_input", lambda files: False)  # clean in the workers
+    reference = run_day(
+        str(OLD_INPUT), str(tmp_path / "works"), DAY, SETTINGS, lake_format=lake_format
+    )
+
+    warmed: list[str] = []
+    import_libraries = delta.import_libraries
+
+    def failing(*args: object) -> None:
+        name = threading.current_thread().name
+        warmed.append(name)
+        if name == "newsclean-publish-warm-up":
+            raise RuntimeError("no storage library today")
+        import_libraries(*args)
+
+    def no_charts() -> None:
+        warmed.append(threading.current_thread().name)
+        raise RuntimeError("no chart library today")
+
+    monkeypatch.setattr(delta, "import_libraries", failing)
+    monkeypatch.setattr(render, "warm_up", no_charts)
+    caplog.set_level("INFO", logger="newsclean.day")
+    lake = str(tmp_path / "fails")
+    ran = run_day(str(OLD_INPUT), lake, DAY, SETTINGS, lake_format=lake_format)
+
+    assert "newsclean-publish-warm-up" in warmed, "the warm-up ran while the day was cleaned"
+    assert "the publish warm-up stopped (RuntimeError: no" in caplog.text
+    assert ran["run_id"] == reference["run_id"]
+    assert ran["units"] == {"read": 5, "written": 3, "quarantined": 2}
+    assert check_partition(lake, DAY)[0] == []
+
+
 def test_shards_kept_where_they_were_staged_are_read_there_unless_the_lake_holds_others(
     bucket: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

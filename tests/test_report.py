@@ -437,7 +437,7 @@ def test_a_run_warms_the_chart_engine_in_the_background(
     monkeypatch.setattr(render, "warm_up", lambda: threads.append(threading.current_thread().name))
     monkeypatch.setattr("newsclean.day._write_report", lambda *arguments: None)  # it warms up too
     publish(tmp_path, lake, DAY, 2)
-    assert threads == ["newsclean-chart-warm-up"]
+    assert threads == ["newsclean-publish-warm-up"]
 
 
 def test_a_warm_up_that_fails_fails_neither_the_run_nor_its_report(
@@ -447,11 +447,11 @@ def test_a_warm_up_that_fails_fails_neither_the_run_nor_its_report(
         raise RuntimeError("no engine")
 
     monkeypatch.setattr(render, "warm_up", broken)
-    with caplog.at_level(logging.DEBUG, logger="newsclean.report.render"):
+    with caplog.at_level(logging.INFO, logger="newsclean.day"):
         manifest = publish(tmp_path, lake, DAY, 2)
     assert read_manifest(lake, DAY)["run_id"] == manifest["run_id"]  # published
     assert "<svg" in report_path(lake, DAY).read_text(encoding="utf-8")
-    assert "the chart library did not start (RuntimeError: no engine)" in caplog.text
+    assert "the publish warm-up stopped (RuntimeError: no engine)" in caplog.text
 
 
 def test_write_report_of_a_day_not_published_says_so(tmp_path: Path) -> None:

@@ -120,7 +120,8 @@ def clean_shard(
     JSON-serialisable summary. `lake_format` as in `newsclean.delta.lake_format`.
     `staged_copy`: on a Delta lake, a local folder where the shard is staged and kept
     after its upload, for a `publish_day` on this machine given the
-    same folder to read rather than fetch back.
+    same folder to read rather than fetch back. With it, this process also loads what
+    that publish needs while the workers clean (`_start_warm_up`).
     """
     selected = set(files)
     inputs = [file for file in iter_inputs(input_root) if file.uri in selected]
@@ -137,6 +138,7 @@ def clean_shard(
         lake_format,
         inline=small_input(inputs),
         staged_copy=staged_copy,
+        warm=staged_copy is not None,
     )
 
 
@@ -151,11 +153,14 @@ def _stage_shard(
     *,
     inline: bool = False,
     staged_copy: Path | None = None,
+    warm: bool = False,
 ) -> dict[str, Any]:
     """Clean the inputs into the shard's staging folder, on the lake's own storage.
 
     `inline`: clean in this process, without the workers (a small input); `staged_copy`
-    as in `clean_shard`."""
+    as in `clean_shard`; `warm`: this process publishes the day next, and loads what
+    the publish needs while the workers clean (not when cleaning inline)."""
+    warm = warm and not inline
     if delta.lake_format(lake, lake_format) == delta.DELTA:
         return _stage_shard_remote(
             inputs,
@@ -166,11 +171,17 @@ def _stage_shard(
             progress,
             inline,
             staged_copy,
+            warm,
         )
     root = lake_root(lake)
-    return _stage_shard_local(
-        inputs, root, ingest_date, shard_id, settings, progress, inline=inline
-    )
+    warming = _start_warm_up() if warm else None
+    try:
+        return _stage_shard_local(
+            inputs, root, ingest_date, shard_id, settings, progress, inline=inline
+        )
+    finally:
+        if warming is not None:
+            warming.join()
 
 
 def _stage_shard_remote(
@@ -182,10 +193,12 @@ def _stage_shard_remote(
     progress: Progress | None,
     inline: bool,
     staged_copy: Path | None = None,
+    warm: bool = False,
 ) -> dict[str, Any]:
     """Clean on this machine's disk, with the lake's template history copied in, then
     upload the staged shard to the lake, where any machine can publish it; in
-    `staged_copy`, if given, the shard stays (`DeltaLake.upload_shard(keep=True)`)."""
+    `staged_copy`, if given, the shard stays (`DeltaLake.upload_shard(keep=True)`).
+    `warm` as in `_stage_shard`."""
     scratch = (
         tempfile.TemporaryDirectory(prefix="newsclean-shard-")
         if staged_copy is None
@@ -195,9 +208,16 @@ def _stage_shard_remote(
         root = Path(folder)
         window = range(settings.template_window_days, 0, -1)
         lake.fetch_profiles((ingest_date - timedelta(days=days) for days in window), root)
-        result = _stage_shard_local(
-            inputs, root, ingest_date, shard_id, settings, progress, inline=inline
-        )
+        # Started once this thread has made the lake's filesystem (and imported its
+        # library), and joined before its next storage call: see `_start_warm_up`.
+        warming = _start_warm_up(lake) if warm else None
+        try:
+            result = _stage_shard_local(
+                inputs, root, ingest_date, shard_id, settings, progress, inline=inline
+            )
+        finally:
+            if warming is not None:
+                warming.join()
         staged = shard_dir(root, ingest_date, shard_id)
         lake.upload_shard(staged, ingest_date, shard_id, keep=staged_copy is not None)
     return result
@@ -537,12 +557,16 @@ def _publish_delta(
     from newsclean.report.source import DeltaSource
 
     started = time.perf_counter()
-    warming = _start_chart_engine()  # the report's libraries load while the shards download
+    warming: threading.Thread | None = None
     try:
         with (
             tempfile.TemporaryDirectory(prefix="newsclean-publish-") as scratch,
             delta.DayCommit(lake, ingest_date) as commit,  # opens the tables meanwhile
         ):
+            # The report's libraries load while the shards download: started once the
+            # storage libraries the download needs are imported (`DayCommit`), so that
+            # a fresh process (Airflow's publish task) does not import both at once.
+            warming = _start_warm_up()
             root = Path(scratch)
             window = range(settings.story_window_days, 0, -1)
             earlier = [ingest_date - timedelta(days=days) for days in window]
@@ -610,7 +634,8 @@ def _publish_delta(
             removed.result()
             checkpointed.result()
     finally:
-        warming.join()
+        if warming is not None:
+            warming.join()
     return manifest
 
 
@@ -882,22 +907,39 @@ def _profile_path(lake: Path, ingest_date: date) -> Path:
     return lake / "_profiles" / "templates" / f"{ingest_date.isoformat()}.json"
 
 
-def _start_chart_engine() -> threading.Thread:
-    """Warm the report's libraries in a background thread, and import them there (the
-    chart and page engines, and pyarrow's dataset API, which imports pandas: about a
-    CPU second in a fresh process), so that no run or publish waits for them; join the
-    thread before the process may end."""
-    thread = threading.Thread(target=_warm_up_report, name="newsclean-chart-warm-up", daemon=True)
+def _start_warm_up(lake: delta.DeltaLake | None = None) -> threading.Thread:
+    """Load in a background thread what this process's publish needs and would otherwise
+    load first: the report's chart and page engines and pyarrow's dataset API (which
+    imports pandas: about a CPU second in a fresh process) and, given a Delta lake, its
+    storage libraries and filesystem (`delta.import_libraries`). Started while the
+    workers clean (the process itself mostly waits then) or as a publish fetches its
+    shards; a failure is only logged (`_warm_up`). Join the thread before this process
+    next imports what it imports (two threads importing one package for the first time
+    at once can deadlock on its modules' locks) and before the process may end."""
+    thread = threading.Thread(
+        target=_warm_up, args=(lake,), name="newsclean-publish-warm-up", daemon=True
+    )
     thread.start()
     return thread
 
 
-def _warm_up_report() -> None:
-    import pyarrow.dataset  # noqa: F401  (behind pq.read_table: small parts merged, local reads)
+def _warm_up(lake: delta.DeltaLake | None) -> None:
+    """`_start_warm_up`'s work. It never fails a run: what it could not load, the
+    publish loads again and meets the error there, where it is reported."""
+    try:
+        if lake is not None:
+            delta.import_libraries(lake)
+        import pyarrow.dataset  # noqa: F401  (behind pq.read_table: small parts merged)
 
-    from newsclean.report.render import warm_up_quietly
+        from newsclean.report.render import warm_up
 
-    warm_up_quietly()
+        warm_up()
+    except Exception as error:  # a warm-up is a cache: only logged
+        logger.info(
+            "newsclean: the publish warm-up stopped (%s: %s); the publish loads it itself",
+            type(error).__name__,
+            error,
+        )
 
 
 def run_day(
@@ -926,9 +968,10 @@ def run_day(
     if not head and not allow_empty:
         raise EmptyInputError(f"no raw file under {input_root}")
     inline = small_input(head)
-    # The report's chart library is loaded while the day is cleaned; for a small input,
-    # once it is cleaned, so that loading it does not come before the first unit.
-    warming = _start_chart_engine() if not inline else None
+    # What the publish needs is loaded while the day is cleaned (`_stage_shard(warm=)`);
+    # for a small input, the report's libraries once it is cleaned, so that loading
+    # them does not come before the first unit.
+    warming = None
     try:
         # A Delta lake's shard stays on this disk after its upload: the publish reads it
         # here, as the lake holds it, rather than fetching it back.
@@ -949,9 +992,10 @@ def run_day(
                 lake_format,
                 inline=inline,
                 staged_copy=kept,
+                warm=True,
             )
             if inline:
-                warming = _start_chart_engine()
+                warming = _start_warm_up()
             return publish_day(
                 lake,
                 ingest_date,

@@ -607,16 +607,7 @@ class DayCommit:
     """
 
     def __init__(self, lake: DeltaLake, ingest_date: date) -> None:
-        # The libraries the pool's calls import, imported here first: threads importing
-        # one package for the first time at once can deadlock on its modules' locks
-        # (`_DeadlockError` from deltalake's __init__ and its exceptions module, seen in
-        # a fresh publishing process).
-        import deltalake  # noqa: F401
-        import deltalake.exceptions  # noqa: F401
-        import deltalake.transaction  # noqa: F401
-
-        _storage_errors()
-        lake.fs  # noqa: B018  (the filesystem and its library, made once, here)
+        import_libraries(lake)
         self.lake = lake
         self.ingest_date = ingest_date
         self._batch = uuid.uuid4().hex
@@ -840,6 +831,21 @@ def _modified(info: dict[str, Any]) -> datetime:
     if isinstance(stamp, str):
         return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
     return datetime.fromtimestamp(float(stamp), UTC)
+
+
+def import_libraries(lake: DeltaLake) -> None:
+    """Import the libraries a publish's storage calls import, and make the lake's
+    filesystem. `DayCommit` calls it before its pool starts: threads importing one
+    package for the first time at once can deadlock on its modules' locks
+    (`_DeadlockError` from deltalake's __init__ and its exceptions module, seen in a
+    fresh publishing process). A run's warm-up (`newsclean.day`) calls it while the
+    day is cleaned."""
+    import deltalake  # noqa: F401
+    import deltalake.exceptions  # noqa: F401
+    import deltalake.transaction  # noqa: F401
+
+    _storage_errors()
+    lake.fs  # noqa: B018  (the filesystem and its library, made once, here)
 
 
 def _storage_errors() -> tuple[type[BaseException], ...]:

@@ -139,20 +139,9 @@ def _percent(value: float) -> str:
 def warm_up() -> None:
     """Draw a tiny chart once. pygal needs no engine started (its first chart costs what
     the next ones do, ~10 ms); importing this module loads it (~0.07 CPU s), which a run
-    does while it cleans its day."""
+    does while it cleans its day (`newsclean.day._start_warm_up`, in a background
+    thread that only logs a failure)."""
     _bars([{"name": "warm-up", "value": 1}], value_title="count")
-
-
-def warm_up_quietly() -> None:
-    """`warm_up`, its failure only logged: the report's own drawing meets it again and
-    reports it (`newsclean.day` calls it in a background thread while a run cleans or
-    publishes its day)."""
-    try:
-        warm_up()
-    except Exception as error:  # a warm-up never fails a run; the report says what broke
-        logger.debug(
-            "newsclean: the chart library did not start (%s: %s)", type(error).__name__, error
-        )
 
 
 def _bar_height(rows: int, *, paired: bool = False) -> int:
