@@ -19,7 +19,7 @@ from newsclean.boilerplate import strip_boilerplate
 from newsclean.config import Settings
 from newsclean.pipeline import clean_unit, repair_article, strip_article
 from newsclean.readers import discover, read_units, sniff_format
-from newsclean.readers.decode import BinaryContent, decode_bytes
+from newsclean.readers.decode import BinaryContent, decode_bytes, looks_binary
 from newsclean.readers.jsonl import BadRecord, parse_record
 from newsclean.readers.markdown import FrontMatterError, parse_front_matter, parse_markdown
 from newsclean.readers.text import parse_text
@@ -168,6 +168,7 @@ records = st.one_of(
 @given(
     lines=st.lists(records, min_size=1, max_size=12), suffix=st.sampled_from([".jsonl", ".ndjson"])
 )
+@example(lines=["\x1f\x1f", "\x1f\x1f", "\x1f\x1f", "\x1f\x1f"], suffix=".jsonl")
 def test_jsonl_file_gives_one_unit_per_nonblank_line(lines: list[object], suffix: str) -> None:
     text = "\n".join(_jsonl_line(value) for value in lines)
     expected = sum(1 for part in text.encode().split(b"\n") if part.strip())
@@ -178,6 +179,10 @@ def test_jsonl_file_gives_one_unit_per_nonblank_line(lines: list[object], suffix
         units = list(read_units(file, SETTINGS))
     if expected == 0:
         assert [unit.reason for unit in units] == ["read.empty"]  # type: ignore[union-attr]
+    elif looks_binary(text.encode()):
+        # Lines of control bytes: the file is not text, whatever its name, and one row
+        # says so rather than one a "line" of junk.
+        assert [unit.reason for unit in units] == ["read.binary"]  # type: ignore[union-attr]
     else:
         assert len(units) == expected
         assert len({unit.source_uri for unit in units}) == expected
