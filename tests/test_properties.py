@@ -56,6 +56,16 @@ languages = st.sampled_from([None, "en", "de", "fr", "zh"])
 
 @PROPERTY
 @given(text=story, language=languages, typos=st.booleans())
+# Read as Spanish until its join is split, then as English, whose misspelling is fixed.
+@example(
+    text="recieve recieve\ncouncil especiallygreat e-mail@x.example", language=None, typos=True
+)
+# A join written twice, one copy fixed with the English line around it: then the other.
+@example(
+    text="the council especiallygreat “quoted”\nthe especiallygreat recieve e-mail@x.example",
+    language="de",
+    typos=True,
+)
 def test_repair_is_idempotent(text: str, language: str | None, typos: bool) -> None:
     once, _repairs = repair_text(text, language=language, fix_typos=typos)
     twice, repairs = repair_text(once, language=language, fix_typos=typos)

@@ -38,5 +38,17 @@ def repair_text(
     text, repairs = fix_encoding(text)
     if not fix_typos:
         return text, repairs
-    text, typo_repairs = typos.fix_typos(text, language, languages=languages)
-    return text, repairs + typo_repairs
+    for _ in range(_MAX_TYPO_ROUNDS):
+        text, typo_repairs = typos.fix_typos(text, language, languages=languages)
+        repairs += typo_repairs
+        # What a fix decides from can change once other typos are fixed: the language
+        # detected (a line read as Spanish until `especiallygreat` is split) or the
+        # text's own evidence (a join written twice, one copy fixed as part of a
+        # foreign line). Repeat until nothing changes, so that the result is a fixed
+        # point; a text without typos is read once.
+        if not typo_repairs:
+            break
+    return text, repairs
+
+
+_MAX_TYPO_ROUNDS = 3
