@@ -659,11 +659,16 @@ _GUARDED_LINES = [
 ]  # fmt: skip
 
 
+# What `learned._is_code` answers, as a pattern: a prompt, a word before a parenthesis
+# closing later on, or a bracket or semicolon closing the line.
+_CODE = re.compile(r"^\s*(?:>>>|\.\.\.\s|\$ )|\w\([^)]*\)|[{};]\s*$")
+
+
 @pytest.mark.parametrize("line", _GUARDED_LINES)
 def test_code_and_wordy_guards_answer_as_their_patterns(line: str) -> None:
     from newsclean.boilerplate import learned
 
-    assert learned._is_code(line) == bool(learned._CODE.search(line))
+    assert learned._is_code(line) == bool(_CODE.search(line))
     assert learned._wordy(line) == (
         " " in line.strip() and len(learned._LETTER_WORD.findall(line, 0, 200)) >= 2
     )

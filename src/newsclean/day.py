@@ -970,7 +970,8 @@ def run_day(
     inline = small_input(head)
     # What the publish needs is loaded while the day is cleaned (`_stage_shard(warm=)`);
     # for a small input, the report's libraries once it is cleaned, so that loading
-    # them does not come before the first unit.
+    # them does not come before the first unit (a Delta publish loads them itself, after
+    # its storage libraries: two threads must not import one package at once).
     warming = None
     try:
         # A Delta lake's shard stays on this disk after its upload: the publish reads it
@@ -994,7 +995,7 @@ def run_day(
                 staged_copy=kept,
                 warm=True,
             )
-            if inline:
+            if inline and kept is None:  # a Delta publish starts its own (`_publish_delta`)
                 warming = _start_warm_up()
             return publish_day(
                 lake,

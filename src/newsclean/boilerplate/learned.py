@@ -218,15 +218,13 @@ def load_model(path: str | None = None) -> Model:
 
 _LABEL_VALUE = re.compile(r"^(?:[-*•]\s*)?[^:|]{1,30}:\s*\S")
 _LETTER_WORD = re.compile(r"[^\W\d_]{2,}")
-# A line of code: a prompt, a call, a statement's end. Code lines are short and
-# unlike prose, as boilerplate is, but they belong to the story.
-_CODE = re.compile(r"^\s*(?:>>>|\.\.\.\s|\$ )|\w\([^)]*\)|[{};]\s*$")
 
 
 def _is_code(line: str) -> bool:
-    """`bool(_CODE.search(line))`, found by string tests: a prompt, a word before a
-    parenthesis that closes later on, or a bracket or semicolon closing the line (the
-    regex's search tries a word and a parenthesis at every position of a long line)."""
+    """Whether a line reads as code: short and unlike prose, as boilerplate is, but the
+    story's. Found by string tests: a prompt, a word before a parenthesis that closes
+    later on, or a bracket or semicolon closing the line (a regex search would try a
+    word and a parenthesis at every position of a long line)."""
     opening = line.lstrip()
     if opening.startswith((">>>", "$ ")) or (opening[3:4].isspace() and opening.startswith("...")):
         return True
