@@ -9,7 +9,7 @@ from pathlib import Path
 import ftfy
 import pytest
 from ftfy.badness import BADNESS_RE, is_bad
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from newsclean import encoding, typos
@@ -237,8 +237,13 @@ def test_is_bad_agrees_with_ftfy_on_any_mix(text: str) -> None:
 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.sampled_from(_FAST_PATH_PIECES), max_size=30).map("".join))
+@example("\x80é\n’")  # ftfy fixes line by line: the steps are taken on one line only
 def test_ftfys_steps_taken_here_fix_any_mix_as_ftfy_does(text: str) -> None:
-    assert fast_ftfy._fix_in_steps(text, encoding.FTFY_CONFIG) == ftfy.fix_text(
+    for line in text.split("\n"):
+        assert fast_ftfy._fix_in_steps(line, encoding.FTFY_CONFIG) == ftfy.fix_text(
+            line, encoding.FTFY_CONFIG
+        )
+    assert fast_ftfy.fix_text(text, encoding.FTFY_CONFIG) == ftfy.fix_text(
         text, encoding.FTFY_CONFIG
     )
 
