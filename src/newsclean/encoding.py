@@ -237,8 +237,37 @@ _CACHED_RUN_LENGTH = 120  # longer runs are rarely seen twice; the cache stays s
 @lru_cache(maxsize=1 << 12)
 def _fix_run(run: str) -> str:
     """ftfy, then our multibyte fix, on one run of words (a site's broken menus and
-    footers come back from page to page)."""
-    return _fix_leftover_mojibake(fast_ftfy.fix_text(run, FTFY_CONFIG))
+    footers come back from page to page); word by word where the run holds correct text
+    that Windows-1252 cannot encode (see `_fix_words_alone`)."""
+    fixed = _fix_leftover_mojibake(fast_ftfy.fix_text(run, FTFY_CONFIG))
+    if fixed == run and not _encodable(run):
+        return _fix_words_alone(run)
+    return fixed
+
+
+def _fix_words_alone(run: str) -> str:
+    """ftfy on each word of a run it left whole, where the word alone is mojibake.
+
+    ftfy re-encodes a run as a whole: one correct word it cannot encode (Cyrillic, Greek,
+    CJK beside the broken word: `Соntасt uÑ• аt`, where the page wrote Latin words with
+    Cyrillic letters) keeps the run's mojibake. A word alone is only fixed if it is
+    encodable and ftfy's heuristic finds it bad.
+    """
+    words = run.split(" ")
+    for index, word in enumerate(words):
+        if _encodable(word) and fast_ftfy.is_bad(word):
+            words[index] = _fix_leftover_mojibake(fast_ftfy.fix_text(word, FTFY_CONFIG))
+    return " ".join(words)
+
+
+def _encodable(text: str) -> bool:
+    """Whether `text` is all characters of Windows-1252 (as ftfy reads it: `sloppy`, with
+    the bytes it leaves undefined as C1 controls), the encoding mojibake is undone in."""
+    try:
+        text.encode("sloppy-windows-1252")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _is_plain(word: str) -> bool:
