@@ -111,9 +111,10 @@ LINE_FEATURES = (
     "call_to_action", "prose", "rule_anywhere", "rule_edge", "mean_word_length",
     "question",
 )  # fmt: skip
-# What a line's neighbours read of it, and all a prose line gets.
-CONTEXT_FEATURES = ("log_words", "stop_share", "sentence_end", "prose", "rule_anywhere",
-                    "rule_edge")  # fmt: skip
+# What a line's neighbours read of it: what the rules and the prose test work out for
+# every line anyway (its words, its end, prose or not, its rule), never its words'
+# reading (`stop_share`), which on a neighbour that is a long story paragraph cost most.
+CONTEXT_FEATURES = ("log_words", "sentence_end", "prose", "rule_anywhere", "rule_edge")
 _CONTEXT = CONTEXT_FEATURES
 _AT_SENTENCE_END = LINE_FEATURES.index("sentence_end")
 _AT_PROSE = LINE_FEATURES.index("prose")
@@ -146,9 +147,10 @@ def line_features(
     """The features of one line alone, in the order of LINE_FEATURES.
 
     `stop_words` are the commonest words of the text's language (lower-cased); `rule`
-    is `classify(line)` when the caller has it (True: work it out here). A prose line,
-    and without `full` any line, gets only what its neighbours and the document read of
-    it (CONTEXT_FEATURES and `log_chars`), the rest 0: the classifier scores neither.
+    is `classify(line)` when the caller has it (True: work it out here). A prose line
+    gets only what its neighbours and the document read of it (CONTEXT_FEATURES,
+    `log_chars` and `stop_share`), the rest 0: the classifier never scores it. Without
+    `full` a line gets CONTEXT_FEATURES and `log_chars` only, its words not read.
     """
     if rule is True:
         rule = classify(line)
@@ -171,19 +173,26 @@ def _ruleless_features(line: str, stop_words: frozenset[str], full: bool) -> tup
 def _line_features(line: str, stop_words: Collection[str], full: bool) -> list[float]:
     """`line_features` with the rule columns left 0."""
     text = plain_once(line)
+    words = plain_word_count(text)
+    prose = is_prose(text, min(words, PROSE_WORDS + 1))
+    if not full:  # a neighbour's context: no word of it is read
+        row = [0.0] * len(LINE_FEATURES)
+        row[0] = math.log1p(len(text))
+        row[1] = math.log1p(words)
+        row[_AT_SENTENCE_END] = float(ends_with_mark(text))
+        row[_AT_PROSE] = float(prose)
+        return row
     sample = text[:SAMPLE_CHARS]
     lowered = sample.lower()
     tokens = word_tokens(lowered)
     word_total = len(tokens) or 1
-    words = plain_word_count(text)
-    prose = is_prose(text, min(words, PROSE_WORDS + 1))
-    if prose or not full:
+    if prose:
         row = [0.0] * len(LINE_FEATURES)
         row[0] = math.log1p(len(text))
         row[1] = math.log1p(words)
         row[2] = sum(map(stop_words.__contains__, tokens)) / word_total
         row[_AT_SENTENCE_END] = float(ends_with_mark(text))
-        row[_AT_PROSE] = float(prose)
+        row[_AT_PROSE] = 1.0
         return row
     chars = len(sample) or 1
     # The ASCII characters are counted in bytes, in C; the few others one by one.

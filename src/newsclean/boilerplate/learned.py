@@ -545,7 +545,7 @@ def strip_learned(
     the vocabulary and block models (`words`, `blocks`: by default the shipped ones, if
     any) only with `classifier`.
     """
-    if model is None:
+    if model is None and classifier:  # without the classifier no model is read
         model = load_model()
     if words is None:
         words = load_words_model()  # None: no vocabulary model is shipped
