@@ -74,8 +74,12 @@ def test_line_features_read_shape() -> None:
     assert _feature(story, "stop_share") > _feature(nav, "stop_share") == 0.0
     assert _feature(nav, "separators") > 0 and _feature(story, "separators") == 0
     assert _feature(nav, "capitalised_share") == 1.0
-    assert _feature(dated, "has_date") == 1.0 and _feature(dated, "has_time") == 1.0
-    assert _feature(story, "has_date") == 0.0
+    assert _feature(dated, "has_year") == 1.0 and _feature(dated, "has_clock") == 1.0
+    assert _feature(story, "has_year") == 0.0
+    numeric = line_features("Updated 03/12/12", STOP_WORDS)
+    assert _feature(numeric, "has_year") == 1.0 and _feature(numeric, "has_clock") == 0.0
+    assert _feature(line_features("Page 1 of 2025 pages? No: 12345", STOP_WORDS), "has_year") == 1.0
+    assert _feature(line_features("Call 555 12345 today", STOP_WORDS), "has_year") == 0.0
     assert _feature(action, "call_to_action") == 1.0 and _feature(story, "call_to_action") == 0.0
     assert _feature(line_features("Share on Facebook", STOP_WORDS), "rule_anywhere") == 1.0
     assert _feature(line_features("3 days ago | Bridge closed", STOP_WORDS), "relative_time") == 1

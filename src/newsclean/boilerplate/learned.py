@@ -256,12 +256,29 @@ def _filled_row(line: str) -> bool:
     return sum(bool(cell) for cell in cells) * 2 > len(cells)
 
 
+# An ASCII character that is no letter, as a space: an ASCII text's runs of letters are
+# the words of its bytes so translated.
+_ASCII_NON_LETTER = bytes(byte if chr(byte).isalpha() else 0x20 for byte in range(128)) + (
+    b" " * 128
+)
+
+
 def _wordy(line: str) -> bool:
     """Two or more words of letters (in the first 200 characters), and more than one
-    token. The words are found up to the second, not all of them."""
+    token. The words are found up to the second, not all of them; in an ASCII line by a
+    translation of its bytes rather than a regex scan."""
     if " " not in line.strip():
         return False
-    found = _LETTER_WORD.finditer(line, 0, 200)
+    head = line[:200]
+    if head.isascii():
+        found = False
+        for run in head.encode("ascii").translate(_ASCII_NON_LETTER).split():
+            if len(run) > 1:
+                if found:
+                    return True
+                found = True
+        return False
+    found = _LETTER_WORD.finditer(head)
     return next(found, None) is not None and next(found, None) is not None
 
 
@@ -289,13 +306,13 @@ def removable(lines: list[str]) -> list[bool]:
     if None not in alone:  # no prose paragraph
         return [False] * len(lines)
     allowed = [may is True for may in alone]
-    titles = [index for index, line in enumerate(lines) if MARKDOWN_TITLE.match(line)]
+    # A line without "#" is no markdown title: only the others are matched.
+    titles = [index for index, line in enumerate(lines)
+              if "#" in line and MARKDOWN_TITLE.match(line)]  # fmt: skip
     if len(titles) == 1:
         allowed[titles[0]] = False
     last = len(lines) - 1
-    for index, may in enumerate(allowed):
-        if not may:
-            continue
+    for index in [index for index, may in enumerate(allowed) if may]:
         before = lines[index - 1] if index > 0 else None
         after = lines[index + 1] if index < last else None
         if _fact(lines[index]) and (
