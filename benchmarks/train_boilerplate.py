@@ -329,16 +329,31 @@ def _page_of(key: str) -> str:
     return key.split("-", 1)[1] if key.startswith(("scrape-", "kinds-")) else key
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--metrics", type=Path, default=DEFAULT_METRICS)
+def training_arguments(
+    argv: list[str] | None, description: str, out: Path, metrics: Path
+) -> argparse.Namespace:
+    """A training script's command line: --out, --metrics and --skip-folds."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--out", type=Path, default=out)
+    parser.add_argument("--metrics", type=Path, default=metrics)
     parser.add_argument("--skip-folds", action="store_true", help="no leave-one-set-out")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
 
+
+def training_pages(script: str) -> dict[str, list[Page]] | None:
+    """The pages of each set that are not held out; None, with a line on stderr, when
+    the corpus is absent."""
     pages = {name: [page for page in load_set(name) if not page.held_out] for name in SETS}
     if not any(pages.values()):
-        print("train_boilerplate: corpus not found under ../shared/corpus.", file=sys.stderr)
+        print(f"{script}: corpus not found under ../shared/corpus.", file=sys.stderr)
+        return None
+    return pages
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = training_arguments(argv, __doc__.split("\n")[0], DEFAULT_OUT, DEFAULT_METRICS)
+    pages = training_pages("train_boilerplate")
+    if pages is None:
         return 2
     every = [page for name in SETS for page in pages[name]]
     extracted = extract_pages(every)
