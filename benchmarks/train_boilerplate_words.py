@@ -35,7 +35,6 @@ Deterministic: fixed seeds, sorted inputs. A model that does not ship is written
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import sys
@@ -53,13 +52,18 @@ from labeled import (  # noqa: E402
     LABELED_SETS,
     Page,
     extract_pages,
-    load_set,
     page_key,
     rule_labels,
     score_scrapes,
     scrape_cases,
 )
-from train_boilerplate import NEGATIVE_CASES, SEED, validation_page  # noqa: E402
+from train_boilerplate import (  # noqa: E402
+    NEGATIVE_CASES,
+    SEED,
+    training_arguments,
+    training_pages,
+    validation_page,
+)
 
 from newsclean.boilerplate import strip_boilerplate  # noqa: E402
 from newsclean.boilerplate.structure import is_prose  # noqa: E402
@@ -303,16 +307,9 @@ def choose(bias: float, weights: dict[str, float], cases: list) -> tuple[dict, l
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--metrics", type=Path, default=DEFAULT_METRICS)
-    parser.add_argument("--skip-folds", action="store_true", help="no leave-one-set-out")
-    args = parser.parse_args(argv)
-
-    pages = {name: [page for page in load_set(name) if not page.held_out] for name in SETS}
-    if not any(pages.values()):
-        print("train_boilerplate_words: corpus not found under ../shared/corpus.",
-              file=sys.stderr)  # fmt: skip
+    args = training_arguments(argv, __doc__.split("\n")[0], DEFAULT_OUT, DEFAULT_METRICS)
+    pages = training_pages("train_boilerplate_words")
+    if pages is None:
         return 2
     extracted = extract_pages([page for name in SETS for page in pages[name]])
     harvest = harvest_pages([page for name in SETS for page in pages[name]])

@@ -74,8 +74,12 @@ def test_line_features_read_shape() -> None:
     assert _feature(story, "stop_share") > _feature(nav, "stop_share") == 0.0
     assert _feature(nav, "separators") > 0 and _feature(story, "separators") == 0
     assert _feature(nav, "capitalised_share") == 1.0
-    assert _feature(dated, "has_date") == 1.0 and _feature(dated, "has_time") == 1.0
-    assert _feature(story, "has_date") == 0.0
+    assert _feature(dated, "has_year") == 1.0 and _feature(dated, "has_clock") == 1.0
+    assert _feature(story, "has_year") == 0.0
+    numeric = line_features("Updated 03/12/12", STOP_WORDS)
+    assert _feature(numeric, "has_year") == 1.0 and _feature(numeric, "has_clock") == 0.0
+    assert _feature(line_features("Page 1 of 2025 pages? No: 12345", STOP_WORDS), "has_year") == 1.0
+    assert _feature(line_features("Call 555 12345 today", STOP_WORDS), "has_year") == 0.0
     assert _feature(action, "call_to_action") == 1.0 and _feature(story, "call_to_action") == 0.0
     assert _feature(line_features("Share on Facebook", STOP_WORDS), "rule_anywhere") == 1.0
     assert _feature(line_features("3 days ago | Bridge closed", STOP_WORDS), "relative_time") == 1
@@ -178,6 +182,33 @@ def test_guards_remove_blocks_and_only_very_sure_lone_lines() -> None:
     assert learned_removals(lines, [0.1, 0.8, 0.1, 0.1, 0.99], threshold=0.5, model=model) == [
         False, False, False, False, True,
     ]  # fmt: skip
+
+
+def test_a_detector_s_find_is_not_scored_and_counts_as_a_neighbour_that_goes() -> None:
+    lines = [STORY, "Sign in to comment", "Home | News | Sport | Weather", STORY_2]
+    model = _model()
+    taken = [False, False, True, False]
+    # Alone at 0.8 the line stays (under the single threshold); beside a detector's
+    # find it goes, as beside a line the classifier takes.
+    assert learned_removals(lines, [0.0, 0.8, 0.0, 0.0], threshold=0.5, model=model) == [
+        False, False, False, False,
+    ]  # fmt: skip
+    assert learned_removals(lines, [0.0, 0.8, 0.0, 0.0], threshold=0.5, model=model,
+                            going_anyway=taken) == [False, True, False, False]  # fmt: skip
+    # The guards do not ask about a detector's find (it is no candidate), but still
+    # know a prose line when one is taken: a text with no other prose is left alone.
+    assert removable(lines, taken) == [False, True, False, False]
+    assert removable(lines) == [False, True, True, False]
+    assert removable([STORY, "Sign in to comment"], [True, False]) == [False, True]
+    assert removable(["Sign in to comment", "Home | News"], [False, True]) == [False, False]
+    # In the stage the detectors' finds go as their kind, at the detectors' confidence.
+    text, removed = strip_boilerplate("\n".join([STORY, STORY_2, *MENU]))
+    assert [(removal.kind, removal.confidence) for removal in removed] == [
+        ("navigation", 0.9)
+    ] * len(MENU)
+
+
+MENU = ["Gardens", "Ferries", "Harbour Walks", "Old Town", "Markets"]
 
 
 def test_is_sentence_finds_a_full_sentence_of_six_words() -> None:

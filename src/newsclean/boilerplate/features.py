@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from newsclean.boilerplate.catalogue import MONTHS, TIME, Rule
+from newsclean.boilerplate.catalogue import MONTHS, Rule
 from newsclean.boilerplate.lines import (
     PROSE_WORDS,
     ends_with_mark,
@@ -74,7 +74,11 @@ def holds_date(text: str, months: re.Pattern[str] = _MONTH_DATE) -> bool:
     )
 
 
-_TIME = re.compile(rf"\b{TIME}\b")
+# A year (1900-2099) as a word of its own, and a clock time's digits: what a byline's or
+# a comment's date and time hold, found in a line's words and a short search (the
+# catalogue's DATE and TIME patterns cost several times a short line's other features).
+_YEARS = frozenset(str(year) for year in range(1900, 2100))
+_CLOCK = re.compile(r"\d[:.]\d\d")
 _RELATIVE_TIME = re.compile(
     r"\b\d+ (?:sec|second|min|minute|hour|hr|day|week|month|year)s? ago\b"
     r"|\bvor \d+ (?:minuten|stunden|tagen|wochen)\b|\bil y a \d+ (?:minutes|heures|jours)\b"
@@ -106,14 +110,15 @@ CALL_TO_ACTION = frozenset(
 
 LINE_FEATURES = (
     "log_chars", "log_words", "stop_share", "capitalised_share", "upper_share",
-    "punctuation_share", "digit_share", "has_date", "has_time", "relative_time",
+    "punctuation_share", "digit_share", "has_year", "has_clock", "relative_time",
     "sentence_end", "ends_colon", "separators", "url_or_handle", "markdown_link_share",
     "call_to_action", "prose", "rule_anywhere", "rule_edge", "mean_word_length",
     "question",
 )  # fmt: skip
-# What a line's neighbours read of it, and all a prose line gets.
-CONTEXT_FEATURES = ("log_words", "stop_share", "sentence_end", "prose", "rule_anywhere",
-                    "rule_edge")  # fmt: skip
+# What a line's neighbours read of it: what the rules and the prose test work out for
+# every line anyway (its words, its end, prose or not, its rule), never its words'
+# reading (`stop_share`), which on a neighbour that is a long story paragraph cost most.
+CONTEXT_FEATURES = ("log_words", "sentence_end", "prose", "rule_anywhere", "rule_edge")
 _CONTEXT = CONTEXT_FEATURES
 _AT_SENTENCE_END = LINE_FEATURES.index("sentence_end")
 _AT_PROSE = LINE_FEATURES.index("prose")
@@ -146,9 +151,10 @@ def line_features(
     """The features of one line alone, in the order of LINE_FEATURES.
 
     `stop_words` are the commonest words of the text's language (lower-cased); `rule`
-    is `classify(line)` when the caller has it (True: work it out here). A prose line,
-    and without `full` any line, gets only what its neighbours and the document read of
-    it (CONTEXT_FEATURES and `log_chars`), the rest 0: the classifier scores neither.
+    is `classify(line)` when the caller has it (True: work it out here). A prose line
+    gets only what its neighbours and the document read of it (CONTEXT_FEATURES,
+    `log_chars` and `stop_share`), the rest 0: the classifier never scores it. Without
+    `full` a line gets CONTEXT_FEATURES and `log_chars` only, its words not read.
     """
     if rule is True:
         rule = classify(line)
@@ -171,19 +177,26 @@ def _ruleless_features(line: str, stop_words: frozenset[str], full: bool) -> tup
 def _line_features(line: str, stop_words: Collection[str], full: bool) -> list[float]:
     """`line_features` with the rule columns left 0."""
     text = plain_once(line)
+    words = plain_word_count(text)
+    prose = is_prose(text, min(words, PROSE_WORDS + 1))
+    if not full:  # a neighbour's context: no word of it is read
+        row = [0.0] * len(LINE_FEATURES)
+        row[0] = math.log1p(len(text))
+        row[1] = math.log1p(words)
+        row[_AT_SENTENCE_END] = float(ends_with_mark(text))
+        row[_AT_PROSE] = float(prose)
+        return row
     sample = text[:SAMPLE_CHARS]
     lowered = sample.lower()
     tokens = word_tokens(lowered)
     word_total = len(tokens) or 1
-    words = plain_word_count(text)
-    prose = is_prose(text, min(words, PROSE_WORDS + 1))
-    if prose or not full:
+    if prose:
         row = [0.0] * len(LINE_FEATURES)
         row[0] = math.log1p(len(text))
         row[1] = math.log1p(words)
         row[2] = sum(map(stop_words.__contains__, tokens)) / word_total
         row[_AT_SENTENCE_END] = float(ends_with_mark(text))
-        row[_AT_PROSE] = float(prose)
+        row[_AT_PROSE] = 1.0
         return row
     chars = len(sample) or 1
     # The ASCII characters are counted in bytes, in C; the few others one by one.
@@ -200,11 +213,10 @@ def _line_features(line: str, stop_words: Collection[str], full: bool) -> list[f
         alphanumeric += sum(map(str.isalnum, others))
     letters = letters or 1
     dated = timed = relative = False
-    if words <= DATED_WORDS and _DIGIT.search(text):  # every date and time holds a digit
-        folded = text.casefold()  # fold(line), from the plain form at hand
-        dated = holds_date(folded)
-        timed = bool(_TIME.search(folded))
-        relative = _relative_cue(folded) and bool(_RELATIVE_TIME.search(folded))
+    if words <= DATED_WORDS and _DIGIT.search(sample):  # every year and time holds a digit
+        dated = any(map(_YEARS.__contains__, tokens)) or bool(_NUMERIC_DATE.search(sample))
+        timed = bool(_CLOCK.search(sample))
+        relative = _relative_cue(lowered) and bool(_RELATIVE_TIME.search(lowered))
     return [
         math.log1p(len(text)),
         math.log1p(words),

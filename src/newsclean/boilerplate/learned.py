@@ -256,12 +256,29 @@ def _filled_row(line: str) -> bool:
     return sum(bool(cell) for cell in cells) * 2 > len(cells)
 
 
+# An ASCII character that is no letter, as a space: an ASCII text's runs of letters are
+# the words of its bytes so translated.
+_ASCII_NON_LETTER = bytes(byte if chr(byte).isalpha() else 0x20 for byte in range(128)) + (
+    b" " * 128
+)
+
+
 def _wordy(line: str) -> bool:
     """Two or more words of letters (in the first 200 characters), and more than one
-    token. The words are found up to the second, not all of them."""
+    token. The words are found up to the second, not all of them; in an ASCII line by a
+    translation of its bytes rather than a regex scan."""
     if " " not in line.strip():
         return False
-    found = _LETTER_WORD.finditer(line, 0, 200)
+    head = line[:200]
+    if head.isascii():
+        found = False
+        for run in head.encode("ascii").translate(_ASCII_NON_LETTER).split():
+            if len(run) > 1:
+                if found:
+                    return True
+                found = True
+        return False
+    found = _LETTER_WORD.finditer(head)
     return next(found, None) is not None and next(found, None) is not None
 
 
@@ -275,7 +292,7 @@ def _may_go(line: str) -> bool | None:
     return _wordy(line) and not _is_code(line) and not sentence(line)
 
 
-def removable(lines: list[str]) -> list[bool]:
+def removable(lines: list[str], taken: Sequence[bool] | None = None) -> list[bool]:
     """Which of a text's non-blank lines the guards let the classifier remove, however
     sure it is. Conservative, since a lost story line is worse than a kept share button:
     nothing in a text without a prose paragraph (a poem, a list, a table); never a
@@ -284,18 +301,26 @@ def removable(lines: list[str]) -> list[bool]:
     neighbouring "label: value" facts, or a line of fewer than two words of letters or
     of one token (a price, a phone number, a link: the rules judge those), nor a
     markdown scrape's one document title ("# Headline": once the header above it goes,
-    it opens the text as a site's name would). Only these lines are scored."""
-    alone = list(map(_may_go, lines))
+    it opens the text as a site's name would). Only these lines are scored. Lines of
+    `taken` (a detector's finds, which go anyway) are not asked, but whether they are
+    prose."""
+    if taken is None:
+        alone = list(map(_may_go, lines))
+    else:
+        alone = [
+            (None if is_prose(line) else False) if went else _may_go(line)
+            for line, went in zip(lines, taken, strict=True)
+        ]
     if None not in alone:  # no prose paragraph
         return [False] * len(lines)
     allowed = [may is True for may in alone]
-    titles = [index for index, line in enumerate(lines) if MARKDOWN_TITLE.match(line)]
+    # A line without "#" is no markdown title: only the others are matched.
+    titles = [index for index, line in enumerate(lines)
+              if "#" in line and MARKDOWN_TITLE.match(line)]  # fmt: skip
     if len(titles) == 1:
         allowed[titles[0]] = False
     last = len(lines) - 1
-    for index, may in enumerate(allowed):
-        if not may:
-            continue
+    for index in [index for index, may in enumerate(allowed) if may]:
         before = lines[index - 1] if index > 0 else None
         after = lines[index + 1] if index < last else None
         if _fact(lines[index]) and (
@@ -317,10 +342,13 @@ def learned_removals(
     threshold: float,
     model: Model,
     allowed: list[bool] | None = None,
+    going_anyway: Sequence[bool] | None = None,
 ) -> list[bool]:
     """Which of a text's non-blank lines the classifier removes, given P(boilerplate):
     lines `removable` allows (`allowed`, if the caller has it) at or above `threshold`,
-    and a line whose neighbours stay only at the model's single threshold."""
+    and a line whose neighbours stay only at the model's single threshold. A line of
+    `going_anyway` (a structural detector's find, not scored) counts as a neighbour
+    that goes."""
     if threshold > 1:
         return [False] * len(lines)
     if allowed is None:
@@ -329,11 +357,18 @@ def learned_removals(
         may and probability >= threshold
         for may, probability in zip(allowed, probabilities, strict=True)
     ]
+    if going_anyway is not None:
+        beside_candidate = [went or found for went, found in zip(going_anyway, candidate,
+                                                                  strict=True)]  # fmt: skip
+    else:
+        beside_candidate = candidate
     going = [False] * len(lines)
     last = len(lines) - 1
     for index, probability in enumerate(probabilities):
         if candidate[index]:
-            beside = (index > 0 and candidate[index - 1]) or (index < last and candidate[index + 1])
+            beside = (index > 0 and beside_candidate[index - 1]) or (
+                index < last and beside_candidate[index + 1]
+            )
             going[index] = beside or probability >= model.single_threshold
     return going
 
@@ -545,7 +580,7 @@ def strip_learned(
     the vocabulary and block models (`words`, `blocks`: by default the shipped ones, if
     any) only with `classifier`.
     """
-    if model is None:
+    if model is None and classifier:  # without the classifier no model is read
         model = load_model()
     if words is None:
         words = load_words_model()  # None: no vocabulary model is shipped
@@ -575,15 +610,26 @@ def strip_learned(
         kinds = detect(present, detectors)
         # The classifier is off for this kind of text, or no line may go: nothing to score.
         scored = threshold <= 1 or by_vocabulary or by_blocks
-        guards = removable(present) if scored else [False] * len(present)
-        allowed = guards if threshold <= 1 else [False] * len(present)
+        # A line a detector takes goes whatever the classifier says: it is not scored
+        # (the vocabulary and block models read the guards of every line).
+        detected = [kind is not None for kind in kinds]
+        if by_vocabulary or by_blocks:
+            guards = removable(present)
+            allowed = [may and not went for may, went in zip(guards, detected, strict=True)]
+        elif scored:
+            guards = allowed = removable(present, detected)
+        else:
+            guards = allowed = [False] * len(present)
+        if threshold > 1:
+            allowed = [False] * len(present)
         if any(allowed):
             probabilities = model.probabilities(present, language, known, rules, allowed)
         else:
             probabilities = [0.0] * len(present)
         learned = learned_removals(
-            present, probabilities, threshold=threshold, model=model, allowed=allowed
-        )
+            present, probabilities, threshold=threshold, model=model, allowed=allowed,
+            going_anyway=detected,
+        )  # fmt: skip
         by_words: list[float | None] = [None] * len(present)
         if by_vocabulary or by_blocks:
             taken = [kind is not None or went for kind, went in zip(kinds, learned, strict=True)]

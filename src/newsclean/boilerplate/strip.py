@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from newsclean.boilerplate.blocks import BlocksModel
 from newsclean.boilerplate.catalogue import Rule
-from newsclean.boilerplate.learned import strip_learned, strip_shapes
+from newsclean.boilerplate.learned import Model, strip_learned, strip_shapes
 from newsclean.boilerplate.lines import (
     PROSE_WORDS,
     bounded_word_count,
@@ -105,6 +105,7 @@ def strip_boilerplate(
     classifier: bool = True,
     words_model: WordsModel | None = None,
     blocks_model: BlocksModel | None = None,
+    model: Model | None = None,
 ) -> tuple[str, list[Removal]]:
     """Remove template lines from story text; return the kept text and what went, in order.
 
@@ -119,7 +120,7 @@ def strip_boilerplate(
     detectors that run (`structure.DETECTORS`; by default those that lose no story
     text on the validation data), and `classifier` switches the classifier and the
     vocabulary and block models (`words_model`, `blocks_model`: the shipped ones unless
-    given).
+    given); `model` is the line classifier (the shipped one unless given).
     """
     removed: list[Removal] = []
     known: dict[str, _Line] = {}  # each line is read once, not once per pass
@@ -155,6 +156,7 @@ def strip_boilerplate(
             classifier=classifier,
             words=words_model,
             blocks=blocks_model,
+            model=model,
         )
         if not more:
             return text, removed
