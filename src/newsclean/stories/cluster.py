@@ -53,9 +53,9 @@ ANCHOR_BUCKET_LIMIT = 24
 of a word that half the day's articles share."""
 SIMILARITY_PAIRS = 1 << 12
 """Pairs whose signatures are compared at once: two [pair, NUM_PERM] uint32 arrays of
-2 MiB. Under numpy's 4 MiB hugepage threshold, and reused by the allocator from one chunk
-to the next: a process's first publish pays no fresh hugepages (0.3-0.4 CPU s at 65,536
-pairs a chunk, where the first day's 25,000 pairs came in one)."""
+2 MiB, under numpy's 4 MiB hugepage threshold and reused by the allocator from one chunk
+to the next, so that a process's first publish waits for no fresh hugepages (see
+docs/performance.md, "Delta publish, eleventh round")."""
 STORY_PAIRS = 1 << 12
 """Pairs whose story words are compared at once (`pair_scores`: [pair, word, word]
 arrays of 2.4 MiB), for the same reason."""

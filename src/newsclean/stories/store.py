@@ -79,8 +79,8 @@ FEATURES = pa.schema(
 DICTIONARY_COLUMNS = ["story_id"]
 """The only column of a signatures or features file that Parquet dictionary-encodes:
 a story's id repeats over its articles. Ids, MinHash values and word hashes hardly
-repeat, and building and dropping a dictionary for them costs more than the write
-itself (signatures 0.071 against 0.038 CPU s, 3 % larger; see docs/performance.md)."""
+repeat: building and dropping a dictionary for them doubled the signatures' write
+(docs/performance.md, "Delta publish, eleventh round")."""
 FEATURES_DIR = "story_features"
 STORIES_PART = "part-stories.parquet"
 _COLUMNS = ["id", "title", "text", "published_at", "language", "source_domain"]
