@@ -514,6 +514,47 @@ def test_bucket_pairs_are_bounded_per_article() -> None:
     assert np.all(candidates < queries)
 
 
+def test_pairs_compared_a_few_at_a_time_give_the_same_matches(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The signature and story-word pairs are compared in chunks (each array small);
+    the chunk size changes no match, no similarity and no order."""
+    from newsclean.stories import cluster
+
+    rng = np.random.default_rng(5)
+    originals = rng.integers(0, 2**32, size=(40, NUM_PERM), dtype=np.uint32)
+    copies = originals.copy()
+    changed = rng.random(copies.shape) < 0.1  # near-duplicates: about 90 % equal
+    copies[changed] = rng.integers(0, 2**32, size=int(changed.sum()), dtype=np.uint32)
+    day = np.concatenate([originals, copies, originals[:10]])
+    cases = CASES * 4  # every story's articles four times: many word pairs
+    terms = TermTable.of([story_terms(c["title"], c["text"], "en") for c in cases])
+    canonical = np.ones(len(cases), dtype=bool)
+
+    def matches() -> tuple:
+        duplicates = cluster._duplicates(Compared.empty(), day, 0.5)
+        stories = cluster._story_candidates(terms, canonical, 0, story_hours=72.0)
+        return duplicates, stories
+
+    whole = matches()
+    assert sum(map(len, whole[0].values())) > 40 and sum(map(len, whole[1].values())) > 40
+    calls = Counter()
+    for name in ("_similarities", "pair_scores"):
+        original = getattr(cluster, name)
+
+        def counted(*args, original=original, name=name):
+            calls[name] += 1
+            return original(*args)
+
+        monkeypatch.setattr(cluster, name, counted)
+    for size in (1, 7):
+        monkeypatch.setattr(cluster, "SIMILARITY_PAIRS", size)
+        monkeypatch.setattr(cluster, "STORY_PAIRS", size)
+        calls.clear()
+        assert matches() == whole, size
+        assert calls["_similarities"] > 5 and calls["pair_scores"] > 5, calls
+
+
 def test_window_memory_per_article_is_bounded() -> None:
     count = 20_000
     cases = [CASES[i % len(CASES)] for i in range(200)]
@@ -575,6 +616,40 @@ def test_shards_and_batches_do_not_change_the_labels(tmp_path: Path) -> None:
     assert signatures_path(tmp_path / "one", DAY).read_bytes() == (
         signatures_path(tmp_path / "three", DAY).read_bytes()
     )
+
+
+def _dictionary_columns(path: Path) -> set[str]:
+    """The columns of a Parquet file that hold a dictionary page in some row group."""
+    metadata = pq.ParquetFile(path).metadata
+    return {
+        metadata.schema.column(index).path.split(".")[0]
+        for group in range(metadata.num_row_groups)
+        for index in range(metadata.num_columns)
+        if metadata.row_group(group).column(index).has_dictionary_page
+    }
+
+
+def test_signature_and_feature_files_dictionary_encode_only_story_ids(tmp_path: Path) -> None:
+    """Ids, MinHash values and word hashes hardly repeat: the day's signatures and a
+    shard's features are written without dictionaries for them (a story id repeats),
+    and read back as written."""
+    from newsclean.stories.store import FEATURES, SIGNATURES, FeatureWriter, read_columns
+
+    lake = tmp_path / "lake"
+    rows = _publish(lake, DAY, CASES)
+    path = signatures_path(lake, DAY)
+    assert _dictionary_columns(path) == {"story_id"}
+    signed = read_columns(path, SIGNATURES)
+    assert sorted(signed.column("story_id").to_pylist()) == sorted(
+        story_id for _, story_id in rows.values()
+    )
+    features = tmp_path / "features.parquet"
+    writer = FeatureWriter(features, batch_rows=4)
+    for index, (title, text, language) in enumerate(BATCH_TEXTS):
+        writer.write(f"id-{index}", title, text, language)
+    writer.close()
+    assert _dictionary_columns(features) == set()
+    assert read_columns(features, FEATURES).num_rows == len(BATCH_TEXTS)
 
 
 def test_a_part_that_cannot_be_patched_is_labeled_by_a_full_rewrite(tmp_path: Path) -> None:

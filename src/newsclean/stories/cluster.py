@@ -51,6 +51,14 @@ DUPLICATE_BUCKET_LIMIT = 4
 ANCHOR_BUCKET_LIMIT = 24
 """Canonical copies compared per anchor word: the latest before the article. Bounds the work
 of a word that half the day's articles share."""
+SIMILARITY_PAIRS = 1 << 12
+"""Pairs whose signatures are compared at once: two [pair, NUM_PERM] uint32 arrays of
+2 MiB, under numpy's 4 MiB hugepage threshold and reused by the allocator from one chunk
+to the next, so that a process's first publish waits for no fresh hugepages (see
+docs/performance.md, "Delta publish, eleventh round")."""
+STORY_PAIRS = 1 << 12
+"""Pairs whose story words are compared at once (`pair_scores`: [pair, word, word]
+arrays of 2.4 MiB), for the same reason."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +206,7 @@ def _duplicates(
     scores = np.concatenate(
         [
             _similarities(past.signatures, signatures, first, queries[at:end], candidates[at:end])
-            for at, end in _chunks(len(queries), 1 << 16)
+            for at, end in _chunks(len(queries), SIMILARITY_PAIRS)
         ]
     )
     keep = scores >= threshold
@@ -254,7 +262,7 @@ def _story_candidates(
         return {}
     keep: list[np.ndarray] = []
     scores: list[np.ndarray] = []
-    for at, end in _chunks(len(queries), 1 << 14):  # bounds the [pair, word, word] arrays
+    for at, end in _chunks(len(queries), STORY_PAIRS):
         cosines, overlaps = pair_scores(terms, queries[at:end], candidates[at:end])
         apart = days_apart(terms.days[queries[at:end]], terms.days[candidates[at:end]], story_hours)
         keep.append(

@@ -76,6 +76,11 @@ FEATURES = pa.schema(
     ],
     metadata={"newsclean.story_features": FEATURES_VERSION},
 )
+DICTIONARY_COLUMNS = ["story_id"]
+"""The only column of a signatures or features file that Parquet dictionary-encodes:
+a story's id repeats over its articles. Ids, MinHash values and word hashes hardly
+repeat: building and dropping a dictionary for them doubled the signatures' write
+(docs/performance.md, "Delta publish, eleventh round")."""
 FEATURES_DIR = "story_features"
 STORIES_PART = "part-stories.parquet"
 _COLUMNS = ["id", "title", "text", "published_at", "language", "source_domain"]
@@ -163,7 +168,9 @@ class FeatureWriter:
         )
         if self._writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._writer = pq.ParquetWriter(self.path, FEATURES, compression="zstd")
+            self._writer = pq.ParquetWriter(
+                self.path, FEATURES, compression="zstd", use_dictionary=DICTIONARY_COLUMNS
+            )
         self._writer.write_table(table, row_group_size=self._batch_rows)
         self._ids, self._computed = [], []
 
@@ -574,7 +581,9 @@ def _timestamps(seconds: np.ndarray, kind: pa.DataType) -> pa.Array:
 
 
 def _write_signatures(path: Path, day: DayArticles, labels: Sequence[Label]) -> None:
-    pq.write_table(_signature_table(day, labels), path, compression="zstd")
+    pq.write_table(
+        _signature_table(day, labels), path, compression="zstd", use_dictionary=DICTIONARY_COLUMNS
+    )
 
 
 def _signature_table(day: DayArticles, labels: Sequence[Label]) -> pa.Table:
