@@ -429,7 +429,8 @@ class Preread:
     soon as its shard is staged. `label_staged` takes what is here only where the files
     are still those read (`part_stamp`, `window_stamp`); a read that failed, or files
     that changed, are read again at publish. Holds at most the day's features, which
-    the publish holds anyway. Close it (or use it as a context manager) when done."""
+    the publish holds anyway, until `label_staged` takes it. Close it (or use it as a
+    context manager) when done."""
 
     def __init__(self, ingest_date: date, batch_rows: int) -> None:
         self.ingest_date = ingest_date
@@ -461,9 +462,11 @@ class Preread:
             )
 
     def parts(self) -> dict[Stamp, PartArticles]:
-        """The parts read, by `part_stamp`, once every read started has ended."""
+        """The parts read, by `part_stamp`, once every read started has ended. Handed
+        over: this keeps no reference to them (the day's features are not held twice)."""
+        futures, self._parts = self._parts, []
         found = {}
-        for future in self._parts:
+        for future in futures:
             read = _succeeded(future, "a staged part")
             if read is not None and read.stamp[0] is not None:
                 found[read.stamp] = read
@@ -471,10 +474,11 @@ class Preread:
 
     def window(self, lake: Path, days: int) -> tuple[Compared, list[str]] | None:
         """The window of `lake`, as `read_window` gives it, if it was read here and its
-        files are unchanged; else None."""
-        if self._window is None or self._window[:2] != (lake, days):
+        files are unchanged; else None. Handed over, as `parts`."""
+        started, self._window = self._window, None
+        if started is None or started[:2] != (lake, days):
             return None
-        read = _succeeded(self._window[2], "the signature window")
+        read = _succeeded(started[2], "the signature window")
         if read is None or read[0] != window_stamp(lake, self.ingest_date, days):
             return None
         return read[1], read[2]
