@@ -7,8 +7,9 @@ Starts moto's S3 server on 127.0.0.1 (stopped by its PID at the end) and cleans 
 archive twice as one day in shards, once with boilerplate stripping and once without,
 so the two versions of the day differ in their rows. The shards are staged as the
 command line's `run` stages its one: each kept on this disk after its upload
-(`staged_copy`), where the publish in this process reads it (with `--fetch`, the
-publish fetches every staged file, as one on another machine does). Times the cleaning (staging to
+(`staged_copy`), where the publish in this process reads it, and read ahead for the
+story labeling once staged (`stories.Preread`; with `--fetch`, neither: the publish
+fetches every staged file, as one on another machine does). Times the cleaning (staging to
 the lake) against the publish (`publish_day`: fetching the staged shards, story
 labeling, the commits, the day's profiles and its report), and within the publish the
 story labeling (`label_staged`, the same call a Parquet lake's publish makes) apart
@@ -73,10 +74,11 @@ def fingerprint(lake: str) -> str:
 
 
 def stage(
-    lake: str, archive: str, settings, shard_size: int, kept: Path
+    lake: str, archive: str, settings, shard_size: int, kept: Path, preread=None
 ) -> tuple[list[str], float]:
-    """Clean the archive into staged shards on the lake, each kept in `kept` too; the
-    shard ids and seconds taken."""
+    """Clean the archive into staged shards on the lake, each kept in `kept` too (and,
+    given a `stories.Preread`, read ahead for the labelling as it is staged); the shard
+    ids and seconds taken."""
     from newsclean.day import clean_shard, plan_shards
 
     started = time.monotonic()
@@ -92,6 +94,7 @@ def stage(
             shard_id=shard_id,
             settings=settings,
             staged_copy=kept,
+            preread=preread,
         )
         ids.append(shard_id)
     return ids, time.monotonic() - started
@@ -163,6 +166,7 @@ def main() -> int:
         from newsclean.check import check_partition
         from newsclean.config import Settings
         from newsclean.day import publish_day
+        from newsclean.stories import Preread
 
         labeling = Stopwatch(day, "label_staged")
 
@@ -177,8 +181,10 @@ def main() -> int:
         for name, settings in versions.items():
             for attempt in ("publish", "re-publish"):
                 kept = Path(tempfile.mkdtemp(prefix="delta-bench-kept-"))
+                # As `run` does: each shard's articles read for the labelling once staged.
+                preread = None if arguments.fetch else Preread(DAY, settings.batch_rows)
                 shard_ids, cleaning = stage(
-                    lake, arguments.input, settings, arguments.shard_size, kept
+                    lake, arguments.input, settings, arguments.shard_size, kept, preread
                 )
                 if attempt == "publish":  # keep a copy of the staged shards for the kills
                     store.fs.get(store.staging(DAY), str(saved / name), recursive=True)
@@ -192,8 +198,11 @@ def main() -> int:
                     settings=settings,
                     with_inputs=False,
                     staged_copy=None if arguments.fetch else kept,
+                    preread=preread,
                 )
                 publishing = time.monotonic() - started
+                if preread is not None:
+                    preread.close()
                 shutil.rmtree(kept)
                 problems, summary = check_partition(lake, DAY)
                 figures["units"] = manifest["units"]["read"]

@@ -440,6 +440,53 @@ def test_a_failing_publish_warm_up_is_logged_and_never_fails_the_run(
     assert check_partition(lake, DAY)[0] == []
 
 
+@pytest.mark.parametrize("lake_format", ["delta", "parquet"])
+def test_a_run_reads_its_shard_ahead_and_publishes_the_same_day_when_that_fails(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    lake_format: str,
+) -> None:
+    """A run cleaning in the workers reads its staged shard's articles for the labelling
+    in a background thread (`stories.Preread`), and its publish does not read them
+    again; when that read fails, the publish reads them itself: the same day."""
+    import threading
+
+    from newsclean import day
+    from newsclean.stories import store
+
+    monkeypatch.delenv(delta.LAKE_FORMAT_ENV, raising=False)
+    monkeypatch.setattr(day, "small_input", lambda files: False)  # clean in the workers
+    read_part_articles = store.read_part_articles
+    readers: list[str] = []
+
+    def recorded(*args: object, **kwargs: object) -> object:
+        readers.append(threading.current_thread().name)
+        return read_part_articles(*args, **kwargs)
+
+    monkeypatch.setattr(store, "read_part_articles", recorded)
+    ahead = run_day(str(OLD_INPUT), str(tmp_path / "ahead"), DAY, SETTINGS, lake_format=lake_format)
+    assert readers and all(name.startswith("newsclean-preread") for name in readers), readers
+
+    readers.clear()
+
+    def failing(*args: object, **kwargs: object) -> object:
+        readers.append(threading.current_thread().name)
+        if threading.current_thread().name.startswith("newsclean-preread"):
+            raise OSError("staged part gone")
+        return read_part_articles(*args, **kwargs)
+
+    monkeypatch.setattr(store, "read_part_articles", failing)
+    caplog.set_level("INFO", logger="newsclean.stories.store")
+    lake = str(tmp_path / "fails")
+    ran = run_day(str(OLD_INPUT), lake, DAY, SETTINGS, lake_format=lake_format)
+    assert "reading a staged part ahead failed (OSError: staged part gone)" in caplog.text
+    assert any(not name.startswith("newsclean-preread") for name in readers), readers
+    assert ran["run_id"] == ahead["run_id"]
+    assert ran["units"] == ahead["units"] == {"read": 5, "written": 3, "quarantined": 2}
+    assert check_partition(lake, DAY)[0] == []
+
+
 def test_shards_kept_where_they_were_staged_are_read_there_unless_the_lake_holds_others(
     bucket: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

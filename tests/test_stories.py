@@ -11,7 +11,7 @@ import random
 import re
 import shutil
 from collections import Counter
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import ModuleType
 
@@ -572,6 +572,18 @@ def _publish(
 ) -> dict:
     """Stage the cases as article parts (one per shard) and cluster them as publish
     does; returns the labeled rows by key."""
+    work, parts = _stage(lake, day, cases, settings, shards=shards)
+    labeled = label_staged(lake, day, parts, work / "labeled", settings)
+    keep_signatures(lake, day, labeled.signatures)
+    rows = pq.read_table(work / "labeled" / "articles").to_pylist()
+    keys = {_id(case["key"]): case["key"] for case in cases}
+    return {keys[row["id"]]: (row["duplicate_of"], row["story_id"]) for row in rows}
+
+
+def _stage(
+    lake: Path, day: date, cases: list[dict], settings: Settings, *, shards: int = 1
+) -> tuple[Path, list[Path]]:
+    """Stage the cases as article parts (one per shard): the work folder and the parts."""
     work = lake / "_work" / day.isoformat()
     shutil.rmtree(work, ignore_errors=True)
     (work / "staged").mkdir(parents=True)
@@ -590,11 +602,103 @@ def _publish(
             writer.write(article_record(article, ingest_date=day, pipeline_version="test"))
         writer.close()
         parts.append(part)
-    labeled = label_staged(lake, day, parts, work / "labeled", settings)
-    keep_signatures(lake, day, labeled.signatures)
-    rows = pq.read_table(work / "labeled" / "articles").to_pylist()
-    keys = {_id(case["key"]): case["key"] for case in cases}
-    return {keys[row["id"]]: (row["duplicate_of"], row["story_id"]) for row in rows}
+    return work, parts
+
+
+def _labeled_files(labeled: store.Labeled) -> dict[str, object]:
+    """What a labelling wrote: the labeled parts' rows, the stories part's rows, the
+    signatures file's rows and the summary."""
+    return {
+        "articles": [pq.read_table(part).to_pylist() for part in labeled.article_parts],
+        "stories": [pq.read_table(part).to_pylist() for part in labeled.story_parts],
+        "signatures": pq.read_table(labeled.write_signatures()).to_pylist(),
+        "summary": labeled.summary,
+    }
+
+
+def _read_ahead_case(lake: Path) -> tuple[Path, list[Path], dict[str, object]]:
+    """A lake with a window (the day before published) and the day staged in three
+    shards: the work folder, the staged parts and what labelling reads at publish."""
+    settings = Settings(workers=1, batch_rows=2)
+    before = DAY - timedelta(days=1)
+    _publish(lake, before, [_on(case, before) for case in CASES[: len(CASES) // 2]], settings)
+    work, parts = _stage(lake, DAY, CASES, settings, shards=3)
+    expected = _labeled_files(
+        label_staged(lake, DAY, parts, work / "at-publish", settings, signatures=False)
+    )
+    assert expected["summary"]["window"] == [before.isoformat()]
+    return work, parts, expected
+
+
+def test_what_is_read_ahead_labels_as_what_is_read_at_publish(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A window and parts read ahead (`Preread`) give the labels, stories and signatures
+    read at publish gives, and nothing is read again at publish."""
+    lake = tmp_path / "lake"
+    work, parts, expected = _read_ahead_case(lake)
+    settings = Settings(workers=1, batch_rows=2)
+    with store.Preread(DAY, settings.batch_rows) as preread:
+        preread.read_window(lake, settings.story_window_days)
+        preread.read_parts(parts)
+        for future in [*preread._parts, preread._window[2]]:
+            future.result()  # read before the readers below are replaced
+
+        def not_again(*args: object, **kwargs: object) -> None:
+            raise AssertionError("read again at publish")
+
+        monkeypatch.setattr(store, "read_part_articles", not_again)
+        monkeypatch.setattr(store, "read_window", not_again)
+        labeled = label_staged(
+            lake, DAY, parts, work / "ahead", settings, signatures=False, preread=preread
+        )
+        assert preread.parts() == {}, "handed over, not kept"
+    assert _labeled_files(labeled) == expected
+
+
+def test_a_failed_or_outdated_read_ahead_is_read_at_publish(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A pre-read that failed is logged and read at publish; a part staged again after
+    it was read ahead, or a window day written since, is read again: the same labels."""
+    lake = tmp_path / "lake"
+    work, parts, expected = _read_ahead_case(lake)
+    settings = Settings(workers=1, batch_rows=2)
+
+    def failing(*args: object, **kwargs: object) -> None:
+        raise OSError("disk gone")
+
+    with store.Preread(DAY, settings.batch_rows) as preread, monkeypatch.context() as patched:
+        patched.setattr(store, "read_part_articles", failing)
+        patched.setattr(store, "read_window", failing)
+        preread.read_window(lake, settings.story_window_days)
+        preread.read_parts(parts)
+        caplog.set_level(logging.INFO, logger="newsclean.stories.store")
+        assert preread.parts() == {} and preread.window(lake, 3) is None
+    assert "reading a staged part ahead failed (OSError: disk gone)" in caplog.text
+    with store.Preread(DAY, settings.batch_rows) as preread:
+        preread.read_parts(parts)
+        labeled = label_staged(
+            lake, DAY, parts, work / "failed", settings, signatures=False, preread=preread
+        )
+    assert _labeled_files(labeled) == expected
+
+    # Read ahead, then staged again with other articles and the window changed.
+    with store.Preread(DAY, settings.batch_rows) as preread:
+        preread.read_window(lake, settings.story_window_days)
+        preread.read_parts(parts)
+        for future in [*preread._parts, preread._window[2]]:
+            future.result()  # read before the shards are staged again
+        restaged = CASES[1:]
+        other = DAY - timedelta(days=2)
+        _publish(lake, other, [_on(case, other) for case in CASES[-3:]], settings)
+        work, parts = _stage(lake, DAY, restaged, settings, shards=3)
+        labeled = label_staged(
+            lake, DAY, parts, work / "outdated", settings, signatures=False, preread=preread
+        )
+    fresh = label_staged(lake, DAY, parts, work / "fresh", settings, signatures=False)
+    assert _labeled_files(labeled) == _labeled_files(fresh)
+    assert labeled.summary["window"] == [other.isoformat(), (DAY - timedelta(days=1)).isoformat()]
 
 
 def _on(case: dict, day: date) -> dict:

@@ -64,7 +64,7 @@ from newsclean.readers import InputFile, InputRootError, iter_inputs, read_input
 from newsclean.record import Article, RawUnit, Rejected
 from newsclean.report.source import LakeSource
 from newsclean.rows import quarantine_record
-from newsclean.stories import keep_signatures, label_staged, save_published_signatures
+from newsclean.stories import Preread, keep_signatures, label_staged, save_published_signatures
 from newsclean.stories.store import (
     FeatureWriter,
     Labeled,
@@ -113,6 +113,7 @@ def clean_shard(
     progress: Progress | None = None,
     lake_format: str | None = None,
     staged_copy: Path | None = None,
+    preread: Preread | None = None,
 ) -> dict[str, Any]:
     """Clean some raw files into staged article and quarantine parts. Idempotent.
 
@@ -121,7 +122,9 @@ def clean_shard(
     `staged_copy`: on a Delta lake, a local folder where the shard is staged and kept
     after its upload, for a `publish_day` on this machine given the
     same folder to read rather than fetch back. With it, this process also loads what
-    that publish needs while the workers clean (`_start_warm_up`).
+    that publish needs while the workers clean (`_start_warm_up`). `preread`: a
+    `stories.Preread` this process's `publish_day` of the day is given, which starts
+    reading the shard's articles for the day's labelling once it is staged.
     """
     selected = set(files)
     inputs = [file for file in iter_inputs(input_root) if file.uri in selected]
@@ -139,6 +142,7 @@ def clean_shard(
         inline=small_input(inputs),
         staged_copy=staged_copy,
         warm=staged_copy is not None,
+        preread=preread,
     )
 
 
@@ -154,15 +158,16 @@ def _stage_shard(
     inline: bool = False,
     staged_copy: Path | None = None,
     warm: bool = False,
+    preread: Preread | None = None,
 ) -> dict[str, Any]:
     """Clean the inputs into the shard's staging folder, on the lake's own storage.
 
     `inline`: clean in this process, without the workers (a small input); `staged_copy`
-    as in `clean_shard`; `warm`: this process publishes the day next, and loads what
-    the publish needs while the workers clean (not when cleaning inline)."""
+    and `preread` as in `clean_shard`; `warm`: this process publishes the day next, and
+    loads what the publish needs while the workers clean (not when cleaning inline)."""
     warm = warm and not inline
     if delta.lake_format(lake, lake_format) == delta.DELTA:
-        return _stage_shard_remote(
+        result = _stage_shard_remote(
             inputs,
             delta.DeltaLake(lake),
             ingest_date,
@@ -173,15 +178,26 @@ def _stage_shard(
             staged_copy,
             warm,
         )
+        if preread is not None and staged_copy is not None:  # read where it is kept
+            preread.read_parts(_shard_parts(staged_copy, ingest_date, shard_id))
+        return result
     root = lake_root(lake)
     warming = _start_warm_up() if warm else None
     try:
-        return _stage_shard_local(
+        result = _stage_shard_local(
             inputs, root, ingest_date, shard_id, settings, progress, inline=inline
         )
     finally:
         if warming is not None:
             warming.join()
+    if preread is not None:
+        preread.read_parts(_shard_parts(root, ingest_date, shard_id))
+    return result
+
+
+def _shard_parts(root: Path, ingest_date: date, shard_id: str, kind: str = ARTICLE) -> list[Path]:
+    """A staged shard's part files of one kind under root."""
+    return sorted((shard_dir(root, ingest_date, shard_id) / TABLE_DIRS[kind]).glob("*.parquet"))
 
 
 def _stage_shard_remote(
@@ -472,6 +488,7 @@ def publish_day(
     input_fingerprint: str | None = None,
     lake_format: str | None = None,
     staged_copy: Path | None = None,
+    preread: Preread | None = None,
 ) -> dict[str, Any]:
     """Publish the staged shards of a day as its partitions, atomically, with a manifest.
 
@@ -488,7 +505,9 @@ def publish_day(
     labeled with near-duplicates and stories against the days before it and gets its
     report, in either lake format. `staged_copy`: the folder `clean_shard` kept its
     shards in on this machine (a Delta lake's staged files found there as the lake holds
-    them are read there, the others fetched).
+    them are read there, the others fetched). `preread`: what this process read ahead
+    for the labelling while the day was cleaned (`clean_shard(preread=)`), used where
+    its files are unchanged.
     """
     started = time.perf_counter()
     shard_ids = sorted(shard_ids)
@@ -502,6 +521,7 @@ def publish_day(
             allow_empty,
             input_fingerprint,
             staged_copy,
+            preread,
         )
     root = lake_root(lake)
     recover(root, ingest_date)
@@ -514,6 +534,7 @@ def publish_day(
             allow_empty,
             input_fingerprint=input_fingerprint,
             label_stories=True,
+            preread=preread,
         )
     except _NotStaged:
         published = _published_from(read_manifest(root, ingest_date), shard_ids, with_inputs)
@@ -548,6 +569,7 @@ def _publish_delta(
     allow_empty: bool,
     input_fingerprint: str | None,
     staged_copy: Path | None = None,
+    preread: Preread | None = None,
 ) -> dict[str, Any]:
     """Publish staged shards from the lake's storage, whichever machines staged them
     (those staged here, kept in `staged_copy`, read there):
@@ -598,6 +620,7 @@ def _publish_delta(
                 label_stories=True,
                 ready=commit,  # each final part is uploaded while the rest is labeled
                 keep_inputs=True,
+                preread=preread,
             )
             committed = commit.background(commit.commit, staged.manifest, staged.inputs())
             if staged.labeled is not None:  # while the tables commit
@@ -676,13 +699,14 @@ def _staged_day(
     label_stories: bool = False,
     ready: delta.DayCommit | None = None,
     keep_inputs: bool = False,
+    preread: Preread | None = None,
 ) -> _Staged:
     """Read the staged shards of a day under root and build its manifest; with
     `label_stories`, label its articles against the story signatures kept under root.
     `ready` is given each part file as soon as it is final, and told when a kind has
     no more (`DayCommit.add`, `DayCommit.complete`), and the day's story signatures
     are left for the caller to write (`Labeled.write_signatures`); with `keep_inputs`,
-    the input records are read once and kept in memory."""
+    the input records are read once and kept in memory. `preread` as in `publish_day`."""
     results = []
     for shard_id in shard_ids:
         path = shard_dir(root, ingest_date, shard_id) / SHARD_RESULT
@@ -697,13 +721,8 @@ def _staged_day(
         )
 
     def staged_parts(kind: str) -> list[Path]:
-        return sorted(
-            part
-            for shard_id in shard_ids
-            for part in (shard_dir(root, ingest_date, shard_id) / TABLE_DIRS[kind]).glob(
-                "*.parquet"
-            )
-        )
+        found = (_shard_parts(root, ingest_date, shard_id, kind) for shard_id in shard_ids)
+        return sorted(itertools.chain.from_iterable(found))
 
     def read_inputs() -> Iterator[dict[str, Any]]:
         for shard_id, result in zip(shard_ids, results, strict=True):
@@ -729,6 +748,7 @@ def _staged_day(
             settings,
             written=None if ready is None else partial(ready.add, ARTICLE),
             signatures=ready is None,  # else written while the tables commit
+            preread=preread,
         )
         parts[ARTICLE] = labeled.article_parts
         parts[STORY] = labeled.story_parts
@@ -973,13 +993,17 @@ def run_day(
     # them does not come before the first unit (a Delta publish loads them itself, after
     # its storage libraries: two threads must not import one package at once).
     warming = None
+    is_delta = delta.lake_format(lake, lake_format) == delta.DELTA
+    # While the workers clean, this process reads what the labelling needs that is fixed
+    # by then: a local lake's window of earlier days now, the shard once it is staged.
+    preread = None if inline else Preread(ingest_date, settings.batch_rows)
     try:
+        if preread is not None and not is_delta:
+            preread.read_window(lake_root(lake), settings.story_window_days)
         # A Delta lake's shard stays on this disk after its upload: the publish reads it
         # here, as the lake holds it, rather than fetching it back.
         keeping = (
-            tempfile.TemporaryDirectory(prefix="newsclean-day-")
-            if delta.lake_format(lake, lake_format) == delta.DELTA
-            else nullcontext()
+            tempfile.TemporaryDirectory(prefix="newsclean-day-") if is_delta else nullcontext()
         )
         with keeping as scratch:
             kept = Path(scratch) if scratch is not None else None
@@ -994,6 +1018,7 @@ def run_day(
                 inline=inline,
                 staged_copy=kept,
                 warm=True,
+                preread=preread,
             )
             if inline and kept is None:  # a Delta publish starts its own (`_publish_delta`)
                 warming = _start_warm_up()
@@ -1007,10 +1032,13 @@ def run_day(
                 input_fingerprint=input_fingerprint,
                 lake_format=lake_format,
                 staged_copy=kept,
+                preread=preread,
             )
     finally:
         if warming is not None:
             warming.join()
+        if preread is not None:
+            preread.close()
 
 
 def restore_day(

@@ -7,9 +7,16 @@ day's signatures in the lake. The method and its thresholds: docs/stories.md.
 
 from newsclean.stories.store import (
     Labeled,
+    Preread,
     keep_signatures,
     label_staged,
     save_published_signatures,
 )
 
-__all__ = ["Labeled", "keep_signatures", "label_staged", "save_published_signatures"]
+__all__ = [
+    "Labeled",
+    "Preread",
+    "keep_signatures",
+    "label_staged",
+    "save_published_signatures",
+]

@@ -25,8 +25,8 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -232,57 +232,135 @@ def article_times(published_at: pa.Array | pa.ChunkedArray, ingest_date: date) -
     return np.trunc(values / 1_000_000).astype(np.int64)
 
 
-def read_day_articles(
-    parts: Sequence[Path], ingest_date: date, batch_rows: int, *, labeled: bool = False
-) -> DayArticles:
-    """The features of the articles in part files, in canonical order: the staged ones
-    the workers computed (`features_path`), else computed from the texts batch by
-    batch (the texts of a whole day are never in memory at once). With `labeled`, also
-    the labels the parts carry (published parts)."""
+Stamp = tuple[tuple[int, ...] | None, ...]
+"""The identity of files read ahead (`part_stamp`, `window_stamp`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PartArticles:
+    """What clustering needs of one article part's articles, in the part's row order:
+    `read_part_articles`' result, kept by a `Preread` until the day is published.
+    `stamp` names the files it was read from (`part_stamp`)."""
+
+    ids: list[str]
+    times: np.ndarray
+    signatures: np.ndarray
+    terms: TermTable
+    titles: list[str | None]
+    domains: list[str | None]
+    labels: list[Label] | None
+    stamp: Stamp
+
+
+def _identity(path: Path) -> tuple[int, ...] | None:
+    """A file's device, inode, size and modification time; None when it is not there."""
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return None
+    return (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns)
+
+
+def part_stamp(part: Path) -> Stamp:
+    """The identity of an article part and of its staged features file (`_identity`):
+    a part read earlier
+    is used at publish only if both are still these files (a kept shard linked into a
+    publish's folder keeps its inode). Raises OSError when the part cannot be seen."""
+
+    return (_identity(part), _identity(features_path(part)))
+
+
+def read_part_articles(
+    part: Path, ingest_date: date, batch_rows: int, *, labeled: bool = False
+) -> PartArticles:
+    """The features of one part's articles in its row order: the staged ones the
+    workers computed (`features_path`), else computed from the texts batch by batch.
+    With `labeled`, also the labels the part carries (a published part)."""
+    stamp = part_stamp(part)
+    staged = None if labeled else _staged_features(part)
+    columns_read = [name for name in _COLUMNS if staged is None or name not in _TEXT_COLUMNS] + (
+        _LABEL_COLUMNS if labeled else []
+    )
     ids: list[str] = []
     times: list[np.ndarray] = []
-    rows: list[np.ndarray] = []
-    tables: list[TermTable] = []
+    rows: list[np.ndarray] = [] if staged is None else [staged[0]]
+    tables: list[TermTable] = [] if staged is None else [staged[1]]
     titles: list[str | None] = []
     domains: list[str | None] = []
     labels: list[Label] = []
+    for batch in pq.ParquetFile(part).iter_batches(batch_size=batch_rows, columns=columns_read):
+        batch_titles = batch.column("title").to_pylist()
+        if staged is None:
+            computed = batch_features(
+                batch_titles,
+                batch.column("text").to_pylist(),
+                batch.column("language").to_pylist(),
+            )
+            rows.append(computed.signatures)
+            tables.append(computed.term_table())
+        ids.extend(batch.column("id").to_pylist())
+        times.append(article_times(batch.column("published_at"), ingest_date))
+        titles.extend(batch_titles)
+        domains.extend(batch.column("source_domain").to_pylist())
+        if labeled:
+            labels.extend(
+                Label(*values)
+                for values in zip(
+                    *(batch.column(name).to_pylist() for name in _LABEL_COLUMNS), strict=True
+                )
+            )
+    return PartArticles(
+        ids=ids,
+        times=np.concatenate(times) if times else np.zeros(0, dtype=np.int64),
+        signatures=np.concatenate(rows) if rows else np.zeros((0, NUM_PERM), dtype=np.uint32),
+        terms=TermTable.concat(tables),
+        titles=titles,
+        domains=domains,
+        labels=labels if labeled else None,
+        stamp=stamp,
+    )
+
+
+def read_day_articles(
+    parts: Sequence[Path],
+    ingest_date: date,
+    batch_rows: int,
+    *,
+    labeled: bool = False,
+    preread: Mapping[Stamp, PartArticles] | None = None,
+) -> DayArticles:
+    """The features of the articles in part files, in canonical order
+    (`read_part_articles` of each; the texts of a whole day are never in memory at
+    once). With `labeled`, also the labels the parts carry (published parts). A part
+    whose files are in `preread` (by `part_stamp`: the same files, read earlier) is not
+    read again."""
+    read: list[PartArticles] = []
     for part in parts:
-        staged = None if labeled else _staged_features(part)
-        columns_read = [
-            name for name in _COLUMNS if staged is None or name not in _TEXT_COLUMNS
-        ] + (_LABEL_COLUMNS if labeled else [])
-        if staged is not None:
-            rows.append(staged[0])
-            tables.append(staged[1])
-        for batch in pq.ParquetFile(part).iter_batches(batch_size=batch_rows, columns=columns_read):
-            batch_titles = batch.column("title").to_pylist()
-            if staged is None:
-                computed = batch_features(
-                    batch_titles,
-                    batch.column("text").to_pylist(),
-                    batch.column("language").to_pylist(),
-                )
-                rows.append(computed.signatures)
-                tables.append(computed.term_table())
-            ids.extend(batch.column("id").to_pylist())
-            times.append(article_times(batch.column("published_at"), ingest_date))
-            titles.extend(batch_titles)
-            domains.extend(batch.column("source_domain").to_pylist())
-            if labeled:
-                labels.extend(
-                    Label(*values)
-                    for values in zip(
-                        *(batch.column(name).to_pylist() for name in _LABEL_COLUMNS), strict=True
-                    )
-                )
-    all_times = np.concatenate(times) if times else np.zeros(0, dtype=np.int64)
+        earlier = None if not preread or labeled else preread.get(part_stamp(part))
+        if earlier is not None:
+            read.append(earlier)
+        else:
+            read.append(read_part_articles(part, ingest_date, batch_rows, labeled=labeled))
+    ids = [article_id for found in read for article_id in found.ids]
+    titles = [title for found in read for title in found.titles]
+    domains = [domain for found in read for domain in found.domains]
+    all_times = (
+        np.concatenate([found.times for found in read]) if read else np.zeros(0, dtype=np.int64)
+    )
     order = canonical_order(ids, all_times.tolist())
-    matrix = np.concatenate(rows) if rows else np.zeros((0, NUM_PERM), dtype=np.uint32)
+    matrix = (
+        np.concatenate([found.signatures for found in read])
+        if read
+        else np.zeros((0, NUM_PERM), dtype=np.uint32)
+    )
+    labels = [label for found in read for label in found.labels or []]
     return DayArticles(
         ids=[ids[i] for i in order],
         times=all_times[order] if order else all_times,
         signatures=matrix[order] if order else matrix,
-        terms=TermTable.concat(tables).take(np.asarray(order, dtype=np.int64)),
+        terms=TermTable.concat([found.terms for found in read]).take(
+            np.asarray(order, dtype=np.int64)
+        ),
         titles=[titles[i] for i in order],
         domains=[domains[i] for i in order],
         labels=[labels[i] for i in order] if labeled else None,
@@ -331,6 +409,96 @@ def read_window(lake: Path, ingest_date: date, days: int) -> tuple[Compared, lis
             yield table
 
     return _compared(tables()), read
+
+
+def window_stamp(lake: Path, ingest_date: date, days: int) -> Stamp:
+    """The identity of the window's signature files (`_identity`; None for a day without
+    one): a window read earlier is used only if it is still this."""
+
+    return tuple(
+        _identity(signatures_path(lake, ingest_date - timedelta(days=offset)))
+        for offset in range(days, 0, -1)
+    )
+
+
+class Preread:
+    """What labelling a day needs and what is fixed before the day is published, read in
+    one background thread of the publishing process while its workers clean: the
+    signature window of a local lake (only earlier days count) and each staged article
+    part's ids, times, titles, domains and features (`read_part_articles`; no text) as
+    soon as its shard is staged. `label_staged` takes what is here only where the files
+    are still those read (`part_stamp`, `window_stamp`); a read that failed, or files
+    that changed, are read again at publish. Holds at most the day's features, which
+    the publish holds anyway, until `label_staged` takes it. Close it (or use it as a
+    context manager) when done."""
+
+    def __init__(self, ingest_date: date, batch_rows: int) -> None:
+        self.ingest_date = ingest_date
+        self._batch_rows = batch_rows
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="newsclean-preread")
+        self._parts: list[Future[PartArticles]] = []
+        self._window: tuple[Path, int, Future[tuple[Stamp, Compared, list[str]]]] | None = None
+
+    def __enter__(self) -> Preread:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def read_window(self, lake: Path, days: int) -> None:
+        """Start reading the window of `days` days of a local lake."""
+
+        def read() -> tuple[Stamp, Compared, list[str]]:
+            stamp = window_stamp(lake, self.ingest_date, days)
+            return (stamp, *read_window(lake, self.ingest_date, days))
+
+        self._window = (lake, days, self._pool.submit(read))
+
+    def read_parts(self, parts: Iterable[Path]) -> None:
+        """Start reading staged article parts (a shard's, once it is staged)."""
+        for part in parts:
+            self._parts.append(
+                self._pool.submit(read_part_articles, part, self.ingest_date, self._batch_rows)
+            )
+
+    def parts(self) -> dict[Stamp, PartArticles]:
+        """The parts read, by `part_stamp`, once every read started has ended. Handed
+        over: this keeps no reference to them (the day's features are not held twice)."""
+        futures, self._parts = self._parts, []
+        found = {}
+        for future in futures:
+            read = _succeeded(future, "a staged part")
+            if read is not None and read.stamp[0] is not None:
+                found[read.stamp] = read
+        return found
+
+    def window(self, lake: Path, days: int) -> tuple[Compared, list[str]] | None:
+        """The window of `lake`, as `read_window` gives it, if it was read here and its
+        files are unchanged; else None. Handed over, as `parts`."""
+        started, self._window = self._window, None
+        if started is None or started[:2] != (lake, days):
+            return None
+        read = _succeeded(started[2], "the signature window")
+        if read is None or read[0] != window_stamp(lake, self.ingest_date, days):
+            return None
+        return read[1], read[2]
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _succeeded(future: Future[Any], what: str) -> Any:
+    """A pre-read's result, or None (logged) when it failed: then it is read again."""
+    try:
+        return future.result()
+    except Exception as error:  # a pre-read is a cache: the publish reads it itself
+        logger.info(
+            "newsclean: reading %s ahead failed (%s: %s); the publish reads it",
+            what,
+            type(error).__name__,
+            error,
+        )
+        return None
 
 
 def _compared(tables: Iterable[pa.Table]) -> Compared:
@@ -405,15 +573,25 @@ def label_staged(
     written: Callable[[Path], None] | None = None,
     *,
     signatures: bool = True,
+    preread: Preread | None = None,
 ) -> Labeled:
     """Cluster the day's staged article parts against the window and write, under
     `work`, the labeled parts (same names), the stories part and (unless not
     `signatures`: then `Labeled.write_signatures` does it later) the day's signatures.
     `written` is told of each labeled part as soon as it is complete (a Delta publish
     uploads it while the others are written, and writes the signatures while its tables
-    commit: they are needed only after)."""
-    day = read_day_articles(parts, ingest_date, settings.batch_rows)
-    past, window = read_window(lake, ingest_date, settings.story_window_days)
+    commit: they are needed only after). What `preread` read ahead and is unchanged is
+    not read again."""
+    if preread is not None and preread.ingest_date != ingest_date:
+        preread = None
+    day = read_day_articles(
+        parts,
+        ingest_date,
+        settings.batch_rows,
+        preread=preread.parts() if preread is not None else None,
+    )
+    earlier = None if preread is None else preread.window(lake, settings.story_window_days)
+    past, window = earlier or read_window(lake, ingest_date, settings.story_window_days)
     labels = label_day(
         past,
         day.ids,
