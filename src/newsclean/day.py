@@ -23,7 +23,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
@@ -182,14 +182,10 @@ def _stage_shard(
             preread.read_parts(_shard_parts(staged_copy, ingest_date, shard_id))
         return result
     root = lake_root(lake)
-    warming = _start_warm_up() if warm else None
-    try:
+    with _warmed(warm):
         result = _stage_shard_local(
             inputs, root, ingest_date, shard_id, settings, progress, inline=inline
         )
-    finally:
-        if warming is not None:
-            warming.join()
     if preread is not None:
         preread.read_parts(_shard_parts(root, ingest_date, shard_id))
     return result
@@ -226,14 +222,10 @@ def _stage_shard_remote(
         lake.fetch_profiles((ingest_date - timedelta(days=days) for days in window), root)
         # Started once this thread has made the lake's filesystem (and imported its
         # library), and joined before its next storage call: see `_start_warm_up`.
-        warming = _start_warm_up(lake) if warm else None
-        try:
+        with _warmed(warm, lake):
             result = _stage_shard_local(
                 inputs, root, ingest_date, shard_id, settings, progress, inline=inline
             )
-        finally:
-            if warming is not None:
-                warming.join()
         staged = shard_dir(root, ingest_date, shard_id)
         lake.upload_shard(staged, ingest_date, shard_id, keep=staged_copy is not None)
     return result
@@ -925,6 +917,18 @@ def _save_template_day(lake: Path, ingest_date: date, shard_ids: list[str]) -> N
 
 def _profile_path(lake: Path, ingest_date: date) -> Path:
     return lake / "_profiles" / "templates" / f"{ingest_date.isoformat()}.json"
+
+
+@contextmanager
+def _warmed(warm: bool, lake: delta.DeltaLake | None = None) -> Iterator[None]:
+    """With `warm`, load what the publish needs (`_start_warm_up`) while the body runs,
+    and join that thread after it."""
+    warming = _start_warm_up(lake) if warm else None
+    try:
+        yield
+    finally:
+        if warming is not None:
+            warming.join()
 
 
 def _start_warm_up(lake: delta.DeltaLake | None = None) -> threading.Thread:
