@@ -1297,17 +1297,55 @@ def _is_word_form(word: str, left: str, endings: tuple[str, ...], zipf: WordZipf
     return False
 
 
-def _beside_ending_allowed(left: str, ending: str, language: str) -> bool:
+def _beside_ending_allowed(left: str, ending: str, lexicon: Lexicon) -> bool:
     """Whether a listed ending may be the right half after `left`. In German a participle
     takes `der`, `den`, `dem`, `des` after its infinitive's `n` (`kippen|der` is
-    `kippend|er`), and `er`, `es`, `en`, `em` never follow an `e` (`musste|er`)."""
-    if language != "de":
+    `kippend|er`), `er`, `es`, `en`, `em` never follow an `e` (`musste|er`), and `er`,
+    `es` are pronouns after a finite verb (`bietet es`, `sagt er`: see
+    `_is_finite_verb`)."""
+    if lexicon.language != "de":
         return False
     if ending in ("der", "den", "dem", "des"):
         return not left.endswith("n")
     if ending in ("er", "es", "en", "em"):
-        return left.endswith("e")
+        if left.endswith("e"):
+            return True
+        return ending in ("er", "es") and _is_finite_verb(left, lexicon)
     return False
+
+
+#: German prefixes that stay on the verb (`be-`, `ver-`, `über-`): such a verb's third
+#: person in `-t` is also its participle (`bestellt`, `verkauft`), which an adjective's
+#: ending follows (`bestelltes`, `verkaufter`); so is an `-iert` verb's (`kopiertes`).
+_INSEPARABLE_PREFIXES = {
+    "de": ("be", "ge", "er", "ver", "zer", "ent", "emp", "miss", "über", "unter", "wider")
+}
+#: A finite verb is common, and so are its second person and its infinitive (`sagt`:
+#: `sagst` 4.5, `sagen`; `gut` is no verb: `gust` 2.4 is noise).
+FINITE_VERB_MIN_ZIPF = 3.0
+INSEPARABLE_STEM_MIN_LENGTH = 3
+SECOND_PERSON_MIN_ZIPF = 2.5
+
+
+def _is_finite_verb(word: str, lexicon: Lexicon) -> bool:
+    """Whether a German word is a verb's third person in `-t` and nothing an adjective's
+    ending could follow (`sagt`, `bietet`: the second person `sagst`, `bietest` and the
+    infinitive `sagen`, `bieten` are common too; not a participle's shape: `bestellt`,
+    `kopiert`). Verbs that change their vowel (`hilft`: `helfen`) are not found."""
+    if not word.endswith("t") or word.endswith("iert"):
+        return False
+    if any(
+        word.startswith(prefix) and len(word) - len(prefix) >= INSEPARABLE_STEM_MIN_LENGTH
+        for prefix in (*_INSEPARABLE_PREFIXES["de"], *lexicon.prefixes)
+    ):
+        return False  # (`geht` is no `ge-` and `ht`; `wiederholt` may be a participle)
+    zipf = lexicon.zipf
+    stem = word[:-2] if word.endswith("et") else word[:-1]
+    return (
+        zipf.get(word, 0.0) >= FINITE_VERB_MIN_ZIPF
+        and zipf.get(word[:-1] + "st", 0.0) >= SECOND_PERSON_MIN_ZIPF
+        and zipf.get(stem + "en", 0.0) >= SECOND_PERSON_MIN_ZIPF
+    )
 
 
 def _is_zu_infinitive(word: str, marker: str, lexicon: Lexicon) -> bool:
@@ -1356,7 +1394,7 @@ def _reading_allowed(
         return False  # `branchenweiter` is a form of `branchenweit`
     if left in lexicon.prefixes and not _beside_particle_allowed(left + right, left, lexicon):
         return False  # `nachreichte`: a particle before a verb
-    if right in lexicon.suffixes and not _beside_ending_allowed(left, right, lexicon.language):
+    if right in lexicon.suffixes and not _beside_ending_allowed(left, right, lexicon):
         return False  # `kippender`: an ending
     both_common = _is_common_other(left, left_zipf) and _is_common_other(right, right_zipf)
     if joined:
