@@ -529,6 +529,21 @@ def test_german_finite_verbs(word: str, finite: bool) -> None:
     assert typos._is_finite_verb(word, typos._other_lexicon("de")) is finite
 
 
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [
+        ("});", True),
+        ("item = {", True),
+        ("int count;", True),  # few words
+        ("total = thevalue + sumof(items);", True),
+        ("executive vice president, Europe, and mobile worldwide;", False),
+        ("la coordination, le comité de grève, etc. ;", False),
+    ],
+)
+def test_a_trailing_semicolon_makes_code_only_with_code_around_it(line: str, code: bool) -> None:
+    assert typos._looks_like_code(line) is code
+
+
 def test_split_bench_reviews_name_a_text_a_part_and_a_reason() -> None:
     """Each join of the source that split_bench leaves out of its reviewed figure is an
     English or other split of one token, reviewed on a named text with a reason."""

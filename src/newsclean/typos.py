@@ -333,13 +333,19 @@ def _base_language(language: str) -> str:
     return re.split(r"[-_]", language.strip().lower(), maxsplit=1)[0]
 
 
-# A line that reads as source code is left alone entirely: a statement keyword, a
-# trailing brace or semicolon, an empty call `f()`, a call of `a.b(` or `snake_case(`,
-# an operator or a backtick. (Not `item(s)` or a citation's `2010;11(4)`.)
+# A line that reads as source code is left alone entirely: a statement keyword, an
+# empty call `f()`, a call of `a.b(` or `snake_case(`, an operator or a backtick (not
+# `item(s)` or a citation's `2010;11(4)`); or a trailing brace or semicolon where the
+# line has a bracket, a quotation mark or `=` before it, or few words (`});`, `item = {`,
+# `}`). Prose ends a list's items with a semicolon (`… in France ;`, `… gestiegen;`).
 _CODE_LINE = re.compile(
     r"^\s*(?:def|class|import|from \S+ import|return|var|let|const|function|#include)\b"
-    r"|[{};]\s*$|\w\(\)|\w[._]\w+\(|[=!<>]=|=>|->|`"
+    r"|\w\(\)|\w[._]\w+\(|[=!<>]=|=>|->|`"
 )
+_CODE_LINE_END = re.compile(r"[{};]\s*$")
+_CODE_SIGNS = re.compile(r'[(){}\[\]="]')
+CODE_LINE_END_MAX_WORDS = 3
+_WORD = re.compile(r"[^\W\d_]{2,}")
 # A chunk (between whitespace) that is a URL, email, handle, hashtag, path, command-line
 # option or code.
 _PROTECTED_CHUNK = re.compile(r"://|^www\.|@|^#|^-{1,2}[a-z]|[/\\_=<>{}|~^$%*+]|\w\.\w|\w\(")
@@ -357,7 +363,15 @@ _ANY_PLAIN_WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
 def _looks_like_code(line: str) -> bool:
-    return _CODE_LINE.search(line) is not None
+    if _CODE_LINE.search(line):
+        return True
+    end = _CODE_LINE_END.search(line)
+    if end is None:
+        return False
+    before = line[: end.start()]
+    return bool(_CODE_SIGNS.search(before)) or (
+        len(_WORD.findall(before)) <= CODE_LINE_END_MAX_WORDS
+    )
 
 
 #: A paragraph of a mixed-language text is fixed only if most of its plain words are
