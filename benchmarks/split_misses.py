@@ -196,7 +196,7 @@ def _disallowed(left, right, left_zipf, right_zipf, lexicon, joined, compounds, 
     if (
         not both_function
         and right in lexicon.suffixes
-        and not typos._beside_ending_allowed(left, right, lexicon.language)
+        and not typos._beside_ending_allowed(left, right, lexicon)
     ):
         return f"right half a listed ending ({shape}: {right})"
     common = typos._is_common_other

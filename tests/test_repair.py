@@ -513,6 +513,37 @@ def test_german_forms_of_known_words(word: str, left: str, form: bool) -> None:
     assert typos._is_word_form(word, left, typos._INFLECTIONS["de"], lexicon.zipf) is form
 
 
+@pytest.mark.parametrize(
+    ("word", "finite"),
+    [
+        ("sagt", True),  # `sagst`, `sagen`
+        ("bietet", True),  # `bietest`, `bieten`
+        ("gut", False),  # no verb (`gust` is noise)
+        ("bestellt", False),  # `be-`: also the participle (`bestelltes`)
+        ("kopiert", False),  # `-iert`: also the participle
+        ("wiederholt", False),  # a listed particle first: may be the participle
+        ("sagte", False),  # not in `-t`
+    ],
+)
+def test_german_finite_verbs(word: str, finite: bool) -> None:
+    assert typos._is_finite_verb(word, typos._other_lexicon("de")) is finite
+
+
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [
+        ("});", True),
+        ("item = {", True),
+        ("int count;", True),  # few words
+        ("total = thevalue + sumof(items);", True),
+        ("executive vice president, Europe, and mobile worldwide;", False),
+        ("la coordination, le comité de grève, etc. ;", False),
+    ],
+)
+def test_a_trailing_semicolon_makes_code_only_with_code_around_it(line: str, code: bool) -> None:
+    assert typos._looks_like_code(line) is code
+
+
 def test_split_bench_reviews_name_a_text_a_part_and_a_reason() -> None:
     """Each join of the source that split_bench leaves out of its reviewed figure is an
     English or other split of one token, reviewed on a named text with a reason."""

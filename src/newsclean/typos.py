@@ -333,13 +333,19 @@ def _base_language(language: str) -> str:
     return re.split(r"[-_]", language.strip().lower(), maxsplit=1)[0]
 
 
-# A line that reads as source code is left alone entirely: a statement keyword, a
-# trailing brace or semicolon, an empty call `f()`, a call of `a.b(` or `snake_case(`,
-# an operator or a backtick. (Not `item(s)` or a citation's `2010;11(4)`.)
+# A line that reads as source code is left alone entirely: a statement keyword, an
+# empty call `f()`, a call of `a.b(` or `snake_case(`, an operator or a backtick (not
+# `item(s)` or a citation's `2010;11(4)`); or a trailing brace or semicolon where the
+# line has a bracket, a quotation mark or `=` before it, or few words (`});`, `item = {`,
+# `}`). Prose ends a list's items with a semicolon (`… in France ;`, `… gestiegen;`).
 _CODE_LINE = re.compile(
     r"^\s*(?:def|class|import|from \S+ import|return|var|let|const|function|#include)\b"
-    r"|[{};]\s*$|\w\(\)|\w[._]\w+\(|[=!<>]=|=>|->|`"
+    r"|\w\(\)|\w[._]\w+\(|[=!<>]=|=>|->|`"
 )
+_CODE_LINE_END = re.compile(r"[{};]\s*$")
+_CODE_SIGNS = re.compile(r'[(){}\[\]="]')
+CODE_LINE_END_MAX_WORDS = 3
+_WORD = re.compile(r"[^\W\d_]{2,}")
 # A chunk (between whitespace) that is a URL, email, handle, hashtag, path, command-line
 # option or code.
 _PROTECTED_CHUNK = re.compile(r"://|^www\.|@|^#|^-{1,2}[a-z]|[/\\_=<>{}|~^$%*+]|\w\.\w|\w\(")
@@ -357,7 +363,15 @@ _ANY_PLAIN_WORDS = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
 def _looks_like_code(line: str) -> bool:
-    return _CODE_LINE.search(line) is not None
+    if _CODE_LINE.search(line):
+        return True
+    end = _CODE_LINE_END.search(line)
+    if end is None:
+        return False
+    before = line[: end.start()]
+    return bool(_CODE_SIGNS.search(before)) or (
+        len(_WORD.findall(before)) <= CODE_LINE_END_MAX_WORDS
+    )
 
 
 #: A paragraph of a mixed-language text is fixed only if most of its plain words are
@@ -1297,17 +1311,55 @@ def _is_word_form(word: str, left: str, endings: tuple[str, ...], zipf: WordZipf
     return False
 
 
-def _beside_ending_allowed(left: str, ending: str, language: str) -> bool:
+def _beside_ending_allowed(left: str, ending: str, lexicon: Lexicon) -> bool:
     """Whether a listed ending may be the right half after `left`. In German a participle
     takes `der`, `den`, `dem`, `des` after its infinitive's `n` (`kippen|der` is
-    `kippend|er`), and `er`, `es`, `en`, `em` never follow an `e` (`musste|er`)."""
-    if language != "de":
+    `kippend|er`), `er`, `es`, `en`, `em` never follow an `e` (`musste|er`), and `er`,
+    `es` are pronouns after a finite verb (`bietet es`, `sagt er`: see
+    `_is_finite_verb`)."""
+    if lexicon.language != "de":
         return False
     if ending in ("der", "den", "dem", "des"):
         return not left.endswith("n")
     if ending in ("er", "es", "en", "em"):
-        return left.endswith("e")
+        if left.endswith("e"):
+            return True
+        return ending in ("er", "es") and _is_finite_verb(left, lexicon)
     return False
+
+
+#: German prefixes that stay on the verb (`be-`, `ver-`, `über-`): such a verb's third
+#: person in `-t` is also its participle (`bestellt`, `verkauft`), which an adjective's
+#: ending follows (`bestelltes`, `verkaufter`); so is an `-iert` verb's (`kopiertes`).
+_INSEPARABLE_PREFIXES = {
+    "de": ("be", "ge", "er", "ver", "zer", "ent", "emp", "miss", "über", "unter", "wider")
+}
+#: A finite verb is common, and so are its second person and its infinitive (`sagt`:
+#: `sagst` 4.5, `sagen`; `gut` is no verb: `gust` 2.4 is noise).
+FINITE_VERB_MIN_ZIPF = 3.0
+INSEPARABLE_STEM_MIN_LENGTH = 3
+SECOND_PERSON_MIN_ZIPF = 2.5
+
+
+def _is_finite_verb(word: str, lexicon: Lexicon) -> bool:
+    """Whether a German word is a verb's third person in `-t` and nothing an adjective's
+    ending could follow (`sagt`, `bietet`: the second person `sagst`, `bietest` and the
+    infinitive `sagen`, `bieten` are common too; not a participle's shape: `bestellt`,
+    `kopiert`). Verbs that change their vowel (`hilft`: `helfen`) are not found."""
+    if not word.endswith("t") or word.endswith("iert"):
+        return False
+    if any(
+        word.startswith(prefix) and len(word) - len(prefix) >= INSEPARABLE_STEM_MIN_LENGTH
+        for prefix in (*_INSEPARABLE_PREFIXES["de"], *lexicon.prefixes)
+    ):
+        return False  # (`geht` is no `ge-` and `ht`; `wiederholt` may be a participle)
+    zipf = lexicon.zipf
+    stem = word[:-2] if word.endswith("et") else word[:-1]
+    return (
+        zipf.get(word, 0.0) >= FINITE_VERB_MIN_ZIPF
+        and zipf.get(word[:-1] + "st", 0.0) >= SECOND_PERSON_MIN_ZIPF
+        and zipf.get(stem + "en", 0.0) >= SECOND_PERSON_MIN_ZIPF
+    )
 
 
 def _is_zu_infinitive(word: str, marker: str, lexicon: Lexicon) -> bool:
@@ -1356,7 +1408,7 @@ def _reading_allowed(
         return False  # `branchenweiter` is a form of `branchenweit`
     if left in lexicon.prefixes and not _beside_particle_allowed(left + right, left, lexicon):
         return False  # `nachreichte`: a particle before a verb
-    if right in lexicon.suffixes and not _beside_ending_allowed(left, right, lexicon.language):
+    if right in lexicon.suffixes and not _beside_ending_allowed(left, right, lexicon):
         return False  # `kippender`: an ending
     both_common = _is_common_other(left, left_zipf) and _is_common_other(right, right_zipf)
     if joined:
