@@ -178,9 +178,15 @@ def headline_runs(lines: list[str], *, minimum: int = 3, near: int = 2) -> Kinds
     continues in lower case is a paragraph broken at a fixed width, and is none).
 
     After the last prose paragraph a run goes when nothing but short lines follow it;
-    before the first one, when it ends at least `near` lines before that paragraph (the
-    story's headline, standfirst or byline stand there, and a markdown title ends a
-    run). A run that is the story's own list stays (`_story_list`)."""
+    there its items may carry, between its headlines, a section label (a menu entry,
+    `_menu_item`: "Politics") or an author/time line (`_author_time`: "August 7, 2012
+    6:00 AM Dean Takahashi"), as a list of other stories prints them: such a run opens
+    with a headline, ends with a headline or a label, and counts `minimum` lines.
+    Before the first prose paragraph a run is of headlines alone (a story's headline
+    stands right under a menu there, its byline under it), and goes when it ends at
+    least `near` lines before that paragraph (the story's headline, standfirst or
+    byline stand there, and a markdown title ends a run). A run that is the story's own
+    list stays (`_story_list`)."""
     kinds: Kinds = [None] * len(lines)
     prose = [is_prose(line) for line in lines]
     if True not in prose:
@@ -188,23 +194,28 @@ def headline_runs(lines: list[str], *, minimum: int = 3, near: int = 2) -> Kinds
     first, last = prose.index(True), len(prose) - 1 - prose[::-1].index(True)
     sides = ((0, max(first - near, 0), False), (last + 1, len(lines), True))
     headline = [False] * len(lines)  # read only outside the story
-    for start, end, _tail in sides:
+    label = [False] * len(lines)  # a tail run's section label (a menu entry)
+    member = [False] * len(lines)  # what a run may hold
+    for start, end, tail in sides:
         for index in range(start, end):
-            headline[index] = _headline_like(lines[index]) and not (
+            line = lines[index]
+            headline[index] = _headline_like(line) and not (
                 index + 1 < len(lines) and _opens_lower(lines[index + 1])
             )
+            label[index] = tail and not headline[index] and _menu_item(line)
+            member[index] = headline[index] or label[index] or (tail and _author_time(line))
     story: set[str] | None = None
     for start, end, tail in sides:
         run_start = start
         while run_start < end:
-            if not headline[run_start]:
+            if not member[run_start]:
                 run_start += 1
                 continue
             run_end = run_start
-            while run_end < end and headline[run_end]:
+            while run_end < end and member[run_end]:
                 run_end += 1
-            found, run_start = (run_start, run_end), run_end
-            if run_end - found[0] < minimum:
+            found, run_start = _trimmed_run(headline, label, run_start, run_end), run_end
+            if found[1] - found[0] < minimum:
                 continue
             if tail and not all(_words(line) <= 3 for line in lines[found[1] :]):
                 continue
@@ -216,6 +227,18 @@ def headline_runs(lines: list[str], *, minimum: int = 3, near: int = 2) -> Kinds
             if not _story_list(titles, before, story):
                 kinds[found[0] : found[1]] = ["related"] * (found[1] - found[0])
     return kinds
+
+
+def _trimmed_run(headline: list[bool], label: list[bool], start: int, end: int) -> tuple[int, int]:
+    """The run of lines `start`..`end` without what may only stand between its items:
+    it opens with a headline and ends with a headline or a section label (a leading
+    label is the story's own closing line as often as a list's heading, and an
+    author/time line at either end is a byline)."""
+    while start < end and not headline[start]:
+        start += 1
+    while end > start and not (headline[end - 1] or label[end - 1]):
+        end -= 1
+    return start, end
 
 
 def _story_list(titles: list[str], before: str, story: set[str]) -> bool:
