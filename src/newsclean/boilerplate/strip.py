@@ -176,7 +176,9 @@ def strip_boilerplate(
         learned_done = True
 
 
-def _strip_header_before_named_title(text: str, known: dict[str, _Line]) -> tuple[str, list[Removal]]:
+def _strip_header_before_named_title(
+    text: str, known: dict[str, _Line]
+) -> tuple[str, list[Removal]]:
     """A markdown scrape's header above its one document title, taken before the rules
     when a rule names that title (a dateline or a kicker set as the "# " line): once
     the rules take the title, `structure.head_before_title` has nothing to stand on."""
