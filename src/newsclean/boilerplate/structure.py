@@ -172,16 +172,21 @@ def _opens_lower(line: str) -> bool:
     return bool(text) and text[0].islower()
 
 
+# A run of other stories' titles holds this many headlines at least, whatever labels
+# and author/time lines stand between them.
+_HEADLINES = 2
+
+
 def headline_runs(lines: list[str], *, minimum: int = 3, near: int = 2) -> Kinds:
     """Runs of `minimum` or more headline-like lines of other stories, outside the
     story: related and most-read lists (`_headline_like`; a line the next one
     continues in lower case is a paragraph broken at a fixed width, and is none).
 
     After the last prose paragraph a run goes when nothing but short lines follow it;
-    there its items may carry, between its headlines, a section label (a menu entry,
-    `_menu_item`: "Politics") or an author/time line (`_author_time`: "August 7, 2012
-    6:00 AM Dean Takahashi"), as a list of other stories prints them: such a run opens
-    with a headline, ends with a headline or a label, and counts `minimum` lines.
+    there its items may carry a section label (a menu entry, `_menu_item`: "Politics")
+    or an author/time line (`_author_time`: "August 7, 2012 6:00 AM Dean Takahashi"),
+    as a list of other stories prints them: such a run opens with a headline, holds
+    `_HEADLINES` of them or more, and counts `minimum` lines with its labels and times.
     Before the first prose paragraph a run is of headlines alone (a story's headline
     stands right under a menu there, its byline under it), and goes when it ends at
     least `near` lines before that paragraph (the story's headline, standfirst or
@@ -194,7 +199,7 @@ def headline_runs(lines: list[str], *, minimum: int = 3, near: int = 2) -> Kinds
     first, last = prose.index(True), len(prose) - 1 - prose[::-1].index(True)
     sides = ((0, max(first - near, 0), False), (last + 1, len(lines), True))
     headline = [False] * len(lines)  # read only outside the story
-    label = [False] * len(lines)  # a tail run's section label (a menu entry)
+    label = [False] * len(lines)  # a section label after the story (a menu entry)
     member = [False] * len(lines)  # what a run may hold
     for start, end, tail in sides:
         for index in range(start, end):
@@ -215,7 +220,7 @@ def headline_runs(lines: list[str], *, minimum: int = 3, near: int = 2) -> Kinds
             while run_end < end and member[run_end]:
                 run_end += 1
             found, run_start = _trimmed_run(headline, label, run_start, run_end), run_end
-            if found[1] - found[0] < minimum:
+            if found[1] - found[0] < minimum or sum(headline[found[0] : found[1]]) < _HEADLINES:
                 continue
             if tail and not all(_words(line) <= 3 for line in lines[found[1] :]):
                 continue
@@ -230,13 +235,13 @@ def headline_runs(lines: list[str], *, minimum: int = 3, near: int = 2) -> Kinds
 
 
 def _trimmed_run(headline: list[bool], label: list[bool], start: int, end: int) -> tuple[int, int]:
-    """The run of lines `start`..`end` without what may only stand between its items:
-    it opens with a headline and ends with a headline or a section label (a leading
-    label is the story's own closing line as often as a list's heading, and an
-    author/time line at either end is a byline)."""
+    """The run of lines `start`..`end` from its first headline to its last headline or
+    author/time line: a label or an author/time line before it is the story's own
+    closing line (a sign-off, "Posted by ... at 5:00 AM") as often as a list's heading,
+    and the labels after it are short lines the other layers judge ("Share", "Top")."""
     while start < end and not headline[start]:
         start += 1
-    while end > start and not (headline[end - 1] or label[end - 1]):
+    while end > start and label[end - 1]:
         end -= 1
     return start, end
 
