@@ -4,7 +4,8 @@ A line classifier reads one line and its neighbours; these read a whole run, for
 shapes it sees poorly:
 
 - `headline_runs`: three or more short headline-like lines before or after the story
-  (related and most-read lists), not the story's own list;
+  (related and most-read lists; after it with their section labels and author/time
+  lines), not the story's own list;
 - `menu_runs`: four or more one-to-three-word entries before or after the story (menus,
   category lists);
 - `comment_threads`: author/time lines alternating with short paragraphs after the story;
