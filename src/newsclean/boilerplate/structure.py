@@ -187,7 +187,8 @@ def headline_runs(lines: list[str], *, minimum: int = 3, near: int = 2) -> Kinds
     there its items may carry a section label (a menu entry, `_menu_item`: "Politics")
     or an author/time line (`_author_time`: "August 7, 2012 6:00 AM Dean Takahashi"),
     as a list of other stories prints them: such a run opens with a headline, holds
-    `_HEADLINES` of them or more, and counts `minimum` lines with its labels and times.
+    `_HEADLINES` of them or more, and counts `minimum` lines with its labels and times
+    (right under the story it leaves a sign-off and a name: `_past_sign_off`).
     Before the first prose paragraph a run is of headlines alone (a story's headline
     stands right under a menu there, its byline under it), and goes when it ends at
     least `near` lines before that paragraph (the story's headline, standfirst or
@@ -221,6 +222,8 @@ def headline_runs(lines: list[str], *, minimum: int = 3, near: int = 2) -> Kinds
             while run_end < end and member[run_end]:
                 run_end += 1
             found, run_start = _trimmed_run(headline, label, run_start, run_end), run_end
+            if tail and found[0] == last + 1:
+                found = _past_sign_off(headline, *found)
             if found[1] - found[0] < minimum or sum(headline[found[0] : found[1]]) < _HEADLINES:
                 continue
             if tail and not all(_words(line) <= 3 for line in lines[found[1] :]):
@@ -244,6 +247,18 @@ def _trimmed_run(headline: list[bool], label: list[bool], start: int, end: int) 
         start += 1
     while end > start and label[end - 1]:
         end -= 1
+    return start, end
+
+
+def _past_sign_off(headline: list[bool], start: int, end: int) -> tuple[int, int]:
+    """A run right under the story's last paragraph that opens with one headline-like
+    line and a label or time line under it starts at its next headline: those two are
+    the story's sign-off and its writer's name ("Yours truly" / "Anna Berger") as often
+    as a list's first item."""
+    if start + 1 < end and not headline[start + 1]:
+        start += 1
+        while start < end and not headline[start]:
+            start += 1
     return start, end
 
 
