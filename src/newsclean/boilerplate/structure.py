@@ -251,14 +251,12 @@ def _trimmed_run(headline: list[bool], label: list[bool], start: int, end: int) 
 
 
 def _past_sign_off(headline: list[bool], start: int, end: int) -> tuple[int, int]:
-    """A run right under the story's last paragraph that opens with one headline-like
-    line and a label or time line under it starts at its next headline: those two are
-    the story's sign-off and its writer's name ("Yours truly" / "Anna Berger") as often
-    as a list's first item."""
-    if start + 1 < end and not headline[start + 1]:
-        start += 1
-        while start < end and not headline[start]:
-            start += 1
+    """A run right under the story's last paragraph whose one label or time line
+    stands under its first line starts at the line after that: the two are the story's
+    sign-off and its writer's name ("Yours truly" / "Anna Berger") over a list printed
+    without labels (a list that prints them has one to each item)."""
+    if start + 1 < end and not headline[start + 1] and all(headline[start + 2 : end]):
+        start += 2
     return start, end
 
 
