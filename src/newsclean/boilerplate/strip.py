@@ -29,6 +29,7 @@ from newsclean.boilerplate.structure import (
     is_prose,
     promo_signal,
     sentence,
+    take_found,
 )
 from newsclean.boilerplate.words import WordsModel
 from newsclean.record import Removal
@@ -199,10 +200,7 @@ def _strip_header_before_named_title(
     going = {indices[position] for position, kind in enumerate(kinds) if kind is not None}
     if not going:
         return text, []
-    removed = [Removal(kinds[position], present[position], STRUCTURE_CONFIDENCE)
-               for position, index in enumerate(indices) if index in going]  # fmt: skip
-    kept = [line for index, line in enumerate(lines) if index not in going]
-    return join_kept(kept, longest_gap=longest_blank_run(lines)), removed
+    return take_found(lines, indices, kinds, going, STRUCTURE_CONFIDENCE)
 
 
 def _strip_once(

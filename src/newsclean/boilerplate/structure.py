@@ -27,8 +27,16 @@ from functools import lru_cache
 
 from newsclean.boilerplate.catalogue import DATE, MONTHS, TIME
 from newsclean.boilerplate.features import CALL_TO_ACTION, MONTH_DATE_FORMS, holds_date
-from newsclean.boilerplate.lines import PROSE_WORDS, ends_with_mark, is_sentence, plain_once
+from newsclean.boilerplate.lines import (
+    PROSE_WORDS,
+    ends_with_mark,
+    is_sentence,
+    join_kept,
+    longest_blank_run,
+    plain_once,
+)
 from newsclean.boilerplate.lines import is_prose as _is_prose
+from newsclean.record import Removal
 
 Kinds = list[str | None]
 
@@ -725,6 +733,18 @@ def head_before_title(lines: list[str]) -> Kinds:
         if not is_prose(lines[index]):
             kinds[index] = "header"
     return kinds
+
+
+def take_found(
+    lines: list[str], indices: list[int], kinds: Kinds, going: Collection[int], confidence: float
+) -> tuple[str, list[Removal]]:
+    """The text of `lines` without the lines at `going` (indices into `lines`), and a
+    removal for each with its kind and `confidence`: a detector's find taken before the
+    rules. `kinds[position]` is the kind of the non-blank line `indices[position]`."""
+    removed = [Removal(kinds[position], lines[index], confidence)
+               for position, index in enumerate(indices) if index in going]  # fmt: skip
+    kept = [line for index, line in enumerate(lines) if index not in going]
+    return join_kept(kept, longest_gap=longest_blank_run(lines)), removed
 
 
 DETECTORS: dict[str, Callable[[list[str]], Kinds]] = {
