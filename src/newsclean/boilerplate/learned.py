@@ -43,6 +43,7 @@ from newsclean.boilerplate.structure import (
     is_prose,
     promos,
     sentence,
+    take_found,
 )
 from newsclean.boilerplate.words import WordsModel, load_words_model
 from newsclean.record import Removal
@@ -494,10 +495,7 @@ def strip_shapes(text: str) -> tuple[str, list[Removal]]:
     }
     if not going:
         return text, []
-    removed = [Removal(kinds[position], lines[index], STRUCTURE_CONFIDENCE)
-               for position, index in enumerate(indices) if index in going]  # fmt: skip
-    kept = [line for index, line in enumerate(lines) if index not in going]
-    return join_kept(kept, longest_gap=longest_blank_run(lines)), removed
+    return take_found(lines, indices, kinds, going, STRUCTURE_CONFIDENCE)
 
 
 @lru_cache(maxsize=4096)

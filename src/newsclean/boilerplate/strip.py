@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from newsclean.boilerplate.blocks import BlocksModel
 from newsclean.boilerplate.catalogue import Rule
-from newsclean.boilerplate.learned import Model, strip_learned, strip_shapes
+from newsclean.boilerplate.learned import STRUCTURE_CONFIDENCE, Model, strip_learned, strip_shapes
 from newsclean.boilerplate.lines import (
     PROSE_WORDS,
     bounded_word_count,
@@ -22,7 +22,15 @@ from newsclean.boilerplate.lines import (
     sentences,
 )
 from newsclean.boilerplate.rules import classify
-from newsclean.boilerplate.structure import DETECTORS, is_prose, promo_signal, sentence
+from newsclean.boilerplate.structure import (
+    DETECTORS,
+    MARKDOWN_TITLE,
+    head_before_title,
+    is_prose,
+    promo_signal,
+    sentence,
+    take_found,
+)
 from newsclean.boilerplate.words import WordsModel
 from newsclean.record import Removal
 
@@ -133,6 +141,9 @@ def strip_boilerplate(
         # finds the same promos.
         if any(feature.rule is not None and promo_signal(line) for line, feature in known.items()):
             text, removed = strip_shapes(text)
+    if learned and source != "html" and "head_before_title" in detectors:
+        text, header = _strip_header_before_named_title(text, known)
+        removed.extend(header)
     features: dict[str, tuple[int, list[float]]] = {}  # and its classifier features once
     learned_done = False  # the learned layers' last look at this text found nothing more
     while True:
@@ -164,6 +175,32 @@ def strip_boilerplate(
         # strip_learned repeats until it finds nothing: unless the rules now take a
         # line, the text is settled.
         learned_done = True
+
+
+def _strip_header_before_named_title(
+    text: str, known: dict[str, _Line]
+) -> tuple[str, list[Removal]]:
+    """A markdown scrape's header above its one document title, taken before the rules
+    when a rule names that title (a dateline or a kicker set as the "# " line): once
+    the rules take the title, `structure.head_before_title` has nothing to stand on."""
+    if "#" not in text:
+        return text, []
+    lines = text.split("\n")
+    indices = [index for index, line in enumerate(lines) if line.strip()]
+    present = [lines[index] for index in indices]
+    titles = [position for position, line in enumerate(present) if MARKDOWN_TITLE.match(line)]
+    if len(titles) != 1:
+        return text, []
+    title = present[titles[0]]
+    if title not in known:
+        known[title] = _line(title)
+    if known[title].rule is None:
+        return text, []
+    kinds = head_before_title(present)
+    going = {indices[position] for position, kind in enumerate(kinds) if kind is not None}
+    if not going:
+        return text, []
+    return take_found(lines, indices, kinds, going, STRUCTURE_CONFIDENCE)
 
 
 def _strip_once(

@@ -4,7 +4,8 @@ A line classifier reads one line and its neighbours; these read a whole run, for
 shapes it sees poorly:
 
 - `headline_runs`: three or more short headline-like lines before or after the story
-  (related and most-read lists), not the story's own list;
+  (related and most-read lists; after it with their section labels and author/time
+  lines), not the story's own list;
 - `menu_runs`: four or more one-to-three-word entries before or after the story (menus,
   category lists);
 - `comment_threads`: author/time lines alternating with short paragraphs after the story;
@@ -26,8 +27,16 @@ from functools import lru_cache
 
 from newsclean.boilerplate.catalogue import DATE, MONTHS, TIME
 from newsclean.boilerplate.features import CALL_TO_ACTION, MONTH_DATE_FORMS, holds_date
-from newsclean.boilerplate.lines import PROSE_WORDS, ends_with_mark, is_sentence, plain_once
+from newsclean.boilerplate.lines import (
+    PROSE_WORDS,
+    ends_with_mark,
+    is_sentence,
+    join_kept,
+    longest_blank_run,
+    plain_once,
+)
 from newsclean.boilerplate.lines import is_prose as _is_prose
+from newsclean.record import Removal
 
 Kinds = list[str | None]
 
@@ -172,15 +181,27 @@ def _opens_lower(line: str) -> bool:
     return bool(text) and text[0].islower()
 
 
+# A run of other stories' titles holds this many headlines at least, whatever labels
+# and author/time lines stand between them.
+_HEADLINES = 2
+
+
 def headline_runs(lines: list[str], *, minimum: int = 3, near: int = 2) -> Kinds:
     """Runs of `minimum` or more headline-like lines of other stories, outside the
     story: related and most-read lists (`_headline_like`; a line the next one
     continues in lower case is a paragraph broken at a fixed width, and is none).
 
     After the last prose paragraph a run goes when nothing but short lines follow it;
-    before the first one, when it ends at least `near` lines before that paragraph (the
-    story's headline, standfirst or byline stand there, and a markdown title ends a
-    run). A run that is the story's own list stays (`_story_list`)."""
+    there its items may carry a section label (a menu entry, `_menu_item`: "Politics")
+    or an author/time line (`_author_time`: "August 7, 2012 6:00 AM Dean Takahashi"),
+    as a list of other stories prints them: such a run opens with a headline, holds
+    `_HEADLINES` of them or more, and counts `minimum` lines with its labels and times
+    (right under the story it leaves a sign-off and a name: `_past_sign_off`).
+    Before the first prose paragraph a run is of headlines alone (a story's headline
+    stands right under a menu there, its byline under it), and goes when it ends at
+    least `near` lines before that paragraph (the story's headline, standfirst or
+    byline stand there, and a markdown title ends a run). A run that is the story's own
+    list stays (`_story_list`)."""
     kinds: Kinds = [None] * len(lines)
     prose = [is_prose(line) for line in lines]
     if True not in prose:
@@ -188,23 +209,30 @@ def headline_runs(lines: list[str], *, minimum: int = 3, near: int = 2) -> Kinds
     first, last = prose.index(True), len(prose) - 1 - prose[::-1].index(True)
     sides = ((0, max(first - near, 0), False), (last + 1, len(lines), True))
     headline = [False] * len(lines)  # read only outside the story
-    for start, end, _tail in sides:
+    label = [False] * len(lines)  # a section label after the story (a menu entry)
+    member = [False] * len(lines)  # what a run may hold
+    for start, end, tail in sides:
         for index in range(start, end):
-            headline[index] = _headline_like(lines[index]) and not (
+            line = lines[index]
+            headline[index] = _headline_like(line) and not (
                 index + 1 < len(lines) and _opens_lower(lines[index + 1])
             )
+            label[index] = tail and not headline[index] and _menu_item(line)
+            member[index] = headline[index] or label[index] or (tail and _author_time(line))
     story: set[str] | None = None
     for start, end, tail in sides:
         run_start = start
         while run_start < end:
-            if not headline[run_start]:
+            if not member[run_start]:
                 run_start += 1
                 continue
             run_end = run_start
-            while run_end < end and headline[run_end]:
+            while run_end < end and member[run_end]:
                 run_end += 1
-            found, run_start = (run_start, run_end), run_end
-            if run_end - found[0] < minimum:
+            found, run_start = _trimmed_run(headline, label, run_start, run_end), run_end
+            if tail and found[0] == last + 1:
+                found = _past_sign_off(headline, *found)
+            if found[1] - found[0] < minimum or sum(headline[found[0] : found[1]]) < _HEADLINES:
                 continue
             if tail and not all(_words(line) <= 3 for line in lines[found[1] :]):
                 continue
@@ -216,6 +244,28 @@ def headline_runs(lines: list[str], *, minimum: int = 3, near: int = 2) -> Kinds
             if not _story_list(titles, before, story):
                 kinds[found[0] : found[1]] = ["related"] * (found[1] - found[0])
     return kinds
+
+
+def _trimmed_run(headline: list[bool], label: list[bool], start: int, end: int) -> tuple[int, int]:
+    """The run of lines `start`..`end` from its first headline to its last headline or
+    author/time line: a label or an author/time line before it is the story's own
+    closing line (a sign-off, "Posted by ... at 5:00 AM") as often as a list's heading,
+    and the labels after it are short lines the other layers judge ("Share", "Top")."""
+    while start < end and not headline[start]:
+        start += 1
+    while end > start and label[end - 1]:
+        end -= 1
+    return start, end
+
+
+def _past_sign_off(headline: list[bool], start: int, end: int) -> tuple[int, int]:
+    """A run right under the story's last paragraph whose one label or time line
+    stands under its first line starts at the line after that: the two are the story's
+    sign-off and its writer's name ("Yours truly" / "Anna Berger") over a list printed
+    without labels (a list that prints them has one to each item)."""
+    if start + 1 < end and not headline[start + 1] and all(headline[start + 2 : end]):
+        start += 2
+    return start, end
 
 
 def _story_list(titles: list[str], before: str, story: set[str]) -> bool:
@@ -683,6 +733,18 @@ def head_before_title(lines: list[str]) -> Kinds:
         if not is_prose(lines[index]):
             kinds[index] = "header"
     return kinds
+
+
+def take_found(
+    lines: list[str], indices: list[int], kinds: Kinds, going: Collection[int], confidence: float
+) -> tuple[str, list[Removal]]:
+    """The text of `lines` without the lines at `going` (indices into `lines`), and a
+    removal for each with its kind and `confidence`: a detector's find taken before the
+    rules. `kinds[position]` is the kind of the non-blank line `indices[position]`."""
+    removed = [Removal(kinds[position], lines[index], confidence)
+               for position, index in enumerate(indices) if index in going]  # fmt: skip
+    kept = [line for index, line in enumerate(lines) if index not in going]
+    return join_kept(kept, longest_gap=longest_blank_run(lines)), removed
 
 
 DETECTORS: dict[str, Callable[[list[str]], Kinds]] = {
