@@ -534,16 +534,18 @@ def test_shards_kept_where_they_were_staged_are_read_there_unless_the_lake_holds
 
 
 PUBLISHER = """
-import os, sys, time
+import os, sys, threading, time
 from datetime import date
 from newsclean import delta
 from newsclean.config import Settings
 from newsclean.day import publish_day
 
 pause = os.environ.get("PAUSE_AFTER")
+printing = threading.Lock()  # the tables commit in parallel: one whole line at a time
 
 def announce(step):
-    print(step, flush=True)
+    with printing:
+        print(step, flush=True)
     if step == pause:
         time.sleep(600)
 

@@ -4,7 +4,9 @@ patch are refused, never damaged."""
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 from datetime import date
 from pathlib import Path
 
@@ -16,7 +18,7 @@ import pytest
 from conftest import REPO, sample_article
 
 from newsclean.lake import PartWriter
-from newsclean.parquet_columns import _footer, _Reader, _Writer, replace_columns
+from newsclean.parquet_columns import _copy_range, _footer, _Reader, _Writer, replace_columns
 from newsclean.rows import article_record
 from newsclean.validate import ARTICLE, file_schema
 
@@ -136,3 +138,37 @@ def test_a_file_with_page_indexes_is_refused(part: Path, tmp_path: Path) -> None
 def test_a_wrong_number_of_values_is_an_error(part: Path, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="values for the 24 rows"):
         replace_columns(part, tmp_path / "labeled.parquet", {"story_id": pa.array(["x"])})
+
+
+def _refused(*args: object) -> int:
+    raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+
+@pytest.mark.parametrize("kernel", ["refuses", "absent", "a few bytes a call"])
+def test_chunks_copied_without_the_kernel_give_the_same_file(
+    part: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kernel: str
+) -> None:
+    """Where copy_file_range is refused (another file system, an old kernel), missing (not
+    Linux) or copies less than asked, the chunks read and written give the same bytes."""
+    columns = labels(part)
+    assert replace_columns(part, tmp_path / "kernel.parquet", columns)
+    copy = os.copy_file_range
+    if kernel == "refuses":
+        monkeypatch.setattr(os, "copy_file_range", _refused)
+    elif kernel == "absent":
+        monkeypatch.delattr(os, "copy_file_range")
+    else:
+        monkeypatch.setattr(
+            os, "copy_file_range", lambda src, dst, count, at: copy(src, dst, min(count, 7), at)
+        )
+    assert replace_columns(part, tmp_path / "read.parquet", columns)
+    assert (tmp_path / "read.parquet").read_bytes() == (tmp_path / "kernel.parquet").read_bytes()
+    assert pq.read_table(tmp_path / "read.parquet").equals(rewritten(part, columns))
+
+
+def test_a_range_past_the_end_of_its_file_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "short").write_bytes(b"0123456789")
+    with open(tmp_path / "short", "rb") as source, open(tmp_path / "out", "wb") as target:
+        with pytest.raises(ValueError, match="past the end"):
+            _copy_range(source.fileno(), target.fileno(), 4, 20)
+    assert (tmp_path / "out").read_bytes() == b"456789"

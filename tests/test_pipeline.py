@@ -15,7 +15,14 @@ from conftest import EXAMPLES, SEEDS_DAY, sample_article
 
 from newsclean.check import check_partition
 from newsclean.config import Settings
-from newsclean.day import _fingerprint, clean_shard, plan_shards, publish_day, run_day
+from newsclean.day import (
+    _encoded_inputs,
+    _fingerprint,
+    clean_shard,
+    plan_shards,
+    publish_day,
+    run_day,
+)
 from newsclean.lake import (
     _manifest_run_id,
     partition_dir,
@@ -315,6 +322,11 @@ def test_run_id_of_streamed_inputs_is_the_hash_of_the_whole_manifest(seeds_lake:
         digest.update(b"\0")
         digest.update(repr(sorted(entry.items())).encode("utf-8"))
     assert _fingerprint(rest, iter(_ENTRIES)) == digest.hexdigest()
+    # A Delta publish's input records, encoded while the day is labeled: the same run id.
+    kept, encoded = _encoded_inputs(iter(_ENTRIES))
+    assert kept == _ENTRIES
+    assert _fingerprint(rest, (), encoded) == digest.hexdigest()
+    assert _fingerprint(rest, (), encoded) != _fingerprint(rest, iter(_ENTRIES[:-1]))
 
 
 def test_run_day_without_inputs_counts_them(

@@ -23,6 +23,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager, nullcontext
 from datetime import date, timedelta
 from functools import partial
@@ -40,7 +41,7 @@ from newsclean.lake import (
     STORY,
     TABLE_DIRS,
     PartWriter,
-    describe_parts,
+    describe_part,
     lake_root,
     partition_dir,
     publish_partitions,
@@ -720,13 +721,26 @@ def _staged_day(
         for shard_id, result in zip(shard_ids, results, strict=True):
             yield from _read_inputs(shard_dir(root, ingest_date, shard_id), result)
 
-    # Kept inputs are read while the day is labeled, beside a publish's storage calls.
-    reading = ready.background(list, read_inputs()) if keep_inputs and ready is not None else None
+    # Kept inputs are read, and encoded for the run id, while the day is labeled, beside
+    # a publish's storage calls.
+    reading = (
+        ready.background(_encoded_inputs, read_inputs())
+        if keep_inputs and ready is not None
+        else None
+    )
     parts = {ARTICLE: staged_parts(ARTICLE), QUARANTINE: staged_parts(QUARANTINE)}
+    # A part final before the manifest is made is described (rows, digest) meanwhile.
+    described: dict[Path, Future[dict[str, Any]]] = {}
+
+    def add(kind: str, path: Path) -> None:
+        if ready is not None:
+            described[path] = ready.background(describe_part, path)
+            ready.add(kind, path)
+
     final = (QUARANTINE,) if label_stories else (QUARANTINE, ARTICLE)
     for kind in final if ready is not None else ():
         for path in parts[kind]:
-            ready.add(kind, path)
+            add(kind, path)
         ready.complete(kind)
     labeled = None
     if label_stories:
@@ -738,7 +752,7 @@ def _staged_day(
             parts[ARTICLE],
             staging_dir(root, ingest_date) / "stories",
             settings,
-            written=None if ready is None else partial(ready.add, ARTICLE),
+            written=None if ready is None else partial(add, ARTICLE),
             signatures=ready is None,  # else written while the tables commit
             preread=preread,
         )
@@ -747,11 +761,12 @@ def _staged_day(
         if ready is not None:
             ready.complete(ARTICLE)
             for path in parts[STORY]:
-                ready.add(STORY, path)
+                add(STORY, path)
             ready.complete(STORY)
 
+    encoded: bytes | None = None
     if reading is not None:
-        kept: list[dict[str, Any]] | None = reading.result()
+        kept, encoded = reading.result()
     else:
         kept = list(read_inputs()) if keep_inputs else None
 
@@ -768,6 +783,8 @@ def _staged_day(
         empty_on_purpose=not files,
         stories=labeled.summary if labeled is not None else None,
         input_fingerprint=input_fingerprint,
+        described={path: future.result() for path, future in described.items()},
+        encoded_inputs=encoded,
     )
     return _Staged(manifest, parts, inputs, files, results, labeled)
 
@@ -827,8 +844,14 @@ def _manifest(
     empty_on_purpose: bool = False,
     stories: dict[str, Any] | None = None,
     input_fingerprint: str | None = None,
+    described: dict[Path, dict[str, Any]] | None = None,
+    encoded_inputs: bytes | None = None,
 ) -> dict[str, Any]:
-    """The day's manifest without its "inputs" list, which `inputs()` streams."""
+    """The day's manifest without its "inputs" list, which `inputs()` streams.
+    `described`: part files already described (`describe_part`), by path;
+    `encoded_inputs`: the inputs as the run id hashes them (`_encoded_inputs`), when
+    they were encoded already."""
+    known = described or {}
     reasons: Counter[str] = Counter()
     for result in results:
         reasons.update(result["quarantined"])
@@ -843,7 +866,12 @@ def _manifest(
             "quarantined": sum(reasons.values()),
         },
         "quarantined_by_reason": dict(sorted(reasons.items())),
-        "files": {TABLE_DIRS[kind]: describe_parts(parts[kind]) for kind in parts},
+        "files": {
+            TABLE_DIRS[kind]: [
+                known[path] if path in known else describe_part(path) for path in parts[kind]
+            ]
+            for kind in parts
+        },
         "settings": settings.to_dict(),
         "fast_paths": fastpaths.merged(result.get("fast_paths") for result in results),
     }
@@ -858,20 +886,41 @@ def _manifest(
         manifest["empty_on_purpose"] = True
     if stories is not None:  # stories, near-duplicates and the signature days used
         manifest["stories"] = stories
-    manifest["run_id"] = _fingerprint(manifest, inputs())[:16]
+    if encoded_inputs is not None:
+        manifest["run_id"] = _fingerprint(manifest, (), encoded_inputs)[:16]
+    else:
+        manifest["run_id"] = _fingerprint(manifest, inputs())[:16]
     return manifest
 
 
-def _fingerprint(manifest: dict[str, Any], inputs: Iterable[dict[str, Any]]) -> str:
-    """sha256 of the manifest (without run_id), its input records hashed one by one: a
-    day of 100,000 inputs would otherwise build its whole text (tens of MB) in memory."""
+def _fingerprint(
+    manifest: dict[str, Any], inputs: Iterable[dict[str, Any]], encoded: bytes = b""
+) -> str:
+    """sha256 of the manifest (without run_id), then of its input records one by one
+    (`_encoded_input`; `encoded`: records encoded already, hashed first): a day of
+    100,000 inputs streamed from its shards would otherwise build its whole text (tens
+    of MB) in memory."""
     digest = hashlib.sha256()
     rest = {key: value for key, value in manifest.items() if key not in ("inputs", "run_id")}
     digest.update(repr(sorted(rest.items())).encode("utf-8"))
+    digest.update(encoded)
     for entry in inputs:
-        digest.update(b"\0")
-        digest.update(repr(sorted(entry.items())).encode("utf-8"))
+        digest.update(_encoded_input(entry))
     return digest.hexdigest()
+
+
+def _encoded_input(entry: dict[str, Any]) -> bytes:
+    """An input record as the run id hashes it."""
+    return b"\0" + repr(sorted(entry.items())).encode("utf-8")
+
+
+def _encoded_inputs(
+    entries: Iterable[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], bytes]:
+    """Input records kept in memory (a Delta publish's), and their encoding for the run
+    id (`_fingerprint`), about as large as their text: made beside the labelling."""
+    kept = list(entries)
+    return kept, b"".join(_encoded_input(entry) for entry in kept)
 
 
 def _template_history(lake: Path, ingest_date: date, settings: Settings) -> TemplateProfile:

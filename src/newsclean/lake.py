@@ -487,13 +487,10 @@ def read_partition(lake: Path, ingest_date: date, kind: str) -> pa.Table:
     return pa.concat_tables(read_part(path, kind, ingest_date) for path in files)
 
 
-def describe_parts(paths: Iterable[Path]) -> list[dict[str, Any]]:
-    """Name, rows and digest of each part file, as a manifest lists them."""
-    return [
-        {
-            "name": path.name,
-            "rows": pq.ParquetFile(path).metadata.num_rows,
-            "sha256": file_sha256(path),
-        }
-        for path in paths
-    ]
+def describe_part(path: Path) -> dict[str, Any]:
+    """Name, rows and digest of a part file, as a manifest lists it."""
+    return {
+        "name": path.name,
+        "rows": pq.ParquetFile(path).metadata.num_rows,
+        "sha256": file_sha256(path),
+    }

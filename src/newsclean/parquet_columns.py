@@ -8,6 +8,8 @@ only the footer does. The new columns are written by pyarrow into a small file o
 same row groups, their chunks are copied in, and the footer (Thrift compact protocol)
 is written again with the offsets moved. The result is an ordinary Parquet file: the
 same schema, row groups and values as pyarrow would write, readable by any reader.
+Only the footers pass through this process: the copied chunks go from file to file in
+the kernel (`os.copy_file_range`; read and written where the system cannot do that).
 
 A file this does not handle (encrypted, with page indexes or Bloom filters, or a
 column to replace that is nested or of another type) is left alone: the caller
@@ -56,8 +58,7 @@ def replace_columns(source: Path, target: Path, columns: dict[str, pa.Array]) ->
             return False  # nested, absent or of another type
         if len(values) != metadata.num_rows:
             raise ValueError(f"{len(values)} values for the {metadata.num_rows} rows of {source}")
-    data = Path(source).read_bytes()
-    footer = _footer(data)
+    footer = _footer(_ends(Path(source)))
     sizes = [metadata.row_group(index).num_rows for index in range(metadata.num_row_groups)]
     if footer is None or not sizes or not all(sizes):
         return False
@@ -69,25 +70,102 @@ def replace_columns(source: Path, target: Path, columns: dict[str, pa.Array]) ->
     if len(patch_groups) != len(sizes):
         return False
     patch_index = {name: position for position, name in enumerate(columns)}
-    out = bytearray(MAGIC)
+    pieces: list[tuple[bool, int, int]] = []  # (from the patch, start, length), in order
+    position = len(MAGIC)
     for group, patch_group in zip(_items(footer, _ROW_GROUPS), patch_groups, strict=True):
         chunks = _items(group, _COLUMNS)
         replaced = _items(patch_group, _COLUMNS)
         new_chunks = []
         for leaf, chunk in zip(leaves, chunks, strict=True):
             new = replaced[patch_index[leaf]] if leaf in patch_index else chunk
-            copied = _copied(patch if leaf in patch_index else data, new, out)
-            if copied is None:
+            moved = _moved(new, position)
+            if moved is None:
                 return False
-            new_chunks.append(copied)
+            new_chunk, start, length = moved
+            pieces.append((leaf in patch_index, start, length))
+            position += length
+            new_chunks.append(new_chunk)
         _move_group(group, chunks, new_chunks)
     encoded = _Writer()
     encoded.struct(footer)
-    out += encoded.out + len(encoded.out).to_bytes(4, "little") + MAGIC
+    encoded.out += len(encoded.out).to_bytes(4, "little") + MAGIC
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(out)
+    try:
+        with open(source, "rb") as reader, open(temporary, "wb", buffering=0) as writer:
+            _write_all(writer.fileno(), MAGIC)
+            view = memoryview(patch)
+            for from_patch, start, length in _joined(pieces):
+                if from_patch:
+                    _write_all(writer.fileno(), view[start : start + length])
+                else:
+                    _copy_range(reader.fileno(), writer.fileno(), start, length)
+            _write_all(writer.fileno(), encoded.out)
+    except ValueError:  # the source is shorter than its footer says
+        temporary.unlink(missing_ok=True)
+        return False
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
     os.replace(temporary, target)
     return True
+
+
+def _ends(path: Path) -> bytes:
+    """A file's first four bytes and its footer with the eight bytes after it: what
+    `_footer` reads, without the column chunks between (b"" if the file is too short)."""
+    with open(path, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size < 12:
+            return b""
+        head = handle.read(len(MAGIC))
+        handle.seek(size - 8)
+        end = handle.read(8)
+        length = int.from_bytes(end[:4], "little")
+        if length > size - 12:
+            return b""
+        handle.seek(size - 8 - length)
+        return head + handle.read(length) + end
+
+
+def _joined(pieces: list[tuple[bool, int, int]]) -> list[tuple[bool, int, int]]:
+    """Pieces that follow each other in the same file, as one piece."""
+    joined: list[tuple[bool, int, int]] = []
+    for from_patch, start, length in pieces:
+        if joined:
+            last_patch, last_start, last_length = joined[-1]
+            if last_patch == from_patch and last_start + last_length == start:
+                joined[-1] = (from_patch, last_start, last_length + length)
+                continue
+        joined.append((from_patch, start, length))
+    return joined
+
+
+def _copy_range(source: int, target: int, start: int, length: int) -> None:
+    """Append `length` bytes of the open file `source`, from `start`, to `target`: copied
+    by the kernel where it can (copy_file_range: no pass through this process's memory),
+    else read and written a MiB at a time. Raises ValueError if `source` ends first."""
+    copy = getattr(os, "copy_file_range", None)
+    while length > 0:
+        done = 0
+        if copy is not None:
+            try:
+                done = copy(source, target, length, start)
+            except OSError:  # not between these files: read and written instead
+                copy = None
+        if not done:
+            data = os.pread(source, min(length, 1 << 20), start)
+            if not data:
+                raise ValueError("a column chunk runs past the end of its file")
+            _write_all(target, data)
+            done = len(data)
+        start += done
+        length -= done
+
+
+def _write_all(target: int, data: bytes | memoryview) -> None:
+    view = memoryview(data)
+    while len(view):
+        view = view[os.write(target, view) :]
 
 
 def _written(
@@ -138,17 +216,17 @@ def _items(struct: Struct, field: int) -> list[Any]:
     return struct[field][1][1]
 
 
-def _copied(data: bytes, chunk: Struct, out: bytearray) -> Struct | None:
-    """Append a column chunk's bytes from `data` to `out`; its ColumnChunk with the
-    offsets moved, None if it has what this does not handle."""
+def _moved(chunk: Struct, position: int) -> tuple[Struct, int, int] | None:
+    """A column chunk put at `position` of the new file: its ColumnChunk with the offsets
+    moved, and where its bytes start in its file and how many they are; None if it has
+    what this does not handle."""
     if any(field in chunk for field in (_FILE_PATH, *_CHUNK_UNHANDLED)) or _META not in chunk:
         return None
     meta = chunk[_META][1]
     if _BLOOM_FILTER in meta:
         return None
     start, length = _start(meta), meta[_COMPRESSED][1]
-    shift = len(out) - start
-    out += data[start : start + length]
+    shift = position - start
     moved = {
         field: (kind, value + shift if field in _PAGE_OFFSETS and value > 0 else value)
         for field, (kind, value) in meta.items()
@@ -157,7 +235,7 @@ def _copied(data: bytes, chunk: Struct, out: bytearray) -> Struct | None:
     new[_META] = (_STRUCT, moved)
     if chunk.get(_CHUNK_OFFSET, (0, 0))[1]:  # deprecated; 0 when the writer left it unset
         new[_CHUNK_OFFSET] = (_I64, chunk[_CHUNK_OFFSET][1] + shift)
-    return new
+    return new, start, length
 
 
 def _move_group(group: Struct, old: list[Struct], new: list[Struct]) -> None:
