@@ -15,6 +15,8 @@ shapes it sees poorly:
   action (event and podcast promos, "Print article / Refer to a friend");
 - `head_before_title`: in a markdown scrape, the short lines above its one document
   title ("# Headline"): the page's header, menus and widgets.
+- `author_bios`: a bio box, a heading that names a person ("About Anna Berger") over a
+  paragraph that opens with that name, in a text whose other prose does not name them.
 
 Each takes the text's non-blank lines and returns, per line, the kind it finds or None.
 """
