@@ -727,7 +727,7 @@ _BIO_TAIL = 2
 def _bio_name(line: str) -> set[str]:
     """The words of the name a bio heading ("About Anna Berger") gives, folded; empty for
     any other line (a markdown title, a name in lower case: "about three days")."""
-    if MARKDOWN_TITLE.match(line) or len(line) > 80:
+    if len(line) > 80 or MARKDOWN_TITLE.match(line):
         return set()
     found = _BIO_HEADING.match(plain_once(line).strip())
     if found is None:
