@@ -104,8 +104,7 @@ class Settings:
     that is paid for (docs/boilerplate.md, "Eleventh round")."""
 
     boilerplate_detectors: str = (
-        "comment_threads,table_debris,headline_runs,menu_runs,promos,head_before_title,"
-        "author_bios"
+        "comment_threads,table_debris,headline_runs,menu_runs,promos,head_before_title,author_bios"
     )
     """The structural boilerplate detectors that run, comma-separated (docs/boilerplate.md):
     comment_threads, table_debris, headline_runs, menu_runs, promos,
