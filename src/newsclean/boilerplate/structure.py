@@ -722,12 +722,14 @@ _BIO_OPENING_WORDS = 4
 # The short lines under a bio's paragraph that may name the writer again ("View all
 # posts by Anna Berger", "Follow Anna on X").
 _BIO_TAIL = 2
+# A bio heading is short: longer lines are not read for one.
+_BIO_HEADING_CHARS = 80
 
 
 def _bio_name(line: str) -> set[str]:
     """The words of the name a bio heading ("About Anna Berger") gives, folded; empty for
     any other line (a markdown title, a name in lower case: "about three days")."""
-    if len(line) > 80 or MARKDOWN_TITLE.match(line):
+    if len(line) > _BIO_HEADING_CHARS or MARKDOWN_TITLE.match(line):
         return set()
     found = _BIO_HEADING.match(plain_once(line).strip())
     if found is None:
@@ -739,6 +741,7 @@ def _bio_name(line: str) -> set[str]:
 
 
 def _names(line: str, name: set[str]) -> bool:
+    """The line holds a word of `name` (folded words, as `_bio_name` gives them)."""
     return not name.isdisjoint(re.findall(r"[^\W\d_]+", plain_once(line).casefold()))
 
 
@@ -755,12 +758,12 @@ def author_bios(lines: list[str]) -> Kinds:
             continue
         paragraph = next((position for position in range(index + 1, min(index + 3, len(lines)))
                           if is_prose(lines[position])), None)  # fmt: skip
-        if paragraph is None or any(is_prose(between) for between in lines[index + 1 : paragraph]):
+        if paragraph is None:
             continue
         opening = " ".join(plain_once(lines[paragraph]).split()[:_BIO_OPENING_WORDS])
         if not _names(opening, name):
             continue
-        # (the same box printed twice, above and below the story, names them again)
+        # The same box printed again (above and below the story) is no other prose.
         others = (other for other in lines if other != lines[paragraph] and is_prose(other))
         if any(_names(other, name) for other in others):
             continue
