@@ -726,10 +726,19 @@ _BIO_TAIL = 2
 _BIO_HEADING_CHARS = 80
 
 
+def _bio_cue(line: str) -> bool:
+    """What every match of _BIO_HEADING holds; looked for first, as it is much cheaper."""
+    lowered = line.lower()
+    return (
+        "about" in lowered or "über" in lowered or "propos" in lowered or "sobre" in lowered
+        or "acerca" in lowered
+    )  # fmt: skip
+
+
 def _bio_name(line: str) -> set[str]:
     """The words of the name a bio heading ("About Anna Berger") gives, folded; empty for
     any other line (a markdown title, a name in lower case: "about three days")."""
-    if len(line) > _BIO_HEADING_CHARS or MARKDOWN_TITLE.match(line):
+    if len(line) > _BIO_HEADING_CHARS or not _bio_cue(line) or MARKDOWN_TITLE.match(line):
         return set()
     found = _BIO_HEADING.match(plain_once(line).strip())
     if found is None:
