@@ -20,6 +20,7 @@ BOILERPLATE_DETECTORS = (
     "menu_runs",
     "promos",
     "head_before_title",
+    "author_bios",
 )
 # The languages newsclean.typos can fix (its TYPO_LANGUAGES; a test keeps them equal).
 TYPO_LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "nl", "id", "pl", "sv", "da", "nb", "ca")
@@ -103,11 +104,11 @@ class Settings:
     that is paid for (docs/boilerplate.md, "Eleventh round")."""
 
     boilerplate_detectors: str = (
-        "comment_threads,table_debris,headline_runs,menu_runs,promos,head_before_title"
+        "comment_threads,table_debris,headline_runs,menu_runs,promos,head_before_title,author_bios"
     )
     """The structural boilerplate detectors that run, comma-separated (docs/boilerplate.md):
     comment_threads, table_debris, headline_runs, menu_runs, promos,
-    head_before_title; all of them by default. comment_threads runs on page text
+    head_before_title, author_bios; all of them by default. comment_threads runs on page text
     only, headline_runs and head_before_title on text and markdown scrapes only."""
 
     template_window_days: int = 30

@@ -15,6 +15,8 @@ shapes it sees poorly:
   action (event and podcast promos, "Print article / Refer to a friend");
 - `head_before_title`: in a markdown scrape, the short lines above its one document
   title ("# Headline"): the page's header, menus and widgets.
+- `author_bios`: a bio box, a heading that names a person ("About Anna Berger") over a
+  paragraph that opens with that name, in a text whose other prose does not name them.
 
 Each takes the text's non-blank lines and returns, per line, the kind it finds or None.
 """
@@ -708,6 +710,80 @@ def promos(lines: list[str], *, block: int = 3, max_words: int = 40) -> Kinds:
     return kinds
 
 
+# A heading that names whose bio follows: "About Anna Berger", "Über Anna", "À propos
+# de Anna Berger", "About the author: Anna Berger" (one to four words of a name).
+_BIO_HEADING = re.compile(
+    r"^(?:about|über|à propos de|sobre|acerca de)(?: the author:?)? "
+    r"(?P<name>[^\W\d_][\w.'’-]*(?: [^\W\d_][\w.'’-]*){0,3})$",
+    re.IGNORECASE,
+)
+# A bio box's paragraph names its writer among its first words ("Dr. Anna Berger is").
+_BIO_OPENING_WORDS = 4
+# The short lines under a bio's paragraph that may name the writer again ("View all
+# posts by Anna Berger", "Follow Anna on X").
+_BIO_TAIL = 2
+# A bio heading is short: longer lines are not read for one.
+_BIO_HEADING_CHARS = 80
+
+
+def _bio_cue(line: str) -> bool:
+    """What every match of _BIO_HEADING holds; looked for first, as it is much cheaper."""
+    lowered = line.lower()
+    return (
+        "about" in lowered or "über" in lowered or "propos" in lowered or "sobre" in lowered
+        or "acerca" in lowered
+    )  # fmt: skip
+
+
+def _bio_name(line: str) -> set[str]:
+    """The words of the name a bio heading ("About Anna Berger") gives, folded; empty for
+    any other line (a markdown title, a name in lower case: "about three days")."""
+    if len(line) > _BIO_HEADING_CHARS or not _bio_cue(line) or MARKDOWN_TITLE.match(line):
+        return set()
+    found = _BIO_HEADING.match(plain_once(line).strip())
+    if found is None:
+        return set()
+    words = found.group("name").split()
+    if not all(word[0].isupper() for word in words):
+        return set()
+    return {word.casefold() for word in words if len(word) > 2}
+
+
+def _names(line: str, name: set[str]) -> bool:
+    """The line holds a word of `name` (folded words, as `_bio_name` gives them)."""
+    return not name.isdisjoint(re.findall(r"[^\W\d_]+", plain_once(line).casefold()))
+
+
+def author_bios(lines: list[str]) -> Kinds:
+    """A bio box: a heading that names a person ("About Anna Berger"), the paragraph
+    right under it (a short line, a role, may stand between) whose first words name
+    them, and the short lines under it that name them again ("View all posts by Anna
+    Berger"). Where the text's other prose names them too, the text is about them (a
+    profile, an interview), and nothing is found."""
+    kinds: Kinds = [None] * len(lines)
+    for index, line in enumerate(lines):
+        name = _bio_name(line)
+        if not name:
+            continue
+        paragraph = next((position for position in range(index + 1, min(index + 3, len(lines)))
+                          if is_prose(lines[position])), None)  # fmt: skip
+        if paragraph is None:
+            continue
+        opening = " ".join(plain_once(lines[paragraph]).split()[:_BIO_OPENING_WORDS])
+        if not _names(opening, name):
+            continue
+        # The same box printed again (above and below the story) is no other prose.
+        others = (other for other in lines if other != lines[paragraph] and is_prose(other))
+        if any(_names(other, name) for other in others):
+            continue
+        end = paragraph + 1
+        while (end < len(lines) and end - paragraph <= _BIO_TAIL and not is_prose(lines[end])
+               and _names(lines[end], name)):  # fmt: skip
+            end += 1
+        kinds[index:end] = ["bio"] * (end - index)
+    return kinds
+
+
 # The story under a markdown scrape's title holds this many times the prose words
 # above it, or more (a promo's or a cookie notice's paragraph may stand above).
 _TITLE_WEIGHT = 4
@@ -754,6 +830,7 @@ DETECTORS: dict[str, Callable[[list[str]], Kinds]] = {
     "menu_runs": menu_runs,
     "promos": promos,
     "head_before_title": head_before_title,
+    "author_bios": author_bios,
 }
 
 
