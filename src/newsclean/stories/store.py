@@ -27,7 +27,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -200,8 +200,9 @@ def _staged_features(part: Path) -> tuple[np.ndarray, TermTable] | None:
 
 
 @dataclass(frozen=True, slots=True)
-class DayArticles:
-    """What clustering needs of a day's articles, in canonical order."""
+class Articles:
+    """What clustering needs of some articles: their ids, times, signatures, terms,
+    titles and domains, and the labels of published ones."""
 
     ids: list[str]
     times: np.ndarray
@@ -210,6 +211,11 @@ class DayArticles:
     titles: list[str | None]
     domains: list[str | None]
     labels: list[Label] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DayArticles(Articles):
+    """A day's articles, in canonical order."""
 
 
 def article_time(published_at: datetime | None, ingest_date: date) -> int:
@@ -237,19 +243,12 @@ Stamp = tuple[tuple[int, ...] | None, ...]
 
 
 @dataclass(frozen=True, slots=True)
-class PartArticles:
-    """What clustering needs of one article part's articles, in the part's row order:
-    `read_part_articles`' result, kept by a `Preread` until the day is published.
-    `stamp` names the files it was read from (`part_stamp`)."""
+class PartArticles(Articles):
+    """One article part's articles, in the part's row order: `read_part_articles`'
+    result, kept by a `Preread` until the day is published. `stamp` names the files it
+    was read from (`part_stamp`)."""
 
-    ids: list[str]
-    times: np.ndarray
-    signatures: np.ndarray
-    terms: TermTable
-    titles: list[str | None]
-    domains: list[str | None]
-    labels: list[Label] | None
-    stamp: Stamp
+    stamp: Stamp = field(kw_only=True)
 
 
 def _identity(path: Path) -> tuple[int, ...] | None:
