@@ -175,8 +175,11 @@ _TOPIC_WORD = re.compile(rf"[^\W\d_]{{{_TOPIC_LETTERS},}}")
 _STORY_SHARE = 0.5
 
 
-def _topic_words(line: str) -> set[str]:
-    return set(_TOPIC_WORD.findall(plain_once(line).casefold()))
+@lru_cache(maxsize=4096)
+def _topic_words(line: str) -> frozenset[str]:
+    """The line's words of `_TOPIC_LETTERS` letters or more, folded (remembered: a
+    story's paragraphs are read for them by `headline_runs` and `head_before_title`)."""
+    return frozenset(_TOPIC_WORD.findall(plain_once(line).casefold()))
 
 
 def _opens_lower(line: str) -> bool:
@@ -811,7 +814,7 @@ def head_before_title(lines: list[str]) -> Kinds:
     below = sum(_words(line) for line in lines[title + 1 :] if is_prose(line))
     if not below or above * _TITLE_WEIGHT > below:
         return kinds
-    story: set[str] | None = None  # read only for a prose paragraph above
+    story: frozenset[str] | None = None  # read only for a prose paragraph above
     for index in range(title):
         if is_prose(lines[index]):
             if story is None:
@@ -824,7 +827,7 @@ def head_before_title(lines: list[str]) -> Kinds:
     return kinds
 
 
-def _speaks_of(line: str, story: set[str]) -> bool:
+def _speaks_of(line: str, story: frozenset[str]) -> bool:
     """`_STANDFIRST_SHARE` or more of the line's topic words (`_topic_words`) are in
     `story`, or it has none to tell by."""
     topics = _topic_words(line)
