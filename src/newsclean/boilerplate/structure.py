@@ -13,8 +13,9 @@ shapes it sees poorly:
   "N days ago | headline" lists and month-name archive lists;
 - `promos`: a short block with a call to action and a date or place, or two calls to
   action (event and podcast promos, "Print article / Refer to a friend");
-- `head_before_title`: in a markdown scrape, the short lines above its one document
-  title ("# Headline"): the page's header, menus and widgets.
+- `head_before_title`: in a markdown scrape, the lines above its one document title
+  ("# Headline"): the page's header, menus and widgets, and the paragraphs of other
+  pages' text (a paragraph that speaks of the story, its standfirst, stays).
 - `author_bios`: a bio box, a heading that names a person ("About Anna Berger") over a
   paragraph that opens with that name, in a text whose other prose does not name them.
 
@@ -174,8 +175,11 @@ _TOPIC_WORD = re.compile(rf"[^\W\d_]{{{_TOPIC_LETTERS},}}")
 _STORY_SHARE = 0.5
 
 
-def _topic_words(line: str) -> set[str]:
-    return set(_TOPIC_WORD.findall(plain_once(line).casefold()))
+@lru_cache(maxsize=4096)
+def _topic_words(line: str) -> frozenset[str]:
+    """The line's words of `_TOPIC_LETTERS` letters or more, folded (remembered: a
+    story's paragraphs are read for them by `headline_runs` and `head_before_title`)."""
+    return frozenset(_TOPIC_WORD.findall(plain_once(line).casefold()))
 
 
 def _opens_lower(line: str) -> bool:
@@ -787,15 +791,20 @@ def author_bios(lines: list[str]) -> Kinds:
 # The story under a markdown scrape's title holds this many times the prose words
 # above it, or more (a promo's or a cookie notice's paragraph may stand above).
 _TITLE_WEIGHT = 4
+# A prose paragraph above the title with this share of its topic words or more in the
+# title and the story's prose under it speaks of the story: its standfirst or lead
+# (another page's paragraph seldom shares that much; docs/boilerplate.md).
+_STANDFIRST_SHARE = 1 / 3
 
 
 def head_before_title(lines: list[str]) -> Kinds:
     """A markdown scrape's lines above its title: where a text holds exactly one
     document title ("# Headline") and the prose under it outweighs the prose above it
-    `_TITLE_WEIGHT` times, the lines above the title that are no prose paragraph are
-    the page's header, menus and widgets (a scraped page's markdown starts where the
-    page does, the story where its title is). A prose paragraph above stays: it may
-    be a standfirst."""
+    `_TITLE_WEIGHT` times, the lines above the title are the page's header, menus and
+    widgets (a scraped page's markdown starts where the page does, the story where its
+    title is). A prose paragraph above goes too unless it speaks of what the title and
+    the story do (`_speaks_of`: a standfirst set above the title); one that does not is
+    another page's text (a promo's, a bio's, a teaser's, a cookie notice's)."""
     kinds: Kinds = [None] * len(lines)
     titles = [index for index, line in enumerate(lines) if MARKDOWN_TITLE.match(line)]
     if len(titles) != 1 or titles[0] == 0:
@@ -805,10 +814,24 @@ def head_before_title(lines: list[str]) -> Kinds:
     below = sum(_words(line) for line in lines[title + 1 :] if is_prose(line))
     if not below or above * _TITLE_WEIGHT > below:
         return kinds
+    story: frozenset[str] | None = None  # read only for a prose paragraph above
     for index in range(title):
-        if not is_prose(lines[index]):
-            kinds[index] = "header"
+        if is_prose(lines[index]):
+            if story is None:
+                story = _topic_words(lines[title]).union(
+                    *(_topic_words(line) for line in lines[title + 1 :] if is_prose(line))
+                )
+            if _speaks_of(lines[index], story):
+                continue
+        kinds[index] = "header"
     return kinds
+
+
+def _speaks_of(line: str, story: frozenset[str]) -> bool:
+    """`_STANDFIRST_SHARE` or more of the line's topic words (`_topic_words`) are in
+    `story`, or it has none to tell by."""
+    topics = _topic_words(line)
+    return not topics or len(topics & story) >= len(topics) * _STANDFIRST_SHARE
 
 
 def take_found(
