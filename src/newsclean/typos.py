@@ -781,7 +781,11 @@ def _split_run_together(word: str, lexicon: Lexicon) -> str | None:
     if best is None:
         if joined:
             return None
-        return _split_after_function_word(word, lexicon) or _split_with_one_edit(word, lexicon)
+        return (
+            _split_after_function_word(word, lexicon)
+            or _split_after_derived_word(word, lexicon)
+            or _split_with_one_edit(word, lexicon)
+        )
     halves_sum, left, right = best
     if len(word) == 4:
         both_tiny = min(zipf[left], zipf[right]) >= TINY_HALF_MIN_ZIPF and len(left) == 2
@@ -797,7 +801,9 @@ def _split_run_together(word: str, lexicon: Lexicon) -> str | None:
         extra_letters = max(0, len(word) - UNKNOWN_LONG_TOKEN)
         needed = UNKNOWN_HALVES_MIN_SUM - UNKNOWN_SUM_PER_LETTER * extra_letters
         if halves_sum < needed:
-            return _split_after_function_word(word, lexicon)
+            return _split_after_function_word(word, lexicon) or _split_after_derived_word(
+                word, lexicon
+            )
     elif "a" in (left, right):
         return None  # `agave`, `aversion`: real words that read as `a` + word
     # Zipf arithmetic: log(f_joined / (f_left * f_right)) = joined - left - right + 9
@@ -906,6 +912,68 @@ def _split_after_function_word(word: str, lexicon: Lexicon) -> str | None:
     if _is_misspelt_beside_function_word(word, best[3]):
         return None  # `politicis`: `politics` misspelt, not `politic is`
     return best[1]
+
+
+#: An adverb in `-ly`, a participle in `-ed` or `-ing` of a common word (its stem at this
+#: Zipf frequency) starts no closed compound: an unknown token that starts with one,
+#: known at `DERIVED_HALF_MIN_ZIPF`, before a word of four letters or more at
+#: `DERIVED_PARTNER_MIN_ZIPF` (`completely uprooted`, `canned foods`, `using epoxy`) is two
+#: words, the reading clearly the best.
+DERIVED_STEM_MIN_ZIPF = 3.0
+DERIVED_STEM_MIN_LENGTH = 4
+DERIVED_HALF_MIN_ZIPF = 2.0
+DERIVED_PARTNER_MIN_ZIPF = 2.5
+DERIVED_PARTNER_MIN_LENGTH = 4
+
+
+def _split_after_derived_word(word: str, lexicon: Lexicon) -> str | None:
+    """`completely uprooted`, `misdirected priorities`: an adverb or participle of a common
+    word (`_is_derived_form`) before a word that is no ending, where the token is no word
+    misspelt and no other reading into two common words comes near."""
+    zipf = lexicon.zipf
+    readings = []
+    for cut in range(DERIVED_STEM_MIN_LENGTH + 2, len(word) - DERIVED_PARTNER_MIN_LENGTH + 1):
+        left, right = word[:cut], word[cut:]
+        left_zipf, right_zipf = zipf.get(left, 0.0), zipf.get(right, 0.0)
+        if (
+            left_zipf >= DERIVED_HALF_MIN_ZIPF
+            and right_zipf >= DERIVED_PARTNER_MIN_ZIPF
+            and right not in lexicon.suffixes
+            and _is_derived_form(left, zipf)
+        ):
+            readings.append((left_zipf + right_zipf, left, right))
+    if not readings:
+        return None
+    halves_sum, left, right = max(readings)
+    rivals = [
+        zipf[word[:cut]] + zipf[word[cut:]]
+        for cut in range(1, len(word))
+        if word[:cut] != left and _common(word[:cut], zipf) and _common(word[cut:], zipf)
+    ]
+    if rivals and halves_sum - max(rivals) < SPLIT_MIN_LEAD:
+        return None
+    if _is_near_word(word):
+        return None
+    return f"{left} {right}"
+
+
+def _is_derived_form(word: str, zipf: dict[str, float]) -> bool:
+    """Whether `word` is an adverb in `-ly` or a participle in `-ed`, `-ing` of a common
+    word (`completely`, `canned`, `eroded`, `using`, `unbearably`)."""
+    for ending, restored in (("ly", ("", "le")), ("ed", ("", "e")), ("ing", ("", "e"))):
+        if not word.endswith(ending):
+            continue
+        stem = word[: -len(ending)]
+        stems = [stem + extra for extra in restored]
+        if ending != "ly" and len(stem) > 2 and stem[-1] == stem[-2]:
+            stems.append(stem[:-1])  # `canned`, `shopping`
+        if ending == "ly" and stem.endswith(("ab", "ib")):
+            stems.append(stem + "le")
+        return any(
+            len(stem) >= DERIVED_STEM_MIN_LENGTH and zipf.get(stem, 0.0) >= DERIVED_STEM_MIN_ZIPF
+            for stem in stems
+        )
+    return False
 
 
 #: Inflections of English nouns and verbs: no suffix follows one (`calories in`,
