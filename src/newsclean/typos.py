@@ -901,9 +901,11 @@ def _split_after_function_word(word: str, lexicon: Lexicon) -> str | None:
                 or function in affixes  # (`overfertilize`, `outlast`: words built so)
             ):
                 continue
-            if _is_rare_half(other, other_zipf) and (
-                best is None or left_zipf + right_zipf > best[0]
-            ):
+            side = "left" if function == left else "right"
+            if (
+                _is_rare_half(other, other_zipf)
+                or _is_long_half_beside_barren_word(function, side, other, other_zipf)
+            ) and (best is None or left_zipf + right_zipf > best[0]):
                 best = (left_zipf + right_zipf, f"{left} {right}", very_common, other_zipf)
     if best is None:
         return None
@@ -974,6 +976,62 @@ def _is_derived_form(word: str, zipf: dict[str, float]) -> bool:
             for stem in stems
         )
     return False
+
+
+#: A function word that builds almost no words on its side (`which`, `their`, `would`
+#: start none the lexicon knows at `BARREN_WORD_MIN_ZIPF`, three letters longer; `the`
+#: starts `theory`, `there`) is no part of a compound there: beside it, a long word the
+#: lexicon knows more rarely is read as a word (`which astrobiologists`).
+BARREN_FUNCTION_WORD_MAX_WORDS = 2
+BARREN_WORD_MIN_ZIPF = 2.0
+BARREN_PARTNER_MIN_LENGTH = 9
+BARREN_PARTNER_MIN_ZIPF = 1.0
+
+
+def _is_long_half_beside_barren_word(
+    function: str, side: str, other: str, other_zipf: float
+) -> bool:
+    """Whether `other`, beside the function word on its `side` (`left` or `right`), is a
+    long word the lexicon knows and the function word builds almost no words there."""
+    return (
+        len(other) >= BARREN_PARTNER_MIN_LENGTH
+        and other_zipf >= BARREN_PARTNER_MIN_ZIPF
+        and (function, side) in _barren_function_words()
+    )
+
+
+@cache
+def _barren_function_words() -> frozenset[tuple[str, str]]:
+    """The English function words, each with the side (`left`: as a token's start,
+    `right`: as its end) on which they build `BARREN_FUNCTION_WORD_MAX_WORDS` words or
+    fewer that the lexicon knows (see `_count_built_words`), built once per version."""
+    from newsclean.derived import load_or_build
+
+    pairs = load_or_build(
+        "english-barren-function-words",
+        lambda: _count_built_words(_english_lexicon()),
+        packages=_ENGLISH_SOURCES,
+        files=_english_files(),
+    )
+    return frozenset(tuple(pair) for pair in pairs)
+
+
+def _count_built_words(lexicon: Lexicon) -> list[tuple[str, str]]:
+    """(function word, side) for each side on which a function word starts or ends at
+    most `BARREN_FUNCTION_WORD_MAX_WORDS` words of Zipf `BARREN_WORD_MIN_ZIPF` or more,
+    three letters longer at least."""
+    function_words = lexicon.function_words
+    built = {(word, side): 0 for word in function_words for side in ("left", "right")}
+    for word, frequency in lexicon.zipf.items():
+        if frequency < BARREN_WORD_MIN_ZIPF or not word.isalpha():
+            continue
+        longest = min(FUNCTION_WORD_MAX_LENGTH, len(word) - 3)
+        for length in range(OTHER_HALF_MIN_LENGTH, longest + 1):
+            if word[:length] in function_words:
+                built[word[:length], "left"] += 1
+            if word[-length:] in function_words:
+                built[word[-length:], "right"] += 1
+    return sorted(pair for pair, count in built.items() if count <= BARREN_FUNCTION_WORD_MAX_WORDS)
 
 
 #: Inflections of English nouns and verbs: no suffix follows one (`calories in`,
@@ -1506,6 +1564,7 @@ def load_lexicons(languages: Collection[str] = TYPO_LANGUAGES) -> None:
         _function_word_tries(lexicon.function_words)
         if language == "en":
             _near_word_targets()
+            _barren_function_words()
 
 
 def _lexicon(language: str) -> Lexicon:
