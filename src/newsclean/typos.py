@@ -961,21 +961,27 @@ def _split_after_derived_word(word: str, lexicon: Lexicon) -> str | None:
 
 def _is_derived_form(word: str, zipf: dict[str, float]) -> bool:
     """Whether `word` is an adverb in `-ly` or a participle in `-ed`, `-ing` of a common
-    word (`completely`, `canned`, `eroded`, `using`, `unbearably`)."""
-    for ending, restored in (("ly", ("", "le")), ("ed", ("", "e")), ("ing", ("", "e"))):
+    word (`completely`, `gently`, `eroded`, `shopping`, `flickering`)."""
+    for ending in ("ly", "ed", "ing"):
         if not word.endswith(ending):
             continue
         stem = word[: -len(ending)]
-        stems = [stem + extra for extra in restored]
-        if ending != "ly" and len(stem) > 2 and stem[-1] == stem[-2]:
-            stems.append(stem[:-1])  # `canned`, `shopping`
-        if ending == "ly" and stem.endswith(("ab", "ib")):
-            stems.append(stem + "le")
+        stems = [stem]
+        if ending == "ly" and stem.endswith(_BEFORE_LE):
+            stems.append(stem + "le")  # `gently`, `unbearably`
+        elif ending != "ly":
+            stems.append(stem + "e")  # `eroded`, `using`
+            if len(stem) > 2 and stem[-1] == stem[-2]:
+                stems.append(stem[:-1])  # `shopping`, `canned`
         return any(
             len(stem) >= DERIVED_STEM_MIN_LENGTH and zipf.get(stem, 0.0) >= DERIVED_STEM_MIN_ZIPF
             for stem in stems
         )
     return False
+
+
+#: An adjective in `-le` after these letters makes its adverb in `-ly` (`gentle`, `gently`).
+_BEFORE_LE = ("b", "p", "t", "d", "g", "k", "z")
 
 
 #: A function word that builds almost no words on its side (`which`, `their`, `would`
