@@ -916,11 +916,11 @@ def _split_after_function_word(word: str, lexicon: Lexicon) -> str | None:
     return best[1]
 
 
-#: An adverb in `-ly`, a participle in `-ed` or `-ing` of a common word (its stem at this
-#: Zipf frequency) starts no closed compound: an unknown token that starts with one,
-#: known at `DERIVED_HALF_MIN_ZIPF`, before a word of four letters or more at
-#: `DERIVED_PARTNER_MIN_ZIPF` (`completely uprooted`, `canned foods`, `using epoxy`) is two
-#: words, the reading clearly the best.
+#: An adverb in `-ly`, a participle in `-ed` or `-ing` of a common word (its stem of
+#: `DERIVED_STEM_MIN_LENGTH` letters at this Zipf frequency) starts no closed compound: an
+#: unknown token that starts with one, known at `DERIVED_HALF_MIN_ZIPF`, before a word of
+#: four letters or more at `DERIVED_PARTNER_MIN_ZIPF` (`completely uprooted`, `freshly
+#: baked`, `flickering lights`) is two words, the reading clearly the best.
 DERIVED_STEM_MIN_ZIPF = 3.0
 DERIVED_STEM_MIN_LENGTH = 4
 DERIVED_HALF_MIN_ZIPF = 2.0
@@ -929,7 +929,7 @@ DERIVED_PARTNER_MIN_LENGTH = 4
 
 
 def _split_after_derived_word(word: str, lexicon: Lexicon) -> str | None:
-    """`completely uprooted`, `misdirected priorities`: an adverb or participle of a common
+    """`completely uprooted`, `eroded stealth`: an adverb or participle of a common
     word (`_is_derived_form`) before a word that is no ending, where the token is no word
     misspelt and no other reading into two common words comes near."""
     zipf = lexicon.zipf
@@ -972,7 +972,7 @@ def _is_derived_form(word: str, zipf: dict[str, float]) -> bool:
         elif ending != "ly":
             stems.append(stem + "e")  # `eroded`, `using`
             if len(stem) > 2 and stem[-1] == stem[-2]:
-                stems.append(stem[:-1])  # `shopping`, `canned`
+                stems.append(stem[:-1])  # `shopping`, `stopped`
         return any(
             len(stem) >= DERIVED_STEM_MIN_LENGTH and zipf.get(stem, 0.0) >= DERIVED_STEM_MIN_ZIPF
             for stem in stems
