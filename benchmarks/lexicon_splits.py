@@ -7,8 +7,9 @@ unknown: a measure of a rule's false edits that needs no corpus text.
 A text's unknown tokens are mostly rare words, names and compounds, seldom joins. The
 words wordfreq knows at Zipf `--low` to `--high` (five letters or more, lowercase
 letters only) stand in for them: each is hidden from the lexicon in turn (as if
-wordfreq lacked it) and given to the splitter of the languages other than English
-(`_split_in_language`, on the lexicon's trie). Printed: how many are split, of how many. Many such
+wordfreq lacked it) and given to the language's splitter (`_split_run_together` in
+English, `_split_in_language` on the lexicon's trie elsewhere). Printed: how many are
+split, of how many. Many such
 words are themselves accidents of others' scraping (`undder`), so the figure is no
 false-edit rate; compare it between two versions of the rules (`--out` writes each
 split, `word<TAB>split<TAB>zipf`, for a diff): what a new rule adds there is what it
@@ -25,9 +26,9 @@ from newsclean import typos
 
 
 class HiddenWord:
-    """A language's `WordZipf` that does not know one word."""
+    """A language's `WordZipf` (English's dict) that does not know one word."""
 
-    def __init__(self, zipf: typos.WordZipf, hidden: str) -> None:
+    def __init__(self, zipf: typos.WordZipf | dict[str, float], hidden: str) -> None:
         self.zipf, self.hidden = zipf, hidden
 
     def get(self, word: str, default: float | None = None) -> float | None:
@@ -58,7 +59,7 @@ class HiddenWord:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--language", required=True, choices=sorted(typos.SPLIT_LANGUAGES))
+    parser.add_argument("--language", required=True, choices=sorted(typos.TYPO_LANGUAGES))
     parser.add_argument("--low", type=float, default=1.0)
     parser.add_argument("--high", type=float, default=3.0)
     parser.add_argument("--out", type=Path, help="write each split here (TSV)")
@@ -70,10 +71,14 @@ def main() -> int:
     lexicon = typos._lexicon(args.language)
     zipf = lexicon.zipf
     compounds = args.language in typos.COMPOUND_LANGUAGES
+    if isinstance(zipf, dict):
+        items = zipf.items()
+    else:
+        items = ((word, hundredths / 100) for word, hundredths in zipf.items_in_hundredths())
     words = [
-        (word, hundredths / 100)
-        for word, hundredths in zipf.items_in_hundredths()
-        if args.low <= hundredths / 100 < args.high
+        (word, frequency)
+        for word, frequency in items
+        if args.low <= frequency < args.high
         and len(word) >= 5
         and word.isalpha()
         and word.islower()
@@ -81,7 +86,10 @@ def main() -> int:
     splits = []
     for word, frequency in words:
         hidden = lexicon._replace(zipf=HiddenWord(zipf, word))
-        split = typos._split_in_language(word, hidden, compounds=compounds)
+        if args.language == "en":
+            split = typos._split_run_together(word, hidden)
+        else:
+            split = typos._split_in_language(word, hidden, compounds=compounds)
         if split:
             splits.append((word, split, frequency))
     share = len(splits) / len(words) if words else 0.0

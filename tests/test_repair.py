@@ -664,3 +664,39 @@ def test_loading_a_lexicon_builds_what_its_rules_build_at_first_use() -> None:
     assert typos._function_word_tries.cache_info().currsize == 2
     assert typos._function_word_tries.cache_info().hits > hits
     assert typos._near_word_targets.cache_info().currsize == 1
+
+
+@pytest.mark.parametrize(
+    ("word", "derived"),
+    [
+        ("completely", True),  # complete + ly
+        ("unbearably", True),  # unbearable, its `le` taken off
+        ("eroded", True),  # erode + d
+        ("shopping", True),  # shop, its consonant doubled
+        ("flickering", True),
+        ("belly", False),  # `bel` is under four letters, and `belle` takes no `-ly`
+        ("gently", True),  # gentle
+        ("string", False),  # `str` is under four letters
+        ("hundred", False),
+        ("window", False),
+    ],
+)
+def test_english_derived_forms(word: str, derived: bool) -> None:
+    assert typos._is_derived_form(word, typos._lexicon("en").zipf) is derived
+
+
+def test_function_words_are_barren_on_the_side_they_build_no_words() -> None:
+    lexicon = typos.Lexicon(
+        zipf={"theory": 4.0, "thermal": 4.0, "therapy": 4.0, "whichever": 3.0, "bathe": 3.0},
+        misspellings={},
+        sound=frozenset(),
+        never_split=frozenset(),
+        prefixes=frozenset(),
+        suffixes=frozenset(),
+        function_words=frozenset({"the", "which"}),
+    )
+    barren = set(typos._count_built_words(lexicon))
+    assert ("the", "left") not in barren  # theory, thermal, therapy
+    assert ("the", "right") in barren  # bathe is under three letters longer
+    assert ("which", "left") in barren  # whichever alone
+    assert ("which", "right") in barren

@@ -781,7 +781,11 @@ def _split_run_together(word: str, lexicon: Lexicon) -> str | None:
     if best is None:
         if joined:
             return None
-        return _split_after_function_word(word, lexicon) or _split_with_one_edit(word, lexicon)
+        return (
+            _split_after_function_word(word, lexicon)
+            or _split_after_derived_word(word, lexicon)
+            or _split_with_one_edit(word, lexicon)
+        )
     halves_sum, left, right = best
     if len(word) == 4:
         both_tiny = min(zipf[left], zipf[right]) >= TINY_HALF_MIN_ZIPF and len(left) == 2
@@ -797,7 +801,9 @@ def _split_run_together(word: str, lexicon: Lexicon) -> str | None:
         extra_letters = max(0, len(word) - UNKNOWN_LONG_TOKEN)
         needed = UNKNOWN_HALVES_MIN_SUM - UNKNOWN_SUM_PER_LETTER * extra_letters
         if halves_sum < needed:
-            return _split_after_function_word(word, lexicon)
+            return _split_after_function_word(word, lexicon) or _split_after_derived_word(
+                word, lexicon
+            )
     elif "a" in (left, right):
         return None  # `agave`, `aversion`: real words that read as `a` + word
     # Zipf arithmetic: log(f_joined / (f_left * f_right)) = joined - left - right + 9
@@ -895,9 +901,11 @@ def _split_after_function_word(word: str, lexicon: Lexicon) -> str | None:
                 or function in affixes  # (`overfertilize`, `outlast`: words built so)
             ):
                 continue
-            if _is_rare_half(other, other_zipf) and (
-                best is None or left_zipf + right_zipf > best[0]
-            ):
+            side = "left" if function == left else "right"
+            if (
+                _is_rare_half(other, other_zipf)
+                or _is_long_half_beside_barren_word(function, side, other, other_zipf)
+            ) and (best is None or left_zipf + right_zipf > best[0]):
                 best = (left_zipf + right_zipf, f"{left} {right}", very_common, other_zipf)
     if best is None:
         return None
@@ -906,6 +914,130 @@ def _split_after_function_word(word: str, lexicon: Lexicon) -> str | None:
     if _is_misspelt_beside_function_word(word, best[3]):
         return None  # `politicis`: `politics` misspelt, not `politic is`
     return best[1]
+
+
+#: An adverb in `-ly`, a participle in `-ed` or `-ing` of a common word (its stem of
+#: `DERIVED_STEM_MIN_LENGTH` letters at this Zipf frequency) starts no closed compound: an
+#: unknown token that starts with one, known at `DERIVED_HALF_MIN_ZIPF`, before a word of
+#: four letters or more at `DERIVED_PARTNER_MIN_ZIPF` (`completely uprooted`, `freshly
+#: baked`, `flickering lights`) is two words, the reading clearly the best.
+DERIVED_STEM_MIN_ZIPF = 3.0
+DERIVED_STEM_MIN_LENGTH = 4
+DERIVED_HALF_MIN_ZIPF = 2.0
+DERIVED_PARTNER_MIN_ZIPF = 2.5
+DERIVED_PARTNER_MIN_LENGTH = 4
+
+
+def _split_after_derived_word(word: str, lexicon: Lexicon) -> str | None:
+    """`completely uprooted`, `eroded stealth`: an adverb or participle of a common
+    word (`_is_derived_form`) before a word that is no ending, where the token is no word
+    misspelt and no other reading into two common words comes near."""
+    zipf = lexicon.zipf
+    readings = []
+    for cut in range(DERIVED_STEM_MIN_LENGTH + 2, len(word) - DERIVED_PARTNER_MIN_LENGTH + 1):
+        left, right = word[:cut], word[cut:]
+        left_zipf, right_zipf = zipf.get(left, 0.0), zipf.get(right, 0.0)
+        if (
+            left_zipf >= DERIVED_HALF_MIN_ZIPF
+            and right_zipf >= DERIVED_PARTNER_MIN_ZIPF
+            and right not in lexicon.suffixes
+            and _is_derived_form(left, zipf)
+        ):
+            readings.append((left_zipf + right_zipf, left, right))
+    if not readings:
+        return None
+    halves_sum, left, right = max(readings)
+    rivals = [
+        zipf[word[:cut]] + zipf[word[cut:]]
+        for cut in range(1, len(word))
+        if word[:cut] != left and _common(word[:cut], zipf) and _common(word[cut:], zipf)
+    ]
+    if rivals and halves_sum - max(rivals) < SPLIT_MIN_LEAD:
+        return None
+    if _is_near_word(word):
+        return None
+    return f"{left} {right}"
+
+
+def _is_derived_form(word: str, zipf: dict[str, float]) -> bool:
+    """Whether `word` is an adverb in `-ly` or a participle in `-ed`, `-ing` of a common
+    word (`completely`, `gently`, `eroded`, `shopping`, `flickering`)."""
+    for ending in ("ly", "ed", "ing"):
+        if not word.endswith(ending):
+            continue
+        stem = word[: -len(ending)]
+        stems = [stem]
+        if ending == "ly" and stem.endswith(_BEFORE_LE):
+            stems.append(stem + "le")  # `gently`, `unbearably`
+        elif ending != "ly":
+            stems.append(stem + "e")  # `eroded`, `using`
+            if len(stem) > 2 and stem[-1] == stem[-2]:
+                stems.append(stem[:-1])  # `shopping`, `stopped`
+        return any(
+            len(stem) >= DERIVED_STEM_MIN_LENGTH and zipf.get(stem, 0.0) >= DERIVED_STEM_MIN_ZIPF
+            for stem in stems
+        )
+    return False
+
+
+#: An adjective in `-le` after these letters makes its adverb in `-ly` (`gentle`, `gently`).
+_BEFORE_LE = ("b", "p", "t", "d", "g", "k", "z")
+
+
+#: A function word that builds almost no words on its side (`which`, `their`, `would`
+#: start none the lexicon knows at `BARREN_WORD_MIN_ZIPF`, three letters longer; `the`
+#: starts `theory`, `there`) is no part of a compound there: beside it, a long word the
+#: lexicon knows more rarely is read as a word (`which astrobiologists`).
+BARREN_FUNCTION_WORD_MAX_WORDS = 2
+BARREN_WORD_MIN_ZIPF = 2.0
+BARREN_PARTNER_MIN_LENGTH = 9
+BARREN_PARTNER_MIN_ZIPF = 1.0
+
+
+def _is_long_half_beside_barren_word(
+    function: str, side: str, other: str, other_zipf: float
+) -> bool:
+    """Whether `other`, beside the function word on its `side` (`left` or `right`), is a
+    long word the lexicon knows and the function word builds almost no words there."""
+    return (
+        len(other) >= BARREN_PARTNER_MIN_LENGTH
+        and other_zipf >= BARREN_PARTNER_MIN_ZIPF
+        and (function, side) in _barren_function_words()
+    )
+
+
+@cache
+def _barren_function_words() -> frozenset[tuple[str, str]]:
+    """The English function words, each with the side (`left`: as a token's start,
+    `right`: as its end) on which they build `BARREN_FUNCTION_WORD_MAX_WORDS` words or
+    fewer that the lexicon knows (see `_count_built_words`), built once per version."""
+    from newsclean.derived import load_or_build
+
+    pairs = load_or_build(
+        "english-barren-function-words",
+        lambda: _count_built_words(_english_lexicon()),
+        packages=_ENGLISH_SOURCES,
+        files=_english_files(),
+    )
+    return frozenset(tuple(pair) for pair in pairs)
+
+
+def _count_built_words(lexicon: Lexicon) -> list[tuple[str, str]]:
+    """(function word, side) for each side on which a function word starts or ends at
+    most `BARREN_FUNCTION_WORD_MAX_WORDS` words of Zipf `BARREN_WORD_MIN_ZIPF` or more,
+    three letters longer at least."""
+    function_words = lexicon.function_words
+    built = {(word, side): 0 for word in function_words for side in ("left", "right")}
+    for word, frequency in lexicon.zipf.items():
+        if frequency < BARREN_WORD_MIN_ZIPF or not word.isalpha():
+            continue
+        longest = min(FUNCTION_WORD_MAX_LENGTH, len(word) - 3)
+        for length in range(OTHER_HALF_MIN_LENGTH, longest + 1):
+            if word[:length] in function_words:
+                built[word[:length], "left"] += 1
+            if word[-length:] in function_words:
+                built[word[-length:], "right"] += 1
+    return sorted(pair for pair, count in built.items() if count <= BARREN_FUNCTION_WORD_MAX_WORDS)
 
 
 #: Inflections of English nouns and verbs: no suffix follows one (`calories in`,
@@ -1438,6 +1570,7 @@ def load_lexicons(languages: Collection[str] = TYPO_LANGUAGES) -> None:
         _function_word_tries(lexicon.function_words)
         if language == "en":
             _near_word_targets()
+            _barren_function_words()
 
 
 def _lexicon(language: str) -> Lexicon:
