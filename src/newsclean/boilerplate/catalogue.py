@@ -11,7 +11,10 @@ against the catalogue is `newsclean.boilerplate.rules`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Literal, NamedTuple
+
+from newsclean.boilerplate.lines import is_sentence
 
 Where = Literal["anywhere", "edge"]
 
@@ -26,6 +29,9 @@ class Rule(NamedTuple):
     `in_pairs` marks an edge rule whose lines go wherever two of them stand together
     (a comment form's fields and buttons, set between a story's paragraphs): a line it
     names goes beside another line that such a rule names, as beside other boilerplate.
+    `story`, if given, reads a line the pattern matches (in its plain form, case as is)
+    and says whether it is the story's own sentence all the same (a lede after a date,
+    a reporter's sentence about copyright): the rule does not name such a line.
     """
 
     kind: str
@@ -35,6 +41,7 @@ class Rule(NamedTuple):
     opens_block: bool = False
     case_sensitive: bool = False
     in_pairs: bool = False
+    story: Callable[[str], bool] | None = None
 
 
 def _rule(kind: str, *patterns: str, **options: object) -> Rule:
@@ -172,6 +179,81 @@ _RIGHTS = (
     r"|reproduction (?:interdite|totale ou partielle)|chroniony prawem autorskim"
     r"|urheberrechtlich geschützt|protégé par le droit d'auteur)\b.*",
 )
+
+# A reporter's attribution ("..., police said.", "according to the court"): the story's
+# voice. A template's notice, bio or note speaks for the site and quotes no one.
+_ATTRIBUTION = re.compile(
+    r"\b(?:said|says|told|according to|sagte|sagten|sagt|erklärte|betonte|teilte .{1,40} mit"
+    r"|a (?:déclaré|dit|affirmé|expliqué)|selon|dijo|afirmó|explicó|según|ha detto|secondo"
+    r"|powiedział[a]?)\b",
+    re.IGNORECASE,
+)
+# What a rights notice names besides the rights: a mark, or the site and its content.
+_NOTICE_MARKS = re.compile(
+    r"©|\([cC]\)|®|™|\b(?:site|web ?site|webpage|page|content|contents|material"
+    r"|materials|articles?|photos?|photographs?|images?|pictures?|videos?|reproduction"
+    r"|trademarks?|inhalte?|seiten?|webseite|texte|beiträge|fotos|bilder|nachdruck"
+    r"|contenus?|textes?|contenidos?|sitio|contenuti|materiały|treści|serwis\w*)\b",
+    re.IGNORECASE,
+)
+_STORY_LOWER_WORDS = 4  # lower-case words a story's sentence holds at the least
+
+
+def reads_as_story(text: str) -> bool:
+    """A full sentence (`lines.is_sentence`) in running prose: four or more words in
+    lower case, two in five at the least ("Police closed the bridge on Monday."), not a
+    run of names and labels ("By Jane Doe and John Smith, Staff Writers.")."""
+    if not is_sentence(text):
+        return False
+    words = text.split()
+    lower = sum(1 for word in words if word[:1].islower())
+    return lower >= _STORY_LOWER_WORDS and 5 * lower >= 2 * len(words)
+
+
+def _rights_in_story(text: str) -> bool:
+    """A line that speaks of publishing rights in the story's voice: it quotes someone
+    ("The figure is protected by copyright, the publisher's lawyer said."), or it reads
+    as running prose and names neither a rights mark nor the site and its content ("The
+    names of the two men may not be published until their families have been told.").
+    A site's notice speaks of itself: "The material on this site may not be
+    reproduced ...", "© 2012 Example Media. All rights reserved."."""
+    if _ATTRIBUTION.search(text):
+        return True
+    return reads_as_story(text) and not _NOTICE_MARKS.search(text)
+
+
+# A courtesy title before a name: a news story's way of naming a person, not a bio's.
+_HONORIFIC = re.compile(r"(?:Mr|Mrs|Ms|Mx|Miss|Mme|Mlle|Herr|Frau|Sr|Sra)\.? [A-ZÀ-Ý]")
+
+
+# A past career told from its opening verb: "He was a reporter at the Herald before ...".
+_PAST_CAREER = re.compile(r"(?:She|He|They|[A-ZÀ-Ý][\w'.-]*(?: [\w'.-]+){1,3}?) (?:was|war) ")
+
+
+def _career_in_story(text: str) -> bool:
+    """A sentence about a person's career in the story's voice, not the writer's bio: it
+    names the person by a courtesy title ("Mr Chinchilla is the correspondent for
+    ..."), tells a past career ("He was a reporter at the Herald before he entered
+    politics.": a bio opens with what its writer is now) or quotes someone ("Jane Doe
+    has been a columnist at the paper since 1998, and she said ...")."""
+    return bool(_HONORIFIC.match(text) or _PAST_CAREER.match(text) or _ATTRIBUTION.search(text))
+
+
+# Where a date line's tail begins: a separator with a space after it.
+_DATE_TAIL = re.compile(r"\s*[|•·~–—-]\s+")
+
+
+def _lede_after_date(text: str) -> bool:
+    """A story's first sentence after its date ("July 23, 2012 - Police closed the bridge
+    on Monday after a crack was found."): the part after the date's separator is a
+    sentence in running prose (`reads_as_story`), no further field of a date line
+    ("| Category: News | Author: ...")."""
+    tail = _DATE_TAIL.search(text)
+    if tail is None:
+        return False
+    rest = text[tail.end() :]
+    return "|" not in rest and rest[:1].isupper() and reads_as_story(rest)
+
 
 RULES: tuple[Rule, ...] = (
     # Reaction widgets: "What's Your Reaction?" then Like / 0 / Dislike / 0 ...
@@ -318,6 +400,7 @@ RULES: tuple[Rule, ...] = (
         where="edge",
         max_words=150,
         case_sensitive=True,
+        story=_career_in_story,
     ),
     _rule(
         "bio",
@@ -400,11 +483,12 @@ RULES: tuple[Rule, ...] = (
         r"(?:©|\(c\)|copyright\s*(?:©|\(c\)|\d{4}|:)|copyright (?:by|of|holder)|&copy;).{0,400}",
         r".{0,60}(?:©|\(c\)) ?\d{4}.{0,200}",
         max_words=80,
+        story=_rights_in_story,
     ),
     # A rights notice is short, or stands at the head or tail; a story paragraph that
     # discusses "all rights reserved" is long and sits between story paragraphs.
-    _rule("legal", *_RIGHTS, max_words=16),
-    _rule("legal", *_RIGHTS, where="edge", max_words=80),
+    _rule("legal", *_RIGHTS, max_words=16, story=_rights_in_story),
+    _rule("legal", *_RIGHTS, where="edge", max_words=80, story=_rights_in_story),
     _rule(
         "legal",
         r"(?:sofern nicht anders (?:angegeben|ausgewiesen|vermerkt)|unless otherwise (?:noted"
@@ -558,9 +642,17 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "syndication",
         r".{0,80}\b(?:this (?:article|story|post|piece) (?:was|is|has been) (?:originally|first)"
-        r" (?:published|posted)|(?:originally|first) (?:published|appeared) (?:on|in|at|by)"
+        r" (?:published|posted)"
         r"|read the original article|republished (?:from|with permission|under a creative)"
         r"|erschien (?:zuerst|ursprünglich) (?:auf|in|bei)|initialement publié)\b.*",
+        # "First published in" says where the text itself appeared only when it opens the
+        # note or follows the text's own name ("This story originally appeared on ...",
+        # "A version of this article first appeared in ..."); "The findings were first
+        # published in Nature" is the story's sentence.
+        r"(?:.{0,80}?[.!?:|)\]] )?(?:an? (?:[\w-]+ )?version of )?(?:(?:(?:this|the)"
+        r" (?:[\w-]+ ){0,2}?)?(?:article|story|post|blog post|piece|column|essay|interview"
+        r"|op-ed|commentary)s? |this [\w-]+ )?(?:(?:was|is|has been|had been) )?"
+        r"(?:originally|first) (?:published|appeared) (?:on|in|at|by)\b.*",
         where="edge",
         max_words=40,
     ),
@@ -644,6 +736,7 @@ RULES: tuple[Rule, ...] = (
         rf"(?:{DATE}|{TIME}).*",
         where="edge",
         max_words=16,
+        story=_lede_after_date,
     ),
     _rule(
         "dateline",
