@@ -190,7 +190,7 @@ _ATTRIBUTION = re.compile(
 )
 # What a rights notice names besides the rights: a mark, or the site and its content.
 _NOTICE_MARKS = re.compile(
-    r"©|\([cC]\)|®|™|\b(?:site|web ?site|webpage|page|content|contents|material"
+    r"©|\([cC]\)|®|™|\b(?:site|web ?site|webpage|page|blog|content|contents|material"
     r"|materials|articles?|photos?|photographs?|images?|pictures?|videos?|reproduction"
     r"|trademarks?|inhalte?|seiten?|webseite|texte|beiträge|fotos|bilder|nachdruck"
     r"|contenus?|textes?|contenidos?|sitio|contenuti|materiały|treści|serwis\w*)\b",
@@ -237,6 +237,56 @@ def _career_in_story(text: str) -> bool:
     politics.": a bio opens with what its writer is now) or quotes someone ("Jane Doe
     has been a columnist at the paper since 1998, and she said ...")."""
     return bool(_HONORIFIC.match(text) or _PAST_CAREER.match(text) or _ATTRIBUTION.search(text))
+
+
+# A way to reach someone: an e-mail address, a handle, a web address, a phone number.
+_ADDRESS = re.compile(
+    r"\S@\S|(?<!\w)@\w|https?://|www\.|\w\.(?:com|org|net|edu|gov|co|io|de|fr|es|it|pl|at|ch"
+    r"|uk|nl|be)\b|\d{3}[-. )]+\d{3,4}",
+    re.IGNORECASE,
+)
+# The site speaking to its readers: "us", "our", "you", in the languages of the catalogue.
+_SITE_VOICE = re.compile(
+    r"\b(?:we|us|our|ours|you|your|yours|wir|uns|unser\w*|du|dich|dir|dein\w*|euch|eure?\w*"
+    r"|nous|notre|nos|vous|votre|vos|tu|te|ton|ta|tes|nosotros|nuestr[oa]s?|usted\w*|tú|tus?"
+    r"|noi|nostr[oaie]|voi|vostr[oaie]|nas|nasz\w*)\b",
+    re.IGNORECASE,
+)
+# The German polite "you" (capitalised inside a sentence, where "sie" is "she" or "they").
+_POLITE_YOU = re.compile(r"(?<=\w[\w,:]) (?:Sie|Ihnen|Ihre?[mnrs]?)\b")
+_STORY_SENTENCE_WORDS = 8  # a sentence of the story's that tells of others: 8+ words
+
+
+def _told_of_others(text: str) -> bool:
+    """A sentence in the story's voice that a contact or comment rule's phrase opens or
+    holds ("Contact between the two teams was minimal, the report found.", "Readers in
+    the comments were quick to point out the error."): it quotes someone, or it reads as
+    running prose that gives no address and neither speaks for the site nor to its
+    readers ("us", "our", "you") nor of the site and its pages. A template's line does
+    one of these: "Write to Jane Doe at jane@example.org", "Tell us what you think in the
+    comments.", "E-mail is optional and will not be displayed on the site."."""
+    if _ATTRIBUTION.search(text):
+        return True
+    return (
+        len(text.split()) >= _STORY_SENTENCE_WORDS
+        and reads_as_story(text)
+        and not _ADDRESS.search(text)
+        and not _SITE_VOICE.search(text)
+        and not _POLITE_YOU.search(text)
+        and not _NOTICE_MARKS.search(text)
+    )
+
+
+# A subscription's words: a paywall's offer speaks of them, a story's "already a member
+# of the board" does not.
+_SUBSCRIPTION = re.compile(r"\b(?:subscri|abonn|suscri|assinant|abbonat|prenumerat)\w*", re.I)
+
+
+def _offer_in_story(text: str) -> bool:
+    """A story's sentence that a paywall phrase holds ("Customers can cancel at any time,
+    the company said."): told of others (`_told_of_others`), with no word of a
+    subscription ("First-time subscribers also receive a welcome gift!" is the offer)."""
+    return _told_of_others(text) and not _SUBSCRIPTION.search(text)
 
 
 # Where a date line's tail begins: a separator with a space after it.
@@ -334,6 +384,7 @@ RULES: tuple[Rule, ...] = (
         r"|hazte (?:miembro|socio)|suscr[íi]bete para (?:seguir|continuar)|cancela cuando"
         r" quieras|cancel (?:at )?any ?time)\b.*",
         max_words=40,
+        story=_offer_in_story,
     ),
     # Event, app, social and donation promos placed around or inside a story
     _rule("promo", r"[\w.&'-]+ events?", where="edge", max_words=3),
@@ -422,6 +473,7 @@ RULES: tuple[Rule, ...] = (
         r"|contact us|kontakt|contact)\b.{0,120}",
         where="edge",
         max_words=45,
+        story=_told_of_others,
     ),
     _rule(
         "contact",
@@ -468,8 +520,11 @@ RULES: tuple[Rule, ...] = (
         r"|advertise with (?:us|the|our)|amazon product advertising api)\b.*",
         max_words=80,
     ),
-    _rule("ads", r".{0,120}\baffiliate[- ]?links?\b.*", max_words=25),
-    _rule("ads", r".{0,120}\baffiliate[- ]?links?\b.*", where="edge", max_words=40),
+    _rule("ads", r".{0,120}\baffiliate[- ]?links?\b.*", max_words=25, story=_told_of_others),
+    _rule(
+        "ads", r".{0,120}\baffiliate[- ]?links?\b.*", where="edge", max_words=40,
+        story=_told_of_others,
+    ),
     _rule(
         "legal",
         r".{0,100}\b(?:akzeptieren sie|you (?:agree|accept)(?: to)?|vous acceptez) (?:unsere|our"
@@ -519,6 +574,7 @@ RULES: tuple[Rule, ...] = (
         r"|use of cookies|accept (?:all )?cookies|cookie (?:settings|preferences|consent"
         r"|einstellungen)|accepter (?:les|tous les) cookies|cookies (?:akzeptieren|zulassen))\b.*",
         max_words=70,
+        story=_told_of_others,
     ),
     _rule(
         "cookie",
@@ -606,6 +662,7 @@ RULES: tuple[Rule, ...] = (
         r"(?:einfach |gerne )?(?:einen|a|un) (?:kommentar|comment)\b.*",
         where="edge",
         max_words=40,
+        story=_told_of_others,
     ),
     # Comment forms: a field's label with its notes ("Name (required)", "Mail (will not
     # be published)", "Website", "E-Mail *"), and the form's own lines. Only where a
