@@ -608,7 +608,10 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "navigation",
         r"(?:home|start|startseite|accueil|inicio)(?: ?[>»›/|] ?[^>»›|]{1,40}){1,6}",
-        r"[^>»›|]{1,30}(?: ?[>»›] ?[^>»›|]{1,40}){2,6}",
+        # A trail of three or more steps; not a numbered step of a story's instructions
+        # ("1. Control Panel -> Network -> Adapter settings") nor code with placeholders
+        # in angle brackets ("URI_ENCODE( <parent_folder> <folder_name> )").
+        r"(?!\d{1,2}[.)] )[^<>»›|]{1,30}(?: ?[>»›] ?[^<>»›|]{1,40}){2,6}",
         max_words=20,
     ),
     _rule(
