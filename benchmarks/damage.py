@@ -268,8 +268,8 @@ def print_guards(pages: list[Page], harvest: dict, extracted: dict[str, Extracte
     print(f"== lines whose rule a story guard gives up: {sum(map(len, found.values()))}")
     for index, lines in sorted(found.items()):
         counts = Counter(source for source, _key, _line in lines)
-        print(f"== RULES[{index}] {RULES[index].kind}/{RULES[index].where}: "
-              + ", ".join(f"{source} {count}" for source, count in sorted(counts.items())))  # fmt: skip
+        sources = ", ".join(f"{source} {count}" for source, count in sorted(counts.items()))
+        print(f"== RULES[{index}] {RULES[index].kind}/{RULES[index].where}: {sources}")
         for source, key, line in lines:
             print(f"   {source:<34} {key:<28} {line[:160]!r}")
 
