@@ -33,8 +33,14 @@ class _Check(NamedTuple):
 
 
 _CHECKS: tuple[_Check, ...] = tuple(
-    _Check(rule, rule.case_sensitive, check.min_length, check.max_length,
-           rule.pattern.fullmatch, rule.story)  # fmt: skip
+    _Check(
+        rule,
+        rule.case_sensitive,
+        check.min_length,
+        check.max_length,
+        rule.pattern.fullmatch,
+        rule.story,
+    )
     for rule, check in zip(RULES, _PREFILTERS, strict=True)
 )
 
