@@ -3,7 +3,6 @@
     .venv/bin/python benchmarks/damage.py [--part train] [--scrapes N] [--summary]
                                           [--survivors N [--detectors-only]]
                                           [--gold-lines N [--detectors-only]]
-                                          [--guards]
 
 On the training parts (the default; `--part held-out` only for a round's closing
 check, never for tuning) it reads, in turn:
@@ -27,13 +26,6 @@ With `--gold-lines N` it prints instead every line of the scrapes' story (the go
 lines) that the stage removes, sentence or not (a dateline, a caption, a heading, a
 list item): the gold words they hold, grouped by layer, kind and rule, with N samples
 of each group; `--detectors-only` reads the rules and detectors alone here too.
-
-With `--guards` it prints instead every line of the chosen part whose rule a story
-guard (`Rule.story`) gives up: the line would match the rule's pattern, but the guard
-reads it as the story's own. The lines are the harvested boilerplate (`harvest.py`),
-the page texts' lines outside the gold, trafilatura-eval's page-text lines that hold a
-`without` snippet (all boilerplate: each one listed is boilerplate given back), and
-the gold lines and `with` snippets (each one listed is a story line the guard saves).
 
 With `--survivors N` it prints instead what the stage leaves of the kind-labeled
 scrapes' boilerplate: per kind, how many inserted lines survive, their shapes (a
@@ -70,13 +62,7 @@ from labeled import (  # noqa: E402
 )
 
 from newsclean.boilerplate import RULES, strip_boilerplate  # noqa: E402
-from newsclean.boilerplate.catalogue import Rule  # noqa: E402
-from newsclean.boilerplate.lines import (  # noqa: E402
-    bounded_plain_word_count,
-    is_prose,
-    is_sentence,
-    plain,
-)
+from newsclean.boilerplate.lines import is_prose, is_sentence, plain  # noqa: E402
 from newsclean.boilerplate.rules import classify  # noqa: E402
 from newsclean.record import Removal  # noqa: E402
 
@@ -218,62 +204,6 @@ def print_gold_lines(
             print(f"        {line[:160]!r}")
 
 
-def _guarded_rule(line: str) -> Rule | None:
-    """The rule with a story guard whose guard gives `line` up: the first rule whose
-    pattern matches the line (within its max_words, every guard left out), when it has
-    a guard and `classify` does not name the line by it."""
-    text = plain(line)
-    if not text:
-        return None
-    lowered = text.lower()
-    words = bounded_plain_word_count(text, max(rule.max_words for rule in RULES))
-    for rule in RULES:
-        subject = text if rule.case_sensitive else lowered
-        if words <= rule.max_words and rule.pattern.fullmatch(subject):
-            return rule if rule.story is not None and classify(line) is not rule else None
-    return None
-
-
-def print_guards(pages: list[Page], harvest: dict, extracted: dict[str, Extracted]) -> None:
-    """Every line whose rule a story guard gives up, by rule: boilerplate lines (given
-    back) and story lines (saved), each with where it stands."""
-    found: dict[int, list[tuple[str, str, str]]] = {}
-
-    def look(source: str, key: str, line: str) -> None:
-        rule = _guarded_rule(line) if line.strip() else None
-        if rule is not None:
-            index = next(i for i, candidate in enumerate(RULES) if candidate is rule)
-            found.setdefault(index, []).append((source, key, line))
-
-    for key, blocks in sorted(harvest.items()):
-        for block in blocks:
-            for line in block.lines:
-                look("boilerplate (harvested)", key, line)
-    for page in pages:
-        key = page_key(page)
-        if page.gold is not None:
-            story = [line for line in page.gold.split("\n") if line.strip()]
-            held = {line.strip() for line in story}
-            for line in extracted[key].text.split("\n"):
-                if line.strip() and line.strip() not in held:
-                    look("boilerplate (page text, not gold)", key, line)
-        else:
-            story = [snippet for snippet in page.with_snippets if snippet.strip()]
-            without = [fold(snippet) for snippet in page.without_snippets if snippet.strip()]
-            for line in extracted[key].text.split("\n"):
-                if line.strip() and any(snippet in fold(line) for snippet in without):
-                    look("boilerplate (without snippet)", key, line)
-        for line in story:
-            look("story (gold or with)", key, line)
-    print(f"== lines whose rule a story guard gives up: {sum(map(len, found.values()))}")
-    for index, lines in sorted(found.items()):
-        counts = Counter(source for source, _key, _line in lines)
-        sources = ", ".join(f"{source} {count}" for source, count in sorted(counts.items()))
-        print(f"== RULES[{index}] {RULES[index].kind}/{RULES[index].where}: {sources}")
-        for source, key, line in lines:
-            print(f"   {source:<34} {key:<28} {line[:160]!r}")
-
-
 def _shape(line: str) -> str:
     text = plain(line)
     words = len(text.split())
@@ -341,9 +271,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gold-lines", type=int, metavar="N",
                         help="print the scrapes' story lines the stage removes, by rule, "
                         "with N samples a rule")  # fmt: skip
-    parser.add_argument("--guards", action="store_true",
-                        help="print the lines whose rule a story guard gives up, boilerplate "
-                        "and story")  # fmt: skip
     parser.add_argument("--detectors-only", action="store_true",
                         help="with --survivors or --gold-lines: the rules and detectors alone "
                         "(classifier=False)")  # fmt: skip
@@ -367,9 +294,6 @@ def main(argv: list[str] | None = None) -> int:
         print_survivors(kind_labeled, args.survivors, classifier=not args.detectors_only)
         return 0
     extracted = extract_pages(pool)
-    if args.guards:
-        print_guards(pool, harvest_pages(pool), extracted)
-        return 0
     older = scrape_cases(labeled_pages, pool, extracted, args.scrapes)
     if args.gold_lines is not None:
         for label, cases in (("older scrapes", older), ("kind-labeled scrapes", kind_labeled)):

@@ -11,10 +11,7 @@ against the catalogue is `newsclean.boilerplate.rules`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Literal, NamedTuple
-
-from newsclean.boilerplate.lines import is_sentence
 
 Where = Literal["anywhere", "edge"]
 
@@ -29,9 +26,6 @@ class Rule(NamedTuple):
     `in_pairs` marks an edge rule whose lines go wherever two of them stand together
     (a comment form's fields and buttons, set between a story's paragraphs): a line it
     names goes beside another line that such a rule names, as beside other boilerplate.
-    `story`, if given, reads a line the pattern matches (in its plain form, case as is)
-    and says whether it is the story's own sentence all the same (a lede after a date,
-    a reporter's sentence about copyright): the rule does not name such a line.
     """
 
     kind: str
@@ -41,7 +35,6 @@ class Rule(NamedTuple):
     opens_block: bool = False
     case_sensitive: bool = False
     in_pairs: bool = False
-    story: Callable[[str], bool] | None = None
 
 
 def _rule(kind: str, *patterns: str, **options: object) -> Rule:
@@ -180,131 +173,6 @@ _RIGHTS = (
     r"|urheberrechtlich geschützt|protégé par le droit d'auteur)\b.*",
 )
 
-# A reporter's attribution ("..., police said.", "according to the court"): the story's
-# voice. A template's notice, bio or note speaks for the site and quotes no one.
-_ATTRIBUTION = re.compile(
-    r"\b(?:said|says|told|according to|sagte|sagten|sagt|erklärte|betonte|teilte .{1,40} mit"
-    r"|a (?:déclaré|dit|affirmé|expliqué)|selon|dijo|afirmó|explicó|según|ha detto|secondo"
-    r"|powiedział[a]?)\b",
-    re.IGNORECASE,
-)
-# What a rights notice names besides the rights: a mark, or the site and its content.
-_NOTICE_MARKS = re.compile(
-    r"©|\([cC]\)|®|™|\b(?:site|web ?site|webpage|page|blog|content|contents|material"
-    r"|materials|articles?|photos?|photographs?|images?|pictures?|videos?|reproduction"
-    r"|trademarks?|inhalte?|seiten?|webseite|texte|beiträge|fotos|bilder|nachdruck"
-    r"|contenus?|textes?|contenidos?|sitio|contenuti|materiały|treści|serwis\w*)\b",
-    re.IGNORECASE,
-)
-_STORY_LOWER_WORDS = 4  # lower-case words a story's sentence holds at the least
-
-
-def reads_as_story(text: str) -> bool:
-    """A full sentence (`lines.is_sentence`) in running prose: four or more words in
-    lower case, two in five at the least ("Police closed the bridge on Monday."), not a
-    run of names and labels ("By Jane Doe and John Smith, Staff Writers.")."""
-    if not is_sentence(text):
-        return False
-    words = text.split()
-    lower = sum(1 for word in words if word[:1].islower())
-    return lower >= _STORY_LOWER_WORDS and 5 * lower >= 2 * len(words)
-
-
-def _rights_in_story(text: str) -> bool:
-    """A line that speaks of publishing rights in the story's voice: it quotes someone
-    ("The figure is protected by copyright, the publisher's lawyer said."), or it reads
-    as running prose and names neither a rights mark nor the site and its content ("The
-    names of the two men may not be published until their families have been told.").
-    A site's notice speaks of itself: "The material on this site may not be
-    reproduced ...", "© 2012 Example Media. All rights reserved."."""
-    if _ATTRIBUTION.search(text):
-        return True
-    return reads_as_story(text) and not _NOTICE_MARKS.search(text)
-
-
-# A courtesy title before a name: a news story's way of naming a person, not a bio's.
-_HONORIFIC = re.compile(r"(?:Mr|Mrs|Ms|Mx|Miss|Mme|Mlle|Herr|Frau|Sr|Sra)\.? [A-ZÀ-Ý]")
-
-
-# A past career told from its opening verb: "He was a reporter at the Herald before ...".
-_PAST_CAREER = re.compile(r"(?:She|He|They|[A-ZÀ-Ý][\w'.-]*(?: [\w'.-]+){1,3}?) (?:was|war) ")
-
-
-def _career_in_story(text: str) -> bool:
-    """A sentence about a person's career in the story's voice, not the writer's bio: it
-    names the person by a courtesy title ("Mr Chinchilla is the correspondent for
-    ..."), tells a past career ("He was a reporter at the Herald before he entered
-    politics.": a bio opens with what its writer is now) or quotes someone ("Jane Doe
-    has been a columnist at the paper since 1998, and she said ...")."""
-    return bool(_HONORIFIC.match(text) or _PAST_CAREER.match(text) or _ATTRIBUTION.search(text))
-
-
-# A way to reach someone: an e-mail address, a handle, a web address, a phone number.
-_ADDRESS = re.compile(
-    r"\S@\S|(?<!\w)@\w|https?://|www\.|\w\.(?:com|org|net|edu|gov|co|io|de|fr|es|it|pl|at|ch"
-    r"|uk|nl|be)\b|\d{3}[-. )]+\d{3,4}",
-    re.IGNORECASE,
-)
-# The site speaking to its readers: "us", "our", "you", in the languages of the catalogue.
-_SITE_VOICE = re.compile(
-    r"\b(?:we|us|our|ours|you|your|yours|wir|uns|unser\w*|du|dich|dir|dein\w*|euch|eure?\w*"
-    r"|nous|notre|nos|vous|votre|vos|tu|te|ton|ta|tes|nosotros|nuestr[oa]s?|usted\w*|tú|tus?"
-    r"|noi|nostr[oaie]|voi|vostr[oaie]|nas|nasz\w*)\b",
-    re.IGNORECASE,
-)
-# The German polite "you" (capitalised inside a sentence, where "sie" is "she" or "they").
-_POLITE_YOU = re.compile(r"(?<=\w[\w,:]) (?:Sie|Ihnen|Ihre?[mnrs]?)\b")
-_STORY_SENTENCE_WORDS = 8  # a sentence of the story's that tells of others: 8+ words
-
-
-def _told_of_others(text: str) -> bool:
-    """A sentence in the story's voice that a contact or comment rule's phrase opens or
-    holds ("Contact between the two teams was minimal, the report found.", "Readers in
-    the comments were quick to point out the error."): it quotes someone, or it reads as
-    running prose that gives no address and neither speaks for the site nor to its
-    readers ("us", "our", "you") nor of the site and its pages. A template's line does
-    one of these: "Write to Jane Doe at jane@example.org", "Tell us what you think in the
-    comments.", "E-mail is optional and will not be displayed on the site."."""
-    if _ATTRIBUTION.search(text):
-        return True
-    return (
-        len(text.split()) >= _STORY_SENTENCE_WORDS
-        and reads_as_story(text)
-        and not _ADDRESS.search(text)
-        and not _SITE_VOICE.search(text)
-        and not _POLITE_YOU.search(text)
-        and not _NOTICE_MARKS.search(text)
-    )
-
-
-# A subscription's words: a paywall's offer speaks of them, a story's "already a member
-# of the board" does not.
-_SUBSCRIPTION = re.compile(r"\b(?:subscri|abonn|suscri|assinant|abbonat|prenumerat)\w*", re.I)
-
-
-def _offer_in_story(text: str) -> bool:
-    """A story's sentence that a paywall phrase holds ("Customers can cancel at any time,
-    the company said."): told of others (`_told_of_others`), with no word of a
-    subscription ("First-time subscribers also receive a welcome gift!" is the offer)."""
-    return _told_of_others(text) and not _SUBSCRIPTION.search(text)
-
-
-# Where a date line's tail begins: a separator with a space after it.
-_DATE_TAIL = re.compile(r"\s*[|•·~–—-]\s+")
-
-
-def _lede_after_date(text: str) -> bool:
-    """A story's first sentence after its date ("July 23, 2012 - Police closed the bridge
-    on Monday after a crack was found."): the part after the date's separator is a
-    sentence in running prose (`reads_as_story`), no further field of a date line
-    ("| Category: News | Author: ...")."""
-    tail = _DATE_TAIL.search(text)
-    if tail is None:
-        return False
-    rest = text[tail.end() :]
-    return "|" not in rest and rest[:1].isupper() and reads_as_story(rest)
-
-
 RULES: tuple[Rule, ...] = (
     # Reaction widgets: "What's Your Reaction?" then Like / 0 / Dislike / 0 ...
     _rule(
@@ -384,7 +252,6 @@ RULES: tuple[Rule, ...] = (
         r"|hazte (?:miembro|socio)|suscr[íi]bete para (?:seguir|continuar)|cancela cuando"
         r" quieras|cancel (?:at )?any ?time)\b.*",
         max_words=40,
-        story=_offer_in_story,
     ),
     # Event, app, social and donation promos placed around or inside a story
     _rule("promo", r"[\w.&'-]+ events?", where="edge", max_words=3),
@@ -451,7 +318,6 @@ RULES: tuple[Rule, ...] = (
         where="edge",
         max_words=150,
         case_sensitive=True,
-        story=_career_in_story,
     ),
     _rule(
         "bio",
@@ -473,7 +339,6 @@ RULES: tuple[Rule, ...] = (
         r"|contact us|kontakt|contact)\b.{0,120}",
         where="edge",
         max_words=45,
-        story=_told_of_others,
     ),
     _rule(
         "contact",
@@ -520,11 +385,8 @@ RULES: tuple[Rule, ...] = (
         r"|advertise with (?:us|the|our)|amazon product advertising api)\b.*",
         max_words=80,
     ),
-    _rule("ads", r".{0,120}\baffiliate[- ]?links?\b.*", max_words=25, story=_told_of_others),
-    _rule(
-        "ads", r".{0,120}\baffiliate[- ]?links?\b.*", where="edge", max_words=40,
-        story=_told_of_others,
-    ),
+    _rule("ads", r".{0,120}\baffiliate[- ]?links?\b.*", max_words=25),
+    _rule("ads", r".{0,120}\baffiliate[- ]?links?\b.*", where="edge", max_words=40),
     _rule(
         "legal",
         r".{0,100}\b(?:akzeptieren sie|you (?:agree|accept)(?: to)?|vous acceptez) (?:unsere|our"
@@ -538,12 +400,11 @@ RULES: tuple[Rule, ...] = (
         r"(?:©|\(c\)|copyright\s*(?:©|\(c\)|\d{4}|:)|copyright (?:by|of|holder)|&copy;).{0,400}",
         r".{0,60}(?:©|\(c\)) ?\d{4}.{0,200}",
         max_words=80,
-        story=_rights_in_story,
     ),
     # A rights notice is short, or stands at the head or tail; a story paragraph that
     # discusses "all rights reserved" is long and sits between story paragraphs.
-    _rule("legal", *_RIGHTS, max_words=16, story=_rights_in_story),
-    _rule("legal", *_RIGHTS, where="edge", max_words=80, story=_rights_in_story),
+    _rule("legal", *_RIGHTS, max_words=16),
+    _rule("legal", *_RIGHTS, where="edge", max_words=80),
     _rule(
         "legal",
         r"(?:sofern nicht anders (?:angegeben|ausgewiesen|vermerkt)|unless otherwise (?:noted"
@@ -574,7 +435,6 @@ RULES: tuple[Rule, ...] = (
         r"|use of cookies|accept (?:all )?cookies|cookie (?:settings|preferences|consent"
         r"|einstellungen)|accepter (?:les|tous les) cookies|cookies (?:akzeptieren|zulassen))\b.*",
         max_words=70,
-        story=_told_of_others,
     ),
     _rule(
         "cookie",
@@ -608,10 +468,7 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "navigation",
         r"(?:home|start|startseite|accueil|inicio)(?: ?[>»›/|] ?[^>»›|]{1,40}){1,6}",
-        # A trail of three or more steps; not a numbered step of a story's instructions
-        # ("1. Control Panel -> Network -> Adapter settings") nor code with placeholders
-        # in angle brackets ("URI_ENCODE( <parent_folder> <folder_name> )").
-        r"(?!\d{1,2}[.)] )[^<>»›|]{1,30}(?: ?[>»›] ?[^<>»›|]{1,40}){2,6}",
+        r"[^>»›|]{1,30}(?: ?[>»›] ?[^>»›|]{1,40}){2,6}",
         max_words=20,
     ),
     _rule(
@@ -665,7 +522,6 @@ RULES: tuple[Rule, ...] = (
         r"(?:einfach |gerne )?(?:einen|a|un) (?:kommentar|comment)\b.*",
         where="edge",
         max_words=40,
-        story=_told_of_others,
     ),
     # Comment forms: a field's label with its notes ("Name (required)", "Mail (will not
     # be published)", "Website", "E-Mail *"), and the form's own lines. Only where a
@@ -702,17 +558,9 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "syndication",
         r".{0,80}\b(?:this (?:article|story|post|piece) (?:was|is|has been) (?:originally|first)"
-        r" (?:published|posted)"
+        r" (?:published|posted)|(?:originally|first) (?:published|appeared) (?:on|in|at|by)"
         r"|read the original article|republished (?:from|with permission|under a creative)"
         r"|erschien (?:zuerst|ursprünglich) (?:auf|in|bei)|initialement publié)\b.*",
-        # "First published in" says where the text itself appeared only when it opens the
-        # note or follows the text's own name ("This story originally appeared on ...",
-        # "A version of this article first appeared in ..."); "The findings were first
-        # published in Nature" is the story's sentence.
-        r"(?:.{0,80}?[.!?:|)\]] )?(?:an? (?:[\w-]+ )?version of )?(?:(?:(?:this|the)"
-        r" (?:[\w-]+ ){0,2}?)?(?:article|story|post|blog post|piece|column|essay|interview"
-        r"|op-ed|commentary)s? |this [\w-]+ )?(?:(?:was|is|has been|had been) )?"
-        r"(?:originally|first) (?:published|appeared) (?:on|in|at|by)\b.*",
         where="edge",
         max_words=40,
     ),
@@ -796,7 +644,6 @@ RULES: tuple[Rule, ...] = (
         rf"(?:{DATE}|{TIME}).*",
         where="edge",
         max_words=16,
-        story=_lede_after_date,
     ),
     _rule(
         "dateline",

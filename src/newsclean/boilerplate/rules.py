@@ -29,18 +29,10 @@ class _Check(NamedTuple):
     min_length: int
     max_length: int
     fullmatch: Callable[[str], re.Match[str] | None]
-    story: Callable[[str], bool] | None  # Rule.story: a match that is the story's own
 
 
 _CHECKS: tuple[_Check, ...] = tuple(
-    _Check(
-        rule,
-        rule.case_sensitive,
-        check.min_length,
-        check.max_length,
-        rule.pattern.fullmatch,
-        rule.story,
-    )
+    _Check(rule, rule.case_sensitive, check.min_length, check.max_length, rule.pattern.fullmatch)
     for rule, check in zip(RULES, _PREFILTERS, strict=True)
 )
 
@@ -135,8 +127,7 @@ def warm_needle_scans() -> None:
 
 
 def classify(line: str) -> Rule | None:
-    """The first rule whose pattern matches the whole line and that does not read the
-    line as the story's own (`Rule.story`), or None.
+    """The first rule whose pattern matches the whole line, or None.
 
     Equivalent to trying each rule's regex in turn (within its max_words); a rule is
     skipped when its prefilter proves the line cannot match.
@@ -164,29 +155,18 @@ def classify(line: str) -> Rule | None:
     while rules:  # lowest bit first: the rules in catalogue order
         lowest = rules & -rules
         rules ^= lowest
-        rule, case_sensitive, min_length, max_length, fullmatch, story = _CHECKS[
-            lowest.bit_length() - 1
-        ]
+        rule, case_sensitive, min_length, max_length, fullmatch = _CHECKS[lowest.bit_length() - 1]
         subject = text if case_sensitive else lowered
-        if (
-            min_length <= len(subject) <= max_length
-            and fullmatch(subject)
-            and (story is None or not story(text))
-        ):
+        if min_length <= len(subject) <= max_length and fullmatch(subject):
             return rule
     return None
 
 
 def _first_match(text: str, lowered: str) -> Rule | None:
-    """The first rule, within its max_words, whose regex matches the whole line and that
-    does not read it as the story's own."""
+    """The first rule, within its max_words, whose regex matches the whole line."""
     words = bounded_plain_word_count(text, _MAX_WORDS)
     for rule in RULES:
         subject = text if rule.case_sensitive else lowered
-        if (
-            words <= rule.max_words
-            and rule.pattern.fullmatch(subject)
-            and (rule.story is None or not rule.story(text))
-        ):
+        if words <= rule.max_words and rule.pattern.fullmatch(subject):
             return rule
     return None
