@@ -1424,8 +1424,51 @@ def _reading_allowed(
             and function not in lexicon.prefixes
         ):
             return other_zipf >= RARE_PARTNER_MIN_ZIPF  # `und abschüssig`, `und gezacktem`
-        return other_zipf >= FUNCTION_PARTNER_MIN_ZIPF
+        if other_zipf >= FUNCTION_PARTNER_MIN_ZIPF:
+            return True
+        return (  # `para estirarlo`, not `se pararlo` (`separarlo`: `separar` with `lo`)
+            _is_verb_with_clitic(other, lexicon, CLITIC_HOST_MIN_ZIPF)
+            and not _is_verb_with_clitic(left + right, lexicon, WORD_FORM_MIN_ZIPF)
+        )
     return not compounds and both_common
+
+
+#: Spanish writes an object pronoun onto an infinitive or a gerund (`estirarlo`,
+#: `dándole`): such a form is rarer than its verb, which is a common word. The clitics
+#: (one or two), and the verb form's endings before them. (Italian's, measured with
+#: `lexicon_splits`, read `bandoli`, `tenderlo` as verb forms: not there.)
+_CLITICS = {"es": ("lo", "la", "los", "las", "le", "les", "se", "me", "te", "nos")}
+_CLITIC_HOSTS = {"es": ("ar", "er", "ir", "ando", "iendo")}
+#: The verb form under the clitics is known this often at least (a token that is itself a
+#: known verb's form with clitics, at Zipf `WORD_FORM_MIN_ZIPF`, is never split so).
+CLITIC_HOST_MIN_ZIPF = 3.0
+CLITIC_HOST_MIN_LENGTH = 5
+
+
+def _is_verb_with_clitic(word: str, lexicon: Lexicon, min_zipf: float) -> bool:
+    """Whether `word` is an infinitive or a gerund with one or two object pronouns written
+    onto it (`estirarlo`: `estirar` at Zipf 3.35; `decírselo`), its verb form (of
+    `CLITIC_HOST_MIN_LENGTH` letters or more) known at `min_zipf`."""
+    clitics = _CLITICS.get(lexicon.language)
+    if clitics is None:
+        return False
+    host = word
+    for _ in range(2):
+        clitic = next((clitic for clitic in clitics if host.endswith(clitic)), None)
+        if clitic is None:
+            return False
+        host = _without_accent(host[: len(host) - len(clitic)])
+        if len(host) >= CLITIC_HOST_MIN_LENGTH and host.endswith(_CLITIC_HOSTS[lexicon.language]):
+            return lexicon.zipf.get(host, 0.0) >= min_zipf
+    return False
+
+
+def _without_accent(host: str) -> str:
+    """A verb form without the accent a clitic adds to it (`dándo` -> `dando`)."""
+    return host.translate(_UNACCENTED)
+
+
+_UNACCENTED = str.maketrans("áéíóú", "aeiou")
 
 
 def load_lexicons(languages: Collection[str] = TYPO_LANGUAGES) -> None:
