@@ -42,7 +42,7 @@ from repair_bench import Damage, compare  # noqa: E402
 
 from newsclean.language import detect_language  # noqa: E402
 from newsclean.repair import fix_encoding, repair_text  # noqa: E402
-from newsclean.typos import TYPO_LANGUAGES, _typo_language  # noqa: E402
+from newsclean.typos import _CAPITALISED_NOUNS, TYPO_LANGUAGES, _typo_language  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus"
@@ -67,6 +67,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_text_arguments(parser, default_part="held-out")
     parser.add_argument("--show", action="store_true", help="list misses and false edits")
+    parser.add_argument(
+        "--capitalised",
+        action="store_true",
+        help="also join a lowercase word to a capitalised one where nouns are capitalised",
+    )
     args = parser.parse_args()
 
     texts = corpus_texts(args.corpus)
@@ -95,7 +100,8 @@ def main() -> int:
     totals = Counter()
     shown: list[str] = []
     for code in sorted(by_language, key=lambda code: -len(by_language[code])):
-        row = measure(code, by_language[code][: args.per_language], rng, shown, reviewed)
+        texts = by_language[code][: args.per_language]
+        row = measure(code, texts, rng, shown, reviewed, capitalised=args.capitalised)
         totals.update(row)
         print_row(code, row)
     print_row("all", totals)
@@ -150,9 +156,12 @@ def measure(
     rng: random.Random,
     shown: list[str],
     reviewed: dict[tuple[str, str, str, str], str],
+    *,
+    capitalised: bool = False,
 ) -> Counter:
     """Joins made and fixed, edits of undamaged text (raw, and those a reader found to fix
-    a join of the source: `reviewed`) and time for one language's (name, text) pairs."""
+    a join of the source: `reviewed`) and time for one language's (name, text) pairs
+    (`capitalised`: see `join_pairs`)."""
     row = Counter(texts=len(texts))
     for name, text in texts:
         row["words"] += len(text.split())
@@ -172,7 +181,7 @@ def measure(
                 f"  [{name}] {_context(text, repair.before)!r}"
             )
 
-        damaged, damages = join_pairs(text, code, rng)
+        damaged, damages = join_pairs(text, code, rng, capitalised=capitalised)
         started = time.perf_counter()
         repaired, _repairs = repair_text(damaged, language=code)
         row["seconds"] += time.perf_counter() - started
@@ -228,14 +237,23 @@ def in_part(name: str, part: str) -> bool:
     return held_out == (part == "held-out")
 
 
-def join_pairs(text: str, code: str, rng: random.Random) -> tuple[str, list[Damage]]:
-    """The text with random adjacent lowercase word pairs joined, and the joined spots."""
+def join_pairs(
+    text: str, code: str, rng: random.Random, *, capitalised: bool = False
+) -> tuple[str, list[Damage]]:
+    """The text with random adjacent lowercase word pairs joined, and the joined spots;
+    with `capitalised`, in a language that capitalises its nouns, also pairs of a
+    lowercase word and a capitalised one (`die Erdbeeren` -> `dieErdbeeren`)."""
     from wordfreq import zipf_frequency
 
     pieces, damages, cursor = [], [], 0
+    capitalised = capitalised and code in _CAPITALISED_NOUNS
     for match in _PAIR.finditer(text):
         first, second = match[1], match[2]
-        if match.start() < cursor or not (first + second).islower():
+        if match.start() < cursor:
+            continue
+        if not (first + second).islower() and not (
+            capitalised and first.islower() and second.istitle()
+        ):
             continue
         if rng.random() >= JOIN_RATE:
             continue

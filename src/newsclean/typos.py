@@ -83,9 +83,76 @@ def fix_typos(
     if others:
         unfixed = candidates - fixes.keys()
         text = _fix_foreign_lines(text, unfixed, first_lines, code, others, repairs)
+    if code in _CAPITALISED_NOUNS:
+        text = _split_before_capital(text, lexicon, evidence, repairs)
     if not fixes:
         return text, repairs
     return _apply_word_fixes(text, fixes, prose_only, repairs, code), repairs
+
+
+#: Languages that capitalise every noun: a lowercase word run into a capitalised word
+#: there (`dieErdbeeren`, `beliebteStartpunkte`) is two words, since no word of the
+#: language is written so. Brands are (`eBay`, `iPhone`, `proPellets`): the lowercase
+#: part must be a function word, or a common word of `CAPITAL_JOIN_MIN_LEFT` letters.
+_CAPITALISED_NOUNS = frozenset({"de"})
+_CAPITAL_JOIN = re.compile(
+    r"(?<![\w'’@#/.-])([a-zäöüß]{2,})([A-ZÄÖÜ][a-zäöüß]{2,})(?![\w'’@/])"
+)
+#: The capitalised word is one the lexicon knows at least this often.
+CAPITAL_JOIN_MIN_ZIPF = 1.0
+CAPITAL_JOIN_MIN_LEFT = 4
+
+
+def _split_before_capital(
+    text: str, lexicon: Lexicon, evidence: _TextEvidence, repairs: list[Repair]
+) -> str:
+    """The text with each lowercase function word or common word run into a capitalised
+    word the lexicon knows split (`die Erdbeeren`), where the token is written once (a
+    token the text repeats is a name of its own: `derStandard`, as is one whose lowercase
+    part the text writes as a domain: `kathLogin` beside `kath.net`) in a line of prose."""
+    if not _LOWER_BEFORE_CAPITAL.search(text):
+        return text  # (the common case: one cheap search)
+    pieces, cursor = [], 0
+    for match in _CAPITAL_JOIN.finditer(text):
+        left, right = match[1], match[2]
+        if left not in lexicon.function_words and not (
+            len(left) >= CAPITAL_JOIN_MIN_LEFT
+            and lexicon.zipf.get(left.casefold(), 0.0) >= HALF_MIN_ZIPF
+        ):
+            continue
+        if lexicon.zipf.get(right.casefold(), 0.0) < CAPITAL_JOIN_MIN_ZIPF:
+            continue
+        if evidence.count(match[0]) > 1 or not _capital_join_fixable(text, match):
+            continue
+        if re.search(rf"(?<![\w.]){left}\.[a-z]", text):
+            continue  # `kathLogin` beside `kath.net`: a site's name for its own service
+        split = f"{left} {right}"
+        pieces += [text[cursor : match.start()], split]
+        repairs.append(Repair("run_together", match[0], split))
+        cursor = match.end()
+    if not pieces:
+        return text
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+_LOWER_BEFORE_CAPITAL = re.compile(r"[a-zäöüß][A-ZÄÖÜ]")
+
+
+def _capital_join_fixable(text: str, match: re.Match[str]) -> bool:
+    """Whether a token of `_CAPITAL_JOIN` sits in prose: a line of `LINE_MIN_WORDS` plain
+    lowercase words that is no code (not a list of dates and venues: `2022 - dasWerk`),
+    in a chunk that is no URL or path."""
+    line_start = _line_start(text, match.start())
+    line = text[line_start : _LINE_END.search(text, match.end()).start()]
+    words = [word for word in _ANY_LINE_WORD.findall(line) if word.islower()]
+    if len(words) < LINE_MIN_WORDS or _looks_like_code(line):
+        return False
+    chunk_start = match.start()
+    while chunk_start > line_start and text[chunk_start - 1] not in _CHUNK_SEPARATORS:
+        chunk_start -= 1
+    chunk = text[chunk_start : _CHUNK_END.search(text, match.end()).start()]
+    return not _PROTECTED_CHUNK.search(chunk)
 
 
 def _fix_foreign_lines(
