@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/split_bench.py [--corpus ../shared/corpus] [--part held-out]
                                             [--per-language N] [--seed S] [--show]
+                                            [--capitalised]
 
 Texts are the main text of the trafilatura-eval pages (extracted with trafilatura) and
 the gold texts of labeled/dragnet and labeled/readability, grouped by their detected
@@ -19,7 +20,9 @@ Some edits of the undamaged text fix a join the source itself had (`isyour`,
 counts every edit of undamaged text as false; the reviewed one leaves out those listed
 for that text (`source/10k` is their rate): a text nobody reviewed counts all its edits.
 `--show` prints every edit of undamaged text with its text and context, a listed one
-marked `SOURCE`, so that new ones can be reviewed.
+marked `SOURCE`, so that new ones can be reviewed. `--capitalised` also joins a lowercase
+word to a capitalised one in languages that capitalise their nouns (`die Erdbeeren` ->
+`dieErdbeeren`, German); the joins then differ from a run without it.
 """
 
 from __future__ import annotations

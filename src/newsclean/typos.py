@@ -3,7 +3,8 @@ stripped (`thisweek` -> `this week`, `erstrecktsich` -> `erstreckt sich`) in Eng
 the languages of `SPLIT_LANGUAGES`, and known misspellings (`recieve` -> `receive`) in
 English; each edit is recorded as a `Repair(kind, before, after)`.
 
-It acts only on plain lowercase words. Anything with a capital, a digit or an
+It acts only on plain lowercase words (and, in German, on a lowercase word run into a
+capitalised one: `dieErdbeeren`). Anything else with a capital, a digit or an
 apostrophe, and any token that looks like a URL, an email, a handle, a hashtag or code,
 is left alone; a paragraph that does not read as the text's language is left alone.
 In languages that write compounds as one word (`COMPOUND_LANGUAGES`), a token the
@@ -1493,11 +1494,26 @@ def _reading_allowed(
             return other_zipf >= RARE_PARTNER_MIN_ZIPF  # `und abschüssig`, `und gezacktem`
         if other_zipf >= FUNCTION_PARTNER_MIN_ZIPF:
             return True
+        if lexicon.language == "pl":
+            return left == "po" and _is_manner_adverb(right, lexicon)  # `po fińsku`
         return (  # `para estirarlo`, not `se pararlo` (`separarlo`: `separar` with `lo`)
             _is_verb_with_clitic(other, lexicon, CLITIC_HOST_MIN_ZIPF)
             and not _is_verb_with_clitic(left + right, lexicon, WORD_FORM_MIN_ZIPF)
         )
     return not compounds and both_common
+
+
+def _is_manner_adverb(word: str, lexicon: Lexicon) -> bool:
+    """Whether a Polish word is the adverb `po` takes of an adjective in `-ski`, `-cki`
+    (`po fińsku`, `po niemiecku`: a language, a manner), the adjective as common as a
+    function word's partner must be (`fiński` 2.76 for `fińsku` 2.24) and declined as an
+    adjective (`fińskiego`; `trzaski` is a noun: `w potrzasku`)."""
+    zipf = lexicon.zipf
+    return (
+        word.endswith(("sku", "cku", "zku"))
+        and zipf.get(word[:-2] + "ki", 0.0) >= FUNCTION_PARTNER_MIN_ZIPF
+        and zipf.get(word[:-2] + "kiego", 0.0) >= WORD_FORM_MIN_ZIPF
+    )
 
 
 #: Spanish writes an object pronoun onto an infinitive or a gerund (`estirarlo`,
