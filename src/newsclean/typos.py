@@ -97,8 +97,9 @@ def fix_typos(
 #: part must be a function word, or a common word of `CAPITAL_JOIN_MIN_LEFT` letters.
 _CAPITALISED_NOUNS = frozenset({"de"})
 _CAPITAL_JOIN = re.compile(
-    r"(?<![\w'’@#/.-])([a-zäöüß]{2,})([A-ZÄÖÜ][a-zäöüß]{2,})(?![\w'’@/])"
+    r"(?<![\w'’@#/.\[{<$-])([a-zäöüß]{2,})([A-ZÄÖÜ][a-zäöüß]{2,})(?![\w'’@/])"
 )
+#: (A token in brackets is a template's placeholder: `[freeShipping]`.)
 #: The capitalised word is one the lexicon knows at least this often.
 CAPITAL_JOIN_MIN_ZIPF = 1.0
 CAPITAL_JOIN_MIN_LEFT = 4
