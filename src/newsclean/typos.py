@@ -112,10 +112,8 @@ def _split_before_capital(
     word the lexicon knows split (`die Erdbeeren`), where the token is written once (a
     token the text repeats is a name of its own: `derStandard`, as is one whose lowercase
     part the text writes as a domain: `kathLogin` beside `kath.net`) in a line of prose."""
-    if not _LOWER_BEFORE_CAPITAL.search(text):
-        return text  # (the common case: one cheap search)
     pieces, cursor = [], 0
-    for match in _CAPITAL_JOIN.finditer(text):
+    for match in _capital_joins(text):
         left, right = match[1], match[2]
         if left not in lexicon.function_words and not (
             len(left) >= CAPITAL_JOIN_MIN_LEFT
@@ -126,7 +124,7 @@ def _split_before_capital(
             continue
         if evidence.count(match[0]) > 1 or not _capital_join_fixable(text, match):
             continue
-        if re.search(rf"(?<![\w.]){left}\.[a-z]", text):
+        if left + "." in text and re.search(rf"(?<![\w.]){left}\.[a-z]", text):
             continue  # `kathLogin` beside `kath.net`: a site's name for its own service
         split = f"{left} {right}"
         pieces += [text[cursor : match.start()], split]
@@ -138,7 +136,26 @@ def _split_before_capital(
     return "".join(pieces)
 
 
-_LOWER_BEFORE_CAPITAL = re.compile(r"[a-zäöüß][A-ZÄÖÜ]")
+def _capital_joins(text: str) -> Iterator[re.Match[str]]:
+    """The tokens of `_CAPITAL_JOIN` in `text`, found from where a lowercase letter meets
+    a capital (searching for the token itself at every character costs three times more)."""
+    end = 0
+    for meeting in _CAPITAL_AFTER_LOWER.finditer(text):
+        start = meeting.start() - 1
+        if start < end:
+            continue
+        while start and text[start - 1] in _GERMAN_LOWERCASE:
+            start -= 1
+        match = _CAPITAL_JOIN.match(text, start)
+        if match is not None:
+            end = match.end()
+            yield match
+
+
+# (A capital is looked for first: `re` skips the many characters that are none far faster
+# than it tries a lowercase letter at each.)
+_CAPITAL_AFTER_LOWER = re.compile(r"[A-ZÄÖÜ](?<=[a-zäöüß].)")
+_GERMAN_LOWERCASE = frozenset("abcdefghijklmnopqrstuvwxyzäöüß")
 
 
 def _capital_join_fixable(text: str, match: re.Match[str]) -> bool:
