@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/split_bench.py [--corpus ../shared/corpus] [--part held-out]
                                             [--per-language N] [--seed S] [--show]
+                                            [--capitalised]
 
 Texts are the main text of the trafilatura-eval pages (extracted with trafilatura) and
 the gold texts of labeled/dragnet and labeled/readability, grouped by their detected
@@ -19,7 +20,9 @@ Some edits of the undamaged text fix a join the source itself had (`isyour`,
 counts every edit of undamaged text as false; the reviewed one leaves out those listed
 for that text (`source/10k` is their rate): a text nobody reviewed counts all its edits.
 `--show` prints every edit of undamaged text with its text and context, a listed one
-marked `SOURCE`, so that new ones can be reviewed.
+marked `SOURCE`, so that new ones can be reviewed. `--capitalised` also joins a lowercase
+word to a capitalised one in languages that capitalise their nouns (`die Erdbeeren` ->
+`dieErdbeeren`, German); the joins then differ from a run without it.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ from repair_bench import Damage, compare  # noqa: E402
 
 from newsclean.language import detect_language  # noqa: E402
 from newsclean.repair import fix_encoding, repair_text  # noqa: E402
-from newsclean.typos import TYPO_LANGUAGES, _typo_language  # noqa: E402
+from newsclean.typos import _CAPITALISED_NOUNS, TYPO_LANGUAGES, _typo_language  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus"
@@ -67,6 +70,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_text_arguments(parser, default_part="held-out")
     parser.add_argument("--show", action="store_true", help="list misses and false edits")
+    parser.add_argument(
+        "--capitalised",
+        action="store_true",
+        help="also join a lowercase word to a capitalised one where nouns are capitalised",
+    )
     args = parser.parse_args()
 
     texts = corpus_texts(args.corpus)
@@ -95,7 +103,8 @@ def main() -> int:
     totals = Counter()
     shown: list[str] = []
     for code in sorted(by_language, key=lambda code: -len(by_language[code])):
-        row = measure(code, by_language[code][: args.per_language], rng, shown, reviewed)
+        texts = by_language[code][: args.per_language]
+        row = measure(code, texts, rng, shown, reviewed, capitalised=args.capitalised)
         totals.update(row)
         print_row(code, row)
     print_row("all", totals)
@@ -150,9 +159,12 @@ def measure(
     rng: random.Random,
     shown: list[str],
     reviewed: dict[tuple[str, str, str, str], str],
+    *,
+    capitalised: bool = False,
 ) -> Counter:
     """Joins made and fixed, edits of undamaged text (raw, and those a reader found to fix
-    a join of the source: `reviewed`) and time for one language's (name, text) pairs."""
+    a join of the source: `reviewed`) and time for one language's (name, text) pairs
+    (`capitalised`: see `join_pairs`)."""
     row = Counter(texts=len(texts))
     for name, text in texts:
         row["words"] += len(text.split())
@@ -172,7 +184,7 @@ def measure(
                 f"  [{name}] {_context(text, repair.before)!r}"
             )
 
-        damaged, damages = join_pairs(text, code, rng)
+        damaged, damages = join_pairs(text, code, rng, capitalised=capitalised)
         started = time.perf_counter()
         repaired, _repairs = repair_text(damaged, language=code)
         row["seconds"] += time.perf_counter() - started
@@ -228,14 +240,23 @@ def in_part(name: str, part: str) -> bool:
     return held_out == (part == "held-out")
 
 
-def join_pairs(text: str, code: str, rng: random.Random) -> tuple[str, list[Damage]]:
-    """The text with random adjacent lowercase word pairs joined, and the joined spots."""
+def join_pairs(
+    text: str, code: str, rng: random.Random, *, capitalised: bool = False
+) -> tuple[str, list[Damage]]:
+    """The text with random adjacent lowercase word pairs joined, and the joined spots;
+    with `capitalised`, in a language that capitalises its nouns, also pairs of a
+    lowercase word and a capitalised one (`die Erdbeeren` -> `dieErdbeeren`)."""
     from wordfreq import zipf_frequency
 
     pieces, damages, cursor = [], [], 0
+    capitalised = capitalised and code in _CAPITALISED_NOUNS
     for match in _PAIR.finditer(text):
         first, second = match[1], match[2]
-        if match.start() < cursor or not (first + second).islower():
+        if match.start() < cursor:
+            continue
+        if not (first + second).islower() and not (
+            capitalised and first.islower() and second.istitle()
+        ):
             continue
         if rng.random() >= JOIN_RATE:
             continue

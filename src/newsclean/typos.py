@@ -3,7 +3,8 @@ stripped (`thisweek` -> `this week`, `erstrecktsich` -> `erstreckt sich`) in Eng
 the languages of `SPLIT_LANGUAGES`, and known misspellings (`recieve` -> `receive`) in
 English; each edit is recorded as a `Repair(kind, before, after)`.
 
-It acts only on plain lowercase words. Anything with a capital, a digit or an
+It acts only on plain lowercase words (and, in German, on a lowercase word run into a
+capitalised one: `dieErdbeeren`). Anything else with a capital, a digit or an
 apostrophe, and any token that looks like a URL, an email, a handle, a hashtag or code,
 is left alone; a paragraph that does not read as the text's language is left alone.
 In languages that write compounds as one word (`COMPOUND_LANGUAGES`), a token the
@@ -83,9 +84,94 @@ def fix_typos(
     if others:
         unfixed = candidates - fixes.keys()
         text = _fix_foreign_lines(text, unfixed, first_lines, code, others, repairs)
+    if code in _CAPITALISED_NOUNS:
+        text = _split_before_capital(text, lexicon, evidence, repairs)
     if not fixes:
         return text, repairs
     return _apply_word_fixes(text, fixes, prose_only, repairs, code), repairs
+
+
+#: Languages that capitalise every noun: a lowercase word run into a capitalised word
+#: there (`dieErdbeeren`, `beliebteStartpunkte`) is two words, since no word of the
+#: language is written so. Brands are (`eBay`, `iPhone`, `proPellets`): the lowercase
+#: part must be a function word, or a common word of `CAPITAL_JOIN_MIN_LEFT` letters.
+_CAPITALISED_NOUNS = frozenset({"de"})
+_CAPITAL_JOIN = re.compile(
+    r"(?<![\w'’@#/.\[{<$-])([a-zäöüß]{2,})([A-ZÄÖÜ][a-zäöüß]{2,})(?![\w'’@/])"
+)
+#: (A token in brackets is a template's placeholder: `[freeShipping]`.)
+#: The capitalised word is one the lexicon knows at least this often.
+CAPITAL_JOIN_MIN_ZIPF = 1.0
+CAPITAL_JOIN_MIN_LEFT = 4
+
+
+def _split_before_capital(
+    text: str, lexicon: Lexicon, evidence: _TextEvidence, repairs: list[Repair]
+) -> str:
+    """The text with each lowercase function word or common word run into a capitalised
+    word the lexicon knows split (`die Erdbeeren`), where the token is written once (a
+    token the text repeats is a name of its own: `derStandard`, as is one whose lowercase
+    part the text writes as a domain: `kathLogin` beside `kath.net`) in a line of prose."""
+    pieces, cursor = [], 0
+    for match in _capital_joins(text):
+        left, right = match[1], match[2]
+        if left not in lexicon.function_words and not (
+            len(left) >= CAPITAL_JOIN_MIN_LEFT
+            and lexicon.zipf.get(left.casefold(), 0.0) >= HALF_MIN_ZIPF
+        ):
+            continue
+        if lexicon.zipf.get(right.casefold(), 0.0) < CAPITAL_JOIN_MIN_ZIPF:
+            continue
+        if evidence.count(match[0]) > 1 or not _capital_join_fixable(text, match):
+            continue
+        if left + "." in text and re.search(rf"(?<![\w.]){left}\.[a-z]", text):
+            continue  # `kathLogin` beside `kath.net`: a site's name for its own service
+        split = f"{left} {right}"
+        pieces += [text[cursor : match.start()], split]
+        repairs.append(Repair("run_together", match[0], split))
+        cursor = match.end()
+    if not pieces:
+        return text
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+def _capital_joins(text: str) -> Iterator[re.Match[str]]:
+    """The tokens of `_CAPITAL_JOIN` in `text`, found from where a lowercase letter meets
+    a capital (searching for the token itself at every character costs three times more)."""
+    end = 0
+    for meeting in _CAPITAL_AFTER_LOWER.finditer(text):
+        start = meeting.start() - 1
+        if start < end:
+            continue
+        while start and text[start - 1] in _GERMAN_LOWERCASE:
+            start -= 1
+        match = _CAPITAL_JOIN.match(text, start)
+        if match is not None:
+            end = match.end()
+            yield match
+
+
+# (A capital is looked for first: `re` skips the many characters that are none far faster
+# than it tries a lowercase letter at each.)
+_CAPITAL_AFTER_LOWER = re.compile(r"[A-ZÄÖÜ](?<=[a-zäöüß].)")
+_GERMAN_LOWERCASE = frozenset("abcdefghijklmnopqrstuvwxyzäöüß")
+
+
+def _capital_join_fixable(text: str, match: re.Match[str]) -> bool:
+    """Whether a token of `_CAPITAL_JOIN` sits in prose: a line of `LINE_MIN_WORDS` plain
+    lowercase words that is no code (not a list of dates and venues: `2022 - dasWerk`),
+    in a chunk that is no URL or path."""
+    line_start = _line_start(text, match.start())
+    line = text[line_start : _LINE_END.search(text, match.end()).start()]
+    words = [word for word in _ANY_LINE_WORD.findall(line) if word.islower()]
+    if len(words) < LINE_MIN_WORDS or _looks_like_code(line):
+        return False
+    chunk_start = match.start()
+    while chunk_start > line_start and text[chunk_start - 1] not in _CHUNK_SEPARATORS:
+        chunk_start -= 1
+    chunk = text[chunk_start : _CHUNK_END.search(text, match.end()).start()]
+    return not _PROTECTED_CHUNK.search(chunk)
 
 
 def _fix_foreign_lines(
@@ -1556,8 +1642,66 @@ def _reading_allowed(
             and function not in lexicon.prefixes
         ):
             return other_zipf >= RARE_PARTNER_MIN_ZIPF  # `und abschüssig`, `und gezacktem`
-        return other_zipf >= FUNCTION_PARTNER_MIN_ZIPF
+        if other_zipf >= FUNCTION_PARTNER_MIN_ZIPF:
+            return True
+        if lexicon.language == "pl":
+            return left == "po" and _is_manner_adverb(right, lexicon)  # `po fińsku`
+        return (  # `para estirarlo`, not `se pararlo` (`separarlo`: `separar` with `lo`)
+            _is_verb_with_clitic(other, lexicon, CLITIC_HOST_MIN_ZIPF)
+            and not _is_verb_with_clitic(left + right, lexicon, WORD_FORM_MIN_ZIPF)
+        )
     return not compounds and both_common
+
+
+def _is_manner_adverb(word: str, lexicon: Lexicon) -> bool:
+    """Whether a Polish word is the adverb `po` takes of an adjective in `-ski`, `-cki`
+    (`po fińsku`, `po niemiecku`: a language, a manner), the adjective as common as a
+    function word's partner must be (`fiński` 2.76 for `fińsku` 2.24) and declined as an
+    adjective (`fińskiego`; `trzaski` is a noun: `w potrzasku`)."""
+    zipf = lexicon.zipf
+    return (
+        word.endswith(("sku", "cku", "zku"))
+        and zipf.get(word[:-2] + "ki", 0.0) >= FUNCTION_PARTNER_MIN_ZIPF
+        and zipf.get(word[:-2] + "kiego", 0.0) >= WORD_FORM_MIN_ZIPF
+    )
+
+
+#: Spanish writes an object pronoun onto an infinitive or a gerund (`estirarlo`,
+#: `dándole`): such a form is rarer than its verb, which is a common word. The clitics
+#: (one or two), and the verb form's endings before them. (Italian's, measured with
+#: `lexicon_splits`, read `bandoli`, `tenderlo` as verb forms: not there.)
+_CLITICS = {"es": ("lo", "la", "los", "las", "le", "les", "se", "me", "te", "nos")}
+_CLITIC_HOSTS = {"es": ("ar", "er", "ir", "ando", "iendo")}
+#: The verb form under the clitics is known this often at least (a token that is itself a
+#: known verb's form with clitics, at Zipf `WORD_FORM_MIN_ZIPF`, is never split so).
+CLITIC_HOST_MIN_ZIPF = 3.0
+CLITIC_HOST_MIN_LENGTH = 5
+
+
+def _is_verb_with_clitic(word: str, lexicon: Lexicon, min_zipf: float) -> bool:
+    """Whether `word` is an infinitive or a gerund with one or two object pronouns written
+    onto it (`estirarlo`: `estirar` at Zipf 3.35; `decírselo`), its verb form (of
+    `CLITIC_HOST_MIN_LENGTH` letters or more) known at `min_zipf`."""
+    clitics = _CLITICS.get(lexicon.language)
+    if clitics is None:
+        return False
+    host = word
+    for _ in range(2):
+        clitic = next((clitic for clitic in clitics if host.endswith(clitic)), None)
+        if clitic is None:
+            return False
+        host = _without_accent(host[: len(host) - len(clitic)])
+        if len(host) >= CLITIC_HOST_MIN_LENGTH and host.endswith(_CLITIC_HOSTS[lexicon.language]):
+            return lexicon.zipf.get(host, 0.0) >= min_zipf
+    return False
+
+
+def _without_accent(host: str) -> str:
+    """A verb form without the accent a clitic adds to it (`dándo` -> `dando`)."""
+    return host.translate(_UNACCENTED)
+
+
+_UNACCENTED = str.maketrans("áéíóú", "aeiou")
 
 
 def load_lexicons(languages: Collection[str] = TYPO_LANGUAGES) -> None:
