@@ -10,7 +10,8 @@ shapes it sees poorly:
   category lists);
 - `comment_threads`: author/time lines alternating with short paragraphs after the story;
 - `table_debris`: what table-layout pages leave, pipe-separated navigation rows,
-  "N days ago | headline" lists and month-name archive lists;
+  "N days ago | headline" lists, month-name archive lists and, after the story, a
+  layout table's labels printed a cell a row;
 - `promos`: a short block with a call to action and a date or place, or two calls to
   action (event and podcast promos, "Print article / Refer to a friend");
 - `head_before_title`: in a markdown scrape, the lines above its one document title
@@ -538,13 +539,14 @@ def table_debris(lines: list[str]) -> Kinds:
     friend") and a blog entry's previous/next bar; a table row of short cells that no
     other table row stands beside (a layout table's navigation bar, not a row of a data
     table); runs of two or more "N days ago | headline" lines; runs of three or
-    more "Month YYYY" archive lines."""
+    more "Month YYYY" archive lines; after the story, a layout table's labels a cell a
+    row (`_cells_after_story`)."""
     # Every shape is of a short line that holds a cue (`_debris_cue`): no other is read.
     shapes = [
         _debris_shape(line) if len(line) <= _SHORT_CHARS and _debris_cue(line) else _NO_SHAPE
         for line in lines
     ]
-    if shapes.count(_NO_SHAPE) == len(shapes):
+    if shapes.count(_NO_SHAPE) == len(shapes) and not any("|" in line for line in lines):
         return [None] * len(lines)
     kinds: Kinds = ["navigation" if row else None for row, _dated, _archive, _layout in shapes]
     for index, (_row, _dated, _archive, layout) in enumerate(shapes):
@@ -552,7 +554,54 @@ def table_debris(lines: list[str]) -> Kinds:
             kinds[index] = "navigation"
     _mark_runs(kinds, [dated for _row, dated, _archive, _layout in shapes], 2, "related")
     _mark_runs(kinds, [archive for _row, _dated, archive, _layout in shapes], 3, "navigation")
+    for index in _cells_after_story(lines):
+        kinds[index] = kinds[index] or "navigation"
     return kinds
+
+
+# A markdown list item's mark before a table row ("- | Latest Book |"): a scrape's
+# markdown may set a layout table's row as an item of a list.
+_ITEM_MARK = re.compile(r"\s*[-*+]\s+(?=\|)")
+# The most words of a cell of a layout table's lone label ("| Latest Book |").
+_LABEL_CELL_WORDS = 8
+
+
+def _row_cells(line: str) -> list[str] | None:
+    """The non-blank cells of a table row ("| cell | | cell |", a list item's mark
+    before it allowed), or None for a line that is no table row."""
+    if len(line) > _SHORT_CHARS or "|" not in line:
+        return None
+    row = _ITEM_MARK.sub("", line, count=1)
+    if not row.lstrip().startswith("|"):
+        return None
+    return [cell for cell in _ROW_CELLS.split(plain_once(row)) if cell.strip()]
+
+
+def _cells_after_story(lines: list[str]) -> list[int]:
+    """After the story's last prose paragraph, the table rows of a layout table's
+    labels: one or two short cells (`_LABEL_CELL_WORDS` words at most, no sentence) in a
+    row no other row stands beside, or one such cell in a row whose neighbouring rows
+    hold one cell too ("| Latest Book |", "| | | Bruce Schneier | | |"): a page's side
+    column or footer, printed a cell a row. A data table's rows stand together with two
+    cells or more each; before the story and between its paragraphs a row of one cell
+    may be its headline or a caption, and is left."""
+    cells = [_row_cells(line) if "|" in line else None for line in lines]
+    if cells.count(None) == len(cells):
+        return []
+    prose = [is_prose(line) for line in lines]
+    last = len(lines) - 1 - prose[::-1].index(True) if True in prose else -1
+    found = []
+    for index in range(last + 1, len(lines)):
+        row = cells[index]
+        if not row or len(row) > 2 or sentence(lines[index]):
+            continue
+        if max(len(cell.split()) for cell in row) > _LABEL_CELL_WORDS:
+            continue
+        beside = [cells[near] for near in (index - 1, index + 1)
+                  if 0 <= near < len(lines) and cells[near] is not None]  # fmt: skip
+        if not beside or (len(row) == 1 and all(len(other) <= 1 for other in beside)):
+            found.append(index)
+    return found
 
 
 def _in_data_table(lines: list[str], index: int) -> bool:
