@@ -581,7 +581,7 @@ def _cells_after_story(lines: list[str]) -> list[int]:
     """After the story's last prose paragraph, the table rows of a layout table's
     labels: one or two short cells (`_LABEL_CELL_WORDS` words at most, no sentence) in a
     row no other row stands beside, or one such cell in a row whose neighbouring rows
-    hold one cell too ("| Latest Book |", "| | | Bruce Schneier | | |"): a page's side
+    hold one cell too ("| Latest Book |", "| | | Anna Berger | | |"): a page's side
     column or footer, printed a cell a row. A data table's rows stand together with two
     cells or more each; before the story and between its paragraphs a row of one cell
     may be its headline or a caption, and is left."""
