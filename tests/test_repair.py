@@ -700,3 +700,41 @@ def test_function_words_are_barren_on_the_side_they_build_no_words() -> None:
     assert ("the", "right") in barren  # bathe is under three letters longer
     assert ("which", "left") in barren  # whichever alone
     assert ("which", "right") in barren
+
+
+_CAPITAL_JOIN_PIECES = [
+    "die",
+    "Erdbeeren",
+    "aB",
+    "ß",
+    "Ü",
+    "ä",
+    " ",
+    "\n",
+    "„",
+    "“",
+    "–",
+    "ж",
+    "[",
+    "@",
+    ".",
+    "-",
+    "7",
+    "'",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_CAPITAL_JOIN_PIECES), max_size=20).map("".join))
+def test_capital_joins_are_the_capital_join_tokens_of_any_text(text: str) -> None:
+    # The search maps each character to one byte (beyond Latin-1 too): the tokens and
+    # their offsets must be those a search for the token at every character finds.
+    found = [(match.span(), match[0]) for match in typos._capital_joins(text)]
+    expected = [(match.span(), match[0]) for match in typos._CAPITAL_JOIN.finditer(text)]
+    assert found == expected
+
+
+def test_capital_joins_after_characters_beyond_latin_1_keep_their_offsets() -> None:
+    text = "„Wir sind“ – gesagt einDer Druck, жdasHaus"
+    assert [match[0] for match in typos._capital_joins(text)] == ["einDer"]
+    assert [match.span() for match in typos._capital_joins(text)] == [(20, 26)]
