@@ -103,9 +103,7 @@ class Settings:
     than the rules and the detectors), against a budget of about 1 M: off by default until
     that is paid for (docs/boilerplate.md, "Eleventh round")."""
 
-    boilerplate_detectors: str = (
-        "comment_threads,table_debris,headline_runs,menu_runs,promos,head_before_title,author_bios"
-    )
+    boilerplate_detectors: str = ",".join(BOILERPLATE_DETECTORS)
     """The structural boilerplate detectors that run, comma-separated (docs/boilerplate.md):
     comment_threads, table_debris, headline_runs, menu_runs, promos,
     head_before_title, author_bios; all of them by default. comment_threads runs on page text

@@ -177,7 +177,7 @@ def _capital_join_fixable(text: str, match: re.Match[str]) -> bool:
     in a chunk that is no URL or path."""
     line_start = _line_start(text, match.start())
     line = text[line_start : _LINE_END.search(text, match.end()).start()]
-    words = [word for word in _ANY_LINE_WORD.findall(line) if word.islower()]
+    words = _lowercase_line_words(line)
     if len(words) < LINE_MIN_WORDS or _looks_like_code(line):
         return False
     chunk_start = match.start()
@@ -502,7 +502,7 @@ def _line_verdict(line: str, fixes: dict[str, Repair], language: str) -> _LineVe
     if language == "en":
         words = _LINE_WORD.findall(line)
     else:
-        words = [word for word in _ANY_LINE_WORD.findall(line) if word.islower()]
+        words = _lowercase_line_words(line)
     prose = len(words) >= LINE_MIN_WORDS
     alone = not prose and len(_ANY_LINE_WORD.findall(line)) < 2  # (any case: `Bike`)
     if _BYLINE.search(line) and len(line.split()) <= BYLINE_MAX_WORDS:
@@ -522,6 +522,11 @@ _BYLINE = re.compile(
     re.IGNORECASE,
 )
 BYLINE_MAX_WORDS = 16
+
+
+def _lowercase_line_words(line: str) -> list[str]:
+    """A line's plain lowercase words of three letters or more, in any alphabet."""
+    return [word for word in _ANY_LINE_WORD.findall(line) if word.islower()]
 
 
 def _line_start(text: str, position: int) -> int:
@@ -1562,9 +1567,9 @@ def _beside_ending_allowed(left: str, ending: str, lexicon: Lexicon) -> bool:
 #: German prefixes that stay on the verb (`be-`, `ver-`, `über-`): such a verb's third
 #: person in `-t` is also its participle (`bestellt`, `verkauft`), which an adjective's
 #: ending follows (`bestelltes`, `verkaufter`); so is an `-iert` verb's (`kopiertes`).
-_INSEPARABLE_PREFIXES = {
-    "de": ("be", "ge", "er", "ver", "zer", "ent", "emp", "miss", "über", "unter", "wider")
-}
+_GERMAN_INSEPARABLE_PREFIXES = (
+    "be", "ge", "er", "ver", "zer", "ent", "emp", "miss", "über", "unter", "wider"
+)  # fmt: skip
 #: A finite verb is common, and so are its second person and its infinitive (`sagt`:
 #: `sagst` 4.5, `sagen`; `gut` is no verb: `gust` 2.4 is noise).
 FINITE_VERB_MIN_ZIPF = 3.0
@@ -1581,7 +1586,7 @@ def _is_finite_verb(word: str, lexicon: Lexicon) -> bool:
         return False
     if any(
         word.startswith(prefix) and len(word) - len(prefix) >= INSEPARABLE_STEM_MIN_LENGTH
-        for prefix in (*_INSEPARABLE_PREFIXES["de"], *lexicon.prefixes)
+        for prefix in (*_GERMAN_INSEPARABLE_PREFIXES, *lexicon.prefixes)
     ):
         return False  # (`geht` is no `ge-` and `ht`; `wiederholt` may be a participle)
     zipf = lexicon.zipf
