@@ -275,7 +275,11 @@ def test_classifier_can_be_switched_off_alone() -> None:
     removed = strip_boilerplate("\n".join(lines), classifier=False)[1]
     assert [removal.kind for removal in removed] == ["promo", "promo"]  # the detectors run
     text = "\n".join([STORY, STORY_2, "Sign in to comment", "Terms of use and privacy"])
-    assert strip_boilerplate(text, classifier=False) == (text, [])
+    # Without the classifier only the detectors' shapes go: the page's line after the
+    # story's sign-off (`tail_after_story`), not the sign-off line the classifier takes.
+    kept, removed = strip_boilerplate(text, classifier=False)
+    assert kept == f"{STORY}\n{STORY_2}\nSign in to comment"
+    assert [removal.kind for removal in removed] == ["footer"]
 
 
 def test_the_model_runs_only_where_a_line_may_go(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -369,7 +373,8 @@ def test_learned_removals_carry_kind_and_probability() -> None:
     text = "\n".join([STORY, STORY_2, "Sign in to comment", "Terms of use and privacy"])
     kept, removed = strip_learned(text, model=_model(threshold=0.0))
     assert kept == f"{STORY}\n{STORY_2}"
-    assert [removal.kind for removal in removed] == ["learned", "learned"]
+    # The last line is a detector's find too (`tail_after_story`) and goes as its kind.
+    assert [removal.kind for removal in removed] == ["learned", "footer"]
     assert all(0.0 <= removal.confidence <= 1.0 for removal in removed)
 
 
@@ -418,7 +423,7 @@ def test_pipeline_uses_the_threshold_of_the_article_source() -> None:
     removed = strip_article(article.evolve(source_format="text"), scrapes).removed
     probabilities = model.probabilities(lines, None)
     assert min(probabilities[2:]) >= model.thresholds["text"] > max(probabilities[:2])
-    assert [removal.kind for removal in removed] == ["learned", "learned"]
+    assert [removal.kind for removal in removed] == ["learned", "footer"]  # tail_after_story
 
 
 def test_scrapes_get_the_detectors_by_default() -> None:
@@ -436,13 +441,18 @@ def test_scrapes_get_the_detectors_by_default() -> None:
 def test_scrapes_get_the_classifier_only_when_asked() -> None:
     lines = [STORY, STORY_2, "Sign in to comment", "Terms of use and privacy"]
     article = Article(id="0" * 32, source_uri="x", source_format="markdown", text="\n".join(lines))
-    assert strip_article(article, Settings()).removed == ()  # no detector's shape, no rule
-    for settings in (
-        Settings(learned_boilerplate_scrapes=True),
-        Settings(learned_boilerplate_scrapes=True, scrape_detectors=False),
+    # By default the detectors alone: the page's line after the sign-off goes
+    # (`tail_after_story`), the sign-off line the classifier would take stays.
+    removed = strip_article(article, Settings()).removed
+    assert [(removal.kind, removal.text) for removal in removed] == [
+        ("footer", "Terms of use and privacy")
+    ]
+    for settings, kinds in (
+        (Settings(learned_boilerplate_scrapes=True), ["learned", "footer"]),
+        (Settings(learned_boilerplate_scrapes=True, scrape_detectors=False), ["learned"] * 2),
     ):
         removed = strip_article(article, settings).removed
-        assert [removal.kind for removal in removed] == ["learned", "learned"]
+        assert [removal.kind for removal in removed] == kinds
     assert strip_article(article, Settings(learned_boilerplate=False)).removed == ()
 
 

@@ -21,6 +21,7 @@ BOILERPLATE_DETECTORS = (
     "promos",
     "head_before_title",
     "author_bios",
+    "tail_after_story",
 )
 # The languages newsclean.typos can fix (its TYPO_LANGUAGES; a test keeps them equal).
 TYPO_LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "nl", "id", "pl", "sv", "da", "nb", "ca")
@@ -106,8 +107,9 @@ class Settings:
     boilerplate_detectors: str = ",".join(BOILERPLATE_DETECTORS)
     """The structural boilerplate detectors that run, comma-separated (docs/boilerplate.md):
     comment_threads, table_debris, headline_runs, menu_runs, promos,
-    head_before_title, author_bios; all of them by default. comment_threads runs on page text
-    only, headline_runs and head_before_title on text and markdown scrapes only."""
+    head_before_title, author_bios, tail_after_story; all of them by default.
+    comment_threads runs on page text only, headline_runs, head_before_title and
+    tail_after_story on text and markdown scrapes only."""
 
     template_window_days: int = 30
     """Days of earlier per-domain template statistics a run may use."""

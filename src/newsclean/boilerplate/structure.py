@@ -19,6 +19,8 @@ shapes it sees poorly:
   pages' text (a paragraph that speaks of the story, its standfirst, stays).
 - `author_bios`: a bio box, a heading that names a person ("About Anna Berger") over a
   paragraph that opens with that name, in a text whose other prose does not name them.
+- `tail_after_story`: in a scrape, the lines after the story's last paragraph and its
+  sign-off, where none is a sentence and none speaks of what the story does.
 
 Each takes the text's non-blank lines and returns, per line, the kind it finds or None.
 """
@@ -876,6 +878,64 @@ def head_before_title(lines: list[str]) -> Kinds:
     return kinds
 
 
+# Right under the story's last prose paragraph stand its own closing lines as often as
+# a page's: a sign-off, a credit, a link to more ("A complete analysis is here").
+_SIGN_OFF_LINES = 1
+# A person's name alone on a line (two to four capitalised words, initials allowed) or
+# a line crediting someone ("Photo by …", "Via MacRumors"): the story's writer or credit
+# under its sign-off.
+_PERSON = re.compile(r"^[-–—]*\s*[A-ZÀ-Ý][\w'’-]+(?:\s+(?:[A-ZÀ-Ý]\.|[A-ZÀ-Ý][\w'’-]+)){1,3}$")
+_CREDIT_CUE = re.compile(r"\b(?:by|via|von|par|por)\b", re.IGNORECASE)
+# A line opening with a digit, of this many words at most, is a quantity ("390 kcal",
+# "200 g sugar"); two of them are a recipe's ingredients or its nutrition facts.
+_QUANTITY_WORDS = 4
+
+
+def tail_after_story(lines: list[str]) -> Kinds:
+    """A scrape's lines after the story: past its last prose paragraph and the
+    `_SIGN_OFF_LINES` under it (a sign-off, a credit), the rest of the text is the
+    page's (a list of other stories, a player's labels, a footer) when none of its
+    topic words (`_topic_words`) is in the story's prose and none of it reads as the
+    story's own (`_story_end`). A name or a credit where that rest begins (`_PERSON`,
+    `_CREDIT_CUE`) is the story's writer, and stays."""
+    kinds: Kinds = [None] * len(lines)
+    prose = [is_prose(line) for line in lines]
+    if True not in prose:
+        return kinds
+    start = len(prose) - prose[::-1].index(True) + _SIGN_OFF_LINES
+    if start >= len(lines):
+        return kinds
+    opening = plain_once(lines[start])
+    if _PERSON.match(opening) or _CREDIT_CUE.search(opening):
+        start += 1
+    rest = lines[start:]
+    if not rest or _story_end(rest):
+        return kinds
+    words = frozenset().union(*map(_topic_words, rest))
+    story = [_topic_words(line) for line, is_story in zip(lines, prose, strict=True) if is_story]
+    if not words or not any(story) or any(not words.isdisjoint(topics) for topics in story):
+        return kinds
+    kinds[start:] = ["footer"] * len(rest)
+    return kinds
+
+
+def _story_end(rest: list[str]) -> bool:
+    """The lines after a story's sign-off read as its own: a line is a full sentence or
+    ends as one, a table row (`table_debris` judges rows), two neighbouring `label:
+    value` facts (a fact box), or two quantities (`_QUANTITY_WORDS`: ingredients,
+    nutrition facts)."""
+    texts = [plain_once(line) for line in rest]
+    if any(sentence(line) or ends_with_mark(text) for line, text in zip(rest, texts, strict=True)):
+        return True
+    if any(_row_cells(line) is not None for line in rest):
+        return True
+    facts = [bool(_LABEL_VALUE.match(text)) for text in texts]
+    if any(fact and after for fact, after in zip(facts, facts[1:], strict=False)):
+        return True
+    quantities = sum(text[:1].isdigit() and len(text.split()) <= _QUANTITY_WORDS for text in texts)
+    return quantities >= 2
+
+
 def _speaks_of(line: str, story: frozenset[str]) -> bool:
     """`_STANDFIRST_SHARE` or more of the line's topic words (`_topic_words`) are in
     `story`, or it has none to tell by."""
@@ -903,6 +963,7 @@ DETECTORS: dict[str, Callable[[list[str]], Kinds]] = {
     "promos": promos,
     "head_before_title": head_before_title,
     "author_bios": author_bios,
+    "tail_after_story": tail_after_story,
 }
 
 
