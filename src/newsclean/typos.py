@@ -1308,8 +1308,9 @@ def _split_in_language(word: str, lexicon: Lexicon, *, compounds: bool) -> str |
     joined = zipf.get(word, 0.0)
     if joined >= JOINED_WORD_ZIPF or word in lexicon.never_split:
         return None
-    if len(word) == 4:
-        return None if compounds else _split_tiny(word, joined, lexicon)
+    if len(word) == 4:  # (of the compound languages, only where endings are listed)
+        tiny = not compounds or lexicon.language in _INFLECTIONS
+        return _split_tiny(word, joined, lexicon) if tiny else None
     function_words = lexicon.function_words
     if compounds and joined >= COMPOUND_KNOWN_MIN_ZIPF:
         return None
@@ -1366,16 +1367,45 @@ _UNKNOWN_MIN_SUM = {"pl": 8.0}
 def _function_pair_margin(word: str, left: str, lexicon: Lexicon, compounds: bool) -> float:
     """The margin a known token needs to split into two function words (see
     `FREE_FUNCTION_PAIR_MARGIN`, `PARTICLE_FUNCTION_PAIR_MARGIN`)."""
-    if (
-        (compounds and lexicon.language not in _INFLECTIONS)
-        or lexicon.language in _PREPOSITIONS_AS_PREFIXES
-        or _has_word_family(word, lexicon)
-    ):
+    endings = _INFLECTIONS.get(lexicon.language)
+    if endings:  # German: its own endings, and an ending where German inflects so
+        right = word[len(left) :]
+        strict = _has_inflected_family(word, endings, lexicon) or (
+            left.endswith("en") and right in _PARTICIPLE_ARTICLES
+        )  # (`habenden` is `habend` + `en`)
+    else:
+        strict = _has_word_family(word, lexicon)
+    if strict or (compounds and not endings) or lexicon.language in _PREPOSITIONS_AS_PREFIXES:
         return FUNCTION_PAIR_MARGIN
     if left in lexicon.prefixes:
         listed = lexicon.language in _INFLECTIONS
         return PARTICLE_FUNCTION_PAIR_MARGIN if listed else FUNCTION_PAIR_MARGIN
     return FREE_FUNCTION_PAIR_MARGIN
+
+
+#: After an infinitive these are a participle's ending (`haben|den` is `habend|en`).
+_PARTICIPLE_ARTICLES = ("der", "den", "dem", "des")
+
+
+def _has_inflected_family(word: str, endings: tuple[str, ...], lexicon: Lexicon) -> bool:
+    """`_has_word_family` where a language's endings are listed (German): another form of
+    the token by those endings only (not `manama` for `manam`), and not a function word
+    and one letter, which is the same accident before another word (`dasse` for
+    `dasses`, `wirde` for `wirden`)."""
+    zipf = lexicon.zipf
+    function_words = lexicon.function_words
+    needed = max(WORD_FAMILY_MIN_ZIPF, zipf.get(word, 0.0) - WORD_FAMILY_MAX_GAP)
+    for ending in endings:
+        if not word.endswith(ending) or (ending and len(word) - len(ending) < WORD_FAMILY_MIN_STEM):
+            continue
+        stem = word[: len(word) - len(ending)]
+        for other in endings:
+            form = stem + other
+            if form == word or zipf.get(form, 0.0) < needed or form[:-1] in function_words:
+                continue
+            if not _is_two_function_words(form, function_words):
+                return True
+    return False
 
 
 #: In German (whose particles are listed), a particle before a function word builds
