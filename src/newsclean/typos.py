@@ -1506,7 +1506,11 @@ def _beside_particle_allowed(word: str, particle: str, lexicon: Lexicon) -> bool
         return False
     rest = word[len(particle) :]
     if particle in _NEGATIONS.get(lexicon.language, ()):
-        return rest in lexicon.function_words or _is_verb_form(rest, lexicon)
+        return (
+            rest in lexicon.function_words
+            or _is_verb_form(rest, lexicon)
+            or _is_infinitive(rest, lexicon)
+        )
     if particle in _ADJECTIVE_PARTICLES.get(lexicon.language, ()):
         return rest in lexicon.function_words
     return not _is_verb_form(rest, lexicon)
@@ -1518,6 +1522,25 @@ def _beside_particle_allowed(word: str, particle: str, lexicon: Lexicon) -> bool
 #: a word of its own (`nicht erkennen`, `nicht isoliert`).
 _NEGATIONS = {"de": ("nicht",)}
 _ADJECTIVE_PARTICLES = {"de": ("über", "nicht", "selbst", "wohl", "hoch", "voll", "all", "welt")}
+#: A verb's third person is this common (`kundt` 1.8, `westlicht` 1.5 are noise).
+THIRD_PERSON_MIN_ZIPF = 2.5
+
+
+def _is_infinitive(word: str, lexicon: Lexicon) -> bool:
+    """Whether a German word is a common infinitive whose third person is common too
+    (`investieren`: `investiert`; `verwässern`: `verwässert`; `arbeiten`: `arbeitet`),
+    the verbs `nicht` comes before (`nicht investieren`)."""
+    zipf = lexicon.zipf
+    if zipf.get(word, 0.0) < FUNCTION_PARTNER_MIN_ZIPF:
+        return False
+    if word.endswith(("ern", "eln")):
+        stem = word[:-1]
+    elif word.endswith("en"):
+        stem = word[:-2]
+    else:
+        return False
+    third = stem + ("et" if stem.endswith(("t", "d")) else "t")
+    return zipf.get(third, 0.0) >= THIRD_PERSON_MIN_ZIPF
 
 
 #: German endings of verb forms and of adjectives made from verbs, after the verb's stem
