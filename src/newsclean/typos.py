@@ -1600,6 +1600,40 @@ def _is_word_form(word: str, left: str, endings: tuple[str, ...], zipf: WordZipf
     return False
 
 
+#: A German adjective declined after a function word (`ein fatales`): its stem is a word
+#: of this Zipf frequency at least ...
+DECLINED_STEM_MIN_ZIPF = 2.5
+#: ... and takes at least this many of the other four endings as words the lexicon knows
+#: (`fatal`: `fatale`, `fatalen`, `fataler`, `fatalem`).
+DECLINED_MIN_FORMS = 3
+_ADJECTIVE_ENDINGS = ("e", "en", "er", "es", "em")
+#: Shorter rare words read so are mostly noise or verbs (`ingen`, `halsen`: `aufhalsen`).
+DECLINED_MIN_LENGTH = 7
+#: A stem that takes these is a verb's (`schick|t`, `kleid|et`), whatever its other forms.
+_VERB_PERSONS = ("t", "et", "te", "ete", "st")
+
+
+def _is_declined_adjective(word: str, zipf: WordZipf) -> bool:
+    """Whether a German word is a declined adjective (`fatales`, `vorgeheizten`): its
+    stem a word the lexicon knows, with the other endings, and no verb's."""
+    for ending in _ADJECTIVE_ENDINGS:
+        if not word.endswith(ending):
+            continue
+        stem = word[: len(word) - len(ending)]
+        if zipf.get(stem, 0.0) < DECLINED_STEM_MIN_ZIPF:
+            continue
+        if any(zipf.get(stem + verb, 0.0) >= WORD_FORM_MIN_ZIPF for verb in _VERB_PERSONS):
+            return False  # `schicken`, `kleiden`: a verb (`schickt`, `kleidet`)
+        forms = sum(
+            zipf.get(stem + other, 0.0) >= WORD_FORM_MIN_ZIPF
+            for other in _ADJECTIVE_ENDINGS
+            if other != ending
+        )
+        if forms >= DECLINED_MIN_FORMS:
+            return True
+    return False
+
+
 def _beside_ending_allowed(left: str, ending: str, lexicon: Lexicon) -> bool:
     """Whether a listed ending may be the right half after `left`. In German a participle
     takes `der`, `den`, `dem`, `des` after its infinitive's `n` (`kippen|der` is
@@ -1715,6 +1749,13 @@ def _reading_allowed(
             return other_zipf >= RARE_PARTNER_MIN_ZIPF  # `und abschüssig`, `und gezacktem`
         if other_zipf >= FUNCTION_PARTNER_MIN_ZIPF:
             return True
+        if lexicon.language in _INFLECTIONS:
+            return (
+                left_function
+                and other_zipf >= WORD_FORM_MIN_ZIPF
+                and len(other) >= DECLINED_MIN_LENGTH
+                and _is_declined_adjective(right, lexicon.zipf)
+            )  # `ein fatales`, `im vorgeheizten`
         if lexicon.language == "pl":
             return left == "po" and _is_manner_adverb(right, lexicon)  # `po fińsku`
         return (  # `para estirarlo`, not `se pararlo` (`separarlo`: `separar` with `lo`)
