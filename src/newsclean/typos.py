@@ -1640,6 +1640,8 @@ def _beside_ending_allowed(left: str, ending: str, lexicon: Lexicon) -> bool:
     `kippend|er`), `er`, `es`, `en`, `em` never follow an `e` (`musste|er`), and `er`,
     `es` are pronouns after a finite verb (`bietet es`, `sagt er`: see
     `_is_finite_verb`)."""
+    if lexicon.language == "es":
+        return ending in _ARTICLE_CLITICS and left.endswith(_NO_CLITIC_HOST_ENDINGS)
     if lexicon.language != "de":
         return False
     if ending in ("der", "den", "dem", "des"):
@@ -1782,6 +1784,12 @@ def _is_manner_adverb(word: str, lexicon: Lexicon) -> bool:
 #: `dándole`): such a form is rarer than its verb, which is a common word. The clitics
 #: (one or two), and the verb form's endings before them. (Italian's, measured with
 #: `lexicon_splits`, read `bandoli`, `tenderlo` as verb forms: not there.)
+#: Spanish clitics that are also articles split off as articles after a word that takes
+#: no clitic: a preterite in `-ó` (`respetó la`) or an adverb in `-mente` (`posiblemente
+#: la`). Clitics are written onto infinitives, gerunds and imperatives only
+#: (`verificarla`, `cómprala`, and the imperatives of `vos`: `dejálo`, `mirálo`).
+_ARTICLE_CLITICS = ("la", "las", "lo", "los")
+_NO_CLITIC_HOST_ENDINGS = ("ó", "mente")
 _CLITICS = {"es": ("lo", "la", "los", "las", "le", "les", "se", "me", "te", "nos")}
 _CLITIC_HOSTS = {"es": ("ar", "er", "ir", "ando", "iendo")}
 #: The verb form under the clitics is known this often at least (a token that is itself a
