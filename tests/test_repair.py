@@ -498,6 +498,37 @@ def test_german_verb_forms(word: str, verb: bool) -> None:
 
 
 @pytest.mark.parametrize(
+    ("word", "declined"),
+    [
+        ("fatales", True),  # `fatal`, `fatale`, `fatalen`, `fataler`
+        ("ambivalentes", True),
+        ("verschiedenen", True),
+        ("schicken", False),  # a verb: `schickt`
+        ("kleiden", False),  # `kleidet`
+        ("kuchen", False),  # a noun: no `kuch`
+        ("gestern", False),
+    ],
+)
+def test_german_declined_adjectives(word: str, declined: bool) -> None:
+    assert typos._is_declined_adjective(word, typos._other_lexicon("de").zipf) is declined
+
+
+@pytest.mark.parametrize(
+    ("word", "infinitive"),
+    [
+        ("investieren", True),  # `investiert`
+        ("verwässern", True),  # `verwässert`
+        ("arbeiten", True),  # `arbeitet`
+        ("westlichen", False),  # `westlicht` is noise
+        ("kunden", False),
+        ("genau", False),
+    ],
+)
+def test_german_infinitives(word: str, infinitive: bool) -> None:
+    assert typos._is_infinitive(word, typos._other_lexicon("de")) is infinitive
+
+
+@pytest.mark.parametrize(
     ("word", "left", "form"),
     [
         ("branchenweiter", "branchen", True),  # `branchenweit`

@@ -1308,8 +1308,9 @@ def _split_in_language(word: str, lexicon: Lexicon, *, compounds: bool) -> str |
     joined = zipf.get(word, 0.0)
     if joined >= JOINED_WORD_ZIPF or word in lexicon.never_split:
         return None
-    if len(word) == 4:
-        return None if compounds else _split_tiny(word, joined, lexicon)
+    if len(word) == 4:  # (of the compound languages, only where endings are listed)
+        tiny = not compounds or lexicon.language in _INFLECTIONS
+        return _split_tiny(word, joined, lexicon) if tiny else None
     function_words = lexicon.function_words
     if compounds and joined >= COMPOUND_KNOWN_MIN_ZIPF:
         return None
@@ -1366,16 +1367,45 @@ _UNKNOWN_MIN_SUM = {"pl": 8.0}
 def _function_pair_margin(word: str, left: str, lexicon: Lexicon, compounds: bool) -> float:
     """The margin a known token needs to split into two function words (see
     `FREE_FUNCTION_PAIR_MARGIN`, `PARTICLE_FUNCTION_PAIR_MARGIN`)."""
-    if (
-        (compounds and lexicon.language not in _INFLECTIONS)
-        or lexicon.language in _PREPOSITIONS_AS_PREFIXES
-        or _has_word_family(word, lexicon)
-    ):
+    endings = _INFLECTIONS.get(lexicon.language)
+    if endings:  # German: its own endings, and an ending where German inflects so
+        right = word[len(left) :]
+        strict = _has_inflected_family(word, endings, lexicon) or (
+            left.endswith("en") and right in _PARTICIPLE_ARTICLES
+        )  # (`habenden` is `habend` + `en`)
+    else:
+        strict = _has_word_family(word, lexicon)
+    if strict or (compounds and not endings) or lexicon.language in _PREPOSITIONS_AS_PREFIXES:
         return FUNCTION_PAIR_MARGIN
     if left in lexicon.prefixes:
         listed = lexicon.language in _INFLECTIONS
         return PARTICLE_FUNCTION_PAIR_MARGIN if listed else FUNCTION_PAIR_MARGIN
     return FREE_FUNCTION_PAIR_MARGIN
+
+
+#: After an infinitive these are a participle's ending (`haben|den` is `habend|en`).
+_PARTICIPLE_ARTICLES = ("der", "den", "dem", "des")
+
+
+def _has_inflected_family(word: str, endings: tuple[str, ...], lexicon: Lexicon) -> bool:
+    """`_has_word_family` where a language's endings are listed (German): another form of
+    the token by those endings only (not `manama` for `manam`), and not a function word
+    and one letter, which is the same accident before another word (`dasse` for
+    `dasses`, `wirde` for `wirden`)."""
+    zipf = lexicon.zipf
+    function_words = lexicon.function_words
+    needed = max(WORD_FAMILY_MIN_ZIPF, zipf.get(word, 0.0) - WORD_FAMILY_MAX_GAP)
+    for ending in endings:
+        if not word.endswith(ending) or (ending and len(word) - len(ending) < WORD_FAMILY_MIN_STEM):
+            continue
+        stem = word[: len(word) - len(ending)]
+        for other in endings:
+            form = stem + other
+            if form == word or zipf.get(form, 0.0) < needed or form[:-1] in function_words:
+                continue
+            if not _is_two_function_words(form, function_words):
+                return True
+    return False
 
 
 #: In German (whose particles are listed), a particle before a function word builds
@@ -1476,7 +1506,11 @@ def _beside_particle_allowed(word: str, particle: str, lexicon: Lexicon) -> bool
         return False
     rest = word[len(particle) :]
     if particle in _NEGATIONS.get(lexicon.language, ()):
-        return rest in lexicon.function_words or _is_verb_form(rest, lexicon)
+        return (
+            rest in lexicon.function_words
+            or _is_verb_form(rest, lexicon)
+            or _is_infinitive(rest, lexicon)
+        )
     if particle in _ADJECTIVE_PARTICLES.get(lexicon.language, ()):
         return rest in lexicon.function_words
     return not _is_verb_form(rest, lexicon)
@@ -1488,6 +1522,25 @@ def _beside_particle_allowed(word: str, particle: str, lexicon: Lexicon) -> bool
 #: a word of its own (`nicht erkennen`, `nicht isoliert`).
 _NEGATIONS = {"de": ("nicht",)}
 _ADJECTIVE_PARTICLES = {"de": ("über", "nicht", "selbst", "wohl", "hoch", "voll", "all", "welt")}
+#: A verb's third person is this common (`kundt` 1.8, `westlicht` 1.5 are noise).
+THIRD_PERSON_MIN_ZIPF = 2.5
+
+
+def _is_infinitive(word: str, lexicon: Lexicon) -> bool:
+    """Whether a German word is a common infinitive whose third person is common too
+    (`investieren`: `investiert`; `verwässern`: `verwässert`; `arbeiten`: `arbeitet`),
+    the verbs `nicht` comes before (`nicht investieren`)."""
+    zipf = lexicon.zipf
+    if zipf.get(word, 0.0) < FUNCTION_PARTNER_MIN_ZIPF:
+        return False
+    if word.endswith(("ern", "eln")):
+        stem = word[:-1]
+    elif word.endswith("en"):
+        stem = word[:-2]
+    else:
+        return False
+    third = stem + ("et" if stem.endswith(("t", "d")) else "t")
+    return zipf.get(third, 0.0) >= THIRD_PERSON_MIN_ZIPF
 
 
 #: German endings of verb forms and of adjectives made from verbs, after the verb's stem
@@ -1547,12 +1600,48 @@ def _is_word_form(word: str, left: str, endings: tuple[str, ...], zipf: WordZipf
     return False
 
 
+#: A German adjective declined after a function word (`ein fatales`): its stem is a word
+#: of this Zipf frequency at least ...
+DECLINED_STEM_MIN_ZIPF = 2.5
+#: ... and takes at least this many of the other four endings as words the lexicon knows
+#: (`fatal`: `fatale`, `fatalen`, `fataler`, `fatalem`).
+DECLINED_MIN_FORMS = 3
+_ADJECTIVE_ENDINGS = ("e", "en", "er", "es", "em")
+#: Shorter rare words read so are mostly noise or verbs (`ingen`, `halsen`: `aufhalsen`).
+DECLINED_MIN_LENGTH = 7
+#: A stem that takes these is a verb's (`schick|t`, `kleid|et`), whatever its other forms.
+_VERB_PERSONS = ("t", "et", "te", "ete", "st")
+
+
+def _is_declined_adjective(word: str, zipf: WordZipf) -> bool:
+    """Whether a German word is a declined adjective (`fatales`, `vorgeheizten`): its
+    stem a word the lexicon knows, with the other endings, and no verb's."""
+    for ending in _ADJECTIVE_ENDINGS:
+        if not word.endswith(ending):
+            continue
+        stem = word[: len(word) - len(ending)]
+        if zipf.get(stem, 0.0) < DECLINED_STEM_MIN_ZIPF:
+            continue
+        if any(zipf.get(stem + verb, 0.0) >= WORD_FORM_MIN_ZIPF for verb in _VERB_PERSONS):
+            return False  # `schicken`, `kleiden`: a verb (`schickt`, `kleidet`)
+        forms = sum(
+            zipf.get(stem + other, 0.0) >= WORD_FORM_MIN_ZIPF
+            for other in _ADJECTIVE_ENDINGS
+            if other != ending
+        )
+        if forms >= DECLINED_MIN_FORMS:
+            return True
+    return False
+
+
 def _beside_ending_allowed(left: str, ending: str, lexicon: Lexicon) -> bool:
     """Whether a listed ending may be the right half after `left`. In German a participle
     takes `der`, `den`, `dem`, `des` after its infinitive's `n` (`kippen|der` is
     `kippend|er`), `er`, `es`, `en`, `em` never follow an `e` (`musste|er`), and `er`,
     `es` are pronouns after a finite verb (`bietet es`, `sagt er`: see
     `_is_finite_verb`)."""
+    if lexicon.language == "es":
+        return ending in _ARTICLE_CLITICS and left.endswith(_NO_CLITIC_HOST_ENDINGS)
     if lexicon.language != "de":
         return False
     if ending in ("der", "den", "dem", "des"):
@@ -1662,6 +1751,13 @@ def _reading_allowed(
             return other_zipf >= RARE_PARTNER_MIN_ZIPF  # `und abschüssig`, `und gezacktem`
         if other_zipf >= FUNCTION_PARTNER_MIN_ZIPF:
             return True
+        if lexicon.language in _INFLECTIONS:
+            return (
+                left_function
+                and other_zipf >= WORD_FORM_MIN_ZIPF
+                and len(other) >= DECLINED_MIN_LENGTH
+                and _is_declined_adjective(right, lexicon.zipf)
+            )  # `ein fatales`, `im vorgeheizten`
         if lexicon.language == "pl":
             return left == "po" and _is_manner_adverb(right, lexicon)  # `po fińsku`
         return (  # `para estirarlo`, not `se pararlo` (`separarlo`: `separar` with `lo`)
@@ -1688,6 +1784,12 @@ def _is_manner_adverb(word: str, lexicon: Lexicon) -> bool:
 #: `dándole`): such a form is rarer than its verb, which is a common word. The clitics
 #: (one or two), and the verb form's endings before them. (Italian's, measured with
 #: `lexicon_splits`, read `bandoli`, `tenderlo` as verb forms: not there.)
+#: Spanish clitics that are also articles split off as articles after a word that takes
+#: no clitic: a preterite in `-ó` (`respetó la`) or an adverb in `-mente` (`posiblemente
+#: la`). Clitics are written onto infinitives, gerunds and imperatives only
+#: (`verificarla`, `cómprala`, and the imperatives of `vos`: `dejálo`, `mirálo`).
+_ARTICLE_CLITICS = ("la", "las", "lo", "los")
+_NO_CLITIC_HOST_ENDINGS = ("ó", "mente")
 _CLITICS = {"es": ("lo", "la", "los", "las", "le", "les", "se", "me", "te", "nos")}
 _CLITIC_HOSTS = {"es": ("ar", "er", "ir", "ando", "iendo")}
 #: The verb form under the clitics is known this often at least (a token that is itself a
