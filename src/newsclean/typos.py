@@ -59,7 +59,7 @@ def fix_typos(
     if code is None or code not in languages:
         return text, repairs
     lexicon = _lexicon(code)
-    fixes, prose_only = {}, set()
+    fixes, prose_only, context_only = {}, set(), set()
     evidence = _TextEvidence(text)
     others = tuple(other for other in languages if other != code and other in TYPO_LANGUAGES)
     if others:  # (the foreign-line check needs each word's line)
@@ -72,6 +72,11 @@ def fix_typos(
         if kind is None:
             fixed = _split_confirmed_by_text(word, code, evidence)
             kind = "run_together" if fixed else None
+        if kind is None and code == "en":
+            fixed = _split_in_context(word)
+            if fixed:
+                kind = "run_together"
+                context_only.add(word)
         if kind is None:
             continue
         if kind == "run_together" and not _has_function_word(fixed, lexicon):
@@ -88,7 +93,7 @@ def fix_typos(
         text = _split_before_capital(text, lexicon, evidence, repairs)
     if not fixes:
         return text, repairs
-    return _apply_word_fixes(text, fixes, prose_only, repairs, code), repairs
+    return _apply_word_fixes(text, fixes, prose_only, repairs, code, context_only), repairs
 
 
 #: Languages that capitalise every noun: a lowercase word run into a capitalised word
@@ -335,9 +340,11 @@ def _apply_word_fixes(
     prose_only: Collection[str],
     repairs: list[Repair],
     language: str,
+    context_only: Collection[str] = (),
 ) -> str:
     """Every whole-word occurrence of a fixable word replaced, where its context allows
-    (those of `prose_only` only in a line of prose)."""
+    (those of `prose_only` only in a line of prose, those of `context_only` only where
+    `_context_allows` their split)."""
     found = []
     for word, repair in fixes.items():
         start = text.find(word)
@@ -349,11 +356,14 @@ def _apply_word_fixes(
     found.sort(key=lambda occurrence: occurrence[0])
     pieces, cursor, line_verdicts = [], 0, {}
     for start, end, repair in found:
-        if not _fixable_here(text, start, end, fixes, line_verdicts, language):
+        in_context = repair.before in context_only
+        if in_context and not _context_allows(text, start, end, repair.after):
+            continue
+        if not _fixable_here(text, start, end, fixes, line_verdicts, language, in_context):
             continue
         verdict = line_verdicts[_line_start(text, start)]
         if repair.kind == "run_together" and (
-            verdict.alone
+            (verdict.alone and not in_context)
             or _is_name_here(text, start, end)
             or (language == "en" and _cannot_follow(text, start, repair.after))
         ):
@@ -540,8 +550,10 @@ def _fixable_here(
     fixes: dict[str, Repair],
     line_verdicts: dict[int, _LineVerdict],
     language: str,
+    from_word: bool = False,
 ) -> bool:
-    """False if the word sits in code, a URL, a chunk of non-words or a foreign paragraph."""
+    """False if the word sits in code, a URL, a chunk of non-words or a foreign paragraph
+    (with `from_word`, the chunk is read from the word on: `you\ufffdllbe`)."""
     line_start = _line_start(text, start)
     if line_start not in line_verdicts:
         line = text[line_start : _LINE_END.search(text, end).start()]
@@ -549,7 +561,11 @@ def _fixable_here(
     if not line_verdicts[line_start].language:
         return False
     chunk_start = start
-    while chunk_start > line_start and text[chunk_start - 1] not in _CHUNK_SEPARATORS:
+    while (
+        not from_word
+        and chunk_start > line_start
+        and text[chunk_start - 1] not in _CHUNK_SEPARATORS
+    ):
         chunk_start -= 1
     chunk = text[chunk_start : _CHUNK_END.search(text, end).start()]
     words = chunk.strip(_EDGE_PUNCTUATION)
@@ -809,6 +825,73 @@ def _has_word_family(word: str, lexicon: Lexicon) -> bool:
             ):
                 return True
     return False
+
+
+#: What an apostrophe lost in scraping leaves of a contraction at the start of the next
+#: token (`you\ufffdllbe`: `you'll be`), and the characters left in its place: U+FFFD,
+#: the acute and the grave accent.
+_CONTRACTION_TAILS = ("ll", "ve", "re", "s", "t", "d", "m")
+_APOSTROPHE_STANDINS = "\ufffd\u00b4`"
+#: After `like` as a preposition comes its object; after an adjective in `-like`
+#: (`childlike`, `lifelike`) none of these words does.
+_OBJECT_STARTS = frozenset(
+    {
+        *("a", "an", "the", "this", "these", "those"),
+        *("my", "your", "his", "her", "its", "our", "their"),
+        *("me", "him", "us", "them"),
+        *("someone", "somebody", "something", "anyone", "anybody", "anything"),
+        *("everyone", "everybody", "everything"),
+    }
+)
+#: A token split by its context is unknown or rare (wordfreq's accidents: `looklike` 1.0).
+CONTEXT_JOINED_MAX_ZIPF = 2.0
+#: A line that starts with `by` and a name is a byline (`by camperslo (704715)`): a token
+#: at a line's start of `by` and this many letters more, unknown to the lexicon, is the
+#: two run together.
+BYLINE_NAME_MIN_LENGTH = 3
+_NEXT_WORD = re.compile(r"[ \t]+([a-z]+)(?![\w'’])")
+
+
+@lru_cache(maxsize=1 << 16)
+def _split_in_context(word: str) -> str | None:
+    """An English split that only the token's neighbours can confirm (`_context_allows`):
+    a contraction's tail before a common word (`ll be`), a common word before `like`
+    (`something like`), which the suffix `-like` of `childlike` otherwise keeps whole,
+    or `by` before a name (`by camperslo`)."""
+    lexicon = _english_lexicon()
+    zipf = lexicon.zipf
+    if zipf.get(word, 0.0) >= CONTEXT_JOINED_MAX_ZIPF or word in lexicon.never_split:
+        return None
+    for tail in _CONTRACTION_TAILS:
+        rest = word[len(tail) :]
+        if word.startswith(tail) and len(rest) >= 2 and _common(rest, zipf):
+            return _stable_or_none(f"{tail} {rest}")
+    left = word[: -len("like")]
+    if word.endswith("like") and _common(left, zipf) and left != "a":
+        return _stable_or_none(f"{left} like")
+    if (
+        word.startswith("by")
+        and len(word) >= len("by") + BYLINE_NAME_MIN_LENGTH
+        and word not in zipf  # (`byre`, `bylines`, `byronic` are words)
+    ):
+        return _stable_or_none(f"by {word[2:]}")
+    return None
+
+
+def _stable_or_none(split: str) -> str | None:
+    return split if _is_stable(split) else None
+
+
+def _context_allows(text: str, start: int, end: int, split: str) -> bool:
+    """Whether the token at `start:end` sits where `_split_in_context`'s split is the
+    reading: a contraction's tail right after a letter and an apostrophe's stand-in,
+    `like` before its object, `by` and a name at the start of a line (a byline)."""
+    if split.endswith(" like"):
+        following = _NEXT_WORD.match(text, end)
+        return following is not None and following[1] in _OBJECT_STARTS
+    if split.startswith("by "):
+        return not text[_line_start(text, start) : start].strip()
+    return start >= 2 and text[start - 1] in _APOSTROPHE_STANDINS and text[start - 2].isalpha()
 
 
 # --- run-together words ------------------------------------------------------------------
