@@ -14,7 +14,7 @@ lexicon knows is never split. `fix_typos` is idempotent.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
@@ -59,7 +59,7 @@ def fix_typos(
     if code is None or code not in languages:
         return text, repairs
     lexicon = _lexicon(code)
-    fixes, prose_only, context_only = {}, set(), set()
+    fixes, prose_only, context_only = {}, set(), {}
     evidence = _TextEvidence(text)
     others = tuple(other for other in languages if other != code and other in TYPO_LANGUAGES)
     if others:  # (the foreign-line check needs each word's line)
@@ -73,13 +73,17 @@ def fix_typos(
             fixed = _split_confirmed_by_text(word, code, evidence)
             kind = "run_together" if fixed else None
         if kind is None and code == "en":
-            fixed = _split_in_context(word)
-            if fixed:
+            in_context = _split_in_context(word)
+            if in_context:
+                context_only[word], fixed = in_context
                 kind = "run_together"
-                context_only.add(word)
         if kind is None:
             continue
-        if kind == "run_together" and not _has_function_word(fixed, lexicon):
+        if (
+            kind == "run_together"
+            and word not in context_only  # (the context is the evidence: `kokopuff says:`)
+            and not _has_function_word(fixed, lexicon)
+        ):
             if not _content_split_fits_text(word, fixed, evidence):
                 continue
             prose_only.add(word)
@@ -340,11 +344,12 @@ def _apply_word_fixes(
     prose_only: Collection[str],
     repairs: list[Repair],
     language: str,
-    context_only: Collection[str] = (),
+    context_only: Mapping[str, str] | None = None,
 ) -> str:
     """Every whole-word occurrence of a fixable word replaced, where its context allows
     (those of `prose_only` only in a line of prose, those of `context_only` only where
-    `_context_allows` their split)."""
+    `_context_allows` the context it names)."""
+    context_only = context_only or {}
     found = []
     for word, repair in fixes.items():
         start = text.find(word)
@@ -356,8 +361,9 @@ def _apply_word_fixes(
     found.sort(key=lambda occurrence: occurrence[0])
     pieces, cursor, line_verdicts = [], 0, {}
     for start, end, repair in found:
-        in_context = repair.before in context_only
-        if in_context and not _context_allows(text, start, end, repair.after):
+        context = context_only.get(repair.before)
+        in_context = context is not None
+        if in_context and not _context_allows(text, start, end, context):
             continue
         if not _fixable_here(text, start, end, fixes, line_verdicts, language, in_context):
             continue
@@ -832,13 +838,15 @@ def _has_word_family(word: str, lexicon: Lexicon) -> bool:
 #: the acute and the grave accent.
 _CONTRACTION_TAILS = ("ll", "ve", "re", "s", "t", "d", "m")
 _APOSTROPHE_STANDINS = "\ufffd\u00b4`"
-#: After `like` as a preposition comes its object; after an adjective in `-like`
-#: (`childlike`, `lifelike`) none of these words does.
+#: After `like` as a preposition or a conjunction comes its object or a clause; after an
+#: adjective in `-like` (`childlike`, `lifelike`), a noun or punctuation, hardly ever
+#: one of these words.
 _OBJECT_STARTS = frozenset(
     {
-        *("a", "an", "the", "this", "these", "those"),
+        *("a", "an", "the", "this", "these", "those", "what"),
         *("my", "your", "his", "her", "its", "our", "their"),
-        *("me", "him", "us", "them"),
+        *("me", "him", "us", "them", "you", "it", "we", "they", "he", "she", "I"),
+        *("mine", "yours", "ours", "hers", "theirs"),
         *("someone", "somebody", "something", "anyone", "anybody", "anything"),
         *("everyone", "everybody", "everything"),
     }
@@ -847,51 +855,70 @@ _OBJECT_STARTS = frozenset(
 CONTEXT_JOINED_MAX_ZIPF = 2.0
 #: A line that starts with `by` and a name is a byline (`by camperslo (704715)`): a token
 #: at a line's start of `by` and this many letters more, unknown to the lexicon, is the
-#: two run together.
-BYLINE_NAME_MIN_LENGTH = 3
-_NEXT_WORD = re.compile(r"[ \t]+([a-z]+)(?![\w'’])")
+#: two run together. So is a name before `says:` (`kokopuff says:`), a comment's signature.
+NAME_MIN_LENGTH = 3
+_SIGNING_VERBS = ("says", "said", "wrote", "writes")
+#: After the pronoun `I`, a token of `am` and one of these is the two words (`I amon`,
+#: `I aman`: wordfreq knows both, at 2.9, from names and others' accidents); so is `am`
+#: before any common word, where the token is unknown or rare (`I amable`).
+_AFTER_AM = frozenset({"on", "in", "at", "as", "an", "by", "no", "so", "to", "not", "the"})
+_NEXT_WORD = re.compile(r"[ \t]+([A-Za-z]+)(?![\w'’])")
+_SIGNATURE_END = re.compile(r"[ \t]*:")
+_PREVIOUS_WORD_I = re.compile(r"(?<![\w'’])[Ii][ \t]+$")
 
 
 @lru_cache(maxsize=1 << 16)
-def _split_in_context(word: str) -> str | None:
-    """An English split that only the token's neighbours can confirm (`_context_allows`):
-    a contraction's tail before a common word (`ll be`), a common word before `like`
-    (`something like`), which the suffix `-like` of `childlike` otherwise keeps whole,
-    or `by` before a name (`by camperslo`)."""
+def _split_in_context(word: str) -> tuple[str, str] | None:
+    """An English split that only the token's neighbours can confirm, and the context
+    that must (`_context_allows`): a contraction's tail before a common word after a lost
+    apostrophe (`ll be`); a common word before `like` and its object (`something like`),
+    which the suffix `-like` of `childlike` otherwise keeps whole; `by` before a name at a
+    line's start (`by camperslo`); a name before `says:`; `am` after `I` (`am on`)."""
     lexicon = _english_lexicon()
     zipf = lexicon.zipf
-    if zipf.get(word, 0.0) >= CONTEXT_JOINED_MAX_ZIPF or word in lexicon.never_split:
+    joined = zipf.get(word, 0.0)
+    if word in lexicon.never_split or joined >= JOINED_WORD_ZIPF:
+        return None
+    if word.startswith("am") and (
+        word[2:] in _AFTER_AM or (joined < CONTEXT_JOINED_MAX_ZIPF and _common(word[2:], zipf))
+    ):
+        return _stable_in("after_i", f"am {word[2:]}")
+    if joined >= CONTEXT_JOINED_MAX_ZIPF:
         return None
     for tail in _CONTRACTION_TAILS:
         rest = word[len(tail) :]
         if word.startswith(tail) and len(rest) >= 2 and _common(rest, zipf):
-            return _stable_or_none(f"{tail} {rest}")
+            return _stable_in("apostrophe", f"{tail} {rest}")
     left = word[: -len("like")]
     if word.endswith("like") and _common(left, zipf) and left != "a":
-        return _stable_or_none(f"{left} like")
-    if (
-        word.startswith("by")
-        and len(word) >= len("by") + BYLINE_NAME_MIN_LENGTH
-        and word not in zipf  # (`byre`, `bylines`, `byronic` are words)
-    ):
-        return _stable_or_none(f"by {word[2:]}")
+        return _stable_in("object", f"{left} like")
+    if word in zipf:
+        return None  # (`byre`, `bylines`, `byronic`, `gainsays` are words)
+    if word.startswith("by") and len(word) >= len("by") + NAME_MIN_LENGTH:
+        return _stable_in("byline", f"by {word[2:]}")
+    for verb in _SIGNING_VERBS:
+        if word.endswith(verb) and len(word) >= len(verb) + NAME_MIN_LENGTH:
+            return _stable_in("signature", f"{word[: -len(verb)]} {verb}")
     return None
 
 
-def _stable_or_none(split: str) -> str | None:
-    return split if _is_stable(split) else None
+def _stable_in(context: str, split: str) -> tuple[str, str] | None:
+    return (context, split) if _is_stable(split) else None
 
 
-def _context_allows(text: str, start: int, end: int, split: str) -> bool:
-    """Whether the token at `start:end` sits where `_split_in_context`'s split is the
-    reading: a contraction's tail right after a letter and an apostrophe's stand-in,
-    `like` before its object, `by` and a name at the start of a line (a byline)."""
-    if split.endswith(" like"):
+def _context_allows(text: str, start: int, end: int, context: str) -> bool:
+    """Whether the token at `start:end` sits in the `context` its split needs (see
+    `_split_in_context`)."""
+    if context == "apostrophe":
+        return start >= 2 and text[start - 1] in _APOSTROPHE_STANDINS and text[start - 2].isalpha()
+    if context == "object":
         following = _NEXT_WORD.match(text, end)
         return following is not None and following[1] in _OBJECT_STARTS
-    if split.startswith("by "):
+    if context == "byline":
         return not text[_line_start(text, start) : start].strip()
-    return start >= 2 and text[start - 1] in _APOSTROPHE_STANDINS and text[start - 2].isalpha()
+    if context == "signature":
+        return _SIGNATURE_END.match(text, end) is not None
+    return _PREVIOUS_WORD_I.search(text, max(0, start - 8), start) is not None
 
 
 # --- run-together words ------------------------------------------------------------------
