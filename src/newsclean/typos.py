@@ -576,6 +576,7 @@ def _fixable_here(
     chunk = text[chunk_start : _CHUNK_END.search(text, end).start()]
     words = chunk.strip(_EDGE_PUNCTUATION)
     if language == "en":
+        words = _LOST_APOSTROPHE_END.sub("", words)  # (`university\ufffds`, `didn\ufffdt`)
         return not _PROTECTED_CHUNK.search(chunk) and bool(_PLAIN_WORDS.fullmatch(words))
     return (
         not _PROTECTED_CHUNK.search(chunk)
@@ -838,6 +839,9 @@ def _has_word_family(word: str, lexicon: Lexicon) -> bool:
 #: the acute and the grave accent.
 _CONTRACTION_TAILS = ("ll", "ve", "re", "s", "t", "d", "m")
 _APOSTROPHE_STANDINS = "\ufffd\u00b4`"
+#: A chunk's end that is such a stand-in and a contraction's tail or a possessive's `s`
+#: (`university\ufffds`): the word before it is a plain word, as before an apostrophe.
+_LOST_APOSTROPHE_END = re.compile(f"[{_APOSTROPHE_STANDINS}](?:{'|'.join(_CONTRACTION_TAILS)})$")
 #: After `like` as a preposition or a conjunction comes its object or a clause; after an
 #: adjective in `-like` (`childlike`, `lifelike`), a noun or punctuation, hardly ever
 #: one of these words.
