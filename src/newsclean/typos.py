@@ -368,6 +368,8 @@ def _apply_word_fixes(
         if not _fixable_here(text, start, end, fixes, line_verdicts, language, in_context):
             continue
         verdict = line_verdicts[_line_start(text, start)]
+        if context == "byline" and verdict.prose:
+            continue  # a line of prose wrapped before a word (`to\nbyteify all strings`)
         if repair.kind == "run_together" and (
             (verdict.alone and not in_context)
             or _is_name_here(text, start, end)
