@@ -365,7 +365,8 @@ def _apply_word_fixes(
         in_context = context is not None
         if in_context and not _context_allows(text, start, end, context):
             continue
-        if not _fixable_here(text, start, end, fixes, line_verdicts, language, in_context):
+        from_word = context == "apostrophe"
+        if not _fixable_here(text, start, end, fixes, line_verdicts, language, from_word):
             continue
         verdict = line_verdicts[_line_start(text, start)]
         if context == "byline" and verdict.prose:
@@ -561,7 +562,8 @@ def _fixable_here(
     from_word: bool = False,
 ) -> bool:
     """False if the word sits in code, a URL, a chunk of non-words or a foreign paragraph
-    (with `from_word`, the chunk is read from the word on: `you\ufffdllbe`)."""
+    (with `from_word`, the chunk's words are read from the word on, after a word and a
+    lost apostrophe: `you\ufffdllbe`)."""
     line_start = _line_start(text, start)
     if line_start not in line_verdicts:
         line = text[line_start : _LINE_END.search(text, end).start()]
@@ -569,14 +571,15 @@ def _fixable_here(
     if not line_verdicts[line_start].language:
         return False
     chunk_start = start
-    while (
-        not from_word
-        and chunk_start > line_start
-        and text[chunk_start - 1] not in _CHUNK_SEPARATORS
-    ):
+    while chunk_start > line_start and text[chunk_start - 1] not in _CHUNK_SEPARATORS:
         chunk_start -= 1
-    chunk = text[chunk_start : _CHUNK_END.search(text, end).start()]
+    chunk_end = _CHUNK_END.search(text, end).start()
+    chunk = text[chunk_start:chunk_end]
     words = chunk.strip(_EDGE_PUNCTUATION)
+    if from_word:
+        if not _WORD_AND_LOST_APOSTROPHE.fullmatch(text, chunk_start, start):
+            return False
+        words = text[start:chunk_end].strip(_EDGE_PUNCTUATION)
     if language == "en":
         words = _LOST_APOSTROPHE_END.sub("", words)  # (`university\ufffds`, `didn\ufffdt`)
         return not _PROTECTED_CHUNK.search(chunk) and bool(_PLAIN_WORDS.fullmatch(words))
@@ -843,6 +846,8 @@ _CONTRACTION_TAILS = ("ll", "ve", "re", "s", "t", "d", "m")
 _APOSTROPHE_STANDINS = "\ufffd\u00b4`"
 #: A chunk's end that is such a stand-in and a contraction's tail or a possessive's `s`
 #: (`university\ufffds`): the word before it is a plain word, as before an apostrophe.
+#: A chunk's start of a word and such a stand-in, after any opening punctuation.
+_WORD_AND_LOST_APOSTROPHE = re.compile(f"[\"'“‘(\\[]*[^\\W\\d_]+[{_APOSTROPHE_STANDINS}]")
 _LOST_APOSTROPHE_END = re.compile(f"[{_APOSTROPHE_STANDINS}](?:{'|'.join(_CONTRACTION_TAILS)})$")
 #: After `like` as a preposition or a conjunction comes its object or a clause; after an
 #: adjective in `-like` (`childlike`, `lifelike`), a noun or punctuation, hardly ever
