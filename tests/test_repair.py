@@ -769,3 +769,38 @@ def test_capital_joins_after_characters_beyond_latin_1_keep_their_offsets() -> N
     text = "„Wir sind“ – gesagt einDer Druck, жdasHaus"
     assert [match[0] for match in typos._capital_joins(text)] == ["einDer"]
     assert [match.span() for match in typos._capital_joins(text)] == [(20, 26)]
+
+
+def test_a_split_its_context_confirms_is_made_only_where_the_context_is() -> None:
+    text = (
+        "The robot moves with a feellike precision.\n"
+        "The new stadium will feellike a second home.\n"
+        "They say we\ufffdllbe fine, but llbe is no word here."
+    )
+    fixed, repairs = typos.fix_typos(text, "en")
+    assert fixed == (
+        "The robot moves with a feellike precision.\n"
+        "The new stadium will feel like a second home.\n"
+        "They say we\ufffdll be fine, but llbe is no word here."
+    )
+    assert [(repair.before, repair.after) for repair in repairs] == [
+        ("feellike", "feel like"),
+        ("llbe", "ll be"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("word", "reading"),
+    [
+        ("llbe", ("apostrophe", "ll be")),
+        ("somethinglike", ("object", "something like")),
+        ("bycamperslo", ("byline", "by camperslo")),
+        ("kokopuffsays", ("signature", "kokopuff says")),
+        ("amon", ("after_i", "am on")),
+        ("byre", None),  # a word
+        ("lifelike", None),  # known at Zipf 2.75
+        ("amass", None),  # `ass` follows no `am`
+    ],
+)
+def test_english_readings_for_the_context(word: str, reading: tuple[str, str] | None) -> None:
+    assert typos._split_in_context(word) == reading

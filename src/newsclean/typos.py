@@ -14,7 +14,7 @@ lexicon knows is never split. `fix_typos` is idempotent.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
@@ -59,7 +59,7 @@ def fix_typos(
     if code is None or code not in languages:
         return text, repairs
     lexicon = _lexicon(code)
-    fixes, prose_only = {}, set()
+    fixes, prose_only, context_only = {}, set(), {}
     evidence = _TextEvidence(text)
     others = tuple(other for other in languages if other != code and other in TYPO_LANGUAGES)
     if others:  # (the foreign-line check needs each word's line)
@@ -72,9 +72,18 @@ def fix_typos(
         if kind is None:
             fixed = _split_confirmed_by_text(word, code, evidence)
             kind = "run_together" if fixed else None
+        if kind is None and code == "en":
+            in_context = _split_in_context(word)
+            if in_context:
+                context_only[word], fixed = in_context
+                kind = "run_together"
         if kind is None:
             continue
-        if kind == "run_together" and not _has_function_word(fixed, lexicon):
+        if (
+            kind == "run_together"
+            and word not in context_only  # (the context is the evidence: `kokopuff says:`)
+            and not _has_function_word(fixed, lexicon)
+        ):
             if not _content_split_fits_text(word, fixed, evidence):
                 continue
             prose_only.add(word)
@@ -88,7 +97,7 @@ def fix_typos(
         text = _split_before_capital(text, lexicon, evidence, repairs)
     if not fixes:
         return text, repairs
-    return _apply_word_fixes(text, fixes, prose_only, repairs, code), repairs
+    return _apply_word_fixes(text, fixes, prose_only, repairs, code, context_only), repairs
 
 
 #: Languages that capitalise every noun: a lowercase word run into a capitalised word
@@ -335,9 +344,12 @@ def _apply_word_fixes(
     prose_only: Collection[str],
     repairs: list[Repair],
     language: str,
+    context_only: Mapping[str, str] | None = None,
 ) -> str:
     """Every whole-word occurrence of a fixable word replaced, where its context allows
-    (those of `prose_only` only in a line of prose)."""
+    (those of `prose_only` only in a line of prose, those of `context_only` only where
+    `_context_allows` the context it names)."""
+    context_only = context_only or {}
     found = []
     for word, repair in fixes.items():
         start = text.find(word)
@@ -349,11 +361,18 @@ def _apply_word_fixes(
     found.sort(key=lambda occurrence: occurrence[0])
     pieces, cursor, line_verdicts = [], 0, {}
     for start, end, repair in found:
-        if not _fixable_here(text, start, end, fixes, line_verdicts, language):
+        context = context_only.get(repair.before)
+        in_context = context is not None
+        if in_context and not _context_allows(text, start, end, context):
+            continue
+        from_word = context == "apostrophe"
+        if not _fixable_here(text, start, end, fixes, line_verdicts, language, from_word):
             continue
         verdict = line_verdicts[_line_start(text, start)]
+        if context == "byline" and verdict.prose:
+            continue  # a line of prose wrapped before a word (`to\nbyteify all strings`)
         if repair.kind == "run_together" and (
-            verdict.alone
+            (verdict.alone and not in_context)
             or _is_name_here(text, start, end)
             or (language == "en" and _cannot_follow(text, start, repair.after))
         ):
@@ -540,8 +559,11 @@ def _fixable_here(
     fixes: dict[str, Repair],
     line_verdicts: dict[int, _LineVerdict],
     language: str,
+    from_word: bool = False,
 ) -> bool:
-    """False if the word sits in code, a URL, a chunk of non-words or a foreign paragraph."""
+    """False if the word sits in code, a URL, a chunk of non-words or a foreign paragraph
+    (with `from_word`, the chunk's words are read from the word on, after a word and a
+    lost apostrophe: `you\ufffdllbe`)."""
     line_start = _line_start(text, start)
     if line_start not in line_verdicts:
         line = text[line_start : _LINE_END.search(text, end).start()]
@@ -551,9 +573,15 @@ def _fixable_here(
     chunk_start = start
     while chunk_start > line_start and text[chunk_start - 1] not in _CHUNK_SEPARATORS:
         chunk_start -= 1
-    chunk = text[chunk_start : _CHUNK_END.search(text, end).start()]
+    chunk_end = _CHUNK_END.search(text, end).start()
+    chunk = text[chunk_start:chunk_end]
     words = chunk.strip(_EDGE_PUNCTUATION)
+    if from_word:
+        if not _WORD_AND_LOST_APOSTROPHE.fullmatch(text, chunk_start, start):
+            return False
+        words = text[start:chunk_end].strip(_EDGE_PUNCTUATION)
     if language == "en":
+        words = _LOST_APOSTROPHE_END.sub("", words)  # (`university\ufffds`, `didn\ufffdt`)
         return not _PROTECTED_CHUNK.search(chunk) and bool(_PLAIN_WORDS.fullmatch(words))
     return (
         not _PROTECTED_CHUNK.search(chunk)
@@ -809,6 +837,99 @@ def _has_word_family(word: str, lexicon: Lexicon) -> bool:
             ):
                 return True
     return False
+
+
+#: What an apostrophe lost in scraping leaves of a contraction at the start of the next
+#: token (`you\ufffdllbe`: `you'll be`), and the characters left in its place: U+FFFD,
+#: the acute and the grave accent.
+_CONTRACTION_TAILS = ("ll", "ve", "re", "s", "t", "d", "m")
+_APOSTROPHE_STANDINS = "\ufffd\u00b4`"
+#: A chunk's end that is such a stand-in and a contraction's tail or a possessive's `s`
+#: (`university\ufffds`): the word before it is a plain word, as before an apostrophe.
+#: A chunk's start of a word and such a stand-in, after any opening punctuation.
+_WORD_AND_LOST_APOSTROPHE = re.compile(f"[\"'“‘(\\[]*[^\\W\\d_]+[{_APOSTROPHE_STANDINS}]")
+_LOST_APOSTROPHE_END = re.compile(f"[{_APOSTROPHE_STANDINS}](?:{'|'.join(_CONTRACTION_TAILS)})$")
+#: After `like` as a preposition or a conjunction comes its object or a clause; after an
+#: adjective in `-like` (`childlike`, `lifelike`), a noun or punctuation, hardly ever
+#: one of these words.
+_OBJECT_STARTS = frozenset(
+    {
+        *("a", "an", "the", "this", "these", "those", "what"),
+        *("my", "your", "his", "her", "its", "our", "their"),
+        *("me", "him", "us", "them", "you", "it", "we", "they", "he", "she", "I"),
+        *("mine", "yours", "ours", "hers", "theirs"),
+        *("someone", "somebody", "something", "anyone", "anybody", "anything"),
+        *("everyone", "everybody", "everything"),
+    }
+)
+#: A token split by its context is unknown or rare (wordfreq's accidents: `looklike` 1.0).
+CONTEXT_JOINED_MAX_ZIPF = 2.0
+#: A line that starts with `by` and a name is a byline (`by camperslo (704715)`): a token
+#: at a line's start of `by` and this many letters more, unknown to the lexicon, is the
+#: two run together. So is a name before `says:` (`kokopuff says:`), a comment's signature.
+NAME_MIN_LENGTH = 3
+_SIGNING_VERBS = ("says", "said", "wrote", "writes")
+#: After the pronoun `I`, a token of `am` and one of these is the two words (`I amon`,
+#: `I aman`: wordfreq knows both, at 2.9, from names and others' accidents); so is `am`
+#: before any common word, where the token is unknown or rare (`I amable`).
+_AFTER_AM = frozenset({"on", "in", "at", "as", "an", "by", "no", "so", "to", "not", "the"})
+_NEXT_WORD = re.compile(r"[ \t]+([A-Za-z]+)(?![\w'’])")
+_SIGNATURE_END = re.compile(r"[ \t]*:")
+_PREVIOUS_WORD_I = re.compile(r"(?<![\w'’])[Ii][ \t]+$")
+
+
+@lru_cache(maxsize=1 << 16)
+def _split_in_context(word: str) -> tuple[str, str] | None:
+    """An English split that only the token's neighbours can confirm, and the context
+    that must (`_context_allows`): a contraction's tail before a common word after a lost
+    apostrophe (`ll be`); a common word before `like` and its object (`something like`),
+    which the suffix `-like` of `childlike` otherwise keeps whole; `by` before a name at a
+    line's start (`by camperslo`); a name before `says:`; `am` after `I` (`am on`)."""
+    lexicon = _english_lexicon()
+    zipf = lexicon.zipf
+    joined = zipf.get(word, 0.0)
+    if word in lexicon.never_split or joined >= JOINED_WORD_ZIPF:
+        return None
+    if word.startswith("am") and (
+        word[2:] in _AFTER_AM or (joined < CONTEXT_JOINED_MAX_ZIPF and _common(word[2:], zipf))
+    ):
+        return _stable_in("after_i", f"am {word[2:]}")
+    if joined >= CONTEXT_JOINED_MAX_ZIPF:
+        return None
+    for tail in _CONTRACTION_TAILS:
+        rest = word[len(tail) :]
+        if word.startswith(tail) and len(rest) >= 2 and _common(rest, zipf):
+            return _stable_in("apostrophe", f"{tail} {rest}")
+    left = word[: -len("like")]
+    if word.endswith("like") and _common(left, zipf) and left != "a":
+        return _stable_in("object", f"{left} like")
+    if word in zipf:
+        return None  # (`byre`, `bylines`, `byronic`, `gainsays` are words)
+    if word.startswith("by") and len(word) >= len("by") + NAME_MIN_LENGTH:
+        return _stable_in("byline", f"by {word[2:]}")
+    for verb in _SIGNING_VERBS:
+        if word.endswith(verb) and len(word) >= len(verb) + NAME_MIN_LENGTH:
+            return _stable_in("signature", f"{word[: -len(verb)]} {verb}")
+    return None
+
+
+def _stable_in(context: str, split: str) -> tuple[str, str] | None:
+    return (context, split) if _is_stable(split) else None
+
+
+def _context_allows(text: str, start: int, end: int, context: str) -> bool:
+    """Whether the token at `start:end` sits in the `context` its split needs (see
+    `_split_in_context`)."""
+    if context == "apostrophe":
+        return start >= 2 and text[start - 1] in _APOSTROPHE_STANDINS and text[start - 2].isalpha()
+    if context == "object":
+        following = _NEXT_WORD.match(text, end)
+        return following is not None and following[1] in _OBJECT_STARTS
+    if context == "byline":
+        return not text[_line_start(text, start) : start].strip()
+    if context == "signature":
+        return _SIGNATURE_END.match(text, end) is not None
+    return _PREVIOUS_WORD_I.search(text, max(0, start - 8), start) is not None
 
 
 # --- run-together words ------------------------------------------------------------------
