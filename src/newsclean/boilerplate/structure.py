@@ -966,6 +966,17 @@ _NOT_A_NAME = frozenset(
 )
 
 
+def _comment_cue(folded: str) -> bool:
+    """What every match of _COMMENT_HEADER and _COMMENT_ACTION holds (the line folded);
+    looked for first, as it is much cheaper."""
+    return (
+        "say" in folded or "sagt" in folded or "schreibt" in folded or "dice" in folded
+        or "dit" in folded or "écrit" in folded or "said" in folded or "by " in folded
+        or "repl" in folded or "flag" in folded or "report" in folded or "rate" in folded
+        or "antworten" in folded or "répondre" in folded or "responder" in folded
+    )  # fmt: skip
+
+
 def _comment_header(text: str) -> bool:
     """The line (plain) is a comment's header: a name or handle of one to three words
     with "says:" / "said..." (none of them a word that opens a clause), or Slashdot's
@@ -995,10 +1006,12 @@ def comment_lines(lines: list[str]) -> Kinds:
         if len(line) > _SHORT_CHARS or _words(line) > _COMMENT_CUE_WORDS:
             continue
         text = plain_once(line).lstrip("-–•* ").strip()
-        if _comment_header(text) or _COMMENT_ACTION.fullmatch(text):
+        if text.endswith(("—", "–")):
+            dashes[index] = _dash_header(text)
+        elif _comment_cue(text.casefold()) and (
+            _comment_header(text) or _COMMENT_ACTION.fullmatch(text)
+        ):
             headers[index] = True
-        elif text.endswith(("—", "–")) and _dash_header(text):
-            dashes[index] = True
     for index in range(len(lines) - 2, -1, -1):
         if dashes[index] and (is_prose(lines[index + 1]) or headers[index + 1]):
             headers[index] = True
@@ -1021,6 +1034,15 @@ _BIO_LINK = re.compile(
 _BIO_LINK_WORDS = 10
 
 
+def _bio_link_cue(folded: str) -> bool:
+    """What every match of _BIO_LINK holds (the line folded); looked for first, as it is
+    much cheaper."""
+    return (
+        " by " in folded or "beiträge" in folded or "articles" in folded or "bio" in folded
+        or "website" in folded or " on " in folded or "folgen" in folded
+    )  # fmt: skip
+
+
 def bio_lines(lines: list[str]) -> Kinds:
     """A writer's bio box's own short lines, wherever they stand: a heading that names
     a person (`_bio_name`: "About Anna Berger", "Über Kathrin") whose paragraph
@@ -1031,7 +1053,7 @@ def bio_lines(lines: list[str]) -> Kinds:
         if len(line) > _SHORT_CHARS or _words(line) > _BIO_LINK_WORDS or is_prose(line):
             continue
         text = plain_once(line).lstrip("-–•* ").strip()
-        if _BIO_LINK.fullmatch(text):
+        if _bio_link_cue(text.casefold()) and _BIO_LINK.fullmatch(text):
             kinds[index] = "bio"
             continue
         name = _bio_name(line)
