@@ -22,6 +22,8 @@ BOILERPLATE_DETECTORS = (
     "head_before_title",
     "author_bios",
     "tail_after_story",
+    "comment_lines",
+    "bio_lines",
 )
 # The languages newsclean.typos can fix (its TYPO_LANGUAGES; a test keeps them equal).
 TYPO_LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "nl", "id", "pl", "sv", "da", "nb", "ca")
@@ -107,9 +109,10 @@ class Settings:
     boilerplate_detectors: str = ",".join(BOILERPLATE_DETECTORS)
     """The structural boilerplate detectors that run, comma-separated (docs/boilerplate.md):
     comment_threads, table_debris, headline_runs, menu_runs, promos,
-    head_before_title, author_bios, tail_after_story; all of them by default.
-    comment_threads runs on page text only, headline_runs, head_before_title and
-    tail_after_story on text and markdown scrapes only."""
+    head_before_title, author_bios, tail_after_story, comment_lines, bio_lines; all of
+    them by default. comment_threads runs on page text only, headline_runs,
+    head_before_title, tail_after_story, comment_lines and bio_lines on text and
+    markdown scrapes only."""
 
     template_window_days: int = 30
     """Days of earlier per-domain template statistics a run may use."""

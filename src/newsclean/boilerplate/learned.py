@@ -546,7 +546,9 @@ def with_enclosed_short_lines(
 # Detectors that run on text extracted from a page only, and on text and markdown
 # scrapes only (`strip_learned`).
 PAGE_ONLY_DETECTORS = frozenset({"comment_threads"})
-SCRAPE_ONLY_DETECTORS = frozenset({"head_before_title", "headline_runs", "tail_after_story"})
+SCRAPE_ONLY_DETECTORS = frozenset(
+    {"head_before_title", "headline_runs", "tail_after_story", "comment_lines", "bio_lines"}
+)
 
 
 def strip_learned(

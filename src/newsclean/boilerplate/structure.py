@@ -21,6 +21,10 @@ shapes it sees poorly:
   paragraph that opens with that name, in a text whose other prose does not name them.
 - `tail_after_story`: in a scrape, the lines after the story's last paragraph and its
   sign-off, where none is a sentence and none speaks of what the story does.
+- `comment_lines`: in a scrape, a reader's comment's header ("charlie says:", "Tomas —")
+  and buttons ("Reply to This"), wherever they stand.
+- `bio_lines`: in a scrape, a bio box's heading alone ("About Anna Berger") and the
+  writer's links ("View all posts by Anna Berger"), wherever they stand.
 
 Each takes the text's non-blank lines and returns, per line, the kind it finds or None.
 """
@@ -936,6 +940,128 @@ def _story_end(rest: list[str]) -> bool:
     return quantities >= 2
 
 
+# A reader's comment, by the lines a comment system prints around it: its header (a
+# name or handle with "says:", "said...", or a dash, as WordPress, Blogger and Disqus
+# themes print it; Slashdot's "by handle (12345)") and its buttons.
+_COMMENT_CUE_WORDS = 6
+_COMMENT_HEADER = re.compile(
+    r"(?:[^/]{1,30} / )?(?P<name>[^\s:]+(?: [^\s:]+){0,2}) (?:says|sagt|schreibt|dice|dit|a écrit)"
+    r" ?:|(?P<said>[^\s:]+(?: [^\s:]+){0,2}) said(?:\.\.\.|…)"
+    r"|by [^\s()]{2,40} \(\d+\)",
+    re.IGNORECASE,
+)
+# A header of capitalised name words and a closing dash ("Tomas —"), with the comment
+# under it; a story's label set so ("Update —") is no name.
+_DASH_HEADER = re.compile(r"(?P<name>[A-ZÀ-Ý][\w'’.-]*(?: [A-ZÀ-Ý][\w'’.-]*){0,3}) [—–]")
+_COMMENT_ACTION = re.compile(
+    r"reply to this|flag as inappropriate|report (?:abuse|this comment|comment)"
+    r"|please rate this comment:? \d+ \d+|antworten|répondre|responder",
+    re.IGNORECASE,
+)
+# Words that open a clause, not a reader's name ("The company says:", "He says:").
+_NOT_A_NAME = frozenset(
+    "the a an this that it he she they we you i his her their our its der die das er sie es"
+    " wir le la les il elle on el los las ella update correction note clarification"
+    " disclosure editor's".split()
+)
+
+
+def _comment_cue(folded: str) -> bool:
+    """What every match of _COMMENT_HEADER and _COMMENT_ACTION holds (the line folded);
+    looked for first, as it is much cheaper."""
+    return (
+        "say" in folded or "sagt" in folded or "schreibt" in folded or "dice" in folded
+        or "dit" in folded or "écrit" in folded or "said" in folded or "by " in folded
+        or "repl" in folded or "flag" in folded or "report" in folded or "rate" in folded
+        or "antworten" in folded or "répondre" in folded or "responder" in folded
+    )  # fmt: skip
+
+
+def _comment_header(text: str) -> bool:
+    """The line (plain) is a comment's header: a name or handle of one to three words
+    with "says:" / "said..." (none of them a word that opens a clause), or Slashdot's
+    "by handle (12345)"."""
+    found = _COMMENT_HEADER.fullmatch(text)
+    if found is None:
+        return False
+    name = found.group("name") or found.group("said")
+    return name is None or _NOT_A_NAME.isdisjoint(name.casefold().split())
+
+
+def _dash_header(text: str) -> bool:
+    found = _DASH_HEADER.fullmatch(text)
+    return found is not None and _NOT_A_NAME.isdisjoint(found.group("name").casefold().split())
+
+
+def comment_lines(lines: list[str]) -> Kinds:
+    """A reader's comment's own lines, wherever they stand: its header (`_comment_header`;
+    a name with a closing dash, `_DASH_HEADER`, only over a prose paragraph or another
+    header: the comment) and its buttons ("Reply to This", "Flag as Inappropriate",
+    "Please rate this comment: 4 2"). The comment's text is a reader's prose, in the
+    shape of the story's own, and stays."""
+    kinds: Kinds = [None] * len(lines)
+    headers = [False] * len(lines)
+    dashes = [False] * len(lines)
+    for index, line in enumerate(lines):
+        if len(line) > _SHORT_CHARS or _words(line) > _COMMENT_CUE_WORDS:
+            continue
+        text = plain_once(line).lstrip("-–•* ").strip()
+        if text.endswith(("—", "–")):
+            dashes[index] = _dash_header(text)
+        elif _comment_cue(text.casefold()) and (
+            _comment_header(text) or _COMMENT_ACTION.fullmatch(text)
+        ):
+            headers[index] = True
+    for index in range(len(lines) - 2, -1, -1):
+        if dashes[index] and (is_prose(lines[index + 1]) or headers[index + 1]):
+            headers[index] = True
+    for index, header in enumerate(headers):
+        if header:
+            kinds[index] = "comments"
+    return kinds
+
+
+# A writer's links under a bio ("View all posts by Anna Berger", "Show full bio") and to
+# their profiles ("Follow Dr. Anna Berger on Twitter", "@anna folgen").
+_BIO_LINK = re.compile(
+    r"(?:view |see )?all posts by .{1,60}|more (?:posts|articles|stories) by .{1,60}"
+    r"|(?:zeige )?alle beiträge von .{1,60}|weitere beiträge von .{1,60}"
+    r"|tous les articles de .{1,60}|(?:show )?full bio|author(?:'s)? website"
+    r"|(?:follow|find|connect with) .{1,40} on (?:twitter|facebook|instagram|linkedin)\.?"
+    r"|@\w{2,30} folgen",
+    re.IGNORECASE,
+)
+_BIO_LINK_WORDS = 10
+
+
+def _bio_link_cue(folded: str) -> bool:
+    """What every match of _BIO_LINK holds (the line folded); looked for first, as it is
+    much cheaper."""
+    return (
+        " by " in folded or "beiträge" in folded or "articles" in folded or "bio" in folded
+        or "website" in folded or " on " in folded or "folgen" in folded
+    )  # fmt: skip
+
+
+def bio_lines(lines: list[str]) -> Kinds:
+    """A writer's bio box's own short lines, wherever they stand: a heading that names
+    a person (`_bio_name`: "About Anna Berger", "Über Kathrin") whose paragraph
+    `author_bios` did not find, where no prose paragraph of the text names them (a
+    profile's subheading), and the writer's links (`_BIO_LINK`)."""
+    kinds: Kinds = [None] * len(lines)
+    for index, line in enumerate(lines):
+        if len(line) > _SHORT_CHARS or _words(line) > _BIO_LINK_WORDS or is_prose(line):
+            continue
+        text = plain_once(line).lstrip("-–•* ").strip()
+        if _bio_link_cue(text.casefold()) and _BIO_LINK.fullmatch(text):
+            kinds[index] = "bio"
+            continue
+        name = _bio_name(line)
+        if name and not any(is_prose(other) and _names(other, name) for other in lines):
+            kinds[index] = "bio"
+    return kinds
+
+
 def _speaks_of(line: str, story: frozenset[str]) -> bool:
     """`_STANDFIRST_SHARE` or more of the line's topic words (`_topic_words`) are in
     `story`, or it has none to tell by."""
@@ -964,6 +1090,8 @@ DETECTORS: dict[str, Callable[[list[str]], Kinds]] = {
     "head_before_title": head_before_title,
     "author_bios": author_bios,
     "tail_after_story": tail_after_story,
+    "comment_lines": comment_lines,
+    "bio_lines": bio_lines,
 }
 
 
