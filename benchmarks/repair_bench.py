@@ -50,6 +50,7 @@ GENUINE_FIXES = frozenset(
         ("colletive", "collective"),
         ("detailled", "detailed"),
         ("enviroment", "environment"),
+        ("everytime", "every time"),  # `ask for a pass phrase everytime you start`
         ("follwoing", "following"),
         ("occouring", "occurring"),
         ("recipie", "recipe"),

@@ -804,3 +804,20 @@ def test_a_split_its_context_confirms_is_made_only_where_the_context_is() -> Non
 )
 def test_english_readings_for_the_context(word: str, reading: tuple[str, str] | None) -> None:
     assert typos._split_in_context(word) == reading
+
+
+def test_english_accidental_joins_are_codespell_joins_of_two_common_words() -> None:
+    lexicon = typos._lexicon("en")
+    assert {"aswell", "eachother", "noone", "upto"} <= lexicon.joins
+    assert lexicon.misspellings["aswell"] == "as well"
+    assert "aswell" not in lexicon.sound  # (a candidate, though wordfreq knows it)
+    for join in lexicon.joins:
+        halves = lexicon.misspellings[join].split(" ")
+        assert "".join(halves) == join
+        assert min(lexicon.zipf[half] for half in halves) >= typos.ACCIDENTAL_JOIN_HALF_MIN_ZIPF
+        assert lexicon.zipf.get(join, 0.0) <= typos.ACCIDENTAL_JOIN_MAX_ZIPF
+    words = {"tome", "alot", "workin", "everyday", "cannot", "into", "onto", "maybe", "anyway"}
+    assert not words & lexicon.joins
+    assert "aboutit" not in lexicon.joins  # French (`aboutir`)
+    assert typos._fix_word("incase") == ("in case", "misspelling")  # (as before)
+    assert typos._fix_word("aswell") == ("as well", "run_together")

@@ -596,7 +596,8 @@ def _fix_word(word: str, language: str = "en") -> tuple[str, str | None]:
     lexicon = _lexicon(language)
     correction = lexicon.misspellings.get(word)
     if correction:
-        return (correction, "misspelling") if _is_stable(correction, language) else (word, None)
+        kind = "run_together" if word in lexicon.joins else "misspelling"
+        return (correction, kind) if _is_stable(correction, language) else (word, None)
     if language == "en":
         if _is_settled(word, lexicon):
             return word, None
@@ -2154,6 +2155,16 @@ CORRECTION_MIN_ZIPF = 3.0
 #: ... and not a word of a language English news quotes (`affaires`, `unter`, `foto`):
 #: one at least this common there, and clearly more common there than in English
 #: (German wordfreq has `thier` just above English, from English text it absorbed).
+#: A codespell join (`aswell` -> `as well`) is trusted whatever wordfreq counts of it
+#: from others' accidents, up to this (a common word joined is a word: `everyday`) ...
+ACCIDENTAL_JOIN_MAX_ZIPF = 4.0
+#: ... where both its halves are this common (function words, `time`, `other`) ...
+ACCIDENTAL_JOIN_HALF_MIN_ZIPF = 5.0
+#: ... and the rarer half this much more common than the joined form.
+ACCIDENTAL_JOIN_MARGIN = 1.5
+#: codespell's lists read for joins: its clear errors, and words of code that are typos
+#: in prose (`upto`; newsclean never edits a line of code).
+ACCIDENTAL_JOIN_DICTIONARIES = ("dictionary.txt", "dictionary_code.txt")
 OTHER_LANGUAGES = ("de", "fr", "es", "it", "nl", "pt")
 OTHER_LANGUAGE_WORD_ZIPF = 2.0
 OTHER_LANGUAGE_MARGIN = 0.5
@@ -2171,6 +2182,7 @@ class Lexicon(NamedTuple):
     function_words: frozenset[str] = frozenset()  # the commonest words (other languages)
     language: str = "en"
     unsettled: frozenset[str] = frozenset()  # see `_is_settled`
+    joins: frozenset[str] = frozenset()  # misspellings that are accidental joins (`aswell`)
 
 
 _ENGLISH_SOURCES = ("wordfreq", "codespell")
@@ -2226,6 +2238,8 @@ def _build_english_lexicon() -> Lexicon:
         if frequency >= max(OTHER_LANGUAGE_WORD_ZIPF, zipf.get(word, 0.0) + OTHER_LANGUAGE_MARGIN)
     )
     misspellings = _trusted_misspellings(zipf, foreign)
+    joins = _accidental_joins(zipf, foreign).items() - misspellings.items()
+    misspellings.update(joins)
     sound = (
         frozenset(word for word, frequency in zipf.items() if frequency >= JOINED_WORD_ZIPF)
         - misspellings.keys()
@@ -2238,6 +2252,7 @@ def _build_english_lexicon() -> Lexicon:
         prefixes=_word_set("prefixes.txt"),
         suffixes=_word_set("suffixes.txt"),
         function_words=_function_words("en"),
+        joins=frozenset(join for join, _pair in joins),
     )
 
 
@@ -2267,6 +2282,42 @@ def _trusted_misspellings(zipf: dict[str, float], foreign: frozenset[str]) -> di
         ):
             trusted[misspelling] = correction
     return trusted
+
+
+def _accidental_joins(zipf: dict[str, float], foreign: frozenset[str]) -> dict[str, str]:
+    """codespell's joins of two common words (`aswell` -> `as well`, `eachother`), which
+    `_trusted_misspellings` drops where wordfreq counts them from others' accidents: one
+    correction, the token itself with a space; both halves common words, each far more
+    common than the joined form, which is no common word (`everyday`, `cannot`, `into`
+    are not codespell's) nor a word of a language English news quotes. Fixed as
+    run-together words, with the checks of the text (a name, a term)."""
+    import codespell_lib
+
+    data = Path(codespell_lib.__file__).parent / "data"
+    lines = [
+        line
+        for name in ACCIDENTAL_JOIN_DICTIONARIES
+        for line in (data / name).read_text(encoding="utf-8").splitlines()
+    ]
+    never = _word_set("never_correct.txt") | foreign
+    joins = {}
+    for line in lines:
+        joined, _, corrections = line.partition("->")
+        fixes = [fix.strip() for fix in corrections.split(",") if fix.strip()]
+        if len(fixes) != 1 or joined in never or not re.fullmatch(r"[a-z]{4,}", joined):
+            continue
+        halves = fixes[0].split(" ")
+        if len(halves) != 2 or "".join(halves) != joined:
+            continue
+        joined_zipf = zipf.get(joined, 0.0)
+        rarer_half = min(zipf.get(half, 0.0) for half in halves)
+        if (
+            joined_zipf <= ACCIDENTAL_JOIN_MAX_ZIPF
+            and rarer_half >= ACCIDENTAL_JOIN_HALF_MIN_ZIPF
+            and rarer_half - joined_zipf >= ACCIDENTAL_JOIN_MARGIN
+        ):
+            joins[joined] = fixes[0]
+    return joins
 
 
 def _other_language_zipf() -> dict[str, float]:
