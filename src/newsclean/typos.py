@@ -269,12 +269,7 @@ def _recurring_line_language(line: str, language: str, others: tuple[str, ...]) 
 
 def _read_line_language(line: str, language: str, others: tuple[str, ...]) -> str | None:
     """`_line_language`, read from the line's first words."""
-    words = []
-    for match in _ANY_LINE_WORD.finditer(line):
-        if match[0].islower():
-            words.append(match[0])
-            if len(words) == FOREIGN_LINE_SAMPLE:
-                break
+    words = _line_sample(line)
     if len(words) < LINE_MIN_WORDS:
         return None
     folded = [word.casefold() for word in words]  # (as wordfreq keys them, outside English)
@@ -287,6 +282,27 @@ def _read_line_language(line: str, language: str, others: tuple[str, ...]) -> st
         if known >= best_known:
             best, best_known = other, known + 1
     return best
+
+
+def _line_sample(line: str) -> list[str]:
+    """The line's first `FOREIGN_LINE_SAMPLE` plain lowercase words of three letters or
+    more (`_ANY_LINE_WORD`), read chunk by chunk as `_unknown_candidates_by_line` does."""
+    words = []
+    for chunk in line.split():
+        if not chunk.isalpha():
+            chunk = chunk.strip(_WORD_EDGES)
+            if not chunk.isalpha():  # (an apostrophe, a digit, a mark inside: searched)
+                for match in _ANY_LINE_WORD.finditer(chunk):
+                    if match[0].islower():
+                        words.append(match[0])
+                        if len(words) == FOREIGN_LINE_SAMPLE:
+                            return words
+                continue
+        if len(chunk) >= 3 and chunk.islower():
+            words.append(chunk)
+            if len(words) == FOREIGN_LINE_SAMPLE:
+                return words
+    return words
 
 
 def _count_sound(words: list[str], language: str) -> int:
@@ -319,15 +335,33 @@ def _unknown_candidates(text: str, language: str, sound: frozenset[str]) -> set[
 
 
 def _unknown_candidates_by_line(text: str, language: str, sound: frozenset[str]) -> dict[str, int]:
-    """`_unknown_candidates`, each with the start of the first line it is in (lines are
-    searched one by one: a line break is no word character, so the words are the same)."""
+    """`_unknown_candidates`, each with the start of the first line it is in. A line is
+    read chunk by chunk (between spaces: no word spans one) and most chunks are a sound
+    word, a single word or a word between punctuation, told apart by `str` methods; only
+    the rest is searched with the candidate pattern."""
+    plain = _is_plain_english if language == "en" else _is_plain_latin
     pattern = _TYPO_CANDIDATE if language == "en" else _LATIN_CANDIDATE
+    sound_with_marks = _sound_with_marks(language)
     first_lines: dict[str, int] = {}
     line_start = 0
     for line in text.split("\n"):
-        for word in set(pattern.findall(" " + line)) - sound:
-            if word not in first_lines:
-                first_lines[word] = line_start
+        chunks = set(line.split())
+        unknown = chunks - sound
+        if sound_with_marks:  # (a sound chunk of several tokens may hold an unknown one)
+            unknown |= chunks & sound_with_marks
+        for chunk in unknown:
+            if not chunk.isalnum():
+                chunk = chunk.strip(_WORD_EDGES)
+                if not chunk.isalnum():  # (an apostrophe, a mark inside: searched)
+                    for word in pattern.findall(" " + chunk):
+                        if word not in sound and word not in first_lines:
+                            first_lines[word] = line_start
+                    continue
+                if chunk in sound:
+                    continue
+            # One token (letters and digits only): a candidate if all plain letters.
+            if len(chunk) >= 4 and plain(chunk) and chunk not in first_lines:
+                first_lines[chunk] = line_start
         line_start += len(line) + 1
     if language == "en":
         return first_lines
@@ -336,6 +370,39 @@ def _unknown_candidates_by_line(text: str, language: str, sound: frozenset[str])
         for word, start in first_lines.items()
         if word.islower() and word.casefold() not in sound
     }
+
+
+#: Characters around a word that belong to no word (`word,`, `(word`, `„Wort“`): no
+#: word character, apostrophe or underscore. A chunk stripped of them that is letters
+#: and digits alone is one token.
+_WORD_EDGES = '!"#$%&()*+,-./:;<=>?@[\\]^`{|}~«»“”„‚‘‹›…—–¿¡\xa0\ufffd'
+
+
+def _is_plain_english(token: str) -> bool:
+    """Whether a token of letters and digits is what `_TYPO_CANDIDATE` finds: `[a-z]+`."""
+    return token.isascii() and token.isalpha() and token.islower()
+
+
+def _is_plain_latin(token: str) -> bool:
+    """Whether a token of letters and digits is all lowercase letters of
+    `_LATIN_CANDIDATE` (its capitals of Latin Extended-A are dropped by the caller)."""
+    if token.isascii():
+        return token.isalpha() and token.islower()
+    return (
+        token.isalpha()
+        and token.islower()
+        and max(token) <= "\u017f"
+        and "ª" not in token
+        and "º" not in token
+        and "µ" not in token
+    )
+
+
+@cache
+def _sound_with_marks(language: str) -> frozenset[str]:
+    """The language's sound words with a character other than a letter or a digit
+    (`i.e`, `u.k`): as a chunk they may hold tokens that are not sound."""
+    return frozenset(word for word in _lexicon(language).sound if not word.isalnum())
 
 
 def _apply_word_fixes(
