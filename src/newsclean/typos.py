@@ -328,40 +328,20 @@ def _folded(word: str, language: str) -> str:
 
 def _unknown_candidates(text: str, language: str, sound: frozenset[str]) -> set[str]:
     """The plain lowercase words of at least four letters in `text` that are not sound."""
+    words = set(_unknown_tokens(set(text.split()), language, sound))
     if language == "en":
-        return set(_TYPO_CANDIDATE.findall(" " + text)) - sound
-    words = set(_LATIN_CANDIDATE.findall(" " + text)) - sound  # most words: no casefold
+        return words
     return {word for word in words if word.islower() and word.casefold() not in sound}
 
 
 def _unknown_candidates_by_line(text: str, language: str, sound: frozenset[str]) -> dict[str, int]:
-    """`_unknown_candidates`, each with the start of the first line it is in. A line is
-    read chunk by chunk (between spaces: no word spans one) and most chunks are a sound
-    word, a single word or a word between punctuation, told apart by `str` methods; only
-    the rest is searched with the candidate pattern."""
-    plain = _is_plain_english if language == "en" else _is_plain_latin
-    pattern = _TYPO_CANDIDATE if language == "en" else _LATIN_CANDIDATE
-    sound_with_marks = _sound_with_marks(language)
+    """`_unknown_candidates`, each with the start of the first line it is in."""
     first_lines: dict[str, int] = {}
     line_start = 0
     for line in text.split("\n"):
-        chunks = set(line.split())
-        unknown = chunks - sound
-        if sound_with_marks:  # (a sound chunk of several tokens may hold an unknown one)
-            unknown |= chunks & sound_with_marks
-        for chunk in unknown:
-            if not chunk.isalnum():
-                chunk = chunk.strip(_WORD_EDGES)
-                if not chunk.isalnum():  # (an apostrophe, a mark inside: searched)
-                    for word in pattern.findall(" " + chunk):
-                        if word not in sound and word not in first_lines:
-                            first_lines[word] = line_start
-                    continue
-                if chunk in sound:
-                    continue
-            # One token (letters and digits only): a candidate if all plain letters.
-            if len(chunk) >= 4 and plain(chunk) and chunk not in first_lines:
-                first_lines[chunk] = line_start
+        for word in _unknown_tokens(set(line.split()), language, sound):
+            if word not in first_lines:
+                first_lines[word] = line_start
         line_start += len(line) + 1
     if language == "en":
         return first_lines
@@ -370,6 +350,32 @@ def _unknown_candidates_by_line(text: str, language: str, sound: frozenset[str])
         for word, start in first_lines.items()
         if word.islower() and word.casefold() not in sound
     }
+
+
+def _unknown_tokens(chunks: set[str], language: str, sound: frozenset[str]) -> Iterator[str]:
+    """The tokens `_TYPO_CANDIDATE` (in English) or `_LATIN_CANDIDATE` finds in `chunks`
+    (a text's pieces between spaces: no word spans two) that are not sound. Most chunks
+    are a sound word, a single word or a word between punctuation, told apart by `str`
+    methods; only the rest is searched with the pattern."""
+    plain = _is_plain_english if language == "en" else _is_plain_latin
+    unknown = chunks - sound
+    sound_with_marks = _sound_with_marks(language)
+    if sound_with_marks:  # (a sound chunk of several tokens may hold an unknown one)
+        unknown |= chunks & sound_with_marks
+    for chunk in unknown:
+        if not chunk.isalnum():
+            chunk = chunk.strip(_WORD_EDGES)
+            if not chunk.isalnum():  # (an apostrophe, a mark inside: searched)
+                pattern = _TYPO_CANDIDATE if language == "en" else _LATIN_CANDIDATE
+                for word in pattern.findall(" " + chunk):
+                    if word not in sound:
+                        yield word
+                continue
+            if chunk in sound:
+                continue
+        # One token (letters and digits only): a candidate if all plain letters.
+        if len(chunk) >= 4 and plain(chunk):
+            yield chunk
 
 
 #: Characters around a word that belong to no word (`word,`, `(word`, `„Wort“`): no
