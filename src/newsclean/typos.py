@@ -286,12 +286,14 @@ def _read_line_language(line: str, language: str, others: tuple[str, ...]) -> st
 
 def _line_sample(line: str) -> list[str]:
     """The line's first `FOREIGN_LINE_SAMPLE` plain lowercase words of three letters or
-    more (`_ANY_LINE_WORD`), read chunk by chunk as `_unknown_candidates_by_line` does."""
+    more (`_ANY_LINE_WORD`'s). Read chunk by chunk (between spaces: no word spans two),
+    most chunks a word alone or between punctuation, told by `str` methods; only a chunk
+    with a mark inside is searched with the pattern."""
     words = []
     for chunk in line.split():
         if not chunk.isalpha():
             chunk = chunk.strip(_WORD_EDGES)
-            if not chunk.isalpha():  # (an apostrophe, a digit, a mark inside: searched)
+            if not chunk.isalpha():  # (an apostrophe, a digit, a mark inside, or nothing)
                 for match in _ANY_LINE_WORD.finditer(chunk):
                     if match[0].islower():
                         words.append(match[0])
@@ -303,6 +305,12 @@ def _line_sample(line: str) -> list[str]:
             if len(words) == FOREIGN_LINE_SAMPLE:
                 return words
     return words
+
+
+#: Characters around a word that belong to no word (`word,`, `(word`, `„Wort“`): no
+#: word character, apostrophe or underscore. A chunk stripped of them that is letters
+#: alone is one word.
+_WORD_EDGES = '!"#$%&()*+,-./:;<=>?@[\\]^`{|}~«»“”„‚‘‹›…—–¿¡\xa0\ufffd'
 
 
 def _count_sound(words: list[str], language: str) -> int:
@@ -328,18 +336,20 @@ def _folded(word: str, language: str) -> str:
 
 def _unknown_candidates(text: str, language: str, sound: frozenset[str]) -> set[str]:
     """The plain lowercase words of at least four letters in `text` that are not sound."""
-    words = set(_unknown_tokens(set(text.split()), language, sound))
     if language == "en":
-        return words
+        return set(_TYPO_CANDIDATE.findall(" " + text)) - sound
+    words = set(_LATIN_CANDIDATE.findall(" " + text)) - sound  # most words: no casefold
     return {word for word in words if word.islower() and word.casefold() not in sound}
 
 
 def _unknown_candidates_by_line(text: str, language: str, sound: frozenset[str]) -> dict[str, int]:
-    """`_unknown_candidates`, each with the start of the first line it is in."""
+    """`_unknown_candidates`, each with the start of the first line it is in (lines are
+    searched one by one: a line break is no word character, so the words are the same)."""
+    pattern = _TYPO_CANDIDATE if language == "en" else _LATIN_CANDIDATE
     first_lines: dict[str, int] = {}
     line_start = 0
     for line in text.split("\n"):
-        for word in _unknown_tokens(set(line.split()), language, sound):
+        for word in set(pattern.findall(" " + line)) - sound:
             if word not in first_lines:
                 first_lines[word] = line_start
         line_start += len(line) + 1
@@ -350,65 +360,6 @@ def _unknown_candidates_by_line(text: str, language: str, sound: frozenset[str])
         for word, start in first_lines.items()
         if word.islower() and word.casefold() not in sound
     }
-
-
-def _unknown_tokens(chunks: set[str], language: str, sound: frozenset[str]) -> Iterator[str]:
-    """The tokens `_TYPO_CANDIDATE` (in English) or `_LATIN_CANDIDATE` finds in `chunks`
-    (a text's pieces between spaces: no word spans two) that are not sound. Most chunks
-    are a sound word, a single word or a word between punctuation, told apart by `str`
-    methods; only the rest is searched with the pattern."""
-    plain = _is_plain_english if language == "en" else _is_plain_latin
-    unknown = chunks - sound
-    sound_with_marks = _sound_with_marks(language)
-    if sound_with_marks:  # (a sound chunk of several tokens may hold an unknown one)
-        unknown |= chunks & sound_with_marks
-    for chunk in unknown:
-        if not chunk.isalnum():
-            chunk = chunk.strip(_WORD_EDGES)
-            if not chunk.isalnum():  # (an apostrophe, a mark inside: searched)
-                pattern = _TYPO_CANDIDATE if language == "en" else _LATIN_CANDIDATE
-                for word in pattern.findall(" " + chunk):
-                    if word not in sound:
-                        yield word
-                continue
-            if chunk in sound:
-                continue
-        # One token (letters and digits only): a candidate if all plain letters.
-        if len(chunk) >= 4 and plain(chunk):
-            yield chunk
-
-
-#: Characters around a word that belong to no word (`word,`, `(word`, `„Wort“`): no
-#: word character, apostrophe or underscore. A chunk stripped of them that is letters
-#: and digits alone is one token.
-_WORD_EDGES = '!"#$%&()*+,-./:;<=>?@[\\]^`{|}~«»“”„‚‘‹›…—–¿¡\xa0\ufffd'
-
-
-def _is_plain_english(token: str) -> bool:
-    """Whether a token of letters and digits is what `_TYPO_CANDIDATE` finds: `[a-z]+`."""
-    return token.isascii() and token.isalpha() and token.islower()
-
-
-def _is_plain_latin(token: str) -> bool:
-    """Whether a token of letters and digits is all lowercase letters of
-    `_LATIN_CANDIDATE` (its capitals of Latin Extended-A are dropped by the caller)."""
-    if token.isascii():
-        return token.isalpha() and token.islower()
-    return (
-        token.isalpha()
-        and token.islower()
-        and max(token) <= "\u017f"
-        and "ª" not in token
-        and "º" not in token
-        and "µ" not in token
-    )
-
-
-@cache
-def _sound_with_marks(language: str) -> frozenset[str]:
-    """The language's sound words with a character other than a letter or a digit
-    (`i.e`, `u.k`): as a chunk they may hold tokens that are not sound."""
-    return frozenset(word for word in _lexicon(language).sound if not word.isalnum())
 
 
 def _apply_word_fixes(
