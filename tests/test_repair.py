@@ -369,6 +369,7 @@ _SCANNER_PIECES = (
 
 @given(st.lists(_SCANNER_PIECES, max_size=40).map("".join))
 @example("'quoted' words, (here) and d'un «mot» … über_all 2abc")
+@example("Ein Satz. " * 60 + "und dann, noch l'un mehr wörter " * 9)  # (split in rounds)
 @settings(max_examples=300, deadline=None)
 def test_line_sample_read_chunk_by_chunk_is_the_patterns_first_words(line: str) -> None:
     """A line's sample for the foreign-line check: its first lowercase `_ANY_LINE_WORD`
