@@ -358,6 +358,26 @@ def test_candidates_by_line_are_the_texts_candidates_with_their_first_line(
         assert word not in typos._unknown_candidates(text[:line_start], language, sound)
 
 
+_SCANNER_PIECES = (
+    st.sampled_from(["thisweek", "größer", "Haus", "ofthe", "und", "zusammen", "będzie"])
+    | st.sampled_from(["i.e", "u.k", "x2", "’s", "a—b", "Łódź", "ªbcd", "µabc", "abc²", "a_b"])
+    | st.sampled_from(["'word'", "‘zitat’", "l'homme", "don’t", "Über", "_abc", "ǆabc", "ⅻabc"])
+    | st.sampled_from([" ", "\n", ", ", ". ", "(", ")", "„", "“", "«", "…", "\u00a0", "\t"])
+    | st.text(alphabet="abcßäøÿāŁſªµº²_É\n -'’‘.,(1Жж中\u0301", max_size=8)
+)
+
+
+@given(st.lists(_SCANNER_PIECES, max_size=40).map("".join))
+@example("'quoted' words, (here) and d'un «mot» … über_all 2abc")
+@example("Ein Satz. " * 60 + "und dann, noch l'un mehr wörter " * 9)  # (split in rounds)
+@settings(max_examples=300, deadline=None)
+def test_line_sample_read_chunk_by_chunk_is_the_patterns_first_words(line: str) -> None:
+    """A line's sample for the foreign-line check: its first lowercase `_ANY_LINE_WORD`
+    words, as many as `FOREIGN_LINE_SAMPLE`."""
+    words = [word for word in typos._ANY_LINE_WORD.findall(line) if word.islower()]
+    assert typos._line_sample(line) == words[: typos.FOREIGN_LINE_SAMPLE]
+
+
 def test_controls_are_found_in_the_utf8_bytes_as_by_the_character_class() -> None:
     """`_holds_control` agrees with `_CONTROL` on every character up to U+0800, on lone
     surrogates and on characters whose UTF-8 holds bytes \\x80-\\x9f (`ł`, `—`, emoji)."""

@@ -269,12 +269,7 @@ def _recurring_line_language(line: str, language: str, others: tuple[str, ...]) 
 
 def _read_line_language(line: str, language: str, others: tuple[str, ...]) -> str | None:
     """`_line_language`, read from the line's first words."""
-    words = []
-    for match in _ANY_LINE_WORD.finditer(line):
-        if match[0].islower():
-            words.append(match[0])
-            if len(words) == FOREIGN_LINE_SAMPLE:
-                break
+    words = _line_sample(line)
     if len(words) < LINE_MIN_WORDS:
         return None
     folded = [word.casefold() for word in words]  # (as wordfreq keys them, outside English)
@@ -287,6 +282,44 @@ def _read_line_language(line: str, language: str, others: tuple[str, ...]) -> st
         if known >= best_known:
             best, best_known = other, known + 1
     return best
+
+
+def _line_sample(line: str) -> list[str]:
+    """The line's first `FOREIGN_LINE_SAMPLE` plain lowercase words of three letters or
+    more (`_ANY_LINE_WORD`'s). Read chunk by chunk (between spaces: no word spans two),
+    most chunks a word alone or between punctuation, told by `str` methods; only a chunk
+    with a mark inside is searched with the pattern. A long line is split only as far as
+    the sample needs (twice as many chunks each time: no quadratic copying)."""
+    words = []
+    rest, wanted = line, _SAMPLE_CHUNKS
+    while rest:
+        chunks = rest.split(None, wanted)
+        rest = chunks.pop() if len(chunks) > wanted else ""
+        wanted *= 2
+        for chunk in chunks:
+            if not chunk.isalpha():
+                chunk = chunk.strip(_WORD_EDGES)
+                if not chunk.isalpha():  # (an apostrophe, a digit, a mark inside, or nothing)
+                    for match in _ANY_LINE_WORD.finditer(chunk):
+                        if match[0].islower():
+                            words.append(match[0])
+                            if len(words) == FOREIGN_LINE_SAMPLE:
+                                return words
+                    continue
+            if len(chunk) >= 3 and chunk.islower():
+                words.append(chunk)
+                if len(words) == FOREIGN_LINE_SAMPLE:
+                    return words
+    return words
+
+
+_SAMPLE_CHUNKS = 2 * FOREIGN_LINE_SAMPLE
+
+
+#: Characters around a word that belong to no word (`word,`, `(word`, `„Wort“`): no
+#: word character, apostrophe or underscore. A chunk stripped of them that is letters
+#: alone is one word.
+_WORD_EDGES = '!"#$%&()*+,-./:;<=>?@[\\]^`{|}~«»“”„‚‘‹›…—–¿¡\xa0\ufffd'
 
 
 def _count_sound(words: list[str], language: str) -> int:
