@@ -2291,18 +2291,9 @@ def _build_english_lexicon() -> Lexicon:
 
 def _trusted_misspellings(zipf: dict[str, float], foreign: frozenset[str]) -> dict[str, str]:
     """codespell's pairs, filtered hard: one correction, rare misspelling, no names."""
-    import codespell_lib
-
-    path = Path(codespell_lib.__file__).parent / "data" / "dictionary.txt"
-    never = _word_set("never_correct.txt") | foreign
     trusted = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        misspelling, _, corrections = line.partition("->")
-        fixes = [fix.strip() for fix in corrections.split(",") if fix.strip()]
-        if len(fixes) != 1 or not re.fullmatch(r"[a-z]{4,}", misspelling):
-            continue
-        correction = fixes[0]
-        if misspelling in never or not re.fullmatch(r"[a-z]+(?: [a-z]+)?", correction):
+    for misspelling, correction in _codespell_corrections(("dictionary.txt",), foreign):
+        if not re.fullmatch(r"[a-z]+(?: [a-z]+)?", correction):
             continue
         if correction == misspelling + "g":
             continue  # `sittin`, `dancin`: dialect in quotes and lyrics, not a typo
@@ -2324,22 +2315,9 @@ def _accidental_joins(zipf: dict[str, float], foreign: frozenset[str]) -> dict[s
     common than the joined form, which is no common word (`everyday`, `cannot`, `into`
     are not codespell's) nor a word of a language English news quotes. Fixed as
     run-together words, with the checks of the text (a name, a term)."""
-    import codespell_lib
-
-    data = Path(codespell_lib.__file__).parent / "data"
-    lines = [
-        line
-        for name in ACCIDENTAL_JOIN_DICTIONARIES
-        for line in (data / name).read_text(encoding="utf-8").splitlines()
-    ]
-    never = _word_set("never_correct.txt") | foreign
     joins = {}
-    for line in lines:
-        joined, _, corrections = line.partition("->")
-        fixes = [fix.strip() for fix in corrections.split(",") if fix.strip()]
-        if len(fixes) != 1 or joined in never or not re.fullmatch(r"[a-z]{4,}", joined):
-            continue
-        halves = fixes[0].split(" ")
+    for joined, correction in _codespell_corrections(ACCIDENTAL_JOIN_DICTIONARIES, foreign):
+        halves = correction.split(" ")
         if len(halves) != 2 or "".join(halves) != joined:
             continue
         joined_zipf = zipf.get(joined, 0.0)
@@ -2349,8 +2327,29 @@ def _accidental_joins(zipf: dict[str, float], foreign: frozenset[str]) -> dict[s
             and rarer_half >= ACCIDENTAL_JOIN_HALF_MIN_ZIPF
             and rarer_half - joined_zipf >= ACCIDENTAL_JOIN_MARGIN
         ):
-            joins[joined] = fixes[0]
+            joins[joined] = correction
     return joins
+
+
+def _codespell_corrections(
+    dictionaries: tuple[str, ...], foreign: frozenset[str]
+) -> Iterator[tuple[str, str]]:
+    """codespell's pairs in these of its lists whose misspelling is a plain lowercase
+    word of four letters or more, with one correction, and neither in `never_correct.txt`
+    nor a word of `foreign`."""
+    import codespell_lib
+
+    data = Path(codespell_lib.__file__).parent / "data"
+    never = _word_set("never_correct.txt") | foreign
+    for name in dictionaries:
+        for line in (data / name).read_text(encoding="utf-8").splitlines():
+            misspelling, _, corrections = line.partition("->")
+            fixes = [fix.strip() for fix in corrections.split(",") if fix.strip()]
+            if len(fixes) == 1 and misspelling not in never and _PLAIN_WORD.fullmatch(misspelling):
+                yield misspelling, fixes[0]
+
+
+_PLAIN_WORD = re.compile(r"[a-z]{4,}")
 
 
 def _other_language_zipf() -> dict[str, float]:

@@ -999,7 +999,6 @@ def comment_lines(lines: list[str]) -> Kinds:
     header: the comment) and its buttons ("Reply to This", "Flag as Inappropriate",
     "Please rate this comment: 4 2"). The comment's text is a reader's prose, in the
     shape of the story's own, and stays."""
-    kinds: Kinds = [None] * len(lines)
     headers = [False] * len(lines)
     dashes = [False] * len(lines)
     for index, line in enumerate(lines):
@@ -1015,10 +1014,7 @@ def comment_lines(lines: list[str]) -> Kinds:
     for index in range(len(lines) - 2, -1, -1):
         if dashes[index] and (is_prose(lines[index + 1]) or headers[index + 1]):
             headers[index] = True
-    for index, header in enumerate(headers):
-        if header:
-            kinds[index] = "comments"
-    return kinds
+    return ["comments" if header else None for header in headers]
 
 
 # A writer's links under a bio ("View all posts by Anna Berger", "Show full bio") and to
